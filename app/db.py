@@ -1,0 +1,70 @@
+"""Tortoise ORM configuration (also read by the migration tool) and connection lifecycle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import Tortoise
+
+from app.settings import get_settings
+
+MODEL_MODULES = [
+    "app.models.organization",
+    "app.models.access",
+]
+APP_LABEL = "metergraph"
+
+
+def tortoise_url(database_url: str) -> str:
+    """Tortoise names the asyncpg backend `postgres://`; accept the usual spellings."""
+    for prefix in ("postgresql+asyncpg://", "postgresql://", "asyncpg://"):
+        if database_url.startswith(prefix):
+            return "postgres://" + database_url[len(prefix):]
+    return database_url
+
+
+def asyncpg_url(database_url: str) -> str:
+    """The same database as a URL asyncpg itself accepts (for COPY and raw SQL paths)."""
+    for prefix in ("postgres://", "postgresql+asyncpg://", "asyncpg://"):
+        if database_url.startswith(prefix):
+            return "postgresql://" + database_url[len(prefix):]
+    return database_url
+
+
+def tortoise_config(database_url: str | None = None) -> dict[str, Any]:
+    url = database_url or get_settings().database_url or "postgres://postgres@127.0.0.1:5432/metergraph"
+    return {
+        "connections": {"default": tortoise_url(url)},
+        "apps": {
+            APP_LABEL: {
+                "models": MODEL_MODULES,
+                "default_connection": "default",
+                "migrations": "migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def __getattr__(name: str) -> Any:
+    # `tortoise -c app.db.TORTOISE_ORM ...` reads this; computed lazily so importing the
+    # module never reads the environment before the CLI has chosen the database.
+    if name == "TORTOISE_ORM":
+        return tortoise_config()
+    raise AttributeError(name)
+
+
+async def init_db(database_url: str) -> None:
+    await Tortoise.init(config=tortoise_config(database_url))
+
+
+async def close_db() -> None:
+    await Tortoise.close_connections()
+
+
+async def run_migrations(database_url: str) -> None:
+    from tortoise.migrations.api.migrate import migrate
+
+    await migrate(config=tortoise_config(database_url))
+    await Tortoise.close_connections()

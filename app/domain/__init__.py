@@ -1,0 +1,1 @@
+"""Pure billing logic: standard library only, no I/O, no clock."""

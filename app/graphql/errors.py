@@ -1,0 +1,67 @@
+"""How failures reach clients (CONTRACT §3).
+
+- `InputErrors` from a service become the payload's `userErrors` (nothing was changed).
+- Exceptions that carry `extensions` (`AuthError`, `PermissionDenied`, `BadRequest`) are
+  top-level errors with their code.
+- Anything else is logged with its context and masked: the client sees `INTERNAL` and a
+  message that reveals nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import Enum
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from app.services.errors import ErrorCode, InputErrors
+
+log = logging.getLogger("metergraph.graphql")
+
+UserErrorCode = strawberry.enum(ErrorCode, name="UserErrorCode", description="Why an input was refused.")
+
+
+@strawberry.type(description="A problem with one part of a mutation's input; the mutation changed nothing.")
+class UserError:
+    field: list[str] = strawberry.field(description="Path into the input, e.g. [\"input\", \"meters\", \"0\", \"code\"].")
+    code: UserErrorCode = strawberry.field(description="Machine-readable reason.")
+    message: str = strawberry.field(description="Human-readable explanation.")
+
+
+def user_errors(exc: InputErrors) -> list[UserError]:
+    return [UserError(field=list(p.path), code=p.code, message=p.message) for p in exc.problems]
+
+
+class BadRequest(Exception):
+    """A query argument out of range (e.g. `first` over 100)."""
+
+    extensions = {"code": "BAD_USER_INPUT"}
+
+
+class TopLevelCode(str, Enum):
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    RATE_LIMITED = "RATE_LIMITED"
+    INTERNAL = "INTERNAL"
+
+
+def _is_unexpected(error: GraphQLError) -> bool:
+    original = error.original_error
+    if original is None:  # syntax and validation errors are the client's, keep them
+        return False
+    if isinstance(getattr(original, "extensions", None), dict):
+        return False
+    log.error("unexpected error in %s", error.path, exc_info=original)
+    return True
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=_is_unexpected, error_message="Internal server error.")
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": TopLevelCode.INTERNAL.value}
+        return masked

@@ -1,0 +1,40 @@
+"""Turning strawberry inputs into the plain data services take."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from strawberry import UNSET
+from strawberry.types.base import get_object_definition
+
+from app.services.errors import ErrorCode, fail
+
+
+def provided(data: Any, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The fields the client actually sent, keyed by their GraphQL (camelCase) names.
+
+    A field left out is absent here (it stays unchanged); a field sent as null is present
+    with None (the service decides whether null is allowed)."""
+    definition = get_object_definition(data, strict=True)
+    out: dict[str, Any] = {}
+    for field in definition.fields:
+        if field.python_name in exclude:
+            continue
+        value = getattr(data, field.python_name)
+        if value is UNSET:
+            continue
+        out[field.graphql_name or _camel(field.python_name)] = value
+    return out
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.rstrip("_").split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def parse_id(value: Any, path: tuple[str, ...] = ("input", "id")) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise fail(path, ErrorCode.NOT_FOUND, f"{value!r} is not a valid id") from exc

@@ -1,0 +1,247 @@
+"""GraphQL surface of the organization: `me`, `organizationConfig`, currencies."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+import strawberry
+from strawberry.scalars import JSON
+
+from app.graphql.authorization import authorize
+from app.graphql.context import Info
+from app.graphql.errors import UserError, user_errors
+from app.graphql.inputs import parse_id, provided
+from app.graphql.pagination import Connection, paginate
+from app.models.organization import Currency as CurrencyModel
+from app.models.organization import OrganizationConfig as ConfigModel
+from app.services import currencies, organization_config
+from app.services.errors import InputErrors
+
+READ = "config:retrieve"
+
+
+@strawberry.type(description="Who is calling.")
+class Me:
+    organization_id: strawberry.ID = strawberry.field(description="The caller's organization.")
+    principal_type: str = strawberry.field(description="USER or SERVICE_USER.")
+    principal_id: strawberry.ID = strawberry.field(description="Id of the user or service user.")
+    access_key_id: str | None = strawberry.field(description="The access key a service user's token came from.")
+
+
+@strawberry.type(description="A conversion between two currencies: to_amount = from_amount × multiplier.")
+class CurrencyConversion:
+    from_: str = strawberry.field(name="from", description="Currency converted from.")
+    to: str = strawberry.field(description="Currency converted to.")
+    multiplier: Decimal = strawberry.field(description="Exact multiplier, greater than 0.")
+
+
+@strawberry.type(description="Organization-wide billing configuration (one per organization).")
+class OrganizationConfig:
+    id: strawberry.ID = strawberry.field(description="Id of the configuration.")
+    version: int = strawberry.field(description="Incremented by every update; send it back to update.")
+    timezone: str = strawberry.field(description="IANA name or fixed offset; bill dates are local dates here.")
+    currency: str = strawberry.field(description="Billing currency code.")
+    day_epoch: date = strawberry.field(description="Anchor date for DAILY bills.")
+    week_epoch: date = strawberry.field(description="Anchor date for WEEKLY bills.")
+    month_epoch: date = strawberry.field(description="Anchor date for MONTHLY bills.")
+    year_epoch: date = strawberry.field(description="Anchor date for ANNUALLY bills.")
+    days_before_bill_due: int = strawberry.field(description="Days from bill date to due date.")
+    standing_charge_bill_in_advance: bool = strawberry.field(description="Default standing-charge timing.")
+    minimum_spend_bill_in_advance: bool = strawberry.field(description="Default minimum-spend timing.")
+    commitment_fee_bill_in_advance: bool = strawberry.field(description="Default commitment-fee timing.")
+    currency_conversions: list[CurrencyConversion] = strawberry.field(description="Conversion rates.")
+    allow_overlapping_plans: bool = strawberry.field(description="Whether account plans of one product may overlap.")
+    bill_prefix: str | None = strawberry.field(description="Prefix of sequential invoice numbers; none = no numbering.")
+    sequence_start_number: int = strawberry.field(description="Invoice numbers start after this number.")
+    suppressed_empty_bills: bool = strawberry.field(description="Whether bills without line items are not stored.")
+    custom_fields: JSON = strawberry.field(description="Custom name → string or number map.")
+    dt_created: datetime = strawberry.field(description="When it was created.")
+    dt_last_modified: datetime = strawberry.field(description="When it last changed.")
+    created_by: str | None = strawberry.field(description="Principal that created it.")
+    last_modified_by: str | None = strawberry.field(description="Principal that last changed it.")
+
+    @classmethod
+    def of(cls, m: ConfigModel) -> OrganizationConfig:
+        names = [f for f in cls.__annotations__ if f not in ("currency_conversions", "id")]
+        values = {name: getattr(m, name) for name in names}
+        conversions = [CurrencyConversion(from_=c["from"], to=c["to"], multiplier=Decimal(c["multiplier"])) for c in m.currency_conversions]
+        return cls(id=strawberry.ID(str(m.id)), currency_conversions=conversions, **values)
+
+
+@strawberry.type(description="A currency and how its amounts are rounded.")
+class Currency:
+    id: strawberry.ID = strawberry.field(description="Id of the currency.")
+    version: int = strawberry.field(description="Incremented by every update.")
+    code: str = strawberry.field(description="Currency code, e.g. USD.")
+    name: str = strawberry.field(description="Display name.")
+    max_decimal_places: int = strawberry.field(description="Decimal places amounts are rounded to (0–5).")
+    rounding_mode: str = strawberry.field(description="UP, DOWN, CEILING, FLOOR, HALF_UP, HALF_DOWN or HALF_EVEN.")
+
+    @classmethod
+    def of(cls, m: CurrencyModel) -> Currency:
+        return cls(id=strawberry.ID(str(m.id)), version=m.version, code=m.code, name=m.name,
+                   max_decimal_places=m.max_decimal_places, rounding_mode=m.rounding_mode)
+
+
+@strawberry.input(description="A conversion rate.")
+class CurrencyConversionInput:
+    from_: str = strawberry.field(name="from", description="Currency converted from.")
+    to: str = strawberry.field(description="Currency converted to.")
+    multiplier: Decimal = strawberry.field(description="Greater than 0.")
+
+
+@strawberry.input(description="Fields to change; fields left out stay as they are.")
+class UpdateOrganizationConfigInput:
+    version: int = strawberry.field(description="The version you read.")
+    timezone: str | None = strawberry.UNSET
+    currency: str | None = strawberry.UNSET
+    day_epoch: date | None = strawberry.UNSET
+    week_epoch: date | None = strawberry.UNSET
+    month_epoch: date | None = strawberry.UNSET
+    year_epoch: date | None = strawberry.UNSET
+    days_before_bill_due: int | None = strawberry.UNSET
+    standing_charge_bill_in_advance: bool | None = strawberry.UNSET
+    minimum_spend_bill_in_advance: bool | None = strawberry.UNSET
+    commitment_fee_bill_in_advance: bool | None = strawberry.UNSET
+    currency_conversions: list[CurrencyConversionInput] | None = strawberry.UNSET
+    allow_overlapping_plans: bool | None = strawberry.UNSET
+    bill_prefix: str | None = strawberry.UNSET
+    sequence_start_number: int | None = strawberry.UNSET
+    suppressed_empty_bills: bool | None = strawberry.UNSET
+    custom_fields: JSON | None = strawberry.UNSET
+
+
+@strawberry.type(description="Result of updateOrganizationConfig.")
+class OrganizationConfigPayload:
+    organization_config: OrganizationConfig | None = strawberry.field(description="The configuration after the change.")
+    user_errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
+
+
+@strawberry.input(description="A new currency.")
+class CreateCurrencyInput:
+    code: str = strawberry.field(description="Currency code: letters, digits, _ and $.")
+    name: str = strawberry.field(description="Display name.")
+    max_decimal_places: int | None = strawberry.field(default=2, description="0–5, default 2.")
+    rounding_mode: str | None = strawberry.field(default="HALF_UP", description="Default HALF_UP.")
+
+
+@strawberry.input(description="Currency fields to change.")
+class UpdateCurrencyInput:
+    id: strawberry.ID = strawberry.field(description="Currency to change.")
+    version: int = strawberry.field(description="The version you read.")
+    name: str | None = strawberry.UNSET
+    max_decimal_places: int | None = strawberry.UNSET
+    rounding_mode: str | None = strawberry.UNSET
+
+
+@strawberry.input(description="Identifies an entity to delete at the version you read.")
+class DeleteInput:
+    id: strawberry.ID = strawberry.field(description="Entity to delete.")
+    version: int = strawberry.field(description="The version you read.")
+
+
+@strawberry.type(description="Result of a currency mutation.")
+class CurrencyPayload:
+    currency: Currency | None = strawberry.field(description="The currency after the change.")
+    user_errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
+
+
+@strawberry.type(description="Result of a delete.")
+class DeletePayload:
+    deleted_id: strawberry.ID | None = strawberry.field(description="Id of the deleted entity.")
+    user_errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
+
+
+def _config_changes(data: UpdateOrganizationConfigInput) -> dict:
+    changes = provided(data, exclude=("version",))
+    if "currencyConversions" in changes and changes["currencyConversions"] is not None:
+        changes["currencyConversions"] = [
+            {"from": c.from_, "to": c.to, "multiplier": c.multiplier} for c in data.currency_conversions
+        ]
+    return changes
+
+
+@strawberry.type
+class OrganizationQuery:
+    @strawberry.field(description="The authenticated caller.", extensions=authorize(READ, "organization"))
+    def me(self, info: Info) -> Me:
+        p = info.context.require_principal()
+        return Me(organization_id=strawberry.ID(str(p.organization_id)), principal_type=p.principal_type,
+                  principal_id=strawberry.ID(str(p.principal_id)), access_key_id=p.access_key_id)
+
+    @strawberry.field(description="The organization's billing configuration.", extensions=authorize(READ, "organization"))
+    async def organization_config(self, info: Info) -> OrganizationConfig:
+        org = info.context.require_principal().organization_id
+        return OrganizationConfig.of(await organization_config.get_config(org))
+
+    @strawberry.field(description="Currencies of the organization.", extensions=authorize(READ, "currency"))
+    async def currencies(
+        self, info: Info, first: int | None = None, after: str | None = None, codes: list[str] | None = None
+    ) -> Connection[Currency]:
+        query = CurrencyModel.filter(organization_id=info.context.require_principal().organization_id)
+        if codes:
+            query = query.filter(code__in=codes)
+        return await paginate(query, first, after, Currency.of, order_by=("code",))
+
+    @strawberry.field(description="One currency by id or code.", extensions=authorize(READ, "currency"))
+    async def currency(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> Currency | None:
+        query = CurrencyModel.filter(organization_id=info.context.require_principal().organization_id)
+        found = await _by_id_or_code(query, id, code)
+        return Currency.of(found) if found else None
+
+
+async def _by_id_or_code(query, id: str | None, code: str | None):  # noqa: ANN001
+    if id is not None:
+        try:
+            query = query.filter(id=uuid.UUID(str(id)))
+        except ValueError:
+            return None
+    if code is not None:
+        query = query.filter(code=code)
+    if id is None and code is None:
+        return None
+    return await query.first()
+
+
+@strawberry.type
+class OrganizationMutation:
+    @strawberry.mutation(description="Change the organization's configuration.", extensions=authorize("config:update", "organization"))
+    async def update_organization_config(self, info: Info, input: UpdateOrganizationConfigInput) -> OrganizationConfigPayload:
+        p = info.context.require_principal()
+        try:
+            config = await organization_config.update_config(p.organization_id, version=input.version, changes=_config_changes(input), actor=p.actor)
+        except InputErrors as exc:
+            return OrganizationConfigPayload(organization_config=None, user_errors=user_errors(exc))
+        return OrganizationConfigPayload(organization_config=OrganizationConfig.of(config), user_errors=[])
+
+    @strawberry.mutation(description="Add a currency.", extensions=authorize("config:create", "currency"))
+    async def create_currency(self, info: Info, input: CreateCurrencyInput) -> CurrencyPayload:
+        p = info.context.require_principal()
+        try:
+            currency = await currencies.create_currency(p.organization_id, provided(input), actor=p.actor)
+        except InputErrors as exc:
+            return CurrencyPayload(currency=None, user_errors=user_errors(exc))
+        return CurrencyPayload(currency=Currency.of(currency), user_errors=[])
+
+    @strawberry.mutation(description="Change a currency.", extensions=authorize("config:update", "currency", lambda a: a["input"].id))
+    async def update_currency(self, info: Info, input: UpdateCurrencyInput) -> CurrencyPayload:
+        p = info.context.require_principal()
+        try:
+            currency = await currencies.update_currency(
+                p.organization_id, parse_id(input.id), version=input.version, changes=provided(input, exclude=("id", "version")), actor=p.actor
+            )
+        except InputErrors as exc:
+            return CurrencyPayload(currency=None, user_errors=user_errors(exc))
+        return CurrencyPayload(currency=Currency.of(currency), user_errors=[])
+
+    @strawberry.mutation(description="Delete a currency (never USD, nor one in use).", extensions=authorize("config:delete", "currency", lambda a: a["input"].id))
+    async def delete_currency(self, info: Info, input: DeleteInput) -> DeletePayload:
+        p = info.context.require_principal()
+        try:
+            await currencies.delete_currency(p.organization_id, parse_id(input.id), version=input.version)
+        except InputErrors as exc:
+            return DeletePayload(deleted_id=None, user_errors=user_errors(exc))
+        return DeletePayload(deleted_id=input.id, user_errors=[])
+

@@ -1,0 +1,56 @@
+"""The GraphQL endpoint: HTTP queries and mutations, both websocket protocols, GraphiQL.
+
+The caller is authenticated here, once per request (HTTP) or per connection (websocket,
+from the `connection_init` payload), and carried in the context.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+
+from app.auth.tokens import bearer_token
+from app.graphql.context import Context
+from app.http.graphiql import graphiql_page
+from app.services.errors import AuthError
+from app.services.principals import principal_from_token
+
+
+async def _authenticate(context: Context, authorization: str | None) -> None:
+    token = bearer_token(authorization)
+    if token is None:
+        context.principal, context.auth_error = None, ("malformed Authorization header" if authorization else None)
+        return
+    try:
+        context.principal = await principal_from_token(token)
+        context.auth_error = None
+    except AuthError as exc:
+        context.principal, context.auth_error = None, str(exc)
+
+
+class MetergraphGraphQL(GraphQL):
+    def __init__(self, schema: Any, allowed_origins: tuple[str, ...] = ()) -> None:
+        super().__init__(schema, graphql_ide="graphiql", allowed_origins=allowed_origins, keep_alive=True, keep_alive_interval=15)
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        context = Context(request=request, response=response)
+        if isinstance(request, Request):
+            await _authenticate(context, request.headers.get("authorization"))
+        return context
+
+    async def on_ws_connect(self, context: Context) -> Any:
+        params = context.connection_params or {}
+        authorization = params.get("Authorization") or params.get("authorization")
+        await _authenticate(context, authorization if isinstance(authorization, str) else None)
+        if context.auth_error:
+            # A wrong token closes the socket (4403); no token leaves it open so that
+            # subscriptions answer UNAUTHENTICATED like HTTP does.
+            raise ConnectionRejectionError({"message": context.auth_error})
+        return None
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(graphiql_page(graphql_path=request.url.path))

@@ -1,0 +1,1 @@
+"""Plain HTTP routes: token endpoint, measurement ingest, health, GraphiQL."""

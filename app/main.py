@@ -1,0 +1,63 @@
+"""The Starlette application: routes, lifespan (database and Redis), body limit, CORS."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+import redis.asyncio as aioredis
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+
+from app.db import close_db, init_db
+from app.graphql.schema import schema
+from app.graphql.view import MetergraphGraphQL
+from app.http.graphiql import graphiql_routes
+from app.http.health import healthz
+from app.http.oauth import token
+from app.settings import Settings, get_settings
+
+
+async def _json_http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    return JSONResponse({"message": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or get_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Starlette 1.x has no startup/shutdown hooks: connections live in the lifespan.
+        await init_db(settings.database_url)
+        app.state.redis = aioredis.from_url(settings.redis_url)
+        try:
+            yield
+        finally:
+            await app.state.redis.aclose()
+            await close_db()
+
+    graphql = MetergraphGraphQL(schema, allowed_origins=settings.allowed_origins)
+    routes = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/oauth/token", token, methods=["POST"]),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        *graphiql_routes(),
+    ]
+    middleware = []
+    if settings.allowed_origins:
+        middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.allowed_origins),
+                                     allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"]))
+    return Starlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: _json_http_error},
+        max_body_size=settings.max_body_bytes,
+    )

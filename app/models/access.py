@@ -1,0 +1,68 @@
+"""People and machines that call the API, and the policies that say what they may do
+(SEMANTICS §2.3)."""
+
+from __future__ import annotations
+
+from tortoise import fields
+
+from app.models.base import TenantModel
+
+
+class User(TenantModel):
+    email = fields.CharField(max_length=254)
+    first_name = fields.CharField(max_length=200)
+    last_name = fields.CharField(max_length=200)
+    # argon2 hash; null until the invitation is accepted.
+    password_hash = fields.CharField(max_length=200, null=True)
+    # keyed hash of the one-time invitation token; cleared on acceptance.
+    invitation_token_hash = fields.CharField(max_length=128, null=True, db_index=True)
+    invitation_expires = fields.DatetimeField(null=True)
+    status = fields.CharField(max_length=16, default="INVITED")
+
+    class Meta:
+        table = "users"
+        unique_together = (("organization_id", "email"),)
+
+
+class ServiceUser(TenantModel):
+    name = fields.CharField(max_length=200)
+    description = fields.CharField(max_length=200, null=True)
+
+    class Meta:
+        table = "service_users"
+        unique_together = (("organization_id", "name"),)
+
+
+class AccessKey(TenantModel):
+    service_user_id = fields.UUIDField(db_index=True)
+    # Public half of the credential; globally unique so the token endpoint can find it
+    # without knowing the organization.
+    access_key_id = fields.CharField(max_length=64, unique=True)
+    # keyed hash (HMAC-SHA256) of the secret: fast to verify, useless if the table leaks
+    # without the server key.
+    secret_hash = fields.CharField(max_length=128)
+    status = fields.CharField(max_length=16, default="ACTIVE")
+
+    class Meta:
+        table = "access_keys"
+
+
+class PermissionPolicy(TenantModel):
+    name = fields.CharField(max_length=200)
+    managed = fields.BooleanField(default=False)
+    # [{"effect": "ALLOW", "action": [...], "resource": [...]}]
+    statements = fields.JSONField(default=list)
+
+    class Meta:
+        table = "permission_policies"
+        unique_together = (("organization_id", "name"),)
+
+
+class PolicyAttachment(TenantModel):
+    policy_id = fields.UUIDField(db_index=True)
+    principal_type = fields.CharField(max_length=16)  # USER | SERVICE_USER
+    principal_id = fields.UUIDField(db_index=True)
+
+    class Meta:
+        table = "policy_attachments"
+        unique_together = (("organization_id", "policy_id", "principal_type", "principal_id"),)

@@ -1,0 +1,57 @@
+"""Organization (the tenant), its configuration and its currencies (SEMANTICS §2.1–2.2)."""
+
+from __future__ import annotations
+
+import uuid
+
+from tortoise import fields
+from tortoise.models import Model
+
+from app.models.base import TenantModel
+
+
+class Organization(Model):
+    id = fields.UUIDField(primary_key=True, default=uuid.uuid4)
+    name = fields.CharField(max_length=200)
+    dt_created = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "organizations"
+
+
+class OrganizationConfig(TenantModel):
+    timezone = fields.CharField(max_length=64, default="UTC")
+    currency = fields.CharField(max_length=80, default="USD")
+    day_epoch = fields.DateField()
+    week_epoch = fields.DateField()
+    month_epoch = fields.DateField()
+    year_epoch = fields.DateField()
+    days_before_bill_due = fields.IntField(default=30)
+    standing_charge_bill_in_advance = fields.BooleanField(default=False)
+    minimum_spend_bill_in_advance = fields.BooleanField(default=False)
+    commitment_fee_bill_in_advance = fields.BooleanField(default=False)
+    # [{"from": "GBP", "to": "USD", "multiplier": "1.25"}]; multipliers kept as strings
+    # so they stay exact decimals through JSON.
+    currency_conversions = fields.JSONField(default=list)
+    allow_overlapping_plans = fields.BooleanField(default=False)
+    bill_prefix = fields.CharField(max_length=80, null=True)
+    sequence_start_number = fields.IntField(default=0)
+    # The last sequential invoice number handed out; advanced under a row lock.
+    last_invoice_number = fields.IntField(null=True)
+    suppressed_empty_bills = fields.BooleanField(default=False)
+    custom_fields = fields.JSONField(default=dict)
+
+    class Meta:
+        table = "organization_configs"
+        unique_together = (("organization_id",),)
+
+
+class Currency(TenantModel):
+    code = fields.CharField(max_length=80)
+    name = fields.CharField(max_length=200)
+    max_decimal_places = fields.IntField(default=2)
+    rounding_mode = fields.CharField(max_length=16, default="HALF_UP")
+
+    class Meta:
+        table = "currencies"
+        unique_together = (("organization_id", "code"),)

@@ -1,0 +1,79 @@
+"""Currencies of an organization (SEMANTICS §2.2). USD always exists."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+
+from app.domain.money import CurrencyRounding
+from app.domain.naming import identifier_code_problem, name_problem
+from app.models.organization import Currency, OrganizationConfig
+from app.services.errors import ErrorCode, ProblemCollector, fail
+from app.services.versioning import get_owned, update_versioned
+
+PERMANENT = "USD"
+
+
+def _check(data: Mapping[str, Any], problems: ProblemCollector) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if "code" in data:
+        if msg := identifier_code_problem(data["code"] or ""):
+            problems.add("code", ErrorCode.INVALID, msg)
+        values["code"] = data["code"]
+    if "name" in data:
+        if msg := name_problem(data["name"] or ""):
+            problems.add("name", ErrorCode.INVALID, msg)
+        values["name"] = data["name"]
+    if "maxDecimalPlaces" in data:
+        places = data["maxDecimalPlaces"]
+        if places is None or not 0 <= places <= 5:
+            problems.add("maxDecimalPlaces", ErrorCode.INVALID, "must be from 0 to 5")
+        values["max_decimal_places"] = places
+    if "roundingMode" in data:
+        mode = data["roundingMode"]
+        if mode not in CurrencyRounding.__members__:
+            problems.add("roundingMode", ErrorCode.INVALID, f"must be one of {', '.join(CurrencyRounding.__members__)}")
+        values["rounding_mode"] = mode
+    return values
+
+
+async def create_currency(organization_id: uuid.UUID, data: Mapping[str, Any], *, actor: str) -> Currency:
+    problems = ProblemCollector()
+    values = _check({"maxDecimalPlaces": 2, "roundingMode": "HALF_UP", **data}, problems)
+    problems.raise_if_any()
+    if await Currency.filter(organization_id=organization_id, code=values["code"]).exists():
+        raise fail(("input", "code"), ErrorCode.DUPLICATE, f"currency {values['code']} exists")
+    try:
+        return await Currency.create(organization_id=organization_id, created_by=actor, last_modified_by=actor, **values)
+    except IntegrityError as exc:
+        raise fail(("input", "code"), ErrorCode.DUPLICATE, f"currency {values['code']} exists") from exc
+
+
+async def update_currency(
+    organization_id: uuid.UUID, currency_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str
+) -> Currency:
+    current = await get_owned(Currency, organization_id, currency_id)
+    problems = ProblemCollector()
+    values = _check(changes, problems)
+    if "code" in values and values["code"] != current.code:
+        # Codes are how pricing, accounts and conversions name a currency; renaming one
+        # would silently re-point them.
+        problems.add("code", ErrorCode.INVALID, "a currency's code cannot be changed")
+    problems.raise_if_any()
+    values.pop("code", None)
+    return await update_versioned(Currency, organization_id, currency_id, version, values, actor)
+
+
+async def delete_currency(organization_id: uuid.UUID, currency_id: uuid.UUID, *, version: int) -> None:
+    currency = await get_owned(Currency, organization_id, currency_id)
+    if currency.code == PERMANENT:
+        raise fail(("input", "id"), ErrorCode.INVALID_STATE, "USD cannot be deleted")
+    config = await OrganizationConfig.get(organization_id=organization_id)
+    if config.currency == currency.code or any(currency.code in (c["from"], c["to"]) for c in config.currency_conversions):
+        raise fail(("input", "id"), ErrorCode.IN_USE, f"{currency.code} is used by the organization configuration")
+    deleted = await Currency.filter(organization_id=organization_id, id=currency_id, version=version).delete()
+    if not deleted:
+        raise fail(("input", "version"), ErrorCode.CONFLICT, f"version {version} is stale; the current version is {currency.version}")

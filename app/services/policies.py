@@ -1,0 +1,133 @@
+"""Permission policies: custom ones are edited here; managed ones are fixed (SEMANTICS §2.3)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from app.auth.permissions import parse_statements
+from app.domain.naming import name_problem
+from app.models.access import PermissionPolicy, PolicyAttachment, ServiceUser, User
+from app.services.errors import ErrorCode, ProblemCollector, fail
+from app.services.principals import SERVICE_USER, USER, forget_organization
+from app.services.versioning import get_owned, update_versioned
+
+PRINCIPAL_MODELS = {USER: User, SERVICE_USER: ServiceUser}
+
+
+def _validated_statements(raw: Sequence[Mapping[str, Any]], problems: ProblemCollector) -> list[dict]:
+    statements, bad = parse_statements(raw)
+    for path, message in bad:
+        problems.add(("statements", *path), ErrorCode.INVALID, message)
+    if not raw:
+        problems.add("statements", ErrorCode.REQUIRED, "a policy needs at least one statement")
+    return [{"effect": s.effect.value, "action": list(s.actions), "resource": list(s.resources)} for s in statements]
+
+
+async def create_policy(
+    organization_id: uuid.UUID, *, name: str, statements: Sequence[Mapping[str, Any]], actor: str
+) -> PermissionPolicy:
+    problems = ProblemCollector()
+    if msg := name_problem(name):
+        problems.add("name", ErrorCode.INVALID, msg)
+    stored = _validated_statements(statements, problems)
+    problems.raise_if_any()
+    if await PermissionPolicy.filter(organization_id=organization_id, name=name).exists():
+        raise fail(("input", "name"), ErrorCode.DUPLICATE, f"a policy named '{name}' exists")
+    try:
+        return await PermissionPolicy.create(
+            organization_id=organization_id, name=name, statements=stored, created_by=actor, last_modified_by=actor
+        )
+    except IntegrityError as exc:
+        raise fail(("input", "name"), ErrorCode.DUPLICATE, f"a policy named '{name}' exists") from exc
+
+
+async def _editable(organization_id: uuid.UUID, policy_id: uuid.UUID) -> PermissionPolicy:
+    policy = await get_owned(PermissionPolicy, organization_id, policy_id)
+    if policy.managed:
+        raise fail(("input", "id"), ErrorCode.INVALID_STATE, f"the managed policy '{policy.name}' cannot be changed")
+    return policy
+
+
+async def update_policy(
+    organization_id: uuid.UUID, policy_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str
+) -> PermissionPolicy:
+    await _editable(organization_id, policy_id)
+    problems = ProblemCollector()
+    values: dict[str, Any] = {}
+    if "name" in changes:
+        if msg := name_problem(changes["name"]):
+            problems.add("name", ErrorCode.INVALID, msg)
+        elif await PermissionPolicy.filter(organization_id=organization_id, name=changes["name"]).exclude(id=policy_id).exists():
+            problems.add("name", ErrorCode.DUPLICATE, f"a policy named '{changes['name']}' exists")
+        values["name"] = changes["name"]
+    if "statements" in changes:
+        values["statements"] = _validated_statements(changes["statements"], problems)
+    problems.raise_if_any()
+    policy = await update_versioned(PermissionPolicy, organization_id, policy_id, version, values, actor)
+    forget_organization(organization_id)
+    return policy
+
+
+async def delete_policy(organization_id: uuid.UUID, policy_id: uuid.UUID, *, version: int) -> None:
+    policy = await _editable(organization_id, policy_id)
+    attached = await PolicyAttachment.filter(organization_id=organization_id, policy_id=policy.id).count()
+    if attached:
+        raise fail(("input", "id"), ErrorCode.IN_USE, f"the policy is attached to {attached} principal(s); detach it first")
+    deleted = await PermissionPolicy.filter(organization_id=organization_id, id=policy.id, version=version).delete()
+    if not deleted:
+        raise fail(("input", "version"), ErrorCode.CONFLICT, f"version {version} is stale; the current version is {policy.version}")
+
+
+async def _principal(organization_id: uuid.UUID, principal_type: str, principal_id: uuid.UUID) -> None:
+    model = PRINCIPAL_MODELS.get(principal_type)
+    if model is None:
+        raise fail(("input", "principalType"), ErrorCode.INVALID, "principalType must be USER or SERVICE_USER")
+    await get_owned(model, organization_id, principal_id, path="principalId")
+
+
+async def attach_policy(
+    organization_id: uuid.UUID, policy_id: uuid.UUID, principal_type: str, principal_id: uuid.UUID, *, actor: str
+) -> PolicyAttachment:
+    await get_owned(PermissionPolicy, organization_id, policy_id, path="policyId")
+    await _principal(organization_id, principal_type, principal_id)
+    async with in_transaction():
+        existing = await PolicyAttachment.filter(
+            organization_id=organization_id, policy_id=policy_id, principal_type=principal_type, principal_id=principal_id
+        ).first()
+        if existing:
+            raise fail(("input", "policyId"), ErrorCode.DUPLICATE, "the policy is already attached to this principal")
+        attachment = await PolicyAttachment.create(
+            organization_id=organization_id,
+            policy_id=policy_id,
+            principal_type=principal_type,
+            principal_id=principal_id,
+            created_by=actor,
+            last_modified_by=actor,
+        )
+    forget_organization(organization_id)
+    return attachment
+
+
+async def detach_policy(
+    organization_id: uuid.UUID, policy_id: uuid.UUID, principal_type: str, principal_id: uuid.UUID
+) -> None:
+    await get_owned(PermissionPolicy, organization_id, policy_id, path="policyId")
+    await _principal(organization_id, principal_type, principal_id)
+    deleted = await PolicyAttachment.filter(
+        organization_id=organization_id, policy_id=policy_id, principal_type=principal_type, principal_id=principal_id
+    ).delete()
+    if not deleted:
+        raise fail(("input", "policyId"), ErrorCode.NOT_FOUND, "the policy is not attached to this principal")
+    forget_organization(organization_id)
+
+
+async def policies_of(organization_id: uuid.UUID, principal_type: str, principal_id: uuid.UUID) -> list[PermissionPolicy]:
+    ids = await PolicyAttachment.filter(
+        organization_id=organization_id, principal_type=principal_type, principal_id=principal_id
+    ).values_list("policy_id", flat=True)
+    return await PermissionPolicy.filter(organization_id=organization_id, id__in=ids).order_by("name") if ids else []

@@ -1,0 +1,142 @@
+"""Service users and their access keys; the client-credentials exchange (SEMANTICS §2.3)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from app.auth import secrets
+from app.auth.tokens import issue_token
+from app.domain.naming import description_problem, name_problem
+from app.models.access import AccessKey, PermissionPolicy, PolicyAttachment, ServiceUser
+from app.services.errors import AuthError, ErrorCode, ProblemCollector, fail
+from app.services.principals import SERVICE_USER, forget_organization
+from app.services.versioning import get_owned, update_versioned
+from app.settings import get_settings
+
+KEY_STATUSES = ("ACTIVE", "INACTIVE")
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    key: AccessKey
+    access_key_id: str
+    api_secret: str  # shown once, never stored
+
+
+async def create_service_user(
+    organization_id: uuid.UUID,
+    *,
+    name: str,
+    description: str | None,
+    policy_ids: list[uuid.UUID] = (),
+    actor: str,
+) -> ServiceUser:
+    problems = ProblemCollector()
+    found = set(await PermissionPolicy.filter(organization_id=organization_id, id__in=list(policy_ids)).values_list("id", flat=True)) if policy_ids else set()
+    for index, policy_id in enumerate(policy_ids):
+        if policy_id not in found:
+            problems.add(("permissionPolicyIds", index), ErrorCode.NOT_FOUND, f"no policy with id {policy_id}")
+    if msg := name_problem(name):
+        problems.add("name", ErrorCode.INVALID, msg)
+    if msg := description_problem(description):
+        problems.add("description", ErrorCode.INVALID, msg)
+    problems.raise_if_any()
+    if await ServiceUser.filter(organization_id=organization_id, name=name).exists():
+        raise fail(("input", "name"), ErrorCode.DUPLICATE, f"a service user named '{name}' exists")
+    try:
+        async with in_transaction():
+            user = await create_service_user_unchecked(organization_id, name=name, description=description, actor=actor)
+            for policy_id in dict.fromkeys(policy_ids):
+                await PolicyAttachment.create(
+                    organization_id=organization_id, policy_id=policy_id, principal_type=SERVICE_USER,
+                    principal_id=user.id, created_by=actor, last_modified_by=actor,
+                )
+            return user
+    except IntegrityError as exc:  # a concurrent create with the same name
+        raise fail(("input", "name"), ErrorCode.DUPLICATE, f"a service user named '{name}' exists") from exc
+
+
+async def create_service_user_unchecked(
+    organization_id: uuid.UUID, *, name: str, description: str | None, actor: str
+) -> ServiceUser:
+    return await ServiceUser.create(
+        organization_id=organization_id, name=name, description=description, created_by=actor, last_modified_by=actor
+    )
+
+
+async def issue_access_key(organization_id: uuid.UUID, service_user_id: uuid.UUID, *, actor: str) -> IssuedKey:
+    await get_owned(ServiceUser, organization_id, service_user_id, path="serviceUserId")
+    secret = secrets.new_secret()
+    key_id = secrets.new_access_key_id()
+    key = await AccessKey.create(
+        organization_id=organization_id,
+        service_user_id=service_user_id,
+        access_key_id=key_id,
+        secret_hash=secrets.keyed_hash(get_settings().secret_key, secret),
+        created_by=actor,
+        last_modified_by=actor,
+    )
+    return IssuedKey(key, key_id, secret)
+
+
+async def set_access_key_status(
+    organization_id: uuid.UUID, key_uuid: uuid.UUID, *, status: str, version: int, actor: str
+) -> AccessKey:
+    if status not in KEY_STATUSES:
+        raise fail(("input", "status"), ErrorCode.INVALID, f"status must be one of {', '.join(KEY_STATUSES)}")
+    key = await update_versioned(AccessKey, organization_id, key_uuid, version, {"status": status}, actor)
+    forget_organization(organization_id)
+    return key
+
+
+async def attach_managed_policy(
+    organization_id: uuid.UUID, policy_name: str, service_user_id: uuid.UUID, *, actor: str
+) -> None:
+    policy = await PermissionPolicy.get(organization_id=organization_id, name=policy_name, managed=True)
+    await PolicyAttachment.create(
+        organization_id=organization_id,
+        policy_id=policy.id,
+        principal_type=SERVICE_USER,
+        principal_id=service_user_id,
+        created_by=actor,
+        last_modified_by=actor,
+    )
+
+
+async def exchange_client_credentials(access_key_id: str, api_secret: str, *, now: datetime | None = None) -> str:
+    """`POST /oauth/token`: a bearer token for an ACTIVE key whose secret matches."""
+    settings = get_settings()
+    key = await AccessKey.filter(access_key_id=access_key_id).first()
+    if key is None:
+        # Same work as a real check so response time does not reveal which key ids exist.
+        secrets.verify_keyed_hash(settings.secret_key, api_secret, "0" * 64)
+        raise AuthError("invalid client credentials")
+    if not secrets.verify_keyed_hash(settings.secret_key, api_secret, key.secret_hash) or key.status != "ACTIVE":
+        raise AuthError("invalid client credentials")
+    return issue_token(
+        settings.secret_key,
+        organization_id=key.organization_id,
+        principal_type=SERVICE_USER,
+        principal_id=key.service_user_id,
+        access_key_id=key.access_key_id,
+        now=now or datetime.now(timezone.utc),
+        lifetime_seconds=settings.token_lifetime_seconds,
+    )
+
+
+async def delete_service_user(organization_id: uuid.UUID, service_user_id: uuid.UUID, *, version: int) -> None:
+    user = await get_owned(ServiceUser, organization_id, service_user_id)
+    if user.version != version:
+        raise fail(("input", "version"), ErrorCode.CONFLICT, f"version {version} is stale; the current version is {user.version}")
+    async with in_transaction():
+        await AccessKey.filter(organization_id=organization_id, service_user_id=user.id).delete()
+        await PolicyAttachment.filter(
+            organization_id=organization_id, principal_type=SERVICE_USER, principal_id=user.id
+        ).delete()
+        await ServiceUser.filter(organization_id=organization_id, id=user.id, version=version).delete()
+    forget_organization(organization_id)

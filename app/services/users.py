@@ -1,0 +1,116 @@
+"""Users: invited by email, activated with a password, logging in for a bearer token."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from app.auth import secrets
+from app.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hash_password, verify_password
+from app.auth.tokens import issue_token
+from app.domain.naming import name_problem
+from app.models.access import PermissionPolicy, PolicyAttachment, User
+from app.services.errors import AuthError, ErrorCode, ProblemCollector, fail
+from app.services.principals import USER
+from app.settings import get_settings
+
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+INVITATION_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Invitation:
+    user: User
+    token: str  # shown once to the inviter, who passes it on to the invitee
+
+
+async def invite_user(
+    organization_id: uuid.UUID,
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    policy_ids: Sequence[uuid.UUID],
+    actor: str,
+    now: datetime | None = None,
+) -> Invitation:
+    email = email.strip().lower()
+    problems = ProblemCollector()
+    if len(email) > 254 or not EMAIL.fullmatch(email):
+        problems.add("email", ErrorCode.INVALID, "is not an email address")
+    for field, value in (("firstName", first_name), ("lastName", last_name)):
+        if msg := name_problem(value):
+            problems.add(field, ErrorCode.INVALID, msg)
+    found = set(await PermissionPolicy.filter(organization_id=organization_id, id__in=list(policy_ids)).values_list("id", flat=True)) if policy_ids else set()
+    for index, policy_id in enumerate(policy_ids):
+        if policy_id not in found:
+            problems.add(("permissionPolicyIds", index), ErrorCode.NOT_FOUND, f"no policy with id {policy_id}")
+    problems.raise_if_any()
+    token = secrets.new_secret()
+    now = now or datetime.now(timezone.utc)
+    try:
+        async with in_transaction():
+            user = await User.create(
+                organization_id=organization_id,
+                email=email,
+                first_name=first_name,
+                last_name=last_name,
+                invitation_token_hash=secrets.keyed_hash(get_settings().secret_key, token),
+                invitation_expires=now + timedelta(days=INVITATION_DAYS),
+                created_by=actor,
+                last_modified_by=actor,
+            )
+            for policy_id in dict.fromkeys(policy_ids):
+                await PolicyAttachment.create(
+                    organization_id=organization_id, policy_id=policy_id, principal_type=USER,
+                    principal_id=user.id, created_by=actor, last_modified_by=actor,
+                )
+    except IntegrityError as exc:
+        raise fail(("input", "email"), ErrorCode.DUPLICATE, f"a user with email {email} exists") from exc
+    return Invitation(user, token)
+
+
+async def accept_invitation(token: str, password: str, *, now: datetime | None = None) -> User:
+    now = now or datetime.now(timezone.utc)
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise fail(("password",), ErrorCode.INVALID, f"must be {MIN_PASSWORD_LENGTH}–{MAX_PASSWORD_LENGTH} characters")
+    token_hash = secrets.keyed_hash(get_settings().secret_key, token)
+    user = await User.filter(invitation_token_hash=token_hash, status="INVITED").first()
+    if user is None or user.invitation_expires is None or user.invitation_expires <= now:
+        raise fail(("token",), ErrorCode.INVALID, "the invitation is unknown, used or expired")
+    # The status guard makes a second, concurrent acceptance of the same token a no-op.
+    updated = await User.filter(id=user.id, status="INVITED").update(
+        password_hash=hash_password(password), status="ACTIVE", invitation_token_hash=None,
+        invitation_expires=None, version=user.version + 1,
+    )
+    if not updated:
+        raise fail(("token",), ErrorCode.INVALID, "the invitation is unknown, used or expired")
+    return await User.get(id=user.id)
+
+
+async def login(email: str, password: str, organization_id: uuid.UUID | None, *, now: datetime | None = None) -> str:
+    query = User.filter(email=email.strip().lower(), status="ACTIVE")
+    if organization_id is not None:
+        query = query.filter(organization_id=organization_id)
+    candidates = await query.limit(2)
+    if len(candidates) > 1:
+        raise fail(("organizationId",), ErrorCode.REQUIRED, "this email belongs to several organizations; name one")
+    user = candidates[0] if candidates else None
+    if not verify_password(password, user.password_hash if user else None) or user is None:
+        raise AuthError("wrong email or password")
+    settings = get_settings()
+    return issue_token(
+        settings.secret_key,
+        organization_id=user.organization_id,
+        principal_type=USER,
+        principal_id=user.id,
+        access_key_id=None,
+        now=now or datetime.now(timezone.utc),
+        lifetime_seconds=settings.token_lifetime_seconds,
+    )

@@ -1,0 +1,54 @@
+"""Optimistic concurrency (SEMANTICS §1): an update names the version it read.
+
+The version check and the write are one UPDATE statement, so two concurrent writers can
+never both succeed with the same version.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+from typing import Any, TypeVar
+
+from tortoise.models import Model
+
+from app.services.errors import ErrorCode, fail
+
+M = TypeVar("M", bound=Model)
+
+
+async def get_owned(model: type[M], organization_id: uuid.UUID, id_: uuid.UUID | str, path: str = "id") -> M:
+    """The entity with this id in this organization, or NOT_FOUND (never another tenant's)."""
+    entity = await model.filter(organization_id=organization_id, id=id_).first()
+    if entity is None:
+        raise fail(("input", path), ErrorCode.NOT_FOUND, f"no {model.__name__} with id {id_}")
+    return entity
+
+
+async def update_versioned(
+    model: type[M],
+    organization_id: uuid.UUID,
+    id_: uuid.UUID,
+    expected_version: int,
+    changes: dict[str, Any],
+    actor: str,
+) -> M:
+    """Apply `changes` if the row is still at `expected_version`; else CONFLICT."""
+    updated = await model.filter(
+        organization_id=organization_id, id=id_, version=expected_version
+    ).update(
+        **changes,
+        version=expected_version + 1,
+        last_modified_by=actor,
+        dt_last_modified=datetime.now(timezone.utc),
+    )
+    if updated == 0:
+        current = await model.filter(organization_id=organization_id, id=id_).first()
+        if current is None:
+            raise fail(("input", "id"), ErrorCode.NOT_FOUND, f"no {model.__name__} with id {id_}")
+        raise fail(
+            ("input", "version"),
+            ErrorCode.CONFLICT,
+            f"version {expected_version} is stale; the current version is {current.version}",
+        )
+    return await model.get(organization_id=organization_id, id=id_)

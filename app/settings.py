@@ -1,0 +1,87 @@
+"""Runtime settings: the only module that reads ``os.environ``.
+
+Every other module receives a ``Settings`` (or reads ``get_settings()``), so tests and the
+CLI can point the whole program at other services without touching the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_DATA_DIR = ".metergraph"
+# Requests larger than this are refused before they are parsed (ingest batches are capped at
+# 512,000 bytes by SEMANTICS §6; configuration inputs are far smaller).
+MAX_BODY_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None
+    redis_url: str | None
+    secret_key: str
+    data_dir: Path
+    allowed_origins: tuple[str, ...] = ()
+    port: int = 8000
+    max_body_bytes: int = MAX_BODY_BYTES
+    token_lifetime_seconds: int = 18000
+    # How long a process trusts what it read about a principal (key status, policies).
+    # SEMANTICS §2.3 allows 60 s for a deactivated key; half of it leaves margin.
+    principal_cache_seconds: float = 30.0
+    graphql_max_depth: int = 12
+    graphql_max_aliases: int = 30
+    graphql_max_tokens: int = 5000
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def with_services(self, database_url: str, redis_url: str) -> Settings:
+        return replace(self, database_url=database_url, redis_url=redis_url)
+
+
+def _secret_key(data_dir: Path) -> str:
+    """The signing key: from the environment, else one kept in the data directory.
+
+    Keeping a generated key on disk lets `metergraph dev` restart without invalidating
+    the tokens and secret hashes it issued before.
+    """
+    configured = os.environ.get("METERGRAPH_SECRET_KEY")
+    if configured:
+        return configured
+    key_file = data_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load_settings() -> Settings:
+    data_dir = Path(os.environ.get("METERGRAPH_DATA_DIR", DEFAULT_DATA_DIR)).resolve()
+    origins = os.environ.get("METERGRAPH_ALLOWED_ORIGINS", "")
+    return Settings(
+        database_url=os.environ.get("DATABASE_URL") or None,
+        redis_url=os.environ.get("REDIS_URL") or None,
+        secret_key=_secret_key(data_dir),
+        data_dir=data_dir,
+        allowed_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
+        port=int(os.environ.get("PORT", "8000")),
+    )
+
+
+_current: Settings | None = None
+
+
+def get_settings() -> Settings:
+    global _current
+    if _current is None:
+        _current = load_settings()
+    return _current
+
+
+def use_settings(settings: Settings) -> None:
+    """Make `settings` the process-wide settings (CLI after starting services, tests)."""
+    global _current
+    _current = settings

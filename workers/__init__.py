@@ -1,0 +1,1 @@
+"""arq workers: job functions and the worker settings."""
