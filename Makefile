@@ -1,0 +1,31 @@
+# Two commands a newcomer needs: `make dev` runs everything, `make test` runs the suite.
+# Both create .venv and install what is missing on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: dev test install schema bench clean
+
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+dev: $(INSTALLED)
+	$(BIN)/metergraph dev
+
+test: $(INSTALLED)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+schema: $(INSTALLED)
+	$(BIN)/metergraph export-schema
+
+bench: $(INSTALLED)
+	$(BIN)/python bench/http_baseline.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis
