@@ -55,7 +55,9 @@ class ProblemCollector:
 
 
 def fail(path: tuple[str, ...] | str, code: ErrorCode, message: str) -> InputErrors:
-    collector = ProblemCollector()
+    """One problem at a full path (e.g. `("input", "version")`, or `("token",)` for a
+    mutation argument outside `input`)."""
+    collector = ProblemCollector(base=())
     collector.add(path, code, message)
     return InputErrors(collector.problems)
 
