@@ -56,7 +56,10 @@ def __getattr__(name: str) -> Any:
 
 
 async def init_db(database_url: str) -> None:
-    await Tortoise.init(config=tortoise_config(database_url))
+    # Tortoise 1.x keeps its connections in a contextvar of the task that initialised it.
+    # Uvicorn runs the lifespan and each request in different tasks, so without the
+    # global fallback every request of a served app would find no database.
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
 
 
 async def close_db() -> None:

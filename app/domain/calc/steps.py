@@ -1,0 +1,103 @@
+"""Steps: the binary operations on runtime values, and value normalisation.
+
+Concepts
+- A ``Step`` is ``(left, right) -> result`` over runtime values
+  (``Decimal``, ``str``, ``bool`` or ``None`` for null); the evaluator's
+  closures compute the operands and hand them to a step.
+- ``coerce`` turns whatever the caller put in ``values`` into a runtime
+  value: ``int`` and ``float`` become Decimal (a float through its shortest
+  repr, so 0.1 is 0.1), a non-finite Decimal (NaN, Infinity) becomes null,
+  any type other than Decimal/str/bool/None becomes null.
+
+Invariants
+- A step never raises: a null operand, operands of the wrong type, and every
+  decimal signal (division or modulo by zero, overflow) give null.
+- Arithmetic uses ``CONTEXT`` methods only, never the thread's context.
+- Booleans are never numbers here (``type(x) is Decimal`` checks, not
+  ``isinstance`` on int), and values of different types are never equal.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from decimal import Decimal
+
+from .core import CONTEXT
+
+__all__ = ["Value", "Step", "coerce", "STEPS", "ORDERINGS", "equality_step", "ordering_step"]
+
+Value = Decimal | str | bool | None
+Step = Callable[[Value, Value], Value]
+
+
+def coerce(value: object) -> Value:
+    """Runtime value for anything that is not already a plain Decimal."""
+    if value is None or type(value) is bool or type(value) is str:
+        return value  # type: ignore[return-value]
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        value = Decimal(repr(value)) if value == value else None
+    if isinstance(value, Decimal):
+        number = Decimal(value)  # a subclass becomes a plain Decimal
+        return number if number.is_finite() else None
+    return None
+
+
+def _arithmetic_step(operation: Callable[[Decimal, Decimal], Decimal]) -> Step:
+    def step(left: Value, right: Value) -> Value:
+        if type(left) is Decimal and type(right) is Decimal:
+            try:
+                return operation(left, right)
+            except ArithmeticError:  # x / 0, x % 0, overflow
+                return None
+        return None
+
+    return step
+
+
+def _add_step(left: Value, right: Value) -> Value:
+    if type(left) is Decimal and type(right) is Decimal:
+        try:
+            return CONTEXT.add(left, right)
+        except ArithmeticError:
+            return None
+    if type(left) is str and type(right) is str:
+        return left + right
+    return None
+
+
+STEPS: dict[str, Step] = {
+    "+": _add_step,
+    "-": _arithmetic_step(CONTEXT.subtract),
+    "*": _arithmetic_step(CONTEXT.multiply),
+    "/": _arithmetic_step(CONTEXT.divide),
+    "%": _arithmetic_step(CONTEXT.remainder),
+}
+
+
+ORDERINGS = {"<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge}
+
+
+def equality_step(equal: bool) -> Step:
+    def step(left: Value, right: Value) -> Value:
+        if left is None or right is None or type(left) is not type(right):
+            return None
+        return (left == right) is equal
+
+    return step
+
+
+def ordering_step(compare: Callable[[object, object], bool]) -> Step:
+    def step(left: Value, right: Value) -> Value:
+        kind = type(left)
+        if kind is type(right) and (kind is Decimal or kind is str):
+            return compare(left, right)
+        return None
+
+    return step

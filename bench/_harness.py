@@ -1,0 +1,160 @@
+"""Shared benchmark plumbing: a throwaway database, a served API, and a lean HTTP load
+generator running in its own process (so the server keeps one core to itself).
+
+Uses DATABASE_URL / REDIS_URL when set, otherwise embedded services in a temp directory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import multiprocessing
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app.db import asyncpg_url  # noqa: E402
+
+SECRET_KEY = "metergraph-bench-secret-key-" + "b" * 32
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def services() -> Iterator[tuple[str, str]]:
+    database_url, redis_url = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
+    if database_url and redis_url:
+        yield database_url, redis_url
+        return
+    from app.services_runtime import start_services
+
+    with tempfile.TemporaryDirectory() as tmp:
+        running = start_services(Path(tmp), database_url=database_url, redis_url=redis_url)
+        try:
+            yield running.database_url, running.redis_url
+        finally:
+            running.stop()
+
+
+@contextlib.contextmanager
+def scratch_database(server_url: str) -> Iterator[str]:
+    import asyncpg
+
+    name = f"metergraph_bench_{uuid.uuid4().hex[:10]}"
+
+    async def run(sql: str) -> None:
+        conn = await asyncpg.connect(asyncpg_url(server_url))
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(run(f'CREATE DATABASE "{name}"'))
+    parts = urlsplit(asyncpg_url(server_url))
+    try:
+        yield urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, ""))
+    finally:
+        asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def env_for(database_url: str, redis_url: str, data_dir: str) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
+            "METERGRAPH_SECRET_KEY": SECRET_KEY, "METERGRAPH_DATA_DIR": data_dir}
+
+
+def metergraph(*args: str, env: dict[str, str]) -> str:
+    return subprocess.run([sys.executable, "-m", "app.cli", *args], env=env, cwd=ROOT, check=True,
+                          capture_output=True, text=True).stdout
+
+
+@contextlib.contextmanager
+def served_api(env: dict[str, str]) -> Iterator[str]:
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(os.path.join(env["METERGRAPH_DATA_DIR"], "api.log"), "w"))
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if urllib.request.urlopen(base + "/healthz", timeout=1).status == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError("the API did not become healthy: " + open(os.path.join(env["METERGRAPH_DATA_DIR"], "api.log")).read()[-2000:])
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
+def client_token(base: str, key_id: str, secret: str) -> str:
+    import base64
+
+    request = urllib.request.Request(base + "/oauth/token", data=b"grant_type=client_credentials", method="POST")
+    request.add_header("Authorization", "Basic " + base64.b64encode(f"{key_id}:{secret}".encode()).decode())
+    request.add_header("Content-Type", "application/x-www-form-urlencoded")
+    return json.loads(urllib.request.urlopen(request).read())["access_token"]
+
+
+# --- load generator -------------------------------------------------------------------
+
+async def _connection(host: str, port: int, raw: bytes, stop_at: float, counts: list[int]) -> None:
+    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        while time.perf_counter() < stop_at:
+            writer.write(raw)
+            status_line = await reader.readline()
+            length = 0
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            await reader.readexactly(length)
+            counts[0 if status_line.split()[1] == b"200" else 1] += 1
+    finally:
+        writer.close()
+
+
+def _load(url: str, method: str, body: bytes, headers: dict[str, str], seconds: float, connections: int, out) -> None:  # noqa: ANN001
+    parts = urlsplit(url)
+    head = [f"{method} {parts.path} HTTP/1.1", f"Host: {parts.netloc}", f"Content-Length: {len(body)}"]
+    head += [f"{k}: {v}" for k, v in headers.items()]
+    raw = ("\r\n".join(head) + "\r\n\r\n").encode() + body
+    counts = [0, 0]
+
+    async def main() -> None:
+        stop_at = time.perf_counter() + seconds
+        await asyncio.gather(*(_connection(parts.hostname, parts.port, raw, stop_at, counts) for _ in range(connections)))
+
+    started = time.perf_counter()
+    asyncio.run(main())
+    out.put((counts[0], counts[1], time.perf_counter() - started))
+
+
+def requests_per_second(url: str, *, method: str = "GET", body: bytes = b"", headers: dict[str, str] | None = None,
+                        seconds: float = 10.0, connections: int = 16) -> tuple[float, int]:
+    """(successful requests per second, failed responses), measured from another process."""
+    queue: multiprocessing.Queue = multiprocessing.Queue()
+    proc = multiprocessing.Process(target=_load, args=(url, method, body, headers or {}, seconds, connections, queue))
+    proc.start()
+    ok, failed, elapsed = queue.get()
+    proc.join()
+    return ok / elapsed, failed
