@@ -11,6 +11,7 @@ from app.settings import get_settings
 MODEL_MODULES = [
     "app.models.organization",
     "app.models.access",
+    "app.models.catalog",
 ]
 APP_LABEL = "metergraph"
 

@@ -43,13 +43,17 @@ class Principal:
             raise PermissionDenied(f"not permitted: {action} on {resource}")
 
 
-_cache: dict[tuple[uuid.UUID, str | None], tuple[float, Principal | None]] = {}
+# Keyed by every claim the principal is loaded from: keying by (principal id, key id)
+# alone let a token with another `typ` (or `org`) reuse a principal loaded for a
+# different claim set instead of being checked itself.
+_CacheKey = tuple[uuid.UUID, str, uuid.UUID, str | None]
+_cache: dict[_CacheKey, tuple[float, Principal | None]] = {}
 
 
 def forget_organization(organization_id: uuid.UUID) -> None:
     """Drop cached principals of one organization (after a key or policy change)."""
-    for key, (_, principal) in list(_cache.items()):
-        if principal is None or principal.organization_id == organization_id:
+    for key in list(_cache):
+        if key[0] == organization_id:
             _cache.pop(key, None)
 
 
@@ -59,7 +63,7 @@ async def principal_from_token(token: str) -> Principal:
         claims = verify_token(settings.secret_key, token)
     except TokenError as exc:
         raise AuthError(str(exc)) from exc
-    key = (claims.principal_id, claims.access_key_id)
+    key = (claims.organization_id, claims.principal_type, claims.principal_id, claims.access_key_id)
     cached = _cache.get(key)
     now = time.monotonic()
     if cached is None or cached[0] < now:

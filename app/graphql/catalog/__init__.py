@@ -1,0 +1,1 @@
+"""GraphQL surface of the pricing catalog."""

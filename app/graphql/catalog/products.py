@@ -1,0 +1,140 @@
+"""Products and the catalog under them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+
+from app.graphql.authorization import authorize
+from app.graphql.catalog.filters import CatalogFilter, apply_catalog_filter, parse_uuid
+from app.graphql.context import Info
+from app.graphql.errors import UserError, user_errors
+from app.graphql.inputs import parse_id, provided
+from app.graphql.loaders import children_by, load
+from app.graphql.organization import DeleteInput, DeletePayload
+from app.graphql.pagination import Connection, connection_of_list, paginate
+from app.models import catalog as m
+from app.services.catalog import products
+from app.services.errors import InputErrors
+
+if TYPE_CHECKING:
+    from app.graphql.catalog.meters import Aggregation, CompoundAggregation, Meter
+    from app.graphql.catalog.plans import Plan, PlanTemplate
+
+METERS = "app.graphql.catalog.meters"
+PLANS = "app.graphql.catalog.plans"
+METERS_BY_PRODUCT = children_by(m.Meter, "product_id", ("code", "id"))
+AGGREGATIONS_BY_PRODUCT = children_by(m.Aggregation, "product_id", ("code", "id"))
+COMPOUNDS_BY_PRODUCT = children_by(m.CompoundAggregation, "product_id", ("code", "id"))
+TEMPLATES_BY_PRODUCT = children_by(m.PlanTemplate, "product_id", ("code", "id"))
+PLANS_BY_PRODUCT = children_by(m.Plan, "product_id", ("code", "id"))
+
+
+@strawberry.type(description="A container for meters, aggregations, plan templates, plans and pricings.")
+class Product:
+    id: strawberry.ID = strawberry.field(description="Id of the product.")
+    version: int = strawberry.field(description="Incremented by every update.")
+    code: str = strawberry.field(description="Unique code.")
+    name: str = strawberry.field(description="Display name.")
+    custom_fields: JSON = strawberry.field(description="Custom name → string or number map.")
+    dt_created: datetime = strawberry.field(description="When it was created.")
+    dt_last_modified: datetime = strawberry.field(description="When it last changed.")
+    created_by: str | None = strawberry.field(description="Principal that created it.")
+    last_modified_by: str | None = strawberry.field(description="Principal that last changed it.")
+
+    @strawberry.field(description="Meters of this product.")
+    async def meters(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["Meter", strawberry.lazy(METERS)]]:
+        from app.graphql.catalog.meters import Meter
+
+        return connection_of_list(await load(info, METERS_BY_PRODUCT, uuid.UUID(self.id)), first, after, Meter.of)
+
+    @strawberry.field(description="Aggregations of this product.")
+    async def aggregations(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["Aggregation", strawberry.lazy(METERS)]]:
+        from app.graphql.catalog.meters import Aggregation
+
+        return connection_of_list(await load(info, AGGREGATIONS_BY_PRODUCT, uuid.UUID(self.id)), first, after, Aggregation.of)
+
+    @strawberry.field(description="Compound aggregations of this product.")
+    async def compound_aggregations(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["CompoundAggregation", strawberry.lazy(METERS)]]:
+        from app.graphql.catalog.meters import CompoundAggregation
+
+        return connection_of_list(await load(info, COMPOUNDS_BY_PRODUCT, uuid.UUID(self.id)), first, after, CompoundAggregation.of)
+
+    @strawberry.field(description="Plan templates of this product.")
+    async def plan_templates(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["PlanTemplate", strawberry.lazy(PLANS)]]:
+        from app.graphql.catalog.plans import PlanTemplate
+
+        return connection_of_list(await load(info, TEMPLATES_BY_PRODUCT, uuid.UUID(self.id)), first, after, PlanTemplate.of)
+
+    @strawberry.field(description="Plans of this product.")
+    async def plans(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["Plan", strawberry.lazy(PLANS)]]:
+        from app.graphql.catalog.plans import Plan
+
+        return connection_of_list(await load(info, PLANS_BY_PRODUCT, uuid.UUID(self.id)), first, after, Plan.of)
+
+    @classmethod
+    def of(cls, p: m.Product) -> Product:
+        return cls(id=strawberry.ID(str(p.id)), version=p.version, code=p.code, name=p.name, custom_fields=p.custom_fields,
+                   dt_created=p.dt_created, dt_last_modified=p.dt_last_modified, created_by=p.created_by, last_modified_by=p.last_modified_by)
+
+
+@strawberry.input(description="Product fields to change.")
+class UpdateProductInput:
+    id: strawberry.ID = strawberry.field(description="The product.")
+    version: int = strawberry.field(description="The version you read.")
+    code: str | None = strawberry.UNSET
+    name: str | None = strawberry.UNSET
+    custom_fields: JSON | None = strawberry.UNSET
+
+
+@strawberry.type(description="Result of a product mutation.")
+class ProductPayload:
+    product: Product | None = strawberry.field(description="The product after the change.")
+    user_errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
+
+
+def _org(info: Info) -> uuid.UUID:
+    return info.context.require_principal().organization_id
+
+
+@strawberry.type
+class ProductQuery:
+    @strawberry.field(description="Products of the organization.", extensions=authorize("config:retrieve", "product"))
+    async def products(self, info: Info, first: int | None = None, after: str | None = None, filter: CatalogFilter | None = None) -> Connection[Product]:
+        query = apply_catalog_filter(m.Product.filter(organization_id=_org(info)), filter, has_product=False)
+        return await paginate(query, first, after, Product.of, order_by=("code",))
+
+    @strawberry.field(description="One product by id or code.", extensions=authorize("config:retrieve", "product"))
+    async def product(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> Product | None:
+        if id is None and code is None:
+            return None
+        query = m.Product.filter(organization_id=_org(info))
+        query = query.filter(id=parse_uuid(id)) if id is not None else query
+        query = query.filter(code=code) if code is not None else query
+        found = await query.first() if (id is None or parse_uuid(id)) else None
+        return Product.of(found) if found else None
+
+
+@strawberry.type
+class ProductMutation:
+    @strawberry.mutation(description="Change a product.", extensions=authorize("config:update", "product", lambda a: a["input"].id))
+    async def update_product(self, info: Info, input: UpdateProductInput) -> ProductPayload:
+        p = info.context.require_principal()
+        try:
+            product = await products.update_product(p.organization_id, parse_id(input.id), version=input.version,
+                                                    changes=provided(input, exclude=("id", "version")), actor=p.actor)
+        except InputErrors as exc:
+            return ProductPayload(product=None, user_errors=user_errors(exc))
+        return ProductPayload(product=Product.of(product), user_errors=[])
+
+    @strawberry.mutation(description="Delete a product that holds nothing.", extensions=authorize("config:delete", "product", lambda a: a["input"].id))
+    async def delete_product(self, info: Info, input: DeleteInput) -> DeletePayload:
+        try:
+            await products.delete_product(_org(info), parse_id(input.id), version=input.version)
+        except InputErrors as exc:
+            return DeletePayload(deleted_id=None, user_errors=user_errors(exc))
+        return DeletePayload(deleted_id=input.id, user_errors=[])

@@ -1,0 +1,1 @@
+"""Use cases of the pricing catalog (SEMANTICS §3–4)."""
