@@ -12,6 +12,7 @@ MODEL_MODULES = [
     "app.models.organization",
     "app.models.access",
     "app.models.catalog",
+    "app.models.accounts",
 ]
 APP_LABEL = "metergraph"
 
