@@ -17,6 +17,7 @@ from starlette.routing import Route, WebSocketRoute
 from app.db import close_db, init_db
 from app.graphql.schema import schema
 from app.graphql.view import MetergraphGraphQL
+from app.http.body_limit import JSONBodyLimit
 from app.http.graphiql import graphiql_routes
 from app.http.health import healthz
 from app.http.oauth import token
@@ -54,10 +55,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     if settings.allowed_origins:
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.allowed_origins),
                                      allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"]))
+    middleware.append(Middleware(JSONBodyLimit, max_body_size=settings.max_body_bytes))
     return Starlette(
         routes=routes,
         middleware=middleware,
         lifespan=lifespan,
         exception_handlers={HTTPException: _json_http_error},
-        max_body_size=settings.max_body_bytes,
     )

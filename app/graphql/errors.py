@@ -14,7 +14,9 @@ from enum import Enum
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import MaskErrors
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
 from app.services.errors import ErrorCode, InputErrors
 
@@ -48,8 +50,13 @@ class TopLevelCode(str, Enum):
 
 
 def _is_unexpected(error: GraphQLError) -> bool:
+    """Whether `error` must be masked (and logged as unexpected)."""
     original = error.original_error
     if original is None:  # syntax and validation errors are the client's, keep them
+        return False
+    # Refusals before execution (no query, unknown operation name, an operation type the
+    # transport does not run, e.g. a query over legacy graphql-ws) are the client's too.
+    if isinstance(original, (MissingQueryError, CannotGetOperationTypeError, InvalidOperationTypeError)):
         return False
     if isinstance(getattr(original, "extensions", None), dict):
         return False

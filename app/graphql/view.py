@@ -6,12 +6,16 @@ from the `connection_init` payload), and carried in the context.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+from strawberry.subscriptions.protocols.graphql_ws.types import ConnectionInitMessage
+from strawberry.types.unset import UnsetType
 
 from app.auth.tokens import bearer_token
 from app.graphql.context import Context
@@ -32,7 +36,40 @@ async def _authenticate(context: Context, authorization: str | None) -> None:
         context.principal, context.auth_error = None, str(exc)
 
 
+class GraphQLWSHandler(BaseGraphQLWSHandler[Context, None]):
+    """The legacy `graphql-ws` protocol, closing a rejected connection with 4403.
+
+    Strawberry's handler answers a `ConnectionRejectionError` with `connection_error` and
+    close code 1011 ("internal error"); `graphql-transport-ws` closes with 4403. A bad
+    token must close with 4403 on both. This is strawberry 0.341.2's method with only
+    the close code changed.
+    """
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        payload = message.get("payload")
+        if payload is not None and not isinstance(payload, dict):
+            await self.send_message({"type": "connection_error"})
+            await self.websocket.close(code=1000, reason="")
+            return
+        self.context.connection_params = payload
+        try:
+            ack_payload = await self.view.on_ws_connect(self.context)
+        except ConnectionRejectionError as exc:
+            await self.send_message({"type": "connection_error", "payload": exc.payload})
+            await self.websocket.close(code=4403, reason="Forbidden")
+            return
+        if isinstance(ack_payload, UnsetType) or ack_payload is None:
+            await self.send_message({"type": "connection_ack"})
+        else:
+            await self.send_message({"type": "connection_ack", "payload": ack_payload})
+        self.connection_acknowledged = True
+        if self.keep_alive:
+            self.keep_alive_task = asyncio.create_task(self.handle_keep_alive())
+
+
 class MetergraphGraphQL(GraphQL):
+    graphql_ws_handler_class = GraphQLWSHandler
+
     def __init__(self, schema: Any, allowed_origins: tuple[str, ...] = ()) -> None:
         super().__init__(schema, graphql_ide="graphiql", allowed_origins=allowed_origins, keep_alive=True, keep_alive_interval=15)
 

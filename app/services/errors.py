@@ -11,6 +11,11 @@ __all__ = ["AuthError", "ErrorCode", "InputErrors", "PermissionDenied", "Problem
 class AuthError(Exception):
     """Not authenticated (401 / UNAUTHENTICATED)."""
 
+    # GraphQL copies an exception's `extensions` onto the error a client sees.
+    extensions = {"code": "UNAUTHENTICATED"}
+
 
 class PermissionDenied(Exception):
     """Authenticated but not allowed (403 / FORBIDDEN)."""
+
+    extensions = {"code": "FORBIDDEN"}
