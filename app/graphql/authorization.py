@@ -9,6 +9,7 @@ organization from the principal, so every query is scoped to the caller's tenant
 from __future__ import annotations
 
 from collections.abc import Callable
+import uuid
 from typing import Any
 
 from strawberry.extensions import FieldExtension
@@ -20,7 +21,16 @@ ItemOf = Callable[[dict[str, Any]], Any]
 
 def resource_name(action: str, kind: str, item: Any = None) -> str:
     service = action.split(":", 1)[0]
-    return f"{service}:{kind}/item/{item if item is not None else '*'}"
+    return f"{service}:{kind}/item/{_canonical(item) if item is not None else '*'}"
+
+
+def _canonical(item: Any) -> str:
+    # Ids reach services through uuid.UUID, which accepts several spellings (no hyphens,
+    # upper case); a DENY written for the canonical spelling must catch them all.
+    try:
+        return str(uuid.UUID(str(item)))
+    except ValueError:
+        return str(item)
 
 
 class Authorize(FieldExtension):
@@ -47,6 +57,21 @@ class Authorize(FieldExtension):
 
 def authorize(action: str, kind: str, item_of: ItemOf | None = None) -> list[FieldExtension]:
     return [Authorize(action, kind, item_of)]
+
+
+class Authenticated(FieldExtension):
+    """Any authenticated caller, whatever its policies (`me`: who am I)."""
+
+    def resolve(self, next_: Callable[..., Any], source: Any, info: Any, **kwargs: Any) -> Any:
+        info.context.require_principal()
+        return next_(source, info, **kwargs)
+
+    async def resolve_async(self, next_: Callable[..., Any], source: Any, info: Any, **kwargs: Any) -> Any:
+        info.context.require_principal()
+        return await next_(source, info, **kwargs)
+
+
+AUTHENTICATED: list[FieldExtension] = [Authenticated()]
 
 
 class Public(FieldExtension):

@@ -9,7 +9,7 @@ from decimal import Decimal
 import strawberry
 from strawberry.scalars import JSON
 
-from app.graphql.authorization import authorize
+from app.graphql.authorization import AUTHENTICATED, authorize
 from app.graphql.context import Info
 from app.graphql.errors import UserError, user_errors
 from app.graphql.inputs import parse_id, provided
@@ -165,7 +165,7 @@ def _config_changes(data: UpdateOrganizationConfigInput) -> dict:
 
 @strawberry.type
 class OrganizationQuery:
-    @strawberry.field(description="The authenticated caller.", extensions=authorize(READ, "organization"))
+    @strawberry.field(description="The authenticated caller.", extensions=AUTHENTICATED)
     def me(self, info: Info) -> Me:
         p = info.context.require_principal()
         return Me(organization_id=strawberry.ID(str(p.organization_id)), principal_type=p.principal_type,

@@ -60,7 +60,9 @@ async def update_policy(
     problems = ProblemCollector()
     values: dict[str, Any] = {}
     if "name" in changes:
-        if msg := name_problem(changes["name"]):
+        if changes["name"] is None:  # `name: null` in the input; a policy always has a name
+            problems.add("name", ErrorCode.REQUIRED, "a policy needs a name")
+        elif msg := name_problem(changes["name"]):
             problems.add("name", ErrorCode.INVALID, msg)
         elif await PermissionPolicy.filter(organization_id=organization_id, name=changes["name"]).exclude(id=policy_id).exists():
             problems.add("name", ErrorCode.DUPLICATE, f"a policy named '{changes['name']}' exists")

@@ -98,12 +98,17 @@ async def login(email: str, password: str, organization_id: uuid.UUID | None, *,
     query = User.filter(email=email.strip().lower(), status="ACTIVE")
     if organization_id is not None:
         query = query.filter(organization_id=organization_id)
-    candidates = await query.limit(2)
-    if len(candidates) > 1:
-        raise fail(("organizationId",), ErrorCode.REQUIRED, "this email belongs to several organizations; name one")
-    user = candidates[0] if candidates else None
-    if not verify_password(password, user.password_hash if user else None) or user is None:
+    candidates = await query.limit(10)
+    # The password is checked before ambiguity is reported, so a caller without it cannot
+    # learn that an email belongs to several organizations.
+    matching = [user for user in candidates if verify_password(password, user.password_hash)]
+    if not candidates:
+        verify_password(password, None)
+    if not matching:
         raise AuthError("wrong email or password")
+    if len(matching) > 1:
+        raise fail(("organizationId",), ErrorCode.REQUIRED, "this email belongs to several organizations; name one")
+    user = matching[0]
     settings = get_settings()
     return issue_token(
         settings.secret_key,

@@ -1,0 +1,561 @@
+"""Users, service users, access keys and permission policies through GraphQL (SEMANTICS §2.3,
+CONTRACT §3)."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+
+from app.models.access import AccessKey, PermissionPolicy, User
+from tests.conftest import client_token, data_of
+
+ERRORS = "userErrors { field code message }"
+POLICY_FIELDS = "id version name managed statements { effect action resource }"
+
+INVITE = f"""mutation($input: InviteUserInput!) {{
+  inviteUser(input: $input) {{ user {{ id version email firstName lastName status }} invitationToken {ERRORS} }}
+}}"""
+ACCEPT = f"""mutation($token: String!, $password: String!) {{
+  acceptInvitation(token: $token, password: $password) {{ user {{ id email status version }} {ERRORS} }}
+}}"""
+LOGIN = f"""mutation($email: String!, $password: String!, $org: ID) {{
+  login(email: $email, password: $password, organizationId: $org) {{ token expiresIn {ERRORS} }}
+}}"""
+CREATE_SERVICE_USER = f"""mutation($input: CreateServiceUserInput!) {{
+  createServiceUser(input: $input) {{
+    serviceUser {{ id version name description permissionPolicies {{ id name }} }} {ERRORS}
+  }}
+}}"""
+CREATE_KEY = f"""mutation($id: ID!) {{
+  createAccessKey(input: {{serviceUserId: $id}}) {{ accessKey {{ id version accessKeyId status dtCreated }} apiSecret {ERRORS} }}
+}}"""
+UPDATE_KEY = f"""mutation($input: UpdateAccessKeyInput!) {{
+  updateAccessKey(input: $input) {{ accessKey {{ id version accessKeyId status }} {ERRORS} }}
+}}"""
+SERVICE_USERS = """query($first: Int, $after: String) {
+  serviceUsers(first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes { id version name description dtCreated permissionPolicies { id name managed }
+      accessKeys { totalCount nodes { id version accessKeyId status dtCreated } edges { cursor node { accessKeyId } } } }
+  }
+}"""
+USERS = "{ users { totalCount nodes { id version email firstName lastName status permissionPolicies { id name } } } }"
+POLICIES = f"{{ permissionPolicies(first: 100) {{ totalCount nodes {{ {POLICY_FIELDS} }} }} }}"
+CREATE_POLICY = f"""mutation($input: CreatePermissionPolicyInput!) {{
+  createPermissionPolicy(input: $input) {{ permissionPolicy {{ {POLICY_FIELDS} }} {ERRORS} }}
+}}"""
+UPDATE_POLICY = f"""mutation($input: UpdatePermissionPolicyInput!) {{
+  updatePermissionPolicy(input: $input) {{ permissionPolicy {{ {POLICY_FIELDS} }} {ERRORS} }}
+}}"""
+DELETE_POLICY = f"""mutation($input: DeleteInput!) {{
+  deletePermissionPolicy(input: $input) {{ deletedId {ERRORS} }}
+}}"""
+ATTACH = f"""mutation($input: PolicyAttachmentInput!) {{
+  attachPermissionPolicy(input: $input) {{ permissionPolicy {{ id name }} {ERRORS} }}
+}}"""
+DETACH = f"""mutation($input: PolicyAttachmentInput!) {{
+  detachPermissionPolicy(input: $input) {{ permissionPolicy {{ id name }} {ERRORS} }}
+}}"""
+CREATE_CURRENCY = f"""mutation($code: String!) {{
+  createCurrency(input: {{code: $code, name: $code}}) {{ currency {{ id code }} {ERRORS} }}
+}}"""
+UPDATE_CONFIG = f"""mutation($version: Int!) {{
+  updateOrganizationConfig(input: {{version: $version, daysBeforeBillDue: 14}}) {{ organizationConfig {{ version }} {ERRORS} }}
+}}"""
+ME = "{ me { organizationId principalType principalId accessKeyId } }"
+CONFIG_PROBE = "{ organizationConfig { version } }"
+
+PASSWORD = "correct horse battery staple"
+URLSAFE = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def unique_email(prefix: str = "user") -> str:
+    # Emails are global for login (no organization given), so every test uses its own.
+    return f"{prefix}.{uuid.uuid4().hex[:10]}@example.com"
+
+
+def errors_of(payload: dict) -> list[tuple[list[str], str]]:
+    return [(e["field"], e["code"]) for e in payload["userErrors"]]
+
+
+def top_level_code(result: dict) -> str:
+    assert result.get("errors"), result
+    return result["errors"][0]["extensions"]["code"]
+
+
+async def policy_ids(tenant) -> dict[str, str]:
+    nodes = data_of(await tenant.gql(POLICIES))["permissionPolicies"]["nodes"]
+    return {p["name"]: p["id"] for p in nodes}
+
+
+async def create_service_user(tenant, name: str, policies: list[str] = ()) -> dict:
+    ids = await policy_ids(tenant)
+    payload = data_of(await tenant.gql(CREATE_SERVICE_USER, {"input": {"name": name, "permissionPolicyIds": [ids[p] for p in policies]}}))
+    assert payload["createServiceUser"]["userErrors"] == [], payload
+    return payload["createServiceUser"]["serviceUser"]
+
+
+async def create_key(tenant, service_user_id: str) -> dict:
+    payload = data_of(await tenant.gql(CREATE_KEY, {"id": service_user_id}))["createAccessKey"]
+    assert payload["userErrors"] == [], payload
+    return payload
+
+
+async def token_for(tenant, service_user_id: str) -> str:
+    key = await create_key(tenant, service_user_id)
+    response = await client_token(tenant.client, key["accessKey"]["accessKeyId"], key["apiSecret"])
+    assert response.status_code == 200, response.text
+    return response.json()["access_token"]
+
+
+async def invite(tenant, email: str, policies: list[str] = (), **names) -> dict:
+    ids = await policy_ids(tenant)
+    variables = {"input": {"email": email, "firstName": names.get("first", "Ada"), "lastName": names.get("last", "Lovelace"),
+                           "permissionPolicyIds": [ids[p] for p in policies]}}
+    return data_of(await tenant.gql(INVITE, variables))["inviteUser"]
+
+
+async def accept(tenant, token: str, password: str) -> dict:
+    return data_of(await tenant.gql(ACCEPT, {"token": token, "password": password}, token=""))["acceptInvitation"]
+
+
+async def login(tenant, email: str, password: str, org: str | None = None) -> dict:
+    return await tenant.gql(LOGIN, {"email": email, "password": password, "org": org}, token="")
+
+
+# ----------------------------------------------------------------------------- users
+
+
+async def test_invited_user_accepts_logs_in_and_is_bound_by_its_policies(tenant):
+    email = unique_email("ada")
+    invited = await invite(tenant, email, ["ReadOnly"])
+    assert invited["userErrors"] == []
+    user = invited["user"]
+    assert (user["email"], user["firstName"], user["lastName"], user["status"], user["version"]) == (
+        email, "Ada", "Lovelace", "INVITED", 1)
+    token = invited["invitationToken"]
+    assert len(token) >= 43 and URLSAFE.fullmatch(token)
+
+    # An invited user cannot log in before accepting.
+    assert top_level_code(await login(tenant, email, PASSWORD)) == "UNAUTHENTICATED"
+
+    accepted = await accept(tenant, token, PASSWORD)
+    assert accepted["userErrors"] == []
+    assert accepted["user"]["id"] == user["id"]
+    assert accepted["user"]["status"] == "ACTIVE"
+    assert accepted["user"]["version"] == 2
+
+    # The password is stored only as a slow salted hash.
+    row = await User.get(id=user["id"])
+    assert row.password_hash != PASSWORD and PASSWORD not in row.password_hash
+    assert row.password_hash.startswith("$argon2id$")
+    assert row.invitation_token_hash is None
+
+    # A second acceptance of the same token is refused and changes nothing.
+    again = await accept(tenant, token, "another long password")
+    assert again["user"] is None
+    assert errors_of(again) == [(["token"], "INVALID")]
+    assert top_level_code(await login(tenant, email, "another long password")) == "UNAUTHENTICATED"
+
+    logged_in = data_of(await login(tenant, email.upper(), PASSWORD))["login"]
+    assert logged_in["userErrors"] == []
+    assert logged_in["expiresIn"] == 18000
+    user_token = logged_in["token"]
+
+    me = data_of(await tenant.gql(ME, token=user_token))["me"]
+    assert me == {"organizationId": tenant.organization_id, "principalType": "USER", "principalId": user["id"], "accessKeyId": None}
+
+    # ReadOnly: reads work, writes are FORBIDDEN and change nothing.
+    config = data_of(await tenant.gql("{ organizationConfig { version daysBeforeBillDue } }", token=user_token))["organizationConfig"]
+    assert config == {"version": 1, "daysBeforeBillDue": 30}
+    assert top_level_code(await tenant.gql(UPDATE_CONFIG, {"version": 1}, token=user_token)) == "FORBIDDEN"
+    assert top_level_code(await tenant.gql(CREATE_CURRENCY, {"code": "NOPE"}, token=user_token)) == "FORBIDDEN"
+    assert top_level_code(await tenant.gql(INVITE, {"input": {"email": unique_email(), "firstName": "a", "lastName": "b"}},
+                                           token=user_token)) == "FORBIDDEN"
+    config = data_of(await tenant.gql("{ organizationConfig { version daysBeforeBillDue } }"))["organizationConfig"]
+    assert config == {"version": 1, "daysBeforeBillDue": 30}
+
+
+async def test_user_invited_with_administrator_can_write(tenant):
+    email = unique_email("admin")
+    invited = await invite(tenant, email, ["Administrator"])
+    await accept(tenant, invited["invitationToken"], PASSWORD)
+    user_token = data_of(await login(tenant, email, PASSWORD, tenant.organization_id))["login"]["token"]
+    payload = data_of(await tenant.gql(UPDATE_CONFIG, {"version": 1}, token=user_token))["updateOrganizationConfig"]
+    assert payload["userErrors"] == []
+    assert payload["organizationConfig"]["version"] == 2
+
+
+async def test_user_without_policies_is_forbidden(tenant):
+    email = unique_email("nobody")
+    invited = await invite(tenant, email)
+    await accept(tenant, invited["invitationToken"], PASSWORD)
+    user_token = data_of(await login(tenant, email, PASSWORD))["login"]["token"]
+    assert top_level_code(await tenant.gql(CONFIG_PROBE, token=user_token)) == "FORBIDDEN"
+    # `me` needs only authentication: a caller without policies may still ask who it is.
+    assert data_of(await tenant.gql(ME, token=user_token))["me"]["principalType"] == "USER"
+    assert top_level_code(await tenant.gql("{ organizationConfig { version } }", token=user_token)) == "FORBIDDEN"
+
+
+async def test_short_password_refused_and_invitation_still_usable(tenant):
+    email = unique_email("short")
+    invited = await invite(tenant, email)
+    short = await accept(tenant, invited["invitationToken"], "123456789")  # 9 characters
+    assert short["user"] is None
+    assert errors_of(short) == [(["password"], "INVALID")]
+    assert (await User.get(id=invited["user"]["id"])).status == "INVITED"
+    ok = await accept(tenant, invited["invitationToken"], "1234567890")  # exactly 10
+    assert ok["userErrors"] == []
+    assert ok["user"]["status"] == "ACTIVE"
+
+
+async def test_unknown_invitation_token_refused(tenant):
+    payload = await accept(tenant, "not-a-real-invitation-token", PASSWORD)
+    assert payload["user"] is None
+    assert errors_of(payload) == [(["token"], "INVALID")]
+
+
+async def test_login_with_wrong_password_or_unknown_email_is_unauthenticated(tenant):
+    email = unique_email("wrong")
+    invited = await invite(tenant, email)
+    await accept(tenant, invited["invitationToken"], PASSWORD)
+    results = [
+        await login(tenant, email, PASSWORD + "x"),
+        await login(tenant, email, ""),
+        await login(tenant, unique_email("ghost"), PASSWORD),
+        await login(tenant, email, PASSWORD, str(uuid.uuid4())),  # right password, other organization
+    ]
+    for result in results:
+        assert top_level_code(result) == "UNAUTHENTICATED"
+        assert result["data"] is None
+    # One message for all: it does not reveal which emails exist.
+    assert len({r["errors"][0]["message"] for r in results}) == 1
+    assert data_of(await login(tenant, email, PASSWORD))["login"]["token"]
+
+
+async def test_duplicate_email_refused(tenant):
+    email = unique_email("dup")
+    assert (await invite(tenant, email))["userErrors"] == []
+    for variant in (email, email.upper(), f"  {email} "):
+        payload = await invite(tenant, variant)
+        assert payload["user"] is None and payload["invitationToken"] is None
+        assert errors_of(payload) == [(["input", "email"], "DUPLICATE")]
+    users = data_of(await tenant.gql(USERS))["users"]
+    assert [u["email"] for u in users["nodes"]] == [email]
+    assert users["totalCount"] == 1
+
+
+async def test_invalid_invite_input_reports_every_problem(tenant):
+    for bad in ("not-an-email", "a@b", "two@@example.com", "spaces in@example.com", ""):
+        payload = await invite(tenant, bad)
+        assert payload["user"] is None
+        assert errors_of(payload) == [(["input", "email"], "INVALID")], bad
+    ids = await policy_ids(tenant)
+    missing = str(uuid.uuid4())
+    payload = data_of(await tenant.gql(INVITE, {"input": {"email": "x", "firstName": "", "lastName": "L",
+                                                          "permissionPolicyIds": [ids["ReadOnly"], missing]}}))["inviteUser"]
+    assert sorted(errors_of(payload)) == sorted([
+        (["input", "email"], "INVALID"),
+        (["input", "firstName"], "INVALID"),
+        (["input", "permissionPolicyIds", "1"], "NOT_FOUND"),
+    ])
+    assert data_of(await tenant.gql(USERS))["users"]["totalCount"] == 0
+
+
+async def test_users_query_lists_users_with_their_policies(tenant):
+    a, b = unique_email("a"), unique_email("b")
+    await invite(tenant, a, ["ReadOnly", "IngestOnly"])
+    await invite(tenant, b)
+    users = data_of(await tenant.gql(USERS))["users"]
+    assert users["totalCount"] == 2
+    by_email = {u["email"]: u for u in users["nodes"]}
+    assert sorted(p["name"] for p in by_email[a]["permissionPolicies"]) == ["IngestOnly", "ReadOnly"]
+    assert by_email[b]["permissionPolicies"] == []
+    assert {u["status"] for u in users["nodes"]} == {"INVITED"}
+
+
+# --------------------------------------------------------------------- service users
+
+
+async def test_service_users_created_listed_and_unique_by_name(tenant):
+    reader = await create_service_user(tenant, "reader", ["ReadOnly"])
+    assert reader["version"] == 1
+    assert [p["name"] for p in reader["permissionPolicies"]] == ["ReadOnly"]
+
+    duplicate = data_of(await tenant.gql(CREATE_SERVICE_USER, {"input": {"name": "reader"}}))["createServiceUser"]
+    assert duplicate["serviceUser"] is None
+    assert errors_of(duplicate) == [(["input", "name"], "DUPLICATE")]
+
+    bad = data_of(await tenant.gql(CREATE_SERVICE_USER, {"input": {"name": "", "description": "d" * 201,
+                                                                   "permissionPolicyIds": [str(uuid.uuid4())]}}))["createServiceUser"]
+    assert sorted(errors_of(bad)) == sorted([
+        (["input", "name"], "INVALID"),
+        (["input", "description"], "INVALID"),
+        (["input", "permissionPolicyIds", "0"], "NOT_FOUND"),
+    ])
+
+    ingest = await create_service_user(tenant, "ingest", ["IngestOnly"])
+    first_key = await create_key(tenant, ingest["id"])
+    second_key = await create_key(tenant, ingest["id"])
+
+    listed = data_of(await tenant.gql(SERVICE_USERS))["serviceUsers"]
+    assert listed["totalCount"] == 3  # the bootstrap admin, reader, ingest
+    by_name = {n["name"]: n for n in listed["nodes"]}
+    assert sorted(by_name) == ["admin", "ingest", "reader"]
+    assert [p["name"] for p in by_name["admin"]["permissionPolicies"]] == ["Administrator"]
+    assert by_name["admin"]["accessKeys"]["totalCount"] == 1
+    assert by_name["admin"]["accessKeys"]["nodes"][0]["accessKeyId"] == tenant.access_key_id
+    assert by_name["reader"]["accessKeys"]["totalCount"] == 0
+    keys = by_name["ingest"]["accessKeys"]
+    assert keys["totalCount"] == 2
+    assert [k["accessKeyId"] for k in keys["nodes"]] == [first_key["accessKey"]["accessKeyId"], second_key["accessKey"]["accessKeyId"]]
+    assert {k["status"] for k in keys["nodes"]} == {"ACTIVE"}
+
+    page = data_of(await tenant.gql(SERVICE_USERS, {"first": 2}))["serviceUsers"]
+    assert [n["name"] for n in page["nodes"]] == ["admin", "ingest"]
+    assert page["pageInfo"]["hasNextPage"] is True
+    rest = data_of(await tenant.gql(SERVICE_USERS, {"first": 2, "after": page["pageInfo"]["endCursor"]}))["serviceUsers"]
+    assert [n["name"] for n in rest["nodes"]] == ["reader"]
+    assert rest["pageInfo"]["hasNextPage"] is False
+
+
+# ---------------------------------------------------------------------- access keys
+
+
+async def test_access_key_secret_is_random_shown_once_and_stored_hashed(tenant):
+    robot = await create_service_user(tenant, "robot", ["ReadOnly"])
+    issued = await create_key(tenant, robot["id"])
+    other = await create_key(tenant, robot["id"])
+    secret = issued["apiSecret"]
+    assert len(secret) >= 43 and URLSAFE.fullmatch(secret)  # 32 random bytes, url-safe base64
+    assert secret != other["apiSecret"]
+    assert issued["accessKey"]["accessKeyId"] != other["accessKey"]["accessKeyId"]
+    assert issued["accessKey"]["status"] == "ACTIVE" and issued["accessKey"]["version"] == 1
+
+    row = await AccessKey.get(access_key_id=issued["accessKey"]["accessKeyId"])
+    assert str(row.id) == issued["accessKey"]["id"]
+    assert str(row.service_user_id) == robot["id"]
+    assert row.secret_hash != secret
+    assert secret not in row.secret_hash
+    assert len(row.secret_hash) == 64  # an HMAC-SHA256 hex digest
+
+    # The key works, and says so in `me`.
+    response = await client_token(tenant.client, issued["accessKey"]["accessKeyId"], secret)
+    assert response.status_code == 200
+    me = data_of(await tenant.gql(ME, token=response.json()["access_token"]))["me"]
+    assert me == {"organizationId": tenant.organization_id, "principalType": "SERVICE_USER", "principalId": robot["id"],
+                  "accessKeyId": issued["accessKey"]["accessKeyId"]}
+
+    # Never shown again: not in any list, not after an update.
+    listed = data_of(await tenant.gql(SERVICE_USERS))
+    updated = data_of(await tenant.gql(UPDATE_KEY, {"input": {"id": issued["accessKey"]["id"], "version": 1, "status": "INACTIVE"}}))
+    assert updated["updateAccessKey"]["accessKey"]["status"] == "INACTIVE"
+    for result in (listed, updated, data_of(await tenant.gql(USERS)), data_of(await tenant.gql(POLICIES))):
+        text = json.dumps(result)
+        assert secret not in text
+        assert row.secret_hash not in text
+
+
+async def test_access_key_for_unknown_service_user_refused(tenant):
+    for bad in (str(uuid.uuid4()), "not-a-uuid"):
+        payload = data_of(await tenant.gql(CREATE_KEY, {"id": bad}))["createAccessKey"]
+        assert payload["accessKey"] is None and payload["apiSecret"] is None
+        assert errors_of(payload) == [(["input", "serviceUserId"], "NOT_FOUND")]
+
+
+async def test_update_access_key_version_checked(tenant):
+    robot = await create_service_user(tenant, "robot")
+    key = (await create_key(tenant, robot["id"]))["accessKey"]
+    stale = data_of(await tenant.gql(UPDATE_KEY, {"input": {"id": key["id"], "version": 7, "status": "INACTIVE"}}))["updateAccessKey"]
+    assert stale["accessKey"] is None
+    assert errors_of(stale) == [(["input", "version"], "CONFLICT")]
+    assert (await AccessKey.get(id=key["id"])).status == "ACTIVE"
+    missing = data_of(await tenant.gql(UPDATE_KEY, {"input": {"id": str(uuid.uuid4()), "version": 1, "status": "INACTIVE"}}))["updateAccessKey"]
+    assert errors_of(missing) == [(["input", "id"], "NOT_FOUND")]
+
+
+# ------------------------------------------------------------------------- policies
+
+
+async def test_custom_policy_created_with_normalized_statements(tenant):
+    payload = data_of(await tenant.gql(CREATE_POLICY, {"input": {"name": "Currency admin", "statements": [
+        {"effect": "ALLOW", "action": ["CONFIG_CREATE", "config:retrieve"], "resource": ["config:currency/*"]},
+        {"effect": "DENY", "action": ["config:delete"], "resource": ["config:currency/item/abc-123"]},
+    ]}}))["createPermissionPolicy"]
+    assert payload["userErrors"] == []
+    policy = payload["permissionPolicy"]
+    assert (policy["name"], policy["managed"], policy["version"]) == ("Currency admin", False, 1)
+    assert policy["statements"] == [
+        {"effect": "ALLOW", "action": ["config:create", "config:retrieve"], "resource": ["config:currency/*"]},
+        {"effect": "DENY", "action": ["config:delete"], "resource": ["config:currency/item/abc-123"]},
+    ]
+    listed = data_of(await tenant.gql(POLICIES))["permissionPolicies"]
+    assert listed["totalCount"] == 4
+    assert sorted(p["name"] for p in listed["nodes"]) == ["Administrator", "Currency admin", "IngestOnly", "ReadOnly"]
+
+    duplicate = data_of(await tenant.gql(CREATE_POLICY, {"input": {"name": "Currency admin", "statements": [
+        {"effect": "ALLOW", "action": ["*"], "resource": ["*"]}]}}))["createPermissionPolicy"]
+    assert errors_of(duplicate) == [(["input", "name"], "DUPLICATE")]
+    managed_name = data_of(await tenant.gql(CREATE_POLICY, {"input": {"name": "Administrator", "statements": [
+        {"effect": "ALLOW", "action": ["*"], "resource": ["*"]}]}}))["createPermissionPolicy"]
+    assert errors_of(managed_name) == [(["input", "name"], "DUPLICATE")]
+
+
+async def test_bad_statements_refused_with_paths(tenant):
+    payload = data_of(await tenant.gql(CREATE_POLICY, {"input": {"name": "Broken", "statements": [
+        {"effect": "ALLOW", "action": ["config:destroy"], "resource": ["config:meter/*"]},
+        {"effect": "ALLOW", "action": ["config:retrieve", "config:create"], "resource": ["config:meter/item/*", "nope:meter"]},
+        {"effect": "MAYBE", "action": ["*"], "resource": ["*"]},
+        {"effect": "DENY", "action": [], "resource": [" *"]},
+    ]}}))["createPermissionPolicy"]
+    assert payload["permissionPolicy"] is None
+    assert sorted(errors_of(payload)) == sorted([
+        (["input", "statements", "0", "action", "0"], "INVALID"),
+        (["input", "statements", "1", "resource", "1"], "INVALID"),
+        (["input", "statements", "2", "effect"], "INVALID"),
+        (["input", "statements", "3", "action"], "INVALID"),
+        (["input", "statements", "3", "resource", "0"], "INVALID"),
+    ])
+    assert all(e["message"] for e in payload["userErrors"])
+
+    empty = data_of(await tenant.gql(CREATE_POLICY, {"input": {"name": "Empty", "statements": []}}))["createPermissionPolicy"]
+    assert errors_of(empty) == [(["input", "statements"], "REQUIRED")]
+    assert "Broken" not in await policy_ids(tenant) and "Empty" not in await policy_ids(tenant)
+
+
+async def test_managed_policies_cannot_be_changed(tenant):
+    ids = await policy_ids(tenant)
+    for name in ("Administrator", "ReadOnly", "IngestOnly"):
+        updated = data_of(await tenant.gql(UPDATE_POLICY, {"input": {"id": ids[name], "version": 1, "name": "Mine", "statements": [
+            {"effect": "ALLOW", "action": ["*"], "resource": ["*"]}]}}))["updatePermissionPolicy"]
+        assert updated["permissionPolicy"] is None
+        assert errors_of(updated) == [(["input", "id"], "INVALID_STATE")]
+        deleted = data_of(await tenant.gql(DELETE_POLICY, {"input": {"id": ids[name], "version": 1}}))["deletePermissionPolicy"]
+        assert deleted["deletedId"] is None
+        assert errors_of(deleted) == [(["input", "id"], "INVALID_STATE")]
+    rows = {p.name: p for p in await PermissionPolicy.filter(organization_id=tenant.organization_id, managed=True)}
+    assert sorted(rows) == ["Administrator", "IngestOnly", "ReadOnly"]
+    assert {p.version for p in rows.values()} == {1}
+    assert rows["ReadOnly"].statements == [{"effect": "ALLOW", "action": ["config:retrieve", "measurements:retrieve"], "resource": ["*"]}]
+
+
+async def test_attach_detach_delete_and_versions(tenant):
+    created = data_of(await tenant.gql(CREATE_POLICY, {"input": {"name": "Currencies", "statements": [
+        {"effect": "ALLOW", "action": ["config:create"], "resource": ["config:currency/*"]}]}}))["createPermissionPolicy"]
+    policy = created["permissionPolicy"]
+    robot = await create_service_user(tenant, "robot")
+    robot_token = await token_for(tenant, robot["id"])
+    assert top_level_code(await tenant.gql(CREATE_CURRENCY, {"code": "AAA"}, token=robot_token)) == "FORBIDDEN"
+
+    attachment = {"policyId": policy["id"], "principalType": "SERVICE_USER", "principalId": robot["id"]}
+    attached = data_of(await tenant.gql(ATTACH, {"input": attachment}))["attachPermissionPolicy"]
+    assert attached["userErrors"] == []
+    assert attached["permissionPolicy"] == {"id": policy["id"], "name": "Currencies"}
+    # Takes effect at once for this process's cached principal.
+    made = data_of(await tenant.gql(CREATE_CURRENCY, {"code": "AAA"}, token=robot_token))["createCurrency"]
+    assert made["userErrors"] == [] and made["currency"]["code"] == "AAA"
+
+    again = data_of(await tenant.gql(ATTACH, {"input": attachment}))["attachPermissionPolicy"]
+    assert errors_of(again) == [(["input", "policyId"], "DUPLICATE")]
+
+    in_use = data_of(await tenant.gql(DELETE_POLICY, {"input": {"id": policy["id"], "version": 1}}))["deletePermissionPolicy"]
+    assert in_use["deletedId"] is None
+    assert errors_of(in_use) == [(["input", "id"], "IN_USE")]
+
+    # Stale version on update: CONFLICT and nothing changes; the right version goes to 2.
+    stale = data_of(await tenant.gql(UPDATE_POLICY, {"input": {"id": policy["id"], "version": 5, "name": "Renamed"}}))["updatePermissionPolicy"]
+    assert stale["permissionPolicy"] is None
+    assert errors_of(stale) == [(["input", "version"], "CONFLICT")]
+    updated = data_of(await tenant.gql(UPDATE_POLICY, {"input": {"id": policy["id"], "version": 1, "name": "Renamed", "statements": [
+        {"effect": "ALLOW", "action": ["config:create", "config:retrieve"], "resource": ["config:currency"]}]}}))["updatePermissionPolicy"]
+    assert updated["userErrors"] == []
+    assert updated["permissionPolicy"]["version"] == 2
+    assert updated["permissionPolicy"]["name"] == "Renamed"
+    assert updated["permissionPolicy"]["statements"] == [
+        {"effect": "ALLOW", "action": ["config:create", "config:retrieve"], "resource": ["config:currency"]}]
+    # The new statement is in force: the robot can now list currencies.
+    codes = data_of(await tenant.gql("{ currencies { nodes { code } } }", token=robot_token))["currencies"]["nodes"]
+    assert sorted(c["code"] for c in codes) == ["AAA", "USD"]
+    bad_update = data_of(await tenant.gql(UPDATE_POLICY, {"input": {"id": policy["id"], "version": 2, "statements": [
+        {"effect": "ALLOW", "action": ["config:create"], "resource": ["config:currency/item/a/b"]}]}}))["updatePermissionPolicy"]
+    assert errors_of(bad_update) == [(["input", "statements", "0", "resource", "0"], "INVALID")]
+
+    detached = data_of(await tenant.gql(DETACH, {"input": attachment}))["detachPermissionPolicy"]
+    assert detached["userErrors"] == []
+    assert top_level_code(await tenant.gql(CREATE_CURRENCY, {"code": "BBB"}, token=robot_token)) == "FORBIDDEN"
+    not_attached = data_of(await tenant.gql(DETACH, {"input": attachment}))["detachPermissionPolicy"]
+    assert errors_of(not_attached) == [(["input", "policyId"], "NOT_FOUND")]
+
+    stale_delete = data_of(await tenant.gql(DELETE_POLICY, {"input": {"id": policy["id"], "version": 1}}))["deletePermissionPolicy"]
+    assert errors_of(stale_delete) == [(["input", "version"], "CONFLICT")]
+    deleted = data_of(await tenant.gql(DELETE_POLICY, {"input": {"id": policy["id"], "version": 2}}))["deletePermissionPolicy"]
+    assert deleted == {"deletedId": policy["id"], "userErrors": []}
+    assert "Renamed" not in await policy_ids(tenant)
+
+
+async def test_attach_to_user_and_unknown_principals(tenant):
+    ids = await policy_ids(tenant)
+    email = unique_email("attach")
+    invited = await invite(tenant, email)
+    await accept(tenant, invited["invitationToken"], PASSWORD)
+    user_token = data_of(await login(tenant, email, PASSWORD))["login"]["token"]
+    assert top_level_code(await tenant.gql(CONFIG_PROBE, token=user_token)) == "FORBIDDEN"
+    # `me` needs only authentication: a caller without policies may still ask who it is.
+    assert data_of(await tenant.gql(ME, token=user_token))["me"]["principalType"] == "USER"
+
+    attached = data_of(await tenant.gql(ATTACH, {"input": {"policyId": ids["ReadOnly"], "principalType": "USER",
+                                                           "principalId": invited["user"]["id"]}}))["attachPermissionPolicy"]
+    assert attached["userErrors"] == []
+    assert data_of(await tenant.gql(ME, token=user_token))["me"]["principalType"] == "USER"
+
+    # A user's id is not a service user's id: principalType matters.
+    wrong_type = data_of(await tenant.gql(ATTACH, {"input": {"policyId": ids["ReadOnly"], "principalType": "SERVICE_USER",
+                                                             "principalId": invited["user"]["id"]}}))["attachPermissionPolicy"]
+    assert errors_of(wrong_type) == [(["input", "principalId"], "NOT_FOUND")]
+    unknown_policy = data_of(await tenant.gql(ATTACH, {"input": {"policyId": str(uuid.uuid4()), "principalType": "USER",
+                                                                 "principalId": invited["user"]["id"]}}))["attachPermissionPolicy"]
+    assert errors_of(unknown_policy) == [(["input", "policyId"], "NOT_FOUND")]
+
+
+async def test_policy_update_input_problems(tenant):
+    make = lambda name: tenant.gql(CREATE_POLICY, {"input": {"name": name, "statements": [  # noqa: E731
+        {"effect": "ALLOW", "action": ["config:retrieve"], "resource": ["*"]}]}})
+    first = data_of(await make("First"))["createPermissionPolicy"]["permissionPolicy"]
+    data_of(await make("Second"))
+    cases = [
+        ({"name": None}, [(["input", "name"], "REQUIRED")]),
+        ({"name": ""}, [(["input", "name"], "INVALID")]),
+        ({"name": "Second"}, [(["input", "name"], "DUPLICATE")]),
+        ({"name": "ReadOnly"}, [(["input", "name"], "DUPLICATE")]),
+        ({"statements": None}, [(["input", "statements"], "REQUIRED")]),
+        ({"statements": []}, [(["input", "statements"], "REQUIRED")]),
+        ({"name": None, "statements": [{"effect": "deny", "action": ["*"], "resource": ["*"]}]},
+         [(["input", "name"], "REQUIRED"), (["input", "statements", "0", "effect"], "INVALID")]),
+    ]
+    for changes, expected in cases:
+        payload = data_of(await tenant.gql(UPDATE_POLICY, {"input": {"id": first["id"], "version": 1, **changes}}))["updatePermissionPolicy"]
+        assert payload["permissionPolicy"] is None, changes
+        assert sorted(errors_of(payload)) == sorted(expected), changes
+    row = await PermissionPolicy.get(id=first["id"])
+    assert (row.name, row.version) == ("First", 1)
+
+
+async def test_invitation_expires_after_seven_days(tenant):
+    from datetime import datetime, timedelta, timezone
+
+    from app.services import users
+    from app.services.errors import InputErrors
+
+    invited = await invite(tenant, unique_email("late"))
+    later = datetime.now(timezone.utc) + timedelta(days=7, minutes=1)
+    try:
+        await users.accept_invitation(invited["invitationToken"], PASSWORD, now=later)
+    except InputErrors as exc:
+        assert [(list(p.path), p.code.value) for p in exc.problems] == [(["token"], "INVALID")]
+    else:
+        raise AssertionError("an expired invitation was accepted")
+    assert (await User.get(id=invited["user"]["id"])).status == "INVITED"
+    in_time = datetime.now(timezone.utc) + timedelta(days=6, hours=23)
+    assert (await users.accept_invitation(invited["invitationToken"], PASSWORD, now=in_time)).status == "ACTIVE"
