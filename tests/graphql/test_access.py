@@ -559,3 +559,15 @@ async def test_invitation_expires_after_seven_days(tenant):
     assert (await User.get(id=invited["user"]["id"])).status == "INVITED"
     in_time = datetime.now(timezone.utc) + timedelta(days=6, hours=23)
     assert (await users.accept_invitation(invited["invitationToken"], PASSWORD, now=in_time)).status == "ACTIVE"
+
+
+async def test_login_ambiguity_is_revealed_only_to_the_password_holder(tenant, other_tenant):
+    email = unique_email("twice")
+    for org in (tenant, other_tenant):
+        invited = await invite(org, email)
+        await accept(org, invited["invitationToken"], PASSWORD)
+    wrong = await login(tenant, email, "not-the-password-123")
+    assert top_level_code(wrong) == "UNAUTHENTICATED"
+    ambiguous = data_of(await login(tenant, email, PASSWORD))["login"]
+    assert ambiguous["token"] is None
+    assert [(e["field"], e["code"]) for e in ambiguous["userErrors"]] == [(["organizationId"], "REQUIRED")]

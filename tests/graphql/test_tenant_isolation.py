@@ -270,9 +270,10 @@ async def m_login(w: World) -> None:
     for org, password in ((w.ids["b_org"], PASSWORD_A), (w.ids["a_org"], PASSWORD_B)):
         result = await w.b.gql(login, {"e": w.ids["a_active_email"], "p": password, "o": org}, token="")
         assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", org
-    ambiguous = data_of(await w.b.gql(login, {"e": w.ids["a_active_email"], "p": PASSWORD_B, "o": None}, token=""))["login"]
-    assert ambiguous["token"] is None
-    assert errors_of(ambiguous) == [(["organizationId"], "REQUIRED")]
+    # Without an organization, the password decides: B's password logs into B only.
+    only_b = data_of(await w.b.gql(login, {"e": w.ids["a_active_email"], "p": PASSWORD_B, "o": None}, token=""))["login"]
+    me_b = data_of(await w.b.gql("{ me { organizationId } }", token=only_b["token"]))["me"]
+    assert me_b == {"organizationId": w.ids["b_org"]}
     for org, password, user in ((w.ids["b_org"], PASSWORD_B, b_invite["user"]["id"]), (w.ids["a_org"], PASSWORD_A, w.ids["a_active_user"])):
         token = data_of(await w.b.gql(login, {"e": w.ids["a_active_email"], "p": password, "o": org}, token=""))["login"]["token"]
         me = data_of(await w.b.gql("{ me { organizationId principalId } }", token=token))["me"]
