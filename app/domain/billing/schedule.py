@@ -1,0 +1,167 @@
+"""An account plan's bills and periods, and proration by days (SEMANTICS §7.1–7.2).
+
+Concepts
+- The account plan's *bills* are the bill dates ``D_n`` of its plan's schedule (epoch,
+  frequency, interval) whose full period ``[D_(n−1), D_n)`` — local midnights of the
+  organization timezone — intersects the active interval ``[start, end)``. They are
+  counted from 0: the *period index* k is the position of the bill that closes the
+  period, so period k is billed in arrears on bill k (§7.2 "bill number n").
+- ``PlanPeriod``: one period of that schedule, with its full instants and the part cut
+  to the active interval (None when the account plan is not active in it).
+- *Charged periods* of a timed charge (standing charge, minimum spend) on a bill: in
+  arrears the bill's own period; in advance the next period — and on bill 0 also period 0,
+  because no bill of the account plan is dated at its first period's start (§7.2
+  decision: the first bill carries its own, possibly partial, period and the next one).
+- Proration: ``amount × active days / days in the full period``, days counted in the
+  organization timezone by ``periods.active_days``.
+
+Invariants
+- A bill includes an account plan exactly when that plan's period for the bill date is
+  active; an account plan starting exactly at D is therefore first billed at the next
+  bill date (its period starting at D is its period 0).
+- Proration is exact when the quotient terminates and keeps 50 significant digits
+  otherwise; a full period returns the amount untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from decimal import Context, Decimal, InvalidOperation, localcontext
+
+from app.domain.periods import (
+    BillFrequency,
+    BillingPeriod,
+    active_days,
+    bill_date as nth_bill_date,
+    bill_date_index,
+    bill_date_on_or_after,
+    billing_period,
+    cut_to_active,
+    is_bill_date,
+    period_instants,
+)
+from app.domain.timezones import local_date
+
+from .snapshots import AccountPlanSnapshot
+
+__all__ = [
+    "PlanPeriod",
+    "first_bill_date",
+    "plan_period",
+    "next_period",
+    "bills_on",
+    "included_account_plans",
+    "charged_periods",
+    "charge_applies",
+    "period_days",
+    "prorate",
+]
+
+_DAY = timedelta(days=1)
+_QUOTIENT = Context(prec=50, traps=[InvalidOperation])
+_PRODUCT = Context(prec=200, traps=[InvalidOperation])
+
+
+@dataclass(frozen=True)
+class PlanPeriod:
+    """Period ``index`` of an account plan: ``dates`` in full, ``active`` cut (or None)."""
+
+    index: int
+    dates: BillingPeriod
+    full: tuple[datetime, datetime]
+    active: tuple[datetime, datetime] | None
+
+    @property
+    def bill_date(self) -> date:
+        return self.dates.bill_date
+
+
+def _schedule(account_plan: AccountPlanSnapshot) -> tuple[date, BillFrequency, int]:
+    plan = account_plan.plan
+    return account_plan.epoch, plan.frequency, plan.interval
+
+
+def first_bill_date(account_plan: AccountPlanSnapshot, tz: tzinfo) -> date:
+    """The first bill date whose period contains the account plan's start."""
+    # A period [D_(n−1), D_n) contains the start iff D_n's midnight is after it, i.e.
+    # D_n > the local date of the start: the start's own midnight belongs to the next day.
+    after_start = local_date(account_plan.start, tz) + _DAY
+    return bill_date_on_or_after(*_schedule(account_plan), after_start)
+
+
+def plan_period(account_plan: AccountPlanSnapshot, bill_date: date, tz: tzinfo) -> PlanPeriod:
+    """The account plan's period closed by ``bill_date`` (ValueError: not a bill date)."""
+    epoch, frequency, interval = _schedule(account_plan)
+    dates = billing_period(epoch, frequency, interval, bill_date)
+    full = period_instants(dates, tz)
+    active = cut_to_active(*full, account_plan.start, account_plan.end)
+    first = first_bill_date(account_plan, tz)
+    index = bill_date_index(epoch, frequency, interval, bill_date) - bill_date_index(
+        epoch, frequency, interval, first
+    )
+    return PlanPeriod(index=index, dates=dates, full=full, active=active)
+
+
+def next_period(account_plan: AccountPlanSnapshot, period: PlanPeriod, tz: tzinfo) -> PlanPeriod:
+    epoch, frequency, interval = _schedule(account_plan)
+    n = bill_date_index(epoch, frequency, interval, period.bill_date)
+    return plan_period(account_plan, nth_bill_date(epoch, frequency, interval, n + 1), tz)
+
+
+def bills_on(
+    account_plan: AccountPlanSnapshot, bill_date: date, frequency: BillFrequency, tz: tzinfo
+) -> bool:
+    """Whether the bill (``bill_date``, ``frequency``) includes this account plan."""
+    if account_plan.plan.frequency is not BillFrequency(frequency):
+        return False
+    if not is_bill_date(*_schedule(account_plan), bill_date):
+        return False
+    return plan_period(account_plan, bill_date, tz).active is not None
+
+
+def included_account_plans(
+    account_plans: Iterable[AccountPlanSnapshot],
+    bill_date: date,
+    frequency: BillFrequency,
+    tz: tzinfo,
+) -> tuple[AccountPlanSnapshot, ...]:
+    """The account plans on the bill, ordered by start then id (independent of input order)."""
+    included = [ap for ap in account_plans if bills_on(ap, bill_date, frequency, tz)]
+    return tuple(sorted(included, key=lambda ap: (ap.start, str(ap.id))))
+
+
+def charged_periods(
+    current: PlanPeriod, following: PlanPeriod, in_advance: bool
+) -> tuple[PlanPeriod, ...]:
+    """The periods whose timed charge the bill closing ``current`` carries."""
+    if not in_advance:
+        return (current,)
+    chosen = (current, following) if current.index == 0 else (following,)
+    return tuple(period for period in chosen if period.active is not None)
+
+
+def charge_applies(index: int, interval: int, offset: int) -> bool:
+    """Standing charge on period ``index``: ``n ≥ offset`` and ``(n − offset) % interval == 0``."""
+    return index >= offset and (index - offset) % interval == 0
+
+
+def period_days(period: PlanPeriod, tz: tzinfo) -> tuple[int, int]:
+    """(active days, full days) of a period; (0, full) when it is not active."""
+    full_days = active_days(*period.full, tz)
+    if period.active is None:
+        return 0, full_days
+    return active_days(*period.active, tz), full_days
+
+
+def prorate(amount: Decimal, days: int, full_days: int) -> Decimal:
+    """``amount × days / full_days``: exact when it terminates, else 50 digits."""
+    if days == full_days:
+        return amount
+    if full_days <= 0:
+        raise ValueError("a period must contain at least one day")
+    with localcontext(_PRODUCT):
+        numerator = amount * days
+    with localcontext(_QUOTIENT):
+        return numerator / full_days
