@@ -27,7 +27,9 @@ def children_by(model: type[Model], foreign_key: str, order_by: tuple[str, ...] 
 
         return DataLoader(load_fn=load)
 
-    return f"{model.__name__}.{foreign_key}[]", factory
+    # The order is part of the name: two lists of the same rows in different orders must
+    # not share one request's loader.
+    return f"{model.__name__}.{foreign_key}[{','.join(order_by)}]", factory
 
 
 def one_by_id(model: type[Model]) -> tuple[str, LoaderFactory]:

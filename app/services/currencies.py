@@ -10,7 +10,10 @@ from tortoise.exceptions import IntegrityError
 
 from app.domain.money import CurrencyRounding
 from app.domain.naming import identifier_code_problem, name_problem
+from app.models.accounts import Account, Commitment
+from app.models.catalog import PlanTemplate
 from app.models.organization import Currency, OrganizationConfig
+from app.services.catalog.entities import Dependants, refuse_if_in_use
 from app.services.errors import ErrorCode, ProblemCollector, fail
 from app.services.versioning import get_owned, update_versioned
 
@@ -74,6 +77,11 @@ async def delete_currency(organization_id: uuid.UUID, currency_id: uuid.UUID, *,
     config = await OrganizationConfig.get(organization_id=organization_id)
     if config.currency == currency.code or any(currency.code in (c["from"], c["to"]) for c in config.currency_conversions):
         raise fail(("input", "id"), ErrorCode.IN_USE, f"{currency.code} is used by the organization configuration")
+    await refuse_if_in_use(organization_id, [
+        Dependants("plan templates", PlanTemplate, {"currency": currency.code}),
+        Dependants("accounts", Account, {"currency": currency.code}),
+        Dependants("commitments", Commitment, {"currency": currency.code}),
+    ])
     deleted = await Currency.filter(organization_id=organization_id, id=currency_id, version=version).delete()
     if not deleted:
         raise fail(("input", "version"), ErrorCode.CONFLICT, f"version {version} is stale; the current version is {currency.version}")

@@ -167,3 +167,19 @@ async def test_currency_in_use_by_config_cannot_be_deleted(tenant):
     assert [e["code"] for e in result["userErrors"]] == ["IN_USE"]
     config = await OrganizationConfig.get(organization_id=tenant.organization_id)
     assert config.currency == "GBP"
+
+
+async def test_currency_used_by_a_plan_template_cannot_be_deleted(tenant):
+    from app.models.catalog import PlanTemplate, Product
+
+    eur = (await add_currency(tenant, "EUR"))["currency"]
+    product = await Product.create(organization_id=tenant.organization_id, code="p", name="P")
+    await PlanTemplate.create(organization_id=tenant.organization_id, product_id=product.id, code="tmpl", name="T",
+                              currency="EUR", bill_frequency="MONTHLY")
+    result = data_of(await tenant.gql(
+        "mutation($i: DeleteInput!) { deleteCurrency(input: $i) { deletedId userErrors { code message } } }",
+        {"i": {"id": eur["id"], "version": eur["version"]}},
+    ))["deleteCurrency"]
+    assert result["deletedId"] is None
+    assert [e["code"] for e in result["userErrors"]] == ["IN_USE"]
+    assert "plan templates tmpl" in result["userErrors"][0]["message"]

@@ -1,0 +1,37 @@
+"""When two pricings collide (SEMANTICS §4.3): pricings of the same owner (plan or plan
+template), target and segment may not be active at one instant.
+
+Windows are half-open, `[start, end)`, with `end` None meaning open-ended, so
+`[a, b)` and `[b, c)` touch without overlapping.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from app.domain.catalog.refs import PricingWindow
+
+
+def segment_key(segment: Mapping[str, Any] | None) -> str:
+    """Canonical text of a segment, equal for equal maps whatever their key order."""
+    if not segment:
+        return ""
+    return json.dumps(dict(segment), sort_keys=True, separators=(",", ":"), default=str)
+
+
+def overlapping(window: PricingWindow, others: Iterable[PricingWindow]) -> PricingWindow | None:
+    """The first of `others` (other than `window` itself) that collides with it."""
+    slot = (window.owner_id, window.target_id, window.segment_key)
+    for other in others:
+        if other.id == window.id or (other.owner_id, other.target_id, other.segment_key) != slot:
+            continue
+        if _starts_before_end(window.start, other.end) and _starts_before_end(other.start, window.end):
+            return other
+    return None
+
+
+def _starts_before_end(start: datetime, end: datetime | None) -> bool:
+    return end is None or start < end

@@ -1,0 +1,76 @@
+"""Root queries of meters, aggregations and compound aggregations."""
+
+from __future__ import annotations
+
+import uuid
+
+import strawberry
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
+from app.graphql.authorization import authorize
+from app.graphql.catalog.filters import CatalogFilter, apply_catalog_filter, parse_uuid
+from app.graphql.catalog.meters.types import Aggregation, CompoundAggregation, Meter
+from app.graphql.context import Info
+from app.graphql.pagination import Connection, paginate
+from app.models import catalog as m
+
+READ = "config:retrieve"
+
+
+def _org(info: Info) -> uuid.UUID:
+    return info.context.require_principal().organization_id
+
+
+async def _one(model: type[Model], info: Info, id: strawberry.ID | None, code: str | None) -> Model | None:
+    """By id and/or code in the caller's organization; a malformed id finds nothing."""
+    if id is None and code is None:
+        return None
+    query: QuerySet = model.filter(organization_id=_org(info))
+    if id is not None:
+        parsed = parse_uuid(id)
+        if parsed is None:
+            return None
+        query = query.filter(id=parsed)
+    if code is not None:
+        query = query.filter(code=code)
+    return await query.first()
+
+
+@strawberry.type
+class MeterQuery:
+    @strawberry.field(description="Meters of the organization, by code.", extensions=authorize(READ, "meter"))
+    async def meters(self, info: Info, first: int | None = None, after: str | None = None, filter: CatalogFilter | None = None) -> Connection[Meter]:
+        query = apply_catalog_filter(m.Meter.filter(organization_id=_org(info)), filter)
+        return await paginate(query, first, after, Meter.of, order_by=("code",))
+
+    @strawberry.field(description="One meter by id or code.", extensions=authorize(READ, "meter"))
+    async def meter(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> Meter | None:
+        found = await _one(m.Meter, info, id, code)
+        return Meter.of(found) if found else None
+
+    @strawberry.field(description="Aggregations of the organization, by code.", extensions=authorize(READ, "aggregation"))
+    async def aggregations(self, info: Info, first: int | None = None, after: str | None = None, filter: CatalogFilter | None = None,
+                           meter_id: strawberry.ID | None = None) -> Connection[Aggregation]:
+        query = apply_catalog_filter(m.Aggregation.filter(organization_id=_org(info)), filter)
+        if meter_id is not None:
+            # A malformed id matches no meter rather than failing the query.
+            parsed = parse_uuid(meter_id)
+            query = query.filter(meter_id=parsed) if parsed else query.filter(id__in=[])
+        return await paginate(query, first, after, Aggregation.of, order_by=("code",))
+
+    @strawberry.field(description="One aggregation by id or code.", extensions=authorize(READ, "aggregation"))
+    async def aggregation(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> Aggregation | None:
+        found = await _one(m.Aggregation, info, id, code)
+        return Aggregation.of(found) if found else None
+
+    @strawberry.field(description="Compound aggregations of the organization, by code.", extensions=authorize(READ, "compoundAggregation"))
+    async def compound_aggregations(self, info: Info, first: int | None = None, after: str | None = None,
+                                    filter: CatalogFilter | None = None) -> Connection[CompoundAggregation]:
+        query = apply_catalog_filter(m.CompoundAggregation.filter(organization_id=_org(info)), filter)
+        return await paginate(query, first, after, CompoundAggregation.of, order_by=("code",))
+
+    @strawberry.field(description="One compound aggregation by id or code.", extensions=authorize(READ, "compoundAggregation"))
+    async def compound_aggregation(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> CompoundAggregation | None:
+        found = await _one(m.CompoundAggregation, info, id, code)
+        return CompoundAggregation.of(found) if found else None

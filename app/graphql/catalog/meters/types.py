@@ -1,0 +1,167 @@
+"""Meter, Aggregation and CompoundAggregation as clients read them, with their enums."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from app.graphql.context import Info
+from app.graphql.loaders import children_by, load, one_by_id
+from app.graphql.pagination import Connection, connection_of_list
+from app.models import catalog as m
+
+AGGREGATIONS_BY_METER = children_by(m.Aggregation, "meter_id", ("code", "id"))
+METER_BY_ID = one_by_id(m.Meter)
+
+
+@strawberry.enum(description="Where a measurement carries a field's value, and what the value is.")
+class DataFieldCategory(Enum):
+    WHO = "WHO"
+    WHAT = "WHAT"
+    WHERE = "WHERE"
+    OTHER = "OTHER"
+    METADATA = "METADATA"
+    MEASURE = "MEASURE"
+    INCOME = "INCOME"
+    COST = "COST"
+
+
+@strawberry.enum(description="How an aggregation turns a field's values in a period into one quantity.")
+class AggregationFunction(Enum):
+    SUM = "SUM"
+    MIN = "MIN"
+    MAX = "MAX"
+    COUNT = "COUNT"
+    LATEST = "LATEST"
+    MEAN = "MEAN"
+    UNIQUE = "UNIQUE"
+
+
+@strawberry.enum(description="How quantity / quantityPerUnit becomes billable units.")
+class Rounding(Enum):
+    UP = "UP"
+    DOWN = "DOWN"
+    NEAREST = "NEAREST"
+    NONE = "NONE"
+
+
+@strawberry.type(description="A field of a meter, read from each measurement.")
+class DataField:
+    category: DataFieldCategory = strawberry.field(description="Where the value is read from and what it may be used for.")
+    code: str = strawberry.field(description="Code, unique within the meter across data and derived fields.")
+    name: str = strawberry.field(description="Display name.")
+    unit: str | None = strawberry.field(description="Unit label.")
+
+    @classmethod
+    def of(cls, f: dict[str, Any]) -> DataField:
+        return cls(category=DataFieldCategory(f["category"]), code=f["code"], name=f["name"], unit=f.get("unit"))
+
+
+@strawberry.type(description="A field of a meter computed from the data fields once per measurement at ingest.")
+class DerivedField:
+    category: DataFieldCategory = strawberry.field(description="What the value is and what it may be used for.")
+    code: str = strawberry.field(description="Code, unique within the meter across data and derived fields.")
+    name: str = strawberry.field(description="Display name.")
+    unit: str | None = strawberry.field(description="Unit label.")
+    calculation: str = strawberry.field(description="Expression over the meter's data fields and ts.")
+
+    @classmethod
+    def of(cls, f: dict[str, Any]) -> DerivedField:
+        return cls(category=DataFieldCategory(f["category"]), code=f["code"], name=f["name"], unit=f.get("unit"), calculation=f["calculation"])
+
+
+def _common(row: Any) -> dict[str, Any]:
+    return {"id": strawberry.ID(str(row.id)), "version": row.version, "code": row.code, "name": row.name,
+            "product_id": strawberry.ID(str(row.product_id)) if row.product_id else None,
+            "custom_fields": row.custom_fields, "dt_created": row.dt_created, "dt_last_modified": row.dt_last_modified,
+            "created_by": row.created_by, "last_modified_by": row.last_modified_by}
+
+
+@strawberry.type(description="Defines the fields of the measurements one kind of usage sends.")
+class Meter:
+    id: strawberry.ID = strawberry.field(description="Id of the meter.")
+    version: int = strawberry.field(description="Incremented by every update; send it back to update.")
+    product_id: strawberry.ID | None = strawberry.field(description="Product of the meter; null for a global meter.")
+    code: str = strawberry.field(description="Unique code; measurements name their meter by it.")
+    name: str = strawberry.field(description="Display name.")
+    data_fields: list[DataField] = strawberry.field(description="Fields read from each measurement (1–15).")
+    derived_fields: list[DerivedField] = strawberry.field(description="Fields computed at ingest (0–15).")
+    custom_fields: JSON = strawberry.field(description="Custom name → string or number map.")
+    dt_created: datetime = strawberry.field(description="When it was created.")
+    dt_last_modified: datetime = strawberry.field(description="When it last changed.")
+    created_by: str | None = strawberry.field(description="Principal that created it.")
+    last_modified_by: str | None = strawberry.field(description="Principal that last changed it.")
+
+    @strawberry.field(description="Aggregations over this meter's fields.")
+    async def aggregations(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Aggregation]:
+        return connection_of_list(await load(info, AGGREGATIONS_BY_METER, uuid.UUID(self.id)), first, after, Aggregation.of)
+
+    @classmethod
+    def of(cls, row: m.Meter) -> Meter:
+        return cls(**_common(row), data_fields=[DataField.of(f) for f in row.data_fields],
+                   derived_fields=[DerivedField.of(f) for f in row.derived_fields])
+
+
+@strawberry.type(description="A pricing metric: one field of a meter aggregated over a period.")
+class Aggregation:
+    id: strawberry.ID = strawberry.field(description="Id of the aggregation.")
+    version: int = strawberry.field(description="Incremented by every update; send it back to update.")
+    product_id: strawberry.ID | None = strawberry.field(description="Product (the meter's); null for a global aggregation.")
+    meter_id: strawberry.ID = strawberry.field(description="Meter whose field is aggregated.")
+    code: str = strawberry.field(description="Unique code; compound aggregations use it as aggregation.<code>.")
+    name: str = strawberry.field(description="Display name.")
+    target_field: str = strawberry.field(description="Code of the data or derived field aggregated.")
+    aggregation: AggregationFunction = strawberry.field(description="How the field's values become one quantity.")
+    quantity_per_unit: Decimal = strawberry.field(description="Raw quantity per billable unit (> 0).")
+    rounding: Rounding = strawberry.field(description="How quantity / quantityPerUnit becomes whole units.")
+    unit: str | None = strawberry.field(description="Unit label printed on line items.")
+    segmented_fields: list[str] = strawberry.field(description="Codes of the fields the aggregation is segmented by.")
+    segments: list[JSON] = strawberry.field(description="Segments: each a map of every segmented field → value, \"*\" matching anything.")
+    default_value: Decimal | None = strawberry.field(description="Quantity used when a period has no usage; null: no line item.")
+    custom_fields: JSON = strawberry.field(description="Custom name → string or number map.")
+    dt_created: datetime = strawberry.field(description="When it was created.")
+    dt_last_modified: datetime = strawberry.field(description="When it last changed.")
+    created_by: str | None = strawberry.field(description="Principal that created it.")
+    last_modified_by: str | None = strawberry.field(description="Principal that last changed it.")
+
+    @strawberry.field(description="The meter whose field is aggregated.")
+    async def meter(self, info: Info) -> Meter | None:
+        row = await load(info, METER_BY_ID, uuid.UUID(self.meter_id))
+        return Meter.of(row) if row else None
+
+    @classmethod
+    def of(cls, row: m.Aggregation) -> Aggregation:
+        return cls(**_common(row), meter_id=strawberry.ID(str(row.meter_id)), target_field=row.target_field,
+                   aggregation=AggregationFunction(row.aggregation), quantity_per_unit=row.quantity_per_unit,
+                   rounding=Rounding(row.rounding), unit=row.unit, segmented_fields=list(row.segmented_fields),
+                   segments=list(row.segments), default_value=row.default_value)
+
+
+@strawberry.type(description="A pricing metric computed from other aggregations' values.")
+class CompoundAggregation:
+    id: strawberry.ID = strawberry.field(description="Id of the compound aggregation.")
+    version: int = strawberry.field(description="Incremented by every update; send it back to update.")
+    product_id: strawberry.ID | None = strawberry.field(description="Product; null for a global compound aggregation.")
+    code: str = strawberry.field(description="Unique code.")
+    name: str = strawberry.field(description="Display name.")
+    calculation: str = strawberry.field(description="Expression over aggregation.<code> references.")
+    quantity_per_unit: Decimal = strawberry.field(description="Calculated quantity per billable unit (> 0).")
+    rounding: Rounding = strawberry.field(description="How quantity / quantityPerUnit becomes whole units.")
+    unit: str | None = strawberry.field(description="Unit label printed on line items.")
+    evaluate_null_aggregations: bool = strawberry.field(description="Whether the calculation runs when a referenced aggregation is null.")
+    custom_fields: JSON = strawberry.field(description="Custom name → string or number map.")
+    dt_created: datetime = strawberry.field(description="When it was created.")
+    dt_last_modified: datetime = strawberry.field(description="When it last changed.")
+    created_by: str | None = strawberry.field(description="Principal that created it.")
+    last_modified_by: str | None = strawberry.field(description="Principal that last changed it.")
+
+    @classmethod
+    def of(cls, row: m.CompoundAggregation) -> CompoundAggregation:
+        return cls(**_common(row), calculation=row.calculation, quantity_per_unit=row.quantity_per_unit,
+                   rounding=Rounding(row.rounding), unit=row.unit, evaluate_null_aggregations=row.evaluate_null_aggregations)

@@ -1,0 +1,97 @@
+"""Root queries: planTemplates, planTemplate, plans, plan, pricings, pricing."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import strawberry
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
+from app.graphql.authorization import authorize
+from app.graphql.catalog.filters import CatalogFilter, apply_catalog_filter, parse_uuid
+from app.graphql.catalog.plans.inputs import PlanFilter, PricingFilter
+from app.graphql.catalog.plans.types import Plan, PlanTemplate, Pricing
+from app.graphql.context import Info
+from app.graphql.errors import BadRequest
+from app.graphql.pagination import Connection, paginate
+from app.models import catalog as m
+
+READ = "config:retrieve"
+
+
+def _org(info: Info) -> uuid.UUID:
+    return info.context.require_principal().organization_id
+
+
+def _filter_id(value: Any, name: str) -> uuid.UUID:
+    parsed = parse_uuid(value)
+    if parsed is None:
+        raise BadRequest(f"filter.{name} is not a valid id")
+    return parsed
+
+
+def _by_ids(query: QuerySet, flt: Any, names: dict[str, str]) -> QuerySet:
+    """Filters `column = id` for each filter attribute → column given a value."""
+    for attribute, column in names.items():
+        value = getattr(flt, attribute)
+        if value is not None:
+            query = query.filter(**{column: _filter_id(value, attribute)})
+    return query
+
+
+async def _one(model: type[Model], info: Info, id: strawberry.ID | None, code: str | None) -> Any:
+    """By id and/or code in the caller's organization; a malformed id finds nothing."""
+    if id is None and code is None:
+        return None
+    query = model.filter(organization_id=_org(info))
+    if id is not None:
+        parsed = parse_uuid(id)
+        if parsed is None:
+            return None
+        query = query.filter(id=parsed)
+    return await (query.filter(code=code) if code is not None else query).first()
+
+
+def _pricing_query(info: Info, flt: PricingFilter | None) -> QuerySet:
+    query = m.Pricing.filter(organization_id=_org(info))
+    if flt is None:
+        return query
+    query = apply_catalog_filter(query, CatalogFilter(ids=flt.ids, codes=flt.codes), has_product=False)
+    return _by_ids(query, flt, {"plan_id": "plan_id", "plan_template_id": "plan_template_id", "aggregation_id": "aggregation_id",
+                                "compound_aggregation_id": "compound_aggregation_id", "product_id": "product_id"})
+
+
+@strawberry.type
+class PlanQuery:
+    @strawberry.field(description="Plan templates of the organization, by code.", extensions=authorize(READ, "planTemplate"))
+    async def plan_templates(self, info: Info, first: int | None = None, after: str | None = None, filter: CatalogFilter | None = None) -> Connection[PlanTemplate]:
+        query = apply_catalog_filter(m.PlanTemplate.filter(organization_id=_org(info)), filter)
+        return await paginate(query, first, after, PlanTemplate.of, order_by=("code",))
+
+    @strawberry.field(description="One plan template by id or code.", extensions=authorize(READ, "planTemplate"))
+    async def plan_template(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> PlanTemplate | None:
+        found = await _one(m.PlanTemplate, info, id, code)
+        return PlanTemplate.of(found) if found else None
+
+    @strawberry.field(description="Plans of the organization, by code.", extensions=authorize(READ, "plan"))
+    async def plans(self, info: Info, first: int | None = None, after: str | None = None, filter: PlanFilter | None = None) -> Connection[Plan]:
+        query = apply_catalog_filter(m.Plan.filter(organization_id=_org(info)), filter)
+        if filter is not None:
+            query = _by_ids(query, filter, {"plan_template_id": "plan_template_id", "account_id": "account_id"})
+        return await paginate(query, first, after, Plan.of, order_by=("code",))
+
+    @strawberry.field(description="One plan by id or code.", extensions=authorize(READ, "plan"))
+    async def plan(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> Plan | None:
+        found = await _one(m.Plan, info, id, code)
+        return Plan.of(found) if found else None
+
+    @strawberry.field(description="Pricings of the organization, by start date.", extensions=authorize(READ, "pricing"))
+    async def pricings(self, info: Info, first: int | None = None, after: str | None = None, filter: PricingFilter | None = None) -> Connection[Pricing]:
+        return await paginate(_pricing_query(info, filter), first, after, Pricing.of, order_by=("start_date",))
+
+    @strawberry.field(description="One pricing by id or code.", extensions=authorize(READ, "pricing"))
+    async def pricing(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> Pricing | None:
+        found = await _one(m.Pricing, info, id, code)
+        return Pricing.of(found) if found else None

@@ -1,0 +1,203 @@
+"""Output types: PlanTemplate, Plan, Pricing and PricingBand, and their enums.
+
+A Plan shows **effective** values under m3ter's names: an override when the plan sets one,
+else the template's value, read live through a per-request template loader (currency,
+frequency, intervals and offset always come from the template). `overriddenFields` says
+which values are the plan's own.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from app.domain.catalog.pricing import OVERRIDE_COLUMNS
+from app.domain.catalog.pricing import PricingType as DomainPricingType
+from app.domain.periods import BillFrequency as DomainBillFrequency
+from app.graphql.context import Info
+from app.graphql.loaders import children_by, load, one_by_id
+from app.graphql.pagination import Connection, connection_of_list
+from app.models import catalog as m
+
+BillFrequency = strawberry.enum(DomainBillFrequency, name="BillFrequency", description="How often a plan bills: every interval days, weeks, months or years.")
+PricingType = strawberry.enum(DomainPricingType, name="PricingType", description="What a pricing produces: a debit (charge), a product credit or a global credit.")
+
+TEMPLATE_BY_ID = one_by_id(m.PlanTemplate)
+PLAN_BY_ID = one_by_id(m.Plan)
+PLANS_BY_TEMPLATE = children_by(m.Plan, "plan_template_id", ("code", "id"))
+PRICINGS_BY_TEMPLATE = children_by(m.Pricing, "plan_template_id", ("start_date", "id"))
+PRICINGS_BY_PLAN = children_by(m.Pricing, "plan_id", ("start_date", "id"))
+
+
+def _id(value: uuid.UUID | None) -> strawberry.ID | None:
+    return None if value is None else strawberry.ID(str(value))
+
+
+def _common(row: Any) -> dict[str, Any]:
+    return {"id": _id(row.id), "version": row.version, "dt_created": row.dt_created, "dt_last_modified": row.dt_last_modified,
+            "created_by": row.created_by, "last_modified_by": row.last_modified_by}
+
+
+@strawberry.type(description="A pricing band: from lowerLimit (exclusive, except 0 for the first band) up to the next band's lowerLimit.")
+class PricingBand:
+    lower_limit: Decimal = strawberry.field(description="Units from which this band applies (the first band's is 0).")
+    unit_price: Decimal = strawberry.field(description="Price of each unit in this band.")
+    fixed_price: Decimal = strawberry.field(description="Price charged once the band is entered.")
+
+    @classmethod
+    def list_of(cls, bands: list[dict[str, str]]) -> list[PricingBand]:
+        return [cls(lower_limit=Decimal(b["lowerLimit"]), unit_price=Decimal(b["unitPrice"]), fixed_price=Decimal(b["fixedPrice"])) for b in bands]
+
+
+@strawberry.type(description="A template of plans of one product: currency, bill frequency, standing charge and minimum spend, plus pricings every plan of it inherits.")
+class PlanTemplate:
+    id: strawberry.ID = strawberry.field(description="Id of the plan template.")
+    version: int = strawberry.field(description="Incremented by every update.")
+    product_id: strawberry.ID = strawberry.field(description="The product whose plans this template makes (never changes).")
+    code: str = strawberry.field(description="Unique code.")
+    name: str = strawberry.field(description="Display name.")
+    currency: str = strawberry.field(description="Pricing currency code.")
+    bill_frequency: BillFrequency = strawberry.field(description="DAILY, WEEKLY, MONTHLY or ANNUALLY.")
+    bill_frequency_interval: int = strawberry.field(description="Bills every this many frequency units (1–365).")
+    standing_charge: Decimal = strawberry.field(description="Fixed charge per standing-charge interval (≥ 0).")
+    standing_charge_description: str | None = strawberry.field(description="Line item text of the standing charge.")
+    standing_charge_interval: int = strawberry.field(description="Bill periods per standing charge (1–365).")
+    standing_charge_offset: int = strawberry.field(description="Bill periods before the first standing charge (0–364).")
+    standing_charge_bill_in_advance: bool | None = strawberry.field(description="Standing charge billed in advance; null: the organization's default.")
+    minimum_spend: Decimal = strawberry.field(description="Minimum spend per bill period (≥ 0).")
+    minimum_spend_description: str | None = strawberry.field(description="Line item text of the minimum spend.")
+    minimum_spend_bill_in_advance: bool | None = strawberry.field(description="Minimum spend billed in advance; null: the organization's default.")
+    custom_fields: JSON = strawberry.field(description="Custom name → string or number map.")
+    dt_created: datetime = strawberry.field(description="When it was created.")
+    dt_last_modified: datetime = strawberry.field(description="When it last changed.")
+    created_by: str | None = strawberry.field(description="Principal that created it.")
+    last_modified_by: str | None = strawberry.field(description="Principal that last changed it.")
+
+    @strawberry.field(description="Plans made from this template.")
+    async def plans(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Plan]:
+        return connection_of_list(await load(info, PLANS_BY_TEMPLATE, uuid.UUID(self.id)), first, after, Plan.of)
+
+    @strawberry.field(description="Pricings of this template, used by its plans unless a plan prices the same aggregation and segment itself.")
+    async def pricings(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Pricing]:
+        return connection_of_list(await load(info, PRICINGS_BY_TEMPLATE, uuid.UUID(self.id)), first, after, Pricing.of)
+
+    @classmethod
+    def of(cls, row: m.PlanTemplate) -> PlanTemplate:
+        own = ("code", "name", "currency", "bill_frequency_interval", "standing_charge", "standing_charge_description",
+               "standing_charge_interval", "standing_charge_offset", "standing_charge_bill_in_advance", "minimum_spend",
+               "minimum_spend_description", "minimum_spend_bill_in_advance", "custom_fields")
+        return cls(**_common(row), **{name: getattr(row, name) for name in own}, product_id=_id(row.product_id),
+                   bill_frequency=DomainBillFrequency(row.bill_frequency))
+
+
+def _from_template(column: str, kind: Any, description: str, *, overridable: bool) -> Any:
+    """A Plan field read from its template (live), or from the plan's override when set."""
+
+    async def resolve(root: Any, info: Info) -> Any:
+        own = getattr(root._row, column) if overridable else None
+        if own is not None:
+            return own
+        template = await load(info, TEMPLATE_BY_ID, root._row.plan_template_id)
+        return getattr(template, column)
+
+    resolve.__annotations__ = {**resolve.__annotations__, "return": kind}
+    return strawberry.field(resolver=resolve, description=description)
+
+
+@strawberry.type(description="A plan made from a template; what accounts are attached to. Values it does not override read through to the template.")
+class Plan:
+    id: strawberry.ID = strawberry.field(description="Id of the plan.")
+    version: int = strawberry.field(description="Incremented by every update.")
+    plan_template_id: strawberry.ID = strawberry.field(description="The template this plan is made from (never changes).")
+    product_id: strawberry.ID = strawberry.field(description="The template's product.")
+    code: str = strawberry.field(description="Unique code.")
+    name: str = strawberry.field(description="Display name.")
+    account_id: strawberry.ID | None = strawberry.field(description="The one account this bespoke plan may be attached to; null: any account.")
+    custom_fields: JSON = strawberry.field(description="Custom name → string or number map.")
+    dt_created: datetime = strawberry.field(description="When it was created.")
+    dt_last_modified: datetime = strawberry.field(description="When it last changed.")
+    created_by: str | None = strawberry.field(description="Principal that created it.")
+    last_modified_by: str | None = strawberry.field(description="Principal that last changed it.")
+    _row: strawberry.Private[Any]
+
+    currency = _from_template("currency", str, "The template's pricing currency.", overridable=False)
+    bill_frequency = _from_template("bill_frequency", BillFrequency, "The template's bill frequency.", overridable=False)
+    bill_frequency_interval = _from_template("bill_frequency_interval", int, "The template's bill frequency interval.", overridable=False)
+    standing_charge_interval = _from_template("standing_charge_interval", int, "The template's standing-charge interval.", overridable=False)
+    standing_charge_offset = _from_template("standing_charge_offset", int, "The template's standing-charge offset.", overridable=False)
+    standing_charge = _from_template("standing_charge", Decimal, "Effective standing charge: the plan's override, else the template's.", overridable=True)
+    standing_charge_description = _from_template("standing_charge_description", str | None, "Effective standing-charge description.", overridable=True)
+    standing_charge_bill_in_advance = _from_template("standing_charge_bill_in_advance", bool | None, "Effective standing-charge timing; null: the organization's default.", overridable=True)
+    minimum_spend = _from_template("minimum_spend", Decimal, "Effective minimum spend: the plan's override, else the template's.", overridable=True)
+    minimum_spend_description = _from_template("minimum_spend_description", str | None, "Effective minimum-spend description.", overridable=True)
+    minimum_spend_bill_in_advance = _from_template("minimum_spend_bill_in_advance", bool | None, "Effective minimum-spend timing; null: the organization's default.", overridable=True)
+
+    @strawberry.field(description="Which of the values above the plan sets itself (e.g. standingCharge); the others read through to the template.")
+    def overridden_fields(self) -> list[str]:
+        return [key for key, column in OVERRIDE_COLUMNS.items() if getattr(self._row, column) is not None]
+
+    @strawberry.field(description="The template this plan is made from.")
+    async def plan_template(self, info: Info) -> PlanTemplate | None:
+        row = await load(info, TEMPLATE_BY_ID, self._row.plan_template_id)
+        return PlanTemplate.of(row) if row else None
+
+    @strawberry.field(description="Pricings of this plan; they take precedence over the template's for the same aggregation and segment.")
+    async def pricings(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Pricing]:
+        return connection_of_list(await load(info, PRICINGS_BY_PLAN, self._row.id), first, after, Pricing.of)
+
+    @classmethod
+    def of(cls, row: m.Plan) -> Plan:
+        return cls(**_common(row), plan_template_id=_id(row.plan_template_id), product_id=_id(row.product_id), code=row.code,
+                   name=row.name, account_id=_id(row.account_id), custom_fields=row.custom_fields, _row=row)
+
+
+@strawberry.type(description="What a plan or plan template charges for one aggregation or compound aggregation from startDate (inclusive) to endDate (exclusive).")
+class Pricing:
+    id: strawberry.ID = strawberry.field(description="Id of the pricing.")
+    version: int = strawberry.field(description="Incremented by every update.")
+    code: str | None = strawberry.field(description="Optional code, unique among pricings.")
+    description: str | None = strawberry.field(description="Line item text.")
+    plan_id: strawberry.ID | None = strawberry.field(description="The plan priced (or null when a template is).")
+    plan_template_id: strawberry.ID | None = strawberry.field(description="The plan template priced (or null when a plan is).")
+    aggregation_id: strawberry.ID | None = strawberry.field(description="The aggregation priced (or null when a compound aggregation is).")
+    compound_aggregation_id: strawberry.ID | None = strawberry.field(description="The compound aggregation priced (or null).")
+    product_id: strawberry.ID = strawberry.field(description="The product of the plan or template.")
+    start_date: datetime = strawberry.field(description="First instant the pricing applies (inclusive).")
+    end_date: datetime | None = strawberry.field(description="Instant the pricing stops applying (exclusive); null: open-ended.")
+    pricing_bands: list[PricingBand] = strawberry.field(description="Bands in ascending lowerLimit, the first at 0.")
+    overage_pricing_bands: list[PricingBand] = strawberry.field(description="Bands for usage beyond a commitment (cumulative, not spanning the plan).")
+    cumulative: bool = strawberry.field(description="true: tiered (each band prices its own units); false: volume (all units at one band's price).")
+    tiers_span_plan: bool = strawberry.field(description="Band positions count the units of earlier periods of the account plan.")
+    type: PricingType = strawberry.field(description="DEBIT, PRODUCT_CREDIT or GLOBAL_CREDIT.")
+    segment: JSON | None = strawberry.field(description="The aggregation segment priced (field code → value), for segmented aggregations.")
+    minimum_spend: Decimal = strawberry.field(description="Minimum spend of this pricing per bill period (≥ 0).")
+    minimum_spend_description: str | None = strawberry.field(description="Line item text of the minimum spend.")
+    minimum_spend_bill_in_advance: bool | None = strawberry.field(description="Minimum spend billed in advance; null: the organization's default.")
+    dt_created: datetime = strawberry.field(description="When it was created.")
+    dt_last_modified: datetime = strawberry.field(description="When it last changed.")
+    created_by: str | None = strawberry.field(description="Principal that created it.")
+    last_modified_by: str | None = strawberry.field(description="Principal that last changed it.")
+
+    @strawberry.field(description="The plan priced, when a plan is.")
+    async def plan(self, info: Info) -> Plan | None:
+        row = await load(info, PLAN_BY_ID, uuid.UUID(self.plan_id)) if self.plan_id else None
+        return Plan.of(row) if row else None
+
+    @strawberry.field(description="The plan template priced, when a template is.")
+    async def plan_template(self, info: Info) -> PlanTemplate | None:
+        row = await load(info, TEMPLATE_BY_ID, uuid.UUID(self.plan_template_id)) if self.plan_template_id else None
+        return PlanTemplate.of(row) if row else None
+
+    @classmethod
+    def of(cls, row: m.Pricing) -> Pricing:
+        own = ("code", "description", "start_date", "end_date", "cumulative", "tiers_span_plan", "segment",
+               "minimum_spend", "minimum_spend_description", "minimum_spend_bill_in_advance")
+        ids = ("plan_id", "plan_template_id", "aggregation_id", "compound_aggregation_id", "product_id")
+        return cls(**_common(row), **{name: getattr(row, name) for name in own}, **{name: _id(getattr(row, name)) for name in ids},
+                   pricing_bands=PricingBand.list_of(row.pricing_bands), overage_pricing_bands=PricingBand.list_of(row.overage_pricing_bands),
+                   type=DomainPricingType(row.type))

@@ -1,0 +1,112 @@
+"""What the plan use cases load and write around the pure checks
+(`app.domain.catalog.pricing`): the organization's lock, references as refs, existing
+pricing windows, codes already taken, and the bulk insert of checked rows."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Q
+
+from app.domain.catalog.pricing import CatalogRows, ResolveTarget, segment_key
+from app.domain.catalog.pricing.values import as_uuid
+from app.domain.catalog.refs import AggregationRef, PlanTemplateRef, PricingWindow
+from app.models.catalog import Aggregation, CompoundAggregation, Plan, PlanTemplate, Pricing
+from app.models.organization import Currency
+from app.services.catalog.entities import taken_codes
+from app.services.errors import ErrorCode, ProblemCollector
+
+KINDS = {"planTemplate": PlanTemplate, "plan": Plan, "pricing": Pricing}
+LABELS = {"planTemplate": "a plan template", "plan": "a plan", "pricing": "a pricing"}
+
+
+async def lock_plan_catalog(connection: BaseDBAsyncClient, organization_id: uuid.UUID) -> None:
+    """Serialize the organization's plan, template and pricing writes until commit.
+
+    Pricing codes and pricing overlaps are rules across rows that no unique constraint
+    can hold, and a pricing must not be added to a plan being deleted: checking and
+    writing under one lock per organization makes each check still true at commit."""
+    await connection.execute_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [f"plan-catalog:{organization_id}"])
+
+
+async def currency_codes(organization_id: uuid.UUID) -> set[str]:
+    return set(await Currency.filter(organization_id=organization_id).values_list("code", flat=True))
+
+
+def template_ref(row: PlanTemplate) -> PlanTemplateRef:
+    return PlanTemplateRef(id=row.id, code=row.code, product_id=row.product_id, currency=row.currency)
+
+
+async def target_resolver(organization_id: uuid.UUID, pricings: Iterable[Mapping[str, Any]]) -> ResolveTarget:
+    """Loads every target the pricings name (two queries) and answers from memory."""
+    wanted: dict[str, set[Any]] = {"aggregationId": set(), "aggregationCode": set(), "compoundAggregationId": set(), "compoundAggregationCode": set()}
+    for pricing in pricings:
+        for key, values in wanted.items():
+            value = pricing.get(key)
+            if value is not None:
+                values.add(as_uuid(value) if key.endswith("Id") else value)
+    found: dict[tuple[str, Any], AggregationRef] = {}
+    for model, prefix, compound in ((Aggregation, "aggregation", False), (CompoundAggregation, "compoundAggregation", True)):
+        ids, codes = {i for i in wanted[prefix + "Id"] if i is not None}, wanted[prefix + "Code"]
+        if not ids and not codes:
+            continue
+        rows = await model.filter(Q(id__in=list(ids)) | Q(code__in=list(codes)), organization_id=organization_id)
+        for row in rows:
+            ref = _aggregation_ref(row, compound)
+            found[(prefix + "Id", row.id)] = found[(prefix + "Code", row.code)] = ref
+
+    def resolve(key: str, value: Any) -> AggregationRef | None:
+        return found.get((key, as_uuid(value) if key.endswith("Id") else value))
+
+    return resolve
+
+
+def _aggregation_ref(row: Aggregation | CompoundAggregation, compound: bool) -> AggregationRef:
+    if compound:
+        return AggregationRef(id=row.id, code=row.code, product_id=row.product_id, compound=True)
+    return AggregationRef(id=row.id, code=row.code, product_id=row.product_id, compound=False,
+                          segmented_fields=tuple(row.segmented_fields or ()), segments=tuple(row.segments or ()))
+
+
+async def existing_windows(organization_id: uuid.UUID, owner_id: uuid.UUID) -> list[PricingWindow]:
+    """Windows of the stored pricings of one plan or plan template."""
+    rows = await Pricing.filter(Q(plan_id=owner_id) | Q(plan_template_id=owner_id), organization_id=organization_id)
+    return [window_of(row) for row in rows]
+
+
+def window_of(row: Pricing) -> PricingWindow:
+    return PricingWindow(id=row.id, owner_id=row.plan_id or row.plan_template_id,
+                         target_id=row.aggregation_id or row.compound_aggregation_id,
+                         segment_key=segment_key(row.segment), start=row.start_date, end=row.end_date)
+
+
+async def report_taken_codes(organization_id: uuid.UUID, rows: CatalogRows, at: ProblemCollector, exclude_id: uuid.UUID | None = None) -> None:
+    """DUPLICATE at the path of every code of `rows` another entity of its kind has."""
+    root = ProblemCollector(base=(), problems=at.problems)
+    for kind, model in KINDS.items():
+        codes = [(code, path) for k, code, path in rows.codes if k == kind]
+        taken = await taken_codes(model, organization_id, [code for code, _ in codes], exclude_id=exclude_id)
+        for code, path in codes:
+            if code in taken:
+                root.add(path, ErrorCode.DUPLICATE, f"{LABELS[kind]} with code {code!r} exists")
+
+
+async def insert_rows(organization_id: uuid.UUID, rows: CatalogRows, actor: str) -> None:
+    """One INSERT per kind; call inside the transaction that checked the rows."""
+    for model, batch in ((PlanTemplate, rows.templates), (Plan, rows.plans), (Pricing, rows.pricings)):
+        if batch:
+            await model.bulk_create([model(organization_id=organization_id, created_by=actor, last_modified_by=actor, **values) for values in batch])
+
+
+def stored_data(row: Any, columns: Mapping[str, str]) -> dict[str, Any]:
+    """A stored entity as the input it would take (camelCase keys), so that an update can
+    run the create's check over the stored values merged with the changes."""
+    return {key: getattr(row, column) for key, column in columns.items()}
+
+
+def changed_columns(values: Mapping[str, Any], changes: Mapping[str, Any], columns: Mapping[str, str]) -> dict[str, Any]:
+    """The checked values of the fields the client sent (what an update writes)."""
+    return {column: values[column] for key, column in columns.items() if key in changes}

@@ -1,0 +1,92 @@
+"""Plans (SEMANTICS §4.2): made from a template, optionally bespoke to one account, with
+overrides that read through to the template while unset (null).
+
+`accountId` is only checked to be an id: accounts are verified when they exist."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from app.domain.catalog.pricing import PLAN_COLUMNS, check_collisions, check_plan, check_plan_tree, pricing_inputs
+from app.domain.catalog.pricing.values import as_uuid
+from app.domain.catalog.refs import PlanTemplateRef
+from app.models.accounts import AccountPlan, Commitment
+from app.models.catalog import Plan, PlanTemplate, Pricing
+from app.services.catalog.entities import Dependants, delete_versioned, taken_codes
+from app.services.catalog.plans.lookups import (
+    changed_columns,
+    insert_rows,
+    lock_plan_catalog,
+    report_taken_codes,
+    stored_data,
+    target_resolver,
+    template_ref,
+)
+from app.services.errors import ErrorCode, ProblemCollector, fail
+from app.services.versioning import get_owned, update_versioned
+
+
+async def create_plan(organization_id: uuid.UUID, data: Mapping[str, Any], actor: str) -> Plan:
+    """A plan of template `planTemplateId`, with its nested `pricings`, all or nothing."""
+    try:
+        async with in_transaction() as connection:
+            await lock_plan_catalog(connection, organization_id)
+            at = ProblemCollector()
+            template = await _template(organization_id, data, at)
+            rows = check_plan_tree(data, at, template=template,
+                                   resolve_target=await target_resolver(organization_id, pricing_inputs(data)))
+            check_collisions(rows, at)
+            await report_taken_codes(organization_id, rows, at)
+            at.raise_if_any()
+            await insert_rows(organization_id, rows, actor)
+    except IntegrityError as exc:
+        raise fail(("input", "code"), ErrorCode.DUPLICATE, "a plan with this code exists") from exc
+    return await Plan.get(organization_id=organization_id, id=rows.plans[0]["id"])
+
+
+async def _template(organization_id: uuid.UUID, data: Mapping[str, Any], at: ProblemCollector) -> PlanTemplateRef:
+    """The plan's template; without one nothing else of the plan can be judged."""
+    value = data.get("planTemplateId")
+    if value is None:
+        at.add("planTemplateId", ErrorCode.REQUIRED, "is required")
+        at.raise_if_any()
+    template_id = as_uuid(value)
+    row = await PlanTemplate.filter(organization_id=organization_id, id=template_id).first() if template_id else None
+    if row is None:
+        at.add("planTemplateId", ErrorCode.NOT_FOUND, f"no plan template with id {value}")
+        at.raise_if_any()
+    return template_ref(row)
+
+
+async def update_plan(organization_id: uuid.UUID, plan_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str) -> Plan:
+    """`changes` holds only the fields the client sent; an override sent as null is
+    removed (the plan reads the template's value again). The template cannot change."""
+    try:
+        async with in_transaction() as connection:
+            await lock_plan_catalog(connection, organization_id)
+            row = await get_owned(Plan, organization_id, plan_id)
+            template = template_ref(await PlanTemplate.get(organization_id=organization_id, id=row.plan_template_id))
+            at = ProblemCollector()
+            values, _ = check_plan({**stored_data(row, PLAN_COLUMNS), **changes}, at, template=template, plan_id=row.id)
+            if "code" in changes and values["code"] and await taken_codes(Plan, organization_id, [values["code"]], exclude_id=row.id):
+                at.add("code", ErrorCode.DUPLICATE, f"a plan with code {values['code']!r} exists")
+            at.raise_if_any()
+            return await update_versioned(Plan, organization_id, row.id, version, changed_columns(values, changes, PLAN_COLUMNS), actor)
+    except IntegrityError as exc:
+        raise fail(("input", "code"), ErrorCode.DUPLICATE, "a plan with this code exists") from exc
+
+
+async def delete_plan(organization_id: uuid.UUID, plan_id: uuid.UUID, *, version: int) -> None:
+    """Refused while pricings, account plans or commitments use the plan (named)."""
+    async with in_transaction() as connection:
+        await lock_plan_catalog(connection, organization_id)
+        await delete_versioned(Plan, organization_id, plan_id, version, [
+            Dependants("pricings", Pricing, {"plan_id": plan_id}),
+            Dependants("account plans", AccountPlan, {"plan_id": plan_id}),
+            Dependants("commitments", Commitment, {"billing_plan_id": plan_id}),
+        ])
