@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+from collections.abc import Iterator
 from typing import Any
 
 from tortoise import Tortoise
@@ -13,6 +16,7 @@ MODEL_MODULES = [
     "app.models.access",
     "app.models.catalog",
     "app.models.accounts",
+    "app.models.ingest",
 ]
 APP_LABEL = "metergraph"
 
@@ -73,3 +77,30 @@ async def run_migrations(database_url: str) -> None:
 
     await migrate(config=tortoise_config(database_url))
     await Tortoise.close_connections()
+
+
+class StatementCounter(logging.Handler):
+    """Counts SQL statements Tortoise sends (its client logs each at DEBUG); used by the
+    N+1 tests and the catalog benchmark to show reads cost one statement per level."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.statements: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if not message.startswith(("Created connection pool", "Closed connection pool")):
+            self.statements.append(message)
+
+
+@contextlib.contextmanager
+def count_statements() -> Iterator[StatementCounter]:
+    logger = logging.getLogger("tortoise.db_client")
+    counter, level = StatementCounter(), logger.level
+    logger.addHandler(counter)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield counter
+    finally:
+        logger.removeHandler(counter)
+        logger.setLevel(level)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from enum import Enum
 from typing import Any
 
 from strawberry import UNSET
-from strawberry.types.base import get_object_definition
+from strawberry.types.base import get_object_definition, has_object_definition
 
 from app.services.errors import ErrorCode, fail
 
@@ -38,3 +39,15 @@ def parse_id(value: Any, path: tuple[str, ...] = ("input", "id")) -> uuid.UUID:
         return uuid.UUID(str(value))
     except ValueError as exc:
         raise fail(path, ErrorCode.NOT_FOUND, f"{value!r} is not a valid id") from exc
+
+
+def plain_data(value: Any, exclude: tuple[str, ...] = ()) -> Any:
+    """An input as the plain data services take: the fields sent (camelCase keys),
+    nested inputs and lists converted too, enums as their values, JSON as it came."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list):
+        return [plain_data(item) for item in value]
+    if has_object_definition(value):
+        return {key: plain_data(item) for key, item in provided(value, exclude=exclude).items()}
+    return value

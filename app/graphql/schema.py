@@ -14,12 +14,17 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.tools import merge_types
 
 from app.graphql.access import AccessMutation, AccessQuery
+from app.graphql.accounts import AccountMutation, AccountQuery
+from app.graphql.catalog.meters import MeterMutation, MeterQuery
+from app.graphql.catalog.plans import PlanMutation, PlanQuery
+from app.graphql.catalog.products import ProductMutation, ProductQuery
 from app.graphql.errors import MaskUnexpectedErrors
+from app.graphql.ingest import IngestMutation, IngestQuery
 from app.graphql.organization import OrganizationMutation, OrganizationQuery
 from app.settings import Settings
 
-Query = merge_types("Query", (OrganizationQuery, AccessQuery))
-Mutation = merge_types("Mutation", (OrganizationMutation, AccessMutation))
+Query = merge_types("Query", (OrganizationQuery, AccessQuery, ProductQuery, MeterQuery, PlanQuery, AccountQuery, IngestQuery))
+Mutation = merge_types("Mutation", (OrganizationMutation, AccessMutation, ProductMutation, MeterMutation, PlanMutation, AccountMutation, IngestMutation))
 
 # Limits are the Settings defaults: they shape the schema's behaviour, not the deployment.
 LIMIT_RULES = [depth_rule(Settings.graphql_max_depth, None), alias_rule(Settings.graphql_max_aliases)]

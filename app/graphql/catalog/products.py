@@ -13,17 +13,18 @@ from app.graphql.authorization import authorize
 from app.graphql.catalog.filters import CatalogFilter, apply_catalog_filter, parse_uuid
 from app.graphql.context import Info
 from app.graphql.errors import UserError, user_errors
-from app.graphql.inputs import parse_id, provided
+from app.graphql.inputs import parse_id, plain_data, provided
 from app.graphql.loaders import children_by, load
 from app.graphql.organization import DeleteInput, DeletePayload
 from app.graphql.pagination import Connection, connection_of_list, paginate
 from app.models import catalog as m
-from app.services.catalog import products
+from app.services.catalog import nested, products
 from app.services.errors import InputErrors
 
 if TYPE_CHECKING:
     from app.graphql.catalog.meters import Aggregation, CompoundAggregation, Meter
-    from app.graphql.catalog.plans import Plan, PlanTemplate
+    from app.graphql.catalog.meters import CreateCompoundAggregationInput, CreateMeterInput
+    from app.graphql.catalog.plans import CreatePlanTemplateInput, Plan, PlanTemplate
 
 METERS = "app.graphql.catalog.meters"
 PLANS = "app.graphql.catalog.plans"
@@ -82,6 +83,19 @@ class Product:
                    dt_created=p.dt_created, dt_last_modified=p.dt_last_modified, created_by=p.created_by, last_modified_by=p.last_modified_by)
 
 
+@strawberry.input(description="A new product, optionally with its whole catalog; all of it is created or none.")
+class CreateProductInput:
+    code: str = strawberry.field(description="Unique code.")
+    name: str = strawberry.field(description="Display name.")
+    custom_fields: JSON | None = strawberry.field(default=None, description="Custom name → string or number map.")
+    meters: list[Annotated["CreateMeterInput", strawberry.lazy(METERS)]] | None = strawberry.field(
+        default=None, description="Meters of the product, each with its fields and aggregations (productId left out).")
+    compound_aggregations: list[Annotated["CreateCompoundAggregationInput", strawberry.lazy(METERS)]] | None = strawberry.field(
+        default=None, description="Compound aggregations over this input's aggregations and global ones.")
+    plan_templates: list[Annotated["CreatePlanTemplateInput", strawberry.lazy(PLANS)]] | None = strawberry.field(
+        default=None, description="Plan templates with their pricings and plans; pricings name aggregations by code.")
+
+
 @strawberry.input(description="Product fields to change.")
 class UpdateProductInput:
     id: strawberry.ID = strawberry.field(description="The product.")
@@ -121,6 +135,16 @@ class ProductQuery:
 
 @strawberry.type
 class ProductMutation:
+    @strawberry.mutation(description="Create a product, optionally with its whole catalog, all or nothing.",
+                         extensions=authorize("config:create", "product"))
+    async def create_product(self, info: Info, input: CreateProductInput) -> ProductPayload:
+        p = info.context.require_principal()
+        try:
+            product = await nested.create_product(p.organization_id, plain_data(input), actor=p.actor)
+        except InputErrors as exc:
+            return ProductPayload(product=None, user_errors=user_errors(exc))
+        return ProductPayload(product=Product.of(product), user_errors=[])
+
     @strawberry.mutation(description="Change a product.", extensions=authorize("config:update", "product", lambda a: a["input"].id))
     async def update_product(self, info: Info, input: UpdateProductInput) -> ProductPayload:
         p = info.context.require_principal()

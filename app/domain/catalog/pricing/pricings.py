@@ -38,6 +38,7 @@ from app.domain.catalog.pricing.values import (
 from app.domain.catalog.pricing.windows import segment_key
 from app.domain.catalog.refs import AggregationRef, PricingWindow
 from app.domain.naming import description_problem, entity_code_problem
+from app.domain.catalog.meters.aggregation import normalize_segment
 from app.domain.problems import ErrorCode, ProblemCollector
 
 
@@ -186,9 +187,14 @@ def _segment(data: Data, at: ProblemCollector, target: AggregationRef | None) ->
         return None
     if not segmented:
         at.add("segment", ErrorCode.INVALID, f"{target.code} is not segmented")
-    elif not any(dict(segment) == dict(defined) for defined in target.segments):
+        return dict(segment)
+    # Aggregations store segments with every segmented field ("*" for one left out), so a
+    # pricing's segment is compared, and stored, in that same form.
+    normal = normalize_segment(segment, target.segmented_fields)
+    if normal is None or not any(normal == dict(defined) for defined in target.segments):
         at.add("segment", ErrorCode.INVALID, f"is not one of the segments of aggregation {target.code}")
-    return dict(segment)
+        return dict(segment)
+    return normal
 
 
 def _overage_bands(data: Data, at: ProblemCollector, cumulative: bool, spans: bool) -> list[dict[str, str]]:

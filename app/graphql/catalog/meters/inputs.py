@@ -7,16 +7,14 @@ nested in `CreateProductInput`: there `productId` and `meterId` are left out.
 from __future__ import annotations
 
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 import strawberry
 from strawberry import UNSET
 from strawberry.scalars import JSON
-from strawberry.types.base import has_object_definition
 
 from app.graphql.catalog.meters.types import AggregationFunction, DataFieldCategory, Rounding
-from app.graphql.inputs import provided
+from app.graphql.inputs import plain_data
 
 ID_AND_VERSION = ("id", "version")
 
@@ -120,16 +118,7 @@ class UpdateCompoundAggregationInput:
     custom_fields: JSON | None = strawberry.field(default=UNSET, description="New custom fields (replaces the map).")
 
 
-def plain(value: Any) -> Any:
-    """An input as plain data: the fields sent (camelCase), enums as their values, nested
-    inputs and lists converted too; JSON values as they came."""
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    if has_object_definition(value):
-        return {key: plain(item) for key, item in provided(value).items()}
-    return value
+plain = plain_data
 
 
 def meter_input_data(input: CreateMeterInput) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -16,8 +16,14 @@ from app.graphql.loaders import children_by, load, one_by_id
 from app.graphql.pagination import Connection, connection_of_list
 from app.models import catalog as m
 
+if TYPE_CHECKING:
+    from app.graphql.catalog.plans import Pricing
+
 AGGREGATIONS_BY_METER = children_by(m.Aggregation, "meter_id", ("code", "id"))
 METER_BY_ID = one_by_id(m.Meter)
+PRICINGS_BY_AGGREGATION = children_by(m.Pricing, "aggregation_id", ("start_date", "id"))
+PRICINGS_BY_COMPOUND = children_by(m.Pricing, "compound_aggregation_id", ("start_date", "id"))
+PLANS = "app.graphql.catalog.plans"
 
 
 @strawberry.enum(description="Where a measurement carries a field's value, and what the value is.")
@@ -130,6 +136,12 @@ class Aggregation:
     created_by: str | None = strawberry.field(description="Principal that created it.")
     last_modified_by: str | None = strawberry.field(description="Principal that last changed it.")
 
+    @strawberry.field(description="Pricings of plans and plan templates for this aggregation.")
+    async def pricings(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["Pricing", strawberry.lazy(PLANS)]]:
+        from app.graphql.catalog.plans import Pricing
+
+        return connection_of_list(await load(info, PRICINGS_BY_AGGREGATION, uuid.UUID(self.id)), first, after, Pricing.of)
+
     @strawberry.field(description="The meter whose field is aggregated.")
     async def meter(self, info: Info) -> Meter | None:
         row = await load(info, METER_BY_ID, uuid.UUID(self.meter_id))
@@ -160,6 +172,12 @@ class CompoundAggregation:
     dt_last_modified: datetime = strawberry.field(description="When it last changed.")
     created_by: str | None = strawberry.field(description="Principal that created it.")
     last_modified_by: str | None = strawberry.field(description="Principal that last changed it.")
+
+    @strawberry.field(description="Pricings of plans and plan templates for this compound aggregation.")
+    async def pricings(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["Pricing", strawberry.lazy(PLANS)]]:
+        from app.graphql.catalog.plans import Pricing
+
+        return connection_of_list(await load(info, PRICINGS_BY_COMPOUND, uuid.UUID(self.id)), first, after, Pricing.of)
 
     @classmethod
     def of(cls, row: m.CompoundAggregation) -> CompoundAggregation:

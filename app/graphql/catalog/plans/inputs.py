@@ -11,29 +11,18 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 import strawberry
 from strawberry import UNSET
 from strawberry.scalars import JSON
-from strawberry.types.base import get_object_definition
 
 from app.graphql.catalog.filters import CatalogFilter
 from app.graphql.catalog.plans.types import BillFrequency, PricingType
-from app.graphql.inputs import provided
+from app.graphql.inputs import plain_data
 
 
-def input_data(value: Any, exclude: tuple[str, ...] = ()) -> Any:
-    """A strawberry input as plain data: the fields the client sent (camelCase keys),
-    nested inputs as dicts, enums as their values."""
-    if get_object_definition(value) is not None:
-        return {key: input_data(item) for key, item in provided(value, exclude=exclude).items()}
-    if isinstance(value, list):
-        return [input_data(item) for item in value]
-    if isinstance(value, Enum):
-        return value.value
-    return value
+input_data = plain_data
 
 
 def template_input_data(input: CreatePlanTemplateInput) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -24,11 +24,17 @@ from app.graphql.loaders import children_by, load, one_by_id
 from app.graphql.pagination import Connection, connection_of_list
 from app.models import catalog as m
 
+if TYPE_CHECKING:
+    from app.graphql.catalog.meters import Aggregation, CompoundAggregation
+
 BillFrequency = strawberry.enum(DomainBillFrequency, name="BillFrequency", description="How often a plan bills: every interval days, weeks, months or years.")
 PricingType = strawberry.enum(DomainPricingType, name="PricingType", description="What a pricing produces: a debit (charge), a product credit or a global credit.")
 
 TEMPLATE_BY_ID = one_by_id(m.PlanTemplate)
 PLAN_BY_ID = one_by_id(m.Plan)
+AGGREGATION_BY_ID = one_by_id(m.Aggregation)
+COMPOUND_BY_ID = one_by_id(m.CompoundAggregation)
+METERS = "app.graphql.catalog.meters"
 PLANS_BY_TEMPLATE = children_by(m.Plan, "plan_template_id", ("code", "id"))
 PRICINGS_BY_TEMPLATE = children_by(m.Pricing, "plan_template_id", ("start_date", "id"))
 PRICINGS_BY_PLAN = children_by(m.Pricing, "plan_id", ("start_date", "id"))
@@ -192,6 +198,20 @@ class Pricing:
     async def plan_template(self, info: Info) -> PlanTemplate | None:
         row = await load(info, TEMPLATE_BY_ID, uuid.UUID(self.plan_template_id)) if self.plan_template_id else None
         return PlanTemplate.of(row) if row else None
+
+    @strawberry.field(description="The aggregation priced, when an aggregation is.")
+    async def aggregation(self, info: Info) -> Annotated["Aggregation", strawberry.lazy(METERS)] | None:
+        from app.graphql.catalog.meters import Aggregation
+
+        row = await load(info, AGGREGATION_BY_ID, uuid.UUID(self.aggregation_id)) if self.aggregation_id else None
+        return Aggregation.of(row) if row else None
+
+    @strawberry.field(description="The compound aggregation priced, when one is.")
+    async def compound_aggregation(self, info: Info) -> Annotated["CompoundAggregation", strawberry.lazy(METERS)] | None:
+        from app.graphql.catalog.meters import CompoundAggregation
+
+        row = await load(info, COMPOUND_BY_ID, uuid.UUID(self.compound_aggregation_id)) if self.compound_aggregation_id else None
+        return CompoundAggregation.of(row) if row else None
 
     @classmethod
     def of(cls, row: m.Pricing) -> Pricing:
