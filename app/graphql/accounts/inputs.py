@@ -1,0 +1,169 @@
+"""Input types of the account mutations. `app.graphql.inputs.plain_data` turns them into
+the camelCase mappings the services check: fields a client leaves out stay out (for an
+update: unchanged); fields sent as null are present with None."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import strawberry
+from strawberry import UNSET
+from strawberry.scalars import JSON
+
+from app.graphql.accounts.types import ChildBillingMode, CommitmentLineItemType
+
+
+def _opt(description: str) -> Any:
+    return strawberry.field(default=UNSET, description=description)
+
+
+@strawberry.input(description="A postal address; every line is optional.")
+class AddressInput:
+    address_line1: str | None = _opt("First address line.")
+    address_line2: str | None = _opt("Second address line.")
+    address_line3: str | None = _opt("Third address line.")
+    address_line4: str | None = _opt("Fourth address line.")
+    locality: str | None = _opt("Town or city.")
+    region: str | None = _opt("State, county or region.")
+    post_code: str | None = _opt("Postal code.")
+    country: str | None = _opt("Country.")
+
+
+@strawberry.input(description="A plan to attach to the account being created.")
+class AccountPlanInput:
+    start_date: dt.datetime = strawberry.field(description="First instant the plan applies (inclusive, with offset).")
+    plan_id: strawberry.ID | None = _opt("The plan, by id (or give planCode).")
+    plan_code: str | None = _opt("The plan, by code (or give planId).")
+    end_date: dt.datetime | None = _opt("Instant the plan stops applying (exclusive); leave out for open-ended.")
+    code: str | None = _opt("Unique code of the attachment.")
+    bill_epoch: dt.date | None = _opt("Anchor date of this attachment's bills; default the account's.")
+    child_billing_mode: ChildBillingMode | None = _opt("Where child accounts' charges are billed; default PARENT_BREAKDOWN.")
+    custom_fields: JSON | None = _opt("Custom name → string or number map.")
+
+
+@strawberry.input(description="A plan to attach to an existing account.")
+class CreateAccountPlanInput(AccountPlanInput):
+    account_id: strawberry.ID = strawberry.field(description="The account.")
+
+
+@strawberry.input(description="Account plan fields to change (end-date it by setting endDate).")
+class UpdateAccountPlanInput:
+    id: strawberry.ID = strawberry.field(description="The account plan.")
+    version: int = strawberry.field(description="The version you read.")
+    start_date: dt.datetime | None = _opt("First instant the plan applies (inclusive).")
+    end_date: dt.datetime | None = _opt("Instant the plan stops applying (exclusive); null = open-ended.")
+    code: str | None = _opt("Unique code.")
+    bill_epoch: dt.date | None = _opt("Anchor date of this attachment's bills.")
+    child_billing_mode: ChildBillingMode | None = _opt("Where child accounts' charges are billed.")
+    custom_fields: JSON | None = _opt("Custom name → string or number map.")
+
+
+@strawberry.input(description="End an account plan at `date` and attach another plan from `date` on.")
+class ReplaceAccountPlanInput:
+    account_plan_id: strawberry.ID = strawberry.field(description="The account plan to end.")
+    version: int = strawberry.field(description="The version of that account plan you read.")
+    date: dt.datetime = strawberry.field(description="Instant the old plan ends (exclusive) and the new one starts.")
+    plan_id: strawberry.ID | None = _opt("The new plan, by id (or give planCode).")
+    plan_code: str | None = _opt("The new plan, by code (or give planId).")
+    code: str | None = _opt("Unique code of the new attachment.")
+    bill_epoch: dt.date | None = _opt("Anchor date of the new attachment's bills; default the old one's.")
+    child_billing_mode: ChildBillingMode | None = _opt("Default the old attachment's.")
+    custom_fields: JSON | None = _opt("Default the old attachment's.")
+
+
+@strawberry.input(description="One scheduled commitment fee.")
+class CommitmentFeeInput:
+    date: dt.date = strawberry.field(description="Bill date carrying the fee.")
+    amount: Decimal = strawberry.field(description="Fee amount, greater than 0.")
+    service_period_start_date: dt.datetime = strawberry.field(description="Start of the period the fee pays for.")
+    service_period_end_date: dt.datetime = strawberry.field(description="End of the period the fee pays for (not before its start).")
+
+
+@strawberry.input(description="A commitment of the account being created.")
+class CommitmentInput:
+    currency: str = strawberry.field(description="Currency of the amounts.")
+    amount: Decimal = strawberry.field(description="Committed amount, greater than 0.")
+    start_date: dt.date = strawberry.field(description="First day (inclusive).")
+    end_date: dt.date = strawberry.field(description="Day after the last (exclusive).")
+    code: str | None = _opt("Unique code.")
+    amount_pre_paid: Decimal | None = _opt("Part already paid, at least 0; default 0.")
+    amount_first_bill: Decimal | None = _opt("Part billed on the first fee bill, at least 0; default 0.")
+    product_ids: list[strawberry.ID] | None = _opt("Products whose charges draw down; empty = all.")
+    line_item_types: list[CommitmentLineItemType] | None = _opt("Line kinds that draw down; empty = all.")
+    overage_surcharge_percent: Decimal | None = _opt("Surcharge on spend beyond the commitment, in percent (may be negative).")
+    separate_overage_usage: bool | None = _opt("Show usage beyond the commitment separately (only without a surcharge).")
+    fee_dates: list[CommitmentFeeInput] | None = _opt("Scheduled fees (or give billingPlanId).")
+    billing_plan_id: strawberry.ID | None = _opt("Plan whose bill dates carry the fees (or give feeDates).")
+    billing_interval: int | None = _opt("Fees every this many bills of the billing plan, 1–365; default 1.")
+    billing_offset: int | None = _opt("Bills of the billing plan skipped before the first fee, 0–364; default 0.")
+    commitment_fee_bill_in_advance: bool | None = _opt("Fee timing; default the organization's.")
+    commitment_fee_description: str | None = _opt("Text of fee lines.")
+    commitment_usage_description: str | None = _opt("Text of drawdown lines.")
+    overage_description: str | None = _opt("Text of overage lines.")
+    child_billing_mode: ChildBillingMode | None = _opt("Where child accounts' drawdown is billed.")
+
+
+@strawberry.input(description="A commitment of an existing account.")
+class CreateCommitmentInput(CommitmentInput):
+    account_id: strawberry.ID = strawberry.field(description="The account.")
+
+
+@strawberry.input(description="Commitment fields to change; the account cannot change.")
+class UpdateCommitmentInput:
+    id: strawberry.ID = strawberry.field(description="The commitment.")
+    version: int = strawberry.field(description="The version you read.")
+    currency: str | None = _opt("Currency of the amounts.")
+    amount: Decimal | None = _opt("Committed amount, greater than 0.")
+    start_date: dt.date | None = _opt("First day (inclusive).")
+    end_date: dt.date | None = _opt("Day after the last (exclusive).")
+    code: str | None = _opt("Unique code.")
+    amount_pre_paid: Decimal | None = _opt("Part already paid.")
+    amount_first_bill: Decimal | None = _opt("Part billed on the first fee bill.")
+    product_ids: list[strawberry.ID] | None = _opt("Products whose charges draw down; empty = all.")
+    line_item_types: list[CommitmentLineItemType] | None = _opt("Line kinds that draw down; empty = all.")
+    overage_surcharge_percent: Decimal | None = _opt("Surcharge on spend beyond the commitment, in percent.")
+    separate_overage_usage: bool | None = _opt("Show usage beyond the commitment separately.")
+    fee_dates: list[CommitmentFeeInput] | None = _opt("Scheduled fees; send [] or null to switch to a billing plan.")
+    billing_plan_id: strawberry.ID | None = _opt("Plan whose bill dates carry the fees; null to switch to fee dates.")
+    billing_interval: int | None = _opt("Fees every this many bills of the billing plan.")
+    billing_offset: int | None = _opt("Bills of the billing plan skipped before the first fee.")
+    commitment_fee_bill_in_advance: bool | None = _opt("Fee timing; null = the organization's.")
+    commitment_fee_description: str | None = _opt("Text of fee lines.")
+    commitment_usage_description: str | None = _opt("Text of drawdown lines.")
+    overage_description: str | None = _opt("Text of overage lines.")
+    child_billing_mode: ChildBillingMode | None = _opt("Where child accounts' drawdown is billed.")
+
+
+@strawberry.input(description="A new account, optionally with its children, plan attachments and commitments (all or nothing).")
+class CreateAccountInput:
+    code: str = strawberry.field(description="Unique code; measurements name the account by it.")
+    name: str = strawberry.field(description="Display name.")
+    email_address: str = strawberry.field(description="Billing contact email address.")
+    address: AddressInput | None = _opt("Postal address.")
+    parent_account_id: strawberry.ID | None = _opt("Make it a child of this account (not with children).")
+    bill_epoch: dt.date | None = _opt("Anchor date of this account's bills; default the organization's epoch.")
+    currency: str | None = _opt("Billing currency; default the organization's.")
+    days_before_bill_due: int | None = _opt("Days from bill date to due date (> 0); default the organization's.")
+    purchase_order_number: str | None = _opt("Purchase order number printed on bills.")
+    custom_fields: JSON | None = _opt("Custom name → string or number map.")
+    children: list[CreateAccountInput] | None = _opt("Child accounts to create with it (they cannot have children).")
+    account_plans: list[AccountPlanInput] | None = _opt("Plans to attach to it.")
+    commitments: list[CommitmentInput] | None = _opt("Its commitments.")
+
+
+@strawberry.input(description="Account fields to change.")
+class UpdateAccountInput:
+    id: strawberry.ID = strawberry.field(description="The account.")
+    version: int = strawberry.field(description="The version you read.")
+    code: str | None = _opt("Unique code.")
+    name: str | None = _opt("Display name.")
+    email_address: str | None = _opt("Billing contact email address.")
+    address: AddressInput | None = _opt("Postal address; null removes it.")
+    parent_account_id: strawberry.ID | None = _opt("The parent account; null makes it a top-level account.")
+    bill_epoch: dt.date | None = _opt("Anchor date of this account's bills; null = the organization's epoch.")
+    currency: str | None = _opt("Billing currency; null = the organization's.")
+    days_before_bill_due: int | None = _opt("Days from bill date to due date; null = the organization's.")
+    purchase_order_number: str | None = _opt("Purchase order number printed on bills.")
+    custom_fields: JSON | None = _opt("Custom name → string or number map.")

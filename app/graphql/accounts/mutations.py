@@ -1,0 +1,164 @@
+"""Root mutations: create (nested), update and delete accounts, account plans and
+commitments, and replace one attached plan by another at a date. Resolvers only convert
+input and output; the rules live in `app.services.accounts` and `app.domain.accounts`."""
+
+from __future__ import annotations
+
+import uuid
+
+import strawberry
+
+from app.graphql.accounts.inputs import (
+    CreateAccountInput,
+    CreateAccountPlanInput,
+    CreateCommitmentInput,
+    ReplaceAccountPlanInput,
+    UpdateAccountInput,
+    UpdateAccountPlanInput,
+    UpdateCommitmentInput,
+)
+from app.graphql.accounts.types import Account, AccountPlan, Commitment
+from app.graphql.authorization import authorize
+from app.graphql.context import Info
+from app.graphql.errors import UserError, user_errors
+from app.graphql.inputs import parse_id, plain_data
+from app.graphql.organization import DeleteInput, DeletePayload
+from app.services import accounts as service
+from app.services.errors import InputErrors
+
+
+@strawberry.type(description="Result of an account mutation.")
+class AccountPayload:
+    account: Account | None = strawberry.field(description="The account after the change.")
+    user_errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
+
+
+@strawberry.type(description="Result of an account plan mutation.")
+class AccountPlanPayload:
+    account_plan: AccountPlan | None = strawberry.field(description="The account plan after the change.")
+    user_errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
+
+
+@strawberry.type(description="Result of replaceAccountPlan.")
+class ReplaceAccountPlanPayload:
+    ended_account_plan: AccountPlan | None = strawberry.field(description="The old attachment, now ending at the date.")
+    account_plan: AccountPlan | None = strawberry.field(description="The new attachment, starting at the date.")
+    user_errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
+
+
+@strawberry.type(description="Result of a commitment mutation.")
+class CommitmentPayload:
+    commitment: Commitment | None = strawberry.field(description="The commitment after the change.")
+    user_errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
+
+
+def _changes(data: object) -> dict:
+    return plain_data(data, exclude=("id", "version"))
+
+
+def _org(info: Info) -> uuid.UUID:
+    return info.context.require_principal().organization_id
+
+
+def _input_id(name: str = "id"):  # noqa: ANN202 - the item of an authorization check
+    return lambda args: getattr(args["input"], name)
+
+
+@strawberry.type
+class AccountMutation:
+    @strawberry.mutation(description="Create an account, with its children, plan attachments and commitments (all or nothing).",
+                         extensions=authorize("config:create", "account"))
+    async def create_account(self, info: Info, input: CreateAccountInput) -> AccountPayload:
+        p = info.context.require_principal()
+        try:
+            account = await service.create_account(p.organization_id, plain_data(input), actor=p.actor)
+        except InputErrors as exc:
+            return AccountPayload(account=None, user_errors=user_errors(exc))
+        return AccountPayload(account=Account.of(account), user_errors=[])
+
+    @strawberry.mutation(description="Change an account.", extensions=authorize("config:update", "account", _input_id()))
+    async def update_account(self, info: Info, input: UpdateAccountInput) -> AccountPayload:
+        p = info.context.require_principal()
+        try:
+            account = await service.update_account(p.organization_id, parse_id(input.id), version=input.version,
+                                                   changes=_changes(input), actor=p.actor)
+        except InputErrors as exc:
+            return AccountPayload(account=None, user_errors=user_errors(exc))
+        return AccountPayload(account=Account.of(account), user_errors=[])
+
+    @strawberry.mutation(description="Delete an account nothing depends on (children, plans, commitments, bespoke plans).",
+                         extensions=authorize("config:delete", "account", _input_id()))
+    async def delete_account(self, info: Info, input: DeleteInput) -> DeletePayload:
+        try:
+            await service.delete_account(_org(info), parse_id(input.id), version=input.version)
+        except InputErrors as exc:
+            return DeletePayload(deleted_id=None, user_errors=user_errors(exc))
+        return DeletePayload(deleted_id=input.id, user_errors=[])
+
+    @strawberry.mutation(description="Attach a plan to an account.", extensions=authorize("config:create", "accountPlan"))
+    async def create_account_plan(self, info: Info, input: CreateAccountPlanInput) -> AccountPlanPayload:
+        p = info.context.require_principal()
+        try:
+            account_plan = await service.create_account_plan(p.organization_id, plain_data(input), actor=p.actor)
+        except InputErrors as exc:
+            return AccountPlanPayload(account_plan=None, user_errors=user_errors(exc))
+        return AccountPlanPayload(account_plan=AccountPlan.of(account_plan), user_errors=[])
+
+    @strawberry.mutation(description="Change an account plan; set endDate to end-date it.",
+                         extensions=authorize("config:update", "accountPlan", _input_id()))
+    async def update_account_plan(self, info: Info, input: UpdateAccountPlanInput) -> AccountPlanPayload:
+        p = info.context.require_principal()
+        try:
+            account_plan = await service.update_account_plan(p.organization_id, parse_id(input.id), version=input.version,
+                                                             changes=_changes(input), actor=p.actor)
+        except InputErrors as exc:
+            return AccountPlanPayload(account_plan=None, user_errors=user_errors(exc))
+        return AccountPlanPayload(account_plan=AccountPlan.of(account_plan), user_errors=[])
+
+    @strawberry.mutation(description="End an account plan at a date and attach another plan from that date, in one step.",
+                         extensions=authorize("config:update", "accountPlan", _input_id("account_plan_id")))
+    async def replace_account_plan(self, info: Info, input: ReplaceAccountPlanInput) -> ReplaceAccountPlanPayload:
+        p = info.context.require_principal()
+        data = plain_data(input, exclude=("account_plan_id", "version"))
+        try:
+            ended, new = await service.replace_account_plan(
+                p.organization_id, parse_id(input.account_plan_id, ("input", "accountPlanId")), version=input.version,
+                data=data, actor=p.actor)
+        except InputErrors as exc:
+            return ReplaceAccountPlanPayload(ended_account_plan=None, account_plan=None, user_errors=user_errors(exc))
+        return ReplaceAccountPlanPayload(ended_account_plan=AccountPlan.of(ended), account_plan=AccountPlan.of(new), user_errors=[])
+
+    @strawberry.mutation(description="Delete an account plan.", extensions=authorize("config:delete", "accountPlan", _input_id()))
+    async def delete_account_plan(self, info: Info, input: DeleteInput) -> DeletePayload:
+        try:
+            await service.delete_account_plan(_org(info), parse_id(input.id), version=input.version)
+        except InputErrors as exc:
+            return DeletePayload(deleted_id=None, user_errors=user_errors(exc))
+        return DeletePayload(deleted_id=input.id, user_errors=[])
+
+    @strawberry.mutation(description="Add a commitment to an account.", extensions=authorize("config:create", "commitment"))
+    async def create_commitment(self, info: Info, input: CreateCommitmentInput) -> CommitmentPayload:
+        p = info.context.require_principal()
+        try:
+            commitment = await service.create_commitment(p.organization_id, plain_data(input), actor=p.actor)
+        except InputErrors as exc:
+            return CommitmentPayload(commitment=None, user_errors=user_errors(exc))
+        return CommitmentPayload(commitment=Commitment.of(commitment), user_errors=[])
+
+    @strawberry.mutation(description="Change a commitment.", extensions=authorize("config:update", "commitment", _input_id()))
+    async def update_commitment(self, info: Info, input: UpdateCommitmentInput) -> CommitmentPayload:
+        p = info.context.require_principal()
+        try:
+            commitment = await service.update_commitment(p.organization_id, parse_id(input.id), version=input.version,
+                                                         changes=_changes(input), actor=p.actor)
+        except InputErrors as exc:
+            return CommitmentPayload(commitment=None, user_errors=user_errors(exc))
+        return CommitmentPayload(commitment=Commitment.of(commitment), user_errors=[])
+
+    @strawberry.mutation(description="Delete a commitment.", extensions=authorize("config:delete", "commitment", _input_id()))
+    async def delete_commitment(self, info: Info, input: DeleteInput) -> DeletePayload:
+        try:
+            await service.delete_commitment(_org(info), parse_id(input.id), version=input.version)
+        except InputErrors as exc:
+            return DeletePayload(deleted_id=None, user_errors=user_errors(exc))
+        return DeletePayload(deleted_id=input.id, user_errors=[])

@@ -1,0 +1,109 @@
+"""Plan attachments (SEMANTICS §5.2): attach, change, replace by another plan at a date,
+delete, and the attachments active in a window (for billing).
+
+Every write that can create an overlap first locks the account row, so two concurrent
+attaches to one account are serialized and the second sees the first when it checks.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from app.domain.accounts import CodeBook, References, account_plan_references, check_account_plan, check_replacement
+from app.domain.accounts.values import as_uuid
+from app.models.accounts import AccountPlan
+from app.services.accounts.loading import account_plan_input, attachment, attachments_of, load_known, lock_accounts
+from app.services.catalog.entities import delete_versioned
+from app.services.errors import ErrorCode, ProblemCollector, fail
+from app.services.versioning import get_owned, update_versioned
+
+# Values that belong to the attachment's identity, not changeable by an update.
+FIXED = ("account_id", "plan_id", "product_id")
+
+
+async def create_account_plan(organization_id: uuid.UUID, data: Mapping[str, Any], *, actor: str) -> AccountPlan:
+    problems = ProblemCollector()
+    account_id = as_uuid(data.get("accountId"), "accountId", problems)
+    if data.get("accountId") is None:
+        problems.add("accountId", ErrorCode.REQUIRED, "is required")
+    problems.raise_if_any()
+    async with in_transaction():
+        if not await lock_accounts(organization_id, [account_id]):
+            problems.add("accountId", ErrorCode.NOT_FOUND, f"no account with id {account_id}")
+        known = await load_known(organization_id, account_plan_references(data, References()))
+        others = await attachments_of(organization_id, account_id)
+        values = check_account_plan(data, problems, known, CodeBook(known.taken_codes), account_id=account_id, others=others)
+        problems.raise_if_any()
+        return await AccountPlan.create(organization_id=organization_id, created_by=actor, last_modified_by=actor, **values)
+
+
+async def _locked_attachment(organization_id: uuid.UUID, account_plan_id: uuid.UUID, path: str = "id") -> AccountPlan:
+    """The attachment, read again after locking its account (it may have changed meanwhile)."""
+    found = await get_owned(AccountPlan, organization_id, account_plan_id, path=path)
+    await lock_accounts(organization_id, [found.account_id])
+    return await get_owned(AccountPlan, organization_id, account_plan_id, path=path)
+
+
+async def update_account_plan(
+    organization_id: uuid.UUID, account_plan_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str
+) -> AccountPlan:
+    """Change dates (end-dating included), code, bill epoch, child billing mode, custom
+    fields. `changes` holds only the fields the client sent (camelCase keys)."""
+    async with in_transaction():
+        current = await _locked_attachment(organization_id, account_plan_id)
+        merged = {**account_plan_input(current), **changes}
+        known = await load_known(organization_id, account_plan_references(merged, References()), exclude_id=current.id)
+        others = await attachments_of(organization_id, current.account_id, exclude_id=current.id)
+        problems = ProblemCollector()
+        values = check_account_plan(merged, problems, known, CodeBook(known.taken_codes), account_id=current.account_id,
+                                    others=others, creating=False)
+        problems.raise_if_any()
+        changed = {k: v for k, v in values.items() if k not in FIXED}
+        return await update_versioned(AccountPlan, organization_id, current.id, version, changed, actor)
+
+
+async def replace_account_plan(
+    organization_id: uuid.UUID, account_plan_id: uuid.UUID, *, version: int, data: Mapping[str, Any], actor: str
+) -> tuple[AccountPlan, AccountPlan]:
+    """End the attachment at `data["date"]` and attach another plan from then on, in one
+    transaction → (the ended attachment, the new one). The new one keeps the old end,
+    bill epoch, child billing mode and custom fields unless `data` gives them."""
+    async with in_transaction():
+        old = await _locked_attachment(organization_id, account_plan_id, path="accountPlanId")
+        if old.version != version:
+            raise fail(("input", "version"), ErrorCode.CONFLICT, f"version {version} is stale; the current version is {old.version}")
+        inherited = {"billEpoch": old.bill_epoch, "childBillingMode": old.child_billing_mode, "customFields": old.custom_fields}
+        merged = {**inherited, **{k: v for k, v in data.items() if v is not None}}
+        known = await load_known(organization_id, account_plan_references(merged, References()))
+        others = await attachments_of(organization_id, old.account_id, exclude_id=old.id)
+        problems = ProblemCollector()
+        date, values = check_replacement(attachment(old), merged, problems, known, CodeBook(known.taken_codes),
+                                         account_id=old.account_id, others=others)
+        problems.raise_if_any()
+        ended = await update_versioned(AccountPlan, organization_id, old.id, version, {"end_date": date}, actor)
+        new = await AccountPlan.create(organization_id=organization_id, created_by=actor, last_modified_by=actor, **values)
+        return ended, new
+
+
+async def delete_account_plan(organization_id: uuid.UUID, account_plan_id: uuid.UUID, *, version: int) -> None:
+    # Bills will depend on account plans; they join the dependants when billing exists.
+    await delete_versioned(AccountPlan, organization_id, account_plan_id, version)
+
+
+async def active_account_plans(
+    organization_id: uuid.UUID, account_ids: list[uuid.UUID] | None, start: datetime, end: datetime
+) -> list[AccountPlan]:
+    """Attachments whose `[start_date, end_date)` shares an instant with `[start, end)`,
+    of these accounts (None: every account), by account then start."""
+    if account_ids is not None and not account_ids:
+        return []
+    query = AccountPlan.filter(Q(end_date__isnull=True) | Q(end_date__gt=start), organization_id=organization_id, start_date__lt=end)
+    if account_ids is not None:
+        query = query.filter(account_id__in=account_ids)
+    return await query.order_by("account_id", "start_date", "id")

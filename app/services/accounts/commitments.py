@@ -1,0 +1,62 @@
+"""Commitments (SEMANTICS §5.3): create, update, delete."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from app.domain.accounts import CodeBook, References, check_commitment, commitment_references
+from app.domain.accounts.values import as_uuid
+from app.models.accounts import Commitment
+from app.services.accounts.loading import commitment_input, load_known, lock_accounts
+from app.services.catalog.entities import delete_versioned
+from app.services.errors import ErrorCode, ProblemCollector
+from app.services.versioning import get_owned, update_versioned
+
+
+async def create_commitment(organization_id: uuid.UUID, data: Mapping[str, Any], *, actor: str) -> Commitment:
+    problems = ProblemCollector()
+    account_id = as_uuid(data.get("accountId"), "accountId", problems)
+    if data.get("accountId") is None:
+        problems.add("accountId", ErrorCode.REQUIRED, "is required")
+    async with in_transaction():
+        # The lock keeps a concurrent delete of the account from leaving the commitment orphaned.
+        if account_id is not None and not await lock_accounts(organization_id, [account_id]):
+            problems.add("accountId", ErrorCode.NOT_FOUND, f"no account with id {account_id}")
+        known = await load_known(organization_id, commitment_references(data, References()))
+        values = check_commitment(data, problems, known, CodeBook(known.taken_codes), account_id=account_id)
+        problems.raise_if_any()
+        return await Commitment.create(organization_id=organization_id, created_by=actor, last_modified_by=actor, **values)
+
+
+def merge(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Current values overlaid with the changes. Dropping the billing plan drops its
+    interval and offset too, so switching to fee dates needs no extra nulls."""
+    merged = {**current, **changes}
+    if "billingPlanId" in changes and changes["billingPlanId"] is None:
+        merged["billingInterval"] = changes.get("billingInterval")
+        merged["billingOffset"] = changes.get("billingOffset")
+    return merged
+
+
+async def update_commitment(
+    organization_id: uuid.UUID, commitment_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str
+) -> Commitment:
+    """`changes` holds only the fields the client sent (camelCase keys); the account
+    and the amount spent are not changeable."""
+    current = await get_owned(Commitment, organization_id, commitment_id)
+    merged = merge(commitment_input(current), changes)
+    known = await load_known(organization_id, commitment_references(merged, References()), exclude_id=current.id)
+    problems = ProblemCollector()
+    values = check_commitment(merged, problems, known, CodeBook(known.taken_codes), account_id=current.account_id, creating=False)
+    problems.raise_if_any()
+    values.pop("account_id")
+    return await update_versioned(Commitment, organization_id, commitment_id, version, values, actor)
+
+
+async def delete_commitment(organization_id: uuid.UUID, commitment_id: uuid.UUID, *, version: int) -> None:
+    # Bills will draw down commitments; they join the dependants when billing exists.
+    await delete_versioned(Commitment, organization_id, commitment_id, version)
