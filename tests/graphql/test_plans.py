@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from app.models.accounts import Account
+
 from app.models.catalog import Aggregation, CompoundAggregation, Meter, Plan, PlanTemplate, Pricing, Product
 from tests.conftest import Tenant, data_of
 
@@ -263,7 +265,10 @@ async def test_delete_refused_while_dependants_exist(tenant, catalog):
 
 async def test_plan_crud(tenant, catalog):
     template = await create_template(tenant, catalog, standingCharge="7", minimumSpend="100")
-    account = str(uuid.uuid4())  # accounts are not verified yet: any well-formed id is kept
+    unknown = await run(tenant, CREATE_PLAN, {"planTemplateId": template["id"], "code": "ghost", "name": "Ghost",
+                                               "accountId": str(uuid.uuid4())})
+    assert errors_of(unknown) == [(["input", "accountId"], "NOT_FOUND")]
+    account = str((await Account.create(organization_id=tenant.organization_id, code="bespoke", name="Bespoke")).id)
     plan = await create_plan(tenant, template["id"], accountId=account, minimumSpend="50", pricings=[pricing()])
     assert (plan["planTemplateId"], plan["productId"], plan["accountId"]) == (template["id"], catalog.product, account)
     assert (plan["standingCharge"], plan["minimumSpend"], plan["currency"]) == ("7", "50", "USD")

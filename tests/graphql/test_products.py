@@ -202,3 +202,20 @@ async def test_nested_reads_cost_the_same_statements_for_2_and_20_products(clien
     # products, meters, aggregations, aggregation pricings, compounds, templates, template
     # pricings, their aggregations, plans, plan pricings, their compounds: one each.
     assert small_count <= 11
+
+
+async def test_delete_refused_while_a_commitment_names_the_product(tenant):
+    from datetime import date
+    from decimal import Decimal
+
+    from app.models.accounts import Account, Commitment
+
+    product = await Product.create(organization_id=tenant.organization_id, code="committed", name="Committed")
+    account = await Account.create(organization_id=tenant.organization_id, code="acc-committed", name="A")
+    await Commitment.create(organization_id=tenant.organization_id, account_id=account.id, currency="USD", amount=Decimal(100),
+                            start_date=date(2026, 1, 1), end_date=date(2027, 1, 1), product_ids=[str(product.id)])
+    result = data_of(await tenant.gql(
+        "mutation($i: DeleteInput!) { deleteProduct(input: $i) { deletedId userErrors { code message } } }",
+        {"i": {"id": str(product.id), "version": 1}}))["deleteProduct"]
+    assert [e["code"] for e in result["userErrors"]] == ["IN_USE"]
+    assert "commitments" in result["userErrors"][0]["message"]

@@ -1,7 +1,5 @@
 """Plans (SEMANTICS §4.2): made from a template, optionally bespoke to one account, with
-overrides that read through to the template while unset (null).
-
-`accountId` is only checked to be an id: accounts are verified when they exist."""
+overrides that read through to the template while unset (null)."""
 
 from __future__ import annotations
 
@@ -15,7 +13,7 @@ from tortoise.transactions import in_transaction
 from app.domain.catalog.pricing import PLAN_COLUMNS, check_collisions, check_plan, check_plan_tree, pricing_inputs
 from app.domain.catalog.pricing.values import as_uuid
 from app.domain.catalog.refs import PlanTemplateRef
-from app.models.accounts import AccountPlan, Commitment
+from app.models.accounts import Account, AccountPlan, Commitment
 from app.models.catalog import Plan, PlanTemplate, Pricing
 from app.services.catalog.entities import Dependants, delete_versioned, taken_codes
 from app.services.catalog.plans.lookups import (
@@ -42,11 +40,27 @@ async def create_plan(organization_id: uuid.UUID, data: Mapping[str, Any], actor
                                    resolve_target=await target_resolver(organization_id, pricing_inputs(data)))
             check_collisions(rows, at)
             await report_taken_codes(organization_id, rows, at)
+            await _check_bespoke_account(organization_id, rows.plans[0].get("account_id"), at)
             at.raise_if_any()
             await insert_rows(organization_id, rows, actor)
     except IntegrityError as exc:
         raise fail(("input", "code"), ErrorCode.DUPLICATE, "a plan with this code exists") from exc
     return await Plan.get(organization_id=organization_id, id=rows.plans[0]["id"])
+
+
+async def _check_bespoke_account(organization_id: uuid.UUID, account_id: uuid.UUID | None, at: ProblemCollector) -> None:
+    if account_id is not None and not await Account.filter(organization_id=organization_id, id=account_id).exists():
+        at.add("accountId", ErrorCode.NOT_FOUND, f"no account with id {account_id}")
+
+
+async def _check_bespoke_move(organization_id: uuid.UUID, plan: Plan, account_id: uuid.UUID | None, at: ProblemCollector) -> None:
+    """A plan made bespoke (or moved to another account) may not stay attached to others."""
+    await _check_bespoke_account(organization_id, account_id, at)
+    if account_id is None or account_id == plan.account_id:
+        return
+    others = await AccountPlan.filter(organization_id=organization_id, plan_id=plan.id).exclude(account_id=account_id).count()
+    if others:
+        at.add("accountId", ErrorCode.IN_USE, f"the plan is attached to {others} other account plan(s); a bespoke plan belongs to one account")
 
 
 async def _template(organization_id: uuid.UUID, data: Mapping[str, Any], at: ProblemCollector) -> PlanTemplateRef:
@@ -75,6 +89,8 @@ async def update_plan(organization_id: uuid.UUID, plan_id: uuid.UUID, *, version
             values, _ = check_plan({**stored_data(row, PLAN_COLUMNS), **changes}, at, template=template, plan_id=row.id)
             if "code" in changes and values["code"] and await taken_codes(Plan, organization_id, [values["code"]], exclude_id=row.id):
                 at.add("code", ErrorCode.DUPLICATE, f"a plan with code {values['code']!r} exists")
+            if "accountId" in changes:
+                await _check_bespoke_move(organization_id, row, values.get("account_id"), at)
             at.raise_if_any()
             return await update_versioned(Plan, organization_id, row.id, version, changed_columns(values, changes, PLAN_COLUMNS), actor)
     except IntegrityError as exc:
