@@ -1,0 +1,107 @@
+"""Bills, their line items, and the bill jobs that make them (SEMANTICS §7).
+
+A bill job's accounts are rows (`BillJobAccount`): workers claim them in chunks with
+`FOR UPDATE SKIP LOCKED`, so several workers share one job and a crashed worker's chunk
+is found again by the database, not by the queue.
+"""
+
+from __future__ import annotations
+
+from tortoise import fields
+
+from app.models.base import TenantModel
+from app.models.fields import NumericField
+
+
+class BillJob(TenantModel):
+    status = fields.CharField(max_length=16, default="PENDING")  # PENDING INITIALIZING RUNNING COMPLETE CANCELLED FAILED
+    type = fields.CharField(max_length=16, default="CREATE")  # CREATE | RECALCULATE
+    last_date_in_billing_period = fields.DateField(null=True)
+    bill_date = fields.DateField(null=True)
+    billing_frequency = fields.CharField(max_length=16, null=True)  # null: every frequency
+    account_ids = fields.JSONField(null=True)  # null: every account with an active plan
+    bill_ids = fields.JSONField(null=True)  # RECALCULATE: the bills asked for
+    currency_conversions = fields.JSONField(null=True)  # overrides the organization's
+    total = fields.IntField(default=0)
+    pending = fields.IntField(default=0)
+    failed = fields.IntField(default=0)
+    result_bill_ids = fields.JSONField(default=list)
+    failure_reason = fields.TextField(null=True)  # FAILED: why the job could not run at all
+    dt_started = fields.DatetimeField(null=True)
+    dt_completed = fields.DatetimeField(null=True)
+    # Set by the worker working on the job; the sweep resumes jobs whose heartbeat is old.
+    dt_heartbeat = fields.DatetimeField(null=True)
+    # Accepted ingest batches up to this instant are included (SEMANTICS §6).
+    dt_cutoff = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "bill_jobs"
+
+
+class BillJobAccount(TenantModel):
+    bill_job_id = fields.UUIDField(db_index=True)
+    account_id = fields.UUIDField()
+    status = fields.CharField(max_length=16, default="PENDING")  # PENDING DONE FAILED
+    reason = fields.TextField(null=True)
+    bill_ids = fields.JSONField(default=list)
+
+    class Meta:
+        table = "bill_job_accounts"
+        unique_together = (("organization_id", "bill_job_id", "account_id"),)
+
+
+class Bill(TenantModel):
+    account_id = fields.UUIDField(db_index=True)
+    account_code = fields.CharField(max_length=80)
+    bill_date = fields.DateField()
+    due_date = fields.DateField()
+    start_date = fields.DateField()
+    end_date = fields.DateField()
+    billing_frequency = fields.CharField(max_length=16)  # DAILY WEEKLY MONTHLY ANNUALLY AD_HOC
+    currency = fields.CharField(max_length=80)
+    status = fields.CharField(max_length=16, default="PENDING")  # PENDING | APPROVED
+    locked = fields.BooleanField(default=False)
+    bill_job_id = fields.UUIDField(null=True)
+    last_calculated_date = fields.DatetimeField(null=True)
+    purchase_order_number = fields.CharField(max_length=200, null=True)
+    sequential_invoice_number = fields.CharField(max_length=120, null=True)
+    bill_total = NumericField(default=0)
+
+    class Meta:
+        table = "bills"
+        # SEMANTICS §7.1: one bill per (account, bill date, frequency), enforced here so
+        # that concurrent and repeated runs recalculate in place instead of duplicating.
+        unique_together = (("organization_id", "account_id", "bill_date", "billing_frequency"),)
+
+
+class BillLineItem(TenantModel):
+    bill_id = fields.UUIDField(db_index=True)
+    position = fields.IntField()
+    line_item_type = fields.CharField(max_length=32)
+    description = fields.CharField(max_length=400, null=True)
+    account_plan_id = fields.UUIDField(null=True)
+    product_id = fields.UUIDField(null=True)
+    plan_id = fields.UUIDField(null=True)
+    pricing_id = fields.UUIDField(null=True)
+    aggregation_id = fields.UUIDField(null=True)
+    compound_aggregation_id = fields.UUIDField(null=True)
+    meter_id = fields.UUIDField(null=True)
+    commitment_id = fields.UUIDField(null=True)
+    segment = fields.JSONField(null=True)
+    child_account_id = fields.UUIDField(null=True)
+    child_account_code = fields.CharField(max_length=80, null=True)
+    quantity = NumericField(null=True)
+    units = NumericField(null=True)
+    unit = fields.CharField(max_length=80, null=True)
+    subtotal = NumericField()
+    currency = fields.CharField(max_length=80)
+    conversion_rate = NumericField(default=1)
+    converted_subtotal = NumericField()
+    average_unit_price = NumericField(null=True)
+    service_period_start = fields.DatetimeField(null=True)
+    service_period_end = fields.DatetimeField(null=True)
+    # [{"lowerLimit","unitPrice","fixedPrice","bandUnits","bandQuantity","bandSubtotal"}] as strings
+    usage_per_pricing_band = fields.JSONField(default=list)
+
+    class Meta:
+        table = "bill_line_items"
