@@ -20,8 +20,10 @@ from app.graphql.view import MetergraphGraphQL
 from app.http.body_limit import JSONBodyLimit
 from app.http.graphiql import graphiql_routes
 from app.http.health import healthz
+from app.http.ingest import ingest_measurements
 from app.http.oauth import token
 from app.settings import Settings, get_settings
+from workers.settings import queue_client
 
 
 async def _json_http_error(request: Request, exc: Exception) -> JSONResponse:
@@ -37,9 +39,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # Starlette 1.x has no startup/shutdown hooks: connections live in the lifespan.
         await init_db(settings.database_url)
         app.state.redis = aioredis.from_url(settings.redis_url)
+        # Enqueues ingest jobs. It connects lazily: with Redis down the API still accepts
+        # batches (they are durable) and the workers' sweep enqueues them later.
+        app.state.arq = queue_client(settings.redis_url)
         try:
             yield
         finally:
+            await app.state.arq.aclose(close_connection_pool=True)
             await app.state.redis.aclose()
             await close_db()
 
@@ -47,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/oauth/token", token, methods=["POST"]),
+        Route("/organizations/{orgId}/measurements", ingest_measurements, methods=["POST"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         *graphiql_routes(),

@@ -1,31 +1,54 @@
 """arq worker settings: the job functions and the worker's connections.
 
-Cron jobs are added by `production_cron_jobs()` only for long-running workers: a burst
-worker (tests) with cron jobs never exits.
+Cron jobs (the ingest sweep) run only on long-running workers: `worker_options()` adds
+them unless it is asked for a burst worker, because a burst worker with cron jobs never
+exits (DESIGN §1). Tests run burst workers.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from arq.connections import RedisSettings
+from arq import cron, func
+from arq.connections import ArqRedis, RedisSettings
+from redis.asyncio import ConnectionPool
 
 from app.db import close_db, init_db
 from app.settings import get_settings
 from workers import jobs
 
-FUNCTIONS = [jobs.ping_worker]
 QUEUE_NAME = "metergraph:queue"
+FUNCTIONS = [
+    jobs.ping_worker,
+    # keep_result=0: a finished batch job leaves no result behind, so the sweep can
+    # enqueue the same job id again if the batch is somehow still PENDING.
+    func(jobs.process_measurement_batch, keep_result=0, max_tries=jobs.BATCH_TRIES),
+    func(jobs.sweep_unprocessed_batches, keep_result=0),
+]
 
 
 def redis_settings(url: str | None = None) -> RedisSettings:
     return RedisSettings.from_dsn(url or get_settings().redis_url)
 
 
+def queue_client(url: str | None = None, queue_name: str = QUEUE_NAME) -> ArqRedis:
+    """An arq client for enqueuing that connects on first use (no ping at creation)."""
+    return ArqRedis(ConnectionPool.from_url(url or get_settings().redis_url), default_queue_name=queue_name)
+
+
+def production_cron_jobs() -> list:
+    # Every minute, on one worker at a time (unique): re-enqueue batches no worker
+    # finished and create next month's measurement partition ahead of time.
+    return [cron(jobs.sweep_unprocessed_batches, second=0, unique=True, run_at_startup=True, keep_result=0)]
+
+
 async def startup(ctx: dict[str, Any]) -> None:
     if not ctx.get("db_ready"):
         await init_db(get_settings().database_url)
         ctx["db_ready"] = "owned"
+    from app.services.ingest import ensure_partitions
+
+    await ensure_partitions()
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
@@ -34,7 +57,8 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 
 
 def worker_options(**overrides: Any) -> dict[str, Any]:
-    """Keyword arguments for `arq.worker.Worker`, shared by the CLI and tests."""
+    """Keyword arguments for `arq.worker.Worker`, shared by the CLI and tests. Cron jobs
+    are included only for a long-running worker (no `burst=True`)."""
     options: dict[str, Any] = {
         "functions": FUNCTIONS,
         "queue_name": QUEUE_NAME,
@@ -44,5 +68,7 @@ def worker_options(**overrides: Any) -> dict[str, Any]:
         "max_jobs": 10,
         "job_timeout": 600,
     }
+    if not overrides.get("burst"):
+        options["cron_jobs"] = production_cron_jobs()
     options.update(overrides)
     return options

@@ -1,0 +1,212 @@
+"""One measurement checked against its meter, with its derived fields (SEMANTICS §6, §3.2).
+
+Concepts
+- ``MeterSchema``: what ingest needs of a meter, built once per (meter id, version) by
+  ``meter_schema``: which field codes each section of a measurement may carry, and the
+  derived fields with their compiled calculations.
+- ``prepare_measurement(item, schema, accepted_at)``: the stored values of one item, a
+  flat map of field code → value holding its data fields and derived fields, or a
+  ``Rejection`` (raised) with a code and a reason. ``item`` is any object with the
+  attributes of the ingest wire format (``uid``, ``account``, ``ts``, ``ets``, ``who``,
+  ``what``, ``where``, ``other``, ``metadata``, ``measure``, ``income``, ``cost``).
+
+Invariants
+- Numbers are ``Decimal`` (ints are converted), finite, with a decimal exponent within
+  ±``MAX_EXPONENT`` so that PostgreSQL ``numeric`` holds them exactly; booleans are not
+  numbers. Strings never contain NUL (PostgreSQL text and jsonb cannot hold it).
+- A value sent as JSON null is treated as absent: the measurement does not carry the field.
+- ``ts`` "in the future" is judged against the batch's acceptance time, never the clock,
+  so processing a batch again gives the same answer.
+- Derived fields (decision): a calculation that yields null because a field it reads is
+  absent leaves the derived field absent (like any field a measurement does not carry);
+  null with every field it reads present (division by zero, overflow), a value of the
+  wrong type, or a calculation that does not compile rejects the measurement.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+from app.domain.calc import CalcError, Expression, ValueType, compile_expression
+from app.domain.naming import entity_code_problem
+
+SECTION_OF_CATEGORY = {
+    "WHO": "who", "WHAT": "what", "WHERE": "where", "OTHER": "other", "METADATA": "metadata",
+    "MEASURE": "measure", "INCOME": "income", "COST": "cost",
+}
+NUMBER_SECTIONS = frozenset({"measure", "income", "cost"})
+SECTIONS = tuple(SECTION_OF_CATEGORY.values())
+NUMBER_CATEGORIES = frozenset({"MEASURE", "INCOME", "COST"})
+MAX_UID = 50
+MAX_METADATA = 256
+FUTURE_TOLERANCE = timedelta(minutes=5)
+MAX_EXPONENT = 1000
+TS = "ts"
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+class Rejection(Exception):
+    """Why one measurement is not stored; ``code`` is stable, ``reason`` is for people."""
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class DerivedField:
+    code: str
+    category: str
+    expression: Expression | None  # None: the calculation does not compile
+    problem: str | None = None
+
+    @property
+    def reads(self) -> frozenset[str]:
+        return self.expression.names_used - {TS} if self.expression else frozenset()
+
+
+@dataclass(frozen=True)
+class MeterSchema:
+    meter_id: uuid.UUID
+    code: str
+    sections: Mapping[str, frozenset[str]]  # section → field codes it may carry
+    derived: tuple[DerivedField, ...]
+    uses_ts: bool  # some derived field reads `ts`
+
+
+def meter_schema(meter_id: uuid.UUID, code: str, data_fields: Iterable[Mapping[str, Any]],
+                 derived_fields: Iterable[Mapping[str, Any]]) -> MeterSchema:
+    """Compile a meter's fields once; a field of unknown category is ignored."""
+    data_fields = [f for f in data_fields if f.get("category") in SECTION_OF_CATEGORY]
+    sections: dict[str, set[str]] = {section: set() for section in SECTIONS}
+    for f in data_fields:
+        sections[SECTION_OF_CATEGORY[f["category"]]].add(f["code"])
+    names = {f["code"]: _value_type(f["category"]) for f in data_fields} | {TS: ValueType.NUMBER}
+    derived = tuple(_derived_field(f, names) for f in derived_fields)
+    return MeterSchema(
+        meter_id=meter_id, code=code,
+        sections={section: frozenset(codes) for section, codes in sections.items()},
+        derived=derived,
+        uses_ts=any(d.expression is not None and TS in d.expression.names_used for d in derived),
+    )
+
+
+def _value_type(category: str) -> ValueType:
+    return ValueType.NUMBER if category in NUMBER_CATEGORIES else ValueType.STRING
+
+
+def _derived_field(f: Mapping[str, Any], names: Mapping[str, ValueType]) -> DerivedField:
+    try:
+        return DerivedField(f["code"], f.get("category", ""), compile_expression(str(f.get("calculation", "")), names))
+    except CalcError as exc:
+        return DerivedField(f["code"], f.get("category", ""), None, str(exc))
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Instants without an offset are read as UTC (decision: m3ter clients send `Z`)."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+def epoch_millis(moment: datetime) -> Decimal:
+    """`ts` as the calculation language sees it: exact epoch milliseconds."""
+    delta = as_utc(moment) - _EPOCH
+    micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    return Decimal(micros).scaleb(-3)
+
+
+def prepare_measurement(item: Any, schema: MeterSchema, accepted_at: datetime) -> dict[str, Decimal | str]:
+    """Stored values (data and derived fields by code) of ``item``; raises ``Rejection``."""
+    check_identity(item, accepted_at)
+    values: dict[str, Decimal | str] = {}
+    for section in SECTIONS:
+        entries = getattr(item, section)
+        if entries:
+            _read_section(section, entries, schema, values)
+    if schema.derived:
+        _derive(schema, item.ts, values)
+    return values
+
+
+def check_identity(item: Any, accepted_at: datetime) -> None:
+    """uid, account code and ts: the parts every measurement has whatever its meter."""
+    uid = item.uid
+    if uid is not None and (not 1 <= len(uid) <= MAX_UID or "\x00" in uid):
+        raise Rejection("INVALID_UID", f"uid must be 1–{MAX_UID} characters without NUL")
+    problem = entity_code_problem(item.account)
+    if problem:
+        raise Rejection("INVALID_ACCOUNT", f"account code {item.account!r} {problem}")
+    if as_utc(item.ts) > accepted_at + FUTURE_TOLERANCE:
+        raise Rejection("TS_IN_FUTURE", "ts is more than 5 minutes after the batch was accepted")
+
+
+def _read_section(section: str, entries: Mapping[str, Any], schema: MeterSchema,
+                  values: dict[str, Decimal | str]) -> None:
+    allowed = schema.sections[section]
+    numbers = section in NUMBER_SECTIONS
+    for code, value in entries.items():
+        if code not in allowed:
+            raise Rejection("UNKNOWN_FIELD", f"{section}.{code!r} is not a field of meter {schema.code!r}")
+        if value is None:
+            continue
+        if numbers:
+            values[code] = number_value(value, f"{section}.{code!r}")
+        else:
+            values[code] = string_value(value, f"{section}.{code!r}", section == "metadata")
+
+
+def number_value(value: Any, where: str) -> Decimal:
+    kind = type(value)
+    if kind is Decimal:
+        number = value
+    elif kind is int:
+        number = Decimal(value)
+    elif kind is float:
+        number = Decimal(repr(value))
+    else:
+        raise Rejection("WRONG_TYPE", f"{where} must be a number")
+    if not number.is_finite() or abs(number.adjusted()) > MAX_EXPONENT:
+        raise Rejection("WRONG_TYPE", f"{where} must be a finite number within 1e±{MAX_EXPONENT}")
+    return number
+
+
+def string_value(value: Any, where: str, metadata: bool) -> str:
+    if type(value) is not str:
+        raise Rejection("WRONG_TYPE", f"{where} must be a string")
+    if metadata and len(value) > MAX_METADATA:
+        raise Rejection("METADATA_TOO_LONG", f"{where} is longer than {MAX_METADATA} characters")
+    if "\x00" in value:
+        raise Rejection("WRONG_TYPE", f"{where} must not contain NUL")
+    return value
+
+
+def _derive(schema: MeterSchema, ts: datetime, values: dict[str, Decimal | str]) -> None:
+    inputs: dict[str, Any] = dict(values)
+    if schema.uses_ts:
+        inputs[TS] = epoch_millis(ts)
+    for field in schema.derived:
+        if field.expression is None:
+            raise Rejection("DERIVED_FIELD", f"derived field {field.code!r} does not compile: {field.problem}")
+        result = field.expression.evaluate(inputs)
+        if result is None:
+            if field.reads <= values.keys():
+                raise Rejection("DERIVED_FIELD", f"derived field {field.code!r} evaluated to null")
+            continue
+        values[field.code] = _derived_value(field, result)
+
+
+def _derived_value(field: DerivedField, result: Any) -> Decimal | str:
+    where = f"derived field {field.code!r}"
+    try:
+        if field.category in NUMBER_CATEGORIES:
+            if type(result) is not Decimal:
+                raise Rejection("DERIVED_FIELD", f"{where} must be a number")
+            return number_value(result, where)
+        return string_value(result, where, field.category == "METADATA")
+    except Rejection as exc:
+        raise Rejection("DERIVED_FIELD", exc.reason) from None

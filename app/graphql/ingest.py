@@ -1,0 +1,223 @@
+"""GraphQL surface of ingest: `submitMeasurements`, `ingestBatch`, `measurements`, `usage`.
+
+`submitMeasurements` is the playground's way in: its typed input is re-encoded to the
+wire format and goes through exactly the service the REST route uses (bulk clients use
+REST: typed GraphQL input costs about 33 µs per item).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from app.graphql.authorization import authorize
+from app.graphql.catalog.filters import parse_uuid
+from app.graphql.context import Info
+from app.graphql.errors import BadRequest, UserError, user_errors
+from app.graphql.pagination import Connection, Edge, PageInfo, connection_of_list, decode_cursor, encode_cursor, page_size
+from app.models import ingest as m
+from app.services import ingest, usage
+from app.services.errors import ErrorCode, InputErrors, fail
+from app.services.ingest.wire import encode as wire_encode
+
+UPLOAD, RETRIEVE, KIND = "measurements:upload", "measurements:retrieve", "measurement"
+SECTIONS = ("who", "what", "where", "other", "metadata", "measure", "income", "cost")
+
+
+@strawberry.type(description="A measurement of a batch that was not stored.")
+class IngestFailure:
+    index: int = strawberry.field(description="Position of the measurement in its batch (0-based).")
+    uid: str | None = strawberry.field(description="The measurement's uid, if it had one.")
+    code: str = strawberry.field(description="Why, as a stable code: UNKNOWN_METER, UNKNOWN_FIELD, WRONG_TYPE, METADATA_TOO_LONG, TS_IN_FUTURE, DERIVED_FIELD, INVALID_UID, INVALID_ACCOUNT.")
+    reason: str = strawberry.field(description="Why, for people.")
+
+    @classmethod
+    def of(cls, f: m.IngestFailure) -> IngestFailure:
+        return cls(index=f.batch_index, uid=f.uid, code=f.code, reason=f.reason)
+
+
+@strawberry.type(description="An accepted batch of measurements and what processing made of it.")
+class IngestBatch:
+    id: strawberry.ID = strawberry.field(description="Id of the batch (the batchId of the ingest answer).")
+    status: str = strawberry.field(description="PENDING until a worker has processed it, then PROCESSED.")
+    source: str = strawberry.field(description="REST or GRAPHQL.")
+    accepted: int = strawberry.field(description="Measurements in the batch.")
+    stored: int | None = strawberry.field(description="Measurements stored; null while PENDING.")
+    duplicates: int | None = strawberry.field(description="Measurements not stored because their uid was already stored; null while PENDING.")
+    rejected: int | None = strawberry.field(description="Measurements refused (see failures); null while PENDING.")
+    attempts: int = strawberry.field(description="Processing attempts that failed with an error (retried automatically).")
+    last_error: str | None = strawberry.field(description="The error of the last failed attempt.")
+    dt_created: datetime = strawberry.field(description="When the batch was accepted.")
+    dt_processed: datetime | None = strawberry.field(description="When it was processed.")
+    _id: strawberry.Private[uuid.UUID]
+    _organization_id: strawberry.Private[uuid.UUID]
+
+    @strawberry.field(description="The measurements that were refused, in batch order.")
+    async def failures(self, first: int | None = None, after: str | None = None) -> Connection[IngestFailure]:
+        rows = await ingest.batch_failures(self._organization_id, self._id)
+        return connection_of_list(rows, first, after, IngestFailure.of)
+
+    @classmethod
+    def of(cls, b: m.MeasurementBatch) -> IngestBatch:
+        return cls(id=strawberry.ID(str(b.id)), status=b.status, source=b.source, accepted=b.item_count, stored=b.stored,
+                   duplicates=b.duplicates, rejected=b.rejected, attempts=b.attempts, last_error=b.last_error,
+                   dt_created=b.dt_created, dt_processed=b.dt_processed, _id=b.id, _organization_id=b.organization_id)
+
+
+@strawberry.type(description="A stored measurement.")
+class Measurement:
+    uid: str | None = strawberry.field(description="Client-given unique id, if any.")
+    meter_id: strawberry.ID = strawberry.field(description="The meter.")
+    meter_code: str | None = strawberry.field(description="Code of the meter.")
+    account_id: strawberry.ID = strawberry.field(description="The account.")
+    account_code: str | None = strawberry.field(description="Code of the account.")
+    ts: datetime = strawberry.field(description="When the usage happened.")
+    ets: datetime | None = strawberry.field(description="End of the usage, if given.")
+    batch_id: strawberry.ID = strawberry.field(description="The batch it arrived in.")
+    batch_index: int = strawberry.field(description="Its position in that batch.")
+    data: JSON = strawberry.field(description="Data and derived field values by field code; numbers as exact decimal strings.")
+
+    @classmethod
+    def of(cls, r: ingest.MeasurementRow) -> Measurement:
+        data = {code: str(v) if isinstance(v, Decimal) else v for code, v in r.data.items()}
+        return cls(uid=r.uid, meter_id=strawberry.ID(str(r.meter_id)), meter_code=r.meter_code,
+                   account_id=strawberry.ID(str(r.account_id)), account_code=r.account_code, ts=r.ts, ets=r.ets,
+                   batch_id=strawberry.ID(str(r.batch_id)), batch_index=r.batch_index, data=data)
+
+
+@strawberry.input(description="Narrows the measurements list; every given criterion must hold.")
+class MeasurementFilter:
+    account_id: strawberry.ID | None = strawberry.field(default=None, description="Only this account.")
+    account_code: str | None = strawberry.field(default=None, description="Only the account with this code.")
+    meter_id: strawberry.ID | None = strawberry.field(default=None, description="Only this meter.")
+    meter_code: str | None = strawberry.field(default=None, description="Only the meter with this code.")
+    from_: datetime | None = strawberry.field(default=None, name="from", description="ts at or after this instant.")
+    to: datetime | None = strawberry.field(default=None, description="ts before this instant.")
+    uid: str | None = strawberry.field(default=None, description="Only the measurement with this uid.")
+    batch_id: strawberry.ID | None = strawberry.field(default=None, description="Only measurements of this batch.")
+
+
+@strawberry.type(description="An account's usage of an aggregation or compound aggregation, computed as billing does.")
+class Usage:
+    quantity: Decimal | None = strawberry.field(description="Raw aggregated quantity (defaultValue when there was no usage); null: no usage and no default.")
+    units: Decimal | None = strawberry.field(description="quantity / quantityPerUnit, rounded as the aggregation says.")
+
+
+@strawberry.input(description="One measurement, as in m3ter's ingest API.")
+class MeasurementInput:
+    meter: str = strawberry.field(description="Code of the meter.")
+    account: str = strawberry.field(description="Code of the account (created when unknown).")
+    ts: datetime = strawberry.field(description="When the usage happened.")
+    uid: str | None = strawberry.field(default=None, description="Unique id (≤ 50 characters): a uid stored in the last 35 days is not stored again.")
+    ets: datetime | None = strawberry.field(default=None, description="End of the usage.")
+    who: JSON | None = strawberry.field(default=None, description="WHO fields: code → string.")
+    what: JSON | None = strawberry.field(default=None, description="WHAT fields: code → string.")
+    where: JSON | None = strawberry.field(default=None, description="WHERE fields: code → string.")
+    other: JSON | None = strawberry.field(default=None, description="OTHER fields: code → string.")
+    metadata: JSON | None = strawberry.field(default=None, description="METADATA fields: code → string (≤ 256 characters).")
+    measure: JSON | None = strawberry.field(default=None, description="MEASURE fields: code → number.")
+    income: JSON | None = strawberry.field(default=None, description="INCOME fields: code → number.")
+    cost: JSON | None = strawberry.field(default=None, description="COST fields: code → number.")
+
+
+@strawberry.input(description="A batch of 1–1000 measurements.")
+class SubmitMeasurementsInput:
+    measurements: list[MeasurementInput] = strawberry.field(description="The measurements.")
+
+
+@strawberry.type(description="Result of submitMeasurements.")
+class SubmitMeasurementsPayload:
+    result: str | None = strawberry.field(description="\"accepted\": the batch is stored and will be processed.")
+    batch_id: strawberry.ID | None = strawberry.field(description="Id of the batch; follow it with ingestBatch.")
+    user_errors: list[UserError] = strawberry.field(description="Why the whole batch was refused; empty on success.")
+
+
+def _wire(data: SubmitMeasurementsInput) -> bytes:
+    items = []
+    for item in data.measurements:
+        wire: dict[str, Any] = {"meter": item.meter, "account": item.account, "ts": item.ts}
+        for name in ("uid", "ets", *SECTIONS):
+            if getattr(item, name) is not None:
+                wire[name] = getattr(item, name)
+        items.append(wire)
+    return wire_encode({"measurements": items})
+
+
+def _org(info: Info) -> uuid.UUID:
+    return info.context.require_principal().organization_id
+
+
+def _filter(flt: MeasurementFilter | None) -> ingest.MeasurementFilter:
+    if flt is None:
+        return ingest.MeasurementFilter()
+    ids = {name: getattr(flt, name) for name in ("account_id", "meter_id", "batch_id")}
+    parsed = {name: parse_uuid(value) for name, value in ids.items() if value is not None}
+    if None in parsed.values():
+        raise BadRequest("filter holds an invalid id")
+    return ingest.MeasurementFilter(account_code=flt.account_code, meter_code=flt.meter_code, start=flt.from_, end=flt.to,
+                                    uid=flt.uid, **parsed)
+
+
+@strawberry.type
+class IngestQuery:
+    @strawberry.field(description="One ingest batch: its status, counts and failures.", extensions=authorize(RETRIEVE, KIND))
+    async def ingest_batch(self, info: Info, id: strawberry.ID) -> IngestBatch | None:
+        batch_id = parse_uuid(id)
+        batch = await ingest.get_batch(_org(info), batch_id) if batch_id else None
+        return IngestBatch.of(batch) if batch else None
+
+    @strawberry.field(description="Stored measurements in time order.", extensions=authorize(RETRIEVE, KIND))
+    async def measurements(self, info: Info, filter: MeasurementFilter | None = None, first: int | None = None,
+                           after: str | None = None) -> Connection[Measurement]:
+        org, flt, size, start = _org(info), _filter(filter), page_size(first), decode_cursor(after)
+        rows = await ingest.list_measurements(org, flt, start, size + 1) if size else []
+        edges = [Edge(cursor=encode_cursor(start + i), node=Measurement.of(row)) for i, row in enumerate(rows[:size])]
+        info_ = PageInfo(has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None,
+                         has_previous_page=start > 0, start_cursor=edges[0].cursor if edges else None)
+        return Connection(nodes=[e.node for e in edges], edges=edges, page_info=info_,
+                          _count=lambda: ingest.count_measurements(org, flt))
+
+    @strawberry.field(description="An account's usage in [from, to) of an aggregation (optionally one segment) or a compound aggregation, computed exactly as billing does.",
+                      extensions=authorize(RETRIEVE, KIND))
+    async def usage(
+        self, info: Info, account_id: strawberry.ID,
+        from_: Annotated[datetime, strawberry.argument(name="from", description="Start of the period (inclusive).")],
+        to: Annotated[datetime, strawberry.argument(description="End of the period (exclusive).")],
+        aggregation_id: strawberry.ID | None = None, compound_aggregation_id: strawberry.ID | None = None,
+        segment: Annotated[JSON | None, strawberry.argument(description="A segment of the aggregation: field code → value.")] = None,
+    ) -> Usage | None:
+        ids = [parse_uuid(v) if v is not None else None for v in (account_id, aggregation_id, compound_aggregation_id)]
+        if ids[0] is None or (aggregation_id is not None and ids[1] is None) or (compound_aggregation_id is not None and ids[2] is None):
+            return None
+        if segment is not None and not isinstance(segment, dict):
+            raise BadRequest("segment must be an object of field code → value")
+        try:
+            result = await usage.usage_of(_org(info), ids[0], aggregation_id=ids[1], compound_aggregation_id=ids[2],
+                                          start=from_, end=to, segment=segment)
+        except InputErrors as exc:
+            raise BadRequest("; ".join(p.message for p in exc.problems)) from None
+        return Usage(quantity=result.quantity, units=result.units) if result else None
+
+
+@strawberry.type
+class IngestMutation:
+    @strawberry.mutation(description="Submit measurements (the GraphQL form of POST /organizations/{orgId}/measurements).",
+                         extensions=authorize(UPLOAD, KIND))
+    async def submit_measurements(self, info: Info, input: SubmitMeasurementsInput) -> SubmitMeasurementsPayload:
+        principal = info.context.require_principal()
+        queue = getattr(getattr(info.context.request, "app", None), "state", None)
+        try:
+            batch_id = await ingest.accept_measurements(principal.organization_id, _wire(input), queue=getattr(queue, "arq", None),
+                                                        actor=principal.actor, source="GRAPHQL")
+        except ingest.BatchTooLarge as exc:
+            return SubmitMeasurementsPayload(result=None, batch_id=None, user_errors=user_errors(
+                fail(("input", "measurements"), ErrorCode.INVALID, str(exc))))
+        except InputErrors as exc:
+            prefixed = InputErrors([type(p)(("input", *p.path), p.code, p.message) for p in exc.problems])
+            return SubmitMeasurementsPayload(result=None, batch_id=None, user_errors=user_errors(prefixed))
+        return SubmitMeasurementsPayload(result="accepted", batch_id=strawberry.ID(str(batch_id)), user_errors=[])

@@ -1,0 +1,136 @@
+"""Processing a batch: from the raw body to stored measurements and per-item failures.
+
+Exactly once: everything a batch writes (auto-created accounts, uid claims, the COPY of
+its measurements, its failures, its PROCESSED status) is one transaction that starts by
+locking the batch row while it is still PENDING. A crash anywhere before the commit
+leaves nothing behind and the batch PENDING; a retry, a second job or the sweep then
+does the whole batch again, and a batch already PROCESSED (or locked by another worker)
+is left alone. A uid is claimed in `measurement_uids` in the same transaction, so two
+batches carrying the same uid store it once, whatever their timing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from app.domain.measurements import MeterSchema, Rejection, as_utc, meter_schema, prepare_measurement
+from app.services.ingest import store
+from app.services.ingest.wire import MeasurementIn, decode_batch, encode
+
+log = logging.getLogger("metergraph.ingest")
+_SCHEMA_CACHE: dict[tuple[uuid.UUID, int], MeterSchema] = {}
+_SCHEMA_CACHE_SIZE = 1024
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    batch_id: uuid.UUID
+    processed: bool  # False: already processed, or being processed by another worker
+    stored: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+
+
+@dataclass
+class _Sorted:
+    """The items of a batch after validation: what to store and what failed."""
+
+    valid: list[tuple[int, MeasurementIn, MeterSchema, dict[str, Any]]] = field(default_factory=list)
+    failures: list[tuple[int, str | None, str, str]] = field(default_factory=list)
+
+
+async def process_measurement_batch(batch_id: uuid.UUID) -> BatchOutcome:
+    async with store.connection() as conn:
+        try:
+            async with conn.transaction():
+                # The raw batch is durable and this transaction replays from it: if a
+                # database crash loses this commit, it loses the measurements, uid claims
+                # and PROCESSED status together and the sweep processes the batch again.
+                # So the commit need not wait for its WAL flush (WAL order keeps any later
+                # durable commit, e.g. a bill, from surviving without it).
+                await conn.execute("SET LOCAL synchronous_commit = off")
+                return await _process_locked(conn, batch_id)
+        except Exception as exc:
+            # Outside the rolled-back transaction: what went wrong stays visible, and the
+            # sweep backs off by the number of attempts.
+            await _record_failed_attempt(conn, batch_id, exc)
+            raise
+
+
+async def _record_failed_attempt(conn: asyncpg.Connection, batch_id: uuid.UUID, exc: Exception) -> None:
+    try:
+        await store.record_failed_attempt(conn, batch_id, f"{type(exc).__name__}: {exc}")
+    except Exception:  # noqa: BLE001 - e.g. the connection died; the original error matters
+        log.warning("could not record the failed attempt of batch %s", batch_id, exc_info=True)
+
+
+async def _process_locked(conn: asyncpg.Connection, batch_id: uuid.UUID) -> BatchOutcome:
+    batch = await store.lock_pending_batch(conn, batch_id)
+    if batch is None:
+        return BatchOutcome(batch_id, processed=False)
+    items = decode_batch(batch.body)
+    # PostgreSQL text cannot hold NUL: such a code names no meter, and must not reach SQL.
+    schemas = await _schemas(conn, batch.organization_id, {item.meter for item in items if "\x00" not in item.meter})
+    checked = sort_items(items, schemas, batch.accepted_at)
+    accounts = await store.account_ids(conn, batch.organization_id, sorted({i.account for _, i, _, _ in checked.valid}))
+    uids = [item.uid for _, item, _, _ in checked.valid if item.uid is not None]
+    claimed = await store.claim_uids(conn, batch.organization_id, batch.id, list(set(uids)))
+    records = _records(batch, checked, accounts, claimed)
+    await store.copy_measurements(conn, records)
+    await store.insert_failures(conn, batch.organization_id, batch.id, checked.failures)
+    duplicates = len(checked.valid) - len(records)
+    await store.mark_processed(conn, batch.id, len(records), duplicates, len(checked.failures))
+    return BatchOutcome(batch_id, True, len(records), duplicates, len(checked.failures))
+
+
+def sort_items(items: list[MeasurementIn], schemas: dict[str, MeterSchema], accepted_at: datetime) -> _Sorted:
+    result = _Sorted()
+    for index, item in enumerate(items):
+        schema = schemas.get(item.meter)
+        try:
+            if schema is None:
+                raise Rejection("UNKNOWN_METER", f"no meter with code {item.meter!r}")
+            result.valid.append((index, item, schema, prepare_measurement(item, schema, accepted_at)))
+        except Rejection as rejection:
+            result.failures.append((index, item.uid, rejection.code, rejection.reason))
+    return result
+
+
+def _records(batch: store.LockedBatch, checked: _Sorted, accounts: dict[str, uuid.UUID], claimed: set[str]) -> list[tuple]:
+    """COPY rows in `MEASUREMENTS_COLUMNS` order. A uid not claimed by this batch, or seen
+    earlier in this batch, is a duplicate and is left out."""
+    records = []
+    seen: set[str] = set()
+    org, batch_id, received_at = batch.organization_id, batch.id, batch.accepted_at
+    for index, item, schema, values in checked.valid:
+        uid = item.uid
+        if uid is not None:
+            if uid not in claimed or uid in seen:
+                continue
+            seen.add(uid)
+        ets = as_utc(item.ets) if item.ets is not None else None
+        records.append((org, accounts[item.account], schema.meter_id, as_utc(item.ts), ets, uid,
+                        batch_id, index, received_at, encode(values).decode()))
+    return records
+
+
+async def _schemas(conn: asyncpg.Connection, organization_id: uuid.UUID, codes: set[str]) -> dict[str, MeterSchema]:
+    """Meters by code, compiled once per (meter id, version) in this process."""
+    schemas = {}
+    for row in await store.meters_by_code(conn, organization_id, codes):
+        key = (row["id"], row["version"])
+        schema = _SCHEMA_CACHE.get(key)
+        if schema is None:
+            if len(_SCHEMA_CACHE) >= _SCHEMA_CACHE_SIZE:
+                _SCHEMA_CACHE.clear()
+            schema = meter_schema(row["id"], row["code"], json.loads(row["data_fields"]), json.loads(row["derived_fields"]))
+            _SCHEMA_CACHE[key] = schema
+        schemas[row["code"]] = schema
+    return schemas

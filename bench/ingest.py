@@ -1,0 +1,210 @@
+"""Ingest end to end: the API (uvicorn) and one arq worker against PostgreSQL and Redis.
+
+Several clients post batches of 1000 realistic measurements (5 data fields, one derived
+field, a unique uid each, 100 accounts auto-created on first sight) for `--seconds`.
+Printed, from one run:
+- accepted/s: measurements answered 200 per second of posting;
+- stored/s: measurements stored per second end to end, from the first batch accepted
+  to the last one processed (the queue drained), read from the batches' own timestamps;
+- copy/s: a raw asyncpg `copy_records_to_table` of the same rows (same table, same
+  indexes, batches of 1000, one connection), the floor any ingest path pays;
+and the ratios. Targets (issue: usage ingest, on the 2-core machine): stored ≥ 20,000/s,
+accepted ≥ 50,000/s.
+
+    .venv/bin/python bench/ingest.py [--seconds 20] [--clients 4] [--redis-db 9]
+
+With REDIS_URL set the run uses that server's logical database `--redis-db` (default 9),
+so its queue never meets another program's `metergraph:queue`; nothing is flushed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+from _harness import ROOT, client_token, env_for, metergraph, scratch_database, served_api, services
+
+from app.models.ingest import MEASUREMENTS_COLUMNS
+
+BATCH = 1000
+ACCOUNTS = 100
+DATA_FIELDS = [
+    {"category": "WHO", "code": "region", "name": "Region"},
+    {"category": "WHAT", "code": "endpoint", "name": "Endpoint"},
+    {"category": "MEASURE", "code": "requests", "name": "Requests", "unit": "requests"},
+    {"category": "MEASURE", "code": "bytes", "name": "Bytes", "unit": "B"},
+    {"category": "METADATA", "code": "client", "name": "Client"},
+]
+DERIVED_FIELDS = [{"category": "COST", "code": "cost", "name": "Cost", "unit": "USD",
+                   "calculation": "requests * 0.0004 + bytes / 1000000000 * 0.09"}]
+
+
+def item_suffixes() -> list[bytes]:
+    """Each measurement of a batch after its uid prefix: the body of request r is
+    `{"uid":"<r>` + suffix for every item, so uids are unique without re-encoding."""
+    now = datetime.now(timezone.utc)
+    regions, endpoints = ["eu-west-1", "us-east-1", "ap-south-1"], ["/v1/search", "/v1/items", "/v1/orders", "/v2/export"]
+    suffixes = []
+    for i in range(BATCH):
+        rest = {"meter": "api", "account": f"customer-{i % ACCOUNTS:03d}",
+                "ts": (now - timedelta(seconds=i * 3)).isoformat().replace("+00:00", "Z"),
+                "who": {"region": regions[i % 3]}, "what": {"endpoint": endpoints[i % 4]},
+                "measure": {"requests": 1 + (i * 37) % 500, "bytes": round(1000 + (i * 7919) % 900000 + i / 7, 3)},
+                "metadata": {"client": "sdk-python/1.4.2"}}
+        suffixes.append(f'-{i:04d}",'.encode() + json.dumps(rest, separators=(",", ":"))[1:].encode())
+    return suffixes
+
+
+async def _client(host: str, port: int, head: bytes, suffixes: list[bytes], tag: str, stop_at: float, counts: list[int]) -> None:
+    reader, writer = await asyncio.open_connection(host, port)
+    sequence = 0
+    try:
+        while time.perf_counter() < stop_at:
+            sequence += 1
+            prefix = f'{{"uid":"{tag}r{sequence}'.encode()
+            body = b'{"measurements":[' + b",".join(prefix + s for s in suffixes) + b"]}"
+            writer.write(head + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+            status = (await reader.readline()).split()[1]
+            length = 0
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            await reader.readexactly(length)
+            counts[0 if status == b"200" else 1] += 1
+    finally:
+        writer.close()
+
+
+def _load(url: str, token: str, seconds: float, clients: int, out) -> None:  # noqa: ANN001
+    parts, suffixes, run = urlsplit(url), item_suffixes(), uuid.uuid4().hex[:6]
+    head = (f"POST {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\nAuthorization: Bearer {token}\r\n"
+            "Content-Type: application/json\r\n").encode()
+    counts = [0, 0]
+
+    async def main() -> None:
+        stop_at = time.perf_counter() + seconds
+        await asyncio.gather(*(_client(parts.hostname, parts.port, head, suffixes, f"{run}c{c}", stop_at, counts)
+                               for c in range(clients)))
+
+    started = time.perf_counter()
+    asyncio.run(main())
+    out.put((counts[0], counts[1], time.perf_counter() - started))
+
+
+def post_batches(url: str, token: str, seconds: float, clients: int) -> tuple[int, int, float]:
+    """(accepted requests, refused requests, seconds), posted from another process."""
+    queue: multiprocessing.Queue = multiprocessing.Queue()
+    proc = multiprocessing.Process(target=_load, args=(url, token, seconds, clients, queue))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    return result
+
+
+@contextmanager
+def worker_process(env: dict[str, str]):
+    log = open(os.path.join(env["METERGRAPH_DATA_DIR"], "worker.log"), "w")
+    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"], env=env, cwd=ROOT, stdout=log, stderr=log)
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+async def create_meter(database_url: str, organization_id: str) -> None:
+    conn = await asyncpg.connect(database_url)
+    try:
+        await conn.execute(
+            """INSERT INTO meters (id, organization_id, version, dt_created, dt_last_modified, code, name, data_fields,
+                   derived_fields, custom_fields) VALUES ($1, $2, 1, now(), now(), 'api', 'API calls', $3, $4, '{}')""",
+            uuid.uuid4(), uuid.UUID(organization_id), json.dumps(DATA_FIELDS), json.dumps(DERIVED_FIELDS))
+    finally:
+        await conn.close()
+
+
+async def wait_until_drained(database_url: str, timeout: float = 600) -> dict:
+    conn = await asyncpg.connect(database_url)
+    try:
+        deadline = time.monotonic() + timeout
+        while await conn.fetchval("SELECT count(*) FROM measurement_batches WHERE status = 'PENDING'"):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the queue did not drain")
+            await asyncio.sleep(0.2)
+        return dict(await conn.fetchrow(
+            """SELECT count(*) AS batches, sum(item_count) AS items, sum(stored) AS stored, sum(duplicates) AS duplicates,
+                      sum(rejected) AS rejected, sum(attempts) AS failed_attempts, extract(epoch FROM max(dt_processed) - min(dt_created)) AS seconds
+               FROM measurement_batches"""))
+    finally:
+        await conn.close()
+
+
+async def raw_copy_rate(database_url: str, rows: int) -> float:
+    """Rows per second of COPYing the stored rows again (under a new organization id)."""
+    conn = await asyncpg.connect(database_url)
+    try:
+        records = await conn.fetch(f"SELECT {', '.join(MEASUREMENTS_COLUMNS)}, data::text AS raw FROM measurements LIMIT $1", rows)
+        organization_id = uuid.uuid4()
+        copies = [(organization_id, *tuple(r)[1:9], r["raw"]) for r in records]
+        started = time.perf_counter()
+        for start in range(0, len(copies), BATCH):
+            async with conn.transaction():
+                await conn.copy_records_to_table("measurements", records=copies[start:start + BATCH], columns=MEASUREMENTS_COLUMNS)
+        return len(copies) / (time.perf_counter() - started)
+    finally:
+        await conn.close()
+
+
+def with_redis_db(url: str, db: int) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, "")) if parts.scheme.startswith("redis") else url
+
+
+def main() -> None:
+    options = argparse.ArgumentParser()
+    options.add_argument("--seconds", type=float, default=20.0)
+    options.add_argument("--clients", type=int, default=4)
+    options.add_argument("--redis-db", type=int, default=9)
+    args = options.parse_args()
+    with services() as (server_url, redis_url), scratch_database(server_url) as database_url, tempfile.TemporaryDirectory() as data:
+        env = env_for(database_url, with_redis_db(redis_url, args.redis_db), data)
+        metergraph("migrate", env=env)
+        credentials = json.loads(metergraph("bootstrap", "--org", "Bench", env=env))
+        asyncio.run(create_meter(database_url, credentials["organizationId"]))
+        with served_api(env) as base, worker_process(env):
+            token = client_token(base, credentials["accessKeyId"], credentials["apiSecret"])
+            url = f"{base}/organizations/{credentials['organizationId']}/measurements"
+            ok, refused, elapsed = post_batches(url, token, args.seconds, args.clients)
+            totals = asyncio.run(wait_until_drained(database_url))
+        copy_rate = asyncio.run(raw_copy_rate(database_url, min(int(totals["stored"] or 0), 200_000)))
+    report(ok, refused, elapsed, totals, copy_rate, args)
+
+
+def report(ok: int, refused: int, elapsed: float, totals: dict, copy_rate: float, args: argparse.Namespace) -> None:
+    accepted = ok * BATCH / elapsed
+    stored = float(totals["stored"]) / float(totals["seconds"])
+    print(f"clients={args.clients} seconds={args.seconds:g} batch={BATCH} batches_accepted={ok} refused={refused}")
+    print(f"stored={totals['stored']} duplicates={totals['duplicates']} rejected={totals['rejected']} "
+          f"failed_attempts={totals['failed_attempts']} end_to_end_seconds={float(totals['seconds']):.1f}")
+    print(f"accepted_per_second={accepted:.0f}")
+    print(f"stored_per_second={stored:.0f}")
+    print(f"raw_copy_per_second={copy_rate:.0f}")
+    print(f"stored_to_copy_ratio={stored / copy_rate:.2f} accepted_to_copy_ratio={accepted / copy_rate:.2f}")
+    print(f"target stored_per_second>=20000: {'met' if stored >= 20_000 else 'NOT met'}")
+    print(f"target accepted_per_second>=50000: {'met' if accepted >= 50_000 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,257 @@
+"""Processing accepted batches with a real in-process arq burst worker (SEMANTICS §6).
+
+Reliability: a failure injected after part of a batch is written, Redis losing the
+queue, the same batch twice, concurrent overlapping uids: every measurement is stored
+exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+from app.models.accounts import Account
+from app.models.ingest import IngestFailure, MeasurementBatch
+from app.services import ingest
+from app.services.ingest import store
+from app.services.ingest.store import connection
+from tests.workers import (
+    INGEST_QUEUE,
+    accepted_batch,
+    forget_jobs,
+    ingest_queue,  # noqa: F401 - fixture
+    make_meter,
+    run_burst_worker,
+)
+from workers.settings import worker_options
+
+NOW = datetime.now(timezone.utc)
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def item(uid: str | None = None, account: str = "acme", gb: object = 10, **extra: object) -> dict:
+    measurement = {"meter": "storage", "account": account, "ts": iso(NOW - timedelta(hours=1)),
+                   "who": {"region": "eu"}, "measure": {"gb": gb, "divisor": 4}}
+    if uid is not None:
+        measurement["uid"] = uid
+    measurement.update(extra)
+    return measurement
+
+
+async def stored_rows(organization_id: str) -> list[dict]:
+    async with connection() as conn:
+        rows = await conn.fetch("SELECT uid, batch_id, batch_index, data::text AS data FROM measurements "
+                                "WHERE organization_id = $1 ORDER BY batch_id, batch_index", uuid.UUID(organization_id))
+    return [dict(r) for r in rows]
+
+
+async def stored_uids(organization_id: str) -> list[str]:
+    return sorted(r["uid"] for r in await stored_rows(organization_id) if r["uid"] is not None)
+
+
+async def test_a_batch_is_stored_with_derived_fields_and_per_item_failures(tenant, ingest_queue):
+    await make_meter(tenant.organization_id)
+    batch_id = await accepted_batch(tenant, [
+        item("ok-1", gb=10),
+        item("ok-2", account="brand-new", gb=1.5),
+        {**item("bad-meter"), "meter": "nope"},
+        item("bad-field", who={"region": "eu", "colour": "red"}),
+        item("bad-type", gb="ten"),
+        item("long-note", metadata={"note": "x" * 257}),
+        item("future", ts=iso(NOW + timedelta(minutes=6))),
+        item("derived", measure={"gb": 8, "divisor": 0}),
+        item("ok-3", metadata={"note": "x" * 256}, ts=iso(NOW + timedelta(minutes=4))),
+    ])
+    assert (await MeasurementBatch.get(id=batch_id)).status == "PENDING"
+
+    await run_burst_worker()
+
+    batch = await MeasurementBatch.get(id=batch_id)
+    assert (batch.status, batch.stored, batch.duplicates, batch.rejected) == ("PROCESSED", 3, 0, 6)
+    failures = {f.batch_index: (f.uid, f.code) for f in await IngestFailure.filter(batch_id=batch_id)}
+    assert failures == {2: ("bad-meter", "UNKNOWN_METER"), 3: ("bad-field", "UNKNOWN_FIELD"), 4: ("bad-type", "WRONG_TYPE"),
+                        5: ("long-note", "METADATA_TOO_LONG"), 6: ("future", "TS_IN_FUTURE"), 7: ("derived", "DERIVED_FIELD")}
+    rows = {r["uid"]: json.loads(r["data"], parse_float=Decimal) for r in await stored_rows(tenant.organization_id)}
+    assert rows["ok-1"] == {"region": "eu", "gb": 10, "divisor": 4, "cost": Decimal("2.50"), "share": Decimal("2.5")}
+    assert rows["ok-2"]["cost"] == Decimal("0.375")
+    assert rows["ok-3"]["note"] == "x" * 256
+    created = await Account.get(organization_id=tenant.organization_id, code="brand-new")
+    assert created.auto_created and created.name == "brand-new-autocreated"
+
+
+async def test_the_same_batch_submitted_twice_with_uids_is_stored_once(tenant, ingest_queue):
+    await make_meter(tenant.organization_id)
+    measurements = [item(f"twice-{i}") for i in range(50)]
+    first, second = await accepted_batch(tenant, measurements), await accepted_batch(tenant, measurements)
+    await run_burst_worker()
+    assert await stored_uids(tenant.organization_id) == sorted(f"twice-{i}" for i in range(50))
+    counts = {b.id: (b.stored, b.duplicates) for b in await MeasurementBatch.filter(id__in=[first, second])}
+    assert sorted(counts.values()) == [(0, 50), (50, 0)]
+
+
+async def test_a_uid_twice_in_one_batch_is_stored_once(tenant, ingest_queue):
+    await make_meter(tenant.organization_id)
+    batch_id = await accepted_batch(tenant, [item("same"), item("same"), item(None), item(None)])
+    await run_burst_worker()
+    batch = await MeasurementBatch.get(id=batch_id)
+    assert (batch.stored, batch.duplicates) == (3, 1)
+
+
+async def test_processing_a_batch_again_stores_nothing_more(tenant, ingest_queue):
+    await make_meter(tenant.organization_id)
+    batch_id = await accepted_batch(tenant, [item(), item(), item("with-uid")])  # mostly without uid
+    await run_burst_worker()
+    again = await ingest.process_measurement_batch(batch_id)
+    assert again.processed is False
+    await ingest.enqueue_batch(ingest_queue, batch_id)
+    await run_burst_worker()
+    assert len(await stored_rows(tenant.organization_id)) == 3
+
+
+async def test_concurrent_batches_with_overlapping_uids_store_each_uid_once(tenant, ingest_queue):
+    await make_meter(tenant.organization_id)
+    # Four batches, each overlapping the next by half, uids in different orders.
+    batches = [[item(f"c-{n}") for n in range(k * 50, k * 50 + 100)] for k in range(4)]
+    batches[1].reverse()
+    ids = [await accepted_batch(tenant, b) for b in batches]
+    outcomes = await asyncio.gather(*(ingest.process_measurement_batch(b) for b in ids))
+    assert sum(o.stored for o in outcomes) == 250
+    assert sum(o.duplicates for o in outcomes) == 150
+    assert await stored_uids(tenant.organization_id) == sorted(f"c-{n}" for n in range(250))
+
+
+async def test_concurrent_workers_on_overlapping_uids(tenant, ingest_queue):
+    await make_meter(tenant.organization_id)
+    for k in range(6):
+        await accepted_batch(tenant, [item(f"w-{n}", account=f"acct-{n % 7}") for n in range(k * 20, k * 20 + 60)])
+    await asyncio.gather(run_burst_worker(), run_burst_worker())
+    assert await stored_uids(tenant.organization_id) == sorted(f"w-{n}" for n in range(160))
+    assert await Account.filter(organization_id=tenant.organization_id, auto_created=True).count() == 7
+
+
+async def test_a_failure_after_part_of_a_batch_is_written_is_retried_exactly_once(tenant, ingest_queue, monkeypatch):
+    await make_meter(tenant.organization_id)
+    batch_id = await accepted_batch(tenant, [item(f"k-{n}") for n in range(30)] + [item() for _ in range(30)])
+    real_mark_processed, written_before_failure = store.mark_processed, []
+
+    async def crash_once(conn, *args):
+        if not written_before_failure:
+            written_before_failure.append(await conn.fetchval("SELECT count(*) FROM measurements WHERE batch_id = $1", batch_id))
+            raise RuntimeError("injected: worker died half-way")
+        return await real_mark_processed(conn, *args)
+
+    monkeypatch.setattr(store, "mark_processed", crash_once)
+    worker = await run_burst_worker()
+
+    assert written_before_failure == [60]  # the measurements were written when it failed
+    assert worker.jobs_retried == 1
+    batch = await MeasurementBatch.get(id=batch_id)
+    assert (batch.status, batch.stored, batch.attempts) == ("PROCESSED", 60, 1)
+    assert "injected" in batch.last_error
+    rows = await stored_rows(tenant.organization_id)
+    assert len(rows) == 60 and len({r["batch_index"] for r in rows}) == 60
+
+
+async def test_after_redis_loses_the_job_the_sweep_gets_the_batch_stored_once(tenant, ingest_queue):
+    await make_meter(tenant.organization_id)
+    batch_id = await accepted_batch(tenant, [item(f"lost-{n}") for n in range(20)] + [item()])
+    await forget_jobs(ingest_queue, [batch_id])
+    await run_burst_worker()
+    assert (await MeasurementBatch.get(id=batch_id)).status == "PENDING"  # nothing left to run it
+
+    assert await ingest.sweep_unprocessed_batches(ingest_queue, older_than=timedelta(0)) >= 1
+    await run_burst_worker()
+
+    assert (await MeasurementBatch.get(id=batch_id)).stored == 21
+    assert len(await stored_rows(tenant.organization_id)) == 21
+    # Swept again: the batch is processed, so nothing is enqueued for it.
+    await ingest.sweep_unprocessed_batches(ingest_queue, older_than=timedelta(0))
+    assert not await ingest_queue.exists(f"arq:job:{ingest.job_id(batch_id)}")
+
+
+async def test_the_sweep_does_not_duplicate_a_job_still_queued(tenant, ingest_queue):
+    await make_meter(tenant.organization_id)
+    batch_id = await accepted_batch(tenant, [item("queued")])
+    queued_at = await ingest_queue.zscore(INGEST_QUEUE, ingest.job_id(batch_id))
+    assert queued_at is not None
+    await ingest.sweep_unprocessed_batches(ingest_queue, older_than=timedelta(0))
+    assert not await ingest.enqueue_batch(ingest_queue, batch_id)
+    assert await ingest_queue.zscore(INGEST_QUEUE, ingest.job_id(batch_id)) == queued_at  # not enqueued again
+    await run_burst_worker()
+    assert (await MeasurementBatch.get(id=batch_id)).stored == 1
+
+
+async def test_the_sweep_waits_longer_after_each_failed_attempt(tenant, ingest_queue):
+    await make_meter(tenant.organization_id)
+    batch_id = await accepted_batch(tenant, [item()])
+    await forget_jobs(ingest_queue, [batch_id])
+    await MeasurementBatch.filter(id=batch_id).update(attempts=3, dt_last_attempt=datetime.now(timezone.utc))
+    async with connection() as conn:
+        assert batch_id not in await store.stale_batch_ids(conn, 0, 1000)
+        await conn.execute("UPDATE measurement_batches SET dt_last_attempt = now() - interval '241 seconds' WHERE id = $1", batch_id)
+        assert batch_id in await store.stale_batch_ids(conn, 0, 1000)
+
+
+async def test_a_uid_is_stored_again_after_35_days_and_after_a_rejection(tenant, ingest_queue):
+    await make_meter(tenant.organization_id)
+    await accepted_batch(tenant, [item("old"), item("retry-me", gb="ten")])
+    await run_burst_worker()
+    assert await stored_uids(tenant.organization_id) == ["old"]
+    async with connection() as conn:
+        await conn.execute("UPDATE measurement_uids SET stored_at = now() - interval '36 days' WHERE organization_id = $1",
+                           uuid.UUID(tenant.organization_id))
+    second = await accepted_batch(tenant, [item("old"), item("retry-me"), item("old")])
+    await run_burst_worker()
+    assert await stored_uids(tenant.organization_id) == ["old", "old", "retry-me"]
+    assert (await MeasurementBatch.get(id=second)).duplicates == 1
+
+
+async def test_uids_are_per_organization(tenant, other_tenant, ingest_queue):
+    for t in (tenant, other_tenant):
+        await make_meter(t.organization_id)
+        await accepted_batch(t, [item("shared-uid")])
+    await run_burst_worker()
+    assert await stored_uids(tenant.organization_id) == await stored_uids(other_tenant.organization_id) == ["shared-uid"]
+
+
+async def test_current_months_land_in_their_own_partition(tenant, ingest_queue):
+    await ingest.ensure_partitions()
+    await make_meter(tenant.organization_id)
+    now = datetime.now(timezone.utc)
+    await accepted_batch(tenant, [item("now", ts=iso(now)), item("long-ago", ts="2001-02-03T04:05:06Z")])
+    await run_burst_worker()
+    async with connection() as conn:
+        rows = await conn.fetch("SELECT uid, tableoid::regclass::text AS part FROM measurements WHERE organization_id = $1",
+                                uuid.UUID(tenant.organization_id))
+    parts = {r["uid"]: r["part"] for r in rows}
+    assert parts == {"now": f"measurements_p{now:%Y%m}", "long-ago": "measurements_default"}
+
+
+def test_only_long_running_workers_have_the_sweep_cron():
+    assert "cron_jobs" not in worker_options(burst=True)
+    assert [c.name for c in worker_options()["cron_jobs"]] == ["cron:sweep_unprocessed_batches"]
+
+
+async def test_hostile_strings_are_refused_per_item_and_never_stall_the_batch(tenant, ingest_queue):
+    """PostgreSQL text and jsonb cannot hold NUL: such values must become item failures,
+    not a database error that would fail the whole batch on every retry."""
+    await make_meter(tenant.organization_id)
+    batch_id = await accepted_batch(tenant, [
+        {**item("nul-meter"), "meter": "stor\x00age"},
+        item("nul-account", account="ac\x00me"),
+        item("nul\x00uid"),
+        item("nul-value", who={"region": "e\x00u"}),
+        item("x" * 300),
+        item("fine"),
+    ])
+    await run_burst_worker()
+    batch = await MeasurementBatch.get(id=batch_id)
+    assert (batch.status, batch.stored, batch.rejected, batch.attempts) == ("PROCESSED", 1, 5, 0)
+    codes = [f.code for f in await IngestFailure.filter(batch_id=batch_id).order_by("batch_index")]
+    assert codes == ["UNKNOWN_METER", "INVALID_ACCOUNT", "INVALID_UID", "WRONG_TYPE", "INVALID_UID"]
