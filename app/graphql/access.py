@@ -7,11 +7,10 @@ from datetime import datetime
 from enum import Enum
 
 import strawberry
-from strawberry.scalars import JSON
 
 from app.graphql.authorization import PUBLIC, authorize
 from app.graphql.context import Info
-from app.graphql.errors import UserError, user_errors
+from app.graphql.errors import UserError, respond, respond_deleted, user_errors
 from app.graphql.inputs import parse_id, provided
 from app.graphql.loaders import children_by, load
 from app.graphql.organization import DeleteInput, DeletePayload
@@ -260,11 +259,7 @@ class AccessMutation:
 
     @strawberry.mutation(description="Accept an invitation by choosing a password.", extensions=PUBLIC)
     async def accept_invitation(self, token: str, password: str) -> AcceptInvitationPayload:
-        try:
-            user = await users.accept_invitation(token, password)
-        except InputErrors as exc:
-            return AcceptInvitationPayload(user=None, user_errors=user_errors(exc))
-        return AcceptInvitationPayload(user=User.of(user), user_errors=[])
+        return await respond(AcceptInvitationPayload, "user", lambda: users.accept_invitation(token, password), User.of)
 
     @strawberry.mutation(description="Log in with email and password; returns a bearer token.", extensions=PUBLIC)
     async def login(self, email: str, password: str, organization_id: strawberry.ID | None = None) -> LoginPayload:
@@ -289,11 +284,7 @@ class AccessMutation:
 
     @strawberry.mutation(description="Delete a service user with its keys.", extensions=authorize(MANAGE, "serviceUser", lambda a: a["input"].id))
     async def delete_service_user(self, info: Info, input: DeleteInput) -> DeletePayload:
-        try:
-            await service_users.delete_service_user(_org(info), parse_id(input.id), version=input.version)
-        except InputErrors as exc:
-            return DeletePayload(deleted_id=None, user_errors=user_errors(exc))
-        return DeletePayload(deleted_id=input.id, user_errors=[])
+        return await respond_deleted(lambda: service_users.delete_service_user(_org(info), parse_id(input.id), version=input.version), input.id)
 
     @strawberry.mutation(description="Create an access key; the secret is returned once.", extensions=authorize(MANAGE, "accessKey"))
     async def create_access_key(self, info: Info, input: CreateAccessKeyInput) -> CreateAccessKeyPayload:
@@ -307,20 +298,12 @@ class AccessMutation:
     @strawberry.mutation(description="Activate or deactivate an access key.", extensions=authorize(MANAGE, "accessKey", lambda a: a["input"].id))
     async def update_access_key(self, info: Info, input: UpdateAccessKeyInput) -> AccessKeyPayload:
         p = info.context.require_principal()
-        try:
-            key = await service_users.set_access_key_status(p.organization_id, parse_id(input.id), status=input.status.value, version=input.version, actor=p.actor)
-        except InputErrors as exc:
-            return AccessKeyPayload(access_key=None, user_errors=user_errors(exc))
-        return AccessKeyPayload(access_key=AccessKey.of(key), user_errors=[])
+        return await respond(AccessKeyPayload, "access_key", lambda: service_users.set_access_key_status(p.organization_id, parse_id(input.id), status=input.status.value, version=input.version, actor=p.actor), AccessKey.of)
 
     @strawberry.mutation(description="Create a custom permission policy.", extensions=authorize(MANAGE, "permissionPolicy"))
     async def create_permission_policy(self, info: Info, input: CreatePermissionPolicyInput) -> PermissionPolicyPayload:
         p = info.context.require_principal()
-        try:
-            policy = await policies.create_policy(p.organization_id, name=input.name, statements=_statements(input.statements), actor=p.actor)
-        except InputErrors as exc:
-            return PermissionPolicyPayload(permission_policy=None, user_errors=user_errors(exc))
-        return PermissionPolicyPayload(permission_policy=PermissionPolicy.of(policy), user_errors=[])
+        return await respond(PermissionPolicyPayload, "permission_policy", lambda: policies.create_policy(p.organization_id, name=input.name, statements=_statements(input.statements), actor=p.actor), PermissionPolicy.of)
 
     @strawberry.mutation(description="Change a custom permission policy.", extensions=authorize(MANAGE, "permissionPolicy", lambda a: a["input"].id))
     async def update_permission_policy(self, info: Info, input: UpdatePermissionPolicyInput) -> PermissionPolicyPayload:
@@ -328,19 +311,11 @@ class AccessMutation:
         changes = provided(input, exclude=("id", "version"))
         if "statements" in changes:
             changes["statements"] = _statements(input.statements) or []
-        try:
-            policy = await policies.update_policy(p.organization_id, parse_id(input.id), version=input.version, changes=changes, actor=p.actor)
-        except InputErrors as exc:
-            return PermissionPolicyPayload(permission_policy=None, user_errors=user_errors(exc))
-        return PermissionPolicyPayload(permission_policy=PermissionPolicy.of(policy), user_errors=[])
+        return await respond(PermissionPolicyPayload, "permission_policy", lambda: policies.update_policy(p.organization_id, parse_id(input.id), version=input.version, changes=changes, actor=p.actor), PermissionPolicy.of)
 
     @strawberry.mutation(description="Delete a custom, unattached permission policy.", extensions=authorize(MANAGE, "permissionPolicy", lambda a: a["input"].id))
     async def delete_permission_policy(self, info: Info, input: DeleteInput) -> DeletePayload:
-        try:
-            await policies.delete_policy(_org(info), parse_id(input.id), version=input.version)
-        except InputErrors as exc:
-            return DeletePayload(deleted_id=None, user_errors=user_errors(exc))
-        return DeletePayload(deleted_id=input.id, user_errors=[])
+        return await respond_deleted(lambda: policies.delete_policy(_org(info), parse_id(input.id), version=input.version), input.id)
 
     @strawberry.mutation(description="Attach a policy to a user or service user.", extensions=authorize(MANAGE, "permissionPolicy"))
     async def attach_permission_policy(self, info: Info, input: PolicyAttachmentInput) -> PermissionPolicyPayload:

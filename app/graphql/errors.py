@@ -72,3 +72,26 @@ class MaskUnexpectedErrors(MaskErrors):
         masked = super().anonymise_error(error)
         masked.extensions = {"code": TopLevelCode.INTERNAL.value}
         return masked
+
+
+async def respond(payload: type, field: str, call, to_node=None):  # noqa: ANN001, ANN201
+    """Run a mutation's service call and wrap the outcome in its payload: the entity on
+    success, the userErrors when the input was refused (nothing was changed).
+
+    `call` is a thunk so that argument parsing inside it (ids) is guarded too."""
+    try:
+        result = await call()
+    except InputErrors as exc:
+        return payload(**{field: None, "user_errors": user_errors(exc)})
+    return payload(**{field: to_node(result) if to_node else result, "user_errors": []})
+
+
+async def respond_deleted(call, deleted_id):  # noqa: ANN001, ANN201
+    """A delete's payload: the id on success, the userErrors when it was refused."""
+    from app.graphql.organization import DeletePayload
+
+    try:
+        await call()
+    except InputErrors as exc:
+        return DeletePayload(deleted_id=None, user_errors=user_errors(exc))
+    return DeletePayload(deleted_id=deleted_id, user_errors=[])

@@ -11,13 +11,12 @@ from strawberry.scalars import JSON
 
 from app.graphql.authorization import AUTHENTICATED, authorize
 from app.graphql.context import Info
-from app.graphql.errors import UserError, user_errors
+from app.graphql.errors import UserError, respond, respond_deleted
 from app.graphql.inputs import parse_id, provided
 from app.graphql.pagination import Connection, paginate
 from app.models.organization import Currency as CurrencyModel
 from app.models.organization import OrganizationConfig as ConfigModel
 from app.services import currencies, organization_config
-from app.services.errors import InputErrors
 
 READ = "config:retrieve"
 
@@ -210,38 +209,20 @@ class OrganizationMutation:
     @strawberry.mutation(description="Change the organization's configuration.", extensions=authorize("config:update", "organization"))
     async def update_organization_config(self, info: Info, input: UpdateOrganizationConfigInput) -> OrganizationConfigPayload:
         p = info.context.require_principal()
-        try:
-            config = await organization_config.update_config(p.organization_id, version=input.version, changes=_config_changes(input), actor=p.actor)
-        except InputErrors as exc:
-            return OrganizationConfigPayload(organization_config=None, user_errors=user_errors(exc))
-        return OrganizationConfigPayload(organization_config=OrganizationConfig.of(config), user_errors=[])
+        return await respond(OrganizationConfigPayload, "organization_config", lambda: organization_config.update_config(p.organization_id, version=input.version, changes=_config_changes(input), actor=p.actor), OrganizationConfig.of)
 
     @strawberry.mutation(description="Add a currency.", extensions=authorize("config:create", "currency"))
     async def create_currency(self, info: Info, input: CreateCurrencyInput) -> CurrencyPayload:
         p = info.context.require_principal()
-        try:
-            currency = await currencies.create_currency(p.organization_id, provided(input), actor=p.actor)
-        except InputErrors as exc:
-            return CurrencyPayload(currency=None, user_errors=user_errors(exc))
-        return CurrencyPayload(currency=Currency.of(currency), user_errors=[])
+        return await respond(CurrencyPayload, "currency", lambda: currencies.create_currency(p.organization_id, provided(input), actor=p.actor), Currency.of)
 
     @strawberry.mutation(description="Change a currency.", extensions=authorize("config:update", "currency", lambda a: a["input"].id))
     async def update_currency(self, info: Info, input: UpdateCurrencyInput) -> CurrencyPayload:
         p = info.context.require_principal()
-        try:
-            currency = await currencies.update_currency(
-                p.organization_id, parse_id(input.id), version=input.version, changes=provided(input, exclude=("id", "version")), actor=p.actor
-            )
-        except InputErrors as exc:
-            return CurrencyPayload(currency=None, user_errors=user_errors(exc))
-        return CurrencyPayload(currency=Currency.of(currency), user_errors=[])
+        return await respond(CurrencyPayload, "currency", lambda: currencies.update_currency( p.organization_id, parse_id(input.id), version=input.version, changes=provided(input, exclude=("id", "version")), actor=p.actor ), Currency.of)
 
     @strawberry.mutation(description="Delete a currency (never USD, nor one in use).", extensions=authorize("config:delete", "currency", lambda a: a["input"].id))
     async def delete_currency(self, info: Info, input: DeleteInput) -> DeletePayload:
         p = info.context.require_principal()
-        try:
-            await currencies.delete_currency(p.organization_id, parse_id(input.id), version=input.version)
-        except InputErrors as exc:
-            return DeletePayload(deleted_id=None, user_errors=user_errors(exc))
-        return DeletePayload(deleted_id=input.id, user_errors=[])
+        return await respond_deleted(lambda: currencies.delete_currency(p.organization_id, parse_id(input.id), version=input.version), input.id)
 

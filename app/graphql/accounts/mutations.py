@@ -20,7 +20,7 @@ from app.graphql.accounts.inputs import (
 from app.graphql.accounts.types import Account, AccountPlan, Commitment
 from app.graphql.authorization import authorize
 from app.graphql.context import Info
-from app.graphql.errors import UserError, user_errors
+from app.graphql.errors import UserError, respond, respond_deleted, user_errors
 from app.graphql.inputs import parse_id, plain_data
 from app.graphql.organization import DeleteInput, DeletePayload
 from app.services import accounts as service
@@ -70,50 +70,28 @@ class AccountMutation:
                          extensions=authorize("config:create", "account"))
     async def create_account(self, info: Info, input: CreateAccountInput) -> AccountPayload:
         p = info.context.require_principal()
-        try:
-            account = await service.create_account(p.organization_id, plain_data(input), actor=p.actor)
-        except InputErrors as exc:
-            return AccountPayload(account=None, user_errors=user_errors(exc))
-        return AccountPayload(account=Account.of(account), user_errors=[])
+        return await respond(AccountPayload, "account", lambda: service.create_account(p.organization_id, plain_data(input), actor=p.actor), Account.of)
 
     @strawberry.mutation(description="Change an account.", extensions=authorize("config:update", "account", _input_id()))
     async def update_account(self, info: Info, input: UpdateAccountInput) -> AccountPayload:
         p = info.context.require_principal()
-        try:
-            account = await service.update_account(p.organization_id, parse_id(input.id), version=input.version,
-                                                   changes=_changes(input), actor=p.actor)
-        except InputErrors as exc:
-            return AccountPayload(account=None, user_errors=user_errors(exc))
-        return AccountPayload(account=Account.of(account), user_errors=[])
+        return await respond(AccountPayload, "account", lambda: service.update_account(p.organization_id, parse_id(input.id), version=input.version, changes=_changes(input), actor=p.actor), Account.of)
 
     @strawberry.mutation(description="Delete an account nothing depends on (children, plans, commitments, bespoke plans).",
                          extensions=authorize("config:delete", "account", _input_id()))
     async def delete_account(self, info: Info, input: DeleteInput) -> DeletePayload:
-        try:
-            await service.delete_account(_org(info), parse_id(input.id), version=input.version)
-        except InputErrors as exc:
-            return DeletePayload(deleted_id=None, user_errors=user_errors(exc))
-        return DeletePayload(deleted_id=input.id, user_errors=[])
+        return await respond_deleted(lambda: service.delete_account(_org(info), parse_id(input.id), version=input.version), input.id)
 
     @strawberry.mutation(description="Attach a plan to an account.", extensions=authorize("config:create", "accountPlan"))
     async def create_account_plan(self, info: Info, input: CreateAccountPlanInput) -> AccountPlanPayload:
         p = info.context.require_principal()
-        try:
-            account_plan = await service.create_account_plan(p.organization_id, plain_data(input), actor=p.actor)
-        except InputErrors as exc:
-            return AccountPlanPayload(account_plan=None, user_errors=user_errors(exc))
-        return AccountPlanPayload(account_plan=AccountPlan.of(account_plan), user_errors=[])
+        return await respond(AccountPlanPayload, "account_plan", lambda: service.create_account_plan(p.organization_id, plain_data(input), actor=p.actor), AccountPlan.of)
 
     @strawberry.mutation(description="Change an account plan; set endDate to end-date it.",
                          extensions=authorize("config:update", "accountPlan", _input_id()))
     async def update_account_plan(self, info: Info, input: UpdateAccountPlanInput) -> AccountPlanPayload:
         p = info.context.require_principal()
-        try:
-            account_plan = await service.update_account_plan(p.organization_id, parse_id(input.id), version=input.version,
-                                                             changes=_changes(input), actor=p.actor)
-        except InputErrors as exc:
-            return AccountPlanPayload(account_plan=None, user_errors=user_errors(exc))
-        return AccountPlanPayload(account_plan=AccountPlan.of(account_plan), user_errors=[])
+        return await respond(AccountPlanPayload, "account_plan", lambda: service.update_account_plan(p.organization_id, parse_id(input.id), version=input.version, changes=_changes(input), actor=p.actor), AccountPlan.of)
 
     @strawberry.mutation(description="End an account plan at a date and attach another plan from that date, in one step.",
                          extensions=authorize("config:update", "accountPlan", _input_id("account_plan_id")))
@@ -130,35 +108,18 @@ class AccountMutation:
 
     @strawberry.mutation(description="Delete an account plan.", extensions=authorize("config:delete", "accountPlan", _input_id()))
     async def delete_account_plan(self, info: Info, input: DeleteInput) -> DeletePayload:
-        try:
-            await service.delete_account_plan(_org(info), parse_id(input.id), version=input.version)
-        except InputErrors as exc:
-            return DeletePayload(deleted_id=None, user_errors=user_errors(exc))
-        return DeletePayload(deleted_id=input.id, user_errors=[])
+        return await respond_deleted(lambda: service.delete_account_plan(_org(info), parse_id(input.id), version=input.version), input.id)
 
     @strawberry.mutation(description="Add a commitment to an account.", extensions=authorize("config:create", "commitment"))
     async def create_commitment(self, info: Info, input: CreateCommitmentInput) -> CommitmentPayload:
         p = info.context.require_principal()
-        try:
-            commitment = await service.create_commitment(p.organization_id, plain_data(input), actor=p.actor)
-        except InputErrors as exc:
-            return CommitmentPayload(commitment=None, user_errors=user_errors(exc))
-        return CommitmentPayload(commitment=Commitment.of(commitment), user_errors=[])
+        return await respond(CommitmentPayload, "commitment", lambda: service.create_commitment(p.organization_id, plain_data(input), actor=p.actor), Commitment.of)
 
     @strawberry.mutation(description="Change a commitment.", extensions=authorize("config:update", "commitment", _input_id()))
     async def update_commitment(self, info: Info, input: UpdateCommitmentInput) -> CommitmentPayload:
         p = info.context.require_principal()
-        try:
-            commitment = await service.update_commitment(p.organization_id, parse_id(input.id), version=input.version,
-                                                         changes=_changes(input), actor=p.actor)
-        except InputErrors as exc:
-            return CommitmentPayload(commitment=None, user_errors=user_errors(exc))
-        return CommitmentPayload(commitment=Commitment.of(commitment), user_errors=[])
+        return await respond(CommitmentPayload, "commitment", lambda: service.update_commitment(p.organization_id, parse_id(input.id), version=input.version, changes=_changes(input), actor=p.actor), Commitment.of)
 
     @strawberry.mutation(description="Delete a commitment.", extensions=authorize("config:delete", "commitment", _input_id()))
     async def delete_commitment(self, info: Info, input: DeleteInput) -> DeletePayload:
-        try:
-            await service.delete_commitment(_org(info), parse_id(input.id), version=input.version)
-        except InputErrors as exc:
-            return DeletePayload(deleted_id=None, user_errors=user_errors(exc))
-        return DeletePayload(deleted_id=input.id, user_errors=[])
+        return await respond_deleted(lambda: service.delete_commitment(_org(info), parse_id(input.id), version=input.version), input.id)

@@ -23,11 +23,10 @@ from app.graphql.catalog.meters.inputs import (
 )
 from app.graphql.catalog.meters.types import Aggregation, CompoundAggregation, Meter
 from app.graphql.context import Info
-from app.graphql.errors import UserError, user_errors
+from app.graphql.errors import UserError, respond, respond_deleted
 from app.graphql.inputs import parse_id
 from app.graphql.organization import DeleteInput, DeletePayload
 from app.services.catalog import meters as service
-from app.services.errors import InputErrors
 
 
 @strawberry.type(description="Result of a meter mutation.")
@@ -48,22 +47,9 @@ class CompoundAggregationPayload:
     user_errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
 
 
-async def _attempt(payload: type, key: str, call: Callable[[], Awaitable[Any]], to_node: Callable[[Any], Any]) -> Any:
-    # The call includes parsing ids, whose refusal is a userError like any other.
-    try:
-        row = await call()
-    except InputErrors as exc:
-        return payload(**{key: None}, user_errors=user_errors(exc))
-    return payload(**{key: to_node(row)}, user_errors=[])
-
-
 async def _delete(info: Info, input: DeleteInput, delete: Callable[..., Awaitable[None]]) -> DeletePayload:
     org = info.context.require_principal().organization_id
-    try:
-        await delete(org, parse_id(input.id), version=input.version)
-    except InputErrors as exc:
-        return DeletePayload(deleted_id=None, user_errors=user_errors(exc))
-    return DeletePayload(deleted_id=input.id, user_errors=[])
+    return await respond_deleted(lambda: delete(org, parse_id(input.id), version=input.version), input.id)
 
 
 def _item(args: dict[str, Any]) -> Any:
@@ -75,12 +61,12 @@ class MeterMutation:
     @strawberry.mutation(description="Create a meter, optionally with its aggregations (all or nothing).", extensions=authorize("config:create", "meter"))
     async def create_meter(self, info: Info, input: CreateMeterInput) -> MeterPayload:
         p = info.context.require_principal()
-        return await _attempt(MeterPayload, "meter", lambda: service.create_meter(p.organization_id, meter_input_data(input), actor=p.actor), Meter.of)
+        return await respond(MeterPayload, "meter", lambda: service.create_meter(p.organization_id, meter_input_data(input), actor=p.actor), Meter.of)
 
     @strawberry.mutation(description="Change a meter; refused when an aggregation would lose its field.", extensions=authorize("config:update", "meter", _item))
     async def update_meter(self, info: Info, input: UpdateMeterInput) -> MeterPayload:
         p = info.context.require_principal()
-        return await _attempt(MeterPayload, "meter", lambda: service.update_meter(
+        return await respond(MeterPayload, "meter", lambda: service.update_meter(
             p.organization_id, parse_id(input.id), version=input.version, changes=changes_of(input), actor=p.actor), Meter.of)
 
     @strawberry.mutation(description="Delete a meter that no aggregation uses.", extensions=authorize("config:delete", "meter", _item))
@@ -90,13 +76,13 @@ class MeterMutation:
     @strawberry.mutation(description="Create an aggregation over a meter's field.", extensions=authorize("config:create", "aggregation"))
     async def create_aggregation(self, info: Info, input: CreateAggregationInput) -> AggregationPayload:
         p = info.context.require_principal()
-        return await _attempt(AggregationPayload, "aggregation", lambda: service.create_aggregation(
+        return await respond(AggregationPayload, "aggregation", lambda: service.create_aggregation(
             p.organization_id, aggregation_input_data(input), actor=p.actor), Aggregation.of)
 
     @strawberry.mutation(description="Change an aggregation.", extensions=authorize("config:update", "aggregation", _item))
     async def update_aggregation(self, info: Info, input: UpdateAggregationInput) -> AggregationPayload:
         p = info.context.require_principal()
-        return await _attempt(AggregationPayload, "aggregation", lambda: service.update_aggregation(
+        return await respond(AggregationPayload, "aggregation", lambda: service.update_aggregation(
             p.organization_id, parse_id(input.id), version=input.version, changes=changes_of(input), actor=p.actor), Aggregation.of)
 
     @strawberry.mutation(description="Delete an aggregation that no pricing or compound aggregation uses.", extensions=authorize("config:delete", "aggregation", _item))
@@ -106,13 +92,13 @@ class MeterMutation:
     @strawberry.mutation(description="Create a compound aggregation.", extensions=authorize("config:create", "compoundAggregation"))
     async def create_compound_aggregation(self, info: Info, input: CreateCompoundAggregationInput) -> CompoundAggregationPayload:
         p = info.context.require_principal()
-        return await _attempt(CompoundAggregationPayload, "compound_aggregation", lambda: service.create_compound_aggregation(
+        return await respond(CompoundAggregationPayload, "compound_aggregation", lambda: service.create_compound_aggregation(
             p.organization_id, compound_input_data(input), actor=p.actor), CompoundAggregation.of)
 
     @strawberry.mutation(description="Change a compound aggregation.", extensions=authorize("config:update", "compoundAggregation", _item))
     async def update_compound_aggregation(self, info: Info, input: UpdateCompoundAggregationInput) -> CompoundAggregationPayload:
         p = info.context.require_principal()
-        return await _attempt(CompoundAggregationPayload, "compound_aggregation", lambda: service.update_compound_aggregation(
+        return await respond(CompoundAggregationPayload, "compound_aggregation", lambda: service.update_compound_aggregation(
             p.organization_id, parse_id(input.id), version=input.version, changes=changes_of(input), actor=p.actor), CompoundAggregation.of)
 
     @strawberry.mutation(description="Delete a compound aggregation that no pricing uses.", extensions=authorize("config:delete", "compoundAggregation", _item))

@@ -3,7 +3,6 @@ converts its input to plain data and calls one service; refusals become userErro
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import strawberry
@@ -23,11 +22,10 @@ from app.graphql.catalog.plans.inputs import (
 )
 from app.graphql.catalog.plans.types import Plan, PlanTemplate, Pricing
 from app.graphql.context import Info
-from app.graphql.errors import UserError, user_errors
+from app.graphql.errors import UserError, respond, respond_deleted
 from app.graphql.inputs import parse_id
 from app.graphql.organization import DeleteInput, DeletePayload
 from app.services.catalog import plans as service
-from app.services.errors import InputErrors
 
 UNCHANGED = ("id", "version")
 
@@ -50,23 +48,6 @@ class PricingPayload:
     user_errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
 
 
-async def _payload(payload: type, name: str, node: Callable[[Any], Any], call: Callable[[], Awaitable[Any]]) -> Any:
-    # `call` is invoked inside the try so that a malformed id (parse_id) is a userError too.
-    try:
-        row = await call()
-    except InputErrors as exc:
-        return payload(**{name: None}, user_errors=user_errors(exc))
-    return payload(**{name: node(row)}, user_errors=[])
-
-
-async def _deleted(call: Callable[[], Awaitable[None]], id: strawberry.ID) -> DeletePayload:
-    try:
-        await call()
-    except InputErrors as exc:
-        return DeletePayload(deleted_id=None, user_errors=user_errors(exc))
-    return DeletePayload(deleted_id=id, user_errors=[])
-
-
 def _item(arguments: dict[str, Any]) -> Any:
     return arguments["input"].id
 
@@ -77,49 +58,49 @@ class PlanMutation:
                          extensions=authorize("config:create", "planTemplate"))
     async def create_plan_template(self, info: Info, input: CreatePlanTemplateInput) -> PlanTemplatePayload:
         p = info.context.require_principal()
-        return await _payload(PlanTemplatePayload, "plan_template", PlanTemplate.of,
-                              lambda: service.create_plan_template(p.organization_id, template_input_data(input), p.actor))
+        return await respond(PlanTemplatePayload, "plan_template",
+                             lambda: service.create_plan_template(p.organization_id, template_input_data(input), p.actor), PlanTemplate.of)
 
     @strawberry.mutation(description="Change a plan template; its plans follow.", extensions=authorize("config:update", "planTemplate", _item))
     async def update_plan_template(self, info: Info, input: UpdatePlanTemplateInput) -> PlanTemplatePayload:
         p = info.context.require_principal()
-        return await _payload(PlanTemplatePayload, "plan_template", PlanTemplate.of, lambda: service.update_plan_template(
-            p.organization_id, parse_id(input.id), version=input.version, changes=input_data(input, UNCHANGED), actor=p.actor))
+        return await respond(PlanTemplatePayload, "plan_template", lambda: service.update_plan_template(
+            p.organization_id, parse_id(input.id), version=input.version, changes=input_data(input, UNCHANGED), actor=p.actor), PlanTemplate.of)
 
     @strawberry.mutation(description="Delete a plan template without plans or pricings.", extensions=authorize("config:delete", "planTemplate", _item))
     async def delete_plan_template(self, info: Info, input: DeleteInput) -> DeletePayload:
         org = info.context.require_principal().organization_id
-        return await _deleted(lambda: service.delete_plan_template(org, parse_id(input.id), version=input.version), input.id)
+        return await respond_deleted(lambda: service.delete_plan_template(org, parse_id(input.id), version=input.version), input.id)
 
     @strawberry.mutation(description="Create a plan from a template, optionally with its pricings, all or nothing.", extensions=authorize("config:create", "plan"))
     async def create_plan(self, info: Info, input: CreatePlanInput) -> PlanPayload:
         p = info.context.require_principal()
-        return await _payload(PlanPayload, "plan", Plan.of, lambda: service.create_plan(p.organization_id, plan_input_data(input), p.actor))
+        return await respond(PlanPayload, "plan", lambda: service.create_plan(p.organization_id, plan_input_data(input), p.actor), Plan.of)
 
     @strawberry.mutation(description="Change a plan; overrides set to null read through to the template.", extensions=authorize("config:update", "plan", _item))
     async def update_plan(self, info: Info, input: UpdatePlanInput) -> PlanPayload:
         p = info.context.require_principal()
-        return await _payload(PlanPayload, "plan", Plan.of, lambda: service.update_plan(
-            p.organization_id, parse_id(input.id), version=input.version, changes=input_data(input, UNCHANGED), actor=p.actor))
+        return await respond(PlanPayload, "plan", lambda: service.update_plan(
+            p.organization_id, parse_id(input.id), version=input.version, changes=input_data(input, UNCHANGED), actor=p.actor), Plan.of)
 
     @strawberry.mutation(description="Delete a plan without pricings, account plans or commitments.", extensions=authorize("config:delete", "plan", _item))
     async def delete_plan(self, info: Info, input: DeleteInput) -> DeletePayload:
         org = info.context.require_principal().organization_id
-        return await _deleted(lambda: service.delete_plan(org, parse_id(input.id), version=input.version), input.id)
+        return await respond_deleted(lambda: service.delete_plan(org, parse_id(input.id), version=input.version), input.id)
 
     @strawberry.mutation(description="Create a pricing of a plan or plan template.", extensions=authorize("config:create", "pricing"))
     async def create_pricing(self, info: Info, input: CreatePricingInput) -> PricingPayload:
         p = info.context.require_principal()
-        return await _payload(PricingPayload, "pricing", Pricing.of, lambda: service.create_pricing(p.organization_id, pricing_input_data(input), p.actor))
+        return await respond(PricingPayload, "pricing", lambda: service.create_pricing(p.organization_id, pricing_input_data(input), p.actor), Pricing.of)
 
     @strawberry.mutation(description="Change a pricing; it may not come to overlap another of the same plan, aggregation and segment.",
                          extensions=authorize("config:update", "pricing", _item))
     async def update_pricing(self, info: Info, input: UpdatePricingInput) -> PricingPayload:
         p = info.context.require_principal()
-        return await _payload(PricingPayload, "pricing", Pricing.of, lambda: service.update_pricing(
-            p.organization_id, parse_id(input.id), version=input.version, changes=input_data(input, UNCHANGED), actor=p.actor))
+        return await respond(PricingPayload, "pricing", lambda: service.update_pricing(
+            p.organization_id, parse_id(input.id), version=input.version, changes=input_data(input, UNCHANGED), actor=p.actor), Pricing.of)
 
     @strawberry.mutation(description="Delete a pricing.", extensions=authorize("config:delete", "pricing", _item))
     async def delete_pricing(self, info: Info, input: DeleteInput) -> DeletePayload:
         org = info.context.require_principal().organization_id
-        return await _deleted(lambda: service.delete_pricing(org, parse_id(input.id), version=input.version), input.id)
+        return await respond_deleted(lambda: service.delete_pricing(org, parse_id(input.id), version=input.version), input.id)
