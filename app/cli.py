@@ -176,7 +176,12 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> None:
+    import logging
+
     args = parser().parse_args(argv)
+    # Workers log job failures and ingest warnings through logging; without a handler
+    # they would go nowhere.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     args.func(args)
 
 

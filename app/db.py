@@ -21,11 +21,19 @@ MODEL_MODULES = [
 APP_LABEL = "metergraph"
 
 
+# A worker runs up to 10 jobs at once and the API serves many requests per process; the
+# driver's default pool of 5 would make them queue for connections.
+POOL_MAX_SIZE = 20
+
+
 def tortoise_url(database_url: str) -> str:
     """Tortoise names the asyncpg backend `postgres://`; accept the usual spellings."""
     for prefix in ("postgresql+asyncpg://", "postgresql://", "asyncpg://"):
         if database_url.startswith(prefix):
-            return "postgres://" + database_url[len(prefix):]
+            database_url = "postgres://" + database_url[len(prefix):]
+            break
+    if "maxsize=" not in database_url:
+        database_url += ("&" if "?" in database_url else "?") + f"maxsize={POOL_MAX_SIZE}"
     return database_url
 
 
