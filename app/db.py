@@ -17,6 +17,7 @@ MODEL_MODULES = [
     "app.models.catalog",
     "app.models.accounts",
     "app.models.ingest",
+    "app.models.billing",
 ]
 APP_LABEL = "metergraph"
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from arq import Retry
 
-from app.services import ingest
+from app.services import billing, ingest
 
 # arq retries a failed batch this often, backing off; after that the batch stays PENDING
 # in the database and the periodic sweep tries again later (it is never dropped).
@@ -33,3 +33,26 @@ async def process_measurement_batch(ctx: dict[str, Any], batch_id: str) -> dict[
 async def sweep_unprocessed_batches(ctx: dict[str, Any]) -> int:
     await ingest.ensure_partitions()
     return await ingest.sweep_unprocessed_batches(ctx["redis"])
+
+
+def _enqueuer(ctx: dict[str, Any]) -> Any:
+    """Enqueue on this worker's own queue (its arq pool defaults to it)."""
+    redis = ctx["redis"]
+
+    async def enqueue(function_name: str, *args: Any) -> Any:
+        return await redis.enqueue_job(function_name, *args)
+
+    return enqueue
+
+
+async def run_bill_job(ctx: dict[str, Any], job_id: str, organization_id: str) -> None:
+    await billing.run_bill_job(uuid.UUID(organization_id), uuid.UUID(job_id), redis=ctx["redis"], enqueue=_enqueuer(ctx))
+
+
+async def process_bill_job_chunks(ctx: dict[str, Any], job_id: str, organization_id: str) -> int:
+    return await billing.process_bill_job_chunks(uuid.UUID(organization_id), uuid.UUID(job_id), redis=ctx["redis"],
+                                                 enqueue=_enqueuer(ctx))
+
+
+async def sweep_bill_jobs(ctx: dict[str, Any]) -> int:
+    return await billing.sweep_bill_jobs(enqueue=_enqueuer(ctx))

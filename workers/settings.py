@@ -24,6 +24,13 @@ FUNCTIONS = [
     # enqueue the same job id again if the batch is somehow still PENDING.
     func(jobs.process_measurement_batch, keep_result=0, max_tries=jobs.BATCH_TRIES),
     func(jobs.sweep_unprocessed_batches, keep_result=0),
+    # Bill jobs keep no result and are enqueued without a fixed id, so the sweep can always
+    # enqueue a job again (the database decides what is left). The timeout is well above
+    # the run's work budget (`app.services.billing.run.WORK_BUDGET_SECONDS`), after which a
+    # run enqueues its own continuation.
+    func(jobs.run_bill_job, keep_result=0, timeout=900),
+    func(jobs.process_bill_job_chunks, keep_result=0, timeout=900),
+    func(jobs.sweep_bill_jobs, keep_result=0),
 ]
 
 
@@ -39,7 +46,9 @@ def queue_client(url: str | None = None, queue_name: str = QUEUE_NAME) -> ArqRed
 def production_cron_jobs() -> list:
     # Every minute, on one worker at a time (unique): re-enqueue batches no worker
     # finished and create next month's measurement partition ahead of time.
-    return [cron(jobs.sweep_unprocessed_batches, second=0, unique=True, run_at_startup=True, keep_result=0)]
+    # Bill jobs likewise, half a minute later: resume jobs whose worker died.
+    return [cron(jobs.sweep_unprocessed_batches, second=0, unique=True, run_at_startup=True, keep_result=0),
+            cron(jobs.sweep_bill_jobs, second=30, unique=True, keep_result=0)]
 
 
 async def startup(ctx: dict[str, Any]) -> None:

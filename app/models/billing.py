@@ -44,6 +44,11 @@ class BillJobAccount(TenantModel):
     status = fields.CharField(max_length=16, default="PENDING")  # PENDING DONE FAILED
     reason = fields.TextField(null=True)
     bill_ids = fields.JSONField(default=list)
+    # A claim is a lease, not a held lock: only short transactions touch these rows, so no
+    # connection stays open while bills are computed. A PENDING row whose lease is older
+    # than the lease time belongs to a worker that died and may be claimed again.
+    claim_token = fields.CharField(max_length=64, null=True)
+    dt_claimed = fields.DatetimeField(null=True)
 
     class Meta:
         table = "bill_job_accounts"

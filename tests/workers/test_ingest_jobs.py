@@ -28,7 +28,13 @@ from tests.workers import (
 )
 from workers.settings import worker_options
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(timezone.utc)  # a fixed past instant for ordinary items
+
+
+def now() -> datetime:
+    """The clock when an item is built: future-ts edges are judged against acceptance
+    time, so they must not be computed when the module is imported."""
+    return datetime.now(timezone.utc)
 
 
 def iso(moment: datetime) -> str:
@@ -64,9 +70,9 @@ async def test_a_batch_is_stored_with_derived_fields_and_per_item_failures(tenan
         item("bad-field", who={"region": "eu", "colour": "red"}),
         item("bad-type", gb="ten"),
         item("long-note", metadata={"note": "x" * 257}),
-        item("future", ts=iso(NOW + timedelta(minutes=6))),
+        item("future", ts=iso(now() + timedelta(minutes=6))),
         item("derived", measure={"gb": 8, "divisor": 0}),
-        item("ok-3", metadata={"note": "x" * 256}, ts=iso(NOW + timedelta(minutes=4))),
+        item("ok-3", metadata={"note": "x" * 256}, ts=iso(now() + timedelta(minutes=4))),
     ])
     assert (await MeasurementBatch.get(id=batch_id)).status == "PENDING"
 
@@ -235,7 +241,7 @@ async def test_current_months_land_in_their_own_partition(tenant, ingest_queue):
 
 def test_only_long_running_workers_have_the_sweep_cron():
     assert "cron_jobs" not in worker_options(burst=True)
-    assert [c.name for c in worker_options()["cron_jobs"]] == ["cron:sweep_unprocessed_batches"]
+    assert "cron:sweep_unprocessed_batches" in [c.name for c in worker_options()["cron_jobs"]]
 
 
 async def test_hostile_strings_are_refused_per_item_and_never_stall_the_batch(tenant, ingest_queue):

@@ -1,0 +1,27 @@
+"""Bills and bill jobs (SEMANTICS §7.4–7.5, DESIGN §4 "Bill job").
+
+Modules
+- `jobs`: create_bill_job, recalculate_bills, cancel_bill_job (and the re-exports below).
+- `run`: run_bill_job (the arq job body) and process_bill_job_chunks (the claim loop).
+- `sweep`: sweep_bill_jobs, resuming jobs no worker works on.
+- `preview`: preview_bill, the same computation stored nowhere.
+- `initialize`, `claims`, `state`, `work`: the steps of a run and the job's rows.
+- `compute`, `snapshots`, `usage`, `previous`: composing bills for many accounts with a
+  bounded number of queries; `persist`: storing one bill in its own transaction.
+"""
+
+from app.services.billing.compute import BillRequest
+from app.services.billing.jobs import (
+    cancel_bill_job,
+    create_bill_job,
+    preview_bill,
+    process_bill_job_chunks,
+    recalculate_bills,
+    run_bill_job,
+    sweep_bill_jobs,
+)
+
+__all__ = [
+    "BillRequest", "cancel_bill_job", "create_bill_job", "preview_bill", "process_bill_job_chunks",
+    "recalculate_bills", "run_bill_job", "sweep_bill_jobs",
+]

@@ -1,0 +1,138 @@
+"""A bill job's accounts as rows (`bill_job_accounts`): the database's record of what is left.
+
+- Opening: the accounts are inserted `ON CONFLICT DO NOTHING` under a lock of the job row
+  taken while the job is INITIALIZING; the same transaction sets `total`, `pending` and
+  RUNNING. A second initializer (a retry, the sweep, a second worker) waits for the lock,
+  sees RUNNING, and adds nothing.
+- Claiming: a worker takes up to N PENDING rows whose lease is free or expired
+  (`FOR UPDATE SKIP LOCKED` inside a short UPDATE), stamping them with its own token.
+  A claim is a lease, not a held lock: no transaction stays open while bills are
+  computed, and a worker that dies leaves rows whose lease expires and which another
+  worker then claims (the bills it already stored are recalculated in place).
+- Finishing: the rows' outcome and the job's counters change in ONE statement, only for
+  rows still PENDING under this worker's token, so a count is never applied twice, even
+  if the lease was taken over meanwhile.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from app.services.ingest.store import connection
+
+CHUNK_SIZE = 100
+LEASE_SECONDS = 120.0
+DONE, FAILED = "DONE", "FAILED"
+
+
+@dataclass(frozen=True)
+class Claim:
+    token: str
+    rows: dict[uuid.UUID, uuid.UUID]  # row id → account id
+
+    @property
+    def account_ids(self) -> list[uuid.UUID]:
+        return list(self.rows.values())
+
+
+@dataclass
+class AccountResult:
+    failures: list[str] = field(default_factory=list)
+    bill_ids: list[uuid.UUID] = field(default_factory=list)  # made or updated
+    notes: list[str] = field(default_factory=list)  # e.g. a locked bill skipped
+
+    @property
+    def status(self) -> str:
+        return FAILED if self.failures else DONE
+
+    @property
+    def reason(self) -> str | None:
+        text = "; ".join([*self.failures, *self.notes])
+        return text or None
+
+
+async def open_accounts(organization_id: uuid.UUID, job_id: uuid.UUID, account_ids: Sequence[uuid.UUID]) -> bool:
+    """Insert the job's accounts and move it INITIALIZING → RUNNING; False when the job
+    was no longer INITIALIZING (another initializer won, or it was cancelled)."""
+    async with connection() as conn:
+        async with conn.transaction():
+            status = await conn.fetchval(
+                "SELECT status FROM bill_jobs WHERE organization_id = $1 AND id = $2 FOR UPDATE", organization_id, job_id)
+            if status != "INITIALIZING":
+                return False
+            await conn.execute(
+                """INSERT INTO bill_job_accounts (id, organization_id, version, dt_created, dt_last_modified,
+                       bill_job_id, account_id, status, bill_ids)
+                   SELECT gen_random_uuid(), $1, 1, now(), now(), $2, a, 'PENDING', '[]'::jsonb
+                   FROM unnest($3::uuid[]) AS a ORDER BY a
+                   ON CONFLICT (organization_id, bill_job_id, account_id) DO NOTHING""",
+                organization_id, job_id, sorted(set(account_ids), key=str))
+            await conn.execute(
+                """UPDATE bill_jobs SET status = 'RUNNING', version = version + 1, dt_last_modified = now(),
+                       dt_heartbeat = now(),
+                       total = (SELECT count(*) FROM bill_job_accounts WHERE organization_id = $1 AND bill_job_id = $2),
+                       pending = (SELECT count(*) FROM bill_job_accounts
+                                  WHERE organization_id = $1 AND bill_job_id = $2 AND status = 'PENDING')
+                   WHERE organization_id = $1 AND id = $2""",
+                organization_id, job_id)
+    return True
+
+
+async def claim(organization_id: uuid.UUID, job_id: uuid.UUID, limit: int = CHUNK_SIZE,
+                lease_seconds: float = LEASE_SECONDS) -> Claim | None:
+    token = uuid.uuid4().hex
+    async with connection() as conn:
+        rows = await conn.fetch(
+            """UPDATE bill_job_accounts SET claim_token = $3, dt_claimed = now()
+               WHERE id IN (SELECT id FROM bill_job_accounts
+                            WHERE organization_id = $1 AND bill_job_id = $2 AND status = 'PENDING'
+                              AND (dt_claimed IS NULL OR dt_claimed < now() - make_interval(secs => $5))
+                            ORDER BY account_id LIMIT $4 FOR UPDATE SKIP LOCKED)
+               RETURNING id, account_id""",
+            organization_id, job_id, token, limit, lease_seconds)
+    if not rows:
+        return None
+    return Claim(token, {row["id"]: row["account_id"] for row in sorted(rows, key=lambda r: r["account_id"])})
+
+
+async def renew(organization_id: uuid.UUID, job_id: uuid.UUID, claim_: Claim) -> None:
+    """Extend this worker's lease, and the job's heartbeat with it."""
+    async with connection() as conn:
+        await conn.execute(
+            """UPDATE bill_job_accounts SET dt_claimed = now()
+               WHERE organization_id = $1 AND bill_job_id = $2 AND claim_token = $3 AND status = 'PENDING'""",
+            organization_id, job_id, claim_.token)
+        await conn.execute("UPDATE bill_jobs SET dt_heartbeat = now() WHERE organization_id = $1 AND id = $2",
+                           organization_id, job_id)
+
+
+async def finish(organization_id: uuid.UUID, job_id: uuid.UUID, claim_: Claim,
+                 results: dict[uuid.UUID, AccountResult]) -> int:
+    """Record the claimed rows' outcomes and the job's counters together; returns how
+    many rows this call finished."""
+    row_ids = list(claim_.rows)
+    outcomes = [results[claim_.rows[r]] for r in row_ids]
+    async with connection() as conn:
+        return await conn.fetchval(
+            """WITH done AS (
+                   UPDATE bill_job_accounts AS a
+                   SET status = r.status, reason = r.reason, bill_ids = r.bill_ids::jsonb, claim_token = NULL,
+                       version = a.version + 1, dt_last_modified = now()
+                   FROM unnest($4::uuid[], $5::varchar[], $6::text[], $7::text[]) AS r(id, status, reason, bill_ids)
+                   WHERE a.organization_id = $1 AND a.bill_job_id = $2 AND a.id = r.id
+                     AND a.status = 'PENDING' AND a.claim_token = $3
+                   RETURNING a.status, a.bill_ids),
+               counted AS (
+                   UPDATE bill_jobs SET pending = pending - (SELECT count(*) FROM done),
+                       failed = failed + (SELECT count(*) FROM done WHERE status = 'FAILED'),
+                       result_bill_ids = result_bill_ids || coalesce(
+                           (SELECT jsonb_agg(b) FROM done, jsonb_array_elements(done.bill_ids) AS b), '[]'::jsonb),
+                       version = version + 1, dt_last_modified = now(), dt_heartbeat = now()
+                   WHERE organization_id = $1 AND id = $2 AND EXISTS (SELECT 1 FROM done)
+                   RETURNING id)
+               SELECT count(*) FROM done""",
+            organization_id, job_id, claim_.token, row_ids, [o.status for o in outcomes],
+            [o.reason for o in outcomes], [json.dumps([str(b) for b in o.bill_ids]) for o in outcomes])

@@ -1,0 +1,85 @@
+"""INITIALIZING: make the job's inputs complete, then decide which accounts it bills.
+
+1. Ingest catch-up (SEMANTICS §6): every measurement batch of the organization accepted
+   before the job's cutoff and still PENDING is processed here, inline. Processing is
+   idempotent and locks the batch, so a batch an ingest worker is processing right now is
+   skipped by us and waited for (up to `INGEST_WAIT_SECONDS`). A batch whose processing
+   fails cannot contribute measurements; it is logged and the run goes on, because one
+   broken batch must not stop every bill of the organization (**decision**).
+2. Accounts: CREATE bills every account (of `accountIds`, or of the organization) with an
+   account plan billing at the job's bill date at the job's frequency (or any); an
+   account named in `accountIds` without such a plan has nothing to bill and is left
+   out (**decision**). RECALCULATE bills the accounts of the bills asked for that
+   still exist.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from app.domain.periods import BillFrequency
+from app.models.billing import Bill, BillJob
+from app.services.billing.compute import BillRequest, billing_frequencies
+from app.services.billing.snapshots import load_catalog, load_organization
+from app.services.ingest import pending_batch_ids, process_measurement_batch
+
+log = logging.getLogger("metergraph.billing")
+
+INGEST_WAIT_SECONDS = 30.0
+_INGEST_POLL_SECONDS = 0.2
+
+
+def job_bill_date(job: BillJob) -> date:
+    if job.bill_date is not None:
+        return job.bill_date
+    return job.last_date_in_billing_period + timedelta(days=1)
+
+
+async def process_pending_batches(organization_id: uuid.UUID, job: BillJob,
+                                  wait_seconds: float = INGEST_WAIT_SECONDS) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_seconds
+    failed: set[uuid.UUID] = set()
+    while True:
+        pending = [b for b in await pending_batch_ids(organization_id, accepted_before=job.dt_cutoff) if b not in failed]
+        for batch_id in pending:
+            try:
+                await process_measurement_batch(batch_id)
+            except Exception:  # noqa: BLE001 - see the module docstring
+                log.exception("bill job %s: measurement batch %s could not be processed", job.id, batch_id)
+                failed.add(batch_id)
+        left = [b for b in await pending_batch_ids(organization_id, accepted_before=job.dt_cutoff) if b not in failed]
+        if not left:
+            return
+        if loop.time() >= deadline:
+            log.warning("bill job %s: %d batches still being processed elsewhere; billing without waiting longer",
+                        job.id, len(left))
+            return
+        await asyncio.sleep(_INGEST_POLL_SECONDS)  # being processed by an ingest worker
+
+
+async def job_accounts(organization_id: uuid.UUID, job: BillJob) -> list[uuid.UUID]:
+    if job.type == "RECALCULATE":
+        return await _recalculated_accounts(organization_id, job.bill_ids or [])
+    return await _billed_accounts(organization_id, job)
+
+
+async def _recalculated_accounts(organization_id: uuid.UUID, bill_ids: Sequence[str]) -> list[uuid.UUID]:
+    ids = await Bill.filter(organization_id=organization_id, id__in=list(bill_ids)).distinct().values_list(
+        "account_id", flat=True)
+    return sorted(set(ids), key=str)
+
+
+async def _billed_accounts(organization_id: uuid.UUID, job: BillJob) -> list[uuid.UUID]:
+    bill_date = job_bill_date(job)
+    org = await load_organization(organization_id, job.currency_conversions)
+    account_ids = [uuid.UUID(str(a)) for a in job.account_ids] if job.account_ids is not None else None
+    catalog = await load_catalog(organization_id, org, account_ids, [bill_date], with_pricings=False)
+    frequency = BillFrequency(job.billing_frequency) if job.billing_frequency else None
+    request = BillRequest(bill_date, frequency)
+    return sorted((a for a, plans in catalog.account_plans.items() if billing_frequencies(plans, request, org)),
+                  key=str)

@@ -1,0 +1,181 @@
+"""Storing a composed bill: one transaction per bill, guarded by its unique key.
+
+- The key (organization, account, bill date, frequency) makes a re-run, a second job or
+  a second worker recalculate the bill in place: the row is inserted if missing
+  (`ON CONFLICT DO NOTHING`, which waits for a concurrent inserter), then locked with
+  `FOR UPDATE`, so two writers of one bill take turns and its line items are replaced
+  whole, never interleaved.
+- A locked bill is never changed: it is skipped and reported as such (SEMANTICS §7.5).
+- A recalculated bill returns to PENDING (an APPROVED one too), gets the job's id, the
+  calculation time, the account's current purchase order number, and its total.
+- Sequential invoice number: given once, the first time the bill is stored while the
+  organization has a bill prefix: prefix + next number, the counter advanced by an UPDATE
+  of the organization config row, whose row lock serializes concurrent bills
+  (start 100 → INVOICE-101). Recalculation keeps the number.
+- suppressedEmptyBills: a bill without lines is not stored, and an existing unlocked bill
+  that has no lines left is deleted with its line items **(decision: a re-run gives what
+  a fresh run would; its invoice number, if any, is not reused)**.
+
+Lock order in every transaction: the bill row, then the organization config row. No
+transaction here takes them the other way round, so they cannot deadlock.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from enum import Enum
+
+import asyncpg
+
+from app.domain.billing import BillLine, ComposedBill
+from app.services.ingest.store import connection
+
+LINE_COLUMNS = (
+    "id", "organization_id", "version", "dt_created", "dt_last_modified", "created_by", "last_modified_by",
+    "bill_id", "position", "line_item_type", "description", "account_plan_id", "product_id", "plan_id", "pricing_id",
+    "aggregation_id", "compound_aggregation_id", "meter_id", "commitment_id", "segment", "child_account_id",
+    "child_account_code", "quantity", "units", "unit", "subtotal", "currency", "conversion_rate",
+    "converted_subtotal", "average_unit_price", "service_period_start", "service_period_end",
+    "usage_per_pricing_band",
+)
+
+
+class Outcome(str, Enum):
+    CREATED = "CREATED"
+    UPDATED = "UPDATED"
+    SKIPPED_LOCKED = "SKIPPED_LOCKED"
+    SUPPRESSED = "SUPPRESSED"  # empty, not stored
+    DELETED = "DELETED"  # empty, the stored bill removed
+
+
+@dataclass(frozen=True)
+class Stored:
+    outcome: Outcome
+    bill_id: uuid.UUID | None
+
+    @property
+    def changed(self) -> bool:
+        """A bill made or updated (listed in the job's bill ids)."""
+        return self.outcome in (Outcome.CREATED, Outcome.UPDATED)
+
+
+@dataclass(frozen=True)
+class StoreOptions:
+    job_id: uuid.UUID | None
+    actor: str | None
+    suppress_empty: bool
+    purchase_order_number: str | None
+    meter_of: Mapping[uuid.UUID, uuid.UUID]
+
+
+async def store_bill(organization_id: uuid.UUID, bill: ComposedBill, options: StoreOptions) -> Stored:
+    async with connection() as conn:
+        async with conn.transaction():
+            if not bill.lines and options.suppress_empty:
+                return await _remove_empty(conn, organization_id, bill)
+            inserted = await _insert(conn, organization_id, bill, options)
+            current = await _lock(conn, organization_id, bill)
+            if current["locked"]:
+                return Stored(Outcome.SKIPPED_LOCKED, current["id"])
+            bill_id = current["id"]
+            if inserted is None:
+                await _update(conn, bill_id, bill, options)
+            if current["sequential_invoice_number"] is None:
+                await _number(conn, organization_id, bill_id)
+            await _replace_lines(conn, organization_id, bill_id, bill.lines, options)
+            return Stored(Outcome.CREATED if inserted is not None else Outcome.UPDATED, bill_id)
+
+
+_KEY = "organization_id = $1 AND account_id = $2 AND bill_date = $3 AND billing_frequency = $4"
+
+
+def _key(organization_id: uuid.UUID, bill: ComposedBill) -> tuple:
+    return organization_id, bill.account_id, bill.bill_date, bill.frequency.value
+
+
+async def _remove_empty(conn: asyncpg.Connection, organization_id: uuid.UUID, bill: ComposedBill) -> Stored:
+    current = await _lock(conn, organization_id, bill)
+    if current is None:
+        return Stored(Outcome.SUPPRESSED, None)
+    if current["locked"]:
+        return Stored(Outcome.SKIPPED_LOCKED, current["id"])
+    await conn.execute("DELETE FROM bill_line_items WHERE organization_id = $1 AND bill_id = $2", organization_id, current["id"])
+    await conn.execute("DELETE FROM bills WHERE organization_id = $1 AND id = $2", organization_id, current["id"])
+    return Stored(Outcome.DELETED, current["id"])
+
+
+async def _lock(conn: asyncpg.Connection, organization_id: uuid.UUID, bill: ComposedBill) -> asyncpg.Record | None:
+    return await conn.fetchrow(f"SELECT id, locked, sequential_invoice_number FROM bills WHERE {_KEY} FOR UPDATE",
+                               *_key(organization_id, bill))
+
+
+async def _insert(conn: asyncpg.Connection, organization_id: uuid.UUID, bill: ComposedBill,
+                  options: StoreOptions) -> uuid.UUID | None:
+    """The new bill's id, or None when it exists (made by an earlier or concurrent run)."""
+    return await conn.fetchval(
+        """INSERT INTO bills (id, organization_id, version, dt_created, dt_last_modified, created_by, last_modified_by,
+               account_id, account_code, bill_date, due_date, start_date, end_date, billing_frequency, currency,
+               status, locked, bill_job_id, last_calculated_date, purchase_order_number, bill_total)
+           VALUES ($5, $1, 1, now(), now(), $6, $6, $2, $7, $3, $8, $9, $10, $4, $11, 'PENDING', false, $12, now(), $13, $14)
+           ON CONFLICT (organization_id, account_id, bill_date, billing_frequency) DO NOTHING
+           RETURNING id""",
+        *_key(organization_id, bill), uuid.uuid4(), options.actor, bill.account_code, bill.due_date, bill.start,
+        bill.end, bill.currency, options.job_id, options.purchase_order_number, bill.total)
+
+
+async def _update(conn: asyncpg.Connection, bill_id: uuid.UUID, bill: ComposedBill, options: StoreOptions) -> None:
+    # Recalculating an APPROVED bill returns it to PENDING (SEMANTICS §7.5).
+    await conn.execute(
+        """UPDATE bills SET account_code = $2, due_date = $3, start_date = $4, end_date = $5, currency = $6,
+               status = 'PENDING', bill_job_id = $7, last_calculated_date = now(), purchase_order_number = $8,
+               bill_total = $9, version = version + 1, dt_last_modified = now(), last_modified_by = $10
+           WHERE id = $1""",
+        bill_id, bill.account_code, bill.due_date, bill.start, bill.end, bill.currency, options.job_id,
+        options.purchase_order_number, bill.total, options.actor)
+
+
+async def _number(conn: asyncpg.Connection, organization_id: uuid.UUID, bill_id: uuid.UUID) -> None:
+    row = await conn.fetchrow(
+        """UPDATE organization_configs
+           SET last_invoice_number = coalesce(last_invoice_number, sequence_start_number) + 1
+           WHERE organization_id = $1 AND bill_prefix IS NOT NULL
+           RETURNING bill_prefix, last_invoice_number""",
+        organization_id)
+    if row is not None:
+        await conn.execute("UPDATE bills SET sequential_invoice_number = $2 WHERE id = $1",
+                           bill_id, f"{row['bill_prefix']}{row['last_invoice_number']}")
+
+
+async def _replace_lines(conn: asyncpg.Connection, organization_id: uuid.UUID, bill_id: uuid.UUID,
+                         lines: tuple[BillLine, ...], options: StoreOptions) -> None:
+    await conn.execute("DELETE FROM bill_line_items WHERE organization_id = $1 AND bill_id = $2", organization_id, bill_id)
+    if lines:
+        records = [_record(organization_id, bill_id, position, line, options) for position, line in enumerate(lines)]
+        await conn.copy_records_to_table("bill_line_items", records=records, columns=LINE_COLUMNS)
+
+
+def _record(organization_id: uuid.UUID, bill_id: uuid.UUID, position: int, line: BillLine,
+            options: StoreOptions) -> tuple:
+    now = datetime.now(timezone.utc)
+    meter_id = options.meter_of.get(line.aggregation_id) if line.aggregation_id is not None else None
+    return (
+        uuid.uuid4(), organization_id, 1, now, now, options.actor, options.actor,
+        bill_id, position, line.line_type.value, line.description, line.account_plan_id, line.product_id,
+        line.plan_id, line.pricing_id, line.aggregation_id, line.compound_aggregation_id, meter_id,
+        line.commitment_id, None if line.segment is None else json.dumps(dict(line.segment), sort_keys=True),
+        line.child_account_id, line.child_account_code, line.quantity, line.units, line.unit, line.subtotal,
+        line.currency, line.conversion_rate, line.converted_subtotal, line.average_unit_price,
+        line.service_period_start, line.service_period_end, json.dumps(_bands(line)),
+    )
+
+
+def _bands(line: BillLine) -> list[dict[str, str]]:
+    return [
+        {"lowerLimit": str(b.lower_limit), "unitPrice": str(b.unit_price), "fixedPrice": str(b.fixed_price),
+         "bandUnits": str(b.band_units), "bandQuantity": str(b.band_quantity), "bandSubtotal": str(b.band_subtotal)}
+        for b in line.usage_per_pricing_band
+    ]

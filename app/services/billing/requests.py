@@ -1,0 +1,133 @@
+"""Checking what a client asks of bill jobs and previews (input paths, every problem at once)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from app.domain.periods import BillFrequency
+from app.models.accounts import Account
+from app.models.billing import Bill
+from app.models.organization import Currency
+from app.services.errors import ErrorCode, ProblemCollector
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def bill_date_of(data: Mapping[str, Any], problems: ProblemCollector) -> tuple[date | None, date | None]:
+    """(lastDateInBillingPeriod, billDate): exactly one of them, a date."""
+    last, bill = data.get("lastDateInBillingPeriod"), data.get("billDate")
+    if (last is None) == (bill is None):
+        if last is None:
+            problems.add("lastDateInBillingPeriod", ErrorCode.REQUIRED, "give lastDateInBillingPeriod or billDate")
+        else:
+            problems.add("billDate", ErrorCode.INVALID, "give either lastDateInBillingPeriod or billDate, not both")
+        return None, None
+    key, raw = ("billDate", bill) if bill is not None else ("lastDateInBillingPeriod", last)
+    parsed = _as_date(raw)
+    if parsed is None:
+        problems.add(key, ErrorCode.INVALID, "must be a date (YYYY-MM-DD)")
+        return None, None
+    return (None, parsed) if key == "billDate" else (parsed, None)
+
+
+def resolved_bill_date(last: date | None, bill: date | None) -> date | None:
+    return bill if bill is not None else (last + timedelta(days=1) if last is not None else None)
+
+
+def frequency_of(data: Mapping[str, Any], problems: ProblemCollector, key: str = "billingFrequency") -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    value = getattr(value, "value", value)
+    if value not in BillFrequency.__members__:
+        problems.add(key, ErrorCode.INVALID, f"must be one of {', '.join(BillFrequency.__members__)}")
+        return None
+    return value
+
+
+async def account_ids_of(organization_id: uuid.UUID, data: Mapping[str, Any], problems: ProblemCollector) -> list[str] | None:
+    raw = data.get("accountIds")
+    if raw is None:
+        return None
+    if not raw:
+        problems.add("accountIds", ErrorCode.INVALID, "give at least one account, or leave accountIds out for all")
+        return None
+    parsed: list[uuid.UUID | None] = []
+    for index, value in enumerate(raw):
+        try:
+            parsed.append(uuid.UUID(str(value)))
+        except ValueError:
+            problems.add(("accountIds", str(index)), ErrorCode.INVALID, "must be an id")
+            parsed.append(None)
+    known = set(await Account.filter(organization_id=organization_id, id__in=[p for p in parsed if p]).values_list(
+        "id", flat=True))
+    for index, account_id in enumerate(parsed):
+        if account_id is not None and account_id not in known:
+            problems.add(("accountIds", str(index)), ErrorCode.NOT_FOUND, f"no account with id {account_id}")
+    return sorted({str(p) for p in parsed if p})
+
+
+async def conversions_of(organization_id: uuid.UUID, data: Mapping[str, Any], problems: ProblemCollector) -> list[dict] | None:
+    """The same rules as the organization's conversions (SEMANTICS §2.1)."""
+    raw = data.get("currencyConversions")
+    if raw is None:
+        return None
+    codes = set(await Currency.filter(organization_id=organization_id).values_list("code", flat=True))
+    stored, seen = [], set()
+    for index, conversion in enumerate(raw):
+        at = problems.under("currencyConversions", index)
+        pair = (conversion.get("from"), conversion.get("to"))
+        for side, code in zip(("from", "to"), pair):
+            if code not in codes:
+                at.add(side, ErrorCode.NOT_FOUND, f"no currency with code {code!r}")
+        if pair[0] == pair[1]:
+            at.add("to", ErrorCode.INVALID, "must differ from 'from'")
+        if pair in seen:
+            at.add("from", ErrorCode.DUPLICATE, f"a conversion from {pair[0]} to {pair[1]} is listed twice")
+        seen.add(pair)
+        try:
+            multiplier = Decimal(str(conversion.get("multiplier")))
+            if not multiplier.is_finite() or multiplier <= 0:
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            at.add("multiplier", ErrorCode.INVALID, "must be a number greater than 0")
+            continue
+        stored.append({"from": pair[0], "to": pair[1], "multiplier": str(multiplier)})
+    return stored
+
+
+async def bills_to_recalculate(organization_id: uuid.UUID, bill_ids: Sequence[Any], problems: ProblemCollector) -> list[Bill]:
+    """The bills, each existing and not locked (**decision**: asking to recalculate a
+    locked bill is refused, naming it, rather than silently skipped)."""
+    if not bill_ids:
+        problems.add("billIds", ErrorCode.REQUIRED, "give at least one bill")
+        return []
+    parsed: list[uuid.UUID | None] = []
+    for index, value in enumerate(bill_ids):
+        try:
+            parsed.append(uuid.UUID(str(value)))
+        except ValueError:
+            problems.add(("billIds", str(index)), ErrorCode.INVALID, "must be an id")
+            parsed.append(None)
+    bills = {b.id: b for b in await Bill.filter(organization_id=organization_id, id__in=[p for p in parsed if p])}
+    for index, bill_id in enumerate(parsed):
+        bill = bills.get(bill_id) if bill_id else None
+        if bill_id is not None and bill is None:
+            problems.add(("billIds", str(index)), ErrorCode.NOT_FOUND, f"no bill with id {bill_id}")
+        elif bill is not None and bill.locked:
+            problems.add(("billIds", str(index)), ErrorCode.INVALID_STATE,
+                         f"bill {bill_id} of account {bill.account_code} is locked and cannot be recalculated")
+    return list(bills.values())

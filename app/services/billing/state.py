@@ -1,0 +1,74 @@
+"""The bill job row: status transitions, heartbeat and progress publishing (SEMANTICS §7.4).
+
+Every transition is one conditional UPDATE (`WHERE status IN ...`), so concurrent workers,
+the sweep and `cancelBillJob` never overwrite each other's decision: PENDING →
+INITIALIZING → RUNNING → COMPLETE, or → CANCELLED / FAILED from any non-terminal status.
+A change a subscriber should see bumps `version`; the heartbeat alone does not.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from app.models.billing import BillJob
+from app.progress import publish_progress
+from app.services.ingest.store import connection
+
+log = logging.getLogger("metergraph.billing")
+
+PENDING, INITIALIZING, RUNNING = "PENDING", "INITIALIZING", "RUNNING"
+COMPLETE, CANCELLED, FAILED = "COMPLETE", "CANCELLED", "FAILED"
+ACTIVE = (PENDING, INITIALIZING, RUNNING)
+TERMINAL = (COMPLETE, CANCELLED, FAILED)
+
+
+async def load_job(organization_id: uuid.UUID, job_id: uuid.UUID) -> BillJob | None:
+    return await BillJob.filter(organization_id=organization_id, id=job_id).first()
+
+
+async def transition(organization_id: uuid.UUID, job_id: uuid.UUID, to: str, from_statuses: tuple[str, ...],
+                     *, actor: str | None = None, reason: str | None = None) -> bool:
+    """Move the job to `to` if it is in one of `from_statuses`; False when it was not."""
+    async with connection() as conn:
+        changed = await conn.fetchval(
+            """UPDATE bill_jobs SET status = $3::varchar, version = version + 1, dt_last_modified = now(), dt_heartbeat = now(),
+                   dt_started = CASE WHEN $3::varchar = 'INITIALIZING' THEN coalesce(dt_started, now()) ELSE dt_started END,
+                   dt_completed = CASE WHEN $3::varchar IN ('COMPLETE', 'CANCELLED', 'FAILED') THEN now() ELSE dt_completed END,
+                   failure_reason = coalesce($5::text, failure_reason),
+                   last_modified_by = coalesce($6::varchar, last_modified_by)
+               WHERE organization_id = $1 AND id = $2 AND status = ANY($4::varchar[])
+               RETURNING id""",
+            organization_id, job_id, to, list(from_statuses), reason, actor)
+    return changed is not None
+
+
+async def complete_if_done(organization_id: uuid.UUID, job_id: uuid.UUID) -> bool:
+    """COMPLETE when no account is left. Every worker asks after its own last commit, so
+    the last one to finish sees every other worker's rows and completes the job."""
+    async with connection() as conn:
+        changed = await conn.fetchval(
+            """UPDATE bill_jobs SET status = 'COMPLETE', version = version + 1, dt_completed = now(),
+                   dt_last_modified = now(), dt_heartbeat = now()
+               WHERE organization_id = $1 AND id = $2 AND status = 'RUNNING'
+                 AND NOT EXISTS (SELECT 1 FROM bill_job_accounts
+                                 WHERE organization_id = $1 AND bill_job_id = $2 AND status = 'PENDING')
+               RETURNING id""",
+            organization_id, job_id)
+    return changed is not None
+
+
+async def heartbeat(organization_id: uuid.UUID, job_id: uuid.UUID) -> None:
+    async with connection() as conn:
+        await conn.execute("UPDATE bill_jobs SET dt_heartbeat = now() WHERE organization_id = $1 AND id = $2",
+                           organization_id, job_id)
+
+
+async def publish(redis: Any | None, organization_id: uuid.UUID, job_id: uuid.UUID) -> None:
+    """Publish the job's current row (read after the commit that changed it)."""
+    if redis is None:
+        return
+    job = await load_job(organization_id, job_id)
+    if job is not None:
+        await publish_progress(redis, job)

@@ -1,0 +1,86 @@
+"""Usage for many bills at once: one aggregation query per (aggregation, window) group.
+
+`app.domain.billing.usage_windows` lists the windows each bill reads. Windows are merged
+across the accounts of a chunk, so accounts whose periods line up (the usual case) share
+one `app.services.usage.aggregate_usage` query per aggregation and window: GROUP BY
+account and segment over the measurements of every account of the chunk.
+
+Segment keys: `aggregate_usage` keys a segmented aggregation's rows by the canonical JSON
+of the matched (normalized) segment, an unsegmented one by "" and measurements matching
+no segment by `UNMATCHED` (never billed). The domain keys windows by `segment_key(map)`,
+a sorted tuple; pricings store their segment normalized the same way as the aggregation's
+segments, so the two keys name the same segment. A window with segment None reads every
+measurement of the aggregation (an unsegmented pricing, or a compound reference): for a
+segmented aggregation that is a query without its segments.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from app.domain.aggregate import UNMATCHED, UNSEGMENTED
+from app.domain.billing import SegmentKey, UsageWindow, segment_key
+from app.models.catalog import Aggregation
+from app.services.usage import aggregate_usage
+
+UsageByAccount = dict[uuid.UUID, dict[UsageWindow, Decimal | None]]
+
+
+@dataclass(frozen=True)
+class _Whole:
+    """An aggregation read without its segments (duck-types what `aggregate_usage` reads)."""
+
+    aggregation: str
+    meter_id: uuid.UUID
+    target_field: str
+    segmented_fields: tuple = field(default=())
+    segments: tuple = field(default=())
+
+
+def _whole(aggregation: Aggregation) -> _Whole:
+    return _Whole(aggregation.aggregation, aggregation.meter_id, aggregation.target_field)
+
+
+def _is_segmented(aggregation: Aggregation) -> bool:
+    return bool(aggregation.segmented_fields)
+
+
+def _domain_key(key: str) -> SegmentKey | None:
+    return None if key == UNSEGMENTED else segment_key(json.loads(key))
+
+
+async def fetch_usage(
+    organization_id: uuid.UUID,
+    aggregations: Mapping[uuid.UUID, Aggregation],
+    needs: Mapping[uuid.UUID, Iterable[UsageWindow]],
+) -> UsageByAccount:
+    """The raw value of every window each account needs; a window without measurements
+    is absent (the domain reads that as no usage and applies defaultValue)."""
+    groups: dict[tuple[uuid.UUID, datetime, datetime, bool], set[uuid.UUID]] = {}
+    for account_id, windows in needs.items():
+        for window in windows:
+            aggregation = aggregations.get(window.aggregation_id)
+            if aggregation is None:
+                continue  # deleted meanwhile: no usage
+            whole = window.segment is None and _is_segmented(aggregation)
+            groups.setdefault((window.aggregation_id, window.start, window.end, whole), set()).add(account_id)
+    found: dict[tuple, Decimal | None] = {}
+    for (aggregation_id, start, end, whole), account_ids in groups.items():
+        aggregation = aggregations[aggregation_id]
+        source = _whole(aggregation) if whole else aggregation
+        rows = await aggregate_usage(organization_id, source, sorted(account_ids), start, end)  # type: ignore[arg-type]
+        for (account_id, key), value in rows.items():
+            if key != UNMATCHED:
+                found[(account_id, aggregation_id, _domain_key(key), start, end)] = value
+    usage: UsageByAccount = {}
+    for account_id, windows in needs.items():
+        usage[account_id] = {
+            w: found[k] for w in windows
+            if (k := (account_id, w.aggregation_id, w.segment, w.start, w.end)) in found
+        }
+    return usage
