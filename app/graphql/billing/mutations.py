@@ -1,0 +1,147 @@
+"""Root mutations: run bill jobs (`bills:run`), approve and lock bills (`bills:approve`).
+
+Resolvers only convert input and output: the job rules are in `app.services.billing`,
+the status rules in `app.services.billing.lifecycle`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import strawberry
+
+from app.graphql.authorization import authorize
+from app.graphql.billing.types import Bill, BillJob
+from app.graphql.catalog.plans import BillFrequency
+from app.graphql.context import Info
+from app.graphql.errors import UserError, user_errors
+from app.graphql.inputs import parse_id, plain_data
+from app.graphql.organization import CurrencyConversionInput
+from app.services import billing
+from app.services.billing import lifecycle
+from app.services.errors import InputErrors
+
+RUN, APPROVE = "bills:run", "bills:approve"
+
+
+@strawberry.input(description="Bills to make: name the period by lastDateInBillingPeriod or billDate.")
+class CreateBillJobInput:
+    last_date_in_billing_period: date | None = strawberry.field(default=None, description="Bill the periods ending on this day.")
+    bill_date: date | None = strawberry.field(default=None, description="Bill the periods whose bill date is this day.")
+    billing_frequency: BillFrequency | None = strawberry.field(default=None, description="Only plans of this frequency; none = all.")
+    account_ids: list[strawberry.ID] | None = strawberry.field(default=None, description="Only these accounts; none = every account with an active plan.")
+    currency_conversions: list[CurrencyConversionInput] | None = strawberry.field(
+        default=None, description="Conversions to use instead of the organization's.")
+
+
+@strawberry.input(description="The bill job to cancel.")
+class CancelBillJobInput:
+    id: strawberry.ID = strawberry.field(description="The bill job.")
+
+
+@strawberry.input(description="Bills to calculate again from the current configuration and usage.")
+class RecalculateBillsInput:
+    bill_ids: list[strawberry.ID] = strawberry.field(description="The bills; locked bills are refused.")
+
+
+@strawberry.input(description="Bills to approve (all or nothing).")
+class ApproveBillsInput:
+    bill_ids: list[strawberry.ID] = strawberry.field(description="The bills; each must exist and be unlocked.")
+
+
+@strawberry.input(description="The bill to lock.")
+class LockBillInput:
+    id: strawberry.ID = strawberry.field(description="The bill; it must be APPROVED.")
+    version: int = strawberry.field(description="The version you read.")
+
+
+@strawberry.type(description="Result of a bill job mutation.")
+class BillJobPayload:
+    bill_job: BillJob | None = strawberry.field(description="The bill job after the change.")
+    user_errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
+
+
+@strawberry.type(description="Result of approveBills.")
+class BillsPayload:
+    bills: list[Bill] | None = strawberry.field(description="The bills after the change, in the order named.")
+    user_errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
+
+
+@strawberry.type(description="Result of lockBill.")
+class BillPayload:
+    bill: Bill | None = strawberry.field(description="The bill after the change.")
+    user_errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
+
+
+def enqueuer(info: Info):  # noqa: ANN201 - async (function_name, *args) -> job
+    """Enqueue arq jobs through the application's queue client (`app.state.arq`)."""
+    state = getattr(getattr(info.context.request, "app", None), "state", None)
+    queue = getattr(state, "arq", None)
+
+    async def enqueue(function_name: str, *args: Any, **kwargs: Any) -> Any:
+        if queue is None:
+            raise RuntimeError("this process has no job queue")
+        return await queue.enqueue_job(function_name, *args, **kwargs)
+
+    return enqueue
+
+
+def _redis(info: Info) -> Any:
+    """The application's Redis (progress is published on it), if this process has one."""
+    return getattr(getattr(getattr(info.context.request, "app", None), "state", None), "redis", None)
+
+
+def _input_id(args: dict[str, Any]) -> Any:
+    return args["input"].id
+
+
+@strawberry.type
+class BillingMutation:
+    @strawberry.mutation(description="Ask for the bills of a period; workers make them and report progress (billJobProgress).",
+                         extensions=authorize(RUN, "billJob"))
+    async def create_bill_job(self, info: Info, input: CreateBillJobInput) -> BillJobPayload:
+        p = info.context.require_principal()
+        try:
+            job = await billing.create_bill_job(p.organization_id, plain_data(input), actor=p.actor, enqueue=enqueuer(info))
+        except InputErrors as exc:
+            return BillJobPayload(bill_job=None, user_errors=user_errors(exc))
+        return BillJobPayload(bill_job=BillJob.of(job), user_errors=[])
+
+    @strawberry.mutation(description="Stop a bill job; bills already made stay.", extensions=authorize(RUN, "billJob", _input_id))
+    async def cancel_bill_job(self, info: Info, input: CancelBillJobInput) -> BillJobPayload:
+        p = info.context.require_principal()
+        try:
+            job = await billing.cancel_bill_job(p.organization_id, parse_id(input.id), actor=p.actor, redis=_redis(info))
+        except InputErrors as exc:
+            return BillJobPayload(bill_job=None, user_errors=user_errors(exc))
+        return BillJobPayload(bill_job=BillJob.of(job), user_errors=[])
+
+    @strawberry.mutation(description="Calculate bills again in a new bill job; an APPROVED bill returns to PENDING.",
+                         extensions=authorize(RUN, "bill"))
+    async def recalculate_bills(self, info: Info, input: RecalculateBillsInput) -> BillJobPayload:
+        p = info.context.require_principal()
+        try:
+            job = await billing.recalculate_bills(p.organization_id, list(input.bill_ids), actor=p.actor, enqueue=enqueuer(info))
+        except InputErrors as exc:
+            return BillJobPayload(bill_job=None, user_errors=user_errors(exc))
+        return BillJobPayload(bill_job=BillJob.of(job), user_errors=[])
+
+    @strawberry.mutation(description="Approve PENDING bills (all or nothing); approving an APPROVED bill changes nothing.",
+                         extensions=authorize(APPROVE, "bill"))
+    async def approve_bills(self, info: Info, input: ApproveBillsInput) -> BillsPayload:
+        p = info.context.require_principal()
+        try:
+            bills = await lifecycle.approve_bills(p.organization_id, list(input.bill_ids), actor=p.actor)
+        except InputErrors as exc:
+            return BillsPayload(bills=None, user_errors=user_errors(exc))
+        return BillsPayload(bills=[Bill.of(b) for b in bills], user_errors=[])
+
+    @strawberry.mutation(description="Lock an APPROVED bill: it never changes again.", extensions=authorize(APPROVE, "bill", _input_id))
+    async def lock_bill(self, info: Info, input: LockBillInput) -> BillPayload:
+        p = info.context.require_principal()
+        try:
+            bill = await lifecycle.lock_bill(p.organization_id, parse_id(input.id), version=input.version, actor=p.actor)
+        except InputErrors as exc:
+            return BillPayload(bill=None, user_errors=user_errors(exc))
+        return BillPayload(bill=Bill.of(bill), user_errors=[])

@@ -1,0 +1,124 @@
+"""Root queries: bills, bill jobs and bill previews, always within the caller's
+organization.
+
+Authorization (SEMANTICS §2.3 has no bills:retrieve): reading bills and jobs is
+`config:retrieve` on kinds `bill` / `billJob`, like every other read. A preview runs the
+whole bill computation, so besides reading (`config:retrieve` on `bill`, the field's
+declared check) it needs `bills:run`, checked in the resolver.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import strawberry
+from tortoise.queryset import QuerySet
+
+from app.graphql.authorization import authorize, resource_name
+from app.graphql.billing.types import Bill, BillJob, BillJobStatus, BillPreview, BillStatus
+from app.graphql.catalog.plans import BillFrequency
+from app.graphql.catalog.filters import parse_uuid
+from app.graphql.context import Info
+from app.graphql.errors import BadRequest
+from app.graphql.pagination import Connection, paginate
+from app.models import billing as m
+from app.models.catalog import Aggregation
+from app.services import billing
+from app.services.errors import InputErrors
+
+READ, RUN = "config:retrieve", "bills:run"
+
+
+@strawberry.input(description="Narrows the bill list; every given criterion must hold.")
+class BillFilter:
+    ids: list[strawberry.ID] | None = strawberry.field(default=None, description="Only these bills.")
+    account_id: strawberry.ID | None = strawberry.field(default=None, description="Only bills of this account.")
+    bill_date: date | None = strawberry.field(default=None, description="Only bills dated this day.")
+    status: BillStatus | None = strawberry.field(default=None, description="Only bills in this status.")
+    locked: bool | None = strawberry.field(default=None, description="Only locked (true) or unlocked (false) bills.")
+    bill_job_id: strawberry.ID | None = strawberry.field(default=None, description="Only bills last calculated by this job.")
+
+
+@strawberry.input(description="Narrows the bill job list.")
+class BillJobFilter:
+    status: BillJobStatus | None = strawberry.field(default=None, description="Only jobs in this status.")
+
+
+def _uuids(values: list[strawberry.ID], name: str) -> list[uuid.UUID]:
+    parsed = [parse_uuid(v) for v in values]
+    if None in parsed:
+        raise BadRequest(f"filter.{name} holds an invalid id")
+    return parsed  # type: ignore[return-value]
+
+
+def filter_bills(query: QuerySet, flt: BillFilter | None) -> QuerySet:
+    if flt is None:
+        return query
+    if flt.ids is not None:
+        query = query.filter(id__in=_uuids(flt.ids, "ids"))
+    if flt.account_id is not None:
+        query = query.filter(account_id=_uuids([flt.account_id], "accountId")[0])
+    if flt.bill_job_id is not None:
+        query = query.filter(bill_job_id=_uuids([flt.bill_job_id], "billJobId")[0])
+    if flt.bill_date is not None:
+        query = query.filter(bill_date=flt.bill_date)
+    if flt.status is not None:
+        query = query.filter(status=flt.status.value)
+    if flt.locked is not None:
+        query = query.filter(locked=flt.locked)
+    return query
+
+
+def _org(info: Info) -> uuid.UUID:
+    return info.context.require_principal().organization_id
+
+
+@strawberry.type
+class BillingQuery:
+    @strawberry.field(description="Bills of the organization, by bill date then account code.", extensions=authorize(READ, "bill"))
+    async def bills(self, info: Info, first: int | None = None, after: str | None = None,
+                    filter: BillFilter | None = None) -> Connection[Bill]:
+        query = filter_bills(m.Bill.filter(organization_id=_org(info)), filter)
+        return await paginate(query, first, after, Bill.of, order_by=("bill_date", "account_code", "billing_frequency"))
+
+    @strawberry.field(description="One bill by id.", extensions=authorize(READ, "bill"))
+    async def bill(self, info: Info, id: strawberry.ID) -> Bill | None:
+        bill_id = parse_uuid(id)
+        row = await m.Bill.filter(organization_id=_org(info), id=bill_id).first() if bill_id else None
+        return Bill.of(row) if row else None
+
+    @strawberry.field(description="Bill jobs of the organization, newest first.", extensions=authorize(READ, "billJob"))
+    async def bill_jobs(self, info: Info, first: int | None = None, after: str | None = None,
+                        filter: BillJobFilter | None = None) -> Connection[BillJob]:
+        query = m.BillJob.filter(organization_id=_org(info))
+        if filter is not None and filter.status is not None:
+            query = query.filter(status=filter.status.value)
+        return await paginate(query, first, after, BillJob.of, order_by=("-dt_created",))
+
+    @strawberry.field(description="One bill job by id.", extensions=authorize(READ, "billJob"))
+    async def bill_job(self, info: Info, id: strawberry.ID) -> BillJob | None:
+        job_id = parse_uuid(id)
+        row = await m.BillJob.filter(organization_id=_org(info), id=job_id).first() if job_id else None
+        return BillJob.of(row) if row else None
+
+    @strawberry.field(description="The bills one account would get for a period, computed exactly as a bill job would and not stored. "
+                                  "Name the period by lastDateInBillingPeriod or billDate; needs bills:run as well as read access.",
+                      extensions=authorize(READ, "bill"))
+    async def bill_preview(self, info: Info, account_id: strawberry.ID, last_date_in_billing_period: date | None = None,
+                           bill_date: date | None = None, billing_frequency: BillFrequency | None = None) -> list[BillPreview]:
+        principal = info.context.require_principal()
+        principal.require(RUN, resource_name(RUN, "bill"))
+        parsed = parse_uuid(account_id)
+        if parsed is None:
+            raise BadRequest(f"no account with id {account_id}")
+        try:
+            bills = await billing.preview_bill(principal.organization_id, parsed, bill_date=bill_date,
+                                               last_date_in_billing_period=last_date_in_billing_period,
+                                               frequency=billing_frequency.value if billing_frequency else None)
+        except InputErrors as exc:
+            raise BadRequest("; ".join(p.message for p in exc.problems)) from None
+        aggregation_ids = {line.aggregation_id for bill in bills for line in bill.lines if line.aggregation_id is not None}
+        meter_of = dict(await Aggregation.filter(organization_id=principal.organization_id, id__in=list(aggregation_ids))
+                        .values_list("id", "meter_id")) if aggregation_ids else {}
+        return [BillPreview.of(bill, meter_of) for bill in bills]

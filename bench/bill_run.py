@@ -1,0 +1,238 @@
+"""A month of bills end to end: the API, `metergraph worker` processes, PostgreSQL, Redis.
+
+One organization, 1,000 accounts on one plan, 1,000,000 measurements in January 2026
+(COPYed straight into the measurements table: ingest has its own benchmark). The
+product has three aggregations priced three ways (requests: SUM, tiered; calls: COUNT;
+peak_gb: MAX, volume) and a standing charge, so each bill has four lines.
+
+Printed, from one run:
+- job_seconds (1 worker): createBillJob answered → the job seen COMPLETE (polling the
+  API every 20 ms), with ONE worker process, making the 1,000 bills;
+- group_by_seconds: the raw SQL that aggregates the same measurements per account (one
+  GROUP BY account computing the three functions; warm cache, best of three), the floor
+  any bill run pays to read its usage; and job_to_group_by_ratio;
+- the same period again (a recalculation in place: same reads, same composition, bills
+  updated instead of inserted) with ONE worker and then with TWO worker processes, and
+  two_worker_speedup = one-worker seconds / two-worker seconds over those two runs.
+Targets: job_to_group_by_ratio <= 10; two workers faster than one (speedup > 1).
+
+    .venv/bin/python bench/bill_run.py [--accounts 1000] [--measurements 1000000] [--redis-db 10]
+
+With REDIS_URL set the run uses that server's logical database `--redis-db` (default 10),
+so its queue never meets another program's `metergraph:queue`; nothing is flushed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+from _harness import ROOT, client_token, env_for, metergraph, scratch_database, served_api, services
+
+from app.models.ingest import MEASUREMENTS_COLUMNS
+
+START, END = datetime(2026, 1, 1, tzinfo=timezone.utc), datetime(2026, 2, 1, tzinfo=timezone.utc)
+COPY_BATCH = 50_000
+ALIASES = 25  # createAccount mutations per request (the schema allows 30 aliases)
+GROUP_BY = """SELECT account_id, sum((data->>'requests')::numeric), count(data->'requests'), max((data->>'gb')::numeric)
+              FROM measurements WHERE organization_id = $1 AND meter_id = $2 AND ts >= $3 AND ts < $4
+              GROUP BY account_id"""
+
+
+def band(lower: str, unit: str, fixed: str = "0") -> dict:
+    return {"lowerLimit": lower, "unitPrice": unit, "fixedPrice": fixed}
+
+
+CATALOG = {
+    "code": "bench", "name": "Bench",
+    "meters": [{"code": "bench", "name": "Bench",
+                "dataFields": [{"category": "MEASURE", "code": "requests", "name": "Requests"},
+                               {"category": "MEASURE", "code": "gb", "name": "GB", "unit": "GB"}],
+                "aggregations": [
+                    {"code": "requests", "name": "Requests", "targetField": "requests", "aggregation": "SUM"},
+                    {"code": "calls", "name": "Calls", "targetField": "requests", "aggregation": "COUNT"},
+                    {"code": "peak_gb", "name": "Peak GB", "targetField": "gb", "aggregation": "MAX", "unit": "GB"}]}],
+    "planTemplates": [{
+        "code": "bench", "name": "Bench", "currency": "USD", "billFrequency": "MONTHLY", "standingCharge": "49",
+        "pricings": [
+            {"aggregationCode": "requests", "startDate": START.isoformat(), "pricingBands": [band("0", "0.002"), band("100000", "0.001")]},
+            {"aggregationCode": "calls", "startDate": START.isoformat(), "pricingBands": [band("0", "0.01")]},
+            {"aggregationCode": "peak_gb", "startDate": START.isoformat(), "cumulative": False,
+             "pricingBands": [band("0", "2"), band("50", "1.5"), band("90", "1")]}],
+        "plans": [{"code": "bench", "name": "Bench"}]}],
+}
+
+
+def gql(base: str, token: str, query: str, variables: dict | None = None) -> dict:
+    request = urllib.request.Request(base + "/graphql", data=json.dumps({"query": query, "variables": variables or {}}).encode(),
+                                     method="POST", headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    body = json.loads(urllib.request.urlopen(request, timeout=120).read())
+    if body.get("errors"):
+        raise RuntimeError(body["errors"])
+    return body["data"]
+
+
+def create_catalog(base: str, token: str, accounts: int) -> None:
+    created = gql(base, token, """mutation($input: CreateProductInput!) { createProduct(input: $input) {
+      product { id } userErrors { field message } } }""", {"input": CATALOG})["createProduct"]
+    assert not created["userErrors"], created
+    for first in range(0, accounts, ALIASES):
+        codes = range(first, min(first + ALIASES, accounts))
+        fields = " ".join(f"""a{i}: createAccount(input: {{code: "acct-{i:04d}", name: "Account {i}", emailAddress: "a{i}@example.com",
+          accountPlans: [{{planCode: "bench", startDate: "{START.isoformat()}"}}]}}) {{ userErrors {{ message }} }}""" for i in codes)
+        result = gql(base, token, f"mutation {{ {fields} }}")
+        assert all(not r["userErrors"] for r in result.values()), result
+
+
+async def copy_measurements(database_url: str, organization_id: str, count: int) -> float:
+    """COPY `count` measurements spread evenly over the month and the accounts; seconds."""
+    conn = await asyncpg.connect(database_url)
+    try:
+        org = uuid.UUID(organization_id)
+        meter_id = await conn.fetchval("SELECT id FROM meters WHERE organization_id = $1 AND code = 'bench'", org)
+        account_ids = [r["id"] for r in await conn.fetch("SELECT id FROM accounts WHERE organization_id = $1 ORDER BY code", org)]
+        await conn.execute(f"CREATE TABLE IF NOT EXISTS measurements_p{START:%Y%m} PARTITION OF measurements "
+                           f"FOR VALUES FROM ('{START.isoformat()}') TO ('{END.isoformat()}')")
+        step, received = (END - START) / count, datetime.now(timezone.utc)
+        started = time.perf_counter()
+        for first in range(0, count, COPY_BATCH):
+            batch_id = uuid.uuid4()
+            records = [(org, account_ids[i % len(account_ids)], meter_id, START + step * i, None, None, batch_id, i - first,
+                        received, f'{{"requests": {1 + (i * 37) % 200}, "gb": {(i * 7919) % 10000 / 100}}}')
+                       for i in range(first, min(first + COPY_BATCH, count))]
+            await conn.copy_records_to_table("measurements", records=records, columns=MEASUREMENTS_COLUMNS)
+        seconds = time.perf_counter() - started
+        await conn.execute("ANALYZE measurements")
+        return seconds
+    finally:
+        await conn.close()
+
+
+async def group_by_seconds(database_url: str, organization_id: str) -> tuple[float, int]:
+    conn = await asyncpg.connect(database_url)
+    try:
+        org = uuid.UUID(organization_id)
+        meter_id = await conn.fetchval("SELECT id FROM meters WHERE organization_id = $1 AND code = 'bench'", org)
+        timings, rows = [], []
+        for _ in range(3):
+            started = time.perf_counter()
+            rows = await conn.fetch(GROUP_BY, org, meter_id, START, END)
+            timings.append(time.perf_counter() - started)
+        return min(timings), len(rows)
+    finally:
+        await conn.close()
+
+
+@contextlib.contextmanager
+def workers(env: dict[str, str], count: int) -> Iterator[None]:
+    """`count` worker processes, returned once each has started and the queue is consumed."""
+    processes, logs = [], []
+    for n in range(count):
+        logs.append(os.path.join(env["METERGRAPH_DATA_DIR"], f"worker-{count}-{n}.log"))
+        processes.append(subprocess.Popen([sys.executable, "-m", "app.cli", "worker"], env=env, cwd=ROOT,
+                                          stdout=open(logs[-1], "w"), stderr=subprocess.STDOUT))
+    try:
+        deadline = time.monotonic() + 60
+        while not all("Starting worker" in open(log).read() for log in logs):
+            if time.monotonic() > deadline or any(p.poll() is not None for p in processes):
+                raise RuntimeError("a worker did not start: " + "".join(open(log).read()[-1000:] for log in logs))
+            time.sleep(0.1)
+        asyncio.run(_pinged(env["REDIS_URL"], count))
+        time.sleep(1.0)  # the startup hook (database, partitions) of the slower one
+        yield
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=60)
+
+
+async def _pinged(redis_url: str, count: int) -> None:
+    from workers.settings import queue_client
+
+    client = queue_client(redis_url)
+    try:
+        jobs = [await client.enqueue_job("ping_worker", f"ping-{n}") for n in range(count * 4)]
+        for job in jobs:
+            await job.result(timeout=60)
+    finally:
+        await client.aclose(close_connection_pool=True)
+
+
+def run_job(base: str, token: str) -> tuple[float, dict]:
+    """Seconds from createBillJob to COMPLETE, and the finished job."""
+    started = time.perf_counter()
+    created = gql(base, token, """mutation { createBillJob(input: {lastDateInBillingPeriod: "2026-01-31"}) {
+      billJob { id } userErrors { message } } }""")["createBillJob"]
+    assert not created["userErrors"], created
+    job_id = created["billJob"]["id"]
+    while True:
+        job = gql(base, token, """query($id: ID!) { billJob(id: $id) { status total pending failed billIds dtStarted dtCompleted
+          failures { reason } } }""", {"id": job_id})["billJob"]
+        if job["status"] in ("COMPLETE", "CANCELLED", "FAILED"):
+            elapsed = time.perf_counter() - started
+            if job["status"] != "COMPLETE" or job["failed"]:
+                raise RuntimeError(f"bill job ended {job['status']}: {job['failures'][:3]}")
+            return elapsed, job
+        time.sleep(0.02)
+
+
+def with_redis_db(url: str, db: int) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, "")) if parts.scheme.startswith("redis") else url
+
+
+def total_billed(base: str, token: str) -> str:
+    page = gql(base, token, '{ bills(first: 100, filter: {billDate: "2026-02-01"}) { totalCount nodes { billTotal lineItems { totalCount } } } }')
+    return f"bills={page['bills']['totalCount']} lines_per_bill={page['bills']['nodes'][0]['lineItems']['totalCount']}"
+
+
+def main() -> None:
+    options = argparse.ArgumentParser()
+    options.add_argument("--accounts", type=int, default=1000)
+    options.add_argument("--measurements", type=int, default=1_000_000)
+    options.add_argument("--redis-db", type=int, default=10)
+    args = options.parse_args()
+    with services() as (server_url, redis_url), scratch_database(server_url) as database_url, tempfile.TemporaryDirectory() as data:
+        env = env_for(database_url, with_redis_db(redis_url, args.redis_db), data)
+        metergraph("migrate", env=env)
+        credentials = json.loads(metergraph("bootstrap", "--org", "Bench", env=env))
+        org = credentials["organizationId"]
+        with served_api(env) as base:
+            token = client_token(base, credentials["accessKeyId"], credentials["apiSecret"])
+            setup_started = time.perf_counter()
+            create_catalog(base, token, args.accounts)
+            setup = time.perf_counter() - setup_started
+            copy = asyncio.run(copy_measurements(database_url, org, args.measurements))
+            group_by, grouped = asyncio.run(group_by_seconds(database_url, org))
+            with workers(env, 1):
+                first, job = run_job(base, token)
+                again_one, _ = run_job(base, token)
+            with workers(env, 2):
+                again_two, job_two = run_job(base, token)
+            billed = total_billed(base, token)
+    print(f"accounts={args.accounts} measurements={args.measurements} aggregations=3 (SUM tiered, COUNT, MAX volume) + standing charge")
+    print(f"setup: catalog and accounts through the API {setup:.1f}s; COPY of the measurements {copy:.1f}s")
+    print(f"job total={job['total']} bills={len(job['billIds'])} failed={job['failed']}; {billed}; two-worker run bills={len(job_two['billIds'])}")
+    print(f"group_by_seconds={group_by:.3f} (accounts grouped: {grouped})")
+    print(f"job_seconds (1 worker, bills created)={first:.2f}")
+    print(f"job_to_group_by_ratio={first / group_by:.1f}  target <= 10: {'met' if first / group_by <= 10 else 'NOT met'}")
+    print(f"recalculation_seconds 1 worker={again_one:.2f} 2 workers={again_two:.2f}")
+    print(f"two_worker_speedup={again_one / again_two:.2f}  target > 1: {'met' if again_one / again_two > 1 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
