@@ -21,6 +21,7 @@ from app.models import accounts as m
 from app.models import catalog as catalog_models
 
 if TYPE_CHECKING:
+    from app.graphql.billing import Bill
     from app.graphql.catalog.plans import Plan
 
 PLANS = "app.graphql.catalog.plans"
@@ -105,6 +106,13 @@ class Account:
     @strawberry.field(description="Commitments of this account, by start date.")
     async def commitments(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Commitment]:
         return connection_of_list(await load(info, COMMITMENTS_BY_ACCOUNT, uuid.UUID(self.id)), first, after, Commitment.of)
+
+    @strawberry.field(description="Bills of this account, newest bill date first.")
+    async def bills(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["Bill", strawberry.lazy("app.graphql.billing")]]:
+        from app.graphql.billing import Bill
+        from app.graphql.billing.loaders import BILLS_BY_ACCOUNT
+
+        return connection_of_list(await load(info, BILLS_BY_ACCOUNT, uuid.UUID(self.id)), first, after, Bill.of)
 
     @classmethod
     def of(cls, row: m.Account) -> Account:
