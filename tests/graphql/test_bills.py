@@ -160,6 +160,13 @@ async def test_bill_and_job_lists_filter_and_page(billed):
     assert data_of(await billed.tenant.gql(ONE_BILL, {"id": str(uuid.uuid4())}))["bill"] is None
 
 
+async def test_account_bills_edge(billed):
+    query = "query($id: ID!) { account(id: $id) { code bills { totalCount nodes { accountCode billDate billTotal } } } }"
+    alpha = data_of(await billed.tenant.gql(query, {"id": billed.alpha}))["account"]
+    assert alpha["bills"]["totalCount"] == 1
+    assert [(b["accountCode"], b["billDate"]) for b in alpha["bills"]["nodes"]] == [("alpha", "2026-02-01")]
+
+
 async def test_nested_bill_reads_cost_one_statement_per_level(billed):
     async def statements() -> int:
         with count_statements() as counter:
