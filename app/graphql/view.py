@@ -7,7 +7,11 @@ from the `connection_init` payload), and carried in the context.
 from __future__ import annotations
 
 import asyncio
+import functools
 from typing import Any
+
+from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
+from cross_web import HTTPException
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -89,5 +93,31 @@ class MetergraphGraphQL(GraphQL):
             raise ConnectionRejectionError({"message": context.auth_error})
         return None
 
+    async def execute_single(self, request: Any, request_adapter: Any, sub_response: Any, context: Any,
+                             root_value: Any, request_data: Any) -> Any:
+        # Over plain HTTP a subscription would run as a one-shot query, past the checks its
+        # stream applies; subscriptions are served over the websocket protocols only.
+        if _is_subscription(request_data.query, request_data.operation_name):
+            raise HTTPException(400, "subscriptions are served over websockets (graphql-transport-ws or graphql-ws) at /graphql")
+        return await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)
+
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(graphiql_page(graphql_path=request.url.path))
+
+
+@functools.lru_cache(maxsize=512)
+def _operations(query: str) -> tuple[tuple[str | None, OperationType], ...]:
+    try:
+        document = parse(query, max_tokens=5000)
+    except GraphQLError:
+        return ()  # the schema reports the syntax error itself
+    return tuple((d.name.value if d.name else None, d.operation) for d in document.definitions
+                 if isinstance(d, OperationDefinitionNode))
+
+
+def _is_subscription(query: str | None, operation_name: str | None) -> bool:
+    if not query:
+        return False
+    operations = _operations(query)
+    chosen = [op for name, op in operations if operation_name is None or name == operation_name]
+    return len(chosen) == 1 and chosen[0] == OperationType.SUBSCRIPTION

@@ -13,13 +13,21 @@ import pytest
 from app.auth.permissions import ACTIONS
 from app.graphql.authorization import Authenticated, Authorize, Public
 from app.graphql.schema import Mutation, Query, schema
+from app.models import accounts, billing, catalog
+from app.models.ingest import MeasurementBatch
 from app.models.organization import Currency
 from tests.conftest import client_token, data_of
+from tests.graphql.isolation.subscriptions import subscribe_first
+from tests.workers import ingest_queue  # noqa: F401 - fixture: anything enqueued goes to this session's own queue
 
 ERRORS = "userErrors { field code message }"
 PUBLIC_FIELDS = {"login", "acceptInvitation"}
 # Any authenticated caller may ask who it is, whatever its policies.
 AUTHENTICATED_FIELDS = {"me"}
+# What the managed IngestOnly policy (measurements:upload) lets through besides those.
+INGEST_ONLY_ALLOWED = {"submitMeasurements"}
+# Queries needing measurements:retrieve rather than config:retrieve.
+MEASUREMENT_READS = {"ingestBatch", "measurements", "usage"}
 RANDOM_ID = str(uuid.uuid4())
 
 # One representative operation per root field (arguments are well-formed; the check runs
@@ -48,12 +56,131 @@ OPERATIONS: dict[str, str] = {
     "deletePermissionPolicy": f'mutation {{ deletePermissionPolicy(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
     "attachPermissionPolicy": f'mutation {{ attachPermissionPolicy(input: {{policyId: "{RANDOM_ID}", principalType: SERVICE_USER, principalId: "{RANDOM_ID}"}}) {{ {ERRORS} }} }}',
     "detachPermissionPolicy": f'mutation {{ detachPermissionPolicy(input: {{policyId: "{RANDOM_ID}", principalType: SERVICE_USER, principalId: "{RANDOM_ID}"}}) {{ {ERRORS} }} }}',
+    # Catalog (creates use "perm" codes: `assert_forbidden_everywhere` proves none was stored).
+    "products": "{ products { totalCount } }",
+    "product": f'{{ product(id: "{RANDOM_ID}") {{ id }} }}',
+    "meters": f'{{ meters(filter: {{productId: "{RANDOM_ID}"}}) {{ totalCount }} }}',
+    "meter": '{ meter(code: "perm-meter") { id } }',
+    "aggregations": f'{{ aggregations(meterId: "{RANDOM_ID}") {{ totalCount }} }}',
+    "aggregation": f'{{ aggregation(id: "{RANDOM_ID}") {{ id }} }}',
+    "compoundAggregations": "{ compoundAggregations { totalCount } }",
+    "compoundAggregation": '{ compoundAggregation(code: "perm_combo") { id } }',
+    "planTemplates": "{ planTemplates { totalCount } }",
+    "planTemplate": f'{{ planTemplate(id: "{RANDOM_ID}") {{ id }} }}',
+    "plans": f'{{ plans(filter: {{planTemplateId: "{RANDOM_ID}"}}) {{ totalCount }} }}',
+    "plan": '{ plan(code: "perm-plan") { id } }',
+    "pricings": f'{{ pricings(filter: {{planId: "{RANDOM_ID}"}}) {{ totalCount }} }}',
+    "pricing": f'{{ pricing(id: "{RANDOM_ID}") {{ id }} }}',
+    "createProduct": f'mutation {{ createProduct(input: {{code: "perm-product", name: "Perm"}}) {{ product {{ id }} {ERRORS} }} }}',
+    "updateProduct": f'mutation {{ updateProduct(input: {{id: "{RANDOM_ID}", version: 1, name: "x"}}) {{ {ERRORS} }} }}',
+    "deleteProduct": f'mutation {{ deleteProduct(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
+    "createMeter": f"""mutation {{ createMeter(input: {{code: "perm-meter", name: "Perm",
+      dataFields: [{{category: MEASURE, code: "n", name: "N"}}]}}) {{ meter {{ id }} {ERRORS} }} }}""",
+    "updateMeter": f'mutation {{ updateMeter(input: {{id: "{RANDOM_ID}", version: 1, name: "x"}}) {{ {ERRORS} }} }}',
+    "deleteMeter": f'mutation {{ deleteMeter(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
+    "createAggregation": f"""mutation {{ createAggregation(input: {{meterId: "{RANDOM_ID}", code: "perm_agg", name: "Perm",
+      targetField: "n", aggregation: SUM}}) {{ aggregation {{ id }} {ERRORS} }} }}""",
+    "updateAggregation": f'mutation {{ updateAggregation(input: {{id: "{RANDOM_ID}", version: 1, name: "x"}}) {{ {ERRORS} }} }}',
+    "deleteAggregation": f'mutation {{ deleteAggregation(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
+    "createCompoundAggregation": f"""mutation {{ createCompoundAggregation(input: {{code: "perm_combo", name: "Perm",
+      calculation: "1 + 1"}}) {{ compoundAggregation {{ id }} {ERRORS} }} }}""",
+    "updateCompoundAggregation": f'mutation {{ updateCompoundAggregation(input: {{id: "{RANDOM_ID}", version: 1, name: "x"}}) {{ {ERRORS} }} }}',
+    "deleteCompoundAggregation": f'mutation {{ deleteCompoundAggregation(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
+    "createPlanTemplate": f"""mutation {{ createPlanTemplate(input: {{productId: "{RANDOM_ID}", code: "perm-template", name: "Perm",
+      currency: "USD", billFrequency: MONTHLY}}) {{ planTemplate {{ id }} {ERRORS} }} }}""",
+    "updatePlanTemplate": f'mutation {{ updatePlanTemplate(input: {{id: "{RANDOM_ID}", version: 1, standingCharge: "1"}}) {{ {ERRORS} }} }}',
+    "deletePlanTemplate": f'mutation {{ deletePlanTemplate(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
+    "createPlan": f"""mutation {{ createPlan(input: {{planTemplateId: "{RANDOM_ID}", code: "perm-plan", name: "Perm"}}) {{
+      plan {{ id }} {ERRORS} }} }}""",
+    "updatePlan": f'mutation {{ updatePlan(input: {{id: "{RANDOM_ID}", version: 1, standingCharge: null}}) {{ {ERRORS} }} }}',
+    "deletePlan": f'mutation {{ deletePlan(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
+    "createPricing": f"""mutation {{ createPricing(input: {{planId: "{RANDOM_ID}", aggregationId: "{RANDOM_ID}", code: "perm-pricing",
+      startDate: "2026-01-01T00:00:00Z", pricingBands: [{{lowerLimit: "0", unitPrice: "1"}}]}}) {{ pricing {{ id }} {ERRORS} }} }}""",
+    "updatePricing": f'mutation {{ updatePricing(input: {{id: "{RANDOM_ID}", version: 1, code: "x"}}) {{ {ERRORS} }} }}',
+    "deletePricing": f'mutation {{ deletePricing(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
+    # Accounts.
+    "accounts": "{ accounts { totalCount } }",
+    "account": '{ account(code: "perm-account") { id } }',
+    "accountPlans": f'{{ accountPlans(filter: {{accountId: "{RANDOM_ID}"}}) {{ totalCount }} }}',
+    "accountPlan": f'{{ accountPlan(id: "{RANDOM_ID}") {{ id }} }}',
+    "commitments": '{ commitments(filter: {activeOn: "2026-01-15"}) { totalCount } }',
+    "commitment": f'{{ commitment(id: "{RANDOM_ID}") {{ id }} }}',
+    "createAccount": f"""mutation {{ createAccount(input: {{code: "perm-account", name: "Perm", emailAddress: "perm@example.com"}}) {{
+      account {{ id }} {ERRORS} }} }}""",
+    "updateAccount": f'mutation {{ updateAccount(input: {{id: "{RANDOM_ID}", version: 1, name: "x"}}) {{ {ERRORS} }} }}',
+    "deleteAccount": f'mutation {{ deleteAccount(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
+    "createAccountPlan": f"""mutation {{ createAccountPlan(input: {{accountId: "{RANDOM_ID}", planId: "{RANDOM_ID}",
+      startDate: "2026-01-01T00:00:00Z"}}) {{ accountPlan {{ id }} {ERRORS} }} }}""",
+    "updateAccountPlan": f"""mutation {{ updateAccountPlan(input: {{id: "{RANDOM_ID}", version: 1,
+      endDate: "2026-02-01T00:00:00Z"}}) {{ {ERRORS} }} }}""",
+    "replaceAccountPlan": f"""mutation {{ replaceAccountPlan(input: {{accountPlanId: "{RANDOM_ID}", version: 1,
+      date: "2026-02-01T00:00:00Z", planId: "{RANDOM_ID}"}}) {{ {ERRORS} }} }}""",
+    "deleteAccountPlan": f'mutation {{ deleteAccountPlan(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
+    "createCommitment": f"""mutation {{ createCommitment(input: {{accountId: "{RANDOM_ID}", currency: "USD", amount: "1",
+      startDate: "2026-01-01", endDate: "2026-02-01"}}) {{ commitment {{ id }} {ERRORS} }} }}""",
+    "updateCommitment": f'mutation {{ updateCommitment(input: {{id: "{RANDOM_ID}", version: 1, amount: "2"}}) {{ {ERRORS} }} }}',
+    "deleteCommitment": f'mutation {{ deleteCommitment(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
+    # Ingest. The batch is empty, so even an allowed caller stores and enqueues nothing
+    # (an empty batch is refused whole); authorization is decided before that.
+    "ingestBatch": f'{{ ingestBatch(id: "{RANDOM_ID}") {{ id status }} }}',
+    "measurements": f'{{ measurements(filter: {{accountId: "{RANDOM_ID}"}}) {{ totalCount }} }}',
+    "usage": f"""{{ usage(accountId: "{RANDOM_ID}", aggregationId: "{RANDOM_ID}", from: "2026-01-01T00:00:00Z",
+      to: "2026-02-01T00:00:00Z") {{ quantity units }} }}""",
+    "submitMeasurements": f'mutation {{ submitMeasurements(input: {{measurements: []}}) {{ result batchId {ERRORS} }} }}',
+    # Billing. The job input names an unknown account, so even an allowed caller creates
+    # and enqueues nothing.
+    "bills": '{ bills(filter: {status: PENDING}) { totalCount } }',
+    "bill": f'{{ bill(id: "{RANDOM_ID}") {{ id }} }}',
+    "billJobs": '{ billJobs(filter: {status: COMPLETE}) { totalCount } }',
+    "billJob": f'{{ billJob(id: "{RANDOM_ID}") {{ id }} }}',
+    "billPreview": f'{{ billPreview(accountId: "{RANDOM_ID}", billDate: "2026-02-01") {{ billTotal }} }}',
+    "createBillJob": f"""mutation {{ createBillJob(input: {{billDate: "2026-02-01", accountIds: ["{RANDOM_ID}"]}}) {{
+      billJob {{ id }} {ERRORS} }} }}""",
+    "cancelBillJob": f'mutation {{ cancelBillJob(input: {{id: "{RANDOM_ID}"}}) {{ billJob {{ id }} {ERRORS} }} }}',
+    "recalculateBills": f'mutation {{ recalculateBills(input: {{billIds: ["{RANDOM_ID}"]}}) {{ billJob {{ id }} {ERRORS} }} }}',
+    "approveBills": f'mutation {{ approveBills(input: {{billIds: ["{RANDOM_ID}"]}}) {{ bills {{ id }} {ERRORS} }} }}',
+    "lockBill": f'mutation {{ lockBill(input: {{id: "{RANDOM_ID}", version: 1}}) {{ bill {{ id }} {ERRORS} }} }}',
+    # A subscription: run through the schema as the websockets run it (see `run`).
+    "billJobProgress": f'subscription {{ billJobProgress(id: "{RANDOM_ID}") {{ id status }} }}',
 }
+# Root subscription fields: over HTTP POST the application does not execute them (the field
+# answers null and its authorization never runs), so `run` executes them in process
+# through the schema's `subscribe`, exactly as both websocket protocols do; the HTTP answer
+# is still checked to reveal nothing (`assert_forbidden_everywhere`).
+SUBSCRIPTION_FIELDS = {"billJobProgress"}
+# What the resolver answers for the random ids above once authorization has passed
+# (every other field answers without a top-level error).
+AFTER_AUTHORIZATION = {"billPreview": "BAD_USER_INPUT", "billJobProgress": "NOT_FOUND"}
+# Decision (app/graphql/billing/queries.py): a preview runs the whole bill computation, so
+# besides its declared read (config:retrieve on bill) it needs bills:run.
+READS_ALSO_NEEDING = {"billPreview": "bills:run"}
 
 CREATE_CURRENCY = f"""mutation($code: String!) {{ createCurrency(input: {{code: $code, name: $code}}) {{ currency {{ id version code }} {ERRORS} }} }}"""
 UPDATE_CURRENCY = f"""mutation($id: ID!, $version: Int!, $name: String!) {{
   updateCurrency(input: {{id: $id, version: $version, name: $name}}) {{ currency {{ id version name }} {ERRORS} }} }}"""
 DELETE_CURRENCY = f"""mutation($id: ID!, $version: Int!) {{ deleteCurrency(input: {{id: $id, version: $version}}) {{ deletedId {ERRORS} }} }}"""
+
+
+# What the representative operations would write if they were let through.
+WRITTEN_BY_OPERATIONS = (catalog.Product, catalog.Meter, catalog.Aggregation, catalog.CompoundAggregation, catalog.PlanTemplate,
+                         catalog.Plan, catalog.Pricing, accounts.Account, accounts.AccountPlan, accounts.Commitment, MeasurementBatch,
+                         billing.BillJob, billing.Bill)
+
+
+def query_field_names() -> set[str]:
+    """Reads: root queries and subscriptions."""
+    names = set(schema._schema.query_type.fields)
+    if schema._schema.subscription_type is not None:
+        names |= set(schema._schema.subscription_type.fields)
+    return names
+
+
+async def run(tenant, name: str, operation: str, token: str) -> dict:
+    """The result of OPERATIONS[name] for `token`: over HTTP, or for a subscription its
+    first event through the schema (see SUBSCRIPTION_FIELDS)."""
+    if name in SUBSCRIPTION_FIELDS:
+        return await subscribe_first(None, token, operation)
+    return await tenant.gql(operation, token=token)
 
 
 def root_field_names() -> set[str]:
@@ -107,33 +234,55 @@ async def add_currency(tenant, code: str) -> dict:
 async def assert_forbidden_everywhere(tenant, token: str) -> None:
     assert set(OPERATIONS) == root_field_names(), "OPERATIONS must hold one operation per root field"
     for name, operation in sorted(OPERATIONS.items()):
-        result = await tenant.gql(operation, token=token)
+        result = await run(tenant, name, operation, token)
         if name in PUBLIC_FIELDS or name in AUTHENTICATED_FIELDS:
             assert code_of(result) != "FORBIDDEN", (name, result)
         else:
             assert code_of(result) == "FORBIDDEN", (name, result)
             assert result["data"] is None or set(result["data"].values()) == {None}, (name, result)
+    for name in sorted(SUBSCRIPTION_FIELDS):  # over HTTP: refused, websockets only
+        response = await tenant.client.post("/graphql", json={"query": OPERATIONS[name]},
+                                            headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 400 and "websockets" in response.text, (name, response.text)
     # Nothing was written by any of the refused mutations.
     assert await Currency.filter(organization_id=tenant.organization_id, code="PERM").count() == 0
     names = data_of(await tenant.gql("{ serviceUsers { nodes { name } } permissionPolicies { nodes { name } } }"))
     assert "perm-robot" not in {n["name"] for n in names["serviceUsers"]["nodes"]}
     assert "perm" not in {n["name"] for n in names["permissionPolicies"]["nodes"]}
     assert data_of(await tenant.gql("{ organizationConfig { version } }"))["organizationConfig"]["version"] == 1
+    await assert_nothing_written(tenant)
+
+
+async def assert_nothing_written(tenant) -> None:
+    for model in WRITTEN_BY_OPERATIONS:
+        assert await model.filter(organization_id=tenant.organization_id).count() == 0, model.__name__
 
 
 # --------------------------------------------------------------------------- tests
 
 
-async def test_ingest_only_cannot_read_configuration(tenant):
+async def test_ingest_only_cannot_read_configuration(tenant, ingest_queue):
     token = await principal(tenant, managed=["IngestOnly"])
     assert data_of(await tenant.gql(OPERATIONS["me"], token=token))["me"]["principalId"]
     for name in ("organizationConfig", "currencies", "currency", "serviceUsers", "users", "permissionPolicies",
                  "createCurrency", "updateOrganizationConfig"):
         result = await tenant.gql(OPERATIONS[name], token=token)
         assert code_of(result) == "FORBIDDEN", (name, result)
+    # It uploads measurements and does nothing else: no reading them back, no configuration.
+    for name, operation in sorted(OPERATIONS.items()):
+        if name in PUBLIC_FIELDS or name in AUTHENTICATED_FIELDS:
+            continue
+        result = await run(tenant, name, operation, token)
+        if name in INGEST_ONLY_ALLOWED:
+            assert code_of(result) is None, (name, result)
+        else:
+            assert code_of(result) == "FORBIDDEN", (name, result)
+    submitted = data_of(await tenant.gql(OPERATIONS["submitMeasurements"], token=token))["submitMeasurements"]
+    assert (submitted["result"], [e["code"] for e in submitted["userErrors"]]) == (None, ["INVALID"])  # the empty batch
+    await assert_nothing_written(tenant)
 
 
-async def test_read_only_reads_but_cannot_write(tenant):
+async def test_read_only_reads_but_cannot_write(tenant, ingest_queue):
     token = await principal(tenant, managed=["ReadOnly"])
     data = data_of(await tenant.gql("""{ organizationConfig { version } currencies { totalCount nodes { code } }
       users { totalCount } serviceUsers { totalCount } permissionPolicies { totalCount } me { principalType } }""", token=token))
@@ -148,6 +297,18 @@ async def test_read_only_reads_but_cannot_write(tenant):
         result = await tenant.gql(OPERATIONS[name], token=token)
         assert code_of(result) == "FORBIDDEN", (name, result)
     assert await Currency.filter(organization_id=tenant.organization_id).count() == 1
+    # Every read answers (configuration, measurements, bills alike) except a bill preview,
+    # which also needs bills:run; every mutation is refused.
+    for name, operation in sorted(OPERATIONS.items()):
+        if name in PUBLIC_FIELDS:
+            continue
+        result = await run(tenant, name, operation, token)
+        if name in query_field_names() and name not in READS_ALSO_NEEDING:
+            assert code_of(result) == AFTER_AUTHORIZATION.get(name), (name, result)
+        else:
+            assert code_of(result) == "FORBIDDEN", (name, result)
+            assert result["data"] is None or set(result["data"].values()) == {None}, (name, result)
+    await assert_nothing_written(tenant)
 
 
 async def test_allow_all_with_deny_on_currency_updates(tenant):
@@ -218,16 +379,20 @@ async def test_deny_on_one_access_key_cannot_be_dodged_by_respelling_the_id(tena
     assert (await client_token(tenant.client, tenant.access_key_id, tenant.api_secret)).status_code == 200
 
 
-async def test_no_policy_is_forbidden_everywhere(tenant):
+async def test_no_policy_is_forbidden_everywhere(tenant, ingest_queue):
     token = await principal(tenant)
     await assert_forbidden_everywhere(tenant, token)
 
 
-async def test_deny_beats_administrator(tenant):
+async def test_deny_beats_administrator(tenant, ingest_queue):
     no_reads = await custom_policy(tenant, "No reads", [{"effect": "DENY", "action": ["config:retrieve"], "resource": ["*"]}])
     token = await principal(tenant, managed=["Administrator"], custom=[no_reads])
     for name in ("organizationConfig", "currencies", "currency", "users", "serviceUsers", "permissionPolicies"):
         assert code_of(await tenant.gql(OPERATIONS[name], token=token)) == "FORBIDDEN", name
+    # Every configuration read is config:retrieve; reading measurements is another action.
+    for name in sorted(query_field_names() - AUTHENTICATED_FIELDS):
+        expected = AFTER_AUTHORIZATION.get(name) if name in MEASUREMENT_READS else "FORBIDDEN"
+        assert code_of(await run(tenant, name, OPERATIONS[name], token)) == expected, name
     created = data_of(await tenant.gql(CREATE_CURRENCY, {"code": "CHF"}, token=token))["createCurrency"]
     assert created["userErrors"] == [] and created["currency"]["code"] == "CHF"
 
@@ -236,13 +401,27 @@ async def test_deny_beats_administrator(tenant):
     await assert_forbidden_everywhere(tenant, token)
 
 
-async def test_administrator_alone_passes_every_check(tenant):
+async def test_administrator_alone_passes_every_check(tenant, ingest_queue):
     token = await principal(tenant, managed=["Administrator"])
     for name, operation in sorted(OPERATIONS.items()):
         if name in PUBLIC_FIELDS:
             continue  # no authorization to pass; their operations above use unknown credentials
-        result = await tenant.gql(operation, token=token)
-        assert code_of(result) is None, (name, result)
+        result = await run(tenant, name, operation, token)
+        assert code_of(result) == AFTER_AUTHORIZATION.get(name), (name, result)
+    # The ingest and billing operations are refused after authorization (empty batch,
+    # unknown ids): no batch and no bill job was stored, nothing was enqueued.
+    for model in (MeasurementBatch, billing.BillJob, billing.Bill):
+        assert await model.filter(organization_id=tenant.organization_id).count() == 0, model.__name__
+
+
+async def test_bill_preview_needs_bills_run_besides_reading(tenant):
+    read = await custom_policy(tenant, "Read bills", [{"effect": "ALLOW", "action": ["config:retrieve"], "resource": ["config:bill/*"]}])
+    bill_run = await custom_policy(tenant, "Run bills", [{"effect": "ALLOW", "action": ["bills:run"], "resource": ["bills:bill/*"]}])
+    for policies, expected in (([read], "FORBIDDEN"), ([bill_run], "FORBIDDEN"), ([read, bill_run], "BAD_USER_INPUT")):
+        token = await principal(tenant, custom=policies)
+        assert code_of(await tenant.gql(OPERATIONS["billPreview"], token=token)) == expected, policies
+        # The other bill reads need the read only.
+        assert code_of(await tenant.gql(OPERATIONS["bills"], token=token)) == (None if read in policies else "FORBIDDEN")
 
 
 # ------------------------------------------------------------ declared on every field
@@ -281,12 +460,21 @@ def test_every_root_field_declares_authorization():
 
 
 def test_reads_need_retrieve_and_writes_do_not():
-    for field in Query.__strawberry_definition__.fields:
+    """Queries and subscriptions declare a retrieve action; mutations never do. A read
+    needing more than reading (billPreview also needs bills:run, checked in its resolver)
+    still declares its read, and READS_ALSO_NEEDING names it and what else it needs
+    (`test_bill_preview_needs_bills_run_besides_reading` proves it)."""
+    reads = list(Query.__strawberry_definition__.fields)
+    if schema.subscription is not None:
+        reads += list(schema.subscription.__strawberry_definition__.fields)
+    for field in reads:
         mark = next((e for e in field.extensions if isinstance(e, Authorize)), None)
         if mark is None:
             assert schema.config.name_converter.get_graphql_name(field) in AUTHENTICATED_FIELDS
             continue
         assert mark.action.endswith(":retrieve"), field.python_name
+    assert set(READS_ALSO_NEEDING) <= query_field_names()
+    assert all(action in ACTIONS and not action.endswith(":retrieve") for action in READS_ALSO_NEEDING.values())
     for field in Mutation.__strawberry_definition__.fields:
         marks = [e for e in field.extensions if isinstance(e, Authorize)]
         assert not marks or not marks[0].action.endswith(":retrieve"), field.python_name

@@ -1,39 +1,50 @@
 """Nothing is ever readable or writable across organizations (SEMANTICS §1).
 
-Tenant A owns data; tenant B, with its own Administrator token, runs every root query and
-mutation of the schema against it. Queries must show B only its own data; mutations naming
-A's ids must answer NOT_FOUND and leave A exactly as it was (versions included, checked
-through A's own API and straight in the database).
+Tenant A owns data: access (currency, policies, service user and key, users), a whole
+catalog, accounts with a plan and a commitment, processed measurements, a bill job and its
+bill. Tenant B, with its own Administrator token, runs every root query, mutation and
+subscription of the schema against it.
+Queries must show B only its own data; mutations naming A's ids must answer NOT_FOUND and
+leave A exactly as it was (versions included, checked through A's own API and straight in
+the database, where rows of any organization naming A's entities are included too).
 
-The table below must cover every root Query and Mutation field of the schema: adding a
-root field makes `test_every_root_field_is_covered` fail until its isolation check is
-written here.
+A is built once for the module (through the public API; see `isolation.world`) and the
+snapshot is compared around every check, so each check starts from the same A. B is new
+for every check.
+
+`CHECKS` must cover every root Query, Mutation and Subscription field of the schema:
+adding a root field makes `test_every_root_field_is_covered` fail until its isolation
+check is written, here (access) or in `tests/graphql/isolation/` (generated per catalog
+and account kind in `entities`, references to A's things in `references`, `ingest`,
+`billing`). A field with checks in several tables runs them all.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Awaitable, Callable
 
+import httpx
 import pytest
+import pytest_asyncio
 
 from app.graphql.schema import schema
-from app.models.access import AccessKey, PolicyAttachment
-from tests.conftest import Tenant, client_token, data_of
-
-ERRORS = "userErrors { field code message }"
-PASSWORD_A = "password of tenant A"
-PASSWORD_B = "password of tenant B"
-
-SNAPSHOT = """{
-  organizationConfig { id version timezone currency daysBeforeBillDue customFields }
-  currencies(first: 100) { totalCount nodes { id version code name maxDecimalPlaces roundingMode } }
-  users(first: 100) { totalCount nodes { id version email firstName lastName status permissionPolicies { id } } }
-  serviceUsers(first: 100) { totalCount nodes { id version name description
-    permissionPolicies { id } accessKeys { totalCount nodes { id version accessKeyId status } } } }
-  permissionPolicies(first: 100) { totalCount nodes { id version name managed statements { effect action resource } } }
-}"""
+from tests.conftest import client_token, data_of, new_tenant
+from tests.graphql.isolation import billing, entities, ingest, references
+from tests.graphql.isolation.world import (
+    ERRORS,
+    PASSWORD_A,
+    PASSWORD_B,
+    World,
+    accept as _accept,
+    build_a,
+    not_found,
+    on_session_queue,
+    policies as _policies,
+    service_user as _service_user,
+    snapshot,
+)
+from tests.workers import INGEST_QUEUE
 
 
 def root_fields() -> dict[str, list[str]]:
@@ -41,103 +52,36 @@ def root_fields() -> dict[str, list[str]]:
     return {
         "Query": sorted(graphql_schema.query_type.fields),
         "Mutation": sorted(graphql_schema.mutation_type.fields) if graphql_schema.mutation_type else [],
+        "Subscription": sorted(graphql_schema.subscription_type.fields) if graphql_schema.subscription_type else [],
     }
 
 
-def errors_of(payload: dict) -> list[tuple[list[str], str]]:
-    return [(e["field"], e["code"]) for e in payload["userErrors"]]
-
-
-def not_found(payload: dict, *path: str) -> None:
-    assert errors_of(payload) == [(["input", *path], "NOT_FOUND")], payload
-    entity = [v for k, v in payload.items() if k != "userErrors"]
-    assert all(v is None for v in entity), payload
-
-
-@dataclass
-class World:
-    a: Tenant
-    b: Tenant
-    ids: dict[str, str] = field(default_factory=dict)
-
-    async def as_b(self, query: str, variables: dict | None = None, token: str | None = None) -> dict:
-        return data_of(await self.b.gql(query, variables, token=token))
-
-
-async def _policies(tenant: Tenant) -> dict[str, str]:
-    nodes = data_of(await tenant.gql("{ permissionPolicies { nodes { id name } } }"))["permissionPolicies"]["nodes"]
-    return {p["name"]: p["id"] for p in nodes}
-
-
-async def _service_user(tenant: Tenant, name: str, policy_ids: list[str]) -> str:
-    result = data_of(await tenant.gql(f"""mutation($input: CreateServiceUserInput!) {{
-      createServiceUser(input: $input) {{ serviceUser {{ id }} {ERRORS} }} }}""",
-                                      {"input": {"name": name, "permissionPolicyIds": policy_ids}}))["createServiceUser"]
-    assert result["userErrors"] == []
-    return result["serviceUser"]["id"]
-
-
-async def _invite(tenant: Tenant, email: str, policy_ids: list[str]) -> tuple[str, str]:
-    result = data_of(await tenant.gql(f"""mutation($input: InviteUserInput!) {{
-      inviteUser(input: $input) {{ user {{ id }} invitationToken {ERRORS} }} }}""",
-                                      {"input": {"email": email, "firstName": "A", "lastName": "User",
-                                                 "permissionPolicyIds": policy_ids}}))["inviteUser"]
-    assert result["userErrors"] == []
-    return result["user"]["id"], result["invitationToken"]
-
-
-async def _accept(tenant: Tenant, token: str, password: str) -> dict:
-    return data_of(await tenant.gql(f"""mutation($t: String!, $p: String!) {{
-      acceptInvitation(token: $t, password: $p) {{ user {{ id status }} {ERRORS} }} }}""",
-                                    {"t": token, "p": password}, token=""))["acceptInvitation"]
+@pytest_asyncio.fixture(scope="module")
+async def tenant_a(app):
+    """A and everything it owns, built once for the module."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+        a = await new_tenant(client, "Acme")
+        async with on_session_queue(app):
+            ids, has = await build_a(app, a)
+        yield a, ids, has
 
 
 @pytest.fixture
-async def world(tenant, other_tenant) -> World:
-    a, b = tenant, other_tenant
-    w = World(a, b)
+async def world(app, tenant_a, other_tenant) -> AsyncIterator[World]:
+    a, a_ids, a_has = tenant_a
+    b = other_tenant
+    w = World(a, b, ids=dict(a_ids), a_has={k: dict(v) for k, v in a_has.items()}, app=app)
     ids = w.ids
-    ids["a_org"], ids["b_org"] = a.organization_id, b.organization_id
-    currency = data_of(await a.gql(f"""mutation {{ createCurrency(input: {{code: "EUR2", name: "Euro two"}}) {{
-      currency {{ id }} {ERRORS} }} }}"""))["createCurrency"]
-    ids["a_currency"] = currency["currency"]["id"]
-    policy = data_of(await a.gql(f"""mutation {{ createPermissionPolicy(input: {{name: "A custom", statements: [
-      {{effect: "ALLOW", action: ["config:retrieve"], resource: ["config:currency/*"]}}]}}) {{
-      permissionPolicy {{ id }} {ERRORS} }} }}"""))["createPermissionPolicy"]
-    ids["a_policy"] = policy["permissionPolicy"]["id"]
-    a_policies = await _policies(a)
-    ids["a_readonly"] = a_policies["ReadOnly"]
-    ids["a_service_user"] = await _service_user(a, "a-robot", [ids["a_policy"]])
-    key = data_of(await a.gql(f"""mutation($id: ID!) {{ createAccessKey(input: {{serviceUserId: $id}}) {{
-      accessKey {{ id accessKeyId }} apiSecret {ERRORS} }} }}""", {"id": ids["a_service_user"]}))["createAccessKey"]
-    ids["a_key"], ids["a_key_id"], ids["a_secret"] = key["accessKey"]["id"], key["accessKey"]["accessKeyId"], key["apiSecret"]
-    tag = uuid.uuid4().hex[:10]
-    ids["a_active_email"], ids["a_pending_email"] = f"active.{tag}@a.example.com", f"pending.{tag}@a.example.com"
-    ids["a_active_user"], token = await _invite(a, ids["a_active_email"], [ids["a_readonly"]])
-    assert (await _accept(a, token, PASSWORD_A))["userErrors"] == []
-    ids["a_pending_user"], ids["a_pending_token"] = await _invite(a, ids["a_pending_email"], [ids["a_policy"]])
-
+    ids["b_org"] = b.organization_id
     b_policies = await _policies(b)
     ids["b_admin_policy"] = b_policies["Administrator"]
     ids["b_service_user"] = await _service_user(b, "b-robot", [])
     ids["b_admin_principal"] = data_of(await b.gql("{ me { principalId } }"))["me"]["principalId"]
-    return w
-
-
-async def snapshot(w: World) -> dict:
-    """Everything of A, through A's API and through the database (cross-organization rows
-    would be invisible to A's scoped queries)."""
-    seen = data_of(await w.a.gql(SNAPSHOT))
-    principals = [u["id"] for u in seen["users"]["nodes"]] + [u["id"] for u in seen["serviceUsers"]["nodes"]]
-    policies = [p["id"] for p in seen["permissionPolicies"]["nodes"]]
-    attachments = await PolicyAttachment.filter(principal_id__in=principals).values_list(
-        "organization_id", "policy_id", "principal_type", "principal_id", "version")
-    attachments += await PolicyAttachment.filter(policy_id__in=policies).values_list(
-        "organization_id", "policy_id", "principal_type", "principal_id", "version")
-    keys = await AccessKey.filter(service_user_id__in=principals).values_list(
-        "organization_id", "access_key_id", "status", "version")
-    seen["db"] = {"attachments": sorted(map(str, set(attachments))), "keys": sorted(map(str, keys))}
-    return seen
+    # Whatever a check enqueues (even by mistake) goes to this session's own queue, and is
+    # dropped afterwards: no other worker takes it, no later check processes it.
+    async with on_session_queue(app):
+        yield w
+    await app.state.arq.delete(INGEST_QUEUE)
 
 
 # -------------------------------------------------------------------- root queries
@@ -152,8 +96,11 @@ async def q_organization_config(w: World) -> None:
     b_config = (await w.as_b("{ organizationConfig { id } }"))["organizationConfig"]
     a_config = data_of(await w.a.gql("{ organizationConfig { id } }"))["organizationConfig"]
     assert b_config["id"] != a_config["id"]
-    # Changes by A are not what B reads.
-    data_of(await w.a.gql("mutation { updateOrganizationConfig(input: {version: 1, daysBeforeBillDue: 7}) { userErrors { code } } }"))
+    # Changes by A are not what B reads (the test expects this one change of A).
+    version = data_of(await w.a.gql("{ organizationConfig { version } }"))["organizationConfig"]["version"]
+    changed = data_of(await w.a.gql("mutation($v: Int!) { updateOrganizationConfig(input: {version: $v, daysBeforeBillDue: 7}) { userErrors { code } } }",
+                                    {"v": version}))["updateOrganizationConfig"]
+    assert changed["userErrors"] == []
     assert (await w.as_b("{ organizationConfig { id version daysBeforeBillDue } }"))["organizationConfig"] == {
         "id": b_config["id"], "version": 1, "daysBeforeBillDue": 30}
 
@@ -207,13 +154,14 @@ async def q_permission_policies(w: World) -> None:
 
 
 async def m_update_organization_config(w: World) -> None:
+    a_before = data_of(await w.a.gql("{ organizationConfig { id timezone version } }"))["organizationConfig"]
     payload = (await w.as_b(f"""mutation {{ updateOrganizationConfig(input: {{version: 1, timezone: "Europe/Berlin"}}) {{
       organizationConfig {{ id version timezone }} {ERRORS} }} }}"""))["updateOrganizationConfig"]
     assert payload["userErrors"] == []
     assert payload["organizationConfig"]["version"] == 2
     a_config = data_of(await w.a.gql("{ organizationConfig { id timezone version } }"))["organizationConfig"]
     assert payload["organizationConfig"]["id"] != a_config["id"]
-    assert (a_config["timezone"], a_config["version"]) == ("UTC", 1)
+    assert a_config == a_before and a_config["timezone"] == "UTC"
 
 
 async def m_create_currency(w: World) -> None:
@@ -361,7 +309,7 @@ async def m_detach_permission_policy(w: World) -> None:
 
 
 Check = Callable[[World], Awaitable[None]]
-CHECKS: dict[str, dict[str, Check]] = {
+ACCESS_CHECKS: dict[str, dict[str, Check]] = {
     "Query": {
         "me": q_me,
         "organizationConfig": q_organization_config,
@@ -391,6 +339,20 @@ CHECKS: dict[str, dict[str, Check]] = {
     },
 }
 
+
+def merged(*tables: dict[str, dict[str, Check]]) -> dict[str, dict[str, Check]]:
+    """The tables together; a field in several runs each of its checks."""
+    out: dict[str, dict[str, Check]] = {"Query": {}, "Mutation": {}, "Subscription": {}}
+    for table in tables:
+        for kind, checks in table.items():
+            for name, check in checks.items():
+                present = out[kind].get(name)
+                out[kind][name] = entities.both(present, check) if present else check
+    return out
+
+
+CHECKS = merged(ACCESS_CHECKS, entities.generated(), references.generated(), ingest.generated(), billing.generated())
+
 SCHEMA_FIELDS = [(kind, name) for kind, names in root_fields().items() for name in names]
 
 
@@ -399,8 +361,8 @@ def test_every_root_field_is_covered():
     in_table = {kind: set(checks) for kind, checks in CHECKS.items()}
     missing = {kind: sorted(in_schema[kind] - in_table.get(kind, set())) for kind in in_schema}
     stale = {kind: sorted(in_table[kind] - in_schema.get(kind, set())) for kind in in_table}
-    assert missing == {"Query": [], "Mutation": []}, f"root fields without a tenant-isolation check: {missing}"
-    assert stale == {"Query": [], "Mutation": []}, f"checks for fields no longer in the schema: {stale}"
+    assert all(not names for names in missing.values()), f"root fields without a tenant-isolation check: {missing}"
+    assert all(not names for names in stale.values()), f"checks for fields no longer in the schema: {stale}"
 
 
 @pytest.mark.parametrize(("kind", "name"), SCHEMA_FIELDS, ids=[f"{k}.{n}" for k, n in SCHEMA_FIELDS])
@@ -411,7 +373,7 @@ async def test_root_field_is_isolated(world, kind, name):
     await check(world)
     after = await snapshot(world)
     if name == "organizationConfig":  # that check has A change its own config to prove B does not read it
-        before["organizationConfig"].update(version=2, daysBeforeBillDue=7)
+        before["organizationConfig"].update(version=before["organizationConfig"]["version"] + 1, daysBeforeBillDue=7)
     assert after == before
     # A's own credentials are still good.
     response = await client_token(world.a.client, world.ids["a_key_id"], world.ids["a_secret"])

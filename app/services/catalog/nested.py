@@ -24,7 +24,14 @@ from app.domain.catalog.refs import AggregationRef
 from app.models.catalog import Aggregation, CompoundAggregation, Meter, Product
 from app.services.catalog.meters import nested_aggregations, usable_aggregations
 from app.services.catalog.meters.guards import report_taken
-from app.services.catalog.plans.lookups import currency_codes, insert_rows, lock_plan_catalog, report_taken_codes, target_resolver
+from app.services.catalog.plans.lookups import (
+    currency_codes,
+    insert_rows,
+    lock_plan_catalog,
+    report_taken_codes,
+    report_unknown_accounts,
+    target_resolver,
+)
 from app.services.catalog.products import check_product
 from app.services.errors import ErrorCode, ProblemCollector, fail
 
@@ -166,6 +173,7 @@ async def _report_taken_codes(organization_id: uuid.UUID, draft: ProductDraft, a
     await report_taken(Aggregation, organization_id, [(_aggregation_path(draft, a), a["code"]) for a in draft.aggregations], "aggregation", at)
     await report_taken(CompoundAggregation, organization_id, [(("compoundAggregations", k, "code"), c["code"]) for k, c in enumerate(draft.compounds)], "compound aggregation", at)
     await report_taken_codes(organization_id, draft.plan_rows, at)
+    await report_unknown_accounts(organization_id, draft.plan_rows, at)
 
 
 def _aggregation_path(draft: ProductDraft, aggregation: Mapping[str, Any]) -> tuple[str | int, ...]:

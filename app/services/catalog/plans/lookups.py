@@ -110,3 +110,20 @@ def stored_data(row: Any, columns: Mapping[str, str]) -> dict[str, Any]:
 def changed_columns(values: Mapping[str, Any], changes: Mapping[str, Any], columns: Mapping[str, str]) -> dict[str, Any]:
     """The checked values of the fields the client sent (what an update writes)."""
     return {column: values[column] for key, column in columns.items() if key in changes}
+
+
+async def report_unknown_accounts(organization_id: uuid.UUID, rows: CatalogRows, at: ProblemCollector) -> None:
+    """NOT_FOUND at `accountId` of every new bespoke plan whose account is not one of the
+    organization's (one query for the whole input)."""
+    from app.models.accounts import Account
+
+    wanted = {plan["account_id"] for plan in rows.plans if plan.get("account_id") is not None}
+    if not wanted:
+        return
+    known = set(await Account.filter(organization_id=organization_id, id__in=list(wanted)).values_list("id", flat=True))
+    plan_paths = {code: path[:-1] for kind, code, path in rows.codes if kind == "plan"}
+    root = ProblemCollector(base=(), problems=at.problems)
+    for plan in rows.plans:
+        account_id = plan.get("account_id")
+        if account_id is not None and account_id not in known and plan.get("code") in plan_paths:
+            root.add(plan_paths[plan["code"]] + ("accountId",), ErrorCode.NOT_FOUND, f"no account with id {account_id}")

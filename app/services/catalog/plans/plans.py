@@ -21,6 +21,7 @@ from app.services.catalog.plans.lookups import (
     insert_rows,
     lock_plan_catalog,
     report_taken_codes,
+    report_unknown_accounts,
     stored_data,
     target_resolver,
     template_ref,
@@ -40,7 +41,7 @@ async def create_plan(organization_id: uuid.UUID, data: Mapping[str, Any], actor
                                    resolve_target=await target_resolver(organization_id, pricing_inputs(data)))
             check_collisions(rows, at)
             await report_taken_codes(organization_id, rows, at)
-            await _check_bespoke_account(organization_id, rows.plans[0].get("account_id"), at)
+            await report_unknown_accounts(organization_id, rows, at)
             at.raise_if_any()
             await insert_rows(organization_id, rows, actor)
     except IntegrityError as exc:

@@ -29,6 +29,7 @@ from app.services.catalog.plans.lookups import (
     insert_rows,
     lock_plan_catalog,
     report_taken_codes,
+    report_unknown_accounts,
     stored_data,
     target_resolver,
 )
@@ -58,6 +59,7 @@ async def _checked_tree(organization_id: uuid.UUID, data: Mapping[str, Any]) -> 
                                resolve_target=await target_resolver(organization_id, pricing_inputs(data)))
     check_collisions(rows, at)
     await report_taken_codes(organization_id, rows, at)
+    await report_unknown_accounts(organization_id, rows, at)
     at.raise_if_any()
     return rows
 
