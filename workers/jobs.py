@@ -49,9 +49,9 @@ async def run_bill_job(ctx: dict[str, Any], job_id: str, organization_id: str) -
     await billing.run_bill_job(uuid.UUID(organization_id), uuid.UUID(job_id), redis=ctx["redis"], enqueue=_enqueuer(ctx))
 
 
-async def process_bill_job_chunks(ctx: dict[str, Any], job_id: str, organization_id: str) -> int:
+async def process_bill_job_chunks(ctx: dict[str, Any], job_id: str, organization_id: str, hops: int = 0) -> int:
     return await billing.process_bill_job_chunks(uuid.UUID(organization_id), uuid.UUID(job_id), redis=ctx["redis"],
-                                                 enqueue=_enqueuer(ctx))
+                                                 enqueue=_enqueuer(ctx), hops=hops)
 
 
 async def sweep_bill_jobs(ctx: dict[str, Any]) -> int:

@@ -2,9 +2,10 @@
 
 Every test enqueues on this session's own queue (`BILL_QUEUE`) and runs its workers on it
 only, so it never takes another session's jobs. Reliability: two workers share one job;
-a worker killed in the middle of a chunk leaves its accounts leased, a rerun leaves live
-leases alone, and the sweep resumes the job once the worker is known dead, with bills
-equal to a clean computation and each invoice number given once.
+a worker killed in the middle of a chunk (its bills stored, its accounts not yet
+finished) leaves its accounts leased, a rerun leaves live leases alone, and the sweep
+resumes the job once the worker is known dead, with bills equal to a clean computation
+and each invoice number given once.
 """
 
 from __future__ import annotations
@@ -94,25 +95,26 @@ async def test_two_workers_both_make_progress_on_one_big_job(app, enqueue, monke
     assert len(await world.bills()) == 12
 
 
-async def _kill_mid_chunk(world, job_id: uuid.UUID, monkeypatch, after_bills: int) -> None:
-    """Run the job until `after_bills` bills are stored, then kill it there."""
-    real_store, stored, dying = work.store_bill, [], asyncio.Event()
+async def _kill_mid_chunk(world, job_id: uuid.UUID, monkeypatch, after_chunks: int) -> None:
+    """Run the job until `after_chunks` chunks of bills are stored, then kill it there:
+    its last chunk's bills are committed but its accounts are not finished."""
+    real_store, stored, dying = work.store_bills, [], asyncio.Event()
 
-    async def store_then_die(organization_id, bill, options):
-        result = await real_store(organization_id, bill, options)
-        stored.append(bill.account_code)
-        if len(stored) == after_bills:
+    async def store_then_die(organization_id, bills):
+        result = await real_store(organization_id, bills)
+        stored.append(len(bills))
+        if len(stored) == after_chunks:
             dying.set()
             await asyncio.Future()  # the worker hangs here until it is killed
         return result
 
-    monkeypatch.setattr(work, "store_bill", store_then_die)
+    monkeypatch.setattr(work, "store_bills", store_then_die)
     task = asyncio.create_task(billing.run_bill_job(world.organization_id, job_id))
     await asyncio.wait_for(dying.wait(), 10)
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
-    monkeypatch.setattr(work, "store_bill", real_store)
+    monkeypatch.setattr(work, "store_bills", real_store)
 
 
 async def test_a_killed_worker_is_resumed_by_the_sweep_without_double_billing(app, enqueue, monkeypatch):
@@ -123,11 +125,11 @@ async def test_a_killed_worker_is_resumed_by_the_sweep_without_double_billing(ap
         await world.account(f"k{n:02}")
         await world.measure(f"k{n:02}", 100 * n)
     job = await billing.create_bill_job(world.organization_id, {"billDate": BILL_DATE}, actor=ACTOR, enqueue=None)
-    await _kill_mid_chunk(world, job.id, monkeypatch, after_bills=6)  # chunk 1 done, chunk 2 half stored
+    await _kill_mid_chunk(world, job.id, monkeypatch, after_chunks=2)  # chunk 1 done, chunk 2 stored, not finished
 
     killed = await world.job(job.id)
     assert (killed.status, killed.total, killed.pending) == ("RUNNING", 10, 6)
-    assert len(await world.bills()) == 6
+    assert len(await world.bills()) == 8
     # A rerun takes what nobody holds, and leaves the dead worker's lease alone until it expires.
     await billing.run_bill_job(world.organization_id, job.id)
     assert ((await world.job(job.id)).status, (await world.job(job.id)).pending) == ("RUNNING", 4)

@@ -7,7 +7,9 @@ Modules
 - `preview`: preview_bill, the same computation stored nowhere.
 - `initialize`, `claims`, `state`, `work`: the steps of a run and the job's rows.
 - `compute`, `snapshots`, `usage`, `previous`: composing bills for many accounts with a
-  bounded number of queries; `persist`: storing one bill in its own transaction.
+  bounded number of queries; `job_usage`: a job's usage, read once for all its accounts.
+- `persist_many`: storing a chunk's bills in one transaction; `persist`: storing one bill
+  in its own transaction.
 """
 
 from app.services.billing.compute import BillRequest

@@ -1,9 +1,9 @@
 """A bill job's accounts as rows (`bill_job_accounts`): the database's record of what is left.
 
 - Opening: the accounts are inserted `ON CONFLICT DO NOTHING` under a lock of the job row
-  taken while the job is INITIALIZING; the same transaction sets `total`, `pending` and
-  RUNNING. A second initializer (a retry, the sweep, a second worker) waits for the lock,
-  sees RUNNING, and adds nothing.
+  taken while the job is INITIALIZING; the same transaction writes the job's prepared
+  usage (`job_usage`) and sets `total`, `pending` and RUNNING. A second initializer (a
+  retry, the sweep, a second worker) waits for the lock, sees RUNNING, and adds nothing.
 - Claiming: a worker takes up to N PENDING rows whose lease is free or expired
   (`FOR UPDATE SKIP LOCKED` inside a short UPDATE), stamping them with its own token.
   A claim is a lease, not a held lock: no transaction stays open while bills are
@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from app.services.billing.job_usage import UsageRows, write_job_usage
 from app.services.ingest.store import connection
 
 CHUNK_SIZE = 100
@@ -54,15 +55,18 @@ class AccountResult:
         return text or None
 
 
-async def open_accounts(organization_id: uuid.UUID, job_id: uuid.UUID, account_ids: Sequence[uuid.UUID]) -> bool:
-    """Insert the job's accounts and move it INITIALIZING → RUNNING; False when the job
-    was no longer INITIALIZING (another initializer won, or it was cancelled)."""
+async def open_accounts(organization_id: uuid.UUID, job_id: uuid.UUID, account_ids: Sequence[uuid.UUID],
+                        usage: UsageRows | None = None) -> bool:
+    """Insert the job's accounts and its prepared usage, and move it INITIALIZING → RUNNING;
+    False when the job was no longer INITIALIZING (another initializer won, or it was
+    cancelled)."""
     async with connection() as conn:
         async with conn.transaction():
             status = await conn.fetchval(
                 "SELECT status FROM bill_jobs WHERE organization_id = $1 AND id = $2 FOR UPDATE", organization_id, job_id)
             if status != "INITIALIZING":
                 return False
+            await write_job_usage(conn, organization_id, job_id, usage or {})
             await conn.execute(
                 """INSERT INTO bill_job_accounts (id, organization_id, version, dt_created, dt_last_modified,
                        bill_job_id, account_id, status, bill_ids)

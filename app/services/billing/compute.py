@@ -1,16 +1,18 @@
 """Composing the bills of a set of accounts, nothing stored: shared by bill jobs and preview.
 
 For a chunk of accounts: load snapshots (bounded number of queries), list every usage
-window of every bill, fetch usage set-based, load tiersSpanPlan history, then compose each
-bill with the pure domain. A bill that cannot be composed is a failure of that account
-with its reason; the other accounts are unaffected (SEMANTICS §7.2 item 6, §7.4).
+window of every bill (`plan_bills`, also what a bill job aggregates up front), read usage
+set-based (from the measurements, or from a job's own aggregated usage), load
+tiersSpanPlan history, then compose each bill with the pure domain. A bill that cannot
+be composed is a failure of that account with its reason; the other accounts are
+unaffected (SEMANTICS §7.2 item 6, §7.4).
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -24,9 +26,10 @@ from app.domain.billing import (
     usage_windows,
 )
 from app.domain.periods import BillFrequency
+from app.models.catalog import Aggregation
 from app.services.billing.previous import load_history, previous_units
 from app.services.billing.snapshots import Catalog, Organization, load_catalog, load_organization
-from app.services.billing.usage import fetch_usage
+from app.services.billing.usage import UsageByAccount, fetch_usage
 
 log = logging.getLogger("metergraph.billing")
 
@@ -66,26 +69,53 @@ def billing_frequencies(account_plans: Sequence[AccountPlanSnapshot], request: B
     return [f for f in wanted if any(bills_on(ap, request.bill_date, f, tz) for ap in account_plans)]
 
 
-async def compose_for_accounts(
-    organization_id: uuid.UUID,
-    requests: Mapping[uuid.UUID, Sequence[BillRequest]],
-    *,
-    conversions: Sequence[Mapping] | None = None,
-) -> Computed:
+@dataclass(frozen=True)
+class Planned:
+    """The bills a set of requests asks for, before any usage is read: the account plans
+    of each (account, bill date, frequency) and every usage window each account needs."""
+
+    org: Organization
+    catalog: Catalog
+    plans: dict[tuple[uuid.UUID, date, BillFrequency], tuple[AccountPlanSnapshot, ...]]
+    needs: dict[uuid.UUID, list[UsageWindow]]
+
+
+# Reads the raw usage of the windows each account needs (`fetch_usage`'s signature).
+UsageSource = Callable[[uuid.UUID, Mapping[uuid.UUID, Aggregation], Mapping[uuid.UUID, Sequence[UsageWindow]]],
+                       Awaitable[UsageByAccount]]
+
+
+async def plan_bills(organization_id: uuid.UUID, requests: Mapping[uuid.UUID, Sequence[BillRequest]], *,
+                     conversions: Sequence[Mapping] | None = None) -> Planned:
     org = await load_organization(organization_id, conversions)
     dates = {r.bill_date for rs in requests.values() for r in rs}
     if not dates:
-        return Computed(org, Catalog({}, {}, {}), {})
+        return Planned(org, Catalog({}, {}, {}), {}, {})
     catalog = await load_catalog(organization_id, org, list(requests), dates)
     plans = {(a, d, f): catalog.account_plans.get(a, ())
              for a, rs in requests.items() for r in rs for d, f in _targets(catalog, a, r, org)}
     needs: dict[uuid.UUID, list[UsageWindow]] = {}
     for (account_id, _, _), windows in _windows(plans, org).items():
         needs.setdefault(account_id, []).extend(windows)
-    usage = await fetch_usage(organization_id, catalog.aggregations, needs)
+    return Planned(org, catalog, plans, needs)
+
+
+async def compose_for_accounts(
+    organization_id: uuid.UUID,
+    requests: Mapping[uuid.UUID, Sequence[BillRequest]],
+    *,
+    conversions: Sequence[Mapping] | None = None,
+    usage_source: UsageSource | None = None,
+) -> Computed:
+    """`usage_source` (default: `fetch_usage`, the measurements themselves) reads the usage."""
+    planned = await plan_bills(organization_id, requests, conversions=conversions)
+    org, catalog = planned.org, planned.catalog
+    if not any(requests.values()):
+        return Computed(org, catalog, {})
+    usage = await (usage_source or fetch_usage)(organization_id, catalog.aggregations, planned.needs)
     history = await load_history(organization_id, (ap for aps in catalog.account_plans.values() for ap in aps))
     results = {a: AccountBills(a) for a in requests}
-    for (account_id, bill_date, frequency), account_plans in plans.items():
+    for (account_id, bill_date, frequency), account_plans in planned.plans.items():
         outcome = results[account_id]
         if account_id not in catalog.accounts:
             outcome.failures.append(f"account {account_id} does not exist")

@@ -62,6 +62,24 @@ async def process_pending_batches(organization_id: uuid.UUID, job: BillJob,
         await asyncio.sleep(_INGEST_POLL_SECONDS)  # being processed by an ingest worker
 
 
+async def job_requests(organization_id: uuid.UUID, job: BillJob, account_ids: Sequence[uuid.UUID]
+                       ) -> dict[uuid.UUID, list[BillRequest]]:
+    """What each account is billed for: CREATE asks for the job's bill date at the job's
+    frequency (or every frequency billing that day); RECALCULATE asks for exactly the
+    (bill date, frequency) of each of the job's bills of that account."""
+    if job.type != "RECALCULATE":
+        frequency = BillFrequency(job.billing_frequency) if job.billing_frequency else None
+        return {a: [BillRequest(job_bill_date(job), frequency)] for a in account_ids}
+    requests: dict[uuid.UUID, list[BillRequest]] = {a: [] for a in account_ids}
+    bills = await Bill.filter(organization_id=organization_id, id__in=list(job.bill_ids or []),
+                              account_id__in=list(account_ids)).order_by("bill_date", "billing_frequency")
+    for bill in bills:
+        if bill.billing_frequency in BillFrequency.__members__:
+            requests[bill.account_id].append(
+                BillRequest(bill.bill_date, BillFrequency(bill.billing_frequency), required=True))
+    return requests
+
+
 async def job_accounts(organization_id: uuid.UUID, job: BillJob) -> list[uuid.UUID]:
     if job.type == "RECALCULATE":
         return await _recalculated_accounts(organization_id, job.bill_ids or [])

@@ -1,5 +1,9 @@
 """Storing a composed bill: one transaction per bill, guarded by its unique key.
 
+Bill jobs store a chunk's bills together (`persist_many`, the same rules) and come here
+for a bill alone: an empty bill to suppress, or each bill of a chunk that could not be
+stored together.
+
 - The key (organization, account, bill date, frequency) makes a re-run, a second job or
   a second worker recalculate the bill in place: the row is inserted if missing
   (`ON CONFLICT DO NOTHING`, which waits for a concurrent inserter), then locked with
@@ -154,12 +158,12 @@ async def _replace_lines(conn: asyncpg.Connection, organization_id: uuid.UUID, b
                          lines: tuple[BillLine, ...], options: StoreOptions) -> None:
     await conn.execute("DELETE FROM bill_line_items WHERE organization_id = $1 AND bill_id = $2", organization_id, bill_id)
     if lines:
-        records = [_record(organization_id, bill_id, position, line, options) for position, line in enumerate(lines)]
+        records = [record(organization_id, bill_id, position, line, options) for position, line in enumerate(lines)]
         await conn.copy_records_to_table("bill_line_items", records=records, columns=LINE_COLUMNS)
 
 
-def _record(organization_id: uuid.UUID, bill_id: uuid.UUID, position: int, line: BillLine,
-            options: StoreOptions) -> tuple:
+def record(organization_id: uuid.UUID, bill_id: uuid.UUID, position: int, line: BillLine,
+           options: StoreOptions) -> tuple:
     now = datetime.now(timezone.utc)
     meter_id = options.meter_of.get(line.aggregation_id) if line.aggregation_id is not None else None
     return (

@@ -1,31 +1,39 @@
 """Running a bill job (SEMANTICS §7.4, DESIGN §4 "Bill job").
 
 `run_bill_job` takes a job wherever it stands: PENDING → INITIALIZING (inputs complete,
-accounts resolved) → RUNNING → work through chunks → COMPLETE. It is safe to call twice
-at once and to call again after a crash: every step is decided by the database
-(conditional status updates, unique account rows, leased claims, unique bills).
+accounts resolved, their usage aggregated once: `job_usage`) → RUNNING → work through
+chunks → COMPLETE. It is safe to call twice at once and to call again after a crash:
+every step is decided by the database (conditional status updates, unique account rows,
+leased claims, unique bills).
 
 `process_bill_job_chunks` is the work loop alone: claim up to `CHUNK_SIZE` accounts,
-compose their bills, store each bill in its own transaction, record the accounts and the
-job's counters, publish progress; until nothing is left or the job is cancelled (a
-cancelled job stops claiming; the chunk in hand is finished and counted). When an
-`enqueue` is given, a big job is spread over workers: `run_bill_job` enqueues helpers
-that run the same loop, and a loop that has worked for `WORK_BUDGET_SECONDS` enqueues its
-own continuation and returns, so no arq job runs into its timeout.
+compose their bills, store them (`work`), record the accounts and the job's counters,
+publish progress; until nothing is left or the job is cancelled (a cancelled job stops
+claiming; the chunk in hand is finished and counted). When an `enqueue` is given, a big
+job is spread over workers: `run_bill_job` enqueues helpers that run the same loop (before
+initializing, so that they are taken and waiting when the job becomes RUNNING), a worker
+process runs at most `LOOPS_PER_PROCESS` loops of a job (a helper beyond that is passed
+back to the queue for another worker), and a loop that has worked for
+`WORK_BUDGET_SECONDS` enqueues its own continuation and returns, so no arq job runs into
+its timeout.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import uuid
-from collections.abc import Awaitable, Callable
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
+from app.models.accounts import Account
 from app.models.billing import BillJob
 from app.services.billing import claims, state
 from app.services.billing.initialize import job_accounts, process_pending_batches
+from app.services.billing.job_usage import discard_job_usage, prepare_job_usage
 from app.services.billing.work import work_on
 
 log = logging.getLogger("metergraph.billing")
@@ -33,7 +41,16 @@ log = logging.getLogger("metergraph.billing")
 Enqueue = Callable[..., Awaitable[Any]]
 CHUNK_JOB = "process_bill_job_chunks"
 MAX_HELPERS = 4
+# Claim loops of one job that one worker process runs at most. The chunk work is mostly
+# Python (composing bills), so loops in one process share one core: a second loop only
+# overlaps the other's database waits, and more help only on other processes.
+LOOPS_PER_PROCESS = 2
+MAX_HOPS = 3  # times a helper passes itself on to the queue when its process has enough loops
+WAIT_FOR_RUNNING_SECONDS = 120.0
+HEARTBEAT_SECONDS = 15.0  # well within the sweep's STALE_AFTER
 WORK_BUDGET_SECONDS = 240.0
+
+_loops: Counter[uuid.UUID] = Counter()  # claim loops of each job running in this process
 
 
 async def run_bill_job(organization_id: uuid.UUID, job_id: uuid.UUID, *, redis: Any | None = None,
@@ -41,11 +58,13 @@ async def run_bill_job(organization_id: uuid.UUID, job_id: uuid.UUID, *, redis: 
     job = await state.load_job(organization_id, job_id)
     if job is None or job.status in state.TERMINAL:
         return
+    # Helpers first: they wait for RUNNING, so other workers are ready to share the chunks
+    # the moment the initialization ends. Also on a resume (the sweep enqueues
+    # run_bill_job only for a stale job, so at most once per staleness period): a big job
+    # left by a dead worker is shared again.
+    await _spread(organization_id, job, enqueue)
     if job.status in (state.PENDING, state.INITIALIZING) and not await _initialize(organization_id, job, redis):
         return
-    # Also on a resume (the sweep enqueues run_bill_job only for a stale job, so at most
-    # once per staleness period): a big job left by a dead worker is shared again.
-    await _spread(organization_id, job_id, enqueue)
     await process_bill_job_chunks(organization_id, job_id, redis=redis, enqueue=enqueue)
 
 
@@ -54,8 +73,10 @@ async def _initialize(organization_id: uuid.UUID, job: BillJob, redis: Any | Non
     if await state.transition(organization_id, job.id, state.INITIALIZING, (state.PENDING,)):
         await state.publish(redis, organization_id, job.id)
     try:
-        await process_pending_batches(organization_id, job)
-        account_ids = await job_accounts(organization_id, job)
+        async with _heartbeat(organization_id, job.id):  # reading a big job's usage takes a while
+            await process_pending_batches(organization_id, job)
+            account_ids = await job_accounts(organization_id, job)
+            usage = await prepare_job_usage(organization_id, job, account_ids)
     except Exception as error:
         # A job that cannot even find its accounts could not run at all (FAILED).
         log.exception("bill job %s could not be initialized", job.id)
@@ -63,32 +84,98 @@ async def _initialize(organization_id: uuid.UUID, job: BillJob, redis: Any | Non
                                reason=f"could not initialize: {type(error).__name__}: {error}"[:2000])
         await state.publish(redis, organization_id, job.id)
         return False
-    if await claims.open_accounts(organization_id, job.id, account_ids):
+    if await claims.open_accounts(organization_id, job.id, account_ids, usage):
         await state.publish(redis, organization_id, job.id)
     current = await state.load_job(organization_id, job.id)
     return current is not None and current.status == state.RUNNING
 
 
-async def _spread(organization_id: uuid.UUID, job_id: uuid.UUID, enqueue: Enqueue | None) -> None:
+@contextlib.asynccontextmanager
+async def _heartbeat(organization_id: uuid.UUID, job_id: uuid.UUID) -> AsyncIterator[None]:
+    """Keep the job's heartbeat fresh meanwhile, so the sweep does not take the job for
+    abandoned and start a second initializer."""
+    async def beat() -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            try:
+                await state.heartbeat(organization_id, job_id)
+            except Exception:  # noqa: BLE001 - a missed beat at worst lets the sweep add a helper
+                log.warning("bill job %s: heartbeat failed", job_id, exc_info=True)
+
+    task = asyncio.create_task(beat())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def _spread(organization_id: uuid.UUID, job: BillJob, enqueue: Enqueue | None) -> None:
     """Let other workers share a big job: each helper runs the same claim loop."""
     if enqueue is None:
         return
-    job = await state.load_job(organization_id, job_id)
-    chunks = math.ceil((job.pending if job else 0) / claims.CHUNK_SIZE)
+    chunks = math.ceil(await _expected_accounts(organization_id, job) / claims.CHUNK_SIZE)
     for _ in range(min(MAX_HELPERS, max(0, chunks - 1))):
-        await _enqueue(enqueue, job_id, organization_id)
+        await _enqueue(enqueue, job.id, organization_id, 0)
 
 
-async def _enqueue(enqueue: Enqueue, job_id: uuid.UUID, organization_id: uuid.UUID) -> None:
+async def _expected_accounts(organization_id: uuid.UUID, job: BillJob) -> int:
+    """Accounts left (RUNNING), or at most how many the job will bill (before it knows)."""
+    if job.status == state.RUNNING:
+        return job.pending
+    if job.account_ids is not None:
+        return len(job.account_ids)
+    return await Account.filter(organization_id=organization_id).count()
+
+
+async def _enqueue(enqueue: Enqueue, job_id: uuid.UUID, organization_id: uuid.UUID, *hops: int) -> None:
     try:
-        await enqueue(CHUNK_JOB, str(job_id), str(organization_id))
+        await enqueue(CHUNK_JOB, str(job_id), str(organization_id), *hops)
     except Exception:  # noqa: BLE001 - the sweep resumes a job nobody works on
         log.warning("could not enqueue more work for bill job %s", job_id, exc_info=True)
 
 
 async def process_bill_job_chunks(organization_id: uuid.UUID, job_id: uuid.UUID, *, redis: Any | None = None,
-                                  enqueue: Enqueue | None = None, budget_seconds: float = WORK_BUDGET_SECONDS) -> int:
-    """Work on a RUNNING job until nothing is left to claim; returns accounts finished."""
+                                  enqueue: Enqueue | None = None, budget_seconds: float = WORK_BUDGET_SECONDS,
+                                  hops: int | None = None) -> int:
+    """Work on a RUNNING job until nothing is left to claim; returns accounts finished.
+
+    A helper (`hops` given) waits for a job still initializing, and in a process that
+    already runs `LOOPS_PER_PROCESS` loops of the job it passes itself on to the queue
+    instead (up to `MAX_HOPS` times), for another worker to take."""
+    if hops is not None and _loops[job_id] >= LOOPS_PER_PROCESS:
+        if enqueue is not None and hops < MAX_HOPS:
+            job = await state.load_job(organization_id, job_id)
+            if job is not None and job.status in state.ACTIVE:
+                await _enqueue(enqueue, job_id, organization_id, hops + 1)
+        return 0
+    _loops[job_id] += 1
+    try:
+        if hops is not None and not await _running(organization_id, job_id):
+            return 0
+        return await _claim_loop(organization_id, job_id, redis, enqueue, budget_seconds)
+    finally:
+        _loops[job_id] -= 1
+        if not _loops[job_id]:
+            del _loops[job_id]
+
+
+async def _running(organization_id: uuid.UUID, job_id: uuid.UUID) -> bool:
+    """Wait while the job is PENDING or INITIALIZING; True once it is RUNNING. Polled
+    often at first: a helper that starts late finds the chunks taken by the others."""
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    while True:
+        job = await state.load_job(organization_id, job_id)
+        waited = loop.time() - started
+        if job is None or job.status not in (state.PENDING, state.INITIALIZING) or waited >= WAIT_FOR_RUNNING_SECONDS:
+            return job is not None and job.status == state.RUNNING
+        await asyncio.sleep(0.05 if waited < 10 else 1.0)
+
+
+async def _claim_loop(organization_id: uuid.UUID, job_id: uuid.UUID, redis: Any | None, enqueue: Enqueue | None,
+                      budget_seconds: float) -> int:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + budget_seconds
     finished = 0
@@ -98,9 +185,10 @@ async def process_bill_job_chunks(organization_id: uuid.UUID, job_id: uuid.UUID,
             if job is not None and job.status == state.CANCELLED:
                 # cancelBillJob may have had no Redis at hand: subscribers hear it here.
                 await state.publish(redis, organization_id, job_id)
+                await discard_job_usage(organization_id, job_id)
             return finished  # cancelled (or not started): stop claiming
         if enqueue is not None and loop.time() >= deadline:
-            await _enqueue(enqueue, job_id, organization_id)  # a fresh arq job continues
+            await _enqueue(enqueue, job_id, organization_id, 0)  # a fresh arq job continues
             return finished
         claim = await claims.claim(organization_id, job_id, claims.CHUNK_SIZE)
         if claim is None:
@@ -110,4 +198,5 @@ async def process_bill_job_chunks(organization_id: uuid.UUID, job_id: uuid.UUID,
         await state.publish(redis, organization_id, job_id)
     if await state.complete_if_done(organization_id, job_id):
         await state.publish(redis, organization_id, job_id)
+        await discard_job_usage(organization_id, job_id)
     return finished

@@ -10,6 +10,9 @@ dead worker's arq job is still recorded as in progress, which lasts until its ti
 The heartbeat is bumped in the same statement that picks the job, so concurrent or
 frequent sweeps enqueue a stale job once per `STALE_AFTER`, not once per sweep. A live
 worker that is merely slow gains a helper, which is harmless: claims are leased.
+
+The sweep also deletes the usage rows (`job_usage`) of jobs that ended without deleting
+them (a cancelled job no worker saw again, a worker that died right after completing).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from app.services.billing.job_usage import discard_ended_jobs_usage
 from app.services.billing.run import Enqueue
 from app.services.ingest.store import connection
 
@@ -47,4 +51,8 @@ async def sweep_bill_jobs(*, enqueue: Enqueue, stale_after: timedelta = STALE_AF
             log.warning("could not re-enqueue bill job %s", row["id"], exc_info=True)
     if enqueued:
         log.info("sweep re-enqueued %d bill jobs", enqueued)
+    try:
+        await discard_ended_jobs_usage()
+    except Exception:  # noqa: BLE001 - leftovers only take space; the next sweep tries again
+        log.warning("could not delete the usage rows of ended bill jobs", exc_info=True)
     return enqueued

@@ -12,6 +12,9 @@ a sorted tuple; pricings store their segment normalized the same way as the aggr
 segments, so the two keys name the same segment. A window with segment None reads every
 measurement of the aggregation (an unsegmented pricing, or a compound reference): for a
 segmented aggregation that is a query without its segments.
+
+A bill job reads its usage up front instead (`job_usage`, with the same segment keys);
+its chunks come here only for windows it did not prepare. Preview always comes here.
 """
 
 from __future__ import annotations
@@ -24,9 +27,10 @@ from datetime import datetime
 from decimal import Decimal
 
 from app.domain.aggregate import UNMATCHED, UNSEGMENTED
+from app.domain.aggregate import segment_key as aggregate_segment_key
 from app.domain.billing import SegmentKey, UsageWindow, segment_key
 from app.models.catalog import Aggregation
-from app.services.usage import aggregate_usage
+from app.services.usage import aggregate_usage, segments_of
 
 UsageByAccount = dict[uuid.UUID, dict[UsageWindow, Decimal | None]]
 
@@ -50,8 +54,20 @@ def _is_segmented(aggregation: Aggregation) -> bool:
     return bool(aggregation.segmented_fields)
 
 
-def _domain_key(key: str) -> SegmentKey | None:
+def domain_key(key: str) -> SegmentKey | None:
+    """The domain's key of a segment from `aggregate_usage`'s text key ("" → None)."""
     return None if key == UNSEGMENTED else segment_key(json.loads(key))
+
+
+def text_key(segment: SegmentKey | None) -> str:
+    """The text key `aggregate_usage` would give the segment of a window (None → "")."""
+    return UNSEGMENTED if segment is None else aggregate_segment_key(dict(segment))
+
+
+def read_segments(aggregation: Aggregation, window: UsageWindow) -> list[dict[str, str]]:
+    """The segments a window's aggregation is read with: none when the window is the
+    aggregation as a whole (segment None), else the aggregation's own (none if it has none)."""
+    return [] if window.segment is None else segments_of(aggregation)
 
 
 async def fetch_usage(
@@ -76,7 +92,7 @@ async def fetch_usage(
         rows = await aggregate_usage(organization_id, source, sorted(account_ids), start, end)  # type: ignore[arg-type]
         for (account_id, key), value in rows.items():
             if key != UNMATCHED:
-                found[(account_id, aggregation_id, _domain_key(key), start, end)] = value
+                found[(account_id, aggregation_id, domain_key(key), start, end)] = value
     usage: UsageByAccount = {}
     for account_id, windows in needs.items():
         usage[account_id] = {

@@ -2,9 +2,11 @@
 
 What each account is billed for: CREATE asks for the job's bill date at the job's
 frequency (or every frequency billing that day); RECALCULATE asks for exactly the
-(bill date, frequency) of each of the job's bills of that account. The accounts are
-composed together (set-based loading), then each bill is stored in its own transaction
-in account order; the lease on the chunk is renewed while that goes on.
+(bill date, frequency) of each of the job's bills of that account (`job_requests`). The
+accounts are composed together (set-based loading, usage from the job's own rows), then
+their bills are stored together in one transaction (`persist_many`); if that fails, or
+for an empty bill to suppress, each bill is stored in its own transaction in account
+order, the lease on the chunk renewed while that goes on.
 
 Failure isolation: a bill that cannot be composed or stored fails its account, with the
 reason; an unexpected error while loading the chunk as a whole fails every account of the
@@ -18,16 +20,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Sequence
 
 from app.domain.billing import ComposedBill
-from app.domain.periods import BillFrequency
-from app.models.billing import Bill, BillJob
+from app.models.billing import BillJob
 from app.services.billing import claims
 from app.services.billing.claims import AccountResult, Claim
-from app.services.billing.compute import BillRequest, Computed, compose_for_accounts
-from app.services.billing.initialize import job_bill_date
-from app.services.billing.persist import Outcome, StoreOptions, store_bill
+from app.services.billing.compute import Computed, compose_for_accounts
+from app.services.billing.initialize import job_requests
+from app.services.billing.job_usage import JobUsage
+from app.services.billing.persist import Outcome, Stored, StoreOptions, store_bill
+from app.services.billing.persist_many import store_bills
 
 log = logging.getLogger("metergraph.billing")
 
@@ -37,8 +39,9 @@ RENEW_EVERY_SECONDS = claims.LEASE_SECONDS / 4
 async def work_on(organization_id: uuid.UUID, job: BillJob, claim: Claim) -> dict[uuid.UUID, AccountResult]:
     results = {account_id: AccountResult() for account_id in claim.account_ids}
     try:
-        requests = await _requests(organization_id, job, claim.account_ids)
-        computed = await compose_for_accounts(organization_id, requests, conversions=job.currency_conversions)
+        requests = await job_requests(organization_id, job, claim.account_ids)
+        computed = await compose_for_accounts(organization_id, requests, conversions=job.currency_conversions,
+                                              usage_source=JobUsage(job.id))
     except Exception as error:  # noqa: BLE001 - see the module docstring
         log.exception("bill job %s: a chunk of %d accounts could not be loaded", job.id, len(results))
         for result in results.values():
@@ -48,51 +51,56 @@ async def work_on(organization_id: uuid.UUID, job: BillJob, claim: Claim) -> dic
     return results
 
 
-async def _requests(organization_id: uuid.UUID, job: BillJob, account_ids: Sequence[uuid.UUID]
-                    ) -> dict[uuid.UUID, list[BillRequest]]:
-    if job.type != "RECALCULATE":
-        frequency = BillFrequency(job.billing_frequency) if job.billing_frequency else None
-        return {a: [BillRequest(job_bill_date(job), frequency)] for a in account_ids}
-    requests: dict[uuid.UUID, list[BillRequest]] = {a: [] for a in account_ids}
-    bills = await Bill.filter(organization_id=organization_id, id__in=list(job.bill_ids or []),
-                              account_id__in=list(account_ids)).order_by("bill_date", "billing_frequency")
-    for bill in bills:
-        if bill.billing_frequency in BillFrequency.__members__:
-            requests[bill.account_id].append(
-                BillRequest(bill.bill_date, BillFrequency(bill.billing_frequency), required=True))
-    return requests
-
-
 async def _store_all(organization_id: uuid.UUID, job: BillJob, claim: Claim, computed: Computed,
                      results: dict[uuid.UUID, AccountResult]) -> None:
-    loop = asyncio.get_running_loop()
-    renewed, meter_of = loop.time(), computed.catalog.meter_of
+    bills: list[tuple[ComposedBill, StoreOptions]] = []
+    meter_of = computed.catalog.meter_of
     for account_id in claim.account_ids:
-        outcome, result = computed.accounts.get(account_id), results[account_id]
+        outcome = computed.accounts.get(account_id)
         if outcome is None:
             continue
-        result.failures.extend(outcome.failures)
+        results[account_id].failures.extend(outcome.failures)
         account = computed.catalog.accounts.get(account_id)
         options = StoreOptions(job_id=job.id, actor=job.created_by,
                                suppress_empty=computed.org.config.suppressed_empty_bills,
                                purchase_order_number=account.purchase_order_number if account else None,
                                meter_of=meter_of)
-        for bill in outcome.bills:
-            await _store_one(organization_id, bill, options, result)
+        bills.extend((bill, options) for bill in outcome.bills)
+    # Empty bills to suppress may delete a stored bill: those go bill by bill.
+    together = [i for i, (bill, options) in enumerate(bills) if bill.lines or not options.suppress_empty]
+    stored: dict[int, Stored | BaseException] = {}
+    try:
+        stored.update(zip(together, await store_bills(organization_id, [bills[i] for i in together])))
+    except Exception:  # noqa: BLE001 - nothing was stored; each bill alone says which one fails
+        log.warning("bill job %s: a chunk of %d bills could not be stored together; storing them one by one",
+                    job.id, len(together), exc_info=True)
+    await _store_each(organization_id, job, claim, [(i, *bills[i]) for i in range(len(bills)) if i not in stored], stored)
+    for i, (bill, _) in enumerate(bills):
+        _record_outcome(bill, stored[i], results[bill.account_id])
+
+
+async def _store_each(organization_id: uuid.UUID, job: BillJob, claim: Claim,
+                      bills: list[tuple[int, ComposedBill, StoreOptions]], stored: dict[int, Stored | BaseException]) -> None:
+    """Each bill in its own transaction; the lease on the chunk is renewed meanwhile."""
+    loop = asyncio.get_running_loop()
+    renewed = loop.time()
+    for i, bill, options in bills:
+        try:
+            stored[i] = await store_bill(organization_id, bill, options)
+        except Exception as error:  # noqa: BLE001 - this account fails, the run goes on
+            log.exception("storing the %s bill of %s of account %s failed", bill.frequency.value, bill.bill_date,
+                          bill.account_id)
+            stored[i] = error
         if loop.time() - renewed > RENEW_EVERY_SECONDS:
             await claims.renew(organization_id, job.id, claim)
             renewed = loop.time()
 
 
-async def _store_one(organization_id: uuid.UUID, bill: ComposedBill, options: StoreOptions, result: AccountResult) -> None:
+def _record_outcome(bill: ComposedBill, stored: Stored | BaseException, result: AccountResult) -> None:
     label = f"{bill.frequency.value} bill of {bill.bill_date}"
-    try:
-        stored = await store_bill(organization_id, bill, options)
-    except Exception as error:  # noqa: BLE001 - this account fails, the run goes on
-        log.exception("storing the %s of account %s failed", label, bill.account_id)
-        result.failures.append(f"{label}: internal error while storing ({type(error).__name__})")
-        return
-    if stored.changed:
+    if isinstance(stored, BaseException):
+        result.failures.append(f"{label}: internal error while storing ({type(stored).__name__})")
+    elif stored.changed:
         result.bill_ids.append(stored.bill_id)
     elif stored.outcome is Outcome.SKIPPED_LOCKED:
         result.notes.append(f"{label}: bill {stored.bill_id} is locked and was not changed")

@@ -1,0 +1,183 @@
+"""A bill job's usage, aggregated once for all its accounts (DESIGN §4 "Bill job").
+
+Each account's measurements are spread over the whole period, so reading usage chunk by
+chunk reads most of the period's measurements once per chunk. A job therefore reads them
+once, while INITIALIZING, and its chunks read the result:
+- `prepare_job_usage` lists every usage window of every bill of the job (`plan_bills`),
+  groups the windows by (meter, window, segments, sorted input or not) and reads each
+  group with ONE query computing all its aggregations (`aggregate_meter_usage`): over
+  the organization's measurements of that meter and window in one pass, or through the
+  index for the group's accounts when they are at most a tenth of the organization's.
+- `claims.open_accounts` writes the rows (`write_job_usage`) in the transaction that
+  makes the job RUNNING: a RUNNING job's rows are complete (or absent, when preparing
+  failed). A crash before that commit leaves nothing; the next initializer prepares again.
+- A row is a known value, quantity NULL meaning no usage: every window a bill of the job
+  needs has a row. Chunks read their accounts' rows (`JobUsage`); a window without one (the
+  catalog changed meanwhile, a job started before this table, preparing failed) is read
+  from the measurements as before, so the rows only ever save work.
+- The rows are deleted when the job ends (`discard_job_usage`), and the sweep deletes
+  those of jobs that ended otherwise (`discard_ended_jobs_usage`).
+
+The chunks of a job bill the measurements read at its initialization, after its ingest
+catch-up: everything accepted before the job started (SEMANTICS §6), read at one instant
+for all accounts (**decision**; before, each chunk read the measurements of its own time).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+import asyncpg
+
+from app.domain.aggregate import UNMATCHED
+from app.domain.billing import SegmentKey, UsageWindow
+from app.models.accounts import Account
+from app.models.billing import BillJob
+from app.models.catalog import Aggregation
+from app.services.billing.compute import plan_bills
+from app.services.billing.initialize import job_requests
+from app.services.billing.usage import UsageByAccount, domain_key, fetch_usage, read_segments, text_key
+from app.services.ingest.store import connection
+from app.services.usage import ORDERED_FUNCTIONS, aggregate_meter_usage
+
+log = logging.getLogger("metergraph.billing")
+
+# Through the index when a group's accounts are at most 1/INDEX_FRACTION of the
+# organization's: their measurements are spread over the whole period, so reading a few
+# accounts' rows through the index touches most of the period's pages already.
+INDEX_FRACTION = 10
+COLUMNS = ("organization_id", "bill_job_id", "account_id", "aggregation_id", "segment", "window_start", "window_end",
+           "quantity")
+
+# (account id, aggregation id, text segment key, window start, window end) → raw quantity
+UsageRows = dict[tuple[uuid.UUID, uuid.UUID, str, datetime, datetime], Decimal | None]
+_Needed = tuple[uuid.UUID, uuid.UUID, SegmentKey | None, datetime, datetime]
+
+
+@dataclass
+class _Group:
+    """Windows read by one query: one meter, one window, the same segments."""
+
+    segments: list[dict[str, str]]
+    aggregations: dict[uuid.UUID, Aggregation] = field(default_factory=dict)
+    accounts: set[uuid.UUID] = field(default_factory=set)
+
+
+async def prepare_job_usage(organization_id: uuid.UUID, job: BillJob, account_ids: Sequence[uuid.UUID]
+                            ) -> UsageRows | None:
+    """Every window the job's bills need, for all its accounts; None when that could not
+    be read (logged: the chunks then read the measurements themselves, and fail or not as
+    they would have anyway)."""
+    try:
+        requests = await job_requests(organization_id, job, account_ids)
+        planned = await plan_bills(organization_id, requests, conversions=job.currency_conversions)
+        return await _read(organization_id, planned.catalog.aggregations, planned.needs)
+    except Exception:  # noqa: BLE001 - an optimization must not fail the job
+        log.exception("bill job %s: usage could not be aggregated up front; chunks read it themselves", job.id)
+        return None
+
+
+def _groups(aggregations: Mapping[uuid.UUID, Aggregation], needs: Mapping[uuid.UUID, Sequence[UsageWindow]]
+            ) -> tuple[dict[tuple, _Group], set[_Needed]]:
+    groups: dict[tuple, _Group] = {}
+    needed: set[_Needed] = set()
+    for account_id, windows in needs.items():
+        for window in windows:
+            aggregation = aggregations.get(window.aggregation_id)
+            if aggregation is None:
+                continue  # deleted meanwhile: no usage, as `fetch_usage` says
+            segments = read_segments(aggregation, window)
+            key = (aggregation.meter_id, window.start, window.end, json.dumps(segments),
+                   aggregation.aggregation in ORDERED_FUNCTIONS)
+            group = groups.setdefault(key, _Group(segments))
+            group.aggregations[aggregation.id] = aggregation
+            group.accounts.add(account_id)
+            needed.add((account_id, aggregation.id, window.segment, window.start, window.end))
+    return groups, needed
+
+
+async def _read(organization_id: uuid.UUID, aggregations: Mapping[uuid.UUID, Aggregation],
+                needs: Mapping[uuid.UUID, Sequence[UsageWindow]]) -> UsageRows:
+    groups, needed = _groups(aggregations, needs)
+    rows: UsageRows = {}
+    if not groups:
+        return rows
+    in_organization = await Account.filter(organization_id=organization_id).count()
+    known: set[_Needed] = set()
+    for (meter_id, start, end, _, _), group in groups.items():
+        by_index = len(group.accounts) * INDEX_FRACTION <= in_organization
+        found = await aggregate_meter_usage(organization_id, meter_id, list(group.aggregations.values()),
+                                            sorted(group.accounts) if by_index else None, start, end, group.segments)
+        for (account_id, aggregation_id, segment), quantity in found.items():
+            if segment != UNMATCHED and account_id in group.accounts:
+                rows[(account_id, aggregation_id, segment, start, end)] = quantity
+                known.add((account_id, aggregation_id, domain_key(segment), start, end))
+    for account_id, aggregation_id, segment, start, end in needed - known:
+        rows[(account_id, aggregation_id, text_key(segment), start, end)] = None  # no usage
+    return rows
+
+
+async def write_job_usage(conn: asyncpg.Connection, organization_id: uuid.UUID, job_id: uuid.UUID,
+                          rows: UsageRows) -> None:
+    """COPY, no conflict possible: only the transaction opening the job's accounts writes
+    them (under the job row's lock, while INITIALIZING), and nothing if it rolls back."""
+    if rows:
+        await conn.copy_records_to_table(
+            "bill_job_usage", columns=COLUMNS,
+            records=[(organization_id, job_id, *key, quantity) for key, quantity in rows.items()])
+
+
+@dataclass(frozen=True)
+class JobUsage:
+    """Reads usage (a `compute.UsageSource`) from a job's rows, and from the measurements
+    the windows they lack."""
+
+    job_id: uuid.UUID
+
+    async def __call__(self, organization_id: uuid.UUID, aggregations: Mapping[uuid.UUID, Aggregation],
+                       needs: Mapping[uuid.UUID, Sequence[UsageWindow]]) -> UsageByAccount:
+        if not any(needs.values()):
+            return {}
+        async with connection() as conn:
+            rows = await conn.fetch(
+                """SELECT account_id, aggregation_id, segment, window_start, window_end, quantity FROM bill_job_usage
+                   WHERE organization_id = $1 AND bill_job_id = $2 AND account_id = ANY($3::uuid[])""",
+                organization_id, self.job_id, list(needs))
+        known = {(r[0], r[1], domain_key(r[2]), r[3], r[4]): r[5] for r in rows}
+        usage: UsageByAccount = {}
+        missing: dict[uuid.UUID, list[UsageWindow]] = {}
+        for account_id, windows in needs.items():
+            values = usage[account_id] = {}
+            for window in windows:
+                key = (account_id, window.aggregation_id, window.segment, window.start, window.end)
+                if key in known:
+                    values[window] = known[key]
+                else:
+                    missing.setdefault(account_id, []).append(window)
+        if missing:
+            for account_id, values in (await fetch_usage(organization_id, aggregations, missing)).items():
+                usage[account_id].update(values)
+        return usage
+
+
+async def discard_job_usage(organization_id: uuid.UUID, job_id: uuid.UUID) -> None:
+    async with connection() as conn:
+        await conn.execute("DELETE FROM bill_job_usage WHERE organization_id = $1 AND bill_job_id = $2",
+                           organization_id, job_id)
+
+
+async def discard_ended_jobs_usage() -> int:
+    """The rows of jobs that ended without deleting them (cancelled, failed, or their
+    worker died after completing); returns how many rows went."""
+    async with connection() as conn:
+        status = await conn.execute(
+            """DELETE FROM bill_job_usage AS u USING bill_jobs AS j
+               WHERE j.organization_id = u.organization_id AND j.id = u.bill_job_id
+                 AND j.status IN ('COMPLETE', 'CANCELLED', 'FAILED')""")
+    return int(status.split()[-1])

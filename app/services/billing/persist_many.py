@@ -1,0 +1,154 @@
+"""Storing a chunk's bills together: one transaction, a fixed number of statements.
+
+`persist.store_bill` stores one bill in its own transaction in about nine round trips;
+a bill job stores its chunks here instead, with the same rules and guarantees:
+- Unique key: the bills are upserted in one `INSERT ... ON CONFLICT (organization,
+  account, bill date, frequency) DO UPDATE`, so a re-run, a second job or a second worker
+  recalculates a bill in place; the row stays locked until the commit, and its line items
+  are replaced whole (deleted and COPYed in the same transaction), never interleaved.
+- Locked bills are never changed: the existing rows of the chunk are locked first
+  (`FOR UPDATE`, in id order, as approving bills does, so the two cannot deadlock), a
+  locked one is left out and reported SKIPPED_LOCKED; the upsert's `WHERE NOT locked`
+  guards a row that appeared meanwhile.
+- A recalculated bill returns to PENDING with the job's id, the calculation time, the
+  purchase order number and its total, as in `persist`.
+- Sequential invoice numbers: the bills without one get the next numbers in key order
+  from ONE update of the organization config row, taken after the bill rows (the same
+  lock order as `persist`).
+- Empty bills of an organization suppressing them are not handled here (the caller
+  stores them with `persist.store_bill`).
+
+All or nothing (**decision**, a change to DESIGN §4's "one transaction per bill"): any
+error rolls the whole chunk back and `store_bills` raises; the caller then stores each
+bill of the chunk in its own transaction (`persist.store_bill`), so a bill that cannot be
+stored still fails only its own account. A crash leaves a chunk stored whole or not at all.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import asyncpg
+
+from app.domain.billing import ComposedBill
+from app.services.billing.persist import LINE_COLUMNS, Outcome, Stored, StoreOptions, record
+from app.services.ingest.store import connection
+
+
+class NotStored(RuntimeError):
+    """The chunk's statements did not account for every bill (nothing was committed)."""
+
+
+async def store_bills(organization_id: uuid.UUID, bills: Sequence[tuple[ComposedBill, StoreOptions]]) -> list[Stored]:
+    """The outcome of each bill, in order; raises (and stores nothing) on any error."""
+    if not bills:
+        return []
+    keys_of = [_key(bill) for bill, _ in bills]
+    if len(set(keys_of)) != len(keys_of):
+        raise NotStored("a bill appears twice in the chunk")
+    # Upserted in key order: two chunks writing the same bills take their locks in one order.
+    ordered = sorted(range(len(bills)), key=lambda i: keys_of[i])
+    async with connection() as conn:
+        async with conn.transaction():
+            locked = await _lock_existing(conn, organization_id, bills)
+            upserted = await _upsert(conn, organization_id, [bills[i] for i in ordered if keys_of[i] not in locked])
+            # Numbers in the chunk's order (accounts in claim order), as bill by bill.
+            await _number(conn, organization_id, [upserted[k].id for k in keys_of
+                                                  if k in upserted and upserted[k].number is None])
+            await _replace_lines(conn, organization_id, bills, upserted)
+    return [Stored(Outcome.SKIPPED_LOCKED, locked[k]) if k in locked
+            else Stored(Outcome.CREATED if upserted[k].created else Outcome.UPDATED, upserted[k].id) for k in keys_of]
+
+
+@dataclass(frozen=True)
+class _Upserted:
+    id: uuid.UUID
+    created: bool
+    number: str | None  # sequential invoice number
+
+
+def _key(bill: ComposedBill) -> tuple:
+    return bill.account_id, bill.bill_date, bill.frequency.value
+
+
+async def _lock_existing(conn: asyncpg.Connection, organization_id: uuid.UUID,
+                         bills: Sequence[tuple[ComposedBill, StoreOptions]]) -> dict[tuple, uuid.UUID]:
+    """Lock the chunk's existing bills; returns those that are locked (key → id)."""
+    rows = await conn.fetch(
+        """SELECT b.id, b.account_id, b.bill_date, b.billing_frequency, b.locked FROM bills AS b
+           JOIN unnest($2::uuid[], $3::date[], $4::varchar[]) AS k(account_id, bill_date, billing_frequency)
+             ON b.account_id = k.account_id AND b.bill_date = k.bill_date AND b.billing_frequency = k.billing_frequency
+           WHERE b.organization_id = $1
+           ORDER BY b.id FOR UPDATE OF b""",
+        organization_id, *map(list, zip(*(_key(bill) for bill, _ in bills))))
+    return {(r["account_id"], r["bill_date"], r["billing_frequency"]): r["id"] for r in rows if r["locked"]}
+
+
+async def _upsert(conn: asyncpg.Connection, organization_id: uuid.UUID,
+                  bills: Sequence[tuple[ComposedBill, StoreOptions]]) -> dict[tuple, _Upserted]:
+    """Insert or recalculate the bills, in key order. The options of a chunk's bills
+    differ only in their purchase order number (one job, one actor)."""
+    if not bills:
+        return {}
+    first = bills[0][1]
+    new_ids = [uuid.uuid4() for _ in bills]
+    columns = list(zip(*((new_id, b.account_id, b.account_code, b.bill_date, b.due_date, b.start, b.end,
+                          b.frequency.value, b.currency, o.purchase_order_number, b.total)
+                         for new_id, (b, o) in zip(new_ids, bills))))
+    rows = await conn.fetch(
+        """INSERT INTO bills (id, organization_id, version, dt_created, dt_last_modified, created_by, last_modified_by,
+               account_id, account_code, bill_date, due_date, start_date, end_date, billing_frequency, currency,
+               status, locked, bill_job_id, last_calculated_date, purchase_order_number, bill_total)
+           SELECT n.id, $1, 1, now(), now(), $2, $2, n.account_id, n.account_code, n.bill_date, n.due_date, n.start_date,
+                  n.end_date, n.billing_frequency, n.currency, 'PENDING', false, $3, now(), n.purchase_order_number, n.total
+           FROM unnest($4::uuid[], $5::uuid[], $6::varchar[], $7::date[], $8::date[], $9::date[], $10::date[],
+                       $11::varchar[], $12::varchar[], $13::varchar[], $14::numeric[])
+                AS n(id, account_id, account_code, bill_date, due_date, start_date, end_date, billing_frequency,
+                     currency, purchase_order_number, total)
+           ORDER BY n.account_id, n.bill_date, n.billing_frequency
+           ON CONFLICT (organization_id, account_id, bill_date, billing_frequency) DO UPDATE
+           SET account_code = EXCLUDED.account_code, due_date = EXCLUDED.due_date, start_date = EXCLUDED.start_date,
+               end_date = EXCLUDED.end_date, currency = EXCLUDED.currency, status = 'PENDING',
+               bill_job_id = EXCLUDED.bill_job_id, last_calculated_date = now(),
+               purchase_order_number = EXCLUDED.purchase_order_number, bill_total = EXCLUDED.bill_total,
+               version = bills.version + 1, dt_last_modified = now(), last_modified_by = EXCLUDED.last_modified_by
+           WHERE NOT bills.locked
+           RETURNING id, account_id, bill_date, billing_frequency, sequential_invoice_number""",
+        organization_id, first.actor, first.job_id, *map(list, columns))
+    created = set(new_ids)
+    upserted = {(r["account_id"], r["bill_date"], r["billing_frequency"]):
+                _Upserted(r["id"], r["id"] in created, r["sequential_invoice_number"]) for r in rows}
+    if len(upserted) != len(bills):  # a bill created and locked since we looked: let each bill say
+        raise NotStored("a bill of the chunk was locked meanwhile")
+    return upserted
+
+
+async def _number(conn: asyncpg.Connection, organization_id: uuid.UUID, bill_ids: list[uuid.UUID]) -> None:
+    """Next invoice numbers for these bills, in this order, if the organization has a prefix."""
+    if not bill_ids:
+        return
+    await conn.execute(
+        """WITH counter AS (
+               UPDATE organization_configs
+               SET last_invoice_number = coalesce(last_invoice_number, sequence_start_number) + cardinality($2::uuid[])
+               WHERE organization_id = $1 AND bill_prefix IS NOT NULL
+               RETURNING bill_prefix, last_invoice_number - cardinality($2::uuid[]) AS before)
+           UPDATE bills AS b SET sequential_invoice_number = counter.bill_prefix || (counter.before + t.n)
+           FROM counter, unnest($2::uuid[]) WITH ORDINALITY AS t(id, n)
+           WHERE b.organization_id = $1 AND b.id = t.id""",
+        organization_id, bill_ids)
+
+
+async def _replace_lines(conn: asyncpg.Connection, organization_id: uuid.UUID,
+                         bills: Sequence[tuple[ComposedBill, StoreOptions]], upserted: dict[tuple, _Upserted]) -> None:
+    updated = [row.id for row in upserted.values() if not row.created]
+    if updated:
+        await conn.execute("DELETE FROM bill_line_items WHERE organization_id = $1 AND bill_id = ANY($2::uuid[])",
+                           organization_id, updated)
+    records = [record(organization_id, upserted[_key(bill)].id, position, line, options)
+               for bill, options in bills if _key(bill) in upserted
+               for position, line in enumerate(bill.lines)]
+    if records:
+        await conn.copy_records_to_table("bill_line_items", records=records, columns=LINE_COLUMNS)
