@@ -6,6 +6,7 @@ import uuid
 from enum import Enum
 from typing import Any
 
+import strawberry
 from strawberry import UNSET
 from strawberry.types.base import get_object_definition, has_object_definition
 
@@ -51,3 +52,8 @@ def plain_data(value: Any, exclude: tuple[str, ...] = ()) -> Any:
     if has_object_definition(value):
         return {key: plain_data(item) for key, item in provided(value, exclude=exclude).items()}
     return value
+
+
+def optional(description: str) -> Any:
+    """An input field a client may leave out (UNSET: unchanged, or the default)."""
+    return strawberry.field(default=UNSET, description=description)
