@@ -37,8 +37,6 @@ def pricing_input_data(input: CreatePricingInput) -> dict[str, Any]:
     return input_data(input)
 
 
-
-
 @strawberry.input(description="A pricing band.")
 class PricingBandInput:
     lower_limit: Decimal = strawberry.field(description="Units from which the band applies; the first band's is 0, then strictly increasing.")
