@@ -3,7 +3,10 @@
 For a chunk of accounts: load snapshots (bounded number of queries), list every usage
 window of every bill (`plan_bills`, also what a bill job aggregates up front), read usage
 set-based (from the measurements, or from a job's own aggregated usage), load
-tiersSpanPlan history, then compose each bill with the pure domain. A bill that cannot
+tiersSpanPlan history and the accounts' commitments with their stored draws
+(`commitments`), then compose each bill with the pure domain, commitment steps appended
+(fees on one bill per account and day: the first frequency composed; every bill draws
+down, an account's bills in bill-date order, each seeing what the others drew). A bill that cannot
 be composed is a failure of that account with its reason; the other accounts are
 unaffected (SEMANTICS §7.2 item 6, §7.4).
 """
@@ -18,6 +21,7 @@ from datetime import date
 
 from app.domain.billing import (
     AccountPlanSnapshot,
+    DEFAULT_STEPS,
     BillFailure,
     ComposedBill,
     UsageWindow,
@@ -25,8 +29,10 @@ from app.domain.billing import (
     compose_bill,
     usage_windows,
 )
+from app.domain.billing.commitments import commitment_steps, drawn_amounts
 from app.domain.periods import BillFrequency
 from app.models.catalog import Aggregation
+from app.services.billing.commitments import load_commitments, load_draws
 from app.services.billing.previous import load_history, previous_units
 from app.services.billing.snapshots import Catalog, Organization, load_catalog, load_organization
 from app.services.billing.usage import UsageByAccount, fetch_usage
@@ -114,21 +120,39 @@ async def compose_for_accounts(
         return Computed(org, catalog, {})
     usage = await (usage_source or fetch_usage)(organization_id, catalog.aggregations, planned.needs)
     history = await load_history(organization_id, (ap for aps in catalog.account_plans.values() for ap in aps))
+    commitments = await load_commitments(organization_id, catalog.accounts, catalog.account_plans, org.epochs(),
+                                         org.config.commitment_fee_bill_in_advance)
+    draws = await load_draws(organization_id, [c.id for cs in commitments.values() for c in cs])
     results = {a: AccountBills(a) for a in requests}
-    for (account_id, bill_date, frequency), account_plans in planned.plans.items():
+    with_fees: set[tuple[uuid.UUID, date]] = set()
+    # Bill date, then frequency: an account's bills draw first come, first served in this order.
+    order = sorted(planned.plans, key=lambda k: (str(k[0]), k[1], list(BillFrequency).index(k[2])))
+    for account_id, bill_date, frequency in order:
+        account_plans = planned.plans[(account_id, bill_date, frequency)]
         outcome = results[account_id]
         if account_id not in catalog.accounts:
             outcome.failures.append(f"account {account_id} does not exist")
             continue
+        key = (bill_date, frequency.value)
+        own = draws.before(commitments.get(account_id, ()), key)
+        # Fees go on one bill of the day (decision: the first frequency composed that day).
+        fees = (account_id, bill_date) not in with_fees
         try:
-            outcome.bills.append(compose_bill(
+            bill = compose_bill(
                 catalog.account_snapshot(account_id, org), account_plans, bill_date, frequency, org.context,
-                usage.get(account_id, {}), previous_units(history, account_plans, bill_date, org.context.timezone)))
+                usage.get(account_id, {}), previous_units(history, account_plans, bill_date, org.context.timezone),
+                steps=DEFAULT_STEPS + commitment_steps(own, fees=fees) if own else DEFAULT_STEPS)
         except BillFailure as failure:
             outcome.failures.append(f"{frequency.value} bill of {bill_date}: {failure.reason}")
+            continue
         except Exception as error:  # noqa: BLE001 - one account's bad data must not stop the run
             log.exception("bill of account %s at %s %s could not be composed", account_id, bill_date, frequency)
             outcome.failures.append(f"{frequency.value} bill of {bill_date}: internal error ({type(error).__name__})")
+            continue
+        outcome.bills.append(bill)
+        if own:
+            draws.record(own, key, drawn_amounts(bill))
+            with_fees.add((account_id, bill_date))
     return Computed(org, catalog, results)
 
 

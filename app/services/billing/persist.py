@@ -36,6 +36,7 @@ from enum import Enum
 import asyncpg
 
 from app.domain.billing import BillLine, ComposedBill
+from app.services.billing.commitments import refresh_amount_spent
 from app.services.ingest.store import connection
 
 LINE_COLUMNS = (
@@ -79,19 +80,28 @@ class StoreOptions:
 async def store_bill(organization_id: uuid.UUID, bill: ComposedBill, options: StoreOptions) -> Stored:
     async with connection() as conn:
         async with conn.transaction():
-            if not bill.lines and options.suppress_empty:
-                return await _remove_empty(conn, organization_id, bill)
-            inserted = await _insert(conn, organization_id, bill, options)
-            current = await _lock(conn, organization_id, bill)
-            if current["locked"]:
-                return Stored(Outcome.SKIPPED_LOCKED, current["id"])
-            bill_id = current["id"]
-            if inserted is None:
-                await _update(conn, bill_id, bill, options)
-            if current["sequential_invoice_number"] is None:
-                await _number(conn, organization_id, bill_id)
-            await _replace_lines(conn, organization_id, bill_id, bill.lines, options)
-            return Stored(Outcome.CREATED if inserted is not None else Outcome.UPDATED, bill_id)
+            stored = await _store(conn, organization_id, bill, options)
+            if stored.outcome is not Outcome.SKIPPED_LOCKED and stored.bill_id is not None:
+                # Commitments' amountSpent from the stored draws, in the same transaction.
+                await refresh_amount_spent(conn, organization_id, [bill.account_id])
+            return stored
+
+
+async def _store(conn: asyncpg.Connection, organization_id: uuid.UUID, bill: ComposedBill,
+                 options: StoreOptions) -> Stored:
+    if not bill.lines and options.suppress_empty:
+        return await _remove_empty(conn, organization_id, bill)
+    inserted = await _insert(conn, organization_id, bill, options)
+    current = await _lock(conn, organization_id, bill)
+    if current["locked"]:
+        return Stored(Outcome.SKIPPED_LOCKED, current["id"])
+    bill_id = current["id"]
+    if inserted is None:
+        await _update(conn, bill_id, bill, options)
+    if current["sequential_invoice_number"] is None:
+        await _number(conn, organization_id, bill_id)
+    await _replace_lines(conn, organization_id, bill_id, bill.lines, options)
+    return Stored(Outcome.CREATED if inserted is not None else Outcome.UPDATED, bill_id)
 
 
 _KEY = "organization_id = $1 AND account_id = $2 AND bill_date = $3 AND billing_frequency = $4"

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from app.domain.billing import ComposedBill
+from app.services.billing.commitments import refresh_amount_spent
 from app.services.billing.persist import LINE_COLUMNS, Outcome, Stored, StoreOptions, record
 from app.services.ingest.store import connection
 
@@ -58,6 +59,8 @@ async def store_bills(organization_id: uuid.UUID, bills: Sequence[tuple[Composed
             await _number(conn, organization_id, [upserted[k].id for k in keys_of
                                                   if k in upserted and upserted[k].number is None])
             await _replace_lines(conn, organization_id, bills, upserted)
+            # Commitments' amountSpent from the stored draws, in the same transaction.
+            await refresh_amount_spent(conn, organization_id, (bill.account_id for bill, _ in bills))
     return [Stored(Outcome.SKIPPED_LOCKED, locked[k]) if k in locked
             else Stored(Outcome.CREATED if upserted[k].created else Outcome.UPDATED, upserted[k].id) for k in keys_of]
 
