@@ -29,9 +29,11 @@ from app.domain.billing import (
     compose_bill,
     usage_windows,
 )
+from app.domain.billing.children import CHILD_BILL_STEPS, breakdown_step
 from app.domain.billing.commitments import commitment_steps, drawn_amounts
 from app.domain.periods import BillFrequency
 from app.models.catalog import Aggregation
+from app.services.billing.children import Blocks, child_snapshot, fetch_block_usage, find_blocks
 from app.services.billing.commitments import load_commitments, load_draws
 from app.services.billing.previous import load_history, previous_units
 from app.services.billing.snapshots import Catalog, Organization, load_catalog, load_organization
@@ -84,6 +86,10 @@ class Planned:
     catalog: Catalog
     plans: dict[tuple[uuid.UUID, date, BillFrequency], tuple[AccountPlanSnapshot, ...]]
     needs: dict[uuid.UUID, list[UsageWindow]]
+    # Parent/child (SEMANTICS §7.3): the blocks of the account plans billed, and the
+    # windows each block's accounts are read for together (key: the block's account ids).
+    blocks: Blocks = field(default_factory=lambda: Blocks({}, {}))
+    block_needs: dict[tuple[uuid.UUID, ...], list[UsageWindow]] = field(default_factory=dict)
 
 
 # Reads the raw usage of the windows each account needs (`fetch_usage`'s signature).
@@ -103,7 +109,26 @@ async def plan_bills(organization_id: uuid.UUID, requests: Mapping[uuid.UUID, Se
     needs: dict[uuid.UUID, list[UsageWindow]] = {}
     for (account_id, _, _), windows in _windows(plans, org).items():
         needs.setdefault(account_id, []).extend(windows)
-    return Planned(org, catalog, plans, needs)
+    blocks = await find_blocks(organization_id, catalog.accounts, catalog.account_plans)
+    block_needs: dict[tuple[uuid.UUID, ...], list[UsageWindow]] = {}
+    for (account_id, bill_date, frequency), account_plans in plans.items():
+        for placement in blocks.of(account_plans):
+            windows = _plan_windows(account_plans, placement.block.account_plan_id, bill_date, frequency, org)
+            members = (*placement.block.children, *placement.own_bills)
+            for member in members:
+                needs.setdefault(member.account_id, []).extend(w for w in windows if w not in needs[member.account_id])
+            if placement.block.children:
+                block_needs.setdefault(placement.block.account_ids, []).extend(windows)
+    return Planned(org, catalog, plans, needs, blocks, block_needs)
+
+
+def _plan_windows(account_plans: Sequence[AccountPlanSnapshot], account_plan_id: uuid.UUID, bill_date: date,
+                  frequency: BillFrequency, org: Organization) -> tuple[UsageWindow, ...]:
+    chosen = [ap for ap in account_plans if ap.id == account_plan_id]
+    try:
+        return usage_windows(chosen, bill_date, frequency, org.context.timezone)
+    except Exception:  # noqa: BLE001 - composing the parent's bill fails and says why
+        return ()
 
 
 async def compose_for_accounts(
@@ -119,6 +144,7 @@ async def compose_for_accounts(
     if not any(requests.values()):
         return Computed(org, catalog, {})
     usage = await (usage_source or fetch_usage)(organization_id, catalog.aggregations, planned.needs)
+    block_usage = await fetch_block_usage(organization_id, catalog.aggregations, planned.block_needs)
     history = await load_history(organization_id, (ap for aps in catalog.account_plans.values() for ap in aps))
     commitments = await load_commitments(organization_id, catalog.accounts, catalog.account_plans, org.epochs(),
                                          org.config.commitment_fee_bill_in_advance)
@@ -137,11 +163,14 @@ async def compose_for_accounts(
         own = draws.before(commitments.get(account_id, ()), key)
         # Fees go on one bill of the day (decision: the first frequency composed that day).
         fees = (account_id, bill_date) not in with_fees
+        placements = planned.blocks.of(account_plans)
+        bill_usage, block_steps = _block_usage(planned, placements, account_id, bill_date, frequency, usage,
+                                               block_usage)
         try:
             bill = compose_bill(
                 catalog.account_snapshot(account_id, org), account_plans, bill_date, frequency, org.context,
-                usage.get(account_id, {}), previous_units(history, account_plans, bill_date, org.context.timezone),
-                steps=DEFAULT_STEPS + commitment_steps(own, fees=fees) if own else DEFAULT_STEPS)
+                bill_usage, previous_units(history, account_plans, bill_date, org.context.timezone),
+                steps=DEFAULT_STEPS + block_steps + (commitment_steps(own, fees=fees) if own else ()))
         except BillFailure as failure:
             outcome.failures.append(f"{frequency.value} bill of {bill_date}: {failure.reason}")
             continue
@@ -150,10 +179,50 @@ async def compose_for_accounts(
             outcome.failures.append(f"{frequency.value} bill of {bill_date}: internal error ({type(error).__name__})")
             continue
         outcome.bills.append(bill)
+        _child_bills(planned, placements, account_plans, bill_date, frequency, usage, outcome)
         if own:
             draws.record(own, key, drawn_amounts(bill))
             with_fees.add((account_id, bill_date))
     return Computed(org, catalog, results)
+
+
+def _block_usage(planned: Planned, placements, account_id: uuid.UUID, bill_date: date, frequency: BillFrequency,
+                 usage: UsageByAccount, block_usage) -> tuple[Mapping[UsageWindow, object], tuple]:
+    """The parent's usage with each block's windows read over the block's accounts
+    together, and the breakdown step splitting PARENT_BREAKDOWN block lines."""
+    own = usage.get(account_id, {})
+    blocks = [p.block for p in placements if p.block.children]
+    if not blocks:
+        return own, ()
+    combined = dict(own)
+    member_usage = {account_id: own}
+    account_plans = planned.plans[(account_id, bill_date, frequency)]
+    for block in blocks:
+        together = block_usage.get(block.account_ids, {})
+        for window in _plan_windows(account_plans, block.account_plan_id, bill_date, frequency, planned.org):
+            if window in together:
+                combined[window] = together[window]
+            else:
+                combined.pop(window, None)
+        for member in block.children:
+            member_usage[member.account_id] = usage.get(member.account_id, {})
+    return combined, (breakdown_step(blocks, member_usage),)
+
+
+def _child_bills(planned: Planned, placements, account_plans: Sequence[AccountPlanSnapshot], bill_date: date,
+                 frequency: BillFrequency, usage: UsageByAccount, outcome: AccountBills) -> None:
+    """CHILD mode: each child without its own plan gets a bill under the parent's account
+    plan, its own usage alone (`CHILD_BILL_STEPS`); it goes with the parent's outcome."""
+    for placement in placements:
+        chosen = [ap for ap in account_plans if ap.id == placement.block.account_plan_id]
+        for member in placement.own_bills:
+            child = planned.blocks.children[member.account_id]
+            try:
+                outcome.bills.append(compose_bill(
+                    child_snapshot(child, planned.org.config), chosen, bill_date, frequency, planned.org.context,
+                    usage.get(member.account_id, {}), steps=CHILD_BILL_STEPS))
+            except BillFailure as failure:
+                outcome.failures.append(f"{frequency.value} bill of {bill_date} of child {child.code}: {failure.reason}")
 
 
 def _targets(catalog: Catalog, account_id: uuid.UUID, request: BillRequest, org: Organization

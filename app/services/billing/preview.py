@@ -34,4 +34,4 @@ async def preview_bill(organization_id: uuid.UUID, account_id: uuid.UUID, *, bil
     outcome = computed.accounts[account_id]
     if outcome.failures:
         raise fail(("accountId",), ErrorCode.INVALID, "; ".join(outcome.failures))
-    return outcome.bills
+    return [bill for bill in outcome.bills if bill.account_id == account_id]  # not its CHILD-mode children's

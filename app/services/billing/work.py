@@ -54,6 +54,7 @@ async def work_on(organization_id: uuid.UUID, job: BillJob, claim: Claim) -> dic
 async def _store_all(organization_id: uuid.UUID, job: BillJob, claim: Claim, computed: Computed,
                      results: dict[uuid.UUID, AccountResult]) -> None:
     bills: list[tuple[ComposedBill, StoreOptions]] = []
+    owners: list[uuid.UUID] = []  # the claimed account a bill's outcome counts for (a CHILD bill: its parent)
     meter_of = computed.catalog.meter_of
     for account_id in claim.account_ids:
         outcome = computed.accounts.get(account_id)
@@ -66,6 +67,7 @@ async def _store_all(organization_id: uuid.UUID, job: BillJob, claim: Claim, com
                                purchase_order_number=account.purchase_order_number if account else None,
                                meter_of=meter_of)
         bills.extend((bill, options) for bill in outcome.bills)
+        owners.extend(account_id for _ in outcome.bills)
     # Empty bills to suppress may delete a stored bill: those go bill by bill.
     together = [i for i, (bill, options) in enumerate(bills) if bill.lines or not options.suppress_empty]
     stored: dict[int, Stored | BaseException] = {}
@@ -76,7 +78,7 @@ async def _store_all(organization_id: uuid.UUID, job: BillJob, claim: Claim, com
                     job.id, len(together), exc_info=True)
     await _store_each(organization_id, job, claim, [(i, *bills[i]) for i in range(len(bills)) if i not in stored], stored)
     for i, (bill, _) in enumerate(bills):
-        _record_outcome(bill, stored[i], results[bill.account_id])
+        _record_outcome(bill, stored[i], results[owners[i]])
 
 
 async def _store_each(organization_id: uuid.UUID, job: BillJob, claim: Claim,

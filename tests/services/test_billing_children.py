@@ -1,0 +1,112 @@
+"""Parent and child accounts in bill jobs (SEMANTICS §7.3), real PostgreSQL and Redis.
+
+Reference: a parent with two children without plans of their own; tiered pricing
+0 @ 0.15, 500 @ 0.10; parent 300 GB, child-a 200 GB, child-b 200 GB = 700 GB as one block:
+500 × 0.15 + 200 × 0.10 = 95.00 (rated alone they would be 45.00 + 30.00 + 30.00).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from app.domain.billing.children import split_block
+from app.models.accounts import Account, AccountPlan
+from app.models.billing import Bill
+from app.services import billing
+from tests.services import LAST_DAY, lines_of, new_world
+from tests.services.test_billing_jobs import create_and_run
+
+D = Decimal
+
+
+async def family(mode: str | None = None, *, own_plan_for: tuple[str, ...] = ()):
+    world = await new_world()
+    parent = await world.account("parent")
+    if mode is not None:
+        await AccountPlan.filter(account_id=parent.id).update(child_billing_mode=mode)
+    for code in ("child-a", "child-b"):
+        if code in own_plan_for:
+            await world.account(code, parent_account_id=parent.id)
+        else:
+            world.accounts[code] = await Account.create(organization_id=world.organization_id, code=code,
+                                                        name=code.title(), parent_account_id=parent.id)
+    await world.measure("parent", 300)
+    await world.measure("child-a", 200)
+    await world.measure("child-b", 200)
+    return world
+
+
+def usage_lines(lines):
+    return [(li.child_account_code, li.units, li.subtotal) for li in lines if li.line_item_type == "USAGE"]
+
+
+async def test_breakdown_puts_one_line_per_account_summing_to_the_block_charge(app):
+    world = await family()
+    job_id = await create_and_run(world)
+    job = await world.job(job_id)
+    assert (job.status, job.total, job.failed) == ("COMPLETE", 1, 0)
+    bills = await world.bills()
+    assert [b.account_code for b in bills] == ["parent"]
+    lines = await lines_of(bills[0])
+    split = split_block(D("95.00"), {"parent": D(300), "child-a": D(200), "child-b": D(200)}, 2)
+    assert sum(split.values()) == D("95.00")
+    assert usage_lines(lines) == [(None, D(300), split["parent"]), ("child-a", D(200), split["child-a"]),
+                                  ("child-b", D(200), split["child-b"])]
+    assert split == {"parent": D("40.72"), "child-a": D("27.14"), "child-b": D("27.14")}
+    by_code = {li.child_account_code: li for li in lines}
+    assert by_code["child-a"].child_account_id == world.accounts["child-a"].id
+    assert by_code[None].child_account_id is None
+    assert bills[0].bill_total == D("125.00")
+
+
+async def test_summary_puts_one_line_for_the_block(app):
+    world = await family("PARENT_SUMMARY")
+    await create_and_run(world)
+    (bill,) = await world.bills()
+    assert usage_lines(await lines_of(bill)) == [(None, D(700), D("95.00"))]
+    assert bill.bill_total == D("125.00")
+
+
+async def test_child_mode_gives_each_child_its_own_bill(app):
+    world = await family("CHILD")
+    job_id = await create_and_run(world)
+    job = await world.job(job_id)
+    assert (job.status, job.failed) == ("COMPLETE", 0)
+    bills = {b.account_code: b for b in await world.bills()}
+    assert sorted(bills) == ["child-a", "child-b", "parent"]
+    assert usage_lines(await lines_of(bills["parent"])) == [(None, D(300), D("45.00"))]
+    assert bills["parent"].bill_total == D("75.00")
+    for code in ("child-a", "child-b"):
+        lines = await lines_of(bills[code])
+        assert [(li.line_item_type, li.units, li.subtotal) for li in lines] == [("USAGE", D(200), D("30.00"))]
+        assert bills[code].account_id == world.accounts[code].id and bills[code].bill_total == D("30.00")
+    assert len(job.result_bill_ids) == 3
+
+
+async def test_a_child_with_its_own_plan_is_rated_alone(app):
+    world = await family(own_plan_for=("child-b",))
+    await create_and_run(world)
+    bills = {b.account_code: b for b in await world.bills()}
+    assert sorted(bills) == ["child-b", "parent"]
+    # block: parent 300 + child-a 200 = 500 units, all in the first tier = 75.00
+    split = split_block(D("75.00"), {"p": D(300), "a": D(200)}, 2)
+    assert usage_lines(await lines_of(bills["parent"])) == [(None, D(300), split["p"]), ("child-a", D(200), split["a"])]
+    assert usage_lines(await lines_of(bills["child-b"])) == [(None, D(200), D("30.00"))]
+
+
+async def test_a_job_over_all_accounts_bills_each_child_once_and_a_parent_job_includes_children(app):
+    world = await family(own_plan_for=("child-b",))
+    await create_and_run(world)
+    await create_and_run(world)
+    assert await Bill.filter(organization_id=world.organization_id).count() == 2
+    other = await family("PARENT_SUMMARY")
+    await create_and_run(other, accountIds=[str(other.accounts["parent"].id)])
+    (bill,) = await other.bills()
+    assert usage_lines(await lines_of(bill)) == [(None, D(700), D("95.00"))]
+
+
+async def test_preview_of_a_parent_rates_the_block(app):
+    world = await family("CHILD")
+    (bill,) = await billing.preview_bill(world.organization_id, world.accounts["parent"].id,
+                                         last_date_in_billing_period=LAST_DAY)
+    assert bill.account_id == world.accounts["parent"].id
