@@ -13,7 +13,7 @@ from app.domain.billing.children import split_block
 from app.models.accounts import Account, AccountPlan
 from app.models.billing import Bill
 from app.services import billing
-from tests.services import LAST_DAY, lines_of, new_world
+from tests.services import ACTOR, LAST_DAY, lines_of, new_world
 from tests.services.test_billing_jobs import create_and_run
 
 D = Decimal
@@ -110,3 +110,23 @@ async def test_preview_of_a_parent_rates_the_block(app):
     (bill,) = await billing.preview_bill(world.organization_id, world.accounts["parent"].id,
                                          last_date_in_billing_period=LAST_DAY)
     assert bill.account_id == world.accounts["parent"].id
+
+
+
+async def test_recalculating_a_child_mode_childs_bill_recomputes_it_through_the_parent(app):
+    world = await family("CHILD")
+    await create_and_run(world)
+    bills = {b.account_code: b for b in await world.bills()}
+    await world.measure("child-a", 100)  # late usage: child-a now 300 GB alone = 45.00
+    job = await billing.recalculate_bills(world.organization_id, [bills["child-a"].id], actor=ACTOR, enqueue=None)
+    await billing.run_bill_job(world.organization_id, job.id)
+    job = await world.job(job.id)
+    assert (job.status, job.failed) == ("COMPLETE", 0)
+    assert [str(b) for b in job.result_bill_ids] == [str(bills["child-a"].id)]
+    after = {b.account_code: b for b in await world.bills()}
+    assert after["child-a"].id == bills["child-a"].id
+    assert usage_lines(await lines_of(after["child-a"])) == [(None, D(300), D("45.00"))]
+    assert after["child-a"].bill_total == D("45.00")
+    # the parent's bill and child-b's were not touched
+    for code in ("parent", "child-b"):
+        assert after[code].last_calculated_date == bills[code].last_calculated_date

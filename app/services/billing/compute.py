@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import Enum
 
 from app.domain.billing import (
     AccountPlanSnapshot,
@@ -30,7 +32,14 @@ from app.domain.billing import (
     usage_windows,
 )
 from app.domain.billing.children import CHILD_BILL_STEPS, breakdown_step
-from app.domain.billing.commitments import commitment_steps, drawn_amounts
+from app.domain.billing.commitments import (
+    CommitmentSnapshot,
+    ad_hoc_fee_lines,
+    commitment_steps,
+    drawn_amounts,
+    fee_dates_between,
+)
+from app.domain.billing.snapshots import CurrencyInfo
 from app.domain.periods import BillFrequency
 from app.models.catalog import Aggregation
 from app.services.billing.children import Blocks, child_snapshot, fetch_block_usage, find_blocks
@@ -51,6 +60,31 @@ class BillRequest:
     bill_date: date
     frequency: BillFrequency | None = None
     required: bool = False
+    # False: only the AD_HOC fee bill of that day, no plan bill (recalculating an AD_HOC bill).
+    plan_bills: bool = True
+
+
+class AdHoc(str, Enum):
+    """The `frequency` of a ComposedBill carrying only commitment fees (SEMANTICS §7.2
+    item 4): stored as billing_frequency "AD_HOC". Kept out of the domain's BillFrequency,
+    whose members are the plan frequencies the domain iterates over."""
+
+    AD_HOC = "AD_HOC"
+
+
+def has_fee_on(commitments: Iterable[CommitmentSnapshot], day: date, org: Organization) -> bool:
+    """Whether one of the commitments has a fee dated `day`."""
+    for commitment in commitments:
+        # A missing currency: any places will do to find the date; composing then fails and says why.
+        currency = org.context.currencies.get(commitment.currency) or CurrencyInfo(commitment.currency)
+        if fee_dates_between(commitment, day, day + timedelta(days=1), currency):
+            return True
+    return False
+
+
+def has_plan_bill_on(account_plans: Sequence[AccountPlanSnapshot], day: date, org: Organization) -> bool:
+    """Whether an account plan bills on `day` at any frequency (the fee then goes on that bill)."""
+    return bool(billing_frequencies(account_plans, BillRequest(day), org))
 
 
 @dataclass
@@ -138,8 +172,61 @@ async def compose_for_accounts(
     conversions: Sequence[Mapping] | None = None,
     usage_source: UsageSource | None = None,
 ) -> Computed:
-    """`usage_source` (default: `fetch_usage`, the measurements themselves) reads the usage."""
+    """`usage_source` (default: `fetch_usage`, the measurements themselves) reads the usage.
+
+    A required request (recalculation) of a child's bill that no account plan of the
+    child makes is a CHILD-mode bill (SEMANTICS §7.3): it is recomputed through its
+    parent's bill of that date and frequency, and only the child's bills are kept (the
+    parent's, unless asked for too, are not returned, so not stored)."""
     planned = await plan_bills(organization_id, requests, conversions=conversions)
+    redirected = _child_mode_requests(planned, requests)
+    if not redirected:
+        return await _compose(organization_id, planned, requests, usage_source)
+    asked = {(a, d, f) for a, d, f in planned.plans}  # the bills asked for before widening
+    widened: dict[uuid.UUID, list[BillRequest]] = {a: list(rs) for a, rs in requests.items()}
+    for (child_id, parent_id), moved in redirected.items():
+        widened[child_id] = [r for r in widened[child_id] if r not in moved]
+        widened.setdefault(parent_id, []).extend(BillRequest(r.bill_date, r.frequency) for r in moved)
+    planned = await plan_bills(organization_id, widened, conversions=conversions)
+    computed = await _compose(organization_id, planned, widened, usage_source)
+    results = computed.accounts
+    for (child_id, parent_id), moved in redirected.items():
+        parent, child = results[parent_id], results[child_id]
+        wanted = {(r.bill_date, r.frequency) for r in moved}
+        mine = [b for b in parent.bills if b.account_id == child_id and (b.bill_date, b.frequency) in wanted]
+        # Only what was asked for stays with the parent: not the bills the widening added.
+        parent.bills = [b for b in parent.bills if not any(b is m for m in mine)
+                        and ((parent_id, b.bill_date, b.frequency) in asked or b.frequency is AdHoc.AD_HOC)]
+        child.bills.extend(mine)
+        if parent_id not in requests:
+            child.failures.extend(f"through parent: {f}" for f in parent.failures)
+        found = {(b.bill_date, b.frequency) for b in mine}
+        child.failures.extend(f"{f.value} bill of {d}: no CHILD-mode bill of the parent's account plans"
+                              for d, f in sorted(wanted - found, key=lambda k: (k[0], k[1].value)))
+    for parent_id in {p for _, p in redirected} - set(requests):
+        results.pop(parent_id, None)
+    return computed
+
+
+def _child_mode_requests(planned: Planned, requests: Mapping[uuid.UUID, Sequence[BillRequest]]
+                         ) -> dict[tuple[uuid.UUID, uuid.UUID], list[BillRequest]]:
+    """(child, parent) → the child's required requests no account plan of its own makes."""
+    found: dict[tuple[uuid.UUID, uuid.UUID], list[BillRequest]] = {}
+    tz = planned.org.context.timezone
+    for account_id, account_requests in requests.items():
+        account = planned.catalog.accounts.get(account_id)
+        if account is None or account.parent_account_id is None:
+            continue
+        own = planned.catalog.account_plans.get(account_id, ())
+        for r in account_requests:
+            if r.required and r.plan_bills and r.frequency is not None and not any(
+                    bills_on(ap, r.bill_date, r.frequency, tz) for ap in own):
+                found.setdefault((account_id, account.parent_account_id), []).append(r)
+    return found
+
+
+async def _compose(organization_id: uuid.UUID, planned: Planned, requests: Mapping[uuid.UUID, Sequence[BillRequest]],
+                   usage_source: UsageSource | None) -> Computed:
     org, catalog = planned.org, planned.catalog
     if not any(requests.values()):
         return Computed(org, catalog, {})
@@ -183,7 +270,41 @@ async def compose_for_accounts(
         if own:
             draws.record(own, key, drawn_amounts(bill))
             with_fees.add((account_id, bill_date))
+    _ad_hoc_bills(planned, requests, commitments, results)
     return Computed(org, catalog, results)
+
+
+def _ad_hoc_bills(planned: Planned, requests: Mapping[uuid.UUID, Sequence[BillRequest]],
+                  commitments: Mapping[uuid.UUID, Sequence[CommitmentSnapshot]],
+                  results: dict[uuid.UUID, AccountBills]) -> None:
+    """AD_HOC bills (SEMANTICS §7.2 item 4): for each requested day on which the account has
+    a commitment fee and no other bill (no account plan billing that day at any frequency,
+    nor a bill planned for it here), a bill of the fee lines alone. **Decisions**: its
+    period is empty, start = end = the bill date (each fee line carries its own service
+    period); due date = bill date + daysBeforeBillDue; it draws nothing."""
+    org, catalog = planned.org, planned.catalog
+    planned_days = {(a, d) for a, d, _ in planned.plans}
+    for account_id, account_requests in requests.items():
+        own = commitments.get(account_id, ())
+        if not own or account_id not in catalog.accounts:
+            continue
+        for day in sorted({r.bill_date for r in account_requests}):
+            if ((account_id, day) in planned_days or not has_fee_on(own, day, org)
+                    or has_plan_bill_on(catalog.account_plans.get(account_id, ()), day, org)):
+                continue
+            account = catalog.account_snapshot(account_id, org)
+            try:
+                lines = ad_hoc_fee_lines(account, own, day, org.context)
+            except BillFailure as failure:
+                results[account_id].failures.append(f"{AdHoc.AD_HOC.value} bill of {day}: {failure.reason}")
+                continue
+            if not lines:
+                continue
+            results[account_id].bills.append(ComposedBill(
+                account_id=account_id, account_code=account.code, bill_date=day,
+                due_date=day + timedelta(days=account.days_before_bill_due), frequency=AdHoc.AD_HOC,
+                start=day, end=day, last_date_in_billing_period=day - timedelta(days=1), currency=account.currency,
+                account_plan_ids=(), lines=lines, total=sum((li.converted_subtotal for li in lines), Decimal(0))))
 
 
 def _block_usage(planned: Planned, placements, account_id: uuid.UUID, bill_date: date, frequency: BillFrequency,
@@ -227,6 +348,8 @@ def _child_bills(planned: Planned, placements, account_plans: Sequence[AccountPl
 
 def _targets(catalog: Catalog, account_id: uuid.UUID, request: BillRequest, org: Organization
              ) -> list[tuple[date, BillFrequency]]:
+    if not request.plan_bills:
+        return []
     account_plans = catalog.account_plans.get(account_id, ())
     return [(request.bill_date, f) for f in billing_frequencies(account_plans, request, org)]
 

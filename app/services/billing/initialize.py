@@ -9,8 +9,11 @@
 2. Accounts: CREATE bills every account (of `accountIds`, or of the organization) with an
    account plan billing at the job's bill date at the job's frequency (or any); an
    account named in `accountIds` without such a plan has nothing to bill and is left
-   out (**decision**). RECALCULATE bills the accounts of the bills asked for that
-   still exist.
+   out (**decision**). Accounts with a commitment fee dated the job's bill date and no
+   account plan billing that day (at any frequency) are billed too: they get an AD_HOC
+   bill of the fees (SEMANTICS §7.2 item 4, whatever the job's frequency). RECALCULATE
+   bills the accounts of the bills asked for that still exist; an AD_HOC bill is
+   recalculated as the fee bill of its day alone.
 """
 
 from __future__ import annotations
@@ -22,8 +25,10 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from app.domain.periods import BillFrequency
+from app.models.accounts import Account, Commitment
 from app.models.billing import Bill, BillJob
-from app.services.billing.compute import BillRequest, billing_frequencies
+from app.services.billing.commitments import load_commitments
+from app.services.billing.compute import AdHoc, BillRequest, billing_frequencies, has_fee_on, has_plan_bill_on
 from app.services.billing.snapshots import load_catalog, load_organization
 from app.services.ingest import pending_batch_ids, process_measurement_batch
 
@@ -77,6 +82,8 @@ async def job_requests(organization_id: uuid.UUID, job: BillJob, account_ids: Se
         if bill.billing_frequency in BillFrequency.__members__:
             requests[bill.account_id].append(
                 BillRequest(bill.bill_date, BillFrequency(bill.billing_frequency), required=True))
+        elif bill.billing_frequency == AdHoc.AD_HOC.value:
+            requests[bill.account_id].append(BillRequest(bill.bill_date, None, plan_bills=False))
     return requests
 
 
@@ -99,5 +106,22 @@ async def _billed_accounts(organization_id: uuid.UUID, job: BillJob) -> list[uui
     catalog = await load_catalog(organization_id, org, account_ids, [bill_date], with_pricings=False)
     frequency = BillFrequency(job.billing_frequency) if job.billing_frequency else None
     request = BillRequest(bill_date, frequency)
-    return sorted((a for a, plans in catalog.account_plans.items() if billing_frequencies(plans, request, org)),
-                  key=str)
+    billed = {a for a, plans in catalog.account_plans.items() if billing_frequencies(plans, request, org)}
+    billed |= await _ad_hoc_accounts(organization_id, org, catalog, account_ids, bill_date)
+    return sorted(billed, key=str)
+
+
+async def _ad_hoc_accounts(organization_id: uuid.UUID, org, catalog, account_ids: Sequence[uuid.UUID] | None,
+                           bill_date: date) -> set[uuid.UUID]:
+    """Accounts with a commitment fee on `bill_date` and no account plan billing then."""
+    query = Commitment.filter(organization_id=organization_id)
+    if account_ids is not None:
+        query = query.filter(account_id__in=list(account_ids))
+    with_commitments = set(await query.distinct().values_list("account_id", flat=True))
+    if not with_commitments:
+        return set()
+    accounts = {a.id: a for a in await Account.filter(organization_id=organization_id, id__in=list(with_commitments))}
+    commitments = await load_commitments(organization_id, accounts, catalog.account_plans, org.epochs(),
+                                         org.config.commitment_fee_bill_in_advance)
+    return {a for a, own in commitments.items()
+            if has_fee_on(own, bill_date, org) and not has_plan_bill_on(catalog.account_plans.get(a, ()), bill_date, org)}
