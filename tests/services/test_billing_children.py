@@ -13,7 +13,7 @@ from app.domain.billing.children import split_block
 from app.models.accounts import Account, AccountPlan
 from app.models.billing import Bill
 from app.services import billing
-from tests.services import ACTOR, LAST_DAY, lines_of, new_world
+from tests.services import ACTOR, JAN, LAST_DAY, lines_of, new_world
 from tests.services.test_billing_jobs import create_and_run
 
 D = Decimal
@@ -130,3 +130,69 @@ async def test_recalculating_a_child_mode_childs_bill_recomputes_it_through_the_
     # the parent's bill and child-b's were not touched
     for code in ("parent", "child-b"):
         assert after[code].last_calculated_date == bills[code].last_calculated_date
+
+
+async def _child_with_own_plan_for_another_product(world):
+    """child-a: CHILD mode under the parent's storage plan, and its own plan for support."""
+    from app.models.catalog import Plan, PlanTemplate, Product
+
+    org_id = world.organization_id
+    product = await Product.create(organization_id=org_id, code="support", name="Support")
+    template = await PlanTemplate.create(organization_id=org_id, product_id=product.id, code="sup", name="Support",
+                                         currency="USD", bill_frequency="MONTHLY", standing_charge=D("10"),
+                                         standing_charge_description="Support")
+    plan = await Plan.create(organization_id=org_id, plan_template_id=template.id, product_id=product.id,
+                             code="sup-plan", name="Support plan")
+    await AccountPlan.create(organization_id=org_id, account_id=world.accounts["child-a"].id, plan_id=plan.id,
+                             product_id=product.id, start_date=JAN)
+    return product
+
+
+def _content(lines):
+    return [(li.line_item_type, li.product_id, li.units, li.subtotal, li.converted_subtotal) for li in lines]
+
+
+async def test_a_child_mode_child_with_its_own_plan_for_another_product_gets_one_merged_bill(app):
+    world = await family("CHILD")
+    support = await _child_with_own_plan_for_another_product(world)
+    job_id = await create_and_run(world)
+    job = await world.job(job_id)
+    assert (job.status, job.failed) == ("COMPLETE", 0)
+    bills = [b for b in await world.bills() if b.account_code == "child-a"]
+    assert len(bills) == 1
+    (bill,) = bills
+    lines = await lines_of(bill)
+    content = _content(lines)
+    assert content == [("USAGE", world.product.id, D(200), D("30.00"), D("30.00")),
+                       ("STANDING_CHARGE", support.id, None, D("10.00"), D("10.00"))]
+    assert bill.bill_total == D("40.00") == sum(li.converted_subtotal for li in lines)
+    assert sorted(await Bill.filter(organization_id=world.organization_id).values_list("account_code", flat=True)) \
+        == ["child-a", "child-b", "parent"]
+    # Again: still one bill, the same lines.
+    await create_and_run(world)
+    again = [b for b in await world.bills() if b.account_code == "child-a"]
+    assert [b.id for b in again] == [bill.id]
+    assert _content(await lines_of(again[0])) == content and again[0].bill_total == D("40.00")
+    # A job over the child alone, and over the parent alone: the same merged bill.
+    await create_and_run(world, accountIds=[str(world.accounts["child-a"].id)])
+    await create_and_run(world, accountIds=[str(world.accounts["parent"].id)])
+    again = [b for b in await world.bills() if b.account_code == "child-a"]
+    assert [b.id for b in again] == [bill.id]
+    assert _content(await lines_of(again[0])) == content and again[0].bill_total == D("40.00")
+
+
+async def test_recalculating_a_merged_child_bill_recomputes_both_parts(app):
+    world = await family("CHILD")
+    support = await _child_with_own_plan_for_another_product(world)
+    await create_and_run(world)
+    bill = await world.bill_of("child-a")
+    await world.measure("child-a", 100)  # late usage: child-a now 300 GB alone = 45.00
+    job = await billing.recalculate_bills(world.organization_id, [bill.id], actor=ACTOR, enqueue=None)
+    await billing.run_bill_job(world.organization_id, job.id)
+    job = await world.job(job.id)
+    assert (job.status, job.failed) == ("COMPLETE", 0)
+    after = [b for b in await world.bills() if b.account_code == "child-a"]
+    assert [b.id for b in after] == [bill.id]
+    assert _content(await lines_of(after[0])) == [("USAGE", world.product.id, D(300), D("45.00"), D("45.00")),
+                                                  ("STANDING_CHARGE", support.id, None, D("10.00"), D("10.00"))]
+    assert after[0].bill_total == D("55.00")

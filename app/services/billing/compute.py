@@ -16,9 +16,9 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Context, Decimal, localcontext
 from enum import Enum
 
 from app.domain.billing import (
@@ -29,6 +29,7 @@ from app.domain.billing import (
     UsageWindow,
     bills_on,
     compose_bill,
+    line_rank,
     usage_windows,
 )
 from app.domain.billing.children import CHILD_BILL_STEPS, breakdown_step
@@ -180,16 +181,24 @@ async def compose_for_accounts(
     parent's, unless asked for too, are not returned, so not stored)."""
     planned = await plan_bills(organization_id, requests, conversions=conversions)
     redirected = _child_mode_requests(planned, requests)
-    if not redirected:
-        return await _compose(organization_id, planned, requests, usage_source)
+    companions = _companion_requests(planned, requests)
+    if not redirected and not companions:
+        computed = await _compose(organization_id, planned, requests, usage_source)
+        _merge_same_key(computed.accounts, set(planned.blocks.placements))
+        return computed
     asked = {(a, d, f) for a, d, f in planned.plans}  # the bills asked for before widening
     widened: dict[uuid.UUID, list[BillRequest]] = {a: list(rs) for a, rs in requests.items()}
     for (child_id, parent_id), moved in redirected.items():
         widened[child_id] = [r for r in widened[child_id] if r not in moved]
         widened.setdefault(parent_id, []).extend(BillRequest(r.bill_date, r.frequency) for r in moved)
+    for account_id, extra in companions.items():
+        mine = widened.setdefault(account_id, [])
+        mine.extend(r for r in extra if r not in mine)
     planned = await plan_bills(organization_id, widened, conversions=conversions)
     computed = await _compose(organization_id, planned, widened, usage_source)
     results = computed.accounts
+    wanted_through_parent = {(c, r.bill_date, r.frequency) for (c, _), moved in redirected.items() for r in moved}
+    extracted = _extract_companion_bills(planned, requests, results, wanted_through_parent)
     for (child_id, parent_id), moved in redirected.items():
         parent, child = results[parent_id], results[child_id]
         wanted = {(r.bill_date, r.frequency) for r in moved}
@@ -203,9 +212,125 @@ async def compose_for_accounts(
         found = {(b.bill_date, b.frequency) for b in mine}
         child.failures.extend(f"{f.value} bill of {d}: no CHILD-mode bill of the parent's account plans"
                               for d, f in sorted(wanted - found, key=lambda k: (k[0], k[1].value)))
-    for parent_id in {p for _, p in redirected} - set(requests):
-        results.pop(parent_id, None)
+    for account_id in set(results) - set(requests):
+        results.pop(account_id, None)
+    for owner, bills in extracted.items():
+        results[owner].bills.extend(bills)
+    _merge_same_key(results, set(planned.blocks.placements))
     return computed
+
+
+# --- one bill per (account, bill date, frequency) (SEMANTICS §7.1) -------------------------
+#
+# A child account can have two parts of one bill: its own account plans' bill and a
+# CHILD-mode bill under its parent's account plan of another product (§7.3). Both are
+# composed (each needs the other's side: the parent's block, or the child's own plans,
+# so whichever of them is asked for, the other is composed too: `_companion_requests`),
+# then merged into ONE bill (`merge_bills`). **Decision**: the CHILD-mode part is
+# composed without commitment steps (`CHILD_BILL_STEPS`), the own-plan part with them, so
+# the commitment drawdown of the merged bill sees only the child's own-plan lines.
+
+
+def _companion_requests(planned: Planned, requests: Mapping[uuid.UUID, Sequence[BillRequest]]
+                        ) -> dict[uuid.UUID, list[BillRequest]]:
+    """The accounts not asked for whose bills complete one asked for: a child's parent
+    (the CHILD-mode part of the child's bill), a CHILD-mode child's own plans (the
+    other part of the CHILD bill the parent's bill job composes)."""
+    found: dict[uuid.UUID, list[BillRequest]] = {}
+    for account_id, account_requests in requests.items():
+        account = planned.catalog.accounts.get(account_id)
+        parent_id = account.parent_account_id if account is not None else None
+        if parent_id is None or parent_id in requests:
+            continue
+        extra = found.setdefault(parent_id, [])
+        extra.extend(r for r in (BillRequest(q.bill_date, q.frequency) for q in account_requests if q.plan_bills)
+                     if r not in extra)
+    for (account_id, bill_date, frequency), account_plans in planned.plans.items():
+        for placement in planned.blocks.of(account_plans):
+            for member in placement.own_bills:
+                if member.account_id in requests:
+                    continue
+                extra = found.setdefault(member.account_id, [])
+                if (r := BillRequest(bill_date, frequency)) not in extra:
+                    extra.append(r)
+    return {a: rs for a, rs in found.items() if rs}
+
+
+def _asks_for(bill: ComposedBill, account_requests: Sequence[BillRequest]) -> bool:
+    return any(r.plan_bills and r.bill_date == bill.bill_date and r.frequency in (None, bill.frequency)
+               for r in account_requests)
+
+
+def _extract_companion_bills(planned: Planned, requests: Mapping[uuid.UUID, Sequence[BillRequest]],
+                             results: dict[uuid.UUID, AccountBills],
+                             through_parent: set) -> dict[uuid.UUID, list[ComposedBill]]:
+    """From the outcomes of the accounts composed only as companions: the bills that are
+    part of a bill asked for, per the asked-for account they go with (a child's own
+    CHILD-mode part; a companion child's own-plan part goes with its parent's outcome,
+    and only where the parent's outcome has that child's CHILD-mode part to merge)."""
+    extracted: dict[uuid.UUID, list[ComposedBill]] = {}
+    for account_id, outcome in results.items():
+        if account_id in requests:
+            continue
+        account = planned.catalog.accounts.get(account_id)
+        parent_id = account.parent_account_id if account is not None else None
+        for bill in outcome.bills:
+            key = (bill.account_id, bill.bill_date, bill.frequency)
+            if (bill.account_id != account_id and bill.account_id in requests and key not in through_parent
+                    and _asks_for(bill, requests[bill.account_id])):
+                extracted.setdefault(bill.account_id, []).append(bill)
+            elif bill.account_id == account_id and parent_id in requests and any(
+                    (b.account_id, b.bill_date, b.frequency) == key for b in results[parent_id].bills):
+                extracted.setdefault(parent_id, []).append(bill)
+        code = account.code if account is not None else str(account_id)
+        if parent_id in requests:
+            results[parent_id].failures.extend(f"child {code}: {f}" for f in outcome.failures)
+        for child_id in requests:
+            child = planned.catalog.accounts.get(child_id)
+            if child is not None and child.parent_account_id == account_id:
+                tag = f" of child {child.code}:"
+                results[child_id].failures.extend(f"through parent: {f}" for f in outcome.failures
+                                                  if tag in f and f"through parent: {f}" not in results[child_id].failures)
+    return extracted
+
+
+def merge_bills(bills: Sequence[ComposedBill]) -> ComposedBill:
+    """Parts of one bill (same account, bill date and frequency) as one: every line, in
+    §7.2 order (stable: the first part's lines first within a type), total = Σ converted
+    subtotals, start = the earliest, the account plans of all parts."""
+    first = bills[0]
+    lines = sorted((line for bill in bills for line in bill.lines), key=lambda line: line_rank(line.line_type))
+    with localcontext(Context(prec=60)):  # rounded figures: the sum is exact
+        total = sum((line.converted_subtotal for line in lines), Decimal(0))
+    plan_ids = tuple(dict.fromkeys(i for bill in bills for i in bill.account_plan_ids))
+    return replace(first, start=min(b.start for b in bills), account_plan_ids=plan_ids, lines=tuple(lines),
+                   total=total)
+
+
+def _merge_same_key(results: dict[uuid.UUID, AccountBills], child_mode_plans: set) -> None:
+    """Merge the bills of one (account, bill date, frequency) across all outcomes: the
+    merged bill stays with the outcome of the bill's own account if it has a part, else
+    with the first outcome holding one. The own-plan part comes first (a CHILD-mode part
+    is under a parent's account plan, in `child_mode_plans`), whoever composed it."""
+    where: dict[tuple, list[tuple[uuid.UUID, ComposedBill]]] = {}
+    for owner, outcome in results.items():
+        for bill in outcome.bills:
+            where.setdefault((bill.account_id, bill.bill_date, bill.frequency), []).append((owner, bill))
+    for (account_id, _, _), parts in where.items():
+        if len(parts) < 2:
+            continue
+        owner = next((o for o, _ in parts if o == account_id), parts[0][0])
+        ordered = sorted((b for _, b in parts), key=lambda b: any(i in child_mode_plans for i in b.account_plan_ids))
+        merged = merge_bills(ordered)
+        placed = False
+        for part_owner, bill in parts:
+            bills = results[part_owner].bills
+            index = next(i for i, b in enumerate(bills) if b is bill)
+            if part_owner == owner and not placed:
+                placed = True
+                bills[index] = merged
+            else:
+                del bills[index]
 
 
 def _child_mode_requests(planned: Planned, requests: Mapping[uuid.UUID, Sequence[BillRequest]]
