@@ -5,7 +5,8 @@ the default) has two children without plans: acme 300 + acme-a 200 + acme-b 200 
 700 GB rated as one block: 95.00, one line per account (40.72, 27.14, 27.14 by units,
 largest remainder). globex (CHILD) has globex-a without a plan: globex-a gets its own
 bill under globex's plan (200 GB = 30.00), and globex-b with its own plan is rated alone
-(600 GB = 85.00). One job over all accounts bills each account once.
+(600 GB = 85.00). initech (PARENT_SUMMARY) 100 + initech-a 500 GB = 600 GB is one block
+line of 85.00. One job over all accounts bills each account once.
 """
 
 from __future__ import annotations
@@ -54,9 +55,11 @@ async def story(tenant, bill_queue):
     globex = await account(story, "globex", plan=True, mode="CHILD")
     story.ids["globex-a"] = await account(story, "globex-a", plan=False, parent=globex)
     story.ids["globex-b"] = await account(story, "globex-b", plan=True, parent=globex)
+    initech = await account(story, "initech", plan=True, mode="PARENT_SUMMARY")
+    story.ids["initech-a"] = await account(story, "initech-a", plan=False, parent=initech)
     await story.ingest([{"meter": "storage", "account": code, "ts": "2026-01-15T00:00:00Z", "measure": {"gb": gb}}
                         for code, gb in (("acme", 300), ("acme-a", 200), ("acme-b", 200), ("globex", 100),
-                                         ("globex-a", 200), ("globex-b", 600))])
+                                         ("globex-a", 200), ("globex-b", 600), ("initech", 100), ("initech-a", 500))])
     story.job = await story.bill_run(lastDateInBillingPeriod="2026-01-31")
     return story
 
@@ -78,9 +81,16 @@ async def test_child_mode_and_a_child_with_its_own_plan(story):
     assert money(own["billTotal"]) == D("85.00")
 
 
+async def test_parent_summary_is_one_line_for_the_block(story):
+    initech = await story.bill("initech", "2026-02-01")
+    usage = [(line["childAccountId"], money(line["units"]), money(line["subtotal"])) for line in lines(initech, "USAGE")]
+    assert usage == [(None, D(600), D("85.00"))]
+    assert money(initech["billTotal"]) == D("85.00")
+
+
 async def test_one_job_bills_each_account_once(story):
     bills = await story.bills(billDate="2026-02-01")
-    assert sorted(b["accountCode"] for b in bills) == ["acme", "globex", "globex-a", "globex-b"]
-    assert story.job["failed"] == 0 and len(story.job["billIds"]) == 4
+    assert sorted(b["accountCode"] for b in bills) == ["acme", "globex", "globex-a", "globex-b", "initech"]
+    assert story.job["failed"] == 0 and len(story.job["billIds"]) == 5
     again = await story.bill_run(lastDateInBillingPeriod="2026-01-31")
-    assert len(await story.bills(billDate="2026-02-01")) == 4 and len(again["billIds"]) == 4
+    assert len(await story.bills(billDate="2026-02-01")) == 5 and len(again["billIds"]) == 5
