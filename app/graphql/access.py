@@ -224,23 +224,19 @@ def _ids(values: list[strawberry.ID], field: str) -> list[uuid.UUID]:
     return [parse_id(v, ("input", field, str(i))) for i, v in enumerate(values)]
 
 
-def _org(info: Info) -> uuid.UUID:
-    return info.context.require_principal().organization_id
-
-
 @strawberry.type
 class AccessQuery:
     @strawberry.field(description="Users of the organization.", extensions=authorize("config:retrieve", "user"))
     async def users(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[User]:
-        return await paginate(UserModel.filter(organization_id=_org(info)), first, after, User.of, order_by=("email",))
+        return await paginate(UserModel.filter(organization_id=info.context.organization_id), first, after, User.of, order_by=("email",))
 
     @strawberry.field(description="Service users of the organization.", extensions=authorize("config:retrieve", "serviceUser"))
     async def service_users(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[ServiceUser]:
-        return await paginate(ServiceUserModel.filter(organization_id=_org(info)), first, after, ServiceUser.of, order_by=("name",))
+        return await paginate(ServiceUserModel.filter(organization_id=info.context.organization_id), first, after, ServiceUser.of, order_by=("name",))
 
     @strawberry.field(description="Permission policies, managed and custom.", extensions=authorize("config:retrieve", "permissionPolicy"))
     async def permission_policies(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[PermissionPolicy]:
-        return await paginate(PolicyModel.filter(organization_id=_org(info)), first, after, PermissionPolicy.of, order_by=("name",))
+        return await paginate(PolicyModel.filter(organization_id=info.context.organization_id), first, after, PermissionPolicy.of, order_by=("name",))
 
 
 @strawberry.type
@@ -284,7 +280,7 @@ class AccessMutation:
 
     @strawberry.mutation(description="Delete a service user with its keys.", extensions=authorize(MANAGE, "serviceUser", lambda a: a["input"].id))
     async def delete_service_user(self, info: Info, input: DeleteInput) -> DeletePayload:
-        return await respond_deleted(lambda: service_users.delete_service_user(_org(info), parse_id(input.id), version=input.version), input.id)
+        return await respond_deleted(lambda: service_users.delete_service_user(info.context.organization_id, parse_id(input.id), version=input.version), input.id)
 
     @strawberry.mutation(description="Create an access key; the secret is returned once.", extensions=authorize(MANAGE, "accessKey"))
     async def create_access_key(self, info: Info, input: CreateAccessKeyInput) -> CreateAccessKeyPayload:
@@ -315,7 +311,7 @@ class AccessMutation:
 
     @strawberry.mutation(description="Delete a custom, unattached permission policy.", extensions=authorize(MANAGE, "permissionPolicy", lambda a: a["input"].id))
     async def delete_permission_policy(self, info: Info, input: DeleteInput) -> DeletePayload:
-        return await respond_deleted(lambda: policies.delete_policy(_org(info), parse_id(input.id), version=input.version), input.id)
+        return await respond_deleted(lambda: policies.delete_policy(info.context.organization_id, parse_id(input.id), version=input.version), input.id)
 
     @strawberry.mutation(description="Attach a policy to a user or service user.", extensions=authorize(MANAGE, "permissionPolicy"))
     async def attach_permission_policy(self, info: Info, input: PolicyAttachmentInput) -> PermissionPolicyPayload:

@@ -31,6 +31,11 @@ class Context:
             raise AuthError(self.auth_error or "authentication required")
         return self.principal
 
+    @property
+    def organization_id(self):  # noqa: ANN201 - uuid.UUID
+        """The caller's organization: every query is scoped to it."""
+        return self.require_principal().organization_id
+
     def loader(self, name: str, factory):  # noqa: ANN001 - a DataLoader factory
         """The request's DataLoader `name`, created on first use so that every resolver
         of one request shares its batch and cache."""

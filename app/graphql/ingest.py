@@ -16,7 +16,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from app.graphql.authorization import authorize
-from app.graphql.catalog.filters import parse_uuid
+
 from app.graphql.context import Info
 from app.graphql.errors import BadRequest, UserError, user_errors
 from app.graphql.pagination import Connection, Edge, PageInfo, connection_of_list, decode_cursor, encode_cursor, page_size
@@ -24,6 +24,7 @@ from app.models import ingest as m
 from app.services import ingest, usage
 from app.services.errors import ErrorCode, InputErrors, fail
 from app.services.ingest.wire import encode as wire_encode
+from app.domain.ids import as_uuid
 
 UPLOAD, RETRIEVE, KIND = "measurements:upload", "measurements:retrieve", "measurement"
 SECTIONS = ("who", "what", "where", "other", "metadata", "measure", "income", "cost")
@@ -148,15 +149,11 @@ def _wire(data: SubmitMeasurementsInput) -> bytes:
     return wire_encode({"measurements": items})
 
 
-def _org(info: Info) -> uuid.UUID:
-    return info.context.require_principal().organization_id
-
-
 def _filter(flt: MeasurementFilter | None) -> ingest.MeasurementFilter:
     if flt is None:
         return ingest.MeasurementFilter()
     ids = {name: getattr(flt, name) for name in ("account_id", "meter_id", "batch_id")}
-    parsed = {name: parse_uuid(value) for name, value in ids.items() if value is not None}
+    parsed = {name: as_uuid(value) for name, value in ids.items() if value is not None}
     if None in parsed.values():
         raise BadRequest("filter holds an invalid id")
     return ingest.MeasurementFilter(account_code=flt.account_code, meter_code=flt.meter_code, start=flt.from_, end=flt.to,
@@ -167,14 +164,14 @@ def _filter(flt: MeasurementFilter | None) -> ingest.MeasurementFilter:
 class IngestQuery:
     @strawberry.field(description="One ingest batch: its status, counts and failures.", extensions=authorize(RETRIEVE, KIND))
     async def ingest_batch(self, info: Info, id: strawberry.ID) -> IngestBatch | None:
-        batch_id = parse_uuid(id)
-        batch = await ingest.get_batch(_org(info), batch_id) if batch_id else None
+        batch_id = as_uuid(id)
+        batch = await ingest.get_batch(info.context.organization_id, batch_id) if batch_id else None
         return IngestBatch.of(batch) if batch else None
 
     @strawberry.field(description="Stored measurements in time order.", extensions=authorize(RETRIEVE, KIND))
     async def measurements(self, info: Info, filter: MeasurementFilter | None = None, first: int | None = None,
                            after: str | None = None) -> Connection[Measurement]:
-        org, flt, size, start = _org(info), _filter(filter), page_size(first), decode_cursor(after)
+        org, flt, size, start = info.context.organization_id, _filter(filter), page_size(first), decode_cursor(after)
         rows = await ingest.list_measurements(org, flt, start, size + 1) if size else []
         edges = [Edge(cursor=encode_cursor(start + i), node=Measurement.of(row)) for i, row in enumerate(rows[:size])]
         info_ = PageInfo(has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None,
@@ -191,13 +188,13 @@ class IngestQuery:
         aggregation_id: strawberry.ID | None = None, compound_aggregation_id: strawberry.ID | None = None,
         segment: Annotated[JSON | None, strawberry.argument(description="A segment of the aggregation: field code → value.")] = None,
     ) -> Usage | None:
-        ids = [parse_uuid(v) if v is not None else None for v in (account_id, aggregation_id, compound_aggregation_id)]
+        ids = [as_uuid(v) if v is not None else None for v in (account_id, aggregation_id, compound_aggregation_id)]
         if ids[0] is None or (aggregation_id is not None and ids[1] is None) or (compound_aggregation_id is not None and ids[2] is None):
             return None
         if segment is not None and not isinstance(segment, dict):
             raise BadRequest("segment must be an object of field code → value")
         try:
-            result = await usage.usage_of(_org(info), ids[0], aggregation_id=ids[1], compound_aggregation_id=ids[2],
+            result = await usage.usage_of(info.context.organization_id, ids[0], aggregation_id=ids[1], compound_aggregation_id=ids[2],
                                           start=from_, end=to, segment=segment)
         except InputErrors as exc:
             raise BadRequest("; ".join(p.message for p in exc.problems)) from None

@@ -57,3 +57,14 @@ def plain_data(value: Any, exclude: tuple[str, ...] = ()) -> Any:
 def optional(description: str) -> Any:
     """An input field a client may leave out (UNSET: unchanged, or the default)."""
     return strawberry.field(default=UNSET, description=description)
+
+
+def filter_ids(values: list[Any], name: str) -> list[uuid.UUID]:
+    """Ids of a list filter; a malformed one is the client's mistake (BAD_USER_INPUT)."""
+    from app.domain.ids import as_uuid
+    from app.graphql.errors import BadRequest
+
+    parsed = [as_uuid(v) for v in values]
+    if None in parsed:
+        raise BadRequest(f"filter.{name} holds an invalid id")
+    return parsed  # type: ignore[return-value]

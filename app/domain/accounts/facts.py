@@ -11,7 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from app.domain.problems import ErrorCode, ProblemCollector
-from app.domain.accounts.values import parse_uuid
+from app.domain.ids import as_uuid
+
 
 ACCOUNT = "account"
 ACCOUNT_PLAN = "accountPlan"
@@ -134,7 +135,7 @@ def _items(value: Any) -> list[Mapping[str, Any]]:
 
 
 def _add_id(ids: set[uuid.UUID], value: Any) -> None:
-    if (parsed := parse_uuid(value)) is not None:
+    if (parsed := as_uuid(value)) is not None:
         ids.add(parsed)
 
 

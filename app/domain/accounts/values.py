@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from app.domain.naming import custom_fields_problem
 from app.domain.problems import ErrorCode, ProblemCollector
+from app.domain import ids
 
 E = TypeVar("E", bound=Enum)
 Path = str | tuple[str | int, ...]
@@ -43,23 +44,10 @@ def text(data: Mapping[str, Any], key: str, at: ProblemCollector, rule: Callable
 
 def as_uuid(value: Any, key: Path, at: ProblemCollector) -> uuid.UUID | None:
     """An id the client sent; a malformed one names nothing (NOT_FOUND, like an unknown id)."""
-    if value is None or isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
+    parsed = ids.as_uuid(value)
+    if parsed is None and value is not None:
         at.add(_path(key), ErrorCode.NOT_FOUND, f"{value!r} is not a valid id")
-        return None
-
-
-def parse_uuid(value: Any) -> uuid.UUID | None:
-    """The id in `value`, or None when it is absent or malformed (for looking things up)."""
-    if value is None or isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
+    return parsed
 
 
 def decimal(value: Any, key: Path, at: ProblemCollector, *, minimum: Decimal | None = None, strict: bool = False) -> Decimal | None:

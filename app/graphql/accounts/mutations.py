@@ -4,7 +4,6 @@ input and output; the rules live in `app.services.accounts` and `app.domain.acco
 
 from __future__ import annotations
 
-import uuid
 
 import strawberry
 
@@ -56,10 +55,6 @@ def _changes(data: object) -> dict:
     return plain_data(data, exclude=("id", "version"))
 
 
-def _org(info: Info) -> uuid.UUID:
-    return info.context.require_principal().organization_id
-
-
 def _input_id(name: str = "id"):  # noqa: ANN202 - the item of an authorization check
     return lambda args: getattr(args["input"], name)
 
@@ -80,7 +75,7 @@ class AccountMutation:
     @strawberry.mutation(description="Delete an account nothing depends on (children, plans, commitments, bespoke plans).",
                          extensions=authorize("config:delete", "account", _input_id()))
     async def delete_account(self, info: Info, input: DeleteInput) -> DeletePayload:
-        return await respond_deleted(lambda: service.delete_account(_org(info), parse_id(input.id), version=input.version), input.id)
+        return await respond_deleted(lambda: service.delete_account(info.context.organization_id, parse_id(input.id), version=input.version), input.id)
 
     @strawberry.mutation(description="Attach a plan to an account.", extensions=authorize("config:create", "accountPlan"))
     async def create_account_plan(self, info: Info, input: CreateAccountPlanInput) -> AccountPlanPayload:
@@ -108,7 +103,7 @@ class AccountMutation:
 
     @strawberry.mutation(description="Delete an account plan.", extensions=authorize("config:delete", "accountPlan", _input_id()))
     async def delete_account_plan(self, info: Info, input: DeleteInput) -> DeletePayload:
-        return await respond_deleted(lambda: service.delete_account_plan(_org(info), parse_id(input.id), version=input.version), input.id)
+        return await respond_deleted(lambda: service.delete_account_plan(info.context.organization_id, parse_id(input.id), version=input.version), input.id)
 
     @strawberry.mutation(description="Add a commitment to an account.", extensions=authorize("config:create", "commitment"))
     async def create_commitment(self, info: Info, input: CreateCommitmentInput) -> CommitmentPayload:
@@ -122,4 +117,4 @@ class AccountMutation:
 
     @strawberry.mutation(description="Delete a commitment.", extensions=authorize("config:delete", "commitment", _input_id()))
     async def delete_commitment(self, info: Info, input: DeleteInput) -> DeletePayload:
-        return await respond_deleted(lambda: service.delete_commitment(_org(info), parse_id(input.id), version=input.version), input.id)
+        return await respond_deleted(lambda: service.delete_commitment(info.context.organization_id, parse_id(input.id), version=input.version), input.id)

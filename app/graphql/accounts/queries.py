@@ -3,7 +3,6 @@ and one by id or code, always within the caller's organization."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 
 import strawberry
@@ -12,11 +11,13 @@ from tortoise.queryset import QuerySet
 
 from app.graphql.accounts.types import Account, AccountPlan, Commitment
 from app.graphql.authorization import authorize
-from app.graphql.catalog.filters import parse_uuid
+
 from app.graphql.context import Info
 from app.graphql.errors import BadRequest
 from app.graphql.pagination import Connection, paginate
 from app.models import accounts as m
+from app.domain.ids import as_uuid
+from app.graphql.inputs import filter_ids
 
 READ = "config:retrieve"
 
@@ -47,22 +48,15 @@ class CommitmentFilter:
     active_on: date | None = strawberry.field(default=None, description="Only commitments covering this day.")
 
 
-def _uuids(values: list[strawberry.ID], name: str) -> list[uuid.UUID]:
-    try:
-        return [uuid.UUID(str(v)) for v in values]
-    except ValueError as exc:
-        raise BadRequest(f"filter.{name} holds an invalid id") from exc
-
-
 def _common(query: QuerySet, ids: list[strawberry.ID] | None, codes: list[str] | None, **foreign: strawberry.ID | None) -> QuerySet:
     if ids is not None:
-        query = query.filter(id__in=_uuids(ids, "ids"))
+        query = query.filter(id__in=filter_ids(ids, "ids"))
     if codes is not None:
         query = query.filter(code__in=codes)
     for column, value in foreign.items():
         if value is not None:
             head, *rest = column.split("_")
-            query = query.filter(**{column: _uuids([value], head + "".join(r.title() for r in rest))[0]})
+            query = query.filter(**{column: filter_ids([value], head + "".join(r.title() for r in rest))[0]})
     return query
 
 
@@ -93,16 +87,12 @@ def filter_commitments(query: QuerySet, flt: CommitmentFilter | None) -> QuerySe
     return query
 
 
-def _org(info: Info) -> uuid.UUID:
-    return info.context.require_principal().organization_id
-
-
 async def _one(query: QuerySet, id: strawberry.ID | None, code: str | None):  # noqa: ANN202 - a model row or None
     """By id and/or code; a malformed id finds nothing."""
     if id is None and code is None:
         return None
     if id is not None:
-        if (parsed := parse_uuid(id)) is None:
+        if (parsed := as_uuid(id)) is None:
             return None
         query = query.filter(id=parsed)
     return await (query.filter(code=code) if code is not None else query).first()
@@ -112,32 +102,32 @@ async def _one(query: QuerySet, id: strawberry.ID | None, code: str | None):  # 
 class AccountQuery:
     @strawberry.field(description="Accounts of the organization, by code.", extensions=authorize(READ, "account"))
     async def accounts(self, info: Info, first: int | None = None, after: str | None = None, filter: AccountFilter | None = None) -> Connection[Account]:
-        query = filter_accounts(m.Account.filter(organization_id=_org(info)), filter)
+        query = filter_accounts(m.Account.filter(organization_id=info.context.organization_id), filter)
         return await paginate(query, first, after, Account.of, order_by=("code",))
 
     @strawberry.field(description="One account by id or code.", extensions=authorize(READ, "account"))
     async def account(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> Account | None:
-        found = await _one(m.Account.filter(organization_id=_org(info)), id, code)
+        found = await _one(m.Account.filter(organization_id=info.context.organization_id), id, code)
         return Account.of(found) if found else None
 
     @strawberry.field(description="Plan attachments of the organization, by start date.", extensions=authorize(READ, "accountPlan"))
     async def account_plans(self, info: Info, first: int | None = None, after: str | None = None,
                             filter: AccountPlanFilter | None = None) -> Connection[AccountPlan]:
-        query = filter_account_plans(m.AccountPlan.filter(organization_id=_org(info)), filter)
+        query = filter_account_plans(m.AccountPlan.filter(organization_id=info.context.organization_id), filter)
         return await paginate(query, first, after, AccountPlan.of, order_by=("start_date",))
 
     @strawberry.field(description="One plan attachment by id or code.", extensions=authorize(READ, "accountPlan"))
     async def account_plan(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> AccountPlan | None:
-        found = await _one(m.AccountPlan.filter(organization_id=_org(info)), id, code)
+        found = await _one(m.AccountPlan.filter(organization_id=info.context.organization_id), id, code)
         return AccountPlan.of(found) if found else None
 
     @strawberry.field(description="Commitments of the organization, by start date.", extensions=authorize(READ, "commitment"))
     async def commitments(self, info: Info, first: int | None = None, after: str | None = None,
                           filter: CommitmentFilter | None = None) -> Connection[Commitment]:
-        query = filter_commitments(m.Commitment.filter(organization_id=_org(info)), filter)
+        query = filter_commitments(m.Commitment.filter(organization_id=info.context.organization_id), filter)
         return await paginate(query, first, after, Commitment.of, order_by=("start_date",))
 
     @strawberry.field(description="One commitment by id or code.", extensions=authorize(READ, "commitment"))
     async def commitment(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> Commitment | None:
-        found = await _one(m.Commitment.filter(organization_id=_org(info)), id, code)
+        found = await _one(m.Commitment.filter(organization_id=info.context.organization_id), id, code)
         return Commitment.of(found) if found else None

@@ -9,7 +9,6 @@ declared check) it needs `bills:run`, checked in the resolver.
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
 import strawberry
@@ -18,7 +17,7 @@ from tortoise.queryset import QuerySet
 from app.graphql.authorization import authorize, resource_name
 from app.graphql.billing.types import Bill, BillJob, BillJobStatus, BillPreview, BillStatus
 from app.graphql.catalog.plans import BillFrequency
-from app.graphql.catalog.filters import parse_uuid
+
 from app.graphql.context import Info
 from app.graphql.errors import BadRequest
 from app.graphql.pagination import Connection, paginate
@@ -26,6 +25,8 @@ from app.models import billing as m
 from app.models.catalog import Aggregation
 from app.services import billing
 from app.services.errors import InputErrors
+from app.domain.ids import as_uuid
+from app.graphql.inputs import filter_ids
 
 READ, RUN = "config:retrieve", "bills:run"
 
@@ -45,22 +46,15 @@ class BillJobFilter:
     status: BillJobStatus | None = strawberry.field(default=None, description="Only jobs in this status.")
 
 
-def _uuids(values: list[strawberry.ID], name: str) -> list[uuid.UUID]:
-    parsed = [parse_uuid(v) for v in values]
-    if None in parsed:
-        raise BadRequest(f"filter.{name} holds an invalid id")
-    return parsed  # type: ignore[return-value]
-
-
 def filter_bills(query: QuerySet, flt: BillFilter | None) -> QuerySet:
     if flt is None:
         return query
     if flt.ids is not None:
-        query = query.filter(id__in=_uuids(flt.ids, "ids"))
+        query = query.filter(id__in=filter_ids(flt.ids, "ids"))
     if flt.account_id is not None:
-        query = query.filter(account_id=_uuids([flt.account_id], "accountId")[0])
+        query = query.filter(account_id=filter_ids([flt.account_id], "accountId")[0])
     if flt.bill_job_id is not None:
-        query = query.filter(bill_job_id=_uuids([flt.bill_job_id], "billJobId")[0])
+        query = query.filter(bill_job_id=filter_ids([flt.bill_job_id], "billJobId")[0])
     if flt.bill_date is not None:
         query = query.filter(bill_date=flt.bill_date)
     if flt.status is not None:
@@ -70,36 +64,32 @@ def filter_bills(query: QuerySet, flt: BillFilter | None) -> QuerySet:
     return query
 
 
-def _org(info: Info) -> uuid.UUID:
-    return info.context.require_principal().organization_id
-
-
 @strawberry.type
 class BillingQuery:
     @strawberry.field(description="Bills of the organization, by bill date then account code.", extensions=authorize(READ, "bill"))
     async def bills(self, info: Info, first: int | None = None, after: str | None = None,
                     filter: BillFilter | None = None) -> Connection[Bill]:
-        query = filter_bills(m.Bill.filter(organization_id=_org(info)), filter)
+        query = filter_bills(m.Bill.filter(organization_id=info.context.organization_id), filter)
         return await paginate(query, first, after, Bill.of, order_by=("bill_date", "account_code", "billing_frequency"))
 
     @strawberry.field(description="One bill by id.", extensions=authorize(READ, "bill"))
     async def bill(self, info: Info, id: strawberry.ID) -> Bill | None:
-        bill_id = parse_uuid(id)
-        row = await m.Bill.filter(organization_id=_org(info), id=bill_id).first() if bill_id else None
+        bill_id = as_uuid(id)
+        row = await m.Bill.filter(organization_id=info.context.organization_id, id=bill_id).first() if bill_id else None
         return Bill.of(row) if row else None
 
     @strawberry.field(description="Bill jobs of the organization, newest first.", extensions=authorize(READ, "billJob"))
     async def bill_jobs(self, info: Info, first: int | None = None, after: str | None = None,
                         filter: BillJobFilter | None = None) -> Connection[BillJob]:
-        query = m.BillJob.filter(organization_id=_org(info))
+        query = m.BillJob.filter(organization_id=info.context.organization_id)
         if filter is not None and filter.status is not None:
             query = query.filter(status=filter.status.value)
         return await paginate(query, first, after, BillJob.of, order_by=("-dt_created",))
 
     @strawberry.field(description="One bill job by id.", extensions=authorize(READ, "billJob"))
     async def bill_job(self, info: Info, id: strawberry.ID) -> BillJob | None:
-        job_id = parse_uuid(id)
-        row = await m.BillJob.filter(organization_id=_org(info), id=job_id).first() if job_id else None
+        job_id = as_uuid(id)
+        row = await m.BillJob.filter(organization_id=info.context.organization_id, id=job_id).first() if job_id else None
         return BillJob.of(row) if row else None
 
     @strawberry.field(description="The bills one account would get for a period, computed exactly as a bill job would and not stored. "
@@ -109,7 +99,7 @@ class BillingQuery:
                            bill_date: date | None = None, billing_frequency: BillFrequency | None = None) -> list[BillPreview]:
         principal = info.context.require_principal()
         principal.require(RUN, resource_name(RUN, "bill"))
-        parsed = parse_uuid(account_id)
+        parsed = as_uuid(account_id)
         if parsed is None:
             raise BadRequest(f"no account with id {account_id}")
         try:

@@ -20,9 +20,10 @@ import strawberry
 from app import progress
 from app.graphql.authorization import authorize
 from app.graphql.billing.types import BillJob
-from app.graphql.catalog.filters import parse_uuid
+
 from app.graphql.context import Info
 from app.models import billing as m
+from app.domain.ids import as_uuid
 
 READ = "config:retrieve"
 # A subscriber is dropped after this long even if the job never ends (a stuck job must
@@ -65,7 +66,7 @@ class BillingSubscription:
                              extensions=authorize(READ, "billJob", lambda args: args["id"]))
     async def bill_job_progress(self, info: Info, id: strawberry.ID) -> AsyncGenerator[BillJob | None, None]:
         organization_id = info.context.require_principal().organization_id
-        job_id = parse_uuid(id)
+        job_id = as_uuid(id)
         load_row = _row_loader(organization_id, job_id) if job_id else None
         if load_row is None or await load_row() is None:
             raise BillJobNotFound(f"no bill job with id {id}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,7 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from app.graphql.authorization import authorize
-from app.graphql.catalog.filters import CatalogFilter, apply_catalog_filter, parse_uuid
+from app.graphql.catalog.filters import CatalogFilter, apply_catalog_filter
 from app.graphql.context import Info
 from app.graphql.errors import UserError, user_errors
 from app.graphql.inputs import parse_id, plain_data, provided
@@ -22,6 +21,7 @@ from app.graphql.prefetch.nodes import RowNode, shown_from_row
 from app.models import catalog as m
 from app.services.catalog import nested, products
 from app.services.errors import InputErrors
+from app.domain.ids import as_uuid
 
 if TYPE_CHECKING:
     from app.graphql.catalog.meters import Aggregation, CompoundAggregation, Meter
@@ -119,15 +119,11 @@ class ProductPayload:
     user_errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
 
 
-def _org(info: Info) -> uuid.UUID:
-    return info.context.require_principal().organization_id
-
-
 @strawberry.type
 class ProductQuery:
     @strawberry.field(description="Products of the organization.", extensions=authorize("config:retrieve", "product"))
     async def products(self, info: Info, first: int | None = None, after: str | None = None, filter: CatalogFilter | None = None) -> Connection[Product]:
-        query = apply_catalog_filter(m.Product.filter(organization_id=_org(info)), filter, has_product=False)
+        query = apply_catalog_filter(m.Product.filter(organization_id=info.context.organization_id), filter, has_product=False)
         return await paginate(query, first, after, Product.of, order_by=("code",),
                               prefetch=lookahead.page_prefetcher(info, m.Product))
 
@@ -135,10 +131,10 @@ class ProductQuery:
     async def product(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> Product | None:
         if id is None and code is None:
             return None
-        query = m.Product.filter(organization_id=_org(info))
-        query = query.filter(id=parse_uuid(id)) if id is not None else query
+        query = m.Product.filter(organization_id=info.context.organization_id)
+        query = query.filter(id=as_uuid(id)) if id is not None else query
         query = query.filter(code=code) if code is not None else query
-        found = await query.first() if (id is None or parse_uuid(id)) else None
+        found = await query.first() if (id is None or as_uuid(id)) else None
         if found is None:
             return None
         await lookahead.prefetch_rows(info, m.Product, [found])
@@ -170,7 +166,7 @@ class ProductMutation:
     @strawberry.mutation(description="Delete a product that holds nothing.", extensions=authorize("config:delete", "product", lambda a: a["input"].id))
     async def delete_product(self, info: Info, input: DeleteInput) -> DeletePayload:
         try:
-            await products.delete_product(_org(info), parse_id(input.id), version=input.version)
+            await products.delete_product(info.context.organization_id, parse_id(input.id), version=input.version)
         except InputErrors as exc:
             return DeletePayload(deleted_id=None, user_errors=user_errors(exc))
         return DeletePayload(deleted_id=input.id, user_errors=[])

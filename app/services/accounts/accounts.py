@@ -15,13 +15,14 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app.domain.accounts import CodeBook, NewAccounts, References, check_account, check_new_accounts, references_of
-from app.domain.accounts.values import parse_uuid
+
 from app.models.accounts import Account, AccountPlan, Commitment
 from app.models.catalog import Plan
 from app.services.accounts.loading import account_input, load_known, lock_accounts
 from app.services.catalog.entities import Dependants, delete_versioned
 from app.services.errors import ErrorCode, ProblemCollector, fail
 from app.services.versioning import get_owned, update_versioned
+from app.domain.ids import as_uuid
 
 
 def _duplicate(exc: IntegrityError) -> Exception:
@@ -59,7 +60,7 @@ async def update_account(
     try:
         async with in_transaction():
             current = await get_owned(Account, organization_id, account_id)
-            parent_id = parse_uuid(changes["parentAccountId"]) if "parentAccountId" in changes else current.parent_account_id
+            parent_id = as_uuid(changes["parentAccountId"]) if "parentAccountId" in changes else current.parent_account_id
             locked = await lock_accounts(organization_id, (account_id, parent_id))
             if account_id not in locked:
                 raise fail(("input", "id"), ErrorCode.NOT_FOUND, f"no Account with id {account_id}")
@@ -71,7 +72,7 @@ async def update_account(
 
 
 async def _check_update(organization_id: uuid.UUID, account_id: uuid.UUID, merged: Mapping[str, Any]) -> dict[str, Any]:
-    refs = References(account_ids={i for i in [parse_uuid(merged.get("parentAccountId"))] if i})
+    refs = References(account_ids={i for i in [as_uuid(merged.get("parentAccountId"))] if i})
     refs.codes["account"] = {merged["code"]} if isinstance(merged.get("code"), str) else set()
     known = await load_known(organization_id, refs, exclude_id=account_id)
     has_children = await Account.filter(organization_id=organization_id, parent_account_id=account_id).exists()

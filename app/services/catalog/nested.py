@@ -21,6 +21,7 @@ from tortoise.transactions import in_transaction
 from app.domain.catalog.meters import check_compound, check_meter
 from app.domain.catalog.pricing import CatalogRows, check_collisions, check_template_tree, pricing_inputs
 from app.domain.catalog.refs import AggregationRef
+from app.domain.ids import as_uuid
 from app.models.catalog import Aggregation, CompoundAggregation, Meter, Product
 from app.services.catalog.meters import nested_aggregations, usable_aggregations
 from app.services.catalog.meters.guards import report_taken
@@ -147,7 +148,7 @@ async def _check_templates(organization_id: uuid.UUID, draft: ProductDraft, temp
     codes = await currency_codes(organization_id)
 
     def resolve(key: str, value: Any) -> AggregationRef | None:
-        lookup = uuid.UUID(str(value)) if key.endswith("Id") and _is_uuid(value) else value
+        lookup = (as_uuid(value) or value) if key.endswith("Id") else value
         return draft.targets.get((key, lookup)) or stored(key, value)
 
     for t, template in enumerate(templates):
@@ -158,13 +159,6 @@ async def _check_templates(organization_id: uuid.UUID, draft: ProductDraft, temp
             getattr(draft.plan_rows, name).extend(getattr(rows, name))
     check_collisions(draft.plan_rows, at)
 
-
-def _is_uuid(value: Any) -> bool:
-    try:
-        uuid.UUID(str(value))
-        return True
-    except ValueError:
-        return False
 
 
 async def _report_taken_codes(organization_id: uuid.UUID, draft: ProductDraft, at: ProblemCollector) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 
 from app.domain.naming import custom_fields_problem
 from app.domain.problems import ErrorCode, ProblemCollector
+from app.domain.ids import as_uuid
 
 ZERO = Decimal(0)
 Data = Mapping[str, Any]
@@ -113,13 +114,6 @@ def custom_fields(data: Data, at: ProblemCollector) -> dict:
     return dict(value)
 
 
-def as_uuid(value: object) -> uuid.UUID | None:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 def identifier(data: Data, key: str, at: ProblemCollector) -> uuid.UUID | None:

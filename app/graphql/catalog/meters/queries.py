@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import uuid
 
 import strawberry
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from app.graphql.authorization import authorize
-from app.graphql.catalog.filters import CatalogFilter, apply_catalog_filter, parse_uuid
+from app.graphql.catalog.filters import CatalogFilter, apply_catalog_filter
 from app.graphql.catalog.meters.types import Aggregation, CompoundAggregation, Meter
 from app.graphql.context import Info
 from app.graphql.pagination import Connection, paginate
 from app.graphql.prefetch import lookahead
 from app.models import catalog as m
+from app.domain.ids import as_uuid
 
 READ = "config:retrieve"
-
-
-def _org(info: Info) -> uuid.UUID:
-    return info.context.require_principal().organization_id
 
 
 async def _one(model: type[Model], info: Info, id: strawberry.ID | None, code: str | None) -> Model | None:
@@ -28,9 +24,9 @@ async def _one(model: type[Model], info: Info, id: strawberry.ID | None, code: s
     loaded ahead; a malformed id finds nothing."""
     if id is None and code is None:
         return None
-    query: QuerySet = model.filter(organization_id=_org(info))
+    query: QuerySet = model.filter(organization_id=info.context.organization_id)
     if id is not None:
-        parsed = parse_uuid(id)
+        parsed = as_uuid(id)
         if parsed is None:
             return None
         query = query.filter(id=parsed)
@@ -45,7 +41,7 @@ async def _one(model: type[Model], info: Info, id: strawberry.ID | None, code: s
 class MeterQuery:
     @strawberry.field(description="Meters of the organization, by code.", extensions=authorize(READ, "meter"))
     async def meters(self, info: Info, first: int | None = None, after: str | None = None, filter: CatalogFilter | None = None) -> Connection[Meter]:
-        query = apply_catalog_filter(m.Meter.filter(organization_id=_org(info)), filter)
+        query = apply_catalog_filter(m.Meter.filter(organization_id=info.context.organization_id), filter)
         return await paginate(query, first, after, Meter.of, order_by=("code",),
                               prefetch=lookahead.page_prefetcher(info, m.Meter))
 
@@ -57,10 +53,10 @@ class MeterQuery:
     @strawberry.field(description="Aggregations of the organization, by code.", extensions=authorize(READ, "aggregation"))
     async def aggregations(self, info: Info, first: int | None = None, after: str | None = None, filter: CatalogFilter | None = None,
                            meter_id: strawberry.ID | None = None) -> Connection[Aggregation]:
-        query = apply_catalog_filter(m.Aggregation.filter(organization_id=_org(info)), filter)
+        query = apply_catalog_filter(m.Aggregation.filter(organization_id=info.context.organization_id), filter)
         if meter_id is not None:
             # A malformed id matches no meter rather than failing the query.
-            parsed = parse_uuid(meter_id)
+            parsed = as_uuid(meter_id)
             query = query.filter(meter_id=parsed) if parsed else query.filter(id__in=[])
         return await paginate(query, first, after, Aggregation.of, order_by=("code",),
                               prefetch=lookahead.page_prefetcher(info, m.Aggregation))
@@ -73,7 +69,7 @@ class MeterQuery:
     @strawberry.field(description="Compound aggregations of the organization, by code.", extensions=authorize(READ, "compoundAggregation"))
     async def compound_aggregations(self, info: Info, first: int | None = None, after: str | None = None,
                                     filter: CatalogFilter | None = None) -> Connection[CompoundAggregation]:
-        query = apply_catalog_filter(m.CompoundAggregation.filter(organization_id=_org(info)), filter)
+        query = apply_catalog_filter(m.CompoundAggregation.filter(organization_id=info.context.organization_id), filter)
         return await paginate(query, first, after, CompoundAggregation.of, order_by=("code",),
                               prefetch=lookahead.page_prefetcher(info, m.CompoundAggregation))
 

@@ -10,7 +10,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from app.graphql.authorization import authorize
-from app.graphql.catalog.filters import CatalogFilter, apply_catalog_filter, parse_uuid
+from app.graphql.catalog.filters import CatalogFilter, apply_catalog_filter
 from app.graphql.catalog.plans.inputs import PlanFilter, PricingFilter
 from app.graphql.catalog.plans.types import Plan, PlanTemplate, Pricing
 from app.graphql.context import Info
@@ -18,16 +18,13 @@ from app.graphql.errors import BadRequest
 from app.graphql.pagination import Connection, paginate
 from app.graphql.prefetch import lookahead
 from app.models import catalog as m
+from app.domain.ids import as_uuid
 
 READ = "config:retrieve"
 
 
-def _org(info: Info) -> uuid.UUID:
-    return info.context.require_principal().organization_id
-
-
 def _filter_id(value: Any, name: str) -> uuid.UUID:
-    parsed = parse_uuid(value)
+    parsed = as_uuid(value)
     if parsed is None:
         raise BadRequest(f"filter.{name} is not a valid id")
     return parsed
@@ -47,9 +44,9 @@ async def _one(model: type[Model], info: Info, id: strawberry.ID | None, code: s
     loaded ahead; a malformed id finds nothing."""
     if id is None and code is None:
         return None
-    query = model.filter(organization_id=_org(info))
+    query = model.filter(organization_id=info.context.organization_id)
     if id is not None:
-        parsed = parse_uuid(id)
+        parsed = as_uuid(id)
         if parsed is None:
             return None
         query = query.filter(id=parsed)
@@ -59,7 +56,7 @@ async def _one(model: type[Model], info: Info, id: strawberry.ID | None, code: s
     return found
 
 def _pricing_query(info: Info, flt: PricingFilter | None) -> QuerySet:
-    query = m.Pricing.filter(organization_id=_org(info))
+    query = m.Pricing.filter(organization_id=info.context.organization_id)
     if flt is None:
         return query
     query = apply_catalog_filter(query, CatalogFilter(ids=flt.ids, codes=flt.codes), has_product=False)
@@ -71,7 +68,7 @@ def _pricing_query(info: Info, flt: PricingFilter | None) -> QuerySet:
 class PlanQuery:
     @strawberry.field(description="Plan templates of the organization, by code.", extensions=authorize(READ, "planTemplate"))
     async def plan_templates(self, info: Info, first: int | None = None, after: str | None = None, filter: CatalogFilter | None = None) -> Connection[PlanTemplate]:
-        query = apply_catalog_filter(m.PlanTemplate.filter(organization_id=_org(info)), filter)
+        query = apply_catalog_filter(m.PlanTemplate.filter(organization_id=info.context.organization_id), filter)
         return await paginate(query, first, after, PlanTemplate.of, order_by=("code",),
                               prefetch=lookahead.page_prefetcher(info, m.PlanTemplate))
 
@@ -82,7 +79,7 @@ class PlanQuery:
 
     @strawberry.field(description="Plans of the organization, by code.", extensions=authorize(READ, "plan"))
     async def plans(self, info: Info, first: int | None = None, after: str | None = None, filter: PlanFilter | None = None) -> Connection[Plan]:
-        query = apply_catalog_filter(m.Plan.filter(organization_id=_org(info)), filter)
+        query = apply_catalog_filter(m.Plan.filter(organization_id=info.context.organization_id), filter)
         if filter is not None:
             query = _by_ids(query, filter, {"plan_template_id": "plan_template_id", "account_id": "account_id"})
         return await paginate(query, first, after, Plan.of, order_by=("code",),

@@ -14,15 +14,11 @@ from app.domain.catalog.meters import meter_ref
 from app.domain.catalog.refs import AggregationRef, MeterRef
 from app.models.catalog import Aggregation, CompoundAggregation, Meter, Product
 from app.services.errors import ErrorCode, ProblemCollector, fail
+from app.domain.ids import as_uuid
 
 M = TypeVar("M", bound=Model)
 
 
-def as_uuid(raw: Any) -> uuid.UUID | None:
-    try:
-        return raw if isinstance(raw, uuid.UUID) else uuid.UUID(str(raw))
-    except ValueError:
-        return None
 
 
 async def resolve_product(organization_id: uuid.UUID, raw: Any, at: ProblemCollector, key: str = "productId") -> uuid.UUID | None:
