@@ -72,9 +72,15 @@ class UsageResult:
 
 
 async def aggregate_usage(organization_id: uuid.UUID, aggregation: Aggregation, account_ids: Sequence[uuid.UUID],
-                          start: datetime, end: datetime) -> dict[tuple[uuid.UUID, str], Decimal | None]:
-    """Raw quantity per (account, segment key) for the measurements with start ≤ ts < end."""
-    return await _aggregate(organization_id, aggregation, account_ids, start, end, segments_of(aggregation))
+                          start: datetime, end: datetime, *, whole: bool = False, together: bool = False
+                          ) -> dict[tuple[uuid.UUID | None, str], Decimal | None]:
+    """Raw quantity per (account, segment key) for the measurements with start ≤ ts < end.
+
+    `whole`: the aggregation over all its measurements, ignoring its segments (key "").
+    `together`: the accounts as one block (account None): MAX, UNIQUE and MEAN of a block
+    are not sums of its members', so a block is aggregated in one GROUP BY."""
+    segments = [] if whole else segments_of(aggregation)
+    return await _aggregate(organization_id, aggregation, account_ids, start, end, segments, together=together)
 
 
 def segments_of(aggregation: Aggregation) -> list[dict[str, str]]:
@@ -83,19 +89,21 @@ def segments_of(aggregation: Aggregation) -> list[dict[str, str]]:
 
 
 async def _aggregate(organization_id: uuid.UUID, aggregation: Aggregation, account_ids: Sequence[uuid.UUID],
-                     start: datetime, end: datetime, segments: list[dict[str, str]]) -> dict[tuple[uuid.UUID, str], Decimal | None]:
+                     start: datetime, end: datetime, segments: list[dict[str, str]], *, together: bool = False
+                     ) -> dict[tuple[uuid.UUID | None, str], Decimal | None]:
     function = aggregation.aggregation
     if function not in _FUNCTIONS:
         raise ValueError(f"unknown aggregation function {function!r}")
     params: list[Any] = [organization_id, list(account_ids), aggregation.meter_id, start, end, aggregation.target_field]
     value = "(data->>$6)::numeric" if function in NUMERIC_FUNCTIONS else "data->>$6"
     case, keys = _segment_case(segments, params)
-    sql = f"""SELECT account_id, seg, {_FUNCTIONS[function]} FROM (
+    account, group = ("NULL::uuid", "seg") if together else ("account_id", "account_id, seg")
+    sql = f"""SELECT {account}, seg, {_FUNCTIONS[function]} FROM (
                 SELECT account_id, ts, received_at, batch_id, batch_index, {value} AS v, {case} AS seg
                 FROM measurements
                 WHERE organization_id = $1 AND account_id = ANY($2::uuid[]) AND meter_id = $3
                   AND ts >= $4 AND ts < $5 AND data ? $6) m
-              GROUP BY account_id, seg"""
+              GROUP BY {group}"""
     async with connection() as conn:
         rows = await conn.fetch(sql, *params)
     return {(row[0], keys[row[1]]): _quantity(function, row) for row in rows}

@@ -81,9 +81,9 @@ async def test_a_chunk_costs_the_same_number_of_queries_for_3_or_30_accounts(app
 
     usage_queries: list[int] = []
 
-    async def counted(organization_id, aggregation, account_ids, start, end):
+    async def counted(organization_id, aggregation, account_ids, start, end, **options):
         usage_queries.append(len(account_ids))
-        return await real(organization_id, aggregation, account_ids, start, end)
+        return await real(organization_id, aggregation, account_ids, start, end, **options)
 
     real = usage.aggregate_usage
     monkeypatch.setattr(usage, "aggregate_usage", counted)

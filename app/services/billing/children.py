@@ -18,7 +18,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -27,9 +26,8 @@ from app.domain.billing import AccountPlanSnapshot, AccountSnapshot, UsageWindow
 from app.domain.billing.children import BlockMember, BlockPlacement, ChildBillingMode, place_children
 from app.models.accounts import Account, AccountPlan
 from app.models.catalog import Aggregation
-from app.services.billing.usage import _is_segmented, _whole, domain_key
-from app.services.ingest.store import connection
-from app.services.usage import NUMERIC_FUNCTIONS, _FUNCTIONS, _quantity, _segment_case, segments_of
+from app.services.billing.usage import domain_key, is_segmented
+from app.services.usage import aggregate_usage
 
 
 @dataclass(frozen=True)
@@ -93,32 +91,13 @@ async def fetch_block_usage(organization_id: uuid.UUID, aggregations: Mapping[uu
             aggregation = aggregations.get(window.aggregation_id)
             if aggregation is None:
                 continue
-            whole = window.segment is None and _is_segmented(aggregation)
-            source = _whole(aggregation) if whole else aggregation
-            found = await _aggregate_together(organization_id, source, account_ids, window.start, window.end)
-            for key, value in found.items():
+            whole = window.segment is None and is_segmented(aggregation)
+            found = await aggregate_usage(organization_id, aggregation, account_ids, window.start, window.end,
+                                          whole=whole, together=True)
+            for (_, key), value in found.items():
                 if key != UNMATCHED and domain_key(key) == window.segment:
                     values[window] = value
     return result
 
-
-async def _aggregate_together(organization_id: uuid.UUID, aggregation: Any, account_ids: Sequence[uuid.UUID],
-                              start: datetime, end: datetime) -> dict[str, Decimal | None]:
-    """`app.services.usage.aggregate_usage` over several accounts as one: GROUP BY segment."""
-    function = aggregation.aggregation
-    if function not in _FUNCTIONS:
-        raise ValueError(f"unknown aggregation function {function!r}")
-    params: list[Any] = [organization_id, list(account_ids), aggregation.meter_id, start, end, aggregation.target_field]
-    value = "(data->>$6)::numeric" if function in NUMERIC_FUNCTIONS else "data->>$6"
-    case, keys = _segment_case(segments_of(aggregation), params)
-    sql = f"""SELECT NULL::uuid, seg, {_FUNCTIONS[function]} FROM (
-                SELECT account_id, ts, received_at, batch_id, batch_index, {value} AS v, {case} AS seg
-                FROM measurements
-                WHERE organization_id = $1 AND account_id = ANY($2::uuid[]) AND meter_id = $3
-                  AND ts >= $4 AND ts < $5 AND data ? $6) m
-              GROUP BY seg"""
-    async with connection() as conn:
-        rows = await conn.fetch(sql, *params)
-    return {keys[row[1]]: _quantity(function, row) for row in rows}
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -35,22 +34,7 @@ from app.services.usage import aggregate_usage, segments_of
 UsageByAccount = dict[uuid.UUID, dict[UsageWindow, Decimal | None]]
 
 
-@dataclass(frozen=True)
-class _Whole:
-    """An aggregation read without its segments (duck-types what `aggregate_usage` reads)."""
-
-    aggregation: str
-    meter_id: uuid.UUID
-    target_field: str
-    segmented_fields: tuple = field(default=())
-    segments: tuple = field(default=())
-
-
-def _whole(aggregation: Aggregation) -> _Whole:
-    return _Whole(aggregation.aggregation, aggregation.meter_id, aggregation.target_field)
-
-
-def _is_segmented(aggregation: Aggregation) -> bool:
+def is_segmented(aggregation: Aggregation) -> bool:
     return bool(aggregation.segmented_fields)
 
 
@@ -83,13 +67,12 @@ async def fetch_usage(
             aggregation = aggregations.get(window.aggregation_id)
             if aggregation is None:
                 continue  # deleted meanwhile: no usage
-            whole = window.segment is None and _is_segmented(aggregation)
+            whole = window.segment is None and is_segmented(aggregation)
             groups.setdefault((window.aggregation_id, window.start, window.end, whole), set()).add(account_id)
     found: dict[tuple, Decimal | None] = {}
     for (aggregation_id, start, end, whole), account_ids in groups.items():
         aggregation = aggregations[aggregation_id]
-        source = _whole(aggregation) if whole else aggregation
-        rows = await aggregate_usage(organization_id, source, sorted(account_ids), start, end)  # type: ignore[arg-type]
+        rows = await aggregate_usage(organization_id, aggregation, sorted(account_ids), start, end, whole=whole)
         for (account_id, key), value in rows.items():
             if key != UNMATCHED:
                 found[(account_id, aggregation_id, domain_key(key), start, end)] = value
