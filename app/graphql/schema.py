@@ -18,13 +18,14 @@ from app.graphql.accounts import AccountMutation, AccountQuery
 from app.graphql.billing import BillingMutation, BillingQuery, BillingSubscription
 from app.graphql.catalog.meters import MeterMutation, MeterQuery
 from app.graphql.catalog.plans import PlanMutation, PlanQuery
+from app.graphql.catalog.pricing_preview import PricingPreviewQuery
 from app.graphql.catalog.products import ProductMutation, ProductQuery
 from app.graphql.errors import MaskUnexpectedErrors
 from app.graphql.ingest import IngestMutation, IngestQuery
 from app.graphql.organization import OrganizationMutation, OrganizationQuery
 from app.settings import Settings
 
-Query = merge_types("Query", (OrganizationQuery, AccessQuery, ProductQuery, MeterQuery, PlanQuery, AccountQuery, IngestQuery, BillingQuery))
+Query = merge_types("Query", (OrganizationQuery, AccessQuery, ProductQuery, MeterQuery, PlanQuery, PricingPreviewQuery, AccountQuery, IngestQuery, BillingQuery))
 Mutation = merge_types("Mutation", (OrganizationMutation, AccessMutation, ProductMutation, MeterMutation, PlanMutation, AccountMutation, IngestMutation, BillingMutation))
 Subscription = merge_types("Subscription", (BillingSubscription,))
 
