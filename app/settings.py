@@ -39,6 +39,13 @@ class Settings:
         return replace(self, database_url=database_url, redis_url=redis_url)
 
 
+MIN_SECRET_KEY_LENGTH = 32  # characters: HS256 wants a key of at least its 256-bit output
+
+
+class SettingsError(ValueError):
+    """A configuration the program must not start with; the message says what to change."""
+
+
 def _secret_key(data_dir: Path) -> str:
     """The signing key: from the environment, else one kept in the data directory.
 
@@ -47,14 +54,29 @@ def _secret_key(data_dir: Path) -> str:
     """
     configured = os.environ.get("METERGRAPH_SECRET_KEY")
     if configured:
+        if len(configured) < MIN_SECRET_KEY_LENGTH:
+            raise SettingsError(
+                f"METERGRAPH_SECRET_KEY is {len(configured)} characters long; it must be at least "
+                f"{MIN_SECRET_KEY_LENGTH} (e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')")
         return configured
     key_file = data_dir / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()
     data_dir.mkdir(parents=True, exist_ok=True)
+    return _create_key_file(key_file)
+
+
+def _create_key_file(key_file: Path) -> str:
+    """Write a new key readable by its owner only. The file is created with mode 0600
+    (never world-readable, not even for an instant) and O_EXCL: if another process
+    created it first, its key is the one everybody uses."""
     key = secrets.token_urlsafe(48)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as out:
+        out.write(key)
     return key
 
 
