@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +25,8 @@ def _settings(args: argparse.Namespace) -> Settings:
     settings = load_settings()
     if getattr(args, "data_dir", None):
         settings = replace(settings, data_dir=Path(args.data_dir).resolve())
+    if getattr(args, "queue_name", None):
+        settings = replace(settings, extra={**settings.extra, "queue_name": args.queue_name})
     return settings
 
 
@@ -38,64 +41,12 @@ def _with_published_services(settings: Settings) -> Settings:
     return settings
 
 
-async def _bootstrap_if_empty(settings: Settings) -> dict | None:
-    from app.db import close_db, init_db
-    from app.models.organization import Organization
-    from app.services.organizations import bootstrap_organization
-
-    await init_db(settings.database_url)
-    try:
-        if await Organization.all().exists():
-            return None
-        return (await bootstrap_organization("Metergraph")).as_json()
-    finally:
-        await close_db()
-
-
 def cmd_dev(args: argparse.Namespace) -> None:
-    from app.db import run_migrations
-    from app.services_runtime import start_services
+    from app.services_runtime.dev import run_dev
 
     settings = _settings(args)
     settings = replace(settings, port=args.port or settings.port)
-    services = start_services(settings.data_dir, database_url=settings.database_url, redis_url=settings.redis_url)
-    published = settings.data_dir / SERVICES_FILE
-    try:
-        settings = settings.with_services(services.database_url, services.redis_url)
-        use_settings(settings)
-        published.write_text(json.dumps({"database_url": settings.database_url, "redis_url": settings.redis_url}))
-        asyncio.run(run_migrations(settings.database_url))
-        credentials = asyncio.run(_bootstrap_if_empty(settings))
-        print(f"Metergraph is running: GraphiQL at http://127.0.0.1:{settings.port}/graphql", flush=True)
-        if credentials:
-            print("Administrator credentials (shown once, keep them): " + json.dumps(credentials), flush=True)
-        asyncio.run(_serve_with_worker(settings))
-    except KeyboardInterrupt:
-        pass
-    finally:
-        published.unlink(missing_ok=True)
-        services.stop()
-        print("Metergraph stopped.", flush=True)
-
-
-async def _serve_with_worker(settings: Settings) -> None:
-    """API and one worker in one event loop; uvicorn owns the signals, the worker stops
-    when the server does."""
-    import uvicorn
-    from arq.worker import Worker
-
-    from app.main import create_app
-    from workers.settings import worker_options
-
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=settings.port, log_level="warning"))
-    worker = Worker(**worker_options(handle_signals=False))
-    worker_task = asyncio.create_task(worker.async_run())
-    try:
-        await server.serve()
-    finally:
-        worker_task.cancel()
-        await asyncio.gather(worker_task, return_exceptions=True)
-        await worker.close()
+    sys.exit(run_dev(settings, workers=args.workers, demo=args.demo))
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
@@ -105,7 +56,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
     settings = _with_published_services(_settings(args))
     use_settings(settings)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port or settings.port, log_level="info")
+    uvicorn.run(create_app(settings), host=args.host, port=args.port or settings.port, log_level=args.log_level)
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
@@ -114,7 +65,17 @@ def cmd_worker(args: argparse.Namespace) -> None:
     from workers.settings import worker_options
 
     use_settings(_with_published_services(_settings(args)))
+    # arq logs every job at INFO; `dev` asks for warnings only, so its output stays readable.
+    logging.getLogger("arq").setLevel(args.log_level.upper())
     Worker(**worker_options()).run()
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from app.services.demo import load_demo_organization
+
+    settings = _with_published_services(_settings(args))
+    use_settings(settings)
+    sys.exit(asyncio.run(load_demo_organization(settings, out=print)))
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
@@ -149,26 +110,41 @@ def cmd_export_schema(args: argparse.Namespace) -> None:
     print(f"Wrote {args.output}")
 
 
+def _queue_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--queue-name", default=None,
+                         help="arq queue name (default metergraph:queue); lets several deployments share one Redis")
+
+
+def _log_level_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="metergraph", description="Metergraph usage-based billing engine")
     sub = root.add_subparsers(dest="command", required=True)
     dev = sub.add_parser("dev", help="run everything locally: embedded services, migrations, API and worker")
     dev.add_argument("--port", type=int, default=None)
     dev.add_argument("--data-dir", default=None)
+    dev.add_argument("--workers", type=int, default=1, help="number of worker processes (default 1)")
+    dev.add_argument("--demo", action="store_true", help="also load the demo organization (as `metergraph demo`)")
     dev.set_defaults(func=cmd_dev)
     serve = sub.add_parser("serve", help="run the API")
     serve.add_argument("--host", default="0.0.0.0")
     serve.add_argument("--port", type=int, default=None)
-    serve.add_argument("--data-dir", default=None)
-    serve.set_defaults(func=cmd_serve)
-    for name, func, text in (("worker", cmd_worker, "run a worker"), ("migrate", cmd_migrate, "apply migrations")):
-        command = sub.add_parser(name, help=text)
-        command.add_argument("--data-dir", default=None)
-        command.set_defaults(func=func)
+    _log_level_option(serve)
+    worker = sub.add_parser("worker", help="run a worker")
+    _log_level_option(worker)
+    migrate = sub.add_parser("migrate", help="apply migrations")
     boot = sub.add_parser("bootstrap", help="create an organization with an Administrator service user")
     boot.add_argument("--org", required=True)
-    boot.add_argument("--data-dir", default=None)
-    boot.set_defaults(func=cmd_bootstrap)
+    demo = sub.add_parser("demo", help="load a demo organization with two months of usage and bills")
+    for command, func in ((dev, cmd_dev), (serve, cmd_serve), (worker, cmd_worker), (migrate, cmd_migrate),
+                          (boot, cmd_bootstrap), (demo, cmd_demo)):
+        if command is not dev:
+            command.add_argument("--data-dir", default=None)
+        if command is not migrate and command is not boot:
+            _queue_option(command)
+        command.set_defaults(func=func)
     export = sub.add_parser("export-schema", help="write the GraphQL schema")
     export.add_argument("--output", default="schema.graphql")
     export.set_defaults(func=cmd_export_schema)
@@ -176,12 +152,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> None:
-    import logging
-
     args = parser().parse_args(argv)
     # Workers log job failures and ingest warnings through logging; without a handler
     # they would go nowhere.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Tortoise announces every close_connections() at INFO ("Tortoise-ORM shutdown"):
+    # `dev` closes after migrating and bootstrapping, which printed it before anything ran.
+    logging.getLogger("tortoise").setLevel(logging.WARNING)
     args.func(args)
 
 

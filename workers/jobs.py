@@ -7,7 +7,7 @@ from typing import Any
 
 from arq import Retry
 
-from app.services import billing, ingest
+from app.services import billing, ingest, system
 
 # arq retries a failed batch this often, backing off; after that the batch stays PENDING
 # in the database and the periodic sweep tries again later (it is never dropped).
@@ -56,3 +56,16 @@ async def process_bill_job_chunks(ctx: dict[str, Any], job_id: str, organization
 
 async def sweep_bill_jobs(ctx: dict[str, Any]) -> int:
     return await billing.sweep_bill_jobs(enqueue=_enqueuer(ctx))
+
+
+async def count_finished_job(ctx: dict[str, Any]) -> None:
+    """arq's after_job_end hook: one more job done, reported in the heartbeat right away
+    (`system.workers` shows progress without waiting for the next beat)."""
+    beat = ctx.get("heartbeat")
+    if beat is None:
+        return
+    beat.jobs_done += 1
+    try:
+        await system.write_heartbeat(ctx["redis"], ctx["queue_name"], beat)
+    except Exception:  # noqa: BLE001 - the periodic beat carries the count later
+        pass

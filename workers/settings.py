@@ -7,6 +7,9 @@ exits (DESIGN §1). Tests run burst workers.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from typing import Any
 
 from arq import cron, func
@@ -14,9 +17,11 @@ from arq.connections import ArqRedis, RedisSettings
 from redis.asyncio import ConnectionPool
 
 from app.db import close_db, init_db
-from app.settings import get_settings
+from app.services import system
+from app.settings import Settings, get_settings
 from workers import jobs
 
+log = logging.getLogger(__name__)
 QUEUE_NAME = "metergraph:queue"
 FUNCTIONS = [
     jobs.ping_worker,
@@ -34,13 +39,20 @@ FUNCTIONS = [
 ]
 
 
+def queue_name(settings: Settings | None = None) -> str:
+    """The arq queue the API enqueues on and workers consume: `QUEUE_NAME` unless the CLI
+    was given `--queue-name` (several deployments, or test sessions, on one Redis)."""
+    return (settings or get_settings()).extra.get("queue_name") or QUEUE_NAME
+
+
 def redis_settings(url: str | None = None) -> RedisSettings:
     return RedisSettings.from_dsn(url or get_settings().redis_url)
 
 
-def queue_client(url: str | None = None, queue_name: str = QUEUE_NAME) -> ArqRedis:
+def queue_client(url: str | None = None, queue_name: str | None = None) -> ArqRedis:
     """An arq client for enqueuing that connects on first use (no ping at creation)."""
-    return ArqRedis(ConnectionPool.from_url(url or get_settings().redis_url), default_queue_name=queue_name)
+    name = queue_name or globals()["queue_name"]()
+    return ArqRedis(ConnectionPool.from_url(url or get_settings().redis_url), default_queue_name=name)
 
 
 def production_cron_jobs() -> list:
@@ -58,11 +70,42 @@ async def startup(ctx: dict[str, Any]) -> None:
     from app.services.ingest import ensure_partitions
 
     await ensure_partitions()
+    await _start_heartbeat(ctx)
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    await _stop_heartbeat(ctx)
     if ctx.get("db_ready") == "owned":
         await close_db()
+
+
+async def _start_heartbeat(ctx: dict[str, Any]) -> None:
+    """Announce this worker at once (so `metergraph dev` and `system.workers` see it before
+    its first job), then every HEARTBEAT_SECONDS; `jobs.count_finished_job` keeps count."""
+    beat, queue = system.WorkerHeartbeat.for_this_process(), ctx["queue_name"]
+    ctx["heartbeat"] = beat
+    await system.write_heartbeat(ctx["redis"], queue, beat)
+
+    async def keep_beating() -> None:
+        while True:
+            await asyncio.sleep(system.HEARTBEAT_SECONDS)
+            try:
+                await system.write_heartbeat(ctx["redis"], queue, beat)
+            except Exception:  # noqa: BLE001 - Redis away for a moment: the next beat retries
+                log.warning("could not write the worker heartbeat", exc_info=True)
+
+    ctx["heartbeat_task"] = asyncio.create_task(keep_beating())
+
+
+async def _stop_heartbeat(ctx: dict[str, Any]) -> None:
+    task = ctx.pop("heartbeat_task", None)
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    if "heartbeat" in ctx:
+        with contextlib.suppress(Exception):  # the TTL removes it anyway
+            await system.remove_heartbeat(ctx["redis"], ctx["queue_name"], ctx.pop("heartbeat"))
 
 
 def worker_options(**overrides: Any) -> dict[str, Any]:
@@ -70,10 +113,11 @@ def worker_options(**overrides: Any) -> dict[str, Any]:
     are included only for a long-running worker (no `burst=True`)."""
     options: dict[str, Any] = {
         "functions": FUNCTIONS,
-        "queue_name": QUEUE_NAME,
+        "queue_name": queue_name(),
         "redis_settings": redis_settings(),
         "on_startup": startup,
         "on_shutdown": shutdown,
+        "after_job_end": jobs.count_finished_job,
         "max_jobs": 10,
         "job_timeout": 600,
         # arq polls the queue every 0.5 s by default; a bill job's chunk helpers and an
@@ -84,4 +128,6 @@ def worker_options(**overrides: Any) -> dict[str, Any]:
     if not overrides.get("burst"):
         options["cron_jobs"] = production_cron_jobs()
     options.update(overrides)
+    # The heartbeat is keyed by the queue the worker consumes (see app.services.system).
+    options["ctx"] = {**options.get("ctx", {}), "queue_name": options["queue_name"]}
     return options

@@ -20,12 +20,15 @@ from app.graphql.catalog.meters import MeterMutation, MeterQuery
 from app.graphql.catalog.plans import PlanMutation, PlanQuery
 from app.graphql.catalog.pricing_preview import PricingPreviewQuery
 from app.graphql.catalog.products import ProductMutation, ProductQuery
+from app.graphql.cost import QueryCost
 from app.graphql.errors import MaskUnexpectedErrors
 from app.graphql.ingest import IngestMutation, IngestQuery
 from app.graphql.organization import OrganizationMutation, OrganizationQuery
+from app.graphql.system import SystemQuery
 from app.settings import Settings
 
-Query = merge_types("Query", (OrganizationQuery, AccessQuery, ProductQuery, MeterQuery, PlanQuery, PricingPreviewQuery, AccountQuery, IngestQuery, BillingQuery))
+Query = merge_types("Query", (OrganizationQuery, AccessQuery, ProductQuery, MeterQuery, PlanQuery, PricingPreviewQuery, AccountQuery, IngestQuery, BillingQuery,
+                                SystemQuery))
 Mutation = merge_types("Mutation", (OrganizationMutation, AccessMutation, ProductMutation, MeterMutation, PlanMutation, AccountMutation, IngestMutation, BillingMutation))
 Subscription = merge_types("Subscription", (BillingSubscription,))
 
@@ -39,6 +42,7 @@ def _extensions() -> list:
         lambda: AddValidationRules(LIMIT_RULES),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
+        QueryCost,  # after validation: the cost walk trusts the document to match the schema
         MaskUnexpectedErrors,
     ]
 
