@@ -230,7 +230,7 @@ async def test_a_chunk_that_cannot_be_stored_together_is_stored_bill_by_bill(app
     done = await world.job(job.id)
     assert (done.status, done.total, done.failed, len(done.result_bill_ids)) == ("COMPLETE", 3, 1, 2)
     failed = await BillJobAccount.get(bill_job_id=job.id, status="FAILED")
-    assert failed.account_id == broken and "internal error while storing (RuntimeError)" in failed.reason
+    assert failed.account_id == broken and "could not be stored: internal error (reference " in failed.reason
     bills = await world.bills()
     assert [b.account_code for b in bills] == ["a", "c"]
     assert sorted(b.sequential_invoice_number for b in bills) == ["INV-1", "INV-2"]

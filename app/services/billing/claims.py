@@ -8,7 +8,8 @@
   (`FOR UPDATE SKIP LOCKED` inside a short UPDATE), stamping them with its own token.
   A claim is a lease, not a held lock: no transaction stays open while bills are
   computed, and a worker that dies leaves rows whose lease expires and which another
-  worker then claims (the bills it already stored are recalculated in place).
+  worker then claims (the bills it already stored are recalculated in place). A worker
+  that meets a transient error gives its claim back (`release`) rather than fail them.
 - Finishing: the rows' outcome and the job's counters change in ONE statement, only for
   rows still PENDING under this worker's token, so a count is never applied twice, even
   if the lease was taken over meanwhile.
@@ -100,6 +101,16 @@ async def claim(organization_id: uuid.UUID, job_id: uuid.UUID, limit: int = CHUN
     if not rows:
         return None
     return Claim(token, {row["id"]: row["account_id"] for row in sorted(rows, key=lambda r: r["account_id"])})
+
+
+async def release(organization_id: uuid.UUID, job_id: uuid.UUID, claim_: Claim) -> None:
+    """Give the claimed rows back at once (still PENDING, free to claim), e.g. after a
+    transient error; rows the lease lost meanwhile are not touched."""
+    async with connection() as conn:
+        await conn.execute(
+            """UPDATE bill_job_accounts SET claim_token = NULL, dt_claimed = NULL
+               WHERE organization_id = $1 AND bill_job_id = $2 AND claim_token = $3 AND status = 'PENDING'""",
+            organization_id, job_id, claim_.token)
 
 
 async def renew(organization_id: uuid.UUID, job_id: uuid.UUID, claim_: Claim) -> None:

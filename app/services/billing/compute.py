@@ -48,6 +48,7 @@ from app.services.billing.commitments import load_commitments, load_draws
 from app.services.billing.previous import load_history, previous_units
 from app.services.billing.snapshots import Catalog, Organization, load_catalog, load_organization
 from app.services.billing.usage import UsageByAccount, fetch_usage
+from app.services.failures import internal_failure
 
 log = logging.getLogger("metergraph.billing")
 
@@ -387,8 +388,8 @@ async def _compose(organization_id: uuid.UUID, planned: Planned, requests: Mappi
             outcome.failures.append(f"{frequency.value} bill of {bill_date}: {failure.reason}")
             continue
         except Exception as error:  # noqa: BLE001 - one account's bad data must not stop the run
-            log.exception("bill of account %s at %s %s could not be composed", account_id, bill_date, frequency)
-            outcome.failures.append(f"{frequency.value} bill of {bill_date}: internal error ({type(error).__name__})")
+            outcome.failures.append(internal_failure(log, f"{frequency.value} bill of {bill_date}", error,
+                                                     about=f"account {account_id}"))
             continue
         outcome.bills.append(bill)
         _child_bills(planned, placements, account_plans, bill_date, frequency, usage, outcome)

@@ -34,7 +34,8 @@ from app.models.billing import BillJob
 from app.services.billing import claims, state
 from app.services.billing.initialize import job_accounts, process_pending_batches
 from app.services.billing.job_usage import discard_job_usage, prepare_job_usage
-from app.services.billing.work import work_on
+from app.services.billing.work import TransientChunkError, work_on
+from app.services.failures import internal_failure
 
 log = logging.getLogger("metergraph.billing")
 
@@ -49,6 +50,8 @@ MAX_HOPS = 3  # times a helper passes itself on to the queue when its process ha
 WAIT_FOR_RUNNING_SECONDS = 120.0
 HEARTBEAT_SECONDS = 15.0  # well within the sweep's STALE_AFTER
 WORK_BUDGET_SECONDS = 240.0
+MAX_TRANSIENT_ATTEMPTS = 5  # chunks in a row failing transiently before this loop stops
+TRANSIENT_PAUSE_SECONDS = 0.2
 
 _loops: Counter[uuid.UUID] = Counter()  # claim loops of each job running in this process
 
@@ -78,10 +81,11 @@ async def _initialize(organization_id: uuid.UUID, job: BillJob, redis: Any | Non
             account_ids = await job_accounts(organization_id, job)
             usage = await prepare_job_usage(organization_id, job, account_ids)
     except Exception as error:
-        # A job that cannot even find its accounts could not run at all (FAILED).
-        log.exception("bill job %s could not be initialized", job.id)
+        # A job that cannot even find its accounts could not run at all (FAILED). Clients
+        # read failureReason: the exception's own text stays in the log.
+        reason = internal_failure(log, "could not initialize", error, about=f"bill job {job.id}")
         await state.transition(organization_id, job.id, state.FAILED, (state.PENDING, state.INITIALIZING),
-                               reason=f"could not initialize: {type(error).__name__}: {error}"[:2000])
+                               reason=reason)
         await state.publish(redis, organization_id, job.id)
         return False
     if await claims.open_accounts(organization_id, job.id, account_ids, usage):
@@ -161,6 +165,22 @@ async def process_bill_job_chunks(organization_id: uuid.UUID, job_id: uuid.UUID,
             del _loops[job_id]
 
 
+async def _give_back(organization_id: uuid.UUID, job_id: uuid.UUID, claim: claims.Claim, attempt: int) -> bool:
+    """After a transient error: the chunk's accounts are claimable again (now, or when the
+    lease expires if even that fails), then a pause growing with each attempt. False once
+    `MAX_TRANSIENT_ATTEMPTS` chunks in a row have failed so."""
+    log.warning("bill job %s: transient error on a chunk of %d accounts (attempt %d); they stay claimable",
+                job_id, len(claim.rows), attempt, exc_info=True)
+    try:
+        await claims.release(organization_id, job_id, claim)
+    except Exception:  # noqa: BLE001 - the lease expires on its own
+        log.warning("bill job %s: could not give the claim back", job_id, exc_info=True)
+    if attempt >= MAX_TRANSIENT_ATTEMPTS:
+        return False
+    await asyncio.sleep(min(TRANSIENT_PAUSE_SECONDS * 2 ** (attempt - 1), 10.0))
+    return True
+
+
 async def _running(organization_id: uuid.UUID, job_id: uuid.UUID) -> bool:
     """Wait while the job is PENDING or INITIALIZING; True once it is RUNNING. Polled
     often at first: a helper that starts late finds the chunks taken by the others."""
@@ -178,7 +198,7 @@ async def _claim_loop(organization_id: uuid.UUID, job_id: uuid.UUID, redis: Any 
                       budget_seconds: float) -> int:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + budget_seconds
-    finished = 0
+    finished = transient = 0
     while True:
         job = await state.load_job(organization_id, job_id)
         if job is None or job.status != state.RUNNING:
@@ -193,7 +213,14 @@ async def _claim_loop(organization_id: uuid.UUID, job_id: uuid.UUID, redis: Any 
         claim = await claims.claim(organization_id, job_id, claims.CHUNK_SIZE)
         if claim is None:
             break
-        results = await work_on(organization_id, job, claim)
+        try:
+            results = await work_on(organization_id, job, claim)
+        except TransientChunkError:
+            transient += 1
+            if not await _give_back(organization_id, job_id, claim, transient):
+                return finished  # the database keeps failing: the sweep resumes the job later
+            continue
+        transient = 0
         finished += await claims.finish(organization_id, job_id, claim, results)
         await state.publish(redis, organization_id, job_id)
     if await state.complete_if_done(organization_id, job_id):

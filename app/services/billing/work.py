@@ -12,7 +12,11 @@ Failure isolation: a bill that cannot be composed or stored fails its account, w
 reason; an unexpected error while loading the chunk as a whole fails every account of the
 chunk with that reason (**decision**: a job always terminates, never loops on a bad
 chunk; a crash of the worker itself is different: the lease expires and the chunk is
-done again).
+done again). A *transient* error (the database or network failing for a while:
+`failures.is_transient`) is no fault of the accounts: `TransientChunkError` is raised
+instead and the caller gives the claim back, so the accounts are claimed again; the
+bills already stored are recalculated in place then. Reasons stored for clients never
+carry an exception's text (`failures.internal_failure`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from dataclasses import dataclass
 
 from app.domain.billing import ComposedBill
 from app.models.billing import BillJob
@@ -30,10 +35,20 @@ from app.services.billing.initialize import job_requests
 from app.services.billing.job_usage import JobUsage
 from app.services.billing.persist import Outcome, Stored, StoreOptions, store_bill
 from app.services.billing.persist_many import store_bills
+from app.services.failures import internal_failure, is_transient
 
 log = logging.getLogger("metergraph.billing")
 
 RENEW_EVERY_SECONDS = claims.LEASE_SECONDS / 4
+
+
+class TransientChunkError(RuntimeError):
+    """A transient error stopped the chunk; its accounts must be claimed again, not failed."""
+
+
+@dataclass(frozen=True)
+class _StoreFailed:
+    reason: str  # safe for clients
 
 
 async def work_on(organization_id: uuid.UUID, job: BillJob, claim: Claim) -> dict[uuid.UUID, AccountResult]:
@@ -43,9 +58,12 @@ async def work_on(organization_id: uuid.UUID, job: BillJob, claim: Claim) -> dic
         computed = await compose_for_accounts(organization_id, requests, conversions=job.currency_conversions,
                                               usage_source=JobUsage(job.id))
     except Exception as error:  # noqa: BLE001 - see the module docstring
-        log.exception("bill job %s: a chunk of %d accounts could not be loaded", job.id, len(results))
+        if is_transient(error):
+            raise TransientChunkError from error
+        reason = internal_failure(log, "could not be loaded", error,
+                                  about=f"bill job {job.id}, chunk of {len(results)} accounts")
         for result in results.values():
-            result.failures.append(f"internal error while loading: {type(error).__name__}")
+            result.failures.append(reason)
         return results
     await _store_all(organization_id, job, claim, computed, results)
     return results
@@ -70,7 +88,7 @@ async def _store_all(organization_id: uuid.UUID, job: BillJob, claim: Claim, com
         owners.extend(account_id for _ in outcome.bills)
     # Empty bills to suppress may delete a stored bill: those go bill by bill.
     together = [i for i, (bill, options) in enumerate(bills) if bill.lines or not options.suppress_empty]
-    stored: dict[int, Stored | BaseException] = {}
+    stored: dict[int, Stored | _StoreFailed] = {}
     try:
         stored.update(zip(together, await store_bills(organization_id, [bills[i] for i in together])))
     except Exception:  # noqa: BLE001 - nothing was stored; each bill alone says which one fails
@@ -82,7 +100,7 @@ async def _store_all(organization_id: uuid.UUID, job: BillJob, claim: Claim, com
 
 
 async def _store_each(organization_id: uuid.UUID, job: BillJob, claim: Claim,
-                      bills: list[tuple[int, ComposedBill, StoreOptions]], stored: dict[int, Stored | BaseException]) -> None:
+                      bills: list[tuple[int, ComposedBill, StoreOptions]], stored: dict[int, Stored | _StoreFailed]) -> None:
     """Each bill in its own transaction; the lease on the chunk is renewed meanwhile."""
     loop = asyncio.get_running_loop()
     renewed = loop.time()
@@ -90,18 +108,20 @@ async def _store_each(organization_id: uuid.UUID, job: BillJob, claim: Claim,
         try:
             stored[i] = await store_bill(organization_id, bill, options)
         except Exception as error:  # noqa: BLE001 - this account fails, the run goes on
-            log.exception("storing the %s bill of %s of account %s failed", bill.frequency.value, bill.bill_date,
-                          bill.account_id)
-            stored[i] = error
+            if is_transient(error):
+                raise TransientChunkError from error
+            stored[i] = _StoreFailed(internal_failure(
+                log, "could not be stored", error,
+                about=f"{bill.frequency.value} bill of {bill.bill_date} of account {bill.account_id}"))
         if loop.time() - renewed > RENEW_EVERY_SECONDS:
             await claims.renew(organization_id, job.id, claim)
             renewed = loop.time()
 
 
-def _record_outcome(bill: ComposedBill, stored: Stored | BaseException, result: AccountResult) -> None:
+def _record_outcome(bill: ComposedBill, stored: Stored | _StoreFailed, result: AccountResult) -> None:
     label = f"{bill.frequency.value} bill of {bill.bill_date}"
-    if isinstance(stored, BaseException):
-        result.failures.append(f"{label}: internal error while storing ({type(stored).__name__})")
+    if isinstance(stored, _StoreFailed):
+        result.failures.append(f"{label}: {stored.reason}")
     elif stored.changed:
         result.bill_ids.append(stored.bill_id)
     elif stored.outcome is Outcome.SKIPPED_LOCKED:

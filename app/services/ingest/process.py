@@ -21,6 +21,7 @@ from typing import Any
 import asyncpg
 
 from app.domain.measurements import MeterSchema, Rejection, as_utc, meter_schema, prepare_measurement
+from app.services.failures import internal_failure
 from app.services.ingest import store
 from app.services.ingest.wire import MeasurementIn, decode_batch, encode
 
@@ -66,7 +67,9 @@ async def process_measurement_batch(batch_id: uuid.UUID) -> BatchOutcome:
 
 async def _record_failed_attempt(conn: asyncpg.Connection, batch_id: uuid.UUID, exc: Exception) -> None:
     try:
-        await store.record_failed_attempt(conn, batch_id, f"{type(exc).__name__}: {exc}")
+        # Clients read lastError: the exception's own text stays in the log.
+        safe = internal_failure(log, "processing failed", exc, about=f"batch {batch_id}", level=logging.WARNING)
+        await store.record_failed_attempt(conn, batch_id, safe)
     except Exception:  # noqa: BLE001 - e.g. the connection died; the original error matters
         log.warning("could not record the failed attempt of batch %s", batch_id, exc_info=True)
 
