@@ -1,0 +1,249 @@
+"""Query cost analysis: a query whose estimated size is over the limit is refused before
+anything runs (issue 11, finding 7: 150 characters at depth 10 asked for a million nodes).
+
+The cost is the estimated number of objects in the response. Every object counts one: a
+single object (`product`, `edges.node`, `pageInfo`), each item of a page and each item of
+a plain list. The counts multiply down the nesting: 20 products with 10 meters each are
+200 meters. A page counts its `first` (default 20, at most 100). A plain list of objects
+(`dataFields`, `pricingBands`) is stored inside its parent's row and bounded by the input
+limits; it counts LIST_SIZE items. Introspection (`__schema`, `__type`) is not counted:
+its size is the schema's.
+
+Two passes keep ordinary queries free of any I/O:
+1. from the document and its variables alone, with `first` as each page's size;
+2. only when that is over the limit, each page's size becomes what this organization can
+   actually return: a root list at most its row count, a nested list (a product's meters)
+   at most the largest such list in the organization. One SQL statement reads those
+   figures for the lists the query names; the second estimate is an upper bound of the
+   response while the data stays the same. A query still over the limit is refused with
+   `extensions.code = QUERY_TOO_COSTLY`, its `cost` and the `limit`.
+
+An extension rather than a validation rule: a rule sees neither variables (`first: $n`)
+nor the organization, and the validation cache keys on the document alone. Its hook runs
+after validation, so the document is known to match the schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLList,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+    get_named_type,
+    get_nullable_type,
+)
+from strawberry.extensions import SchemaExtension
+from tortoise.models import Model
+
+from app.graphql.pagination import DEFAULT_PAGE, MAX_PAGE
+from app.models import access, accounts, billing, catalog, organization
+
+MAX_COST = 100_000
+LIST_SIZE = 10
+CODE = "QUERY_TOO_COSTLY"
+
+# The lists whose real sizes the second pass may read: root lists by capped row count,
+# nested lists by their largest fan-out in the organization (catalog and account
+# configuration; the usage-sized lists, bills and line items, keep `first`).
+ROOT_LISTS: dict[str, type[Model]] = {
+    "currencies": organization.Currency, "users": access.User, "serviceUsers": access.ServiceUser,
+    "permissionPolicies": access.PermissionPolicy, "products": catalog.Product, "meters": catalog.Meter,
+    "aggregations": catalog.Aggregation, "compoundAggregations": catalog.CompoundAggregation,
+    "planTemplates": catalog.PlanTemplate, "plans": catalog.Plan, "pricings": catalog.Pricing,
+    "accounts": accounts.Account, "accountPlans": accounts.AccountPlan, "commitments": accounts.Commitment,
+    "bills": billing.Bill, "billJobs": billing.BillJob,
+}
+NESTED_LISTS: dict[tuple[str, str], tuple[type[Model], str]] = {
+    ("Product", "meters"): (catalog.Meter, "product_id"),
+    ("Product", "aggregations"): (catalog.Aggregation, "product_id"),
+    ("Product", "compoundAggregations"): (catalog.CompoundAggregation, "product_id"),
+    ("Product", "planTemplates"): (catalog.PlanTemplate, "product_id"),
+    ("Product", "plans"): (catalog.Plan, "product_id"),
+    ("Meter", "aggregations"): (catalog.Aggregation, "meter_id"),
+    ("Aggregation", "pricings"): (catalog.Pricing, "aggregation_id"),
+    ("CompoundAggregation", "pricings"): (catalog.Pricing, "compound_aggregation_id"),
+    ("PlanTemplate", "plans"): (catalog.Plan, "plan_template_id"),
+    ("PlanTemplate", "pricings"): (catalog.Pricing, "plan_template_id"),
+    ("Plan", "pricings"): (catalog.Pricing, "plan_id"),
+    ("Account", "children"): (accounts.Account, "parent_account_id"),
+    ("Account", "accountPlans"): (accounts.AccountPlan, "account_id"),
+    ("Account", "commitments"): (accounts.Commitment, "account_id"),
+    ("ServiceUser", "accessKeys"): (access.AccessKey, "service_user_id"),
+}
+
+Sizes = Mapping[tuple[str, str], int]  # (parent type, field) → the most items that list can hold
+
+
+class QueryTooCostly(GraphQLError):
+    def __init__(self, cost: int, limit: int) -> None:
+        super().__init__(
+            f"Query cost {cost} exceeds the limit of {limit}: the cost is the estimated number of objects in the "
+            "response (pages count their `first`, default 20). Ask for smaller pages or fewer nested lists.",
+            extensions={"code": CODE, "cost": cost, "limit": limit})
+
+
+class QueryCost(SchemaExtension):
+    """Refuses, before execution, an operation whose estimated cost is over MAX_COST."""
+
+    async def on_execute(self) -> Any:
+        context = self.execution_context
+        schema = context.schema._schema
+        operation = _operation(context.graphql_document, context.operation_name)
+        if operation is not None:
+            variables = context.variables or {}
+            named: set[tuple[str, str]] = set()
+            cost = estimate(schema, context.graphql_document, operation, variables, {}, named.add)
+            if cost > MAX_COST:
+                organization_id = _organization(context.context)
+                if organization_id is not None:
+                    sizes = await read_sizes(organization_id, named)
+                    cost = estimate(schema, context.graphql_document, operation, variables, sizes)
+                if cost > MAX_COST:
+                    raise QueryTooCostly(cost, MAX_COST)
+        yield
+
+
+def estimate(schema: GraphQLSchema, document: Any, operation: OperationDefinitionNode, variables: Mapping[str, Any],
+             sizes: Sizes, named: Callable[[tuple[str, str]], None] | None = None) -> int:
+    """The estimated number of objects in the response to `operation`; `named` is told
+    every (parent type, field) of a list that the query pages through."""
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    walk = _Walk(schema, fragments, variables, sizes, named or (lambda _: None))
+    root = schema.get_root_type(operation.operation)
+    return 0 if root is None else walk.selection(root, operation.selection_set, 1, None)
+
+
+class _Walk:
+    def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode],
+                 variables: Mapping[str, Any], sizes: Sizes, named: Callable[[tuple[str, str]], None]) -> None:
+        self.schema, self.fragments, self.variables = schema, fragments, variables
+        self.sizes, self.named = sizes, named
+        self.root_types = {t.name for t in (schema.query_type, schema.mutation_type, schema.subscription_type) if t}
+
+    def selection(self, parent: GraphQLObjectType, selection_set: SelectionSetNode | None, count: int,
+                  page: int | None) -> int:
+        """Objects below `count` objects of type `parent`; `page` is the size of their
+        lists when they are a page (a connection: its `nodes` and `edges`)."""
+        total = 0
+        for field_type, node in self._fields(parent, selection_set):
+            field = field_type.fields.get(node.name.value)
+            if field is None or node.name.value.startswith("__"):
+                continue
+            target = get_named_type(field.type)
+            if not isinstance(target, GraphQLObjectType):
+                continue
+            items = count * _list_size(field.type, page)
+            total += items + self.selection(target, node.selection_set, items, self._page(field_type, node, target))
+        return total
+
+    def _page(self, parent: GraphQLObjectType, node: FieldNode, target: GraphQLObjectType) -> int | None:
+        """The size of a connection's page: `first`, at most what the organization holds."""
+        if not _is_connection(target):
+            return None
+        size = min(max(self._first(node), 0), MAX_PAGE)
+        key = ("Query" if parent.name in self.root_types else parent.name, node.name.value)
+        self.named(key)
+        known = self.sizes.get(key)
+        return size if known is None else min(size, known)
+
+    def _first(self, node: FieldNode) -> int:
+        for argument in node.arguments or ():
+            if argument.name.value != "first":
+                continue
+            value = argument.value
+            if isinstance(value, IntValueNode):
+                return int(value.value)
+            if isinstance(value, VariableNode):
+                given = self.variables.get(value.name.value)
+                return given if isinstance(given, int) else DEFAULT_PAGE
+        return DEFAULT_PAGE
+
+    def _fields(self, parent: GraphQLObjectType, selection_set: SelectionSetNode | None,
+                ) -> Iterator[tuple[GraphQLObjectType, FieldNode]]:
+        """The fields selected on `parent`, through fragments (each fragment on the type
+        it names: a union's members are costed as if all were present)."""
+        if selection_set is None:
+            return
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                yield parent, selection
+            elif isinstance(selection, InlineFragmentNode):
+                yield from self._fields(self._condition(parent, selection), selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                fragment = self.fragments.get(selection.name.value)
+                if fragment is not None:
+                    yield from self._fields(self._condition(parent, fragment), fragment.selection_set)
+
+    def _condition(self, parent: GraphQLObjectType, fragment: Any) -> GraphQLObjectType:
+        condition = fragment.type_condition
+        named = self.schema.get_type(condition.name.value) if condition is not None else None
+        return named if isinstance(named, GraphQLObjectType) else parent
+
+
+def _list_size(field_type: Any, page: int | None) -> int:
+    """Items of one value of a field: 1, a page's size inside a connection, else LIST_SIZE."""
+    if not isinstance(get_nullable_type(field_type), GraphQLList):
+        return 1
+    return LIST_SIZE if page is None else page
+
+
+def _is_connection(target: GraphQLObjectType) -> bool:
+    return target.name.endswith("Connection") and "nodes" in target.fields and "pageInfo" in target.fields
+
+
+def _operation(document: Any, name: str | None) -> OperationDefinitionNode | None:
+    if document is None:
+        return None
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if name is None:
+        return operations[0] if len(operations) == 1 else None
+    return next((o for o in operations if o.name is not None and o.name.value == name), None)
+
+
+def _organization(context: Any) -> Any:
+    principal = getattr(context, "principal", None)
+    return getattr(principal, "organization_id", None)
+
+
+async def read_sizes(organization_id: Any, named: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """(parent type, field) → the most items that list can hold in the organization, in
+    one statement, for the lists of `named` that have a known table."""
+    parts, keys = [], []
+    for key in sorted(named):
+        sql = _size_sql(key)
+        if sql is not None:
+            parts.append(f"SELECT {len(keys)} AS k, ({sql}) AS n")
+            keys.append(key)
+    if not parts:
+        return {}
+    _, rows = await catalog.Product._meta.db.execute_query(" UNION ALL ".join(parts), [organization_id])
+    return {keys[row["k"]]: int(row["n"] or 0) for row in rows}
+
+
+def _size_sql(key: tuple[str, str]) -> str | None:
+    parent, field = key
+    if parent == "Query":
+        model = ROOT_LISTS.get(field)
+        if model is None:
+            return None
+        # Capped: counting stops past a full page, however big the table.
+        return (f'SELECT count(*) FROM (SELECT 1 FROM "{model._meta.db_table}" '
+                f'WHERE "organization_id"=$1 LIMIT {MAX_PAGE + 1}) s')
+    nested = NESTED_LISTS.get(key)
+    if nested is None:
+        return None
+    model, column = nested
+    return (f'SELECT max(c) FROM (SELECT count(*) c FROM "{model._meta.db_table}" '
+            f'WHERE "organization_id"=$1 AND "{column}" IS NOT NULL GROUP BY "{column}") s')
