@@ -15,6 +15,7 @@ from app.graphql.inputs import parse_id, provided
 from app.graphql.loaders import children_by, load
 from app.graphql.organization import DeleteInput, DeletePayload
 from app.graphql.pagination import Connection, connection_of_list, paginate
+from app.http.rate_limit import client_address, limiter_of
 from app.models.access import AccessKey as AccessKeyModel
 from app.models.access import PermissionPolicy as PolicyModel
 from app.models.access import ServiceUser as ServiceUserModel
@@ -258,12 +259,13 @@ class AccessMutation:
         return await respond(AcceptInvitationPayload, "user", lambda: users.accept_invitation(token, password), User.of)
 
     @strawberry.mutation(description="Log in with email and password; returns a bearer token.", extensions=PUBLIC)
-    async def login(self, email: str, password: str, organization_id: strawberry.ID | None = None) -> LoginPayload:
+    async def login(self, info: Info, email: str, password: str, organization_id: strawberry.ID | None = None) -> LoginPayload:
         from app.settings import get_settings
 
         try:
             org = parse_id(organization_id, ("organizationId",)) if organization_id else None
-            token = await users.login(email, password, org)
+            request = info.context.request
+            token = await users.login(email, password, org, limits=limiter_of(request), client_address=client_address(request))
         except InputErrors as exc:
             return LoginPayload(token=None, expires_in=None, user_errors=user_errors(exc))
         return LoginPayload(token=token, expires_in=get_settings().token_lifetime_seconds, user_errors=[])

@@ -17,6 +17,7 @@ from app.graphql.pagination import Connection, paginate
 from app.models.organization import Currency as CurrencyModel
 from app.models.organization import OrganizationConfig as ConfigModel
 from app.services import currencies, organization_config
+from app.services.rate_limits import config as rate_limit_config
 
 READ = "config:retrieve"
 
@@ -34,6 +35,32 @@ class CurrencyConversion:
     from_: str = strawberry.field(name="from", description="Currency converted from.")
     to: str = strawberry.field(description="Currency converted to.")
     multiplier: Decimal = strawberry.field(description="Exact multiplier, greater than 0.")
+
+
+@strawberry.type(description="A rate limit: a sustained rate and the burst allowed above it (GCRA).")
+class RateLimit:
+    requests_per_second: int = strawberry.field(description="Requests per second admitted on average.")
+    burst: int = strawberry.field(description="Requests admitted at once after a quiet spell.")
+
+
+@strawberry.type(description="The organization's rate limits. A refused request gets HTTP 429 with Retry-After "
+                             "(ingest) or a top-level RATE_LIMITED error with extensions.retryAfter (GraphQL).")
+class RateLimits:
+    graphql_per_organization: RateLimit = strawberry.field(description="GraphQL operations of the whole organization.")
+    graphql_per_access_key: RateLimit = strawberry.field(
+        description="GraphQL operations per access key (a user's login token counts as one key).")
+    ingest_per_organization: RateLimit = strawberry.field(description="Ingest requests of the whole organization.")
+    ingest_per_access_key: RateLimit = strawberry.field(description="Ingest requests per access key.")
+
+    @classmethod
+    def of(cls, stored: dict | None) -> RateLimits:
+        rates = rate_limit_config.effective(stored)
+        return cls(**{_snake(name): RateLimit(requests_per_second=int(rate.per_second), burst=rate.burst)
+                      for name, rate in rates.items()})
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
 
 
 @strawberry.type(description="Organization-wide billing configuration (one per organization).")
@@ -56,6 +83,7 @@ class OrganizationConfig:
     sequence_start_number: int = strawberry.field(description="Invoice numbers start after this number.")
     suppressed_empty_bills: bool = strawberry.field(description="Whether bills without line items are not stored.")
     custom_fields: JSON = strawberry.field(description="Custom name → string or number map.")
+    rate_limits: RateLimits = strawberry.field(description="Rate limits in force: the defaults and any set here.")
     dt_created: datetime = strawberry.field(description="When it was created.")
     dt_last_modified: datetime = strawberry.field(description="When it last changed.")
     created_by: str | None = strawberry.field(description="Principal that created it.")
@@ -63,10 +91,11 @@ class OrganizationConfig:
 
     @classmethod
     def of(cls, m: ConfigModel) -> OrganizationConfig:
-        names = [f for f in cls.__annotations__ if f not in ("currency_conversions", "id")]
+        names = [f for f in cls.__annotations__ if f not in ("currency_conversions", "id", "rate_limits")]
         values = {name: getattr(m, name) for name in names}
         conversions = [CurrencyConversion(from_=c["from"], to=c["to"], multiplier=Decimal(c["multiplier"])) for c in m.currency_conversions]
-        return cls(id=strawberry.ID(str(m.id)), currency_conversions=conversions, **values)
+        return cls(id=strawberry.ID(str(m.id)), currency_conversions=conversions,
+                   rate_limits=RateLimits.of(m.rate_limits), **values)
 
 
 @strawberry.type(description="A currency and how its amounts are rounded.")
@@ -91,6 +120,24 @@ class CurrencyConversionInput:
     multiplier: Decimal = strawberry.field(description="Greater than 0.")
 
 
+@strawberry.input(description="A rate limit to set.")
+class RateLimitInput:
+    requests_per_second: int = strawberry.field(description="Requests per second on average, 1–100000.")
+    burst: int = strawberry.field(description="Requests at once after a quiet spell, 1–100000.")
+
+
+@strawberry.input(description="Rate limits to change: a limit left out stays as it is, null returns it to the default.")
+class RateLimitsInput:
+    graphql_per_organization: RateLimitInput | None = strawberry.field(
+        default=strawberry.UNSET, description="GraphQL operations of the whole organization.")
+    graphql_per_access_key: RateLimitInput | None = strawberry.field(
+        default=strawberry.UNSET, description="GraphQL operations per access key.")
+    ingest_per_organization: RateLimitInput | None = strawberry.field(
+        default=strawberry.UNSET, description="Ingest requests of the whole organization.")
+    ingest_per_access_key: RateLimitInput | None = strawberry.field(
+        default=strawberry.UNSET, description="Ingest requests per access key.")
+
+
 @strawberry.input(description="Fields to change; fields left out stay as they are.")
 class UpdateOrganizationConfigInput:
     version: int = strawberry.field(description="The version you read.")
@@ -110,6 +157,8 @@ class UpdateOrganizationConfigInput:
     sequence_start_number: int | None = strawberry.UNSET
     suppressed_empty_bills: bool | None = strawberry.UNSET
     custom_fields: JSON | None = strawberry.UNSET
+    rate_limits: RateLimitsInput | None = strawberry.field(
+        default=strawberry.UNSET, description="Rate limits to change; null returns all of them to the defaults.")
 
 
 @strawberry.type(description="Result of updateOrganizationConfig.")
@@ -159,7 +208,17 @@ def _config_changes(data: UpdateOrganizationConfigInput) -> dict:
         changes["currencyConversions"] = [
             {"from": c.from_, "to": c.to, "multiplier": c.multiplier} for c in data.currency_conversions
         ]
+    if "rateLimits" in changes:
+        changes["rateLimits"] = _rate_limit_changes(data.rate_limits)
     return changes
+
+
+def _rate_limit_changes(data: RateLimitsInput | None) -> dict | None:
+    """{name: {"requestsPerSecond", "burst"} or None}; None for all of them back to the defaults."""
+    if data is None:
+        return None
+    return {name: None if value is None else {"requestsPerSecond": value.requests_per_second, "burst": value.burst}
+            for name, value in provided(data).items()}
 
 
 @strawberry.type

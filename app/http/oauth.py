@@ -12,6 +12,8 @@ from urllib.parse import parse_qs
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from app.http.rate_limit import client_address, limiter_of, too_many_requests
+from app.services import rate_limits
 from app.services.errors import AuthError
 from app.services.service_users import exchange_client_credentials
 from app.settings import get_settings
@@ -48,8 +50,14 @@ async def token(request: Request) -> JSONResponse:
                             headers={"WWW-Authenticate": 'Basic realm="metergraph"'})
     if await _grant_type(request) != "client_credentials":
         return JSONResponse({"message": "grant_type must be client_credentials"}, status_code=400)
+    key_id, secret = credentials
     try:
-        access_token = await exchange_client_credentials(*credentials)
+        # Wrong secrets are throttled per key id and per client address (CONTRACT §5).
+        access_token = await rate_limits.check_credentials(
+            limiter_of(request), "key id", key_id, client_address(request),
+            lambda: exchange_client_credentials(key_id, secret))
+    except rate_limits.RateLimited as exc:
+        return too_many_requests(exc)
     except AuthError as exc:
         return JSONResponse({"message": str(exc)}, status_code=401)
     return JSONResponse({"access_token": access_token, "token_type": "Bearer",

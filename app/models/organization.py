@@ -40,6 +40,9 @@ class OrganizationConfig(TenantModel):
     last_invoice_number = fields.IntField(null=True)
     suppressed_empty_bills = fields.BooleanField(default=False)
     custom_fields = fields.JSONField(default=dict)
+    # Only the rate limits an administrator changed, {name: {"requestsPerSecond", "burst"}};
+    # null or absent means the defaults (app.services.rate_limits.config).
+    rate_limits = fields.JSONField(null=True)
 
     class Meta:
         table = "organization_configs"

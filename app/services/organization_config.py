@@ -11,6 +11,7 @@ from app.domain.naming import MAX_CODE, custom_fields_problem
 from app.domain.timezones import parse_timezone
 from app.models.organization import Currency, OrganizationConfig
 from app.services.errors import ErrorCode, ProblemCollector
+from app.services.rate_limits import config as rate_limit_config
 from app.services.versioning import update_versioned
 
 # Fields a client may set, with their model column.
@@ -50,8 +51,13 @@ async def update_config(
         if msg := custom_fields_problem(changes["customFields"] or {}):
             problems.add("customFields", ErrorCode.INVALID, msg)
         values["custom_fields"] = changes["customFields"] or {}
+    if "rateLimits" in changes:
+        values["rate_limits"] = rate_limit_config.checked_overrides(
+            {} if changes["rateLimits"] is None else config.rate_limits, changes["rateLimits"] or {}, problems)
     problems.raise_if_any()
-    return await update_versioned(OrganizationConfig, organization_id, config.id, version, values, actor)
+    updated = await update_versioned(OrganizationConfig, organization_id, config.id, version, values, actor)
+    rate_limit_config.forget(organization_id)
+    return updated
 
 
 def _check_timezone(changes: Mapping[str, Any], problems: ProblemCollector, values: dict) -> None:

@@ -17,6 +17,7 @@ from app.auth.tokens import issue_token
 from app.domain.naming import name_problem
 from app.models.access import PermissionPolicy, PolicyAttachment, User
 from app.services.errors import AuthError, ErrorCode, ProblemCollector, fail
+from app.services import rate_limits
 from app.services.principals import USER
 from app.settings import get_settings
 
@@ -86,7 +87,7 @@ async def accept_invitation(token: str, password: str, *, now: datetime | None =
         raise fail(("token",), ErrorCode.INVALID, "the invitation is unknown, used or expired")
     # The status guard makes a second, concurrent acceptance of the same token a no-op.
     updated = await User.filter(id=user.id, status="INVITED").update(
-        password_hash=hash_password(password), status="ACTIVE", invitation_token_hash=None,
+        password_hash=await hash_password(password), status="ACTIVE", invitation_token_hash=None,
         invitation_expires=None, version=user.version + 1,
     )
     if not updated:
@@ -94,21 +95,13 @@ async def accept_invitation(token: str, password: str, *, now: datetime | None =
     return await User.get(id=user.id)
 
 
-async def login(email: str, password: str, organization_id: uuid.UUID | None, *, now: datetime | None = None) -> str:
-    query = User.filter(email=email.strip().lower(), status="ACTIVE")
-    if organization_id is not None:
-        query = query.filter(organization_id=organization_id)
-    candidates = await query.limit(10)
-    # The password is checked before ambiguity is reported, so a caller without it cannot
-    # learn that an email belongs to several organizations.
-    matching = [user for user in candidates if verify_password(password, user.password_hash)]
-    if not candidates:
-        verify_password(password, None)
-    if not matching:
-        raise AuthError("wrong email or password")
-    if len(matching) > 1:
-        raise fail(("organizationId",), ErrorCode.REQUIRED, "this email belongs to several organizations; name one")
-    user = matching[0]
+async def login(email: str, password: str, organization_id: uuid.UUID | None, *, now: datetime | None = None,
+                limits: rate_limits.Limiter | None = None, client_address: str | None = None) -> str:
+    """A bearer token for the user. Wrong guesses are throttled per email and per client
+    address (RateLimited once the budget is spent, before the password is checked)."""
+    email = email.strip().lower()
+    user = await rate_limits.check_credentials(
+        limits, "email", email, client_address, lambda: _user_by_password(email, password, organization_id))
     settings = get_settings()
     return issue_token(
         settings.secret_key,
@@ -119,3 +112,20 @@ async def login(email: str, password: str, organization_id: uuid.UUID | None, *,
         now=now or datetime.now(timezone.utc),
         lifetime_seconds=settings.token_lifetime_seconds,
     )
+
+
+async def _user_by_password(email: str, password: str, organization_id: uuid.UUID | None) -> User:
+    query = User.filter(email=email, status="ACTIVE")
+    if organization_id is not None:
+        query = query.filter(organization_id=organization_id)
+    candidates = await query.limit(10)
+    # The password is checked before ambiguity is reported, so a caller without it cannot
+    # learn that an email belongs to several organizations.
+    matching = [user for user in candidates if await verify_password(password, user.password_hash)]
+    if not candidates:
+        await verify_password(password, None)
+    if not matching:
+        raise AuthError("wrong email or password")
+    if len(matching) > 1:
+        raise fail(("organizationId",), ErrorCode.REQUIRED, "this email belongs to several organizations; name one")
+    return matching[0]

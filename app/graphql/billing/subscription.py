@@ -71,4 +71,6 @@ class BillingSubscription:
         if load_row is None or await load_row() is None:
             raise BillJobNotFound(f"no bill job with id {id}")
         redis = info.context.request.app.state.redis
-        return _events(info, progress.job_updates(redis, load_row, job_id, MAX_SUBSCRIPTION_SECONDS))
+        # Capped per connection and per principal: each subscription holds a Redis connection.
+        slot = await progress.reserve_slot(redis, info.context, info.context.require_principal())
+        return _events(info, progress.job_updates(redis, load_row, job_id, MAX_SUBSCRIPTION_SECONDS, slot=slot))
