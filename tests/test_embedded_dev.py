@@ -1,15 +1,20 @@
 """The one-command path on a fresh machine: `metergraph dev` with no DATABASE_URL or
-REDIS_URL starts embedded PostgreSQL and Redis, migrates, bootstraps, serves; Ctrl-C
-stops all of it and leaves no process behind."""
+REDIS_URL starts embedded PostgreSQL and Redis, migrates, bootstraps, serves, runs a
+worker; Ctrl-C stops all of it and leaves no process behind. If a part dies, `dev` stops
+everything, names the part and exits non-zero.
+
+`DevProcess` is shared with the seed-to-bill walk-through (tests/test_dev_walkthrough.py).
+"""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import signal
 import socket
 import subprocess
-import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -17,21 +22,27 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+METERGRAPH = ROOT / ".venv" / "bin" / "metergraph"
 CREDENTIALS_MARK = "Administrator credentials (shown once, keep them): "
+READY_MARK = "Ctrl-C stops everything."
+needs_proc = pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to find child processes")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def _descendants(pid: int) -> set[int]:
+def descendants(pid: int) -> set[int]:
     found, frontier = set(), [pid]
     while frontier:
         current = frontier.pop()
         for task in Path(f"/proc/{current}/task").glob("*"):
-            children = (task / "children").read_text().split() if (task / "children").exists() else []
+            try:
+                children = (task / "children").read_text().split()
+            except OSError:
+                continue
             for child in map(int, children):
                 if child not in found:
                     found.add(child)
@@ -39,88 +50,165 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):
         return False
     return state != "Z"
 
 
-def _processes_mentioning(text: str) -> list[int]:
-    pids = []
-    for proc in Path("/proc").glob("[0-9]*"):
-        try:
-            if text.encode() in (proc / "cmdline").read_bytes() and _alive(int(proc.name)):
-                pids.append(int(proc.name))
-        except OSError:
-            continue
-    return pids
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
 
 
-def _read_until(proc: subprocess.Popen, mark: str, timeout: float) -> list[str]:
-    lines, deadline = [], time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            if proc.poll() is not None:
+def processes_mentioning(text: str) -> list[int]:
+    return [int(p.name) for p in Path("/proc").glob("[0-9]*") if text in cmdline(int(p.name)) and alive(int(p.name))]
+
+
+def group_is_empty(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def dev_env(**extra: str) -> dict[str, str]:
+    """The user's environment without our test settings: dev decides everything itself."""
+    drop = ("DATABASE_URL", "REDIS_URL")
+    env = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("METERGRAPH_")}
+    return {**env, **extra}
+
+
+class DevProcess:
+    """`metergraph dev` as a user runs it (the virtual environment's entry point), in its
+    own process group as in a terminal; its output is collected by two threads so that
+    the children sharing the pipes never block on them."""
+
+    def __init__(self, args: list[str], *, cwd: Path, env: dict[str, str]):
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen([str(METERGRAPH), "dev", *args], cwd=cwd, env=env, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True, start_new_session=True)
+        self.out: list[str] = []
+        self.err: list[str] = []
+        self.readers = [threading.Thread(target=self._drain, args=(stream, sink), daemon=True)
+                        for stream, sink in ((self.proc.stdout, self.out), (self.proc.stderr, self.err))]
+        for reader in self.readers:
+            reader.start()
+
+    @staticmethod
+    def _drain(stream, sink: list[str]) -> None:  # noqa: ANN001
+        for line in stream:
+            sink.append(line.rstrip("\n"))
+
+    def wait_for(self, mark: str, timeout: float = 120) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in list(self.out):
+                if mark in line:
+                    return line
+            if self.proc.poll() is not None:
                 break
-            continue
-        lines.append(line.rstrip("\n"))
-        if mark in line:
-            return lines
-    raise AssertionError(f"'{mark}' never printed; output so far: {lines}; stderr: {proc.stderr.read() if proc.poll() is not None else ''}")
+            time.sleep(0.05)
+        raise AssertionError(f"{mark!r} never printed; stdout: {self.out}; stderr: {self.err[-40:]}")
+
+    def credentials(self) -> dict:
+        self.wait_for(READY_MARK)
+        return json.loads(self.wait_for(CREDENTIALS_MARK).split(CREDENTIALS_MARK, 1)[1])
+
+    def children(self, text: str) -> list[int]:
+        return [pid for pid in descendants(self.proc.pid) if text in cmdline(pid)]
+
+    def interrupt(self, *, whole_group: bool, timeout: float = 60) -> int:
+        """Ctrl-C: to the whole foreground group as a terminal does, or to `dev` alone."""
+        if self.proc.poll() is None:
+            if whole_group:
+                os.killpg(self.proc.pid, signal.SIGINT)
+            else:
+                self.proc.send_signal(signal.SIGINT)
+        return self.wait(timeout)
+
+    def wait(self, timeout: float = 60) -> int:
+        try:
+            code = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            raise
+        for reader in self.readers:  # the last lines, once every writer has closed the pipes
+            reader.join(timeout=10)
+        return code
+
+    def kill_leftovers(self) -> None:
+        """Last resort after a failed test: nothing of ours may outlive it."""
+        for pid in descendants(self.proc.pid) | {self.proc.pid}:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
-def _request(url: str, *, data: bytes | None = None, headers: dict | None = None) -> tuple[int, dict]:
-    request = urllib.request.Request(url, data=data, headers=headers or {})
-    with urllib.request.urlopen(request, timeout=10) as response:
+def request(url: str, *, data: bytes | None = None, headers: dict | None = None) -> tuple[int, dict]:
+    req = urllib.request.Request(url, data=data, headers=headers or {})
+    with urllib.request.urlopen(req, timeout=10) as response:
         return response.status, json.loads(response.read())
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to find child processes")
+def token(base: str, credentials: dict) -> str:
+    basic = base64.b64encode(f"{credentials['accessKeyId']}:{credentials['apiSecret']}".encode()).decode()
+    _, body = request(base + "/oauth/token", data=b"grant_type=client_credentials",
+                      headers={"Authorization": f"Basic {basic}", "Content-Type": "application/x-www-form-urlencoded"})
+    return body["access_token"]
+
+
+@needs_proc
 def test_dev_runs_everything_and_stops_clean(tmp_path):
-    data_dir = tmp_path / "data"
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "METERGRAPH_SECRET_KEY")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "dev", "--port", str(port), "--data-dir", str(data_dir)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
+    data_dir, port = tmp_path / "data", free_port()
+    dev = DevProcess(["--port", str(port), "--data-dir", str(data_dir)], cwd=tmp_path, env=dev_env())
     try:
-        lines = _read_until(proc, CREDENTIALS_MARK, timeout=120)
-        credentials = json.loads(lines[-1].split(CREDENTIALS_MARK, 1)[1])
+        credentials = dev.credentials()
         assert set(credentials) == {"organizationId", "accessKeyId", "apiSecret"}
+        # A few clean lines: what runs where, then the credentials; no log noise before them.
+        banner = dev.out[:dev.out.index(next(x for x in dev.out if x.startswith(CREDENTIALS_MARK)))]
+        assert [line.split()[0] for line in banner[1:]] == ["API", "GraphiQL", "PostgreSQL", "Redis", "Workers"]
+        assert banner[-1].split() == ["Workers", "1"]
+        assert not any("Tortoise-ORM shutdown" in line for line in dev.out + dev.err), dev.err
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                status, health = _request(base + "/healthz")
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "API never answered"
-                time.sleep(0.2)
-        assert (status, health) == (200, {"status": "ok", "database": "ok", "redis": "ok"})
-
-        import base64
-
-        basic = base64.b64encode(f"{credentials['accessKeyId']}:{credentials['apiSecret']}".encode()).decode()
-        _, token = _request(base + "/oauth/token", data=b"grant_type=client_credentials",
-                            headers={"Authorization": f"Basic {basic}", "Content-Type": "application/x-www-form-urlencoded"})
+        assert request(base + "/healthz") == (200, {"status": "ok", "database": "ok", "redis": "ok"})
         query = json.dumps({"query": "{ me { organizationId } organizationConfig { currency } }"}).encode()
-        _, result = _request(base + "/graphql", data=query,
-                             headers={"Authorization": f"Bearer {token['access_token']}", "Content-Type": "application/json"})
-        assert result == {"data": {"me": {"organizationId": credentials["organizationId"]}, "organizationConfig": {"currency": "USD"}}}
-
-        children = _descendants(proc.pid)
-        assert children, "dev should have started PostgreSQL and Redis as child processes"
+        _, result = request(base + "/graphql", data=query, headers={"Authorization": f"Bearer {token(base, credentials)}",
+                                                                    "Content-Type": "application/json"})
+        assert result == {"data": {"me": {"organizationId": credentials["organizationId"]},
+                                   "organizationConfig": {"currency": "USD"}}}
+        children = descendants(dev.proc.pid)
+        assert len(dev.children("app.cli serve")) == 1 and len(dev.children("app.cli worker")) == 1
+        assert len(children) >= 4, "API, worker, PostgreSQL and Redis run as children of dev"
+        assert dev.interrupt(whole_group=False) == 0
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise
-    assert [pid for pid in children if _alive(pid)] == []
-    assert _processes_mentioning(str(data_dir)) == []
+        dev.kill_leftovers()
+    assert [pid for pid in children if alive(pid)] == []
+    assert group_is_empty(dev.proc.pid)
+    assert processes_mentioning(str(data_dir)) == []
     assert not (data_dir / "services.json").exists()
+    assert dev.out[-1] == "Metergraph stopped."
+
+
+@needs_proc
+def test_dev_stops_everything_and_names_the_worker_when_it_dies(tmp_path):
+    data_dir, port = tmp_path / "data", free_port()
+    dev = DevProcess(["--port", str(port), "--data-dir", str(data_dir)], cwd=tmp_path, env=dev_env())
+    try:
+        dev.wait_for(READY_MARK)
+        [worker] = dev.children("app.cli worker")
+        children = descendants(dev.proc.pid)
+        os.kill(worker, signal.SIGKILL)
+        assert dev.wait(timeout=60) == 1
+    finally:
+        dev.kill_leftovers()
+    assert f"metergraph dev: the worker (pid {worker}) was killed by signal SIGKILL; stopping everything." in dev.err
+    assert [pid for pid in children if alive(pid)] == []
+    assert group_is_empty(dev.proc.pid)
+    assert processes_mentioning(str(data_dir)) == []
