@@ -1,0 +1,27 @@
+// Checks of the "Run bills" form before anything is sent (shape only; the API decides the
+// billing rules and answers with userErrors).
+
+export interface RunBillsForm {
+  frequency: string;
+  periodEnd: string;
+  accountCodes: string;
+}
+
+export function parseCodes(text: string): string[] {
+  return [...new Set(text.split(',').map((code) => code.trim()).filter(Boolean))];
+}
+
+export function checkRunBills(form: RunBillsForm): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(form.periodEnd.trim()) || Number.isNaN(Date.parse(form.periodEnd.trim()))) {
+    errors.periodEnd = 'Enter a date as YYYY-MM-DD';
+  }
+  if (!form.frequency) errors.frequency = 'Choose a bill frequency';
+  return errors;
+}
+
+/** Share of the job's accounts done, 0–100, for the progress bar (display only). */
+export function percentDone(total: number, pending: number): number {
+  if (total <= 0) return 0;
+  return Math.round(((total - pending) / total) * 100);
+}
