@@ -20,6 +20,9 @@
   first (after the bill rows and the organization config row: the lock order of
   ``persist``), and the sum is read by a later statement, so it sees every committed bill.
   A retry or a recalculation replaces a bill's lines and so can never draw twice.
+- The draws read before composing can be stale by the time the bills are stored (another
+  job stored a bill of the account meanwhile): ``draws.settle_draws`` decides them again
+  under a lock of the accounts, in the storing transaction.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from app.models.accounts import Account, Commitment
 from app.models.catalog import Plan, PlanTemplate
 from app.services.ingest.store import connection
 
-__all__ = ["Draws", "load_commitments", "load_draws", "refresh_amount_spent"]
+__all__ = ["Draws", "load_commitments", "load_draws", "read_draws", "refresh_amount_spent"]
 
 _ZERO = Decimal(0)
 BillKey = tuple[date, str]  # (bill date, billing frequency) of one account's bill
@@ -130,17 +133,25 @@ class Draws:
 
 
 async def load_draws(organization_id: uuid.UUID, commitment_ids: Sequence[uuid.UUID]) -> Draws:
+    if not commitment_ids:
+        return Draws()
+    async with connection() as conn:
+        return await read_draws(conn, organization_id, commitment_ids)
+
+
+async def read_draws(conn: asyncpg.Connection, organization_id: uuid.UUID, commitment_ids: Sequence[uuid.UUID]) -> Draws:
+    """What the stored bills drew from these commitments, per bill (read on ``conn``: in
+    the storing transaction, ``draws.settle_draws`` reads them under the accounts' lock)."""
     draws = Draws()
     if not commitment_ids:
         return draws
-    async with connection() as conn:
-        rows = await conn.fetch(
-            """SELECT li.commitment_id, b.bill_date, b.billing_frequency, -sum(li.subtotal) AS drawn
-               FROM bill_line_items AS li JOIN bills AS b ON b.id = li.bill_id AND b.organization_id = li.organization_id
-               WHERE li.organization_id = $1 AND li.commitment_id = ANY($2::uuid[])
-                 AND li.line_item_type = 'COMMITMENT_CONSUMED'
-               GROUP BY li.commitment_id, b.bill_date, b.billing_frequency""",
-            organization_id, list(commitment_ids))
+    rows = await conn.fetch(
+        """SELECT li.commitment_id, b.bill_date, b.billing_frequency, -sum(li.subtotal) AS drawn
+           FROM bill_line_items AS li JOIN bills AS b ON b.id = li.bill_id AND b.organization_id = li.organization_id
+           WHERE li.organization_id = $1 AND li.commitment_id = ANY($2::uuid[])
+             AND li.line_item_type = 'COMMITMENT_CONSUMED'
+           GROUP BY li.commitment_id, b.bill_date, b.billing_frequency""",
+        organization_id, list(commitment_ids))
     for r in rows:
         draws.by_bill.setdefault(r["commitment_id"], {})[(r["bill_date"], r["billing_frequency"])] = r["drawn"]
         draws.total[r["commitment_id"]] = draws.total.get(r["commitment_id"], _ZERO) + r["drawn"]

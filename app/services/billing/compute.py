@@ -45,6 +45,7 @@ from app.domain.periods import BillFrequency
 from app.models.catalog import Aggregation
 from app.services.billing.children import Blocks, child_snapshot, fetch_block_usage, find_blocks
 from app.services.billing.commitments import load_commitments, load_draws
+from app.services.billing.draws import Redraw
 from app.services.billing.previous import load_history, previous_units
 from app.services.billing.snapshots import Catalog, Organization, load_catalog, load_organization
 from app.services.billing.usage import UsageByAccount, fetch_usage
@@ -101,6 +102,9 @@ class Computed:
     org: Organization
     catalog: Catalog
     accounts: dict[uuid.UUID, AccountBills]
+    # The bills that draw on commitments, by (account, bill date, frequency value): how to
+    # compose them again when the draws are settled in the storing transaction.
+    redraws: dict[tuple[uuid.UUID, date, str], Redraw] = field(default_factory=dict)
 
 
 def billing_frequencies(account_plans: Sequence[AccountPlanSnapshot], request: BillRequest, org: Organization
@@ -185,7 +189,7 @@ async def compose_for_accounts(
     companions = _companion_requests(planned, requests)
     if not redirected and not companions:
         computed = await _compose(organization_id, planned, requests, usage_source)
-        _merge_same_key(computed.accounts, set(planned.blocks.placements))
+        _merge_same_key(computed.accounts, set(planned.blocks.placements), computed.redraws)
         return computed
     asked = {(a, d, f) for a, d, f in planned.plans}  # the bills asked for before widening
     widened: dict[uuid.UUID, list[BillRequest]] = {a: list(rs) for a, rs in requests.items()}
@@ -217,7 +221,7 @@ async def compose_for_accounts(
         results.pop(account_id, None)
     for owner, bills in extracted.items():
         results[owner].bills.extend(bills)
-    _merge_same_key(results, set(planned.blocks.placements))
+    _merge_same_key(results, set(planned.blocks.placements), computed.redraws)
     return computed
 
 
@@ -308,7 +312,8 @@ def merge_bills(bills: Sequence[ComposedBill]) -> ComposedBill:
                    total=total)
 
 
-def _merge_same_key(results: dict[uuid.UUID, AccountBills], child_mode_plans: set) -> None:
+def _merge_same_key(results: dict[uuid.UUID, AccountBills], child_mode_plans: set,
+                    redraws: dict[tuple[uuid.UUID, date, str], Redraw]) -> None:
     """Merge the bills of one (account, bill date, frequency) across all outcomes: the
     merged bill stays with the outcome of the bill's own account if it has a part, else
     with the first outcome holding one. The own-plan part comes first (a CHILD-mode part
@@ -323,6 +328,7 @@ def _merge_same_key(results: dict[uuid.UUID, AccountBills], child_mode_plans: se
         owner = next((o for o, _ in parts if o == account_id), parts[0][0])
         ordered = sorted((b for _, b in parts), key=lambda b: any(i in child_mode_plans for i in b.account_plan_ids))
         merged = merge_bills(ordered)
+        _merge_redraw(redraws, ordered, merged)
         placed = False
         for part_owner, bill in parts:
             bills = results[part_owner].bills
@@ -332,6 +338,22 @@ def _merge_same_key(results: dict[uuid.UUID, AccountBills], child_mode_plans: se
                 bills[index] = merged
             else:
                 del bills[index]
+
+
+def _merge_redraw(redraws: dict[tuple[uuid.UUID, date, str], Redraw], parts: Sequence[ComposedBill],
+                  merged: ComposedBill) -> None:
+    """A merged bill draws through its part composed with commitment steps: composing it
+    again composes that part again and merges the parts once more."""
+    key = (merged.account_id, merged.bill_date, merged.frequency.value)
+    redraw = redraws.get(key)
+    if redraw is None or not any(part is redraw.bill for part in parts):
+        return
+    part_of = redraw
+
+    def compose(commitments: tuple[CommitmentSnapshot, ...]) -> ComposedBill:
+        return merge_bills([part_of.compose(commitments) if part is part_of.bill else part for part in parts])
+
+    redraws[key] = Redraw(redraw.commitments, compose, merged)
 
 
 def _child_mode_requests(planned: Planned, requests: Mapping[uuid.UUID, Sequence[BillRequest]]
@@ -363,6 +385,7 @@ async def _compose(organization_id: uuid.UUID, planned: Planned, requests: Mappi
                                          org.config.commitment_fee_bill_in_advance)
     draws = await load_draws(organization_id, [c.id for cs in commitments.values() for c in cs])
     results = {a: AccountBills(a) for a in requests}
+    redraws: dict[tuple[uuid.UUID, date, str], Redraw] = {}
     with_fees: set[tuple[uuid.UUID, date]] = set()
     # Bill date, then frequency: an account's bills draw first come, first served in this order.
     order = sorted(planned.plans, key=lambda k: (str(k[0]), k[1], list(BillFrequency).index(k[2])))
@@ -380,10 +403,11 @@ async def _compose(organization_id: uuid.UUID, planned: Planned, requests: Mappi
         bill_usage, block_steps = _block_usage(planned, placements, account_id, bill_date, frequency, usage,
                                                block_usage)
         try:
-            bill = compose_bill(
-                catalog.account_snapshot(account_id, org), account_plans, bill_date, frequency, org.context,
-                bill_usage, previous_units(history, account_plans, bill_date, org.context.timezone),
-                steps=DEFAULT_STEPS + block_steps + (commitment_steps(own, fees=fees) if own else ()))
+            compose = _composer(catalog.account_snapshot(account_id, org), account_plans, bill_date, frequency,
+                                org.context, bill_usage,
+                                previous_units(history, account_plans, bill_date, org.context.timezone),
+                                block_steps, fees)
+            bill = compose(own)
         except BillFailure as failure:
             outcome.failures.append(f"{frequency.value} bill of {bill_date}: {failure.reason}")
             continue
@@ -396,8 +420,21 @@ async def _compose(organization_id: uuid.UUID, planned: Planned, requests: Mappi
         if own:
             draws.record(own, key, drawn_amounts(bill))
             with_fees.add((account_id, bill_date))
+            redraws[(account_id, bill_date, frequency.value)] = Redraw(own, compose, bill)
     _ad_hoc_bills(planned, requests, commitments, results)
-    return Computed(org, catalog, results)
+    return Computed(org, catalog, results, redraws)
+
+
+def _composer(account, account_plans: Sequence[AccountPlanSnapshot], bill_date: date, frequency: BillFrequency,
+              context, usage, previous, block_steps: tuple, fees: bool
+              ) -> Callable[[tuple[CommitmentSnapshot, ...]], ComposedBill]:
+    """The bill's composition as a pure function of its commitments as it sees them."""
+    def compose(commitments: tuple[CommitmentSnapshot, ...]) -> ComposedBill:
+        extra = commitment_steps(commitments, fees=fees) if commitments else ()
+        return compose_bill(account, account_plans, bill_date, frequency, context, usage, previous,
+                            steps=DEFAULT_STEPS + block_steps + extra)
+
+    return compose
 
 
 def _ad_hoc_bills(planned: Planned, requests: Mapping[uuid.UUID, Sequence[BillRequest]],

@@ -20,8 +20,10 @@ stored together.
   that has no lines left is deleted with its line items **(decision: a re-run gives what
   a fresh run would; its invoice number, if any, is not reused)**.
 
-Lock order in every transaction: the bill row, then the organization config row. No
-transaction here takes them the other way round, so they cannot deadlock.
+Lock order in every transaction: the account row (a bill drawing on commitments:
+`draws.settle_draws`, which also decides its draw again), the bill row, then the
+organization config row. No transaction here takes them the other way round, so they
+cannot deadlock.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ import asyncpg
 
 from app.domain.billing import BillLine, ComposedBill
 from app.services.billing.commitments import refresh_amount_spent
+from app.services.billing.draws import Redraw, settle_draws
 from app.services.ingest.store import connection
 
 LINE_COLUMNS = (
@@ -75,11 +78,14 @@ class StoreOptions:
     suppress_empty: bool
     purchase_order_number: str | None
     meter_of: Mapping[uuid.UUID, uuid.UUID]
+    redraw: Redraw | None = None  # the bill draws on commitments: settled when stored
 
 
 async def store_bill(organization_id: uuid.UUID, bill: ComposedBill, options: StoreOptions) -> Stored:
     async with connection() as conn:
         async with conn.transaction():
+            # First, so the account's lock comes before the bill row's (see `draws`).
+            (bill,) = await settle_draws(conn, organization_id, [(bill, options.redraw)])
             stored = await _store(conn, organization_id, bill, options)
             if stored.outcome is not Outcome.SKIPPED_LOCKED and stored.bill_id is not None:
                 # Commitments' amountSpent from the stored draws, in the same transaction.

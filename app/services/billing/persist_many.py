@@ -18,6 +18,10 @@ a bill job stores its chunks here instead, with the same rules and guarantees:
 - Empty bills of an organization suppressing them are not handled here (the caller
   stores them with `persist.store_bill`).
 
+Draws on commitments: the accounts of the bills that draw are locked first and their
+draws decided again from what is stored now (`draws.settle_draws`); lock order: accounts,
+bills, organization config, commitments.
+
 All or nothing (**decision**, a change to DESIGN §4's "one transaction per bill"): any
 error rolls the whole chunk back and `store_bills` raises; the caller then stores each
 bill of the chunk in its own transaction (`persist.store_bill`), so a bill that cannot be
@@ -34,6 +38,7 @@ import asyncpg
 
 from app.domain.billing import ComposedBill
 from app.services.billing.commitments import refresh_amount_spent
+from app.services.billing.draws import settle_draws
 from app.services.billing.persist import LINE_COLUMNS, Outcome, Stored, StoreOptions, record
 from app.services.ingest.store import connection
 
@@ -53,6 +58,9 @@ async def store_bills(organization_id: uuid.UUID, bills: Sequence[tuple[Composed
     ordered = sorted(range(len(bills)), key=lambda i: keys_of[i])
     async with connection() as conn:
         async with conn.transaction():
+            # Draws decided again under the accounts' lock, taken before any bill row's.
+            settled = await settle_draws(conn, organization_id, [(bill, options.redraw) for bill, options in bills])
+            bills = [(bill, options) for bill, (_, options) in zip(settled, bills)]
             locked = await _lock_existing(conn, organization_id, bills)
             upserted = await _upsert(conn, organization_id, [bills[i] for i in ordered if keys_of[i] not in locked])
             # Numbers in the chunk's order (accounts in claim order), as bill by bill.

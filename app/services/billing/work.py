@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.domain.billing import ComposedBill
 from app.models.billing import BillJob
@@ -84,7 +84,7 @@ async def _store_all(organization_id: uuid.UUID, job: BillJob, claim: Claim, com
                                suppress_empty=computed.org.config.suppressed_empty_bills,
                                purchase_order_number=account.purchase_order_number if account else None,
                                meter_of=meter_of)
-        bills.extend((bill, options) for bill in outcome.bills)
+        bills.extend((bill, _with_redraw(computed, bill, options)) for bill in outcome.bills)
         owners.extend(account_id for _ in outcome.bills)
     # Empty bills to suppress may delete a stored bill: those go bill by bill.
     together = [i for i, (bill, options) in enumerate(bills) if bill.lines or not options.suppress_empty]
@@ -97,6 +97,11 @@ async def _store_all(organization_id: uuid.UUID, job: BillJob, claim: Claim, com
     await _store_each(organization_id, job, claim, [(i, *bills[i]) for i in range(len(bills)) if i not in stored], stored)
     for i, (bill, _) in enumerate(bills):
         _record_outcome(bill, stored[i], results[owners[i]])
+
+
+def _with_redraw(computed: Computed, bill: ComposedBill, options: StoreOptions) -> StoreOptions:
+    redraw = computed.redraws.get((bill.account_id, bill.bill_date, bill.frequency.value))
+    return replace(options, redraw=redraw) if redraw is not None and redraw.bill is bill else options
 
 
 async def _store_each(organization_id: uuid.UUID, job: BillJob, claim: Claim,

@@ -1,0 +1,102 @@
+"""Draws on an account's prepaid money, serialized per account (SEMANTICS §5.3).
+
+A bill is composed from the draws the OTHER stored bills of its account made
+(``amount_spent_before``), read before composing. Two bill jobs over one account
+(January and February at once, or a recalculation beside the monthly run) would each
+read "nothing drawn yet" and both draw the whole commitment. So the draws are decided
+again where they become facts, in the transaction that stores the bills:
+
+- ``lock_accounts_for_draws`` locks the accounts' rows in id order (``FOR NO KEY
+  UPDATE``: it does not block rows that merely reference an account, such as new
+  measurements). Every writer of draws takes it first, so the writers of one account
+  take turns, and two chunks of overlapping accounts cannot deadlock. Lock order in the
+  storing transaction: accounts, then bills, then the organization config row, then the
+  commitments (``refresh_amount_spent``); the account services also lock accounts first.
+- ``settle_draws``, under that lock, reads what is stored now (every committed bill of
+  those accounts) and gives each bill whose draws were read differently a recomposition
+  (``Redraw.compose``: the same pure composition with the fresh snapshots). An account's
+  bills are settled in composing order (bill date, then frequency), each seeing the
+  draws of those settled before it; a locked bill is never stored, so its stored draw
+  counts, not the one composed for it.
+
+Balance draws plug into the same two functions: their snapshots join the commitments'
+in ``Redraw`` (what the bill was composed with, and the recomposition).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import asyncpg
+
+from app.domain.billing import ComposedBill
+from app.domain.billing.commitments import CommitmentSnapshot, drawn_amounts
+from app.domain.periods import BillFrequency
+from app.services.billing.commitments import Draws, read_draws
+
+__all__ = ["Redraw", "lock_accounts_for_draws", "settle_draws"]
+
+_FREQUENCIES = [f.value for f in BillFrequency]
+
+
+@dataclass(frozen=True)
+class Redraw:
+    """How a composed bill drew, and how to compose it again with other draws before it."""
+
+    commitments: tuple[CommitmentSnapshot, ...]  # as the bill was composed (amount_spent_before)
+    compose: Callable[[tuple[CommitmentSnapshot, ...]], ComposedBill]  # pure, no I/O
+    bill: ComposedBill  # the bill composed with ``commitments``
+
+
+async def lock_accounts_for_draws(conn: asyncpg.Connection, organization_id: uuid.UUID,
+                                  account_ids: Sequence[uuid.UUID]) -> None:
+    """Inside a transaction: hold these accounts' draws until it ends."""
+    wanted = sorted(set(account_ids))
+    if wanted:
+        await conn.execute(
+            """SELECT id FROM accounts WHERE organization_id = $1 AND id = ANY($2::uuid[])
+               ORDER BY id FOR NO KEY UPDATE""", organization_id, wanted)
+
+
+async def settle_draws(conn: asyncpg.Connection, organization_id: uuid.UUID,
+                       bills: Sequence[tuple[ComposedBill, Redraw | None]]) -> list[ComposedBill]:
+    """The bills to store, in order, their draws decided from what is stored now. Takes
+    ``lock_accounts_for_draws`` on the accounts of the bills that draw."""
+    drawing = [(i, bill, redraw) for i, (bill, redraw) in enumerate(bills) if redraw is not None]
+    settled = [bill for bill, _ in bills]
+    if not drawing:
+        return settled
+    await lock_accounts_for_draws(conn, organization_id, [bill.account_id for _, bill, _ in drawing])
+    commitment_ids = sorted({c.id for _, _, redraw in drawing for c in redraw.commitments})
+    draws = await read_draws(conn, organization_id, commitment_ids)
+    locked = await _locked_bills(conn, organization_id, [bill.account_id for _, bill, _ in drawing])
+    for i, bill, redraw in sorted(drawing, key=lambda d: _composing_order(d[1])):
+        key = (bill.bill_date, bill.frequency.value)
+        if (bill.account_id, *key) in locked:
+            continue  # not stored: its stored draw stays, and counts for the others
+        fresh = draws.before(redraw.commitments, key)
+        if _spent(fresh) != _spent(redraw.commitments):
+            settled[i] = redraw.compose(fresh)
+        draws.record(fresh, key, drawn_amounts(settled[i]))
+    return settled
+
+
+async def _locked_bills(conn: asyncpg.Connection, organization_id: uuid.UUID,
+                        account_ids: Sequence[uuid.UUID]) -> set[tuple[uuid.UUID, date, str]]:
+    rows = await conn.fetch(
+        """SELECT account_id, bill_date, billing_frequency FROM bills
+           WHERE organization_id = $1 AND account_id = ANY($2::uuid[]) AND locked""",
+        organization_id, sorted(set(account_ids)))
+    return {(r["account_id"], r["bill_date"], r["billing_frequency"]) for r in rows}
+
+
+def _composing_order(bill: ComposedBill) -> tuple[str, date, int]:
+    frequency = bill.frequency.value
+    return str(bill.account_id), bill.bill_date, _FREQUENCIES.index(frequency) if frequency in _FREQUENCIES else -1
+
+
+def _spent(commitments: Sequence[CommitmentSnapshot]) -> dict[uuid.UUID, object]:
+    return {c.id: c.amount_spent_before for c in commitments}
