@@ -59,6 +59,12 @@ Fast path
     answers :meth:`PermissionSet.allows` with the same result as :func:`is_allowed`,
     but with per-action precomputed allow/deny pattern lists.
 
+Whole types and grants
+    :meth:`PermissionSet.allows_some` answers whether any item of a type could be
+    allowed (a read by code, before the item is known); :meth:`PermissionSet.grants`
+    whether the set holds everything an ALLOW statement would give, which bounds what
+    a principal may hand out to others (attach a policy, invite, write a policy).
+
 Client input
     :func:`parse_statements` turns ``[{effect, action: [...], resource: [...]}]`` into
     statements and collects every problem as ``(path, message)`` without raising.
@@ -583,6 +589,11 @@ class PermissionSet:
     def statements(self) -> tuple[Statement, ...]:
         return self._statements
 
+    @property
+    def allows_everything(self) -> bool:
+        """Every action on every resource, no DENY anywhere (e.g. Administrator alone)."""
+        return self._allow_everything
+
     def allows(self, action: str, resource: str) -> bool:
         """Same result as ``is_allowed(statements, action, resource)``."""
         canonical = _concrete_action(action)
@@ -605,5 +616,93 @@ class PermissionSet:
                 return True
         return False
 
+    # ------------------------------------------------------------ whole types, grants
+
+    def allows_some(self, action: str, resource: str) -> bool:
+        """Could ``action`` be allowed on at least one item of the type ``resource`` names?
+
+        ``resource`` is a collection request (``config:meter/item/*``). True when some
+        ALLOW could match an item of that type and no DENY covers the whole type. A read
+        of one item named by code answers this first and checks the item once found.
+        """
+        canonical = _concrete_action(action)
+        request = _request_resource(resource)
+        if request is None:
+            return False
+        if self._allow_everything:
+            return True
+        entry = self._by_action[canonical]
+        if entry is None:
+            return False
+        allow_all, deny_patterns, allow_patterns = entry
+        whole_type = (request[0], request[1], None)
+        if any(_contains(pattern, whole_type) for pattern in deny_patterns):
+            return False
+        return allow_all or any(_overlaps(pattern, whole_type) for pattern in allow_patterns)
+
+    def denies_single_items(self, action: str, resource: str) -> bool:
+        """Does some DENY name single items of the type ``resource`` names?
+
+        When it does not, and the collection is allowed, every item of the type is
+        allowed: lists skip checking their items one by one.
+        """
+        canonical = _concrete_action(action)
+        request = _request_resource(resource)
+        if request is None or self._allow_everything:
+            return False
+        entry = self._by_action[canonical]
+        if entry is None:
+            return False
+        whole_type = (request[0], request[1], None)
+        return any(p[2] is not None and _overlaps(p, whole_type) for p in entry[1])
+
+    def grants(self, action_pattern: str, resource_pattern: str) -> bool:
+        """Does this set allow everything that ALLOW ``action_pattern`` on
+        ``resource_pattern`` would allow?
+
+        True when, for each concrete action the pattern names, some ALLOW pattern
+        contains the resource pattern and no DENY pattern overlaps it. A principal may
+        hand out (attach, write into a policy) only what this answers True for: it can
+        give nobody more than it holds itself.
+        """
+        wanted = _compile_pattern(normalize_resource(resource_pattern))
+        pattern = normalize_action(action_pattern)
+        if self._allow_everything:
+            return True
+        for action in _SORTED_ACTIONS:
+            if not _action_pattern_matches(pattern, action):
+                continue
+            entry = self._by_action[action]
+            if entry is None:
+                return False
+            allow_all, deny_patterns, allow_patterns = entry
+            if any(_overlaps(deny, wanted) for deny in deny_patterns):
+                return False
+            if not allow_all and not any(_contains(allow, wanted) for allow in allow_patterns):
+                return False
+        return True
+
+    def ungranted(self, statements: Iterable[Statement]) -> list[tuple[int, str, str]]:
+        """``(statement index, action, resource)`` of every pair in ``statements`` that
+        this set does not :meth:`grant`, whatever each statement's effect (callers pass
+        the statements whose effect would widen someone's permissions)."""
+        return [
+            (index, action, resource)
+            for index, statement in enumerate(statements)
+            for action in statement.actions
+            for resource in statement.resources
+            if not self.grants(action, resource)
+        ]
+
     def __repr__(self) -> str:
         return f"PermissionSet({len(self._statements)} statements)"
+
+
+def _contains(outer: _Pattern, inner: _Pattern) -> bool:
+    """Does every resource ``inner`` matches also match ``outer``? (None = any)"""
+    return all(o is None or o == i for o, i in zip(outer, inner))
+
+
+def _overlaps(first: _Pattern, second: _Pattern) -> bool:
+    """Is there a resource both patterns match? (None = any)"""
+    return all(a is None or b is None or a == b for a, b in zip(first, second))

@@ -24,6 +24,7 @@ from app.graphql.cost import QueryCost
 from app.graphql.errors import MaskUnexpectedErrors
 from app.graphql.ingest import IngestMutation, IngestQuery
 from app.graphql.organization import OrganizationMutation, OrganizationQuery
+from app.graphql import reads
 from app.graphql.system import SystemQuery
 from app.settings import Settings
 
@@ -48,7 +49,9 @@ def _extensions() -> list:
 
 
 def build_schema(subscription: type | None = Subscription) -> strawberry.Schema:
-    return strawberry.Schema(query=Query, mutation=Mutation, subscription=subscription, extensions=_extensions())
+    built = strawberry.Schema(query=Query, mutation=Mutation, subscription=subscription, extensions=_extensions())
+    reads.install(built._schema)  # every field yielding entities checks what it shows
+    return built
 
 
 schema = build_schema()

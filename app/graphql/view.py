@@ -1,13 +1,17 @@
 """The GraphQL endpoint: HTTP queries and mutations, both websocket protocols, GraphiQL.
 
-The caller is authenticated here, once per request (HTTP) or per connection (websocket,
-from the `connection_init` payload), and carried in the context.
+The caller is authenticated here, once per request (HTTP), or from the `connection_init`
+payload for a websocket connection, and carried in the context. A connection keeps its
+credentials and re-reads its principal whenever an operation starts on it (the token may
+have expired, the key been deactivated, a policy detached since); running subscriptions
+re-check it too (`app.graphql.authorization`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
@@ -17,8 +21,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
-from strawberry.subscriptions.protocols.graphql_ws.types import ConnectionInitMessage
+from strawberry.subscriptions.protocols.graphql_ws.types import ConnectionInitMessage, StartMessage
 from strawberry.types.unset import UnsetType
 
 from app.auth.tokens import bearer_token
@@ -38,6 +44,28 @@ async def _authenticate(context: Context, authorization: str | None) -> None:
         context.auth_error = None
     except AuthError as exc:
         context.principal, context.auth_error = None, str(exc)
+
+
+@dataclass
+class ConnectionContext(Context):
+    """The context of one websocket connection, shared by all its operations."""
+
+    authorization: str | None = None  # as sent in connection_init
+
+    async def reauthenticate(self) -> None:
+        """Read the principal again from the connection's credentials: an expired token or
+        an inactive key leaves none (UNAUTHENTICATED); changed policies take effect."""
+        if self.authorization is not None:
+            await _authenticate(self, self.authorization)
+
+
+class GraphQLTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """`graphql-transport-ws`, re-authenticating the connection as each operation starts."""
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        if self.connection_acknowledged and isinstance(self.context, ConnectionContext):
+            await self.context.reauthenticate()
+        await super().handle_subscribe(message)
 
 
 class GraphQLWSHandler(BaseGraphQLWSHandler[Context, None]):
@@ -70,23 +98,34 @@ class GraphQLWSHandler(BaseGraphQLWSHandler[Context, None]):
         if self.keep_alive:
             self.keep_alive_task = asyncio.create_task(self.handle_keep_alive())
 
+    async def handle_start(self, message: StartMessage) -> None:
+        # Re-authenticated as each operation starts, like graphql-transport-ws above.
+        if self.connection_acknowledged and isinstance(self.context, ConnectionContext):
+            await self.context.reauthenticate()
+        await super().handle_start(message)
+
 
 class MetergraphGraphQL(GraphQL):
     graphql_ws_handler_class = GraphQLWSHandler
+    graphql_transport_ws_handler_class = GraphQLTransportWSHandler
 
     def __init__(self, schema: Any, allowed_origins: tuple[str, ...] = ()) -> None:
         super().__init__(schema, graphql_ide="graphiql", allowed_origins=allowed_origins, keep_alive=True, keep_alive_interval=15)
 
     async def get_context(self, request: Any, response: Any) -> Context:
+        if not isinstance(request, Request):  # a websocket: authenticated at connection_init
+            return ConnectionContext(request=request, response=response)
         context = Context(request=request, response=response)
-        if isinstance(request, Request):
-            await _authenticate(context, request.headers.get("authorization"))
+        await _authenticate(context, request.headers.get("authorization"))
         return context
 
     async def on_ws_connect(self, context: Context) -> Any:
         params = context.connection_params or {}
         authorization = params.get("Authorization") or params.get("authorization")
-        await _authenticate(context, authorization if isinstance(authorization, str) else None)
+        authorization = authorization if isinstance(authorization, str) else None
+        if isinstance(context, ConnectionContext):
+            context.authorization = authorization
+        await _authenticate(context, authorization)
         if context.auth_error:
             # A wrong token closes the socket (4403); no token leaves it open so that
             # subscriptions answer UNAUTHENTICATED like HTTP does.

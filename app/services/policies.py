@@ -9,14 +9,52 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from app.auth.permissions import parse_statements
+from app.auth.permissions import Effect, PermissionSet, Statement, parse_statements
 from app.domain.naming import name_problem
 from app.models.access import PermissionPolicy, PolicyAttachment, ServiceUser, User
-from app.services.errors import ErrorCode, ProblemCollector, fail
-from app.services.principals import SERVICE_USER, USER, forget_organization
+from app.services.errors import ErrorCode, PermissionDenied, ProblemCollector, fail
+from app.services.principals import SERVICE_USER, USER, forget_organization, policy_statements
 from app.services.versioning import get_owned, update_versioned
 
 PRINCIPAL_MODELS = {USER: User, SERVICE_USER: ServiceUser}
+MANAGE = "users:manage"
+
+
+# ---------------------------------------------------------------- what may be handed out
+#
+# The rule: a principal hands out only what it holds. Attaching a policy (inviteUser,
+# createServiceUser, attachPermissionPolicy) needs users:manage on that policy item AND
+# every ALLOW of the policy within the caller's own permissions; writing statements
+# (create/update a policy) needs them within the caller's permissions too, and so does
+# removing a DENY (detaching a policy, or an update dropping it), which widens whoever
+# held it. Issuing an access key lets its holder act as the service user: the caller must
+# hold what that service user holds. `grantor` None means the system itself (bootstrap).
+
+
+def require_grants(grantor: PermissionSet | None, statements: list[Statement], what: str) -> None:
+    """Refuse (FORBIDDEN) unless `grantor` holds everything `statements` would give."""
+    if grantor is None:
+        return
+    ungranted = grantor.ungranted(statements)
+    if ungranted:
+        _, action, resource = ungranted[0]
+        raise PermissionDenied(f"not permitted: {what} would give {action} on {resource}, which you do not hold")
+
+
+def _widening(statements: list[Statement], effect: Effect) -> list[Statement]:
+    return [s for s in statements if s.effect is effect]
+
+
+async def require_attachable(organization_id: uuid.UUID, policy_ids: Sequence[uuid.UUID],
+                             grantor: PermissionSet | None) -> None:
+    """The caller may attach each of these (existing) policies: see the rule above."""
+    if grantor is None or not policy_ids:
+        return
+    for policy in await PermissionPolicy.filter(organization_id=organization_id, id__in=list(policy_ids)):
+        resource = f"users:permissionPolicy/item/{policy.id}"
+        if not grantor.allows(MANAGE, resource):
+            raise PermissionDenied(f"not permitted: {MANAGE} on {resource}")
+        require_grants(grantor, _widening(policy_statements(policy), Effect.ALLOW), f"the policy '{policy.name}'")
 
 
 def _validated_statements(raw: Sequence[Mapping[str, Any]], problems: ProblemCollector) -> list[dict]:
@@ -29,13 +67,15 @@ def _validated_statements(raw: Sequence[Mapping[str, Any]], problems: ProblemCol
 
 
 async def create_policy(
-    organization_id: uuid.UUID, *, name: str, statements: Sequence[Mapping[str, Any]], actor: str
+    organization_id: uuid.UUID, *, name: str, statements: Sequence[Mapping[str, Any]], actor: str,
+    grantor: PermissionSet | None = None,
 ) -> PermissionPolicy:
     problems = ProblemCollector()
     if msg := name_problem(name):
         problems.add("name", ErrorCode.INVALID, msg)
     stored = _validated_statements(statements, problems)
     problems.raise_if_any()
+    require_grants(grantor, _widening(_parsed(stored), Effect.ALLOW), "the policy")
     if await PermissionPolicy.filter(organization_id=organization_id, name=name).exists():
         raise fail(("input", "name"), ErrorCode.DUPLICATE, f"a policy named '{name}' exists")
     try:
@@ -53,10 +93,15 @@ async def _editable(organization_id: uuid.UUID, policy_id: uuid.UUID) -> Permiss
     return policy
 
 
+def _parsed(stored: list[dict]) -> list[Statement]:
+    return [Statement.of(s["effect"], s["action"], s["resource"]) for s in stored]
+
+
 async def update_policy(
-    organization_id: uuid.UUID, policy_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str
+    organization_id: uuid.UUID, policy_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str,
+    grantor: PermissionSet | None = None,
 ) -> PermissionPolicy:
-    await _editable(organization_id, policy_id)
+    current = await _editable(organization_id, policy_id)
     problems = ProblemCollector()
     values: dict[str, Any] = {}
     if "name" in changes:
@@ -70,6 +115,10 @@ async def update_policy(
     if "statements" in changes:
         values["statements"] = _validated_statements(changes["statements"], problems)
     problems.raise_if_any()
+    if "statements" in values:
+        new = _parsed(values["statements"])
+        dropped = [s for s in _widening(policy_statements(current), Effect.DENY) if s not in new]
+        require_grants(grantor, _widening(new, Effect.ALLOW) + dropped, "the policy")
     policy = await update_versioned(PermissionPolicy, organization_id, policy_id, version, values, actor)
     forget_organization(organization_id)
     return policy
@@ -93,10 +142,12 @@ async def _principal(organization_id: uuid.UUID, principal_type: str, principal_
 
 
 async def attach_policy(
-    organization_id: uuid.UUID, policy_id: uuid.UUID, principal_type: str, principal_id: uuid.UUID, *, actor: str
+    organization_id: uuid.UUID, policy_id: uuid.UUID, principal_type: str, principal_id: uuid.UUID, *, actor: str,
+    grantor: PermissionSet | None = None,
 ) -> PolicyAttachment:
     await get_owned(PermissionPolicy, organization_id, policy_id, path="policyId")
     await _principal(organization_id, principal_type, principal_id)
+    await require_attachable(organization_id, [policy_id], grantor)
     async with in_transaction():
         existing = await PolicyAttachment.filter(
             organization_id=organization_id, policy_id=policy_id, principal_type=principal_type, principal_id=principal_id
@@ -116,10 +167,12 @@ async def attach_policy(
 
 
 async def detach_policy(
-    organization_id: uuid.UUID, policy_id: uuid.UUID, principal_type: str, principal_id: uuid.UUID
+    organization_id: uuid.UUID, policy_id: uuid.UUID, principal_type: str, principal_id: uuid.UUID,
+    grantor: PermissionSet | None = None,
 ) -> None:
-    await get_owned(PermissionPolicy, organization_id, policy_id, path="policyId")
+    policy = await get_owned(PermissionPolicy, organization_id, policy_id, path="policyId")
     await _principal(organization_id, principal_type, principal_id)
+    require_grants(grantor, _widening(policy_statements(policy), Effect.DENY), f"detaching the policy '{policy.name}'")
     deleted = await PolicyAttachment.filter(
         organization_id=organization_id, policy_id=policy_id, principal_type=principal_type, principal_id=principal_id
     ).delete()

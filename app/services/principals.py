@@ -118,11 +118,11 @@ async def statements_of(
     if not policy_ids:
         return []
     policies = await PermissionPolicy.filter(organization_id=organization_id, id__in=policy_ids)
-    statements: list[Statement] = []
-    for policy in policies:
-        # Managed policies are evaluated from code, so their stored copy can never drift.
-        if policy.managed and policy.name in MANAGED_POLICIES:
-            statements.extend(MANAGED_POLICIES[policy.name])
-        else:
-            statements.extend(Statement.of(s["effect"], s["action"], s["resource"]) for s in policy.statements)
-    return statements
+    return [statement for policy in policies for statement in policy_statements(policy)]
+
+
+def policy_statements(policy: PermissionPolicy) -> list[Statement]:
+    # Managed policies are evaluated from code, so their stored copy can never drift.
+    if policy.managed and policy.name in MANAGED_POLICIES:
+        return list(MANAGED_POLICIES[policy.name])
+    return [Statement.of(s["effect"], s["action"], s["resource"]) for s in policy.statements]

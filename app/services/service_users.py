@@ -10,11 +10,13 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app.auth import secrets
+from app.auth.permissions import Effect, PermissionSet
 from app.auth.tokens import issue_token
 from app.domain.naming import description_problem, name_problem
 from app.models.access import AccessKey, PermissionPolicy, PolicyAttachment, ServiceUser
 from app.services.errors import AuthError, ErrorCode, ProblemCollector, fail
-from app.services.principals import SERVICE_USER, forget_organization
+from app.services.policies import require_attachable, require_grants
+from app.services.principals import SERVICE_USER, forget_organization, statements_of
 from app.services.versioning import get_owned, update_versioned
 from app.settings import get_settings
 
@@ -35,6 +37,7 @@ async def create_service_user(
     description: str | None,
     policy_ids: list[uuid.UUID] = (),
     actor: str,
+    grantor: PermissionSet | None = None,
 ) -> ServiceUser:
     problems = ProblemCollector()
     found = set(await PermissionPolicy.filter(organization_id=organization_id, id__in=list(policy_ids)).values_list("id", flat=True)) if policy_ids else set()
@@ -46,6 +49,7 @@ async def create_service_user(
     if msg := description_problem(description):
         problems.add("description", ErrorCode.INVALID, msg)
     problems.raise_if_any()
+    await require_attachable(organization_id, policy_ids, grantor)
     if await ServiceUser.filter(organization_id=organization_id, name=name).exists():
         raise fail(("input", "name"), ErrorCode.DUPLICATE, f"a service user named '{name}' exists")
     try:
@@ -69,8 +73,13 @@ async def create_service_user_unchecked(
     )
 
 
-async def issue_access_key(organization_id: uuid.UUID, service_user_id: uuid.UUID, *, actor: str) -> IssuedKey:
+async def issue_access_key(
+    organization_id: uuid.UUID, service_user_id: uuid.UUID, *, actor: str, grantor: PermissionSet | None = None
+) -> IssuedKey:
     await get_owned(ServiceUser, organization_id, service_user_id, path="serviceUserId")
+    # A key lets whoever holds it act as the service user: no more than the caller holds.
+    held = await statements_of(organization_id, SERVICE_USER, service_user_id)
+    require_grants(grantor, [s for s in held if s.effect is Effect.ALLOW], "a key of this service user")
     secret = secrets.new_secret()
     key_id = secrets.new_access_key_id()
     key = await AccessKey.create(
@@ -111,7 +120,8 @@ async def attach_managed_policy(
 async def exchange_client_credentials(access_key_id: str, api_secret: str, *, now: datetime | None = None) -> str:
     """`POST /oauth/token`: a bearer token for an ACTIVE key whose secret matches."""
     settings = get_settings()
-    key = await AccessKey.filter(access_key_id=access_key_id).first()
+    # PostgreSQL text cannot hold NUL (the query would fail): no key has such an id.
+    key = None if "\x00" in access_key_id else await AccessKey.filter(access_key_id=access_key_id).first()
     if key is None:
         # Same work as a real check so response time does not reveal which key ids exist.
         secrets.verify_keyed_hash(settings.secret_key, api_secret, "0" * 64)

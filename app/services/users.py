@@ -13,11 +13,13 @@ from tortoise.transactions import in_transaction
 
 from app.auth import secrets
 from app.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hash_password, verify_password
+from app.auth.permissions import PermissionSet
 from app.auth.tokens import issue_token
 from app.domain.naming import name_problem
 from app.models.access import PermissionPolicy, PolicyAttachment, User
 from app.services.errors import AuthError, ErrorCode, ProblemCollector, fail
 from app.services import rate_limits
+from app.services.policies import require_attachable
 from app.services.principals import USER
 from app.settings import get_settings
 
@@ -40,6 +42,7 @@ async def invite_user(
     policy_ids: Sequence[uuid.UUID],
     actor: str,
     now: datetime | None = None,
+    grantor: PermissionSet | None = None,
 ) -> Invitation:
     email = email.strip().lower()
     problems = ProblemCollector()
@@ -53,6 +56,8 @@ async def invite_user(
         if policy_id not in found:
             problems.add(("permissionPolicyIds", index), ErrorCode.NOT_FOUND, f"no policy with id {policy_id}")
     problems.raise_if_any()
+    # The inviter holds the invitation token: it must not hand out more than it holds.
+    await require_attachable(organization_id, policy_ids, grantor)
     token = secrets.new_secret()
     now = now or datetime.now(timezone.utc)
     try:
@@ -115,6 +120,8 @@ async def login(email: str, password: str, organization_id: uuid.UUID | None, *,
 
 
 async def _user_by_password(email: str, password: str, organization_id: uuid.UUID | None) -> User:
+    if "\x00" in email:  # PostgreSQL text cannot hold NUL, so no user has this email
+        raise AuthError("wrong email or password")
     query = User.filter(email=email, status="ACTIVE")
     if organization_id is not None:
         query = query.filter(organization_id=organization_id)

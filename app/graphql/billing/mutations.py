@@ -96,6 +96,11 @@ def _input_id(args: dict[str, Any]) -> Any:
     return args["input"].id
 
 
+def _bill_ids(args: dict[str, Any]) -> list[Any]:
+    """Each bill acted on is checked, so a DENY on one bill holds."""
+    return list(args["input"].bill_ids)
+
+
 @strawberry.type
 class BillingMutation:
     @strawberry.mutation(description="Ask for the bills of a period; workers make them and report progress (billJobProgress).",
@@ -118,7 +123,7 @@ class BillingMutation:
         return BillJobPayload(bill_job=BillJob.of(job), user_errors=[])
 
     @strawberry.mutation(description="Calculate bills again in a new bill job; an APPROVED bill returns to PENDING.",
-                         extensions=authorize(RUN, "bill"))
+                         extensions=authorize(RUN, "bill", _bill_ids))
     async def recalculate_bills(self, info: Info, input: RecalculateBillsInput) -> BillJobPayload:
         p = info.context.require_principal()
         try:
@@ -128,7 +133,7 @@ class BillingMutation:
         return BillJobPayload(bill_job=BillJob.of(job), user_errors=[])
 
     @strawberry.mutation(description="Approve PENDING bills (all or nothing); approving an APPROVED bill changes nothing.",
-                         extensions=authorize(APPROVE, "bill"))
+                         extensions=authorize(APPROVE, "bill", _bill_ids))
     async def approve_bills(self, info: Info, input: ApproveBillsInput) -> BillsPayload:
         p = info.context.require_principal()
         try:
