@@ -75,7 +75,8 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
     settings = _with_published_services(_settings(args))
     use_settings(settings)
-    sys.exit(asyncio.run(load_demo_organization(settings, out=print)))
+    logging.getLogger("arq").setLevel(logging.WARNING)  # its own worker, when no other runs: quiet
+    sys.exit(asyncio.run(load_demo_organization(settings, out=lambda line: print(line, flush=True))))
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:

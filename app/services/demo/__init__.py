@@ -1,0 +1,91 @@
+"""`metergraph demo`: one realistic organization, loaded through the services the API uses.
+
+Two products (cloud storage and an API) with meters, derived fields, aggregations (one
+segmented by region), a compound aggregation, plan templates and three plans (tiered,
+volume and stairstep pricing, standing charges); ten accounts, one a parent with two
+children in PARENT_BREAKDOWN mode and one with a prepayment; two full months of usage
+through the ingest service; the bill jobs of both months run to completion by a worker.
+
+Running it again creates nothing: the organization is found by its name and reported.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import warnings
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timezone
+
+from app.models.organization import Organization
+from app.services.demo.load import DemoSummary, account_count, create_demo
+from app.settings import Settings
+
+DEMO_NAME = "Metergraph Demo"
+CREDENTIALS_MARK = "Demo organization credentials (shown once, keep them): "
+
+
+@contextlib.asynccontextmanager
+async def _worker_if_none(queue) -> AsyncIterator[None]:  # noqa: ANN001 - an ArqRedis client
+    """Jobs need a worker: use the running ones (`metergraph dev`), else run one here."""
+    from arq.worker import Worker
+
+    from app.services.system import live_workers
+    from workers.settings import worker_options
+
+    if await live_workers(queue, queue.default_queue_name):
+        yield
+        return
+    worker = Worker(**worker_options(queue_name=queue.default_queue_name, handle_signals=False, cron_jobs=None,
+                                     ctx={"db_ready": "external"}))
+    task = asyncio.create_task(worker.main())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        with warnings.catch_warnings():  # arq 0.28 closes its pool with redis' deprecated close()
+            warnings.simplefilter("ignore", DeprecationWarning)
+            await worker.close()
+
+
+def summary_lines(summary: DemoSummary, accounts: int) -> list[str]:
+    first, second = summary.months
+    total = sum((bill.bill_total for bill in summary.bills), start=0)
+    dates = ", ".join(sorted({f"{bill.bill_date}" for bill in summary.bills}))
+    return [
+        f'Demo organization "{DEMO_NAME}" created ({summary.organization_id}):',
+        "  products      Cloud Storage (segmented by region, tiered) and API (compound, volume, tiered, stairstep)",
+        "  plans         storage-standard, api-starter, api-scale (with standing charges)",
+        f"  accounts      {accounts}: northwind with two children (PARENT_BREAKDOWN), globex with a prepayment",
+        f"  measurements  {summary.measurements} in {summary.batches} batches, {first:%B} and {second:%B %Y}",
+        f"  bills         {len(summary.bills)} (bill dates {dates}) from {len(summary.bill_jobs)} bill jobs, all "
+        f"COMPLETE; {total:.2f} USD in total",
+        CREDENTIALS_MARK + json.dumps(summary.credentials),
+    ]
+
+
+async def load_demo_organization(settings: Settings, out: Callable[[str], None] = print) -> int:
+    """Create the demo organization unless it exists; returns the process exit code."""
+    from app.db import close_db, init_db
+    from workers.settings import queue_client
+
+    await init_db(settings.database_url)
+    queue = queue_client(settings.redis_url)
+    try:
+        existing = await Organization.filter(name=DEMO_NAME).first()
+        if existing is not None:
+            out(f'The demo organization "{DEMO_NAME}" already exists ({existing.id}); nothing was created. '
+                "Its credentials were printed when it was created.")
+            return 0
+        out(f'Loading the demo organization "{DEMO_NAME}" (about half a minute)...')
+        async with _worker_if_none(queue):
+            summary = await create_demo(DEMO_NAME, datetime.now(timezone.utc).date(), queue)
+        for line in summary_lines(summary, await account_count(summary.organization_id)):
+            out(line)
+        return 0
+    finally:
+        await queue.aclose(close_connection_pool=True)
+        await close_db()
