@@ -24,6 +24,7 @@ from app.http.graphiql import graphiql_routes
 from app.http.health import healthz
 from app.http.ingest import ingest_measurements
 from app.http.oauth import token
+from app.http.openapi import openapi_json
 from app.settings import Settings, get_settings
 from workers.settings import queue_client
 
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     graphql = MetergraphGraphQL(schema, allowed_origins=settings.allowed_origins)
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
+        Route("/openapi.json", openapi_json, methods=["GET"]),
         Route("/oauth/token", token, methods=["POST"]),
         Route("/organizations/{orgId}/measurements", ingest_measurements, methods=["POST"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
