@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: dev test install schema bench clean
+.PHONY: dev demo test install schema bench clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,8 +15,13 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
+# `make dev DEV_ARGS=--demo` also loads the demo organization.
 dev: $(INSTALLED)
-	$(BIN)/metergraph dev
+	$(BIN)/metergraph dev $(DEV_ARGS)
+
+# The demo organization, beside a running `make dev` (or on DATABASE_URL / REDIS_URL).
+demo: $(INSTALLED)
+	$(BIN)/metergraph demo
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
