@@ -1,9 +1,12 @@
-"""The `metergraph` command (CONTRACT §1): dev, serve, worker, migrate, bootstrap,
+"""The `metergraph` command (CONTRACT §1): dev, serve, worker, migrate, bootstrap, demo,
 export-schema.
 
-Only `dev` starts embedded PostgreSQL and Redis. While it runs it publishes their URLs in
-`<data dir>/services.json`, so `metergraph bootstrap` or `migrate` in another terminal
-reach the same services; the other commands otherwise need DATABASE_URL and REDIS_URL.
+Only `dev` starts embedded PostgreSQL and Redis (and supervises the API and workers as
+child processes, see `app.services_runtime.dev`). While it runs it publishes their URLs in
+`<data dir>/services.json`, so `metergraph bootstrap`, `migrate` or `demo` in another
+terminal reach the same services; the other commands otherwise need DATABASE_URL and
+REDIS_URL. `--queue-name` puts a settings value (`Settings.extra["queue_name"]`) that
+`workers.settings.queue_name()` reads, for the API's enqueues and the workers alike.
 """
 
 from __future__ import annotations
@@ -18,9 +21,6 @@ from pathlib import Path
 
 from app.settings import Settings, load_settings, use_settings
 
-SERVICES_FILE = "services.json"
-
-
 def _settings(args: argparse.Namespace) -> Settings:
     settings = load_settings()
     if getattr(args, "data_dir", None):
@@ -32,6 +32,8 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _with_published_services(settings: Settings) -> Settings:
     """Fill missing URLs from a running `metergraph dev`, or explain what is needed."""
+    from app.services_runtime.dev import SERVICES_FILE
+
     published = settings.data_dir / SERVICES_FILE
     if (settings.database_url is None or settings.redis_url is None) and published.exists():
         urls = json.loads(published.read_text())
