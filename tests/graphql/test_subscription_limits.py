@@ -98,7 +98,7 @@ async def test_a_principal_runs_at_most_its_cap_over_all_connections(server, ten
         ws = await _connect(stack, server, tenant.token)
         for attempt in range(50):
             message = await _subscribe(ws, f"after{attempt}", job)
-            if message["type"] == "next" and message["payload"].get("data"):
+            if message["type"] == "next" and isinstance(message["payload"], dict) and message["payload"].get("data"):
                 break
             await asyncio.sleep(0.1)
         assert message["type"] == "next" and message["payload"]["data"], message
