@@ -25,6 +25,7 @@ from app.graphql.errors import MaskUnexpectedErrors
 from app.graphql.ingest import IngestMutation, IngestQuery
 from app.graphql.organization import OrganizationMutation, OrganizationQuery
 from app.graphql import reads
+from app.graphql.rate_limit import RateLimitOperations
 from app.graphql.system import SystemQuery
 from app.settings import Settings
 
@@ -44,6 +45,7 @@ def _extensions() -> list:
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
         QueryCost,  # after validation: the cost walk trusts the document to match the schema
+        RateLimitOperations,  # per organization and access key, on every transport (CONTRACT §5)
         MaskUnexpectedErrors,
     ]
 
