@@ -1,8 +1,9 @@
 """How failures reach clients (CONTRACT §3).
 
 - `InputErrors` from a service become the payload's `userErrors` (nothing was changed).
-- Exceptions that carry `extensions` (`AuthError`, `PermissionDenied`, `BadRequest`) are
-  top-level errors with their code.
+- Exceptions that carry `extensions` (`AuthError`, `PermissionDenied`, `BadRequest`,
+  `RateLimited` with its `retryAfter` seconds, `TooManySubscriptions`) are top-level
+  errors with their code.
 - Anything else is logged with its context and masked: the client sees `INTERNAL` and a
   message that reveals nothing.
 """
