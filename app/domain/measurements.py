@@ -12,7 +12,9 @@ Concepts
 
 Invariants
 - Numbers are ``Decimal`` (ints are converted), finite, with a decimal exponent within
-  ±``MAX_EXPONENT`` so that PostgreSQL ``numeric`` holds them exactly; booleans are not
+  ±``MAX_EXPONENT``, at most ``MAX_DIGITS`` significant digits and no digit below
+  1e-(MAX_EXPONENT + MAX_DIGITS), so that PostgreSQL ``numeric`` (in jsonb) holds them
+  exactly: a longer fraction would make the whole batch's COPY fail; booleans are not
   numbers. Strings never contain NUL (PostgreSQL text and jsonb cannot hold it).
 - A value sent as JSON null is treated as absent: the measurement does not carry the field.
 - ``ts`` "in the future" is judged against the batch's acceptance time, never the clock,
@@ -21,6 +23,13 @@ Invariants
   absent leaves the derived field absent (like any field a measurement does not carry);
   null with every field it reads present (division by zero, overflow), a value of the
   wrong type, or a calculation that does not compile rejects the measurement.
+- Bounded work per measurement, whatever a tenant configured or sends: a string a
+  calculation builds, and a derived string value, are at most ``MAX_STRING`` characters
+  (beyond, the measurement is rejected naming the field, after at most that much
+  copying); the derived fields of one meter evaluate at most
+  ``MAX_MEASUREMENT_OPERATIONS`` nodes together (a meter beyond it, stored before the
+  bound existed, has every measurement rejected without evaluating anything). A hostile
+  measurement so fails alone, quickly, and its batch is processed like any other.
 """
 
 from __future__ import annotations
@@ -32,7 +41,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-from app.domain.calc import CalcError, Expression, ValueType, compile_expression
+from app.domain.calc import MAX_STRING, CalcError, CalcLimitError, Expression, ValueType, compile_expression
 from app.domain.naming import entity_code_problem
 
 SECTION_OF_CATEGORY = {
@@ -46,6 +55,8 @@ MAX_UID = 50
 MAX_METADATA = 256
 FUTURE_TOLERANCE = timedelta(minutes=5)
 MAX_EXPONENT = 1000
+MAX_DIGITS = 50  # significant digits of a number (the calculation language's precision)
+MAX_MEASUREMENT_OPERATIONS = 2000  # nodes the derived fields of one meter evaluate per measurement
 TS = "ts"
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -88,7 +99,7 @@ def meter_schema(meter_id: uuid.UUID, code: str, data_fields: Iterable[Mapping[s
     for f in data_fields:
         sections[SECTION_OF_CATEGORY[f["category"]]].add(f["code"])
     names = {f["code"]: _value_type(f["category"]) for f in data_fields} | {TS: ValueType.NUMBER}
-    derived = tuple(_derived_field(f, names) for f in derived_fields)
+    derived = _within_budget(tuple(_derived_field(f, names) for f in derived_fields))
     return MeterSchema(
         meter_id=meter_id, code=code,
         sections={section: frozenset(codes) for section, codes in sections.items()},
@@ -106,6 +117,22 @@ def _derived_field(f: Mapping[str, Any], names: Mapping[str, ValueType]) -> Deri
         return DerivedField(f["code"], f.get("category", ""), compile_expression(str(f.get("calculation", "")), names))
     except CalcError as exc:
         return DerivedField(f["code"], f.get("category", ""), None, str(exc))
+
+
+def _within_budget(derived: tuple[DerivedField, ...]) -> tuple[DerivedField, ...]:
+    """The derived fields, or, when together they exceed the work bound, the same fields
+    marked unusable (so nothing is evaluated)."""
+    total = derived_operations(d.expression for d in derived)
+    if total <= MAX_MEASUREMENT_OPERATIONS:
+        return derived
+    problem = (f"the meter's derived fields take {total} operations per measurement, "
+               f"more than {MAX_MEASUREMENT_OPERATIONS}")
+    return tuple(DerivedField(d.code, d.category, None, problem) for d in derived)
+
+
+def derived_operations(expressions: Iterable[Expression | None]) -> int:
+    """Nodes evaluated per measurement by these compiled calculations together."""
+    return sum(e.operations for e in expressions if e is not None)
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -172,7 +199,19 @@ def number_value(value: Any, where: str) -> Decimal:
         raise Rejection("WRONG_TYPE", f"{where} must be a number")
     if not number.is_finite() or abs(number.adjusted()) > MAX_EXPONENT:
         raise Rejection("WRONG_TYPE", f"{where} must be a finite number within 1e±{MAX_EXPONENT}")
+    if significant_digits(number) > MAX_DIGITS or number.as_tuple().exponent < -(MAX_EXPONENT + MAX_DIGITS):
+        raise Rejection("WRONG_TYPE", f"{where} must have at most {MAX_DIGITS} significant digits, "
+                                      f"none below 1e-{MAX_EXPONENT + MAX_DIGITS}")
     return number
+
+
+def significant_digits(number: Decimal) -> int:
+    """Digits of ``number`` without its trailing zeros (0 has one)."""
+    digits = number.as_tuple().digits
+    kept = len(digits)
+    while kept > 1 and digits[kept - 1] == 0:
+        kept -= 1
+    return kept
 
 
 def string_value(value: Any, where: str, metadata: bool) -> str:
@@ -192,7 +231,10 @@ def _derive(schema: MeterSchema, ts: datetime, values: dict[str, Decimal | str])
     for field in schema.derived:
         if field.expression is None:
             raise Rejection("DERIVED_FIELD", f"derived field {field.code!r} does not compile: {field.problem}")
-        result = field.expression.evaluate(inputs)
+        try:
+            result = field.expression.evaluate(inputs)
+        except CalcLimitError as exc:
+            raise Rejection("DERIVED_FIELD", f"derived field {field.code!r}: {exc.message}") from None
         if result is None:
             if field.reads <= values.keys():
                 raise Rejection("DERIVED_FIELD", f"derived field {field.code!r} evaluated to null")
@@ -207,6 +249,8 @@ def _derived_value(field: DerivedField, result: Any) -> Decimal | str:
             if type(result) is not Decimal:
                 raise Rejection("DERIVED_FIELD", f"{where} must be a number")
             return number_value(result, where)
+        if type(result) is str and len(result) > MAX_STRING:
+            raise Rejection("DERIVED_FIELD", f"{where} is longer than {MAX_STRING} characters")
         return string_value(result, where, field.category == "METADATA")
     except Rejection as exc:
         raise Rejection("DERIVED_FIELD", exc.reason) from None

@@ -15,7 +15,11 @@ Invariants
   ``eval``, ``exec``, ``compile`` or ``ast``. Standard library only.
 - Compile time is bounded (``MAX_LENGTH`` characters, ``MAX_DEPTH`` nesting,
   bounded literals); evaluation is bounded (no loops in the language, capped
-  power exponents) and never raises for data problems: it returns null.
+  power exponents, strings it builds capped at ``MAX_STRING`` characters,
+  ``Expression.operations`` nodes at most) and never raises for data
+  problems: it returns null. A string growing past ``MAX_STRING`` raises
+  ``CalcLimitError`` (a CalcError): a caller refuses the input, e.g. one
+  measurement, never the whole batch.
 - Numbers are ``Decimal`` in ``CONTEXT`` (50 significant digits), so
   ``0.1 + 0.2 == 0.3`` holds and billing-size sums and products are exact.
 - A numeric result is never negative zero.
@@ -27,12 +31,13 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from .checker import check
-from .core import MAX_DEPTH, MAX_EXPONENT, MAX_LENGTH, PRECISION, CalcError, ValueType
-from .evaluator import Fn, compile_tree
+from .core import MAX_DEPTH, MAX_EXPONENT, MAX_LENGTH, MAX_STRING, PRECISION, CalcError, CalcLimitError, ValueType
+from .evaluator import Fn, compile_tree, operations
 from .parser import parse
 
 __all__ = [
     "CalcError",
+    "CalcLimitError",
     "ValueType",
     "Expression",
     "compile_expression",
@@ -40,22 +45,26 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_EXPONENT",
     "PRECISION",
+    "MAX_STRING",
 ]
 
 
 class Expression:
     """A parsed, checked and compiled expression; safe to share between threads."""
 
-    __slots__ = ("text", "result_type", "names_used", "_fn")
+    __slots__ = ("text", "result_type", "names_used", "operations", "_fn")
 
-    def __init__(self, text: str, result_type: ValueType, names_used: frozenset[str], fn: Fn) -> None:
+    def __init__(self, text: str, result_type: ValueType, names_used: frozenset[str], fn: Fn,
+                 operations: int = 0) -> None:
         self.text = text
         self.result_type = result_type
         self.names_used = names_used
+        self.operations = operations  # nodes one evaluation visits at most
         self._fn = fn
 
     def evaluate(self, values: Mapping[str, Decimal | str | bool | None]) -> Decimal | str | bool | None:
-        """Value of the expression for ``values`` (a missing name is null); never raises for data."""
+        """Value of the expression for ``values`` (a missing name is null); never raises for
+        data, only ``CalcLimitError`` for a string built past ``MAX_STRING``."""
         result = self._fn(values)
         if type(result) is Decimal and not result:  # zero: drop a sign
             return result.copy_abs()
@@ -72,4 +81,4 @@ def compile_expression(text: str, names: Mapping[str, ValueType]) -> Expression:
         raise CalcError(f"expression longer than {MAX_LENGTH} characters", MAX_LENGTH)
     tree = parse(text)
     result_type, names_used = check(tree, names)
-    return Expression(text, result_type, names_used, compile_tree(tree))
+    return Expression(text, result_type, names_used, compile_tree(tree), operations(tree))

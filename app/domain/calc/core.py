@@ -3,7 +3,8 @@
 Concepts
 - ``CalcError``: the one exception the language raises, for syntax errors,
   unknown names or functions, wrong argument counts, type errors and
-  oversized input. It carries ``message`` and ``position`` (0-based character
+  oversized input. ``CalcLimitError`` (a kind of CalcError) is the one thing
+  evaluation itself may raise: a value grew past a work bound. It carries ``message`` and ``position`` (0-based character
   offset into the expression text); ``str()`` reads
   ``"unknown field 'foo' at position 12"``.
 - ``ValueType``: the static types the checker reasons with. ``NULL`` is the
@@ -20,7 +21,12 @@ Invariants
   traps InvalidOperation, DivisionByZero and Overflow: the evaluator turns
   those signals into null, they never escape.
 - Work is bounded: text length, parser nesting, literal size and power
-  exponents are all capped by the constants below.
+  exponents are all capped by the constants below; so is every string an
+  evaluation builds (``MAX_STRING``: concatenation refuses to go beyond it, in
+  time linear in the result, so ``w + w + ... + w`` over a long ``w`` costs at
+  most about ``MAX_STRING`` characters copied per chain), and an expression
+  reports its ``operations`` (nodes evaluated at most) so a caller can bound the
+  work of several expressions together.
 """
 
 from __future__ import annotations
@@ -44,6 +50,8 @@ __all__ = [
     "MAX_EXPONENT",
     "MAX_LITERAL_EXPONENT",
     "MAX_SCALE",
+    "MAX_STRING",
+    "CalcLimitError",
 ]
 
 PRECISION = 50
@@ -52,6 +60,7 @@ MAX_DEPTH = 64  # nested sub-expressions the parser recurses into
 MAX_EXPONENT = 1000  # |b| in a ^ b and Math.pow(a, b); beyond it the result is null
 MAX_LITERAL_EXPONENT = 1000  # |adjusted exponent| of a number literal
 MAX_SCALE = 100  # |scale| in Math.round/floor/ceil; beyond it the result is null
+MAX_STRING = 4096  # characters of a string an evaluation builds by concatenation
 
 # HALF_EVEN only matters for the 50th digit of an inexact quotient or power;
 # Math.round is HALF_UP on its own.
@@ -77,6 +86,11 @@ class CalcError(Exception):
 
     def __str__(self) -> str:
         return f"{self.message} at position {self.position}"
+
+
+class CalcLimitError(CalcError):
+    """A work bound was exceeded while evaluating (or constant folding): not a data
+    problem that gives null, the expression is refused for these values."""
 
 
 class ValueType(enum.Enum):

@@ -22,7 +22,11 @@ Invariants
 - ``%`` is ``decimal`` remainder: the sign follows the dividend (-7 % 3 is
   -1), as in JavaScript.
 - Closure nesting follows the tree, whose depth the parser bounds; chains are
-  evaluated in a loop.
+  evaluated in a loop. Once a ``+`` chain holds a string, the rest is gathered
+  and joined once (``steps.concatenate``), so a long chain of strings costs time
+  linear in its result, which ``MAX_STRING`` bounds: the one case in which
+  evaluation raises (``CalcLimitError``).
+- ``operations(tree)``: the nodes an evaluation visits at most.
 """
 
 from __future__ import annotations
@@ -31,12 +35,12 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
 
-from .core import CONTEXT
+from .core import CONTEXT, MAX_STRING, CalcLimitError
 from .functions import ISNULL, NUMERIC, lookup, power
 from .nodes import Call, Chain, Compare, Literal, Name, Node, Power, Ternary, Unary
-from .steps import ORDERINGS, STEPS, Step, Value, coerce, equality_step, ordering_step
+from .steps import ORDERINGS, STEPS, Step, Value, add_step, coerce, concatenate, equality_step, ordering_step
 
-__all__ = ["Fn", "compile_tree"]
+__all__ = ["Fn", "compile_tree", "operations"]
 
 Fn = Callable[[Mapping[str, object]], Value]
 
@@ -48,12 +52,25 @@ def compile_tree(tree: Node) -> Fn:
     return _compile(tree)[0]
 
 
+def operations(tree: Node) -> int:
+    """Nodes of ``tree``: an upper bound of the steps one evaluation takes."""
+    count, pending = 0, [tree]
+    while pending:
+        node = pending.pop()
+        count += 1
+        pending.extend(node.children())
+    return count
+
+
 def _compile(node: Node) -> tuple[Fn, bool]:
     """The closure for ``node`` and whether it is a constant."""
     compiled = [_compile(child) for child in node.children()]
     fn = _BUILDERS[type(node)](node, [child_fn for child_fn, _ in compiled])
     if type(node) is not Name and all(constant for _, constant in compiled):
-        return _constant(fn(_EMPTY)), True
+        try:
+            return _constant(fn(_EMPTY)), True
+        except CalcLimitError as error:  # literals alone already too long: blame this node
+            raise CalcLimitError(error.message, node.pos) from None
     return fn, False
 
 
@@ -129,13 +146,33 @@ def _chain(node: Chain, operands: list[Fn]) -> Fn:
 
     def chain(values: Mapping[str, object]) -> Value:
         result = first(values)
-        for step, operand in rest:
+        for index, (step, operand) in enumerate(rest):
             if result is None:  # null stays null: skip the rest
                 return None
+            if type(result) is str:
+                return _concatenation(result, rest, index, values)
             result = step(result, operand(values))
         return result
 
     return chain
+
+
+def _concatenation(head: str, rest: tuple[tuple[Step, Fn], ...], start: int,
+                   values: Mapping[str, object]) -> Value:
+    """The rest of a chain whose value so far is the string ``head``: every further
+    operand must be a ``+`` of a string (anything else is null, as ``_add_step`` says)."""
+    parts, size = [head], len(head)
+    for step, operand in rest[start:]:
+        if step is not add_step:
+            return None
+        value = operand(values)
+        if type(value) is not str:
+            return None
+        parts.append(value)
+        size += len(value)
+        if size > MAX_STRING:
+            break  # stop reading operands: refused below
+    return concatenate(parts, size)
 
 
 def _logic(is_and: bool, operands: list[Fn]) -> Fn:

@@ -10,8 +10,10 @@ Concepts
   any type other than Decimal/str/bool/None becomes null.
 
 Invariants
-- A step never raises: a null operand, operands of the wrong type, and every
-  decimal signal (division or modulo by zero, overflow) give null.
+- A step never raises for data: a null operand, operands of the wrong type, and
+  every decimal signal (division or modulo by zero, overflow) give null. The one
+  exception is a work bound: concatenating past ``MAX_STRING`` characters raises
+  ``CalcLimitError`` (``concatenate`` builds a whole chain in linear time).
 - Arithmetic uses ``CONTEXT`` methods only, never the thread's context.
 - Booleans are never numbers here (``type(x) is Decimal`` checks, not
   ``isinstance`` on int), and values of different types are never equal.
@@ -23,9 +25,10 @@ import operator
 from collections.abc import Callable
 from decimal import Decimal
 
-from .core import CONTEXT
+from .core import CONTEXT, MAX_STRING, CalcLimitError
 
-__all__ = ["Value", "Step", "coerce", "STEPS", "ORDERINGS", "equality_step", "ordering_step"]
+__all__ = ["Value", "Step", "coerce", "STEPS", "ORDERINGS", "equality_step", "ordering_step", "concatenate",
+           "add_step"]
 
 Value = Decimal | str | bool | None
 Step = Callable[[Value, Value], Value]
@@ -68,8 +71,23 @@ def _add_step(left: Value, right: Value) -> Value:
         except ArithmeticError:
             return None
     if type(left) is str and type(right) is str:
+        _check_size(len(left) + len(right))
         return left + right
     return None
+
+
+add_step = _add_step
+
+
+def concatenate(parts: list[str], size: int) -> str:
+    """``"".join(parts)`` once ``size`` (their total length) is known to be allowed."""
+    _check_size(size)
+    return "".join(parts)
+
+
+def _check_size(size: int) -> None:
+    if size > MAX_STRING:
+        raise CalcLimitError(f"string result longer than {MAX_STRING} characters", 0)
 
 
 STEPS: dict[str, Step] = {

@@ -12,6 +12,9 @@ Invariants
   both lists (a measurement is one flat namespace of codes).
 - A field code can be referenced in a calculation: `ts` and the calculation language's
   reserved words are refused.
+- Bounded work at ingest: the derived calculations of one meter evaluate at most
+  `MAX_MEASUREMENT_OPERATIONS` nodes per measurement together; the field whose
+  calculation goes past it is refused, naming the total.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any
 from app.domain.calc import MAX_LENGTH, CalcError, ValueType, compile_expression
 from app.domain.catalog.meters.shape import choice, custom_fields, item_list, optional_label, required_text
 from app.domain.catalog.refs import FieldRef, MeterRef
+from app.domain.measurements import MAX_MEASUREMENT_OPERATIONS
 from app.domain.naming import entity_code_problem, identifier_code_problem, name_problem
 from app.domain.problems import ErrorCode, ProblemCollector
 
@@ -54,6 +58,7 @@ def check_meter(data: Mapping[str, Any], at: ProblemCollector, *, product_id: uu
     values["data_fields"] = [_field(f, at.under("dataFields", i), seen) for i, f in enumerate(data_fields)]
     names = calculation_names(values["data_fields"])
     values["derived_fields"] = [_derived(f, at.under("derivedFields", i), seen, names) for i, f in enumerate(derived_fields)]
+    _check_work(values["derived_fields"], names, at)
     values["custom_fields"] = custom_fields(data, at)
     ref = meter_ref(values["id"], values["code"], product_id, values["data_fields"], values["derived_fields"])
     return values, ref
@@ -102,6 +107,22 @@ def _field_code_problem(code: str) -> str | None:
     if code == TS or code.lower() in RESERVED_WORDS:
         return f"{code!r} is reserved by the calculation language"
     return None
+
+
+def _check_work(derived_fields: list[dict[str, Any]], names: Mapping[str, ValueType], at: ProblemCollector) -> None:
+    """Refuse the calculation that takes the meter past the work bound per measurement."""
+    total = 0
+    for index, field in enumerate(derived_fields):
+        try:
+            total += compile_expression(field["calculation"], names).operations
+        except (CalcError, KeyError, TypeError):
+            continue  # reported by the field's own check
+        if total > MAX_MEASUREMENT_OPERATIONS:
+            at.under("derivedFields", index).add(
+                "calculation", ErrorCode.INVALID,
+                f"the derived fields of this meter would evaluate {total} operations per measurement, "
+                f"more than {MAX_MEASUREMENT_OPERATIONS}")
+            return
 
 
 def _derived(raw: Any, at: ProblemCollector, seen: set[str], names: Mapping[str, ValueType]) -> dict[str, Any]:
