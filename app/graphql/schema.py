@@ -24,6 +24,7 @@ from app.graphql.cost import QueryCost
 from app.graphql.errors import MaskUnexpectedErrors
 from app.graphql.ingest import IngestMutation, IngestQuery
 from app.graphql.organization import OrganizationMutation, OrganizationQuery
+from app.graphql.scalars import SCALAR_OVERRIDES
 from app.graphql import reads
 from app.graphql.rate_limit import RateLimitOperations
 from app.graphql.system import SystemQuery
@@ -51,7 +52,8 @@ def _extensions() -> list:
 
 
 def build_schema(subscription: type | None = Subscription) -> strawberry.Schema:
-    built = strawberry.Schema(query=Query, mutation=Mutation, subscription=subscription, extensions=_extensions())
+    built = strawberry.Schema(query=Query, mutation=Mutation, subscription=subscription, extensions=_extensions(),
+                              scalar_overrides=SCALAR_OVERRIDES)
     reads.install(built._schema)  # every field yielding entities checks what it shows
     return built
 

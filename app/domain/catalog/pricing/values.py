@@ -5,7 +5,9 @@ Conventions shared by every catalog check
 - A key that is missing and a key sent as null mean the same: the field's default (for
   a field with one), "not set" (for a nullable field) or REQUIRED.
 - Decimals arrive as `Decimal`, `int` or a decimal string and leave as `Decimal`; a float
-  is refused, because it has already lost the exact value the client meant.
+  is refused, because it has already lost the exact value the client meant. A decimal
+  outside `app.domain.decimals`' bounds (digits, exponent) is refused too: the GraphQL
+  scalar refuses it first, this keeps every other caller of a service as safe.
 - Instants must carry a UTC offset and leave as aware datetimes in UTC.
 """
 
@@ -18,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
+from app.domain.decimals import MAX_TEXT, decimal_problem
 from app.domain.naming import custom_fields_problem
 from app.domain.problems import ErrorCode, ProblemCollector
 from app.domain.ids import as_uuid
@@ -27,12 +30,19 @@ Data = Mapping[str, Any]
 
 
 def to_decimal(value: object) -> Decimal | None:
-    """The exact finite Decimal `value` stands for, or None when it is not one."""
+    """The exact finite Decimal within bounds `value` stands for, or None when it is not one."""
+    parsed = _parsed(value)
+    return parsed if parsed is not None and decimal_problem(parsed) is None else None
+
+
+def _parsed(value: object) -> Decimal | None:
     if isinstance(value, bool) or isinstance(value, float):
         return None
     if isinstance(value, int):
-        return Decimal(value)
+        value = Decimal(value) if abs(value) < 10 ** (MAX_TEXT + 1) else None
     if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            return None
         try:
             value = Decimal(value.strip())
         except InvalidOperation:
@@ -40,6 +50,12 @@ def to_decimal(value: object) -> Decimal | None:
     if isinstance(value, Decimal) and value.is_finite():
         return value
     return None
+
+
+def not_decimal_reason(value: object) -> str:
+    """Why `to_decimal(value)` is None, for the client."""
+    parsed = _parsed(value)
+    return (decimal_problem(parsed) if parsed is not None else None) or "must be a decimal number"
 
 
 def plain_decimal(value: Decimal) -> str:
@@ -67,7 +83,7 @@ def amount(data: Data, key: str, at: ProblemCollector, *, default: Decimal | Non
         return default
     parsed = to_decimal(value)
     if parsed is None:
-        at.add(key, ErrorCode.INVALID, "must be a decimal number")
+        at.add(key, ErrorCode.INVALID, not_decimal_reason(value))
     elif parsed < 0:
         at.add(key, ErrorCode.INVALID, "must not be negative")
     return parsed
