@@ -4,6 +4,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { useMemo, useSyncExternalStore } from 'react';
 import { NavLink as RouterNavLink, Navigate, Route, Routes, useLocation } from 'react-router';
 import { Provider } from 'urql';
+import { ErrorBoundary } from './components/ErrorBoundary';
 import { closeWebsocket, makeClient } from './lib/client';
 import { getSession, signOut, subscribe } from './lib/session';
 import { AccountPage } from './pages/AccountPage';
@@ -78,6 +79,7 @@ function Shell() {
         </nav>
       </AppShell.Navbar>
       <AppShell.Main>
+        <ErrorBoundary key={location.pathname}>
         <Routes>
           <Route path="/" element={<Navigate to="/products" replace />} />
           <Route path="/organization" element={<Organization />} />
@@ -95,6 +97,7 @@ function Shell() {
           <Route path="/bill-jobs" element={<BillJobs />} />
           <Route path="*" element={<Text>There is no page here.</Text>} />
         </Routes>
+        </ErrorBoundary>
       </AppShell.Main>
     </AppShell>
   );

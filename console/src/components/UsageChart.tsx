@@ -1,6 +1,7 @@
 // The meter's recent measurements for one account, one line per numeric field (Recharts).
 import { Text } from '@mantine/core';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useMemo } from 'react';
 import { useQuery } from 'urql';
 import { graphql } from '../gql';
 import { isNumeric, type FieldSpec } from '../lib/measurement';
@@ -18,12 +19,14 @@ const DAY_MS = 86_400_000;
 export function UsageChart(props: { meterId: string; accountCode: string; fields: readonly FieldSpec[]; refresh: number }) {
   const numeric = props.fields.filter((field) => isNumeric(field.category));
   const from = new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS - 30 * DAY_MS).toISOString();
+  // A new context re-runs the query after a submission; memoized, or every render would.
+  const context = useMemo(() => ({ refresh: props.refresh }), [props.refresh]);
   const [result] = useQuery({
     query: RecentMeasurements,
     variables: { filter: { meterId: props.meterId, accountCode: props.accountCode.trim(), from } },
     pause: !props.accountCode.trim(),
     requestPolicy: 'network-only',
-    context: { refresh: props.refresh }, // a new context re-runs the query after a submission
+    context,
   });
   if (!props.accountCode.trim()) return <Text c="dimmed">Enter an account code to see its last 30 days.</Text>;
   if (result.error) return <ErrorState error={result.error} />;
