@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: dev demo test install schema bench clean
+.PHONY: dev demo test install schema bench clean console console-dev console-if-node console-test
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,14 +17,17 @@ install: $(INSTALLED)
 
 # `make dev DEV_ARGS=--demo` also loads the demo organization.
 dev: $(INSTALLED)
+	@$(MAKE) --no-print-directory console-if-node
 	$(BIN)/metergraph dev $(DEV_ARGS)
 
 # The demo organization, beside a running `make dev` (or on DATABASE_URL / REDIS_URL).
 demo: $(INSTALLED)
 	$(BIN)/metergraph demo
 
+# The Python suite, then the console's checks and browser tests; both run, either fails it.
 test: $(INSTALLED)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@status=0; $(BIN)/python -m pytest $(PYTEST_ARGS) || status=1; \
+	$(MAKE) --no-print-directory console-test || status=1; exit $$status
 
 schema: $(INSTALLED)
 	$(BIN)/metergraph export-schema
@@ -34,3 +37,53 @@ bench: $(INSTALLED)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
+
+
+# The web console (console/, Node.js 20+). Its build goes to app/http/static/console/, which
+# the API serves at /console and the Python package ships: nothing needs Node at run time.
+NPM ?= npm
+CONSOLE_DEPS := console/node_modules/.package-lock.json
+CONSOLE_BUILD := app/http/static/console/index.html
+CONSOLE_SOURCES := $(shell find console/src console/public -type f 2>/dev/null) \
+	console/index.html console/package.json console/vite.config.ts console/tsconfig.json
+# Node 20+ present? (`make dev` still runs the API without it.)
+HAVE_NODE = $(shell node -e 'process.exit(+process.versions.node.split(".")[0] < 20 ? 1 : 0)' 2>/dev/null && echo yes)
+
+$(CONSOLE_DEPS): console/package-lock.json
+	cd console && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(NPM) ci --no-audit --no-fund
+	touch $@
+
+# Rebuilt only when missing or older than its sources.
+$(CONSOLE_BUILD): $(CONSOLE_DEPS) $(CONSOLE_SOURCES)
+	cd console && $(NPM) run build
+
+console: $(CONSOLE_BUILD)
+
+# Vite with hot reload on :5173, proxying /graphql, /oauth and /organizations to the API
+# started by `make dev` (METERGRAPH_API=http://127.0.0.1:8000 by default).
+console-dev: $(CONSOLE_DEPS)
+	cd console && $(NPM) run dev
+
+console-if-node:
+ifeq ($(HAVE_NODE),yes)
+	@$(MAKE) --no-print-directory console || echo "The console build failed: the console was not built (the API runs without it)."
+else
+	@echo "Node.js 20+ not found: the console was not built (the API runs without it; see README)."
+endif
+
+# Codegen freshness, types, lint and component tests, then the browser tests (Debian's
+# Chromium against a real `metergraph dev`). Without Node or Chromium they are skipped with
+# a message, unless CONSOLE_REQUIRED=1 (CI), which makes a missing tool a failure.
+CHROMIUM ?= /usr/bin/chromium
+console-test:
+ifeq ($(HAVE_NODE),yes)
+	@$(MAKE) --no-print-directory $(CONSOLE_DEPS)
+	cd console && $(NPM) run check
+	@$(MAKE) --no-print-directory console
+	@if [ -x "$(CHROMIUM)" ]; then cd console && CHROMIUM_PATH=$(CHROMIUM) $(NPM) run e2e; \
+	elif [ -n "$(CONSOLE_REQUIRED)" ]; then echo "$(CHROMIUM) is missing: the console's browser tests cannot run."; exit 1; \
+	else echo "$(CHROMIUM) not found: skipping the console's browser tests."; fi
+else
+	@if [ -n "$(CONSOLE_REQUIRED)" ]; then echo "Node.js 20+ is required for the console checks."; exit 1; fi
+	@echo "Node.js 20+ not found: skipping the console checks."
+endif
