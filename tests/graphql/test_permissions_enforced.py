@@ -1,4 +1,6 @@
-"""Permission policies are enforced on every root field (SEMANTICS §2.3, CONTRACT §3).
+"""Permission policies are enforced on every root field (SEMANTICS §2.3, CONTRACT §3), and
+on every field of the schema that yields entities, nested ones included (the generated
+DENY tests at the end).
 
 Each principal here is a service user with exactly the policies named, authenticating
 through the real token endpoint.
@@ -6,18 +8,25 @@ through the real token endpoint.
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections import deque
 
+import httpx
 import pytest
+import pytest_asyncio
+from graphql import GraphQLObjectType, get_named_type
 
 from app.auth.permissions import ACTIONS
 from app.graphql.authorization import Authenticated, Authorize, Public
+from app.graphql import reads
 from app.graphql.schema import Mutation, Query, schema
 from app.models import accounts, billing, catalog
 from app.models.ingest import MeasurementBatch
 from app.models.organization import Currency
-from tests.conftest import client_token, data_of
+from tests.conftest import Tenant, client_token, data_of, new_tenant
 from tests.graphql.isolation.subscriptions import subscribe_first
+from tests.graphql.isolation.world import build_a, on_session_queue
 from tests.workers import ingest_queue  # noqa: F401 - fixture: anything enqueued goes to this session's own queue
 
 ERRORS = "userErrors { field code message }"
@@ -492,3 +501,218 @@ def test_reads_need_retrieve_and_writes_do_not():
 def test_public_fields_are_mutations(name):
     mutation_names = {schema.config.name_converter.get_graphql_name(f) for f in Mutation.__strawberry_definition__.fields}
     assert name in mutation_names
+
+
+# ------------------------------------------------- generated DENY tests, every entity field
+#
+# Every field of the schema that yields entities (one, a list or a connection), wherever it
+# sits, is generated a case: a minimal query reaching it is built from the schema (a path
+# from a root field through `nodes` of connections), run once by an administrator (it must
+# show something: the shared world has one of everything) and once by an administrator
+# denied the read of that entity type; the denied run must answer FORBIDDEN at that field
+# and show none of what the administrator saw. A field added without the read check fails
+# its case; an entity type unknown to `app.graphql.reads.READS` fails the static test.
+
+SCHEMA = schema._schema
+# Object types that are not entities: values inside an entity (read with it), computed
+# answers whose root field is authorized, pages, payloads, and the caller itself.
+NOT_ENTITIES = {
+    "Address", "BillJobFailure", "BillPreview", "CommitmentFee", "CurrencyConversion", "DataField", "DerivedField",
+    "IngestFailure", "Me", "PageInfo", "PolicyStatement", "PreviewLineItem", "PricingBand", "PricingBandUsage",
+    "PricingPreviewCharge", "PricingPreviewPayload", "Queue", "RateLimit", "RateLimits", "System", "Usage", "UserError",
+}
+# Where an entity's item id is, when it is not its own id (a line item is read as its bill).
+ITEM_FIELDS = {"LineItem": "billId"}
+# Root arguments naming the world's items (kind or id key → argument text).
+ROOT_ARGUMENTS = {
+    "currency": "a_currency", "ingestBatch": "a_batch", "bill": "a_bill", "billJob": "a_bill_job", "billJobProgress": "a_bill_job",
+    "product": "product", "meter": "meter", "aggregation": "aggregation", "compoundAggregation": "compoundAggregation",
+    "planTemplate": "planTemplate", "plan": "plan", "pricing": "pricing", "account": "account", "accountPlan": "accountPlan",
+    "commitment": "commitment",
+}
+# No worker runs beside the tests' app, so its list is empty; its collection is still checked.
+EMPTY_IN_WORLD = {"System.workers"}
+
+
+def _object_types() -> dict[str, GraphQLObjectType]:
+    return {name: t for name, t in SCHEMA.type_map.items() if isinstance(t, GraphQLObjectType) and not name.startswith("__")}
+
+
+def entity_fields() -> list[tuple[str, str]]:
+    """(type, field) of every field that yields entities outside pages and mutation payloads."""
+    written = reads.write_results(SCHEMA)
+    return sorted((type_name, field_name) for type_name, t in _object_types().items()
+                  if type_name not in written and not reads.is_page(t) and type_name != "Mutation"
+                  for field_name, field in t.fields.items() if reads.entity_of(field.type)[0] is not None)
+
+
+def test_every_entity_type_has_a_read_rule():
+    roots = {SCHEMA.query_type.name, SCHEMA.mutation_type.name, SCHEMA.subscription_type.name}
+    written = reads.write_results(SCHEMA)
+    unknown = {name for name, t in _object_types().items()
+               if name not in reads.READS and name not in NOT_ENTITIES | roots | written and not reads.is_page(t)}
+    assert not unknown, f"add these types to app.graphql.reads.READS (or, if they are not entities, to NOT_ENTITIES): {unknown}"
+    assert set(reads.READS) <= set(_object_types()), set(reads.READS) - set(_object_types())
+    assert not NOT_ENTITIES & set(reads.READS)
+
+
+def test_every_entity_field_is_guarded():
+    """Statically: every field yielding entities carries the read guard, except a mutation
+    payload's entity (what was written, shown to its writer) and pages (checked where made)."""
+    assert entity_fields(), "no entity field found"
+    for type_name, field_name in entity_fields():
+        field = SCHEMA.type_map[type_name].fields[field_name]
+        assert getattr(field.resolve, reads.GUARD_MARK, False), f"{type_name}.{field_name} has no read check"
+    written = reads.write_results(SCHEMA)
+    assert written == {get_named_type(f.type).name for f in SCHEMA.mutation_type.fields.values()}
+    for name in written:
+        for field_name, field in SCHEMA.type_map[name].fields.items():
+            rule, shape = reads.entity_of(field.type)
+            assert rule is None or shape in ("one", "list"), (name, field_name)
+
+
+def _arguments(parent: str, field_name: str, field, world_ids: dict[str, str]) -> str | None:
+    """The argument text reaching something through this field, or None if it cannot."""
+    if parent in (SCHEMA.query_type.name, SCHEMA.subscription_type.name) and field_name in ROOT_ARGUMENTS:
+        return f'(id: "{world_ids[ROOT_ARGUMENTS[field_name]]}")'
+    if any(str(arg.type).endswith("!") for arg in field.args.values()):
+        return None
+    return "(first: 100)" if "first" in field.args else ""
+
+
+def _step_target(field) -> tuple[GraphQLObjectType | None, bool]:
+    named = get_named_type(field.type)
+    if not isinstance(named, GraphQLObjectType):
+        return None, False
+    if reads.is_page(named) and "nodes" in named.fields:
+        return get_named_type(named.fields["nodes"].type), True
+    return named, False
+
+
+def path_to(type_name: str, avoid: reads.ReadRule | None, world_ids: dict[str, str]) -> list[tuple[str, str, bool]] | None:
+    """Shortest path of (field, arguments, through nodes) from Query to `type_name` that never
+    reads an entity under the rule `avoid` on the way; None when there is none."""
+    start = SCHEMA.query_type.name
+    if type_name == start:
+        return []
+    queue, seen = deque([(start, [])]), {start}
+    while queue:
+        name, steps = queue.popleft()
+        for field_name, field in SCHEMA.type_map[name].fields.items():
+            target, through = _step_target(field)
+            arguments = _arguments(name, field_name, field, world_ids)
+            if target is None or arguments is None or target.name in seen or target.name in reads.write_results(SCHEMA):
+                continue
+            rule = reads.READS.get(target.name)
+            if avoid is not None and rule is not None and (rule.action, rule.kind) == (avoid.action, avoid.kind):
+                continue
+            path = [*steps, (field_name, arguments, through)]
+            if target.name == type_name:
+                return path
+            seen.add(target.name)
+            queue.append((target.name, path))
+    return None
+
+
+def _selection(field) -> str:
+    target, through = _step_target(field)
+    inner = "id" if "id" in target.fields else "__typename"
+    inner += f" {ITEM_FIELDS[target.name]}" if target.name in ITEM_FIELDS else ""
+    return f"{{ nodes {{ {inner} }} }}" if through else f"{{ {inner} }}"
+
+
+def build_query(steps: list[tuple[str, str, bool]], field_name: str, field, arguments: str) -> str:
+    text = f"{field_name}{arguments} {_selection(field)}"
+    for name, args, through in reversed(steps):
+        text = f"{name}{args} {{ nodes {{ {text} }} }}" if through else f"{name}{args} {{ {text} }}"
+    return f"{{ {text} }}"
+
+
+def _walk(data, steps: list[tuple[str, str, bool]]) -> list:
+    """The parent objects at the end of `steps` (lists flattened, nulls dropped)."""
+    level = [data]
+    for name, _, through in steps:
+        nxt = []
+        for item in level:
+            value = item.get(name) if item else None
+            value = value.get("nodes") if through and value else value
+            nxt += value if isinstance(value, list) else [value]
+        level = [v for v in nxt if v is not None]
+    return level
+
+
+def _shown(parents: list, field_name: str) -> list:
+    values = []
+    for parent in parents:
+        value = parent.get(field_name)
+        value = value.get("nodes") if isinstance(value, dict) and "nodes" in value else value
+        values += [v for v in (value if isinstance(value, list) else [value]) if v is not None]
+    return values
+
+
+@pytest_asyncio.fixture(scope="module")
+async def deny_world(app):
+    """Tenant A of the isolation checks: one of every entity, built once for the module."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+        a = await new_tenant(client, "Denied")
+        async with on_session_queue(app):
+            ids, has = await build_a(app, a)
+        yield a, {**ids, **{kind: entity["id"] for kind, entity in has.items()}}
+
+
+async def _denied_token(tenant: Tenant, statement: dict) -> str:
+    policy = await custom_policy(tenant, f"deny {uuid.uuid4().hex[:10]}", [statement])
+    return await principal(tenant, managed=["Administrator"], custom=[policy])
+
+
+async def _run(tenant: Tenant, app, query: str, token: str, subscription: bool) -> dict:
+    return await subscribe_first(app, token, query) if subscription else await tenant.gql(query, token=token)
+
+
+@pytest.mark.parametrize("type_name, field_name", entity_fields(), ids=lambda v: v)
+async def test_generated_deny(deny_world, app, type_name, field_name):
+    """A principal denied the read of the entity type a field yields cannot read it there."""
+    tenant, world_ids = deny_world
+    field = SCHEMA.type_map[type_name].fields[field_name]
+    rule, shape = reads.entity_of(field.type)
+    subscription = type_name == SCHEMA.subscription_type.name
+    arguments = _arguments(type_name, field_name, field, world_ids)
+    assert arguments is not None, f"{type_name}.{field_name}: add its required arguments to ROOT_ARGUMENTS"
+    steps = [] if subscription else path_to(type_name, rule, world_ids)
+    item_level = steps is None  # the parent is reached only through the same kind (Account.parent)
+    steps = steps if steps is not None else path_to(type_name, None, world_ids)
+    assert steps is not None, f"no query reaches {type_name}"
+    query = ("subscription " if subscription else "") + build_query(steps, field_name, field, arguments)
+
+    seen = data_of(await _run(tenant, app, query, tenant.token, subscription))
+    parents = _walk(seen, steps)
+    shown = _shown(parents, field_name)
+    assert parents, f"the world has no {type_name} reachable by {query}"
+    assert shown or f"{type_name}.{field_name}" in EMPTY_IN_WORLD, f"the world shows nothing at {type_name}.{field_name}: {query}"
+
+    service = rule.action.split(":", 1)[0]
+    if item_level:
+        ids = [v[ITEM_FIELDS.get(get_named_type(_step_target(field)[0]).name, "id")] for v in shown]
+        resources = [f"{service}:{rule.kind}/item/{i}" for i in ids] if rule.item else [f"{service}:{rule.kind}"]
+    else:
+        resources = [f"{service}:{rule.kind}"]
+    token = await _denied_token(tenant, {"effect": "DENY", "action": [rule.action], "resource": resources})
+    denied = await _run(tenant, app, query, token, subscription)
+
+    leaked = [v for v in shown if "id" in v and v["id"] in json.dumps(denied.get("data"))]
+    assert not leaked, (query, denied)
+    if item_level and shape != "one":
+        return  # lists leave out what is denied one by one; nothing of it was shown
+    codes = [e["extensions"]["code"] for e in denied.get("errors", [])]
+    assert "FORBIDDEN" in codes, (query, denied)
+    paths = [e.get("path") or [] for e in denied["errors"] if e["extensions"]["code"] == "FORBIDDEN"]
+    blocked_above = not item_level and steps and _root_needs(steps[0][0], rule)
+    expected_at = steps[0][0] if blocked_above else field_name
+    assert any([p for p in path if isinstance(p, str)][-1:] == [expected_at] for path in paths) or subscription, (query, denied)
+
+
+def _root_needs(root_field: str, rule: reads.ReadRule) -> bool:
+    """Does the root field itself declare the same permission (e.g. `system` for workers)?"""
+    definition = SCHEMA.query_type.fields[root_field].extensions.get("strawberry-definition")
+    marks = [e for e in definition.extensions if isinstance(e, Authorize)]
+    return bool(marks) and (marks[0].action, marks[0].kind) == (rule.action, rule.kind)
