@@ -120,8 +120,10 @@ async def attach_managed_policy(
 async def exchange_client_credentials(access_key_id: str, api_secret: str, *, now: datetime | None = None) -> str:
     """`POST /oauth/token`: a bearer token for an ACTIVE key whose secret matches."""
     settings = get_settings()
-    # PostgreSQL text cannot hold NUL (the query would fail): no key has such an id.
-    key = None if "\x00" in access_key_id else await AccessKey.filter(access_key_id=access_key_id).first()
+    # PostgreSQL text cannot hold NUL, and the column holds 64 characters: no key has such
+    # an id (asking would fail the query, or Tortoise's length check of the filter value).
+    impossible = "\x00" in access_key_id or len(access_key_id) > AccessKey._meta.fields_map["access_key_id"].max_length
+    key = None if impossible else await AccessKey.filter(access_key_id=access_key_id).first()
     if key is None:
         # Same work as a real check so response time does not reveal which key ids exist.
         secrets.verify_keyed_hash(settings.secret_key, api_secret, "0" * 64)

@@ -120,7 +120,9 @@ async def login(email: str, password: str, organization_id: uuid.UUID | None, *,
 
 
 async def _user_by_password(email: str, password: str, organization_id: uuid.UUID | None) -> User:
-    if "\x00" in email:  # PostgreSQL text cannot hold NUL, so no user has this email
+    # PostgreSQL text cannot hold NUL, and the column holds 254 characters: no user has this
+    # email (asking would fail the query, or Tortoise's length check of the filter value).
+    if "\x00" in email or len(email) > User._meta.fields_map["email"].max_length:
         raise AuthError("wrong email or password")
     query = User.filter(email=email, status="ACTIVE")
     if organization_id is not None:
