@@ -24,6 +24,7 @@ from app.graphql.cost import QueryCost
 from app.graphql.errors import MaskUnexpectedErrors
 from app.graphql.ingest import IngestMutation, IngestQuery
 from app.graphql.organization import OrganizationMutation, OrganizationQuery
+from app.graphql.input_bounds import InputBounds
 from app.graphql.scalars import SCALAR_OVERRIDES
 from app.graphql import reads
 from app.graphql.rate_limit import RateLimitOperations
@@ -46,6 +47,7 @@ def _extensions() -> list:
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
         QueryCost,  # after validation: the cost walk trusts the document to match the schema
+        InputBounds,  # string and list lengths of every input, before anything runs
         RateLimitOperations,  # per organization and access key, on every transport (CONTRACT §5)
         MaskUnexpectedErrors,
     ]
