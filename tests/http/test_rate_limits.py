@@ -102,3 +102,13 @@ async def test_requests_without_credentials_spend_no_guess(tenant, app, header, 
         for _ in range(3):
             response = await client.post("/oauth/token", data={"grant_type": "client_credentials"}, headers=headers)
             assert response.status_code == 401
+
+
+async def test_loopback_is_not_throttled_per_address(tenant, client, monkeypatch):
+    """127.0.0.1 is a local proxy that did not forward the client's address (or a test
+    client): one budget for all its callers would lock them all out, so only the key id's
+    budget applies."""
+    monkeypatch.setattr(config, "GUESSES_PER_ADDRESS", config.Rate(per_second=1 / 60, burst=1))
+    for _ in range(3):
+        assert (await client_token(client, uuid.uuid4().hex, "guess")).status_code == 401
+    assert (await client_token(client, tenant.access_key_id, tenant.api_secret)).status_code == 200

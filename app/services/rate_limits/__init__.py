@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import ipaddress
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -44,6 +45,18 @@ def limiter(redis: Any) -> Limiter:
 def _digest(value: str) -> str:
     """Emails and key ids as they appear in Redis keys: fixed length, not readable."""
     return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _tells_clients_apart(address: str | None) -> bool:
+    """Whether guesses from `address` may be throttled together. A loopback address is a
+    local proxy that did not pass the client on (or the process itself): throttling it
+    would lock every client out at once, so only the identity's budget applies then."""
+    if not address:
+        return False
+    try:
+        return not ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return True
 
 
 def _principal_key(principal: Any) -> str:
@@ -80,7 +93,7 @@ async def check_credentials(limits: Limiter | None, kind: str, identity: str, ad
     if limits is None:
         return await verify()
     buckets = [Bucket(limits.key("guess", kind, _digest(identity)), config.GUESSES_PER_IDENTITY, kind)]
-    if address:
+    if _tells_clients_apart(address):
         buckets.append(Bucket(limits.key("guess", "address", _digest(address)), config.GUESSES_PER_ADDRESS,
                               "client address"))
     await limits.take(buckets)
