@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: dev demo test install schema bench clean console console-dev console-if-node console-test
+.PHONY: dev demo test fuzz install schema bench clean console console-dev console-if-node console-test
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ demo: $(INSTALLED)
 test: $(INSTALLED)
 	@status=0; $(BIN)/python -m pytest $(PYTEST_ARGS) || status=1; \
 	$(MAKE) --no-print-directory console-test || status=1; exit $$status
+
+# The fuzz tests with thousands of examples each (the suite runs them with a few dozen).
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(INSTALLED)
+	METERGRAPH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/fuzz tests/http/test_openapi.py \
+		-p no:cacheprovider --hypothesis-show-statistics $(PYTEST_ARGS)
 
 schema: $(INSTALLED)
 	$(BIN)/metergraph export-schema
