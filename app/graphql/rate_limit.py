@@ -10,7 +10,7 @@ accepting an invitation) are not counted here: their guesses have their own thro
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.requests import Request
@@ -21,7 +21,7 @@ from app.services import rate_limits
 
 
 class RateLimitOperations(SchemaExtension):
-    async def on_execute(self) -> Iterator[None]:  # type: ignore[override] - strawberry accepts async generators
+    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override] - strawberry takes async generators
         context = self.execution_context.context
         principal = getattr(context, "principal", None)
         connection = getattr(context, "request", None)

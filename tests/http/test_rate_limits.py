@@ -3,8 +3,8 @@ stores nothing of a refused batch; /oauth/token throttles wrong secrets per key 
 client address, never right ones.
 
 Limits are set through the organization configuration service (what updateOrganizationConfig
-calls), so that no request is spent setting them. Token tests run from client addresses of
-their own, leaving 127.0.0.1's guess budget to the rest of the suite.
+calls), so that no request is spent setting them. Token tests run from routable client
+addresses of their own (loopback is throttled per identity only).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Login (finding 9): argon2 runs off the event loop in a bounded pool, and wrong guesses
 are throttled per email and per client address, through the real GraphQL `login`.
 
-Each test logs in from its own client address (httpx's ASGI transport lets a test choose
-it), so the guesses it spends never touch the budget of 127.0.0.1 that other tests share.
+Each test logs in from a client address of its own (httpx's ASGI transport lets a test
+choose it): a routable one, since loopback is throttled per identity only.
 """
 
 from __future__ import annotations

@@ -62,3 +62,17 @@ def test_keys_live_under_this_sessions_database(limiter):
     database = urlsplit(get_settings().database_url).path.strip("/")
     assert database.startswith("metergraph_test_")
     assert limiter.key("graphql", "org", "x") == f"metergraph:{database}:rl:graphql:org:x"
+
+
+async def test_without_redis_requests_are_admitted(app):
+    """Fail open: the API keeps serving while Redis is unreachable (a warning is logged)."""
+    import redis.asyncio as aioredis
+
+    unreachable = aioredis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=1)
+    try:
+        limits = rate_limits.limiter(unreachable)
+        bucket = Bucket(limits.key("test", uuid.uuid4().hex), Rate(1 / 3600, 1), "thing")
+        for _ in range(3):
+            await limits.take([bucket])
+    finally:
+        await unreachable.aclose()
