@@ -23,8 +23,9 @@ Invariants
   absent leaves the derived field absent (like any field a measurement does not carry);
   null with every field it reads present (division by zero, overflow), a value of the
   wrong type, or a calculation that does not compile rejects the measurement.
-- Bounded work per measurement, whatever a tenant configured or sends: a string a
-  calculation builds, and a derived string value, are at most ``MAX_STRING`` characters
+- Bounded work per measurement, whatever a tenant configured or sends: a string value
+  sent, a string a calculation builds, and a derived string value, are at most
+  ``MAX_STRING`` characters
   (beyond, the measurement is rejected naming the field, after at most that much
   copying); the derived fields of one meter evaluate at most
   ``MAX_MEASUREMENT_OPERATIONS`` nodes together (a meter beyond it, stored before the
@@ -219,6 +220,8 @@ def string_value(value: Any, where: str, metadata: bool) -> str:
         raise Rejection("WRONG_TYPE", f"{where} must be a string")
     if metadata and len(value) > MAX_METADATA:
         raise Rejection("METADATA_TOO_LONG", f"{where} is longer than {MAX_METADATA} characters")
+    if len(value) > MAX_STRING:
+        raise Rejection("VALUE_TOO_LONG", f"{where} is longer than {MAX_STRING} characters")
     if "\x00" in value:
         raise Rejection("WRONG_TYPE", f"{where} must not contain NUL")
     return value

@@ -63,8 +63,9 @@ def test_nested_concatenations_are_capped_too():
     assert prepare_measurement(item(who={"w": "y"}), meter, ACCEPTED)["d0"] == "y" * 60
 
 
-def test_a_derived_string_copied_from_a_long_input_is_capped():
-    problem = rejected(schema("w"), who={"w": "z" * (MAX_STRING + 1)})
+def test_a_derived_string_from_an_input_at_the_cap_cannot_grow():
+    assert prepare_measurement(item(who={"w": "z" * MAX_STRING}), schema("w"), ACCEPTED)["d0"] == "z" * MAX_STRING
+    problem = rejected(schema('w + "!"'), who={"w": "z" * MAX_STRING})
     assert problem.code == "DERIVED_FIELD" and f"longer than {MAX_STRING} characters" in problem.reason
 
 
@@ -112,3 +113,8 @@ def test_ordinary_numbers_are_kept_exactly():
     values = prepare_measurement(item(measure={"gb": Decimal("12345678901234567890.1234567890")}), schema(), ACCEPTED)
     assert str(values["gb"]) == "12345678901234567890.1234567890"
     assert prepare_measurement(item(measure={"gb": Decimal("1E+1000")}), schema(), ACCEPTED)["gb"] == Decimal("1E+1000")
+
+
+def test_string_values_sent_are_bounded_per_item():
+    assert rejected(schema(), who={"w": "s" * (MAX_STRING + 1)}).code == "VALUE_TOO_LONG"
+    assert prepare_measurement(item(who={"w": "s" * MAX_STRING}), schema(), ACCEPTED)["w"] == "s" * MAX_STRING
