@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from app.http.console import is_built
+
 ROOT = Path(__file__).resolve().parents[1]
 METERGRAPH = ROOT / ".venv" / "bin" / "metergraph"
 CREDENTIALS_MARK = "Administrator credentials (shown once, keep them): "
@@ -173,7 +175,8 @@ def test_dev_runs_everything_and_stops_clean(tmp_path):
         assert set(credentials) == {"organizationId", "accessKeyId", "apiSecret"}
         # A few clean lines: what runs where, then the credentials; no log noise before them.
         banner = dev.out[:dev.out.index(next(x for x in dev.out if x.startswith(CREDENTIALS_MARK)))]
-        assert [line.split()[0] for line in banner[1:]] == ["API", "GraphiQL", "PostgreSQL", "Redis", "Workers"]
+        console = ["Console"] if is_built() else []  # once `make console` has built it
+        assert [line.split()[0] for line in banner[1:]] == ["API", "GraphiQL", *console, "PostgreSQL", "Redis", "Workers"]
         assert banner[-1].split() == ["Workers", "1"]
         assert not any("Tortoise-ORM shutdown" in line for line in dev.out + dev.err), dev.err
         base = f"http://127.0.0.1:{port}"
