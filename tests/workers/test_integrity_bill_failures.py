@@ -44,6 +44,29 @@ async def test_a_connection_lost_while_a_chunk_loads_leaves_its_accounts_to_retr
     assert [str(b.bill_total) for b in await world.bills()] == ["125.00", "125.00"]
 
 
+async def test_a_connection_lost_while_a_job_initializes_leaves_it_to_resume(app, monkeypatch):
+    real_accounts, calls = run.job_accounts, []
+
+    async def losing_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            await _lose_the_connection()
+        return await real_accounts(*args, **kwargs)
+
+    monkeypatch.setattr(run, "job_accounts", losing_once)
+    world = await new_world()
+    await world.account("acme")
+    await world.measure("acme", 700)
+    job = await billing.create_bill_job(world.organization_id, {"billDate": BILL_DATE}, actor=ACTOR, enqueue=None)
+    await billing.run_bill_job(world.organization_id, job.id)
+    assert (await world.job(job.id)).status == "INITIALIZING"  # not FAILED: the sweep resumes it
+
+    await billing.run_bill_job(world.organization_id, job.id)  # what the sweep's enqueue runs
+    job = await world.job(job.id)
+    assert (job.status, job.total, job.failed) == ("COMPLETE", 1, 0)
+    assert str((await world.bill_of("acme")).bill_total) == "125.00"
+
+
 async def test_a_chunk_that_cannot_load_fails_its_accounts_without_the_error_text(app, monkeypatch):
     async def broken(*args, **kwargs):
         raise RuntimeError(SECRET)

@@ -35,7 +35,7 @@ from app.services.billing import claims, state
 from app.services.billing.initialize import job_accounts, process_pending_batches
 from app.services.billing.job_usage import discard_job_usage, prepare_job_usage
 from app.services.billing.work import TransientChunkError, work_on
-from app.services.failures import internal_failure
+from app.services.failures import internal_failure, is_transient
 
 log = logging.getLogger("metergraph.billing")
 
@@ -81,6 +81,10 @@ async def _initialize(organization_id: uuid.UUID, job: BillJob, redis: Any | Non
             account_ids = await job_accounts(organization_id, job)
             usage = await prepare_job_usage(organization_id, job, account_ids)
     except Exception as error:
+        if is_transient(error):
+            # Not the job's fault: it stays INITIALIZING and the sweep resumes it.
+            log.warning("bill job %s: transient error while initializing; left for the sweep", job.id, exc_info=True)
+            return False
         # A job that cannot even find its accounts could not run at all (FAILED). Clients
         # read failureReason: the exception's own text stays in the log.
         reason = internal_failure(log, "could not initialize", error, about=f"bill job {job.id}")
