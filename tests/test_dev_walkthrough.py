@@ -145,6 +145,8 @@ async def walk_through(port: int, credentials: dict) -> dict:
         assert statuses[-1] == "COMPLETE", statuses
         [bill] = (await client.gql(*documents(steps, 9, ACCOUNT_ID=account["id"])))["bills"]["nodes"]
         bill["child"] = child["id"]
+        # Not a seed step: the administrator sees dev's workers, which did the work above.
+        bill["workers"] = (await client.gql("{ system { workers { pid jobsDone } } }"))["system"]["workers"]
         return bill
 
 
@@ -158,12 +160,17 @@ def assert_the_bill(bill: dict) -> None:
     assert D(bill["billTotal"]) == D("100.00")
 
 
-def run_and_stop(dev: DevProcess, port: int, leftovers_of: str) -> None:
+def run_and_stop(dev: DevProcess, port: int, leftovers_of: str, workers: int = 1) -> None:
     try:
         credentials = dev.credentials()
+        assert f"  Workers     {workers}" in dev.out
         bill = asyncio.run(walk_through(port, credentials))
         print(f"\nwalk-through: {time.monotonic() - dev.started:.1f} s from `metergraph dev` start to the bill read")
         assert_the_bill(bill)
+        worker_pids = dev.children("app.cli worker")
+        assert sorted(w["pid"] for w in bill["workers"]) == sorted(worker_pids) and len(worker_pids) == workers
+        # at least: the ingest batch, the bill job, and its account chunk(s)
+        assert sum(w["jobsDone"] for w in bill["workers"]) >= 3, bill["workers"]
         children = descendants(dev.proc.pid)
         assert dev.interrupt(whole_group=True) == 0, dev.err  # Ctrl-C in the terminal
     finally:
@@ -207,6 +214,7 @@ def test_seed_to_bill_with_urls_and_a_missing_data_dir(tmp_path, service_urls, f
     # Its own queue: other test sessions may share this Redis (README, Commands).
     queue = f"metergraph:walk:{uuid.uuid4().hex[:12]}"
     env = dev_env(DATABASE_URL=fresh_database, REDIS_URL=service_urls[1])
-    dev = DevProcess(["--port", str(port), "--data-dir", str(data_dir), "--queue-name", queue], cwd=tmp_path, env=env)
-    run_and_stop(dev, port, leftovers_of=str(data_dir))
+    dev = DevProcess(["--port", str(port), "--data-dir", str(data_dir), "--queue-name", queue, "--workers", "2"],
+                     cwd=tmp_path, env=env)
+    run_and_stop(dev, port, leftovers_of=str(data_dir), workers=2)
     assert data_dir.is_dir() and not (data_dir / "postgres").exists()
