@@ -132,7 +132,8 @@ def _get(row: Any, name: str) -> Any:
 
 
 async def job_updates(redis: Any, load_row: Callable[[], Awaitable[Any]], job_id: Any, max_seconds: float,
-                      *, poll_seconds: float = POLL_SECONDS, slot: SubscriptionSlot | None = None) -> AsyncIterator[Any]:
+                      *, poll_seconds: float = POLL_SECONDS,
+                      slot: SubscriptionSlot | None = None) -> AsyncIterator[Any]:
     """Yield the job's row (whatever `load_row` returns: a BillJob, or a dict with
     `status` and `version`) now and after each change, until a terminal status or
     `max_seconds`. Ends at once when the row does not exist. `slot` (from `reserve_slot`)
@@ -201,7 +202,8 @@ class TooManySubscriptions(Exception):
     """A subscription beyond the cap of its connection or principal; refused before it starts."""
 
     def __init__(self, scope: str, cap: int) -> None:
-        super().__init__(f"at most {cap} subscriptions may run at once per {scope}; complete one before starting another")
+        super().__init__(f"at most {cap} subscriptions may run at once per {scope}; "
+                         "complete one before starting another")
         self.extensions = {"code": "TOO_MANY_SUBSCRIPTIONS", "scope": scope.upper(), "limit": cap}
 
 

@@ -276,7 +276,8 @@ class AccessMutation:
         try:
             org = parse_id(organization_id, ("organizationId",)) if organization_id else None
             request = info.context.request
-            token = await users.login(email, password, org, limits=limiter_of(request), client_address=client_address(request))
+            token = await users.login(email, password, org, limits=limiter_of(request),
+                                      client_address=client_address(request))
         except InputErrors as exc:
             return LoginPayload(token=None, expires_in=None, user_errors=user_errors(exc))
         return LoginPayload(token=token, expires_in=get_settings().token_lifetime_seconds, user_errors=[])

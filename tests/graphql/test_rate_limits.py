@@ -52,7 +52,8 @@ async def test_a_refused_mutation_changes_nothing(tenant):
 async def test_the_organization_limit_spans_its_access_keys(tenant):
     service_user = await create_service_user(tenant, "second", ["ReadOnly"])
     key = await create_key(tenant, service_user["id"])
-    second = (await client_token(tenant.client, key["accessKey"]["accessKeyId"], key["apiSecret"])).json()["access_token"]
+    exchanged = await client_token(tenant.client, key["accessKey"]["accessKeyId"], key["apiSecret"])
+    second = exchanged.json()["access_token"]
     await set_limits(tenant, graphqlPerOrganization=(1, 2))
     assert "errors" not in (await _post(tenant, ME)).json()
     assert "errors" not in (await _post(tenant, ME, second)).json()

@@ -116,7 +116,8 @@ async def test_operations_over_websockets_are_rate_limited(server, tenant):  # n
 
 
 async def _subscribe_query(ws, operation_id: str) -> dict:
-    await ws.send(json.dumps({"id": operation_id, "type": "subscribe", "payload": {"query": "{ me { organizationId } }"}}))
+    await ws.send(json.dumps({"id": operation_id, "type": "subscribe",
+                              "payload": {"query": "{ me { organizationId } }"}}))
     message = await _recv(ws)
     if message["type"] == "next":
         assert (await _recv(ws)) == {"id": operation_id, "type": "complete"}

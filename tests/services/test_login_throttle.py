@@ -60,7 +60,7 @@ async def test_healthz_answers_while_logins_hash(tenant, from_address, client):
         served += 1
     results = await asyncio.gather(*logins)
     assert all(result["data"]["login"]["token"] for result in results)
-    assert served >= remaining, f"/healthz served {served} times while {remaining} logins finished: the loop was blocked"
+    assert served >= remaining, f"/healthz served {served} times while {remaining} logins finished: loop blocked"
 
 
 async def test_guesses_per_email_are_throttled_right_ones_are_not(tenant, from_address):

@@ -55,7 +55,8 @@ async def organization_rates(organization_id: uuid.UUID) -> dict[str, Rate]:
     cached = _cache.get(organization_id)
     if cached is not None and cached[0] > now:
         return cached[1]
-    stored = await OrganizationConfig.filter(organization_id=organization_id).limit(1).values_list("rate_limits", flat=True)
+    query = OrganizationConfig.filter(organization_id=organization_id).limit(1)
+    stored = await query.values_list("rate_limits", flat=True)
     rates = effective(stored[0] if stored else None)
     _cache[organization_id] = (now + CACHE_SECONDS, rates)
     return rates
