@@ -48,7 +48,7 @@ describe('BandEditor', () => {
     expect(await screen.findByText('62.50')).toBeInTheDocument();
     expect(screen.getByRole('status', { name: 'Preview' })).toHaveTextContent('150 units cost 62.50');
     expect(screen.getByRole('table', { name: 'Preview by band' })).toHaveTextContent('12.50');
-    const input = seen.at(-1)!.variables.input;
+    const input = (seen.at(-1)!.variables as { input: unknown }).input;
     expect(input).toEqual({
       pricingBands: [
         { lowerLimit: '0', unitPrice: '0.50', fixedPrice: '0' },

@@ -27,6 +27,7 @@ const BillPageQuery = graphql(`
       billTotal
       billJobId
       lastCalculatedDate
+      lastDateInBillingPeriod
       lineItems(first: 100) {
         totalCount
         nodes {
@@ -92,7 +93,7 @@ function BillView({ bill, reload }: { bill: Bill; reload: () => void }) {
             <To to={`/accounts/${bill.accountId}`}>{bill.accountCode}</To>
           </Field>
           <Field term="Period">
-            {bill.startDate} to {bill.endDate}
+            {bill.startDate} to {bill.lastDateInBillingPeriod}
           </Field>
           <Field term="Bill date">{bill.billDate}</Field>
           <Field term="Due">{bill.dueDate}</Field>
@@ -196,7 +197,7 @@ function LineItems({ bill }: { bill: Bill }) {
           <Table.Tr>
             <Table.Th>Type</Table.Th>
             <Table.Th>Description</Table.Th>
-            <Table.Th>Service period</Table.Th>
+            <Table.Th>Service period (end exclusive)</Table.Th>
             <Table.Th>Quantity</Table.Th>
             <Table.Th>Units</Table.Th>
             <Table.Th>By band</Table.Th>
