@@ -26,13 +26,15 @@ from tests.test_embedded_dev import METERGRAPH, ROOT
 QUEUE = f"metergraph:test-demo:{uuid.uuid4().hex[:10]}"
 READ = """{ accounts(first: 100) { totalCount nodes { code parentAccountId commitments { totalCount } } }
   billJobs { totalCount nodes { status lastDateInBillingPeriod } }
-  bills(first: 100) { totalCount nodes { accountCode billDate billTotal lineItems(first: 100) { nodes { lineItemType } } } }
+  bills(first: 100) { totalCount nodes { accountCode billDate billTotal
+    lineItems(first: 100) { nodes { lineItemType } } } }
   products { nodes { code meters { nodes { code derivedFields { code } } } compoundAggregations { totalCount } } } }"""
 
 
 def demo(settings, tmp_path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("METERGRAPH_")}
-    env.update(DATABASE_URL=settings.database_url, REDIS_URL=settings.redis_url, METERGRAPH_SECRET_KEY=settings.secret_key)
+    env.update(DATABASE_URL=settings.database_url, REDIS_URL=settings.redis_url,
+               METERGRAPH_SECRET_KEY=settings.secret_key)
     return subprocess.run([str(METERGRAPH), "demo", "--data-dir", str(tmp_path / "data"), "--queue-name", QUEUE],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
@@ -40,8 +42,9 @@ def demo(settings, tmp_path) -> subprocess.CompletedProcess:
 async def counts(organization_id) -> tuple[int, ...]:  # noqa: ANN001
     """Demo organizations, accounts, batches, measurements stored, bill jobs, bills."""
     stored = await MeasurementBatch.filter(organization_id=organization_id).values_list("stored", flat=True)
-    return (await Organization.filter(name=DEMO_NAME).count(), await Account.filter(organization_id=organization_id).count(),
-            len(stored), sum(stored), await BillJob.filter(organization_id=organization_id).count(),
+    return (await Organization.filter(name=DEMO_NAME).count(),
+            await Account.filter(organization_id=organization_id).count(), len(stored), sum(stored),
+            await BillJob.filter(organization_id=organization_id).count(),
             await Bill.filter(organization_id=organization_id).count())
 
 
@@ -55,7 +58,8 @@ async def test_demo_loads_once_and_then_says_it_exists(client, settings, tmp_pat
 
     second = demo(settings, tmp_path)
     assert second.returncode == 0, second.stderr
-    assert f'The demo organization "{DEMO_NAME}" already exists ({credentials["organizationId"]}); nothing was created.' \
+    organization_id = credentials["organizationId"]
+    assert f'The demo organization "{DEMO_NAME}" already exists ({organization_id}); nothing was created.' \
         in second.stdout
     assert CREDENTIALS_MARK not in second.stdout
     assert await counts(credentials["organizationId"]) == before
@@ -65,7 +69,8 @@ async def test_demo_loads_once_and_then_says_it_exists(client, settings, tmp_pat
     data = data_of(await tenant.gql(READ))
     accounts = {a["code"]: a for a in data["accounts"]["nodes"]}
     parent = await Account.get(organization_id=tenant.organization_id, code="northwind")
-    assert sorted(c for c, a in accounts.items() if a["parentAccountId"] == str(parent.id)) == ["northwind-eu", "northwind-us"]
+    children = sorted(c for c, a in accounts.items() if a["parentAccountId"] == str(parent.id))
+    assert children == ["northwind-eu", "northwind-us"]
     assert accounts["globex"]["commitments"]["totalCount"] == 1
     assert sorted(j["status"] for j in data["billJobs"]["nodes"]) == ["COMPLETE", "COMPLETE"]
     bills = data["bills"]["nodes"]

@@ -132,11 +132,12 @@ async def walk_through(port: int, credentials: dict) -> dict:
         [child] = account["children"]["nodes"]
         await client.gql(*documents(steps, 5, ACCOUNT_ID=account["id"]))
         body = next(code for language, code in steps[6] if language == "json")
-        response = await http.post(f"/organizations/{org}/measurements", content=body,
-                                   headers={"Authorization": f"Bearer {client.token}", "Content-Type": "application/json"})
+        headers = {"Authorization": f"Bearer {client.token}", "Content-Type": "application/json"}
+        response = await http.post(f"/organizations/{org}/measurements", content=body, headers=headers)
         assert response.status_code == 200 and response.json()["result"] == "accepted", response.text
         stored = await until_stored(client, *documents(steps, 7, BATCH_ID=response.json()["batchId"]))
-        assert stored["ingestBatch"] == {"status": "PROCESSED", "accepted": 4, "stored": 4, "duplicates": 0, "rejected": 0}
+        assert stored["ingestBatch"] == {"status": "PROCESSED", "accepted": 4, "stored": 4, "duplicates": 0,
+                                         "rejected": 0}
         assert stored["measurements"]["totalCount"] == 3
         create, subscribe = documents(steps, 8)
         job = (await client.gql(create))["createBillJob"]["billJob"]
@@ -155,7 +156,8 @@ def assert_the_bill(bill: dict) -> None:
     lines = [(x["lineItemType"], x["childAccountId"], D(x["units"]) if x["units"] is not None else None,
               D(x["convertedSubtotal"])) for x in bill["lineItems"]["nodes"]]
     assert lines == [("USAGE", None, D(80), D("13.33")), ("USAGE", bill["child"], D(70), D("11.67")),
-                     ("STANDING_CHARGE", None, lines[2][2], D("25.00")), ("COMMITMENT_FEE", None, lines[3][2], D("100.00")),
+                     ("STANDING_CHARGE", None, lines[2][2], D("25.00")),
+                     ("COMMITMENT_FEE", None, lines[3][2], D("100.00")),
                      ("COMMITMENT_CONSUMED", None, lines[4][2], D("-50.00"))], lines
     assert D(bill["billTotal"]) == D("100.00")
 

@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 METERGRAPH = ROOT / ".venv" / "bin" / "metergraph"
 CREDENTIALS_MARK = "Administrator credentials (shown once, keep them): "
 READY_MARK = "Ctrl-C stops everything."
-needs_proc = pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to find child processes")
+needs_proc = pytest.mark.skipif(not Path("/proc/self/task").exists(),
+                                reason="needs Linux /proc to find child processes")
 
 
 def free_port() -> int:
@@ -177,14 +178,15 @@ def test_dev_runs_everything_and_stops_clean(tmp_path, stop_signal):
         # A few clean lines: what runs where, then the credentials; no log noise before them.
         banner = dev.out[:dev.out.index(next(x for x in dev.out if x.startswith(CREDENTIALS_MARK)))]
         console = ["Console"] if is_built() else []  # once `make console` has built it
-        assert [line.split()[0] for line in banner[1:]] == ["API", "GraphiQL", *console, "PostgreSQL", "Redis", "Workers"]
+        expected = ["API", "GraphiQL", *console, "PostgreSQL", "Redis", "Workers"]
+        assert [line.split()[0] for line in banner[1:]] == expected
         assert banner[-1].split() == ["Workers", "1"]
         assert not any("Tortoise-ORM shutdown" in line for line in dev.out + dev.err), dev.err
         base = f"http://127.0.0.1:{port}"
         assert request(base + "/healthz") == (200, {"status": "ok", "database": "ok", "redis": "ok"})
         query = json.dumps({"query": "{ me { organizationId } organizationConfig { currency } }"}).encode()
-        _, result = request(base + "/graphql", data=query, headers={"Authorization": f"Bearer {token(base, credentials)}",
-                                                                    "Content-Type": "application/json"})
+        headers = {"Authorization": f"Bearer {token(base, credentials)}", "Content-Type": "application/json"}
+        _, result = request(base + "/graphql", data=query, headers=headers)
         assert result == {"data": {"me": {"organizationId": credentials["organizationId"]},
                                    "organizationConfig": {"currency": "USD"}}}
         children = descendants(dev.proc.pid)

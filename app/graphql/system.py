@@ -26,7 +26,8 @@ class Worker:
     host: str = strawberry.field(description="Host name of the machine it runs on.")
     pid: int = strawberry.field(description="Its process id on that host.")
     started_at: datetime = strawberry.field(description="When it started.")
-    last_seen_at: datetime = strawberry.field(description="Its latest heartbeat; workers silent for 15 s are not listed.")
+    last_seen_at: datetime = strawberry.field(
+        description="Its latest heartbeat; workers silent for 15 s are not listed.")
     jobs_done: int = strawberry.field(description="Jobs it has finished since it started, whatever their outcome.")
 
     @classmethod
@@ -37,7 +38,8 @@ class Worker:
 
 @strawberry.type(description="Jobs waiting in one queue (including those being worked on).")
 class Queue:
-    name: str = strawberry.field(description="`ingest` (measurement batches) or `billJobs` (bill runs and their chunks).")
+    name: str = strawberry.field(
+        description="`ingest` (measurement batches) or `billJobs` (bill runs and their chunks).")
     depth: int = strawberry.field(description="Number of jobs in the queue.")
     oldest_age_seconds: float | None = strawberry.field(
         description="Seconds since the oldest job became due; null when the queue is empty.")

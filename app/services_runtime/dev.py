@@ -81,7 +81,8 @@ def _workers_announced(settings: Settings, pids: set[int]) -> bool:
         client.close()
 
 
-def _wait_ready(settings: Settings, parts: list[Part], worker_pids: set[int], received: list[int]) -> tuple[Part, int] | None:
+def _wait_ready(settings: Settings, parts: list[Part], worker_pids: set[int],
+                received: list[int]) -> tuple[Part, int] | None:
     """Until the API answers /healthz and every worker has written its heartbeat."""
     deadline = time.monotonic() + READY_TIMEOUT
     while not received:

@@ -62,7 +62,8 @@ async def read_only_token(tenant) -> str:
     user = data_of(await tenant.gql("""mutation($input: CreateServiceUserInput!) { createServiceUser(input: $input) {
       serviceUser { id } } }""", {"input": {"name": "reader", "permissionPolicyIds": [read_only]}}))
     key = data_of(await tenant.gql("""mutation($id: ID!) { createAccessKey(input: {serviceUserId: $id}) {
-      accessKey { accessKeyId } apiSecret } }""", {"id": user["createServiceUser"]["serviceUser"]["id"]}))["createAccessKey"]
+      accessKey { accessKeyId } apiSecret } }""", {"id": user["createServiceUser"]["serviceUser"]["id"]}))
+    key = key["createAccessKey"]
     response = await client_token(tenant.client, key["accessKey"]["accessKeyId"], key["apiSecret"])
     return response.json()["access_token"]
 

@@ -53,8 +53,8 @@ def account_input(customer: Customer, start: datetime) -> dict[str, Any]:
     """createAccount's input: plans attached from `start`, children nested."""
     data: dict[str, Any] = {"code": customer.code, "name": customer.name,
                             "emailAddress": f"billing@{customer.code}.example",
-                            "accountPlans": [{"planCode": plan, "startDate": start, "childBillingMode": "PARENT_BREAKDOWN"}
-                                             for plan in customer.plans]}
+                            "accountPlans": [{"planCode": plan, "startDate": start,
+                                              "childBillingMode": "PARENT_BREAKDOWN"} for plan in customer.plans]}
     if customer.children:
         data["children"] = [account_input(child, start) for child in customer.children]
     return data
