@@ -3,9 +3,11 @@ per organization and per access key, over HTTP and websockets alike.
 
 A schema extension, so that every transport passes through it: it runs when an operation
 is about to execute (after parsing and validation, which are cached and cheap), and a
-refusal is a top-level error `RATE_LIMITED` with `extensions.retryAfter`; over HTTP the
-response also carries a `Retry-After` header. Operations without a principal (login,
-accepting an invitation) are not counted here: their guesses have their own throttle.
+refusal is a top-level error `RATE_LIMITED` with `extensions.retryAfter`. Over HTTP the
+response is also a 429 with a `Retry-After` header, like the plain routes': proxies, retry
+middleware and load tools understand that, where a 200 would count a refusal as served.
+Operations without a principal (login, accepting an invitation) are not counted here:
+their guesses have their own throttle.
 """
 
 from __future__ import annotations
@@ -30,13 +32,12 @@ class RateLimitOperations(SchemaExtension):
             try:
                 await rate_limits.check_graphql(limits, principal)
             except rate_limits.RateLimited as exc:
-                if isinstance(connection, Request):  # a websocket has no response headers to add
-                    _retry_after_header(context, exc.retry_after)
+                if isinstance(connection, Request):  # a websocket has no status or headers to set
+                    _too_many_requests(context.response, exc.retry_after)
                 raise
         yield
 
 
-def _retry_after_header(context: Any, seconds: int) -> None:
-    headers = getattr(getattr(context, "response", None), "headers", None)
-    if headers is not None:
-        headers["Retry-After"] = str(seconds)
+def _too_many_requests(response: Any, seconds: int) -> None:
+    response.status_code = 429
+    response.headers["Retry-After"] = str(seconds)

@@ -1,6 +1,6 @@
 """GraphQL rate limits (CONTRACT §5): an operation beyond its organization's or access
-key's limit is a top-level RATE_LIMITED error with extensions.retryAfter (and a Retry-After
-header over HTTP); an administrator sets the limits in organizationConfig.rateLimits."""
+key's limit is a top-level RATE_LIMITED error with extensions.retryAfter (over HTTP, a 429
+with a Retry-After header); an administrator sets the limits in organizationConfig.rateLimits."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ async def test_operations_beyond_the_access_key_limit_are_rate_limited(tenant):
     for _ in range(3):
         assert "errors" not in (await _post(tenant, ME)).json()
     response = await _post(tenant, ME)
-    assert response.status_code == 200
+    assert response.status_code == 429
     body = response.json()
     assert body["data"] is None
     (error,) = body["errors"]
@@ -42,8 +42,8 @@ async def test_operations_beyond_the_access_key_limit_are_rate_limited(tenant):
 async def test_a_refused_mutation_changes_nothing(tenant):
     await set_limits(tenant, graphqlPerAccessKey=(1, 1))
     assert "errors" not in (await _post(tenant, ME)).json()
-    refused = await tenant.gql('mutation { createCurrency(input: {code: "EUR", name: "Euro"}) { currency { id } } }')
-    assert refused["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    refused = await _post(tenant, 'mutation { createCurrency(input: {code: "EUR", name: "Euro"}) { currency { id } } }')
+    assert refused.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
     await set_limits(tenant, graphqlPerAccessKey=None)
     currencies = data_of(await tenant.gql('{ currencies(codes: ["EUR"]) { totalCount } }'))
     assert currencies["currencies"]["totalCount"] == 0
