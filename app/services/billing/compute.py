@@ -16,9 +16,9 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Context, Decimal, localcontext
+from decimal import Decimal
 from enum import Enum
 
 from app.domain.billing import (
@@ -29,7 +29,6 @@ from app.domain.billing import (
     UsageWindow,
     bills_on,
     compose_bill,
-    line_rank,
     usage_windows,
 )
 from app.domain.billing.children import CHILD_BILL_STEPS, breakdown_step
@@ -46,6 +45,7 @@ from app.models.catalog import Aggregation
 from app.services.billing.children import Blocks, child_snapshot, fetch_block_usage, find_blocks
 from app.services.billing.commitments import load_commitments, load_draws
 from app.services.billing.draws import Redraw
+from app.services.billing.merge import merge_same_key
 from app.services.billing.previous import load_history, previous_units
 from app.services.billing.snapshots import Catalog, Organization, load_catalog, load_organization
 from app.services.billing.usage import UsageByAccount, fetch_usage
@@ -189,7 +189,7 @@ async def compose_for_accounts(
     companions = _companion_requests(planned, requests)
     if not redirected and not companions:
         computed = await _compose(organization_id, planned, requests, usage_source)
-        _merge_same_key(computed.accounts, set(planned.blocks.placements), computed.redraws)
+        merge_same_key(computed.accounts, set(planned.blocks.placements), computed.redraws)
         return computed
     asked = {(a, d, f) for a, d, f in planned.plans}  # the bills asked for before widening
     widened: dict[uuid.UUID, list[BillRequest]] = {a: list(rs) for a, rs in requests.items()}
@@ -221,7 +221,7 @@ async def compose_for_accounts(
         results.pop(account_id, None)
     for owner, bills in extracted.items():
         results[owner].bills.extend(bills)
-    _merge_same_key(results, set(planned.blocks.placements), computed.redraws)
+    merge_same_key(results, set(planned.blocks.placements), computed.redraws)
     return computed
 
 
@@ -231,7 +231,7 @@ async def compose_for_accounts(
 # CHILD-mode bill under its parent's account plan of another product (§7.3). Both are
 # composed (each needs the other's side: the parent's block, or the child's own plans,
 # so whichever of them is asked for, the other is composed too: `_companion_requests`),
-# then merged into ONE bill (`merge_bills`). **Decision**: the CHILD-mode part is
+# then merged into ONE bill (`merge.merge_bills`). **Decision**: the CHILD-mode part is
 # composed without commitment steps (`CHILD_BILL_STEPS`), the own-plan part with them, so
 # the commitment drawdown of the merged bill sees only the child's own-plan lines.
 
@@ -297,63 +297,6 @@ def _extract_companion_bills(planned: Planned, requests: Mapping[uuid.UUID, Sequ
                 results[child_id].failures.extend(f"through parent: {f}" for f in outcome.failures
                                                   if tag in f and f"through parent: {f}" not in results[child_id].failures)
     return extracted
-
-
-def merge_bills(bills: Sequence[ComposedBill]) -> ComposedBill:
-    """Parts of one bill (same account, bill date and frequency) as one: every line, in
-    §7.2 order (stable: the first part's lines first within a type), total = Σ converted
-    subtotals, start = the earliest, the account plans of all parts."""
-    first = bills[0]
-    lines = sorted((line for bill in bills for line in bill.lines), key=lambda line: line_rank(line.line_type))
-    with localcontext(Context(prec=60)):  # rounded figures: the sum is exact
-        total = sum((line.converted_subtotal for line in lines), Decimal(0))
-    plan_ids = tuple(dict.fromkeys(i for bill in bills for i in bill.account_plan_ids))
-    return replace(first, start=min(b.start for b in bills), account_plan_ids=plan_ids, lines=tuple(lines),
-                   total=total)
-
-
-def _merge_same_key(results: dict[uuid.UUID, AccountBills], child_mode_plans: set,
-                    redraws: dict[tuple[uuid.UUID, date, str], Redraw]) -> None:
-    """Merge the bills of one (account, bill date, frequency) across all outcomes: the
-    merged bill stays with the outcome of the bill's own account if it has a part, else
-    with the first outcome holding one. The own-plan part comes first (a CHILD-mode part
-    is under a parent's account plan, in `child_mode_plans`), whoever composed it."""
-    where: dict[tuple, list[tuple[uuid.UUID, ComposedBill]]] = {}
-    for owner, outcome in results.items():
-        for bill in outcome.bills:
-            where.setdefault((bill.account_id, bill.bill_date, bill.frequency), []).append((owner, bill))
-    for (account_id, _, _), parts in where.items():
-        if len(parts) < 2:
-            continue
-        owner = next((o for o, _ in parts if o == account_id), parts[0][0])
-        ordered = sorted((b for _, b in parts), key=lambda b: any(i in child_mode_plans for i in b.account_plan_ids))
-        merged = merge_bills(ordered)
-        _merge_redraw(redraws, ordered, merged)
-        placed = False
-        for part_owner, bill in parts:
-            bills = results[part_owner].bills
-            index = next(i for i, b in enumerate(bills) if b is bill)
-            if part_owner == owner and not placed:
-                placed = True
-                bills[index] = merged
-            else:
-                del bills[index]
-
-
-def _merge_redraw(redraws: dict[tuple[uuid.UUID, date, str], Redraw], parts: Sequence[ComposedBill],
-                  merged: ComposedBill) -> None:
-    """A merged bill draws through its part composed with commitment steps: composing it
-    again composes that part again and merges the parts once more."""
-    key = (merged.account_id, merged.bill_date, merged.frequency.value)
-    redraw = redraws.get(key)
-    if redraw is None or not any(part is redraw.bill for part in parts):
-        return
-    part_of = redraw
-
-    def compose(commitments: tuple[CommitmentSnapshot, ...]) -> ComposedBill:
-        return merge_bills([part_of.compose(commitments) if part is part_of.bill else part for part in parts])
-
-    redraws[key] = Redraw(redraw.commitments, compose, merged)
 
 
 def _child_mode_requests(planned: Planned, requests: Mapping[uuid.UUID, Sequence[BillRequest]]
