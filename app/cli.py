@@ -46,6 +46,8 @@ def _with_published_services(settings: Settings) -> Settings:
 def cmd_dev(args: argparse.Namespace) -> None:
     from app.services_runtime.dev import run_dev
 
+    if args.workers < 1:
+        sys.exit("metergraph dev: --workers must be at least 1")
     settings = _settings(args)
     settings = replace(settings, port=args.port or settings.port)
     sys.exit(run_dev(settings, workers=args.workers, demo=args.demo))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 import sys
 import time
 import urllib.error
@@ -159,8 +160,15 @@ def run_dev(settings: Settings, *, workers: int = 1, demo: bool = False) -> int:
     """Run everything until Ctrl-C (0) or until a part dies (1)."""
     from app.db import run_migrations
 
+    # Until the supervisor takes over, SIGTERM interrupts like Ctrl-C does, so that the
+    # embedded services started so far are stopped by the `finally` below.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    services = start_services(settings.data_dir, database_url=settings.database_url, redis_url=settings.redis_url)
+    try:
+        services = start_services(settings.data_dir, database_url=settings.database_url, redis_url=settings.redis_url)
+    except KeyboardInterrupt:  # start_services stopped what it had started
+        print("Metergraph stopped.", flush=True)
+        return 0
     published, children = settings.data_dir / SERVICES_FILE, Children()
     try:
         settings = settings.with_services(services.database_url, services.redis_url)
