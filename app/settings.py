@@ -42,8 +42,13 @@ class Settings:
 MIN_SECRET_KEY_LENGTH = 32  # characters: HS256 wants a key of at least its 256-bit output
 
 
-class SettingsError(ValueError):
-    """A configuration the program must not start with; the message says what to change."""
+class SettingsError(SystemExit):
+    """A configuration the program must not start with; the message says what to change.
+    A SystemExit: whatever command reads the settings stops with the message alone (exit
+    status 1), not a traceback, and no `except Exception` on the way swallows it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"metergraph: {message}")
 
 
 def _secret_key(data_dir: Path) -> str:
