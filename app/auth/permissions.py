@@ -546,7 +546,7 @@ class PermissionSet:
     everywhere"; a principal with no DENY and an ALLOW ``*`` on ``*`` short-circuits.
     """
 
-    __slots__ = ("_statements", "_by_action", "_allow_everything")
+    __slots__ = ("_statements", "_by_action", "_allow_everything", "_every_item")
 
     def __init__(self, statements: Iterable[Statement]) -> None:
         self._statements: tuple[Statement, ...] = tuple(statements)
@@ -579,6 +579,7 @@ class PermissionSet:
         self._allow_everything = all(
             entry is not None and entry[0] and not entry[1] for entry in by_action.values()
         )
+        self._every_item: dict[tuple[str, str], bool] = {}
 
     @classmethod
     def from_statements(cls, statements: Iterable[Statement]) -> PermissionSet:
@@ -655,6 +656,16 @@ class PermissionSet:
             return False
         whole_type = (request[0], request[1], None)
         return any(p[2] is not None and _overlaps(p, whole_type) for p in entry[1])
+
+    def allows_every_item(self, action: str, resource: str) -> bool:
+        """The collection ``resource`` is allowed and no DENY names one of its items:
+        each item is then allowed without checking it. Remembered per (action, type)."""
+        key = (action, resource)
+        known = self._every_item.get(key)
+        if known is None:
+            known = self.allows(action, resource) and not self.denies_single_items(action, resource)
+            self._every_item[key] = known
+        return known
 
     def grants(self, action_pattern: str, resource_pattern: str) -> bool:
         """Does this set allow everything that ALLOW ``action_pattern`` on

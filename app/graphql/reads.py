@@ -159,6 +159,8 @@ def _shown_one(info: Any, rule: ReadRule, entity: Any) -> Any:
     principal = _principal(info)
     if entity is None or principal is None or principal.permissions.allows_everything:
         return entity
+    if principal.permissions.allows_every_item(rule.action, resource_name(rule.action, rule.kind)):
+        return entity
     resource = rule.resource(entity)
     if not principal.can(rule.action, resource):
         raise PermissionDenied(f"not permitted: {rule.action} on {resource}")
@@ -171,9 +173,11 @@ def _item_filter(info: Any, rule: ReadRule) -> Callable[[Any], bool] | None:
     if principal is None or principal.permissions.allows_everything:
         return None
     collection = resource_name(rule.action, rule.kind)
+    if principal.permissions.allows_every_item(rule.action, collection):
+        return None
     if not principal.can(rule.action, collection):
         raise PermissionDenied(f"not permitted: {rule.action} on {collection}")
-    if rule.item is None or not principal.permissions.denies_single_items(rule.action, collection):
+    if rule.item is None:
         return None
     return lambda entity: principal.can(rule.action, rule.resource(entity))
 
