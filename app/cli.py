@@ -6,7 +6,7 @@ child processes, see `app.services_runtime.dev`). While it runs it publishes the
 `<data dir>/services.json`, so `metergraph bootstrap`, `migrate` or `demo` in another
 terminal reach the same services; the other commands otherwise need DATABASE_URL and
 REDIS_URL. `--queue-name` puts a settings value (`Settings.extra["queue_name"]`) that
-`workers.settings.queue_name()` reads, for the API's enqueues and the workers alike.
+`workers.settings.configured_queue_name()` reads, for the API's enqueues and the workers alike.
 """
 
 from __future__ import annotations

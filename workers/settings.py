@@ -39,7 +39,7 @@ FUNCTIONS = [
 ]
 
 
-def queue_name(settings: Settings | None = None) -> str:
+def configured_queue_name(settings: Settings | None = None) -> str:
     """The arq queue the API enqueues on and workers consume: `QUEUE_NAME` unless the CLI
     was given `--queue-name` (several deployments, or test sessions, on one Redis)."""
     return (settings or get_settings()).extra.get("queue_name") or QUEUE_NAME
@@ -51,7 +51,7 @@ def redis_settings(url: str | None = None) -> RedisSettings:
 
 def queue_client(url: str | None = None, queue_name: str | None = None) -> ArqRedis:
     """An arq client for enqueuing that connects on first use (no ping at creation)."""
-    name = queue_name or globals()["queue_name"]()
+    name = queue_name or configured_queue_name()
     return ArqRedis(ConnectionPool.from_url(url or get_settings().redis_url), default_queue_name=name)
 
 
@@ -113,7 +113,7 @@ def worker_options(**overrides: Any) -> dict[str, Any]:
     are included only for a long-running worker (no `burst=True`)."""
     options: dict[str, Any] = {
         "functions": FUNCTIONS,
-        "queue_name": queue_name(),
+        "queue_name": configured_queue_name(),
         "redis_settings": redis_settings(),
         "on_startup": startup,
         "on_shutdown": shutdown,

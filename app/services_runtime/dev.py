@@ -73,11 +73,11 @@ def _workers_announced(settings: Settings, pids: set[int]) -> bool:
     from redis import Redis
 
     from app.services.system import heartbeat_pids
-    from workers.settings import queue_name
+    from workers.settings import configured_queue_name
 
     client = Redis.from_url(settings.redis_url)
     try:
-        return pids <= heartbeat_pids(client, queue_name(settings))
+        return pids <= heartbeat_pids(client, configured_queue_name(settings))
     finally:
         client.close()
 
