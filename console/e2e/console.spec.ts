@@ -28,6 +28,27 @@ function shooter(page: Page, title: string) {
   };
 }
 
+// Prints (never asserts) how long the bill page's one GraphQL query takes, as the browser
+// sees it: request sent to response body received, over 20 reloads.
+async function measureBillQuery(page: Page) {
+  const times: number[] = [];
+  const record = async (response: import('@playwright/test').Response) => {
+    if (!response.url().endsWith('/graphql') || !response.request().postData()?.includes('query BillPage')) return;
+    await response.finished();
+    const timing = response.request().timing();
+    times.push(timing.responseEnd - timing.requestStart);
+  };
+  page.on('response', record);
+  for (let i = 0; i < 20; i++) {
+    await page.reload();
+    await expect(page.getByLabel('Bill total')).toBeVisible();
+  }
+  page.off('response', record);
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))].toFixed(1);
+  console.log(`bill page query (BillPage): n=${times.length} p50=${at(0.5)} ms p90=${at(0.9)} ms`);
+}
+
 async function signIn(page: Page) {
   await page.goto(`${baseURL()}/console`);
   await page.getByRole('textbox', { name: 'Access key id' }).fill(process.env.E2E_ACCESS_KEY_ID!);
@@ -135,6 +156,7 @@ test('seed steps through the console: product, account, test usage, bill run, bi
   await expect(page.getByRole('table', { name: 'Line items' })).toBeVisible();
   await expect(page.getByLabel('Bill total')).toHaveText('62.50 USD');
   await shot('bill');
+  await measureBillQuery(page);
   await page.getByRole('button', { name: 'Approve' }).click();
   await expect(page.getByText('APPROVED', { exact: true })).toBeVisible();
   await page.getByRole('button', { name: 'Lock' }).click();

@@ -1,26 +1,29 @@
 // The signed-in shell (navigation, sign out) and the routes; the sign-in page otherwise.
 import { AppShell, Burger, Button, Group, NavLink, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { useMemo, useSyncExternalStore } from 'react';
+import { lazy, Suspense, useMemo, useSyncExternalStore } from 'react';
 import { NavLink as RouterNavLink, Navigate, Route, Routes, useLocation } from 'react-router';
 import { Provider } from 'urql';
 import { ErrorBoundary } from './components/ErrorBoundary';
+import { Loading } from './components/States';
 import { closeWebsocket, makeClient } from './lib/client';
 import { getSession, signOut, subscribe } from './lib/session';
-import { AccountPage } from './pages/AccountPage';
-import { Accounts } from './pages/Accounts';
-import { BillJobs } from './pages/BillJobs';
-import { BillPage } from './pages/BillPage';
-import { Bills } from './pages/Bills';
-import { MeterPage } from './pages/MeterPage';
-import { NewAccount } from './pages/NewAccount';
-import { NewProduct } from './pages/NewProduct';
-import { Organization } from './pages/Organization';
-import { PricingPage } from './pages/PricingPage';
-import { ProductPage } from './pages/ProductPage';
-import { Products } from './pages/Products';
-import { RunBills } from './pages/RunBills';
 import { SignIn } from './pages/SignIn';
+
+// Pages load on first visit: the sign-in page and shell stay small, charts come with the pages that draw them.
+const AccountPage = lazy(() => import('./pages/AccountPage').then((m) => ({ default: m.AccountPage })));
+const Accounts = lazy(() => import('./pages/Accounts').then((m) => ({ default: m.Accounts })));
+const BillJobs = lazy(() => import('./pages/BillJobs').then((m) => ({ default: m.BillJobs })));
+const BillPage = lazy(() => import('./pages/BillPage').then((m) => ({ default: m.BillPage })));
+const Bills = lazy(() => import('./pages/Bills').then((m) => ({ default: m.Bills })));
+const MeterPage = lazy(() => import('./pages/MeterPage').then((m) => ({ default: m.MeterPage })));
+const NewAccount = lazy(() => import('./pages/NewAccount').then((m) => ({ default: m.NewAccount })));
+const NewProduct = lazy(() => import('./pages/NewProduct').then((m) => ({ default: m.NewProduct })));
+const Organization = lazy(() => import('./pages/Organization').then((m) => ({ default: m.Organization })));
+const PricingPage = lazy(() => import('./pages/PricingPage').then((m) => ({ default: m.PricingPage })));
+const ProductPage = lazy(() => import('./pages/ProductPage').then((m) => ({ default: m.ProductPage })));
+const Products = lazy(() => import('./pages/Products').then((m) => ({ default: m.Products })));
+const RunBills = lazy(() => import('./pages/RunBills').then((m) => ({ default: m.RunBills })));
 
 const NAVIGATION = [
   { to: '/organization', label: 'Organization' },
@@ -80,6 +83,7 @@ function Shell() {
       </AppShell.Navbar>
       <AppShell.Main>
         <ErrorBoundary key={location.pathname}>
+        <Suspense fallback={<Loading what="the page" />}>
         <Routes>
           <Route path="/" element={<Navigate to="/products" replace />} />
           <Route path="/organization" element={<Organization />} />
@@ -97,6 +101,7 @@ function Shell() {
           <Route path="/bill-jobs" element={<BillJobs />} />
           <Route path="*" element={<Text>There is no page here.</Text>} />
         </Routes>
+        </Suspense>
         </ErrorBoundary>
       </AppShell.Main>
     </AppShell>

@@ -25,6 +25,8 @@ export function makeClient(): Client {
     // Billing data changes under us (bill runs, approvals): ask the API again rather than
     // trust a cached page; the document cache still dedupes identical in-flight queries.
     requestPolicy: 'cache-and-network',
+    // POST, not GET: variables (account codes, ids) stay out of URLs and access logs.
+    preferGetMethod: false,
     fetchOptions: () => ({ headers: authHeader() }),
     exchanges: [
       cacheExchange,
