@@ -101,7 +101,7 @@ async def test_cyclic_query_is_refused_before_it_runs(tenant):
     assert error["extensions"]["cost"] > cost.MAX_COST
     assert f"Query cost {error['extensions']['cost']} exceeds the limit of {cost.MAX_COST}" in error["message"]
     # Only the statement that reads the organization's list sizes: no resolver ran.
-    assert len(counter.statements) == 1, counter.statements
+    assert len(counter.statements) == 1 and cost.SIZES_TAG in counter.statements[0], counter.statements
     # Three turns fit: the same query, smaller, runs.
     smaller = data_of(await tenant.gql(_cycle(3), {"id": meter_id}))
     assert len(smaller["meter"]["aggregations"]["nodes"]) == 20
@@ -131,10 +131,13 @@ async def test_costly_mutation_changes_nothing(tenant):
     assert codes == ["wide"]
 
 
-async def test_unauthenticated_costly_query_is_refused_by_the_document(client):
-    """Without an organization nothing is read: the document's own estimate decides."""
-    response = await client.post("/graphql", json={"query": _cycle(4), "variables": {"id": "x"}})
-    assert [e["extensions"]["code"] for e in response.json()["errors"]] == ["QUERY_TOO_COSTLY"]
+async def test_unauthenticated_costly_query_is_unauthenticated(client):
+    """Without an organization every field that reads refuses, so nothing is estimated
+    (nor read): the answer is UNAUTHENTICATED, the refusal a client can act on."""
+    with count_statements() as counter:
+        response = await client.post("/graphql", json={"query": _cycle(4), "variables": {"id": "x"}})
+    assert [e["extensions"]["code"] for e in response.json()["errors"]] == ["UNAUTHENTICATED"]
+    assert not [s for s in counter.statements if cost.SIZES_TAG in s]
 
 
 def _bench_module():
