@@ -86,8 +86,8 @@ class Authorize(FieldExtension):
             # A malformed id names nothing: the resolver answers null (or BAD_USER_INPUT).
             items = [item for item in items if _is_id(item)]
         named = [resource_name(self.action, self.kind, item) for item in items]
-        if self.also is not None:
-            named += [resource_name(self.action, kind, item) for kind, item in self.also(kwargs)]
+        if self.also is not None:  # a malformed id names nothing: the resolver refuses it
+            named += [resource_name(self.action, kind, item) for kind, item in self.also(kwargs) if _is_id(item)]
         return named
 
     def check(self, info: Any, kwargs: dict[str, Any]) -> None:
