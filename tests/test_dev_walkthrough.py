@@ -29,6 +29,7 @@ import json
 import re
 import time
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -38,6 +39,7 @@ import pytest
 import websockets
 
 from app.db import asyncpg_url
+from app.services.demo import CREDENTIALS_MARK as DEMO_CREDENTIALS
 from tests.conftest import _with_database
 from tests.test_embedded_dev import (ROOT, DevProcess, alive, descendants, dev_env, free_port, group_is_empty,
                                      needs_proc, processes_mentioning)
@@ -162,7 +164,8 @@ def assert_the_bill(bill: dict) -> None:
     assert D(bill["billTotal"]) == D("100.00")
 
 
-def run_and_stop(dev: DevProcess, port: int, leftovers_of: str, workers: int = 1) -> None:
+def run_and_stop(dev: DevProcess, port: int, leftovers_of: str, workers: int = 1,
+                 then: Callable[[], object] = lambda: None) -> None:
     try:
         credentials = dev.credentials()
         assert f"  Workers     {workers}" in dev.out
@@ -173,6 +176,7 @@ def run_and_stop(dev: DevProcess, port: int, leftovers_of: str, workers: int = 1
         assert sorted(w["pid"] for w in bill["workers"]) == sorted(worker_pids) and len(worker_pids) == workers
         # at least: the ingest batch, the bill job, and its account chunk(s)
         assert sum(w["jobsDone"] for w in bill["workers"]) >= 3, bill["workers"]
+        then()
         children = descendants(dev.proc.pid)
         assert dev.interrupt(whole_group=True) == 0, dev.err  # Ctrl-C in the terminal
     finally:
@@ -216,7 +220,9 @@ def test_seed_to_bill_with_urls_and_a_missing_data_dir(tmp_path, service_urls, f
     # Its own queue: other test sessions may share this Redis (README, Commands).
     queue = f"metergraph:walk:{uuid.uuid4().hex[:12]}"
     env = dev_env(DATABASE_URL=fresh_database, REDIS_URL=service_urls[1])
-    dev = DevProcess(["--port", str(port), "--data-dir", str(data_dir), "--queue-name", queue, "--workers", "2"],
-                     cwd=tmp_path, env=env)
-    run_and_stop(dev, port, leftovers_of=str(data_dir), workers=2)
+    # --demo: the demo organization loads beside the walk-through, on the same workers.
+    dev = DevProcess(["--port", str(port), "--data-dir", str(data_dir), "--queue-name", queue, "--workers", "2",
+                      "--demo"], cwd=tmp_path, env=env)
+    run_and_stop(dev, port, leftovers_of=str(data_dir), workers=2, then=lambda: dev.wait_for(DEMO_CREDENTIALS, 120))
+    assert any(line.startswith('Demo organization "Metergraph Demo" created') for line in dev.out), dev.out
     assert data_dir.is_dir() and not (data_dir / "postgres").exists()
