@@ -67,25 +67,38 @@ def input_problem(variables: Mapping[str, Any], document: Any) -> tuple[str, str
     return None
 
 
-def _value_problem(value: Any, path: str) -> tuple[str, str] | None:
-    pending: list[tuple[Any, str]] = [(value, path)]
+def _value_problem(value: Any, root: str) -> tuple[str, str] | None:
+    # Paths are linked (parent, key) pairs, spelled out only for the value refused: a
+    # batch of 1,000 measurements is walked without building a string per value.
+    pending: list[tuple[Any, Any]] = [(value, None)]
     while pending:
-        item, where = pending.pop()
-        if isinstance(item, str):
+        item, link = pending.pop()
+        kind = type(item)
+        if kind is str:
             if len(item) > MAX_STRING:
-                return where, f"longer than {MAX_STRING} characters"
-        elif isinstance(item, (list, tuple)):
+                return _spelled(root, link), f"longer than {MAX_STRING} characters"
+        elif kind is list or kind is tuple:
             if len(item) > MAX_ITEMS:
-                return where, f"more than {MAX_ITEMS} items"
-            pending.extend((entry, f"{where}[{index}]") for index, entry in enumerate(item))
+                return _spelled(root, link), f"more than {MAX_ITEMS} items"
+            pending.extend((entry, (link, index)) for index, entry in enumerate(item) if type(entry) is not int)
         elif isinstance(item, Mapping):
             if len(item) > MAX_ITEMS:
-                return where, f"more than {MAX_ITEMS} entries"
+                return _spelled(root, link), f"more than {MAX_ITEMS} entries"
             for key, entry in item.items():
                 if isinstance(key, str) and len(key) > MAX_STRING:
-                    return where, f"a key longer than {MAX_STRING} characters"
-                pending.append((entry, f"{where}.{key}"))
+                    return _spelled(root, link), f"a key longer than {MAX_STRING} characters"
+                if type(entry) is str and len(entry) <= MAX_STRING:
+                    continue  # the common case, decided here
+                pending.append((entry, (link, key)))
     return None
+
+
+def _spelled(root: str, link: Any) -> str:
+    steps: list[str] = []
+    while link is not None:
+        link, key = link
+        steps.append(f"[{key}]" if isinstance(key, int) else f".{key}")
+    return root + "".join(reversed(steps))
 
 
 def _literal_problem(definition: ExecutableDefinitionNode) -> tuple[str, str] | None:
