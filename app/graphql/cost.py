@@ -13,7 +13,8 @@ Two passes keep ordinary queries free of any I/O:
 1. from the document and its variables alone, with `first` as each page's size;
 2. only when that is over the limit, each page's size becomes what this organization can
    actually return: a root list at most its row count, a nested list (a product's meters)
-   at most the largest such list in the organization. One SQL statement reads those
+   at most the largest such list in the organization; a nested list also counts the rows
+   read past its page (its loader reads each parent's whole list, then cuts the page). One SQL statement reads those
    figures for the lists the query names; the second estimate is an upper bound of the
    response while the data stays the same. A query still over the limit is refused with
    `extensions.code = QUERY_TOO_COSTLY`, its `cost` and the `limit`. A caller without an
@@ -149,18 +150,24 @@ class _Walk:
             if not isinstance(target, GraphQLObjectType):
                 continue
             items = count * _list_size(field.type, page)
-            total += items + self.selection(target, node.selection_set, items, self._page(field_type, node, target))
+            inner, unshown = self._page(field_type, node, target)
+            total += items * (1 + unshown) + self.selection(target, node.selection_set, items, inner)
         return total
 
-    def _page(self, parent: GraphQLObjectType, node: FieldNode, target: GraphQLObjectType) -> int | None:
-        """The size of a connection's page: `first`, at most what the organization holds."""
+    def _page(self, parent: GraphQLObjectType, node: FieldNode, target: GraphQLObjectType) -> tuple[int | None, int]:
+        """The size of a connection's page (`first`, at most what the organization holds),
+        and the rows read past it: a nested list's loader reads each parent's whole list
+        before the page is cut, so a page of 1 over lists of 50 still reads 50."""
         if not _is_connection(target):
-            return None
+            return None, 0
         size = min(max(self._first(node), 0), MAX_PAGE)
-        key = ("Query" if parent.name in self.root_types else parent.name, node.name.value)
+        root = parent.name in self.root_types
+        key = ("Query" if root else parent.name, node.name.value)
         self.named(key)
         known = self.sizes.get(key)
-        return size if known is None else min(size, known)
+        if known is None:
+            return size, 0
+        return min(size, known), 0 if root else max(known - size, 0)
 
     def _first(self, node: FieldNode) -> int:
         for argument in node.arguments or ():

@@ -87,13 +87,15 @@ def _paths() -> dict[str, Any]:
     return {
         "/healthz": {"get": {
             "operationId": "health", "summary": "Whether the database and Redis are reachable.", "security": [],
-            "responses": {"200": _ok("Both are reachable.", "Health"), "503": _ok("One is not; it is named.", "Health")},
+            "responses": {"200": _ok("Both are reachable.", "Health"),
+                          "503": _ok("One is not; it is named.", "Health")},
         }},
         "/oauth/token": {"post": {
             "operationId": "token", "summary": "Exchange an access key for a bearer token (client credentials).",
             "security": [{"basic": []}],
             "requestBody": {"required": True, "content": {
-                "application/x-www-form-urlencoded": {"schema": _ref("TokenRequest")}, JSON: {"schema": _ref("TokenRequest")}}},
+                "application/x-www-form-urlencoded": {"schema": _ref("TokenRequest")},
+                JSON: {"schema": _ref("TokenRequest")}}},
             "responses": {"200": _ok("The token.", "Token"), "400": _error("`grant_type` is not client_credentials."),
                           "401": _error("Missing or wrong credentials.", "WWW-Authenticate"),
                           "413": _error("The body is too large."), "429": throttled},
@@ -113,7 +115,8 @@ def _paths() -> dict[str, Any]:
         }},
         "/openapi.json": {"get": {
             "operationId": "openapi", "summary": "This document.", "security": [],
-            "responses": {"200": {"description": "The OpenAPI document.", "content": {JSON: {"schema": {"type": "object"}}}}},
+            "responses": {"200": {"description": "The OpenAPI document.",
+                                  "content": {JSON: {"schema": {"type": "object"}}}}},
         }},
     }
 

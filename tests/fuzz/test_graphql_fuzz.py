@@ -46,13 +46,13 @@ async def fuzz_tenant(app, client) -> AsyncIterator[Tenant]:
     previous, arq.default_queue_name = arq.default_queue_name, QUEUE
     try:
         tenant = await new_tenant(client, "Fuzz")
-        created = data_of(await tenant.gql(
-            "mutation($i: CreateProductInput!) { createProduct(input: $i) { userErrors { message } } }", {"i": PRODUCT}))
+        created = data_of(await tenant.gql("mutation($i: CreateProductInput!) { createProduct(input: $i) "
+                                           "{ userErrors { message } } }", {"i": PRODUCT}))
         assert created["createProduct"]["userErrors"] == []
         account = {"code": "acme", "name": "Acme", "emailAddress": "a@example.com",
                    "accountPlans": [{"planCode": "std-plan", "startDate": "2026-01-01T00:00:00Z"}]}
-        created = data_of(await tenant.gql(
-            "mutation($i: CreateAccountInput!) { createAccount(input: $i) { userErrors { message } } }", {"i": account}))
+        created = data_of(await tenant.gql("mutation($i: CreateAccountInput!) { createAccount(input: $i) "
+                                           "{ userErrors { message } } }", {"i": account}))
         assert created["createAccount"]["userErrors"] == []
         yield tenant
     finally:
@@ -89,15 +89,17 @@ async def test_invalid_documents_are_refused_not_crashed(fuzz_tenant, document):
     await assert_not_internal(fuzz_tenant, document)
 
 
-@pytest.mark.xfail(strict=True, reason="NUL in a String argument (a code, a filter) reaches PostgreSQL and is INTERNAL; "
-                   "found by the fuzz: refuse it where strings are parsed (the String scalar or input bounds)")
+@pytest.mark.xfail(strict=True, reason="NUL in a String argument (a code, a filter) reaches PostgreSQL and is "
+                   "INTERNAL; found by the fuzz: refuse it where strings are parsed (the String scalar or "
+                   "input bounds)")
 async def test_nul_in_a_string_argument_is_refused_not_crashed(fuzz_tenant):
     for field in ("product", "meter", "aggregation", "plan", "pricing", "account"):
         await assert_not_internal(fuzz_tenant, f'{{ {field}(code: "a\\u0000b") {{ id }} }}')
 
 
 @pytest.mark.xfail(strict=True, reason="A String argument longer than its column (a 3,000-character code) fails "
-                   "Tortoise's length check of the filter value: INTERNAL; bound argument lengths where strings are parsed")
+                   "Tortoise's length check of the filter value: INTERNAL; bound argument lengths where strings "
+                   "are parsed")
 async def test_over_long_code_argument_is_refused_not_crashed(fuzz_tenant):
     code = "c" * 3000
     for document in ("{ product(code: \"%s\") { id } }", "{ accounts(filter: {codes: [\"%s\"]}) { totalCount } }",

@@ -20,7 +20,8 @@ from tests.fuzz import fuzz_settings
 from tests.fuzz.strategies import HOSTILE_TEXT
 
 QUEUE = f"metergraph:test-fuzz-routes:{uuid.uuid4().hex[:10]}"
-FIELDS = ["meter", "account", "ts", "ets", "uid", "who", "what", "where", "other", "metadata", "measure", "income", "cost"]
+FIELDS = ["meter", "account", "ts", "ets", "uid", "who", "what", "where", "other", "metadata", "measure", "income",
+          "cost"]
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | HOSTILE_TEXT,

@@ -18,7 +18,8 @@ from app.graphql.schema import schema
 from tests.conftest import data_of
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
-CREATE_PRODUCT = "mutation($i: CreateProductInput!) { createProduct(input: $i) { product { id } userErrors { field message } } }"
+CREATE_PRODUCT = ("mutation($i: CreateProductInput!) { createProduct(input: $i) { product { id } "
+                  "userErrors { field message } } }")
 
 
 def static_cost(query: str, variables: dict | None = None, sizes: dict | None = None) -> int:
@@ -60,6 +61,10 @@ def test_known_sizes_bound_the_pages():
     assert static_cost(query) == 1 + 100 + 100 * (1 + 100)
     sizes = {("Query", "products"): 3, ("Product", "meters"): 2}
     assert static_cost(query, sizes=sizes) == 1 + 3 + 3 * (1 + 2)
+    # A page smaller than the lists still reads them whole: 3 × 1 meter shown, 3 × 1 more read.
+    one = "{ products(first: 100) { nodes { meters(first: 1) { nodes { code } } } } }"
+    assert static_cost(one, sizes=sizes) == 1 + 3 + 3 * (1 + 1) + 3 * 1
+    assert static_cost(one) == 1 + 100 + 100 * (1 + 1)  # by the document alone, sizes unknown
 
 
 def _turns(turns: int) -> str:
@@ -124,7 +129,8 @@ async def test_costly_mutation_changes_nothing(tenant):
     await _meter_with_aggregations(tenant, 20)
     # Each alias asks for the product's meters and three turns of the cycle below them.
     aliases = " ".join(f"m{i}: meters(first: 100) {{ nodes {{ {_turns(3)} }} }}" for i in range(15))
-    mutation = f'mutation {{ createProduct(input: {{code: "late", name: "Late"}}) {{ product {{ {aliases} }} userErrors {{ field }} }} }}'
+    mutation = (f'mutation {{ createProduct(input: {{code: "late", name: "Late"}}) {{ product {{ {aliases} }} '
+                "userErrors { field } } }")
     result = await tenant.gql(mutation)
     assert [e["extensions"]["code"] for e in result["errors"]] == ["QUERY_TOO_COSTLY"]
     codes = [p["code"] for p in data_of(await tenant.gql("{ products { nodes { code } } }"))["products"]["nodes"]]
