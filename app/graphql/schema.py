@@ -25,7 +25,7 @@ from app.graphql.errors import MaskUnexpectedErrors
 from app.graphql.ingest import IngestMutation, IngestQuery
 from app.graphql.organization import OrganizationMutation, OrganizationQuery
 from app.graphql.input_bounds import InputBounds
-from app.graphql.scalars import SCALAR_OVERRIDES
+from app.graphql.scalars import SCALAR_OVERRIDES, DecimalLiteralBounds
 from app.graphql import reads
 from app.graphql.rate_limit import RateLimitOperations
 from app.graphql.system import SystemQuery
@@ -37,7 +37,8 @@ Mutation = merge_types("Mutation", (OrganizationMutation, AccessMutation, Produc
 Subscription = merge_types("Subscription", (BillingSubscription,))
 
 # Limits are the Settings defaults: they shape the schema's behaviour, not the deployment.
-LIMIT_RULES = [depth_rule(Settings.graphql_max_depth, None), alias_rule(Settings.graphql_max_aliases)]
+LIMIT_RULES = [depth_rule(Settings.graphql_max_depth, None), alias_rule(Settings.graphql_max_aliases),
+               DecimalLiteralBounds]
 
 
 def _extensions() -> list:

@@ -40,8 +40,21 @@ async def test_out_of_bounds_literal_is_refused(tenant):
     result = await tenant.gql("""mutation { createProduct(input: {code: "p", name: "P", planTemplates: [
         {code: "t", name: "T", currency: "USD", billFrequency: MONTHLY, standingCharge: "1e20000000"}]}) {
         product { id } } }""")
-    assert result.get("data") is None and "Decimal" in result["errors"][0]["message"]
+    assert result.get("data") is None
+    (error,) = result["errors"]
+    assert error["message"].startswith("createProduct(input:).planTemplates[0].standingCharge: Decimal '1e20000000'")
     assert not await Product.filter(organization_id=tenant.organization_id).exists()
+
+
+async def test_literals_within_bounds_and_defaults_still_work(tenant):
+    result = await tenant.gql("""mutation { createProduct(input: {code: "p", name: "P", planTemplates: [
+        {code: "t", name: "T", currency: "USD", billFrequency: MONTHLY, standingCharge: "12.5"}]}) {
+        product { planTemplates { nodes { standingCharge } } } } }""")
+    assert data_of(result)["createProduct"]["product"]["planTemplates"]["nodes"] == [{"standingCharge": "12.5"}]
+    result = await tenant.gql('mutation { createProduct(input: {code: "q", name: "Q", planTemplates: ['
+                              '{code: "t", name: "T", currency: "USD", billFrequency: MONTHLY, standingCharge: 3}]})'
+                              ' { product { id } } }')
+    assert "errors" not in result
 
 
 @pytest.mark.parametrize("value,stored", [
