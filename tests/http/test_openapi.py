@@ -46,10 +46,13 @@ def served_api(settings, tmp_path_factory) -> Iterator[str]:
            "METERGRAPH_SECRET_KEY": TEST_SECRET_KEY, "METERGRAPH_DATA_DIR": str(tmp_path_factory.mktemp("openapi"))}
     command = [str(Path(sys.executable).with_name("metergraph")), "serve", "--host", "127.0.0.1", "--port", str(port),
                "--queue-name", QUEUE, "--log-level", "warning"]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Its log goes to a file: a pipe nobody reads would fill up and stall the server.
+    log = Path(env["METERGRAPH_DATA_DIR"]) / "serve.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(base, process)
+        _wait_healthy(base, process, log)
         yield base
     finally:
         process.terminate()
@@ -60,10 +63,10 @@ def served_api(settings, tmp_path_factory) -> Iterator[str]:
         redis.Redis.from_url(settings.redis_url).delete(QUEUE)
 
 
-def _wait_healthy(base: str, process: subprocess.Popen) -> None:
+def _wait_healthy(base: str, process: subprocess.Popen, log: Path) -> None:
     for _ in range(300):
         if process.poll() is not None:
-            raise RuntimeError(f"metergraph serve exited: {process.stderr.read().decode()[-2000:]}")
+            raise RuntimeError(f"metergraph serve exited: {log.read_text(errors='replace')[-2000:]}")
         try:
             if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                 return
