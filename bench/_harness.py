@@ -115,6 +115,30 @@ def client_token(base: str, key_id: str, secret: str) -> str:
     return json.loads(urllib.request.urlopen(request).read())["access_token"]
 
 
+RAISE_LIMITS = """mutation($input: UpdateOrganizationConfigInput!) {
+  updateOrganizationConfig(input: $input) { userErrors { field message } } }"""
+
+
+def raise_rate_limits(base: str, token: str) -> None:
+    """Benchmarks measure throughput, not the limiter: lift the organization's limits to
+    their maximum (the limiter's own cost, one Redis round trip, still counts)."""
+    def post(query: str, variables: dict | None = None) -> dict:
+        request = urllib.request.Request(base + "/graphql", method="POST",
+                                         data=json.dumps({"query": query, "variables": variables or {}}).encode())
+        request.add_header("Authorization", f"Bearer {token}")
+        request.add_header("Content-Type", "application/json")
+        return json.loads(urllib.request.urlopen(request).read())
+
+    version = post("{ organizationConfig { version } }")["data"]["organizationConfig"]["version"]
+    most = {"requestsPerSecond": 100_000, "burst": 100_000}
+    limits = {name: most for name in ("graphqlPerOrganization", "graphqlPerAccessKey",
+                                      "ingestPerOrganization", "ingestPerAccessKey")}
+    result = post(RAISE_LIMITS, {"input": {"version": version, "rateLimits": limits}})
+    errors = result.get("errors") or result["data"]["updateOrganizationConfig"]["userErrors"]
+    if errors:
+        raise RuntimeError(f"could not raise the rate limits: {errors}")
+
+
 # --- load generator -------------------------------------------------------------------
 
 async def _connection(host: str, port: int, raw: bytes, stop_at: float, counts: list[int]) -> None:

@@ -45,7 +45,7 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
-from _harness import ROOT, client_token, env_for, metergraph, scratch_database, served_api, services
+from _harness import ROOT, client_token, env_for, metergraph, raise_rate_limits, scratch_database, served_api, services
 
 from app.models.ingest import MEASUREMENTS_COLUMNS
 
@@ -220,6 +220,7 @@ def main() -> None:
         org = credentials["organizationId"]
         with served_api(env) as base:
             token = client_token(base, credentials["accessKeyId"], credentials["apiSecret"])
+            raise_rate_limits(base, token)
             setup_started = time.perf_counter()
             create_catalog(base, token, args.accounts)
             setup = time.perf_counter() - setup_started

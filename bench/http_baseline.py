@@ -13,7 +13,8 @@ import argparse
 import json
 import tempfile
 
-from _harness import client_token, env_for, metergraph, requests_per_second, scratch_database, served_api, services
+from _harness import (client_token, env_for, metergraph, raise_rate_limits, requests_per_second, scratch_database,
+                      served_api, services)
 
 QUERY = json.dumps({"query": "{ me { organizationId principalType } }"}).encode()
 
@@ -29,6 +30,7 @@ def main() -> None:
         credentials = json.loads(metergraph("bootstrap", "--org", "Bench", env=env))
         with served_api(env) as base:
             token = client_token(base, credentials["accessKeyId"], credentials["apiSecret"])
+            raise_rate_limits(base, token)
             headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
             requests_per_second(base + "/graphql", method="POST", body=QUERY, headers=headers, seconds=2)  # warm-up
             graphql, graphql_failed = requests_per_second(base + "/graphql", method="POST", body=QUERY, headers=headers,

@@ -34,7 +34,7 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
-from _harness import ROOT, client_token, env_for, metergraph, scratch_database, served_api, services
+from _harness import ROOT, client_token, env_for, metergraph, raise_rate_limits, scratch_database, served_api, services
 
 from app.models.ingest import MEASUREMENTS_COLUMNS
 
@@ -185,6 +185,7 @@ def main() -> None:
         asyncio.run(create_meter(database_url, credentials["organizationId"]))
         with served_api(env) as base, worker_process(env):
             token = client_token(base, credentials["accessKeyId"], credentials["apiSecret"])
+            raise_rate_limits(base, token)
             url = f"{base}/organizations/{credentials['organizationId']}/measurements"
             ok, refused, elapsed = post_batches(url, token, args.seconds, args.clients)
             totals = asyncio.run(wait_until_drained(database_url))
