@@ -108,6 +108,11 @@ test('seed steps through the console: product, account, test usage, bill run, bi
 
   await expect(page.getByRole('heading', { name: 'Metered API' })).toBeVisible();
   await shot('product');
+  // The pricing editor previews through the API: 100 units in the first band = 50.00.
+  await page.getByRole('link', { name: 'Pricing of Calls' }).click();
+  await expect(page.getByRole('status', { name: 'Preview' })).toContainText('100 units cost 50.00');
+  await shot('pricing');
+  await page.goBack();
   await page.getByRole('link', { name: 'API calls' }).click();
 
   // Step 8: test usage from the meter's page, through the ingest API.
@@ -178,6 +183,16 @@ test('seed steps through the console: product, account, test usage, bill run, bi
   await page.getByRole('link', { name: 'acme' }).first().click();
   await expect(page.getByLabel('Bill total')).toHaveText('62.50 USD');
   await shot('bill-390');
+  await page.getByRole('button', { name: 'Toggle navigation' }).click();
+  await page.getByRole('link', { name: 'Products', exact: true }).click();
+  await page.getByRole('link', { name: 'Metered API' }).click();
+  await page.getByRole('link', { name: 'API calls' }).click();
+  await expect(form.getByRole('button', { name: 'Submit' })).toBeVisible();
+  await shot('meter-390');
+  await page.getByRole('button', { name: 'Toggle navigation' }).click();
+  await page.getByRole('link', { name: 'Run bills' }).click();
+  await expect(page.getByRole('heading', { name: 'Run bills' })).toBeVisible();
+  await shot('run-bills-390');
   expect(pageErrors).toEqual([]);
 });
 

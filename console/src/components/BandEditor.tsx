@@ -2,6 +2,7 @@
 // API (pricingPreview runs the band function bill runs use; no arithmetic happens here).
 import { ActionIcon, Button, Checkbox, Group, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
+import { useState } from 'react';
 import { useQuery } from 'urql';
 import { graphql } from '../gql';
 import { errorsByPath } from '../lib/errors';
@@ -75,11 +76,15 @@ export function BandEditor(props: {
   const removeBand = (index: number) => onChange({ ...value, bands: value.bands.filter((_, i) => i !== index) });
   const stairstep = value.mode === 'STAIRSTEP';
 
-  const [debounced] = useDebouncedValue({ value, units: props.units }, 250);
+  // Units of earlier periods of the account plan: only meaningful when tiers span the plan.
+  const [previousUnits, setPreviousUnits] = useState('');
+  const [debounced] = useDebouncedValue({ value, units: props.units, previousUnits }, 250);
+  const spans = debounced.value.tiersSpanPlan && debounced.previousUnits.trim() !== '';
   const input = {
     pricingBands: bandsForApi(debounced.value.bands),
     cumulative: isCumulative(debounced.value.mode),
     units: debounced.units,
+    ...(spans ? { previousUnits: debounced.previousUnits } : {}),
   };
   const [preview] = useQuery({ query: PricingPreviewQuery, variables: { input }, pause: !debounced.units.trim() });
   const payload = preview.data?.pricingPreview;
@@ -174,6 +179,16 @@ export function BandEditor(props: {
           error={previewErrors.units}
           onChange={(event) => props.onUnitsChange(event.currentTarget.value)}
         />
+        {value.tiersSpanPlan ? (
+          <TextInput
+            label="Units of earlier periods"
+            inputMode="decimal"
+            placeholder="0"
+            value={previousUnits}
+            error={previewErrors.previousUnits}
+            onChange={(event) => setPreviousUnits(event.currentTarget.value)}
+          />
+        ) : null}
         <div role="status" aria-label="Preview" aria-live="polite">
           {preview.error ? (
             <ErrorState error={preview.error} />

@@ -191,7 +191,9 @@ function ServiceUsers({ data, reload }: { data: Data; reload: () => void }) {
           <Card withBorder key={user.id}>
             <Text fw={600}>{user.name}</Text>
             <Text size="sm" c="dimmed">
-              {user.description} {user.permissionPolicies.map((p) => p.name).join(', ')}
+              {[user.description, user.permissionPolicies.length ? `Policies: ${user.permissionPolicies.map((p) => p.name).join(', ')}` : '']
+                .filter(Boolean)
+                .join(' · ')}
             </Text>
             <List size="sm" my="xs">
               {user.accessKeys.nodes.map((key) => (

@@ -145,7 +145,7 @@ export function JobProgress({ id }: { id: string }) {
         </Text>
         {job ? (
           <Text size="sm">
-            {job.total} accounts · {job.pending} pending · {job.failed} failed
+            {job.total} account{job.total === 1 ? '' : 's'} · {job.pending} pending · {job.failed} failed
           </Text>
         ) : null}
         {job?.failureReason ? <Alert color="red">{job.failureReason}</Alert> : null}
