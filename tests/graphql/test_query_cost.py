@@ -174,3 +174,18 @@ async def test_catalog_benchmark_query_is_under_the_limit(tenant):
     print(f"catalog benchmark query: cost {refined} (limit {cost.MAX_COST})")
     data = data_of(await tenant.gql(bench.QUERY))
     assert len(data["products"]["nodes"]) == bench.PRODUCTS
+
+
+async def test_costly_subscription_is_refused_before_it_starts(tenant):
+    """The check runs for subscriptions too: refused before any bill job is watched."""
+    from app.graphql.context import Context
+    from app.services.principals import principal_from_token
+
+    context = Context(request=None, response=None, principal=await principal_from_token(tenant.token))
+    document = """subscription($id: ID!) { billJobProgress(id: $id) { bills(first: 100) { nodes {
+      lineItems(first: 100) { nodes { usagePerPricingBand { bandUnits } } } } } } }"""
+    stream = await schema.subscribe(document, variable_values={"id": str(uuid.uuid4())}, context_value=context)
+    first = await anext(aiter(stream))
+    assert [e.extensions["code"] for e in first.errors] == ["QUERY_TOO_COSTLY"]
+    assert first.errors[0].extensions["cost"] > cost.MAX_COST
+    await stream.aclose()
