@@ -230,6 +230,11 @@ def _policy(args: dict) -> strawberry.ID:
     return args["input"].policy_id
 
 
+def _key_owner(args: dict) -> list[tuple[str, strawberry.ID]]:
+    """A key lets its holder act as the service user: users:manage on that service user."""
+    return [("serviceUser", args["input"].service_user_id)]
+
+
 def _principal(args: dict) -> list[tuple[str, strawberry.ID]]:
     """Attaching or detaching changes the principal too: users:manage on it as well."""
     return [(PRINCIPAL_KINDS[args["input"].principal_type.value], args["input"].principal_id)]
@@ -287,8 +292,9 @@ class AccessMutation:
         p = info.context.require_principal()
         try:
             policy_ids = _ids(input.permission_policy_ids, "permissionPolicyIds")
-            user = await service_users.create_service_user(p.organization_id, name=input.name, description=input.description, policy_ids=policy_ids, actor=p.actor,
-                                                          grantor=p.permissions)
+            user = await service_users.create_service_user(
+                p.organization_id, name=input.name, description=input.description, policy_ids=policy_ids,
+                actor=p.actor, grantor=p.permissions)
         except InputErrors as exc:
             return ServiceUserPayload(service_user=None, user_errors=user_errors(exc))
         return ServiceUserPayload(service_user=ServiceUser.of(user), user_errors=[])
@@ -298,12 +304,13 @@ class AccessMutation:
         return await respond_deleted(lambda: service_users.delete_service_user(info.context.organization_id, parse_id(input.id), version=input.version), input.id)
 
     @strawberry.mutation(description="Create an access key; the secret is returned once.",
-                         extensions=authorize(MANAGE, "accessKey", also=lambda a: [("serviceUser", a["input"].service_user_id)]))
+                         extensions=authorize(MANAGE, "accessKey", also=_key_owner))
     async def create_access_key(self, info: Info, input: CreateAccessKeyInput) -> CreateAccessKeyPayload:
         p = info.context.require_principal()
         try:
-            issued = await service_users.issue_access_key(p.organization_id, parse_id(input.service_user_id, ("input", "serviceUserId")), actor=p.actor,
-                                                          grantor=p.permissions)
+            issued = await service_users.issue_access_key(
+                p.organization_id, parse_id(input.service_user_id, ("input", "serviceUserId")), actor=p.actor,
+                grantor=p.permissions)
         except InputErrors as exc:
             return CreateAccessKeyPayload(access_key=None, api_secret=None, user_errors=user_errors(exc))
         return CreateAccessKeyPayload(access_key=AccessKey.of(issued.key), api_secret=issued.api_secret, user_errors=[])
@@ -316,7 +323,9 @@ class AccessMutation:
     @strawberry.mutation(description="Create a custom permission policy.", extensions=authorize(MANAGE, "permissionPolicy"))
     async def create_permission_policy(self, info: Info, input: CreatePermissionPolicyInput) -> PermissionPolicyPayload:
         p = info.context.require_principal()
-        return await respond(PermissionPolicyPayload, "permission_policy", lambda: policies.create_policy(p.organization_id, name=input.name, statements=_statements(input.statements), actor=p.actor, grantor=p.permissions), PermissionPolicy.of)
+        return await respond(PermissionPolicyPayload, "permission_policy", lambda: policies.create_policy(
+            p.organization_id, name=input.name, statements=_statements(input.statements), actor=p.actor,
+            grantor=p.permissions), PermissionPolicy.of)
 
     @strawberry.mutation(description="Change a custom permission policy.", extensions=authorize(MANAGE, "permissionPolicy", lambda a: a["input"].id))
     async def update_permission_policy(self, info: Info, input: UpdatePermissionPolicyInput) -> PermissionPolicyPayload:
@@ -324,17 +333,21 @@ class AccessMutation:
         changes = provided(input, exclude=("id", "version"))
         if "statements" in changes:
             changes["statements"] = _statements(input.statements) or []
-        return await respond(PermissionPolicyPayload, "permission_policy", lambda: policies.update_policy(p.organization_id, parse_id(input.id), version=input.version, changes=changes, actor=p.actor, grantor=p.permissions), PermissionPolicy.of)
+        return await respond(PermissionPolicyPayload, "permission_policy", lambda: policies.update_policy(
+            p.organization_id, parse_id(input.id), version=input.version, changes=changes, actor=p.actor,
+            grantor=p.permissions), PermissionPolicy.of)
 
     @strawberry.mutation(description="Delete a custom, unattached permission policy.", extensions=authorize(MANAGE, "permissionPolicy", lambda a: a["input"].id))
     async def delete_permission_policy(self, info: Info, input: DeleteInput) -> DeletePayload:
         return await respond_deleted(lambda: policies.delete_policy(info.context.organization_id, parse_id(input.id), version=input.version), input.id)
 
-    @strawberry.mutation(description="Attach a policy to a user or service user.", extensions=authorize(MANAGE, "permissionPolicy", _policy, _principal))
+    @strawberry.mutation(description="Attach a policy to a user or service user.",
+                         extensions=authorize(MANAGE, "permissionPolicy", _policy, _principal))
     async def attach_permission_policy(self, info: Info, input: PolicyAttachmentInput) -> PermissionPolicyPayload:
         return await _attachment(info, input, attach=True)
 
-    @strawberry.mutation(description="Detach a policy from a user or service user.", extensions=authorize(MANAGE, "permissionPolicy", _policy, _principal))
+    @strawberry.mutation(description="Detach a policy from a user or service user.",
+                         extensions=authorize(MANAGE, "permissionPolicy", _policy, _principal))
     async def detach_permission_policy(self, info: Info, input: PolicyAttachmentInput) -> PermissionPolicyPayload:
         return await _attachment(info, input, attach=False)
 
@@ -345,10 +358,11 @@ async def _attachment(info: Info, input: PolicyAttachmentInput, *, attach: bool)
         policy_id = parse_id(input.policy_id, ("input", "policyId"))
         principal_id = parse_id(input.principal_id, ("input", "principalId"))
         if attach:
-            await policies.attach_policy(p.organization_id, policy_id, input.principal_type.value, principal_id, actor=p.actor,
-                                         grantor=p.permissions)
+            await policies.attach_policy(p.organization_id, policy_id, input.principal_type.value, principal_id,
+                                         actor=p.actor, grantor=p.permissions)
         else:
-            await policies.detach_policy(p.organization_id, policy_id, input.principal_type.value, principal_id, grantor=p.permissions)
+            await policies.detach_policy(p.organization_id, policy_id, input.principal_type.value, principal_id,
+                                         grantor=p.permissions)
         policy = await PolicyModel.get(organization_id=p.organization_id, id=policy_id)
     except InputErrors as exc:
         return PermissionPolicyPayload(permission_policy=None, user_errors=user_errors(exc))

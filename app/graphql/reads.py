@@ -26,7 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, default_field_resolver, get_named_type
+from graphql import (GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, default_field_resolver,
+                     get_named_type)
 
 from app.graphql.authorization import Authorize, resource_name
 from app.graphql.pagination import Connection

@@ -16,7 +16,8 @@ MANAGER = PermissionSet([Statement.of("ALLOW", ["users:manage", "config:retrieve
 ADMIN_BUT_X = PermissionSet([*MANAGED_POLICIES["Administrator"],
                              Statement.of("DENY", ["config:retrieve"], [f"config:meter/item/{X}"])])
 ONLY_X = PermissionSet([Statement.of("ALLOW", ["config:retrieve"], [f"config:meter/item/{X}"])])
-NO_METERS = PermissionSet([*MANAGED_POLICIES["Administrator"], Statement.of("DENY", ["config:retrieve"], ["config:meter"])])
+NO_METERS = PermissionSet([*MANAGED_POLICIES["Administrator"],
+                           Statement.of("DENY", ["config:retrieve"], ["config:meter"])])
 
 
 @pytest.mark.parametrize("holder, action, resource, expected", [

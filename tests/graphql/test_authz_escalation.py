@@ -16,12 +16,14 @@ import uuid
 
 from app.models.access import PolicyAttachment, ServiceUser, User
 from tests.conftest import data_of
-from tests.graphql.test_access import ACCEPT, ATTACH, CREATE_KEY, CREATE_POLICY, CREATE_SERVICE_USER, DETACH, INVITE, LOGIN, UPDATE_POLICY
+from tests.graphql.test_access import (ACCEPT, ATTACH, CREATE_KEY, CREATE_POLICY, CREATE_SERVICE_USER, DETACH, INVITE,
+                                       LOGIN, UPDATE_POLICY)
 from tests.graphql.test_permissions_enforced import code_of, custom_policy, policy_ids, principal
 
 MANAGER = [{"effect": "ALLOW", "action": ["users:manage", "config:retrieve"], "resource": ["*"]}]
 CURRENCY_READER = [{"effect": "ALLOW", "action": ["config:retrieve"], "resource": ["config:currency/*"]}]
-WRITE_CURRENCY = 'mutation { createCurrency(input: {code: "ESC", name: "Escalated"}) { currency { id } userErrors { code } } }'
+WRITE_CURRENCY = ('mutation { createCurrency(input: {code: "ESC", name: "Escalated"}) '
+                  '{ currency { id } userErrors { code } } }')
 
 
 async def manager(tenant) -> str:
@@ -62,8 +64,8 @@ async def test_the_whole_escalation_no_longer_works(tenant):
 async def test_service_user_with_administrator_is_refused(tenant):
     token = await manager(tenant)
     admin = (await policy_ids(tenant))["Administrator"]
-    result = await tenant.gql(CREATE_SERVICE_USER, {"input": {"name": "escalated-robot", "permissionPolicyIds": [admin]}},
-                              token=token)
+    result = await tenant.gql(CREATE_SERVICE_USER,
+                              {"input": {"name": "escalated-robot", "permissionPolicyIds": [admin]}}, token=token)
     assert code_of(result) == "FORBIDDEN", result
     assert not await ServiceUser.filter(organization_id=tenant.organization_id, name="escalated-robot").exists()
 
@@ -72,8 +74,8 @@ async def test_attaching_administrator_to_itself_is_refused(tenant):
     token = await manager(tenant)
     admin = (await policy_ids(tenant))["Administrator"]
     me_id = await me(tenant, token)
-    result = await tenant.gql(ATTACH, {"input": {"policyId": admin, "principalType": "SERVICE_USER", "principalId": me_id}},
-                              token=token)
+    attachment = {"policyId": admin, "principalType": "SERVICE_USER", "principalId": me_id}
+    result = await tenant.gql(ATTACH, {"input": attachment}, token=token)
     assert code_of(result) == "FORBIDDEN", result
     assert not await PolicyAttachment.filter(principal_id=me_id, policy_id=admin).exists()
     assert code_of(await tenant.gql(WRITE_CURRENCY, token=token)) == "FORBIDDEN"
@@ -86,8 +88,8 @@ async def test_what_the_caller_holds_can_be_handed_out(tenant):
     invited = data_of(await tenant.gql(INVITE, {"input": {"email": email, "firstName": "R", "lastName": "D",
                                                           "permissionPolicyIds": [reader]}}, token=token))["inviteUser"]
     assert invited["userErrors"] == [] and invited["invitationToken"]
-    robot = data_of(await tenant.gql(CREATE_SERVICE_USER, {"input": {"name": "reader-robot", "permissionPolicyIds": [reader]}},
-                                     token=token))["createServiceUser"]
+    robot = data_of(await tenant.gql(CREATE_SERVICE_USER, {"input": {
+        "name": "reader-robot", "permissionPolicyIds": [reader]}}, token=token))["createServiceUser"]
     assert robot["userErrors"] == []
     # ReadOnly also gives measurements:retrieve, which a user manager does not hold.
     read_only = (await policy_ids(tenant))["ReadOnly"]
@@ -104,8 +106,8 @@ async def test_writing_a_policy_wider_than_the_caller_is_refused(tenant):
     # A policy already attached to the caller cannot be widened under it either.
     own = await custom_policy(tenant, "Own", CURRENCY_READER)
     me_id = await me(tenant, token)
-    attached = data_of(await tenant.gql(ATTACH, {"input": {"policyId": own, "principalType": "SERVICE_USER",
-                                                           "principalId": me_id}}, token=token))["attachPermissionPolicy"]
+    attachment = {"policyId": own, "principalType": "SERVICE_USER", "principalId": me_id}
+    attached = data_of(await tenant.gql(ATTACH, {"input": attachment}, token=token))["attachPermissionPolicy"]
     assert attached["userErrors"] == []
     widened = await tenant.gql(UPDATE_POLICY, {"input": {"id": own, "version": 1, "statements": [
         {"effect": "ALLOW", "action": ["config:*"], "resource": ["*"]}]}}, token=token)
@@ -130,7 +132,8 @@ async def test_a_key_of_an_administrator_service_user_is_refused(tenant):
     """A key lets its holder act as the service user."""
     token = await manager(tenant)
     admin = (await policy_ids(tenant))["Administrator"]
-    robot = data_of(await tenant.gql(CREATE_SERVICE_USER, {"input": {"name": "admin-robot", "permissionPolicyIds": [admin]}}))
+    robot = data_of(await tenant.gql(CREATE_SERVICE_USER, {"input": {"name": "admin-robot",
+                                                                     "permissionPolicyIds": [admin]}}))
     robot_id = robot["createServiceUser"]["serviceUser"]["id"]
     result = await tenant.gql(CREATE_KEY, {"id": robot_id}, token=token)
     assert code_of(result) == "FORBIDDEN", result

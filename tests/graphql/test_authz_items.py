@@ -16,7 +16,8 @@ from tests.graphql.test_access import ATTACH
 from tests.graphql.test_permissions_enforced import code_of, custom_policy, policy_ids, principal
 
 PRODUCT = """mutation($input: CreateProductInput!) { createProduct(input: $input) {
-  product { id meters { nodes { id code } } aggregations { nodes { id code } } } userErrors { field code message } } }"""
+  product { id meters { nodes { id code } } aggregations { nodes { id code } } }
+  userErrors { field code message } } }"""
 METER = "query($id: ID, $code: String) { meter(id: $id, code: $code) { id code } }"
 METERS = "{ meters(first: 10) { totalCount nodes { code } edges { cursor node { code } } pageInfo { endCursor } } }"
 NESTED = "{ products { nodes { code meters { nodes { code } } } } }"
@@ -24,12 +25,14 @@ NESTED = "{ products { nodes { code meters { nodes { code } } } } }"
 
 def _meter(code: str) -> dict:
     return {"code": code, "name": code, "dataFields": [{"category": "MEASURE", "code": "n", "name": "N"}],
-            "aggregations": [{"code": f"{code.replace('-', '_')}_n", "name": "N", "targetField": "n", "aggregation": "SUM"}]}
+            "aggregations": [{"code": f"{code.replace('-', '_')}_n", "name": "N", "targetField": "n",
+                              "aggregation": "SUM"}]}
 
 
 async def catalog(tenant) -> dict[str, str]:
     """A product with meters m-a, m-b, m-c → {code: id}."""
-    made = data_of(await tenant.gql(PRODUCT, {"input": {"code": "p", "name": "P", "meters": [_meter(c) for c in ("m-a", "m-b", "m-c")]}}))
+    meters = [_meter(code) for code in ("m-a", "m-b", "m-c")]
+    made = data_of(await tenant.gql(PRODUCT, {"input": {"code": "p", "name": "P", "meters": meters}}))
     payload = made["createProduct"]
     assert payload["userErrors"] == [], payload
     return {m["code"]: m["id"] for m in payload["product"]["meters"]["nodes"]}
@@ -82,10 +85,12 @@ async def test_lists_leave_out_items_denied_one_by_one(tenant):
 
 async def test_nested_edges_answer_a_type_level_deny_like_the_root_list(tenant):
     await catalog(tenant)
-    data_of(await tenant.gql('mutation { createAccount(input: {code: "acc", name: "Acc", emailAddress: "a@example.com"}) '
-                             '{ userErrors { code } } }'))
-    no_meters = await custom_policy(tenant, "No meters", [{"effect": "DENY", "action": ["config:retrieve"], "resource": ["config:meter"]}])
-    no_bills = await custom_policy(tenant, "No bills", [{"effect": "DENY", "action": ["config:retrieve"], "resource": ["config:bill/*"]}])
+    data_of(await tenant.gql('mutation { createAccount(input: {code: "acc", name: "Acc", '
+                             'emailAddress: "a@example.com"}) { userErrors { code } } }'))
+    no_meters = await custom_policy(tenant, "No meters", [
+        {"effect": "DENY", "action": ["config:retrieve"], "resource": ["config:meter"]}])
+    no_bills = await custom_policy(tenant, "No bills", [
+        {"effect": "DENY", "action": ["config:retrieve"], "resource": ["config:bill/*"]}])
     token = await principal(tenant, managed=["Administrator"], custom=[no_meters, no_bills])
     assert code_of(await tenant.gql("{ meters { totalCount } }", token=token)) == "FORBIDDEN"
     for query, path in ((NESTED, ["products", "nodes", 0, "meters"]),
@@ -102,7 +107,8 @@ async def test_bill_mutations_check_every_bill_named(tenant):
     policy = await custom_policy(tenant, "Not that bill", [
         {"effect": "DENY", "action": ["bills:run", "bills:approve"], "resource": [f"bills:bill/item/{denied}"]}])
     token = await principal(tenant, managed=["Administrator"], custom=[policy])
-    recalculate = "mutation($ids: [ID!]!) { recalculateBills(input: {billIds: $ids}) { billJob { id } userErrors { code } } }"
+    recalculate = ("mutation($ids: [ID!]!) { recalculateBills(input: {billIds: $ids}) "
+                   "{ billJob { id } userErrors { code } } }")
     approve = "mutation($ids: [ID!]!) { approveBills(input: {billIds: $ids}) { bills { id } userErrors { code } } }"
     for mutation in (recalculate, approve):
         assert code_of(await tenant.gql(mutation, {"ids": [other, denied]}, token=token)) == "FORBIDDEN", mutation
@@ -118,10 +124,11 @@ async def test_attaching_checks_the_policy_and_the_principal(tenant):
         {"effect": "DENY", "action": ["users:manage"], "resource": [f"users:permissionPolicy/item/{ids['ReadOnly']}"]}])
     token = await principal(tenant, managed=["Administrator"], custom=[no_read_only])
     attach = {"principalType": "SERVICE_USER", "principalId": target}
-    assert code_of(await tenant.gql(ATTACH, {"input": {**attach, "policyId": ids["ReadOnly"]}}, token=token)) == "FORBIDDEN"
+    read_only = {"input": {**attach, "policyId": ids["ReadOnly"]}}
+    assert code_of(await tenant.gql(ATTACH, read_only, token=token)) == "FORBIDDEN"
     done = data_of(await tenant.gql(ATTACH, {"input": {**attach, "policyId": ids["IngestOnly"]}}, token=token))
     assert done["attachPermissionPolicy"]["userErrors"] == []
     hands_off = await custom_policy(tenant, "Hands off target", [
         {"effect": "DENY", "action": ["users:manage"], "resource": [f"users:serviceUser/item/{target}"]}])
     token = await principal(tenant, managed=["Administrator"], custom=[hands_off])
-    assert code_of(await tenant.gql(ATTACH, {"input": {**attach, "policyId": ids["ReadOnly"]}}, token=token)) == "FORBIDDEN"
+    assert code_of(await tenant.gql(ATTACH, read_only, token=token)) == "FORBIDDEN"

@@ -28,7 +28,8 @@ WAIT = 40
 
 
 async def pending_job(tenant: Tenant) -> str:
-    return (await Story(tenant).ok(CREATE_BILL_JOB, {"input": {"billDate": "2026-02-01"}}, "createBillJob"))["billJob"]["id"]
+    made = await Story(tenant).ok(CREATE_BILL_JOB, {"input": {"billDate": "2026-02-01"}}, "createBillJob")
+    return made["billJob"]["id"]
 
 
 async def robot(tenant: Tenant) -> dict:
@@ -36,7 +37,8 @@ async def robot(tenant: Tenant) -> dict:
     admin = {p["name"]: p["id"] for p in data_of(await tenant.gql("{ permissionPolicies { nodes { id name } } }"))[
         "permissionPolicies"]["nodes"]}["Administrator"]
     made = data_of(await tenant.gql(f"""mutation($input: CreateServiceUserInput!) {{ createServiceUser(input: $input) {{
-      serviceUser {{ id }} {ERRORS} }} }}""", {"input": {"name": f"ws-{uuid.uuid4().hex[:6]}", "permissionPolicyIds": [admin]}}))
+      serviceUser {{ id }} {ERRORS} }} }}""", {"input": {"name": f"ws-{uuid.uuid4().hex[:6]}",
+                                                        "permissionPolicyIds": [admin]}}))
     user_id = made["createServiceUser"]["serviceUser"]["id"]
     key = data_of(await tenant.gql(f"""mutation($id: ID!) {{ createAccessKey(input: {{serviceUserId: $id}}) {{
       accessKey {{ id version accessKeyId }} apiSecret {ERRORS} }} }}""", {"id": user_id}))["createAccessKey"]
@@ -75,7 +77,10 @@ async def refusal(ws, op: str) -> list[str]:
             return codes
         payload = message["payload"]
         # transport-ws "error": a list; graphql-ws "error": one error; "next"/"data": a result.
-        errors = payload if isinstance(payload, list) else [payload] if "extensions" in payload else payload.get("errors") or []
+        if isinstance(payload, list):
+            errors = payload
+        else:
+            errors = [payload] if "extensions" in payload else payload.get("errors") or []
         assert errors and not (isinstance(payload, dict) and payload.get("data")), message
         codes += [e.get("extensions", {}).get("code") for e in errors]
         if message["type"] == "error":  # graphql-transport-ws: an operation refused before it ran ends here
@@ -90,8 +95,9 @@ async def deactivate(tenant: Tenant, bot: dict) -> None:
 
 
 async def detach(tenant: Tenant, bot: dict) -> None:
-    detached = data_of(await tenant.gql(f"""mutation($input: PolicyAttachmentInput!) {{ detachPermissionPolicy(input: $input) {{
-      {ERRORS} }} }}""", {"input": {"policyId": bot["policy"], "principalType": "SERVICE_USER", "principalId": bot["id"]}}))
+    attachment = {"policyId": bot["policy"], "principalType": "SERVICE_USER", "principalId": bot["id"]}
+    detached = data_of(await tenant.gql(f"""mutation($input: PolicyAttachmentInput!) {{
+      detachPermissionPolicy(input: $input) {{ {ERRORS} }} }}""", {"input": attachment}))
     assert detached["detachPermissionPolicy"]["userErrors"] == [], detached
 
 
@@ -117,8 +123,9 @@ async def test_an_expired_token_stops_its_subscriptions(live, http, app, setting
     tenant = await live_tenant(http, "Expiring")
     job_id = await pending_job(tenant)
     claims = verify_token(settings.secret_key, tenant.token)
-    short = issue_token(settings.secret_key, organization_id=claims.organization_id, principal_type=claims.principal_type,
-                        principal_id=claims.principal_id, access_key_id=claims.access_key_id,
+    short = issue_token(settings.secret_key, organization_id=claims.organization_id,
+                        principal_type=claims.principal_type, principal_id=claims.principal_id,
+                        access_key_id=claims.access_key_id,
                         now=datetime.now(timezone.utc), lifetime_seconds=3)
     ws = await connected(live, short, protocol)
     try:

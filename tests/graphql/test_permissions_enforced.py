@@ -525,17 +525,18 @@ NOT_ENTITIES = {
 ITEM_FIELDS = {"LineItem": "billId"}
 # Root arguments naming the world's items (kind or id key → argument text).
 ROOT_ARGUMENTS = {
-    "currency": "a_currency", "ingestBatch": "a_batch", "bill": "a_bill", "billJob": "a_bill_job", "billJobProgress": "a_bill_job",
-    "product": "product", "meter": "meter", "aggregation": "aggregation", "compoundAggregation": "compoundAggregation",
-    "planTemplate": "planTemplate", "plan": "plan", "pricing": "pricing", "account": "account", "accountPlan": "accountPlan",
-    "commitment": "commitment",
+    "currency": "a_currency", "ingestBatch": "a_batch", "bill": "a_bill", "billJob": "a_bill_job",
+    "billJobProgress": "a_bill_job", "product": "product", "meter": "meter", "aggregation": "aggregation",
+    "compoundAggregation": "compoundAggregation", "planTemplate": "planTemplate", "plan": "plan", "pricing": "pricing",
+    "account": "account", "accountPlan": "accountPlan", "commitment": "commitment",
 }
 # No worker runs beside the tests' app, so its list is empty; its collection is still checked.
 EMPTY_IN_WORLD = {"System.workers"}
 
 
 def _object_types() -> dict[str, GraphQLObjectType]:
-    return {name: t for name, t in SCHEMA.type_map.items() if isinstance(t, GraphQLObjectType) and not name.startswith("__")}
+    return {name: t for name, t in SCHEMA.type_map.items()
+            if isinstance(t, GraphQLObjectType) and not name.startswith("__")}
 
 
 def entity_fields() -> list[tuple[str, str]]:
@@ -551,7 +552,7 @@ def test_every_entity_type_has_a_read_rule():
     written = reads.write_results(SCHEMA)
     unknown = {name for name, t in _object_types().items()
                if name not in reads.READS and name not in NOT_ENTITIES | roots | written and not reads.is_page(t)}
-    assert not unknown, f"add these types to app.graphql.reads.READS (or, if they are not entities, to NOT_ENTITIES): {unknown}"
+    assert not unknown, f"add to app.graphql.reads.READS (or, not being entities, to NOT_ENTITIES): {unknown}"
     assert set(reads.READS) <= set(_object_types()), set(reads.READS) - set(_object_types())
     assert not NOT_ENTITIES & set(reads.READS)
 
@@ -589,7 +590,8 @@ def _step_target(field) -> tuple[GraphQLObjectType | None, bool]:
     return named, False
 
 
-def path_to(type_name: str, avoid: reads.ReadRule | None, world_ids: dict[str, str]) -> list[tuple[str, str, bool]] | None:
+def path_to(type_name: str, avoid: reads.ReadRule | None,
+            world_ids: dict[str, str]) -> list[tuple[str, str, bool]] | None:
     """Shortest path of (field, arguments, through nodes) from Query to `type_name` that never
     reads an entity under the rule `avoid` on the way; None when there is none."""
     start = SCHEMA.query_type.name
@@ -688,7 +690,7 @@ async def test_generated_deny(deny_world, app, type_name, field_name):
     parents = _walk(seen, steps)
     shown = _shown(parents, field_name)
     assert parents, f"the world has no {type_name} reachable by {query}"
-    assert shown or f"{type_name}.{field_name}" in EMPTY_IN_WORLD, f"the world shows nothing at {type_name}.{field_name}: {query}"
+    assert shown or f"{type_name}.{field_name}" in EMPTY_IN_WORLD, f"the world shows nothing at {query}"
 
     service = rule.action.split(":", 1)[0]
     if item_level:
@@ -708,7 +710,8 @@ async def test_generated_deny(deny_world, app, type_name, field_name):
     paths = [e.get("path") or [] for e in denied["errors"] if e["extensions"]["code"] == "FORBIDDEN"]
     blocked_above = not item_level and steps and _root_needs(steps[0][0], rule)
     expected_at = steps[0][0] if blocked_above else field_name
-    assert any([p for p in path if isinstance(p, str)][-1:] == [expected_at] for path in paths) or subscription, (query, denied)
+    at_field = any([p for p in path if isinstance(p, str)][-1:] == [expected_at] for path in paths)
+    assert at_field or subscription, (query, denied)
 
 
 def _root_needs(root_field: str, rule: reads.ReadRule) -> bool:
