@@ -219,3 +219,15 @@ def test_dev_stops_everything_and_names_the_worker_when_it_dies(tmp_path):
     assert [pid for pid in children if alive(pid)] == []
     assert group_is_empty(dev.proc.pid)
     assert processes_mentioning(str(data_dir)) == []
+
+
+def test_dev_refuses_a_port_in_use_before_starting_anything(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([str(METERGRAPH), "dev", "--port", str(port), "--data-dir", str(tmp_path / "data")],
+                                cwd=tmp_path, env=dev_env(), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert f"metergraph dev: port {port} is already in use; choose another with --port" in result.stderr
+    assert not (tmp_path / "data").exists()

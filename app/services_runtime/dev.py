@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import socket
 import sys
 import time
 import urllib.error
@@ -61,6 +62,28 @@ async def _bootstrap_if_empty(settings: Settings) -> dict | None:
         await close_db()
 
 
+class ReadyTimeout(RuntimeError):
+    pass
+
+
+def _fail(message: str) -> int:
+    print(f"metergraph dev: {message}", file=sys.stderr, flush=True)
+    return 1
+
+
+def _port_free(port: int) -> bool:
+    """Checked before anything starts: otherwise another program answering on the port
+    could pass for our API while it waits to be ready."""
+    with socket.socket() as probe:
+        # as uvicorn binds: a port left in TIME_WAIT by the previous run is free
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def _api_answers(port: int) -> bool:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
@@ -94,7 +117,7 @@ def _wait_ready(settings: Settings, parts: list[Part], worker_pids: set[int],
         if _api_answers(settings.port) and _workers_announced(settings, worker_pids):
             return None
         if time.monotonic() > deadline:
-            raise RuntimeError(f"metergraph dev: not ready within {READY_TIMEOUT:.0f} s")
+            raise ReadyTimeout(f"the API or a worker was not ready within {READY_TIMEOUT:.0f} s")
         time.sleep(0.1)
     return None
 
@@ -160,6 +183,8 @@ def run_dev(settings: Settings, *, workers: int = 1, demo: bool = False) -> int:
     """Run everything until Ctrl-C (0) or until a part dies (1)."""
     from app.db import run_migrations
 
+    if not _port_free(settings.port):
+        return _fail(f"port {settings.port} is already in use; choose another with --port")
     # Until the supervisor takes over, SIGTERM interrupts like Ctrl-C does, so that the
     # embedded services started so far are stopped by the `finally` below.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
@@ -169,6 +194,8 @@ def run_dev(settings: Settings, *, workers: int = 1, demo: bool = False) -> int:
     except KeyboardInterrupt:  # start_services stopped what it had started
         print("Metergraph stopped.", flush=True)
         return 0
+    except RuntimeError as exc:  # an embedded service did not start; the message says why
+        return _fail(str(exc))
     published, children = settings.data_dir / SERVICES_FILE, Children()
     try:
         settings = settings.with_services(services.database_url, services.redis_url)
@@ -190,6 +217,8 @@ def run_dev(settings: Settings, *, workers: int = 1, demo: bool = False) -> int:
         return 0
     except KeyboardInterrupt:
         return 0
+    except ReadyTimeout as exc:
+        return _fail(str(exc))
     finally:
         children.stop()
         published.unlink(missing_ok=True)
