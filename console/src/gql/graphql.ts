@@ -536,7 +536,7 @@ export type PricingBandInput = {
   unitPrice: string;
 };
 
-/** A pricing band being edited; numbers as text so a malformed one is reported on its cell. */
+/** A pricing band being edited; numbers as text, so a malformed one is reported on its cell. */
 export type PricingPreviewBandInput = {
   /** Price charged once the band is entered; empty means 0. */
   fixedPrice?: string | null | undefined;
