@@ -40,7 +40,7 @@ from workers.settings import queue_client
 pytestmark = pytest.mark.filterwarnings("ignore:Call to deprecated close:DeprecationWarning")
 
 QUEUE = f"metergraph:test-draws:{uuid.uuid4().hex[:10]}"
-ROUNDS = 8  # of each kind: 16 races
+ROUNDS = 10  # of each kind: 20 races
 JAN_END, FEB_END = date(2024, 1, 31), date(2024, 2, 29)
 FLAT = [{"lowerLimit": "0", "unitPrice": "1", "fixedPrice": "0"}]
 D = Decimal
