@@ -35,7 +35,8 @@ async def test_a_long_string_in_a_variable_is_refused_with_its_path(tenant):
 
 async def test_a_long_string_written_in_the_document_is_refused_with_its_path(tenant):
     long = "y" * (MAX_STRING + 1)
-    result = await tenant.gql(f'mutation {{ createProduct(input: {{code: "p", name: "{long}"}}) {{ product {{ id }} }} }}')
+    result = await tenant.gql(
+        f'mutation {{ createProduct(input: {{code: "p", name: "{long}"}}) {{ product {{ id }} }} }}')
     assert refused(result)[0] == "createProduct(input:).name"
     assert await nothing_stored(tenant)
 

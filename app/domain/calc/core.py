@@ -3,10 +3,11 @@
 Concepts
 - ``CalcError``: the one exception the language raises, for syntax errors,
   unknown names or functions, wrong argument counts, type errors and
-  oversized input. ``CalcLimitError`` (a kind of CalcError) is the one thing
-  evaluation itself may raise: a value grew past a work bound. It carries ``message`` and ``position`` (0-based character
+  oversized input. It carries ``message`` and ``position`` (0-based character
   offset into the expression text); ``str()`` reads
-  ``"unknown field 'foo' at position 12"``.
+  ``"unknown field 'foo' at position 12"``. ``CalcLimitError`` (a kind of
+  CalcError) is the one thing evaluation itself may raise: a value grew past a
+  work bound.
 - ``ValueType``: the static types the checker reasons with. ``NULL`` is the
   type of the ``null`` literal and fits anywhere; ``ANY`` is a name whose type
   is not known statically and also fits anywhere.

@@ -139,7 +139,8 @@ async def load_draws(organization_id: uuid.UUID, commitment_ids: Sequence[uuid.U
         return await read_draws(conn, organization_id, commitment_ids)
 
 
-async def read_draws(conn: asyncpg.Connection, organization_id: uuid.UUID, commitment_ids: Sequence[uuid.UUID]) -> Draws:
+async def read_draws(conn: asyncpg.Connection, organization_id: uuid.UUID,
+                     commitment_ids: Sequence[uuid.UUID]) -> Draws:
     """What the stored bills drew from these commitments, per bill (read on ``conn``: in
     the storing transaction, ``draws.settle_draws`` reads them under the accounts' lock)."""
     draws = Draws()

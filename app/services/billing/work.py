@@ -105,7 +105,8 @@ def _with_redraw(computed: Computed, bill: ComposedBill, options: StoreOptions) 
 
 
 async def _store_each(organization_id: uuid.UUID, job: BillJob, claim: Claim,
-                      bills: list[tuple[int, ComposedBill, StoreOptions]], stored: dict[int, Stored | _StoreFailed]) -> None:
+                      bills: list[tuple[int, ComposedBill, StoreOptions]],
+                      stored: dict[int, Stored | _StoreFailed]) -> None:
     """Each bill in its own transaction; the lease on the chunk is renewed meanwhile."""
     loop = asyncio.get_running_loop()
     renewed = loop.time()
