@@ -62,3 +62,14 @@ async def test_json_contents_are_bounded_too(tenant):
 async def test_values_within_the_bounds_reach_the_resolver(tenant, length):
     result = await tenant.gql(CREATE, {"input": {"code": "p", "name": "P", "customFields": {"note": "n" * length}}})
     assert data_of(result)["createProduct"]["userErrors"] == []
+
+
+async def test_a_meter_whose_derived_fields_take_too_much_work_gets_a_user_error_at_the_field(tenant):
+    heavy = "+".join(["w"] * 1100)
+    result = await tenant.gql(CREATE, {"input": {"code": "p", "name": "P", "meters": [
+        {"code": "m", "name": "M", "dataFields": [{"category": "WHO", "code": "w", "name": "W"}],
+         "derivedFields": [{"category": "WHAT", "code": f"d{n}", "name": "D", "calculation": heavy} for n in range(2)]}]}})
+    (error,) = data_of(result)["createProduct"]["userErrors"]
+    assert error["field"] == ["input", "meters", "0", "derivedFields", "1", "calculation"]
+    assert "more than 2000" in error["message"]
+    assert await nothing_stored(tenant)
