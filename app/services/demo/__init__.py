@@ -80,7 +80,7 @@ async def load_demo_organization(settings: Settings, out: Callable[[str], None] 
             out(f'The demo organization "{DEMO_NAME}" already exists ({existing.id}); nothing was created. '
                 "Its credentials were printed when it was created.")
             return 0
-        out(f'Loading the demo organization "{DEMO_NAME}" (about half a minute)...')
+        out(f'Loading the demo organization "{DEMO_NAME}"...')
         async with _worker_if_none(queue):
             summary = await create_demo(DEMO_NAME, datetime.now(timezone.utc).date(), queue)
         for line in summary_lines(summary, await account_count(summary.organization_id)):
