@@ -88,25 +88,17 @@ export default async function globalSetup() {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log: string[] = [];
-  let extra: ChildProcess | null = null;
   try {
     const credentials = await waitForBanner(child, log);
-    if (process.env.E2E_EXTRA_WORKER) {
-      // Diagnosis aid only: a worker of our own beside dev's, to tell a console fault from
-      // a dev supervisor fault. CI never sets it.
-      extra = spawn(metergraph(), ['worker', '--data-dir', dataDir], { cwd: repo, env, stdio: 'ignore' });
-    }
     process.env.E2E_BASE_URL = `http://127.0.0.1:${port}`;
     process.env.E2E_ACCESS_KEY_ID = credentials.accessKeyId;
     process.env.E2E_API_SECRET = credentials.apiSecret;
   } catch (error) {
-    if (extra) await stop(extra);
     await stop(child);
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
   return async () => {
-    if (extra) await stop(extra);
     await stop(child);
     rmSync(dataDir, { recursive: true, force: true });
   };
