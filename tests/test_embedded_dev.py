@@ -203,19 +203,28 @@ def test_dev_runs_everything_and_stops_clean(tmp_path, stop_signal):
     assert dev.out[-1] == "Metergraph stopped."
 
 
+def _banner_pid(dev: DevProcess, label: str) -> int:
+    line = next(x for x in dev.out if x.startswith(f"  {label}"))
+    return int(line.split("(pid ", 1)[1].split(")", 1)[0])
+
+
 @needs_proc
-def test_dev_stops_everything_and_names_the_worker_when_it_dies(tmp_path):
+@pytest.mark.parametrize("part", ["the worker", "the API", "embedded PostgreSQL"])
+def test_dev_stops_everything_and_names_the_part_that_died(tmp_path, part):
     data_dir, port = tmp_path / "data", free_port()
     dev = DevProcess(["--port", str(port), "--data-dir", str(data_dir)], cwd=tmp_path, env=dev_env())
     try:
         dev.wait_for(READY_MARK)
-        [worker] = dev.children("app.cli worker")
+        [victim] = {"the worker": lambda: dev.children("app.cli worker"),
+                    "the API": lambda: dev.children("app.cli serve"),
+                    "embedded PostgreSQL": lambda: [_banner_pid(dev, "PostgreSQL")]}[part]()
         children = descendants(dev.proc.pid)
-        os.kill(worker, signal.SIGKILL)
+        os.kill(victim, signal.SIGKILL)
         assert dev.wait(timeout=60) == 1
     finally:
         dev.kill_leftovers()
-    assert f"metergraph dev: the worker (pid {worker}) was killed by signal SIGKILL; stopping everything." in dev.err
+    assert any(line.startswith(f"metergraph dev: {part} (pid {victim}) was killed by signal SIGKILL")
+               and line.endswith("stopping everything.") for line in dev.err), dev.err[-5:]
     assert [pid for pid in children if alive(pid)] == []
     assert group_is_empty(dev.proc.pid)
     assert processes_mentioning(str(data_dir)) == []
