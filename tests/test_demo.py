@@ -9,11 +9,15 @@ test's own queue (`--queue-name`), away from other sessions sharing the Redis.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
 import uuid
 from decimal import Decimal
+
+import asyncpg
+from redis import Redis
 
 from app.models.accounts import Account
 from app.models.billing import Bill, BillJob
@@ -21,6 +25,7 @@ from app.models.ingest import MeasurementBatch
 from app.models.organization import Organization
 from app.services.demo import CREDENTIALS_MARK, DEMO_NAME
 from tests.conftest import Tenant, client_token, data_of
+from tests.test_dev_walkthrough import fresh_database  # noqa: F401 - fixture
 from tests.test_embedded_dev import METERGRAPH, ROOT
 
 QUEUE = f"metergraph:test-demo:{uuid.uuid4().hex[:10]}"
@@ -81,3 +86,32 @@ async def test_demo_loads_once_and_then_says_it_exists(client, settings, tmp_pat
     products = {p["code"]: p for p in data["products"]["nodes"]}
     assert set(products) == {"cloud-storage", "api"} and products["api"]["compoundAggregations"]["totalCount"] == 1
     assert await MeasurementBatch.filter(organization_id=tenant.organization_id, rejected__gt=0).count() == 0
+
+
+def test_a_second_loader_stands_down_while_one_is_loading(service_urls, fresh_database, tmp_path):
+    """`make dev DEV_ARGS=--demo` and `make demo` side by side would both find no demo: the
+    loader that comes second (here: while the lock of a first one is held) creates nothing."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("METERGRAPH_")}
+    env.update(DATABASE_URL=fresh_database, REDIS_URL=service_urls[1])
+    subprocess.run([str(METERGRAPH), "migrate", "--data-dir", str(tmp_path)], env=env, check=True, capture_output=True)
+    queue = f"metergraph:test-demo-race:{uuid.uuid4().hex[:10]}"
+    redis = Redis.from_url(service_urls[1])
+    redis.set(f"metergraph:demo-loader:{queue}", "a first loader", ex=60)
+    try:
+        second = subprocess.run([str(METERGRAPH), "demo", "--data-dir", str(tmp_path), "--queue-name", queue],
+                                env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert redis.get(f"metergraph:demo-loader:{queue}") == b"a first loader"  # not its lock to release
+    finally:
+        redis.delete(f"metergraph:demo-loader:{queue}")
+        redis.close()
+    assert second.returncode == 0, second.stderr
+    assert f'Another `metergraph demo` is loading "{DEMO_NAME}" right now; nothing was created.' in second.stdout
+    assert asyncio.run(demo_organizations(fresh_database)) == 0
+
+
+async def demo_organizations(database_url: str) -> int:
+    connection = await asyncpg.connect(database_url)
+    try:
+        return await connection.fetchval("SELECT count(*) FROM organizations WHERE name = $1", DEMO_NAME)
+    finally:
+        await connection.close()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import uuid
 import warnings
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timezone
@@ -24,6 +25,7 @@ from app.settings import Settings
 
 DEMO_NAME = "Metergraph Demo"
 CREDENTIALS_MARK = "Demo organization credentials (shown once, keep them): "
+LOCK_SECONDS = 600  # well beyond a load; a loader killed midway holds it no longer than this
 
 
 @contextlib.asynccontextmanager
@@ -75,17 +77,34 @@ async def load_demo_organization(settings: Settings, out: Callable[[str], None] 
     await init_db(settings.database_url)
     queue = queue_client(settings.redis_url)
     try:
-        existing = await Organization.filter(name=DEMO_NAME).first()
-        if existing is not None:
-            out(f'The demo organization "{DEMO_NAME}" already exists ({existing.id}); nothing was created. '
-                "Its credentials were printed when it was created.")
+        async with _only_loader(queue) as alone:
+            if not alone:
+                out(f'Another `metergraph demo` is loading "{DEMO_NAME}" right now; nothing was created.')
+                return 0
+            existing = await Organization.filter(name=DEMO_NAME).first()
+            if existing is not None:
+                out(f'The demo organization "{DEMO_NAME}" already exists ({existing.id}); nothing was created. '
+                    "Its credentials were printed when it was created.")
+                return 0
+            out(f'Loading the demo organization "{DEMO_NAME}"...')
+            async with _worker_if_none(queue):
+                summary = await create_demo(DEMO_NAME, datetime.now(timezone.utc).date(), queue)
+            for line in summary_lines(summary, await account_count(summary.organization_id)):
+                out(line)
             return 0
-        out(f'Loading the demo organization "{DEMO_NAME}"...')
-        async with _worker_if_none(queue):
-            summary = await create_demo(DEMO_NAME, datetime.now(timezone.utc).date(), queue)
-        for line in summary_lines(summary, await account_count(summary.organization_id)):
-            out(line)
-        return 0
     finally:
         await queue.aclose(close_connection_pool=True)
         await close_db()
+
+
+@contextlib.asynccontextmanager
+async def _only_loader(queue) -> AsyncIterator[bool]:  # noqa: ANN001 - an ArqRedis client
+    """Two loaders at once (`dev --demo` and `make demo` side by side) would both find no
+    demo and both create one: the first takes a lock in Redis, the other stands down."""
+    key, token = f"metergraph:demo-loader:{queue.default_queue_name}", uuid.uuid4().hex
+    alone = bool(await queue.set(key, token, nx=True, ex=LOCK_SECONDS))
+    try:
+        yield alone
+    finally:
+        if alone and await queue.get(key) == token.encode():
+            await queue.delete(key)
