@@ -15,8 +15,8 @@ Two kinds of field answer without this check: the entity a mutation's payload re
 write returns what it wrote to the principal allowed to write it, as it always has; what
 lies below it, e.g. `createProduct { product { meters } }`, is checked like any read), and
 fields answered without a principal, which belong to public root fields (accepting an
-invitation answers the user who accepted). A new entity type
-must be added here; `tests/graphql/test_permissions_enforced.py` fails until it is.
+invitation answers the user who accepted). A new entity type must be added here;
+`tests/graphql/test_permissions_enforced.py` fails until it is.
 """
 
 from __future__ import annotations
