@@ -1,11 +1,12 @@
 """What the workers and queues are doing: worker heartbeats and queue depths in Redis.
 
 Each worker keeps one key, `metergraph:workers:<queue>:<worker id>`, holding a JSON
-heartbeat (id, host, pid, start time, last seen, jobs done). The key expires after
-HEARTBEAT_TTL_SECONDS, so a worker that dies without saying goodbye (SIGKILL, a lost
-machine) disappears by itself; a worker that stops cleanly deletes its key. Keys are
-scoped by queue name, so several deployments (or test sessions) sharing one Redis see
-only their own workers.
+heartbeat (id, host, pid, start time, last seen, jobs done), and its id in the queue's
+index `metergraph:workers:<queue>` (a sorted set scored by the latest heartbeat). The key
+expires after HEARTBEAT_TTL_SECONDS, so a worker that dies without saying goodbye
+(SIGKILL, a lost machine) disappears by itself; a worker that stops cleanly deletes it.
+Keys are scoped by queue name, so several deployments (or test sessions) sharing one
+Redis see only their own workers.
 
 Queue depths come from the arq queue itself (a sorted set of job ids scored by the time
 each job may run). Ingest and bill jobs share one queue; ingest batches are told apart by
@@ -39,6 +40,11 @@ def _key_prefix(queue_name: str) -> str:
     return f"metergraph:workers:{queue_name}:"
 
 
+def _index(queue_name: str) -> str:
+    """Sorted set of the queue's worker ids, scored by their latest heartbeat."""
+    return f"metergraph:workers:{queue_name}"
+
+
 @dataclass
 class WorkerHeartbeat:
     """One worker process, as it reports itself."""
@@ -65,26 +71,49 @@ class WorkerHeartbeat:
 
 async def write_heartbeat(redis: Any, queue_name: str, beat: WorkerHeartbeat) -> None:
     beat.last_seen_at = time.time()
-    await redis.set(_key_prefix(queue_name) + beat.id, json.dumps(asdict(beat)), ex=HEARTBEAT_TTL_SECONDS)
+    async with redis.pipeline(transaction=False) as pipe:
+        pipe.set(_key_prefix(queue_name) + beat.id, json.dumps(asdict(beat)), ex=HEARTBEAT_TTL_SECONDS)
+        pipe.zadd(_index(queue_name), {beat.id: beat.last_seen_at})
+        pipe.expire(_index(queue_name), HEARTBEAT_TTL_SECONDS)
+        await pipe.execute()
 
 
 async def remove_heartbeat(redis: Any, queue_name: str, beat: WorkerHeartbeat) -> None:
-    await redis.delete(_key_prefix(queue_name) + beat.id)
+    async with redis.pipeline(transaction=False) as pipe:
+        pipe.delete(_key_prefix(queue_name) + beat.id)
+        pipe.zrem(_index(queue_name), beat.id)
+        await pipe.execute()
+
+
+def _recent(queue_name: str) -> tuple[str, float, str]:
+    return _index(queue_name), time.time() - HEARTBEAT_TTL_SECONDS, "+inf"
+
+
+def _beats(values: list[Any]) -> list[WorkerHeartbeat]:
+    beats = [WorkerHeartbeat(**json.loads(value)) for value in values if value is not None]
+    return sorted(beats, key=lambda beat: (beat.started_at, beat.id))
+
+
+def _keys(queue_name: str, ids: list[Any]) -> list[str]:
+    return [_key_prefix(queue_name) + (i.decode() if isinstance(i, bytes) else str(i)) for i in ids]
 
 
 async def live_workers(redis: Any, queue_name: str) -> list[WorkerHeartbeat]:
-    """The workers of this queue that reported within the TTL, oldest first."""
-    keys = [key async for key in redis.scan_iter(match=_key_prefix(queue_name) + "*", count=500)]
-    values = await redis.mget(keys) if keys else []
-    beats = [WorkerHeartbeat(**json.loads(value)) for value in values if value is not None]
-    return sorted(beats, key=lambda beat: (beat.started_at, beat.id))
+    """The workers of this queue that reported within the TTL, oldest first. Read through
+    the queue's index of worker ids: the cost follows the number of workers, not the size
+    of the Redis keyspace. A worker is listed only while its own key is alive."""
+    ids = await redis.zrangebyscore(*_recent(queue_name))
+    values = await redis.mget(_keys(queue_name, ids)) if ids else []
+    await redis.zremrangebyscore(_index(queue_name), "-inf", _recent(queue_name)[1])
+    return _beats(values)
 
 
 def heartbeat_pids(redis: Any, queue_name: str) -> set[int]:
     """Pids of the live workers of this queue, with a synchronous client (`metergraph dev`
     waits for its workers to announce themselves before it says it is running)."""
-    keys = list(redis.scan_iter(match=_key_prefix(queue_name) + "*", count=500))
-    return {json.loads(value)["pid"] for value in (redis.mget(keys) if keys else []) if value is not None}
+    ids = redis.zrangebyscore(*_recent(queue_name))
+    values = redis.mget(_keys(queue_name, ids)) if ids else []
+    return {beat.pid for beat in _beats(values)}
 
 
 @dataclass
