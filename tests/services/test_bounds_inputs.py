@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.graphql.input_bounds import MAX_ITEMS, MAX_STRING
+from app.graphql.input_bounds import MAX_ITEMS, MAX_LOOKUP, MAX_STRING
 from app.models.catalog import Product
 from tests.conftest import data_of
 
@@ -72,4 +72,37 @@ async def test_a_meter_whose_derived_fields_take_too_much_work_gets_a_user_error
     (error,) = data_of(result)["createProduct"]["userErrors"]
     assert error["field"] == ["input", "meters", "0", "derivedFields", "1", "calculation"]
     assert "more than 2000" in error["message"]
+    assert await nothing_stored(tenant)
+
+
+@pytest.mark.parametrize("document", [
+    '{ product(code: "%s") { id } }', '{ accounts(filter: {codes: ["%s"]}) { totalCount } }',
+    '{ currencies(codes: ["%s"]) { totalCount } }'])
+async def test_a_lookup_longer_than_any_column_is_the_clients_mistake_not_a_crash(tenant, document):
+    """Found by the fuzz: the ORM refused to compare a 3,000-character code (INTERNAL)."""
+    assert refused(await tenant.gql(document % ("c" * (MAX_LOOKUP + 1))))[1].endswith(
+        f"longer than {MAX_LOOKUP} characters")
+    result = await tenant.gql('query($c: String) { product(code: $c) { id } }', {"c": "c" * 3000})
+    assert refused(result)[0] == "$c"
+
+
+async def test_a_lookup_longer_than_its_own_column_names_the_field_and_its_limit(tenant):
+    result = await tenant.gql('{ currencies(codes: ["%s"]) { totalCount } }' % ("c" * MAX_LOOKUP))
+    assert result["errors"] == [{"message": "code: longer than the 80 characters its field holds",
+                                 "locations": [{"line": 1, "column": 3}], "path": ["currencies"],
+                                 "extensions": {"code": "BAD_USER_INPUT"}}]
+    result = await tenant.gql('{ currencies(codes: ["%s"]) { totalCount } }' % ("c" * 80))
+    assert data_of(result)["currencies"]["totalCount"] == 0
+
+
+@pytest.mark.parametrize("field", ["product", "meter", "aggregation", "plan", "pricing", "account"])
+async def test_nul_in_a_string_is_refused_naming_it(tenant, field):
+    """Found by the fuzz: PostgreSQL text cannot hold NUL (INTERNAL)."""
+    field_path, message = refused(await tenant.gql(f'{{ {field}(code: "a\\u0000b") {{ id }} }}'))
+    assert field_path == f"{field}(code:)" and message.endswith("must not contain NUL")
+
+
+async def test_nul_in_a_mutation_variable_is_refused(tenant):
+    result = await tenant.gql(CREATE, {"input": {"code": "p", "name": "a\x00b"}})
+    assert refused(result)[0] == "$input.name"
     assert await nothing_stored(tenant)
