@@ -2,6 +2,7 @@
 // sign in with the printed credentials, create a product with a meter and a plan, create
 // an account on that plan, submit test usage from the meter page, run bills and follow the
 // job to COMPLETE, open the bill, check its exact total, approve and lock it.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,14 +19,25 @@ const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1
 const periodEnd = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 0));
 const usageAt = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15, 12));
 
+// Serious and critical WCAG A/AA problems found by axe on the page as it is now.
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+}
+
 function shooter(page: Page, title: string) {
   const folder = join('test-results', 'screenshots', title.replace(/[^a-z0-9]+/gi, '-').toLowerCase());
   mkdirSync(folder, { recursive: true });
   let count = 0;
-  return async (name: string) => {
+  const problems: string[] = [];
+  const shot = async (name: string) => {
+    problems.push(...(await accessibilityProblems(page)).map((p) => `${name}: ${p}`));
     count += 1;
     await page.screenshot({ path: join(folder, `${String(count).padStart(2, '0')}-${name}.png`), fullPage: false });
   };
+  return Object.assign(shot, { problems });
 }
 
 // Prints (never asserts) how long the bill page's one GraphQL query takes, as the browser
@@ -194,6 +206,8 @@ test('seed steps through the console: product, account, test usage, bill run, bi
   await expect(page.getByRole('heading', { name: 'Run bills' })).toBeVisible();
   await shot('run-bills-390');
   expect(pageErrors).toEqual([]);
+  // Every page screenshotted above was also checked with axe.
+  expect(shot.problems).toEqual([]);
 });
 
 test('sign out forgets the token', async ({ page }) => {

@@ -76,6 +76,7 @@ function Shell() {
               to={item.to}
               label={item.label}
               active={location.pathname.startsWith(item.to)}
+              variant="filled"
               onClick={close}
             />
           ))}

@@ -1,5 +1,5 @@
 // A table of rows, rendered by TanStack Table (sorting) into Mantine's accessible table.
-import { ScrollArea, Table, UnstyledButton } from '@mantine/core';
+import { Table, UnstyledButton } from '@mantine/core';
 import {
   flexRender,
   getCoreRowModel,
@@ -9,6 +9,7 @@ import {
   type SortingState,
 } from '@tanstack/react-table';
 import { useState } from 'react';
+import { HorizontalScroll } from './Scroll';
 import { Empty } from './States';
 
 export function DataTable<T>(props: {
@@ -30,7 +31,7 @@ export function DataTable<T>(props: {
   });
   if (props.rows.length === 0) return <Empty>{props.empty}</Empty>;
   return (
-    <ScrollArea type="auto">
+    <HorizontalScroll label={`${props.label} (scrolls sideways)`}>
       <Table aria-label={props.label} striped highlightOnHover withTableBorder miw={560}>
         <Table.Thead>
           {table.getHeaderGroups().map((group) => (
@@ -66,6 +67,6 @@ export function DataTable<T>(props: {
           ))}
         </Table.Tbody>
       </Table>
-    </ScrollArea>
+    </HorizontalScroll>
   );
 }

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { To } from '../components/Links';
+import { HorizontalScroll } from '../components/Scroll';
 import { QueryState } from '../components/States';
 import { graphql } from '../gql';
 import type { BillPageQuery as BillPageResult } from '../gql/graphql';
@@ -83,7 +84,9 @@ function BillView({ bill, reload }: { bill: Bill; reload: () => void }) {
       <Group justify="space-between" align="start">
         <Title order={1}>Bill for {bill.accountCode}</Title>
         <Group gap="xs">
-          <Badge color={bill.status === 'APPROVED' ? 'green' : 'gray'}>{bill.status}</Badge>
+          <Badge variant="outline" color={bill.status === 'APPROVED' ? 'teal.9' : 'dark'}>
+            {bill.status}
+          </Badge>
           {bill.locked ? <Badge color="dark">LOCKED</Badge> : null}
         </Group>
       </Group>
@@ -191,8 +194,8 @@ function LineItems({ bill }: { bill: Bill }) {
   const items = bill.lineItems.nodes;
   if (!items.length) return <Text c="dimmed">This bill has no line items.</Text>;
   return (
-    <Table.ScrollContainer minWidth={720}>
-      <Table aria-label="Line items" withTableBorder striped>
+    <HorizontalScroll label="Line items (scrolls sideways)">
+      <Table aria-label="Line items" withTableBorder striped miw={720}>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Type</Table.Th>
@@ -236,6 +239,6 @@ function LineItems({ bill }: { bill: Bill }) {
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </HorizontalScroll>
   );
 }
