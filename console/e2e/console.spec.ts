@@ -252,3 +252,23 @@ test('a user invited through the console signs in with email and password', asyn
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('link', { name: 'Bills', exact: true })).toBeVisible();
 });
+
+test('keyboard alone signs in and moves between pages', async ({ page }) => {
+  await page.goto(`${baseURL()}/console`);
+  await page.getByRole('textbox', { name: 'Access key id' }).focus();
+  await page.keyboard.type(process.env.E2E_ACCESS_KEY_ID!);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(process.env.E2E_API_SECRET!);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('link', { name: 'Run bills' })).toBeVisible();
+  for (let presses = 0; presses < 20; presses++) {
+    await page.keyboard.press('Tab');
+    if (await page.getByRole('link', { name: 'Run bills' }).evaluate((link) => link === document.activeElement)) break;
+  }
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Run bills' })).toBeVisible();
+  // The form answers the keyboard too: Enter in a field submits, and a bad date is named.
+  await page.getByRole('textbox', { name: 'Billing period end' }).fill('30/11/2026');
+  await page.keyboard.press('Enter');
+  await expect(page.getByText('Enter a date as YYYY-MM-DD')).toBeVisible();
+});
