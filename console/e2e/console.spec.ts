@@ -219,6 +219,16 @@ test('sign out forgets the token', async ({ page }) => {
   await expect(page.getByRole('textbox', { name: 'Access key id' })).toBeVisible();
 });
 
+test('a token the API refuses sends the user back to sign in', async ({ page }) => {
+  await signIn(page);
+  await page.evaluate(() => {
+    const stored = JSON.parse(sessionStorage.getItem('metergraph.session')!);
+    sessionStorage.setItem('metergraph.session', JSON.stringify({ ...stored, token: 'not-a-token' }));
+  });
+  await page.reload();
+  await expect(page.getByRole('textbox', { name: 'Access key id' })).toBeVisible();
+});
+
 test('bad credentials are refused where the user acted', async ({ page }) => {
   await page.goto(`${baseURL()}/console`);
   await page.getByRole('textbox', { name: 'Access key id' }).fill('NOPE');

@@ -2,8 +2,8 @@
 // billJobProgress subscription. The bearer token goes in a header on HTTP and in the
 // connection_init payload on the websocket (CONTRACT §3).
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
-import { Client, cacheExchange, fetchExchange, subscriptionExchange } from 'urql';
-import { authHeader } from './session';
+import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange } from 'urql';
+import { authHeader, signOut } from './session';
 
 let ws: WsClient | null = null;
 
@@ -29,6 +29,13 @@ export function makeClient(): Client {
     preferGetMethod: false,
     fetchOptions: () => ({ headers: authHeader() }),
     exchanges: [
+      // A token the API no longer accepts (expired, key deactivated): back to sign in
+      // rather than pages of errors.
+      mapExchange({
+        onError(error) {
+          if (error.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) signOut();
+        },
+      }),
       cacheExchange,
       fetchExchange,
       subscriptionExchange({
