@@ -6,9 +6,9 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+import httpx
 import pytest
 from starlette.applications import Starlette
-from starlette.testclient import TestClient
 
 from app.http.console import CONSOLE_DIR, IMMUTABLE, console_routes
 
@@ -25,50 +25,56 @@ def built(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _client(directory: Path) -> TestClient:
-    return TestClient(Starlette(routes=console_routes(directory)))
+def _client(directory: Path) -> httpx.AsyncClient:
+    app = Starlette(routes=console_routes(directory))
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
 
 
-def test_root_redirects_to_the_app(built: Path) -> None:
-    response = _client(built).get("/console", follow_redirects=False)
+async def _get(directory: Path, path: str, **options) -> httpx.Response:
+    async with _client(directory) as client:
+        return await client.get(path, **options)
+
+
+async def test_root_redirects_to_the_app(built: Path) -> None:
+    response = await _get(built, "/console", follow_redirects=False)
     assert response.status_code == 308 and response.headers["location"] == "/console/"
 
 
 @pytest.mark.parametrize("path", ["/console/", "/console/bills/123", "/console/products/x/meters/y"])
-def test_pages_answer_index_never_cached(built: Path, path: str) -> None:
-    response = _client(built).get(path)
+async def test_pages_answer_index_never_cached(built: Path, path: str) -> None:
+    response = await _get(built, path)
     assert response.status_code == 200
     assert response.text == INDEX
     assert response.headers["cache-control"] == "no-cache"
     assert response.headers["content-type"].startswith("text/html")
 
 
-def test_hashed_assets_are_immutable(built: Path) -> None:
-    response = _client(built).get("/console/assets/index-Ab12.js")
+async def test_hashed_assets_are_immutable(built: Path) -> None:
+    response = await _get(built, "/console/assets/index-Ab12.js")
     assert response.status_code == 200 and response.text == "console.log(1)"
     assert response.headers["cache-control"] == IMMUTABLE
     assert "javascript" in response.headers["content-type"]
 
 
-def test_unhashed_files_revalidate(built: Path) -> None:
-    response = _client(built).get("/console/favicon.svg")
+async def test_unhashed_files_revalidate(built: Path) -> None:
+    response = await _get(built, "/console/favicon.svg")
     assert response.status_code == 200 and response.headers["cache-control"] == "no-cache"
 
 
-def test_missing_asset_is_404_not_html(built: Path) -> None:
-    response = _client(built).get("/console/assets/index-Old9.js")
+async def test_missing_asset_is_404_not_html(built: Path) -> None:
+    response = await _get(built, "/console/assets/index-Old9.js")
     assert response.status_code == 404
     assert "<html" not in response.text
 
 
 @pytest.mark.parametrize("path", ["/console/../secret.txt", "/console/%2e%2e/secret.txt", "/console/..%2fsecret.txt"])
-def test_no_file_outside_the_build(built: Path, path: str) -> None:
-    response = _client(built).get(path)
+async def test_no_file_outside_the_build(built: Path, path: str) -> None:
+    response = await _get(built, path)
     assert "outside" not in response.text
 
 
-def test_not_built_says_how_to_build(tmp_path: Path) -> None:
-    response = _client(tmp_path / "missing").get("/console/")
+async def test_not_built_says_how_to_build(tmp_path: Path) -> None:
+    response = await _get(tmp_path / "missing", "/console/")
     assert response.status_code == 404
     assert "make console" in response.text
 
