@@ -76,7 +76,11 @@ def instant(value: Any, key: Path, at: ProblemCollector) -> datetime | None:
     if value.tzinfo is None or value.utcoffset() is None:
         at.add(_path(key), ErrorCode.INVALID, "must include a UTC offset, e.g. 2026-01-01T00:00:00Z")
         return None
-    return value.astimezone(timezone.utc)
+    try:
+        return value.astimezone(timezone.utc)
+    except OverflowError:  # its offset takes it past year 1 or 9999 (e.g. 0001-01-01T00:00+14:00)
+        at.add(_path(key), ErrorCode.INVALID, "is out of range")
+        return None
 
 
 def plain_date(value: Any, key: Path, at: ProblemCollector) -> date | None:

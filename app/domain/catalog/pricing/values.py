@@ -161,4 +161,8 @@ def instant(data: Data, key: str, at: ProblemCollector, *, required: bool) -> da
     if value.tzinfo is None or value.utcoffset() is None:
         at.add(key, ErrorCode.INVALID, "must include a UTC offset")
         return None
-    return value.astimezone(timezone.utc)
+    try:
+        return value.astimezone(timezone.utc)
+    except OverflowError:  # its offset takes it past year 1 or 9999 (e.g. 0001-01-01T00:00+14:00)
+        at.add(key, ErrorCode.INVALID, "is out of range")
+        return None
