@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,6 +112,14 @@ class MetergraphGraphQL(GraphQL):
 
     def __init__(self, schema: Any, allowed_origins: tuple[str, ...] = ()) -> None:
         super().__init__(schema, graphql_ide="graphiql", allowed_origins=allowed_origins, keep_alive=True, keep_alive_interval=15)
+
+    def decode_json(self, data: str | bytes) -> object:
+        # JSON nested thousands deep exhausts `json.loads`' recursion: it is as unreadable
+        # as malformed JSON (a 400, or a refused websocket message), not a server error.
+        try:
+            return super().decode_json(data)
+        except RecursionError:
+            raise json.JSONDecodeError("nested too deeply", data if isinstance(data, str) else "", 0) from None
 
     async def get_context(self, request: Any, response: Any) -> Context:
         if not isinstance(request, Request):  # a websocket: authenticated at connection_init

@@ -38,7 +38,7 @@ async def _grant_type(request: Request) -> str | None:
         try:
             data = json.loads(body or "{}")
             return data.get("grant_type") if isinstance(data, dict) else None
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: a body nested thousands deep
             return None
     return (parse_qs(body).get("grant_type") or [None])[0]
 

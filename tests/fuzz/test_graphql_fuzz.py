@@ -105,3 +105,32 @@ async def test_over_long_code_argument_is_refused_not_crashed(fuzz_tenant):
     for document in ("{ product(code: \"%s\") { id } }", "{ accounts(filter: {codes: [\"%s\"]}) { totalCount } }",
                      "{ currencies(codes: [\"%s\"]) { totalCount } }"):
         await assert_not_internal(fuzz_tenant, document % code)
+
+
+async def test_instant_past_the_calendar_is_a_user_error(fuzz_tenant):
+    """Found by the fuzz: a date-time whose offset takes it before year 1 in UTC overflowed
+    while being converted, INTERNAL. It is an input error with its path."""
+    plan_template = data_of(await fuzz_tenant.gql('{ planTemplate(code: "std") { id } }'))["planTemplate"]["id"]
+    payload = data_of(await fuzz_tenant.gql(
+        """mutation($i: CreatePricingInput!) { createPricing(input: $i) { pricing { id } userErrors { field code } } }""",
+        {"i": {"planTemplateId": plan_template, "aggregationCode": "calls_sum", "startDate": "0001-01-01T00:00:00+14:00",
+               "pricingBands": [{"lowerLimit": "0", "unitPrice": "1"}]}}))["createPricing"]
+    assert payload["pricing"] is None
+    assert {"field": ["input", "startDate"], "code": "INVALID"} in payload["userErrors"]
+    account = {"code": "early", "name": "Early", "emailAddress": "e@example.com",
+               "accountPlans": [{"planCode": "std-plan", "startDate": "0001-01-01T00:00:00+14:00"}]}
+    payload = data_of(await fuzz_tenant.gql(
+        "mutation($i: CreateAccountInput!) { createAccount(input: $i) { account { id } userErrors { field code } } }",
+        {"i": account}))["createAccount"]
+    assert payload["account"] is None
+    assert [e["code"] for e in payload["userErrors"]] == ["INVALID"], payload
+
+
+async def test_json_nested_thousands_deep_is_a_400(fuzz_tenant):
+    """Found while fuzzing the plain routes: a request body (or its variables) nested
+    thousands deep made `json.loads` run out of recursion, a 500."""
+    headers = {"Authorization": f"Bearer {fuzz_tenant.token}", "Content-Type": "application/json"}
+    deep = "[" * 100_000 + "]" * 100_000
+    for body in (deep, '{"query": "{ me { organizationId } }", "variables": {"v": %s}}' % deep):
+        response = await fuzz_tenant.client.post("/graphql", content=body.encode(), headers=headers)
+        assert response.status_code == 400, response.text[:200]

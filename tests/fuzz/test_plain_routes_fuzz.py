@@ -141,3 +141,12 @@ async def test_over_long_login_email_is_a_failed_credential(client):
         "variables": {"e": "a" * 300 + "@example.com"}})
     errors = response.json()["errors"]
     assert [e["extensions"]["code"] for e in errors] == ["UNAUTHENTICATED"], errors
+
+
+async def test_json_nested_thousands_deep_is_a_400(client):
+    """Found by the fuzz: `json.loads` ran out of recursion on the token route's body, a 500."""
+    deep = b"[" * 100_000 + b"]" * 100_000
+    response = await client.post("/oauth/token", content=deep,
+                                 headers={"Content-Type": "application/json", "Authorization": _basic("k", "s")})
+    assert response.status_code == 400
+    assert response.json() == {"message": "grant_type must be client_credentials"}
