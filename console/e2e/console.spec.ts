@@ -123,16 +123,12 @@ test('seed steps through the console: product, account, test usage, bill run, bi
   // The pricing editor previews through the API: 100 units in the first band = 50.00.
   await page.getByRole('link', { name: 'Pricing of Calls' }).click();
   await expect(page.getByRole('status', { name: 'Preview' })).toContainText('100 units cost 50.00');
+  await page.getByRole('button', { name: 'Save pricing' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
   await shot('pricing');
-  await page.goBack();
-  await page.getByRole('link', { name: 'API calls' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
 
-  // Step 8: test usage from the meter's page, through the ingest API.
-  await expect(page.getByRole('heading', { name: 'API calls' })).toBeVisible();
-  const form = page.getByRole('form', { name: 'Submit test usage' });
-  await expect(form.getByRole('textbox', { name: 'Timestamp' })).toHaveValue(/^\d{4}-\d{2}-\d{2}T/);
-
-  // Step 7 first needs the account: create it with the plan attached.
+  // Step 7: an account with the plan attached.
   await page.getByRole('link', { name: 'Accounts', exact: true }).click();
   await page.getByRole('link', { name: 'New account' }).click();
   await page.getByLabel('Account code').fill('acme');
@@ -145,9 +141,13 @@ test('seed steps through the console: product, account, test usage, bill run, bi
   await expect(page.getByRole('table', { name: 'Account plans' })).toContainText('Starter');
   await shot('account');
 
+  // Step 8: test usage from the meter's page, through the ingest API.
   await page.getByRole('link', { name: 'Products', exact: true }).click();
   await page.getByRole('link', { name: 'Metered API' }).click();
   await page.getByRole('link', { name: 'API calls' }).click();
+  await expect(page.getByRole('heading', { name: 'API calls' })).toBeVisible();
+  const form = page.getByRole('form', { name: 'Submit test usage' });
+  await expect(form.getByRole('textbox', { name: 'Timestamp' })).toHaveValue(/^\d{4}-\d{2}-\d{2}T/);
   await form.getByRole('textbox', { name: 'Account code' }).fill('acme');
   await form.getByRole('textbox', { name: 'Timestamp' }).fill(usageAt.toISOString());
   await form.getByLabel('calls', { exact: true }).fill('150');

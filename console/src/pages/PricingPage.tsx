@@ -46,7 +46,7 @@ export function PricingPage() {
   const [result] = useQuery({ query: PricingPageQuery, variables: { id } });
   return (
     <QueryState fetching={result.fetching} error={result.error} data={result.data?.pricing} what="pricing">
-      {(pricing) => <Editor key={`${pricing.id}:${pricing.version}`} pricing={pricing} />}
+      {(pricing) => <Editor key={pricing.id} pricing={pricing} />}
     </QueryState>
   );
 }
