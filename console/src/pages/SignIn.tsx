@@ -1,5 +1,5 @@
 // Sign in with an access key (client credentials) or with email and password.
-import { Alert, Button, Center, Paper, PasswordInput, Stack, Tabs, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Center, Paper, PasswordInput, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { signIn, type Credentials } from '../lib/session';
 
@@ -34,6 +34,9 @@ export function SignIn() {
             <Tabs.Tab value="password">Email and password</Tabs.Tab>
           </Tabs.List>
           <Tabs.Panel value="key">
+            <Text size="sm" c="dimmed" mb="sm">
+              On a fresh install, use the administrator credentials <code>make dev</code> printed.
+            </Text>
             <KeyForm busy={busy} onSubmit={submit} />
           </Tabs.Panel>
           <Tabs.Panel value="password">
