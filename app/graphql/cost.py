@@ -35,9 +35,11 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLInterfaceType,
     GraphQLList,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLUnionType,
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
@@ -87,6 +89,7 @@ NESTED_LISTS: dict[tuple[str, str], tuple[type[Model], str]] = {
     ("ServiceUser", "accessKeys"): (access.AccessKey, "service_user_id"),
 }
 
+Composite = (GraphQLObjectType, GraphQLInterfaceType, GraphQLUnionType)  # types with a selection
 Sizes = Mapping[tuple[str, str], int]  # (parent type, field) → the most items that list can hold
 
 
@@ -143,11 +146,11 @@ class _Walk:
         lists when they are a page (a connection: its `nodes` and `edges`)."""
         total = 0
         for field_type, node in self._fields(parent, selection_set):
-            field = field_type.fields.get(node.name.value)
+            field = getattr(field_type, "fields", {}).get(node.name.value)  # a union has none of its own
             if field is None or node.name.value.startswith("__"):
                 continue
             target = get_named_type(field.type)
-            if not isinstance(target, GraphQLObjectType):
+            if not isinstance(target, Composite):
                 continue
             items = count * _list_size(field.type, page)
             inner, unshown = self._page(field_type, node, target)
@@ -197,10 +200,10 @@ class _Walk:
                 if fragment is not None:
                     yield from self._fields(self._condition(parent, fragment), fragment.selection_set)
 
-    def _condition(self, parent: GraphQLObjectType, fragment: Any) -> GraphQLObjectType:
+    def _condition(self, parent: Any, fragment: Any) -> Any:
         condition = fragment.type_condition
         named = self.schema.get_type(condition.name.value) if condition is not None else None
-        return named if isinstance(named, GraphQLObjectType) else parent
+        return named if isinstance(named, Composite) else parent
 
 
 def _list_size(field_type: Any, page: int | None) -> int:
@@ -210,8 +213,9 @@ def _list_size(field_type: Any, page: int | None) -> int:
     return LIST_SIZE if page is None else page
 
 
-def _is_connection(target: GraphQLObjectType) -> bool:
-    return target.name.endswith("Connection") and "nodes" in target.fields and "pageInfo" in target.fields
+def _is_connection(target: Any) -> bool:
+    return (isinstance(target, GraphQLObjectType) and target.name.endswith("Connection")
+            and "nodes" in target.fields and "pageInfo" in target.fields)
 
 
 def _operation(document: Any, name: str | None) -> OperationDefinitionNode | None:

@@ -10,7 +10,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from graphql import OperationDefinitionNode, parse
+from graphql import OperationDefinitionNode, build_schema, parse
 
 from app.db import count_statements
 from app.graphql import cost
@@ -46,6 +46,20 @@ def static_cost(query: str, variables: dict | None = None, sizes: dict | None = 
 ])
 def test_static_estimate(query, expected):
     assert static_cost(query) == expected
+
+
+def test_unions_and_interfaces_count_like_objects():
+    """None in the schema today; a field that returns one must not hide what is below it."""
+    sdl = """type Query { things: [Thing] node: Node }
+      union Thing = A | B
+      interface Node { id: ID children: [Node] }
+      type A implements Node { id: ID children: [Node] }
+      type B { name: String }"""
+    other = build_schema(sdl)
+    document = parse("{ things { ... on A { children { id } } } node { children { children { id } } } }")
+    operation = document.definitions[0]
+    size = cost.LIST_SIZE
+    assert cost.estimate(other, document, operation, {}, {}) == size + size * size + 1 + size + size * size
 
 
 def test_first_from_variables_and_bounds():
