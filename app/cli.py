@@ -21,6 +21,7 @@ from pathlib import Path
 
 from app.settings import Settings, load_settings, use_settings
 
+
 def _settings(args: argparse.Namespace) -> Settings:
     settings = load_settings()
     if getattr(args, "data_dir", None):
@@ -37,7 +38,9 @@ def _with_published_services(settings: Settings) -> Settings:
     published = settings.data_dir / SERVICES_FILE
     if (settings.database_url is None or settings.redis_url is None) and published.exists():
         urls = json.loads(published.read_text())
-        settings = settings.with_services(settings.database_url or urls["database_url"], settings.redis_url or urls["redis_url"])
+        settings = settings.with_services(
+            settings.database_url or urls["database_url"], settings.redis_url or urls["redis_url"]
+        )
     if settings.database_url is None or settings.redis_url is None:
         sys.exit("DATABASE_URL and REDIS_URL must be set (or run `metergraph dev`, which starts embedded ones).")
     return settings
@@ -116,8 +119,11 @@ def cmd_export_schema(args: argparse.Namespace) -> None:
 
 
 def _queue_option(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--queue-name", default=None,
-                         help="arq queue name (default metergraph:queue); lets several deployments share one Redis")
+    command.add_argument(
+        "--queue-name",
+        default=None,
+        help="arq queue name (default metergraph:queue); lets several deployments share one Redis",
+    )
 
 
 def _log_level_option(command: argparse.ArgumentParser) -> None:
@@ -143,8 +149,14 @@ def parser() -> argparse.ArgumentParser:
     boot = sub.add_parser("bootstrap", help="create an organization with an Administrator service user")
     boot.add_argument("--org", required=True)
     demo = sub.add_parser("demo", help="load a demo organization with two months of usage and bills")
-    for command, func in ((dev, cmd_dev), (serve, cmd_serve), (worker, cmd_worker), (migrate, cmd_migrate),
-                          (boot, cmd_bootstrap), (demo, cmd_demo)):
+    for command, func in (
+        (dev, cmd_dev),
+        (serve, cmd_serve),
+        (worker, cmd_worker),
+        (migrate, cmd_migrate),
+        (boot, cmd_bootstrap),
+        (demo, cmd_demo),
+    ):
         if command is not dev:
             command.add_argument("--data-dir", default=None)
         if command is not migrate and command is not boot:

@@ -31,7 +31,7 @@ def tortoise_url(database_url: str) -> str:
     """Tortoise names the asyncpg backend `postgres://`; accept the usual spellings."""
     for prefix in ("postgresql+asyncpg://", "postgresql://", "asyncpg://"):
         if database_url.startswith(prefix):
-            database_url = "postgres://" + database_url[len(prefix):]
+            database_url = "postgres://" + database_url[len(prefix) :]
             break
     if "maxsize=" not in database_url:
         database_url += ("&" if "?" in database_url else "?") + f"maxsize={POOL_MAX_SIZE}"
@@ -42,7 +42,7 @@ def asyncpg_url(database_url: str) -> str:
     """The same database as a URL asyncpg itself accepts (for COPY and raw SQL paths)."""
     for prefix in ("postgres://", "postgresql+asyncpg://", "asyncpg://"):
         if database_url.startswith(prefix):
-            return "postgresql://" + database_url[len(prefix):]
+            return "postgresql://" + database_url[len(prefix) :]
     return database_url
 
 

@@ -69,8 +69,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     middleware = []
     if settings.allowed_origins:
-        middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.allowed_origins),
-                                     allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"]))
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.allowed_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type"],
+            )
+        )
     middleware.append(Middleware(JSONBodyLimit, max_body_size=settings.max_body_bytes))
     return Starlette(
         routes=routes,

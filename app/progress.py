@@ -131,9 +131,15 @@ def _get(row: Any, name: str) -> Any:
     return row[name] if isinstance(row, dict) else getattr(row, name)
 
 
-async def job_updates(redis: Any, load_row: Callable[[], Awaitable[Any]], job_id: Any, max_seconds: float,
-                      *, poll_seconds: float = POLL_SECONDS,
-                      slot: SubscriptionSlot | None = None) -> AsyncIterator[Any]:
+async def job_updates(
+    redis: Any,
+    load_row: Callable[[], Awaitable[Any]],
+    job_id: Any,
+    max_seconds: float,
+    *,
+    poll_seconds: float = POLL_SECONDS,
+    slot: SubscriptionSlot | None = None,
+) -> AsyncIterator[Any]:
     """Yield the job's row (whatever `load_row` returns: a BillJob, or a dict with
     `status` and `version`) now and after each change, until a terminal status or
     `max_seconds`. Ends at once when the row does not exist. `slot` (from `reserve_slot`)
@@ -202,8 +208,9 @@ class TooManySubscriptions(Exception):
     """A subscription beyond the cap of its connection or principal; refused before it starts."""
 
     def __init__(self, scope: str, cap: int) -> None:
-        super().__init__(f"at most {cap} subscriptions may run at once per {scope}; "
-                         "complete one before starting another")
+        super().__init__(
+            f"at most {cap} subscriptions may run at once per {scope}; complete one before starting another"
+        )
         self.extensions = {"code": "TOO_MANY_SUBSCRIPTIONS", "scope": scope.upper(), "limit": cap}
 
 
@@ -242,9 +249,14 @@ class SubscriptionSlot:
             log.debug("could not release a subscription slot", exc_info=True)
 
 
-async def reserve_slot(redis: Any, connection: object, principal: Any, *,
-                       per_connection: int = MAX_SUBSCRIPTIONS_PER_CONNECTION,
-                       per_principal: int = MAX_SUBSCRIPTIONS_PER_PRINCIPAL) -> SubscriptionSlot:
+async def reserve_slot(
+    redis: Any,
+    connection: object,
+    principal: Any,
+    *,
+    per_connection: int = MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    per_principal: int = MAX_SUBSCRIPTIONS_PER_PRINCIPAL,
+) -> SubscriptionSlot:
     """A place for one more subscription of `connection` (any object that lives as long as
     the connection, e.g. its GraphQL context) and of `principal` (across processes), or
     TooManySubscriptions. Pass the slot to `job_updates`, which releases it."""

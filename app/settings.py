@@ -62,7 +62,8 @@ def _secret_key(data_dir: Path) -> str:
         if len(configured) < MIN_SECRET_KEY_LENGTH:
             raise SettingsError(
                 f"METERGRAPH_SECRET_KEY is {len(configured)} characters long; it must be at least "
-                f"{MIN_SECRET_KEY_LENGTH} (e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')")
+                f"{MIN_SECRET_KEY_LENGTH} (e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
         return configured
     key_file = data_dir / "secret_key"
     if key_file.exists():

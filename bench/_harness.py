@@ -74,20 +74,31 @@ def scratch_database(server_url: str) -> Iterator[str]:
 
 
 def env_for(database_url: str, redis_url: str, data_dir: str) -> dict[str, str]:
-    return {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-            "METERGRAPH_SECRET_KEY": SECRET_KEY, "METERGRAPH_DATA_DIR": data_dir}
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "METERGRAPH_SECRET_KEY": SECRET_KEY,
+        "METERGRAPH_DATA_DIR": data_dir,
+    }
 
 
 def metergraph(*args: str, env: dict[str, str]) -> str:
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], env=env, cwd=ROOT, check=True,
-                          capture_output=True, text=True).stdout
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
 
 
 @contextlib.contextmanager
 def served_api(env: dict[str, str]) -> Iterator[str]:
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(os.path.join(env["METERGRAPH_DATA_DIR"], "api.log"), "w"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=open(os.path.join(env["METERGRAPH_DATA_DIR"], "api.log"), "w"),
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -98,7 +109,10 @@ def served_api(env: dict[str, str]) -> Iterator[str]:
             except OSError:
                 pass
             if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError("the API did not become healthy: " + open(os.path.join(env["METERGRAPH_DATA_DIR"], "api.log")).read()[-2000:])
+                raise RuntimeError(
+                    "the API did not become healthy: "
+                    + open(os.path.join(env["METERGRAPH_DATA_DIR"], "api.log")).read()[-2000:]
+                )
             time.sleep(0.2)
         yield base
     finally:
@@ -122,17 +136,21 @@ RAISE_LIMITS = """mutation($input: UpdateOrganizationConfigInput!) {
 def raise_rate_limits(base: str, token: str) -> None:
     """Benchmarks measure throughput, not the limiter: lift the organization's limits to
     their maximum (the limiter's own cost, one Redis round trip, still counts)."""
+
     def post(query: str, variables: dict | None = None) -> dict:
-        request = urllib.request.Request(base + "/graphql", method="POST",
-                                         data=json.dumps({"query": query, "variables": variables or {}}).encode())
+        request = urllib.request.Request(
+            base + "/graphql", method="POST", data=json.dumps({"query": query, "variables": variables or {}}).encode()
+        )
         request.add_header("Authorization", f"Bearer {token}")
         request.add_header("Content-Type", "application/json")
         return json.loads(urllib.request.urlopen(request).read())
 
     version = post("{ organizationConfig { version } }")["data"]["organizationConfig"]["version"]
     most = {"requestsPerSecond": 100_000, "burst": 100_000}
-    limits = {name: most for name in ("graphqlPerOrganization", "graphqlPerAccessKey",
-                                      "ingestPerOrganization", "ingestPerAccessKey")}
+    limits = {
+        name: most
+        for name in ("graphqlPerOrganization", "graphqlPerAccessKey", "ingestPerOrganization", "ingestPerAccessKey")
+    }
     result = post(RAISE_LIMITS, {"input": {"version": version, "rateLimits": limits}})
     errors = result.get("errors") or result["data"]["updateOrganizationConfig"]["userErrors"]
     if errors:
@@ -140,6 +158,7 @@ def raise_rate_limits(base: str, token: str) -> None:
 
 
 # --- load generator -------------------------------------------------------------------
+
 
 async def _connection(host: str, port: int, raw: bytes, stop_at: float, counts: list[int]) -> None:
     reader, writer = await asyncio.open_connection(host, port)
@@ -166,15 +185,24 @@ def _load(url: str, method: str, body: bytes, headers: dict[str, str], seconds: 
 
     async def main() -> None:
         stop_at = time.perf_counter() + seconds
-        await asyncio.gather(*(_connection(parts.hostname, parts.port, raw, stop_at, counts) for _ in range(connections)))
+        await asyncio.gather(
+            *(_connection(parts.hostname, parts.port, raw, stop_at, counts) for _ in range(connections))
+        )
 
     started = time.perf_counter()
     asyncio.run(main())
     out.put((counts[0], counts[1], time.perf_counter() - started))
 
 
-def requests_per_second(url: str, *, method: str = "GET", body: bytes = b"", headers: dict[str, str] | None = None,
-                        seconds: float = 10.0, connections: int = 16) -> tuple[float, int]:
+def requests_per_second(
+    url: str,
+    *,
+    method: str = "GET",
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
+    seconds: float = 10.0,
+    connections: int = 16,
+) -> tuple[float, int]:
     """(successful requests per second, failed responses), measured from another process."""
     queue: multiprocessing.Queue = multiprocessing.Queue()
     proc = multiprocessing.Process(target=_load, args=(url, method, body, headers or {}, seconds, connections, queue))

@@ -41,7 +41,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -49,7 +49,7 @@ from _harness import ROOT, client_token, env_for, metergraph, raise_rate_limits,
 
 from app.models.ingest import MEASUREMENTS_COLUMNS
 
-START, END = datetime(2026, 1, 1, tzinfo=timezone.utc), datetime(2026, 2, 1, tzinfo=timezone.utc)
+START, END = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC)
 COPY_BATCH = 50_000
 ALIASES = 25  # createAccount mutations per request (the schema allows 30 aliases)
 GROUP_BY = """SELECT account_id, sum((data->>'requests')::numeric), count(data->'requests'), max((data->>'gb')::numeric)
@@ -62,28 +62,57 @@ def band(lower: str, unit: str, fixed: str = "0") -> dict:
 
 
 CATALOG = {
-    "code": "bench", "name": "Bench",
-    "meters": [{"code": "bench", "name": "Bench",
-                "dataFields": [{"category": "MEASURE", "code": "requests", "name": "Requests"},
-                               {"category": "MEASURE", "code": "gb", "name": "GB", "unit": "GB"}],
-                "aggregations": [
-                    {"code": "requests", "name": "Requests", "targetField": "requests", "aggregation": "SUM"},
-                    {"code": "calls", "name": "Calls", "targetField": "requests", "aggregation": "COUNT"},
-                    {"code": "peak_gb", "name": "Peak GB", "targetField": "gb", "aggregation": "MAX", "unit": "GB"}]}],
-    "planTemplates": [{
-        "code": "bench", "name": "Bench", "currency": "USD", "billFrequency": "MONTHLY", "standingCharge": "49",
-        "pricings": [
-            {"aggregationCode": "requests", "startDate": START.isoformat(), "pricingBands": [band("0", "0.002"), band("100000", "0.001")]},
-            {"aggregationCode": "calls", "startDate": START.isoformat(), "pricingBands": [band("0", "0.01")]},
-            {"aggregationCode": "peak_gb", "startDate": START.isoformat(), "cumulative": False,
-             "pricingBands": [band("0", "2"), band("50", "1.5"), band("90", "1")]}],
-        "plans": [{"code": "bench", "name": "Bench"}]}],
+    "code": "bench",
+    "name": "Bench",
+    "meters": [
+        {
+            "code": "bench",
+            "name": "Bench",
+            "dataFields": [
+                {"category": "MEASURE", "code": "requests", "name": "Requests"},
+                {"category": "MEASURE", "code": "gb", "name": "GB", "unit": "GB"},
+            ],
+            "aggregations": [
+                {"code": "requests", "name": "Requests", "targetField": "requests", "aggregation": "SUM"},
+                {"code": "calls", "name": "Calls", "targetField": "requests", "aggregation": "COUNT"},
+                {"code": "peak_gb", "name": "Peak GB", "targetField": "gb", "aggregation": "MAX", "unit": "GB"},
+            ],
+        }
+    ],
+    "planTemplates": [
+        {
+            "code": "bench",
+            "name": "Bench",
+            "currency": "USD",
+            "billFrequency": "MONTHLY",
+            "standingCharge": "49",
+            "pricings": [
+                {
+                    "aggregationCode": "requests",
+                    "startDate": START.isoformat(),
+                    "pricingBands": [band("0", "0.002"), band("100000", "0.001")],
+                },
+                {"aggregationCode": "calls", "startDate": START.isoformat(), "pricingBands": [band("0", "0.01")]},
+                {
+                    "aggregationCode": "peak_gb",
+                    "startDate": START.isoformat(),
+                    "cumulative": False,
+                    "pricingBands": [band("0", "2"), band("50", "1.5"), band("90", "1")],
+                },
+            ],
+            "plans": [{"code": "bench", "name": "Bench"}],
+        }
+    ],
 }
 
 
 def gql(base: str, token: str, query: str, variables: dict | None = None) -> dict:
-    request = urllib.request.Request(base + "/graphql", data=json.dumps({"query": query, "variables": variables or {}}).encode(),
-                                     method="POST", headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    request = urllib.request.Request(
+        base + "/graphql",
+        data=json.dumps({"query": query, "variables": variables or {}}).encode(),
+        method="POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
     body = json.loads(urllib.request.urlopen(request, timeout=120).read())
     if body.get("errors"):
         raise RuntimeError(body["errors"])
@@ -91,13 +120,21 @@ def gql(base: str, token: str, query: str, variables: dict | None = None) -> dic
 
 
 def create_catalog(base: str, token: str, accounts: int) -> None:
-    created = gql(base, token, """mutation($input: CreateProductInput!) { createProduct(input: $input) {
-      product { id } userErrors { field message } } }""", {"input": CATALOG})["createProduct"]
+    created = gql(
+        base,
+        token,
+        """mutation($input: CreateProductInput!) { createProduct(input: $input) {
+      product { id } userErrors { field message } } }""",
+        {"input": CATALOG},
+    )["createProduct"]
     assert not created["userErrors"], created
     for first in range(0, accounts, ALIASES):
         codes = range(first, min(first + ALIASES, accounts))
-        fields = " ".join(f"""a{i}: createAccount(input: {{code: "acct-{i:04d}", name: "Account {i}", emailAddress: "a{i}@example.com",
-          accountPlans: [{{planCode: "bench", startDate: "{START.isoformat()}"}}]}}) {{ userErrors {{ message }} }}""" for i in codes)
+        fields = " ".join(
+            f"""a{i}: createAccount(input: {{code: "acct-{i:04d}", name: "Account {i}", emailAddress: "a{i}@example.com",
+          accountPlans: [{{planCode: "bench", startDate: "{START.isoformat()}"}}]}}) {{ userErrors {{ message }} }}"""
+            for i in codes
+        )
         result = gql(base, token, f"mutation {{ {fields} }}")
         assert all(not r["userErrors"] for r in result.values()), result
 
@@ -108,16 +145,32 @@ async def copy_measurements(database_url: str, organization_id: str, count: int)
     try:
         org = uuid.UUID(organization_id)
         meter_id = await conn.fetchval("SELECT id FROM meters WHERE organization_id = $1 AND code = 'bench'", org)
-        account_ids = [r["id"] for r in await conn.fetch("SELECT id FROM accounts WHERE organization_id = $1 ORDER BY code", org)]
-        await conn.execute(f"CREATE TABLE IF NOT EXISTS measurements_p{START:%Y%m} PARTITION OF measurements "
-                           f"FOR VALUES FROM ('{START.isoformat()}') TO ('{END.isoformat()}')")
-        step, received = (END - START) / count, datetime.now(timezone.utc)
+        account_ids = [
+            r["id"] for r in await conn.fetch("SELECT id FROM accounts WHERE organization_id = $1 ORDER BY code", org)
+        ]
+        await conn.execute(
+            f"CREATE TABLE IF NOT EXISTS measurements_p{START:%Y%m} PARTITION OF measurements "
+            f"FOR VALUES FROM ('{START.isoformat()}') TO ('{END.isoformat()}')"
+        )
+        step, received = (END - START) / count, datetime.now(UTC)
         started = time.perf_counter()
         for first in range(0, count, COPY_BATCH):
             batch_id = uuid.uuid4()
-            records = [(org, account_ids[i % len(account_ids)], meter_id, START + step * i, None, None, batch_id, i - first,
-                        received, f'{{"requests": {1 + (i * 37) % 200}, "gb": {(i * 7919) % 10000 / 100}}}')
-                       for i in range(first, min(first + COPY_BATCH, count))]
+            records = [
+                (
+                    org,
+                    account_ids[i % len(account_ids)],
+                    meter_id,
+                    START + step * i,
+                    None,
+                    None,
+                    batch_id,
+                    i - first,
+                    received,
+                    f'{{"requests": {1 + (i * 37) % 200}, "gb": {(i * 7919) % 10000 / 100}}}',
+                )
+                for i in range(first, min(first + COPY_BATCH, count))
+            ]
             await conn.copy_records_to_table("measurements", records=records, columns=MEASUREMENTS_COLUMNS)
         seconds = time.perf_counter() - started
         await conn.execute("ANALYZE measurements")
@@ -147,8 +200,15 @@ def workers(env: dict[str, str], count: int) -> Iterator[None]:
     processes, logs = [], []
     for n in range(count):
         logs.append(os.path.join(env["METERGRAPH_DATA_DIR"], f"worker-{count}-{n}.log"))
-        processes.append(subprocess.Popen([sys.executable, "-m", "app.cli", "worker"], env=env, cwd=ROOT,
-                                          stdout=open(logs[-1], "w"), stderr=subprocess.STDOUT))
+        processes.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "app.cli", "worker"],
+                env=env,
+                cwd=ROOT,
+                stdout=open(logs[-1], "w"),
+                stderr=subprocess.STDOUT,
+            )
+        )
     try:
         deadline = time.monotonic() + 60
         while not all("Starting worker" in open(log).read() for log in logs):
@@ -180,13 +240,22 @@ async def _pinged(redis_url: str, count: int) -> None:
 def run_job(base: str, token: str) -> tuple[float, dict]:
     """Seconds from createBillJob to COMPLETE, and the finished job."""
     started = time.perf_counter()
-    created = gql(base, token, """mutation { createBillJob(input: {lastDateInBillingPeriod: "2026-01-31"}) {
-      billJob { id } userErrors { message } } }""")["createBillJob"]
+    created = gql(
+        base,
+        token,
+        """mutation { createBillJob(input: {lastDateInBillingPeriod: "2026-01-31"}) {
+      billJob { id } userErrors { message } } }""",
+    )["createBillJob"]
     assert not created["userErrors"], created
     job_id = created["billJob"]["id"]
     while True:
-        job = gql(base, token, """query($id: ID!) { billJob(id: $id) { status total pending failed billIds dtStarted dtCompleted
-          failures { reason } } }""", {"id": job_id})["billJob"]
+        job = gql(
+            base,
+            token,
+            """query($id: ID!) { billJob(id: $id) { status total pending failed billIds dtStarted dtCompleted
+          failures { reason } } }""",
+            {"id": job_id},
+        )["billJob"]
         if job["status"] in ("COMPLETE", "CANCELLED", "FAILED"):
             elapsed = time.perf_counter() - started
             if job["status"] != "COMPLETE" or job["failed"]:
@@ -197,11 +266,17 @@ def run_job(base: str, token: str) -> tuple[float, dict]:
 
 def with_redis_db(url: str, db: int) -> str:
     parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, "")) if parts.scheme.startswith("redis") else url
+    return (
+        urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, "")) if parts.scheme.startswith("redis") else url
+    )
 
 
 def total_billed(base: str, token: str) -> str:
-    page = gql(base, token, '{ bills(first: 100, filter: {billDate: "2026-02-01"}) { totalCount nodes { billTotal lineItems { totalCount } } } }')
+    page = gql(
+        base,
+        token,
+        '{ bills(first: 100, filter: {billDate: "2026-02-01"}) { totalCount nodes { billTotal lineItems { totalCount } } } }',
+    )
     return f"bills={page['bills']['totalCount']} lines_per_bill={page['bills']['nodes'][0]['lineItems']['totalCount']}"
 
 
@@ -210,10 +285,18 @@ def main() -> None:
     options.add_argument("--accounts", type=int, default=1000)
     options.add_argument("--measurements", type=int, default=1_000_000)
     options.add_argument("--redis-db", type=int, default=10)
-    options.add_argument("--repeats", type=int, default=1,
-                         help="recalculations per worker count; their medians are compared (a shared, noisy machine)")
+    options.add_argument(
+        "--repeats",
+        type=int,
+        default=1,
+        help="recalculations per worker count; their medians are compared (a shared, noisy machine)",
+    )
     args = options.parse_args()
-    with services() as (server_url, redis_url), scratch_database(server_url) as database_url, tempfile.TemporaryDirectory() as data:
+    with (
+        services() as (server_url, redis_url),
+        scratch_database(server_url) as database_url,
+        tempfile.TemporaryDirectory() as data,
+    ):
         env = env_for(database_url, with_redis_db(redis_url, args.redis_db), data)
         metergraph("migrate", env=env)
         credentials = json.loads(metergraph("bootstrap", "--org", "Bench", env=env))
@@ -233,17 +316,27 @@ def main() -> None:
                 twos = [run_job(base, token) for _ in range(args.repeats)]
                 job_two = twos[-1][1]
             billed = total_billed(base, token)
-    print(f"accounts={args.accounts} measurements={args.measurements} aggregations=3 (SUM tiered, COUNT, MAX volume) + standing charge")
+    print(
+        f"accounts={args.accounts} measurements={args.measurements} aggregations=3 (SUM tiered, COUNT, MAX volume) + standing charge"
+    )
     print(f"setup: catalog and accounts through the API {setup:.1f}s; COPY of the measurements {copy:.1f}s")
-    print(f"job total={job['total']} bills={len(job['billIds'])} failed={job['failed']}; {billed}; two-worker run bills={len(job_two['billIds'])}")
+    print(
+        f"job total={job['total']} bills={len(job['billIds'])} failed={job['failed']}; {billed}; two-worker run bills={len(job_two['billIds'])}"
+    )
     print(f"group_by_seconds={group_by:.3f} (accounts grouped: {grouped})")
     print(f"job_seconds (1 worker, bills created)={first:.2f}")
-    print(f"job_to_group_by_ratio={first / group_by:.1f}  target <= 10: {'met' if first / group_by <= 10 else 'NOT met'}")
+    print(
+        f"job_to_group_by_ratio={first / group_by:.1f}  target <= 10: {'met' if first / group_by <= 10 else 'NOT met'}"
+    )
     again_one, again_two = statistics.median(ones), statistics.median(t for t, _ in twos)
     if args.repeats > 1:
-        print(f"recalculations 1 worker={[round(t, 2) for t in ones]} 2 workers={[round(t, 2) for t, _ in twos]} (medians below)")
+        print(
+            f"recalculations 1 worker={[round(t, 2) for t in ones]} 2 workers={[round(t, 2) for t, _ in twos]} (medians below)"
+        )
     print(f"recalculation_seconds 1 worker={again_one:.2f} 2 workers={again_two:.2f}")
-    print(f"two_worker_speedup={again_one / again_two:.2f}  target > 1: {'met' if again_one / again_two > 1 else 'NOT met'}")
+    print(
+        f"two_worker_speedup={again_one / again_two:.2f}  target > 1: {'met' if again_one / again_two > 1 else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

@@ -38,22 +38,40 @@ LEVELS = 10
 
 def product_input(p: int) -> dict:
     band = [{"lowerLimit": "0", "unitPrice": "0.15"}, {"lowerLimit": "500", "unitPrice": "0.10"}]
-    meters = [{
-        "code": f"p{p}-m{m}", "name": f"Meter {m}",
-        "dataFields": [{"category": "MEASURE", "code": f"f{i}", "name": f"F{i}"} for i in range(AGGREGATIONS)],
-        "aggregations": [{"code": f"p{p}_m{m}_a{a}", "name": f"A{a}", "targetField": f"f{a}", "aggregation": "SUM"}
-                         for a in range(AGGREGATIONS)],
-    } for m in range(METERS)]
+    meters = [
+        {
+            "code": f"p{p}-m{m}",
+            "name": f"Meter {m}",
+            "dataFields": [{"category": "MEASURE", "code": f"f{i}", "name": f"F{i}"} for i in range(AGGREGATIONS)],
+            "aggregations": [
+                {"code": f"p{p}_m{m}_a{a}", "name": f"A{a}", "targetField": f"f{a}", "aggregation": "SUM"}
+                for a in range(AGGREGATIONS)
+            ],
+        }
+        for m in range(METERS)
+    ]
 
     def pricing(code: str) -> dict:
         return {"aggregationCode": code, "startDate": "2026-01-01T00:00:00Z", "pricingBands": band}
 
-    templates = [{
-        "code": f"p{p}-t{t}", "name": f"T{t}", "currency": "USD", "billFrequency": "MONTHLY",
-        "pricings": [pricing(f"p{p}_m{t}_a{a}") for a in range(AGGREGATIONS)],
-        "plans": [{"code": f"p{p}-t{t}-plan{k}", "name": f"Plan {k}",
-                   "pricings": [pricing(f"p{p}_m{t}_a{a}") for a in range(2)]} for k in range(PLANS)],
-    } for t in range(TEMPLATES)]
+    templates = [
+        {
+            "code": f"p{p}-t{t}",
+            "name": f"T{t}",
+            "currency": "USD",
+            "billFrequency": "MONTHLY",
+            "pricings": [pricing(f"p{p}_m{t}_a{a}") for a in range(AGGREGATIONS)],
+            "plans": [
+                {
+                    "code": f"p{p}-t{t}-plan{k}",
+                    "name": f"Plan {k}",
+                    "pricings": [pricing(f"p{p}_m{t}_a{a}") for a in range(2)],
+                }
+                for k in range(PLANS)
+            ],
+        }
+        for t in range(TEMPLATES)
+    ]
     return {"code": f"p{p}", "name": f"Product {p}", "meters": meters, "planTemplates": templates}
 
 
@@ -69,14 +87,26 @@ async def run(database_url: str, redis_url: str, data_dir: Path) -> None:
     use_settings(settings)
     await run_migrations(database_url)
     app = create_app(settings)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client,
+    ):
         credentials = (await bootstrap_organization("Bench")).as_json()
-        token = (await client.post("/oauth/token", auth=(credentials["accessKeyId"], credentials["apiSecret"]),
-                                   data={"grant_type": "client_credentials"})).json()["access_token"]
+        token = (
+            await client.post(
+                "/oauth/token",
+                auth=(credentials["accessKeyId"], credentials["apiSecret"]),
+                data={"grant_type": "client_credentials"},
+            )
+        ).json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
         create = "mutation($i: CreateProductInput!) { createProduct(input: $i) { userErrors { field message } } }"
         for p in range(PRODUCTS):
-            result = (await client.post("/graphql", json={"query": create, "variables": {"i": product_input(p)}}, headers=headers)).json()
+            result = (
+                await client.post(
+                    "/graphql", json={"query": create, "variables": {"i": product_input(p)}}, headers=headers
+                )
+            ).json()
             assert result["data"]["createProduct"]["userErrors"] == [], result
         timings = []
         for _ in range(5):  # warm-up: caches, connection pool
@@ -90,20 +120,31 @@ async def run(database_url: str, redis_url: str, data_dir: Path) -> None:
             body = (await client.post("/graphql", json={"query": QUERY}, headers=headers)).json()
     nodes = body["data"]["products"]["nodes"]
     aggregations = sum(len(m["aggregations"]["nodes"]) for p in nodes for m in p["meters"]["nodes"])
-    pricings = sum(len(t["pricings"]["nodes"]) + sum(len(pl["pricings"]["nodes"]) for pl in t["plans"]["nodes"])
-                   for p in nodes for t in p["planTemplates"]["nodes"])
-    print(f"catalog: {len(nodes)} products, {aggregations} aggregations, {pricings} pricings in the response "
-          f"({len(response.content)} bytes)")
+    pricings = sum(
+        len(t["pricings"]["nodes"]) + sum(len(pl["pricings"]["nodes"]) for pl in t["plans"]["nodes"])
+        for p in nodes
+        for t in p["planTemplates"]["nodes"]
+    )
+    print(
+        f"catalog: {len(nodes)} products, {aggregations} aggregations, {pricings} pricings in the response "
+        f"({len(response.content)} bytes)"
+    )
     print(f"p50_ms={statistics.median(timings):.1f} p90_ms={statistics.quantiles(timings, n=10)[-1]:.1f}")
     print(f"sql_statements={len(counter.statements)} nesting_levels={LEVELS}")
-    print(f"target p50<150ms: {'met' if statistics.median(timings) < 150 else 'NOT met'}; "
-          f"statements<=levels: {'met' if len(counter.statements) <= LEVELS else 'NOT met'}")
+    print(
+        f"target p50<150ms: {'met' if statistics.median(timings) < 150 else 'NOT met'}; "
+        f"statements<=levels: {'met' if len(counter.statements) <= LEVELS else 'NOT met'}"
+    )
 
 
 def main() -> None:
     import tempfile
 
-    with services() as (server_url, redis_url), scratch_database(server_url) as database_url, tempfile.TemporaryDirectory() as data:
+    with (
+        services() as (server_url, redis_url),
+        scratch_database(server_url) as database_url,
+        tempfile.TemporaryDirectory() as data,
+    ):
         asyncio.run(run(database_url, redis_url, Path(data)))
 
 

@@ -13,8 +13,16 @@ import argparse
 import json
 import tempfile
 
-from _harness import (client_token, env_for, metergraph, raise_rate_limits, requests_per_second, scratch_database,
-                      served_api, services)
+from _harness import (
+    client_token,
+    env_for,
+    metergraph,
+    raise_rate_limits,
+    requests_per_second,
+    scratch_database,
+    served_api,
+    services,
+)
 
 QUERY = json.dumps({"query": "{ me { organizationId principalType } }"}).encode()
 
@@ -24,7 +32,11 @@ def main() -> None:
     options.add_argument("--seconds", type=float, default=10.0)
     options.add_argument("--connections", type=int, default=16)
     args = options.parse_args()
-    with services() as (server_url, redis_url), scratch_database(server_url) as database_url, tempfile.TemporaryDirectory() as data:
+    with (
+        services() as (server_url, redis_url),
+        scratch_database(server_url) as database_url,
+        tempfile.TemporaryDirectory() as data,
+    ):
         env = env_for(database_url, redis_url, data)
         metergraph("migrate", env=env)
         credentials = json.loads(metergraph("bootstrap", "--org", "Bench", env=env))
@@ -33,9 +45,17 @@ def main() -> None:
             raise_rate_limits(base, token)
             headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
             requests_per_second(base + "/graphql", method="POST", body=QUERY, headers=headers, seconds=2)  # warm-up
-            graphql, graphql_failed = requests_per_second(base + "/graphql", method="POST", body=QUERY, headers=headers,
-                                                          seconds=args.seconds, connections=args.connections)
-            health, health_failed = requests_per_second(base + "/healthz", seconds=args.seconds, connections=args.connections)
+            graphql, graphql_failed = requests_per_second(
+                base + "/graphql",
+                method="POST",
+                body=QUERY,
+                headers=headers,
+                seconds=args.seconds,
+                connections=args.connections,
+            )
+            health, health_failed = requests_per_second(
+                base + "/healthz", seconds=args.seconds, connections=args.connections
+            )
     print(f"graphql_query_rps={graphql:.0f} (failed {graphql_failed})")
     print(f"healthz_rps={health:.0f} (failed {health_failed})")
     print(f"graphql_to_healthz_ratio={graphql / health:.2f}")

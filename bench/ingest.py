@@ -30,7 +30,7 @@ import tempfile
 import time
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -47,27 +47,43 @@ DATA_FIELDS = [
     {"category": "MEASURE", "code": "bytes", "name": "Bytes", "unit": "B"},
     {"category": "METADATA", "code": "client", "name": "Client"},
 ]
-DERIVED_FIELDS = [{"category": "COST", "code": "cost", "name": "Cost", "unit": "USD",
-                   "calculation": "requests * 0.0004 + bytes / 1000000000 * 0.09"}]
+DERIVED_FIELDS = [
+    {
+        "category": "COST",
+        "code": "cost",
+        "name": "Cost",
+        "unit": "USD",
+        "calculation": "requests * 0.0004 + bytes / 1000000000 * 0.09",
+    }
+]
 
 
 def item_suffixes() -> list[bytes]:
     """Each measurement of a batch after its uid prefix: the body of request r is
     `{"uid":"<r>` + suffix for every item, so uids are unique without re-encoding."""
-    now = datetime.now(timezone.utc)
-    regions, endpoints = ["eu-west-1", "us-east-1", "ap-south-1"], ["/v1/search", "/v1/items", "/v1/orders", "/v2/export"]
+    now = datetime.now(UTC)
+    regions, endpoints = (
+        ["eu-west-1", "us-east-1", "ap-south-1"],
+        ["/v1/search", "/v1/items", "/v1/orders", "/v2/export"],
+    )
     suffixes = []
     for i in range(BATCH):
-        rest = {"meter": "api", "account": f"customer-{i % ACCOUNTS:03d}",
-                "ts": (now - timedelta(seconds=i * 3)).isoformat().replace("+00:00", "Z"),
-                "who": {"region": regions[i % 3]}, "what": {"endpoint": endpoints[i % 4]},
-                "measure": {"requests": 1 + (i * 37) % 500, "bytes": round(1000 + (i * 7919) % 900000 + i / 7, 3)},
-                "metadata": {"client": "sdk-python/1.4.2"}}
+        rest = {
+            "meter": "api",
+            "account": f"customer-{i % ACCOUNTS:03d}",
+            "ts": (now - timedelta(seconds=i * 3)).isoformat().replace("+00:00", "Z"),
+            "who": {"region": regions[i % 3]},
+            "what": {"endpoint": endpoints[i % 4]},
+            "measure": {"requests": 1 + (i * 37) % 500, "bytes": round(1000 + (i * 7919) % 900000 + i / 7, 3)},
+            "metadata": {"client": "sdk-python/1.4.2"},
+        }
         suffixes.append(f'-{i:04d}",'.encode() + json.dumps(rest, separators=(",", ":"))[1:].encode())
     return suffixes
 
 
-async def _client(host: str, port: int, head: bytes, suffixes: list[bytes], tag: str, stop_at: float, counts: list[int]) -> None:
+async def _client(
+    host: str, port: int, head: bytes, suffixes: list[bytes], tag: str, stop_at: float, counts: list[int]
+) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     sequence = 0
     try:
@@ -89,14 +105,20 @@ async def _client(host: str, port: int, head: bytes, suffixes: list[bytes], tag:
 
 def _load(url: str, token: str, seconds: float, clients: int, out) -> None:  # noqa: ANN001
     parts, suffixes, run = urlsplit(url), item_suffixes(), uuid.uuid4().hex[:6]
-    head = (f"POST {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\nAuthorization: Bearer {token}\r\n"
-            "Content-Type: application/json\r\n").encode()
+    head = (
+        f"POST {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\nAuthorization: Bearer {token}\r\n"
+        "Content-Type: application/json\r\n"
+    ).encode()
     counts = [0, 0]
 
     async def main() -> None:
         stop_at = time.perf_counter() + seconds
-        await asyncio.gather(*(_client(parts.hostname, parts.port, head, suffixes, f"{run}c{c}", stop_at, counts)
-                               for c in range(clients)))
+        await asyncio.gather(
+            *(
+                _client(parts.hostname, parts.port, head, suffixes, f"{run}c{c}", stop_at, counts)
+                for c in range(clients)
+            )
+        )
 
     started = time.perf_counter()
     asyncio.run(main())
@@ -130,7 +152,11 @@ async def create_meter(database_url: str, organization_id: str) -> None:
         await conn.execute(
             """INSERT INTO meters (id, organization_id, version, dt_created, dt_last_modified, code, name, data_fields,
                    derived_fields, custom_fields) VALUES ($1, $2, 1, now(), now(), 'api', 'API calls', $3, $4, '{}')""",
-            uuid.uuid4(), uuid.UUID(organization_id), json.dumps(DATA_FIELDS), json.dumps(DERIVED_FIELDS))
+            uuid.uuid4(),
+            uuid.UUID(organization_id),
+            json.dumps(DATA_FIELDS),
+            json.dumps(DERIVED_FIELDS),
+        )
     finally:
         await conn.close()
 
@@ -143,10 +169,13 @@ async def wait_until_drained(database_url: str, timeout: float = 600) -> dict:
             if time.monotonic() > deadline:
                 raise RuntimeError("the queue did not drain")
             await asyncio.sleep(0.2)
-        return dict(await conn.fetchrow(
-            """SELECT count(*) AS batches, sum(item_count) AS items, sum(stored) AS stored, sum(duplicates) AS duplicates,
+        return dict(
+            await conn.fetchrow(
+                """SELECT count(*) AS batches, sum(item_count) AS items, sum(stored) AS stored, sum(duplicates) AS duplicates,
                       sum(rejected) AS rejected, sum(attempts) AS failed_attempts, extract(epoch FROM max(dt_processed) - min(dt_created)) AS seconds
-               FROM measurement_batches"""))
+               FROM measurement_batches"""
+            )
+        )
     finally:
         await conn.close()
 
@@ -155,13 +184,17 @@ async def raw_copy_rate(database_url: str, rows: int) -> float:
     """Rows per second of COPYing the stored rows again (under a new organization id)."""
     conn = await asyncpg.connect(database_url)
     try:
-        records = await conn.fetch(f"SELECT {', '.join(MEASUREMENTS_COLUMNS)}, data::text AS raw FROM measurements LIMIT $1", rows)
+        records = await conn.fetch(
+            f"SELECT {', '.join(MEASUREMENTS_COLUMNS)}, data::text AS raw FROM measurements LIMIT $1", rows
+        )
         organization_id = uuid.uuid4()
         copies = [(organization_id, *tuple(r)[1:9], r["raw"]) for r in records]
         started = time.perf_counter()
         for start in range(0, len(copies), BATCH):
             async with conn.transaction():
-                await conn.copy_records_to_table("measurements", records=copies[start:start + BATCH], columns=MEASUREMENTS_COLUMNS)
+                await conn.copy_records_to_table(
+                    "measurements", records=copies[start : start + BATCH], columns=MEASUREMENTS_COLUMNS
+                )
         return len(copies) / (time.perf_counter() - started)
     finally:
         await conn.close()
@@ -169,7 +202,9 @@ async def raw_copy_rate(database_url: str, rows: int) -> float:
 
 def with_redis_db(url: str, db: int) -> str:
     parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, "")) if parts.scheme.startswith("redis") else url
+    return (
+        urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, "")) if parts.scheme.startswith("redis") else url
+    )
 
 
 def main() -> None:
@@ -178,7 +213,11 @@ def main() -> None:
     options.add_argument("--clients", type=int, default=4)
     options.add_argument("--redis-db", type=int, default=9)
     args = options.parse_args()
-    with services() as (server_url, redis_url), scratch_database(server_url) as database_url, tempfile.TemporaryDirectory() as data:
+    with (
+        services() as (server_url, redis_url),
+        scratch_database(server_url) as database_url,
+        tempfile.TemporaryDirectory() as data,
+    ):
         env = env_for(database_url, with_redis_db(redis_url, args.redis_db), data)
         metergraph("migrate", env=env)
         credentials = json.loads(metergraph("bootstrap", "--org", "Bench", env=env))
@@ -197,8 +236,10 @@ def report(ok: int, refused: int, elapsed: float, totals: dict, copy_rate: float
     accepted = ok * BATCH / elapsed
     stored = float(totals["stored"]) / float(totals["seconds"])
     print(f"clients={args.clients} seconds={args.seconds:g} batch={BATCH} batches_accepted={ok} refused={refused}")
-    print(f"stored={totals['stored']} duplicates={totals['duplicates']} rejected={totals['rejected']} "
-          f"failed_attempts={totals['failed_attempts']} end_to_end_seconds={float(totals['seconds']):.1f}")
+    print(
+        f"stored={totals['stored']} duplicates={totals['duplicates']} rejected={totals['rejected']} "
+        f"failed_attempts={totals['failed_attempts']} end_to_end_seconds={float(totals['seconds']):.1f}"
+    )
     print(f"accepted_per_second={accepted:.0f}")
     print(f"stored_per_second={stored:.0f}")
     print(f"raw_copy_per_second={copy_rate:.0f}")

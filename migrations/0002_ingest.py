@@ -1,7 +1,7 @@
-from tortoise import migrations
-from tortoise.migrations import operations as ops
 from uuid import uuid4
-from tortoise import fields
+
+from tortoise import fields, migrations
+from tortoise.migrations import operations as ops
 
 # Hand-written part (DESIGN §2): tables Tortoise models cannot express.
 # - `measurements` is partitioned by RANGE (ts). Monthly partitions
@@ -49,54 +49,64 @@ MEASUREMENTS_REVERSE_SQL = [
 
 
 class Migration(migrations.Migration):
-    dependencies = [('metergraph', '0001_initial')]
+    dependencies = [("metergraph", "0001_initial")]
 
     initial = False
 
     operations = [
         ops.CreateModel(
-            name='IngestFailure',
+            name="IngestFailure",
             fields=[
-                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
-                ('organization_id', fields.UUIDField(db_index=True)),
-                ('version', fields.IntField(default=1)),
-                ('dt_created', fields.DatetimeField(auto_now=False, auto_now_add=True)),
-                ('dt_last_modified', fields.DatetimeField(auto_now=True, auto_now_add=False)),
-                ('created_by', fields.CharField(null=True, max_length=80)),
-                ('last_modified_by', fields.CharField(null=True, max_length=80)),
-                ('batch_id', fields.UUIDField(db_index=True)),
-                ('batch_index', fields.IntField()),
-                ('uid', fields.CharField(null=True, max_length=200)),
-                ('code', fields.CharField(max_length=32)),
-                ('reason', fields.TextField(unique=False)),
+                ("id", fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ("organization_id", fields.UUIDField(db_index=True)),
+                ("version", fields.IntField(default=1)),
+                ("dt_created", fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ("dt_last_modified", fields.DatetimeField(auto_now=True, auto_now_add=False)),
+                ("created_by", fields.CharField(null=True, max_length=80)),
+                ("last_modified_by", fields.CharField(null=True, max_length=80)),
+                ("batch_id", fields.UUIDField(db_index=True)),
+                ("batch_index", fields.IntField()),
+                ("uid", fields.CharField(null=True, max_length=200)),
+                ("code", fields.CharField(max_length=32)),
+                ("reason", fields.TextField(unique=False)),
             ],
-            options={'table': 'ingest_failures', 'app': 'metergraph', 'pk_attr': 'id', 'table_description': 'A measurement of a batch that was not stored, and why (SEMANTICS §6).'},
-            bases=['TenantModel'],
+            options={
+                "table": "ingest_failures",
+                "app": "metergraph",
+                "pk_attr": "id",
+                "table_description": "A measurement of a batch that was not stored, and why (SEMANTICS §6).",
+            },
+            bases=["TenantModel"],
         ),
         ops.CreateModel(
-            name='MeasurementBatch',
+            name="MeasurementBatch",
             fields=[
-                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
-                ('organization_id', fields.UUIDField(db_index=True)),
-                ('version', fields.IntField(default=1)),
-                ('dt_created', fields.DatetimeField(auto_now=False, auto_now_add=True)),
-                ('dt_last_modified', fields.DatetimeField(auto_now=True, auto_now_add=False)),
-                ('created_by', fields.CharField(null=True, max_length=80)),
-                ('last_modified_by', fields.CharField(null=True, max_length=80)),
-                ('status', fields.CharField(default='PENDING', max_length=16)),
-                ('source', fields.CharField(default='REST', max_length=16)),
-                ('item_count', fields.IntField()),
-                ('body', fields.BinaryField()),
-                ('stored', fields.IntField(null=True)),
-                ('duplicates', fields.IntField(null=True)),
-                ('rejected', fields.IntField(null=True)),
-                ('attempts', fields.IntField(default=0)),
-                ('last_error', fields.TextField(null=True, unique=False)),
-                ('dt_last_attempt', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
-                ('dt_processed', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ("id", fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ("organization_id", fields.UUIDField(db_index=True)),
+                ("version", fields.IntField(default=1)),
+                ("dt_created", fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ("dt_last_modified", fields.DatetimeField(auto_now=True, auto_now_add=False)),
+                ("created_by", fields.CharField(null=True, max_length=80)),
+                ("last_modified_by", fields.CharField(null=True, max_length=80)),
+                ("status", fields.CharField(default="PENDING", max_length=16)),
+                ("source", fields.CharField(default="REST", max_length=16)),
+                ("item_count", fields.IntField()),
+                ("body", fields.BinaryField()),
+                ("stored", fields.IntField(null=True)),
+                ("duplicates", fields.IntField(null=True)),
+                ("rejected", fields.IntField(null=True)),
+                ("attempts", fields.IntField(default=0)),
+                ("last_error", fields.TextField(null=True, unique=False)),
+                ("dt_last_attempt", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ("dt_processed", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'measurement_batches', 'app': 'metergraph', 'pk_attr': 'id', 'table_description': 'One accepted ingest request, stored before the client is answered.'},
-            bases=['TenantModel'],
+            options={
+                "table": "measurement_batches",
+                "app": "metergraph",
+                "pk_attr": "id",
+                "table_description": "One accepted ingest request, stored before the client is answered.",
+            },
+            bases=["TenantModel"],
         ),
         ops.RunSQL(MEASUREMENTS_SQL, reverse_sql=MEASUREMENTS_REVERSE_SQL),
     ]

@@ -30,7 +30,7 @@ BILL_JOB_USAGE_REVERSE_SQL = [
 
 
 class Migration(migrations.Migration):
-    dependencies = [('metergraph', '0003_billing')]
+    dependencies = [("metergraph", "0003_billing")]
 
     initial = False
 

@@ -38,34 +38,47 @@ READ = """{ accounts(first: 100) { totalCount nodes { code parentAccountId commi
 
 def demo(settings, tmp_path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("METERGRAPH_")}
-    env.update(DATABASE_URL=settings.database_url, REDIS_URL=settings.redis_url,
-               METERGRAPH_SECRET_KEY=settings.secret_key)
-    return subprocess.run([str(METERGRAPH), "demo", "--data-dir", str(tmp_path / "data"), "--queue-name", QUEUE],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    env.update(
+        DATABASE_URL=settings.database_url, REDIS_URL=settings.redis_url, METERGRAPH_SECRET_KEY=settings.secret_key
+    )
+    return subprocess.run(
+        [str(METERGRAPH), "demo", "--data-dir", str(tmp_path / "data"), "--queue-name", QUEUE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 async def counts(organization_id) -> tuple[int, ...]:  # noqa: ANN001
     """Demo organizations, accounts, batches, measurements stored, bill jobs, bills."""
     stored = await MeasurementBatch.filter(organization_id=organization_id).values_list("stored", flat=True)
-    return (await Organization.filter(name=DEMO_NAME).count(),
-            await Account.filter(organization_id=organization_id).count(), len(stored), sum(stored),
-            await BillJob.filter(organization_id=organization_id).count(),
-            await Bill.filter(organization_id=organization_id).count())
+    return (
+        await Organization.filter(name=DEMO_NAME).count(),
+        await Account.filter(organization_id=organization_id).count(),
+        len(stored),
+        sum(stored),
+        await BillJob.filter(organization_id=organization_id).count(),
+        await Bill.filter(organization_id=organization_id).count(),
+    )
 
 
 async def test_demo_loads_once_and_then_says_it_exists(client, settings, tmp_path):
     first = demo(settings, tmp_path)
     assert first.returncode == 0, first.stderr
-    credentials = json.loads(next(x for x in first.stdout.splitlines() if x.startswith(CREDENTIALS_MARK))
-                             .split(CREDENTIALS_MARK, 1)[1])
+    credentials = json.loads(
+        next(x for x in first.stdout.splitlines() if x.startswith(CREDENTIALS_MARK)).split(CREDENTIALS_MARK, 1)[1]
+    )
     before = await counts(credentials["organizationId"])
     assert before[:2] == (1, 10) and before[3] > 2000 and before[4:] == (2, 16), before
 
     second = demo(settings, tmp_path)
     assert second.returncode == 0, second.stderr
     organization_id = credentials["organizationId"]
-    assert f'The demo organization "{DEMO_NAME}" already exists ({organization_id}); nothing was created.' \
-        in second.stdout
+    assert (
+        f'The demo organization "{DEMO_NAME}" already exists ({organization_id}); nothing was created.' in second.stdout
+    )
     assert CREDENTIALS_MARK not in second.stdout
     assert await counts(credentials["organizationId"]) == before
 
@@ -98,8 +111,14 @@ def test_a_second_loader_stands_down_while_one_is_loading(service_urls, fresh_da
     redis = Redis.from_url(service_urls[1])
     redis.set(f"metergraph:demo-loader:{queue}", "a first loader", ex=60)
     try:
-        second = subprocess.run([str(METERGRAPH), "demo", "--data-dir", str(tmp_path), "--queue-name", queue],
-                                env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+        second = subprocess.run(
+            [str(METERGRAPH), "demo", "--data-dir", str(tmp_path), "--queue-name", queue],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert redis.get(f"metergraph:demo-loader:{queue}") == b"a first loader"  # not its lock to release
     finally:
         redis.delete(f"metergraph:demo-loader:{queue}")

@@ -41,8 +41,17 @@ import websockets
 from app.db import asyncpg_url
 from app.services.demo import CREDENTIALS_MARK as DEMO_CREDENTIALS
 from tests.conftest import _with_database
-from tests.test_embedded_dev import (ROOT, DevProcess, alive, descendants, dev_env, free_port, group_is_empty,
-                                     needs_proc, processes_mentioning)
+from tests.test_embedded_dev import (
+    ROOT,
+    DevProcess,
+    alive,
+    descendants,
+    dev_env,
+    free_port,
+    group_is_empty,
+    needs_proc,
+    processes_mentioning,
+)
 
 README = ROOT / "README.md"
 D = Decimal
@@ -51,7 +60,7 @@ D = Decimal
 def seed_steps() -> dict[int, list[tuple[str, str]]]:
     """{step number: [(language, code), ...]} from the README's seed-steps section."""
     text = README.read_text()
-    section = text[text.index("<!-- seed-steps"):text.index("<!-- /seed-steps -->")]
+    section = text[text.index("<!-- seed-steps") : text.index("<!-- /seed-steps -->")]
     steps = {}
     for chunk in re.split(r"^#### ", section, flags=re.M)[1:]:
         number = int(chunk.split(".", 1)[0])
@@ -84,8 +93,9 @@ class Client:
         self.http, self.token = http, token
 
     async def gql(self, document: str) -> dict:
-        response = await self.http.post("/graphql", json={"query": document},
-                                        headers={"Authorization": f"Bearer {self.token}"})
+        response = await self.http.post(
+            "/graphql", json={"query": document}, headers={"Authorization": f"Bearer {self.token}"}
+        )
         assert response.status_code == 200, response.text
         body = response.json()
         assert "errors" not in body and user_errors(body["data"]) == [], body
@@ -123,8 +133,11 @@ async def walk_through(port: int, credentials: dict) -> dict:
     base, org = f"http://127.0.0.1:{port}", credentials["organizationId"]
     async with httpx.AsyncClient(base_url=base, timeout=30) as http:
         assert "/oauth/token" in steps[1][0][1]  # 1. the README's curl, spoken by httpx
-        response = await http.post("/oauth/token", auth=(credentials["accessKeyId"], credentials["apiSecret"]),
-                                   data={"grant_type": "client_credentials"})
+        response = await http.post(
+            "/oauth/token",
+            auth=(credentials["accessKeyId"], credentials["apiSecret"]),
+            data={"grant_type": "client_credentials"},
+        )
         assert response.status_code == 200, response.text
         client = Client(http, response.json()["access_token"])
         config = (await client.gql(*documents(steps, 2)))["updateOrganizationConfig"]["organizationConfig"]
@@ -138,13 +151,19 @@ async def walk_through(port: int, credentials: dict) -> dict:
         response = await http.post(f"/organizations/{org}/measurements", content=body, headers=headers)
         assert response.status_code == 200 and response.json()["result"] == "accepted", response.text
         stored = await until_stored(client, *documents(steps, 7, BATCH_ID=response.json()["batchId"]))
-        assert stored["ingestBatch"] == {"status": "PROCESSED", "accepted": 4, "stored": 4, "duplicates": 0,
-                                         "rejected": 0}
+        assert stored["ingestBatch"] == {
+            "status": "PROCESSED",
+            "accepted": 4,
+            "stored": 4,
+            "duplicates": 0,
+            "rejected": 0,
+        }
         assert stored["measurements"]["totalCount"] == 3
         create, subscribe = documents(steps, 8)
         job = (await client.gql(create))["createBillJob"]["billJob"]
-        statuses = await watch_progress(f"ws://127.0.0.1:{port}/graphql", client.token,
-                                        subscribe.replace("BILL_JOB_ID", job["id"]))
+        statuses = await watch_progress(
+            f"ws://127.0.0.1:{port}/graphql", client.token, subscribe.replace("BILL_JOB_ID", job["id"])
+        )
         assert statuses[-1] == "COMPLETE", statuses
         [bill] = (await client.gql(*documents(steps, 9, ACCOUNT_ID=account["id"])))["bills"]["nodes"]
         bill["child"] = child["id"]
@@ -155,17 +174,28 @@ async def walk_through(port: int, credentials: dict) -> dict:
 
 def assert_the_bill(bill: dict) -> None:
     assert (bill["accountCode"], bill["billDate"], bill["status"]) == ("acme", "2026-02-01", "PENDING")
-    lines = [(x["lineItemType"], x["childAccountId"], D(x["units"]) if x["units"] is not None else None,
-              D(x["convertedSubtotal"])) for x in bill["lineItems"]["nodes"]]
-    assert lines == [("USAGE", None, D(80), D("13.33")), ("USAGE", bill["child"], D(70), D("11.67")),
-                     ("STANDING_CHARGE", None, lines[2][2], D("25.00")),
-                     ("COMMITMENT_FEE", None, lines[3][2], D("100.00")),
-                     ("COMMITMENT_CONSUMED", None, lines[4][2], D("-50.00"))], lines
+    lines = [
+        (
+            x["lineItemType"],
+            x["childAccountId"],
+            D(x["units"]) if x["units"] is not None else None,
+            D(x["convertedSubtotal"]),
+        )
+        for x in bill["lineItems"]["nodes"]
+    ]
+    assert lines == [
+        ("USAGE", None, D(80), D("13.33")),
+        ("USAGE", bill["child"], D(70), D("11.67")),
+        ("STANDING_CHARGE", None, lines[2][2], D("25.00")),
+        ("COMMITMENT_FEE", None, lines[3][2], D("100.00")),
+        ("COMMITMENT_CONSUMED", None, lines[4][2], D("-50.00")),
+    ], lines
     assert D(bill["billTotal"]) == D("100.00")
 
 
-def run_and_stop(dev: DevProcess, port: int, leftovers_of: str, workers: int = 1,
-                 then: Callable[[], object] = lambda: None) -> None:
+def run_and_stop(
+    dev: DevProcess, port: int, leftovers_of: str, workers: int = 1, then: Callable[[], object] = lambda: None
+) -> None:
     try:
         credentials = dev.credentials()
         assert f"  Workers     {workers}" in dev.out
@@ -221,8 +251,11 @@ def test_seed_to_bill_with_urls_and_a_missing_data_dir(tmp_path, service_urls, f
     queue = f"metergraph:walk:{uuid.uuid4().hex[:12]}"
     env = dev_env(DATABASE_URL=fresh_database, REDIS_URL=service_urls[1])
     # --demo: the demo organization loads beside the walk-through, on the same workers.
-    dev = DevProcess(["--port", str(port), "--data-dir", str(data_dir), "--queue-name", queue, "--workers", "2",
-                      "--demo"], cwd=tmp_path, env=env)
+    dev = DevProcess(
+        ["--port", str(port), "--data-dir", str(data_dir), "--queue-name", queue, "--workers", "2", "--demo"],
+        cwd=tmp_path,
+        env=env,
+    )
     run_and_stop(dev, port, leftovers_of=str(data_dir), workers=2, then=lambda: dev.wait_for(DEMO_CREDENTIALS, 120))
     assert any(line.startswith('Demo organization "Metergraph Demo" created') for line in dev.out), dev.out
     assert data_dir.is_dir() and not (data_dir / "postgres").exists()

@@ -88,7 +88,10 @@ def test_service_urls_point_at_compose_services(compose):
     pg = compose["services"]["postgres"]["environment"]
     database = urlsplit(compose["services"]["api"]["environment"]["DATABASE_URL"])
     assert (database.username, database.password, database.path.lstrip("/")) == (
-        pg["POSTGRES_USER"], pg["POSTGRES_PASSWORD"], pg["POSTGRES_DB"])
+        pg["POSTGRES_USER"],
+        pg["POSTGRES_PASSWORD"],
+        pg["POSTGRES_DB"],
+    )
 
 
 def test_healthchecks(compose):
@@ -110,6 +113,8 @@ def test_depends_on_names_existing_services(compose):
         if isinstance(depends, dict):
             for dep, condition in depends.items():
                 if condition.get("condition") == "service_healthy":
-                    assert "healthcheck" in compose["services"][dep], f"{name} waits for {dep}, which has no healthcheck"
+                    assert "healthcheck" in compose["services"][dep], (
+                        f"{name} waits for {dep}, which has no healthcheck"
+                    )
     assert set(compose["services"]["api"]["depends_on"]) == {"postgres", "redis"}
     assert set(compose["services"]["worker"]["depends_on"]) >= {"postgres", "redis"}

@@ -27,8 +27,9 @@ ROOT = Path(__file__).resolve().parents[1]
 METERGRAPH = ROOT / ".venv" / "bin" / "metergraph"
 CREDENTIALS_MARK = "Administrator credentials (shown once, keep them): "
 READY_MARK = "Ctrl-C stops everything."
-needs_proc = pytest.mark.skipif(not Path("/proc/self/task").exists(),
-                                reason="needs Linux /proc to find child processes")
+needs_proc = pytest.mark.skipif(
+    not Path("/proc/self/task").exists(), reason="needs Linux /proc to find child processes"
+)
 
 
 def free_port() -> int:
@@ -94,12 +95,21 @@ class DevProcess:
 
     def __init__(self, args: list[str], *, cwd: Path, env: dict[str, str]):
         self.started = time.monotonic()
-        self.proc = subprocess.Popen([str(METERGRAPH), "dev", *args], cwd=cwd, env=env, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True, start_new_session=True)
+        self.proc = subprocess.Popen(
+            [str(METERGRAPH), "dev", *args],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
         self.out: list[str] = []
         self.err: list[str] = []
-        self.readers = [threading.Thread(target=self._drain, args=(stream, sink), daemon=True)
-                        for stream, sink in ((self.proc.stdout, self.out), (self.proc.stderr, self.err))]
+        self.readers = [
+            threading.Thread(target=self._drain, args=(stream, sink), daemon=True)
+            for stream, sink in ((self.proc.stdout, self.out), (self.proc.stderr, self.err))
+        ]
         for reader in self.readers:
             reader.start()
 
@@ -162,8 +172,11 @@ def request(url: str, *, data: bytes | None = None, headers: dict | None = None)
 
 def token(base: str, credentials: dict) -> str:
     basic = base64.b64encode(f"{credentials['accessKeyId']}:{credentials['apiSecret']}".encode()).decode()
-    _, body = request(base + "/oauth/token", data=b"grant_type=client_credentials",
-                      headers={"Authorization": f"Basic {basic}", "Content-Type": "application/x-www-form-urlencoded"})
+    _, body = request(
+        base + "/oauth/token",
+        data=b"grant_type=client_credentials",
+        headers={"Authorization": f"Basic {basic}", "Content-Type": "application/x-www-form-urlencoded"},
+    )
     return body["access_token"]
 
 
@@ -176,7 +189,7 @@ def test_dev_runs_everything_and_stops_clean(tmp_path, stop_signal):
         credentials = dev.credentials()
         assert set(credentials) == {"organizationId", "accessKeyId", "apiSecret"}
         # A few clean lines: what runs where, then the credentials; no log noise before them.
-        banner = dev.out[:dev.out.index(next(x for x in dev.out if x.startswith(CREDENTIALS_MARK)))]
+        banner = dev.out[: dev.out.index(next(x for x in dev.out if x.startswith(CREDENTIALS_MARK)))]
         console = ["Console"] if is_built() else []  # once `make console` has built it
         expected = ["API", "GraphiQL", *console, "PostgreSQL", "Redis", "Workers"]
         assert [line.split()[0] for line in banner[1:]] == expected
@@ -187,8 +200,9 @@ def test_dev_runs_everything_and_stops_clean(tmp_path, stop_signal):
         query = json.dumps({"query": "{ me { organizationId } organizationConfig { currency } }"}).encode()
         headers = {"Authorization": f"Bearer {token(base, credentials)}", "Content-Type": "application/json"}
         _, result = request(base + "/graphql", data=query, headers=headers)
-        assert result == {"data": {"me": {"organizationId": credentials["organizationId"]},
-                                   "organizationConfig": {"currency": "USD"}}}
+        assert result == {
+            "data": {"me": {"organizationId": credentials["organizationId"]}, "organizationConfig": {"currency": "USD"}}
+        }
         children = descendants(dev.proc.pid)
         assert len(dev.children("app.cli serve")) == 1 and len(dev.children("app.cli worker")) == 1
         assert len(children) >= 4, "API, worker, PostgreSQL and Redis run as children of dev"
@@ -215,16 +229,21 @@ def test_dev_stops_everything_and_names_the_part_that_died(tmp_path, part):
     dev = DevProcess(["--port", str(port), "--data-dir", str(data_dir)], cwd=tmp_path, env=dev_env())
     try:
         dev.wait_for(READY_MARK)
-        [victim] = {"the worker": lambda: dev.children("app.cli worker"),
-                    "the API": lambda: dev.children("app.cli serve"),
-                    "embedded PostgreSQL": lambda: [_banner_pid(dev, "PostgreSQL")]}[part]()
+        [victim] = {
+            "the worker": lambda: dev.children("app.cli worker"),
+            "the API": lambda: dev.children("app.cli serve"),
+            "embedded PostgreSQL": lambda: [_banner_pid(dev, "PostgreSQL")],
+        }[part]()
         children = descendants(dev.proc.pid)
         os.kill(victim, signal.SIGKILL)
         assert dev.wait(timeout=60) == 1
     finally:
         dev.kill_leftovers()
-    assert any(line.startswith(f"metergraph dev: {part} (pid {victim}) was killed by signal SIGKILL")
-               and line.endswith("stopping everything.") for line in dev.err), dev.err[-5:]
+    assert any(
+        line.startswith(f"metergraph dev: {part} (pid {victim}) was killed by signal SIGKILL")
+        and line.endswith("stopping everything.")
+        for line in dev.err
+    ), dev.err[-5:]
     assert [pid for pid in children if alive(pid)] == []
     assert group_is_empty(dev.proc.pid)
     assert processes_mentioning(str(data_dir)) == []
@@ -235,8 +254,14 @@ def test_dev_refuses_a_port_in_use_before_starting_anything(tmp_path):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run([str(METERGRAPH), "dev", "--port", str(port), "--data-dir", str(tmp_path / "data")],
-                                cwd=tmp_path, env=dev_env(), capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [str(METERGRAPH), "dev", "--port", str(port), "--data-dir", str(tmp_path / "data")],
+            cwd=tmp_path,
+            env=dev_env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     assert result.returncode == 1
     assert f"metergraph dev: port {port} is already in use; choose another with --port" in result.stderr
     assert not (tmp_path / "data").exists()

@@ -79,8 +79,7 @@ def test_start_use_stop_restart_keeps_data(tmp_path):
         assert svc.tortoise_url.startswith("postgres://postgres@/metergraph?host=")
         assert svc.redis_url == f"unix://{data.resolve()}/redis.sock"
         assert pg(svc.database_url, "select 1 as one")[0]["one"] == 1
-        pg(svc.database_url, "create table invoices (id int primary key);"
-                             " insert into invoices values (7)")
+        pg(svc.database_url, "create table invoices (id int primary key); insert into invoices values (7)")
         r = redis.Redis.from_url(svc.redis_url)
         assert r.ping()
         r.rpush("queue", "job-1")
@@ -105,8 +104,8 @@ def test_start_use_stop_restart_keeps_data(tmp_path):
 
 def test_urls_accepted_by_tortoise_arq_and_redis_asyncio(tmp_path):
     from arq.connections import RedisSettings, create_pool
-    from tortoise.backends.base.config_generator import expand_db_url
     from tortoise.backends.asyncpg import AsyncpgDBClient
+    from tortoise.backends.base.config_generator import expand_db_url
 
     with start_services(tmp_path, database_url=None, redis_url=None) as svc:
         sock_dir = str(postgres_socket(svc.database_url).parent)
@@ -163,9 +162,7 @@ def test_restart_after_services_were_sigkilled(tmp_path):
 
 def test_given_urls_start_nothing(tmp_path):
     data = tmp_path / "data"
-    svc = start_services(
-        data, database_url="postgresql://u:p@db.example:5432/x", redis_url="redis://cache:6379/2"
-    )
+    svc = start_services(data, database_url="postgresql://u:p@db.example:5432/x", redis_url="redis://cache:6379/2")
     assert svc.database_url == "postgresql://u:p@db.example:5432/x"
     assert svc.tortoise_url == "postgres://u:p@db.example:5432/x"
     assert svc.redis_url == "redis://cache:6379/2"
@@ -203,7 +200,7 @@ def test_long_data_dir_puts_sockets_in_short_tmp_dir(tmp_path):
         assert "host=/tmp/metergraph-" in svc.database_url
         assert pg(svc.database_url, "select 1 as one")[0]["one"] == 1
         assert redis_usable(svc.redis_url)
-    shutil.rmtree(Path(svc.redis_url[len("unix://"):]).parent, ignore_errors=True)
+    shutil.rmtree(Path(svc.redis_url[len("unix://") :]).parent, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- CLI-like --
@@ -223,12 +220,14 @@ CHILD = textwrap.dedent(
 )
 
 
-def spawn_dev(
-    data: Path, python: str = sys.executable, **kwargs
-) -> tuple[subprocess.Popen, list[int]]:
+def spawn_dev(data: Path, python: str = sys.executable, **kwargs) -> tuple[subprocess.Popen, list[int]]:
     proc = subprocess.Popen(
         [python, "-c", CHILD, str(data)],
-        cwd=REPO, stdout=subprocess.PIPE, text=True, start_new_session=True, **kwargs,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        **kwargs,
     )
     line = proc.stdout.readline()
     assert line, f"child failed (exit {proc.wait()})"
@@ -265,8 +264,13 @@ def test_orphans_of_a_crashed_run_are_stopped_at_next_start(tmp_path):
         "Path(sys.argv[1]), database_url=None, redis_url=None)))\n"
         "t.start(); t.join(); svc = box[0]",
     )
-    proc = subprocess.Popen([sys.executable, "-c", script, str(tmp_path)], cwd=REPO,
-                            stdout=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, str(tmp_path)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     orphans = json.loads(proc.stdout.readline())
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(10)
@@ -290,8 +294,7 @@ def test_start_failure_raises_with_log_tail_and_leaves_nothing(tmp_path):
     with pytest.raises(RuntimeError, match="redis-server exited") as err:
         start_services(tmp_path, database_url="postgresql://x@/y", redis_url=None)
     assert "Bad file format" in str(err.value)
-    leftovers = [p for p in psutil.process_iter(["cmdline"])
-                 if str(tmp_path) in " ".join(p.info["cmdline"] or [])]
+    leftovers = [p for p in psutil.process_iter(["cmdline"]) if str(tmp_path) in " ".join(p.info["cmdline"] or [])]
     assert leftovers == []
 
 
@@ -310,8 +313,14 @@ def test_as_root_and_as_normal_user(tmp_path):
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     for python in (sys.executable, f"/usr/bin/{version}", f"/usr/local/bin/{version}"):
         try:
-            subprocess.run([python, "-c", "import app.services_runtime"], cwd=REPO, env=env,
-                           user=user.pw_uid, check=True, capture_output=True)
+            subprocess.run(
+                [python, "-c", "import app.services_runtime"],
+                cwd=REPO,
+                env=env,
+                user=user.pw_uid,
+                check=True,
+                capture_output=True,
+            )
             break
         except (OSError, subprocess.CalledProcessError):
             continue
@@ -321,7 +330,11 @@ def test_as_root_and_as_normal_user(tmp_path):
     try:
         os.chown(data, user.pw_uid, user.pw_gid)
         proc, pids = spawn_dev(
-            data, python=python, user=user.pw_uid, group=user.pw_gid, extra_groups=[],
+            data,
+            python=python,
+            user=user.pw_uid,
+            group=user.pw_gid,
+            extra_groups=[],
             env={**env, "HOME": str(data)},
         )
         assert psutil.Process(pids[0]).username() == "pgserver"

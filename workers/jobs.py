@@ -26,8 +26,12 @@ async def process_measurement_batch(ctx: dict[str, Any], batch_id: str) -> dict[
         if ctx.get("job_try", 1) < BATCH_TRIES:
             raise Retry(defer=ctx.get("job_try", 1)) from exc
         raise
-    return {"processed": outcome.processed, "stored": outcome.stored, "duplicates": outcome.duplicates,
-            "rejected": outcome.rejected}
+    return {
+        "processed": outcome.processed,
+        "stored": outcome.stored,
+        "duplicates": outcome.duplicates,
+        "rejected": outcome.rejected,
+    }
 
 
 async def sweep_unprocessed_batches(ctx: dict[str, Any]) -> int:
@@ -46,12 +50,15 @@ def _enqueuer(ctx: dict[str, Any]) -> Any:
 
 
 async def run_bill_job(ctx: dict[str, Any], job_id: str, organization_id: str) -> None:
-    await billing.run_bill_job(uuid.UUID(organization_id), uuid.UUID(job_id), redis=ctx["redis"], enqueue=_enqueuer(ctx))
+    await billing.run_bill_job(
+        uuid.UUID(organization_id), uuid.UUID(job_id), redis=ctx["redis"], enqueue=_enqueuer(ctx)
+    )
 
 
 async def process_bill_job_chunks(ctx: dict[str, Any], job_id: str, organization_id: str, hops: int = 0) -> int:
-    return await billing.process_bill_job_chunks(uuid.UUID(organization_id), uuid.UUID(job_id), redis=ctx["redis"],
-                                                 enqueue=_enqueuer(ctx), hops=hops)
+    return await billing.process_bill_job_chunks(
+        uuid.UUID(organization_id), uuid.UUID(job_id), redis=ctx["redis"], enqueue=_enqueuer(ctx), hops=hops
+    )
 
 
 async def sweep_bill_jobs(ctx: dict[str, Any]) -> int:

@@ -59,8 +59,10 @@ def production_cron_jobs() -> list:
     # Every minute, on one worker at a time (unique): re-enqueue batches no worker
     # finished and create next month's measurement partition ahead of time.
     # Bill jobs likewise, half a minute later: resume jobs whose worker died.
-    return [cron(jobs.sweep_unprocessed_batches, second=0, unique=True, run_at_startup=True, keep_result=0),
-            cron(jobs.sweep_bill_jobs, second=30, unique=True, keep_result=0)]
+    return [
+        cron(jobs.sweep_unprocessed_batches, second=0, unique=True, run_at_startup=True, keep_result=0),
+        cron(jobs.sweep_bill_jobs, second=30, unique=True, keep_result=0),
+    ]
 
 
 async def startup(ctx: dict[str, Any]) -> None:

@@ -180,9 +180,7 @@ def _concrete_action(action: str) -> str:
     canonical = _CONCRETE_ACTIONS.get(action) if isinstance(action, str) else None
     if canonical is None:
         if isinstance(action, str) and action in _ACTION_PATTERNS:
-            raise ValueError(
-                f"action to check must be a concrete action, not the pattern {action!r}"
-            )
+            raise ValueError(f"action to check must be a concrete action, not the pattern {action!r}")
         if not isinstance(action, str):
             raise TypeError(f"action must be a string, not {type(action).__name__}")
         raise ValueError(f"unknown action {action!r}")
@@ -221,14 +219,10 @@ def _resource_error(text: str) -> str | None:
     service, sep, rest = text.partition(":")
     if not sep:
         return (
-            f"resource {text!r} must be '*' or look like 'service:type', "
-            "'service:type/*' or 'service:type/item/<id>'"
+            f"resource {text!r} must be '*' or look like 'service:type', 'service:type/*' or 'service:type/item/<id>'"
         )
     if service not in SERVICES:
-        return (
-            f"unknown service {service!r} in resource {text!r} "
-            f"(expected one of {_SERVICE_LIST})"
-        )
+        return f"unknown service {service!r} in resource {text!r} (expected one of {_SERVICE_LIST})"
     parts = rest.split("/")
     rtype = parts[0]
     if rtype != _WILDCARD and not _TYPE_RE.fullmatch(rtype):
@@ -247,9 +241,7 @@ def _resource_error(text: str) -> str | None:
             f"invalid item id {item_id!r} in resource {text!r}: expected '*' or an id "
             "of letters, digits, '_', '.' and '-'"
         )
-    return (
-        f"resource {text!r}: after the type expected nothing, '/*' or '/item/<id>'"
-    )
+    return f"resource {text!r}: after the type expected nothing, '/*' or '/item/<id>'"
 
 
 def normalize_resource(text: str) -> str:
@@ -356,14 +348,8 @@ class Statement:
             if not isinstance(effect, str) or effect not in Effect.__members__:
                 raise ValueError(f"effect must be 'ALLOW' or 'DENY', not {effect!r}")
             effect = Effect(effect)
-        actions = tuple(
-            dict.fromkeys(normalize_action(a) for a in _as_tuple(self.actions, "actions"))
-        )
-        resources = tuple(
-            dict.fromkeys(
-                normalize_resource(r) for r in _as_tuple(self.resources, "resources")
-            )
-        )
+        actions = tuple(dict.fromkeys(normalize_action(a) for a in _as_tuple(self.actions, "actions")))
+        resources = tuple(dict.fromkeys(normalize_resource(r) for r in _as_tuple(self.resources, "resources")))
         if not actions:
             raise ValueError("a statement needs at least one action")
         if not resources:
@@ -428,11 +414,7 @@ def is_allowed(statements: Iterable[Statement], action: str, resource: str) -> b
 MANAGED_POLICIES: Mapping[str, tuple[Statement, ...]] = MappingProxyType(
     {
         "Administrator": (Statement.of(Effect.ALLOW, ["*"], ["*"]),),
-        "ReadOnly": (
-            Statement.of(
-                Effect.ALLOW, ["config:retrieve", "measurements:retrieve"], ["*"]
-            ),
-        ),
+        "ReadOnly": (Statement.of(Effect.ALLOW, ["config:retrieve", "measurements:retrieve"], ["*"]),),
         "IngestOnly": (Statement.of(Effect.ALLOW, ["measurements:upload"], ["*"]),),
     }
 )
@@ -506,9 +488,7 @@ def parse_statements(
         before = len(problems)
         for key in entry:
             if key not in _STATEMENT_FIELDS:
-                problems.append(
-                    ([*base, str(key)], "unknown field (expected effect, action, resource)")
-                )
+                problems.append(([*base, str(key)], "unknown field (expected effect, action, resource)"))
         effect: Effect | None = None
         if "effect" not in entry:
             problems.append(([*base, "effect"], "effect is required"))
@@ -524,9 +504,7 @@ def parse_statements(
                 problems.append(([*base, name], f"{name} is required"))
                 fields[name] = None
             else:
-                fields[name] = _parse_string_list(
-                    entry[name], [*base, name], name, check, problems
-                )
+                fields[name] = _parse_string_list(entry[name], [*base, name], name, check, problems)
         if len(problems) == before and effect is not None:
             statements.append(
                 Statement(effect, tuple(fields["action"]), tuple(fields["resource"]))  # type: ignore[arg-type]
@@ -576,9 +554,7 @@ class PermissionSet:
                 () if allow_all else tuple(allow_patterns),
             )
         self._by_action: dict[str, _Entry | None] = by_action
-        self._allow_everything = all(
-            entry is not None and entry[0] and not entry[1] for entry in by_action.values()
-        )
+        self._allow_everything = all(entry is not None and entry[0] and not entry[1] for entry in by_action.values())
         self._every_item: dict[tuple[str, str], bool] = {}
 
     @classmethod

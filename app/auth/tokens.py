@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import jwt
 
@@ -65,7 +65,7 @@ def verify_token(secret_key: str, token: str) -> TokenClaims:
             principal_type=payload["typ"],
             principal_id=uuid.UUID(payload["sub"]),
             access_key_id=payload.get("key"),
-            expires_at=datetime.fromtimestamp(payload["exp"], tz=timezone.utc),
+            expires_at=datetime.fromtimestamp(payload["exp"], tz=UTC),
         )
     except jwt.ExpiredSignatureError as exc:
         raise TokenError("token expired") from exc

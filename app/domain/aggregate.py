@@ -95,8 +95,9 @@ def aggregate_values(function: str, rows: Sequence[tuple[datetime, int, Any]]) -
     raise ValueError(f"unknown aggregation function {function!r}")
 
 
-def compound_quantity(expression: Expression, values: Mapping[str, Decimal | None],
-                      evaluate_null_aggregations: bool) -> Decimal | None:
+def compound_quantity(
+    expression: Expression, values: Mapping[str, Decimal | None], evaluate_null_aggregations: bool
+) -> Decimal | None:
     """A compound aggregation's quantity from the raw values of the aggregations it reads
     (keyed by aggregation code). Any null without ``evaluate_null_aggregations`` → null."""
     if not evaluate_null_aggregations and any(value is None for value in values.values()):

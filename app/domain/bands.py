@@ -108,9 +108,7 @@ class UnitRounding(str, Enum):
     NONE = "NONE"  # the exact quotient (50 significant digits at most)
 
 
-def to_units(
-    quantity: Decimal | None, quantity_per_unit: Decimal, rounding: UnitRounding
-) -> Decimal | None:
+def to_units(quantity: Decimal | None, quantity_per_unit: Decimal, rounding: UnitRounding) -> Decimal | None:
     """Billable units for ``quantity``; ``None`` (no usage) stays ``None``.
 
     Whole-unit roundings are decided from the exact integer quotient and
@@ -222,9 +220,7 @@ def validate_bands(bands: Sequence[PricingBand]) -> list[tuple[int, str, str]]:
     return problems
 
 
-def _limit_problems(
-    bands: Sequence[PricingBand], invalid: set[int]
-) -> list[tuple[int, str, str]]:
+def _limit_problems(bands: Sequence[PricingBand], invalid: set[int]) -> list[tuple[int, str, str]]:
     # One lowerLimit problem per band at most, and one ordering problem overall.
     problems: list[tuple[int, str, str]] = []
     ordering_reported = False
@@ -239,16 +235,12 @@ def _limit_problems(
             problems.append((index, "lowerLimit", "lowerLimit must not be negative"))
         elif not ordering_reported and index - 1 not in invalid:
             if limit <= bands[index - 1].lower_limit:
-                problems.append(
-                    (index, "lowerLimit", "lowerLimit must be greater than the previous band's")
-                )
+                problems.append((index, "lowerLimit", "lowerLimit must be greater than the previous band's"))
                 ordering_reported = True
     return problems
 
 
-def _check_inputs(
-    bands: Sequence[PricingBand], units: Decimal, previous_units: Decimal, per_unit: Decimal
-) -> None:
+def _check_inputs(bands: Sequence[PricingBand], units: Decimal, previous_units: Decimal, per_unit: Decimal) -> None:
     problems = validate_bands(bands)
     if problems:
         detail = "; ".join(f"band {i} {field}: {message}" for i, field, message in problems)
@@ -383,6 +375,4 @@ def band_charge(
 ) -> Charge:
     """Tiered pricing when ``cumulative`` is true, volume pricing otherwise."""
     price = tiered_charge if cumulative else volume_charge
-    return price(
-        bands, units, previous_units=previous_units, quantity_per_unit=quantity_per_unit
-    )
+    return price(bands, units, previous_units=previous_units, quantity_per_unit=quantity_per_unit)

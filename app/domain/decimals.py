@@ -43,7 +43,11 @@ def decimal_problem(number: Decimal) -> str | None:
         return f"must have at most {MAX_SIGNIFICANT_DIGITS} significant digits"
     exponent = number.as_tuple().exponent
     assert isinstance(exponent, int)
-    if number.adjusted() > MAX_EXPONENT or (not number.is_zero() and number.adjusted() < -MAX_EXPONENT) \
-            or exponent < -MAX_EXPONENT or exponent > MAX_EXPONENT:
+    if (
+        number.adjusted() > MAX_EXPONENT
+        or (not number.is_zero() and number.adjusted() < -MAX_EXPONENT)
+        or exponent < -MAX_EXPONENT
+        or exponent > MAX_EXPONENT
+    ):
         return f"must lie within ±1e{MAX_EXPONENT + 1} with no digit below 1e-{MAX_EXPONENT}"
     return None

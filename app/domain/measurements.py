@@ -38,7 +38,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -46,8 +46,14 @@ from app.domain.calc import MAX_STRING, CalcError, CalcLimitError, Expression, V
 from app.domain.naming import entity_code_problem
 
 SECTION_OF_CATEGORY = {
-    "WHO": "who", "WHAT": "what", "WHERE": "where", "OTHER": "other", "METADATA": "metadata",
-    "MEASURE": "measure", "INCOME": "income", "COST": "cost",
+    "WHO": "who",
+    "WHAT": "what",
+    "WHERE": "where",
+    "OTHER": "other",
+    "METADATA": "metadata",
+    "MEASURE": "measure",
+    "INCOME": "income",
+    "COST": "cost",
 }
 NUMBER_SECTIONS = frozenset({"measure", "income", "cost"})
 SECTIONS = tuple(SECTION_OF_CATEGORY.values())
@@ -59,7 +65,7 @@ MAX_EXPONENT = 1000
 MAX_DIGITS = 50  # significant digits of a number (the calculation language's precision)
 MAX_MEASUREMENT_OPERATIONS = 2000  # nodes the derived fields of one meter evaluate per measurement
 TS = "ts"
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class Rejection(Exception):
@@ -92,8 +98,12 @@ class MeterSchema:
     uses_ts: bool  # some derived field reads `ts`
 
 
-def meter_schema(meter_id: uuid.UUID, code: str, data_fields: Iterable[Mapping[str, Any]],
-                 derived_fields: Iterable[Mapping[str, Any]]) -> MeterSchema:
+def meter_schema(
+    meter_id: uuid.UUID,
+    code: str,
+    data_fields: Iterable[Mapping[str, Any]],
+    derived_fields: Iterable[Mapping[str, Any]],
+) -> MeterSchema:
     """Compile a meter's fields once; a field of unknown category is ignored."""
     data_fields = [f for f in data_fields if f.get("category") in SECTION_OF_CATEGORY]
     sections: dict[str, set[str]] = {section: set() for section in SECTIONS}
@@ -102,7 +112,8 @@ def meter_schema(meter_id: uuid.UUID, code: str, data_fields: Iterable[Mapping[s
     names = {f["code"]: _value_type(f["category"]) for f in data_fields} | {TS: ValueType.NUMBER}
     derived = _within_budget(tuple(_derived_field(f, names) for f in derived_fields))
     return MeterSchema(
-        meter_id=meter_id, code=code,
+        meter_id=meter_id,
+        code=code,
         sections={section: frozenset(codes) for section, codes in sections.items()},
         derived=derived,
         uses_ts=any(d.expression is not None and TS in d.expression.names_used for d in derived),
@@ -126,8 +137,9 @@ def _within_budget(derived: tuple[DerivedField, ...]) -> tuple[DerivedField, ...
     total = derived_operations(d.expression for d in derived)
     if total <= MAX_MEASUREMENT_OPERATIONS:
         return derived
-    problem = (f"the meter's derived fields take {total} operations per measurement, "
-               f"more than {MAX_MEASUREMENT_OPERATIONS}")
+    problem = (
+        f"the meter's derived fields take {total} operations per measurement, more than {MAX_MEASUREMENT_OPERATIONS}"
+    )
     return tuple(DerivedField(d.code, d.category, None, problem) for d in derived)
 
 
@@ -138,7 +150,7 @@ def derived_operations(expressions: Iterable[Expression | None]) -> int:
 
 def as_utc(moment: datetime) -> datetime:
     """Instants without an offset are read as UTC (decision: m3ter clients send `Z`)."""
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def epoch_millis(moment: datetime) -> Decimal:
@@ -173,8 +185,9 @@ def check_identity(item: Any, accepted_at: datetime) -> None:
         raise Rejection("TS_IN_FUTURE", "ts is more than 5 minutes after the batch was accepted")
 
 
-def _read_section(section: str, entries: Mapping[str, Any], schema: MeterSchema,
-                  values: dict[str, Decimal | str]) -> None:
+def _read_section(
+    section: str, entries: Mapping[str, Any], schema: MeterSchema, values: dict[str, Decimal | str]
+) -> None:
     allowed = schema.sections[section]
     numbers = section in NUMBER_SECTIONS
     for code, value in entries.items():
@@ -201,8 +214,10 @@ def number_value(value: Any, where: str) -> Decimal:
     if not number.is_finite() or abs(number.adjusted()) > MAX_EXPONENT:
         raise Rejection("WRONG_TYPE", f"{where} must be a finite number within 1e±{MAX_EXPONENT}")
     if significant_digits(number) > MAX_DIGITS or number.as_tuple().exponent < -(MAX_EXPONENT + MAX_DIGITS):
-        raise Rejection("WRONG_TYPE", f"{where} must have at most {MAX_DIGITS} significant digits, "
-                                      f"none below 1e-{MAX_EXPONENT + MAX_DIGITS}")
+        raise Rejection(
+            "WRONG_TYPE",
+            f"{where} must have at most {MAX_DIGITS} significant digits, none below 1e-{MAX_EXPONENT + MAX_DIGITS}",
+        )
     return number
 
 

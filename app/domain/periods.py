@@ -32,7 +32,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import Enum
 from types import MappingProxyType
 
@@ -113,9 +113,7 @@ def bill_date(epoch: date, frequency: BillFrequency, interval: int, n: int) -> d
     return _nth(epoch, frequency, interval, n)
 
 
-def bill_date_on_or_after(
-    epoch: date, frequency: BillFrequency, interval: int, d: date
-) -> date:
+def bill_date_on_or_after(epoch: date, frequency: BillFrequency, interval: int, d: date) -> date:
     """The smallest ``D_n >= d``."""
     return _nth(epoch, frequency, interval, _index_on_or_after(epoch, frequency, interval, d))
 
@@ -128,10 +126,7 @@ def bill_date_index(epoch: date, frequency: BillFrequency, interval: int, d: dat
     """The n with ``D_n == d``; ValueError if d is not a bill date of this schedule."""
     n = _index_on_or_after(epoch, frequency, interval, d)
     if _nth(epoch, frequency, interval, n) != d:
-        raise ValueError(
-            f"{d} is not a bill date of every {interval} {BillFrequency(frequency).value}"
-            f" from {epoch}"
-        )
+        raise ValueError(f"{d} is not a bill date of every {interval} {BillFrequency(frequency).value} from {epoch}")
     return n
 
 
@@ -143,9 +138,7 @@ def bill_date_for_last_day(
     return candidate if is_bill_date(epoch, frequency, interval, candidate) else None
 
 
-def bill_dates_between(
-    epoch: date, frequency: BillFrequency, interval: int, start: date, end: date
-) -> list[date]:
+def bill_dates_between(epoch: date, frequency: BillFrequency, interval: int, start: date, end: date) -> list[date]:
     """The bill dates whose periods ``[D_(n−1), D_n)`` intersect the dates ``[start, end)``.
 
     That is every ``D_n`` with ``D_n > start`` and ``D_(n−1) < end``: from the first bill
@@ -159,9 +152,7 @@ def bill_dates_between(
     return [_nth(epoch, frequency, interval, n) for n in range(first, last + 1)]
 
 
-def billing_period(
-    epoch: date, frequency: BillFrequency, interval: int, bill_date: date
-) -> BillingPeriod:
+def billing_period(epoch: date, frequency: BillFrequency, interval: int, bill_date: date) -> BillingPeriod:
     """The full period ``[D_(n−1), D_n)`` of the bill date ``D_n``; ValueError otherwise."""
     n = bill_date_index(epoch, frequency, interval, bill_date)
     start = _nth(epoch, frequency, interval, n - 1)
@@ -218,7 +209,7 @@ def cut_to_active(
     cut_end = end if active_end is None else min(end, active_end)
     if cut_start >= cut_end:
         return None
-    return cut_start.astimezone(timezone.utc), cut_end.astimezone(timezone.utc)
+    return cut_start.astimezone(UTC), cut_end.astimezone(UTC)
 
 
 def active_days(start: datetime, end: datetime, tz: tzinfo) -> int:
@@ -250,9 +241,7 @@ def proration_factor(
     return active_days(*active, tz), full_days
 
 
-def local_date_range(
-    start: datetime, end: datetime | None, tz: tzinfo
-) -> tuple[date, date | None]:
+def local_date_range(start: datetime, end: datetime | None, tz: tzinfo) -> tuple[date, date | None]:
     """The local dates ``[a, b)`` whose midnights cover the instants ``[start, end)``.
 
     Feeding them to ``bill_dates_between`` gives exactly the bill dates whose period

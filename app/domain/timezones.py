@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 
 DEFAULT_TIMEZONE = "UTC"
@@ -51,7 +51,7 @@ def parse_timezone(text: str) -> tzinfo:
     if text != text.strip():
         raise ValueError(f"timezone {text!r} must not start or end with whitespace")
     if text.upper() in _UTC_NAMES:
-        return timezone.utc
+        return UTC
     match = _OFFSET.fullmatch(text)
     if match:
         return _fixed_offset(text, match)
@@ -67,7 +67,7 @@ def _fixed_offset(text: str, match: re.Match[str]) -> tzinfo:
     if offset > MAX_OFFSET:
         raise ValueError(f"timezone {text!r}: offset must be within ±14:00")
     if not offset:
-        return timezone.utc
+        return UTC
     return timezone(-offset if match["sign"] == "-" else offset)
 
 
@@ -111,8 +111,8 @@ def local_midnight(d: date, tz: tzinfo) -> datetime:
       ``local_date(t) >= d  <=>  t >= local_midnight(d)``.
     """
     wall = datetime(d.year, d.month, d.day)
-    first = wall.replace(tzinfo=tz, fold=0).astimezone(timezone.utc)
-    second = wall.replace(tzinfo=tz, fold=1).astimezone(timezone.utc)
+    first = wall.replace(tzinfo=tz, fold=0).astimezone(UTC)
+    second = wall.replace(tzinfo=tz, fold=1).astimezone(UTC)
     if first == second:
         return first
     if first > second:
@@ -125,9 +125,7 @@ def local_midnight(d: date, tz: tzinfo) -> datetime:
     return first
 
 
-def _first_instant_at_or_after(
-    wall: datetime, tz: tzinfo, low: datetime, high: datetime
-) -> datetime:
+def _first_instant_at_or_after(wall: datetime, tz: tzinfo, low: datetime, high: datetime) -> datetime:
     """Smallest whole-second UTC instant in (low, high] whose local wall time >= wall.
 
     Wall time is monotonic across a gap, so bisection applies; tz transitions fall on whole

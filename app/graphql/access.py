@@ -57,8 +57,15 @@ class PermissionPolicy:
 
     @classmethod
     def of(cls, m: PolicyModel) -> PermissionPolicy:
-        return cls(id=strawberry.ID(str(m.id)), version=m.version, name=m.name, managed=m.managed,
-                   statements=[PolicyStatement(effect=s["effect"], action=s["action"], resource=s["resource"]) for s in m.statements])
+        return cls(
+            id=strawberry.ID(str(m.id)),
+            version=m.version,
+            name=m.name,
+            managed=m.managed,
+            statements=[
+                PolicyStatement(effect=s["effect"], action=s["action"], resource=s["resource"]) for s in m.statements
+            ],
+        )
 
 
 @strawberry.type(description="An access key of a service user; its secret is shown only when created.")
@@ -71,8 +78,13 @@ class AccessKey:
 
     @classmethod
     def of(cls, m: AccessKeyModel) -> AccessKey:
-        return cls(id=strawberry.ID(str(m.id)), version=m.version, access_key_id=m.access_key_id,
-                   status=AccessKeyStatus(m.status), dt_created=m.dt_created)
+        return cls(
+            id=strawberry.ID(str(m.id)),
+            version=m.version,
+            access_key_id=m.access_key_id,
+            status=AccessKeyStatus(m.status),
+            dt_created=m.dt_created,
+        )
 
 
 @strawberry.type(description="An automated process (integration, ingest pipeline) calling the API.")
@@ -84,7 +96,9 @@ class ServiceUser:
     dt_created: datetime = strawberry.field(description="When it was created.")
 
     @strawberry.field(description="Its access keys.")
-    async def access_keys(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[AccessKey]:
+    async def access_keys(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[AccessKey]:
         rows = await load(info, KEYS_BY_USER, uuid.UUID(self.id))
         return connection_of_list(rows, first, after, AccessKey.of)
 
@@ -95,7 +109,13 @@ class ServiceUser:
 
     @classmethod
     def of(cls, m: ServiceUserModel) -> ServiceUser:
-        return cls(id=strawberry.ID(str(m.id)), version=m.version, name=m.name, description=m.description, dt_created=m.dt_created)
+        return cls(
+            id=strawberry.ID(str(m.id)),
+            version=m.version,
+            name=m.name,
+            description=m.description,
+            dt_created=m.dt_created,
+        )
 
 
 @strawberry.type(description="A person using a console or the playground.")
@@ -114,8 +134,14 @@ class User:
 
     @classmethod
     def of(cls, m: UserModel) -> User:
-        return cls(id=strawberry.ID(str(m.id)), version=m.version, email=m.email, first_name=m.first_name,
-                   last_name=m.last_name, status=m.status)
+        return cls(
+            id=strawberry.ID(str(m.id)),
+            version=m.version,
+            email=m.email,
+            first_name=m.first_name,
+            last_name=m.last_name,
+            status=m.status,
+        )
 
 
 @strawberry.input(description="Invite a person by email.")
@@ -123,7 +149,9 @@ class InviteUserInput:
     email: str = strawberry.field(description="Their email address.")
     first_name: str = strawberry.field(description="First name.")
     last_name: str = strawberry.field(description="Last name.")
-    permission_policy_ids: list[strawberry.ID] = strawberry.field(default_factory=list, description="Policies to attach.")
+    permission_policy_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Policies to attach."
+    )
 
 
 @strawberry.type(description="Result of inviteUser.")
@@ -150,7 +178,9 @@ class LoginPayload:
 class CreateServiceUserInput:
     name: str = strawberry.field(description="Unique name.")
     description: str | None = strawberry.field(default=None, description="What it is for.")
-    permission_policy_ids: list[strawberry.ID] = strawberry.field(default_factory=list, description="Policies to attach.")
+    permission_policy_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Policies to attach."
+    )
 
 
 @strawberry.type(description="Result of a service-user mutation.")
@@ -244,26 +274,55 @@ def _principal(args: dict) -> list[tuple[str, strawberry.ID]]:
 class AccessQuery:
     @strawberry.field(description="Users of the organization.", extensions=authorize("config:retrieve", "user"))
     async def users(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[User]:
-        return await paginate(UserModel.filter(organization_id=info.context.organization_id), first, after, User.of, order_by=("email",))
+        return await paginate(
+            UserModel.filter(organization_id=info.context.organization_id), first, after, User.of, order_by=("email",)
+        )
 
-    @strawberry.field(description="Service users of the organization.", extensions=authorize("config:retrieve", "serviceUser"))
-    async def service_users(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[ServiceUser]:
-        return await paginate(ServiceUserModel.filter(organization_id=info.context.organization_id), first, after, ServiceUser.of, order_by=("name",))
+    @strawberry.field(
+        description="Service users of the organization.", extensions=authorize("config:retrieve", "serviceUser")
+    )
+    async def service_users(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[ServiceUser]:
+        return await paginate(
+            ServiceUserModel.filter(organization_id=info.context.organization_id),
+            first,
+            after,
+            ServiceUser.of,
+            order_by=("name",),
+        )
 
-    @strawberry.field(description="Permission policies, managed and custom.", extensions=authorize("config:retrieve", "permissionPolicy"))
-    async def permission_policies(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[PermissionPolicy]:
-        return await paginate(PolicyModel.filter(organization_id=info.context.organization_id), first, after, PermissionPolicy.of, order_by=("name",))
+    @strawberry.field(
+        description="Permission policies, managed and custom.",
+        extensions=authorize("config:retrieve", "permissionPolicy"),
+    )
+    async def permission_policies(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[PermissionPolicy]:
+        return await paginate(
+            PolicyModel.filter(organization_id=info.context.organization_id),
+            first,
+            after,
+            PermissionPolicy.of,
+            order_by=("name",),
+        )
 
 
 @strawberry.type
 class AccessMutation:
-    @strawberry.mutation(description="Invite a person; returns a one-time invitation token.", extensions=authorize(MANAGE, "user"))
+    @strawberry.mutation(
+        description="Invite a person; returns a one-time invitation token.", extensions=authorize(MANAGE, "user")
+    )
     async def invite_user(self, info: Info, input: InviteUserInput) -> InviteUserPayload:
         p = info.context.require_principal()
         try:
             invitation = await users.invite_user(
-                p.organization_id, email=input.email, first_name=input.first_name, last_name=input.last_name,
-                policy_ids=_ids(input.permission_policy_ids, "permissionPolicyIds"), actor=p.actor,
+                p.organization_id,
+                email=input.email,
+                first_name=input.first_name,
+                last_name=input.last_name,
+                policy_ids=_ids(input.permission_policy_ids, "permissionPolicyIds"),
+                actor=p.actor,
                 grantor=p.permissions,
             )
         except InputErrors as exc:
@@ -275,14 +334,17 @@ class AccessMutation:
         return await respond(AcceptInvitationPayload, "user", lambda: users.accept_invitation(token, password), User.of)
 
     @strawberry.mutation(description="Log in with email and password; returns a bearer token.", extensions=PUBLIC)
-    async def login(self, info: Info, email: str, password: str, organization_id: strawberry.ID | None = None) -> LoginPayload:
+    async def login(
+        self, info: Info, email: str, password: str, organization_id: strawberry.ID | None = None
+    ) -> LoginPayload:
         from app.settings import get_settings
 
         try:
             org = parse_id(organization_id, ("organizationId",)) if organization_id else None
             request = info.context.request
-            token = await users.login(email, password, org, limits=limiter_of(request),
-                                      client_address=client_address(request))
+            token = await users.login(
+                email, password, org, limits=limiter_of(request), client_address=client_address(request)
+            )
         except InputErrors as exc:
             return LoginPayload(token=None, expires_in=None, user_errors=user_errors(exc))
         return LoginPayload(token=token, expires_in=get_settings().token_lifetime_seconds, user_errors=[])
@@ -293,61 +355,123 @@ class AccessMutation:
         try:
             policy_ids = _ids(input.permission_policy_ids, "permissionPolicyIds")
             user = await service_users.create_service_user(
-                p.organization_id, name=input.name, description=input.description, policy_ids=policy_ids,
-                actor=p.actor, grantor=p.permissions)
+                p.organization_id,
+                name=input.name,
+                description=input.description,
+                policy_ids=policy_ids,
+                actor=p.actor,
+                grantor=p.permissions,
+            )
         except InputErrors as exc:
             return ServiceUserPayload(service_user=None, user_errors=user_errors(exc))
         return ServiceUserPayload(service_user=ServiceUser.of(user), user_errors=[])
 
-    @strawberry.mutation(description="Delete a service user with its keys.", extensions=authorize(MANAGE, "serviceUser", lambda a: a["input"].id))
+    @strawberry.mutation(
+        description="Delete a service user with its keys.",
+        extensions=authorize(MANAGE, "serviceUser", lambda a: a["input"].id),
+    )
     async def delete_service_user(self, info: Info, input: DeleteInput) -> DeletePayload:
-        return await respond_deleted(lambda: service_users.delete_service_user(info.context.organization_id, parse_id(input.id), version=input.version), input.id)
+        return await respond_deleted(
+            lambda: service_users.delete_service_user(
+                info.context.organization_id, parse_id(input.id), version=input.version
+            ),
+            input.id,
+        )
 
-    @strawberry.mutation(description="Create an access key; the secret is returned once.",
-                         extensions=authorize(MANAGE, "accessKey", also=_key_owner))
+    @strawberry.mutation(
+        description="Create an access key; the secret is returned once.",
+        extensions=authorize(MANAGE, "accessKey", also=_key_owner),
+    )
     async def create_access_key(self, info: Info, input: CreateAccessKeyInput) -> CreateAccessKeyPayload:
         p = info.context.require_principal()
         try:
             issued = await service_users.issue_access_key(
-                p.organization_id, parse_id(input.service_user_id, ("input", "serviceUserId")), actor=p.actor,
-                grantor=p.permissions)
+                p.organization_id,
+                parse_id(input.service_user_id, ("input", "serviceUserId")),
+                actor=p.actor,
+                grantor=p.permissions,
+            )
         except InputErrors as exc:
             return CreateAccessKeyPayload(access_key=None, api_secret=None, user_errors=user_errors(exc))
         return CreateAccessKeyPayload(access_key=AccessKey.of(issued.key), api_secret=issued.api_secret, user_errors=[])
 
-    @strawberry.mutation(description="Activate or deactivate an access key.", extensions=authorize(MANAGE, "accessKey", lambda a: a["input"].id))
+    @strawberry.mutation(
+        description="Activate or deactivate an access key.",
+        extensions=authorize(MANAGE, "accessKey", lambda a: a["input"].id),
+    )
     async def update_access_key(self, info: Info, input: UpdateAccessKeyInput) -> AccessKeyPayload:
         p = info.context.require_principal()
-        return await respond(AccessKeyPayload, "access_key", lambda: service_users.set_access_key_status(p.organization_id, parse_id(input.id), status=input.status.value, version=input.version, actor=p.actor), AccessKey.of)
+        return await respond(
+            AccessKeyPayload,
+            "access_key",
+            lambda: service_users.set_access_key_status(
+                p.organization_id, parse_id(input.id), status=input.status.value, version=input.version, actor=p.actor
+            ),
+            AccessKey.of,
+        )
 
-    @strawberry.mutation(description="Create a custom permission policy.", extensions=authorize(MANAGE, "permissionPolicy"))
+    @strawberry.mutation(
+        description="Create a custom permission policy.", extensions=authorize(MANAGE, "permissionPolicy")
+    )
     async def create_permission_policy(self, info: Info, input: CreatePermissionPolicyInput) -> PermissionPolicyPayload:
         p = info.context.require_principal()
-        return await respond(PermissionPolicyPayload, "permission_policy", lambda: policies.create_policy(
-            p.organization_id, name=input.name, statements=_statements(input.statements), actor=p.actor,
-            grantor=p.permissions), PermissionPolicy.of)
+        return await respond(
+            PermissionPolicyPayload,
+            "permission_policy",
+            lambda: policies.create_policy(
+                p.organization_id,
+                name=input.name,
+                statements=_statements(input.statements),
+                actor=p.actor,
+                grantor=p.permissions,
+            ),
+            PermissionPolicy.of,
+        )
 
-    @strawberry.mutation(description="Change a custom permission policy.", extensions=authorize(MANAGE, "permissionPolicy", lambda a: a["input"].id))
+    @strawberry.mutation(
+        description="Change a custom permission policy.",
+        extensions=authorize(MANAGE, "permissionPolicy", lambda a: a["input"].id),
+    )
     async def update_permission_policy(self, info: Info, input: UpdatePermissionPolicyInput) -> PermissionPolicyPayload:
         p = info.context.require_principal()
         changes = provided(input, exclude=("id", "version"))
         if "statements" in changes:
             changes["statements"] = _statements(input.statements) or []
-        return await respond(PermissionPolicyPayload, "permission_policy", lambda: policies.update_policy(
-            p.organization_id, parse_id(input.id), version=input.version, changes=changes, actor=p.actor,
-            grantor=p.permissions), PermissionPolicy.of)
+        return await respond(
+            PermissionPolicyPayload,
+            "permission_policy",
+            lambda: policies.update_policy(
+                p.organization_id,
+                parse_id(input.id),
+                version=input.version,
+                changes=changes,
+                actor=p.actor,
+                grantor=p.permissions,
+            ),
+            PermissionPolicy.of,
+        )
 
-    @strawberry.mutation(description="Delete a custom, unattached permission policy.", extensions=authorize(MANAGE, "permissionPolicy", lambda a: a["input"].id))
+    @strawberry.mutation(
+        description="Delete a custom, unattached permission policy.",
+        extensions=authorize(MANAGE, "permissionPolicy", lambda a: a["input"].id),
+    )
     async def delete_permission_policy(self, info: Info, input: DeleteInput) -> DeletePayload:
-        return await respond_deleted(lambda: policies.delete_policy(info.context.organization_id, parse_id(input.id), version=input.version), input.id)
+        return await respond_deleted(
+            lambda: policies.delete_policy(info.context.organization_id, parse_id(input.id), version=input.version),
+            input.id,
+        )
 
-    @strawberry.mutation(description="Attach a policy to a user or service user.",
-                         extensions=authorize(MANAGE, "permissionPolicy", _policy, _principal))
+    @strawberry.mutation(
+        description="Attach a policy to a user or service user.",
+        extensions=authorize(MANAGE, "permissionPolicy", _policy, _principal),
+    )
     async def attach_permission_policy(self, info: Info, input: PolicyAttachmentInput) -> PermissionPolicyPayload:
         return await _attachment(info, input, attach=True)
 
-    @strawberry.mutation(description="Detach a policy from a user or service user.",
-                         extensions=authorize(MANAGE, "permissionPolicy", _policy, _principal))
+    @strawberry.mutation(
+        description="Detach a policy from a user or service user.",
+        extensions=authorize(MANAGE, "permissionPolicy", _policy, _principal),
+    )
     async def detach_permission_policy(self, info: Info, input: PolicyAttachmentInput) -> PermissionPolicyPayload:
         return await _attachment(info, input, attach=False)
 
@@ -358,11 +482,18 @@ async def _attachment(info: Info, input: PolicyAttachmentInput, *, attach: bool)
         policy_id = parse_id(input.policy_id, ("input", "policyId"))
         principal_id = parse_id(input.principal_id, ("input", "principalId"))
         if attach:
-            await policies.attach_policy(p.organization_id, policy_id, input.principal_type.value, principal_id,
-                                         actor=p.actor, grantor=p.permissions)
+            await policies.attach_policy(
+                p.organization_id,
+                policy_id,
+                input.principal_type.value,
+                principal_id,
+                actor=p.actor,
+                grantor=p.permissions,
+            )
         else:
-            await policies.detach_policy(p.organization_id, policy_id, input.principal_type.value, principal_id,
-                                         grantor=p.permissions)
+            await policies.detach_policy(
+                p.organization_id, policy_id, input.principal_type.value, principal_id, grantor=p.permissions
+            )
         policy = await PolicyModel.get(organization_id=p.organization_id, id=policy_id)
     except InputErrors as exc:
         return PermissionPolicyPayload(permission_policy=None, user_errors=user_errors(exc))

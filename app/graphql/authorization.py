@@ -149,8 +149,9 @@ async def _reauthenticate(context: Any) -> None:
         await refresh()
 
 
-def authorize(action: str, kind: str, item_of: ItemOf | None = None,
-              also: AlsoOf | None = None) -> list[FieldExtension]:
+def authorize(
+    action: str, kind: str, item_of: ItemOf | None = None, also: AlsoOf | None = None
+) -> list[FieldExtension]:
     return [Authorize(action, kind, item_of, also)]
 
 

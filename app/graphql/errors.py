@@ -28,7 +28,7 @@ UserErrorCode = strawberry.enum(ErrorCode, name="UserErrorCode", description="Wh
 
 @strawberry.type(description="A problem with one part of a mutation's input; the mutation changed nothing.")
 class UserError:
-    field: list[str] = strawberry.field(description="Path into the input, e.g. [\"input\", \"meters\", \"0\", \"code\"].")
+    field: list[str] = strawberry.field(description='Path into the input, e.g. ["input", "meters", "0", "code"].')
     code: UserErrorCode = strawberry.field(description="Machine-readable reason.")
     message: str = strawberry.field(description="Human-readable explanation.")
 

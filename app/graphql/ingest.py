@@ -15,16 +15,23 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.scalars import JSON
 
+from app.domain.ids import as_uuid
 from app.graphql.authorization import authorize
-
 from app.graphql.context import Info
 from app.graphql.errors import BadRequest, UserError, user_errors
-from app.graphql.pagination import Connection, Edge, PageInfo, connection_of_list, decode_cursor, encode_cursor, page_size
+from app.graphql.pagination import (
+    Connection,
+    Edge,
+    PageInfo,
+    connection_of_list,
+    decode_cursor,
+    encode_cursor,
+    page_size,
+)
 from app.models import ingest as m
 from app.services import ingest, usage
 from app.services.errors import ErrorCode, InputErrors, fail
 from app.services.ingest.wire import encode as wire_encode
-from app.domain.ids import as_uuid
 
 UPLOAD, RETRIEVE, KIND = "measurements:upload", "measurements:retrieve", "measurement"
 SECTIONS = ("who", "what", "where", "other", "metadata", "measure", "income", "cost")
@@ -34,7 +41,9 @@ SECTIONS = ("who", "what", "where", "other", "metadata", "measure", "income", "c
 class IngestFailure:
     index: int = strawberry.field(description="Position of the measurement in its batch (0-based).")
     uid: str | None = strawberry.field(description="The measurement's uid, if it had one.")
-    code: str = strawberry.field(description="Why, as a stable code: UNKNOWN_METER, UNKNOWN_FIELD, WRONG_TYPE, METADATA_TOO_LONG, TS_IN_FUTURE, DERIVED_FIELD, INVALID_UID, INVALID_ACCOUNT.")
+    code: str = strawberry.field(
+        description="Why, as a stable code: UNKNOWN_METER, UNKNOWN_FIELD, WRONG_TYPE, METADATA_TOO_LONG, TS_IN_FUTURE, DERIVED_FIELD, INVALID_UID, INVALID_ACCOUNT."
+    )
     reason: str = strawberry.field(description="Why, for people.")
 
     @classmethod
@@ -49,9 +58,13 @@ class IngestBatch:
     source: str = strawberry.field(description="REST or GRAPHQL.")
     accepted: int = strawberry.field(description="Measurements in the batch.")
     stored: int | None = strawberry.field(description="Measurements stored; null while PENDING.")
-    duplicates: int | None = strawberry.field(description="Measurements not stored because their uid was already stored; null while PENDING.")
+    duplicates: int | None = strawberry.field(
+        description="Measurements not stored because their uid was already stored; null while PENDING."
+    )
     rejected: int | None = strawberry.field(description="Measurements refused (see failures); null while PENDING.")
-    attempts: int = strawberry.field(description="Processing attempts that failed with an error (retried automatically).")
+    attempts: int = strawberry.field(
+        description="Processing attempts that failed with an error (retried automatically)."
+    )
     last_error: str | None = strawberry.field(description="The error of the last failed attempt.")
     dt_created: datetime = strawberry.field(description="When the batch was accepted.")
     dt_processed: datetime | None = strawberry.field(description="When it was processed.")
@@ -65,9 +78,21 @@ class IngestBatch:
 
     @classmethod
     def of(cls, b: m.MeasurementBatch) -> IngestBatch:
-        return cls(id=strawberry.ID(str(b.id)), status=b.status, source=b.source, accepted=b.item_count, stored=b.stored,
-                   duplicates=b.duplicates, rejected=b.rejected, attempts=b.attempts, last_error=b.last_error,
-                   dt_created=b.dt_created, dt_processed=b.dt_processed, _id=b.id, _organization_id=b.organization_id)
+        return cls(
+            id=strawberry.ID(str(b.id)),
+            status=b.status,
+            source=b.source,
+            accepted=b.item_count,
+            stored=b.stored,
+            duplicates=b.duplicates,
+            rejected=b.rejected,
+            attempts=b.attempts,
+            last_error=b.last_error,
+            dt_created=b.dt_created,
+            dt_processed=b.dt_processed,
+            _id=b.id,
+            _organization_id=b.organization_id,
+        )
 
 
 @strawberry.type(description="A stored measurement.")
@@ -81,14 +106,25 @@ class Measurement:
     ets: datetime | None = strawberry.field(description="End of the usage, if given.")
     batch_id: strawberry.ID = strawberry.field(description="The batch it arrived in.")
     batch_index: int = strawberry.field(description="Its position in that batch.")
-    data: JSON = strawberry.field(description="Data and derived field values by field code; numbers as exact decimal strings.")
+    data: JSON = strawberry.field(
+        description="Data and derived field values by field code; numbers as exact decimal strings."
+    )
 
     @classmethod
     def of(cls, r: ingest.MeasurementRow) -> Measurement:
         data = {code: str(v) if isinstance(v, Decimal) else v for code, v in r.data.items()}
-        return cls(uid=r.uid, meter_id=strawberry.ID(str(r.meter_id)), meter_code=r.meter_code,
-                   account_id=strawberry.ID(str(r.account_id)), account_code=r.account_code, ts=r.ts, ets=r.ets,
-                   batch_id=strawberry.ID(str(r.batch_id)), batch_index=r.batch_index, data=data)
+        return cls(
+            uid=r.uid,
+            meter_id=strawberry.ID(str(r.meter_id)),
+            meter_code=r.meter_code,
+            account_id=strawberry.ID(str(r.account_id)),
+            account_code=r.account_code,
+            ts=r.ts,
+            ets=r.ets,
+            batch_id=strawberry.ID(str(r.batch_id)),
+            batch_index=r.batch_index,
+            data=data,
+        )
 
 
 @strawberry.input(description="Narrows the measurements list; every given criterion must hold.")
@@ -105,7 +141,9 @@ class MeasurementFilter:
 
 @strawberry.type(description="An account's usage of an aggregation or compound aggregation, computed as billing does.")
 class Usage:
-    quantity: Decimal | None = strawberry.field(description="Raw aggregated quantity (defaultValue when there was no usage); null: no usage and no default.")
+    quantity: Decimal | None = strawberry.field(
+        description="Raw aggregated quantity (defaultValue when there was no usage); null: no usage and no default."
+    )
     units: Decimal | None = strawberry.field(description="quantity / quantityPerUnit, rounded as the aggregation says.")
 
 
@@ -114,13 +152,17 @@ class MeasurementInput:
     meter: str = strawberry.field(description="Code of the meter.")
     account: str = strawberry.field(description="Code of the account (created when unknown).")
     ts: datetime = strawberry.field(description="When the usage happened.")
-    uid: str | None = strawberry.field(default=None, description="Unique id (≤ 50 characters): a uid stored in the last 35 days is not stored again.")
+    uid: str | None = strawberry.field(
+        default=None, description="Unique id (≤ 50 characters): a uid stored in the last 35 days is not stored again."
+    )
     ets: datetime | None = strawberry.field(default=None, description="End of the usage.")
     who: JSON | None = strawberry.field(default=None, description="WHO fields: code → string.")
     what: JSON | None = strawberry.field(default=None, description="WHAT fields: code → string.")
     where: JSON | None = strawberry.field(default=None, description="WHERE fields: code → string.")
     other: JSON | None = strawberry.field(default=None, description="OTHER fields: code → string.")
-    metadata: JSON | None = strawberry.field(default=None, description="METADATA fields: code → string (≤ 256 characters).")
+    metadata: JSON | None = strawberry.field(
+        default=None, description="METADATA fields: code → string (≤ 256 characters)."
+    )
     measure: JSON | None = strawberry.field(default=None, description="MEASURE fields: code → number.")
     income: JSON | None = strawberry.field(default=None, description="INCOME fields: code → number.")
     cost: JSON | None = strawberry.field(default=None, description="COST fields: code → number.")
@@ -133,7 +175,7 @@ class SubmitMeasurementsInput:
 
 @strawberry.type(description="Result of submitMeasurements.")
 class SubmitMeasurementsPayload:
-    result: str | None = strawberry.field(description="\"accepted\": the batch is stored and will be processed.")
+    result: str | None = strawberry.field(description='"accepted": the batch is stored and will be processed.')
     batch_id: strawberry.ID | None = strawberry.field(description="Id of the batch; follow it with ingestBatch.")
     user_errors: list[UserError] = strawberry.field(description="Why the whole batch was refused; empty on success.")
 
@@ -156,46 +198,76 @@ def _filter(flt: MeasurementFilter | None) -> ingest.MeasurementFilter:
     parsed = {name: as_uuid(value) for name, value in ids.items() if value is not None}
     if None in parsed.values():
         raise BadRequest("filter holds an invalid id")
-    return ingest.MeasurementFilter(account_code=flt.account_code, meter_code=flt.meter_code, start=flt.from_, end=flt.to,
-                                    uid=flt.uid, **parsed)
+    return ingest.MeasurementFilter(
+        account_code=flt.account_code, meter_code=flt.meter_code, start=flt.from_, end=flt.to, uid=flt.uid, **parsed
+    )
 
 
 @strawberry.type
 class IngestQuery:
-    @strawberry.field(description="One ingest batch: its status, counts and failures.", extensions=authorize(RETRIEVE, KIND))
+    @strawberry.field(
+        description="One ingest batch: its status, counts and failures.", extensions=authorize(RETRIEVE, KIND)
+    )
     async def ingest_batch(self, info: Info, id: strawberry.ID) -> IngestBatch | None:
         batch_id = as_uuid(id)
         batch = await ingest.get_batch(info.context.organization_id, batch_id) if batch_id else None
         return IngestBatch.of(batch) if batch else None
 
     @strawberry.field(description="Stored measurements in time order.", extensions=authorize(RETRIEVE, KIND))
-    async def measurements(self, info: Info, filter: MeasurementFilter | None = None, first: int | None = None,
-                           after: str | None = None) -> Connection[Measurement]:
+    async def measurements(
+        self, info: Info, filter: MeasurementFilter | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[Measurement]:
         org, flt, size, start = info.context.organization_id, _filter(filter), page_size(first), decode_cursor(after)
         rows = await ingest.list_measurements(org, flt, start, size + 1) if size else []
         edges = [Edge(cursor=encode_cursor(start + i), node=Measurement.of(row)) for i, row in enumerate(rows[:size])]
-        info_ = PageInfo(has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None,
-                         has_previous_page=start > 0, start_cursor=edges[0].cursor if edges else None)
-        return Connection(nodes=[e.node for e in edges], edges=edges, page_info=info_,
-                          _count=lambda: ingest.count_measurements(org, flt))
+        info_ = PageInfo(
+            has_next_page=len(rows) > size,
+            end_cursor=edges[-1].cursor if edges else None,
+            has_previous_page=start > 0,
+            start_cursor=edges[0].cursor if edges else None,
+        )
+        return Connection(
+            nodes=[e.node for e in edges],
+            edges=edges,
+            page_info=info_,
+            _count=lambda: ingest.count_measurements(org, flt),
+        )
 
-    @strawberry.field(description="An account's usage in [from, to) of an aggregation (optionally one segment) or a compound aggregation, computed exactly as billing does.",
-                      extensions=authorize(RETRIEVE, KIND))
+    @strawberry.field(
+        description="An account's usage in [from, to) of an aggregation (optionally one segment) or a compound aggregation, computed exactly as billing does.",
+        extensions=authorize(RETRIEVE, KIND),
+    )
     async def usage(
-        self, info: Info, account_id: strawberry.ID,
+        self,
+        info: Info,
+        account_id: strawberry.ID,
         from_: Annotated[datetime, strawberry.argument(name="from", description="Start of the period (inclusive).")],
         to: Annotated[datetime, strawberry.argument(description="End of the period (exclusive).")],
-        aggregation_id: strawberry.ID | None = None, compound_aggregation_id: strawberry.ID | None = None,
-        segment: Annotated[JSON | None, strawberry.argument(description="A segment of the aggregation: field code → value.")] = None,
+        aggregation_id: strawberry.ID | None = None,
+        compound_aggregation_id: strawberry.ID | None = None,
+        segment: Annotated[
+            JSON | None, strawberry.argument(description="A segment of the aggregation: field code → value.")
+        ] = None,
     ) -> Usage | None:
         ids = [as_uuid(v) if v is not None else None for v in (account_id, aggregation_id, compound_aggregation_id)]
-        if ids[0] is None or (aggregation_id is not None and ids[1] is None) or (compound_aggregation_id is not None and ids[2] is None):
+        if (
+            ids[0] is None
+            or (aggregation_id is not None and ids[1] is None)
+            or (compound_aggregation_id is not None and ids[2] is None)
+        ):
             return None
         if segment is not None and not isinstance(segment, dict):
             raise BadRequest("segment must be an object of field code → value")
         try:
-            result = await usage.usage_of(info.context.organization_id, ids[0], aggregation_id=ids[1], compound_aggregation_id=ids[2],
-                                          start=from_, end=to, segment=segment)
+            result = await usage.usage_of(
+                info.context.organization_id,
+                ids[0],
+                aggregation_id=ids[1],
+                compound_aggregation_id=ids[2],
+                start=from_,
+                end=to,
+                segment=segment,
+            )
         except InputErrors as exc:
             raise BadRequest("; ".join(p.message for p in exc.problems)) from None
         return Usage(quantity=result.quantity, units=result.units) if result else None
@@ -203,17 +275,27 @@ class IngestQuery:
 
 @strawberry.type
 class IngestMutation:
-    @strawberry.mutation(description="Submit measurements (the GraphQL form of POST /organizations/{orgId}/measurements).",
-                         extensions=authorize(UPLOAD, KIND))
+    @strawberry.mutation(
+        description="Submit measurements (the GraphQL form of POST /organizations/{orgId}/measurements).",
+        extensions=authorize(UPLOAD, KIND),
+    )
     async def submit_measurements(self, info: Info, input: SubmitMeasurementsInput) -> SubmitMeasurementsPayload:
         principal = info.context.require_principal()
         queue = getattr(getattr(info.context.request, "app", None), "state", None)
         try:
-            batch_id = await ingest.accept_measurements(principal.organization_id, _wire(input), queue=getattr(queue, "arq", None),
-                                                        actor=principal.actor, source="GRAPHQL")
+            batch_id = await ingest.accept_measurements(
+                principal.organization_id,
+                _wire(input),
+                queue=getattr(queue, "arq", None),
+                actor=principal.actor,
+                source="GRAPHQL",
+            )
         except ingest.BatchTooLarge as exc:
-            return SubmitMeasurementsPayload(result=None, batch_id=None, user_errors=user_errors(
-                fail(("input", "measurements"), ErrorCode.INVALID, str(exc))))
+            return SubmitMeasurementsPayload(
+                result=None,
+                batch_id=None,
+                user_errors=user_errors(fail(("input", "measurements"), ErrorCode.INVALID, str(exc))),
+            )
         except InputErrors as exc:
             prefixed = InputErrors([type(p)(("input", *p.path), p.code, p.message) for p in exc.problems])
             return SubmitMeasurementsPayload(result=None, batch_id=None, user_errors=user_errors(prefixed))

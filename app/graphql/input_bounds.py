@@ -39,8 +39,8 @@ from graphql import (
     ValueNode,
 )
 from strawberry.extensions import SchemaExtension
-from tortoise.exceptions import ValidationError as TortoiseValidationError
 from strawberry.types.graphql import OperationType
+from tortoise.exceptions import ValidationError as TortoiseValidationError
 
 __all__ = ["MAX_STRING", "MAX_LOOKUP", "MAX_ITEMS", "InputBounds", "InputTooLarge", "input_problem"]
 
@@ -66,8 +66,9 @@ class InputBounds(SchemaExtension):
             reading = context.operation_type in _READS
         except RuntimeError:  # no such operation: GraphQL itself reports it
             reading = False
-        found = input_problem(context.variables or {}, context.graphql_document,
-                              max_string=MAX_LOOKUP if reading else MAX_STRING)
+        found = input_problem(
+            context.variables or {}, context.graphql_document, max_string=MAX_LOOKUP if reading else MAX_STRING
+        )
         if found is not None:
             raise InputTooLarge(*found)
         yield
@@ -87,13 +88,17 @@ def _does_not_fit(error: GraphQLError) -> GraphQLError | None:
     if cause is None:
         return None
     fits = _COLUMN_LENGTH.match(str(cause))
-    problem = (f"{fits['field']}: longer than the {fits['limit']} characters its field holds" if fits
-               else "a value does not fit its field")
+    problem = (
+        f"{fits['field']}: longer than the {fits['limit']} characters its field holds"
+        if fits
+        else "a value does not fit its field"
+    )
     return GraphQLError(problem, nodes=error.nodes, path=error.path, extensions={"code": CODE})
 
 
-def input_problem(variables: Mapping[str, Any], document: Any, *, max_string: int = MAX_STRING
-                  ) -> tuple[str, str] | None:
+def input_problem(
+    variables: Mapping[str, Any], document: Any, *, max_string: int = MAX_STRING
+) -> tuple[str, str] | None:
     """(path, problem) of the first value beyond the bounds, or None."""
     for name, value in variables.items():
         if found := _value_problem(value, f"${name}", max_string):

@@ -43,20 +43,27 @@ class RateLimit:
     burst: int = strawberry.field(description="Requests admitted at once after a quiet spell.")
 
 
-@strawberry.type(description="The organization's rate limits. A refused request gets HTTP 429 with Retry-After "
-                             "(ingest) or a top-level RATE_LIMITED error with extensions.retryAfter (GraphQL).")
+@strawberry.type(
+    description="The organization's rate limits. A refused request gets HTTP 429 with Retry-After "
+    "(ingest) or a top-level RATE_LIMITED error with extensions.retryAfter (GraphQL)."
+)
 class RateLimits:
     graphql_per_organization: RateLimit = strawberry.field(description="GraphQL operations of the whole organization.")
     graphql_per_access_key: RateLimit = strawberry.field(
-        description="GraphQL operations per access key (a user's login token counts as one key).")
+        description="GraphQL operations per access key (a user's login token counts as one key)."
+    )
     ingest_per_organization: RateLimit = strawberry.field(description="Ingest requests of the whole organization.")
     ingest_per_access_key: RateLimit = strawberry.field(description="Ingest requests per access key.")
 
     @classmethod
     def of(cls, stored: dict | None) -> RateLimits:
         rates = rate_limit_config.effective(stored)
-        return cls(**{_snake(name): RateLimit(requests_per_second=int(rate.per_second), burst=rate.burst)
-                      for name, rate in rates.items()})
+        return cls(
+            **{
+                _snake(name): RateLimit(requests_per_second=int(rate.per_second), burst=rate.burst)
+                for name, rate in rates.items()
+            }
+        )
 
 
 def _snake(name: str) -> str:
@@ -93,9 +100,16 @@ class OrganizationConfig:
     def of(cls, m: ConfigModel) -> OrganizationConfig:
         names = [f for f in cls.__annotations__ if f not in ("currency_conversions", "id", "rate_limits")]
         values = {name: getattr(m, name) for name in names}
-        conversions = [CurrencyConversion(from_=c["from"], to=c["to"], multiplier=Decimal(c["multiplier"])) for c in m.currency_conversions]
-        return cls(id=strawberry.ID(str(m.id)), currency_conversions=conversions,
-                   rate_limits=RateLimits.of(m.rate_limits), **values)
+        conversions = [
+            CurrencyConversion(from_=c["from"], to=c["to"], multiplier=Decimal(c["multiplier"]))
+            for c in m.currency_conversions
+        ]
+        return cls(
+            id=strawberry.ID(str(m.id)),
+            currency_conversions=conversions,
+            rate_limits=RateLimits.of(m.rate_limits),
+            **values,
+        )
 
 
 @strawberry.type(description="A currency and how its amounts are rounded.")
@@ -109,8 +123,14 @@ class Currency:
 
     @classmethod
     def of(cls, m: CurrencyModel) -> Currency:
-        return cls(id=strawberry.ID(str(m.id)), version=m.version, code=m.code, name=m.name,
-                   max_decimal_places=m.max_decimal_places, rounding_mode=m.rounding_mode)
+        return cls(
+            id=strawberry.ID(str(m.id)),
+            version=m.version,
+            code=m.code,
+            name=m.name,
+            max_decimal_places=m.max_decimal_places,
+            rounding_mode=m.rounding_mode,
+        )
 
 
 @strawberry.input(description="A conversion rate.")
@@ -129,13 +149,17 @@ class RateLimitInput:
 @strawberry.input(description="Rate limits to change: a limit left out stays as it is, null returns it to the default.")
 class RateLimitsInput:
     graphql_per_organization: RateLimitInput | None = strawberry.field(
-        default=strawberry.UNSET, description="GraphQL operations of the whole organization.")
+        default=strawberry.UNSET, description="GraphQL operations of the whole organization."
+    )
     graphql_per_access_key: RateLimitInput | None = strawberry.field(
-        default=strawberry.UNSET, description="GraphQL operations per access key.")
+        default=strawberry.UNSET, description="GraphQL operations per access key."
+    )
     ingest_per_organization: RateLimitInput | None = strawberry.field(
-        default=strawberry.UNSET, description="Ingest requests of the whole organization.")
+        default=strawberry.UNSET, description="Ingest requests of the whole organization."
+    )
     ingest_per_access_key: RateLimitInput | None = strawberry.field(
-        default=strawberry.UNSET, description="Ingest requests per access key.")
+        default=strawberry.UNSET, description="Ingest requests per access key."
+    )
 
 
 @strawberry.input(description="Fields to change; fields left out stay as they are.")
@@ -158,7 +182,8 @@ class UpdateOrganizationConfigInput:
     suppressed_empty_bills: bool | None = strawberry.UNSET
     custom_fields: JSON | None = strawberry.UNSET
     rate_limits: RateLimitsInput | None = strawberry.field(
-        default=strawberry.UNSET, description="Rate limits to change; null returns all of them to the defaults.")
+        default=strawberry.UNSET, description="Rate limits to change; null returns all of them to the defaults."
+    )
 
 
 @strawberry.type(description="Result of updateOrganizationConfig.")
@@ -217,8 +242,10 @@ def _rate_limit_changes(data: RateLimitsInput | None) -> dict | None:
     """{name: {"requestsPerSecond", "burst"} or None}; None for all of them back to the defaults."""
     if data is None:
         return None
-    return {name: None if value is None else {"requestsPerSecond": value.requests_per_second, "burst": value.burst}
-            for name, value in provided(data).items()}
+    return {
+        name: None if value is None else {"requestsPerSecond": value.requests_per_second, "burst": value.burst}
+        for name, value in provided(data).items()
+    }
 
 
 @strawberry.type
@@ -226,10 +253,16 @@ class OrganizationQuery:
     @strawberry.field(description="The authenticated caller.", extensions=AUTHENTICATED)
     def me(self, info: Info) -> Me:
         p = info.context.require_principal()
-        return Me(organization_id=strawberry.ID(str(p.organization_id)), principal_type=p.principal_type,
-                  principal_id=strawberry.ID(str(p.principal_id)), access_key_id=p.access_key_id)
+        return Me(
+            organization_id=strawberry.ID(str(p.organization_id)),
+            principal_type=p.principal_type,
+            principal_id=strawberry.ID(str(p.principal_id)),
+            access_key_id=p.access_key_id,
+        )
 
-    @strawberry.field(description="The organization's billing configuration.", extensions=authorize(READ, "organization"))
+    @strawberry.field(
+        description="The organization's billing configuration.", extensions=authorize(READ, "organization")
+    )
     async def organization_config(self, info: Info) -> OrganizationConfig:
         org = info.context.require_principal().organization_id
         return OrganizationConfig.of(await organization_config.get_config(org))
@@ -265,23 +298,56 @@ async def _by_id_or_code(query, id: str | None, code: str | None):  # noqa: ANN0
 
 @strawberry.type
 class OrganizationMutation:
-    @strawberry.mutation(description="Change the organization's configuration.", extensions=authorize("config:update", "organization"))
-    async def update_organization_config(self, info: Info, input: UpdateOrganizationConfigInput) -> OrganizationConfigPayload:
+    @strawberry.mutation(
+        description="Change the organization's configuration.", extensions=authorize("config:update", "organization")
+    )
+    async def update_organization_config(
+        self, info: Info, input: UpdateOrganizationConfigInput
+    ) -> OrganizationConfigPayload:
         p = info.context.require_principal()
-        return await respond(OrganizationConfigPayload, "organization_config", lambda: organization_config.update_config(p.organization_id, version=input.version, changes=_config_changes(input), actor=p.actor), OrganizationConfig.of)
+        return await respond(
+            OrganizationConfigPayload,
+            "organization_config",
+            lambda: organization_config.update_config(
+                p.organization_id, version=input.version, changes=_config_changes(input), actor=p.actor
+            ),
+            OrganizationConfig.of,
+        )
 
     @strawberry.mutation(description="Add a currency.", extensions=authorize("config:create", "currency"))
     async def create_currency(self, info: Info, input: CreateCurrencyInput) -> CurrencyPayload:
         p = info.context.require_principal()
-        return await respond(CurrencyPayload, "currency", lambda: currencies.create_currency(p.organization_id, provided(input), actor=p.actor), Currency.of)
+        return await respond(
+            CurrencyPayload,
+            "currency",
+            lambda: currencies.create_currency(p.organization_id, provided(input), actor=p.actor),
+            Currency.of,
+        )
 
-    @strawberry.mutation(description="Change a currency.", extensions=authorize("config:update", "currency", lambda a: a["input"].id))
+    @strawberry.mutation(
+        description="Change a currency.", extensions=authorize("config:update", "currency", lambda a: a["input"].id)
+    )
     async def update_currency(self, info: Info, input: UpdateCurrencyInput) -> CurrencyPayload:
         p = info.context.require_principal()
-        return await respond(CurrencyPayload, "currency", lambda: currencies.update_currency( p.organization_id, parse_id(input.id), version=input.version, changes=provided(input, exclude=("id", "version")), actor=p.actor ), Currency.of)
+        return await respond(
+            CurrencyPayload,
+            "currency",
+            lambda: currencies.update_currency(
+                p.organization_id,
+                parse_id(input.id),
+                version=input.version,
+                changes=provided(input, exclude=("id", "version")),
+                actor=p.actor,
+            ),
+            Currency.of,
+        )
 
-    @strawberry.mutation(description="Delete a currency (never USD, nor one in use).", extensions=authorize("config:delete", "currency", lambda a: a["input"].id))
+    @strawberry.mutation(
+        description="Delete a currency (never USD, nor one in use).",
+        extensions=authorize("config:delete", "currency", lambda a: a["input"].id),
+    )
     async def delete_currency(self, info: Info, input: DeleteInput) -> DeletePayload:
         p = info.context.require_principal()
-        return await respond_deleted(lambda: currencies.delete_currency(p.organization_id, parse_id(input.id), version=input.version), input.id)
-
+        return await respond_deleted(
+            lambda: currencies.delete_currency(p.organization_id, parse_id(input.id), version=input.version), input.id
+        )

@@ -26,8 +26,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import (GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, default_field_resolver,
-                     get_named_type)
+from graphql import (
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    default_field_resolver,
+    get_named_type,
+)
 
 from app.graphql.authorization import Authorize, resource_name
 from app.graphql.pagination import Connection
@@ -78,8 +84,9 @@ GUARD_MARK = "_metergraph_read_guard"
 
 def is_page(type_: Any) -> bool:
     """A connection or its edge: their items are checked where the connection is produced."""
-    return isinstance(type_, GraphQLObjectType) and ({"nodes", "edges"} <= set(type_.fields) or
-                                                      {"node", "cursor"} <= set(type_.fields))
+    return isinstance(type_, GraphQLObjectType) and (
+        {"nodes", "edges"} <= set(type_.fields) or {"node", "cursor"} <= set(type_.fields)
+    )
 
 
 def entity_of(field_type: Any) -> tuple[ReadRule | None, str]:
@@ -97,6 +104,7 @@ def entity_of(field_type: Any) -> tuple[ReadRule | None, str]:
 
 def write_results(schema: GraphQLSchema) -> set[str]:
     """Names of the payload types mutations answer with (their entity is what was written)."""
+
     def returned(root: Any) -> set[str]:
         return {get_named_type(field.type).name for field in root.fields.values()} if root else set()
 

@@ -27,22 +27,31 @@ class Worker:
     pid: int = strawberry.field(description="Its process id on that host.")
     started_at: datetime = strawberry.field(description="When it started.")
     last_seen_at: datetime = strawberry.field(
-        description="Its latest heartbeat; workers silent for 15 s are not listed.")
+        description="Its latest heartbeat; workers silent for 15 s are not listed."
+    )
     jobs_done: int = strawberry.field(description="Jobs it has finished since it started, whatever their outcome.")
 
     @classmethod
     def of(cls, beat: system.WorkerHeartbeat) -> Worker:
-        return cls(id=strawberry.ID(beat.id), host=beat.host, pid=beat.pid, started_at=beat.started,
-                   last_seen_at=beat.last_seen, jobs_done=beat.jobs_done)
+        return cls(
+            id=strawberry.ID(beat.id),
+            host=beat.host,
+            pid=beat.pid,
+            started_at=beat.started,
+            last_seen_at=beat.last_seen,
+            jobs_done=beat.jobs_done,
+        )
 
 
 @strawberry.type(description="Jobs waiting in one queue (including those being worked on).")
 class Queue:
     name: str = strawberry.field(
-        description="`ingest` (measurement batches) or `billJobs` (bill runs and their chunks).")
+        description="`ingest` (measurement batches) or `billJobs` (bill runs and their chunks)."
+    )
     depth: int = strawberry.field(description="Number of jobs in the queue.")
     oldest_age_seconds: float | None = strawberry.field(
-        description="Seconds since the oldest job became due; null when the queue is empty.")
+        description="Seconds since the oldest job became due; null when the queue is empty."
+    )
 
 
 def _app_state(info: Info) -> Any:
@@ -65,7 +74,9 @@ class System:
 
 @strawberry.type
 class SystemQuery:
-    @strawberry.field(description="Workers and queue depths of the deployment; administrators only.",
-                      extensions=authorize(ADMINISTER, "system"))
+    @strawberry.field(
+        description="Workers and queue depths of the deployment; administrators only.",
+        extensions=authorize(ADMINISTER, "system"),
+    )
     def system(self) -> System:
         return System()

@@ -15,9 +15,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 from cross_web import HTTPException
-
+from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry.asgi import GraphQL
@@ -111,7 +110,9 @@ class MetergraphGraphQL(GraphQL):
     graphql_transport_ws_handler_class = GraphQLTransportWSHandler
 
     def __init__(self, schema: Any, allowed_origins: tuple[str, ...] = ()) -> None:
-        super().__init__(schema, graphql_ide="graphiql", allowed_origins=allowed_origins, keep_alive=True, keep_alive_interval=15)
+        super().__init__(
+            schema, graphql_ide="graphiql", allowed_origins=allowed_origins, keep_alive=True, keep_alive_interval=15
+        )
 
     def decode_json(self, data: str | bytes) -> object:
         # JSON nested thousands deep exhausts `json.loads`' recursion: it is as unreadable
@@ -141,12 +142,15 @@ class MetergraphGraphQL(GraphQL):
             raise ConnectionRejectionError({"message": context.auth_error})
         return None
 
-    async def execute_single(self, request: Any, request_adapter: Any, sub_response: Any, context: Any,
-                             root_value: Any, request_data: Any) -> Any:
+    async def execute_single(
+        self, request: Any, request_adapter: Any, sub_response: Any, context: Any, root_value: Any, request_data: Any
+    ) -> Any:
         # Over plain HTTP a subscription would run as a one-shot query, past the checks its
         # stream applies; subscriptions are served over the websocket protocols only.
         if _is_subscription(request_data.query, request_data.operation_name):
-            raise HTTPException(400, "subscriptions are served over websockets (graphql-transport-ws or graphql-ws) at /graphql")
+            raise HTTPException(
+                400, "subscriptions are served over websockets (graphql-transport-ws or graphql-ws) at /graphql"
+            )
         return await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)
 
     async def render_graphql_ide(self, request: Request) -> Response:
@@ -159,8 +163,11 @@ def _operations(query: str) -> tuple[tuple[str | None, OperationType], ...]:
         document = parse(query, max_tokens=5000)
     except GraphQLError:
         return ()  # the schema reports the syntax error itself
-    return tuple((d.name.value if d.name else None, d.operation) for d in document.definitions
-                 if isinstance(d, OperationDefinitionNode))
+    return tuple(
+        (d.name.value if d.name else None, d.operation)
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode)
+    )
 
 
 def _is_subscription(query: str | None, operation_name: str | None) -> bool:

@@ -22,8 +22,10 @@ from starlette.routing import BaseRoute, Route
 CONSOLE_DIR: Path = Path(__file__).resolve().parent / "static" / "console"
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
-NOT_BUILT = ("The console is not built. Run `make console` (needs Node.js 20+), "
-             "or `make dev`, which builds it when Node is installed.\n")
+NOT_BUILT = (
+    "The console is not built. Run `make console` (needs Node.js 20+), "
+    "or `make dev`, which builds it when Node is installed.\n"
+)
 
 
 def is_built(directory: Path = CONSOLE_DIR) -> bool:

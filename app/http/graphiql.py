@@ -141,8 +141,7 @@ def graphiql_page(graphql_path: str = "/graphql", asset_prefix: str = DEFAULT_AS
     _check_local_path(graphql_path, "graphql_path")
     _check_local_path(asset_prefix, "asset_prefix")
     stylesheets = "\n".join(
-        f'    <link rel="stylesheet" href="{html.escape(_asset_url(asset_prefix, name))}" />'
-        for name in STYLESHEETS
+        f'    <link rel="stylesheet" href="{html.escape(_asset_url(asset_prefix, name))}" />' for name in STYLESHEETS
     )
     scripts = "\n".join(
         f'    <script src="{html.escape(_asset_url(asset_prefix, name))}"></script>' for name in SCRIPTS

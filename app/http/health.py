@@ -28,6 +28,9 @@ async def _redis_ok(request: Request) -> bool:
 
 async def healthz(request: Request) -> JSONResponse:
     database, redis = await asyncio.gather(_database_ok(), _redis_ok(request))
-    body = {"status": "ok" if database and redis else "error", "database": "ok" if database else "unavailable",
-            "redis": "ok" if redis else "unavailable"}
+    body = {
+        "status": "ok" if database and redis else "error",
+        "database": "ok" if database else "unavailable",
+        "redis": "ok" if redis else "unavailable",
+    }
     return JSONResponse(body, status_code=200 if database and redis else 503)

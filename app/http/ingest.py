@@ -70,8 +70,9 @@ async def ingest_measurements(request: Request) -> JSONResponse:
     try:
         if body is None:
             raise BatchTooLarge
-        batch_id = await accept_measurements(principal.organization_id, body, queue=getattr(request.app.state, "arq", None),
-                                             actor=principal.actor)
+        batch_id = await accept_measurements(
+            principal.organization_id, body, queue=getattr(request.app.state, "arq", None), actor=principal.actor
+        )
     except BatchTooLarge:
         return _error(413, f"the body must be under {MAX_BODY_BYTES} bytes")
     except InputErrors as exc:

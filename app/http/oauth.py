@@ -46,19 +46,27 @@ async def _grant_type(request: Request) -> str | None:
 async def token(request: Request) -> JSONResponse:
     credentials = _basic_credentials(request.headers.get("authorization"))
     if credentials is None:
-        return JSONResponse({"message": "HTTP Basic credentials accessKeyId:apiSecret are required"}, status_code=401,
-                            headers={"WWW-Authenticate": 'Basic realm="metergraph"'})
+        return JSONResponse(
+            {"message": "HTTP Basic credentials accessKeyId:apiSecret are required"},
+            status_code=401,
+            headers={"WWW-Authenticate": 'Basic realm="metergraph"'},
+        )
     if await _grant_type(request) != "client_credentials":
         return JSONResponse({"message": "grant_type must be client_credentials"}, status_code=400)
     key_id, secret = credentials
     try:
         # Wrong secrets are throttled per key id and per client address (CONTRACT §5).
         access_token = await rate_limits.check_credentials(
-            limiter_of(request), "key id", key_id, client_address(request),
-            lambda: exchange_client_credentials(key_id, secret))
+            limiter_of(request),
+            "key id",
+            key_id,
+            client_address(request),
+            lambda: exchange_client_credentials(key_id, secret),
+        )
     except rate_limits.RateLimited as exc:
         return too_many_requests(exc)
     except AuthError as exc:
         return JSONResponse({"message": str(exc)}, status_code=401)
-    return JSONResponse({"access_token": access_token, "token_type": "Bearer",
-                         "expires_in": get_settings().token_lifetime_seconds})
+    return JSONResponse(
+        {"access_token": access_token, "token_type": "Bearer", "expires_in": get_settings().token_lifetime_seconds}
+    )

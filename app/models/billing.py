@@ -14,7 +14,9 @@ from app.models.fields import NumericField
 
 
 class BillJob(TenantModel):
-    status = fields.CharField(max_length=16, default="PENDING")  # PENDING INITIALIZING RUNNING COMPLETE CANCELLED FAILED
+    status = fields.CharField(
+        max_length=16, default="PENDING"
+    )  # PENDING INITIALIZING RUNNING COMPLETE CANCELLED FAILED
     type = fields.CharField(max_length=16, default="CREATE")  # CREATE | RECALCULATE
     last_date_in_billing_period = fields.DateField(null=True)
     bill_date = fields.DateField(null=True)

@@ -18,8 +18,16 @@ PROCESSED = "PROCESSED"
 
 # Column order of `measurements` used by COPY (app.services.ingest.store).
 MEASUREMENTS_COLUMNS = (
-    "organization_id", "account_id", "meter_id", "ts", "ets", "uid",
-    "batch_id", "batch_index", "received_at", "data",
+    "organization_id",
+    "account_id",
+    "meter_id",
+    "ts",
+    "ets",
+    "uid",
+    "batch_id",
+    "batch_index",
+    "received_at",
+    "data",
 )
 
 

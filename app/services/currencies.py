@@ -50,7 +50,9 @@ async def create_currency(organization_id: uuid.UUID, data: Mapping[str, Any], *
     if await Currency.filter(organization_id=organization_id, code=values["code"]).exists():
         raise fail(("input", "code"), ErrorCode.DUPLICATE, f"currency {values['code']} exists")
     try:
-        return await Currency.create(organization_id=organization_id, created_by=actor, last_modified_by=actor, **values)
+        return await Currency.create(
+            organization_id=organization_id, created_by=actor, last_modified_by=actor, **values
+        )
     except IntegrityError as exc:
         raise fail(("input", "code"), ErrorCode.DUPLICATE, f"currency {values['code']} exists") from exc
 
@@ -75,13 +77,22 @@ async def delete_currency(organization_id: uuid.UUID, currency_id: uuid.UUID, *,
     if currency.code == PERMANENT:
         raise fail(("input", "id"), ErrorCode.INVALID_STATE, "USD cannot be deleted")
     config = await OrganizationConfig.get(organization_id=organization_id)
-    if config.currency == currency.code or any(currency.code in (c["from"], c["to"]) for c in config.currency_conversions):
+    if config.currency == currency.code or any(
+        currency.code in (c["from"], c["to"]) for c in config.currency_conversions
+    ):
         raise fail(("input", "id"), ErrorCode.IN_USE, f"{currency.code} is used by the organization configuration")
-    await refuse_if_in_use(organization_id, [
-        Dependants("plan templates", PlanTemplate, {"currency": currency.code}),
-        Dependants("accounts", Account, {"currency": currency.code}),
-        Dependants("commitments", Commitment, {"currency": currency.code}),
-    ])
+    await refuse_if_in_use(
+        organization_id,
+        [
+            Dependants("plan templates", PlanTemplate, {"currency": currency.code}),
+            Dependants("accounts", Account, {"currency": currency.code}),
+            Dependants("commitments", Commitment, {"currency": currency.code}),
+        ],
+    )
     deleted = await Currency.filter(organization_id=organization_id, id=currency_id, version=version).delete()
     if not deleted:
-        raise fail(("input", "version"), ErrorCode.CONFLICT, f"version {version} is stale; the current version is {currency.version}")
+        raise fail(
+            ("input", "version"),
+            ErrorCode.CONFLICT,
+            f"version {version} is stale; the current version is {currency.version}",
+        )

@@ -15,8 +15,9 @@ import uuid
 __all__ = ["internal_failure", "is_transient"]
 
 
-def internal_failure(log: logging.Logger, what: str, error: BaseException, *, about: str = "",
-                     level: int = logging.ERROR) -> str:
+def internal_failure(
+    log: logging.Logger, what: str, error: BaseException, *, about: str = "", level: int = logging.ERROR
+) -> str:
     """Log ``error`` with its traceback (and ``about``, for the log only) and return
     ``"<what>: internal error (reference …)"``."""
     reference = uuid.uuid4().hex[:12]
@@ -49,9 +50,11 @@ def _transient_types() -> tuple[type[BaseException], ...]:
         pg.OperatorInterventionError,  # 57xxx: admin shutdown, crash recovery, cancelled statement
         pg.TransactionRollbackError,  # 40xxx: serialization failure, deadlock
         pg.InsufficientResourcesError,  # 53xxx: too many connections, out of memory or disk
-        ConnectionError, TimeoutError,  # the socket itself (OSError subclasses)
+        ConnectionError,
+        TimeoutError,  # the socket itself (OSError subclasses)
         DBConnectionError,
-        redis_errors.ConnectionError, redis_errors.TimeoutError,
+        redis_errors.ConnectionError,
+        redis_errors.TimeoutError,
     )
 
 

@@ -53,7 +53,8 @@ async def update_config(
         values["custom_fields"] = changes["customFields"] or {}
     if "rateLimits" in changes:
         values["rate_limits"] = rate_limit_config.checked_overrides(
-            {} if changes["rateLimits"] is None else config.rate_limits, changes["rateLimits"] or {}, problems)
+            {} if changes["rateLimits"] is None else config.rate_limits, changes["rateLimits"] or {}, problems
+        )
     problems.raise_if_any()
     updated = await update_versioned(OrganizationConfig, organization_id, config.id, version, values, actor)
     rate_limit_config.forget(organization_id)
@@ -96,9 +97,7 @@ def _check_numbers(changes: Mapping[str, Any], problems: ProblemCollector, value
         values["sequence_start_number"] = start
 
 
-def _check_conversions(
-    changes: Mapping[str, Any], problems: ProblemCollector, values: dict, codes: set[str]
-) -> None:
+def _check_conversions(changes: Mapping[str, Any], problems: ProblemCollector, values: dict, codes: set[str]) -> None:
     if "currencyConversions" not in changes:
         return
     stored, seen = [], set()

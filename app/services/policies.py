@@ -45,8 +45,9 @@ def _widening(statements: list[Statement], effect: Effect) -> list[Statement]:
     return [s for s in statements if s.effect is effect]
 
 
-async def require_attachable(organization_id: uuid.UUID, policy_ids: Sequence[uuid.UUID],
-                             grantor: PermissionSet | None) -> None:
+async def require_attachable(
+    organization_id: uuid.UUID, policy_ids: Sequence[uuid.UUID], grantor: PermissionSet | None
+) -> None:
     """The caller may attach each of these (existing) policies: see the rule above."""
     if grantor is None or not policy_ids:
         return
@@ -67,7 +68,11 @@ def _validated_statements(raw: Sequence[Mapping[str, Any]], problems: ProblemCol
 
 
 async def create_policy(
-    organization_id: uuid.UUID, *, name: str, statements: Sequence[Mapping[str, Any]], actor: str,
+    organization_id: uuid.UUID,
+    *,
+    name: str,
+    statements: Sequence[Mapping[str, Any]],
+    actor: str,
     grantor: PermissionSet | None = None,
 ) -> PermissionPolicy:
     problems = ProblemCollector()
@@ -98,7 +103,12 @@ def _parsed(stored: list[dict]) -> list[Statement]:
 
 
 async def update_policy(
-    organization_id: uuid.UUID, policy_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str,
+    organization_id: uuid.UUID,
+    policy_id: uuid.UUID,
+    *,
+    version: int,
+    changes: Mapping[str, Any],
+    actor: str,
     grantor: PermissionSet | None = None,
 ) -> PermissionPolicy:
     current = await _editable(organization_id, policy_id)
@@ -109,7 +119,11 @@ async def update_policy(
             problems.add("name", ErrorCode.REQUIRED, "a policy needs a name")
         elif msg := name_problem(changes["name"]):
             problems.add("name", ErrorCode.INVALID, msg)
-        elif await PermissionPolicy.filter(organization_id=organization_id, name=changes["name"]).exclude(id=policy_id).exists():
+        elif (
+            await PermissionPolicy.filter(organization_id=organization_id, name=changes["name"])
+            .exclude(id=policy_id)
+            .exists()
+        ):
             problems.add("name", ErrorCode.DUPLICATE, f"a policy named '{changes['name']}' exists")
         values["name"] = changes["name"]
     if "statements" in changes:
@@ -128,10 +142,16 @@ async def delete_policy(organization_id: uuid.UUID, policy_id: uuid.UUID, *, ver
     policy = await _editable(organization_id, policy_id)
     attached = await PolicyAttachment.filter(organization_id=organization_id, policy_id=policy.id).count()
     if attached:
-        raise fail(("input", "id"), ErrorCode.IN_USE, f"the policy is attached to {attached} principal(s); detach it first")
+        raise fail(
+            ("input", "id"), ErrorCode.IN_USE, f"the policy is attached to {attached} principal(s); detach it first"
+        )
     deleted = await PermissionPolicy.filter(organization_id=organization_id, id=policy.id, version=version).delete()
     if not deleted:
-        raise fail(("input", "version"), ErrorCode.CONFLICT, f"version {version} is stale; the current version is {policy.version}")
+        raise fail(
+            ("input", "version"),
+            ErrorCode.CONFLICT,
+            f"version {version} is stale; the current version is {policy.version}",
+        )
 
 
 async def _principal(organization_id: uuid.UUID, principal_type: str, principal_id: uuid.UUID) -> None:
@@ -142,7 +162,12 @@ async def _principal(organization_id: uuid.UUID, principal_type: str, principal_
 
 
 async def attach_policy(
-    organization_id: uuid.UUID, policy_id: uuid.UUID, principal_type: str, principal_id: uuid.UUID, *, actor: str,
+    organization_id: uuid.UUID,
+    policy_id: uuid.UUID,
+    principal_type: str,
+    principal_id: uuid.UUID,
+    *,
+    actor: str,
     grantor: PermissionSet | None = None,
 ) -> PolicyAttachment:
     await get_owned(PermissionPolicy, organization_id, policy_id, path="policyId")
@@ -150,7 +175,10 @@ async def attach_policy(
     await require_attachable(organization_id, [policy_id], grantor)
     async with in_transaction():
         existing = await PolicyAttachment.filter(
-            organization_id=organization_id, policy_id=policy_id, principal_type=principal_type, principal_id=principal_id
+            organization_id=organization_id,
+            policy_id=policy_id,
+            principal_type=principal_type,
+            principal_id=principal_id,
         ).first()
         if existing:
             raise fail(("input", "policyId"), ErrorCode.DUPLICATE, "the policy is already attached to this principal")
@@ -167,7 +195,10 @@ async def attach_policy(
 
 
 async def detach_policy(
-    organization_id: uuid.UUID, policy_id: uuid.UUID, principal_type: str, principal_id: uuid.UUID,
+    organization_id: uuid.UUID,
+    policy_id: uuid.UUID,
+    principal_type: str,
+    principal_id: uuid.UUID,
     grantor: PermissionSet | None = None,
 ) -> None:
     policy = await get_owned(PermissionPolicy, organization_id, policy_id, path="policyId")
@@ -181,7 +212,9 @@ async def detach_policy(
     forget_organization(organization_id)
 
 
-async def policies_of(organization_id: uuid.UUID, principal_type: str, principal_id: uuid.UUID) -> list[PermissionPolicy]:
+async def policies_of(
+    organization_id: uuid.UUID, principal_type: str, principal_id: uuid.UUID
+) -> list[PermissionPolicy]:
     ids = await PolicyAttachment.filter(
         organization_id=organization_id, principal_type=principal_type, principal_id=principal_id
     ).values_list("policy_id", flat=True)

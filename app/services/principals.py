@@ -93,9 +93,7 @@ async def _load_principal(
         if not await ServiceUser.filter(organization_id=organization_id, id=principal_id).exists():
             return None
     elif principal_type == USER:
-        if not await User.filter(
-            organization_id=organization_id, id=principal_id, status="ACTIVE"
-        ).exists():
+        if not await User.filter(organization_id=organization_id, id=principal_id, status="ACTIVE").exists():
             return None
     else:
         return None
@@ -109,9 +107,7 @@ async def _load_principal(
     )
 
 
-async def statements_of(
-    organization_id: uuid.UUID, principal_type: str, principal_id: uuid.UUID
-) -> list[Statement]:
+async def statements_of(organization_id: uuid.UUID, principal_type: str, principal_id: uuid.UUID) -> list[Statement]:
     policy_ids = await PolicyAttachment.filter(
         organization_id=organization_id, principal_type=principal_type, principal_id=principal_id
     ).values_list("policy_id", flat=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -40,7 +40,15 @@ async def create_service_user(
     grantor: PermissionSet | None = None,
 ) -> ServiceUser:
     problems = ProblemCollector()
-    found = set(await PermissionPolicy.filter(organization_id=organization_id, id__in=list(policy_ids)).values_list("id", flat=True)) if policy_ids else set()
+    found = (
+        set(
+            await PermissionPolicy.filter(organization_id=organization_id, id__in=list(policy_ids)).values_list(
+                "id", flat=True
+            )
+        )
+        if policy_ids
+        else set()
+    )
     for index, policy_id in enumerate(policy_ids):
         if policy_id not in found:
             problems.add(("permissionPolicyIds", index), ErrorCode.NOT_FOUND, f"no policy with id {policy_id}")
@@ -57,8 +65,12 @@ async def create_service_user(
             user = await create_service_user_unchecked(organization_id, name=name, description=description, actor=actor)
             for policy_id in dict.fromkeys(policy_ids):
                 await PolicyAttachment.create(
-                    organization_id=organization_id, policy_id=policy_id, principal_type=SERVICE_USER,
-                    principal_id=user.id, created_by=actor, last_modified_by=actor,
+                    organization_id=organization_id,
+                    policy_id=policy_id,
+                    principal_type=SERVICE_USER,
+                    principal_id=user.id,
+                    created_by=actor,
+                    last_modified_by=actor,
                 )
             return user
     except IntegrityError as exc:  # a concurrent create with the same name
@@ -136,7 +148,7 @@ async def exchange_client_credentials(access_key_id: str, api_secret: str, *, no
         principal_type=SERVICE_USER,
         principal_id=key.service_user_id,
         access_key_id=key.access_key_id,
-        now=now or datetime.now(timezone.utc),
+        now=now or datetime.now(UTC),
         lifetime_seconds=settings.token_lifetime_seconds,
     )
 
@@ -144,7 +156,11 @@ async def exchange_client_credentials(access_key_id: str, api_secret: str, *, no
 async def delete_service_user(organization_id: uuid.UUID, service_user_id: uuid.UUID, *, version: int) -> None:
     user = await get_owned(ServiceUser, organization_id, service_user_id)
     if user.version != version:
-        raise fail(("input", "version"), ErrorCode.CONFLICT, f"version {version} is stale; the current version is {user.version}")
+        raise fail(
+            ("input", "version"),
+            ErrorCode.CONFLICT,
+            f"version {version} is stale; the current version is {user.version}",
+        )
     async with in_transaction():
         await AccessKey.filter(organization_id=organization_id, service_user_id=user.id).delete()
         await PolicyAttachment.filter(

@@ -22,7 +22,7 @@ import socket
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 # How often a worker writes its heartbeat, and how long the heartbeat outlives silence.
@@ -62,11 +62,11 @@ class WorkerHeartbeat:
 
     @property
     def started(self) -> datetime:
-        return datetime.fromtimestamp(self.started_at, timezone.utc)
+        return datetime.fromtimestamp(self.started_at, UTC)
 
     @property
     def last_seen(self) -> datetime:
-        return datetime.fromtimestamp(self.last_seen_at, timezone.utc)
+        return datetime.fromtimestamp(self.last_seen_at, UTC)
 
 
 async def write_heartbeat(redis: Any, queue_name: str, beat: WorkerHeartbeat) -> None:

@@ -50,14 +50,23 @@ _COMPOUND_CACHE: dict[tuple[uuid.UUID, int], Expression] = {}
 _LATEST_ORDER = "ts DESC, received_at DESC, batch_id DESC, batch_index DESC"
 _LATEST = f"(array_agg(v ORDER BY {_LATEST_ORDER}))[1]"
 _FUNCTIONS = {
-    "SUM": "sum(v)", "MIN": "min(v)", "MAX": "max(v)", "COUNT": "count(*)", "UNIQUE": "count(DISTINCT v)",
-    "MEAN": "sum(v), count(*)", "LATEST": _LATEST,
+    "SUM": "sum(v)",
+    "MIN": "min(v)",
+    "MAX": "max(v)",
+    "COUNT": "count(*)",
+    "UNIQUE": "count(DISTINCT v)",
+    "MEAN": "sum(v), count(*)",
+    "LATEST": _LATEST,
 }
 # The same functions over all of a meter's rows (`aggregate_meter_usage`): {v} is the
 # value, {field} the target field; COUNT is the count of rows carrying the field, which
 # is also MEAN's divisor. Absent values are NULL, which every aggregate but LATEST skips.
 _MANY = {
-    "SUM": "sum({v})", "MIN": "min({v})", "MAX": "max({v})", "UNIQUE": "count(DISTINCT {v})", "MEAN": "sum({v})",
+    "SUM": "sum({v})",
+    "MIN": "min({v})",
+    "MAX": "max({v})",
+    "UNIQUE": "count(DISTINCT {v})",
+    "MEAN": "sum({v})",
     "LATEST": f"(array_agg({{v}} ORDER BY {_LATEST_ORDER}) FILTER (WHERE data ? {{field}}))[1]",
 }
 # Functions that need sorted input: PostgreSQL cannot hash-aggregate them, so a caller
@@ -71,9 +80,16 @@ class UsageResult:
     units: Decimal | None  # quantity / quantityPerUnit, rounded as configured
 
 
-async def aggregate_usage(organization_id: uuid.UUID, aggregation: Aggregation, account_ids: Sequence[uuid.UUID],
-                          start: datetime, end: datetime, *, whole: bool = False, together: bool = False
-                          ) -> dict[tuple[uuid.UUID | None, str], Decimal | None]:
+async def aggregate_usage(
+    organization_id: uuid.UUID,
+    aggregation: Aggregation,
+    account_ids: Sequence[uuid.UUID],
+    start: datetime,
+    end: datetime,
+    *,
+    whole: bool = False,
+    together: bool = False,
+) -> dict[tuple[uuid.UUID | None, str], Decimal | None]:
     """Raw quantity per (account, segment key) for the measurements with start ≤ ts < end.
 
     `whole`: the aggregation over all its measurements, ignoring its segments (key "").
@@ -88,9 +104,16 @@ def segments_of(aggregation: Aggregation) -> list[dict[str, str]]:
     return [normalize_segment(s, fields) for s in (aggregation.segments or [])] if fields else []
 
 
-async def _aggregate(organization_id: uuid.UUID, aggregation: Aggregation, account_ids: Sequence[uuid.UUID],
-                     start: datetime, end: datetime, segments: list[dict[str, str]], *, together: bool = False
-                     ) -> dict[tuple[uuid.UUID | None, str], Decimal | None]:
+async def _aggregate(
+    organization_id: uuid.UUID,
+    aggregation: Aggregation,
+    account_ids: Sequence[uuid.UUID],
+    start: datetime,
+    end: datetime,
+    segments: list[dict[str, str]],
+    *,
+    together: bool = False,
+) -> dict[tuple[uuid.UUID | None, str], Decimal | None]:
     function = aggregation.aggregation
     if function not in _FUNCTIONS:
         raise ValueError(f"unknown aggregation function {function!r}")
@@ -109,9 +132,15 @@ async def _aggregate(organization_id: uuid.UUID, aggregation: Aggregation, accou
     return {(row[0], keys[row[1]]): _quantity(function, row) for row in rows}
 
 
-async def aggregate_meter_usage(organization_id: uuid.UUID, meter_id: uuid.UUID, aggregations: Sequence[Aggregation],
-                                account_ids: Sequence[uuid.UUID] | None, start: datetime, end: datetime,
-                                segments: list[dict[str, str]]) -> dict[tuple[uuid.UUID, uuid.UUID, str], Decimal | None]:
+async def aggregate_meter_usage(
+    organization_id: uuid.UUID,
+    meter_id: uuid.UUID,
+    aggregations: Sequence[Aggregation],
+    account_ids: Sequence[uuid.UUID] | None,
+    start: datetime,
+    end: datetime,
+    segments: list[dict[str, str]],
+) -> dict[tuple[uuid.UUID, uuid.UUID, str], Decimal | None]:
     """Several aggregations of one meter, all split by the same `segments` ([]: as a whole),
     in ONE pass over the measurements with start ≤ ts < end: raw quantity per (account,
     aggregation id, segment key), the same values `aggregate_usage` gives one by one.
@@ -124,7 +153,7 @@ async def aggregate_meter_usage(organization_id: uuid.UUID, meter_id: uuid.UUID,
         accounts = f"AND account_id = ANY(${len(params)}::uuid[])"
     case, keys = _segment_case(segments, params)
     columns, read = _meter_columns(aggregations, params)
-    sql = f"""SELECT account_id, {case} AS seg, {', '.join(columns)} FROM measurements
+    sql = f"""SELECT account_id, {case} AS seg, {", ".join(columns)} FROM measurements
               WHERE organization_id = $1 AND meter_id = $2 AND ts >= $3 AND ts < $4 {accounts}
               GROUP BY 1, 2"""
     async with connection() as conn:
@@ -213,8 +242,14 @@ def _quantity(function: str, row: Any) -> Decimal | None:
     return Decimal(value) if isinstance(value, int) else value
 
 
-async def usage_for(organization_id: uuid.UUID, account_id: uuid.UUID, target: Aggregation | CompoundAggregation,
-                    start: datetime, end: datetime, segment: Mapping[str, Any] | None = None) -> UsageResult:
+async def usage_for(
+    organization_id: uuid.UUID,
+    account_id: uuid.UUID,
+    target: Aggregation | CompoundAggregation,
+    start: datetime,
+    end: datetime,
+    segment: Mapping[str, Any] | None = None,
+) -> UsageResult:
     """One account's usage of an aggregation (optionally one of its segments) or of a
     compound aggregation, with units. Raises InputErrors for a segment the aggregation
     does not define."""
@@ -227,15 +262,23 @@ async def usage_for(organization_id: uuid.UUID, account_id: uuid.UUID, target: A
     return UsageResult(quantity, to_units(quantity, target.quantity_per_unit, UnitRounding(target.rounding)))
 
 
-async def _aggregation_quantity(organization_id: uuid.UUID, account_id: uuid.UUID, aggregation: Aggregation,
-                                start: datetime, end: datetime, segment: Mapping[str, Any] | None) -> Decimal | None:
+async def _aggregation_quantity(
+    organization_id: uuid.UUID,
+    account_id: uuid.UUID,
+    aggregation: Aggregation,
+    start: datetime,
+    end: datetime,
+    segment: Mapping[str, Any] | None,
+) -> Decimal | None:
     """Without a segment (decision) the quantity is over all the account's measurements,
     whatever their segment; with one, over that segment's measurements only."""
     if segment:
         segments = segments_of(aggregation)
         wanted = segment_key(normalize_segment(segment, list(aggregation.segmented_fields or [])))
         if set(segment) - set(aggregation.segmented_fields or []) or wanted not in {segment_key(s) for s in segments}:
-            raise fail(("segment",), ErrorCode.INVALID, f"aggregation {aggregation.code!r} has no segment {dict(segment)!r}")
+            raise fail(
+                ("segment",), ErrorCode.INVALID, f"aggregation {aggregation.code!r} has no segment {dict(segment)!r}"
+            )
         found = await _aggregate(organization_id, aggregation, [account_id], start, end, segments)
         quantity = found.get((account_id, wanted))
     else:
@@ -244,8 +287,9 @@ async def _aggregation_quantity(organization_id: uuid.UUID, account_id: uuid.UUI
     return aggregation.default_value if quantity is None else quantity
 
 
-async def _compound(organization_id: uuid.UUID, account_id: uuid.UUID, compound: CompoundAggregation,
-                    start: datetime, end: datetime) -> Decimal | None:
+async def _compound(
+    organization_id: uuid.UUID, account_id: uuid.UUID, compound: CompoundAggregation, start: datetime, end: datetime
+) -> Decimal | None:
     """The calculation over the raw values (defaultValue when no usage, before their own
     quantityPerUnit and rounding) of the aggregations it references."""
     codes = sorted(set(_REFERENCE.findall(compound.calculation)))
@@ -256,7 +300,9 @@ async def _compound(organization_id: uuid.UUID, account_id: uuid.UUID, compound:
         aggregation = referenced.get(name.removeprefix("aggregation."))
         if aggregation is None:  # deleted or renamed since the calculation was compiled
             raise fail(("compoundAggregationId",), ErrorCode.INVALID, f"{name} no longer exists")
-        values[aggregation.code] = await _aggregation_quantity(organization_id, account_id, aggregation, start, end, None)
+        values[aggregation.code] = await _aggregation_quantity(
+            organization_id, account_id, aggregation, start, end, None
+        )
     return compound_quantity(expression, values, compound.evaluate_null_aggregations)
 
 
@@ -268,17 +314,27 @@ def _compiled(compound: CompoundAggregation, referenced: Mapping[str, Aggregatio
         try:
             expression = compile_expression(compound.calculation, names)
         except CalcError as exc:
-            raise fail(("compoundAggregationId",), ErrorCode.INVALID,
-                       f"compound aggregation {compound.code!r} cannot be evaluated: {exc}") from exc
+            raise fail(
+                ("compoundAggregationId",),
+                ErrorCode.INVALID,
+                f"compound aggregation {compound.code!r} cannot be evaluated: {exc}",
+            ) from exc
         if len(_COMPOUND_CACHE) > 1024:
             _COMPOUND_CACHE.clear()
         _COMPOUND_CACHE[key] = expression
     return expression
 
 
-async def usage_of(organization_id: uuid.UUID, account_id: uuid.UUID, *, aggregation_id: uuid.UUID | None,
-                   compound_aggregation_id: uuid.UUID | None, start: datetime, end: datetime,
-                   segment: Mapping[str, Any] | None = None) -> UsageResult | None:
+async def usage_of(
+    organization_id: uuid.UUID,
+    account_id: uuid.UUID,
+    *,
+    aggregation_id: uuid.UUID | None,
+    compound_aggregation_id: uuid.UUID | None,
+    start: datetime,
+    end: datetime,
+    segment: Mapping[str, Any] | None = None,
+) -> UsageResult | None:
     """`usage_for` by ids, as the API names things; None when the account or the
     (compound) aggregation is not one of the organization's."""
     if (aggregation_id is None) == (compound_aggregation_id is None):

@@ -6,7 +6,7 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -17,8 +17,8 @@ from app.auth.permissions import PermissionSet
 from app.auth.tokens import issue_token
 from app.domain.naming import name_problem
 from app.models.access import PermissionPolicy, PolicyAttachment, User
-from app.services.errors import AuthError, ErrorCode, ProblemCollector, fail
 from app.services import rate_limits
+from app.services.errors import AuthError, ErrorCode, ProblemCollector, fail
 from app.services.policies import require_attachable
 from app.services.principals import USER
 from app.settings import get_settings
@@ -51,7 +51,15 @@ async def invite_user(
     for field, value in (("firstName", first_name), ("lastName", last_name)):
         if msg := name_problem(value):
             problems.add(field, ErrorCode.INVALID, msg)
-    found = set(await PermissionPolicy.filter(organization_id=organization_id, id__in=list(policy_ids)).values_list("id", flat=True)) if policy_ids else set()
+    found = (
+        set(
+            await PermissionPolicy.filter(organization_id=organization_id, id__in=list(policy_ids)).values_list(
+                "id", flat=True
+            )
+        )
+        if policy_ids
+        else set()
+    )
     for index, policy_id in enumerate(policy_ids):
         if policy_id not in found:
             problems.add(("permissionPolicyIds", index), ErrorCode.NOT_FOUND, f"no policy with id {policy_id}")
@@ -59,7 +67,7 @@ async def invite_user(
     # The inviter holds the invitation token: it must not hand out more than it holds.
     await require_attachable(organization_id, policy_ids, grantor)
     token = secrets.new_secret()
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     try:
         async with in_transaction():
             user = await User.create(
@@ -74,8 +82,12 @@ async def invite_user(
             )
             for policy_id in dict.fromkeys(policy_ids):
                 await PolicyAttachment.create(
-                    organization_id=organization_id, policy_id=policy_id, principal_type=USER,
-                    principal_id=user.id, created_by=actor, last_modified_by=actor,
+                    organization_id=organization_id,
+                    policy_id=policy_id,
+                    principal_type=USER,
+                    principal_id=user.id,
+                    created_by=actor,
+                    last_modified_by=actor,
                 )
     except IntegrityError as exc:
         raise fail(("input", "email"), ErrorCode.DUPLICATE, f"a user with email {email} exists") from exc
@@ -83,7 +95,7 @@ async def invite_user(
 
 
 async def accept_invitation(token: str, password: str, *, now: datetime | None = None) -> User:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
         raise fail(("password",), ErrorCode.INVALID, f"must be {MIN_PASSWORD_LENGTH}–{MAX_PASSWORD_LENGTH} characters")
     token_hash = secrets.keyed_hash(get_settings().secret_key, token)
@@ -92,21 +104,32 @@ async def accept_invitation(token: str, password: str, *, now: datetime | None =
         raise fail(("token",), ErrorCode.INVALID, "the invitation is unknown, used or expired")
     # The status guard makes a second, concurrent acceptance of the same token a no-op.
     updated = await User.filter(id=user.id, status="INVITED").update(
-        password_hash=await hash_password(password), status="ACTIVE", invitation_token_hash=None,
-        invitation_expires=None, version=user.version + 1,
+        password_hash=await hash_password(password),
+        status="ACTIVE",
+        invitation_token_hash=None,
+        invitation_expires=None,
+        version=user.version + 1,
     )
     if not updated:
         raise fail(("token",), ErrorCode.INVALID, "the invitation is unknown, used or expired")
     return await User.get(id=user.id)
 
 
-async def login(email: str, password: str, organization_id: uuid.UUID | None, *, now: datetime | None = None,
-                limits: rate_limits.Limiter | None = None, client_address: str | None = None) -> str:
+async def login(
+    email: str,
+    password: str,
+    organization_id: uuid.UUID | None,
+    *,
+    now: datetime | None = None,
+    limits: rate_limits.Limiter | None = None,
+    client_address: str | None = None,
+) -> str:
     """A bearer token for the user. Wrong guesses are throttled per email and per client
     address (RateLimited once the budget is spent, before the password is checked)."""
     email = email.strip().lower()
     user = await rate_limits.check_credentials(
-        limits, "email", email, client_address, lambda: _user_by_password(email, password, organization_id))
+        limits, "email", email, client_address, lambda: _user_by_password(email, password, organization_id)
+    )
     settings = get_settings()
     return issue_token(
         settings.secret_key,
@@ -114,7 +137,7 @@ async def login(email: str, password: str, organization_id: uuid.UUID | None, *,
         principal_type=USER,
         principal_id=user.id,
         access_key_id=None,
-        now=now or datetime.now(timezone.utc),
+        now=now or datetime.now(UTC),
         lifetime_seconds=settings.token_lifetime_seconds,
     )
 

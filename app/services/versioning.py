@@ -7,7 +7,7 @@ never both succeed with the same version.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from tortoise.models import Model
@@ -34,13 +34,11 @@ async def update_versioned(
     actor: str,
 ) -> M:
     """Apply `changes` if the row is still at `expected_version`; else CONFLICT."""
-    updated = await model.filter(
-        organization_id=organization_id, id=id_, version=expected_version
-    ).update(
+    updated = await model.filter(organization_id=organization_id, id=id_, version=expected_version).update(
         **changes,
         version=expected_version + 1,
         last_modified_by=actor,
-        dt_last_modified=datetime.now(timezone.utc),
+        dt_last_modified=datetime.now(UTC),
     )
     if updated == 0:
         current = await model.filter(organization_id=organization_id, id=id_).first()

@@ -70,7 +70,7 @@ class EmbeddedServices:
         """database_url in the form Tortoise ORM's db_url takes."""
         for prefix in ("postgresql://", "asyncpg://"):
             if self.database_url.startswith(prefix):
-                return "postgres://" + self.database_url[len(prefix):]
+                return "postgres://" + self.database_url[len(prefix) :]
         return self.database_url
 
     def stop(self) -> None:

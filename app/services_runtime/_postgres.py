@@ -97,8 +97,17 @@ def _os_user(pgdata: Path) -> tuple[int, int] | None:
     except KeyError:
         entry = None
         for cmd in (
-            ["useradd", "--system", "--user-group", "--no-create-home",
-             "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", name],
+            [
+                "useradd",
+                "--system",
+                "--user-group",
+                "--no-create-home",
+                "--home-dir",
+                "/nonexistent",
+                "--shell",
+                "/usr/sbin/nologin",
+                name,
+            ],
             ["adduser", "-S", "-D", "-H", name],  # busybox/alpine
         ):
             if shutil.which(cmd[0]) and subprocess.run(cmd, capture_output=True).returncode == 0:
@@ -161,10 +170,24 @@ def _initdb(data_dir: Path, pgdata: Path, run_as: tuple[int, int] | None, log_pa
         kwargs.update(user=run_as[0], group=run_as[1], extra_groups=[])
     with open(log_path, "ab") as out:
         rc = subprocess.run(
-            [str(pg_bin() / "initdb"), "-D", _pgdata_arg(scratch, run_as), "-U", PG_USER,
-             "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"],
-            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-            cwd=str(scratch), env=_proc.child_env() | {"TZ": "UTC"}, timeout=120, **kwargs,
+            [
+                str(pg_bin() / "initdb"),
+                "-D",
+                _pgdata_arg(scratch, run_as),
+                "-U",
+                PG_USER,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--no-locale",
+                "--no-sync",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=str(scratch),
+            env=_proc.child_env() | {"TZ": "UTC"},
+            timeout=120,
+            **kwargs,
         ).returncode
     if rc != 0:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -237,16 +260,30 @@ def _socket_dir(data_dir: Path, pgdata: Path, run_as: tuple[int, int] | None) ->
 
 def _ensure_database(sock_dir: Path) -> bool:
     r = subprocess.run(
-        [str(pg_bin() / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", str(sock_dir),
-         "-p", str(PG_PORT), "-U", PG_USER, "-d", "postgres"],
-        input=_ENSURE_DB_SQL.encode(), capture_output=True, env=_proc.child_env(), timeout=30,
+        [
+            str(pg_bin() / "psql"),
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-h",
+            str(sock_dir),
+            "-p",
+            str(PG_PORT),
+            "-U",
+            PG_USER,
+            "-d",
+            "postgres",
+        ],
+        input=_ENSURE_DB_SQL.encode(),
+        capture_output=True,
+        env=_proc.child_env(),
+        timeout=30,
     )
     return r.returncode == 0
 
 
-def start_embedded_postgres(
-    data_dir: Path, *, timeout: float = 30.0
-) -> tuple[str, Callable[[], None]]:
+def start_embedded_postgres(data_dir: Path, *, timeout: float = 30.0) -> tuple[str, Callable[[], None]]:
     """Start (initdb on first use) a PostgreSQL server in data_dir/postgres
     and make sure database 'metergraph' exists.  Returns (url, stop) where
     url is postgresql://postgres@/metergraph?host=<socket dir> and stop is
@@ -273,14 +310,24 @@ def start_embedded_postgres(
 
         pgdata_arg = _pgdata_arg(pgdata, run_as)
         sock_arg = pgdata_arg if sock_dir == pgdata else str(sock_dir)
-        argv = [str(pg_bin() / "postgres"), "-D", pgdata_arg, "-p", str(PG_PORT),
-                "-k", sock_arg, "-h", "", "-c", "unix_socket_permissions=0700"]
+        argv = [
+            str(pg_bin() / "postgres"),
+            "-D",
+            pgdata_arg,
+            "-p",
+            str(PG_PORT),
+            "-k",
+            sock_arg,
+            "-h",
+            "",
+            "-c",
+            "unix_socket_permissions=0700",
+        ]
         proc = None
         try:
             while True:
                 offset = _proc.prepare_log(log_path)
-                proc = _proc.launch(argv, log_path=log_path, cwd=pgdata,
-                                    death_signal=signal.SIGINT, run_as=run_as)
+                proc = _proc.launch(argv, log_path=log_path, cwd=pgdata, death_signal=signal.SIGINT, run_as=run_as)
                 if _wait_ready(proc, pgdata, sock_dir, deadline):
                     break
                 tail = _proc.log_tail(log_path, offset)
@@ -291,8 +338,11 @@ def start_embedded_postgres(
                     _proc.forget(proc.pid)
                     time.sleep(0.2)
                     continue
-                what = (f"exited with code {proc.returncode}" if proc.poll() is not None
-                        else f"did not accept connections within {timeout:.0f}s")
+                what = (
+                    f"exited with code {proc.returncode}"
+                    if proc.poll() is not None
+                    else f"did not accept connections within {timeout:.0f}s"
+                )
                 raise RuntimeError(f"embedded PostgreSQL {what} (log {log_path}):\n{tail}")
 
             def _stop() -> None:

@@ -46,9 +46,7 @@ def _ping(sock_path: Path) -> str | None:
         return None
 
 
-def start_embedded_redis(
-    data_dir: Path, *, timeout: float = 30.0
-) -> tuple[str, Callable[[], None]]:
+def start_embedded_redis(data_dir: Path, *, timeout: float = 30.0) -> tuple[str, Callable[[], None]]:
     """Start redis-server on a unix socket in data_dir.  Returns (url, stop)
     where url is unix:///<path>/redis.sock and stop is an idempotent
     ServiceHandle (SIGTERM, wait up to 10 s, SIGKILL)."""
@@ -72,14 +70,22 @@ def start_embedded_redis(
         offset = _proc.prepare_log(log_path)
         argv = [
             str(binary),
-            "--port", "0",
-            "--unixsocket", str(sock),
-            "--unixsocketperm", "700",
-            "--dir", str(data_dir / "redis"),
-            "--appendonly", "yes",
-            "--save", "",
-            "--daemonize", "no",
-            "--logfile", "",
+            "--port",
+            "0",
+            "--unixsocket",
+            str(sock),
+            "--unixsocketperm",
+            "700",
+            "--dir",
+            str(data_dir / "redis"),
+            "--appendonly",
+            "yes",
+            "--save",
+            "",
+            "--daemonize",
+            "no",
+            "--logfile",
+            "",
         ]
         proc = _proc.launch(argv, log_path=log_path, cwd=data_dir, death_signal=signal.SIGTERM)
         try:
@@ -87,13 +93,15 @@ def start_embedded_redis(
                 if proc.poll() is not None:
                     raise RuntimeError(
                         f"embedded redis-server exited with code {proc.returncode} "
-                        f"(log {log_path}):\n{_proc.log_tail(log_path, offset)}")
+                        f"(log {log_path}):\n{_proc.log_tail(log_path, offset)}"
+                    )
                 if _ping(sock) == "+PONG":
                     break
                 if time.monotonic() > deadline:
                     raise RuntimeError(
                         f"embedded redis-server did not answer within {timeout:.0f}s "
-                        f"(log {log_path}):\n{_proc.log_tail(log_path, offset)}")
+                        f"(log {log_path}):\n{_proc.log_tail(log_path, offset)}"
+                    )
                 time.sleep(0.01)
 
             def _stop() -> None:

@@ -18,7 +18,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 from app.settings import Settings, use_settings
 
@@ -34,8 +33,10 @@ def _child_env(settings: Settings) -> dict[str, str]:
     # Children read the same services and the same signing key as the parent (it hashed
     # the bootstrap secret with that key).
     return _proc.child_env() | {
-        "DATABASE_URL": settings.database_url or "", "REDIS_URL": settings.redis_url or "",
-        "METERGRAPH_SECRET_KEY": settings.secret_key, "METERGRAPH_DATA_DIR": str(settings.data_dir),
+        "DATABASE_URL": settings.database_url or "",
+        "REDIS_URL": settings.redis_url or "",
+        "METERGRAPH_SECRET_KEY": settings.secret_key,
+        "METERGRAPH_DATA_DIR": str(settings.data_dir),
     }
 
 
@@ -105,8 +106,9 @@ def _workers_announced(settings: Settings, pids: set[int]) -> bool:
         client.close()
 
 
-def _wait_ready(settings: Settings, parts: list[Part], worker_pids: set[int],
-                received: list[int]) -> tuple[Part, int] | None:
+def _wait_ready(
+    settings: Settings, parts: list[Part], worker_pids: set[int], received: list[int]
+) -> tuple[Part, int] | None:
     """Until the API answers /healthz and every worker has written its heartbeat."""
     deadline = time.monotonic() + READY_TIMEOUT
     while not received:
@@ -142,14 +144,14 @@ def _banner(settings: Settings, services, workers: int, credentials: dict | None
     from app.http.console import is_built
 
     base = f"http://127.0.0.1:{settings.port}"
-    lines = ["Metergraph is running:",
-             f"  API         {base}",
-             f"  GraphiQL    {base}/graphql"]
+    lines = ["Metergraph is running:", f"  API         {base}", f"  GraphiQL    {base}/graphql"]
     if is_built():  # only once `make console` has built it (app/http/console.py)
         lines.append(f"  Console     {base}/console")
-    lines += [f"  PostgreSQL  {_where(settings.database_url, services.postgres_pid)}",
-              f"  Redis       {_where(settings.redis_url, services.redis_pid)}",
-              f"  Workers     {workers}"]
+    lines += [
+        f"  PostgreSQL  {_where(settings.database_url, services.postgres_pid)}",
+        f"  Redis       {_where(settings.redis_url, services.redis_pid)}",
+        f"  Workers     {workers}",
+    ]
     if credentials:
         lines.append(CREDENTIALS_MARK + json.dumps(credentials))
     lines.append("Ctrl-C stops everything.")
@@ -158,8 +160,9 @@ def _banner(settings: Settings, services, workers: int, credentials: dict | None
 
 def _start_children(settings: Settings, children: Children, workers: int) -> tuple[list[Part], set[int]]:
     env, common = _child_env(settings), _common(settings)
-    api = children.spawn(_cli("serve", "--host", "127.0.0.1", "--port", str(settings.port),
-                              "--log-level", "warning", *common), env)
+    api = children.spawn(
+        _cli("serve", "--host", "127.0.0.1", "--port", str(settings.port), "--log-level", "warning", *common), env
+    )
     parts = [Part("the API", api.pid, api.poll)]
     for number in range(1, workers + 1):
         worker = children.spawn(_cli("worker", "--log-level", "warning", *common), env)
@@ -168,8 +171,10 @@ def _start_children(settings: Settings, children: Children, workers: int) -> tup
 
 
 def _service_parts(settings: Settings, services) -> list[Part]:  # noqa: ANN001
-    found = [service_part("embedded PostgreSQL", services.postgres_pid, str(settings.data_dir / "postgres.log")),
-             service_part("embedded Redis", services.redis_pid, str(settings.data_dir / "redis.log"))]
+    found = [
+        service_part("embedded PostgreSQL", services.postgres_pid, str(settings.data_dir / "postgres.log")),
+        service_part("embedded Redis", services.redis_pid, str(settings.data_dir / "redis.log")),
+    ]
     return [part for part in found if part is not None]
 
 

@@ -51,9 +51,13 @@ class Children:
     procs: list[subprocess.Popen] = field(default_factory=list)
 
     def spawn(self, argv: list[str], env: dict[str, str]) -> subprocess.Popen:
-        proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL,
-                                # the kernel stops it if we are SIGKILLed (Linux)
-                                preexec_fn=_proc._pdeathsig_preexec(signal.SIGTERM))
+        proc = subprocess.Popen(
+            argv,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            # the kernel stops it if we are SIGKILLed (Linux)
+            preexec_fn=_proc._pdeathsig_preexec(signal.SIGTERM),
+        )
         self.procs.append(proc)
         _proc.register_stopper(proc.pid, lambda: self._stop_one(proc))
         return proc
@@ -130,5 +134,8 @@ def watch(parts: list[Part], received: list[int], finished_ok: list[Part] = ()) 
 
 def report_death(part: Part, code: int) -> None:
     hint = f" (see {part.log_hint})" if part.log_hint else ""
-    print(f"metergraph dev: {part.name} (pid {part.pid}) {part.why(code)}{hint}; stopping everything.",
-          file=sys.stderr, flush=True)
+    print(
+        f"metergraph dev: {part.name} (pid {part.pid}) {part.why(code)}{hint}; stopping everything.",
+        file=sys.stderr,
+        flush=True,
+    )

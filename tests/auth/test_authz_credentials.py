@@ -22,8 +22,9 @@ async def test_nul_in_the_key_id_is_401(tenant, key_id):
 
 async def test_nul_after_a_real_key_id_is_401(tenant):
     raw = base64.b64encode(f"{tenant.access_key_id}\x00:{tenant.api_secret}".encode()).decode()
-    response = await tenant.client.post("/oauth/token", headers={"Authorization": f"Basic {raw}"},
-                                        data={"grant_type": "client_credentials"})
+    response = await tenant.client.post(
+        "/oauth/token", headers={"Authorization": f"Basic {raw}"}, data={"grant_type": "client_credentials"}
+    )
     assert response.status_code == 401, response.text
 
 

@@ -13,37 +13,49 @@ X, Y = "0b6d6c3e-8d0a-4c3b-9f43-0d8f5a9c0001", "0b6d6c3e-8d0a-4c3b-9f43-0d8f5a9c
 ADMIN = PermissionSet(MANAGED_POLICIES["Administrator"])
 READ_ONLY = PermissionSet(MANAGED_POLICIES["ReadOnly"])
 MANAGER = PermissionSet([Statement.of("ALLOW", ["users:manage", "config:retrieve"], ["*"])])
-ADMIN_BUT_X = PermissionSet([*MANAGED_POLICIES["Administrator"],
-                             Statement.of("DENY", ["config:retrieve"], [f"config:meter/item/{X}"])])
+ADMIN_BUT_X = PermissionSet(
+    [*MANAGED_POLICIES["Administrator"], Statement.of("DENY", ["config:retrieve"], [f"config:meter/item/{X}"])]
+)
 ONLY_X = PermissionSet([Statement.of("ALLOW", ["config:retrieve"], [f"config:meter/item/{X}"])])
-NO_METERS = PermissionSet([*MANAGED_POLICIES["Administrator"],
-                           Statement.of("DENY", ["config:retrieve"], ["config:meter"])])
+NO_METERS = PermissionSet(
+    [*MANAGED_POLICIES["Administrator"], Statement.of("DENY", ["config:retrieve"], ["config:meter"])]
+)
 
 
-@pytest.mark.parametrize("holder, action, resource, expected", [
-    (ADMIN, "*", "*", True),
-    (READ_ONLY, "config:retrieve", "*", True),
-    (READ_ONLY, "*", "*", False),
-    (READ_ONLY, "config:*", "config:meter", False),
-    (MANAGER, "*", "*", False),  # the Administrator policy is more than a user manager holds
-    (MANAGER, "users:manage", "users:user/*", True),
-    (MANAGER, "config:retrieve", f"config:plan/item/{X}", True),
-    (MANAGER, "measurements:retrieve", "*", False),  # so ReadOnly cannot be handed out either
-    (ADMIN_BUT_X, "*", "*", False),  # its DENY overlaps everything
-    (ADMIN_BUT_X, "config:retrieve", "config:meter", False),
-    (ADMIN_BUT_X, "config:retrieve", f"config:meter/item/{Y}", True),
-    (ADMIN_BUT_X, "config:update", "config:meter", True),
-    (ONLY_X, "config:retrieve", f"config:meter/item/{X}", True),
-    (ONLY_X, "config:retrieve", "config:meter/*", False),
-])
+@pytest.mark.parametrize(
+    "holder, action, resource, expected",
+    [
+        (ADMIN, "*", "*", True),
+        (READ_ONLY, "config:retrieve", "*", True),
+        (READ_ONLY, "*", "*", False),
+        (READ_ONLY, "config:*", "config:meter", False),
+        (MANAGER, "*", "*", False),  # the Administrator policy is more than a user manager holds
+        (MANAGER, "users:manage", "users:user/*", True),
+        (MANAGER, "config:retrieve", f"config:plan/item/{X}", True),
+        (MANAGER, "measurements:retrieve", "*", False),  # so ReadOnly cannot be handed out either
+        (ADMIN_BUT_X, "*", "*", False),  # its DENY overlaps everything
+        (ADMIN_BUT_X, "config:retrieve", "config:meter", False),
+        (ADMIN_BUT_X, "config:retrieve", f"config:meter/item/{Y}", True),
+        (ADMIN_BUT_X, "config:update", "config:meter", True),
+        (ONLY_X, "config:retrieve", f"config:meter/item/{X}", True),
+        (ONLY_X, "config:retrieve", "config:meter/*", False),
+    ],
+)
 def test_grants(holder, action, resource, expected):
     assert holder.grants(action, resource) is expected
 
 
-@pytest.mark.parametrize("holder, expected_some, expected_every", [
-    (ADMIN, True, True), (READ_ONLY, True, True), (ADMIN_BUT_X, True, False), (ONLY_X, True, False),
-    (NO_METERS, False, False), (PermissionSet([]), False, False),
-])
+@pytest.mark.parametrize(
+    "holder, expected_some, expected_every",
+    [
+        (ADMIN, True, True),
+        (READ_ONLY, True, True),
+        (ADMIN_BUT_X, True, False),
+        (ONLY_X, True, False),
+        (NO_METERS, False, False),
+        (PermissionSet([]), False, False),
+    ],
+)
 def test_a_type_as_a_whole(holder, expected_some, expected_every):
     assert holder.allows_some("config:retrieve", "config:meter/item/*") is expected_some
     assert holder.allows_every_item("config:retrieve", "config:meter/item/*") is expected_every
@@ -55,12 +67,23 @@ def test_a_type_as_a_whole(holder, expected_some, expected_every):
 TYPES = ("meter", "plan")
 IDS = (X, Y)
 REQUESTS = [(a, f"{a.split(':')[0]}:{t}/item/{i}") for a in sorted(ACTIONS) for t in TYPES for i in (*IDS, "*")]
-RESOURCE_PATTERNS = st.sampled_from(["*", "config:*", "users:*", *[f"config:{t}" for t in TYPES],
-                                     *[f"config:{t}/item/{i}" for t in TYPES for i in IDS], "users:meter/item/*"])
+RESOURCE_PATTERNS = st.sampled_from(
+    [
+        "*",
+        "config:*",
+        "users:*",
+        *[f"config:{t}" for t in TYPES],
+        *[f"config:{t}/item/{i}" for t in TYPES for i in IDS],
+        "users:meter/item/*",
+    ]
+)
 ACTION_PATTERNS = st.sampled_from(["*", "config:*", "users:manage", "config:retrieve", "config:update"])
-STATEMENTS = st.builds(lambda effect, actions, resources: Statement.of(effect, actions, resources),
-                       st.sampled_from(["ALLOW", "DENY"]), st.lists(ACTION_PATTERNS, min_size=1, max_size=2),
-                       st.lists(RESOURCE_PATTERNS, min_size=1, max_size=2))
+STATEMENTS = st.builds(
+    lambda effect, actions, resources: Statement.of(effect, actions, resources),
+    st.sampled_from(["ALLOW", "DENY"]),
+    st.lists(ACTION_PATTERNS, min_size=1, max_size=2),
+    st.lists(RESOURCE_PATTERNS, min_size=1, max_size=2),
+)
 
 
 @settings(max_examples=300, deadline=None)

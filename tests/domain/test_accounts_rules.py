@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -26,7 +26,7 @@ from app.domain.accounts import (
 )
 from app.domain.problems import ProblemCollector
 
-UTC = timezone.utc
+UTC = UTC
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 DAY = timedelta(days=1)
 TICK = timedelta(microseconds=1)
@@ -37,8 +37,12 @@ OTHER_PLAN = PlanRef(uuid.uuid4(), "other", OTHER_PRODUCT)
 ACCOUNT_ID = uuid.uuid4()
 BESPOKE = PlanRef(uuid.uuid4(), "bespoke", PRODUCT, account_id=ACCOUNT_ID)
 PARENT = AccountRef(uuid.uuid4(), "parent", None, 0)
-KNOWN = Known(currencies=frozenset({"USD", "GBP"}), product_ids=frozenset({PRODUCT, OTHER_PRODUCT}),
-              plans=(PLAN, PLAN_B, OTHER_PLAN, BESPOKE), accounts={PARENT.id: PARENT})
+KNOWN = Known(
+    currencies=frozenset({"USD", "GBP"}),
+    product_ids=frozenset({PRODUCT, OTHER_PRODUCT}),
+    plans=(PLAN, PLAN_B, OTHER_PLAN, BESPOKE),
+    accounts={PARENT.id: PARENT},
+)
 
 
 def account(**fields) -> dict:
@@ -62,7 +66,13 @@ def check_one_plan(data: dict, known: Known = KNOWN, others=(), account_id=ACCOU
 
 
 def commitment(**fields) -> dict:
-    return {"currency": "USD", "amount": Decimal("1000"), "startDate": date(2026, 1, 1), "endDate": date(2027, 1, 1), **fields}
+    return {
+        "currency": "USD",
+        "amount": Decimal("1000"),
+        "startDate": date(2026, 1, 1),
+        "endDate": date(2027, 1, 1),
+        **fields,
+    }
 
 
 def check_one_commitment(data: dict, known: Known = KNOWN):
@@ -79,17 +89,21 @@ def check_tree(data: dict, known: Known = KNOWN):
 
 # --- intervals -----------------------------------------------------------------------
 
-@pytest.mark.parametrize(("a", "b", "expected"), [
-    ((T0, T0 + DAY), (T0 + DAY, T0 + 2 * DAY), False),          # touching: [a, b) then [b, c)
-    ((T0 + DAY, T0 + 2 * DAY), (T0, T0 + DAY), False),          # touching, other order
-    ((T0, T0 + DAY), (T0 + DAY - TICK, T0 + 2 * DAY), True),    # one microsecond shared
-    ((T0, None), (T0 + 100 * DAY, None), True),                 # both open-ended
-    ((T0, T0 + DAY), (T0 + DAY, None), False),                  # open-ended starting at the end
-    ((T0 + DAY, None), (T0, T0 + DAY), False),
-    ((T0 + DAY, None), (T0, T0 + DAY + TICK), True),
-    ((T0, T0 + 10 * DAY), (T0 + DAY, T0 + 2 * DAY), True),      # contained
-    ((T0, T0 + DAY), (T0, T0 + DAY), True),                     # identical
-])
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ((T0, T0 + DAY), (T0 + DAY, T0 + 2 * DAY), False),  # touching: [a, b) then [b, c)
+        ((T0 + DAY, T0 + 2 * DAY), (T0, T0 + DAY), False),  # touching, other order
+        ((T0, T0 + DAY), (T0 + DAY - TICK, T0 + 2 * DAY), True),  # one microsecond shared
+        ((T0, None), (T0 + 100 * DAY, None), True),  # both open-ended
+        ((T0, T0 + DAY), (T0 + DAY, None), False),  # open-ended starting at the end
+        ((T0 + DAY, None), (T0, T0 + DAY), False),
+        ((T0 + DAY, None), (T0, T0 + DAY + TICK), True),
+        ((T0, T0 + 10 * DAY), (T0 + DAY, T0 + 2 * DAY), True),  # contained
+        ((T0, T0 + DAY), (T0, T0 + DAY), True),  # identical
+    ],
+)
 def test_overlaps_is_half_open(a, b, expected):
     assert overlaps(*a, *b) is expected
     assert overlaps(*b, *a) is expected
@@ -104,6 +118,7 @@ def test_first_collision_only_looks_at_the_same_product():
 
 # --- accounts ------------------------------------------------------------------------
 
+
 def test_minimal_account_gets_an_id_and_defaults():
     problems, values = check_one_account(account())
     assert problems == []
@@ -116,40 +131,46 @@ def test_update_values_have_no_id():
     assert problems == [] and "id" not in values
 
 
-@pytest.mark.parametrize(("fields", "expected"), [
-    ({"code": None}, [(("input", "code"), "REQUIRED")]),
-    ({"code": " acme"}, [(("input", "code"), "INVALID")]),
-    ({"code": "x" * 81}, [(("input", "code"), "INVALID")]),
-    ({"name": ""}, [(("input", "name"), "INVALID")]),
-    ({"emailAddress": None}, [(("input", "emailAddress"), "REQUIRED")]),
-    ({"emailAddress": "not-an-email"}, [(("input", "emailAddress"), "INVALID")]),
-    ({"emailAddress": "a@b"}, [(("input", "emailAddress"), "INVALID")]),
-    ({"emailAddress": "a b@c.example"}, [(("input", "emailAddress"), "INVALID")]),
-    ({"emailAddress": "x" * 250 + "@a.io"}, [(("input", "emailAddress"), "INVALID")]),
-    ({"daysBeforeBillDue": 0}, [(("input", "daysBeforeBillDue"), "INVALID")]),
-    ({"daysBeforeBillDue": -1}, [(("input", "daysBeforeBillDue"), "INVALID")]),
-    ({"currency": "EUR"}, [(("input", "currency"), "NOT_FOUND")]),
-    ({"address": {"street": "1 Main St"}}, [(("input", "address", "street"), "INVALID")]),
-    ({"address": {"postCode": 12345}}, [(("input", "address", "postCode"), "INVALID")]),
-    ({"address": "1 Main St"}, [(("input", "address"), "INVALID")]),
-    ({"purchaseOrderNumber": "p" * 201}, [(("input", "purchaseOrderNumber"), "INVALID")]),
-    ({"customFields": {f"k{i}": i for i in range(101)}}, [(("input", "customFields"), "INVALID")]),
-    ({"parentAccountId": "not-a-uuid"}, [(("input", "parentAccountId"), "NOT_FOUND")]),
-    ({"parentAccountId": str(uuid.uuid4())}, [(("input", "parentAccountId"), "NOT_FOUND")]),
-])
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"code": None}, [(("input", "code"), "REQUIRED")]),
+        ({"code": " acme"}, [(("input", "code"), "INVALID")]),
+        ({"code": "x" * 81}, [(("input", "code"), "INVALID")]),
+        ({"name": ""}, [(("input", "name"), "INVALID")]),
+        ({"emailAddress": None}, [(("input", "emailAddress"), "REQUIRED")]),
+        ({"emailAddress": "not-an-email"}, [(("input", "emailAddress"), "INVALID")]),
+        ({"emailAddress": "a@b"}, [(("input", "emailAddress"), "INVALID")]),
+        ({"emailAddress": "a b@c.example"}, [(("input", "emailAddress"), "INVALID")]),
+        ({"emailAddress": "x" * 250 + "@a.io"}, [(("input", "emailAddress"), "INVALID")]),
+        ({"daysBeforeBillDue": 0}, [(("input", "daysBeforeBillDue"), "INVALID")]),
+        ({"daysBeforeBillDue": -1}, [(("input", "daysBeforeBillDue"), "INVALID")]),
+        ({"currency": "EUR"}, [(("input", "currency"), "NOT_FOUND")]),
+        ({"address": {"street": "1 Main St"}}, [(("input", "address", "street"), "INVALID")]),
+        ({"address": {"postCode": 12345}}, [(("input", "address", "postCode"), "INVALID")]),
+        ({"address": "1 Main St"}, [(("input", "address"), "INVALID")]),
+        ({"purchaseOrderNumber": "p" * 201}, [(("input", "purchaseOrderNumber"), "INVALID")]),
+        ({"customFields": {f"k{i}": i for i in range(101)}}, [(("input", "customFields"), "INVALID")]),
+        ({"parentAccountId": "not-a-uuid"}, [(("input", "parentAccountId"), "NOT_FOUND")]),
+        ({"parentAccountId": str(uuid.uuid4())}, [(("input", "parentAccountId"), "NOT_FOUND")]),
+    ],
+)
 def test_account_field_rules(fields, expected):
     assert check_one_account(account(**fields))[0] == expected
 
 
-@pytest.mark.parametrize("fields", [
-    {"daysBeforeBillDue": 1},
-    {"currency": "GBP"},
-    {"emailAddress": "first.last+tag@sub.example.co.uk"},
-    {"address": {"addressLine1": "1 Main St", "postCode": "N1 9GU", "country": "UK", "region": None}},
-    {"customFields": {f"k{i}": i for i in range(100)}},
-    {"billEpoch": date(2026, 1, 31)},
-    {"parentAccountId": str(PARENT.id)},
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"daysBeforeBillDue": 1},
+        {"currency": "GBP"},
+        {"emailAddress": "first.last+tag@sub.example.co.uk"},
+        {"address": {"addressLine1": "1 Main St", "postCode": "N1 9GU", "country": "UK", "region": None}},
+        {"customFields": {f"k{i}": i for i in range(100)}},
+        {"billEpoch": date(2026, 1, 31)},
+        {"parentAccountId": str(PARENT.id)},
+    ],
+)
 def test_account_accepted_edges(fields):
     problems, values = check_one_account(account(**fields))
     assert problems == []
@@ -161,9 +182,18 @@ def test_address_drops_null_lines():
 
 
 def test_every_account_problem_is_reported_at_once():
-    problems, _ = check_one_account({"code": "", "name": "", "emailAddress": "x", "daysBeforeBillDue": 0, "currency": "EUR"})
-    assert sorted(p for p, _ in problems) == sorted([("input", "code"), ("input", "name"), ("input", "emailAddress"),
-                                                     ("input", "daysBeforeBillDue"), ("input", "currency")])
+    problems, _ = check_one_account(
+        {"code": "", "name": "", "emailAddress": "x", "daysBeforeBillDue": 0, "currency": "EUR"}
+    )
+    assert sorted(p for p, _ in problems) == sorted(
+        [
+            ("input", "code"),
+            ("input", "name"),
+            ("input", "emailAddress"),
+            ("input", "daysBeforeBillDue"),
+            ("input", "currency"),
+        ]
+    )
 
 
 def test_taken_code_is_a_duplicate():
@@ -172,6 +202,7 @@ def test_taken_code_is_a_duplicate():
 
 
 # --- parent and child ----------------------------------------------------------------
+
 
 def parent_with(children: int, parent_of_parent: uuid.UUID | None = None) -> Known:
     ref = AccountRef(PARENT.id, "parent", parent_of_parent, children)
@@ -190,7 +221,9 @@ def test_parent_cannot_be_a_child():
 
 
 def test_account_with_children_cannot_become_a_child():
-    problems, _ = check_one_account(account(parentAccountId=PARENT.id), parent_with(0), account_id=ACCOUNT_ID, has_children=True)
+    problems, _ = check_one_account(
+        account(parentAccountId=PARENT.id), parent_with(0), account_id=ACCOUNT_ID, has_children=True
+    )
     assert problems == [(("input", "parentAccountId"), "INVALID")]
 
 
@@ -201,11 +234,16 @@ def test_account_cannot_be_its_own_parent():
 
 # --- account plans -------------------------------------------------------------------
 
+
 def test_attachment_values():
     problems, values = check_one_plan(attach(endDate=T0 + DAY, code="ap-1"))
     assert problems == []
     assert (values["plan_id"], values["product_id"], values["account_id"]) == (PLAN.id, PRODUCT, ACCOUNT_ID)
-    assert (values["start_date"], values["end_date"], values["child_billing_mode"]) == (T0, T0 + DAY, "PARENT_BREAKDOWN")
+    assert (values["start_date"], values["end_date"], values["child_billing_mode"]) == (
+        T0,
+        T0 + DAY,
+        "PARENT_BREAKDOWN",
+    )
     assert isinstance(values["id"], uuid.UUID)
 
 
@@ -215,19 +253,22 @@ def test_start_is_stored_in_utc():
     assert values["start_date"] == T0 and values["start_date"].utcoffset() == timedelta(0)
 
 
-@pytest.mark.parametrize(("fields", "expected"), [
-    ({"startDate": None}, [(("input", "startDate"), "REQUIRED")]),
-    ({"startDate": datetime(2026, 1, 1)}, [(("input", "startDate"), "INVALID")]),
-    ({"endDate": T0}, [(("input", "endDate"), "INVALID")]),
-    ({"endDate": T0 - TICK}, [(("input", "endDate"), "INVALID")]),
-    ({"planId": None}, [(("input", "planId"), "REQUIRED")]),
-    ({"planCode": "standard"}, [(("input", "planCode"), "INVALID")]),
-    ({"planId": None, "planCode": "nope"}, [(("input", "planCode"), "NOT_FOUND")]),
-    ({"planId": str(uuid.uuid4())}, [(("input", "planId"), "NOT_FOUND")]),
-    ({"planId": "nope"}, [(("input", "planId"), "NOT_FOUND")]),
-    ({"childBillingMode": "SIDEWAYS"}, [(("input", "childBillingMode"), "INVALID")]),
-    ({"code": "\tap"}, [(("input", "code"), "INVALID")]),
-])
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"startDate": None}, [(("input", "startDate"), "REQUIRED")]),
+        ({"startDate": datetime(2026, 1, 1)}, [(("input", "startDate"), "INVALID")]),
+        ({"endDate": T0}, [(("input", "endDate"), "INVALID")]),
+        ({"endDate": T0 - TICK}, [(("input", "endDate"), "INVALID")]),
+        ({"planId": None}, [(("input", "planId"), "REQUIRED")]),
+        ({"planCode": "standard"}, [(("input", "planCode"), "INVALID")]),
+        ({"planId": None, "planCode": "nope"}, [(("input", "planCode"), "NOT_FOUND")]),
+        ({"planId": str(uuid.uuid4())}, [(("input", "planId"), "NOT_FOUND")]),
+        ({"planId": "nope"}, [(("input", "planId"), "NOT_FOUND")]),
+        ({"childBillingMode": "SIDEWAYS"}, [(("input", "childBillingMode"), "INVALID")]),
+        ({"code": "\tap"}, [(("input", "code"), "INVALID")]),
+    ],
+)
 def test_attachment_field_rules(fields, expected):
     assert check_one_plan(attach(**fields))[0] == expected
 
@@ -248,21 +289,28 @@ def test_plan_by_code():
 
 def test_bespoke_plan_only_on_its_own_account():
     assert check_one_plan(attach(planId=str(BESPOKE.id)))[0] == []
-    assert check_one_plan(attach(planId=str(BESPOKE.id)), account_id=uuid.uuid4())[0] == [(("input", "planId"), "INVALID")]
-    assert check_one_plan(attach(planId=None, planCode="bespoke"), account_id=uuid.uuid4())[0] == [(("input", "planCode"), "INVALID")]
+    assert check_one_plan(attach(planId=str(BESPOKE.id)), account_id=uuid.uuid4())[0] == [
+        (("input", "planId"), "INVALID")
+    ]
+    assert check_one_plan(attach(planId=None, planCode="bespoke"), account_id=uuid.uuid4())[0] == [
+        (("input", "planCode"), "INVALID")
+    ]
 
 
 EXISTING = Attachment(uuid.uuid4(), "jan", PRODUCT, T0, T0 + 31 * DAY)
 
 
-@pytest.mark.parametrize(("start", "end", "collides"), [
-    (T0 + 31 * DAY, None, False),               # starts exactly when the existing one ends
-    (T0 - DAY, T0, False),                      # ends exactly when the existing one starts
-    (T0 + 31 * DAY - TICK, None, True),
-    (T0 - DAY, T0 + TICK, True),
-    (T0 - DAY, None, True),                     # open-ended over it
-    (T0 + DAY, T0 + 2 * DAY, True),             # inside it
-])
+@pytest.mark.parametrize(
+    ("start", "end", "collides"),
+    [
+        (T0 + 31 * DAY, None, False),  # starts exactly when the existing one ends
+        (T0 - DAY, T0, False),  # ends exactly when the existing one starts
+        (T0 + 31 * DAY - TICK, None, True),
+        (T0 - DAY, T0 + TICK, True),
+        (T0 - DAY, None, True),  # open-ended over it
+        (T0 + DAY, T0 + 2 * DAY, True),  # inside it
+    ],
+)
 def test_overlap_with_an_existing_attachment(start, end, collides):
     problems, _ = check_one_plan(attach(startDate=start, endDate=end), others=[EXISTING])
     assert problems == ([(("input", "startDate"), "INVALID")] if collides else [])
@@ -287,10 +335,12 @@ def test_wrong_end_does_not_add_an_overlap_problem():
 
 # --- replacement ---------------------------------------------------------------------
 
+
 def replace(old: Attachment, **fields):
     at = ProblemCollector()
-    date_, values = check_replacement(old, {"planId": str(PLAN_B.id), **fields}, at, KNOWN, CodeBook({}),
-                                      account_id=ACCOUNT_ID, others=[])
+    date_, values = check_replacement(
+        old, {"planId": str(PLAN_B.id), **fields}, at, KNOWN, CodeBook({}), account_id=ACCOUNT_ID, others=[]
+    )
     return [(p.path, p.code.value) for p in at.problems], date_, values
 
 
@@ -301,13 +351,16 @@ def test_replacement_starts_where_the_old_one_ends_and_keeps_its_end():
     assert (values["start_date"], values["end_date"], values["plan_id"]) == (T0 + 10 * DAY, EXISTING.end, PLAN_B.id)
 
 
-@pytest.mark.parametrize(("when", "ok"), [
-    (T0, False),                    # at the start: the old one would be empty
-    (T0 + TICK, True),
-    (T0 + 31 * DAY - TICK, True),
-    (T0 + 31 * DAY, False),         # at the end: nothing left to replace
-    (T0 - DAY, False),
-])
+@pytest.mark.parametrize(
+    ("when", "ok"),
+    [
+        (T0, False),  # at the start: the old one would be empty
+        (T0 + TICK, True),
+        (T0 + 31 * DAY - TICK, True),
+        (T0 + 31 * DAY, False),  # at the end: nothing left to replace
+        (T0 - DAY, False),
+    ],
+)
 def test_replacement_date_lies_inside_the_old_attachment(when, ok):
     problems, _, _ = replace(EXISTING, date=when)
     assert problems == ([] if ok else [(("input", "date"), "INVALID")])
@@ -325,8 +378,12 @@ def test_replacement_date_required():
 
 # --- commitments ---------------------------------------------------------------------
 
-FEE = {"date": date(2026, 1, 1), "amount": Decimal("500"),
-       "servicePeriodStartDate": T0, "servicePeriodEndDate": T0 + 181 * DAY}
+FEE = {
+    "date": date(2026, 1, 1),
+    "amount": Decimal("500"),
+    "servicePeriodStartDate": T0,
+    "servicePeriodEndDate": T0 + 181 * DAY,
+}
 
 
 def test_commitment_defaults():
@@ -336,80 +393,115 @@ def test_commitment_defaults():
     assert values["fee_dates"] == [] and values["billing_plan_id"] is None
 
 
-@pytest.mark.parametrize(("fields", "expected"), [
-    ({"amount": Decimal(0)}, [(("input", "amount"), "INVALID")]),
-    ({"amount": Decimal("-1")}, [(("input", "amount"), "INVALID")]),
-    ({"amount": Decimal("NaN")}, [(("input", "amount"), "INVALID")]),
-    ({"amount": None}, [(("input", "amount"), "REQUIRED")]),
-    ({"amountPrePaid": Decimal("-0.01")}, [(("input", "amountPrePaid"), "INVALID")]),
-    ({"amountFirstBill": Decimal("-0.01")}, [(("input", "amountFirstBill"), "INVALID")]),
-    ({"amountPrePaid": Decimal("1000.01")}, [(("input", "amountPrePaid"), "INVALID")]),
-    ({"amountPrePaid": Decimal("600"), "amountFirstBill": Decimal("400.01")}, [(("input", "amountFirstBill"), "INVALID")]),
-    ({"startDate": date(2027, 1, 1)}, [(("input", "endDate"), "INVALID")]),
-    ({"endDate": date(2025, 12, 31)}, [(("input", "endDate"), "INVALID")]),
-    ({"currency": "EUR"}, [(("input", "currency"), "NOT_FOUND")]),
-    ({"currency": None}, [(("input", "currency"), "REQUIRED")]),
-    ({"productIds": [str(PRODUCT), str(uuid.uuid4())]}, [(("input", "productIds", "1"), "NOT_FOUND")]),
-    ({"lineItemTypes": ["USAGE", "COMMITMENT_FEE"]}, [(("input", "lineItemTypes", "1"), "INVALID")]),
-    ({"overageSurchargePercent": Decimal("5"), "separateOverageUsage": True}, [(("input", "separateOverageUsage"), "INVALID")]),
-    ({"overageSurchargePercent": Decimal("-5"), "separateOverageUsage": True}, [(("input", "separateOverageUsage"), "INVALID")]),
-    ({"feeDates": [FEE], "billingPlanId": str(PLAN.id)}, [(("input", "billingPlanId"), "INVALID")]),
-    ({"billingPlanId": str(uuid.uuid4())}, [(("input", "billingPlanId"), "NOT_FOUND")]),
-    ({"billingPlanId": str(PLAN.id), "billingInterval": 0}, [(("input", "billingInterval"), "INVALID")]),
-    ({"billingPlanId": str(PLAN.id), "billingInterval": 366}, [(("input", "billingInterval"), "INVALID")]),
-    ({"billingPlanId": str(PLAN.id), "billingOffset": -1}, [(("input", "billingOffset"), "INVALID")]),
-    ({"billingPlanId": str(PLAN.id), "billingOffset": 365}, [(("input", "billingOffset"), "INVALID")]),
-    ({"billingInterval": 2}, [(("input", "billingInterval"), "INVALID")]),
-    ({"billingOffset": 0}, [(("input", "billingOffset"), "INVALID")]),
-    ({"feeDates": [{**FEE, "amount": Decimal(0)}]}, [(("input", "feeDates", "0", "amount"), "INVALID")]),
-    ({"feeDates": [FEE, {**FEE, "servicePeriodEndDate": T0 - TICK}]}, [(("input", "feeDates", "1", "servicePeriodEndDate"), "INVALID")]),
-    ({"feeDates": [{**FEE, "servicePeriodStartDate": None}]}, [(("input", "feeDates", "0", "servicePeriodStartDate"), "REQUIRED")]),
-    ({"feeDates": [{**FEE, "servicePeriodStartDate": datetime(2026, 1, 1)}]}, [(("input", "feeDates", "0", "servicePeriodStartDate"), "INVALID")]),
-    ({"commitmentFeeDescription": "d" * 201}, [(("input", "commitmentFeeDescription"), "INVALID")]),
-    ({"childBillingMode": "NOPE"}, [(("input", "childBillingMode"), "INVALID")]),
-])
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"amount": Decimal(0)}, [(("input", "amount"), "INVALID")]),
+        ({"amount": Decimal("-1")}, [(("input", "amount"), "INVALID")]),
+        ({"amount": Decimal("NaN")}, [(("input", "amount"), "INVALID")]),
+        ({"amount": None}, [(("input", "amount"), "REQUIRED")]),
+        ({"amountPrePaid": Decimal("-0.01")}, [(("input", "amountPrePaid"), "INVALID")]),
+        ({"amountFirstBill": Decimal("-0.01")}, [(("input", "amountFirstBill"), "INVALID")]),
+        ({"amountPrePaid": Decimal("1000.01")}, [(("input", "amountPrePaid"), "INVALID")]),
+        (
+            {"amountPrePaid": Decimal("600"), "amountFirstBill": Decimal("400.01")},
+            [(("input", "amountFirstBill"), "INVALID")],
+        ),
+        ({"startDate": date(2027, 1, 1)}, [(("input", "endDate"), "INVALID")]),
+        ({"endDate": date(2025, 12, 31)}, [(("input", "endDate"), "INVALID")]),
+        ({"currency": "EUR"}, [(("input", "currency"), "NOT_FOUND")]),
+        ({"currency": None}, [(("input", "currency"), "REQUIRED")]),
+        ({"productIds": [str(PRODUCT), str(uuid.uuid4())]}, [(("input", "productIds", "1"), "NOT_FOUND")]),
+        ({"lineItemTypes": ["USAGE", "COMMITMENT_FEE"]}, [(("input", "lineItemTypes", "1"), "INVALID")]),
+        (
+            {"overageSurchargePercent": Decimal("5"), "separateOverageUsage": True},
+            [(("input", "separateOverageUsage"), "INVALID")],
+        ),
+        (
+            {"overageSurchargePercent": Decimal("-5"), "separateOverageUsage": True},
+            [(("input", "separateOverageUsage"), "INVALID")],
+        ),
+        ({"feeDates": [FEE], "billingPlanId": str(PLAN.id)}, [(("input", "billingPlanId"), "INVALID")]),
+        ({"billingPlanId": str(uuid.uuid4())}, [(("input", "billingPlanId"), "NOT_FOUND")]),
+        ({"billingPlanId": str(PLAN.id), "billingInterval": 0}, [(("input", "billingInterval"), "INVALID")]),
+        ({"billingPlanId": str(PLAN.id), "billingInterval": 366}, [(("input", "billingInterval"), "INVALID")]),
+        ({"billingPlanId": str(PLAN.id), "billingOffset": -1}, [(("input", "billingOffset"), "INVALID")]),
+        ({"billingPlanId": str(PLAN.id), "billingOffset": 365}, [(("input", "billingOffset"), "INVALID")]),
+        ({"billingInterval": 2}, [(("input", "billingInterval"), "INVALID")]),
+        ({"billingOffset": 0}, [(("input", "billingOffset"), "INVALID")]),
+        ({"feeDates": [{**FEE, "amount": Decimal(0)}]}, [(("input", "feeDates", "0", "amount"), "INVALID")]),
+        (
+            {"feeDates": [FEE, {**FEE, "servicePeriodEndDate": T0 - TICK}]},
+            [(("input", "feeDates", "1", "servicePeriodEndDate"), "INVALID")],
+        ),
+        (
+            {"feeDates": [{**FEE, "servicePeriodStartDate": None}]},
+            [(("input", "feeDates", "0", "servicePeriodStartDate"), "REQUIRED")],
+        ),
+        (
+            {"feeDates": [{**FEE, "servicePeriodStartDate": datetime(2026, 1, 1)}]},
+            [(("input", "feeDates", "0", "servicePeriodStartDate"), "INVALID")],
+        ),
+        ({"commitmentFeeDescription": "d" * 201}, [(("input", "commitmentFeeDescription"), "INVALID")]),
+        ({"childBillingMode": "NOPE"}, [(("input", "childBillingMode"), "INVALID")]),
+    ],
+)
 def test_commitment_rules(fields, expected):
     assert check_one_commitment(commitment(**fields))[0] == expected
 
 
-@pytest.mark.parametrize("fields", [
-    {"amount": Decimal("0.01")},
-    {"amountPrePaid": Decimal(0), "amountFirstBill": Decimal(0)},
-    {"amountPrePaid": Decimal("600"), "amountFirstBill": Decimal("400")},       # exactly the amount
-    {"startDate": date(2026, 12, 31)},                                            # one day long
-    {"overageSurchargePercent": Decimal(0), "separateOverageUsage": True},
-    {"separateOverageUsage": True},
-    {"overageSurchargePercent": Decimal("-10")},
-    {"billingPlanId": str(PLAN.id), "billingInterval": 1, "billingOffset": 0},
-    {"billingPlanId": str(PLAN.id), "billingInterval": 365, "billingOffset": 364},
-    {"feeDates": [{**FEE, "servicePeriodEndDate": T0}]},                          # start = end is allowed
-    {"productIds": [str(PRODUCT)], "lineItemTypes": ["STANDING_CHARGE", "USAGE", "MINIMUM_SPEND"]},
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"amount": Decimal("0.01")},
+        {"amountPrePaid": Decimal(0), "amountFirstBill": Decimal(0)},
+        {"amountPrePaid": Decimal("600"), "amountFirstBill": Decimal("400")},  # exactly the amount
+        {"startDate": date(2026, 12, 31)},  # one day long
+        {"overageSurchargePercent": Decimal(0), "separateOverageUsage": True},
+        {"separateOverageUsage": True},
+        {"overageSurchargePercent": Decimal("-10")},
+        {"billingPlanId": str(PLAN.id), "billingInterval": 1, "billingOffset": 0},
+        {"billingPlanId": str(PLAN.id), "billingInterval": 365, "billingOffset": 364},
+        {"feeDates": [{**FEE, "servicePeriodEndDate": T0}]},  # start = end is allowed
+        {"productIds": [str(PRODUCT)], "lineItemTypes": ["STANDING_CHARGE", "USAGE", "MINIMUM_SPEND"]},
+    ],
+)
 def test_commitment_accepted_edges(fields):
     assert check_one_commitment(commitment(**fields))[0] == []
 
 
 def test_commitment_stores_fees_as_exact_strings_and_billing_defaults():
     _, values = check_one_commitment(commitment(feeDates=[{**FEE, "amount": Decimal("500.10")}]))
-    assert values["fee_dates"] == [{"date": "2026-01-01", "amount": "500.10", "servicePeriodStartDate": T0.isoformat(),
-                                    "servicePeriodEndDate": (T0 + 181 * DAY).isoformat()}]
+    assert values["fee_dates"] == [
+        {
+            "date": "2026-01-01",
+            "amount": "500.10",
+            "servicePeriodStartDate": T0.isoformat(),
+            "servicePeriodEndDate": (T0 + 181 * DAY).isoformat(),
+        }
+    ]
     _, values = check_one_commitment(commitment(billingPlanId=str(PLAN.id)))
     assert (values["billing_plan_id"], values["billing_interval"], values["billing_offset"]) == (PLAN.id, 1, 0)
 
 
 def test_commitment_deduplicates_products_and_line_item_types():
-    _, values = check_one_commitment(commitment(productIds=[str(PRODUCT), str(PRODUCT)], lineItemTypes=["USAGE", "USAGE"]))
+    _, values = check_one_commitment(
+        commitment(productIds=[str(PRODUCT), str(PRODUCT)], lineItemTypes=["USAGE", "USAGE"])
+    )
     assert values["product_ids"] == [str(PRODUCT)] and values["line_item_types"] == ["USAGE"]
 
 
 # --- nested create -------------------------------------------------------------------
 
+
 def test_tree_links_children_plans_and_commitments_by_generated_ids():
-    problems, new = check_tree(account(
-        accountPlans=[attach(endDate=T0 + DAY), attach(startDate=T0 + DAY, planId=None, planCode="premium")],
-        commitments=[commitment()],
-        children=[account(code="kid-1", accountPlans=[attach()]), account(code="kid-2")],
-    ))
+    problems, new = check_tree(
+        account(
+            accountPlans=[attach(endDate=T0 + DAY), attach(startDate=T0 + DAY, planId=None, planCode="premium")],
+            commitments=[commitment()],
+            children=[account(code="kid-1", accountPlans=[attach()]), account(code="kid-2")],
+        )
+    )
     assert problems == []
     root, kid1, kid2 = new.accounts
     assert root["parent_account_id"] is None and kid1["parent_account_id"] == root["id"] == kid2["parent_account_id"]
@@ -418,29 +510,43 @@ def test_tree_links_children_plans_and_commitments_by_generated_ids():
 
 
 def test_tree_problems_carry_nested_paths():
-    problems, _ = check_tree(account(
-        accountPlans=[attach(), attach(startDate=T0 + DAY)],                    # overlaps the first
-        children=[account(code="kid"), account(code="kid", parentAccountId=str(PARENT.id),
-                                               children=[account(code="grandkid")],
-                                               commitments=[commitment(amount=Decimal(0))])],
-    ))
-    assert sorted(problems) == sorted([
-        (("input", "accountPlans", "1", "startDate"), "INVALID"),
-        (("input", "children", "1", "code"), "DUPLICATE"),
-        (("input", "children", "1", "parentAccountId"), "INVALID"),
-        (("input", "children", "1", "children"), "INVALID"),
-        (("input", "children", "1", "commitments", "0", "amount"), "INVALID"),
-    ])
+    problems, _ = check_tree(
+        account(
+            accountPlans=[attach(), attach(startDate=T0 + DAY)],  # overlaps the first
+            children=[
+                account(code="kid"),
+                account(
+                    code="kid",
+                    parentAccountId=str(PARENT.id),
+                    children=[account(code="grandkid")],
+                    commitments=[commitment(amount=Decimal(0))],
+                ),
+            ],
+        )
+    )
+    assert sorted(problems) == sorted(
+        [
+            (("input", "accountPlans", "1", "startDate"), "INVALID"),
+            (("input", "children", "1", "code"), "DUPLICATE"),
+            (("input", "children", "1", "parentAccountId"), "INVALID"),
+            (("input", "children", "1", "children"), "INVALID"),
+            (("input", "children", "1", "commitments", "0", "amount"), "INVALID"),
+        ]
+    )
 
 
 def test_tree_codes_unique_across_the_input_per_kind():
-    problems, _ = check_tree(account(
-        accountPlans=[attach(code="same", endDate=T0 + DAY), attach(code="same", startDate=T0 + DAY)],
-        commitments=[commitment(code="same"), commitment(code="c")],
-        children=[account(code="kid", commitments=[commitment(code="c")])],
-    ))
-    assert sorted(problems) == [(("input", "accountPlans", "1", "code"), "DUPLICATE"),
-                                (("input", "children", "0", "commitments", "0", "code"), "DUPLICATE")]
+    problems, _ = check_tree(
+        account(
+            accountPlans=[attach(code="same", endDate=T0 + DAY), attach(code="same", startDate=T0 + DAY)],
+            commitments=[commitment(code="same"), commitment(code="c")],
+            children=[account(code="kid", commitments=[commitment(code="c")])],
+        )
+    )
+    assert sorted(problems) == [
+        (("input", "accountPlans", "1", "code"), "DUPLICATE"),
+        (("input", "children", "0", "commitments", "0", "code"), "DUPLICATE"),
+    ]
 
 
 def test_tree_child_plans_do_not_collide_with_the_parents():
@@ -460,11 +566,14 @@ def test_tree_root_with_a_parent_cannot_have_children():
 
 
 def test_references_of_a_tree():
-    refs = references_of(account(
-        parentAccountId=str(PARENT.id), accountPlans=[attach(code="ap")],
-        commitments=[commitment(billingPlanId=str(PLAN_B.id), productIds=[str(PRODUCT), "junk"], code="c")],
-        children=[account(code="kid", accountPlans=[attach(planId=None, planCode="premium")])],
-    ))
+    refs = references_of(
+        account(
+            parentAccountId=str(PARENT.id),
+            accountPlans=[attach(code="ap")],
+            commitments=[commitment(billingPlanId=str(PLAN_B.id), productIds=[str(PRODUCT), "junk"], code="c")],
+            children=[account(code="kid", accountPlans=[attach(planId=None, planCode="premium")])],
+        )
+    )
     assert refs.account_ids == {PARENT.id}
     assert refs.plan_ids == {PLAN.id, PLAN_B.id} and refs.plan_codes == {"premium"}
     assert refs.product_ids == {PRODUCT}

@@ -476,9 +476,7 @@ def test_tiered_charge_never_decreases_as_units_grow(bands, a, b):
     st.booleans(),
 )
 def test_breakdown_sums_to_the_charge(bands, units, previous, per_unit, cumulative):
-    charge = band_charge(
-        bands, units, cumulative=cumulative, previous_units=previous, quantity_per_unit=per_unit
-    )
+    charge = band_charge(bands, units, cumulative=cumulative, previous_units=previous, quantity_per_unit=per_unit)
     assert charge.units == units
     assert sum(b.band_subtotal for b in charge.bands) == charge.subtotal
     assert sum(b.band_units for b in charge.bands) == units

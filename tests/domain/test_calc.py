@@ -4,7 +4,8 @@ import time
 from decimal import ROUND_HALF_UP, Context, Decimal, Inexact, localcontext
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.domain.calc import CalcError, Expression, ValueType, compile_expression
 
@@ -298,7 +299,7 @@ def test_strings(text, values, expected):
         ("1 < 2 < 3", "comparisons cannot be chained (combine them with AND)", 6),
         ("1 = 2", "unexpected '=' (use '==' to compare)", 2),
         ("measure1 @ 2", "unexpected character '@'", 9),
-        ("'a'", "unexpected \"'\" (strings use double quotes)", 0),
+        ("'a'", 'unexpected "\'" (strings use double quotes)', 0),
         ('1 + "abc', "unterminated string", 4),
         ('"abc\\', "unterminated string", 0),
         ('"a\\nb"', "invalid escape '\\n' in string", 2),
@@ -459,7 +460,7 @@ def test_modulo_follows_the_dividend_sign():
         ("true ? null : 1", N, set()),
         ("ts", N, {"ts"}),
         ("aggregation.a / 60 + aggregation.a", N, {"aggregation.a"}),
-        ("IN(who, \"a\")", B, {"who"}),
+        ('IN(who, "a")', B, {"who"}),
         ("Math.round(measure2, 2)", N, {"measure2"}),
     ],
 )

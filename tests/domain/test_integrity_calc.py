@@ -5,7 +5,7 @@ the field. Also the numbers a measurement may carry (finding 8, ingest side)."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -16,18 +16,35 @@ from app.domain.catalog.meters import check_meter
 from app.domain.measurements import MAX_MEASUREMENT_OPERATIONS, Rejection, meter_schema, prepare_measurement
 from app.domain.problems import ProblemCollector
 
-ACCEPTED = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+ACCEPTED = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 DATA = [{"category": "WHO", "code": "w"}, {"category": "MEASURE", "code": "gb"}]
 
 
 def schema(*calculations: str, category: str = "WHAT"):
-    return meter_schema(uuid.uuid4(), "hostile", DATA, [
-        {"category": category, "code": f"d{n}", "calculation": text} for n, text in enumerate(calculations)])
+    return meter_schema(
+        uuid.uuid4(),
+        "hostile",
+        DATA,
+        [{"category": category, "code": f"d{n}", "calculation": text} for n, text in enumerate(calculations)],
+    )
 
 
 def item(**fields) -> SimpleNamespace:
-    base = {"uid": "u", "meter": "hostile", "account": "acme", "ts": ACCEPTED, "ets": None, "who": None, "what": None,
-            "where": None, "other": None, "metadata": None, "measure": None, "income": None, "cost": None}
+    base = {
+        "uid": "u",
+        "meter": "hostile",
+        "account": "acme",
+        "ts": ACCEPTED,
+        "ets": None,
+        "who": None,
+        "what": None,
+        "where": None,
+        "other": None,
+        "metadata": None,
+        "measure": None,
+        "income": None,
+        "cost": None,
+    }
     return SimpleNamespace(**(base | fields))
 
 
@@ -90,20 +107,31 @@ def test_literals_alone_past_the_cap_do_not_compile():
 
 def test_a_meter_whose_derived_fields_take_too_many_operations_is_refused_at_the_field():
     at = ProblemCollector()
-    check_meter({"code": "m", "name": "M",
-                 "dataFields": [{"category": "WHO", "code": "w", "name": "W"}],
-                 "derivedFields": [{"category": "WHAT", "code": "a", "name": "A", "calculation": chain(1100)},
-                                   {"category": "WHAT", "code": "b", "name": "B", "calculation": chain(1100)}]},
-                at, product_id=uuid.uuid4())
+    check_meter(
+        {
+            "code": "m",
+            "name": "M",
+            "dataFields": [{"category": "WHO", "code": "w", "name": "W"}],
+            "derivedFields": [
+                {"category": "WHAT", "code": "a", "name": "A", "calculation": chain(1100)},
+                {"category": "WHAT", "code": "b", "name": "B", "calculation": chain(1100)},
+            ],
+        },
+        at,
+        product_id=uuid.uuid4(),
+    )
     assert [p.path for p in at.problems] == [("input", "derivedFields", "1", "calculation")]
     assert f"more than {MAX_MEASUREMENT_OPERATIONS}" in at.problems[0].message
 
 
-@pytest.mark.parametrize("value", [
-    Decimal("0." + "1" * 17000),  # PostgreSQL numeric cannot hold it: the whole batch's COPY failed
-    Decimal("1." + "0" * 2000),
-    Decimal("1" * 51),
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        Decimal("0." + "1" * 17000),  # PostgreSQL numeric cannot hold it: the whole batch's COPY failed
+        Decimal("1." + "0" * 2000),
+        Decimal("1" * 51),
+    ],
+)
 def test_numbers_beyond_what_numeric_holds_are_refused_per_item(value):
     problem = rejected(schema(), measure={"gb": value})
     assert problem.code == "WRONG_TYPE" and "significant digits" in problem.reason

@@ -4,7 +4,7 @@ segment matching and the aggregation functions (SEMANTICS §3.2–3.4, §6)."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -24,22 +24,46 @@ from app.domain.aggregate import (
 from app.domain.calc import ValueType, compile_expression
 from app.domain.measurements import Rejection, epoch_millis, meter_schema, prepare_measurement
 
-ACCEPTED = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+ACCEPTED = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 SCHEMA = meter_schema(
-    uuid.uuid4(), "storage",
-    [{"category": "WHO", "code": "region"}, {"category": "WHAT", "code": "tier"}, {"category": "WHERE", "code": "dc"},
-     {"category": "OTHER", "code": "tag"}, {"category": "METADATA", "code": "note"}, {"category": "MEASURE", "code": "gb"},
-     {"category": "INCOME", "code": "paid"}, {"category": "COST", "code": "spent"}, {"category": "MEASURE", "code": "n"}],
-    [{"category": "COST", "code": "price", "calculation": "gb * 0.25"},
-     {"category": "MEASURE", "code": "ratio", "calculation": "gb / n"},
-     {"category": "WHAT", "code": "size", "calculation": "gb > 100 ? \"big\" : \"small\""},
-     {"category": "MEASURE", "code": "age", "calculation": "ts - 1767225600000"}],
+    uuid.uuid4(),
+    "storage",
+    [
+        {"category": "WHO", "code": "region"},
+        {"category": "WHAT", "code": "tier"},
+        {"category": "WHERE", "code": "dc"},
+        {"category": "OTHER", "code": "tag"},
+        {"category": "METADATA", "code": "note"},
+        {"category": "MEASURE", "code": "gb"},
+        {"category": "INCOME", "code": "paid"},
+        {"category": "COST", "code": "spent"},
+        {"category": "MEASURE", "code": "n"},
+    ],
+    [
+        {"category": "COST", "code": "price", "calculation": "gb * 0.25"},
+        {"category": "MEASURE", "code": "ratio", "calculation": "gb / n"},
+        {"category": "WHAT", "code": "size", "calculation": 'gb > 100 ? "big" : "small"'},
+        {"category": "MEASURE", "code": "age", "calculation": "ts - 1767225600000"},
+    ],
 )
 
 
 def item(**fields) -> SimpleNamespace:
-    base = {"uid": "u", "meter": "storage", "account": "acme", "ts": ACCEPTED, "ets": None, "who": None, "what": None,
-            "where": None, "other": None, "metadata": None, "measure": None, "income": None, "cost": None}
+    base = {
+        "uid": "u",
+        "meter": "storage",
+        "account": "acme",
+        "ts": ACCEPTED,
+        "ets": None,
+        "who": None,
+        "what": None,
+        "where": None,
+        "other": None,
+        "metadata": None,
+        "measure": None,
+        "income": None,
+        "cost": None,
+    }
     return SimpleNamespace(**(base | fields))
 
 
@@ -50,45 +74,74 @@ def rejection(**fields) -> str:
 
 
 def test_values_of_every_section_and_derived_fields():
-    values = prepare_measurement(item(who={"region": "eu"}, what={"tier": "gold"}, where={"dc": "fra"}, other={"tag": "x"},
-                                      metadata={"note": "hi"}, measure={"gb": Decimal("10.0"), "n": 4}, income={"paid": 3},
-                                      cost={"spent": Decimal("0.5")}), SCHEMA, ACCEPTED)
-    assert values == {"region": "eu", "tier": "gold", "dc": "fra", "tag": "x", "note": "hi", "gb": Decimal("10.0"), "n": Decimal(4),
-                      "paid": Decimal(3), "spent": Decimal("0.5"), "price": Decimal("2.500"), "ratio": Decimal("2.5"),
-                      "size": "small", "age": Decimal("5140800000.000")}
+    values = prepare_measurement(
+        item(
+            who={"region": "eu"},
+            what={"tier": "gold"},
+            where={"dc": "fra"},
+            other={"tag": "x"},
+            metadata={"note": "hi"},
+            measure={"gb": Decimal("10.0"), "n": 4},
+            income={"paid": 3},
+            cost={"spent": Decimal("0.5")},
+        ),
+        SCHEMA,
+        ACCEPTED,
+    )
+    assert values == {
+        "region": "eu",
+        "tier": "gold",
+        "dc": "fra",
+        "tag": "x",
+        "note": "hi",
+        "gb": Decimal("10.0"),
+        "n": Decimal(4),
+        "paid": Decimal(3),
+        "spent": Decimal("0.5"),
+        "price": Decimal("2.500"),
+        "ratio": Decimal("2.5"),
+        "size": "small",
+        "age": Decimal("5140800000.000"),
+    }
     assert type(values["n"]) is Decimal
 
 
-@pytest.mark.parametrize("fields,code", [
-    ({"who": {"colour": "red"}}, "UNKNOWN_FIELD"),
-    ({"measure": {"region": 1}}, "UNKNOWN_FIELD"),  # a field of the meter, but not in this section
-    ({"measure": {"gb": "10"}}, "WRONG_TYPE"),
-    ({"measure": {"gb": True}}, "WRONG_TYPE"),
-    ({"measure": {"gb": Decimal("1e1001")}}, "WRONG_TYPE"),
-    ({"measure": {"gb": Decimal("1e-1001")}}, "WRONG_TYPE"),
-    ({"who": {"region": 5}}, "WRONG_TYPE"),
-    ({"who": {"region": "a\x00b"}}, "WRONG_TYPE"),
-    ({"metadata": {"note": "x" * 257}}, "METADATA_TOO_LONG"),
-    ({"ts": ACCEPTED + timedelta(minutes=5, microseconds=1)}, "TS_IN_FUTURE"),
-    ({"uid": "x" * 51}, "INVALID_UID"),
-    ({"uid": ""}, "INVALID_UID"),
-    ({"account": " padded"}, "INVALID_ACCOUNT"),
-    ({"account": "x" * 81}, "INVALID_ACCOUNT"),
-    ({"measure": {"gb": 1, "n": 0}}, "DERIVED_FIELD"),  # every input present, division by zero: null
-])
+@pytest.mark.parametrize(
+    "fields,code",
+    [
+        ({"who": {"colour": "red"}}, "UNKNOWN_FIELD"),
+        ({"measure": {"region": 1}}, "UNKNOWN_FIELD"),  # a field of the meter, but not in this section
+        ({"measure": {"gb": "10"}}, "WRONG_TYPE"),
+        ({"measure": {"gb": True}}, "WRONG_TYPE"),
+        ({"measure": {"gb": Decimal("1e1001")}}, "WRONG_TYPE"),
+        ({"measure": {"gb": Decimal("1e-1001")}}, "WRONG_TYPE"),
+        ({"who": {"region": 5}}, "WRONG_TYPE"),
+        ({"who": {"region": "a\x00b"}}, "WRONG_TYPE"),
+        ({"metadata": {"note": "x" * 257}}, "METADATA_TOO_LONG"),
+        ({"ts": ACCEPTED + timedelta(minutes=5, microseconds=1)}, "TS_IN_FUTURE"),
+        ({"uid": "x" * 51}, "INVALID_UID"),
+        ({"uid": ""}, "INVALID_UID"),
+        ({"account": " padded"}, "INVALID_ACCOUNT"),
+        ({"account": "x" * 81}, "INVALID_ACCOUNT"),
+        ({"measure": {"gb": 1, "n": 0}}, "DERIVED_FIELD"),  # every input present, division by zero: null
+    ],
+)
 def test_rejections(fields, code):
     assert rejection(**fields) == code
 
 
-@pytest.mark.parametrize("fields", [
-    {"metadata": {"note": "x" * 256}},
-    {"ts": ACCEPTED + timedelta(minutes=5)},
-    {"ts": datetime(2026, 3, 1, 12, 4)},  # no offset: read as UTC
-    {"uid": "x" * 50},
-    {"uid": None},
-    {"measure": {"gb": None}},  # null: the field is not carried
-    {"measure": {"gb": Decimal("1e1000")}},
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"metadata": {"note": "x" * 256}},
+        {"ts": ACCEPTED + timedelta(minutes=5)},
+        {"ts": datetime(2026, 3, 1, 12, 4)},  # no offset: read as UTC
+        {"uid": "x" * 50},
+        {"uid": None},
+        {"measure": {"gb": None}},  # null: the field is not carried
+        {"measure": {"gb": Decimal("1e1000")}},
+    ],
+)
 def test_edges_that_are_accepted(fields):
     prepare_measurement(item(**fields), SCHEMA, ACCEPTED)
 
@@ -100,41 +153,65 @@ def test_a_derived_field_whose_input_is_absent_is_absent():
 
 
 def test_a_derived_field_that_does_not_compile_rejects_its_measurements():
-    broken = meter_schema(uuid.uuid4(), "m", [{"category": "MEASURE", "code": "gb"}],
-                          [{"category": "MEASURE", "code": "bad", "calculation": "gb +"}])
+    broken = meter_schema(
+        uuid.uuid4(),
+        "m",
+        [{"category": "MEASURE", "code": "gb"}],
+        [{"category": "MEASURE", "code": "bad", "calculation": "gb +"}],
+    )
     with pytest.raises(Rejection) as caught:
         prepare_measurement(item(measure={"gb": 1}), broken, ACCEPTED)
     assert caught.value.code == "DERIVED_FIELD" and "does not compile" in caught.value.reason
 
 
 def test_a_derived_value_of_the_wrong_type_is_refused():
-    wrong = meter_schema(uuid.uuid4(), "m", [{"category": "WHO", "code": "who"}],
-                         [{"category": "MEASURE", "code": "bad", "calculation": "who"}])
+    wrong = meter_schema(
+        uuid.uuid4(),
+        "m",
+        [{"category": "WHO", "code": "who"}],
+        [{"category": "MEASURE", "code": "bad", "calculation": "who"}],
+    )
     with pytest.raises(Rejection):
         prepare_measurement(item(who={"who": "x"}), wrong, ACCEPTED)
 
 
-@pytest.mark.parametrize("moment,millis", [
-    (datetime(1970, 1, 1, tzinfo=timezone.utc), "0"),
-    (datetime(2026, 1, 1, tzinfo=timezone.utc), "1767225600000"),
-    (datetime(2026, 1, 1, 0, 0, 0, 1500, tzinfo=timezone.utc), "1767225600001.500"),
-    (datetime(2026, 1, 1, 1, 0, tzinfo=timezone(timedelta(hours=1))), "1767225600000"),
-    (datetime(1969, 12, 31, 23, 59, 59, tzinfo=timezone.utc), "-1000"),
-])
+@pytest.mark.parametrize(
+    "moment,millis",
+    [
+        (datetime(1970, 1, 1, tzinfo=UTC), "0"),
+        (datetime(2026, 1, 1, tzinfo=UTC), "1767225600000"),
+        (datetime(2026, 1, 1, 0, 0, 0, 1500, tzinfo=UTC), "1767225600001.500"),
+        (datetime(2026, 1, 1, 1, 0, tzinfo=timezone(timedelta(hours=1))), "1767225600000"),
+        (datetime(1969, 12, 31, 23, 59, 59, tzinfo=UTC), "-1000"),
+    ],
+)
 def test_ts_in_calculations_is_exact_epoch_milliseconds(moment, millis):
     assert epoch_millis(moment) == Decimal(millis)
 
 
 # ---------------------------------------------------------------- aggregation functions
 
-T = datetime(2026, 1, 1, tzinfo=timezone.utc)
-ROWS = [(T, 0, Decimal("1.5")), (T + timedelta(hours=1), 1, Decimal(4)), (T + timedelta(hours=1), 2, Decimal(2)), (T, 3, Decimal("1.5"))]
+T = datetime(2026, 1, 1, tzinfo=UTC)
+ROWS = [
+    (T, 0, Decimal("1.5")),
+    (T + timedelta(hours=1), 1, Decimal(4)),
+    (T + timedelta(hours=1), 2, Decimal(2)),
+    (T, 3, Decimal("1.5")),
+]
 
 
-@pytest.mark.parametrize("function,expected", [
-    ("SUM", "9"), ("MIN", "1.5"), ("MAX", "4"), ("COUNT", "4"), ("MEAN", "2.25"), ("UNIQUE", "3"),
-    ("LATEST", "2"),  # two at the greatest ts: the last ingested wins
-])
+@pytest.mark.parametrize(
+    "function,expected",
+    [
+        ("SUM", "9"),
+        ("MIN", "1.5"),
+        ("MAX", "4"),
+        ("COUNT", "4"),
+        ("MEAN", "2.25"),
+        ("UNIQUE", "3"),
+        ("LATEST", "2"),  # two at the greatest ts: the last ingested wins
+    ],
+)
 def test_aggregation_functions(function, expected):
     assert aggregate_values(function, ROWS) == Decimal(expected)
 
@@ -145,8 +222,10 @@ def test_no_rows_is_null_and_mean_keeps_fifty_digits():
 
 
 def test_compound_quantity_and_null_handling():
-    expression = compile_expression("isnull(aggregation.a, 0) + aggregation.b / 60",
-                                    {"aggregation.a": ValueType.NUMBER, "aggregation.b": ValueType.NUMBER})
+    expression = compile_expression(
+        "isnull(aggregation.a, 0) + aggregation.b / 60",
+        {"aggregation.a": ValueType.NUMBER, "aggregation.b": ValueType.NUMBER},
+    )
     assert compound_quantity(expression, {"a": Decimal(1), "b": Decimal(120)}, False) == Decimal(3)
     assert compound_quantity(expression, {"a": None, "b": Decimal(120)}, False) is None
     assert compound_quantity(expression, {"a": None, "b": Decimal(120)}, True) == Decimal(2)
@@ -154,17 +233,24 @@ def test_compound_quantity_and_null_handling():
 
 # ---------------------------------------------------------------- segments
 
-SEGMENTS = [{"region": "eu", "tier": "*"}, {"region": "eu", "tier": "gold"}, {"region": "*", "tier": "silver"},
-            {"region": "*", "tier": "*"}]
+SEGMENTS = [
+    {"region": "eu", "tier": "*"},
+    {"region": "eu", "tier": "gold"},
+    {"region": "*", "tier": "silver"},
+    {"region": "*", "tier": "*"},
+]
 
 
-@pytest.mark.parametrize("values,index", [
-    ({"region": "eu", "tier": "gold"}, 1),  # most specific
-    ({"region": "eu", "tier": "silver"}, 0),  # ties (one * each): first listed
-    ({"region": "us", "tier": "silver"}, 2),
-    ({"region": "us", "tier": "gold"}, 3),
-    ({}, 3),  # * matches a field the measurement does not carry
-])
+@pytest.mark.parametrize(
+    "values,index",
+    [
+        ({"region": "eu", "tier": "gold"}, 1),  # most specific
+        ({"region": "eu", "tier": "silver"}, 0),  # ties (one * each): first listed
+        ({"region": "us", "tier": "silver"}, 2),
+        ({"region": "us", "tier": "gold"}, 3),
+        ({}, 3),  # * matches a field the measurement does not carry
+    ],
+)
 def test_most_specific_segment_wins_ties_to_the_first_listed(values, index):
     assert match_segment(values, SEGMENTS) == index
 
@@ -174,7 +260,11 @@ def test_no_matching_segment():
 
 
 def test_segment_keys_are_canonical():
-    assert segment_key({"tier": "gold", "region": "eu"}) == segment_key({"region": "eu", "tier": "gold"}) == '{"region":"eu","tier":"gold"}'
+    assert (
+        segment_key({"tier": "gold", "region": "eu"})
+        == segment_key({"region": "eu", "tier": "gold"})
+        == '{"region":"eu","tier":"gold"}'
+    )
     assert segment_key(None) == segment_key({}) == ""
 
 
@@ -182,7 +272,10 @@ values_st = st.sampled_from(["a", "b", "*"])
 segment_st = st.fixed_dictionaries({"x": values_st, "y": values_st, "z": values_st})
 
 
-@given(st.lists(segment_st, min_size=1, max_size=8), st.fixed_dictionaries({"x": st.sampled_from("ab"), "y": st.sampled_from("ab"), "z": st.sampled_from("ab")}))
+@given(
+    st.lists(segment_st, min_size=1, max_size=8),
+    st.fixed_dictionaries({"x": st.sampled_from("ab"), "y": st.sampled_from("ab"), "z": st.sampled_from("ab")}),
+)
 def test_the_chosen_segment_matches_and_no_earlier_or_more_specific_one_does(segments, values):
     chosen = match_segment(values, segments)
     matching = [i for i, s in enumerate(segments) if all(v in ("*", values[k]) for k, v in s.items())]

@@ -1,4 +1,4 @@
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
@@ -32,7 +32,7 @@ D, W, M, A = (
     BillFrequency.MONTHLY,
     BillFrequency.ANNUALLY,
 )
-UTC = timezone.utc
+UTC = UTC
 BERLIN = parse_timezone("Europe/Berlin")
 PLUS_ONE = parse_timezone("UTC+1:00")
 
@@ -130,9 +130,7 @@ def test_bill_date(epoch, frequency, interval, n, expected):
     assert bill_date_index(epoch, frequency, interval, expected) == n
 
 
-@pytest.mark.parametrize(
-    ("epoch", "interval"), [(date(2022, 1, 4), 1), (date(2022, 1, 4), 2), (date(2023, 6, 9), 3)]
-)
+@pytest.mark.parametrize(("epoch", "interval"), [(date(2022, 1, 4), 1), (date(2022, 1, 4), 2), (date(2023, 6, 9), 3)])
 def test_weekly_bills_fall_on_the_epoch_weekday(epoch, interval):
     days = {bill_date(epoch, W, interval, n).weekday() for n in range(-60, 60)}
     assert days == {epoch.weekday()}
@@ -225,9 +223,7 @@ def test_billing_period(epoch, frequency, interval, bill, start, days):
         (date(2022, 1, 1), D, 7, date(2022, 1, 2)),
     ],
 )
-def test_billing_period_rejects_dates_off_the_schedule(
-    epoch, frequency, interval, not_a_bill_date
-):
+def test_billing_period_rejects_dates_off_the_schedule(epoch, frequency, interval, not_a_bill_date):
     assert not is_bill_date(epoch, frequency, interval, not_a_bill_date)
     with pytest.raises(ValueError, match="not a bill date"):
         billing_period(epoch, frequency, interval, not_a_bill_date)
@@ -326,9 +322,7 @@ def test_bill_dates_between(epoch, frequency, interval, start, end, expected):
         ),
     ],
 )
-def test_account_plan_instants_to_bill_dates(
-    active_start, active_end, expected_range, expected_bills
-):
+def test_account_plan_instants_to_bill_dates(active_start, active_end, expected_range, expected_bills):
     start, end = local_date_range(active_start, active_end, BERLIN)
     assert (start, end) == expected_range
     assert bill_dates_between(date(2022, 1, 1), M, 1, start, end) == expected_bills
@@ -555,9 +549,7 @@ def test_every_date_lies_in_exactly_its_period(schedule, d):
     bill = bill_date_on_or_after(epoch, frequency, interval, d + timedelta(days=1))
     period = billing_period(epoch, frequency, interval, bill)
     assert period.start <= d < period.end
-    assert bill_date_for_last_day(
-        epoch, frequency, interval, period.last_date_in_billing_period
-    ) == period.bill_date
+    assert bill_date_for_last_day(epoch, frequency, interval, period.last_date_in_billing_period) == period.bill_date
 
 
 @given(schedules_with_n(), st.sampled_from(ZONES))
@@ -585,9 +577,7 @@ def test_month_steps_keep_the_epoch_day_when_they_can(schedule):
         assert (d - epoch).days == n * interval * (7 if frequency is W else 1)
 
 
-instants = st.datetimes(datetime(2000, 1, 1), datetime(2040, 1, 1)).map(
-    lambda naive: naive.replace(tzinfo=UTC)
-)
+instants = st.datetimes(datetime(2000, 1, 1), datetime(2040, 1, 1)).map(lambda naive: naive.replace(tzinfo=UTC))
 
 
 @given(st.sampled_from(ZONES), st.lists(instants, min_size=3, max_size=3))

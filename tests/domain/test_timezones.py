@@ -1,4 +1,4 @@
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from app.domain.timezones import DEFAULT_TIMEZONE, local_date, local_midnight, parse_timezone
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def utc(*args: int) -> datetime:
@@ -17,9 +17,7 @@ def utc(*args: int) -> datetime:
 # --- parse_timezone --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "name", ["Europe/Berlin", "America/Santiago", "Asia/Kolkata", "Etc/GMT+5", "Pacific/Apia"]
-)
+@pytest.mark.parametrize("name", ["Europe/Berlin", "America/Santiago", "Asia/Kolkata", "Etc/GMT+5", "Pacific/Apia"])
 def test_iana_names_resolve_to_zoneinfo(name):
     tz = parse_timezone(name)
     assert isinstance(tz, ZoneInfo)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from datetime import UTC
 
 from app.models.access import AccessKey, PermissionPolicy, User
 from tests.conftest import client_token, data_of
@@ -92,7 +93,11 @@ async def policy_ids(tenant) -> dict[str, str]:
 
 async def create_service_user(tenant, name: str, policies: list[str] = ()) -> dict:
     ids = await policy_ids(tenant)
-    payload = data_of(await tenant.gql(CREATE_SERVICE_USER, {"input": {"name": name, "permissionPolicyIds": [ids[p] for p in policies]}}))
+    payload = data_of(
+        await tenant.gql(
+            CREATE_SERVICE_USER, {"input": {"name": name, "permissionPolicyIds": [ids[p] for p in policies]}}
+        )
+    )
     assert payload["createServiceUser"]["userErrors"] == [], payload
     return payload["createServiceUser"]["serviceUser"]
 
@@ -112,8 +117,14 @@ async def token_for(tenant, service_user_id: str) -> str:
 
 async def invite(tenant, email: str, policies: list[str] = (), **names) -> dict:
     ids = await policy_ids(tenant)
-    variables = {"input": {"email": email, "firstName": names.get("first", "Ada"), "lastName": names.get("last", "Lovelace"),
-                           "permissionPolicyIds": [ids[p] for p in policies]}}
+    variables = {
+        "input": {
+            "email": email,
+            "firstName": names.get("first", "Ada"),
+            "lastName": names.get("last", "Lovelace"),
+            "permissionPolicyIds": [ids[p] for p in policies],
+        }
+    }
     return data_of(await tenant.gql(INVITE, variables))["inviteUser"]
 
 
@@ -134,7 +145,12 @@ async def test_invited_user_accepts_logs_in_and_is_bound_by_its_policies(tenant)
     assert invited["userErrors"] == []
     user = invited["user"]
     assert (user["email"], user["firstName"], user["lastName"], user["status"], user["version"]) == (
-        email, "Ada", "Lovelace", "INVITED", 1)
+        email,
+        "Ada",
+        "Lovelace",
+        "INVITED",
+        1,
+    )
     token = invited["invitationToken"]
     assert len(token) >= 43 and URLSAFE.fullmatch(token)
 
@@ -165,15 +181,28 @@ async def test_invited_user_accepts_logs_in_and_is_bound_by_its_policies(tenant)
     user_token = logged_in["token"]
 
     me = data_of(await tenant.gql(ME, token=user_token))["me"]
-    assert me == {"organizationId": tenant.organization_id, "principalType": "USER", "principalId": user["id"], "accessKeyId": None}
+    assert me == {
+        "organizationId": tenant.organization_id,
+        "principalType": "USER",
+        "principalId": user["id"],
+        "accessKeyId": None,
+    }
 
     # ReadOnly: reads work, writes are FORBIDDEN and change nothing.
-    config = data_of(await tenant.gql("{ organizationConfig { version daysBeforeBillDue } }", token=user_token))["organizationConfig"]
+    config = data_of(await tenant.gql("{ organizationConfig { version daysBeforeBillDue } }", token=user_token))[
+        "organizationConfig"
+    ]
     assert config == {"version": 1, "daysBeforeBillDue": 30}
     assert top_level_code(await tenant.gql(UPDATE_CONFIG, {"version": 1}, token=user_token)) == "FORBIDDEN"
     assert top_level_code(await tenant.gql(CREATE_CURRENCY, {"code": "NOPE"}, token=user_token)) == "FORBIDDEN"
-    assert top_level_code(await tenant.gql(INVITE, {"input": {"email": unique_email(), "firstName": "a", "lastName": "b"}},
-                                           token=user_token)) == "FORBIDDEN"
+    assert (
+        top_level_code(
+            await tenant.gql(
+                INVITE, {"input": {"email": unique_email(), "firstName": "a", "lastName": "b"}}, token=user_token
+            )
+        )
+        == "FORBIDDEN"
+    )
     config = data_of(await tenant.gql("{ organizationConfig { version daysBeforeBillDue } }"))["organizationConfig"]
     assert config == {"version": 1, "daysBeforeBillDue": 30}
 
@@ -254,13 +283,26 @@ async def test_invalid_invite_input_reports_every_problem(tenant):
         assert errors_of(payload) == [(["input", "email"], "INVALID")], bad
     ids = await policy_ids(tenant)
     missing = str(uuid.uuid4())
-    payload = data_of(await tenant.gql(INVITE, {"input": {"email": "x", "firstName": "", "lastName": "L",
-                                                          "permissionPolicyIds": [ids["ReadOnly"], missing]}}))["inviteUser"]
-    assert sorted(errors_of(payload)) == sorted([
-        (["input", "email"], "INVALID"),
-        (["input", "firstName"], "INVALID"),
-        (["input", "permissionPolicyIds", "1"], "NOT_FOUND"),
-    ])
+    payload = data_of(
+        await tenant.gql(
+            INVITE,
+            {
+                "input": {
+                    "email": "x",
+                    "firstName": "",
+                    "lastName": "L",
+                    "permissionPolicyIds": [ids["ReadOnly"], missing],
+                }
+            },
+        )
+    )["inviteUser"]
+    assert sorted(errors_of(payload)) == sorted(
+        [
+            (["input", "email"], "INVALID"),
+            (["input", "firstName"], "INVALID"),
+            (["input", "permissionPolicyIds", "1"], "NOT_FOUND"),
+        ]
+    )
     assert data_of(await tenant.gql(USERS))["users"]["totalCount"] == 0
 
 
@@ -288,13 +330,19 @@ async def test_service_users_created_listed_and_unique_by_name(tenant):
     assert duplicate["serviceUser"] is None
     assert errors_of(duplicate) == [(["input", "name"], "DUPLICATE")]
 
-    bad = data_of(await tenant.gql(CREATE_SERVICE_USER, {"input": {"name": "", "description": "d" * 201,
-                                                                   "permissionPolicyIds": [str(uuid.uuid4())]}}))["createServiceUser"]
-    assert sorted(errors_of(bad)) == sorted([
-        (["input", "name"], "INVALID"),
-        (["input", "description"], "INVALID"),
-        (["input", "permissionPolicyIds", "0"], "NOT_FOUND"),
-    ])
+    bad = data_of(
+        await tenant.gql(
+            CREATE_SERVICE_USER,
+            {"input": {"name": "", "description": "d" * 201, "permissionPolicyIds": [str(uuid.uuid4())]}},
+        )
+    )["createServiceUser"]
+    assert sorted(errors_of(bad)) == sorted(
+        [
+            (["input", "name"], "INVALID"),
+            (["input", "description"], "INVALID"),
+            (["input", "permissionPolicyIds", "0"], "NOT_FOUND"),
+        ]
+    )
 
     ingest = await create_service_user(tenant, "ingest", ["IngestOnly"])
     first_key = await create_key(tenant, ingest["id"])
@@ -310,13 +358,18 @@ async def test_service_users_created_listed_and_unique_by_name(tenant):
     assert by_name["reader"]["accessKeys"]["totalCount"] == 0
     keys = by_name["ingest"]["accessKeys"]
     assert keys["totalCount"] == 2
-    assert [k["accessKeyId"] for k in keys["nodes"]] == [first_key["accessKey"]["accessKeyId"], second_key["accessKey"]["accessKeyId"]]
+    assert [k["accessKeyId"] for k in keys["nodes"]] == [
+        first_key["accessKey"]["accessKeyId"],
+        second_key["accessKey"]["accessKeyId"],
+    ]
     assert {k["status"] for k in keys["nodes"]} == {"ACTIVE"}
 
     page = data_of(await tenant.gql(SERVICE_USERS, {"first": 2}))["serviceUsers"]
     assert [n["name"] for n in page["nodes"]] == ["admin", "ingest"]
     assert page["pageInfo"]["hasNextPage"] is True
-    rest = data_of(await tenant.gql(SERVICE_USERS, {"first": 2, "after": page["pageInfo"]["endCursor"]}))["serviceUsers"]
+    rest = data_of(await tenant.gql(SERVICE_USERS, {"first": 2, "after": page["pageInfo"]["endCursor"]}))[
+        "serviceUsers"
+    ]
     assert [n["name"] for n in rest["nodes"]] == ["reader"]
     assert rest["pageInfo"]["hasNextPage"] is False
 
@@ -345,12 +398,18 @@ async def test_access_key_secret_is_random_shown_once_and_stored_hashed(tenant):
     response = await client_token(tenant.client, issued["accessKey"]["accessKeyId"], secret)
     assert response.status_code == 200
     me = data_of(await tenant.gql(ME, token=response.json()["access_token"]))["me"]
-    assert me == {"organizationId": tenant.organization_id, "principalType": "SERVICE_USER", "principalId": robot["id"],
-                  "accessKeyId": issued["accessKey"]["accessKeyId"]}
+    assert me == {
+        "organizationId": tenant.organization_id,
+        "principalType": "SERVICE_USER",
+        "principalId": robot["id"],
+        "accessKeyId": issued["accessKey"]["accessKeyId"],
+    }
 
     # Never shown again: not in any list, not after an update.
     listed = data_of(await tenant.gql(SERVICE_USERS))
-    updated = data_of(await tenant.gql(UPDATE_KEY, {"input": {"id": issued["accessKey"]["id"], "version": 1, "status": "INACTIVE"}}))
+    updated = data_of(
+        await tenant.gql(UPDATE_KEY, {"input": {"id": issued["accessKey"]["id"], "version": 1, "status": "INACTIVE"}})
+    )
     assert updated["updateAccessKey"]["accessKey"]["status"] == "INACTIVE"
     for result in (listed, updated, data_of(await tenant.gql(USERS)), data_of(await tenant.gql(POLICIES))):
         text = json.dumps(result)
@@ -368,11 +427,15 @@ async def test_access_key_for_unknown_service_user_refused(tenant):
 async def test_update_access_key_version_checked(tenant):
     robot = await create_service_user(tenant, "robot")
     key = (await create_key(tenant, robot["id"]))["accessKey"]
-    stale = data_of(await tenant.gql(UPDATE_KEY, {"input": {"id": key["id"], "version": 7, "status": "INACTIVE"}}))["updateAccessKey"]
+    stale = data_of(await tenant.gql(UPDATE_KEY, {"input": {"id": key["id"], "version": 7, "status": "INACTIVE"}}))[
+        "updateAccessKey"
+    ]
     assert stale["accessKey"] is None
     assert errors_of(stale) == [(["input", "version"], "CONFLICT")]
     assert (await AccessKey.get(id=key["id"])).status == "ACTIVE"
-    missing = data_of(await tenant.gql(UPDATE_KEY, {"input": {"id": str(uuid.uuid4()), "version": 1, "status": "INACTIVE"}}))["updateAccessKey"]
+    missing = data_of(
+        await tenant.gql(UPDATE_KEY, {"input": {"id": str(uuid.uuid4()), "version": 1, "status": "INACTIVE"}})
+    )["updateAccessKey"]
     assert errors_of(missing) == [(["input", "id"], "NOT_FOUND")]
 
 
@@ -380,10 +443,24 @@ async def test_update_access_key_version_checked(tenant):
 
 
 async def test_custom_policy_created_with_normalized_statements(tenant):
-    payload = data_of(await tenant.gql(CREATE_POLICY, {"input": {"name": "Currency admin", "statements": [
-        {"effect": "ALLOW", "action": ["CONFIG_CREATE", "config:retrieve"], "resource": ["config:currency/*"]},
-        {"effect": "DENY", "action": ["config:delete"], "resource": ["config:currency/item/abc-123"]},
-    ]}}))["createPermissionPolicy"]
+    payload = data_of(
+        await tenant.gql(
+            CREATE_POLICY,
+            {
+                "input": {
+                    "name": "Currency admin",
+                    "statements": [
+                        {
+                            "effect": "ALLOW",
+                            "action": ["CONFIG_CREATE", "config:retrieve"],
+                            "resource": ["config:currency/*"],
+                        },
+                        {"effect": "DENY", "action": ["config:delete"], "resource": ["config:currency/item/abc-123"]},
+                    ],
+                }
+            },
+        )
+    )["createPermissionPolicy"]
     assert payload["userErrors"] == []
     policy = payload["permissionPolicy"]
     assert (policy["name"], policy["managed"], policy["version"]) == ("Currency admin", False, 1)
@@ -395,32 +472,68 @@ async def test_custom_policy_created_with_normalized_statements(tenant):
     assert listed["totalCount"] == 4
     assert sorted(p["name"] for p in listed["nodes"]) == ["Administrator", "Currency admin", "IngestOnly", "ReadOnly"]
 
-    duplicate = data_of(await tenant.gql(CREATE_POLICY, {"input": {"name": "Currency admin", "statements": [
-        {"effect": "ALLOW", "action": ["*"], "resource": ["*"]}]}}))["createPermissionPolicy"]
+    duplicate = data_of(
+        await tenant.gql(
+            CREATE_POLICY,
+            {
+                "input": {
+                    "name": "Currency admin",
+                    "statements": [{"effect": "ALLOW", "action": ["*"], "resource": ["*"]}],
+                }
+            },
+        )
+    )["createPermissionPolicy"]
     assert errors_of(duplicate) == [(["input", "name"], "DUPLICATE")]
-    managed_name = data_of(await tenant.gql(CREATE_POLICY, {"input": {"name": "Administrator", "statements": [
-        {"effect": "ALLOW", "action": ["*"], "resource": ["*"]}]}}))["createPermissionPolicy"]
+    managed_name = data_of(
+        await tenant.gql(
+            CREATE_POLICY,
+            {
+                "input": {
+                    "name": "Administrator",
+                    "statements": [{"effect": "ALLOW", "action": ["*"], "resource": ["*"]}],
+                }
+            },
+        )
+    )["createPermissionPolicy"]
     assert errors_of(managed_name) == [(["input", "name"], "DUPLICATE")]
 
 
 async def test_bad_statements_refused_with_paths(tenant):
-    payload = data_of(await tenant.gql(CREATE_POLICY, {"input": {"name": "Broken", "statements": [
-        {"effect": "ALLOW", "action": ["config:destroy"], "resource": ["config:meter/*"]},
-        {"effect": "ALLOW", "action": ["config:retrieve", "config:create"], "resource": ["config:meter/item/*", "nope:meter"]},
-        {"effect": "MAYBE", "action": ["*"], "resource": ["*"]},
-        {"effect": "DENY", "action": [], "resource": [" *"]},
-    ]}}))["createPermissionPolicy"]
+    payload = data_of(
+        await tenant.gql(
+            CREATE_POLICY,
+            {
+                "input": {
+                    "name": "Broken",
+                    "statements": [
+                        {"effect": "ALLOW", "action": ["config:destroy"], "resource": ["config:meter/*"]},
+                        {
+                            "effect": "ALLOW",
+                            "action": ["config:retrieve", "config:create"],
+                            "resource": ["config:meter/item/*", "nope:meter"],
+                        },
+                        {"effect": "MAYBE", "action": ["*"], "resource": ["*"]},
+                        {"effect": "DENY", "action": [], "resource": [" *"]},
+                    ],
+                }
+            },
+        )
+    )["createPermissionPolicy"]
     assert payload["permissionPolicy"] is None
-    assert sorted(errors_of(payload)) == sorted([
-        (["input", "statements", "0", "action", "0"], "INVALID"),
-        (["input", "statements", "1", "resource", "1"], "INVALID"),
-        (["input", "statements", "2", "effect"], "INVALID"),
-        (["input", "statements", "3", "action"], "INVALID"),
-        (["input", "statements", "3", "resource", "0"], "INVALID"),
-    ])
+    assert sorted(errors_of(payload)) == sorted(
+        [
+            (["input", "statements", "0", "action", "0"], "INVALID"),
+            (["input", "statements", "1", "resource", "1"], "INVALID"),
+            (["input", "statements", "2", "effect"], "INVALID"),
+            (["input", "statements", "3", "action"], "INVALID"),
+            (["input", "statements", "3", "resource", "0"], "INVALID"),
+        ]
+    )
     assert all(e["message"] for e in payload["userErrors"])
 
-    empty = data_of(await tenant.gql(CREATE_POLICY, {"input": {"name": "Empty", "statements": []}}))["createPermissionPolicy"]
+    empty = data_of(await tenant.gql(CREATE_POLICY, {"input": {"name": "Empty", "statements": []}}))[
+        "createPermissionPolicy"
+    ]
     assert errors_of(empty) == [(["input", "statements"], "REQUIRED")]
     assert "Broken" not in await policy_ids(tenant) and "Empty" not in await policy_ids(tenant)
 
@@ -428,22 +541,46 @@ async def test_bad_statements_refused_with_paths(tenant):
 async def test_managed_policies_cannot_be_changed(tenant):
     ids = await policy_ids(tenant)
     for name in ("Administrator", "ReadOnly", "IngestOnly"):
-        updated = data_of(await tenant.gql(UPDATE_POLICY, {"input": {"id": ids[name], "version": 1, "name": "Mine", "statements": [
-            {"effect": "ALLOW", "action": ["*"], "resource": ["*"]}]}}))["updatePermissionPolicy"]
+        updated = data_of(
+            await tenant.gql(
+                UPDATE_POLICY,
+                {
+                    "input": {
+                        "id": ids[name],
+                        "version": 1,
+                        "name": "Mine",
+                        "statements": [{"effect": "ALLOW", "action": ["*"], "resource": ["*"]}],
+                    }
+                },
+            )
+        )["updatePermissionPolicy"]
         assert updated["permissionPolicy"] is None
         assert errors_of(updated) == [(["input", "id"], "INVALID_STATE")]
-        deleted = data_of(await tenant.gql(DELETE_POLICY, {"input": {"id": ids[name], "version": 1}}))["deletePermissionPolicy"]
+        deleted = data_of(await tenant.gql(DELETE_POLICY, {"input": {"id": ids[name], "version": 1}}))[
+            "deletePermissionPolicy"
+        ]
         assert deleted["deletedId"] is None
         assert errors_of(deleted) == [(["input", "id"], "INVALID_STATE")]
     rows = {p.name: p for p in await PermissionPolicy.filter(organization_id=tenant.organization_id, managed=True)}
     assert sorted(rows) == ["Administrator", "IngestOnly", "ReadOnly"]
     assert {p.version for p in rows.values()} == {1}
-    assert rows["ReadOnly"].statements == [{"effect": "ALLOW", "action": ["config:retrieve", "measurements:retrieve"], "resource": ["*"]}]
+    assert rows["ReadOnly"].statements == [
+        {"effect": "ALLOW", "action": ["config:retrieve", "measurements:retrieve"], "resource": ["*"]}
+    ]
 
 
 async def test_attach_detach_delete_and_versions(tenant):
-    created = data_of(await tenant.gql(CREATE_POLICY, {"input": {"name": "Currencies", "statements": [
-        {"effect": "ALLOW", "action": ["config:create"], "resource": ["config:currency/*"]}]}}))["createPermissionPolicy"]
+    created = data_of(
+        await tenant.gql(
+            CREATE_POLICY,
+            {
+                "input": {
+                    "name": "Currencies",
+                    "statements": [{"effect": "ALLOW", "action": ["config:create"], "resource": ["config:currency/*"]}],
+                }
+            },
+        )
+    )["createPermissionPolicy"]
     policy = created["permissionPolicy"]
     robot = await create_service_user(tenant, "robot")
     robot_token = await token_for(tenant, robot["id"])
@@ -460,26 +597,60 @@ async def test_attach_detach_delete_and_versions(tenant):
     again = data_of(await tenant.gql(ATTACH, {"input": attachment}))["attachPermissionPolicy"]
     assert errors_of(again) == [(["input", "policyId"], "DUPLICATE")]
 
-    in_use = data_of(await tenant.gql(DELETE_POLICY, {"input": {"id": policy["id"], "version": 1}}))["deletePermissionPolicy"]
+    in_use = data_of(await tenant.gql(DELETE_POLICY, {"input": {"id": policy["id"], "version": 1}}))[
+        "deletePermissionPolicy"
+    ]
     assert in_use["deletedId"] is None
     assert errors_of(in_use) == [(["input", "id"], "IN_USE")]
 
     # Stale version on update: CONFLICT and nothing changes; the right version goes to 2.
-    stale = data_of(await tenant.gql(UPDATE_POLICY, {"input": {"id": policy["id"], "version": 5, "name": "Renamed"}}))["updatePermissionPolicy"]
+    stale = data_of(await tenant.gql(UPDATE_POLICY, {"input": {"id": policy["id"], "version": 5, "name": "Renamed"}}))[
+        "updatePermissionPolicy"
+    ]
     assert stale["permissionPolicy"] is None
     assert errors_of(stale) == [(["input", "version"], "CONFLICT")]
-    updated = data_of(await tenant.gql(UPDATE_POLICY, {"input": {"id": policy["id"], "version": 1, "name": "Renamed", "statements": [
-        {"effect": "ALLOW", "action": ["config:create", "config:retrieve"], "resource": ["config:currency"]}]}}))["updatePermissionPolicy"]
+    updated = data_of(
+        await tenant.gql(
+            UPDATE_POLICY,
+            {
+                "input": {
+                    "id": policy["id"],
+                    "version": 1,
+                    "name": "Renamed",
+                    "statements": [
+                        {
+                            "effect": "ALLOW",
+                            "action": ["config:create", "config:retrieve"],
+                            "resource": ["config:currency"],
+                        }
+                    ],
+                }
+            },
+        )
+    )["updatePermissionPolicy"]
     assert updated["userErrors"] == []
     assert updated["permissionPolicy"]["version"] == 2
     assert updated["permissionPolicy"]["name"] == "Renamed"
     assert updated["permissionPolicy"]["statements"] == [
-        {"effect": "ALLOW", "action": ["config:create", "config:retrieve"], "resource": ["config:currency"]}]
+        {"effect": "ALLOW", "action": ["config:create", "config:retrieve"], "resource": ["config:currency"]}
+    ]
     # The new statement is in force: the robot can now list currencies.
     codes = data_of(await tenant.gql("{ currencies { nodes { code } } }", token=robot_token))["currencies"]["nodes"]
     assert sorted(c["code"] for c in codes) == ["AAA", "USD"]
-    bad_update = data_of(await tenant.gql(UPDATE_POLICY, {"input": {"id": policy["id"], "version": 2, "statements": [
-        {"effect": "ALLOW", "action": ["config:create"], "resource": ["config:currency/item/a/b"]}]}}))["updatePermissionPolicy"]
+    bad_update = data_of(
+        await tenant.gql(
+            UPDATE_POLICY,
+            {
+                "input": {
+                    "id": policy["id"],
+                    "version": 2,
+                    "statements": [
+                        {"effect": "ALLOW", "action": ["config:create"], "resource": ["config:currency/item/a/b"]}
+                    ],
+                }
+            },
+        )
+    )["updatePermissionPolicy"]
     assert errors_of(bad_update) == [(["input", "statements", "0", "resource", "0"], "INVALID")]
 
     detached = data_of(await tenant.gql(DETACH, {"input": attachment}))["detachPermissionPolicy"]
@@ -488,9 +659,13 @@ async def test_attach_detach_delete_and_versions(tenant):
     not_attached = data_of(await tenant.gql(DETACH, {"input": attachment}))["detachPermissionPolicy"]
     assert errors_of(not_attached) == [(["input", "policyId"], "NOT_FOUND")]
 
-    stale_delete = data_of(await tenant.gql(DELETE_POLICY, {"input": {"id": policy["id"], "version": 1}}))["deletePermissionPolicy"]
+    stale_delete = data_of(await tenant.gql(DELETE_POLICY, {"input": {"id": policy["id"], "version": 1}}))[
+        "deletePermissionPolicy"
+    ]
     assert errors_of(stale_delete) == [(["input", "version"], "CONFLICT")]
-    deleted = data_of(await tenant.gql(DELETE_POLICY, {"input": {"id": policy["id"], "version": 2}}))["deletePermissionPolicy"]
+    deleted = data_of(await tenant.gql(DELETE_POLICY, {"input": {"id": policy["id"], "version": 2}}))[
+        "deletePermissionPolicy"
+    ]
     assert deleted == {"deletedId": policy["id"], "userErrors": []}
     assert "Renamed" not in await policy_ids(tenant)
 
@@ -505,23 +680,50 @@ async def test_attach_to_user_and_unknown_principals(tenant):
     # `me` needs only authentication: a caller without policies may still ask who it is.
     assert data_of(await tenant.gql(ME, token=user_token))["me"]["principalType"] == "USER"
 
-    attached = data_of(await tenant.gql(ATTACH, {"input": {"policyId": ids["ReadOnly"], "principalType": "USER",
-                                                           "principalId": invited["user"]["id"]}}))["attachPermissionPolicy"]
+    attached = data_of(
+        await tenant.gql(
+            ATTACH,
+            {"input": {"policyId": ids["ReadOnly"], "principalType": "USER", "principalId": invited["user"]["id"]}},
+        )
+    )["attachPermissionPolicy"]
     assert attached["userErrors"] == []
     assert data_of(await tenant.gql(ME, token=user_token))["me"]["principalType"] == "USER"
 
     # A user's id is not a service user's id: principalType matters.
-    wrong_type = data_of(await tenant.gql(ATTACH, {"input": {"policyId": ids["ReadOnly"], "principalType": "SERVICE_USER",
-                                                             "principalId": invited["user"]["id"]}}))["attachPermissionPolicy"]
+    wrong_type = data_of(
+        await tenant.gql(
+            ATTACH,
+            {
+                "input": {
+                    "policyId": ids["ReadOnly"],
+                    "principalType": "SERVICE_USER",
+                    "principalId": invited["user"]["id"],
+                }
+            },
+        )
+    )["attachPermissionPolicy"]
     assert errors_of(wrong_type) == [(["input", "principalId"], "NOT_FOUND")]
-    unknown_policy = data_of(await tenant.gql(ATTACH, {"input": {"policyId": str(uuid.uuid4()), "principalType": "USER",
-                                                                 "principalId": invited["user"]["id"]}}))["attachPermissionPolicy"]
+    unknown_policy = data_of(
+        await tenant.gql(
+            ATTACH,
+            {"input": {"policyId": str(uuid.uuid4()), "principalType": "USER", "principalId": invited["user"]["id"]}},
+        )
+    )["attachPermissionPolicy"]
     assert errors_of(unknown_policy) == [(["input", "policyId"], "NOT_FOUND")]
 
 
 async def test_policy_update_input_problems(tenant):
-    make = lambda name: tenant.gql(CREATE_POLICY, {"input": {"name": name, "statements": [  # noqa: E731
-        {"effect": "ALLOW", "action": ["config:retrieve"], "resource": ["*"]}]}})
+    make = lambda name: tenant.gql(
+        CREATE_POLICY,
+        {
+            "input": {
+                "name": name,
+                "statements": [  # noqa: E731
+                    {"effect": "ALLOW", "action": ["config:retrieve"], "resource": ["*"]}
+                ],
+            }
+        },
+    )
     first = data_of(await make("First"))["createPermissionPolicy"]["permissionPolicy"]
     data_of(await make("Second"))
     cases = [
@@ -531,11 +733,15 @@ async def test_policy_update_input_problems(tenant):
         ({"name": "ReadOnly"}, [(["input", "name"], "DUPLICATE")]),
         ({"statements": None}, [(["input", "statements"], "REQUIRED")]),
         ({"statements": []}, [(["input", "statements"], "REQUIRED")]),
-        ({"name": None, "statements": [{"effect": "deny", "action": ["*"], "resource": ["*"]}]},
-         [(["input", "name"], "REQUIRED"), (["input", "statements", "0", "effect"], "INVALID")]),
+        (
+            {"name": None, "statements": [{"effect": "deny", "action": ["*"], "resource": ["*"]}]},
+            [(["input", "name"], "REQUIRED"), (["input", "statements", "0", "effect"], "INVALID")],
+        ),
     ]
     for changes, expected in cases:
-        payload = data_of(await tenant.gql(UPDATE_POLICY, {"input": {"id": first["id"], "version": 1, **changes}}))["updatePermissionPolicy"]
+        payload = data_of(await tenant.gql(UPDATE_POLICY, {"input": {"id": first["id"], "version": 1, **changes}}))[
+            "updatePermissionPolicy"
+        ]
         assert payload["permissionPolicy"] is None, changes
         assert sorted(errors_of(payload)) == sorted(expected), changes
     row = await PermissionPolicy.get(id=first["id"])
@@ -549,7 +755,7 @@ async def test_invitation_expires_after_seven_days(tenant):
     from app.services.errors import InputErrors
 
     invited = await invite(tenant, unique_email("late"))
-    later = datetime.now(timezone.utc) + timedelta(days=7, minutes=1)
+    later = datetime.now(UTC) + timedelta(days=7, minutes=1)
     try:
         await users.accept_invitation(invited["invitationToken"], PASSWORD, now=later)
     except InputErrors as exc:
@@ -557,7 +763,7 @@ async def test_invitation_expires_after_seven_days(tenant):
     else:
         raise AssertionError("an expired invitation was accepted")
     assert (await User.get(id=invited["user"]["id"])).status == "INVITED"
-    in_time = datetime.now(timezone.utc) + timedelta(days=6, hours=23)
+    in_time = datetime.now(UTC) + timedelta(days=6, hours=23)
     assert (await users.accept_invitation(invited["invitationToken"], PASSWORD, now=in_time)).status == "ACTIVE"
 
 

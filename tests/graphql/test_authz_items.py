@@ -24,9 +24,14 @@ NESTED = "{ products { nodes { code meters { nodes { code } } } } }"
 
 
 def _meter(code: str) -> dict:
-    return {"code": code, "name": code, "dataFields": [{"category": "MEASURE", "code": "n", "name": "N"}],
-            "aggregations": [{"code": f"{code.replace('-', '_')}_n", "name": "N", "targetField": "n",
-                              "aggregation": "SUM"}]}
+    return {
+        "code": code,
+        "name": code,
+        "dataFields": [{"category": "MEASURE", "code": "n", "name": "N"}],
+        "aggregations": [
+            {"code": f"{code.replace('-', '_')}_n", "name": "N", "targetField": "n", "aggregation": "SUM"}
+        ],
+    }
 
 
 async def catalog(tenant) -> dict[str, str]:
@@ -39,8 +44,11 @@ async def catalog(tenant) -> dict[str, str]:
 
 
 async def deny_meter(tenant, meter_id: str) -> str:
-    policy = await custom_policy(tenant, f"Not {meter_id[:8]}", [
-        {"effect": "DENY", "action": ["config:retrieve"], "resource": [f"config:meter/item/{meter_id}"]}])
+    policy = await custom_policy(
+        tenant,
+        f"Not {meter_id[:8]}",
+        [{"effect": "DENY", "action": ["config:retrieve"], "resource": [f"config:meter/item/{meter_id}"]}],
+    )
     return await principal(tenant, managed=["Administrator"], custom=[policy])
 
 
@@ -60,8 +68,11 @@ async def test_single_reads_check_the_item_read(tenant):
 
 async def test_an_allow_on_one_item_reads_that_item_only(tenant):
     meters = await catalog(tenant)
-    policy = await custom_policy(tenant, "Only m-a", [
-        {"effect": "ALLOW", "action": ["config:retrieve"], "resource": [f"config:meter/item/{meters['m-a']}"]}])
+    policy = await custom_policy(
+        tenant,
+        "Only m-a",
+        [{"effect": "ALLOW", "action": ["config:retrieve"], "resource": [f"config:meter/item/{meters['m-a']}"]}],
+    )
     token = await principal(tenant, custom=[policy])
     assert data_of(await tenant.gql(METER, {"id": meters["m-a"]}, token=token))["meter"]["code"] == "m-a"
     assert data_of(await tenant.gql(METER, {"code": "m-a"}, token=token))["meter"]["code"] == "m-a"
@@ -85,17 +96,25 @@ async def test_lists_leave_out_items_denied_one_by_one(tenant):
 
 async def test_nested_edges_answer_a_type_level_deny_like_the_root_list(tenant):
     await catalog(tenant)
-    data_of(await tenant.gql('mutation { createAccount(input: {code: "acc", name: "Acc", '
-                             'emailAddress: "a@example.com"}) { userErrors { code } } }'))
-    no_meters = await custom_policy(tenant, "No meters", [
-        {"effect": "DENY", "action": ["config:retrieve"], "resource": ["config:meter"]}])
-    no_bills = await custom_policy(tenant, "No bills", [
-        {"effect": "DENY", "action": ["config:retrieve"], "resource": ["config:bill/*"]}])
+    data_of(
+        await tenant.gql(
+            'mutation { createAccount(input: {code: "acc", name: "Acc", '
+            'emailAddress: "a@example.com"}) { userErrors { code } } }'
+        )
+    )
+    no_meters = await custom_policy(
+        tenant, "No meters", [{"effect": "DENY", "action": ["config:retrieve"], "resource": ["config:meter"]}]
+    )
+    no_bills = await custom_policy(
+        tenant, "No bills", [{"effect": "DENY", "action": ["config:retrieve"], "resource": ["config:bill/*"]}]
+    )
     token = await principal(tenant, managed=["Administrator"], custom=[no_meters, no_bills])
     assert code_of(await tenant.gql("{ meters { totalCount } }", token=token)) == "FORBIDDEN"
-    for query, path in ((NESTED, ["products", "nodes", 0, "meters"]),
-                        ("{ aggregations { nodes { meter { id } } } }", ["aggregations", "nodes", 0, "meter"]),
-                        ("{ accounts { nodes { bills { totalCount } } } }", ["accounts", "nodes", 0, "bills"])):
+    for query, path in (
+        (NESTED, ["products", "nodes", 0, "meters"]),
+        ("{ aggregations { nodes { meter { id } } } }", ["aggregations", "nodes", 0, "meter"]),
+        ("{ accounts { nodes { bills { totalCount } } } }", ["accounts", "nodes", 0, "bills"]),
+    ):
         result = await tenant.gql(query, token=token)
         assert code_of(result) == "FORBIDDEN", (query, result)
         assert result["errors"][0]["path"] == path, result
@@ -104,11 +123,15 @@ async def test_nested_edges_answer_a_type_level_deny_like_the_root_list(tenant):
 
 async def test_bill_mutations_check_every_bill_named(tenant):
     denied, other = str(uuid.uuid4()), str(uuid.uuid4())
-    policy = await custom_policy(tenant, "Not that bill", [
-        {"effect": "DENY", "action": ["bills:run", "bills:approve"], "resource": [f"bills:bill/item/{denied}"]}])
+    policy = await custom_policy(
+        tenant,
+        "Not that bill",
+        [{"effect": "DENY", "action": ["bills:run", "bills:approve"], "resource": [f"bills:bill/item/{denied}"]}],
+    )
     token = await principal(tenant, managed=["Administrator"], custom=[policy])
-    recalculate = ("mutation($ids: [ID!]!) { recalculateBills(input: {billIds: $ids}) "
-                   "{ billJob { id } userErrors { code } } }")
+    recalculate = (
+        "mutation($ids: [ID!]!) { recalculateBills(input: {billIds: $ids}) { billJob { id } userErrors { code } } }"
+    )
     approve = "mutation($ids: [ID!]!) { approveBills(input: {billIds: $ids}) { bills { id } userErrors { code } } }"
     for mutation in (recalculate, approve):
         assert code_of(await tenant.gql(mutation, {"ids": [other, denied]}, token=token)) == "FORBIDDEN", mutation
@@ -120,15 +143,27 @@ async def test_attaching_checks_the_policy_and_the_principal(tenant):
     ids = await policy_ids(tenant)
     robot = data_of(await tenant.gql('mutation { createServiceUser(input: {name: "target"}) { serviceUser { id } } }'))
     target = robot["createServiceUser"]["serviceUser"]["id"]
-    no_read_only = await custom_policy(tenant, "Keep ReadOnly", [
-        {"effect": "DENY", "action": ["users:manage"], "resource": [f"users:permissionPolicy/item/{ids['ReadOnly']}"]}])
+    no_read_only = await custom_policy(
+        tenant,
+        "Keep ReadOnly",
+        [
+            {
+                "effect": "DENY",
+                "action": ["users:manage"],
+                "resource": [f"users:permissionPolicy/item/{ids['ReadOnly']}"],
+            }
+        ],
+    )
     token = await principal(tenant, managed=["Administrator"], custom=[no_read_only])
     attach = {"principalType": "SERVICE_USER", "principalId": target}
     read_only = {"input": {**attach, "policyId": ids["ReadOnly"]}}
     assert code_of(await tenant.gql(ATTACH, read_only, token=token)) == "FORBIDDEN"
     done = data_of(await tenant.gql(ATTACH, {"input": {**attach, "policyId": ids["IngestOnly"]}}, token=token))
     assert done["attachPermissionPolicy"]["userErrors"] == []
-    hands_off = await custom_policy(tenant, "Hands off target", [
-        {"effect": "DENY", "action": ["users:manage"], "resource": [f"users:serviceUser/item/{target}"]}])
+    hands_off = await custom_policy(
+        tenant,
+        "Hands off target",
+        [{"effect": "DENY", "action": ["users:manage"], "resource": [f"users:serviceUser/item/{target}"]}],
+    )
     token = await principal(tenant, managed=["Administrator"], custom=[hands_off])
     assert code_of(await tenant.gql(ATTACH, read_only, token=token)) == "FORBIDDEN"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 
 import pytest
 
@@ -34,14 +34,27 @@ async def pending_job(tenant: Tenant) -> str:
 
 async def robot(tenant: Tenant) -> dict:
     """A service user with the Administrator policy, its key and a token, all on the live server."""
-    admin = {p["name"]: p["id"] for p in data_of(await tenant.gql("{ permissionPolicies { nodes { id name } } }"))[
-        "permissionPolicies"]["nodes"]}["Administrator"]
-    made = data_of(await tenant.gql(f"""mutation($input: CreateServiceUserInput!) {{ createServiceUser(input: $input) {{
-      serviceUser {{ id }} {ERRORS} }} }}""", {"input": {"name": f"ws-{uuid.uuid4().hex[:6]}",
-                                                        "permissionPolicyIds": [admin]}}))
+    admin = {
+        p["name"]: p["id"]
+        for p in data_of(await tenant.gql("{ permissionPolicies { nodes { id name } } }"))["permissionPolicies"][
+            "nodes"
+        ]
+    }["Administrator"]
+    made = data_of(
+        await tenant.gql(
+            f"""mutation($input: CreateServiceUserInput!) {{ createServiceUser(input: $input) {{
+      serviceUser {{ id }} {ERRORS} }} }}""",
+            {"input": {"name": f"ws-{uuid.uuid4().hex[:6]}", "permissionPolicyIds": [admin]}},
+        )
+    )
     user_id = made["createServiceUser"]["serviceUser"]["id"]
-    key = data_of(await tenant.gql(f"""mutation($id: ID!) {{ createAccessKey(input: {{serviceUserId: $id}}) {{
-      accessKey {{ id version accessKeyId }} apiSecret {ERRORS} }} }}""", {"id": user_id}))["createAccessKey"]
+    key = data_of(
+        await tenant.gql(
+            f"""mutation($id: ID!) {{ createAccessKey(input: {{serviceUserId: $id}}) {{
+      accessKey {{ id version accessKeyId }} apiSecret {ERRORS} }} }}""",
+            {"id": user_id},
+        )
+    )["createAccessKey"]
     response = await client_token(tenant.client, key["accessKey"]["accessKeyId"], key["apiSecret"])
     assert response.status_code == 200, response.text
     return {"id": user_id, "policy": admin, "key": key["accessKey"], "token": response.json()["access_token"]}
@@ -88,16 +101,25 @@ async def refusal(ws, op: str) -> list[str]:
 
 
 async def deactivate(tenant: Tenant, bot: dict) -> None:
-    changed = data_of(await tenant.gql(f"""mutation($input: UpdateAccessKeyInput!) {{ updateAccessKey(input: $input) {{
-      accessKey {{ status }} {ERRORS} }} }}""", {"input": {"id": bot["key"]["id"], "version": bot["key"]["version"],
-                                                         "status": "INACTIVE"}}))
+    changed = data_of(
+        await tenant.gql(
+            f"""mutation($input: UpdateAccessKeyInput!) {{ updateAccessKey(input: $input) {{
+      accessKey {{ status }} {ERRORS} }} }}""",
+            {"input": {"id": bot["key"]["id"], "version": bot["key"]["version"], "status": "INACTIVE"}},
+        )
+    )
     assert changed["updateAccessKey"]["accessKey"]["status"] == "INACTIVE", changed
 
 
 async def detach(tenant: Tenant, bot: dict) -> None:
     attachment = {"policyId": bot["policy"], "principalType": "SERVICE_USER", "principalId": bot["id"]}
-    detached = data_of(await tenant.gql(f"""mutation($input: PolicyAttachmentInput!) {{
-      detachPermissionPolicy(input: $input) {{ {ERRORS} }} }}""", {"input": attachment}))
+    detached = data_of(
+        await tenant.gql(
+            f"""mutation($input: PolicyAttachmentInput!) {{
+      detachPermissionPolicy(input: $input) {{ {ERRORS} }} }}""",
+            {"input": attachment},
+        )
+    )
     assert detached["detachPermissionPolicy"]["userErrors"] == [], detached
 
 
@@ -123,10 +145,15 @@ async def test_an_expired_token_stops_its_subscriptions(live, http, app, setting
     tenant = await live_tenant(http, "Expiring")
     job_id = await pending_job(tenant)
     claims = verify_token(settings.secret_key, tenant.token)
-    short = issue_token(settings.secret_key, organization_id=claims.organization_id,
-                        principal_type=claims.principal_type, principal_id=claims.principal_id,
-                        access_key_id=claims.access_key_id,
-                        now=datetime.now(timezone.utc), lifetime_seconds=3)
+    short = issue_token(
+        settings.secret_key,
+        organization_id=claims.organization_id,
+        principal_type=claims.principal_type,
+        principal_id=claims.principal_id,
+        access_key_id=claims.access_key_id,
+        now=datetime.now(UTC),
+        lifetime_seconds=3,
+    )
     ws = await connected(live, short, protocol)
     try:
         await start(ws, protocol, job_id, "before")

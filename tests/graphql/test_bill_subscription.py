@@ -80,13 +80,22 @@ def live(settings, tmp_path_factory) -> Iterator[Live]:
 
     tmp = tmp_path_factory.mktemp("bill-subscription")
     redis = start_services(tmp / "redis", database_url=settings.database_url, redis_url=None)
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("METERGRAPH_")},
-           "DATABASE_URL": settings.database_url, "REDIS_URL": redis.redis_url,
-           "METERGRAPH_SECRET_KEY": settings.secret_key, "METERGRAPH_DATA_DIR": str(tmp / "data")}
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("METERGRAPH_")},
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": redis.redis_url,
+        "METERGRAPH_SECRET_KEY": settings.secret_key,
+        "METERGRAPH_DATA_DIR": str(tmp / "data"),
+    }
     port, log = _free_port(), tmp / "server.log"
     with log.open("wb") as out:
-        process = subprocess.Popen(_command("serve", "--host", "127.0.0.1", "--port", str(port)), cwd=ROOT, env=env,
-                                   stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            _command("serve", "--host", "127.0.0.1", "--port", str(port)),
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         _wait_healthy(process, port, log)
         yield Live(Server(process, port, log), env, tmp)
@@ -114,17 +123,39 @@ async def live_tenant(http: httpx.AsyncClient, name: str) -> Tenant:
 
 async def billed_story(tenant: Tenant) -> Story:
     story = Story(tenant)
-    await story.product({
-        "code": "live", "name": "Live",
-        "meters": [{"code": "live", "name": "Live", "dataFields": [{"category": "MEASURE", "code": "n", "name": "N"}],
-                    "aggregations": [{"code": "n", "name": "N", "targetField": "n", "aggregation": "SUM"}]}],
-        "planTemplates": [{"code": "live", "name": "Live", "currency": "USD", "billFrequency": "MONTHLY", "standingCharge": "5",
-                           "pricings": [{"aggregationCode": "n", "startDate": JAN, "pricingBands": [band("0", "1")]}],
-                           "plans": [{"code": "live", "name": "Live"}]}]})
+    await story.product(
+        {
+            "code": "live",
+            "name": "Live",
+            "meters": [
+                {
+                    "code": "live",
+                    "name": "Live",
+                    "dataFields": [{"category": "MEASURE", "code": "n", "name": "N"}],
+                    "aggregations": [{"code": "n", "name": "N", "targetField": "n", "aggregation": "SUM"}],
+                }
+            ],
+            "planTemplates": [
+                {
+                    "code": "live",
+                    "name": "Live",
+                    "currency": "USD",
+                    "billFrequency": "MONTHLY",
+                    "standingCharge": "5",
+                    "pricings": [{"aggregationCode": "n", "startDate": JAN, "pricingBands": [band("0", "1")]}],
+                    "plans": [{"code": "live", "name": "Live"}],
+                }
+            ],
+        }
+    )
     for i in range(ACCOUNTS):
         await story.account(f"live-{i}", [("live", JAN)])
-    await story.ingest([{"meter": "live", "account": f"live-{i}", "ts": "2026-01-09T00:00:00Z", "measure": {"n": i + 1}}
-                        for i in range(ACCOUNTS)])
+    await story.ingest(
+        [
+            {"meter": "live", "account": f"live-{i}", "ts": "2026-01-09T00:00:00Z", "measure": {"n": i + 1}}
+            for i in range(ACCOUNTS)
+        ]
+    )
     return story
 
 
@@ -154,7 +185,9 @@ async def events(ws, protocol: str) -> list[dict]:
 async def test_progress_from_pending_to_complete_then_a_late_subscriber(live, http, app):
     tenant = await live_tenant(http, "Subscriber")
     story = await billed_story(tenant)
-    job = (await story.ok(CREATE_BILL_JOB, {"input": {"lastDateInBillingPeriod": "2026-01-31"}}, "createBillJob"))["billJob"]
+    job = (await story.ok(CREATE_BILL_JOB, {"input": {"lastDateInBillingPeriod": "2026-01-31"}}, "createBillJob"))[
+        "billJob"
+    ]
 
     ws = await subscribe(live, tenant.token, job["id"], TRANSPORT_WS)
     try:
@@ -179,12 +212,19 @@ async def test_progress_from_pending_to_complete_then_a_late_subscriber(live, ht
     assert pendings == sorted(pendings, reverse=True)
     last = received[-1]
     assert (last["status"], last["total"], last["pending"], last["failed"], len(last["billIds"])) == (
-        "COMPLETE", ACCOUNTS, 0, 0, ACCOUNTS)
+        "COMPLETE",
+        ACCOUNTS,
+        0,
+        0,
+        ACCOUNTS,
+    )
     assert last["bills"]["totalCount"] == ACCOUNTS and last["failures"] == [] and last["dtCompleted"]
     assert len(received) >= 2
 
     bills = data_of(await tenant.gql("{ bills { nodes { accountCode billTotal } } }"))["bills"]["nodes"]
-    assert sorted((b["accountCode"], b["billTotal"]) for b in bills) == [(f"live-{i}", f"{i + 6}.00") for i in range(ACCOUNTS)]
+    assert sorted((b["accountCode"], b["billTotal"]) for b in bills) == [
+        (f"live-{i}", f"{i + 6}.00") for i in range(ACCOUNTS)
+    ]
 
     # A late subscriber, over the other protocol, gets the terminal state and completion.
     late = await subscribe(live, tenant.token, job["id"], LEGACY_WS)

@@ -50,14 +50,41 @@ NESTED = """{ bills(first: 100) { nodes { id account { code } billJob { status b
 
 def catalog() -> dict:
     return {
-        "code": "web", "name": "Web",
-        "meters": [{"code": "web", "name": "Web", "dataFields": [{"category": "MEASURE", "code": "requests", "name": "Requests"}],
-                    "aggregations": [{"code": "requests", "name": "Requests", "targetField": "requests", "aggregation": "SUM",
-                                      "unit": "requests"}]}],
-        "planTemplates": [{"code": "web", "name": "Web", "currency": "USD", "billFrequency": "MONTHLY", "standingCharge": "10",
-                           "pricings": [{"aggregationCode": "requests", "startDate": JAN,
-                                         "pricingBands": [band("0", "0.15"), band("500", "0.10")]}],
-                           "plans": [{"code": "web", "name": "Web"}]}],
+        "code": "web",
+        "name": "Web",
+        "meters": [
+            {
+                "code": "web",
+                "name": "Web",
+                "dataFields": [{"category": "MEASURE", "code": "requests", "name": "Requests"}],
+                "aggregations": [
+                    {
+                        "code": "requests",
+                        "name": "Requests",
+                        "targetField": "requests",
+                        "aggregation": "SUM",
+                        "unit": "requests",
+                    }
+                ],
+            }
+        ],
+        "planTemplates": [
+            {
+                "code": "web",
+                "name": "Web",
+                "currency": "USD",
+                "billFrequency": "MONTHLY",
+                "standingCharge": "10",
+                "pricings": [
+                    {
+                        "aggregationCode": "requests",
+                        "startDate": JAN,
+                        "pricingBands": [band("0", "0.15"), band("500", "0.10")],
+                    }
+                ],
+                "plans": [{"code": "web", "name": "Web"}],
+            }
+        ],
     }
 
 
@@ -75,8 +102,12 @@ async def story(tenant, bill_queue):
     await story.product(catalog())
     story.alpha = await story.account("alpha", [("web", JAN)], purchaseOrderNumber="PO-7")
     story.beta = await story.account("beta", [("web", JAN)])
-    await story.ingest([{"meter": "web", "account": "alpha", "ts": "2026-01-10T00:00:00Z", "measure": {"requests": 700}},
-                        {"meter": "web", "account": "beta", "ts": "2026-01-11T00:00:00Z", "measure": {"requests": 100}}])
+    await story.ingest(
+        [
+            {"meter": "web", "account": "alpha", "ts": "2026-01-10T00:00:00Z", "measure": {"requests": 700}},
+            {"meter": "web", "account": "beta", "ts": "2026-01-11T00:00:00Z", "measure": {"requests": 100}},
+        ]
+    )
     return story
 
 
@@ -92,12 +123,26 @@ async def billed(story):
 
 
 async def test_create_bill_job_then_read_the_job_and_its_bills(story):
-    created = await story.ok(CREATE_BILL_JOB, {"input": {"lastDateInBillingPeriod": "2026-01-31", "billingFrequency": "MONTHLY"}},
-                             "createBillJob")
+    created = await story.ok(
+        CREATE_BILL_JOB,
+        {"input": {"lastDateInBillingPeriod": "2026-01-31", "billingFrequency": "MONTHLY"}},
+        "createBillJob",
+    )
     job = created["billJob"]
     assert (job["status"], job["type"], job["lastDateInBillingPeriod"], job["billDate"], job["billingFrequency"]) == (
-        "PENDING", "CREATE", "2026-01-31", None, "MONTHLY")
-    assert (job["accountIds"], job["total"], job["billIds"], job["failures"], job["dtStarted"]) == (None, 0, [], [], None)
+        "PENDING",
+        "CREATE",
+        "2026-01-31",
+        None,
+        "MONTHLY",
+    )
+    assert (job["accountIds"], job["total"], job["billIds"], job["failures"], job["dtStarted"]) == (
+        None,
+        0,
+        [],
+        [],
+        None,
+    )
 
     done = await story.finish(job)
     assert (done["total"], done["pending"], done["failed"], len(done["billIds"])) == (2, 0, 0, 2)
@@ -106,12 +151,23 @@ async def test_create_bill_job_then_read_the_job_and_its_bills(story):
     alpha = await story.bill("alpha", "2026-02-01")
     assert alpha["id"] in done["billIds"] and alpha["billJobId"] == job["id"]
     assert (alpha["accountId"], alpha["billingFrequency"], alpha["currency"], alpha["status"], alpha["locked"]) == (
-        story.alpha, "MONTHLY", "USD", "PENDING", False)
+        story.alpha,
+        "MONTHLY",
+        "USD",
+        "PENDING",
+        False,
+    )
     assert (alpha["startDate"], alpha["endDate"], alpha["lastDateInBillingPeriod"], alpha["dueDate"]) == (
-        "2026-01-01", "2026-02-01", "2026-01-31", "2026-03-03")  # 30 days after the bill date
+        "2026-01-01",
+        "2026-02-01",
+        "2026-01-31",
+        "2026-03-03",
+    )  # 30 days after the bill date
     assert alpha["purchaseOrderNumber"] == "PO-7" and alpha["lastCalculatedDate"] is not None
     assert [(x["lineItemType"], money(x["convertedSubtotal"])) for x in alpha["lineItems"]["nodes"]] == [
-        ("USAGE", Decimal("95.00")), ("STANDING_CHARGE", Decimal("10.00"))]
+        ("USAGE", Decimal("95.00")),
+        ("STANDING_CHARGE", Decimal("10.00")),
+    ]
     assert [x["position"] for x in alpha["lineItems"]["nodes"]] == [0, 1]
     assert money(alpha["billTotal"]) == Decimal("105.00")
 
@@ -120,8 +176,13 @@ async def test_create_bill_job_then_read_the_job_and_its_bills(story):
     assert one["billJob"] == {"id": job["id"], "status": "COMPLETE"}
     assert one["lineItems"] == alpha["lineItems"]
 
-    nested = data_of(await story.tenant.gql("""query($id: ID!) { billJob(id: $id) {
-      bills(first: 1) { totalCount pageInfo { hasNextPage endCursor } nodes { accountCode } } } }""", {"id": job["id"]}))
+    nested = data_of(
+        await story.tenant.gql(
+            """query($id: ID!) { billJob(id: $id) {
+      bills(first: 1) { totalCount pageInfo { hasNextPage endCursor } nodes { accountCode } } } }""",
+            {"id": job["id"]},
+        )
+    )
     page = nested["billJob"]["bills"]
     assert (page["totalCount"], page["pageInfo"]["hasNextPage"], page["nodes"]) == (2, True, [{"accountCode": "alpha"}])
 
@@ -144,9 +205,15 @@ async def test_bill_and_job_lists_filter_and_page(billed):
     bad = await billed.tenant.gql(BILLS, {"filter": {"accountId": "not-an-id"}})
     assert top_code(bad) == "BAD_USER_INPUT"
 
-    page = data_of(await billed.tenant.gql("{ bills(first: 1) { totalCount edges { cursor node { accountCode } } } }"))["bills"]
+    page = data_of(await billed.tenant.gql("{ bills(first: 1) { totalCount edges { cursor node { accountCode } } } }"))[
+        "bills"
+    ]
     after = page["edges"][0]["cursor"]
-    rest = data_of(await billed.tenant.gql("query($a: String) { bills(first: 5, after: $a) { nodes { accountCode } } }", {"a": after}))
+    rest = data_of(
+        await billed.tenant.gql(
+            "query($a: String) { bills(first: 5, after: $a) { nodes { accountCode } } }", {"a": after}
+        )
+    )
     assert (page["totalCount"], rest["bills"]["nodes"]) == (2, [{"accountCode": "beta"}])
 
     second = await billed.bill_run(billDate="2026-02-01", accountIds=[billed.beta])
@@ -161,7 +228,9 @@ async def test_bill_and_job_lists_filter_and_page(billed):
 
 
 async def test_account_bills_edge(billed):
-    query = "query($id: ID!) { account(id: $id) { code bills { totalCount nodes { accountCode billDate billTotal } } } }"
+    query = (
+        "query($id: ID!) { account(id: $id) { code bills { totalCount nodes { accountCode billDate billTotal } } } }"
+    )
     alpha = data_of(await billed.tenant.gql(query, {"id": billed.alpha}))["account"]
     assert alpha["bills"]["totalCount"] == 1
     assert [(b["accountCode"], b["billDate"]) for b in alpha["bills"]["nodes"]] == [("alpha", "2026-02-01")]
@@ -183,15 +252,24 @@ async def test_nested_bill_reads_cost_one_statement_per_level(billed):
 
 
 async def test_create_bill_job_refuses_bad_input_with_paths(story, other_tenant):
-    foreign = data_of(await other_tenant.gql("""mutation { createAccount(input: {code: "x", name: "X", emailAddress: "x@example.com"}) {
-      account { id } } }"""))["createAccount"]["account"]["id"]
+    foreign = data_of(
+        await other_tenant.gql("""mutation { createAccount(input: {code: "x", name: "X", emailAddress: "x@example.com"}) {
+      account { id } } }""")
+    )["createAccount"]["account"]["id"]
     cases = [
         ({}, [(["input", "lastDateInBillingPeriod"], "REQUIRED")]),
         ({"lastDateInBillingPeriod": "2026-01-31", "billDate": "2026-02-01"}, [(["input", "billDate"], "INVALID")]),
-        ({"billDate": "2026-02-01", "accountIds": [story.alpha, foreign, "nope"]},
-         [(["input", "accountIds", "2"], "INVALID"), (["input", "accountIds", "1"], "NOT_FOUND")]),
-        ({"billDate": "2026-02-01", "currencyConversions": [{"from": "EUR", "to": "USD", "multiplier": "0"}]},
-         [(["input", "currencyConversions", "0", "from"], "NOT_FOUND"), (["input", "currencyConversions", "0", "multiplier"], "INVALID")]),
+        (
+            {"billDate": "2026-02-01", "accountIds": [story.alpha, foreign, "nope"]},
+            [(["input", "accountIds", "2"], "INVALID"), (["input", "accountIds", "1"], "NOT_FOUND")],
+        ),
+        (
+            {"billDate": "2026-02-01", "currencyConversions": [{"from": "EUR", "to": "USD", "multiplier": "0"}]},
+            [
+                (["input", "currencyConversions", "0", "from"], "NOT_FOUND"),
+                (["input", "currencyConversions", "0", "multiplier"], "INVALID"),
+            ],
+        ),
     ]
     for job_input, expected in cases:
         payload = data_of(await story.tenant.gql(CREATE_BILL_JOB, {"input": job_input}))["createBillJob"]
@@ -201,7 +279,9 @@ async def test_create_bill_job_refuses_bad_input_with_paths(story, other_tenant)
 
 
 async def test_cancel_bill_job(story):
-    job = (await story.ok(CREATE_BILL_JOB, {"input": {"lastDateInBillingPeriod": "2026-01-31"}}, "createBillJob"))["billJob"]
+    job = (await story.ok(CREATE_BILL_JOB, {"input": {"lastDateInBillingPeriod": "2026-01-31"}}, "createBillJob"))[
+        "billJob"
+    ]
     cancelled = (await story.ok(CANCEL, {"id": job["id"]}, "cancelBillJob"))["billJob"]
     assert cancelled["status"] == "CANCELLED" and cancelled["dtCompleted"] is not None
     await run_worker()  # the queued run finds the job cancelled and bills nothing
@@ -219,7 +299,9 @@ async def test_cancel_bill_job(story):
 async def test_approve_bills_moves_pending_to_approved(billed):
     approved = await billed.approve([billed.a["id"], billed.b["id"], billed.a["id"]])
     assert [(b["id"], b["status"], b["version"]) for b in approved] == [
-        (billed.a["id"], "APPROVED", billed.a["version"] + 1), (billed.b["id"], "APPROVED", billed.b["version"] + 1)]
+        (billed.a["id"], "APPROVED", billed.a["version"] + 1),
+        (billed.b["id"], "APPROVED", billed.b["version"] + 1),
+    ]
     # Approving an APPROVED bill changes nothing (a retried request succeeds).
     again = await billed.approve([billed.a["id"]])
     assert again == [approved[0]]
@@ -227,12 +309,17 @@ async def test_approve_bills_moves_pending_to_approved(billed):
 
 async def test_approve_bills_is_all_or_nothing_with_a_path_per_bad_id(billed):
     await billed.approve([billed.b["id"]])
-    await billed.lock((await billed.bill("beta", "2026-02-01")))
+    await billed.lock(await billed.bill("beta", "2026-02-01"))
     unknown = str(uuid.uuid4())
-    payload = data_of(await billed.tenant.gql(APPROVE, {"ids": [billed.a["id"], unknown, billed.b["id"], "x"]}))["approveBills"]
+    payload = data_of(await billed.tenant.gql(APPROVE, {"ids": [billed.a["id"], unknown, billed.b["id"], "x"]}))[
+        "approveBills"
+    ]
     assert payload["bills"] is None
-    assert codes(payload["userErrors"]) == [(["input", "billIds", "1"], "NOT_FOUND"), (["input", "billIds", "2"], "INVALID_STATE"),
-                                            (["input", "billIds", "3"], "INVALID")]
+    assert codes(payload["userErrors"]) == [
+        (["input", "billIds", "1"], "NOT_FOUND"),
+        (["input", "billIds", "2"], "INVALID_STATE"),
+        (["input", "billIds", "3"], "INVALID"),
+    ]
     alpha = await Bill.get(id=billed.a["id"])
     assert (alpha.status, alpha.version) == ("PENDING", billed.a["version"])
     empty = data_of(await billed.tenant.gql(APPROVE, {"ids": []}))["approveBills"]
@@ -269,23 +356,34 @@ async def test_recalculate_returns_an_approved_bill_to_pending_and_refuses_locke
     [approved] = await billed.approve([billed.a["id"]])
     await billed.lock(approved)
     unknown = str(uuid.uuid4())
-    payload = data_of(await billed.tenant.gql(RECALCULATE, {"ids": [billed.b["id"], billed.a["id"], unknown]}))["recalculateBills"]
+    payload = data_of(await billed.tenant.gql(RECALCULATE, {"ids": [billed.b["id"], billed.a["id"], unknown]}))[
+        "recalculateBills"
+    ]
     assert payload["billJob"] is None
-    assert codes(payload["userErrors"]) == [(["input", "billIds", "1"], "INVALID_STATE"), (["input", "billIds", "2"], "NOT_FOUND")]
+    assert codes(payload["userErrors"]) == [
+        (["input", "billIds", "1"], "INVALID_STATE"),
+        (["input", "billIds", "2"], "NOT_FOUND"),
+    ]
     empty = data_of(await billed.tenant.gql(RECALCULATE, {"ids": []}))["recalculateBills"]
     assert codes(empty["userErrors"]) == [(["input", "billIds"], "REQUIRED")]
 
 
 async def test_concurrent_approvals_and_locks_apply_once(billed):
-    results = await asyncio.gather(*[billed.tenant.gql(APPROVE, {"ids": [billed.a["id"], billed.b["id"]]}) for _ in range(4)])
+    results = await asyncio.gather(
+        *[billed.tenant.gql(APPROVE, {"ids": [billed.a["id"], billed.b["id"]]}) for _ in range(4)]
+    )
     assert all(data_of(r)["approveBills"]["userErrors"] == [] for r in results)
     assert (await Bill.get(id=billed.a["id"])).version == billed.a["version"] + 1
     version = billed.a["version"] + 1
-    locks = await asyncio.gather(*[billed.tenant.gql(LOCK, {"id": billed.a["id"], "version": version}) for _ in range(4)])
+    locks = await asyncio.gather(
+        *[billed.tenant.gql(LOCK, {"id": billed.a["id"], "version": version}) for _ in range(4)]
+    )
     outcomes = [codes(data_of(r)["lockBill"]["userErrors"]) for r in locks]
     assert outcomes.count([]) == 1, outcomes
     # The losers saw either the version the winner bumped or the lock it set.
-    assert all(o in ([(["input", "version"], "CONFLICT")], [(["input", "id"], "INVALID_STATE")]) for o in outcomes if o), outcomes
+    assert all(
+        o in ([(["input", "version"], "CONFLICT")], [(["input", "id"], "INVALID_STATE")]) for o in outcomes if o
+    ), outcomes
     assert (await Bill.get(id=billed.a["id"])).version == version + 1
 
 
@@ -296,7 +394,9 @@ async def test_approval_waits_for_a_concurrent_writer_of_the_bill(billed, settin
     try:
         writer = conn.transaction()
         await writer.start()
-        await conn.execute("UPDATE bills SET locked = true, version = version + 1 WHERE id = $1", uuid.UUID(billed.a["id"]))
+        await conn.execute(
+            "UPDATE bills SET locked = true, version = version + 1 WHERE id = $1", uuid.UUID(billed.a["id"])
+        )
         approval = asyncio.create_task(billed.tenant.gql(APPROVE, {"ids": [billed.a["id"]]}))
         await asyncio.sleep(0.5)
         assert not approval.done()
@@ -317,12 +417,23 @@ async def test_preview_is_the_bill_a_job_would_make_and_stores_nothing(story):
     assert await Bill.filter(organization_id=story.tenant.organization_id).count() == 0
     [bill] = preview
     assert (bill["accountId"], bill["accountCode"], bill["billDate"], bill["dueDate"], bill["billingFrequency"]) == (
-        story.alpha, "alpha", "2026-02-01", "2026-03-03", "MONTHLY")
+        story.alpha,
+        "alpha",
+        "2026-02-01",
+        "2026-03-03",
+        "MONTHLY",
+    )
     assert (bill["startDate"], bill["endDate"], bill["lastDateInBillingPeriod"], bill["currency"]) == (
-        "2026-01-01", "2026-02-01", "2026-01-31", "USD")
+        "2026-01-01",
+        "2026-02-01",
+        "2026-01-31",
+        "USD",
+    )
     assert len(bill["accountPlanIds"]) == 1
     assert [(x["lineItemType"], money(x["convertedSubtotal"])) for x in bill["lineItems"]] == [
-        ("USAGE", Decimal("95.00")), ("STANDING_CHARGE", Decimal("10.00"))]
+        ("USAGE", Decimal("95.00")),
+        ("STANDING_CHARGE", Decimal("10.00")),
+    ]
     assert [money(b["bandSubtotal"]) for b in bill["lineItems"][0]["usagePerPricingBand"]] == [Decimal(75), Decimal(20)]
     assert money(bill["billTotal"]) == Decimal("105.00")
 
@@ -333,9 +444,14 @@ async def test_preview_is_the_bill_a_job_would_make_and_stores_nothing(story):
     stored_lines = [{k: line[k] for k in previewed_lines[0]} for line in stored["lineItems"]["nodes"]]
     assert _numbers(previewed_lines) == _numbers(stored_lines)
     assert stored_lines[0]["meterId"] is not None
-    same = data_of(await story.tenant.gql(PREVIEW, {"a": story.alpha, "date": "2026-02-01", "f": "MONTHLY"}))["billPreview"]
+    same = data_of(await story.tenant.gql(PREVIEW, {"a": story.alpha, "date": "2026-02-01", "f": "MONTHLY"}))[
+        "billPreview"
+    ]
     assert same == preview
-    assert data_of(await story.tenant.gql(PREVIEW, {"a": story.alpha, "date": "2026-02-01", "f": "WEEKLY"}))["billPreview"] == []
+    assert (
+        data_of(await story.tenant.gql(PREVIEW, {"a": story.alpha, "date": "2026-02-01", "f": "WEEKLY"}))["billPreview"]
+        == []
+    )
 
 
 def _numbers(value):  # noqa: ANN001, ANN202 - JSON of lines, decimals compared by value
@@ -350,8 +466,12 @@ def _numbers(value):  # noqa: ANN001, ANN202 - JSON of lines, decimals compared 
 
 
 async def test_preview_refuses_bad_arguments(story):
-    for variables in ({"a": story.alpha}, {"a": story.alpha, "last": "2026-01-31", "date": "2026-02-01"},
-                      {"a": str(uuid.uuid4()), "last": "2026-01-31"}, {"a": "nope", "last": "2026-01-31"}):
+    for variables in (
+        {"a": story.alpha},
+        {"a": story.alpha, "last": "2026-01-31", "date": "2026-02-01"},
+        {"a": str(uuid.uuid4()), "last": "2026-01-31"},
+        {"a": "nope", "last": "2026-01-31"},
+    ):
         result = await story.tenant.gql(PREVIEW, variables)
         assert top_code(result) == "BAD_USER_INPUT", variables
         assert result["data"] is None
@@ -362,8 +482,13 @@ async def test_preview_refuses_bad_arguments(story):
 
 async def test_reading_needs_retrieve_running_needs_bills_run_approving_needs_bills_approve(billed):
     read_only = await principal(billed.tenant, managed=["ReadOnly"])
-    assert [b["accountCode"] for b in data_of(await billed.tenant.gql(BILLS, {}, token=read_only))["bills"]["nodes"]] == ["alpha", "beta"]
-    assert data_of(await billed.tenant.gql(BILL_JOB, {"id": billed.job["id"]}, token=read_only))["billJob"]["status"] == "COMPLETE"
+    assert [
+        b["accountCode"] for b in data_of(await billed.tenant.gql(BILLS, {}, token=read_only))["bills"]["nodes"]
+    ] == ["alpha", "beta"]
+    assert (
+        data_of(await billed.tenant.gql(BILL_JOB, {"id": billed.job["id"]}, token=read_only))["billJob"]["status"]
+        == "COMPLETE"
+    )
     refused = {
         "createBillJob": (CREATE_BILL_JOB, {"input": {"lastDateInBillingPeriod": "2026-01-31"}}),
         "cancelBillJob": (CANCEL, {"id": billed.job["id"]}),
@@ -375,14 +500,38 @@ async def test_reading_needs_retrieve_running_needs_bills_run_approving_needs_bi
     for name, (operation, variables) in refused.items():
         assert top_code(await billed.tenant.gql(operation, variables, token=read_only)) == "FORBIDDEN", name
 
-    runner = await principal(billed.tenant, custom=[await custom_policy(billed.tenant, "Bill runner", [
-        {"effect": "ALLOW", "action": ["bills:run", "config:retrieve"], "resource": ["*"]}])])
-    assert data_of(await billed.tenant.gql(PREVIEW, {"a": billed.alpha, "last": "2026-01-31"}, token=runner))["billPreview"]
+    runner = await principal(
+        billed.tenant,
+        custom=[
+            await custom_policy(
+                billed.tenant,
+                "Bill runner",
+                [{"effect": "ALLOW", "action": ["bills:run", "config:retrieve"], "resource": ["*"]}],
+            )
+        ],
+    )
+    assert data_of(await billed.tenant.gql(PREVIEW, {"a": billed.alpha, "last": "2026-01-31"}, token=runner))[
+        "billPreview"
+    ]
     assert top_code(await billed.tenant.gql(APPROVE, {"ids": [billed.a["id"]]}, token=runner)) == "FORBIDDEN"
-    approver = await principal(billed.tenant, custom=[await custom_policy(billed.tenant, "Approver", [
-        {"effect": "ALLOW", "action": ["bills:approve"], "resource": ["*"]}])])
-    assert data_of(await billed.tenant.gql(APPROVE, {"ids": [billed.a["id"]]}, token=approver))["approveBills"]["userErrors"] == []
-    assert top_code(await billed.tenant.gql(CREATE_BILL_JOB, {"input": {"billDate": "2026-02-01"}}, token=approver)) == "FORBIDDEN"
+    approver = await principal(
+        billed.tenant,
+        custom=[
+            await custom_policy(
+                billed.tenant, "Approver", [{"effect": "ALLOW", "action": ["bills:approve"], "resource": ["*"]}]
+            )
+        ],
+    )
+    assert (
+        data_of(await billed.tenant.gql(APPROVE, {"ids": [billed.a["id"]]}, token=approver))["approveBills"][
+            "userErrors"
+        ]
+        == []
+    )
+    assert (
+        top_code(await billed.tenant.gql(CREATE_BILL_JOB, {"input": {"billDate": "2026-02-01"}}, token=approver))
+        == "FORBIDDEN"
+    )
     nobody = await billed.tenant.gql(BILLS, {}, token="")
     assert top_code(nobody) == "UNAUTHENTICATED"
 
@@ -403,7 +552,9 @@ async def test_another_tenant_can_neither_see_nor_touch_bills_or_jobs(billed, ot
     assert codes(recalculate["userErrors"]) == [(["input", "billIds", "0"], "NOT_FOUND")]
     cancel = data_of(await other.gql(CANCEL, {"id": billed.job["id"]}))["cancelBillJob"]
     assert codes(cancel["userErrors"]) == [(["input", "id"], "NOT_FOUND")]
-    create = data_of(await other.gql(CREATE_BILL_JOB, {"input": {"billDate": "2026-02-01", "accountIds": [billed.alpha]}}))["createBillJob"]
+    create = data_of(
+        await other.gql(CREATE_BILL_JOB, {"input": {"billDate": "2026-02-01", "accountIds": [billed.alpha]}})
+    )["createBillJob"]
     assert codes(create["userErrors"]) == [(["input", "accountIds", "0"], "NOT_FOUND")]
     preview = await other.gql(PREVIEW, {"a": billed.alpha, "last": "2026-01-31"})
     assert top_code(preview) == "BAD_USER_INPUT" and "alpha" not in str(preview)

@@ -78,7 +78,9 @@ async def _read(tenant, query: str) -> tuple[dict, int]:
     return data, len([s for s in counter.statements if cost.SIZES_TAG not in s])
 
 
-@pytest.mark.parametrize("query", list(QUERIES), ids=["product", "products", "meters", "planTemplates", "pricings", "fragments"])
+@pytest.mark.parametrize(
+    "query", list(QUERIES), ids=["product", "products", "meters", "planTemplates", "pricings", "fragments"]
+)
 async def test_lookahead_reads_each_level_once_and_answers_like_the_loaders(catalog, query, monkeypatch):
     ahead, statements = await _read(catalog, query)
     monkeypatch.setattr(lookahead._Walk, "level", _no_walk)
@@ -98,7 +100,8 @@ async def test_the_data_is_what_was_created(catalog):
     assert template_pricing["aggregation"] == {"code": "p1_requests", "meter": {"code": "p1-api"}}
     plans = product["planTemplates"]["nodes"][0]["plans"]["nodes"]
     assert [(p["code"], p["standingCharge"], p["planTemplate"]["code"]) for p in plans] == [
-        (f"p1-plan-{i}", "30", "p1-standard") for i in range(3)]
+        (f"p1-plan-{i}", "30", "p1-standard") for i in range(3)
+    ]
     assert plans[0]["pricings"]["nodes"][0]["compoundAggregation"] == {"code": "p1_mix"}
     page = product["plans"]
     assert [e["node"]["code"] for e in page["edges"]] == ["p1-plan-1", "p1-plan-2"]
@@ -118,7 +121,7 @@ async def test_statements_do_not_grow_with_the_rows(catalog):
 
 
 async def test_bad_page_arguments_below_a_root_are_reported_not_prefetched(catalog):
-    result = await catalog.gql('{ products { nodes { code meters(first: 500) { nodes { code } } } } }')
+    result = await catalog.gql("{ products { nodes { code meters(first: 500) { nodes { code } } } } }")
     assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     result = await catalog.gql('{ product(code: "p1") { meters(after: "nonsense") { nodes { code } } } }')
     assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

@@ -63,7 +63,8 @@ async def test_document_above_5000_tokens_is_refused(tenant):
     result = await tenant.gql(_codes_query(4989))
     assert result.get("data") is None
     assert [e["message"] for e in result["errors"]] == [
-        "Syntax Error: Document contains more than 5000 tokens. Parsing aborted."]
+        "Syntax Error: Document contains more than 5000 tokens. Parsing aborted."
+    ]
     # One string fewer is exactly at the limit and runs.
     assert data_of(await tenant.gql(_codes_query(4988))) == {"currencies": {"totalCount": 0}}
 
@@ -106,15 +107,19 @@ async def test_unexpected_exception_is_masked(tenant, monkeypatch):
         raise RuntimeError("secret detail")
 
     monkeypatch.setattr(organization_config, "get_config", broken)
-    response = await tenant.client.post("/graphql", json={"query": "{ organizationConfig { timezone } }"},
-                                        headers={"Authorization": f"Bearer {tenant.token}"})
+    response = await tenant.client.post(
+        "/graphql",
+        json={"query": "{ organizationConfig { timezone } }"},
+        headers={"Authorization": f"Bearer {tenant.token}"},
+    )
     assert response.status_code == 200
     assert "secret detail" not in response.text
     assert "RuntimeError" not in response.text
     body = response.json()
     assert body["data"] is None
     assert [(e["message"], e["extensions"], e["path"]) for e in body["errors"]] == [
-        ("Internal server error.", {"code": "INTERNAL"}, ["organizationConfig"])]
+        ("Internal server error.", {"code": "INTERNAL"}, ["organizationConfig"])
+    ]
 
 
 async def test_unauthenticated_is_not_masked(client):
@@ -129,19 +134,28 @@ async def test_unauthenticated_is_not_masked(client):
 async def test_forbidden_is_not_masked(tenant, client):
     policies = data_of(await tenant.gql("{ permissionPolicies { nodes { id name } } }"))["permissionPolicies"]["nodes"]
     read_only = next(p["id"] for p in policies if p["name"] == "ReadOnly")
-    created = data_of(await tenant.gql(
-        "mutation($p: [ID!]!) { createServiceUser(input: {name: \"reader\", permissionPolicyIds: $p}) "
-        "{ serviceUser { id } userErrors { field } } }", {"p": [read_only]}))["createServiceUser"]
+    created = data_of(
+        await tenant.gql(
+            'mutation($p: [ID!]!) { createServiceUser(input: {name: "reader", permissionPolicyIds: $p}) '
+            "{ serviceUser { id } userErrors { field } } }",
+            {"p": [read_only]},
+        )
+    )["createServiceUser"]
     assert created["userErrors"] == []
-    issued = data_of(await tenant.gql(
-        "mutation($s: ID!) { createAccessKey(input: {serviceUserId: $s}) { accessKey { accessKeyId } apiSecret userErrors { field } } }",
-        {"s": created["serviceUser"]["id"]}))["createAccessKey"]
+    issued = data_of(
+        await tenant.gql(
+            "mutation($s: ID!) { createAccessKey(input: {serviceUserId: $s}) { accessKey { accessKeyId } apiSecret userErrors { field } } }",
+            {"s": created["serviceUser"]["id"]},
+        )
+    )["createAccessKey"]
     response = await client_token(client, issued["accessKey"]["accessKeyId"], issued["apiSecret"])
     assert response.status_code == 200, response.text
     reader = response.json()["access_token"]
     # Reading is allowed, creating is not.
     assert data_of(await gql(client, ME, token=reader)) == {"me": {"organizationId": tenant.organization_id}}
-    result = await gql(client, 'mutation { createCurrency(input: {code: "RDR", name: "Reader"}) { currency { id } } }', token=reader)
+    result = await gql(
+        client, 'mutation { createCurrency(input: {code: "RDR", name: "Reader"}) { currency { id } } }', token=reader
+    )
     assert result["data"] is None
     assert [e["extensions"]["code"] for e in result["errors"]] == ["FORBIDDEN"]
     assert "config:create" in result["errors"][0]["message"]
@@ -161,12 +175,17 @@ async def test_first_over_100_is_bad_user_input(tenant):
 
 async def test_walk_all_currencies_one_by_one(tenant):
     for code in ("EUR", "GBP", "JPY"):
-        payload = data_of(await tenant.gql(
-            "mutation($c: String!) { createCurrency(input: {code: $c, name: $c}) { currency { code } userErrors { field } } }",
-            {"c": code}))["createCurrency"]
+        payload = data_of(
+            await tenant.gql(
+                "mutation($c: String!) { createCurrency(input: {code: $c, name: $c}) { currency { code } userErrors { field } } }",
+                {"c": code},
+            )
+        )["createCurrency"]
         assert payload == {"currency": {"code": code}, "userErrors": []}
-    page_query = ("query($after: String) { currencies(first: 1, after: $after) { nodes { code } edges { cursor node { code } } "
-                  "pageInfo { hasNextPage endCursor hasPreviousPage } totalCount } }")
+    page_query = (
+        "query($after: String) { currencies(first: 1, after: $after) { nodes { code } edges { cursor node { code } } "
+        "pageInfo { hasNextPage endCursor hasPreviousPage } totalCount } }"
+    )
     seen, after, pages = [], None, []
     for _ in range(10):
         page = data_of(await tenant.gql(page_query, {"after": after}))["currencies"]
@@ -183,9 +202,15 @@ async def test_walk_all_currencies_one_by_one(tenant):
     assert [p["pageInfo"]["hasNextPage"] for p in pages] == [True, True, True, False]
     # After the last item: an empty page.
     empty = data_of(await tenant.gql(page_query, {"after": after}))["currencies"]
-    assert empty["nodes"] == [] and empty["pageInfo"] == {"hasNextPage": False, "endCursor": None, "hasPreviousPage": True}
+    assert empty["nodes"] == [] and empty["pageInfo"] == {
+        "hasNextPage": False,
+        "endCursor": None,
+        "hasPreviousPage": True,
+    }
     # Bigger pages give the same order.
-    two = data_of(await tenant.gql("{ currencies(first: 3) { nodes { code } pageInfo { hasNextPage } } }"))["currencies"]
+    two = data_of(await tenant.gql("{ currencies(first: 3) { nodes { code } pageInfo { hasNextPage } } }"))[
+        "currencies"
+    ]
     assert [n["code"] for n in two["nodes"]] == ["EUR", "GBP", "JPY"] and two["pageInfo"]["hasNextPage"] is True
 
 
@@ -200,5 +225,7 @@ async def test_invalid_cursor_is_bad_user_input(tenant, cursor):
 async def test_limits_apply_to_the_served_schema_directly():
     """The same refusals come from the schema object, not from the HTTP view."""
     result = await schema.execute(_nested(14))
-    assert [e.message for e in result.errors if "depth" in e.message] == ["'anonymous' exceeds maximum operation depth of 12"]
+    assert [e.message for e in result.errors if "depth" in e.message] == [
+        "'anonymous' exceeds maximum operation depth of 12"
+    ]
     assert json.dumps(result.data) == "null"

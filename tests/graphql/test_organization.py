@@ -28,7 +28,9 @@ async def update(tenant, **fields) -> dict:
 
 
 async def add_currency(tenant, code: str, **extra) -> dict:
-    return data_of(await tenant.gql(CREATE_CURRENCY, {"input": {"code": code, "name": code, **extra}}))["createCurrency"]
+    return data_of(await tenant.gql(CREATE_CURRENCY, {"input": {"code": code, "name": code, **extra}}))[
+        "createCurrency"
+    ]
 
 
 async def test_defaults(tenant):
@@ -69,28 +71,36 @@ async def test_every_problem_reported_at_once(tenant):
         ],
     )
     fields = sorted(tuple(e["field"]) for e in payload["userErrors"])
-    assert fields == sorted([
-        ("input", "timezone"),
-        ("input", "currency"),
-        ("input", "daysBeforeBillDue"),
-        ("input", "currencyConversions", "0", "multiplier"),
-        ("input", "currencyConversions", "1", "to"),
-    ])
+    assert fields == sorted(
+        [
+            ("input", "timezone"),
+            ("input", "currency"),
+            ("input", "daysBeforeBillDue"),
+            ("input", "currencyConversions", "0", "multiplier"),
+            ("input", "currencyConversions", "1", "to"),
+        ]
+    )
     assert (await config_of(tenant))["version"] == 1
 
 
 async def test_conversions_stay_exact(tenant):
     await add_currency(tenant, "GBP")
-    payload = await update(tenant, currency="GBP", currencyConversions=[{"from": "USD", "to": "GBP", "multiplier": "0.787654321"}])
+    payload = await update(
+        tenant, currency="GBP", currencyConversions=[{"from": "USD", "to": "GBP", "multiplier": "0.787654321"}]
+    )
     assert payload["userErrors"] == []
-    assert payload["organizationConfig"]["currencyConversions"] == [{"from": "USD", "to": "GBP", "multiplier": "0.787654321"}]
+    assert payload["organizationConfig"]["currencyConversions"] == [
+        {"from": "USD", "to": "GBP", "multiplier": "0.787654321"}
+    ]
     assert payload["organizationConfig"]["currency"] == "GBP"
 
 
 async def test_stale_version_conflicts(tenant):
     first = await update(tenant, daysBeforeBillDue=14)
     assert first["organizationConfig"]["daysBeforeBillDue"] == 14
-    stale = data_of(await tenant.gql(UPDATE, {"input": {"version": 1, "daysBeforeBillDue": 7}}))["updateOrganizationConfig"]
+    stale = data_of(await tenant.gql(UPDATE, {"input": {"version": 1, "daysBeforeBillDue": 7}}))[
+        "updateOrganizationConfig"
+    ]
     assert [(e["field"], e["code"]) for e in stale["userErrors"]] == [(["input", "version"], "CONFLICT")]
     assert (await config_of(tenant))["daysBeforeBillDue"] == 14
 
@@ -99,20 +109,28 @@ async def test_partial_update_leaves_other_fields(tenant):
     await update(tenant, billPrefix="INV-", customFields={"region": "eu", "tier": 2})
     payload = await update(tenant, daysBeforeBillDue=45)
     config = payload["organizationConfig"]
-    assert (config["billPrefix"], config["customFields"], config["daysBeforeBillDue"]) == ("INV-", {"region": "eu", "tier": 2}, 45)
+    assert (config["billPrefix"], config["customFields"], config["daysBeforeBillDue"]) == (
+        "INV-",
+        {"region": "eu", "tier": 2},
+        45,
+    )
 
 
 async def test_null_for_required_field_refused(tenant):
     payload = await update(tenant, allowOverlappingPlans=None)
-    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(["input", "allowOverlappingPlans"], "REQUIRED")]
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [
+        (["input", "allowOverlappingPlans"], "REQUIRED")
+    ]
 
 
 async def test_usd_exists_and_cannot_be_deleted(tenant):
     usd = await Currency.get(organization_id=tenant.organization_id, code="USD")
-    result = data_of(await tenant.gql(
-        "mutation($i: DeleteInput!) { deleteCurrency(input: $i) { deletedId userErrors { field code } } }",
-        {"i": {"id": str(usd.id), "version": usd.version}},
-    ))["deleteCurrency"]
+    result = data_of(
+        await tenant.gql(
+            "mutation($i: DeleteInput!) { deleteCurrency(input: $i) { deletedId userErrors { field code } } }",
+            {"i": {"id": str(usd.id), "version": usd.version}},
+        )
+    )["deleteCurrency"]
     assert result == {"deletedId": None, "userErrors": [{"field": ["input", "id"], "code": "INVALID_STATE"}]}
     assert await Currency.filter(organization_id=tenant.organization_id, code="USD").exists()
 
@@ -124,18 +142,24 @@ async def test_currency_lifecycle(tenant):
     assert (euro["maxDecimalPlaces"], euro["roundingMode"], euro["version"]) == (3, "HALF_EVEN", 1)
     duplicate = await add_currency(tenant, "EUR")
     assert [(e["field"], e["code"]) for e in duplicate["userErrors"]] == [(["input", "code"], "DUPLICATE")]
-    updated = data_of(await tenant.gql(
-        "mutation($i: UpdateCurrencyInput!) { updateCurrency(input: $i) { currency { version maxDecimalPlaces } userErrors { code } } }",
-        {"i": {"id": euro["id"], "version": 1, "maxDecimalPlaces": 2}},
-    ))["updateCurrency"]
+    updated = data_of(
+        await tenant.gql(
+            "mutation($i: UpdateCurrencyInput!) { updateCurrency(input: $i) { currency { version maxDecimalPlaces } userErrors { code } } }",
+            {"i": {"id": euro["id"], "version": 1, "maxDecimalPlaces": 2}},
+        )
+    )["updateCurrency"]
     assert updated == {"currency": {"version": 2, "maxDecimalPlaces": 2}, "userErrors": []}
-    by_code = data_of(await tenant.gql('{ currency(code: "EUR") { id name } currencies { totalCount nodes { code } } }'))
+    by_code = data_of(
+        await tenant.gql('{ currency(code: "EUR") { id name } currencies { totalCount nodes { code } } }')
+    )
     assert by_code["currency"]["id"] == euro["id"]
     assert [n["code"] for n in by_code["currencies"]["nodes"]] == ["EUR", "USD"]
-    deleted = data_of(await tenant.gql(
-        "mutation($i: DeleteInput!) { deleteCurrency(input: $i) { deletedId userErrors { code } } }",
-        {"i": {"id": euro["id"], "version": 2}},
-    ))["deleteCurrency"]
+    deleted = data_of(
+        await tenant.gql(
+            "mutation($i: DeleteInput!) { deleteCurrency(input: $i) { deletedId userErrors { code } } }",
+            {"i": {"id": euro["id"], "version": 2}},
+        )
+    )["deleteCurrency"]
     assert deleted == {"deletedId": euro["id"], "userErrors": []}
 
 
@@ -160,10 +184,12 @@ async def test_bad_currency_refused(tenant, fields, path):
 async def test_currency_in_use_by_config_cannot_be_deleted(tenant):
     gbp = (await add_currency(tenant, "GBP"))["currency"]
     await update(tenant, currency="GBP")
-    result = data_of(await tenant.gql(
-        "mutation($i: DeleteInput!) { deleteCurrency(input: $i) { userErrors { code message } } }",
-        {"i": {"id": gbp["id"], "version": gbp["version"]}},
-    ))["deleteCurrency"]
+    result = data_of(
+        await tenant.gql(
+            "mutation($i: DeleteInput!) { deleteCurrency(input: $i) { userErrors { code message } } }",
+            {"i": {"id": gbp["id"], "version": gbp["version"]}},
+        )
+    )["deleteCurrency"]
     assert [e["code"] for e in result["userErrors"]] == ["IN_USE"]
     config = await OrganizationConfig.get(organization_id=tenant.organization_id)
     assert config.currency == "GBP"
@@ -174,12 +200,20 @@ async def test_currency_used_by_a_plan_template_cannot_be_deleted(tenant):
 
     eur = (await add_currency(tenant, "EUR"))["currency"]
     product = await Product.create(organization_id=tenant.organization_id, code="p", name="P")
-    await PlanTemplate.create(organization_id=tenant.organization_id, product_id=product.id, code="tmpl", name="T",
-                              currency="EUR", bill_frequency="MONTHLY")
-    result = data_of(await tenant.gql(
-        "mutation($i: DeleteInput!) { deleteCurrency(input: $i) { deletedId userErrors { code message } } }",
-        {"i": {"id": eur["id"], "version": eur["version"]}},
-    ))["deleteCurrency"]
+    await PlanTemplate.create(
+        organization_id=tenant.organization_id,
+        product_id=product.id,
+        code="tmpl",
+        name="T",
+        currency="EUR",
+        bill_frequency="MONTHLY",
+    )
+    result = data_of(
+        await tenant.gql(
+            "mutation($i: DeleteInput!) { deleteCurrency(input: $i) { deletedId userErrors { code message } } }",
+            {"i": {"id": eur["id"], "version": eur["version"]}},
+        )
+    )["deleteCurrency"]
     assert result["deletedId"] is None
     assert [e["code"] for e in result["userErrors"]] == ["IN_USE"]
     assert "plan templates tmpl" in result["userErrors"][0]["message"]

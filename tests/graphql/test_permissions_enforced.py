@@ -18,8 +18,8 @@ import pytest_asyncio
 from graphql import GraphQLObjectType, get_named_type
 
 from app.auth.permissions import ACTIONS
-from app.graphql.authorization import Authenticated, Authorize, Public
 from app.graphql import reads
+from app.graphql.authorization import Authenticated, Authorize, Public
 from app.graphql.schema import Mutation, Query, schema
 from app.models import accounts, billing, catalog
 from app.models.ingest import MeasurementBatch
@@ -138,12 +138,12 @@ OPERATIONS: dict[str, str] = {
     "measurements": f'{{ measurements(filter: {{accountId: "{RANDOM_ID}"}}) {{ totalCount }} }}',
     "usage": f"""{{ usage(accountId: "{RANDOM_ID}", aggregationId: "{RANDOM_ID}", from: "2026-01-01T00:00:00Z",
       to: "2026-02-01T00:00:00Z") {{ quantity units }} }}""",
-    "submitMeasurements": f'mutation {{ submitMeasurements(input: {{measurements: []}}) {{ result batchId {ERRORS} }} }}',
+    "submitMeasurements": f"mutation {{ submitMeasurements(input: {{measurements: []}}) {{ result batchId {ERRORS} }} }}",
     # Billing. The job input names an unknown account, so even an allowed caller creates
     # and enqueues nothing.
-    "bills": '{ bills(filter: {status: PENDING}) { totalCount } }',
+    "bills": "{ bills(filter: {status: PENDING}) { totalCount } }",
     "bill": f'{{ bill(id: "{RANDOM_ID}") {{ id }} }}',
-    "billJobs": '{ billJobs(filter: {status: COMPLETE}) { totalCount } }',
+    "billJobs": "{ billJobs(filter: {status: COMPLETE}) { totalCount } }",
     "billJob": f'{{ billJob(id: "{RANDOM_ID}") {{ id }} }}',
     "billPreview": f'{{ billPreview(accountId: "{RANDOM_ID}", billDate: "2026-02-01") {{ billTotal }} }}',
     "createBillJob": f"""mutation {{ createBillJob(input: {{billDate: "2026-02-01", accountIds: ["{RANDOM_ID}"]}}) {{
@@ -177,9 +177,21 @@ DELETE_CURRENCY = f"""mutation($id: ID!, $version: Int!) {{ deleteCurrency(input
 
 
 # What the representative operations would write if they were let through.
-WRITTEN_BY_OPERATIONS = (catalog.Product, catalog.Meter, catalog.Aggregation, catalog.CompoundAggregation, catalog.PlanTemplate,
-                         catalog.Plan, catalog.Pricing, accounts.Account, accounts.AccountPlan, accounts.Commitment, MeasurementBatch,
-                         billing.BillJob, billing.Bill)
+WRITTEN_BY_OPERATIONS = (
+    catalog.Product,
+    catalog.Meter,
+    catalog.Aggregation,
+    catalog.CompoundAggregation,
+    catalog.PlanTemplate,
+    catalog.Plan,
+    catalog.Pricing,
+    accounts.Account,
+    accounts.AccountPlan,
+    accounts.Commitment,
+    MeasurementBatch,
+    billing.BillJob,
+    billing.Bill,
+)
 
 
 def query_field_names() -> set[str]:
@@ -218,9 +230,13 @@ async def policy_ids(tenant) -> dict[str, str]:
 
 
 async def custom_policy(tenant, name: str, statements: list[dict]) -> str:
-    payload = data_of(await tenant.gql(f"""mutation($input: CreatePermissionPolicyInput!) {{
+    payload = data_of(
+        await tenant.gql(
+            f"""mutation($input: CreatePermissionPolicyInput!) {{
       createPermissionPolicy(input: $input) {{ permissionPolicy {{ id }} {ERRORS} }} }}""",
-                                       {"input": {"name": name, "statements": statements}}))["createPermissionPolicy"]
+            {"input": {"name": name, "statements": statements}},
+        )
+    )["createPermissionPolicy"]
     assert payload["userErrors"] == [], payload
     return payload["permissionPolicy"]["id"]
 
@@ -228,13 +244,26 @@ async def custom_policy(tenant, name: str, statements: list[dict]) -> str:
 async def principal(tenant, *, managed: list[str] = (), custom: list[str] = ()) -> str:
     """A new service user with these policies; returns its bearer token."""
     ids = await policy_ids(tenant)
-    payload = data_of(await tenant.gql(f"""mutation($input: CreateServiceUserInput!) {{
+    payload = data_of(
+        await tenant.gql(
+            f"""mutation($input: CreateServiceUserInput!) {{
       createServiceUser(input: $input) {{ serviceUser {{ id }} {ERRORS} }} }}""",
-                                       {"input": {"name": f"robot-{uuid.uuid4().hex[:8]}",
-                                                  "permissionPolicyIds": [ids[m] for m in managed] + list(custom)}}))
+            {
+                "input": {
+                    "name": f"robot-{uuid.uuid4().hex[:8]}",
+                    "permissionPolicyIds": [ids[m] for m in managed] + list(custom),
+                }
+            },
+        )
+    )
     user_id = payload["createServiceUser"]["serviceUser"]["id"]
-    key = data_of(await tenant.gql(f"""mutation($id: ID!) {{ createAccessKey(input: {{serviceUserId: $id}}) {{
-      accessKey {{ accessKeyId }} apiSecret {ERRORS} }} }}""", {"id": user_id}))["createAccessKey"]
+    key = data_of(
+        await tenant.gql(
+            f"""mutation($id: ID!) {{ createAccessKey(input: {{serviceUserId: $id}}) {{
+      accessKey {{ accessKeyId }} apiSecret {ERRORS} }} }}""",
+            {"id": user_id},
+        )
+    )["createAccessKey"]
     response = await client_token(tenant.client, key["accessKey"]["accessKeyId"], key["apiSecret"])
     assert response.status_code == 200, response.text
     return response.json()["access_token"]
@@ -256,8 +285,9 @@ async def assert_forbidden_everywhere(tenant, token: str) -> None:
             assert code_of(result) == "FORBIDDEN", (name, result)
             assert result["data"] is None or set(result["data"].values()) == {None}, (name, result)
     for name in sorted(SUBSCRIPTION_FIELDS):  # over HTTP: refused, websockets only
-        response = await tenant.client.post("/graphql", json={"query": OPERATIONS[name]},
-                                            headers={"Authorization": f"Bearer {token}"})
+        response = await tenant.client.post(
+            "/graphql", json={"query": OPERATIONS[name]}, headers={"Authorization": f"Bearer {token}"}
+        )
         assert response.status_code == 400 and "websockets" in response.text, (name, response.text)
     # Nothing was written by any of the refused mutations.
     assert await Currency.filter(organization_id=tenant.organization_id, code="PERM").count() == 0
@@ -279,8 +309,16 @@ async def assert_nothing_written(tenant) -> None:
 async def test_ingest_only_cannot_read_configuration(tenant, ingest_queue):
     token = await principal(tenant, managed=["IngestOnly"])
     assert data_of(await tenant.gql(OPERATIONS["me"], token=token))["me"]["principalId"]
-    for name in ("organizationConfig", "currencies", "currency", "serviceUsers", "users", "permissionPolicies",
-                 "createCurrency", "updateOrganizationConfig"):
+    for name in (
+        "organizationConfig",
+        "currencies",
+        "currency",
+        "serviceUsers",
+        "users",
+        "permissionPolicies",
+        "createCurrency",
+        "updateOrganizationConfig",
+    ):
         result = await tenant.gql(OPERATIONS[name], token=token)
         assert code_of(result) == "FORBIDDEN", (name, result)
     # It uploads measurements and does nothing else: no reading them back, no configuration.
@@ -299,16 +337,31 @@ async def test_ingest_only_cannot_read_configuration(tenant, ingest_queue):
 
 async def test_read_only_reads_but_cannot_write(tenant, ingest_queue):
     token = await principal(tenant, managed=["ReadOnly"])
-    data = data_of(await tenant.gql("""{ organizationConfig { version } currencies { totalCount nodes { code } }
-      users { totalCount } serviceUsers { totalCount } permissionPolicies { totalCount } me { principalType } }""", token=token))
+    data = data_of(
+        await tenant.gql(
+            """{ organizationConfig { version } currencies { totalCount nodes { code } }
+      users { totalCount } serviceUsers { totalCount } permissionPolicies { totalCount } me { principalType } }""",
+            token=token,
+        )
+    )
     assert data["organizationConfig"]["version"] == 1
     assert data["currencies"] == {"totalCount": 1, "nodes": [{"code": "USD"}]}
     assert data["serviceUsers"]["totalCount"] == 2
     assert data["permissionPolicies"]["totalCount"] == 3
     assert data["me"]["principalType"] == "SERVICE_USER"
-    for name in ("createCurrency", "updateCurrency", "deleteCurrency", "updateOrganizationConfig", "inviteUser",
-                 "createServiceUser", "createAccessKey", "updateAccessKey", "createPermissionPolicy",
-                 "attachPermissionPolicy", "deleteServiceUser"):
+    for name in (
+        "createCurrency",
+        "updateCurrency",
+        "deleteCurrency",
+        "updateOrganizationConfig",
+        "inviteUser",
+        "createServiceUser",
+        "createAccessKey",
+        "updateAccessKey",
+        "createPermissionPolicy",
+        "attachPermissionPolicy",
+        "deleteServiceUser",
+    ):
         result = await tenant.gql(OPERATIONS[name], token=token)
         assert code_of(result) == "FORBIDDEN", (name, result)
     assert await Currency.filter(organization_id=tenant.organization_id).count() == 1
@@ -327,38 +380,56 @@ async def test_read_only_reads_but_cannot_write(tenant, ingest_queue):
 
 
 async def test_allow_all_with_deny_on_currency_updates(tenant):
-    policy = await custom_policy(tenant, "All but currency updates", [
-        {"effect": "ALLOW", "action": ["*"], "resource": ["*"]},
-        {"effect": "DENY", "action": ["config:update"], "resource": ["config:currency/*"]},
-    ])
+    policy = await custom_policy(
+        tenant,
+        "All but currency updates",
+        [
+            {"effect": "ALLOW", "action": ["*"], "resource": ["*"]},
+            {"effect": "DENY", "action": ["config:update"], "resource": ["config:currency/*"]},
+        ],
+    )
     token = await principal(tenant, custom=[policy])
     created = data_of(await tenant.gql(CREATE_CURRENCY, {"code": "GBP"}, token=token))["createCurrency"]
     assert created["userErrors"] == [] and created["currency"]["code"] == "GBP"
     usd = data_of(await tenant.gql('{ currency(code: "USD") { id version } }', token=token))["currency"]
     for currency in (created["currency"], usd):
-        result = await tenant.gql(UPDATE_CURRENCY, {"id": currency["id"], "version": currency["version"], "name": "Changed"}, token=token)
+        result = await tenant.gql(
+            UPDATE_CURRENCY, {"id": currency["id"], "version": currency["version"], "name": "Changed"}, token=token
+        )
         assert code_of(result) == "FORBIDDEN"
     assert {c.name for c in await Currency.filter(organization_id=tenant.organization_id)} == {"GBP", "US Dollar"}
     # The DENY is about currencies only: other updates and other currency actions pass.
     config = data_of(await tenant.gql(OPERATIONS["updateOrganizationConfig"], token=token))["updateOrganizationConfig"]
     assert config["userErrors"] == []
-    deleted = data_of(await tenant.gql(DELETE_CURRENCY, {"id": created["currency"]["id"], "version": 1}, token=token))["deleteCurrency"]
+    deleted = data_of(await tenant.gql(DELETE_CURRENCY, {"id": created["currency"]["id"], "version": 1}, token=token))[
+        "deleteCurrency"
+    ]
     assert deleted == {"deletedId": created["currency"]["id"], "userErrors": []}
 
 
 async def test_deny_on_one_currency_item(tenant):
     eur, gbp = await add_currency(tenant, "EUR"), await add_currency(tenant, "GBP")
-    deny = await custom_policy(tenant, "Hands off EUR", [
-        {"effect": "DENY", "action": ["config:update"], "resource": [f"config:currency/item/{eur['id']}"]}])
+    deny = await custom_policy(
+        tenant,
+        "Hands off EUR",
+        [{"effect": "DENY", "action": ["config:update"], "resource": [f"config:currency/item/{eur['id']}"]}],
+    )
     token = await principal(tenant, managed=["Administrator"], custom=[deny])
 
     for spelling in (eur["id"], eur["id"].upper()):
         result = await tenant.gql(UPDATE_CURRENCY, {"id": spelling, "version": 1, "name": "Changed"}, token=token)
         assert code_of(result) == "FORBIDDEN", spelling
-    updated = data_of(await tenant.gql(UPDATE_CURRENCY, {"id": gbp["id"], "version": 1, "name": "Pound"}, token=token))["updateCurrency"]
+    updated = data_of(await tenant.gql(UPDATE_CURRENCY, {"id": gbp["id"], "version": 1, "name": "Pound"}, token=token))[
+        "updateCurrency"
+    ]
     assert updated["userErrors"] == [] and updated["currency"]["version"] == 2
     # Only config:update is denied on EUR; reading and the collection are untouched.
-    assert data_of(await tenant.gql("query($id: ID!) { currency(id: $id) { code } }", {"id": eur["id"]}, token=token))["currency"]["code"] == "EUR"
+    assert (
+        data_of(await tenant.gql("query($id: ID!) { currency(id: $id) { code } }", {"id": eur["id"]}, token=token))[
+            "currency"
+        ]["code"]
+        == "EUR"
+    )
     assert (await Currency.get(id=eur["id"])).name == "EUR"
 
 
@@ -371,26 +442,40 @@ async def test_deny_on_one_item_cannot_be_dodged_by_respelling_the_id(tenant):
     """Ids are UUIDs: any spelling the resolver accepts for the denied item must be denied
     too (hex without hyphens, braces, urn:uuid:...)."""
     eur = await add_currency(tenant, "EUR")
-    deny = await custom_policy(tenant, "Hands off EUR", [
-        {"effect": "DENY", "action": ["config:update"], "resource": [f"config:currency/item/{eur['id']}"]}])
+    deny = await custom_policy(
+        tenant,
+        "Hands off EUR",
+        [{"effect": "DENY", "action": ["config:update"], "resource": [f"config:currency/item/{eur['id']}"]}],
+    )
     token = await principal(tenant, managed=["Administrator"], custom=[deny])
     for spelling in _spellings(eur["id"]):
         result = await tenant.gql(UPDATE_CURRENCY, {"id": spelling, "version": 1, "name": "Changed"}, token=token)
-        assert code_of(result) == "FORBIDDEN" or data_of(result)["updateCurrency"]["currency"] is None, (spelling, result)
+        assert code_of(result) == "FORBIDDEN" or data_of(result)["updateCurrency"]["currency"] is None, (
+            spelling,
+            result,
+        )
     row = await Currency.get(id=eur["id"])
     assert (row.name, row.version) == ("EUR", 1)
 
 
 async def test_deny_on_one_access_key_cannot_be_dodged_by_respelling_the_id(tenant):
-    keys = data_of(await tenant.gql("{ serviceUsers { nodes { accessKeys { nodes { id accessKeyId } } } } }"))["serviceUsers"]["nodes"]
+    keys = data_of(await tenant.gql("{ serviceUsers { nodes { accessKeys { nodes { id accessKeyId } } } } }"))[
+        "serviceUsers"
+    ]["nodes"]
     admin_key = next(k for n in keys for k in n["accessKeys"]["nodes"] if k["accessKeyId"] == tenant.access_key_id)
-    deny = await custom_policy(tenant, "Keep the admin key", [
-        {"effect": "DENY", "action": ["users:manage"], "resource": [f"users:accessKey/item/{admin_key['id']}"]}])
+    deny = await custom_policy(
+        tenant,
+        "Keep the admin key",
+        [{"effect": "DENY", "action": ["users:manage"], "resource": [f"users:accessKey/item/{admin_key['id']}"]}],
+    )
     token = await principal(tenant, managed=["Administrator"], custom=[deny])
     update = f"""mutation($id: ID!) {{ updateAccessKey(input: {{id: $id, version: 1, status: INACTIVE}}) {{ accessKey {{ status }} {ERRORS} }} }}"""
     for spelling in [admin_key["id"], *_spellings(admin_key["id"])]:
         result = await tenant.gql(update, {"id": spelling}, token=token)
-        assert code_of(result) == "FORBIDDEN" or data_of(result)["updateAccessKey"]["accessKey"] is None, (spelling, result)
+        assert code_of(result) == "FORBIDDEN" or data_of(result)["updateAccessKey"]["accessKey"] is None, (
+            spelling,
+            result,
+        )
     assert (await client_token(tenant.client, tenant.access_key_id, tenant.api_secret)).status_code == 200
 
 
@@ -400,7 +485,9 @@ async def test_no_policy_is_forbidden_everywhere(tenant, ingest_queue):
 
 
 async def test_deny_beats_administrator(tenant, ingest_queue):
-    no_reads = await custom_policy(tenant, "No reads", [{"effect": "DENY", "action": ["config:retrieve"], "resource": ["*"]}])
+    no_reads = await custom_policy(
+        tenant, "No reads", [{"effect": "DENY", "action": ["config:retrieve"], "resource": ["*"]}]
+    )
     token = await principal(tenant, managed=["Administrator"], custom=[no_reads])
     for name in ("organizationConfig", "currencies", "currency", "users", "serviceUsers", "permissionPolicies"):
         assert code_of(await tenant.gql(OPERATIONS[name], token=token)) == "FORBIDDEN", name
@@ -431,13 +518,19 @@ async def test_administrator_alone_passes_every_check(tenant, ingest_queue):
 
 
 async def test_bill_preview_needs_bills_run_besides_reading(tenant):
-    read = await custom_policy(tenant, "Read bills", [{"effect": "ALLOW", "action": ["config:retrieve"], "resource": ["config:bill/*"]}])
-    bill_run = await custom_policy(tenant, "Run bills", [{"effect": "ALLOW", "action": ["bills:run"], "resource": ["bills:bill/*"]}])
+    read = await custom_policy(
+        tenant, "Read bills", [{"effect": "ALLOW", "action": ["config:retrieve"], "resource": ["config:bill/*"]}]
+    )
+    bill_run = await custom_policy(
+        tenant, "Run bills", [{"effect": "ALLOW", "action": ["bills:run"], "resource": ["bills:bill/*"]}]
+    )
     for policies, expected in (([read], "FORBIDDEN"), ([bill_run], "FORBIDDEN"), ([read, bill_run], "BAD_USER_INPUT")):
         token = await principal(tenant, custom=policies)
         assert code_of(await tenant.gql(OPERATIONS["billPreview"], token=token)) == expected, policies
         # The other bill reads need the read only.
-        assert code_of(await tenant.gql(OPERATIONS["bills"], token=token)) == (None if read in policies else "FORBIDDEN")
+        assert code_of(await tenant.gql(OPERATIONS["bills"], token=token)) == (
+            None if read in policies else "FORBIDDEN"
+        )
 
 
 # ------------------------------------------------------------ declared on every field
@@ -461,7 +554,9 @@ def test_every_root_field_declares_authorization():
     public, authenticated = set(), set()
     for name, field in fields:
         marks = [e for e in field.extensions if isinstance(e, (Authorize, Authenticated, Public))]
-        assert len(marks) == 1, f"{name} must carry exactly one Authorize, Authenticated or Public extension, has {field.extensions}"
+        assert len(marks) == 1, (
+            f"{name} must carry exactly one Authorize, Authenticated or Public extension, has {field.extensions}"
+        )
         mark = marks[0]
         if isinstance(mark, Public):
             public.add(name)
@@ -499,7 +594,9 @@ def test_reads_need_retrieve_and_writes_do_not():
 
 @pytest.mark.parametrize("name", sorted(PUBLIC_FIELDS))
 def test_public_fields_are_mutations(name):
-    mutation_names = {schema.config.name_converter.get_graphql_name(f) for f in Mutation.__strawberry_definition__.fields}
+    mutation_names = {
+        schema.config.name_converter.get_graphql_name(f) for f in Mutation.__strawberry_definition__.fields
+    }
     assert name in mutation_names
 
 
@@ -517,41 +614,79 @@ SCHEMA = schema._schema
 # Object types that are not entities: values inside an entity (read with it), computed
 # answers whose root field is authorized, pages, payloads, and the caller itself.
 NOT_ENTITIES = {
-    "Address", "BillJobFailure", "BillPreview", "CommitmentFee", "CurrencyConversion", "DataField", "DerivedField",
-    "IngestFailure", "Me", "PageInfo", "PolicyStatement", "PreviewLineItem", "PricingBand", "PricingBandUsage",
-    "PricingPreviewCharge", "PricingPreviewPayload", "Queue", "RateLimit", "RateLimits", "System", "Usage", "UserError",
+    "Address",
+    "BillJobFailure",
+    "BillPreview",
+    "CommitmentFee",
+    "CurrencyConversion",
+    "DataField",
+    "DerivedField",
+    "IngestFailure",
+    "Me",
+    "PageInfo",
+    "PolicyStatement",
+    "PreviewLineItem",
+    "PricingBand",
+    "PricingBandUsage",
+    "PricingPreviewCharge",
+    "PricingPreviewPayload",
+    "Queue",
+    "RateLimit",
+    "RateLimits",
+    "System",
+    "Usage",
+    "UserError",
 }
 # Where an entity's item id is, when it is not its own id (a line item is read as its bill).
 ITEM_FIELDS = {"LineItem": "billId"}
 # Root arguments naming the world's items (kind or id key → argument text).
 ROOT_ARGUMENTS = {
-    "currency": "a_currency", "ingestBatch": "a_batch", "bill": "a_bill", "billJob": "a_bill_job",
-    "billJobProgress": "a_bill_job", "product": "product", "meter": "meter", "aggregation": "aggregation",
-    "compoundAggregation": "compoundAggregation", "planTemplate": "planTemplate", "plan": "plan", "pricing": "pricing",
-    "account": "account", "accountPlan": "accountPlan", "commitment": "commitment",
+    "currency": "a_currency",
+    "ingestBatch": "a_batch",
+    "bill": "a_bill",
+    "billJob": "a_bill_job",
+    "billJobProgress": "a_bill_job",
+    "product": "product",
+    "meter": "meter",
+    "aggregation": "aggregation",
+    "compoundAggregation": "compoundAggregation",
+    "planTemplate": "planTemplate",
+    "plan": "plan",
+    "pricing": "pricing",
+    "account": "account",
+    "accountPlan": "accountPlan",
+    "commitment": "commitment",
 }
 # No worker runs beside the tests' app, so its list is empty; its collection is still checked.
 EMPTY_IN_WORLD = {"System.workers"}
 
 
 def _object_types() -> dict[str, GraphQLObjectType]:
-    return {name: t for name, t in SCHEMA.type_map.items()
-            if isinstance(t, GraphQLObjectType) and not name.startswith("__")}
+    return {
+        name: t for name, t in SCHEMA.type_map.items() if isinstance(t, GraphQLObjectType) and not name.startswith("__")
+    }
 
 
 def entity_fields() -> list[tuple[str, str]]:
     """(type, field) of every field that yields entities outside pages and mutation payloads."""
     written = reads.write_results(SCHEMA)
-    return sorted((type_name, field_name) for type_name, t in _object_types().items()
-                  if type_name not in written and not reads.is_page(t) and type_name != "Mutation"
-                  for field_name, field in t.fields.items() if reads.entity_of(field.type)[0] is not None)
+    return sorted(
+        (type_name, field_name)
+        for type_name, t in _object_types().items()
+        if type_name not in written and not reads.is_page(t) and type_name != "Mutation"
+        for field_name, field in t.fields.items()
+        if reads.entity_of(field.type)[0] is not None
+    )
 
 
 def test_every_entity_type_has_a_read_rule():
     roots = {SCHEMA.query_type.name, SCHEMA.mutation_type.name, SCHEMA.subscription_type.name}
     written = reads.write_results(SCHEMA)
-    unknown = {name for name, t in _object_types().items()
-               if name not in reads.READS and name not in NOT_ENTITIES | roots | written and not reads.is_page(t)}
+    unknown = {
+        name
+        for name, t in _object_types().items()
+        if name not in reads.READS and name not in NOT_ENTITIES | roots | written and not reads.is_page(t)
+    }
     assert not unknown, f"add to app.graphql.reads.READS (or, not being entities, to NOT_ENTITIES): {unknown}"
     assert set(reads.READS) <= set(_object_types()), set(reads.READS) - set(_object_types())
     assert not NOT_ENTITIES & set(reads.READS)
@@ -590,8 +725,9 @@ def _step_target(field) -> tuple[GraphQLObjectType | None, bool]:
     return named, False
 
 
-def path_to(type_name: str, avoid: reads.ReadRule | None,
-            world_ids: dict[str, str]) -> list[tuple[str, str, bool]] | None:
+def path_to(
+    type_name: str, avoid: reads.ReadRule | None, world_ids: dict[str, str]
+) -> list[tuple[str, str, bool]] | None:
     """Shortest path of (field, arguments, through nodes) from Query to `type_name` that never
     reads an entity under the rule `avoid` on the way; None when there is none."""
     start = SCHEMA.query_type.name

@@ -34,8 +34,9 @@ async def _preview(tenant, **input_):
 async def test_preview_equals_the_billing_band_charge(tenant, cumulative, units, previous) -> None:
     preview = await _preview(tenant, pricingBands=BANDS, cumulative=cumulative, units=units, previousUnits=previous)
     assert preview["userErrors"] == []
-    bands = [PricingBand(Decimal(b["lowerLimit"]), Decimal(b["unitPrice"]), Decimal(b.get("fixedPrice") or 0))
-             for b in BANDS]
+    bands = [
+        PricingBand(Decimal(b["lowerLimit"]), Decimal(b["unitPrice"]), Decimal(b.get("fixedPrice") or 0)) for b in BANDS
+    ]
     expected = band_charge(bands, Decimal(units), cumulative=cumulative, previous_units=Decimal(previous))
     assert Decimal(preview["charge"]["subtotal"]) == expected.subtotal
     assert [Decimal(b["bandSubtotal"]) for b in preview["charge"]["bands"]] == [b.band_subtotal for b in expected.bands]
@@ -49,8 +50,11 @@ async def test_tiered_preview_exact_total(tenant) -> None:
 
 
 async def test_errors_land_on_the_cells(tenant) -> None:
-    bands = [{"lowerLimit": "0", "unitPrice": "abc"}, {"lowerLimit": "5", "unitPrice": "1"},
-             {"lowerLimit": "5", "unitPrice": "1"}]
+    bands = [
+        {"lowerLimit": "0", "unitPrice": "abc"},
+        {"lowerLimit": "5", "unitPrice": "1"},
+        {"lowerLimit": "5", "unitPrice": "1"},
+    ]
     preview = await _preview(tenant, pricingBands=bands, cumulative=True, units="x")
     assert preview["charge"] is None
     fields = {tuple(e["field"]): e["code"] for e in preview["userErrors"]}
@@ -73,7 +77,9 @@ async def test_huge_numbers_are_user_errors_on_their_cells(tenant) -> None:
     preview = await _preview(tenant, pricingBands=bands, cumulative=True, units="1" + "1" * 150)
     assert preview["charge"] is None
     assert {tuple(e["field"]) for e in preview["userErrors"]} == {
-        ("input", "pricingBands", "0", "unitPrice"), ("input", "units")}
+        ("input", "pricingBands", "0", "unitPrice"),
+        ("input", "units"),
+    }
 
 
 async def test_requires_authentication(client) -> None:

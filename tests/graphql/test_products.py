@@ -36,36 +36,54 @@ def catalog_input(code: str, plans: int = 3) -> dict:
     return {
         "code": code,
         "name": f"Product {code}",
-        "meters": [{
-            "code": f"{code}-api",
-            "name": "API",
-            "dataFields": [
-                {"category": "MEASURE", "code": "requests", "name": "Requests"},
-                {"category": "MEASURE", "code": "bytes", "name": "Bytes", "unit": "B"},
-                {"category": "WHERE", "code": "region", "name": "Region"},
-            ],
-            "derivedFields": [{"category": "MEASURE", "code": "kb", "name": "KB", "calculation": "bytes / 1000"}],
-            "aggregations": [
-                {"code": f"{code}_requests", "name": "Requests", "targetField": "requests", "aggregation": "SUM",
-                 "quantityPerUnit": "1000", "rounding": "UP"},
-                {"code": f"{code}_kb", "name": "KB", "targetField": "kb", "aggregation": "MAX"},
-            ],
-        }],
-        "compoundAggregations": [{"code": f"{code}_mix", "name": "Mix",
-                                  "calculation": f"aggregation.{code}_requests + aggregation.{code}_kb / 60"}],
-        "planTemplates": [{
-            "code": f"{code}-standard",
-            "name": "Standard",
-            "currency": "USD",
-            "billFrequency": "MONTHLY",
-            "standingCharge": "30",
-            "pricings": [pricing("aggregationCode", f"{code}_requests", [band("0", "0.15"), band("500", "0.10")])],
-            "plans": [{
-                "code": f"{code}-plan-{i}",
-                "name": f"Plan {i}",
-                "pricings": [pricing("compoundAggregationCode", f"{code}_mix", [band("0", "1")])],
-            } for i in range(plans)],
-        }],
+        "meters": [
+            {
+                "code": f"{code}-api",
+                "name": "API",
+                "dataFields": [
+                    {"category": "MEASURE", "code": "requests", "name": "Requests"},
+                    {"category": "MEASURE", "code": "bytes", "name": "Bytes", "unit": "B"},
+                    {"category": "WHERE", "code": "region", "name": "Region"},
+                ],
+                "derivedFields": [{"category": "MEASURE", "code": "kb", "name": "KB", "calculation": "bytes / 1000"}],
+                "aggregations": [
+                    {
+                        "code": f"{code}_requests",
+                        "name": "Requests",
+                        "targetField": "requests",
+                        "aggregation": "SUM",
+                        "quantityPerUnit": "1000",
+                        "rounding": "UP",
+                    },
+                    {"code": f"{code}_kb", "name": "KB", "targetField": "kb", "aggregation": "MAX"},
+                ],
+            }
+        ],
+        "compoundAggregations": [
+            {
+                "code": f"{code}_mix",
+                "name": "Mix",
+                "calculation": f"aggregation.{code}_requests + aggregation.{code}_kb / 60",
+            }
+        ],
+        "planTemplates": [
+            {
+                "code": f"{code}-standard",
+                "name": "Standard",
+                "currency": "USD",
+                "billFrequency": "MONTHLY",
+                "standingCharge": "30",
+                "pricings": [pricing("aggregationCode", f"{code}_requests", [band("0", "0.15"), band("500", "0.10")])],
+                "plans": [
+                    {
+                        "code": f"{code}-plan-{i}",
+                        "name": f"Plan {i}",
+                        "pricings": [pricing("compoundAggregationCode", f"{code}_mix", [band("0", "1")])],
+                    }
+                    for i in range(plans)
+                ],
+            }
+        ],
     }
 
 
@@ -81,17 +99,27 @@ async def test_whole_catalog_in_one_input(tenant):
     assert aggregations["acme_requests"]["quantityPerUnit"] == "1000"
     assert aggregations["acme_requests"]["pricings"]["totalCount"] == 1
     template = product["planTemplates"]["nodes"][0]
-    assert template["pricings"]["nodes"] == [{"aggregation": {"code": "acme_requests"},
-                                              "pricingBands": [band("0", "0.15"), band("500", "0.10")]}]
+    assert template["pricings"]["nodes"] == [
+        {"aggregation": {"code": "acme_requests"}, "pricingBands": [band("0", "0.15"), band("500", "0.10")]}
+    ]
     assert [p["code"] for p in template["plans"]["nodes"]] == ["acme-plan-0", "acme-plan-1", "acme-plan-2"]
     assert template["plans"]["nodes"][0]["standingCharge"] == "30"
-    assert template["plans"]["nodes"][0]["pricings"]["nodes"] == [{"aggregation": None, "compoundAggregation": {"code": "acme_mix"}}]
-    assert product["compoundAggregations"]["nodes"][0]["pricings"]["nodes"] == [{"pricingBands": [{"lowerLimit": "0", "unitPrice": "1"}]}] * 3
+    assert template["plans"]["nodes"][0]["pricings"]["nodes"] == [
+        {"aggregation": None, "compoundAggregation": {"code": "acme_mix"}}
+    ]
+    assert (
+        product["compoundAggregations"]["nodes"][0]["pricings"]["nodes"]
+        == [{"pricingBands": [{"lowerLimit": "0", "unitPrice": "1"}]}] * 3
+    )
 
 
 async def _counts(org) -> tuple[int, ...]:
-    return tuple([await model.filter(organization_id=org).count()
-                  for model in (Product, Meter, Aggregation, CompoundAggregation, PlanTemplate, Plan, Pricing)])
+    return tuple(
+        [
+            await model.filter(organization_id=org).count()
+            for model in (Product, Meter, Aggregation, CompoundAggregation, PlanTemplate, Plan, Pricing)
+        ]
+    )
 
 
 async def test_bad_band_in_third_plan_leaves_nothing_behind(tenant):
@@ -101,7 +129,8 @@ async def test_bad_band_in_third_plan_leaves_nothing_behind(tenant):
     payload = data_of(await tenant.gql(CREATE, {"input": bad}))["createProduct"]
     assert payload["product"] is None
     assert [e["field"] for e in payload["userErrors"]] == [
-        ["input", "planTemplates", "0", "plans", "2", "pricings", "0", "pricingBands", "1", "lowerLimit"]]
+        ["input", "planTemplates", "0", "plans", "2", "pricings", "0", "pricingBands", "1", "lowerLimit"]
+    ]
     assert await _counts(tenant.organization_id) == before
 
 
@@ -142,20 +171,32 @@ async def test_nested_parent_ids_are_refused(tenant):
     bad = catalog_input("nest")
     bad["meters"][0]["productId"] = "00000000-0000-0000-0000-000000000001"
     payload = data_of(await tenant.gql(CREATE, {"input": bad}))["createProduct"]
-    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(["input", "meters", "0", "productId"], "INVALID")]
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [
+        (["input", "meters", "0", "productId"], "INVALID")
+    ]
 
 
 async def test_product_update_delete_and_isolation(tenant, other_tenant):
     created = data_of(await tenant.gql(CREATE, {"input": {"code": "solo", "name": "Solo"}}))["createProduct"]["product"]
     update = """mutation($i: UpdateProductInput!) { updateProduct(input: $i) { product { name version } userErrors { field code } } }"""
-    delete = """mutation($i: DeleteInput!) { deleteProduct(input: $i) { deletedId userErrors { field code message } } }"""
-    foreign = data_of(await other_tenant.gql(update, {"i": {"id": created["id"], "version": 1, "name": "Stolen"}}))["updateProduct"]
+    delete = (
+        """mutation($i: DeleteInput!) { deleteProduct(input: $i) { deletedId userErrors { field code message } } }"""
+    )
+    foreign = data_of(await other_tenant.gql(update, {"i": {"id": created["id"], "version": 1, "name": "Stolen"}}))[
+        "updateProduct"
+    ]
     assert foreign["userErrors"] == [{"field": ["input", "id"], "code": "NOT_FOUND"}]
     assert data_of(await other_tenant.gql('{ product(code: "solo") { id } products { totalCount } }')) == {
-        "product": None, "products": {"totalCount": 0}}
-    renamed = data_of(await tenant.gql(update, {"i": {"id": created["id"], "version": 1, "name": "Renamed"}}))["updateProduct"]
+        "product": None,
+        "products": {"totalCount": 0},
+    }
+    renamed = data_of(await tenant.gql(update, {"i": {"id": created["id"], "version": 1, "name": "Renamed"}}))[
+        "updateProduct"
+    ]
     assert renamed == {"product": {"name": "Renamed", "version": 2}, "userErrors": []}
-    stale = data_of(await tenant.gql(update, {"i": {"id": created["id"], "version": 1, "name": "Late"}}))["updateProduct"]
+    stale = data_of(await tenant.gql(update, {"i": {"id": created["id"], "version": 1, "name": "Late"}}))[
+        "updateProduct"
+    ]
     assert stale["userErrors"] == [{"field": ["input", "version"], "code": "CONFLICT"}]
     deleted = data_of(await tenant.gql(delete, {"i": {"id": created["id"], "version": 2}}))["deleteProduct"]
     assert deleted == {"deletedId": created["id"], "userErrors": []}
@@ -164,9 +205,12 @@ async def test_product_update_delete_and_isolation(tenant, other_tenant):
 async def test_delete_refused_while_the_product_holds_a_catalog(tenant):
     data_of(await tenant.gql(CREATE, {"input": catalog_input("held", plans=1)}))
     product = await Product.get(organization_id=tenant.organization_id, code="held")
-    result = data_of(await tenant.gql(
-        "mutation($i: DeleteInput!) { deleteProduct(input: $i) { deletedId userErrors { code message } } }",
-        {"i": {"id": str(product.id), "version": product.version}}))["deleteProduct"]
+    result = data_of(
+        await tenant.gql(
+            "mutation($i: DeleteInput!) { deleteProduct(input: $i) { deletedId userErrors { code message } } }",
+            {"i": {"id": str(product.id), "version": product.version}},
+        )
+    )["deleteProduct"]
     assert result["deletedId"] is None
     assert result["userErrors"][0]["code"] == "IN_USE"
     assert "meters held-api" in result["userErrors"][0]["message"]
@@ -212,10 +256,20 @@ async def test_delete_refused_while_a_commitment_names_the_product(tenant):
 
     product = await Product.create(organization_id=tenant.organization_id, code="committed", name="Committed")
     account = await Account.create(organization_id=tenant.organization_id, code="acc-committed", name="A")
-    await Commitment.create(organization_id=tenant.organization_id, account_id=account.id, currency="USD", amount=Decimal(100),
-                            start_date=date(2026, 1, 1), end_date=date(2027, 1, 1), product_ids=[str(product.id)])
-    result = data_of(await tenant.gql(
-        "mutation($i: DeleteInput!) { deleteProduct(input: $i) { deletedId userErrors { code message } } }",
-        {"i": {"id": str(product.id), "version": 1}}))["deleteProduct"]
+    await Commitment.create(
+        organization_id=tenant.organization_id,
+        account_id=account.id,
+        currency="USD",
+        amount=Decimal(100),
+        start_date=date(2026, 1, 1),
+        end_date=date(2027, 1, 1),
+        product_ids=[str(product.id)],
+    )
+    result = data_of(
+        await tenant.gql(
+            "mutation($i: DeleteInput!) { deleteProduct(input: $i) { deletedId userErrors { code message } } }",
+            {"i": {"id": str(product.id), "version": 1}},
+        )
+    )["deleteProduct"]
     assert [e["code"] for e in result["userErrors"]] == ["IN_USE"]
     assert "commitments" in result["userErrors"][0]["message"]

@@ -4,7 +4,6 @@ with a Retry-After header); an administrator sets the limits in organizationConf
 
 from __future__ import annotations
 
-
 from tests.conftest import client_token, data_of
 from tests.graphql.test_access import create_key, create_service_user
 from tests.http.test_rate_limits import set_limits
@@ -20,8 +19,9 @@ UPDATE = """mutation($input: UpdateOrganizationConfigInput!) { updateOrganizatio
 
 
 async def _post(tenant, query: str, token: str | None = None):
-    return await tenant.client.post("/graphql", json={"query": query},
-                                    headers={"Authorization": f"Bearer {token or tenant.token}"})
+    return await tenant.client.post(
+        "/graphql", json={"query": query}, headers={"Authorization": f"Bearer {token or tenant.token}"}
+    )
 
 
 async def test_operations_beyond_the_access_key_limit_are_rate_limited(tenant):
@@ -71,23 +71,54 @@ async def test_limits_are_per_organization(tenant, other_tenant):
 async def test_an_administrator_reads_and_changes_the_limits(tenant):
     config = data_of(await tenant.gql(LIMITS))["organizationConfig"]
     assert config["rateLimits"]["graphqlPerAccessKey"] == {"requestsPerSecond": 100, "burst": 500}
-    changed = data_of(await tenant.gql(UPDATE, {"input": {"version": config["version"], "rateLimits": {
-        "graphqlPerAccessKey": {"requestsPerSecond": 50, "burst": 60}}}}))["updateOrganizationConfig"]
+    changed = data_of(
+        await tenant.gql(
+            UPDATE,
+            {
+                "input": {
+                    "version": config["version"],
+                    "rateLimits": {"graphqlPerAccessKey": {"requestsPerSecond": 50, "burst": 60}},
+                }
+            },
+        )
+    )["updateOrganizationConfig"]
     assert changed["userErrors"] == []
     limits = changed["organizationConfig"]["rateLimits"]
     assert limits["graphqlPerAccessKey"] == {"requestsPerSecond": 50, "burst": 60}
     assert limits["ingestPerOrganization"] == {"requestsPerSecond": 100, "burst": 200}  # untouched: the default
-    reset = data_of(await tenant.gql(UPDATE, {"input": {"version": changed["organizationConfig"]["version"],
-                                                        "rateLimits": {"graphqlPerAccessKey": None}}}))
+    reset = data_of(
+        await tenant.gql(
+            UPDATE,
+            {
+                "input": {
+                    "version": changed["organizationConfig"]["version"],
+                    "rateLimits": {"graphqlPerAccessKey": None},
+                }
+            },
+        )
+    )
     assert reset["updateOrganizationConfig"]["organizationConfig"]["rateLimits"]["graphqlPerAccessKey"] == {
-        "requestsPerSecond": 100, "burst": 500}
+        "requestsPerSecond": 100,
+        "burst": 500,
+    }
 
 
 async def test_out_of_range_limits_are_refused_by_path_and_change_nothing(tenant):
     version = data_of(await tenant.gql(LIMITS))["organizationConfig"]["version"]
-    refused = data_of(await tenant.gql(UPDATE, {"input": {"version": version, "rateLimits": {
-        "graphqlPerAccessKey": {"requestsPerSecond": 0, "burst": 100_001},
-        "ingestPerOrganization": {"requestsPerSecond": 10, "burst": 10}}}}))["updateOrganizationConfig"]
+    refused = data_of(
+        await tenant.gql(
+            UPDATE,
+            {
+                "input": {
+                    "version": version,
+                    "rateLimits": {
+                        "graphqlPerAccessKey": {"requestsPerSecond": 0, "burst": 100_001},
+                        "ingestPerOrganization": {"requestsPerSecond": 10, "burst": 10},
+                    },
+                }
+            },
+        )
+    )["updateOrganizationConfig"]
     assert refused["organizationConfig"] is None
     assert sorted(e["field"] for e in refused["userErrors"]) == [
         ["input", "rateLimits", "graphqlPerAccessKey", "burst"],

@@ -28,8 +28,9 @@ PROGRESS = "subscription($id: ID!) { billJobProgress(id: $id) { id status } }"
 
 
 async def _pending_job(tenant) -> str:
-    job = await m.BillJob.create(organization_id=uuid.UUID(tenant.organization_id), created_by="test",
-                                 last_modified_by="test")
+    job = await m.BillJob.create(
+        organization_id=uuid.UUID(tenant.organization_id), created_by="test", last_modified_by="test"
+    )
     return str(job.id)
 
 
@@ -41,8 +42,11 @@ async def _connect(stack: AsyncExitStack, server, token: str):  # noqa: F811 - t
 
 
 async def _subscribe(ws, operation_id: str, job_id: str) -> dict:
-    await ws.send(json.dumps({"id": operation_id, "type": "subscribe",
-                              "payload": {"query": PROGRESS, "variables": {"id": job_id}}}))
+    await ws.send(
+        json.dumps(
+            {"id": operation_id, "type": "subscribe", "payload": {"query": PROGRESS, "variables": {"id": job_id}}}
+        )
+    )
     return await _recv(ws)
 
 
@@ -116,8 +120,9 @@ async def test_operations_over_websockets_are_rate_limited(server, tenant):  # n
 
 
 async def _subscribe_query(ws, operation_id: str) -> dict:
-    await ws.send(json.dumps({"id": operation_id, "type": "subscribe",
-                              "payload": {"query": "{ me { organizationId } }"}}))
+    await ws.send(
+        json.dumps({"id": operation_id, "type": "subscribe", "payload": {"query": "{ me { organizationId } }"}})
+    )
     message = await _recv(ws)
     if message["type"] == "next":
         assert (await _recv(ws)) == {"id": operation_id, "type": "complete"}

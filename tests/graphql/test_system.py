@@ -15,7 +15,7 @@ import time
 import uuid
 import warnings
 from collections.abc import AsyncIterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 
 import pytest_asyncio
 from arq.worker import Worker
@@ -42,8 +42,11 @@ async def system_queue(app) -> AsyncIterator[str]:
 
 @contextlib.asynccontextmanager
 async def running_worker() -> AsyncIterator[Worker]:
-    worker = Worker(**worker_options(queue_name=QUEUE, handle_signals=False, cron_jobs=None, poll_delay=0.05,
-                                     ctx={"db_ready": "external"}))
+    worker = Worker(
+        **worker_options(
+            queue_name=QUEUE, handle_signals=False, cron_jobs=None, poll_delay=0.05, ctx={"db_ready": "external"}
+        )
+    )
     task = asyncio.create_task(worker.main())
     try:
         yield worker
@@ -59,10 +62,20 @@ async def running_worker() -> AsyncIterator[Worker]:
 async def read_only_token(tenant) -> str:
     policies = data_of(await tenant.gql("{ permissionPolicies { nodes { id name } } }"))["permissionPolicies"]["nodes"]
     read_only = next(p["id"] for p in policies if p["name"] == "ReadOnly")
-    user = data_of(await tenant.gql("""mutation($input: CreateServiceUserInput!) { createServiceUser(input: $input) {
-      serviceUser { id } } }""", {"input": {"name": "reader", "permissionPolicyIds": [read_only]}}))
-    key = data_of(await tenant.gql("""mutation($id: ID!) { createAccessKey(input: {serviceUserId: $id}) {
-      accessKey { accessKeyId } apiSecret } }""", {"id": user["createServiceUser"]["serviceUser"]["id"]}))
+    user = data_of(
+        await tenant.gql(
+            """mutation($input: CreateServiceUserInput!) { createServiceUser(input: $input) {
+      serviceUser { id } } }""",
+            {"input": {"name": "reader", "permissionPolicyIds": [read_only]}},
+        )
+    )
+    key = data_of(
+        await tenant.gql(
+            """mutation($id: ID!) { createAccessKey(input: {serviceUserId: $id}) {
+      accessKey { accessKeyId } apiSecret } }""",
+            {"id": user["createServiceUser"]["serviceUser"]["id"]},
+        )
+    )
     key = key["createAccessKey"]
     response = await client_token(tenant.client, key["accessKey"]["accessKeyId"], key["apiSecret"])
     return response.json()["access_token"]
@@ -79,7 +92,7 @@ async def until_jobs_done(tenant, count: int) -> dict:
 
 
 async def test_admin_sees_a_live_worker_with_jobs_done_and_queue_depths(app, tenant, system_queue):
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     # Queued before any worker runs: one ingest batch's job id and one bill-job helper.
     await app.state.arq.enqueue_job("ping_worker", "batch", _job_id=f"measurement-batch:{uuid.uuid4()}")
     await app.state.arq.enqueue_job("ping_worker", "bill")
@@ -94,9 +107,11 @@ async def test_admin_sees_a_live_worker_with_jobs_done_and_queue_depths(app, ten
         [worker] = found["workers"]
         assert (worker["host"], worker["pid"], worker["jobsDone"]) == (socket.gethostname(), os.getpid(), 2)
         started, seen = (datetime.fromisoformat(worker[k]) for k in ("startedAt", "lastSeenAt"))
-        assert before <= started <= seen <= datetime.now(timezone.utc)
-        assert found["queues"] == [{"name": "ingest", "depth": 0, "oldestAgeSeconds": None},
-                                   {"name": "billJobs", "depth": 0, "oldestAgeSeconds": None}]
+        assert before <= started <= seen <= datetime.now(UTC)
+        assert found["queues"] == [
+            {"name": "ingest", "depth": 0, "oldestAgeSeconds": None},
+            {"name": "billJobs", "depth": 0, "oldestAgeSeconds": None},
+        ]
         await app.state.arq.enqueue_job("ping_worker", "again")
         assert (await until_jobs_done(tenant, 3))["workers"][0]["id"] == worker["id"]
     # A worker that stops says goodbye: it is gone at once, not after the heartbeat's TTL.

@@ -36,13 +36,19 @@ from tests.graphql.isolation.world import (
     PASSWORD_A,
     PASSWORD_B,
     World,
-    accept as _accept,
     build_a,
     not_found,
     on_session_queue,
-    policies as _policies,
-    service_user as _service_user,
     snapshot,
+)
+from tests.graphql.isolation.world import (
+    accept as _accept,
+)
+from tests.graphql.isolation.world import (
+    policies as _policies,
+)
+from tests.graphql.isolation.world import (
+    service_user as _service_user,
 )
 from tests.workers import INGEST_QUEUE
 
@@ -89,7 +95,11 @@ async def world(app, tenant_a, other_tenant) -> AsyncIterator[World]:
 
 async def q_me(w: World) -> None:
     me = (await w.as_b("{ me { organizationId principalType principalId } }"))["me"]
-    assert me == {"organizationId": w.ids["b_org"], "principalType": "SERVICE_USER", "principalId": w.ids["b_admin_principal"]}
+    assert me == {
+        "organizationId": w.ids["b_org"],
+        "principalType": "SERVICE_USER",
+        "principalId": w.ids["b_admin_principal"],
+    }
 
 
 async def q_organization_config(w: World) -> None:
@@ -98,11 +108,18 @@ async def q_organization_config(w: World) -> None:
     assert b_config["id"] != a_config["id"]
     # Changes by A are not what B reads (the test expects this one change of A).
     version = data_of(await w.a.gql("{ organizationConfig { version } }"))["organizationConfig"]["version"]
-    changed = data_of(await w.a.gql("mutation($v: Int!) { updateOrganizationConfig(input: {version: $v, daysBeforeBillDue: 7}) { userErrors { code } } }",
-                                    {"v": version}))["updateOrganizationConfig"]
+    changed = data_of(
+        await w.a.gql(
+            "mutation($v: Int!) { updateOrganizationConfig(input: {version: $v, daysBeforeBillDue: 7}) { userErrors { code } } }",
+            {"v": version},
+        )
+    )["updateOrganizationConfig"]
     assert changed["userErrors"] == []
     assert (await w.as_b("{ organizationConfig { id version daysBeforeBillDue } }"))["organizationConfig"] == {
-        "id": b_config["id"], "version": 1, "daysBeforeBillDue": 30}
+        "id": b_config["id"],
+        "version": 1,
+        "daysBeforeBillDue": 30,
+    }
 
 
 async def q_currencies(w: World) -> None:
@@ -133,7 +150,11 @@ async def q_users(w: World) -> None:
 
 
 async def q_service_users(w: World) -> None:
-    listed = (await w.as_b("{ serviceUsers { totalCount nodes { id name permissionPolicies { id } accessKeys { nodes { accessKeyId } } } } }"))["serviceUsers"]
+    listed = (
+        await w.as_b(
+            "{ serviceUsers { totalCount nodes { id name permissionPolicies { id } accessKeys { nodes { accessKeyId } } } } }"
+        )
+    )["serviceUsers"]
     assert listed["totalCount"] == 2
     assert sorted(n["name"] for n in listed["nodes"]) == ["admin", "b-robot"]
     assert w.ids["a_service_user"] not in {n["id"] for n in listed["nodes"]}
@@ -155,8 +176,10 @@ async def q_permission_policies(w: World) -> None:
 
 async def m_update_organization_config(w: World) -> None:
     a_before = data_of(await w.a.gql("{ organizationConfig { id timezone version } }"))["organizationConfig"]
-    payload = (await w.as_b(f"""mutation {{ updateOrganizationConfig(input: {{version: 1, timezone: "Europe/Berlin"}}) {{
-      organizationConfig {{ id version timezone }} {ERRORS} }} }}"""))["updateOrganizationConfig"]
+    payload = (
+        await w.as_b(f"""mutation {{ updateOrganizationConfig(input: {{version: 1, timezone: "Europe/Berlin"}}) {{
+      organizationConfig {{ id version timezone }} {ERRORS} }} }}""")
+    )["updateOrganizationConfig"]
     assert payload["userErrors"] == []
     assert payload["organizationConfig"]["version"] == 2
     a_config = data_of(await w.a.gql("{ organizationConfig { id timezone version } }"))["organizationConfig"]
@@ -166,21 +189,32 @@ async def m_update_organization_config(w: World) -> None:
 
 async def m_create_currency(w: World) -> None:
     # Codes are unique per organization: B may have its own EUR2.
-    payload = (await w.as_b(f"""mutation {{ createCurrency(input: {{code: "EUR2", name: "B's euro"}}) {{
-      currency {{ id code name }} {ERRORS} }} }}"""))["createCurrency"]
+    payload = (
+        await w.as_b(f"""mutation {{ createCurrency(input: {{code: "EUR2", name: "B's euro"}}) {{
+      currency {{ id code name }} {ERRORS} }} }}""")
+    )["createCurrency"]
     assert payload["userErrors"] == []
     assert payload["currency"]["id"] != w.ids["a_currency"]
 
 
 async def m_update_currency(w: World) -> None:
-    payload = (await w.as_b(f"""mutation($id: ID!) {{ updateCurrency(input: {{id: $id, version: 1, name: "hijacked"}}) {{
-      currency {{ id }} {ERRORS} }} }}""", {"id": w.ids["a_currency"]}))["updateCurrency"]
+    payload = (
+        await w.as_b(
+            f"""mutation($id: ID!) {{ updateCurrency(input: {{id: $id, version: 1, name: "hijacked"}}) {{
+      currency {{ id }} {ERRORS} }} }}""",
+            {"id": w.ids["a_currency"]},
+        )
+    )["updateCurrency"]
     not_found(payload, "id")
 
 
 async def m_delete_currency(w: World) -> None:
-    payload = (await w.as_b(f"""mutation($id: ID!) {{ deleteCurrency(input: {{id: $id, version: 1}}) {{ deletedId {ERRORS} }} }}""",
-                            {"id": w.ids["a_currency"]}))["deleteCurrency"]
+    payload = (
+        await w.as_b(
+            f"""mutation($id: ID!) {{ deleteCurrency(input: {{id: $id, version: 1}}) {{ deletedId {ERRORS} }} }}""",
+            {"id": w.ids["a_currency"]},
+        )
+    )["deleteCurrency"]
     not_found(payload, "id")
 
 
@@ -188,18 +222,33 @@ INVITE = f"""mutation($input: InviteUserInput!) {{ inviteUser(input: $input) {{ 
 
 
 async def m_invite_user(w: World) -> None:
-    with_a_policy = (await w.as_b(INVITE, {"input": {"email": f"x.{uuid.uuid4().hex[:8]}@b.example.com", "firstName": "B",
-                                                      "lastName": "B", "permissionPolicyIds": [w.ids["a_readonly"]]}}))["inviteUser"]
+    with_a_policy = (
+        await w.as_b(
+            INVITE,
+            {
+                "input": {
+                    "email": f"x.{uuid.uuid4().hex[:8]}@b.example.com",
+                    "firstName": "B",
+                    "lastName": "B",
+                    "permissionPolicyIds": [w.ids["a_readonly"]],
+                }
+            },
+        )
+    )["inviteUser"]
     not_found(with_a_policy, "permissionPolicyIds", "0")
     # Emails are unique per organization: B may invite A's user's email.
-    same_email = (await w.as_b(INVITE, {"input": {"email": w.ids["a_active_email"], "firstName": "B", "lastName": "B"}}))["inviteUser"]
+    same_email = (
+        await w.as_b(INVITE, {"input": {"email": w.ids["a_active_email"], "firstName": "B", "lastName": "B"}})
+    )["inviteUser"]
     assert same_email["userErrors"] == []
     assert same_email["user"]["id"] != w.ids["a_active_user"]
 
 
 async def m_accept_invitation(w: World) -> None:
     # B invites the email A has a pending invitation for; B's token activates B's user only.
-    b_invite = (await w.as_b(INVITE, {"input": {"email": w.ids["a_pending_email"], "firstName": "B", "lastName": "B"}}))["inviteUser"]
+    b_invite = (
+        await w.as_b(INVITE, {"input": {"email": w.ids["a_pending_email"], "firstName": "B", "lastName": "B"}})
+    )["inviteUser"]
     accepted = await _accept(w.b, b_invite["invitationToken"], PASSWORD_B)
     assert accepted["userErrors"] == []
     assert accepted["user"] == {"id": b_invite["user"]["id"], "status": "ACTIVE"}
@@ -212,18 +261,36 @@ async def m_login(w: World) -> None:
     result = await w.b.gql(login, {"e": w.ids["a_active_email"], "p": PASSWORD_A, "o": w.ids["b_org"]}, token="")
     assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     # B gets a user with the same email and another password.
-    b_invite = (await w.as_b(INVITE, {"input": {"email": w.ids["a_active_email"], "firstName": "B", "lastName": "B",
-                                               "permissionPolicyIds": [w.ids["b_admin_policy"]]}}))["inviteUser"]
+    b_invite = (
+        await w.as_b(
+            INVITE,
+            {
+                "input": {
+                    "email": w.ids["a_active_email"],
+                    "firstName": "B",
+                    "lastName": "B",
+                    "permissionPolicyIds": [w.ids["b_admin_policy"]],
+                }
+            },
+        )
+    )["inviteUser"]
     assert (await _accept(w.b, b_invite["invitationToken"], PASSWORD_B))["userErrors"] == []
     for org, password in ((w.ids["b_org"], PASSWORD_A), (w.ids["a_org"], PASSWORD_B)):
         result = await w.b.gql(login, {"e": w.ids["a_active_email"], "p": password, "o": org}, token="")
         assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", org
     # Without an organization, the password decides: B's password logs into B only.
-    only_b = data_of(await w.b.gql(login, {"e": w.ids["a_active_email"], "p": PASSWORD_B, "o": None}, token=""))["login"]
+    only_b = data_of(await w.b.gql(login, {"e": w.ids["a_active_email"], "p": PASSWORD_B, "o": None}, token=""))[
+        "login"
+    ]
     me_b = data_of(await w.b.gql("{ me { organizationId } }", token=only_b["token"]))["me"]
     assert me_b == {"organizationId": w.ids["b_org"]}
-    for org, password, user in ((w.ids["b_org"], PASSWORD_B, b_invite["user"]["id"]), (w.ids["a_org"], PASSWORD_A, w.ids["a_active_user"])):
-        token = data_of(await w.b.gql(login, {"e": w.ids["a_active_email"], "p": password, "o": org}, token=""))["login"]["token"]
+    for org, password, user in (
+        (w.ids["b_org"], PASSWORD_B, b_invite["user"]["id"]),
+        (w.ids["a_org"], PASSWORD_A, w.ids["a_active_user"]),
+    ):
+        token = data_of(await w.b.gql(login, {"e": w.ids["a_active_email"], "p": password, "o": org}, token=""))[
+            "login"
+        ]["token"]
         me = data_of(await w.b.gql("{ me { organizationId principalId } }", token=token))["me"]
         assert me == {"organizationId": org, "principalId": user}
 
@@ -233,7 +300,9 @@ CREATE_SERVICE_USER = f"""mutation($input: CreateServiceUserInput!) {{
 
 
 async def m_create_service_user(w: World) -> None:
-    with_a_policy = (await w.as_b(CREATE_SERVICE_USER, {"input": {"name": "x", "permissionPolicyIds": [w.ids["a_policy"]]}}))["createServiceUser"]
+    with_a_policy = (
+        await w.as_b(CREATE_SERVICE_USER, {"input": {"name": "x", "permissionPolicyIds": [w.ids["a_policy"]]}})
+    )["createServiceUser"]
     not_found(with_a_policy, "permissionPolicyIds", "0")
     same_name = (await w.as_b(CREATE_SERVICE_USER, {"input": {"name": "a-robot"}}))["createServiceUser"]
     assert same_name["userErrors"] == []
@@ -241,46 +310,75 @@ async def m_create_service_user(w: World) -> None:
 
 
 async def m_delete_service_user(w: World) -> None:
-    payload = (await w.as_b(f"""mutation($id: ID!) {{ deleteServiceUser(input: {{id: $id, version: 1}}) {{ deletedId {ERRORS} }} }}""",
-                            {"id": w.ids["a_service_user"]}))["deleteServiceUser"]
+    payload = (
+        await w.as_b(
+            f"""mutation($id: ID!) {{ deleteServiceUser(input: {{id: $id, version: 1}}) {{ deletedId {ERRORS} }} }}""",
+            {"id": w.ids["a_service_user"]},
+        )
+    )["deleteServiceUser"]
     not_found(payload, "id")
 
 
 async def m_create_access_key(w: World) -> None:
-    payload = (await w.as_b(f"""mutation($id: ID!) {{ createAccessKey(input: {{serviceUserId: $id}}) {{
-      accessKey {{ id }} apiSecret {ERRORS} }} }}""", {"id": w.ids["a_service_user"]}))["createAccessKey"]
+    payload = (
+        await w.as_b(
+            f"""mutation($id: ID!) {{ createAccessKey(input: {{serviceUserId: $id}}) {{
+      accessKey {{ id }} apiSecret {ERRORS} }} }}""",
+            {"id": w.ids["a_service_user"]},
+        )
+    )["createAccessKey"]
     not_found(payload, "serviceUserId")
 
 
 async def m_update_access_key(w: World) -> None:
-    payload = (await w.as_b(f"""mutation($id: ID!) {{ updateAccessKey(input: {{id: $id, version: 1, status: INACTIVE}}) {{
-      accessKey {{ id status }} {ERRORS} }} }}""", {"id": w.ids["a_key"]}))["updateAccessKey"]
+    payload = (
+        await w.as_b(
+            f"""mutation($id: ID!) {{ updateAccessKey(input: {{id: $id, version: 1, status: INACTIVE}}) {{
+      accessKey {{ id status }} {ERRORS} }} }}""",
+            {"id": w.ids["a_key"]},
+        )
+    )["updateAccessKey"]
     not_found(payload, "id")
     response = await client_token(w.a.client, w.ids["a_key_id"], w.ids["a_secret"])
     assert response.status_code == 200
 
 
 async def m_create_permission_policy(w: World) -> None:
-    payload = (await w.as_b(f"""mutation {{ createPermissionPolicy(input: {{name: "A custom", statements: [
-      {{effect: "DENY", action: ["*"], resource: ["*"]}}]}}) {{ permissionPolicy {{ id }} {ERRORS} }} }}"""))["createPermissionPolicy"]
+    payload = (
+        await w.as_b(f"""mutation {{ createPermissionPolicy(input: {{name: "A custom", statements: [
+      {{effect: "DENY", action: ["*"], resource: ["*"]}}]}}) {{ permissionPolicy {{ id }} {ERRORS} }} }}""")
+    )["createPermissionPolicy"]
     assert payload["userErrors"] == []
     assert payload["permissionPolicy"]["id"] != w.ids["a_policy"]
 
 
 async def m_update_permission_policy(w: World) -> None:
-    payload = (await w.as_b(f"""mutation($id: ID!) {{ updatePermissionPolicy(input: {{id: $id, version: 1, name: "owned",
+    payload = (
+        await w.as_b(
+            f"""mutation($id: ID!) {{ updatePermissionPolicy(input: {{id: $id, version: 1, name: "owned",
       statements: [{{effect: "ALLOW", action: ["*"], resource: ["*"]}}]}}) {{ permissionPolicy {{ id }} {ERRORS} }} }}""",
-                            {"id": w.ids["a_policy"]}))["updatePermissionPolicy"]
+            {"id": w.ids["a_policy"]},
+        )
+    )["updatePermissionPolicy"]
     not_found(payload, "id")
-    managed = (await w.as_b(f"""mutation($id: ID!) {{ updatePermissionPolicy(input: {{id: $id, version: 1, name: "owned"}}) {{
-      permissionPolicy {{ id }} {ERRORS} }} }}""", {"id": w.ids["a_readonly"]}))["updatePermissionPolicy"]
+    managed = (
+        await w.as_b(
+            f"""mutation($id: ID!) {{ updatePermissionPolicy(input: {{id: $id, version: 1, name: "owned"}}) {{
+      permissionPolicy {{ id }} {ERRORS} }} }}""",
+            {"id": w.ids["a_readonly"]},
+        )
+    )["updatePermissionPolicy"]
     not_found(managed, "id")
 
 
 async def m_delete_permission_policy(w: World) -> None:
     for policy in (w.ids["a_policy"], w.ids["a_readonly"]):
-        payload = (await w.as_b(f"""mutation($id: ID!) {{ deletePermissionPolicy(input: {{id: $id, version: 1}}) {{ deletedId {ERRORS} }} }}""",
-                                {"id": policy}))["deletePermissionPolicy"]
+        payload = (
+            await w.as_b(
+                f"""mutation($id: ID!) {{ deletePermissionPolicy(input: {{id: $id, version: 1}}) {{ deletedId {ERRORS} }} }}""",
+                {"id": policy},
+            )
+        )["deletePermissionPolicy"]
         not_found(payload, "id")
 
 
@@ -290,10 +388,26 @@ def _attachment(mutation: str) -> str:
 
 async def _attachment_cases(w: World, mutation: str) -> None:
     cases = [
-        ({"policyId": w.ids["a_policy"], "principalType": "SERVICE_USER", "principalId": w.ids["b_service_user"]}, "policyId"),
-        ({"policyId": w.ids["b_admin_policy"], "principalType": "SERVICE_USER", "principalId": w.ids["a_service_user"]}, "principalId"),
-        ({"policyId": w.ids["b_admin_policy"], "principalType": "USER", "principalId": w.ids["a_active_user"]}, "principalId"),
-        ({"policyId": w.ids["a_policy"], "principalType": "SERVICE_USER", "principalId": w.ids["a_service_user"]}, "policyId"),
+        (
+            {"policyId": w.ids["a_policy"], "principalType": "SERVICE_USER", "principalId": w.ids["b_service_user"]},
+            "policyId",
+        ),
+        (
+            {
+                "policyId": w.ids["b_admin_policy"],
+                "principalType": "SERVICE_USER",
+                "principalId": w.ids["a_service_user"],
+            },
+            "principalId",
+        ),
+        (
+            {"policyId": w.ids["b_admin_policy"], "principalType": "USER", "principalId": w.ids["a_active_user"]},
+            "principalId",
+        ),
+        (
+            {"policyId": w.ids["a_policy"], "principalType": "SERVICE_USER", "principalId": w.ids["a_service_user"]},
+            "policyId",
+        ),
     ]
     for attachment, path in cases:
         payload = (await w.as_b(_attachment(mutation), {"input": attachment}))[mutation]

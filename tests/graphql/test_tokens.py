@@ -7,7 +7,7 @@ import json
 import time
 import uuid
 import warnings
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from types import SimpleNamespace
 
 import jwt
@@ -32,7 +32,9 @@ CREATE_SERVICE_USER = f"""mutation($input: CreateServiceUserInput!) {{
 CREATE_KEY = f"""mutation($id: ID!) {{
   createAccessKey(input: {{serviceUserId: $id}}) {{ accessKey {{ id version accessKeyId }} apiSecret {ERRORS} }}
 }}"""
-DELETE_SERVICE_USER = f"""mutation($input: DeleteInput!) {{ deleteServiceUser(input: $input) {{ deletedId {ERRORS} }} }}"""
+DELETE_SERVICE_USER = (
+    f"""mutation($input: DeleteInput!) {{ deleteServiceUser(input: $input) {{ deletedId {ERRORS} }} }}"""
+)
 
 
 def code_of(result: dict) -> str:
@@ -51,13 +53,20 @@ async def graphql_with_header(client, authorization: str | bytes | None) -> dict
 async def robot(tenant, name: str = "robot", policy: str = "ReadOnly") -> dict:
     """A service user with one policy and one key: {id, keyUuid, accessKeyId, secret, token}."""
     policies = {p["name"]: p["id"] for p in data_of(await tenant.gql(POLICIES))["permissionPolicies"]["nodes"]}
-    user = data_of(await tenant.gql(CREATE_SERVICE_USER, {"input": {"name": name, "permissionPolicyIds": [policies[policy]]}}))
+    user = data_of(
+        await tenant.gql(CREATE_SERVICE_USER, {"input": {"name": name, "permissionPolicyIds": [policies[policy]]}})
+    )
     user_id = user["createServiceUser"]["serviceUser"]["id"]
     key = data_of(await tenant.gql(CREATE_KEY, {"id": user_id}))["createAccessKey"]
     response = await client_token(tenant.client, key["accessKey"]["accessKeyId"], key["apiSecret"])
     assert response.status_code == 200, response.text
-    return {"id": user_id, "keyUuid": key["accessKey"]["id"], "accessKeyId": key["accessKey"]["accessKeyId"],
-            "secret": key["apiSecret"], "token": response.json()["access_token"]}
+    return {
+        "id": user_id,
+        "keyUuid": key["accessKey"]["id"],
+        "accessKeyId": key["accessKey"]["accessKeyId"],
+        "secret": key["apiSecret"],
+        "token": response.json()["access_token"],
+    }
 
 
 def _sign(payload: dict, key: str = TEST_SECRET_KEY, algorithm: str = "HS256") -> str:
@@ -68,8 +77,15 @@ def _sign(payload: dict, key: str = TEST_SECRET_KEY, algorithm: str = "HS256") -
 
 def _claims(tenant_org: str, principal_id: str, key_id: str, **overrides) -> dict:
     now = int(time.time())
-    claims = {"iss": "metergraph", "org": tenant_org, "typ": "SERVICE_USER", "sub": principal_id, "key": key_id,
-              "iat": now, "exp": now + 600}
+    claims = {
+        "iss": "metergraph",
+        "org": tenant_org,
+        "typ": "SERVICE_USER",
+        "sub": principal_id,
+        "key": key_id,
+        "iat": now,
+        "exp": now + 600,
+    }
     claims.update(overrides)
     return {k: v for k, v in claims.items() if v is not None}
 
@@ -101,12 +117,21 @@ async def test_wrong_secret_unknown_key_and_missing_auth_are_401(tenant, client)
         await client_token(client, "0" * 24, tenant.api_secret),
         await client_token(client, tenant.access_key_id.lower(), tenant.api_secret),
         await client.post("/oauth/token", data={"grant_type": "client_credentials"}),
-        await client.post("/oauth/token", data={"grant_type": "client_credentials"},
-                          headers={"Authorization": "Bearer " + tenant.token}),
-        await client.post("/oauth/token", data={"grant_type": "client_credentials"},
-                          headers={"Authorization": "Basic !!!not-base64!!!"}),
-        await client.post("/oauth/token", data={"grant_type": "client_credentials"},
-                          headers={"Authorization": "Basic " + base64.b64encode(tenant.access_key_id.encode()).decode()}),
+        await client.post(
+            "/oauth/token",
+            data={"grant_type": "client_credentials"},
+            headers={"Authorization": "Bearer " + tenant.token},
+        ),
+        await client.post(
+            "/oauth/token",
+            data={"grant_type": "client_credentials"},
+            headers={"Authorization": "Basic !!!not-base64!!!"},
+        ),
+        await client.post(
+            "/oauth/token",
+            data={"grant_type": "client_credentials"},
+            headers={"Authorization": "Basic " + base64.b64encode(tenant.access_key_id.encode()).decode()},
+        ),
     ]
     for response in cases:
         assert response.status_code == 401, response.text
@@ -123,8 +148,9 @@ async def test_grant_type_must_be_client_credentials(tenant, client):
         assert response.status_code == 400, response.text
         assert set(response.json()) == {"message"}
     # JSON bodies are accepted too (some m3ter clients send them).
-    response = await client.post("/oauth/token", auth=(tenant.access_key_id, tenant.api_secret),
-                                 json={"grant_type": "client_credentials"})
+    response = await client.post(
+        "/oauth/token", auth=(tenant.access_key_id, tenant.api_secret), json={"grant_type": "client_credentials"}
+    )
     assert response.status_code == 200
     assert response.json()["token_type"] == "Bearer"
 
@@ -136,7 +162,9 @@ async def test_inactive_key_gets_no_token_and_its_tokens_stop_at_once(tenant, cl
     bot = await robot(tenant)
     assert data_of(await tenant.gql(ME, token=bot["token"]))["me"]["principalId"] == bot["id"]
 
-    payload = data_of(await tenant.gql(UPDATE_KEY, {"input": {"id": bot["keyUuid"], "version": 1, "status": "INACTIVE"}}))
+    payload = data_of(
+        await tenant.gql(UPDATE_KEY, {"input": {"id": bot["keyUuid"], "version": 1, "status": "INACTIVE"}})
+    )
     assert payload["updateAccessKey"]["accessKey"] == {"id": bot["keyUuid"], "version": 2, "status": "INACTIVE"}
 
     refused = await client_token(client, bot["accessKeyId"], bot["secret"])
@@ -192,11 +220,18 @@ async def _admin_identity(tenant) -> tuple[str, str]:
 
 async def test_expired_token_is_unauthenticated(tenant):
     principal_id, key_id = await _admin_identity(tenant)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
 
     def token(issued: datetime, lifetime: int) -> str:
-        return issue_token(TEST_SECRET_KEY, organization_id=uuid.UUID(tenant.organization_id), principal_type="SERVICE_USER",
-                           principal_id=uuid.UUID(principal_id), access_key_id=key_id, now=issued, lifetime_seconds=lifetime)
+        return issue_token(
+            TEST_SECRET_KEY,
+            organization_id=uuid.UUID(tenant.organization_id),
+            principal_type="SERVICE_USER",
+            principal_id=uuid.UUID(principal_id),
+            access_key_id=key_id,
+            now=issued,
+            lifetime_seconds=lifetime,
+        )
 
     # The same claims minus the time are accepted, so only the expiry is being tested.
     assert data_of(await tenant.gql(ME, token=token(now, 60)))["me"]["principalId"] == principal_id
@@ -213,10 +248,15 @@ async def test_tampered_or_foreign_tokens_are_unauthenticated(tenant, other_tena
     assert data_of(await tenant.gql(ME, token=_sign(claims)))["me"]["principalId"] == principal_id  # control
 
     # Claims edited without re-signing: point the admin's token at the other organization.
-    forged_payload = base64.urlsafe_b64encode(
-        json.dumps({**jwt.decode(tenant.token, options={"verify_signature": False}),
-                                "org": other_tenant.organization_id}).encode()
-    ).decode().rstrip("=")
+    forged_payload = (
+        base64.urlsafe_b64encode(
+            json.dumps(
+                {**jwt.decode(tenant.token, options={"verify_signature": False}), "org": other_tenant.organization_id}
+            ).encode()
+        )
+        .decode()
+        .rstrip("=")
+    )
     bad_tokens = {
         "flipped signature": f"{head}.{payload}.{flipped}",
         "no signature": f"{head}.{payload}.",
@@ -244,25 +284,30 @@ async def test_tampered_or_foreign_tokens_are_unauthenticated(tenant, other_tena
 async def test_token_of_deleted_service_user_is_unauthenticated(tenant, client):
     bot = await robot(tenant, policy="Administrator")
     assert data_of(await tenant.gql(ME, token=bot["token"]))["me"]["principalId"] == bot["id"]
-    deleted = data_of(await tenant.gql(DELETE_SERVICE_USER, {"input": {"id": bot["id"], "version": 1}}))["deleteServiceUser"]
+    deleted = data_of(await tenant.gql(DELETE_SERVICE_USER, {"input": {"id": bot["id"], "version": 1}}))[
+        "deleteServiceUser"
+    ]
     assert deleted == {"deletedId": bot["id"], "userErrors": []}
     assert code_of(await tenant.gql(ME, token=bot["token"])) == "UNAUTHENTICATED"
     assert (await client_token(client, bot["accessKeyId"], bot["secret"])).status_code == 401
     assert await AccessKey.filter(access_key_id=bot["accessKeyId"]).count() == 0
 
 
-@pytest.mark.parametrize("authorization", [
-    None,
-    "",
-    "Bearer",
-    "Bearer ",
-    "Bearer not-a-token",
-    "Bearer a.b.c",
-    "Basic dXNlcjpwYXNz",
-    "Token abc",
-    "garbage",
-    "Bearer \u00e9\u00e9\u00e9".encode("latin-1"),
-])
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        None,
+        "",
+        "Bearer",
+        "Bearer ",
+        "Bearer not-a-token",
+        "Bearer a.b.c",
+        "Basic dXNlcjpwYXNz",
+        "Token abc",
+        "garbage",
+        "Bearer \u00e9\u00e9\u00e9".encode("latin-1"),
+    ],
+)
 async def test_missing_or_garbage_authorization_is_unauthenticated(client, authorization):
     result = await graphql_with_header(client, authorization)
     assert code_of(result) == "UNAUTHENTICATED"
@@ -271,11 +316,21 @@ async def test_missing_or_garbage_authorization_is_unauthenticated(client, autho
 
 async def test_public_fields_work_without_a_token_but_nothing_else(tenant, client):
     # login is public: a wrong password says UNAUTHENTICATED, not "no token".
-    result = await tenant.gql('mutation { login(email: "nobody@example.com", password: "whatever-long") { token } }', token="")
+    result = await tenant.gql(
+        'mutation { login(email: "nobody@example.com", password: "whatever-long") { token } }', token=""
+    )
     assert code_of(result) == "UNAUTHENTICATED"
-    result = await tenant.gql('mutation { acceptInvitation(token: "nope", password: "long enough!") { user { id } userErrors { field code } } }',
-                              token="")
-    assert data_of(result)["acceptInvitation"] == {"user": None, "userErrors": [{"field": ["token"], "code": "INVALID"}]}
-    for query in ("{ organizationConfig { version } }", "{ currencies { totalCount } }",
-                  'mutation { createCurrency(input: {code: "XXX", name: "x"}) { currency { id } } }'):
+    result = await tenant.gql(
+        'mutation { acceptInvitation(token: "nope", password: "long enough!") { user { id } userErrors { field code } } }',
+        token="",
+    )
+    assert data_of(result)["acceptInvitation"] == {
+        "user": None,
+        "userErrors": [{"field": ["token"], "code": "INVALID"}],
+    }
+    for query in (
+        "{ organizationConfig { version } }",
+        "{ currencies { totalCount } }",
+        'mutation { createCurrency(input: {code: "XXX", name: "x"}) { currency { id } } }',
+    ):
         assert code_of(await tenant.gql(query, token="")) == "UNAUTHENTICATED"

@@ -60,8 +60,13 @@ def server(settings, tmp_path_factory):
     log = tmp / "server.log"
     executable = [str(METERGRAPH)] if METERGRAPH.exists() else [sys.executable, "-m", "app.cli"]
     with log.open("wb") as out:
-        process = subprocess.Popen([*executable, "serve", "--host", "127.0.0.1", "--port", str(port)],
-                                   cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [*executable, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -126,7 +131,9 @@ def _tampered(token: str) -> str:
 
 async def test_http_query_to_live_server(server, tenant):
     async with httpx.AsyncClient(base_url=server.http) as client:
-        response = await client.post("/graphql", json={"query": ME}, headers={"Authorization": f"Bearer {tenant.token}"})
+        response = await client.post(
+            "/graphql", json={"query": ME}, headers={"Authorization": f"Bearer {tenant.token}"}
+        )
         assert response.status_code == 200
         assert response.json() == {"data": {"me": {"organizationId": tenant.organization_id}}}
         health = await client.get("/healthz")
@@ -167,7 +174,11 @@ async def test_transport_ws_runs_a_query(server, tenant):
         await ws.send(_init(tenant.token))
         await _acked(ws)
         await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": ME}}))
-        assert await _recv(ws) == {"id": "1", "type": "next", "payload": {"data": {"me": {"organizationId": tenant.organization_id}}}}
+        assert await _recv(ws) == {
+            "id": "1",
+            "type": "next",
+            "payload": {"data": {"me": {"organizationId": tenant.organization_id}}},
+        }
         assert await _recv(ws) == {"id": "1", "type": "complete"}
         # The connection stays usable.
         await ws.send(json.dumps({"type": "ping"}))

@@ -30,7 +30,12 @@ async def test_an_accepted_batch_is_stored_and_enqueued(tenant, ingest_queue):
     body = response.json()
     assert body["result"] == "accepted"
     batch = await MeasurementBatch.get(id=body["batchId"])
-    assert (str(batch.organization_id), batch.status, batch.item_count, batch.source) == (tenant.organization_id, "PENDING", 2, "REST")
+    assert (str(batch.organization_id), batch.status, batch.item_count, batch.source) == (
+        tenant.organization_id,
+        "PENDING",
+        2,
+        "REST",
+    )
     assert json.loads(batch.body)["measurements"][0] == ONE  # the body exactly as sent
     assert await ingest_queue.exists(f"arq:job:{job_id(batch.id)}")
     assert await ingest_queue.zcard(INGEST_QUEUE) == 1
@@ -70,16 +75,28 @@ WHOLE_REQUEST_REFUSALS = {
     "no measurements key": (b"{}", "measurements: required"),
     "zero items": (json.dumps({"measurements": []}).encode(), "1–1000"),
     "1001 items": (json.dumps({"measurements": [ONE] * 1001}).encode(), "1–1000"),
-    "missing meter": (json.dumps({"measurements": [ONE, {k: v for k, v in ONE.items() if k != "meter"}]}).encode(),
-                      "measurements[1].meter"),
-    "missing account": (json.dumps({"measurements": [{k: v for k, v in ONE.items() if k != "account"}]}).encode(),
-                        "measurements[0].account"),
-    "missing ts": (json.dumps({"measurements": [ONE, ONE, {k: v for k, v in ONE.items() if k != "ts"}]}).encode(),
-                   "measurements[2].ts"),
+    "missing meter": (
+        json.dumps({"measurements": [ONE, {k: v for k, v in ONE.items() if k != "meter"}]}).encode(),
+        "measurements[1].meter",
+    ),
+    "missing account": (
+        json.dumps({"measurements": [{k: v for k, v in ONE.items() if k != "account"}]}).encode(),
+        "measurements[0].account",
+    ),
+    "missing ts": (
+        json.dumps({"measurements": [ONE, ONE, {k: v for k, v in ONE.items() if k != "ts"}]}).encode(),
+        "measurements[2].ts",
+    ),
     "unparseable ts": (json.dumps({"measurements": [ONE, {**ONE, "ts": "yesterday"}]}).encode(), "measurements[1].ts"),
-    "impossible ts": (json.dumps({"measurements": [{**ONE, "ts": "2026-02-30T00:00:00Z"}]}).encode(), "measurements[0].ts"),
+    "impossible ts": (
+        json.dumps({"measurements": [{**ONE, "ts": "2026-02-30T00:00:00Z"}]}).encode(),
+        "measurements[0].ts",
+    ),
     "meter not a string": (json.dumps({"measurements": [{**ONE, "meter": 7}]}).encode(), "measurements[0].meter"),
-    "section not an object": (json.dumps({"measurements": [{**ONE, "measure": [1]}]}).encode(), "measurements[0].measure"),
+    "section not an object": (
+        json.dumps({"measurements": [{**ONE, "measure": [1]}]}).encode(),
+        "measurements[0].measure",
+    ),
 }
 
 
@@ -96,8 +113,11 @@ async def test_a_malformed_request_is_refused_whole_naming_index_and_field(tenan
 @pytest.mark.parametrize("header", [None, "Bearer not-a-token", "Basic abc", "Bearer "])
 async def test_a_missing_or_bad_token_is_401(tenant, ingest_queue, header):
     headers = {"Authorization": header} if header else {}
-    response = await tenant.client.post(f"/organizations/{tenant.organization_id}/measurements",
-                                        content=json.dumps({"measurements": [ONE]}), headers=headers)
+    response = await tenant.client.post(
+        f"/organizations/{tenant.organization_id}/measurements",
+        content=json.dumps({"measurements": [ONE]}),
+        headers=headers,
+    )
     assert response.status_code == 401
     assert response.json()["message"]
     assert await batches_of(tenant) == 0
@@ -114,11 +134,20 @@ async def test_a_token_of_another_organization_is_403(tenant, other_tenant, inge
 async def _token_with(tenant, policy: str) -> str:
     policies = data_of(await tenant.gql("{ permissionPolicies { nodes { id name } } }"))["permissionPolicies"]["nodes"]
     policy_id = next(p["id"] for p in policies if p["name"] == policy)
-    created = data_of(await tenant.gql("""mutation($input: CreateServiceUserInput!) {
+    created = data_of(
+        await tenant.gql(
+            """mutation($input: CreateServiceUserInput!) {
       createServiceUser(input: $input) { serviceUser { id } } }""",
-                                       {"input": {"name": f"robot-{uuid.uuid4().hex[:8]}", "permissionPolicyIds": [policy_id]}}))
-    key = data_of(await tenant.gql("""mutation($id: ID!) { createAccessKey(input: {serviceUserId: $id}) {
-      accessKey { accessKeyId } apiSecret } }""", {"id": created["createServiceUser"]["serviceUser"]["id"]}))["createAccessKey"]
+            {"input": {"name": f"robot-{uuid.uuid4().hex[:8]}", "permissionPolicyIds": [policy_id]}},
+        )
+    )
+    key = data_of(
+        await tenant.gql(
+            """mutation($id: ID!) { createAccessKey(input: {serviceUserId: $id}) {
+      accessKey { accessKeyId } apiSecret } }""",
+            {"id": created["createServiceUser"]["serviceUser"]["id"]},
+        )
+    )["createAccessKey"]
     response = await client_token(tenant.client, key["accessKey"]["accessKeyId"], key["apiSecret"])
     return response.json()["access_token"]
 

@@ -28,8 +28,10 @@ async def set_limits(tenant, **limits: tuple[int, int] | None) -> None:
     """Set the tenant's limits, e.g. ingestPerAccessKey=(1, 2): 1 request/s, burst 2."""
     org = uuid.UUID(tenant.organization_id)
     current = await organization_config.get_config(org)
-    changes = {name: None if value is None else {"requestsPerSecond": value[0], "burst": value[1]}
-               for name, value in limits.items()}
+    changes = {
+        name: None if value is None else {"requestsPerSecond": value[0], "burst": value[1]}
+        for name, value in limits.items()
+    }
     await organization_config.update_config(org, version=current.version, changes={"rateLimits": changes}, actor="test")
 
 

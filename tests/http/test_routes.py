@@ -45,13 +45,18 @@ async def test_body_over_limit_is_refused_with_json_413(client, settings, tenant
     assert settings.max_body_bytes == 1_000_000
     before = await Currency.all().count()
     # A syntactically valid mutation padded with a long string variable.
-    body = json.dumps({
-        "query": "mutation($n: String!) { createCurrency(input: {code: \"BIG\", name: $n}) { currency { id } } }",
-        "variables": {"n": "x" * settings.max_body_bytes},
-    })
+    body = json.dumps(
+        {
+            "query": 'mutation($n: String!) { createCurrency(input: {code: "BIG", name: $n}) { currency { id } } }',
+            "variables": {"n": "x" * settings.max_body_bytes},
+        }
+    )
     assert len(body) > settings.max_body_bytes
-    response = await client.post("/graphql", content=body, headers={
-        "Content-Type": "application/json", "Authorization": f"Bearer {tenant.token}"})
+    response = await client.post(
+        "/graphql",
+        content=body,
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {tenant.token}"},
+    )
     assert response.status_code == 413
     assert response.headers["content-type"].startswith("application/json"), response.text
     assert response.json() == {"message": "Content Too Large"}
@@ -72,8 +77,11 @@ async def test_body_over_limit_without_content_length_is_refused_with_json_413(c
 
 async def test_body_under_limit_is_accepted(tenant, client):
     body = json.dumps({"query": "{ me { organizationId } }" + " " * 900_000})
-    response = await client.post("/graphql", content=body, headers={
-        "Content-Type": "application/json", "Authorization": f"Bearer {tenant.token}"})
+    response = await client.post(
+        "/graphql",
+        content=body,
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {tenant.token}"},
+    )
     assert response.status_code == 200
     assert response.json() == {"data": {"me": {"organizationId": tenant.organization_id}}}
 
@@ -86,8 +94,11 @@ async def test_unknown_route_answers_json(client):
 
 async def test_malformed_json_is_400_and_changes_nothing(tenant, client):
     before = await Currency.all().count()
-    response = await client.post("/graphql", content=b'{"query": "mutation { createCurrency(input: {code: \\"MAL\\"',
-                                 headers={"Content-Type": "application/json", "Authorization": f"Bearer {tenant.token}"})
+    response = await client.post(
+        "/graphql",
+        content=b'{"query": "mutation { createCurrency(input: {code: \\"MAL\\"',
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {tenant.token}"},
+    )
     assert response.status_code == 400
     assert "JSON" in response.text
     assert await Currency.all().count() == before
@@ -95,8 +106,10 @@ async def test_malformed_json_is_400_and_changes_nothing(tenant, client):
 
 async def test_unknown_input_field_is_a_validation_error(tenant):
     before = await Currency.all().count()
-    result = await tenant.gql('mutation { createCurrency(input: {code: "BOG", name: "Bogus", bogus: 1}) '
-                              "{ currency { id } userErrors { field code } } }")
+    result = await tenant.gql(
+        'mutation { createCurrency(input: {code: "BOG", name: "Bogus", bogus: 1}) '
+        "{ currency { id } userErrors { field code } } }"
+    )
     assert "data" not in result or result["data"] is None
     assert len(result["errors"]) == 1
     message = result["errors"][0]["message"]
@@ -111,7 +124,9 @@ async def test_bad_enum_value_is_a_validation_error(tenant):
     key = keys["serviceUsers"]["nodes"][0]["accessKeys"]["nodes"][0]
     result = await tenant.gql(
         "mutation($id: ID!, $v: Int!) { updateAccessKey(input: {id: $id, version: $v, status: NOPE}) "
-        "{ accessKey { status } userErrors { field } } }", {"id": key["id"], "v": key["version"]})
+        "{ accessKey { status } userErrors { field } } }",
+        {"id": key["id"], "v": key["version"]},
+    )
     assert result.get("data") is None
     assert len(result["errors"]) == 1
     message = result["errors"][0]["message"]
@@ -122,13 +137,19 @@ async def test_bad_enum_value_is_a_validation_error(tenant):
 
 async def test_invalid_timezone_is_a_user_error_and_changes_nothing(tenant):
     before = data_of(await tenant.gql("{ organizationConfig { version timezone } }"))["organizationConfig"]
-    result = data_of(await tenant.gql(
-        "mutation($v: Int!) { updateOrganizationConfig(input: {version: $v, timezone: \"Mars/Olympus_Mons\", daysBeforeBillDue: 10}) "
-        "{ organizationConfig { version } userErrors { field code message } } }", {"v": before["version"]}))
+    result = data_of(
+        await tenant.gql(
+            'mutation($v: Int!) { updateOrganizationConfig(input: {version: $v, timezone: "Mars/Olympus_Mons", daysBeforeBillDue: 10}) '
+            "{ organizationConfig { version } userErrors { field code message } } }",
+            {"v": before["version"]},
+        )
+    )
     payload = result["updateOrganizationConfig"]
     assert payload["organizationConfig"] is None
     assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(["input", "timezone"], "INVALID")]
-    after = data_of(await tenant.gql("{ organizationConfig { version timezone daysBeforeBillDue } }"))["organizationConfig"]
+    after = data_of(await tenant.gql("{ organizationConfig { version timezone daysBeforeBillDue } }"))[
+        "organizationConfig"
+    ]
     assert after["version"] == before["version"]
     assert after["timezone"] == before["timezone"] == "UTC"
     stored = await OrganizationConfig.get(organization_id=tenant.organization_id)

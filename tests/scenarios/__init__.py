@@ -35,8 +35,12 @@ BILL = f"""id version accountId accountCode billDate dueDate startDate endDate l
 JOB = """id version status type lastDateInBillingPeriod billDate billingFrequency accountIds total pending failed billIds
   failureReason dtStarted dtCompleted failures { accountId reason }"""
 
-CREATE_BILL_JOB = f"""mutation($input: CreateBillJobInput!) {{ createBillJob(input: $input) {{ billJob {{ {JOB} }} {ERRORS} }} }}"""
-RECALCULATE = f"""mutation($ids: [ID!]!) {{ recalculateBills(input: {{billIds: $ids}}) {{ billJob {{ {JOB} }} {ERRORS} }} }}"""
+CREATE_BILL_JOB = (
+    f"""mutation($input: CreateBillJobInput!) {{ createBillJob(input: $input) {{ billJob {{ {JOB} }} {ERRORS} }} }}"""
+)
+RECALCULATE = (
+    f"""mutation($ids: [ID!]!) {{ recalculateBills(input: {{billIds: $ids}}) {{ billJob {{ {JOB} }} {ERRORS} }} }}"""
+)
 APPROVE = f"""mutation($ids: [ID!]!) {{ approveBills(input: {{billIds: $ids}}) {{ bills {{ id version status locked }} {ERRORS} }} }}"""
 LOCK = f"""mutation($id: ID!, $version: Int!) {{ lockBill(input: {{id: $id, version: $version}}) {{
   bill {{ id version status locked }} {ERRORS} }} }}"""
@@ -68,8 +72,11 @@ async def bill_queue(app) -> AsyncIterator[Any]:
 async def run_worker() -> Worker:
     """Run everything queued on BILL_QUEUE with a real arq burst worker in this event
     loop (Tortoise is already initialised by the app fixture)."""
-    worker = Worker(**worker_options(burst=True, poll_delay=0.05, queue_name=BILL_QUEUE, handle_signals=False,
-                                     ctx={"db_ready": "external"}))
+    worker = Worker(
+        **worker_options(
+            burst=True, poll_delay=0.05, queue_name=BILL_QUEUE, handle_signals=False, ctx={"db_ready": "external"}
+        )
+    )
     try:
         await worker.main()
     finally:
@@ -93,31 +100,52 @@ class Story:
 
     async def configure(self, **changes: Any) -> None:
         version = data_of(await self.tenant.gql("{ organizationConfig { version } }"))["organizationConfig"]["version"]
-        await self.ok(f"""mutation($input: UpdateOrganizationConfigInput!) {{ updateOrganizationConfig(input: $input) {{
-          organizationConfig {{ version }} {ERRORS} }} }}""", {"input": {"version": version, **changes}}, "updateOrganizationConfig")
+        await self.ok(
+            f"""mutation($input: UpdateOrganizationConfigInput!) {{ updateOrganizationConfig(input: $input) {{
+          organizationConfig {{ version }} {ERRORS} }} }}""",
+            {"input": {"version": version, **changes}},
+            "updateOrganizationConfig",
+        )
 
     async def currency(self, code: str, places: int = 2) -> None:
-        await self.ok(f"""mutation($input: CreateCurrencyInput!) {{ createCurrency(input: $input) {{ currency {{ id }} {ERRORS} }} }}""",
-                      {"input": {"code": code, "name": code, "maxDecimalPlaces": places}}, "createCurrency")
+        await self.ok(
+            f"""mutation($input: CreateCurrencyInput!) {{ createCurrency(input: $input) {{ currency {{ id }} {ERRORS} }} }}""",
+            {"input": {"code": code, "name": code, "maxDecimalPlaces": places}},
+            "createCurrency",
+        )
 
     async def product(self, product: dict) -> str:
-        payload = await self.ok(f"""mutation($input: CreateProductInput!) {{ createProduct(input: $input) {{
-          product {{ id }} {ERRORS} }} }}""", {"input": product}, "createProduct")
+        payload = await self.ok(
+            f"""mutation($input: CreateProductInput!) {{ createProduct(input: $input) {{
+          product {{ id }} {ERRORS} }} }}""",
+            {"input": product},
+            "createProduct",
+        )
         return payload["product"]["id"]
 
     async def account(self, code: str, plans: list[tuple[str, str]] | None = None, **fields: Any) -> str:
         """An account with plans attached: (plan code, start instant) each."""
-        data = {"code": code, "name": code.title(), "emailAddress": f"{code}@example.com", **fields,
-                "accountPlans": [{"planCode": plan, "startDate": start} for plan, start in plans or []]}
-        payload = await self.ok(f"""mutation($input: CreateAccountInput!) {{ createAccount(input: $input) {{
-          account {{ id }} {ERRORS} }} }}""", {"input": data}, "createAccount")
+        data = {
+            "code": code,
+            "name": code.title(),
+            "emailAddress": f"{code}@example.com",
+            **fields,
+            "accountPlans": [{"planCode": plan, "startDate": start} for plan, start in plans or []],
+        }
+        payload = await self.ok(
+            f"""mutation($input: CreateAccountInput!) {{ createAccount(input: $input) {{
+          account {{ id }} {ERRORS} }} }}""",
+            {"input": data},
+            "createAccount",
+        )
         return payload["account"]["id"]
 
     async def ingest(self, measurements: list[dict]) -> str:
         response = await self.tenant.client.post(
             f"/organizations/{self.tenant.organization_id}/measurements",
-            content=json.dumps({"measurements": measurements}), headers={"Authorization": f"Bearer {self.tenant.token}",
-                                                                         "Content-Type": "application/json"})
+            content=json.dumps({"measurements": measurements}),
+            headers={"Authorization": f"Bearer {self.tenant.token}", "Content-Type": "application/json"},
+        )
         assert response.status_code == 200, response.text
         return response.json()["batchId"]
 

@@ -24,13 +24,27 @@ COMMITMENT = "query($id: ID!) { commitment(id: $id) { id amountSpent } }"
 
 def catalog() -> dict:
     return {
-        "code": "app", "name": "App",
-        "meters": [{"code": "app", "name": "App", "dataFields": [{"category": "MEASURE", "code": "requests", "name": "Requests"}],
-                    "aggregations": [{"code": "requests", "name": "Requests", "targetField": "requests", "aggregation": "SUM"}]}],
+        "code": "app",
+        "name": "App",
+        "meters": [
+            {
+                "code": "app",
+                "name": "App",
+                "dataFields": [{"category": "MEASURE", "code": "requests", "name": "Requests"}],
+                "aggregations": [
+                    {"code": "requests", "name": "Requests", "targetField": "requests", "aggregation": "SUM"}
+                ],
+            }
+        ],
         "planTemplates": [
-            {"code": "usage", "name": "Usage", "currency": "USD", "billFrequency": "MONTHLY",
-             "pricings": [{"aggregationCode": "requests", "startDate": JAN, "pricingBands": [band("0", "1")]}],
-             "plans": [{"code": "usage-plan", "name": "Usage"}]},
+            {
+                "code": "usage",
+                "name": "Usage",
+                "currency": "USD",
+                "billFrequency": "MONTHLY",
+                "pricings": [{"aggregationCode": "requests", "startDate": JAN, "pricingBands": [band("0", "1")]}],
+                "plans": [{"code": "usage-plan", "name": "Usage"}],
+            },
         ],
     }
 
@@ -41,16 +55,34 @@ async def story(tenant, bill_queue):
     await story.product(catalog())
     account_id = await story.account("acme", [("usage-plan", JAN)])
     plan_id = data_of(await tenant.gql('{ plan(code: "usage-plan") { id } }'))["plan"]["id"]
-    payload = await story.ok(f"""mutation($input: CreateCommitmentInput!) {{ createCommitment(input: $input) {{
-      commitment {{ id }} {ERRORS} }} }}""", {"input": {
-        "accountId": account_id, "currency": "USD", "amount": "100", "startDate": "2026-01-01", "endDate": "2026-04-01",
-        "overageSurchargePercent": "10", "billingPlanId": plan_id, "billingInterval": 1, "billingOffset": 0,
-        "commitmentFeeDescription": "Commitment fee", "commitmentUsageDescription": "Drawn from commitment",
-        "overageDescription": "Overage"}}, "createCommitment")
+    payload = await story.ok(
+        f"""mutation($input: CreateCommitmentInput!) {{ createCommitment(input: $input) {{
+      commitment {{ id }} {ERRORS} }} }}""",
+        {
+            "input": {
+                "accountId": account_id,
+                "currency": "USD",
+                "amount": "100",
+                "startDate": "2026-01-01",
+                "endDate": "2026-04-01",
+                "overageSurchargePercent": "10",
+                "billingPlanId": plan_id,
+                "billingInterval": 1,
+                "billingOffset": 0,
+                "commitmentFeeDescription": "Commitment fee",
+                "commitmentUsageDescription": "Drawn from commitment",
+                "overageDescription": "Overage",
+            }
+        },
+        "createCommitment",
+    )
     story.commitment_id = payload["commitment"]["id"]
-    await story.ingest([{"meter": "app", "account": "acme", "ts": ts, "measure": {"requests": n}}
-                        for ts, n in (("2026-01-10T00:00:00Z", 30), ("2026-02-10T00:00:00Z", 50),
-                                      ("2026-03-10T00:00:00Z", 40))])
+    await story.ingest(
+        [
+            {"meter": "app", "account": "acme", "ts": ts, "measure": {"requests": n}}
+            for ts, n in (("2026-01-10T00:00:00Z", 30), ("2026-02-10T00:00:00Z", 50), ("2026-03-10T00:00:00Z", 40))
+        ]
+    )
     for last in ("2026-01-31", "2026-02-28", "2026-03-31"):
         await story.bill_run(lastDateInBillingPeriod=last)
     return story
@@ -64,8 +96,12 @@ async def test_fees_drawdown_and_overage_across_three_bills(story):
     feb, mar, apr = [await story.bill("acme", d) for d in ("2026-02-01", "2026-03-01", "2026-04-01")]
     assert amounts(feb) == [("USAGE", D("30.00")), ("COMMITMENT_FEE", D("33.33")), ("COMMITMENT_CONSUMED", D("-30.00"))]
     assert amounts(mar) == [("USAGE", D("50.00")), ("COMMITMENT_FEE", D("33.33")), ("COMMITMENT_CONSUMED", D("-50.00"))]
-    assert amounts(apr) == [("USAGE", D("40.00")), ("COMMITMENT_FEE", D("33.34")), ("COMMITMENT_CONSUMED", D("-20.00")),
-                            ("OVERAGE_SURCHARGE", D("2.00"))]
+    assert amounts(apr) == [
+        ("USAGE", D("40.00")),
+        ("COMMITMENT_FEE", D("33.34")),
+        ("COMMITMENT_CONSUMED", D("-20.00")),
+        ("OVERAGE_SURCHARGE", D("2.00")),
+    ]
     assert [money(b["billTotal"]) for b in (feb, mar, apr)] == [D("33.33"), D("33.33"), D("55.34")]
     assert [x["description"] for x in lines(apr)][1:] == ["Commitment fee", "Drawn from commitment", "Overage"]
     assert await amount_spent(story) == D("100")

@@ -20,12 +20,28 @@ JAN = "2026-01-01T00:00:00Z"
 
 def catalog() -> dict:
     return {
-        "code": "late", "name": "Late",
-        "meters": [{"code": "late", "name": "Late", "dataFields": [{"category": "MEASURE", "code": "requests", "name": "Requests"}],
-                    "aggregations": [{"code": "requests", "name": "Requests", "targetField": "requests", "aggregation": "SUM"}]}],
-        "planTemplates": [{"code": "late", "name": "Late", "currency": "USD", "billFrequency": "MONTHLY",
-                           "pricings": [{"aggregationCode": "requests", "startDate": JAN, "pricingBands": [band("0", "0.10")]}],
-                           "plans": [{"code": "late", "name": "Late"}]}],
+        "code": "late",
+        "name": "Late",
+        "meters": [
+            {
+                "code": "late",
+                "name": "Late",
+                "dataFields": [{"category": "MEASURE", "code": "requests", "name": "Requests"}],
+                "aggregations": [
+                    {"code": "requests", "name": "Requests", "targetField": "requests", "aggregation": "SUM"}
+                ],
+            }
+        ],
+        "planTemplates": [
+            {
+                "code": "late",
+                "name": "Late",
+                "currency": "USD",
+                "billFrequency": "MONTHLY",
+                "pricings": [{"aggregationCode": "requests", "startDate": JAN, "pricingBands": [band("0", "0.10")]}],
+                "plans": [{"code": "late", "name": "Late"}],
+            }
+        ],
     }
 
 
@@ -45,7 +61,11 @@ async def story(tenant, bill_queue):
 async def test_late_usage_changes_the_bill_on_recalculation_until_it_is_locked(story):
     first = await story.bill_run(lastDateInBillingPeriod="2026-01-31")
     bill = await story.bill("tardy", "2026-02-01")
-    assert (money(bill["billTotal"]), bill["billJobId"], first["billIds"]) == (Decimal("30.00"), first["id"], [bill["id"]])
+    assert (money(bill["billTotal"]), bill["billJobId"], first["billIds"]) == (
+        Decimal("30.00"),
+        first["id"],
+        [bill["id"]],
+    )
     [approved] = await story.approve([bill["id"]])
     assert (approved["status"], approved["version"]) == ("APPROVED", bill["version"] + 1)
 
@@ -56,7 +76,11 @@ async def test_late_usage_changes_the_bill_on_recalculation_until_it_is_locked(s
     assert recalculation["type"] == "RECALCULATE" and recalculation["billIds"] == [bill["id"]]
     again = await story.bill("tardy", "2026-02-01")
     assert again["id"] == bill["id"]  # in place, no duplicate
-    assert (money(again["billTotal"]), again["status"], again["billJobId"]) == (Decimal("50.00"), "PENDING", recalculation["id"])
+    assert (money(again["billTotal"]), again["status"], again["billJobId"]) == (
+        Decimal("50.00"),
+        "PENDING",
+        recalculation["id"],
+    )
     assert money(again["lineItems"]["nodes"][0]["quantity"]) == 500
     assert again["version"] > approved["version"]
 

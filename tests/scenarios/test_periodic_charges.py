@@ -28,19 +28,52 @@ JAN, MID_JAN = "2026-01-01T00:00:00Z", "2026-01-16T00:00:00Z"
 
 def catalog() -> dict:
     return {
-        "code": "app", "name": "App",
-        "meters": [{"code": "app", "name": "App", "dataFields": [{"category": "MEASURE", "code": "requests", "name": "Requests"}],
-                    "aggregations": [{"code": "requests", "name": "Requests", "targetField": "requests", "aggregation": "SUM"}]}],
+        "code": "app",
+        "name": "App",
+        "meters": [
+            {
+                "code": "app",
+                "name": "App",
+                "dataFields": [{"category": "MEASURE", "code": "requests", "name": "Requests"}],
+                "aggregations": [
+                    {"code": "requests", "name": "Requests", "targetField": "requests", "aggregation": "SUM"}
+                ],
+            }
+        ],
         "planTemplates": [
-            {"code": "seat", "name": "Seat", "currency": "USD", "billFrequency": "MONTHLY", "standingCharge": "30",
-             "standingChargeDescription": "Platform fee", "standingChargeBillInAdvance": False,
-             "plans": [{"code": "seat-arrears", "name": "Arrears"},
-                       {"code": "seat-advance", "name": "Advance", "standingChargeBillInAdvance": True}]},
-            {"code": "usage", "name": "Usage", "currency": "USD", "billFrequency": "MONTHLY", "minimumSpend": "100",
-             "minimumSpendDescription": "Monthly minimum", "minimumSpendBillInAdvance": False,
-             "pricings": [{"aggregationCode": "requests", "startDate": JAN, "pricingBands": [band("0", "0.15"), band("500", "0.10")]}],
-             "plans": [{"code": "min-arrears", "name": "Minimum in arrears"},
-                       {"code": "min-advance", "name": "Minimum in advance", "minimumSpendBillInAdvance": True}]},
+            {
+                "code": "seat",
+                "name": "Seat",
+                "currency": "USD",
+                "billFrequency": "MONTHLY",
+                "standingCharge": "30",
+                "standingChargeDescription": "Platform fee",
+                "standingChargeBillInAdvance": False,
+                "plans": [
+                    {"code": "seat-arrears", "name": "Arrears"},
+                    {"code": "seat-advance", "name": "Advance", "standingChargeBillInAdvance": True},
+                ],
+            },
+            {
+                "code": "usage",
+                "name": "Usage",
+                "currency": "USD",
+                "billFrequency": "MONTHLY",
+                "minimumSpend": "100",
+                "minimumSpendDescription": "Monthly minimum",
+                "minimumSpendBillInAdvance": False,
+                "pricings": [
+                    {
+                        "aggregationCode": "requests",
+                        "startDate": JAN,
+                        "pricingBands": [band("0", "0.15"), band("500", "0.10")],
+                    }
+                ],
+                "plans": [
+                    {"code": "min-arrears", "name": "Minimum in arrears"},
+                    {"code": "min-advance", "name": "Minimum in advance", "minimumSpendBillInAdvance": True},
+                ],
+            },
         ],
     }
 
@@ -54,8 +87,12 @@ async def story(tenant, bill_queue):
     await story.account("min-arrears", [("min-arrears", JAN)])
     await story.account("min-advance", [("min-advance", JAN)])
     for account in ("min-arrears", "min-advance"):
-        await story.ingest([{"meter": "app", "account": account, "ts": "2026-01-10T00:00:00Z", "measure": {"requests": 700}},
-                            {"meter": "app", "account": account, "ts": "2026-02-10T00:00:00Z", "measure": {"requests": 1200}}])
+        await story.ingest(
+            [
+                {"meter": "app", "account": account, "ts": "2026-01-10T00:00:00Z", "measure": {"requests": 700}},
+                {"meter": "app", "account": account, "ts": "2026-02-10T00:00:00Z", "measure": {"requests": 1200}},
+            ]
+        )
     await story.bill_run(lastDateInBillingPeriod="2026-01-31")
     await story.bill_run(lastDateInBillingPeriod="2026-02-28")
     return story
@@ -94,14 +131,29 @@ async def test_minimum_spend_in_arrears_tops_up_only_a_short_month(story):
 
 async def test_minimum_spend_in_advance_is_refunded_against_the_period_charges(story):
     february, march = await story.bill("min-advance", "2026-02-01"), await story.bill("min-advance", "2026-03-01")
-    assert amounts(february) == [("USAGE", Decimal("95.00")), ("MINIMUM_SPEND", Decimal("100.00")),
-                                 ("MINIMUM_SPEND", Decimal("100.00")), ("MINIMUM_SPEND_REFUND", Decimal("-95.00"))]
+    assert amounts(february) == [
+        ("USAGE", Decimal("95.00")),
+        ("MINIMUM_SPEND", Decimal("100.00")),
+        ("MINIMUM_SPEND", Decimal("100.00")),
+        ("MINIMUM_SPEND_REFUND", Decimal("-95.00")),
+    ]
     assert money(february["billTotal"]) == Decimal("200.00")
-    assert amounts(march) == [("USAGE", Decimal("145.00")), ("MINIMUM_SPEND", Decimal("100.00")),
-                              ("MINIMUM_SPEND_REFUND", Decimal("-100.00"))]
+    assert amounts(march) == [
+        ("USAGE", Decimal("145.00")),
+        ("MINIMUM_SPEND", Decimal("100.00")),
+        ("MINIMUM_SPEND_REFUND", Decimal("-100.00")),
+    ]
     assert money(march["billTotal"]) == Decimal("145.00")
     # January nets to max(100, 95) = 100 and February to max(100, 145) = 145.
-    minimum_periods = [(x["lineItemType"], x["servicePeriodStartDate"][:10]) for x in lines(february) + lines(march)
-                       if x["lineItemType"].startswith("MINIMUM")]
-    assert minimum_periods == [("MINIMUM_SPEND", "2026-01-01"), ("MINIMUM_SPEND", "2026-02-01"), ("MINIMUM_SPEND_REFUND", "2026-01-01"),
-                               ("MINIMUM_SPEND", "2026-03-01"), ("MINIMUM_SPEND_REFUND", "2026-02-01")]
+    minimum_periods = [
+        (x["lineItemType"], x["servicePeriodStartDate"][:10])
+        for x in lines(february) + lines(march)
+        if x["lineItemType"].startswith("MINIMUM")
+    ]
+    assert minimum_periods == [
+        ("MINIMUM_SPEND", "2026-01-01"),
+        ("MINIMUM_SPEND", "2026-02-01"),
+        ("MINIMUM_SPEND_REFUND", "2026-01-01"),
+        ("MINIMUM_SPEND", "2026-03-01"),
+        ("MINIMUM_SPEND_REFUND", "2026-02-01"),
+    ]

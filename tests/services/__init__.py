@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -26,13 +26,15 @@ from app.models.organization import Currency, OrganizationConfig
 from app.services.ingest.store import connection
 from app.services.organizations import create_organization
 
-UTC = timezone.utc
+UTC = UTC
 JAN = datetime(2024, 1, 1, tzinfo=UTC)
 FEB = datetime(2024, 2, 1, tzinfo=UTC)
 BILL_DATE = date(2024, 2, 1)
 LAST_DAY = date(2024, 1, 31)
-TIERED = [{"lowerLimit": "0", "unitPrice": "0.15", "fixedPrice": "0"},
-          {"lowerLimit": "500", "unitPrice": "0.10", "fixedPrice": "0"}]
+TIERED = [
+    {"lowerLimit": "0", "unitPrice": "0.15", "fixedPrice": "0"},
+    {"lowerLimit": "500", "unitPrice": "0.10", "fixedPrice": "0"},
+]
 ACTOR = "tester"
 
 
@@ -52,13 +54,20 @@ class BillingWorld:
     pricing: Pricing
     accounts: dict[str, Account] = field(default_factory=dict)
 
-    async def account(self, code: str, *, currency: str | None = None, plan: Plan | None = None,
-                      start: datetime = JAN, **fields: Any) -> Account:
-        account = await Account.create(organization_id=self.organization_id, code=code, name=code.title(),
-                                       currency=currency, **fields)
+    async def account(
+        self, code: str, *, currency: str | None = None, plan: Plan | None = None, start: datetime = JAN, **fields: Any
+    ) -> Account:
+        account = await Account.create(
+            organization_id=self.organization_id, code=code, name=code.title(), currency=currency, **fields
+        )
         chosen = plan or self.plan
-        await AccountPlan.create(organization_id=self.organization_id, account_id=account.id, plan_id=chosen.id,
-                                 product_id=chosen.product_id, start_date=start)
+        await AccountPlan.create(
+            organization_id=self.organization_id,
+            account_id=account.id,
+            plan_id=chosen.id,
+            product_id=chosen.product_id,
+            start_date=start,
+        )
         self.accounts[code] = account
         return account
 
@@ -68,8 +77,18 @@ class BillingWorld:
     async def measurements(self, items: list[tuple[str, Any, datetime, dict]]) -> None:
         batch_id = uuid.uuid4()
         records = [
-            (self.organization_id, self.accounts[code].id, self.meter.id, ts, None, None, batch_id, index,
-             datetime.now(UTC), json.dumps({"gb": gb, **extra}))
+            (
+                self.organization_id,
+                self.accounts[code].id,
+                self.meter.id,
+                ts,
+                None,
+                None,
+                batch_id,
+                index,
+                datetime.now(UTC),
+                json.dumps({"gb": gb, **extra}),
+            )
             for index, (code, gb, ts, extra) in enumerate(items)
         ]
         async with connection() as conn:
@@ -91,25 +110,63 @@ class BillingWorld:
         return await BillJob.get(organization_id=self.organization_id, id=job_id)
 
 
-async def new_world(name: str = "Billing", *, standing_charge: str = "30", bands: list | None = None,
-                    frequency: str = "MONTHLY", **pricing_fields: Any) -> BillingWorld:
+async def new_world(
+    name: str = "Billing",
+    *,
+    standing_charge: str = "30",
+    bands: list | None = None,
+    frequency: str = "MONTHLY",
+    **pricing_fields: Any,
+) -> BillingWorld:
     org = await create_organization(name)
     org_id = org.id
     product = await Product.create(organization_id=org_id, code="storage", name="Storage")
-    meter = await Meter.create(organization_id=org_id, product_id=product.id, code="storage", name="Storage",
-                               data_fields=[{"category": "MEASURE", "code": "gb", "name": "GB", "unit": "GB"},
-                                            {"category": "WHO", "code": "region", "name": "Region"}])
-    aggregation = await Aggregation.create(organization_id=org_id, product_id=product.id, meter_id=meter.id,
-                                           code="gb_sum", name="Gigabytes", target_field="gb", aggregation="SUM",
-                                           unit="GB")
-    template = await PlanTemplate.create(organization_id=org_id, product_id=product.id, code="std", name="Standard",
-                                         currency="USD", bill_frequency=frequency,
-                                         standing_charge=Decimal(standing_charge), standing_charge_description="Base")
-    plan = await Plan.create(organization_id=org_id, plan_template_id=template.id, product_id=product.id,
-                             code="std-plan", name="Standard plan")
-    pricing = await Pricing.create(organization_id=org_id, plan_template_id=template.id, aggregation_id=aggregation.id,
-                                   product_id=product.id, start_date=datetime(2023, 1, 1, tzinfo=UTC),
-                                   pricing_bands=bands if bands is not None else TIERED, **pricing_fields)
+    meter = await Meter.create(
+        organization_id=org_id,
+        product_id=product.id,
+        code="storage",
+        name="Storage",
+        data_fields=[
+            {"category": "MEASURE", "code": "gb", "name": "GB", "unit": "GB"},
+            {"category": "WHO", "code": "region", "name": "Region"},
+        ],
+    )
+    aggregation = await Aggregation.create(
+        organization_id=org_id,
+        product_id=product.id,
+        meter_id=meter.id,
+        code="gb_sum",
+        name="Gigabytes",
+        target_field="gb",
+        aggregation="SUM",
+        unit="GB",
+    )
+    template = await PlanTemplate.create(
+        organization_id=org_id,
+        product_id=product.id,
+        code="std",
+        name="Standard",
+        currency="USD",
+        bill_frequency=frequency,
+        standing_charge=Decimal(standing_charge),
+        standing_charge_description="Base",
+    )
+    plan = await Plan.create(
+        organization_id=org_id,
+        plan_template_id=template.id,
+        product_id=product.id,
+        code="std-plan",
+        name="Standard plan",
+    )
+    pricing = await Pricing.create(
+        organization_id=org_id,
+        plan_template_id=template.id,
+        aggregation_id=aggregation.id,
+        product_id=product.id,
+        start_date=datetime(2023, 1, 1, tzinfo=UTC),
+        pricing_bands=bands if bands is not None else TIERED,
+        **pricing_fields,
+    )
     return BillingWorld(org_id, product, meter, aggregation, template, plan, pricing)
 
 
@@ -120,5 +177,15 @@ async def lines_of(bill: Bill) -> list[BillLineItem]:
 def line_view(line: Any) -> tuple:
     """The billing content of a stored line item or a composed line, comparable across both."""
     kind = getattr(line, "line_item_type", None) or line.line_type.value
-    return (kind, line.description, line.quantity, line.units, line.subtotal, line.converted_subtotal,
-            line.currency, line.pricing_id, line.service_period_start, line.service_period_end)
+    return (
+        kind,
+        line.description,
+        line.quantity,
+        line.units,
+        line.subtotal,
+        line.converted_subtotal,
+        line.currency,
+        line.pricing_id,
+        line.service_period_start,
+        line.service_period_end,
+    )

@@ -21,8 +21,12 @@ FLAT = [{"lowerLimit": "0", "unitPrice": "1", "fixedPrice": "0"}]
 
 
 def fee(day: str, amount: str) -> dict:
-    return {"date": day, "amount": amount, "servicePeriodStartDate": "2024-02-01T00:00:00+00:00",
-            "servicePeriodEndDate": "2024-03-01T00:00:00+00:00"}
+    return {
+        "date": day,
+        "amount": amount,
+        "servicePeriodStartDate": "2024-02-01T00:00:00+00:00",
+        "servicePeriodEndDate": "2024-03-01T00:00:00+00:00",
+    }
 
 
 async def world_with_fees(*fees, account_has_plan: bool = True):
@@ -30,13 +34,20 @@ async def world_with_fees(*fees, account_has_plan: bool = True):
     if account_has_plan:
         account = await world.account("acme", days_before_bill_due=10)
     else:
-        account = await Account.create(organization_id=world.organization_id, code="acme", name="Acme",
-                                       days_before_bill_due=10)
+        account = await Account.create(
+            organization_id=world.organization_id, code="acme", name="Acme", days_before_bill_due=10
+        )
         world.accounts["acme"] = account
     commitment = await Commitment.create(
-        organization_id=world.organization_id, account_id=account.id, currency="USD", amount=D(100),
-        start_date=date(2024, 1, 1), end_date=date(2024, 4, 1), fee_dates=list(fees),
-        commitment_fee_description="Prepayment")
+        organization_id=world.organization_id,
+        account_id=account.id,
+        currency="USD",
+        amount=D(100),
+        start_date=date(2024, 1, 1),
+        end_date=date(2024, 4, 1),
+        fee_dates=list(fees),
+        commitment_fee_description="Prepayment",
+    )
     return world, commitment
 
 
@@ -51,11 +62,21 @@ async def test_a_fee_on_a_day_without_other_bill_gets_an_ad_hoc_bill(app):
     assert (job.status, job.total, job.failed) == ("COMPLETE", 1, 0)
     (bill,) = await world.bills()
     assert (bill.billing_frequency, bill.bill_date, bill.due_date, bill.start_date, bill.end_date) == (
-        "AD_HOC", date(2024, 2, 15), date(2024, 2, 25), date(2024, 2, 15), date(2024, 2, 15))
+        "AD_HOC",
+        date(2024, 2, 15),
+        date(2024, 2, 25),
+        date(2024, 2, 15),
+        date(2024, 2, 15),
+    )
     assert (bill.bill_total, bill.currency, bill.account_id) == (D("60.00"), "USD", world.accounts["acme"].id)
     (line,) = await lines_of(bill)
     assert (line.line_item_type, line.subtotal, line.converted_subtotal, line.commitment_id, line.description) == (
-        "COMMITMENT_FEE", D("60.00"), D("60.00"), commitment.id, "Prepayment")
+        "COMMITMENT_FEE",
+        D("60.00"),
+        D("60.00"),
+        commitment.id,
+        "Prepayment",
+    )
     assert line.service_period_start == datetime(2024, 2, 1, tzinfo=UTC)
     assert [str(bill.id)] == [str(b) for b in job.result_bill_ids]
 
@@ -88,8 +109,11 @@ async def test_a_fee_on_a_day_with_a_plan_bill_goes_on_that_bill(app):
     await create_and_run(world)
     (bill,) = await world.bills()
     assert bill.billing_frequency == "MONTHLY"
-    assert await kinds(bill) == [("USAGE", D("30.00")), ("COMMITMENT_FEE", D("60.00")),
-                                 ("COMMITMENT_CONSUMED", D("-30.00"))]
+    assert await kinds(bill) == [
+        ("USAGE", D("30.00")),
+        ("COMMITMENT_FEE", D("60.00")),
+        ("COMMITMENT_CONSUMED", D("-30.00")),
+    ]
 
 
 async def test_no_fee_that_day_no_ad_hoc_bill(app):

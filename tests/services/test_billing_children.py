@@ -28,8 +28,9 @@ async def family(mode: str | None = None, *, own_plan_for: tuple[str, ...] = ())
         if code in own_plan_for:
             await world.account(code, parent_account_id=parent.id)
         else:
-            world.accounts[code] = await Account.create(organization_id=world.organization_id, code=code,
-                                                        name=code.title(), parent_account_id=parent.id)
+            world.accounts[code] = await Account.create(
+                organization_id=world.organization_id, code=code, name=code.title(), parent_account_id=parent.id
+            )
     await world.measure("parent", 300)
     await world.measure("child-a", 200)
     await world.measure("child-b", 200)
@@ -50,8 +51,11 @@ async def test_breakdown_puts_one_line_per_account_summing_to_the_block_charge(a
     lines = await lines_of(bills[0])
     split = split_block(D("95.00"), {"parent": D(300), "child-a": D(200), "child-b": D(200)}, 2)
     assert sum(split.values()) == D("95.00")
-    assert usage_lines(lines) == [(None, D(300), split["parent"]), ("child-a", D(200), split["child-a"]),
-                                  ("child-b", D(200), split["child-b"])]
+    assert usage_lines(lines) == [
+        (None, D(300), split["parent"]),
+        ("child-a", D(200), split["child-a"]),
+        ("child-b", D(200), split["child-b"]),
+    ]
     assert split == {"parent": D("40.72"), "child-a": D("27.14"), "child-b": D("27.14")}
     by_code = {li.child_account_code: li for li in lines}
     assert by_code["child-a"].child_account_id == world.accounts["child-a"].id
@@ -107,10 +111,10 @@ async def test_a_job_over_all_accounts_bills_each_child_once_and_a_parent_job_in
 
 async def test_preview_of_a_parent_rates_the_block(app):
     world = await family("CHILD")
-    (bill,) = await billing.preview_bill(world.organization_id, world.accounts["parent"].id,
-                                         last_date_in_billing_period=LAST_DAY)
+    (bill,) = await billing.preview_bill(
+        world.organization_id, world.accounts["parent"].id, last_date_in_billing_period=LAST_DAY
+    )
     assert bill.account_id == world.accounts["parent"].id
-
 
 
 async def test_recalculating_a_child_mode_childs_bill_recomputes_it_through_the_parent(app):
@@ -138,13 +142,30 @@ async def _child_with_own_plan_for_another_product(world):
 
     org_id = world.organization_id
     product = await Product.create(organization_id=org_id, code="support", name="Support")
-    template = await PlanTemplate.create(organization_id=org_id, product_id=product.id, code="sup", name="Support",
-                                         currency="USD", bill_frequency="MONTHLY", standing_charge=D("10"),
-                                         standing_charge_description="Support")
-    plan = await Plan.create(organization_id=org_id, plan_template_id=template.id, product_id=product.id,
-                             code="sup-plan", name="Support plan")
-    await AccountPlan.create(organization_id=org_id, account_id=world.accounts["child-a"].id, plan_id=plan.id,
-                             product_id=product.id, start_date=JAN)
+    template = await PlanTemplate.create(
+        organization_id=org_id,
+        product_id=product.id,
+        code="sup",
+        name="Support",
+        currency="USD",
+        bill_frequency="MONTHLY",
+        standing_charge=D("10"),
+        standing_charge_description="Support",
+    )
+    plan = await Plan.create(
+        organization_id=org_id,
+        plan_template_id=template.id,
+        product_id=product.id,
+        code="sup-plan",
+        name="Support plan",
+    )
+    await AccountPlan.create(
+        organization_id=org_id,
+        account_id=world.accounts["child-a"].id,
+        plan_id=plan.id,
+        product_id=product.id,
+        start_date=JAN,
+    )
     return product
 
 
@@ -163,11 +184,16 @@ async def test_a_child_mode_child_with_its_own_plan_for_another_product_gets_one
     (bill,) = bills
     lines = await lines_of(bill)
     content = _content(lines)
-    assert content == [("USAGE", world.product.id, D(200), D("30.00"), D("30.00")),
-                       ("STANDING_CHARGE", support.id, None, D("10.00"), D("10.00"))]
+    assert content == [
+        ("USAGE", world.product.id, D(200), D("30.00"), D("30.00")),
+        ("STANDING_CHARGE", support.id, None, D("10.00"), D("10.00")),
+    ]
     assert bill.bill_total == D("40.00") == sum(li.converted_subtotal for li in lines)
-    assert sorted(await Bill.filter(organization_id=world.organization_id).values_list("account_code", flat=True)) \
-        == ["child-a", "child-b", "parent"]
+    assert sorted(await Bill.filter(organization_id=world.organization_id).values_list("account_code", flat=True)) == [
+        "child-a",
+        "child-b",
+        "parent",
+    ]
     # Again: still one bill, the same lines.
     await create_and_run(world)
     again = [b for b in await world.bills() if b.account_code == "child-a"]
@@ -193,6 +219,8 @@ async def test_recalculating_a_merged_child_bill_recomputes_both_parts(app):
     assert (job.status, job.failed) == ("COMPLETE", 0)
     after = [b for b in await world.bills() if b.account_code == "child-a"]
     assert [b.id for b in after] == [bill.id]
-    assert _content(await lines_of(after[0])) == [("USAGE", world.product.id, D(300), D("45.00"), D("45.00")),
-                                                  ("STANDING_CHARGE", support.id, None, D("10.00"), D("10.00"))]
+    assert _content(await lines_of(after[0])) == [
+        ("USAGE", world.product.id, D(300), D("45.00"), D("45.00")),
+        ("STANDING_CHARGE", support.id, None, D("10.00"), D("10.00")),
+    ]
     assert after[0].bill_total == D("55.00")

@@ -56,17 +56,39 @@ async def test_a_job_bills_every_account_with_its_lines_and_totals(app):
     assert sorted(job.result_bill_ids) == sorted([str(acme.id), str(globex.id)])
     assert (acme.bill_total, globex.bill_total) == (D("125.00"), D("45.00"))
     assert (acme.bill_date, acme.due_date, acme.start_date, acme.end_date) == (
-        BILL_DATE, BILL_DATE.replace(month=3, day=2), at(1).date(), BILL_DATE)
+        BILL_DATE,
+        BILL_DATE.replace(month=3, day=2),
+        at(1).date(),
+        BILL_DATE,
+    )
     assert (acme.status, acme.locked, acme.bill_job_id, acme.billing_frequency, acme.currency) == (
-        "PENDING", False, job_id, "MONTHLY", "USD")
+        "PENDING",
+        False,
+        job_id,
+        "MONTHLY",
+        "USD",
+    )
     usage, standing = await lines_of(acme)
     assert (usage.line_item_type, usage.quantity, usage.units, usage.subtotal) == ("USAGE", D(700), D(700), D("95.00"))
     assert usage.aggregation_id == world.aggregation.id and usage.meter_id == world.meter.id
     assert usage.usage_per_pricing_band == [
-        {"lowerLimit": "0", "unitPrice": "0.15", "fixedPrice": "0", "bandUnits": "500", "bandQuantity": "500",
-         "bandSubtotal": "75.00"},
-        {"lowerLimit": "500", "unitPrice": "0.10", "fixedPrice": "0", "bandUnits": "200", "bandQuantity": "200",
-         "bandSubtotal": "20.00"}]
+        {
+            "lowerLimit": "0",
+            "unitPrice": "0.15",
+            "fixedPrice": "0",
+            "bandUnits": "500",
+            "bandQuantity": "500",
+            "bandSubtotal": "75.00",
+        },
+        {
+            "lowerLimit": "500",
+            "unitPrice": "0.10",
+            "fixedPrice": "0",
+            "bandUnits": "200",
+            "bandQuantity": "200",
+            "bandSubtotal": "20.00",
+        },
+    ]
     assert (standing.line_item_type, standing.subtotal, standing.description) == ("STANDING_CHARGE", D("30.00"), "Base")
     rows = await BillJobAccount.filter(bill_job_id=job_id).order_by("account_id")
     assert {r.status for r in rows} == {"DONE"} and len(rows) == 2
@@ -137,7 +159,12 @@ async def test_a_locked_bill_is_never_changed(app):
 
     job_id = await create_and_run(world)
     after = await world.bill_of("acme")
-    assert (after.bill_total, after.version, after.status, after.bill_job_id) == (D("125.00"), bill.version, "APPROVED", bill.bill_job_id)
+    assert (after.bill_total, after.version, after.status, after.bill_job_id) == (
+        D("125.00"),
+        bill.version,
+        "APPROVED",
+        bill.bill_job_id,
+    )
     assert [li.subtotal for li in await lines_of(after)] == [D("95.00"), D("30.00")]
     job = await world.job(job_id)
     assert (job.status, job.failed, job.result_bill_ids) == ("COMPLETE", 0, [])
@@ -197,7 +224,11 @@ async def test_a_missing_currency_conversion_fails_that_account_only(app):
     assert (bill.currency, bill.bill_total) == ("EUR", D("62.50"))
     usage = (await lines_of(bill))[0]
     assert (usage.currency, usage.subtotal, usage.conversion_rate, usage.converted_subtotal) == (
-        "USD", D("95.00"), D("0.5"), D("47.50"))
+        "USD",
+        D("95.00"),
+        D("0.5"),
+        D("47.50"),
+    )
 
 
 async def test_pending_ingest_batches_accepted_before_the_job_are_billed(app):
@@ -230,7 +261,11 @@ async def test_suppressed_empty_bills_are_not_stored_and_an_emptied_bill_is_remo
     assert (await world.bill_of("busy")).bill_total == D("95.00")
     job = await world.job(job_id)
     assert (job.status, job.total, job.failed, job.result_bill_ids) == (
-        "COMPLETE", 2, 0, [str((await world.bill_of("busy")).id)])
+        "COMPLETE",
+        2,
+        0,
+        [str((await world.bill_of("busy")).id)],
+    )
 
     await world.account("new-quiet")
     await create_and_run(world)
@@ -266,17 +301,33 @@ async def test_cancelling_stops_claiming_and_keeps_what_was_done(app, monkeypatc
 async def test_invalid_requests_are_refused_with_paths(app):
     world = await new_world()
     with pytest.raises(InputErrors) as refused:
-        await billing.create_bill_job(world.organization_id, {
-            "billDate": BILL_DATE, "lastDateInBillingPeriod": LAST_DAY, "billingFrequency": "HOURLY",
-            "accountIds": [str(uuid.uuid4()), "nope"],
-            "currencyConversions": [{"from": "USD", "to": "XXX", "multiplier": "0"}]}, actor=ACTOR, enqueue=None)
-    assert sorted((".".join(p.path), p.code.value) for p in refused.value.problems) == sorted([
-        ("input.billDate", "INVALID"), ("input.billingFrequency", "INVALID"),
-        ("input.accountIds.0", "NOT_FOUND"), ("input.accountIds.1", "INVALID"),
-        ("input.currencyConversions.0.to", "NOT_FOUND"), ("input.currencyConversions.0.multiplier", "INVALID")])
+        await billing.create_bill_job(
+            world.organization_id,
+            {
+                "billDate": BILL_DATE,
+                "lastDateInBillingPeriod": LAST_DAY,
+                "billingFrequency": "HOURLY",
+                "accountIds": [str(uuid.uuid4()), "nope"],
+                "currencyConversions": [{"from": "USD", "to": "XXX", "multiplier": "0"}],
+            },
+            actor=ACTOR,
+            enqueue=None,
+        )
+    assert sorted((".".join(p.path), p.code.value) for p in refused.value.problems) == sorted(
+        [
+            ("input.billDate", "INVALID"),
+            ("input.billingFrequency", "INVALID"),
+            ("input.accountIds.0", "NOT_FOUND"),
+            ("input.accountIds.1", "INVALID"),
+            ("input.currencyConversions.0.to", "NOT_FOUND"),
+            ("input.currencyConversions.0.multiplier", "INVALID"),
+        ]
+    )
     with pytest.raises(InputErrors) as refused:
         await billing.create_bill_job(world.organization_id, {}, actor=ACTOR, enqueue=None)
-    assert [(p.path, p.code.value) for p in refused.value.problems] == [(("input", "lastDateInBillingPeriod"), "REQUIRED")]
+    assert [(p.path, p.code.value) for p in refused.value.problems] == [
+        (("input", "lastDateInBillingPeriod"), "REQUIRED")
+    ]
     with pytest.raises(InputErrors) as refused:
         await billing.recalculate_bills(world.organization_id, [uuid.uuid4()], actor=ACTOR, enqueue=None)
     assert refused.value.problems[0].code.value == "NOT_FOUND"
@@ -298,13 +349,19 @@ async def test_preview_is_the_same_computation_and_stores_nothing(app):
     world = await new_world()
     await world.account("acme")
     await world.measure("acme", 700)
-    bills = await billing.preview_bill(world.organization_id, world.accounts["acme"].id,
-                                       last_date_in_billing_period=LAST_DAY)
+    bills = await billing.preview_bill(
+        world.organization_id, world.accounts["acme"].id, last_date_in_billing_period=LAST_DAY
+    )
     assert [(b.bill_date, b.total, [line.subtotal for line in b.lines]) for b in bills] == [
-        (BILL_DATE, D("125.00"), [D("95.00"), D("30.00")])]
+        (BILL_DATE, D("125.00"), [D("95.00"), D("30.00")])
+    ]
     assert await world.bills() == []
-    assert await billing.preview_bill(world.organization_id, world.accounts["acme"].id,
-                                      bill_date=BILL_DATE, frequency="WEEKLY") == []
+    assert (
+        await billing.preview_bill(
+            world.organization_id, world.accounts["acme"].id, bill_date=BILL_DATE, frequency="WEEKLY"
+        )
+        == []
+    )
     with pytest.raises(InputErrors):
         await billing.preview_bill(world.organization_id, uuid.uuid4(), bill_date=BILL_DATE)
 

@@ -29,8 +29,15 @@ async def test_a_published_message_reaches_a_subscriber(app):
     async with await progress.subscribe_progress(app.state.redis, job.id) as subscription:
         await progress.publish_progress(app.state.redis, job)
         message = await subscription.next(timeout=5)
-    assert message == {"id": str(job.id), "status": "PENDING", "total": 0, "pending": 0, "failed": 0,
-                       "billCount": 0, "version": 1}
+    assert message == {
+        "id": str(job.id),
+        "status": "PENDING",
+        "total": 0,
+        "pending": 0,
+        "failed": 0,
+        "billCount": 0,
+        "version": 1,
+    }
 
 
 async def test_a_subscriber_gets_the_row_then_every_change_until_complete(app, monkeypatch):
@@ -58,8 +65,12 @@ async def test_a_subscriber_gets_the_row_then_every_change_until_complete(app, m
     assert seen[-1][0] == "COMPLETE"
     versions = [v for _, _, v in seen]
     assert versions == sorted(set(versions))  # each state once, in order
-    assert [(s, p) for s, p, _ in seen if s == "RUNNING"] == [("RUNNING", 3), ("RUNNING", 2), ("RUNNING", 1),
-                                                              ("RUNNING", 0)]  # counters after each chunk
+    assert [(s, p) for s, p, _ in seen if s == "RUNNING"] == [
+        ("RUNNING", 3),
+        ("RUNNING", 2),
+        ("RUNNING", 1),
+        ("RUNNING", 0),
+    ]  # counters after each chunk
 
 
 async def test_a_late_subscriber_gets_the_terminal_state_and_the_stream_ends(app):

@@ -26,22 +26,49 @@ async def test_segmented_pricings_and_a_compound_over_the_whole_aggregation(app)
     world = await new_world(standing_charge="0")
     org = world.organization_id
     regions = await Aggregation.create(
-        organization_id=org, product_id=world.product.id, meter_id=world.meter.id, code="gb_region", name="GB by region",
-        target_field="gb", aggregation="SUM", segmented_fields=["region"],
-        segments=[{"region": "eu"}, {"region": "us"}, {"region": "*"}])
-    compound = await CompoundAggregation.create(organization_id=org, product_id=world.product.id, code="double",
-                                                name="Double", calculation="aggregation.gb_region * 2")
+        organization_id=org,
+        product_id=world.product.id,
+        meter_id=world.meter.id,
+        code="gb_region",
+        name="GB by region",
+        target_field="gb",
+        aggregation="SUM",
+        segmented_fields=["region"],
+        segments=[{"region": "eu"}, {"region": "us"}, {"region": "*"}],
+    )
+    compound = await CompoundAggregation.create(
+        organization_id=org,
+        product_id=world.product.id,
+        code="double",
+        name="Double",
+        calculation="aggregation.gb_region * 2",
+    )
     start = datetime(2023, 1, 1, tzinfo=UTC)
-    common = {"organization_id": org, "plan_template_id": world.template.id, "product_id": world.product.id,
-              "start_date": start}
+    common = {
+        "organization_id": org,
+        "plan_template_id": world.template.id,
+        "product_id": world.product.id,
+        "start_date": start,
+    }
     for segment, price in (({"region": "eu"}, "1"), ({"region": "us"}, "2"), ({"region": "*"}, "5")):
-        await Pricing.create(**common, aggregation_id=regions.id, segment=segment,
-                             pricing_bands=[{"lowerLimit": "0", "unitPrice": price}])
-    await Pricing.create(**common, compound_aggregation_id=compound.id,
-                         pricing_bands=[{"lowerLimit": "0", "unitPrice": "0.01"}])
+        await Pricing.create(
+            **common,
+            aggregation_id=regions.id,
+            segment=segment,
+            pricing_bands=[{"lowerLimit": "0", "unitPrice": price}],
+        )
+    await Pricing.create(
+        **common, compound_aggregation_id=compound.id, pricing_bands=[{"lowerLimit": "0", "unitPrice": "0.01"}]
+    )
     await world.account("acme")
-    await world.measurements([("acme", 10, at(2), {"region": "eu"}), ("acme", 20, at(3), {"region": "us"}),
-                              ("acme", 1, at(4), {"region": "apac"}), ("acme", 4, at(5), {"region": "eu"})])
+    await world.measurements(
+        [
+            ("acme", 10, at(2), {"region": "eu"}),
+            ("acme", 20, at(3), {"region": "us"}),
+            ("acme", 1, at(4), {"region": "apac"}),
+            ("acme", 4, at(5), {"region": "eu"}),
+        ]
+    )
     await run(world)
 
     bill = await world.bill_of("acme")
@@ -50,7 +77,11 @@ async def test_segmented_pricings_and_a_compound_over_the_whole_aggregation(app)
     us = lines[(None, regions.id, "{'region': 'us'}")]
     other = lines[(None, regions.id, "{'region': '*'}")]
     double = lines[(compound.id, None, "None")]
-    assert [(x.quantity, x.subtotal) for x in (eu, us, other)] == [(D(14), D("14.00")), (D(20), D("40.00")), (D(1), D("5.00"))]
+    assert [(x.quantity, x.subtotal) for x in (eu, us, other)] == [
+        (D(14), D("14.00")),
+        (D(20), D("40.00")),
+        (D(1), D("5.00")),
+    ]
     assert (double.quantity, double.subtotal) == (D(70), D("0.70"))  # every segment: (14 + 20 + 1) × 2
     plain = lines[(None, world.aggregation.id, "None")]
     assert plain.quantity == D(35)
@@ -96,7 +127,9 @@ async def test_a_chunk_costs_the_same_number_of_queries_for_3_or_30_accounts(app
         requests = {a.id: [BillRequest(BILL_DATE)] for a in world.accounts.values()}
         with count_statements() as counter:
             computed = await compose_for_accounts(world.organization_id, requests)
-        assert [b.total for o in computed.accounts.values() for b in o.bills] == [D(n) * D("0.15") + 30 for n in range(accounts)]
+        assert [b.total for o in computed.accounts.values() for b in o.bills] == [
+            D(n) * D("0.15") + 30 for n in range(accounts)
+        ]
         return len(counter.statements)
 
     assert await statements(3) == await statements(30)

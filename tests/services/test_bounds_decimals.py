@@ -18,15 +18,36 @@ CREATE = """mutation($input: CreateProductInput!) {
 
 
 def product(charge: object, code: str = "p") -> dict:
-    return {"input": {"code": code, "name": "P", "planTemplates": [
-        {"code": "t", "name": "T", "currency": "USD", "billFrequency": "MONTHLY", "standingCharge": charge}]}}
+    return {
+        "input": {
+            "code": code,
+            "name": "P",
+            "planTemplates": [
+                {"code": "t", "name": "T", "currency": "USD", "billFrequency": "MONTHLY", "standingCharge": charge}
+            ],
+        }
+    }
 
 
-@pytest.mark.parametrize("value", [
-    "1e20000000", "-1e20000000", "1e-20000000", "NaN", "Infinity", "-Infinity", "sNaN",
-    "1" * (MAX_SIGNIFICANT_DIGITS + 1), "1." + "0" * 500, "0E+1000", f"1e{MAX_EXPONENT + 1}",
-    f"1e-{MAX_EXPONENT + 1}", "9" * 200, "not a number",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "1e20000000",
+        "-1e20000000",
+        "1e-20000000",
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "sNaN",
+        "1" * (MAX_SIGNIFICANT_DIGITS + 1),
+        "1." + "0" * 500,
+        "0E+1000",
+        f"1e{MAX_EXPONENT + 1}",
+        f"1e-{MAX_EXPONENT + 1}",
+        "9" * 200,
+        "not a number",
+    ],
+)
 async def test_out_of_bounds_decimal_is_refused_naming_the_path(tenant, value):
     result = await tenant.gql(CREATE, product(value))
     assert result.get("data") is None
@@ -51,19 +72,24 @@ async def test_literals_within_bounds_and_defaults_still_work(tenant):
         {code: "t", name: "T", currency: "USD", billFrequency: MONTHLY, standingCharge: "12.5"}]}) {
         product { planTemplates { nodes { standingCharge } } } } }""")
     assert data_of(result)["createProduct"]["product"]["planTemplates"]["nodes"] == [{"standingCharge": "12.5"}]
-    result = await tenant.gql('mutation { createProduct(input: {code: "q", name: "Q", planTemplates: ['
-                              '{code: "t", name: "T", currency: "USD", billFrequency: MONTHLY, standingCharge: 3}]})'
-                              ' { product { id } } }')
+    result = await tenant.gql(
+        'mutation { createProduct(input: {code: "q", name: "Q", planTemplates: ['
+        '{code: "t", name: "T", currency: "USD", billFrequency: MONTHLY, standingCharge: 3}]})'
+        " { product { id } } }"
+    )
     assert "errors" not in result
 
 
-@pytest.mark.parametrize("value,stored", [
-    ("123456789012345678901234567890", "123456789012345678901234567890"),
-    ("0.000000000000000000000000000001", "1E-30"),
-    ("1E+30", "1E+30"),
-    ("12.50", "12.50"),
-    (7, "7"),
-])
+@pytest.mark.parametrize(
+    "value,stored",
+    [
+        ("123456789012345678901234567890", "123456789012345678901234567890"),
+        ("0.000000000000000000000000000001", "1E-30"),
+        ("1E+30", "1E+30"),
+        ("12.50", "12.50"),
+        (7, "7"),
+    ],
+)
 async def test_decimals_within_bounds_are_kept_exactly(tenant, value, stored):
     data = data_of(await tenant.gql(CREATE, product(value)))["createProduct"]
     assert data["userErrors"] == []
@@ -71,16 +97,26 @@ async def test_decimals_within_bounds_are_kept_exactly(tenant, value, stored):
     assert template.standing_charge == Decimal(stored)
 
 
-@pytest.mark.parametrize("value,ok", [
-    (Decimal("1e30"), True), (Decimal("9.99e30"), True), (Decimal("1e31"), False),
-    (Decimal("1e-30"), True), (Decimal("1e-31"), False), (Decimal("0E-31"), False), (Decimal("0"), True),
-    (Decimal("1" * 30), True), (Decimal("1" * 31), False), (Decimal("1" + "0" * 30), True),
-])
+@pytest.mark.parametrize(
+    "value,ok",
+    [
+        (Decimal("1e30"), True),
+        (Decimal("9.99e30"), True),
+        (Decimal("1e31"), False),
+        (Decimal("1e-30"), True),
+        (Decimal("1e-31"), False),
+        (Decimal("0E-31"), False),
+        (Decimal("0"), True),
+        (Decimal("1" * 30), True),
+        (Decimal("1" * 31), False),
+        (Decimal("1" + "0" * 30), True),
+    ],
+)
 def test_the_bounds(value, ok):
     assert (decimal_problem(value) is None) is ok
 
 
-@pytest.mark.parametrize("value", ["1e20000000", Decimal("1e-40"), 10 ** 40, "1" * 5000])
+@pytest.mark.parametrize("value", ["1e20000000", Decimal("1e-40"), 10**40, "1" * 5000])
 def test_services_refuse_out_of_bounds_decimals_from_any_caller(value):
     from app.domain.catalog.pricing.values import amount
     from app.domain.problems import ProblemCollector

@@ -26,8 +26,22 @@ async def nothing_stored(tenant) -> bool:
 
 
 async def test_a_long_string_in_a_variable_is_refused_with_its_path(tenant):
-    result = await tenant.gql(CREATE, {"input": {"code": "p", "name": "P", "meters": [
-        {"code": "m", "name": "M", "dataFields": [{"category": "WHO", "code": "w", "name": "x" * (MAX_STRING + 1)}]}]}})
+    result = await tenant.gql(
+        CREATE,
+        {
+            "input": {
+                "code": "p",
+                "name": "P",
+                "meters": [
+                    {
+                        "code": "m",
+                        "name": "M",
+                        "dataFields": [{"category": "WHO", "code": "w", "name": "x" * (MAX_STRING + 1)}],
+                    }
+                ],
+            }
+        },
+    )
     field, message = refused(result)
     assert field == "$input.meters[0].dataFields[0].name" and f"longer than {MAX_STRING}" in message
     assert await nothing_stored(tenant)
@@ -36,7 +50,8 @@ async def test_a_long_string_in_a_variable_is_refused_with_its_path(tenant):
 async def test_a_long_string_written_in_the_document_is_refused_with_its_path(tenant):
     long = "y" * (MAX_STRING + 1)
     result = await tenant.gql(
-        f'mutation {{ createProduct(input: {{code: "p", name: "{long}"}}) {{ product {{ id }} }} }}')
+        f'mutation {{ createProduct(input: {{code: "p", name: "{long}"}}) {{ product {{ id }} }} }}'
+    )
     assert refused(result)[0] == "createProduct(input:).name"
     assert await nothing_stored(tenant)
 
@@ -66,31 +81,58 @@ async def test_values_within_the_bounds_reach_the_resolver(tenant, length):
 
 async def test_a_meter_whose_derived_fields_take_too_much_work_gets_a_user_error_at_the_field(tenant):
     heavy = "+".join(["w"] * 1100)
-    result = await tenant.gql(CREATE, {"input": {"code": "p", "name": "P", "meters": [
-        {"code": "m", "name": "M", "dataFields": [{"category": "WHO", "code": "w", "name": "W"}],
-         "derivedFields": [{"category": "WHAT", "code": f"d{n}", "name": "D", "calculation": heavy} for n in range(2)]}]}})
+    result = await tenant.gql(
+        CREATE,
+        {
+            "input": {
+                "code": "p",
+                "name": "P",
+                "meters": [
+                    {
+                        "code": "m",
+                        "name": "M",
+                        "dataFields": [{"category": "WHO", "code": "w", "name": "W"}],
+                        "derivedFields": [
+                            {"category": "WHAT", "code": f"d{n}", "name": "D", "calculation": heavy} for n in range(2)
+                        ],
+                    }
+                ],
+            }
+        },
+    )
     (error,) = data_of(result)["createProduct"]["userErrors"]
     assert error["field"] == ["input", "meters", "0", "derivedFields", "1", "calculation"]
     assert "more than 2000" in error["message"]
     assert await nothing_stored(tenant)
 
 
-@pytest.mark.parametrize("document", [
-    '{ product(code: "%s") { id } }', '{ accounts(filter: {codes: ["%s"]}) { totalCount } }',
-    '{ currencies(codes: ["%s"]) { totalCount } }'])
+@pytest.mark.parametrize(
+    "document",
+    [
+        '{ product(code: "%s") { id } }',
+        '{ accounts(filter: {codes: ["%s"]}) { totalCount } }',
+        '{ currencies(codes: ["%s"]) { totalCount } }',
+    ],
+)
 async def test_a_lookup_longer_than_any_column_is_the_clients_mistake_not_a_crash(tenant, document):
     """Found by the fuzz: the ORM refused to compare a 3,000-character code (INTERNAL)."""
     assert refused(await tenant.gql(document % ("c" * (MAX_LOOKUP + 1))))[1].endswith(
-        f"longer than {MAX_LOOKUP} characters")
-    result = await tenant.gql('query($c: String) { product(code: $c) { id } }', {"c": "c" * 3000})
+        f"longer than {MAX_LOOKUP} characters"
+    )
+    result = await tenant.gql("query($c: String) { product(code: $c) { id } }", {"c": "c" * 3000})
     assert refused(result)[0] == "$c"
 
 
 async def test_a_lookup_longer_than_its_own_column_names_the_field_and_its_limit(tenant):
     result = await tenant.gql('{ currencies(codes: ["%s"]) { totalCount } }' % ("c" * MAX_LOOKUP))
-    assert result["errors"] == [{"message": "code: longer than the 80 characters its field holds",
-                                 "locations": [{"line": 1, "column": 3}], "path": ["currencies"],
-                                 "extensions": {"code": "BAD_USER_INPUT"}}]
+    assert result["errors"] == [
+        {
+            "message": "code: longer than the 80 characters its field holds",
+            "locations": [{"line": 1, "column": 3}],
+            "path": ["currencies"],
+            "extensions": {"code": "BAD_USER_INPUT"},
+        }
+    ]
     result = await tenant.gql('{ currencies(codes: ["%s"]) { totalCount } }' % ("c" * 80))
     assert data_of(result)["currencies"]["totalCount"] == 0
 

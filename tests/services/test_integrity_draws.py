@@ -26,8 +26,14 @@ async def composed(world, account, bill_date):
     computed = await compose_for_accounts(world.organization_id, {account.id: [BillRequest(bill_date)]})
     (bill,) = computed.accounts[account.id].bills
     redraw = computed.redraws[(account.id, bill_date, "MONTHLY")]
-    return bill, StoreOptions(job_id=None, actor=ACTOR, suppress_empty=False, purchase_order_number=None,
-                              meter_of=computed.catalog.meter_of, redraw=redraw)
+    return bill, StoreOptions(
+        job_id=None,
+        actor=ACTOR,
+        suppress_empty=False,
+        purchase_order_number=None,
+        meter_of=computed.catalog.meter_of,
+        redraw=redraw,
+    )
 
 
 async def consumed(world, bill_date) -> list[Decimal]:
@@ -39,8 +45,14 @@ async def consumed(world, bill_date) -> list[Decimal]:
 async def test_a_bill_composed_before_another_was_stored_draws_only_what_is_left(app, path):
     world = await new_world(standing_charge="0", bands=FLAT)
     account = await world.account("acme")
-    commitment = await Commitment.create(organization_id=world.organization_id, account_id=account.id, currency="USD",
-                                         amount=D(100), start_date=date(2024, 1, 1), end_date=date(2024, 4, 1))
+    commitment = await Commitment.create(
+        organization_id=world.organization_id,
+        account_id=account.id,
+        currency="USD",
+        amount=D(100),
+        start_date=date(2024, 1, 1),
+        end_date=date(2024, 4, 1),
+    )
     for month in (1, 2):
         await world.measure("acme", 60, datetime(2024, month, 10, tzinfo=UTC))
     january, february = await composed(world, account, FEB), await composed(world, account, MAR)

@@ -67,18 +67,35 @@ def test_key_of_minimum_length_is_accepted(tmp_path, monkeypatch):
 
 def test_serve_refuses_to_start_with_a_short_key(tmp_path):
     """The command an operator runs stops with the reason, before opening any port."""
-    env = {**os.environ, "METERGRAPH_SECRET_KEY": "too-short", "METERGRAPH_DATA_DIR": str(tmp_path),
-           "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none", "REDIS_URL": "redis://127.0.0.1:1/0"}
-    done = subprocess.run([str(Path(sys.executable).parent / "metergraph"), "serve", "--port", "1"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    env = {
+        **os.environ,
+        "METERGRAPH_SECRET_KEY": "too-short",
+        "METERGRAPH_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",
+        "REDIS_URL": "redis://127.0.0.1:1/0",
+    }
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "metergraph"), "serve", "--port", "1"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode != 0
     assert "METERGRAPH_SECRET_KEY" in done.stderr and f"at least {MIN_SECRET_KEY_LENGTH}" in done.stderr
 
 
 def test_the_refusal_is_a_message_not_a_traceback(tmp_path):
     env = {**os.environ, "METERGRAPH_SECRET_KEY": "too-short", "METERGRAPH_DATA_DIR": str(tmp_path)}
-    done = subprocess.run([str(Path(sys.executable).parent / "metergraph"), "migrate"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "metergraph"), "migrate"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 1
     assert done.stderr.strip().startswith("metergraph: METERGRAPH_SECRET_KEY is 9 characters long")
     assert "Traceback" not in done.stderr

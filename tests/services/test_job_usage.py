@@ -28,8 +28,21 @@ FUNCTIONS = ("SUM", "MIN", "MAX", "COUNT", "MEAN", "UNIQUE", "LATEST")
 async def store(world, rows: list[tuple[str, datetime, dict, datetime, int]]) -> None:
     """Measurements with exactly this data: (account code, ts, data, received at, batch index)."""
     batch_id = uuid.uuid4()
-    records = [(world.organization_id, world.accounts[code].id, world.meter.id, ts, None, None, batch_id, index,
-                received, json.dumps(data)) for code, ts, data, received, index in rows]
+    records = [
+        (
+            world.organization_id,
+            world.accounts[code].id,
+            world.meter.id,
+            ts,
+            None,
+            None,
+            batch_id,
+            index,
+            received,
+            json.dumps(data),
+        )
+        for code, ts, data, received, index in rows
+    ]
     async with connection() as conn:
         await conn.copy_records_to_table("measurements", records=records, columns=MEASUREMENTS_COLUMNS)
 
@@ -40,18 +53,27 @@ async def awkward_usage(world) -> None:
     received = datetime(2024, 2, 2, tzinfo=UTC)
     for code in ("a", "b", "c", "quiet"):
         await world.account(code)
-    await store(world, [
-        ("a", at(3), {"gb": 1, "region": "eu", "tag": "x"}, received, 0),
-        ("a", at(4), {"gb": 2, "region": "us", "tag": "y"}, received, 1),
-        ("a", at(4), {"gb": 7, "region": "eu", "tag": "x"}, received, 2),  # ties at(4): the last ingested wins
-        ("a", at(2), {"gb": None, "region": "eu"}, received, 3),  # carries gb, a JSON null
-        ("a", at(5), {"region": "apac", "tag": "z"}, received, 4),  # no gb at all
-        ("b", at(9), {"gb": 2, "region": "apac"}, received, 5),
-        ("b", at(9), {"gb": 5, "region": "eu"}, received - timedelta(hours=1), 6),  # accepted earlier: loses the tie
-        ("b", at(8), {"gb": 3, "region": "eu"}, received, 9),
-        ("c", at(1), {"tag": "only"}, received, 7),  # no gb: no usage of gb
-        ("quiet", FEB, {"gb": 100}, received, 8),  # February: another period
-    ])
+    await store(
+        world,
+        [
+            ("a", at(3), {"gb": 1, "region": "eu", "tag": "x"}, received, 0),
+            ("a", at(4), {"gb": 2, "region": "us", "tag": "y"}, received, 1),
+            ("a", at(4), {"gb": 7, "region": "eu", "tag": "x"}, received, 2),  # ties at(4): the last ingested wins
+            ("a", at(2), {"gb": None, "region": "eu"}, received, 3),  # carries gb, a JSON null
+            ("a", at(5), {"region": "apac", "tag": "z"}, received, 4),  # no gb at all
+            ("b", at(9), {"gb": 2, "region": "apac"}, received, 5),
+            (
+                "b",
+                at(9),
+                {"gb": 5, "region": "eu"},
+                received - timedelta(hours=1),
+                6,
+            ),  # accepted earlier: loses the tie
+            ("b", at(8), {"gb": 3, "region": "eu"}, received, 9),
+            ("c", at(1), {"tag": "only"}, received, 7),  # no gb: no usage of gb
+            ("quiet", FEB, {"gb": 100}, received, 8),  # February: another period
+        ],
+    )
 
 
 async def aggregations(world, *, segmented: bool) -> list[Aggregation]:
@@ -61,10 +83,18 @@ async def aggregations(world, *, segmented: bool) -> list[Aggregation]:
         for field in ("gb", "tag"):
             if field == "tag" and function not in ("COUNT", "UNIQUE"):
                 continue
-            made.append(await Aggregation.create(
-                organization_id=world.organization_id, product_id=world.product.id, meter_id=world.meter.id,
-                code=f"{function.lower()}_{field}_{segmented}", name=function, target_field=field,
-                aggregation=function, **extra))
+            made.append(
+                await Aggregation.create(
+                    organization_id=world.organization_id,
+                    product_id=world.product.id,
+                    meter_id=world.meter.id,
+                    code=f"{function.lower()}_{field}_{segmented}",
+                    name=function,
+                    target_field=field,
+                    aggregation=function,
+                    **extra,
+                )
+            )
     return made
 
 
@@ -76,11 +106,14 @@ async def test_one_pass_gives_what_each_aggregation_gives_alone(app, segmented, 
     made = await aggregations(world, segmented=segmented)
     accounts = sorted(a.id for a in world.accounts.values())
 
-    together = await aggregate_meter_usage(world.organization_id, world.meter.id, made, accounts if by_index else None,
-                                           JAN, FEB, segments_of(made[0]))
+    together = await aggregate_meter_usage(
+        world.organization_id, world.meter.id, made, accounts if by_index else None, JAN, FEB, segments_of(made[0])
+    )
     alone = {}
     for aggregation in made:
-        for (account_id, key), value in (await aggregate_usage(world.organization_id, aggregation, accounts, JAN, FEB)).items():
+        for (account_id, key), value in (
+            await aggregate_usage(world.organization_id, aggregation, accounts, JAN, FEB)
+        ).items():
             alone[(account_id, aggregation.id, key)] = value
     assert together == alone
     assert {(type(v), str(v)) for v in together.values()} == {(type(v), str(v)) for v in alone.values()}
@@ -120,14 +153,26 @@ async def test_a_job_reads_each_meter_once_for_all_its_chunks(app, monkeypatch):
 
     monkeypatch.setattr(work, "store_bill", store_bill)
     world = await new_world()
-    counted = await Aggregation.create(organization_id=world.organization_id, product_id=world.product.id,
-                                       meter_id=world.meter.id, code="gb_count", name="Count", target_field="gb",
-                                       aggregation="COUNT", default_value=D(4))
+    counted = await Aggregation.create(
+        organization_id=world.organization_id,
+        product_id=world.product.id,
+        meter_id=world.meter.id,
+        code="gb_count",
+        name="Count",
+        target_field="gb",
+        aggregation="COUNT",
+        default_value=D(4),
+    )
     from app.models.catalog import Pricing
 
-    await Pricing.create(organization_id=world.organization_id, plan_template_id=world.template.id,
-                         aggregation_id=counted.id, product_id=world.product.id, start_date=JAN,
-                         pricing_bands=[{"lowerLimit": "0", "unitPrice": "1"}])
+    await Pricing.create(
+        organization_id=world.organization_id,
+        plan_template_id=world.template.id,
+        aggregation_id=counted.id,
+        product_id=world.product.id,
+        start_date=JAN,
+        pricing_bands=[{"lowerLimit": "0", "unitPrice": "1"}],
+    )
     for n in range(5):
         await world.account(f"a{n}")
         if n:
@@ -157,9 +202,14 @@ async def test_a_chunk_reads_what_the_job_did_not_prepare_from_the_measurements(
 
     async def forget_then_work(organization_id, bill_job, claim):
         async with connection() as conn:  # as for a job started before usage was prepared
-            prepared.append(await conn.fetchval("SELECT count(*) FROM bill_job_usage WHERE bill_job_id = $1", bill_job.id))
-            await conn.execute("DELETE FROM bill_job_usage WHERE bill_job_id = $1 AND account_id = $2",
-                               bill_job.id, claim.account_ids[0])
+            prepared.append(
+                await conn.fetchval("SELECT count(*) FROM bill_job_usage WHERE bill_job_id = $1", bill_job.id)
+            )
+            await conn.execute(
+                "DELETE FROM bill_job_usage WHERE bill_job_id = $1 AND account_id = $2",
+                bill_job.id,
+                claim.account_ids[0],
+            )
         return await real_work_on(organization_id, bill_job, claim)
 
     monkeypatch.setattr(run, "work_on", forget_then_work)

@@ -37,21 +37,34 @@ DERIVED_FIELDS = [
 ]
 
 
-async def make_meter(organization_id: Any, code: str = "storage", data_fields: list | None = None,
-                     derived_fields: list | None = None) -> Meter:
-    return await Meter.create(organization_id=organization_id, code=code, name=code.title(),
-                              data_fields=DATA_FIELDS if data_fields is None else data_fields,
-                              derived_fields=DERIVED_FIELDS if derived_fields is None else derived_fields)
+async def make_meter(
+    organization_id: Any, code: str = "storage", data_fields: list | None = None, derived_fields: list | None = None
+) -> Meter:
+    return await Meter.create(
+        organization_id=organization_id,
+        code=code,
+        name=code.title(),
+        data_fields=DATA_FIELDS if data_fields is None else data_fields,
+        derived_fields=DERIVED_FIELDS if derived_fields is None else derived_fields,
+    )
 
 
-async def post_measurements(tenant: Any, measurements: list[dict] | None = None, *, body: bytes | None = None,
-                            token: str | None = None, organization_id: str | None = None, auth: bool = True):
+async def post_measurements(
+    tenant: Any,
+    measurements: list[dict] | None = None,
+    *,
+    body: bytes | None = None,
+    token: str | None = None,
+    organization_id: str | None = None,
+    auth: bool = True,
+):
     payload = body if body is not None else json.dumps({"measurements": measurements}).encode()
     headers = {"Content-Type": "application/json"}
     if auth:
         headers["Authorization"] = f"Bearer {token or tenant.token}"
-    return await tenant.client.post(f"/organizations/{organization_id or tenant.organization_id}/measurements",
-                                    content=payload, headers=headers)
+    return await tenant.client.post(
+        f"/organizations/{organization_id or tenant.organization_id}/measurements", content=payload, headers=headers
+    )
 
 
 async def accepted_batch(tenant: Any, measurements: list[dict]) -> uuid.UUID:
@@ -64,8 +77,9 @@ async def accepted_batch(tenant: Any, measurements: list[dict]) -> uuid.UUID:
 async def run_burst_worker(**overrides: Any) -> Worker:
     """Process everything on INGEST_QUEUE with a real arq worker in this event loop
     (Tortoise is already initialised by the app fixture: the worker must not own it)."""
-    options = worker_options(burst=True, poll_delay=0.05, queue_name=INGEST_QUEUE, handle_signals=False,
-                             ctx={"db_ready": "external"})
+    options = worker_options(
+        burst=True, poll_delay=0.05, queue_name=INGEST_QUEUE, handle_signals=False, ctx={"db_ready": "external"}
+    )
     options.update(overrides)
     worker = Worker(**options)
     try:
@@ -79,8 +93,12 @@ async def run_burst_worker(**overrides: Any) -> Worker:
 
 async def forget_jobs(redis: Any, batch_ids: list[uuid.UUID]) -> None:
     """What losing Redis does to accepted batches: their jobs and the queue vanish."""
-    await redis.delete(INGEST_QUEUE, *[f"arq:job:{job_id(b)}" for b in batch_ids],
-                       *[f"arq:in-progress:{job_id(b)}" for b in batch_ids], *[f"arq:retry:{job_id(b)}" for b in batch_ids])
+    await redis.delete(
+        INGEST_QUEUE,
+        *[f"arq:job:{job_id(b)}" for b in batch_ids],
+        *[f"arq:in-progress:{job_id(b)}" for b in batch_ids],
+        *[f"arq:retry:{job_id(b)}" for b in batch_ids],
+    )
 
 
 @pytest_asyncio.fixture

@@ -24,7 +24,7 @@ from app.models.billing import BillJobAccount
 from app.services import billing
 from app.services.billing import claims, run, work
 from app.services.ingest.store import connection
-from tests.services import ACTOR, BILL_DATE, lines_of, line_view, new_world
+from tests.services import ACTOR, BILL_DATE, line_view, lines_of, new_world
 from tests.workers import run_burst_worker
 from workers.settings import queue_client
 
@@ -137,7 +137,9 @@ async def test_a_killed_worker_is_resumed_by_the_sweep_without_double_billing(ap
     assert len(leased) == 4 and all(r.claim_token for r in leased)
 
     async with connection() as conn:  # time passes: the lease and the heartbeat grow old
-        await conn.execute("UPDATE bill_job_accounts SET dt_claimed = now() - interval '10 minutes' WHERE bill_job_id = $1", job.id)
+        await conn.execute(
+            "UPDATE bill_job_accounts SET dt_claimed = now() - interval '10 minutes' WHERE bill_job_id = $1", job.id
+        )
         await conn.execute("UPDATE bill_jobs SET dt_heartbeat = now() - interval '10 minutes' WHERE id = $1", job.id)
     assert await billing.sweep_bill_jobs(enqueue=enqueue) >= 1
     assert await queued_for(enqueue.pool, job.id) == 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 from app.models.accounts import Account
@@ -28,13 +28,13 @@ from tests.workers import (
 )
 from workers.settings import worker_options
 
-NOW = datetime.now(timezone.utc)  # a fixed past instant for ordinary items
+NOW = datetime.now(UTC)  # a fixed past instant for ordinary items
 
 
 def now() -> datetime:
     """The clock when an item is built: future-ts edges are judged against acceptance
     time, so they must not be computed when the module is imported."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def iso(moment: datetime) -> str:
@@ -42,8 +42,13 @@ def iso(moment: datetime) -> str:
 
 
 def item(uid: str | None = None, account: str = "acme", gb: object = 10, **extra: object) -> dict:
-    measurement = {"meter": "storage", "account": account, "ts": iso(NOW - timedelta(hours=1)),
-                   "who": {"region": "eu"}, "measure": {"gb": gb, "divisor": 4}}
+    measurement = {
+        "meter": "storage",
+        "account": account,
+        "ts": iso(NOW - timedelta(hours=1)),
+        "who": {"region": "eu"},
+        "measure": {"gb": gb, "divisor": 4},
+    }
     if uid is not None:
         measurement["uid"] = uid
     measurement.update(extra)
@@ -52,8 +57,11 @@ def item(uid: str | None = None, account: str = "acme", gb: object = 10, **extra
 
 async def stored_rows(organization_id: str) -> list[dict]:
     async with connection() as conn:
-        rows = await conn.fetch("SELECT uid, batch_id, batch_index, data::text AS data FROM measurements "
-                                "WHERE organization_id = $1 ORDER BY batch_id, batch_index", uuid.UUID(organization_id))
+        rows = await conn.fetch(
+            "SELECT uid, batch_id, batch_index, data::text AS data FROM measurements "
+            "WHERE organization_id = $1 ORDER BY batch_id, batch_index",
+            uuid.UUID(organization_id),
+        )
     return [dict(r) for r in rows]
 
 
@@ -63,17 +71,20 @@ async def stored_uids(organization_id: str) -> list[str]:
 
 async def test_a_batch_is_stored_with_derived_fields_and_per_item_failures(tenant, ingest_queue):
     await make_meter(tenant.organization_id)
-    batch_id = await accepted_batch(tenant, [
-        item("ok-1", gb=10),
-        item("ok-2", account="brand-new", gb=1.5),
-        {**item("bad-meter"), "meter": "nope"},
-        item("bad-field", who={"region": "eu", "colour": "red"}),
-        item("bad-type", gb="ten"),
-        item("long-note", metadata={"note": "x" * 257}),
-        item("future", ts=iso(now() + timedelta(minutes=6))),
-        item("derived", measure={"gb": 8, "divisor": 0}),
-        item("ok-3", metadata={"note": "x" * 256}, ts=iso(now() + timedelta(minutes=4))),
-    ])
+    batch_id = await accepted_batch(
+        tenant,
+        [
+            item("ok-1", gb=10),
+            item("ok-2", account="brand-new", gb=1.5),
+            {**item("bad-meter"), "meter": "nope"},
+            item("bad-field", who={"region": "eu", "colour": "red"}),
+            item("bad-type", gb="ten"),
+            item("long-note", metadata={"note": "x" * 257}),
+            item("future", ts=iso(now() + timedelta(minutes=6))),
+            item("derived", measure={"gb": 8, "divisor": 0}),
+            item("ok-3", metadata={"note": "x" * 256}, ts=iso(now() + timedelta(minutes=4))),
+        ],
+    )
     assert (await MeasurementBatch.get(id=batch_id)).status == "PENDING"
 
     await run_burst_worker()
@@ -81,8 +92,14 @@ async def test_a_batch_is_stored_with_derived_fields_and_per_item_failures(tenan
     batch = await MeasurementBatch.get(id=batch_id)
     assert (batch.status, batch.stored, batch.duplicates, batch.rejected) == ("PROCESSED", 3, 0, 6)
     failures = {f.batch_index: (f.uid, f.code) for f in await IngestFailure.filter(batch_id=batch_id)}
-    assert failures == {2: ("bad-meter", "UNKNOWN_METER"), 3: ("bad-field", "UNKNOWN_FIELD"), 4: ("bad-type", "WRONG_TYPE"),
-                        5: ("long-note", "METADATA_TOO_LONG"), 6: ("future", "TS_IN_FUTURE"), 7: ("derived", "DERIVED_FIELD")}
+    assert failures == {
+        2: ("bad-meter", "UNKNOWN_METER"),
+        3: ("bad-field", "UNKNOWN_FIELD"),
+        4: ("bad-type", "WRONG_TYPE"),
+        5: ("long-note", "METADATA_TOO_LONG"),
+        6: ("future", "TS_IN_FUTURE"),
+        7: ("derived", "DERIVED_FIELD"),
+    }
     rows = {r["uid"]: json.loads(r["data"], parse_float=Decimal) for r in await stored_rows(tenant.organization_id)}
     assert rows["ok-1"] == {"region": "eu", "gb": 10, "divisor": 4, "cost": Decimal("2.50"), "share": Decimal("2.5")}
     assert rows["ok-2"]["cost"] == Decimal("0.375")
@@ -148,7 +165,9 @@ async def test_a_failure_after_part_of_a_batch_is_written_is_retried_exactly_onc
 
     async def crash_once(conn, *args):
         if not written_before_failure:
-            written_before_failure.append(await conn.fetchval("SELECT count(*) FROM measurements WHERE batch_id = $1", batch_id))
+            written_before_failure.append(
+                await conn.fetchval("SELECT count(*) FROM measurements WHERE batch_id = $1", batch_id)
+            )
             raise RuntimeError("injected: worker died half-way")
         return await real_mark_processed(conn, *args)
 
@@ -197,10 +216,12 @@ async def test_the_sweep_waits_longer_after_each_failed_attempt(tenant, ingest_q
     await make_meter(tenant.organization_id)
     batch_id = await accepted_batch(tenant, [item()])
     await forget_jobs(ingest_queue, [batch_id])
-    await MeasurementBatch.filter(id=batch_id).update(attempts=3, dt_last_attempt=datetime.now(timezone.utc))
+    await MeasurementBatch.filter(id=batch_id).update(attempts=3, dt_last_attempt=datetime.now(UTC))
     async with connection() as conn:
         assert batch_id not in await store.stale_batch_ids(conn, 0, 1000)
-        await conn.execute("UPDATE measurement_batches SET dt_last_attempt = now() - interval '241 seconds' WHERE id = $1", batch_id)
+        await conn.execute(
+            "UPDATE measurement_batches SET dt_last_attempt = now() - interval '241 seconds' WHERE id = $1", batch_id
+        )
         assert batch_id in await store.stale_batch_ids(conn, 0, 1000)
 
 
@@ -210,8 +231,10 @@ async def test_a_uid_is_stored_again_after_35_days_and_after_a_rejection(tenant,
     await run_burst_worker()
     assert await stored_uids(tenant.organization_id) == ["old"]
     async with connection() as conn:
-        await conn.execute("UPDATE measurement_uids SET stored_at = now() - interval '36 days' WHERE organization_id = $1",
-                           uuid.UUID(tenant.organization_id))
+        await conn.execute(
+            "UPDATE measurement_uids SET stored_at = now() - interval '36 days' WHERE organization_id = $1",
+            uuid.UUID(tenant.organization_id),
+        )
     second = await accepted_batch(tenant, [item("old"), item("retry-me"), item("old")])
     await run_burst_worker()
     assert await stored_uids(tenant.organization_id) == ["old", "old", "retry-me"]
@@ -223,18 +246,22 @@ async def test_uids_are_per_organization(tenant, other_tenant, ingest_queue):
         await make_meter(t.organization_id)
         await accepted_batch(t, [item("shared-uid")])
     await run_burst_worker()
-    assert await stored_uids(tenant.organization_id) == await stored_uids(other_tenant.organization_id) == ["shared-uid"]
+    assert (
+        await stored_uids(tenant.organization_id) == await stored_uids(other_tenant.organization_id) == ["shared-uid"]
+    )
 
 
 async def test_current_months_land_in_their_own_partition(tenant, ingest_queue):
     await ingest.ensure_partitions()
     await make_meter(tenant.organization_id)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     await accepted_batch(tenant, [item("now", ts=iso(now)), item("long-ago", ts="2001-02-03T04:05:06Z")])
     await run_burst_worker()
     async with connection() as conn:
-        rows = await conn.fetch("SELECT uid, tableoid::regclass::text AS part FROM measurements WHERE organization_id = $1",
-                                uuid.UUID(tenant.organization_id))
+        rows = await conn.fetch(
+            "SELECT uid, tableoid::regclass::text AS part FROM measurements WHERE organization_id = $1",
+            uuid.UUID(tenant.organization_id),
+        )
     parts = {r["uid"]: r["part"] for r in rows}
     assert parts == {"now": f"measurements_p{now:%Y%m}", "long-ago": "measurements_default"}
 
@@ -248,14 +275,17 @@ async def test_hostile_strings_are_refused_per_item_and_never_stall_the_batch(te
     """PostgreSQL text and jsonb cannot hold NUL: such values must become item failures,
     not a database error that would fail the whole batch on every retry."""
     await make_meter(tenant.organization_id)
-    batch_id = await accepted_batch(tenant, [
-        {**item("nul-meter"), "meter": "stor\x00age"},
-        item("nul-account", account="ac\x00me"),
-        item("nul\x00uid"),
-        item("nul-value", who={"region": "e\x00u"}),
-        item("x" * 300),
-        item("fine"),
-    ])
+    batch_id = await accepted_batch(
+        tenant,
+        [
+            {**item("nul-meter"), "meter": "stor\x00age"},
+            item("nul-account", account="ac\x00me"),
+            item("nul\x00uid"),
+            item("nul-value", who={"region": "e\x00u"}),
+            item("x" * 300),
+            item("fine"),
+        ],
+    )
     await run_burst_worker()
     batch = await MeasurementBatch.get(id=batch_id)
     assert (batch.status, batch.stored, batch.rejected, batch.attempts) == ("PROCESSED", 1, 5, 0)

@@ -105,8 +105,9 @@ async def test_failure_reason_of_a_job_that_cannot_start_hides_the_error_text(ap
 
 async def _failures(job_id) -> list[dict]:
     async with connection() as conn:
-        rows = await conn.fetch("SELECT reason FROM bill_job_accounts WHERE bill_job_id = $1 AND status = 'FAILED'",
-                                job_id)
+        rows = await conn.fetch(
+            "SELECT reason FROM bill_job_accounts WHERE bill_job_id = $1 AND status = 'FAILED'", job_id
+        )
     return [dict(r) for r in rows]
 
 

@@ -87,15 +87,24 @@ async def _race(*jobs) -> None:
 async def _new_account(world, n: int):
     account = await world.account(f"acct-{n:02}")
     commitment = await Commitment.create(
-        organization_id=world.organization_id, account_id=account.id, currency="USD", amount=D(100),
-        start_date=date(2024, 1, 1), end_date=date(2024, 4, 1), commitment_usage_description="Drawn")
+        organization_id=world.organization_id,
+        account_id=account.id,
+        currency="USD",
+        amount=D(100),
+        start_date=date(2024, 1, 1),
+        end_date=date(2024, 4, 1),
+        commitment_usage_description="Drawn",
+    )
     return account, commitment
 
 
 async def _job(world, account, last: date, enqueue):
-    return await billing.create_bill_job(world.organization_id, {"lastDateInBillingPeriod": last,
-                                                                 "accountIds": [str(account.id)]},
-                                         actor=ACTOR, enqueue=enqueue)
+    return await billing.create_bill_job(
+        world.organization_id,
+        {"lastDateInBillingPeriod": last, "accountIds": [str(account.id)]},
+        actor=ACTOR,
+        enqueue=enqueue,
+    )
 
 
 async def _drawn(commitment) -> tuple[Decimal, Decimal]:
@@ -103,7 +112,9 @@ async def _drawn(commitment) -> tuple[Decimal, Decimal]:
     async with connection() as conn:
         lines = await conn.fetchval(
             """SELECT coalesce(-sum(subtotal), 0) FROM bill_line_items
-               WHERE commitment_id = $1 AND line_item_type = 'COMMITMENT_CONSUMED'""", commitment.id)
+               WHERE commitment_id = $1 AND line_item_type = 'COMMITMENT_CONSUMED'""",
+            commitment.id,
+        )
     return (await Commitment.get(id=commitment.id)).amount_spent, lines
 
 
@@ -139,7 +150,9 @@ async def test_a_recalculation_beside_the_monthly_run_draws_the_commitment_once(
         await world.measure(account.code, 50, datetime(2024, 1, 20, tzinfo=UTC))  # late January usage
         await world.measure(account.code, 80, datetime(2024, 2, 10, tzinfo=UTC))
         bill = await Bill.get(account_id=account.id)
-        jobs = [await billing.recalculate_bills(world.organization_id, [bill.id], actor=ACTOR, enqueue=enqueue),
-                await _job(world, account, FEB_END, enqueue)]
+        jobs = [
+            await billing.recalculate_bills(world.organization_id, [bill.id], actor=ACTOR, enqueue=enqueue),
+            await _job(world, account, FEB_END, enqueue),
+        ]
         await _race(*jobs)
         await _check(world, account, commitment, [january, *jobs], f"round {n}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from app.models.ingest import IngestFailure, MeasurementBatch
 from app.services.ingest import store
@@ -19,13 +19,20 @@ from tests.workers import (
     run_burst_worker,
 )
 
-TS = (datetime.now(timezone.utc) - timedelta(hours=1)).isoformat().replace("+00:00", "Z")
+TS = (datetime.now(UTC) - timedelta(hours=1)).isoformat().replace("+00:00", "Z")
 DATA_FIELDS = [{"category": "WHO", "code": "w", "name": "W"}, {"category": "MEASURE", "code": "gb", "name": "GB"}]
 
 
 def item(uid: str, **extra: object) -> dict:
-    return {"meter": "hostile", "account": "acme", "ts": TS, "uid": uid, "who": {"w": "eu"}, "measure": {"gb": 1},
-            **extra}
+    return {
+        "meter": "hostile",
+        "account": "acme",
+        "ts": TS,
+        "uid": uid,
+        "who": {"w": "eu"},
+        "measure": {"gb": 1},
+        **extra,
+    }
 
 
 async def failures(batch_id: uuid.UUID) -> dict[str, tuple[str, str]]:
@@ -41,8 +48,12 @@ async def stored_uids(organization_id: str) -> list[str]:
 
 async def test_one_hostile_item_fails_alone_and_the_batch_is_processed_once(tenant, ingest_queue):
     # Stored as an older version of the API allowed: 900 terms (the work bound refuses more).
-    await make_meter(tenant.organization_id, "hostile", DATA_FIELDS,
-                     [{"category": "WHAT", "code": "echo", "name": "Echo", "calculation": "+".join(["w"] * 900)}])
+    await make_meter(
+        tenant.organization_id,
+        "hostile",
+        DATA_FIELDS,
+        [{"category": "WHAT", "code": "echo", "name": "Echo", "calculation": "+".join(["w"] * 900)}],
+    )
     batch_id = await accepted_batch(tenant, [item("ok-1"), item("hostile", who={"w": "x" * 500}), item("ok-2")])
     worker = await run_burst_worker()
 

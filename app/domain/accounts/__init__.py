@@ -16,7 +16,14 @@ client's paths), plus `Known` facts loaded by the service, and return model colu
 Nothing here reads the database or the clock.
 """
 
-from app.domain.accounts.account import ADDRESS_FIELDS, MAX_CHILDREN, check_account, check_address, check_parent, email_problem
+from app.domain.accounts.account import (
+    ADDRESS_FIELDS,
+    MAX_CHILDREN,
+    check_account,
+    check_address,
+    check_parent,
+    email_problem,
+)
 from app.domain.accounts.account_plans import (
     ChildBillingMode,
     attachment_of,
@@ -44,10 +51,33 @@ from app.domain.accounts.facts import (
 from app.domain.accounts.nested import NewAccounts, check_new_accounts
 
 __all__ = [
-    "ACCOUNT", "ACCOUNT_PLAN", "ADDRESS_FIELDS", "COMMITMENT", "MAX_CHILDREN",
-    "AccountRef", "Attachment", "ChildBillingMode", "CodeBook", "CommitmentLineItemType", "Known", "NewAccounts",
-    "PlanRef", "References",
-    "account_plan_references", "attachment_of", "check_account", "check_account_plan", "check_address",
-    "check_commitment", "check_new_accounts", "check_parent", "check_replacement", "commitment_references",
-    "email_problem", "first_collision", "overlaps", "references_of", "resolve_plan",
+    "ACCOUNT",
+    "ACCOUNT_PLAN",
+    "ADDRESS_FIELDS",
+    "COMMITMENT",
+    "MAX_CHILDREN",
+    "AccountRef",
+    "Attachment",
+    "ChildBillingMode",
+    "CodeBook",
+    "CommitmentLineItemType",
+    "Known",
+    "NewAccounts",
+    "PlanRef",
+    "References",
+    "account_plan_references",
+    "attachment_of",
+    "check_account",
+    "check_account_plan",
+    "check_address",
+    "check_commitment",
+    "check_new_accounts",
+    "check_parent",
+    "check_replacement",
+    "commitment_references",
+    "email_problem",
+    "first_collision",
+    "overlaps",
+    "references_of",
+    "resolve_plan",
 ]

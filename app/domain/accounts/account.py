@@ -21,7 +21,16 @@ from app.domain.problems import ErrorCode, ProblemCollector
 MAX_CHILDREN = 999
 MAX_EMAIL = 254
 MAX_DAYS_BEFORE_DUE = 3650
-ADDRESS_FIELDS = ("addressLine1", "addressLine2", "addressLine3", "addressLine4", "locality", "region", "postCode", "country")
+ADDRESS_FIELDS = (
+    "addressLine1",
+    "addressLine2",
+    "addressLine3",
+    "addressLine4",
+    "locality",
+    "region",
+    "postCode",
+    "country",
+)
 # Deliberately loose: one @, no spaces, a dot in the domain. Deliverability is not ours to judge.
 EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 
@@ -77,7 +86,9 @@ def check_account(
         "days_before_bill_due": whole(data.get("daysBeforeBillDue"), "daysBeforeBillDue", at, 1, MAX_DAYS_BEFORE_DUE),
         "purchase_order_number": text(data, "purchaseOrderNumber", at, purchase_order_problem),
         "custom_fields": custom_fields(data.get("customFields"), at),
-        "parent_account_id": check_parent(data.get("parentAccountId"), at, known, account_id=account_id, has_children=has_children),
+        "parent_account_id": check_parent(
+            data.get("parentAccountId"), at, known, account_id=account_id, has_children=has_children
+        ),
     }
     codes.claim(ACCOUNT, values["code"], at)
     if account_id is None:
@@ -85,7 +96,9 @@ def check_account(
     return values
 
 
-def check_parent(value: Any, at: ProblemCollector, known: Known, *, account_id: uuid.UUID | None, has_children: bool) -> uuid.UUID | None:
+def check_parent(
+    value: Any, at: ProblemCollector, known: Known, *, account_id: uuid.UUID | None, has_children: bool
+) -> uuid.UUID | None:
     parent_id = as_uuid(value, "parentAccountId", at)
     if parent_id is None:
         return None
@@ -95,7 +108,11 @@ def check_parent(value: Any, at: ProblemCollector, known: Known, *, account_id: 
     elif parent_id == account_id:
         at.add("parentAccountId", ErrorCode.INVALID, "an account cannot be its own parent")
     elif parent.parent_account_id is not None:
-        at.add("parentAccountId", ErrorCode.INVALID, f"account {parent.code} is itself a child account; children are one level deep")
+        at.add(
+            "parentAccountId",
+            ErrorCode.INVALID,
+            f"account {parent.code} is itself a child account; children are one level deep",
+        )
     elif has_children:
         at.add("parentAccountId", ErrorCode.INVALID, "an account with children cannot itself be a child")
     elif parent.children + 1 > MAX_CHILDREN:
@@ -107,4 +124,3 @@ def _currency(value: Any, at: ProblemCollector, known: Known) -> str | None:
     if value is not None and value not in known.currencies:
         at.add("currency", ErrorCode.NOT_FOUND, f"no currency with code {value!r}")
     return value
-

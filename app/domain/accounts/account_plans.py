@@ -35,7 +35,9 @@ def overlaps(start_a: datetime, end_a: datetime | None, start_b: datetime, end_b
     return (end_b is None or start_a < end_b) and (end_a is None or start_b < end_a)
 
 
-def first_collision(product_id: uuid.UUID, start: datetime, end: datetime | None, others: Iterable[Attachment]) -> Attachment | None:
+def first_collision(
+    product_id: uuid.UUID, start: datetime, end: datetime | None, others: Iterable[Attachment]
+) -> Attachment | None:
     same_product = sorted((o for o in others if o.product_id == product_id), key=lambda o: (o.start, str(o.id)))
     return next((o for o in same_product if overlaps(start, end, o.start, o.end)), None)
 
@@ -85,8 +87,18 @@ def check_account_plan(
     if start is not None and end is not None and end <= start:
         at.add("endDate", ErrorCode.INVALID, "must be after startDate (the end is exclusive)")
         interval_known = False
-    return attachment_values(data, at, known, codes, account_id=account_id, start=start, end=end, others=others,
-                             creating=creating, check_overlap=interval_known)
+    return attachment_values(
+        data,
+        at,
+        known,
+        codes,
+        account_id=account_id,
+        start=start,
+        end=end,
+        others=others,
+        creating=creating,
+        check_overlap=interval_known,
+    )
 
 
 def attachment_values(
@@ -114,7 +126,10 @@ def attachment_values(
         "start_date": start,
         "end_date": end,
         "bill_epoch": plain_date(data.get("billEpoch"), "billEpoch", at),
-        "child_billing_mode": (member(data.get("childBillingMode"), "childBillingMode", at, ChildBillingMode) or ChildBillingMode.PARENT_BREAKDOWN).value,
+        "child_billing_mode": (
+            member(data.get("childBillingMode"), "childBillingMode", at, ChildBillingMode)
+            or ChildBillingMode.PARENT_BREAKDOWN
+        ).value,
         "custom_fields": custom_fields(data.get("customFields"), at),
     }
     codes.claim(ACCOUNT_PLAN, values["code"], at)
@@ -155,6 +170,16 @@ def check_replacement(
         at.add("date", ErrorCode.INVALID, f"must be before the account plan's end {old.end.isoformat()}")
         date = None
     shortened = Attachment(old.id, old.code, old.product_id, old.start, date or old.end)
-    values = attachment_values(data, at, known, codes, account_id=account_id, start=date, end=old.end,
-                               others=[*others, shortened], creating=True, start_key="date")
+    values = attachment_values(
+        data,
+        at,
+        known,
+        codes,
+        account_id=account_id,
+        start=date,
+        end=old.end,
+        others=[*others, shortened],
+        creating=True,
+        start_key="date",
+    )
     return date, values

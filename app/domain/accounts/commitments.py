@@ -36,7 +36,13 @@ class CommitmentLineItemType(str, Enum):
 
 
 def check_commitment(
-    data: Mapping[str, Any], at: ProblemCollector, known: Known, codes: CodeBook, *, account_id: uuid.UUID, creating: bool = True
+    data: Mapping[str, Any],
+    at: ProblemCollector,
+    known: Known,
+    codes: CodeBook,
+    *,
+    account_id: uuid.UUID,
+    creating: bool = True,
 ) -> dict[str, Any]:
     """A whole commitment input (for an update: current values overlaid with the
     changes) → model column values."""
@@ -50,7 +56,9 @@ def check_commitment(
         "line_item_types": _line_item_types(data.get("lineItemTypes"), at),
         **_overage(data, at),
         **_fee_schedule(data, at, known),
-        "commitment_fee_bill_in_advance": flag(data.get("commitmentFeeBillInAdvance"), "commitmentFeeBillInAdvance", at),
+        "commitment_fee_bill_in_advance": flag(
+            data.get("commitmentFeeBillInAdvance"), "commitmentFeeBillInAdvance", at
+        ),
         "commitment_fee_description": text(data, "commitmentFeeDescription", at, description_problem),
         "commitment_usage_description": text(data, "commitmentUsageDescription", at, description_problem),
         "overage_description": text(data, "overageDescription", at, description_problem),
@@ -134,8 +142,12 @@ def _fee_schedule(data: Mapping[str, Any], at: ProblemCollector, known: Known) -
         for key, value in (("billingInterval", interval), ("billingOffset", offset)):
             if value is not None:
                 at.add(key, ErrorCode.INVALID, "only with billingPlanId")
-        return {"fee_dates": [_fee_date(item, at.under("feeDates", i)) for i, item in enumerate(fee_dates)],
-                "billing_plan_id": None, "billing_interval": None, "billing_offset": None}
+        return {
+            "fee_dates": [_fee_date(item, at.under("feeDates", i)) for i, item in enumerate(fee_dates)],
+            "billing_plan_id": None,
+            "billing_interval": None,
+            "billing_offset": None,
+        }
     billing_plan = as_uuid(plan_id, "billingPlanId", at)
     if billing_plan is not None and known.plan_by_id(billing_plan) is None:
         at.add("billingPlanId", ErrorCode.NOT_FOUND, f"no plan with id {billing_plan}")

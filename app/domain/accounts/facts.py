@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from app.domain.problems import ErrorCode, ProblemCollector
 from app.domain.ids import as_uuid
-
+from app.domain.problems import ErrorCode, ProblemCollector
 
 ACCOUNT = "account"
 ACCOUNT_PLAN = "accountPlan"

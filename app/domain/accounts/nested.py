@@ -39,7 +39,9 @@ def check_new_accounts(data: Mapping[str, Any], at: ProblemCollector, known: Kno
     for index, child in enumerate(children):
         child_at = at.under("children", index)
         if child.get("parentAccountId") is not None:
-            child_at.add("parentAccountId", ErrorCode.INVALID, "leave it out: a nested child's parent is the enclosing account")
+            child_at.add(
+                "parentAccountId", ErrorCode.INVALID, "leave it out: a nested child's parent is the enclosing account"
+            )
         if child.get("children"):
             child_at.add("children", ErrorCode.INVALID, "a child account cannot have children (one level only)")
         values = check_account({**child, "parentAccountId": None}, child_at, known, codes)
@@ -48,15 +50,26 @@ def check_new_accounts(data: Mapping[str, Any], at: ProblemCollector, known: Kno
     return out
 
 
-def _add(out: NewAccounts, account: dict[str, Any], data: Mapping[str, Any], at: ProblemCollector, known: Known, codes: CodeBook) -> None:
+def _add(
+    out: NewAccounts,
+    account: dict[str, Any],
+    data: Mapping[str, Any],
+    at: ProblemCollector,
+    known: Known,
+    codes: CodeBook,
+) -> None:
     """The account with its attachments (each checked against the earlier ones of the
     same input: a new account has no others) and commitments."""
     out.accounts.append(account)
     attached: list[Attachment] = []
     for index, item in enumerate(data.get("accountPlans") or []):
-        values = check_account_plan(item, at.under("accountPlans", index), known, codes, account_id=account["id"], others=attached)
+        values = check_account_plan(
+            item, at.under("accountPlans", index), known, codes, account_id=account["id"], others=attached
+        )
         out.account_plans.append(values)
         if values["product_id"] is not None and values["start_date"] is not None:
             attached.append(attachment_of(values))
     for index, item in enumerate(data.get("commitments") or []):
-        out.commitments.append(check_commitment(item, at.under("commitments", index), known, codes, account_id=account["id"]))
+        out.commitments.append(
+            check_commitment(item, at.under("commitments", index), known, codes, account_id=account["id"])
+        )

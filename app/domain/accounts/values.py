@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
 
+from app.domain import ids
 from app.domain.naming import custom_fields_problem
 from app.domain.problems import ErrorCode, ProblemCollector
-from app.domain import ids
 
 E = TypeVar("E", bound=Enum)
 Path = str | tuple[str | int, ...]
@@ -30,7 +30,14 @@ def present(data: Mapping[str, Any], key: str, at: ProblemCollector, *, required
     return value
 
 
-def text(data: Mapping[str, Any], key: str, at: ProblemCollector, rule: Callable[[str], str | None], *, required: bool = False) -> str | None:
+def text(
+    data: Mapping[str, Any],
+    key: str,
+    at: ProblemCollector,
+    rule: Callable[[str], str | None],
+    *,
+    required: bool = False,
+) -> str | None:
     value = present(data, key, at, required=required)
     if value is None:
         return None
@@ -50,7 +57,9 @@ def as_uuid(value: Any, key: Path, at: ProblemCollector) -> uuid.UUID | None:
     return parsed
 
 
-def decimal(value: Any, key: Path, at: ProblemCollector, *, minimum: Decimal | None = None, strict: bool = False) -> Decimal | None:
+def decimal(
+    value: Any, key: Path, at: ProblemCollector, *, minimum: Decimal | None = None, strict: bool = False
+) -> Decimal | None:
     """A finite decimal, at least `minimum` (greater than it when `strict`)."""
     if value is None:
         return None
@@ -77,7 +86,7 @@ def instant(value: Any, key: Path, at: ProblemCollector) -> datetime | None:
         at.add(_path(key), ErrorCode.INVALID, "must include a UTC offset, e.g. 2026-01-01T00:00:00Z")
         return None
     try:
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
     except OverflowError:  # its offset takes it past year 1 or 9999 (e.g. 0001-01-01T00:00+14:00)
         at.add(_path(key), ErrorCode.INVALID, "is out of range")
         return None

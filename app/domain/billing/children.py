@@ -50,9 +50,18 @@ from .usage import interval_quantity, rate_usage
 from .windows import UsageWindow, interval_windows
 
 __all__ = [
-    "ChildBillingMode", "BlockMember", "ChildBlock", "BlockPlacement", "MemberShare",
-    "CHILD_BILL_STEPS", "split_block", "place_children", "split_block_line",
-    "breakdown_step", "member_shares", "line_pricing",
+    "ChildBillingMode",
+    "BlockMember",
+    "ChildBlock",
+    "BlockPlacement",
+    "MemberShare",
+    "CHILD_BILL_STEPS",
+    "split_block",
+    "place_children",
+    "split_block_line",
+    "breakdown_step",
+    "member_shares",
+    "line_pricing",
 ]
 
 K = TypeVar("K", bound=Hashable)
@@ -197,9 +206,7 @@ def split_block_line(
         raise ValueError("convert a block line before splitting it")
     weights = {share.member: max(share.units, _ZERO) for share in shares}
     subtotals = split_block(line.subtotal, weights, line_currency.max_decimal_places)
-    converted = split_block(
-        line.converted_subtotal, weights, bill_currency.max_decimal_places
-    )
+    converted = split_block(line.converted_subtotal, weights, bill_currency.max_decimal_places)
     parts = []
     for share in shares:
         is_parent = share.member == parent
@@ -210,9 +217,7 @@ def split_block_line(
     return parts
 
 
-def _part(
-    line: DraftLine, share: MemberShare, amount: Decimal, converted: Decimal, is_parent: bool
-) -> DraftLine:
+def _part(line: DraftLine, share: MemberShare, amount: Decimal, converted: Decimal, is_parent: bool) -> DraftLine:
     if share.units == 0:
         average = _ZERO
     else:

@@ -66,9 +66,7 @@ def bill_context(
     tz = org.timezone
     included = included_account_plans(account_plans, bill_date, frequency, tz)
     if not included:
-        raise BillFailure(
-            f"account {account.code} has no {frequency.value} account plan billing on {bill_date}"
-        )
+        raise BillFailure(f"account {account.code} has no {frequency.value} account plan billing on {bill_date}")
     plans = tuple(_billed(account_plan, bill_date, org) for account_plan in included)
     context = BillContext(
         org=org,
@@ -105,9 +103,7 @@ def compose_bill(
     missing from it is no usage); ``previous_units`` are the tiersSpanPlan units of
     earlier periods per (account plan id, target id, segment key), 0 when missing.
     """
-    context = bill_context(
-        account, account_plans, bill_date, frequency, org, usage, previous_units
-    )
+    context = bill_context(account, account_plans, bill_date, frequency, org, usage, previous_units)
     lines: list[DraftLine] = []
     for step in steps:
         step(context, lines)

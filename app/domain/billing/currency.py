@@ -40,6 +40,4 @@ def convert_line(context: BillContext, line: DraftLine) -> None:
     rate = context.conversion_rate(line.currency)
     line.conversion_rate = rate
     line.subtotal = round_money(line.amount, own.max_decimal_places, own.rounding)
-    line.converted_subtotal = round_money(
-        convert(line.amount, rate), bill.max_decimal_places, bill.rounding
-    )
+    line.converted_subtotal = round_money(convert(line.amount, rate), bill.max_decimal_places, bill.rounding)

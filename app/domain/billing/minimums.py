@@ -94,9 +94,7 @@ def _prorated(rule: _Rule, effect: _Effect | None) -> Decimal:
     return prorate(rule.minimum, effect.days, effect.full_days)
 
 
-def _usage_total(
-    lines: Iterable[DraftLine], billed: BilledPlan, pricing_id: object = None
-) -> Decimal:
+def _usage_total(lines: Iterable[DraftLine], billed: BilledPlan, pricing_id: object = None) -> Decimal:
     return sum(
         (
             line.amount
@@ -126,18 +124,12 @@ def _plan_rule(context: BillContext, billed: BilledPlan, lines: list[DraftLine])
 
 def _pricing_rules(context: BillContext, billed: BilledPlan, lines: list[DraftLine]) -> list[_Rule]:
     plan = billed.plan
-    pricings = [
-        p
-        for p in (*plan.plan_pricings, *plan.template_pricings)
-        if p.minimum_spend > 0 and not p.is_credit
-    ]
+    pricings = [p for p in (*plan.plan_pricings, *plan.template_pricings) if p.minimum_spend > 0 and not p.is_credit]
     pricings.sort(key=lambda p: (p.target.code, str(p.target.id), p.segment_key or (), p.start))
     return [_pricing_rule(context, billed, pricing, lines) for pricing in pricings]
 
 
-def _pricing_rule(
-    context: BillContext, billed: BilledPlan, pricing: PricingSnapshot, lines: list[DraftLine]
-) -> _Rule:
+def _pricing_rule(context: BillContext, billed: BilledPlan, pricing: PricingSnapshot, lines: list[DraftLine]) -> _Rule:
     def effect(period: PlanPeriod) -> _Effect | None:
         if period.active is None:
             return None

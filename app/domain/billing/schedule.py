@@ -34,13 +34,15 @@ from app.domain.periods import (
     BillFrequency,
     BillingPeriod,
     active_days,
-    bill_date as nth_bill_date,
     bill_date_index,
     bill_date_on_or_after,
     billing_period,
     cut_to_active,
     is_bill_date,
     period_instants,
+)
+from app.domain.periods import (
+    bill_date as nth_bill_date,
 )
 from app.domain.timezones import local_date
 
@@ -98,9 +100,7 @@ def plan_period(account_plan: AccountPlanSnapshot, bill_date: date, tz: tzinfo) 
     full = period_instants(dates, tz)
     active = cut_to_active(*full, account_plan.start, account_plan.end)
     first = first_bill_date(account_plan, tz)
-    index = bill_date_index(epoch, frequency, interval, bill_date) - bill_date_index(
-        epoch, frequency, interval, first
-    )
+    index = bill_date_index(epoch, frequency, interval, bill_date) - bill_date_index(epoch, frequency, interval, first)
     return PlanPeriod(index=index, dates=dates, full=full, active=active)
 
 
@@ -110,9 +110,7 @@ def next_period(account_plan: AccountPlanSnapshot, period: PlanPeriod, tz: tzinf
     return plan_period(account_plan, nth_bill_date(epoch, frequency, interval, n + 1), tz)
 
 
-def bills_on(
-    account_plan: AccountPlanSnapshot, bill_date: date, frequency: BillFrequency, tz: tzinfo
-) -> bool:
+def bills_on(account_plan: AccountPlanSnapshot, bill_date: date, frequency: BillFrequency, tz: tzinfo) -> bool:
     """Whether the bill (``bill_date``, ``frequency``) includes this account plan."""
     if account_plan.plan.frequency is not BillFrequency(frequency):
         return False
@@ -132,9 +130,7 @@ def included_account_plans(
     return tuple(sorted(included, key=lambda ap: (ap.start, str(ap.id))))
 
 
-def charged_periods(
-    current: PlanPeriod, following: PlanPeriod, in_advance: bool
-) -> tuple[PlanPeriod, ...]:
+def charged_periods(current: PlanPeriod, following: PlanPeriod, in_advance: bool) -> tuple[PlanPeriod, ...]:
     """The periods whose timed charge the bill closing ``current`` carries."""
     if not in_advance:
         return (current,)

@@ -32,18 +32,14 @@ def standing_charges(context: BillContext, lines: list[DraftLine]) -> None:
         plan = billed.plan
         if plan.standing_charge == 0:
             continue
-        periods = charged_periods(
-            billed.period, billed.following, plan.standing_charge_bill_in_advance
-        )
+        periods = charged_periods(billed.period, billed.following, plan.standing_charge_bill_in_advance)
         for period in periods:
             line = _standing_line(context, billed, period)
             if line is not None:
                 lines.append(line)
 
 
-def _standing_line(
-    context: BillContext, billed: BilledPlan, period: PlanPeriod
-) -> DraftLine | None:
+def _standing_line(context: BillContext, billed: BilledPlan, period: PlanPeriod) -> DraftLine | None:
     plan = billed.plan
     if period.active is None:
         return None

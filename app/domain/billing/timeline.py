@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .snapshots import PlanSnapshot, PricingOwner, PricingSnapshot
 
@@ -41,17 +41,13 @@ def _competition(pricing: PricingSnapshot) -> tuple[Hashable, Hashable]:
     return pricing.target.id, pricing.segment_key
 
 
-def priced_intervals(
-    plan: PlanSnapshot, start: datetime, end: datetime
-) -> tuple[PricedInterval, ...]:
+def priced_intervals(plan: PlanSnapshot, start: datetime, end: datetime) -> tuple[PricedInterval, ...]:
     """Every priced part of ``[start, end)`` for each target and segment of ``plan``."""
     groups: dict[tuple[Hashable, Hashable], list[PricingSnapshot]] = {}
     for pricing in (*plan.plan_pricings, *plan.template_pricings):
         groups.setdefault(_competition(pricing), []).append(pricing)
-    start, end = start.astimezone(timezone.utc), end.astimezone(timezone.utc)
-    intervals = [
-        interval for group in groups.values() for interval in _split(group, start, end)
-    ]
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    intervals = [interval for group in groups.values() for interval in _split(group, start, end)]
     return tuple(sorted(intervals, key=_line_order))
 
 
@@ -60,14 +56,12 @@ def _line_order(interval: PricedInterval) -> tuple[object, ...]:
     return target.code, str(target.id), interval.pricing.segment_key or (), interval.start
 
 
-def _split(
-    group: Sequence[PricingSnapshot], start: datetime, end: datetime
-) -> list[PricedInterval]:
+def _split(group: Sequence[PricingSnapshot], start: datetime, end: datetime) -> list[PricedInterval]:
     cuts = {start, end}
     for pricing in group:
         for instant in (pricing.start, pricing.end):
             if instant is not None and start < instant < end:
-                cuts.add(instant.astimezone(timezone.utc))
+                cuts.add(instant.astimezone(UTC))
     bounds = sorted(cuts)
     parts: list[PricedInterval] = []
     for low, high in zip(bounds, bounds[1:]):

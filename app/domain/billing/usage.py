@@ -96,9 +96,7 @@ def _with_default(raw: Decimal | None, target: AggregationTarget) -> Decimal | N
     return target.default_value if raw is None else raw
 
 
-def _compound_quantity(
-    context: BillContext, target: CompoundTarget, windows: tuple
-) -> Decimal | None:
+def _compound_quantity(context: BillContext, target: CompoundTarget, windows: tuple) -> Decimal | None:
     values: dict[str, Decimal | None] = {}
     for reference, window in zip(target.references, windows):
         raw = _with_default(context.usage_of(window), reference)
@@ -109,9 +107,7 @@ def _compound_quantity(
     if result is None:
         return None
     if type(result) is not Decimal:
-        raise BillFailure(
-            f"compound aggregation {target.code} evaluated to {result!r}, not a number"
-        )
+        raise BillFailure(f"compound aggregation {target.code} evaluated to {result!r}, not a number")
     return result
 
 
@@ -120,9 +116,7 @@ def _negated(amount: Decimal) -> Decimal:
     return -amount if amount else amount.copy_abs()
 
 
-def _usage_line(
-    billed: BilledPlan, interval: PricedInterval, quantity: Decimal, charge: Charge
-) -> DraftLine:
+def _usage_line(billed: BilledPlan, interval: PricedInterval, quantity: Decimal, charge: Charge) -> DraftLine:
     pricing = interval.pricing
     target = pricing.target
     compound = isinstance(target, CompoundTarget)

@@ -53,10 +53,7 @@ def interval_windows(interval: PricedInterval) -> tuple[UsageWindow, ...]:
     pricing = interval.pricing
     target = pricing.target
     if isinstance(target, CompoundTarget):
-        return tuple(
-            UsageWindow(reference.id, None, interval.start, interval.end)
-            for reference in target.references
-        )
+        return tuple(UsageWindow(reference.id, None, interval.start, interval.end) for reference in target.references)
     return (UsageWindow(target.id, pricing.segment_key, interval.start, interval.end),)
 
 

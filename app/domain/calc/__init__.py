@@ -54,8 +54,9 @@ class Expression:
 
     __slots__ = ("text", "result_type", "names_used", "operations", "_fn")
 
-    def __init__(self, text: str, result_type: ValueType, names_used: frozenset[str], fn: Fn,
-                 operations: int = 0) -> None:
+    def __init__(
+        self, text: str, result_type: ValueType, names_used: frozenset[str], fn: Fn, operations: int = 0
+    ) -> None:
         self.text = text
         self.result_type = result_type
         self.names_used = names_used

@@ -102,7 +102,7 @@ def _unary(node: Unary, operands: list[Fn]) -> Fn:
     if node.op == "NOT":
         return _not(operand)
     if node.op == "+":
-        return lambda values: (x if type(x := operand(values)) is Decimal else None)
+        return lambda values: x if type(x := operand(values)) is Decimal else None
     return _negation(operand)
 
 
@@ -157,8 +157,7 @@ def _chain(node: Chain, operands: list[Fn]) -> Fn:
     return chain
 
 
-def _concatenation(head: str, rest: tuple[tuple[Step, Fn], ...], start: int,
-                   values: Mapping[str, object]) -> Value:
+def _concatenation(head: str, rest: tuple[tuple[Step, Fn], ...], start: int, values: Mapping[str, object]) -> Value:
     """The rest of a chain whose value so far is the string ``head``: every further
     operand must be a ``+`` of a string (anything else is null, as ``_add_step`` says)."""
     parts, size = [head], len(head)
@@ -233,7 +232,7 @@ def _call(node: Call, operands: list[Fn]) -> Fn:
         return _numeric_call(spec.impl, operands)  # type: ignore[arg-type]
     if spec.kind == ISNULL:
         first, fallback = operands
-        return lambda values: (x if (x := first(values)) is not None else fallback(values))
+        return lambda values: x if (x := first(values)) is not None else fallback(values)
     return _membership(operands[0], tuple(operands[1:]))
 
 

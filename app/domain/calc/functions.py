@@ -25,9 +25,9 @@ Invariants
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from typing import Callable
 
 from .core import CONTEXT, MAX_EXPONENT, MAX_SCALE, PRECISION
 

@@ -27,8 +27,7 @@ from decimal import Decimal
 
 from .core import CONTEXT, MAX_STRING, CalcLimitError
 
-__all__ = ["Value", "Step", "coerce", "STEPS", "ORDERINGS", "equality_step", "ordering_step", "concatenate",
-           "add_step"]
+__all__ = ["Value", "Step", "coerce", "STEPS", "ORDERINGS", "equality_step", "ordering_step", "concatenate", "add_step"]
 
 Value = Decimal | str | bool | None
 Step = Callable[[Value, Value], Value]

@@ -69,7 +69,7 @@ _HINTS = {
     "=": "unexpected '=' (use '==' to compare)",
     "&": "unexpected '&' (use '&&' or AND)",
     "|": "unexpected '|' (use '||' or OR)",
-    "'": "unexpected \"'\" (strings use double quotes)",
+    "'": 'unexpected "\'" (strings use double quotes)',
 }
 
 

@@ -34,7 +34,9 @@ class AccountPlanInput:
     end_date: dt.datetime | None = optional("Instant the plan stops applying (exclusive); leave out for open-ended.")
     code: str | None = optional("Unique code of the attachment.")
     bill_epoch: dt.date | None = optional("Anchor date of this attachment's bills; default the account's.")
-    child_billing_mode: ChildBillingMode | None = optional("Where child accounts' charges are billed; default PARENT_BREAKDOWN.")
+    child_billing_mode: ChildBillingMode | None = optional(
+        "Where child accounts' charges are billed; default PARENT_BREAKDOWN."
+    )
     custom_fields: JSON | None = optional("Custom name → string or number map.")
 
 
@@ -73,7 +75,9 @@ class CommitmentFeeInput:
     date: dt.date = strawberry.field(description="Bill date carrying the fee.")
     amount: Decimal = strawberry.field(description="Fee amount, greater than 0.")
     service_period_start_date: dt.datetime = strawberry.field(description="Start of the period the fee pays for.")
-    service_period_end_date: dt.datetime = strawberry.field(description="End of the period the fee pays for (not before its start).")
+    service_period_end_date: dt.datetime = strawberry.field(
+        description="End of the period the fee pays for (not before its start)."
+    )
 
 
 @strawberry.input(description="A commitment of the account being created.")
@@ -87,8 +91,12 @@ class CommitmentInput:
     amount_first_bill: Decimal | None = optional("Part billed on the first fee bill, at least 0; default 0.")
     product_ids: list[strawberry.ID] | None = optional("Products whose charges draw down; empty = all.")
     line_item_types: list[CommitmentLineItemType] | None = optional("Line kinds that draw down; empty = all.")
-    overage_surcharge_percent: Decimal | None = optional("Surcharge on spend beyond the commitment, in percent (may be negative).")
-    separate_overage_usage: bool | None = optional("Show usage beyond the commitment separately (only without a surcharge).")
+    overage_surcharge_percent: Decimal | None = optional(
+        "Surcharge on spend beyond the commitment, in percent (may be negative)."
+    )
+    separate_overage_usage: bool | None = optional(
+        "Show usage beyond the commitment separately (only without a surcharge)."
+    )
     fee_dates: list[CommitmentFeeInput] | None = optional("Scheduled fees (or give billingPlanId).")
     billing_plan_id: strawberry.ID | None = optional("Plan whose bill dates carry the fees (or give feeDates).")
     billing_interval: int | None = optional("Fees every this many bills of the billing plan, 1–365; default 1.")
@@ -120,8 +128,12 @@ class UpdateCommitmentInput:
     line_item_types: list[CommitmentLineItemType] | None = optional("Line kinds that draw down; empty = all.")
     overage_surcharge_percent: Decimal | None = optional("Surcharge on spend beyond the commitment, in percent.")
     separate_overage_usage: bool | None = optional("Show usage beyond the commitment separately.")
-    fee_dates: list[CommitmentFeeInput] | None = optional("Scheduled fees; send [] or null to switch to a billing plan.")
-    billing_plan_id: strawberry.ID | None = optional("Plan whose bill dates carry the fees; null to switch to fee dates.")
+    fee_dates: list[CommitmentFeeInput] | None = optional(
+        "Scheduled fees; send [] or null to switch to a billing plan."
+    )
+    billing_plan_id: strawberry.ID | None = optional(
+        "Plan whose bill dates carry the fees; null to switch to fee dates."
+    )
     billing_interval: int | None = optional("Fees every this many bills of the billing plan.")
     billing_offset: int | None = optional("Bills of the billing plan skipped before the first fee.")
     commitment_fee_bill_in_advance: bool | None = optional("Fee timing; null = the organization's.")
@@ -131,7 +143,9 @@ class UpdateCommitmentInput:
     child_billing_mode: ChildBillingMode | None = optional("Where child accounts' drawdown is billed.")
 
 
-@strawberry.input(description="A new account, optionally with its children, plan attachments and commitments (all or nothing).")
+@strawberry.input(
+    description="A new account, optionally with its children, plan attachments and commitments (all or nothing)."
+)
 class CreateAccountInput:
     code: str = strawberry.field(description="Unique code; measurements name the account by it.")
     name: str = strawberry.field(description="Display name.")
@@ -143,7 +157,9 @@ class CreateAccountInput:
     days_before_bill_due: int | None = optional("Days from bill date to due date (> 0); default the organization's.")
     purchase_order_number: str | None = optional("Purchase order number printed on bills.")
     custom_fields: JSON | None = optional("Custom name → string or number map.")
-    children: list[CreateAccountInput] | None = optional("Child accounts to create with it (they cannot have children).")
+    children: list[CreateAccountInput] | None = optional(
+        "Child accounts to create with it (they cannot have children)."
+    )
     account_plans: list[AccountPlanInput] | None = optional("Plans to attach to it.")
     commitments: list[CommitmentInput] | None = optional("Its commitments.")
 

@@ -4,7 +4,6 @@ input and output; the rules live in `app.services.accounts` and `app.domain.acco
 
 from __future__ import annotations
 
-
 import strawberry
 
 from app.graphql.accounts.inputs import (
@@ -61,60 +60,133 @@ def _input_id(name: str = "id"):  # noqa: ANN202 - the item of an authorization 
 
 @strawberry.type
 class AccountMutation:
-    @strawberry.mutation(description="Create an account, with its children, plan attachments and commitments (all or nothing).",
-                         extensions=authorize("config:create", "account"))
+    @strawberry.mutation(
+        description="Create an account, with its children, plan attachments and commitments (all or nothing).",
+        extensions=authorize("config:create", "account"),
+    )
     async def create_account(self, info: Info, input: CreateAccountInput) -> AccountPayload:
         p = info.context.require_principal()
-        return await respond(AccountPayload, "account", lambda: service.create_account(p.organization_id, plain_data(input), actor=p.actor), Account.of)
+        return await respond(
+            AccountPayload,
+            "account",
+            lambda: service.create_account(p.organization_id, plain_data(input), actor=p.actor),
+            Account.of,
+        )
 
-    @strawberry.mutation(description="Change an account.", extensions=authorize("config:update", "account", _input_id()))
+    @strawberry.mutation(
+        description="Change an account.", extensions=authorize("config:update", "account", _input_id())
+    )
     async def update_account(self, info: Info, input: UpdateAccountInput) -> AccountPayload:
         p = info.context.require_principal()
-        return await respond(AccountPayload, "account", lambda: service.update_account(p.organization_id, parse_id(input.id), version=input.version, changes=_changes(input), actor=p.actor), Account.of)
+        return await respond(
+            AccountPayload,
+            "account",
+            lambda: service.update_account(
+                p.organization_id, parse_id(input.id), version=input.version, changes=_changes(input), actor=p.actor
+            ),
+            Account.of,
+        )
 
-    @strawberry.mutation(description="Delete an account nothing depends on (children, plans, commitments, bespoke plans).",
-                         extensions=authorize("config:delete", "account", _input_id()))
+    @strawberry.mutation(
+        description="Delete an account nothing depends on (children, plans, commitments, bespoke plans).",
+        extensions=authorize("config:delete", "account", _input_id()),
+    )
     async def delete_account(self, info: Info, input: DeleteInput) -> DeletePayload:
-        return await respond_deleted(lambda: service.delete_account(info.context.organization_id, parse_id(input.id), version=input.version), input.id)
+        return await respond_deleted(
+            lambda: service.delete_account(info.context.organization_id, parse_id(input.id), version=input.version),
+            input.id,
+        )
 
-    @strawberry.mutation(description="Attach a plan to an account.", extensions=authorize("config:create", "accountPlan"))
+    @strawberry.mutation(
+        description="Attach a plan to an account.", extensions=authorize("config:create", "accountPlan")
+    )
     async def create_account_plan(self, info: Info, input: CreateAccountPlanInput) -> AccountPlanPayload:
         p = info.context.require_principal()
-        return await respond(AccountPlanPayload, "account_plan", lambda: service.create_account_plan(p.organization_id, plain_data(input), actor=p.actor), AccountPlan.of)
+        return await respond(
+            AccountPlanPayload,
+            "account_plan",
+            lambda: service.create_account_plan(p.organization_id, plain_data(input), actor=p.actor),
+            AccountPlan.of,
+        )
 
-    @strawberry.mutation(description="Change an account plan; set endDate to end-date it.",
-                         extensions=authorize("config:update", "accountPlan", _input_id()))
+    @strawberry.mutation(
+        description="Change an account plan; set endDate to end-date it.",
+        extensions=authorize("config:update", "accountPlan", _input_id()),
+    )
     async def update_account_plan(self, info: Info, input: UpdateAccountPlanInput) -> AccountPlanPayload:
         p = info.context.require_principal()
-        return await respond(AccountPlanPayload, "account_plan", lambda: service.update_account_plan(p.organization_id, parse_id(input.id), version=input.version, changes=_changes(input), actor=p.actor), AccountPlan.of)
+        return await respond(
+            AccountPlanPayload,
+            "account_plan",
+            lambda: service.update_account_plan(
+                p.organization_id, parse_id(input.id), version=input.version, changes=_changes(input), actor=p.actor
+            ),
+            AccountPlan.of,
+        )
 
-    @strawberry.mutation(description="End an account plan at a date and attach another plan from that date, in one step.",
-                         extensions=authorize("config:update", "accountPlan", _input_id("account_plan_id")))
+    @strawberry.mutation(
+        description="End an account plan at a date and attach another plan from that date, in one step.",
+        extensions=authorize("config:update", "accountPlan", _input_id("account_plan_id")),
+    )
     async def replace_account_plan(self, info: Info, input: ReplaceAccountPlanInput) -> ReplaceAccountPlanPayload:
         p = info.context.require_principal()
         data = plain_data(input, exclude=("account_plan_id", "version"))
         try:
             ended, new = await service.replace_account_plan(
-                p.organization_id, parse_id(input.account_plan_id, ("input", "accountPlanId")), version=input.version,
-                data=data, actor=p.actor)
+                p.organization_id,
+                parse_id(input.account_plan_id, ("input", "accountPlanId")),
+                version=input.version,
+                data=data,
+                actor=p.actor,
+            )
         except InputErrors as exc:
             return ReplaceAccountPlanPayload(ended_account_plan=None, account_plan=None, user_errors=user_errors(exc))
-        return ReplaceAccountPlanPayload(ended_account_plan=AccountPlan.of(ended), account_plan=AccountPlan.of(new), user_errors=[])
+        return ReplaceAccountPlanPayload(
+            ended_account_plan=AccountPlan.of(ended), account_plan=AccountPlan.of(new), user_errors=[]
+        )
 
-    @strawberry.mutation(description="Delete an account plan.", extensions=authorize("config:delete", "accountPlan", _input_id()))
+    @strawberry.mutation(
+        description="Delete an account plan.", extensions=authorize("config:delete", "accountPlan", _input_id())
+    )
     async def delete_account_plan(self, info: Info, input: DeleteInput) -> DeletePayload:
-        return await respond_deleted(lambda: service.delete_account_plan(info.context.organization_id, parse_id(input.id), version=input.version), input.id)
+        return await respond_deleted(
+            lambda: service.delete_account_plan(
+                info.context.organization_id, parse_id(input.id), version=input.version
+            ),
+            input.id,
+        )
 
-    @strawberry.mutation(description="Add a commitment to an account.", extensions=authorize("config:create", "commitment"))
+    @strawberry.mutation(
+        description="Add a commitment to an account.", extensions=authorize("config:create", "commitment")
+    )
     async def create_commitment(self, info: Info, input: CreateCommitmentInput) -> CommitmentPayload:
         p = info.context.require_principal()
-        return await respond(CommitmentPayload, "commitment", lambda: service.create_commitment(p.organization_id, plain_data(input), actor=p.actor), Commitment.of)
+        return await respond(
+            CommitmentPayload,
+            "commitment",
+            lambda: service.create_commitment(p.organization_id, plain_data(input), actor=p.actor),
+            Commitment.of,
+        )
 
-    @strawberry.mutation(description="Change a commitment.", extensions=authorize("config:update", "commitment", _input_id()))
+    @strawberry.mutation(
+        description="Change a commitment.", extensions=authorize("config:update", "commitment", _input_id())
+    )
     async def update_commitment(self, info: Info, input: UpdateCommitmentInput) -> CommitmentPayload:
         p = info.context.require_principal()
-        return await respond(CommitmentPayload, "commitment", lambda: service.update_commitment(p.organization_id, parse_id(input.id), version=input.version, changes=_changes(input), actor=p.actor), Commitment.of)
+        return await respond(
+            CommitmentPayload,
+            "commitment",
+            lambda: service.update_commitment(
+                p.organization_id, parse_id(input.id), version=input.version, changes=_changes(input), actor=p.actor
+            ),
+            Commitment.of,
+        )
 
-    @strawberry.mutation(description="Delete a commitment.", extensions=authorize("config:delete", "commitment", _input_id()))
+    @strawberry.mutation(
+        description="Delete a commitment.", extensions=authorize("config:delete", "commitment", _input_id())
+    )
     async def delete_commitment(self, info: Info, input: DeleteInput) -> DeletePayload:
-        return await respond_deleted(lambda: service.delete_commitment(info.context.organization_id, parse_id(input.id), version=input.version), input.id)
+        return await respond_deleted(
+            lambda: service.delete_commitment(info.context.organization_id, parse_id(input.id), version=input.version),
+            input.id,
+        )

@@ -9,15 +9,14 @@ import strawberry
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
+from app.domain.ids import as_uuid
 from app.graphql.accounts.types import Account, AccountPlan, Commitment
 from app.graphql.authorization import authorize
-
 from app.graphql.context import Info
 from app.graphql.errors import BadRequest
+from app.graphql.inputs import filter_ids
 from app.graphql.pagination import Connection, paginate
 from app.models import accounts as m
-from app.domain.ids import as_uuid
-from app.graphql.inputs import filter_ids
 
 READ = "config:retrieve"
 
@@ -26,8 +25,12 @@ READ = "config:retrieve"
 class AccountFilter:
     ids: list[strawberry.ID] | None = strawberry.field(default=None, description="Only these ids.")
     codes: list[str] | None = strawberry.field(default=None, description="Only these codes.")
-    parent_account_id: strawberry.ID | None = strawberry.field(default=None, description="Only children of this account.")
-    has_parent: bool | None = strawberry.field(default=None, description="true: only child accounts; false: only top-level accounts.")
+    parent_account_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only children of this account."
+    )
+    has_parent: bool | None = strawberry.field(
+        default=None, description="true: only child accounts; false: only top-level accounts."
+    )
 
 
 @strawberry.input(description="Narrows the account plan list; every given criterion must hold.")
@@ -36,7 +39,9 @@ class AccountPlanFilter:
     codes: list[str] | None = strawberry.field(default=None, description="Only these codes.")
     account_id: strawberry.ID | None = strawberry.field(default=None, description="Only attachments to this account.")
     plan_id: strawberry.ID | None = strawberry.field(default=None, description="Only attachments of this plan.")
-    product_id: strawberry.ID | None = strawberry.field(default=None, description="Only attachments of plans of this product.")
+    product_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only attachments of plans of this product."
+    )
     active_at: datetime | None = strawberry.field(default=None, description="Only attachments active at this instant.")
 
 
@@ -48,7 +53,9 @@ class CommitmentFilter:
     active_on: date | None = strawberry.field(default=None, description="Only commitments covering this day.")
 
 
-def _common(query: QuerySet, ids: list[strawberry.ID] | None, codes: list[str] | None, **foreign: strawberry.ID | None) -> QuerySet:
+def _common(
+    query: QuerySet, ids: list[strawberry.ID] | None, codes: list[str] | None, **foreign: strawberry.ID | None
+) -> QuerySet:
     if ids is not None:
         query = query.filter(id__in=filter_ids(ids, "ids"))
     if codes is not None:
@@ -70,7 +77,9 @@ def filter_accounts(query: QuerySet, flt: AccountFilter | None) -> QuerySet:
 def filter_account_plans(query: QuerySet, flt: AccountPlanFilter | None) -> QuerySet:
     if flt is None:
         return query
-    query = _common(query, flt.ids, flt.codes, account_id=flt.account_id, plan_id=flt.plan_id, product_id=flt.product_id)
+    query = _common(
+        query, flt.ids, flt.codes, account_id=flt.account_id, plan_id=flt.plan_id, product_id=flt.product_id
+    )
     if flt.active_at is not None:
         if flt.active_at.tzinfo is None:
             raise BadRequest("filter.activeAt must include a UTC offset")
@@ -101,7 +110,9 @@ async def _one(query: QuerySet, id: strawberry.ID | None, code: str | None):  # 
 @strawberry.type
 class AccountQuery:
     @strawberry.field(description="Accounts of the organization, by code.", extensions=authorize(READ, "account"))
-    async def accounts(self, info: Info, first: int | None = None, after: str | None = None, filter: AccountFilter | None = None) -> Connection[Account]:
+    async def accounts(
+        self, info: Info, first: int | None = None, after: str | None = None, filter: AccountFilter | None = None
+    ) -> Connection[Account]:
         query = filter_accounts(m.Account.filter(organization_id=info.context.organization_id), filter)
         return await paginate(query, first, after, Account.of, order_by=("code",))
 
@@ -110,24 +121,34 @@ class AccountQuery:
         found = await _one(m.Account.filter(organization_id=info.context.organization_id), id, code)
         return Account.of(found) if found else None
 
-    @strawberry.field(description="Plan attachments of the organization, by start date.", extensions=authorize(READ, "accountPlan"))
-    async def account_plans(self, info: Info, first: int | None = None, after: str | None = None,
-                            filter: AccountPlanFilter | None = None) -> Connection[AccountPlan]:
+    @strawberry.field(
+        description="Plan attachments of the organization, by start date.", extensions=authorize(READ, "accountPlan")
+    )
+    async def account_plans(
+        self, info: Info, first: int | None = None, after: str | None = None, filter: AccountPlanFilter | None = None
+    ) -> Connection[AccountPlan]:
         query = filter_account_plans(m.AccountPlan.filter(organization_id=info.context.organization_id), filter)
         return await paginate(query, first, after, AccountPlan.of, order_by=("start_date",))
 
     @strawberry.field(description="One plan attachment by id or code.", extensions=authorize(READ, "accountPlan"))
-    async def account_plan(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> AccountPlan | None:
+    async def account_plan(
+        self, info: Info, id: strawberry.ID | None = None, code: str | None = None
+    ) -> AccountPlan | None:
         found = await _one(m.AccountPlan.filter(organization_id=info.context.organization_id), id, code)
         return AccountPlan.of(found) if found else None
 
-    @strawberry.field(description="Commitments of the organization, by start date.", extensions=authorize(READ, "commitment"))
-    async def commitments(self, info: Info, first: int | None = None, after: str | None = None,
-                          filter: CommitmentFilter | None = None) -> Connection[Commitment]:
+    @strawberry.field(
+        description="Commitments of the organization, by start date.", extensions=authorize(READ, "commitment")
+    )
+    async def commitments(
+        self, info: Info, first: int | None = None, after: str | None = None, filter: CommitmentFilter | None = None
+    ) -> Connection[Commitment]:
         query = filter_commitments(m.Commitment.filter(organization_id=info.context.organization_id), filter)
         return await paginate(query, first, after, Commitment.of, order_by=("start_date",))
 
     @strawberry.field(description="One commitment by id or code.", extensions=authorize(READ, "commitment"))
-    async def commitment(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> Commitment | None:
+    async def commitment(
+        self, info: Info, id: strawberry.ID | None = None, code: str | None = None
+    ) -> Commitment | None:
         found = await _one(m.Commitment.filter(organization_id=info.context.organization_id), id, code)
         return Commitment.of(found) if found else None

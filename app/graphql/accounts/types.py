@@ -26,10 +26,14 @@ if TYPE_CHECKING:
 
 PLANS = "app.graphql.catalog.plans"
 
-ChildBillingMode = strawberry.enum(ChildBillingModeValue, name="ChildBillingMode",
-                                   description="Where a child account's charges are billed.")
-CommitmentLineItemType = strawberry.enum(CommitmentLineItemTypeValue, name="CommitmentLineItemType",
-                                         description="Kinds of bill line a commitment can draw down.")
+ChildBillingMode = strawberry.enum(
+    ChildBillingModeValue, name="ChildBillingMode", description="Where a child account's charges are billed."
+)
+CommitmentLineItemType = strawberry.enum(
+    CommitmentLineItemTypeValue,
+    name="CommitmentLineItemType",
+    description="Kinds of bill line a commitment can draw down.",
+)
 
 ACCOUNT_BY_ID = one_by_id(m.Account)
 CHILDREN_BY_PARENT = children_by(m.Account, "parent_account_id", ("code", "id"))
@@ -43,8 +47,14 @@ def _id(value: uuid.UUID | None) -> strawberry.ID | None:
 
 
 def _common(row: Any) -> dict[str, Any]:
-    return {"id": strawberry.ID(str(row.id)), "version": row.version, "dt_created": row.dt_created,
-            "dt_last_modified": row.dt_last_modified, "created_by": row.created_by, "last_modified_by": row.last_modified_by}
+    return {
+        "id": strawberry.ID(str(row.id)),
+        "version": row.version,
+        "dt_created": row.dt_created,
+        "dt_last_modified": row.dt_last_modified,
+        "created_by": row.created_by,
+        "last_modified_by": row.last_modified_by,
+    }
 
 
 @strawberry.type(description="A postal address; every line is optional.")
@@ -62,10 +72,16 @@ class Address:
     def of(cls, stored: dict[str, str] | None) -> Address | None:
         if stored is None:
             return None
-        return cls(address_line1=stored.get("addressLine1"), address_line2=stored.get("addressLine2"),
-                   address_line3=stored.get("addressLine3"), address_line4=stored.get("addressLine4"),
-                   locality=stored.get("locality"), region=stored.get("region"),
-                   post_code=stored.get("postCode"), country=stored.get("country"))
+        return cls(
+            address_line1=stored.get("addressLine1"),
+            address_line2=stored.get("addressLine2"),
+            address_line3=stored.get("addressLine3"),
+            address_line4=stored.get("addressLine4"),
+            locality=stored.get("locality"),
+            region=stored.get("region"),
+            post_code=stored.get("postCode"),
+            country=stored.get("country"),
+        )
 
 
 @strawberry.type(description="A customer of the organization; may be the child of one parent account.")
@@ -77,9 +93,13 @@ class Account:
     email_address: str | None = strawberry.field(description="Billing contact email address.")
     address: Address | None = strawberry.field(description="Postal address.")
     parent_account_id: strawberry.ID | None = strawberry.field(description="The parent account, if this is a child.")
-    bill_epoch: date | None = strawberry.field(description="Anchor date of this account's bills; none = the organization's epoch.")
+    bill_epoch: date | None = strawberry.field(
+        description="Anchor date of this account's bills; none = the organization's epoch."
+    )
     currency: str | None = strawberry.field(description="Billing currency; none = the organization's.")
-    days_before_bill_due: int | None = strawberry.field(description="Days from bill date to due date; none = the organization's.")
+    days_before_bill_due: int | None = strawberry.field(
+        description="Days from bill date to due date; none = the organization's."
+    )
     purchase_order_number: str | None = strawberry.field(description="Purchase order number printed on bills.")
     custom_fields: JSON = strawberry.field(description="Custom name → string or number map.")
     auto_created: bool = strawberry.field(description="Whether ingest created it for an unknown account code.")
@@ -100,15 +120,23 @@ class Account:
         return connection_of_list(await load(info, CHILDREN_BY_PARENT, uuid.UUID(self.id)), first, after, Account.of)
 
     @strawberry.field(description="Plans attached to this account, by start date.")
-    async def account_plans(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[AccountPlan]:
+    async def account_plans(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[AccountPlan]:
         return connection_of_list(await load(info, PLANS_BY_ACCOUNT, uuid.UUID(self.id)), first, after, AccountPlan.of)
 
     @strawberry.field(description="Commitments of this account, by start date.")
-    async def commitments(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Commitment]:
-        return connection_of_list(await load(info, COMMITMENTS_BY_ACCOUNT, uuid.UUID(self.id)), first, after, Commitment.of)
+    async def commitments(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Commitment]:
+        return connection_of_list(
+            await load(info, COMMITMENTS_BY_ACCOUNT, uuid.UUID(self.id)), first, after, Commitment.of
+        )
 
     @strawberry.field(description="Bills of this account, newest bill date first.")
-    async def bills(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["Bill", strawberry.lazy("app.graphql.billing")]]:
+    async def bills(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[Bill, strawberry.lazy("app.graphql.billing")]]:
         from app.graphql.billing import Bill
         from app.graphql.billing.loaders import BILLS_BY_ACCOUNT
 
@@ -116,10 +144,20 @@ class Account:
 
     @classmethod
     def of(cls, row: m.Account) -> Account:
-        return cls(**_common(row), code=row.code, name=row.name, email_address=row.email_address,
-                   address=Address.of(row.address), parent_account_id=_id(row.parent_account_id), bill_epoch=row.bill_epoch,
-                   currency=row.currency, days_before_bill_due=row.days_before_bill_due,
-                   purchase_order_number=row.purchase_order_number, custom_fields=row.custom_fields, auto_created=row.auto_created)
+        return cls(
+            **_common(row),
+            code=row.code,
+            name=row.name,
+            email_address=row.email_address,
+            address=Address.of(row.address),
+            parent_account_id=_id(row.parent_account_id),
+            bill_epoch=row.bill_epoch,
+            currency=row.currency,
+            days_before_bill_due=row.days_before_bill_due,
+            purchase_order_number=row.purchase_order_number,
+            custom_fields=row.custom_fields,
+            auto_created=row.auto_created,
+        )
 
 
 @strawberry.type(description="A plan attached to an account over [startDate, endDate).")
@@ -131,9 +169,15 @@ class AccountPlan:
     product_id: strawberry.ID = strawberry.field(description="The plan's product.")
     code: str | None = strawberry.field(description="Unique code, if given.")
     start_date: datetime = strawberry.field(description="First instant the plan applies (inclusive).")
-    end_date: datetime | None = strawberry.field(description="Instant the plan stops applying (exclusive); none = open-ended.")
-    bill_epoch: date | None = strawberry.field(description="Anchor date of this attachment's bills; none = the account's.")
-    child_billing_mode: ChildBillingMode = strawberry.field(description="Where child accounts' charges under this plan are billed.")
+    end_date: datetime | None = strawberry.field(
+        description="Instant the plan stops applying (exclusive); none = open-ended."
+    )
+    bill_epoch: date | None = strawberry.field(
+        description="Anchor date of this attachment's bills; none = the account's."
+    )
+    child_billing_mode: ChildBillingMode = strawberry.field(
+        description="Where child accounts' charges under this plan are billed."
+    )
     custom_fields: JSON = strawberry.field(description="Custom name → string or number map.")
     dt_created: datetime = strawberry.field(description="When it was created.")
     dt_last_modified: datetime = strawberry.field(description="When it last changed.")
@@ -146,7 +190,7 @@ class AccountPlan:
         return Account.of(row) if row else None
 
     @strawberry.field(description="The attached plan.")
-    async def plan(self, info: Info) -> Annotated["Plan", strawberry.lazy(PLANS)] | None:
+    async def plan(self, info: Info) -> Annotated[Plan, strawberry.lazy(PLANS)] | None:
         from app.graphql.catalog.plans import Plan
 
         row = await load(info, PLAN_BY_ID, uuid.UUID(self.plan_id))
@@ -154,9 +198,18 @@ class AccountPlan:
 
     @classmethod
     def of(cls, row: m.AccountPlan) -> AccountPlan:
-        return cls(**_common(row), account_id=_id(row.account_id), plan_id=_id(row.plan_id), product_id=_id(row.product_id),
-                   code=row.code, start_date=row.start_date, end_date=row.end_date, bill_epoch=row.bill_epoch,
-                   child_billing_mode=ChildBillingModeValue(row.child_billing_mode), custom_fields=row.custom_fields)
+        return cls(
+            **_common(row),
+            account_id=_id(row.account_id),
+            plan_id=_id(row.plan_id),
+            product_id=_id(row.product_id),
+            code=row.code,
+            start_date=row.start_date,
+            end_date=row.end_date,
+            bill_epoch=row.bill_epoch,
+            child_billing_mode=ChildBillingModeValue(row.child_billing_mode),
+            custom_fields=row.custom_fields,
+        )
 
 
 @strawberry.type(description="One scheduled commitment fee.")
@@ -168,12 +221,17 @@ class CommitmentFee:
 
     @classmethod
     def of(cls, stored: dict[str, str]) -> CommitmentFee:
-        return cls(date=date.fromisoformat(stored["date"]), amount=Decimal(stored["amount"]),
-                   service_period_start_date=datetime.fromisoformat(stored["servicePeriodStartDate"]),
-                   service_period_end_date=datetime.fromisoformat(stored["servicePeriodEndDate"]))
+        return cls(
+            date=date.fromisoformat(stored["date"]),
+            amount=Decimal(stored["amount"]),
+            service_period_start_date=datetime.fromisoformat(stored["servicePeriodStartDate"]),
+            service_period_end_date=datetime.fromisoformat(stored["servicePeriodEndDate"]),
+        )
 
 
-@strawberry.type(description="An amount the account commits to spend over [startDate, endDate), drawn down by its bills.")
+@strawberry.type(
+    description="An amount the account commits to spend over [startDate, endDate), drawn down by its bills."
+)
 class Commitment:
     id: strawberry.ID = strawberry.field(description="Id of the commitment.")
     version: int = strawberry.field(description="Incremented by every update.")
@@ -187,18 +245,30 @@ class Commitment:
     start_date: date = strawberry.field(description="First day (inclusive, organization timezone).")
     end_date: date = strawberry.field(description="Day after the last (exclusive).")
     product_ids: list[strawberry.ID] = strawberry.field(description="Products whose charges draw down; empty = all.")
-    line_item_types: list[CommitmentLineItemType] = strawberry.field(description="Line kinds that draw down; empty = all.")
-    overage_surcharge_percent: Decimal | None = strawberry.field(description="Surcharge on spend beyond the commitment, in percent.")
-    separate_overage_usage: bool = strawberry.field(description="Whether usage beyond the commitment is shown as separate lines.")
+    line_item_types: list[CommitmentLineItemType] = strawberry.field(
+        description="Line kinds that draw down; empty = all."
+    )
+    overage_surcharge_percent: Decimal | None = strawberry.field(
+        description="Surcharge on spend beyond the commitment, in percent."
+    )
+    separate_overage_usage: bool = strawberry.field(
+        description="Whether usage beyond the commitment is shown as separate lines."
+    )
     fee_dates: list[CommitmentFee] = strawberry.field(description="Scheduled fees (instead of a billing plan).")
-    billing_plan_id: strawberry.ID | None = strawberry.field(description="Plan whose bill dates carry the fees (instead of fee dates).")
+    billing_plan_id: strawberry.ID | None = strawberry.field(
+        description="Plan whose bill dates carry the fees (instead of fee dates)."
+    )
     billing_interval: int | None = strawberry.field(description="Fees every this many bills of the billing plan.")
     billing_offset: int | None = strawberry.field(description="Bills of the billing plan skipped before the first fee.")
-    commitment_fee_bill_in_advance: bool | None = strawberry.field(description="Fee timing; none = the organization's default.")
+    commitment_fee_bill_in_advance: bool | None = strawberry.field(
+        description="Fee timing; none = the organization's default."
+    )
     commitment_fee_description: str | None = strawberry.field(description="Text of fee lines.")
     commitment_usage_description: str | None = strawberry.field(description="Text of drawdown lines.")
     overage_description: str | None = strawberry.field(description="Text of overage lines.")
-    child_billing_mode: ChildBillingMode | None = strawberry.field(description="Where child accounts' drawdown is billed.")
+    child_billing_mode: ChildBillingMode | None = strawberry.field(
+        description="Where child accounts' drawdown is billed."
+    )
     dt_created: datetime = strawberry.field(description="When it was created.")
     dt_last_modified: datetime = strawberry.field(description="When it last changed.")
     created_by: str | None = strawberry.field(description="Principal that created it.")
@@ -212,14 +282,28 @@ class Commitment:
     @classmethod
     def of(cls, row: m.Commitment) -> Commitment:
         mode = ChildBillingModeValue(row.child_billing_mode) if row.child_billing_mode else None
-        return cls(**_common(row), account_id=_id(row.account_id), code=row.code, currency=row.currency, amount=row.amount,
-                   amount_pre_paid=row.amount_pre_paid, amount_first_bill=row.amount_first_bill, amount_spent=row.amount_spent,
-                   start_date=row.start_date, end_date=row.end_date, product_ids=[strawberry.ID(p) for p in row.product_ids],
-                   line_item_types=[CommitmentLineItemTypeValue(t) for t in row.line_item_types],
-                   overage_surcharge_percent=row.overage_surcharge_percent, separate_overage_usage=row.separate_overage_usage,
-                   fee_dates=[CommitmentFee.of(f) for f in row.fee_dates], billing_plan_id=_id(row.billing_plan_id),
-                   billing_interval=row.billing_interval, billing_offset=row.billing_offset,
-                   commitment_fee_bill_in_advance=row.commitment_fee_bill_in_advance,
-                   commitment_fee_description=row.commitment_fee_description,
-                   commitment_usage_description=row.commitment_usage_description,
-                   overage_description=row.overage_description, child_billing_mode=mode)
+        return cls(
+            **_common(row),
+            account_id=_id(row.account_id),
+            code=row.code,
+            currency=row.currency,
+            amount=row.amount,
+            amount_pre_paid=row.amount_pre_paid,
+            amount_first_bill=row.amount_first_bill,
+            amount_spent=row.amount_spent,
+            start_date=row.start_date,
+            end_date=row.end_date,
+            product_ids=[strawberry.ID(p) for p in row.product_ids],
+            line_item_types=[CommitmentLineItemTypeValue(t) for t in row.line_item_types],
+            overage_surcharge_percent=row.overage_surcharge_percent,
+            separate_overage_usage=row.separate_overage_usage,
+            fee_dates=[CommitmentFee.of(f) for f in row.fee_dates],
+            billing_plan_id=_id(row.billing_plan_id),
+            billing_interval=row.billing_interval,
+            billing_offset=row.billing_offset,
+            commitment_fee_bill_in_advance=row.commitment_fee_bill_in_advance,
+            commitment_fee_description=row.commitment_fee_description,
+            commitment_usage_description=row.commitment_usage_description,
+            overage_description=row.overage_description,
+            child_billing_mode=mode,
+        )

@@ -21,8 +21,9 @@ BILLS_BY_ACCOUNT = children_by(m.Bill, "account_id", ("-bill_date", "billing_fre
 
 def _failures_factory(organization_id: uuid.UUID) -> RequestLoader:
     async def load(job_ids: list[Any]) -> list[list[m.BillJobAccount]]:
-        rows = await m.BillJobAccount.filter(organization_id=organization_id, bill_job_id__in=job_ids,
-                                             status="FAILED").order_by("account_id")
+        rows = await m.BillJobAccount.filter(
+            organization_id=organization_id, bill_job_id__in=job_ids, status="FAILED"
+        ).order_by("account_id")
         grouped: dict[Any, list[m.BillJobAccount]] = defaultdict(list)
         for row in rows:
             grouped[row.bill_job_id].append(row)
@@ -37,7 +38,11 @@ def _bills_by_ids_factory(organization_id: uuid.UUID) -> RequestLoader:
 
     async def load(keys: list[tuple[str, ...]]) -> list[list[m.Bill]]:
         wanted = {uuid.UUID(i) for key in keys for i in key}
-        rows = await m.Bill.filter(organization_id=organization_id, id__in=list(wanted)).order_by(*BILL_ORDER) if wanted else []
+        rows = (
+            await m.Bill.filter(organization_id=organization_id, id__in=list(wanted)).order_by(*BILL_ORDER)
+            if wanted
+            else []
+        )
         return [[row for row in rows if str(row.id) in members] for members in map(frozenset, keys)]
 
     return RequestLoader(load)

@@ -27,12 +27,19 @@ RUN, APPROVE = "bills:run", "bills:approve"
 
 @strawberry.input(description="Bills to make: name the period by lastDateInBillingPeriod or billDate.")
 class CreateBillJobInput:
-    last_date_in_billing_period: date | None = strawberry.field(default=None, description="Bill the periods ending on this day.")
+    last_date_in_billing_period: date | None = strawberry.field(
+        default=None, description="Bill the periods ending on this day."
+    )
     bill_date: date | None = strawberry.field(default=None, description="Bill the periods whose bill date is this day.")
-    billing_frequency: BillFrequency | None = strawberry.field(default=None, description="Only plans of this frequency; none = all.")
-    account_ids: list[strawberry.ID] | None = strawberry.field(default=None, description="Only these accounts; none = every account with an active plan.")
+    billing_frequency: BillFrequency | None = strawberry.field(
+        default=None, description="Only plans of this frequency; none = all."
+    )
+    account_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Only these accounts; none = every account with an active plan."
+    )
     currency_conversions: list[CurrencyConversionInput] | None = strawberry.field(
-        default=None, description="Conversions to use instead of the organization's.")
+        default=None, description="Conversions to use instead of the organization's."
+    )
 
 
 @strawberry.input(description="The bill job to cancel.")
@@ -103,37 +110,51 @@ def _bill_ids(args: dict[str, Any]) -> list[Any]:
 
 @strawberry.type
 class BillingMutation:
-    @strawberry.mutation(description="Ask for the bills of a period; workers make them and report progress (billJobProgress).",
-                         extensions=authorize(RUN, "billJob"))
+    @strawberry.mutation(
+        description="Ask for the bills of a period; workers make them and report progress (billJobProgress).",
+        extensions=authorize(RUN, "billJob"),
+    )
     async def create_bill_job(self, info: Info, input: CreateBillJobInput) -> BillJobPayload:
         p = info.context.require_principal()
         try:
-            job = await billing.create_bill_job(p.organization_id, plain_data(input), actor=p.actor, enqueue=enqueuer(info))
+            job = await billing.create_bill_job(
+                p.organization_id, plain_data(input), actor=p.actor, enqueue=enqueuer(info)
+            )
         except InputErrors as exc:
             return BillJobPayload(bill_job=None, user_errors=user_errors(exc))
         return BillJobPayload(bill_job=BillJob.of(job), user_errors=[])
 
-    @strawberry.mutation(description="Stop a bill job; bills already made stay.", extensions=authorize(RUN, "billJob", _input_id))
+    @strawberry.mutation(
+        description="Stop a bill job; bills already made stay.", extensions=authorize(RUN, "billJob", _input_id)
+    )
     async def cancel_bill_job(self, info: Info, input: CancelBillJobInput) -> BillJobPayload:
         p = info.context.require_principal()
         try:
-            job = await billing.cancel_bill_job(p.organization_id, parse_id(input.id), actor=p.actor, redis=_redis(info))
+            job = await billing.cancel_bill_job(
+                p.organization_id, parse_id(input.id), actor=p.actor, redis=_redis(info)
+            )
         except InputErrors as exc:
             return BillJobPayload(bill_job=None, user_errors=user_errors(exc))
         return BillJobPayload(bill_job=BillJob.of(job), user_errors=[])
 
-    @strawberry.mutation(description="Calculate bills again in a new bill job; an APPROVED bill returns to PENDING.",
-                         extensions=authorize(RUN, "bill", _bill_ids))
+    @strawberry.mutation(
+        description="Calculate bills again in a new bill job; an APPROVED bill returns to PENDING.",
+        extensions=authorize(RUN, "bill", _bill_ids),
+    )
     async def recalculate_bills(self, info: Info, input: RecalculateBillsInput) -> BillJobPayload:
         p = info.context.require_principal()
         try:
-            job = await billing.recalculate_bills(p.organization_id, list(input.bill_ids), actor=p.actor, enqueue=enqueuer(info))
+            job = await billing.recalculate_bills(
+                p.organization_id, list(input.bill_ids), actor=p.actor, enqueue=enqueuer(info)
+            )
         except InputErrors as exc:
             return BillJobPayload(bill_job=None, user_errors=user_errors(exc))
         return BillJobPayload(bill_job=BillJob.of(job), user_errors=[])
 
-    @strawberry.mutation(description="Approve PENDING bills (all or nothing); approving an APPROVED bill changes nothing.",
-                         extensions=authorize(APPROVE, "bill", _bill_ids))
+    @strawberry.mutation(
+        description="Approve PENDING bills (all or nothing); approving an APPROVED bill changes nothing.",
+        extensions=authorize(APPROVE, "bill", _bill_ids),
+    )
     async def approve_bills(self, info: Info, input: ApproveBillsInput) -> BillsPayload:
         p = info.context.require_principal()
         try:
@@ -142,11 +163,15 @@ class BillingMutation:
             return BillsPayload(bills=None, user_errors=user_errors(exc))
         return BillsPayload(bills=[Bill.of(b) for b in bills], user_errors=[])
 
-    @strawberry.mutation(description="Lock an APPROVED bill: it never changes again.", extensions=authorize(APPROVE, "bill", _input_id))
+    @strawberry.mutation(
+        description="Lock an APPROVED bill: it never changes again.", extensions=authorize(APPROVE, "bill", _input_id)
+    )
     async def lock_bill(self, info: Info, input: LockBillInput) -> BillPayload:
         p = info.context.require_principal()
         try:
-            bill = await lifecycle.lock_bill(p.organization_id, parse_id(input.id), version=input.version, actor=p.actor)
+            bill = await lifecycle.lock_bill(
+                p.organization_id, parse_id(input.id), version=input.version, actor=p.actor
+            )
         except InputErrors as exc:
             return BillPayload(bill=None, user_errors=user_errors(exc))
         return BillPayload(bill=Bill.of(bill), user_errors=[])

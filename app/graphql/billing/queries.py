@@ -14,19 +14,18 @@ from datetime import date
 import strawberry
 from tortoise.queryset import QuerySet
 
+from app.domain.ids import as_uuid
 from app.graphql.authorization import authorize, resource_name
 from app.graphql.billing.types import Bill, BillJob, BillJobStatus, BillPreview, BillStatus
 from app.graphql.catalog.plans import BillFrequency
-
 from app.graphql.context import Info
 from app.graphql.errors import BadRequest
+from app.graphql.inputs import filter_ids
 from app.graphql.pagination import Connection, paginate
 from app.models import billing as m
 from app.models.catalog import Aggregation
 from app.services import billing
 from app.services.errors import InputErrors
-from app.domain.ids import as_uuid
-from app.graphql.inputs import filter_ids
 
 READ, RUN = "config:retrieve", "bills:run"
 
@@ -38,7 +37,9 @@ class BillFilter:
     bill_date: date | None = strawberry.field(default=None, description="Only bills dated this day.")
     status: BillStatus | None = strawberry.field(default=None, description="Only bills in this status.")
     locked: bool | None = strawberry.field(default=None, description="Only locked (true) or unlocked (false) bills.")
-    bill_job_id: strawberry.ID | None = strawberry.field(default=None, description="Only bills last calculated by this job.")
+    bill_job_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only bills last calculated by this job."
+    )
 
 
 @strawberry.input(description="Narrows the bill job list.")
@@ -66,9 +67,12 @@ def filter_bills(query: QuerySet, flt: BillFilter | None) -> QuerySet:
 
 @strawberry.type
 class BillingQuery:
-    @strawberry.field(description="Bills of the organization, by bill date then account code.", extensions=authorize(READ, "bill"))
-    async def bills(self, info: Info, first: int | None = None, after: str | None = None,
-                    filter: BillFilter | None = None) -> Connection[Bill]:
+    @strawberry.field(
+        description="Bills of the organization, by bill date then account code.", extensions=authorize(READ, "bill")
+    )
+    async def bills(
+        self, info: Info, first: int | None = None, after: str | None = None, filter: BillFilter | None = None
+    ) -> Connection[Bill]:
         query = filter_bills(m.Bill.filter(organization_id=info.context.organization_id), filter)
         return await paginate(query, first, after, Bill.of, order_by=("bill_date", "account_code", "billing_frequency"))
 
@@ -79,8 +83,9 @@ class BillingQuery:
         return Bill.of(row) if row else None
 
     @strawberry.field(description="Bill jobs of the organization, newest first.", extensions=authorize(READ, "billJob"))
-    async def bill_jobs(self, info: Info, first: int | None = None, after: str | None = None,
-                        filter: BillJobFilter | None = None) -> Connection[BillJob]:
+    async def bill_jobs(
+        self, info: Info, first: int | None = None, after: str | None = None, filter: BillJobFilter | None = None
+    ) -> Connection[BillJob]:
         query = m.BillJob.filter(organization_id=info.context.organization_id)
         if filter is not None and filter.status is not None:
             query = query.filter(status=filter.status.value)
@@ -89,26 +94,49 @@ class BillingQuery:
     @strawberry.field(description="One bill job by id.", extensions=authorize(READ, "billJob"))
     async def bill_job(self, info: Info, id: strawberry.ID) -> BillJob | None:
         job_id = as_uuid(id)
-        row = await m.BillJob.filter(organization_id=info.context.organization_id, id=job_id).first() if job_id else None
+        row = (
+            await m.BillJob.filter(organization_id=info.context.organization_id, id=job_id).first() if job_id else None
+        )
         return BillJob.of(row) if row else None
 
-    @strawberry.field(description="The bills one account would get for a period, computed exactly as a bill job would and not stored. "
-                                  "Name the period by lastDateInBillingPeriod or billDate; needs bills:run as well as read access.",
-                      extensions=authorize(READ, "bill"))
-    async def bill_preview(self, info: Info, account_id: strawberry.ID, last_date_in_billing_period: date | None = None,
-                           bill_date: date | None = None, billing_frequency: BillFrequency | None = None) -> list[BillPreview]:
+    @strawberry.field(
+        description="The bills one account would get for a period, computed exactly as a bill job would and not stored. "
+        "Name the period by lastDateInBillingPeriod or billDate; needs bills:run as well as read access.",
+        extensions=authorize(READ, "bill"),
+    )
+    async def bill_preview(
+        self,
+        info: Info,
+        account_id: strawberry.ID,
+        last_date_in_billing_period: date | None = None,
+        bill_date: date | None = None,
+        billing_frequency: BillFrequency | None = None,
+    ) -> list[BillPreview]:
         principal = info.context.require_principal()
         principal.require(RUN, resource_name(RUN, "bill"))
         parsed = as_uuid(account_id)
         if parsed is None:
             raise BadRequest(f"no account with id {account_id}")
         try:
-            bills = await billing.preview_bill(principal.organization_id, parsed, bill_date=bill_date,
-                                               last_date_in_billing_period=last_date_in_billing_period,
-                                               frequency=billing_frequency.value if billing_frequency else None)
+            bills = await billing.preview_bill(
+                principal.organization_id,
+                parsed,
+                bill_date=bill_date,
+                last_date_in_billing_period=last_date_in_billing_period,
+                frequency=billing_frequency.value if billing_frequency else None,
+            )
         except InputErrors as exc:
             raise BadRequest("; ".join(p.message for p in exc.problems)) from None
-        aggregation_ids = {line.aggregation_id for bill in bills for line in bill.lines if line.aggregation_id is not None}
-        meter_of = dict(await Aggregation.filter(organization_id=principal.organization_id, id__in=list(aggregation_ids))
-                        .values_list("id", "meter_id")) if aggregation_ids else {}
+        aggregation_ids = {
+            line.aggregation_id for bill in bills for line in bill.lines if line.aggregation_id is not None
+        }
+        meter_of = (
+            dict(
+                await Aggregation.filter(
+                    organization_id=principal.organization_id, id__in=list(aggregation_ids)
+                ).values_list("id", "meter_id")
+            )
+            if aggregation_ids
+            else {}
+        )
         return [BillPreview.of(bill, meter_of) for bill in bills]

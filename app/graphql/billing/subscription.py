@@ -18,12 +18,11 @@ from collections.abc import AsyncGenerator, AsyncIterator
 import strawberry
 
 from app import progress
+from app.domain.ids import as_uuid
 from app.graphql.authorization import authorize
 from app.graphql.billing.types import BillJob
-
 from app.graphql.context import Info
 from app.models import billing as m
-from app.domain.ids import as_uuid
 
 READ = "config:retrieve"
 # A subscriber is dropped after this long even if the job never ends (a stuck job must
@@ -61,9 +60,11 @@ async def _events(info: Info, rows: AsyncIterator[m.BillJob]) -> AsyncGenerator[
 
 @strawberry.type
 class BillingSubscription:
-    @strawberry.subscription(description="A bill job's current state, then each change of it; completes after the terminal "
-                                         "state (COMPLETE, CANCELLED or FAILED). A late subscriber gets the current state first.",
-                             extensions=authorize(READ, "billJob", lambda args: args["id"]))
+    @strawberry.subscription(
+        description="A bill job's current state, then each change of it; completes after the terminal "
+        "state (COMPLETE, CANCELLED or FAILED). A late subscriber gets the current state first.",
+        extensions=authorize(READ, "billJob", lambda args: args["id"]),
+    )
     async def bill_job_progress(self, info: Info, id: strawberry.ID) -> AsyncGenerator[BillJob | None, None]:
         organization_id = info.context.require_principal().organization_id
         job_id = as_uuid(id)

@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 
 ACCOUNTS = "app.graphql.accounts"
 
-LineItemType = strawberry.enum(LineType, name="LineItemType", description="Kind of bill line (SEMANTICS §7.2), in bill order.")
+LineItemType = strawberry.enum(
+    LineType, name="LineItemType", description="Kind of bill line (SEMANTICS §7.2), in bill order."
+)
 
 
 @strawberry.enum(description="How often a bill falls; AD_HOC is a bill outside any plan's schedule (a commitment fee).")
@@ -49,7 +51,9 @@ class BillStatus(str, Enum):
     APPROVED = "APPROVED"
 
 
-@strawberry.enum(description="Where a bill job is: PENDING → INITIALIZING → RUNNING → COMPLETE, or CANCELLED, or FAILED.")
+@strawberry.enum(
+    description="Where a bill job is: PENDING → INITIALIZING → RUNNING → COMPLETE, or CANCELLED, or FAILED."
+)
 class BillJobStatus(str, Enum):
     PENDING = "PENDING"
     INITIALIZING = "INITIALIZING"
@@ -63,7 +67,6 @@ class BillJobStatus(str, Enum):
 class BillJobType(str, Enum):
     CREATE = "CREATE"
     RECALCULATE = "RECALCULATE"
-
 
 
 def _id(value: Any) -> strawberry.ID | None:
@@ -84,21 +87,38 @@ def _decimal(value: Any) -> Decimal | None:
 class PricingBandUsage:
     lower_limit: Decimal = strawberry.field(description="The band's lower limit (exclusive except for the first band).")
     unit_price: Decimal = strawberry.field(description="The band's price per unit.")
-    fixed_price: Decimal = strawberry.field(description="Fixed price charged for the band in this period (0 when an earlier period paid it).")
+    fixed_price: Decimal = strawberry.field(
+        description="Fixed price charged for the band in this period (0 when an earlier period paid it)."
+    )
     band_units: Decimal = strawberry.field(description="Units priced in this band.")
-    band_quantity: Decimal = strawberry.field(description="Raw quantity those units stand for (units × quantityPerUnit).")
-    band_subtotal: Decimal = strawberry.field(description="What the band charged: units × unit price + fixed price, exact.")
+    band_quantity: Decimal = strawberry.field(
+        description="Raw quantity those units stand for (units × quantityPerUnit)."
+    )
+    band_subtotal: Decimal = strawberry.field(
+        description="What the band charged: units × unit price + fixed price, exact."
+    )
 
     @classmethod
     def of_stored(cls, stored: dict[str, Any]) -> PricingBandUsage:
-        return cls(lower_limit=Decimal(str(stored["lowerLimit"])), unit_price=Decimal(str(stored["unitPrice"])),
-                   fixed_price=Decimal(str(stored["fixedPrice"])), band_units=Decimal(str(stored["bandUnits"])),
-                   band_quantity=Decimal(str(stored["bandQuantity"])), band_subtotal=Decimal(str(stored["bandSubtotal"])))
+        return cls(
+            lower_limit=Decimal(str(stored["lowerLimit"])),
+            unit_price=Decimal(str(stored["unitPrice"])),
+            fixed_price=Decimal(str(stored["fixedPrice"])),
+            band_units=Decimal(str(stored["bandUnits"])),
+            band_quantity=Decimal(str(stored["bandQuantity"])),
+            band_subtotal=Decimal(str(stored["bandSubtotal"])),
+        )
 
     @classmethod
     def of_domain(cls, band: Any) -> PricingBandUsage:
-        return cls(lower_limit=band.lower_limit, unit_price=band.unit_price, fixed_price=band.fixed_price,
-                   band_units=band.band_units, band_quantity=band.band_quantity, band_subtotal=band.band_subtotal)
+        return cls(
+            lower_limit=band.lower_limit,
+            unit_price=band.unit_price,
+            fixed_price=band.fixed_price,
+            band_units=band.band_units,
+            band_quantity=band.band_quantity,
+            band_subtotal=band.band_subtotal,
+        )
 
 
 @strawberry.type(description="The fields every bill line has, stored or previewed.")
@@ -110,11 +130,15 @@ class LineItemFields:
     plan_id: strawberry.ID | None = strawberry.field(description="The plan.")
     pricing_id: strawberry.ID | None = strawberry.field(description="The pricing that priced the line (usage lines).")
     aggregation_id: strawberry.ID | None = strawberry.field(description="The aggregation measured (usage lines).")
-    compound_aggregation_id: strawberry.ID | None = strawberry.field(description="The compound aggregation measured (usage lines).")
+    compound_aggregation_id: strawberry.ID | None = strawberry.field(
+        description="The compound aggregation measured (usage lines)."
+    )
     meter_id: strawberry.ID | None = strawberry.field(description="The meter of the aggregation.")
     commitment_id: strawberry.ID | None = strawberry.field(description="The commitment (commitment lines).")
     segment: JSON | None = strawberry.field(description="The segment priced: field code → value.")
-    child_account_id: strawberry.ID | None = strawberry.field(description="The child account whose usage this is (parent breakdown).")
+    child_account_id: strawberry.ID | None = strawberry.field(
+        description="The child account whose usage this is (parent breakdown)."
+    )
     child_account_code: str | None = strawberry.field(description="Code of that child account.")
     quantity: Decimal | None = strawberry.field(description="Raw aggregated quantity.")
     units: Decimal | None = strawberry.field(description="Billable units: quantity / quantityPerUnit, rounded.")
@@ -124,8 +148,12 @@ class LineItemFields:
     conversion_rate: Decimal = strawberry.field(description="Multiplier from the line's currency to the bill's.")
     converted_subtotal: Decimal = strawberry.field(description="Amount in the bill currency, rounded to it.")
     average_unit_price: Decimal | None = strawberry.field(description="subtotal / units (0 when units is 0).")
-    service_period_start_date: datetime | None = strawberry.field(description="Start of the period the line charges for (inclusive).")
-    service_period_end_date: datetime | None = strawberry.field(description="End of the period the line charges for (exclusive).")
+    service_period_start_date: datetime | None = strawberry.field(
+        description="Start of the period the line charges for (inclusive)."
+    )
+    service_period_end_date: datetime | None = strawberry.field(
+        description="End of the period the line charges for (exclusive)."
+    )
     usage_per_pricing_band: list[PricingBandUsage] = strawberry.field(description="Per-band breakdown of a usage line.")
 
 
@@ -137,35 +165,67 @@ class LineItem(LineItemFields):
 
     @classmethod
     def of(cls, row: m.BillLineItem) -> LineItem:
-        return cls(id=strawberry.ID(str(row.id)), bill_id=strawberry.ID(str(row.bill_id)), position=row.position,
-                   line_item_type=LineType(row.line_item_type), description=row.description,
-                   account_plan_id=_id(row.account_plan_id), product_id=_id(row.product_id), plan_id=_id(row.plan_id),
-                   pricing_id=_id(row.pricing_id), aggregation_id=_id(row.aggregation_id),
-                   compound_aggregation_id=_id(row.compound_aggregation_id), meter_id=_id(row.meter_id),
-                   commitment_id=_id(row.commitment_id), segment=row.segment, child_account_id=_id(row.child_account_id),
-                   child_account_code=row.child_account_code, quantity=_decimal(row.quantity), units=_decimal(row.units),
-                   unit=row.unit, subtotal=Decimal(str(row.subtotal)), currency=row.currency,
-                   conversion_rate=Decimal(str(row.conversion_rate)), converted_subtotal=Decimal(str(row.converted_subtotal)),
-                   average_unit_price=_decimal(row.average_unit_price), service_period_start_date=row.service_period_start,
-                   service_period_end_date=row.service_period_end,
-                   usage_per_pricing_band=[PricingBandUsage.of_stored(b) for b in row.usage_per_pricing_band or []])
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            bill_id=strawberry.ID(str(row.bill_id)),
+            position=row.position,
+            line_item_type=LineType(row.line_item_type),
+            description=row.description,
+            account_plan_id=_id(row.account_plan_id),
+            product_id=_id(row.product_id),
+            plan_id=_id(row.plan_id),
+            pricing_id=_id(row.pricing_id),
+            aggregation_id=_id(row.aggregation_id),
+            compound_aggregation_id=_id(row.compound_aggregation_id),
+            meter_id=_id(row.meter_id),
+            commitment_id=_id(row.commitment_id),
+            segment=row.segment,
+            child_account_id=_id(row.child_account_id),
+            child_account_code=row.child_account_code,
+            quantity=_decimal(row.quantity),
+            units=_decimal(row.units),
+            unit=row.unit,
+            subtotal=Decimal(str(row.subtotal)),
+            currency=row.currency,
+            conversion_rate=Decimal(str(row.conversion_rate)),
+            converted_subtotal=Decimal(str(row.converted_subtotal)),
+            average_unit_price=_decimal(row.average_unit_price),
+            service_period_start_date=row.service_period_start,
+            service_period_end_date=row.service_period_end,
+            usage_per_pricing_band=[PricingBandUsage.of_stored(b) for b in row.usage_per_pricing_band or []],
+        )
 
 
 @strawberry.type(description="A line of a previewed bill (computed, not stored).")
 class PreviewLineItem(LineItemFields):
     @classmethod
     def of(cls, line: BillLine, meter_of: dict[Any, Any]) -> PreviewLineItem:
-        return cls(line_item_type=LineType(line.line_type), description=line.description,
-                   account_plan_id=_id(line.account_plan_id), product_id=_id(line.product_id), plan_id=_id(line.plan_id),
-                   pricing_id=_id(line.pricing_id), aggregation_id=_id(line.aggregation_id),
-                   compound_aggregation_id=_id(line.compound_aggregation_id), meter_id=_id(meter_of.get(line.aggregation_id)),
-                   commitment_id=_id(line.commitment_id), segment=None if line.segment is None else dict(line.segment),
-                   child_account_id=_id(line.child_account_id), child_account_code=line.child_account_code,
-                   quantity=line.quantity, units=line.units, unit=line.unit, subtotal=line.subtotal, currency=line.currency,
-                   conversion_rate=line.conversion_rate, converted_subtotal=line.converted_subtotal,
-                   average_unit_price=line.average_unit_price, service_period_start_date=line.service_period_start,
-                   service_period_end_date=line.service_period_end,
-                   usage_per_pricing_band=[PricingBandUsage.of_domain(b) for b in line.usage_per_pricing_band])
+        return cls(
+            line_item_type=LineType(line.line_type),
+            description=line.description,
+            account_plan_id=_id(line.account_plan_id),
+            product_id=_id(line.product_id),
+            plan_id=_id(line.plan_id),
+            pricing_id=_id(line.pricing_id),
+            aggregation_id=_id(line.aggregation_id),
+            compound_aggregation_id=_id(line.compound_aggregation_id),
+            meter_id=_id(meter_of.get(line.aggregation_id)),
+            commitment_id=_id(line.commitment_id),
+            segment=None if line.segment is None else dict(line.segment),
+            child_account_id=_id(line.child_account_id),
+            child_account_code=line.child_account_code,
+            quantity=line.quantity,
+            units=line.units,
+            unit=line.unit,
+            subtotal=line.subtotal,
+            currency=line.currency,
+            conversion_rate=line.conversion_rate,
+            converted_subtotal=line.converted_subtotal,
+            average_unit_price=line.average_unit_price,
+            service_period_start_date=line.service_period_start,
+            service_period_end_date=line.service_period_end,
+            usage_per_pricing_band=[PricingBandUsage.of_domain(b) for b in line.usage_per_pricing_band],
+        )
 
 
 @strawberry.type(description="A bill of one account for one bill date and frequency (SEMANTICS §7).")
@@ -178,7 +238,9 @@ class Bill:
     due_date: date = strawberry.field(description="billDate + daysBeforeBillDue.")
     start_date: date = strawberry.field(description="First day of the billing period.")
     end_date: date = strawberry.field(description="Day after the last day of the billing period.")
-    last_date_in_billing_period: date = strawberry.field(description="Last day of the billing period (billDate − 1 day).")
+    last_date_in_billing_period: date = strawberry.field(
+        description="Last day of the billing period (billDate − 1 day)."
+    )
     billing_frequency: BillingFrequency = strawberry.field(description="Frequency of the plans billed.")
     currency: str = strawberry.field(description="Bill currency.")
     status: BillStatus = strawberry.field(description="PENDING or APPROVED.")
@@ -186,7 +248,9 @@ class Bill:
     bill_job_id: strawberry.ID | None = strawberry.field(description="The job that last calculated it.")
     last_calculated_date: datetime | None = strawberry.field(description="When it was last calculated.")
     purchase_order_number: str | None = strawberry.field(description="The account's purchase order number.")
-    sequential_invoice_number: str | None = strawberry.field(description="Invoice number (billPrefix + sequence), when the organization sets a prefix.")
+    sequential_invoice_number: str | None = strawberry.field(
+        description="Invoice number (billPrefix + sequence), when the organization sets a prefix."
+    )
     bill_total: Decimal = strawberry.field(description="Sum of the lines' convertedSubtotal, in the bill currency.")
     dt_created: datetime = strawberry.field(description="When it was created.")
     dt_last_modified: datetime = strawberry.field(description="When it last changed.")
@@ -194,13 +258,17 @@ class Bill:
 
     @strawberry.field(description="Line items, in bill order.")
     def line_items(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[LineItem]:
-        return load_then(info, loaders.LINES_BY_BILL, self._row.id, lambda rows: connection_of_list(rows, first, after, LineItem.of))
+        return load_then(
+            info, loaders.LINES_BY_BILL, self._row.id, lambda rows: connection_of_list(rows, first, after, LineItem.of)
+        )
 
     @strawberry.field(description="The account billed.")
-    def account(self, info: Info) -> Annotated["Account", strawberry.lazy(ACCOUNTS)] | None:
+    def account(self, info: Info) -> Annotated[Account, strawberry.lazy(ACCOUNTS)] | None:
         from app.graphql.accounts import Account
 
-        return load_then(info, loaders.ACCOUNT_BY_ID, self._row.account_id, lambda row: Account.of(row) if row else None)
+        return load_then(
+            info, loaders.ACCOUNT_BY_ID, self._row.account_id, lambda row: Account.of(row) if row else None
+        )
 
     @strawberry.field(description="The job that last calculated it.")
     def bill_job(self, info: Info) -> BillJob | None:
@@ -210,14 +278,29 @@ class Bill:
 
     @classmethod
     def of(cls, row: m.Bill) -> Bill:
-        return cls(id=strawberry.ID(str(row.id)), version=row.version, account_id=strawberry.ID(str(row.account_id)),
-                   account_code=row.account_code, bill_date=row.bill_date, due_date=row.due_date, start_date=row.start_date,
-                   end_date=row.end_date, last_date_in_billing_period=row.bill_date - timedelta(days=1),
-                   billing_frequency=BillingFrequency(row.billing_frequency), currency=row.currency,
-                   status=BillStatus(row.status), locked=row.locked, bill_job_id=_id(row.bill_job_id),
-                   last_calculated_date=row.last_calculated_date, purchase_order_number=row.purchase_order_number,
-                   sequential_invoice_number=row.sequential_invoice_number, bill_total=Decimal(str(row.bill_total)),
-                   dt_created=row.dt_created, dt_last_modified=row.dt_last_modified, _row=row)
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            version=row.version,
+            account_id=strawberry.ID(str(row.account_id)),
+            account_code=row.account_code,
+            bill_date=row.bill_date,
+            due_date=row.due_date,
+            start_date=row.start_date,
+            end_date=row.end_date,
+            last_date_in_billing_period=row.bill_date - timedelta(days=1),
+            billing_frequency=BillingFrequency(row.billing_frequency),
+            currency=row.currency,
+            status=BillStatus(row.status),
+            locked=row.locked,
+            bill_job_id=_id(row.bill_job_id),
+            last_calculated_date=row.last_calculated_date,
+            purchase_order_number=row.purchase_order_number,
+            sequential_invoice_number=row.sequential_invoice_number,
+            bill_total=Decimal(str(row.bill_total)),
+            dt_created=row.dt_created,
+            dt_last_modified=row.dt_last_modified,
+            _row=row,
+        )
 
 
 @strawberry.type(description="An account whose bill failed in a bill job, and why.")
@@ -232,11 +315,17 @@ class BillJob:
     version: int = strawberry.field(description="Incremented by every change of the job's state.")
     status: BillJobStatus = strawberry.field(description="Where the job is.")
     type: BillJobType = strawberry.field(description="CREATE or RECALCULATE.")
-    last_date_in_billing_period: date | None = strawberry.field(description="Bills whose period ends on this day (CREATE).")
+    last_date_in_billing_period: date | None = strawberry.field(
+        description="Bills whose period ends on this day (CREATE)."
+    )
     bill_date: date | None = strawberry.field(description="Bills dated this day (CREATE).")
     billing_frequency: BillFrequency | None = strawberry.field(description="Only plans of this frequency; none = all.")
-    account_ids: list[strawberry.ID] | None = strawberry.field(description="The accounts asked for; none = every account with an active plan.")
-    currency_conversions: list[CurrencyConversion] | None = strawberry.field(description="Conversions overriding the organization's; none = the organization's.")
+    account_ids: list[strawberry.ID] | None = strawberry.field(
+        description="The accounts asked for; none = every account with an active plan."
+    )
+    currency_conversions: list[CurrencyConversion] | None = strawberry.field(
+        description="Conversions overriding the organization's; none = the organization's."
+    )
     total: int = strawberry.field(description="Accounts to bill (set once the job is initialized).")
     pending: int = strawberry.field(description="Accounts not billed yet.")
     failed: int = strawberry.field(description="Accounts whose bill failed (see failures).")
@@ -251,8 +340,14 @@ class BillJob:
 
     @strawberry.field(description="Accounts whose bill failed, with the reason.")
     def failures(self, info: Info) -> list[BillJobFailure]:
-        return load_then(info, loaders.FAILURES_BY_JOB, self._row.id, lambda rows: [
-            BillJobFailure(account_id=strawberry.ID(str(r.account_id)), reason=r.reason or "") for r in rows])
+        return load_then(
+            info,
+            loaders.FAILURES_BY_JOB,
+            self._row.id,
+            lambda rows: [
+                BillJobFailure(account_id=strawberry.ID(str(r.account_id)), reason=r.reason or "") for r in rows
+            ],
+        )
 
     @strawberry.field(description="Bills made or updated by this job, by account code.")
     def bills(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Bill]:
@@ -261,14 +356,28 @@ class BillJob:
 
     @classmethod
     def of(cls, row: m.BillJob) -> BillJob:
-        return cls(id=strawberry.ID(str(row.id)), version=row.version, status=BillJobStatus(row.status), type=BillJobType(row.type),
-                   last_date_in_billing_period=row.last_date_in_billing_period, bill_date=row.bill_date,
-                   billing_frequency=BillFrequency(row.billing_frequency) if row.billing_frequency else None,
-                   account_ids=None if row.account_ids is None else [strawberry.ID(str(a)) for a in row.account_ids],
-                   currency_conversions=_conversions(row.currency_conversions), total=row.total, pending=row.pending, failed=row.failed,
-                   bill_ids=[strawberry.ID(str(b)) for b in row.result_bill_ids or ()], failure_reason=row.failure_reason,
-                   dt_started=row.dt_started, dt_completed=row.dt_completed, dt_created=row.dt_created,
-                   dt_last_modified=row.dt_last_modified, created_by=row.created_by, _row=row)
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            version=row.version,
+            status=BillJobStatus(row.status),
+            type=BillJobType(row.type),
+            last_date_in_billing_period=row.last_date_in_billing_period,
+            bill_date=row.bill_date,
+            billing_frequency=BillFrequency(row.billing_frequency) if row.billing_frequency else None,
+            account_ids=None if row.account_ids is None else [strawberry.ID(str(a)) for a in row.account_ids],
+            currency_conversions=_conversions(row.currency_conversions),
+            total=row.total,
+            pending=row.pending,
+            failed=row.failed,
+            bill_ids=[strawberry.ID(str(b)) for b in row.result_bill_ids or ()],
+            failure_reason=row.failure_reason,
+            dt_started=row.dt_started,
+            dt_completed=row.dt_completed,
+            dt_created=row.dt_created,
+            dt_last_modified=row.dt_last_modified,
+            created_by=row.created_by,
+            _row=row,
+        )
 
 
 @strawberry.type(description="A bill computed for one account exactly as a bill job would, without being stored.")
@@ -289,9 +398,17 @@ class BillPreview:
     @classmethod
     def of(cls, bill: ComposedBill, meter_of: dict[Any, Any]) -> BillPreview:
         """`meter_of`: aggregation id → meter id (a stored line names its meter too)."""
-        return cls(account_id=strawberry.ID(str(bill.account_id)), account_code=bill.account_code, bill_date=bill.bill_date,
-                   due_date=bill.due_date, billing_frequency=BillingFrequency(getattr(bill.frequency, "value", bill.frequency)),
-                   start_date=bill.start, end_date=bill.end, last_date_in_billing_period=bill.last_date_in_billing_period,
-                   currency=bill.currency, account_plan_ids=[strawberry.ID(str(a)) for a in bill.account_plan_ids],
-                   line_items=[PreviewLineItem.of(line, meter_of) for line in bill.lines], bill_total=bill.total)
-
+        return cls(
+            account_id=strawberry.ID(str(bill.account_id)),
+            account_code=bill.account_code,
+            bill_date=bill.bill_date,
+            due_date=bill.due_date,
+            billing_frequency=BillingFrequency(getattr(bill.frequency, "value", bill.frequency)),
+            start_date=bill.start,
+            end_date=bill.end,
+            last_date_in_billing_period=bill.last_date_in_billing_period,
+            currency=bill.currency,
+            account_plan_ids=[strawberry.ID(str(a)) for a in bill.account_plan_ids],
+            line_items=[PreviewLineItem.of(line, meter_of) for line in bill.lines],
+            bill_total=bill.total,
+        )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import strawberry
 from tortoise.queryset import QuerySet
 
@@ -14,7 +13,9 @@ class CatalogFilter:
     ids: list[strawberry.ID] | None = strawberry.field(default=None, description="Only these ids.")
     codes: list[str] | None = strawberry.field(default=None, description="Only these codes.")
     product_id: strawberry.ID | None = strawberry.field(default=None, description="Only items of this product.")
-    global_only: bool | None = strawberry.field(default=None, description="true: only global items (no product); false: only product items.")
+    global_only: bool | None = strawberry.field(
+        default=None, description="true: only global items (no product); false: only product items."
+    )
 
 
 def apply_catalog_filter(query: QuerySet, flt: CatalogFilter | None, *, has_product: bool = True) -> QuerySet:
@@ -29,4 +30,3 @@ def apply_catalog_filter(query: QuerySet, flt: CatalogFilter | None, *, has_prod
     if has_product and flt.global_only is not None:
         query = query.filter(product_id__isnull=flt.global_only)
     return query
-

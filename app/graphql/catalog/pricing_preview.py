@@ -25,8 +25,9 @@ def _text(description: str) -> Any:
     return strawberry.field(default=None, description=description)
 
 
-@strawberry.input(description="A pricing band being edited; numbers as text, so a malformed one is reported "
-                              "on its cell.")
+@strawberry.input(
+    description="A pricing band being edited; numbers as text, so a malformed one is reported on its cell."
+)
 class PricingPreviewBandInput:
     lower_limit: str | None = _text("Units from which the band applies (the first band's is 0).")
     unit_price: str | None = _text("Price of each unit in the band.")
@@ -36,9 +37,11 @@ class PricingPreviewBandInput:
 @strawberry.input(description="Bands and a number of units to price, as a bill run would.")
 class PricingPreviewInput:
     pricing_bands: list[PricingPreviewBandInput] = strawberry.field(
-        description="The bands, ascending lowerLimit, the first at 0.")
+        description="The bands, ascending lowerLimit, the first at 0."
+    )
     cumulative: bool = strawberry.field(
-        description="true: tiered; false: volume (stairstep when every unit price is 0).")
+        description="true: tiered; false: volume (stairstep when every unit price is 0)."
+    )
     units: str = strawberry.field(description="Units to price (after quantityPerUnit and rounding).")
     previous_units: str | None = _text("Units of earlier periods of the account plan (tiersSpanPlan); default 0.")
     quantity_per_unit: str | None = _text("Raw quantity per unit, for each band's quantity; default 1.")
@@ -48,7 +51,8 @@ class PricingPreviewInput:
 class PricingPreviewCharge:
     units: Decimal = strawberry.field(description="The units priced.")
     subtotal: Decimal = strawberry.field(
-        description="What they cost, exact (rounding to the currency happens on the bill).")
+        description="What they cost, exact (rounding to the currency happens on the bill)."
+    )
     average_unit_price: Decimal = strawberry.field(description="subtotal / units; 0 when units is 0.")
     bands: list[PricingBandUsage] = strawberry.field(description="What each band touched contributed.")
 
@@ -56,28 +60,39 @@ class PricingPreviewCharge:
 @strawberry.type(description="The charge, or the userErrors of the input (e.g. on one band's cell).")
 class PricingPreviewPayload:
     charge: PricingPreviewCharge | None = strawberry.field(
-        description="The charge; null when the input has userErrors.")
+        description="The charge; null when the input has userErrors."
+    )
     user_errors: list[UserError] = strawberry.field(description="Problems with the input, each with its path.")
 
 
 def _data(value: PricingPreviewInput) -> dict[str, Any]:
-    bands = [{"lowerLimit": band.lower_limit, "unitPrice": band.unit_price, "fixedPrice": band.fixed_price}
-             for band in value.pricing_bands]
-    return {"pricingBands": bands, "cumulative": value.cumulative, "units": value.units,
-            "previousUnits": value.previous_units, "quantityPerUnit": value.quantity_per_unit}
+    bands = [
+        {"lowerLimit": band.lower_limit, "unitPrice": band.unit_price, "fixedPrice": band.fixed_price}
+        for band in value.pricing_bands
+    ]
+    return {
+        "pricingBands": bands,
+        "cumulative": value.cumulative,
+        "units": value.units,
+        "previousUnits": value.previous_units,
+        "quantityPerUnit": value.quantity_per_unit,
+    }
 
 
 @strawberry.type
 class PricingPreviewQuery:
-    @strawberry.field(description="What `units` would cost under the given bands, computed by the band function "
-                                  "bill runs use. Stores nothing.",
-                      extensions=authorize(READ, "pricing"))
+    @strawberry.field(
+        description="What `units` would cost under the given bands, computed by the band function "
+        "bill runs use. Stores nothing.",
+        extensions=authorize(READ, "pricing"),
+    )
     def pricing_preview(self, info: Info, input: PricingPreviewInput) -> PricingPreviewPayload:
         try:
             charge = preview_charge(_data(input))
         except InputErrors as exc:
             return PricingPreviewPayload(charge=None, user_errors=user_errors(exc))
         bands = [PricingBandUsage.of_domain(band) for band in charge.bands]
-        result = PricingPreviewCharge(units=charge.units, subtotal=charge.subtotal,
-                                      average_unit_price=charge.average_unit_price, bands=bands)
+        result = PricingPreviewCharge(
+            units=charge.units, subtotal=charge.subtotal, average_unit_price=charge.average_unit_price, bands=bands
+        )
         return PricingPreviewPayload(charge=result, user_errors=[])

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.scalars import JSON
 
+from app.domain.ids import as_uuid
 from app.graphql.authorization import authorize
 from app.graphql.catalog.filters import CatalogFilter, apply_catalog_filter
 from app.graphql.context import Info
@@ -21,11 +22,15 @@ from app.graphql.prefetch.nodes import RowNode, shown_from_row
 from app.models import catalog as m
 from app.services.catalog import nested, products
 from app.services.errors import InputErrors
-from app.domain.ids import as_uuid
 
 if TYPE_CHECKING:
-    from app.graphql.catalog.meters import Aggregation, CompoundAggregation, Meter
-    from app.graphql.catalog.meters import CreateCompoundAggregationInput, CreateMeterInput
+    from app.graphql.catalog.meters import (
+        Aggregation,
+        CompoundAggregation,
+        CreateCompoundAggregationInput,
+        CreateMeterInput,
+        Meter,
+    )
     from app.graphql.catalog.plans import CreatePlanTemplateInput, Plan, PlanTemplate
 
 METERS = "app.graphql.catalog.meters"
@@ -57,38 +62,79 @@ class Product(RowNode):
     _row: strawberry.Private[m.Product]
 
     @strawberry.field(description="Meters of this product.")
-    def meters(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["Meter", strawberry.lazy(METERS)]]:
+    def meters(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[Meter, strawberry.lazy(METERS)]]:
         from app.graphql.catalog.meters import Meter
 
-        return load_then(info, METERS_BY_PRODUCT, self._row.id, lambda rows: connection_of_list(rows, first, after, Meter.of))
+        return load_then(
+            info, METERS_BY_PRODUCT, self._row.id, lambda rows: connection_of_list(rows, first, after, Meter.of)
+        )
 
     @strawberry.field(description="Aggregations of this product.")
-    def aggregations(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["Aggregation", strawberry.lazy(METERS)]]:
+    def aggregations(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[Aggregation, strawberry.lazy(METERS)]]:
         from app.graphql.catalog.meters import Aggregation
 
-        return load_then(info, AGGREGATIONS_BY_PRODUCT, self._row.id, lambda rows: connection_of_list(rows, first, after, Aggregation.of))
+        return load_then(
+            info,
+            AGGREGATIONS_BY_PRODUCT,
+            self._row.id,
+            lambda rows: connection_of_list(rows, first, after, Aggregation.of),
+        )
 
     @strawberry.field(description="Compound aggregations of this product.")
-    def compound_aggregations(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["CompoundAggregation", strawberry.lazy(METERS)]]:
+    def compound_aggregations(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[CompoundAggregation, strawberry.lazy(METERS)]]:
         from app.graphql.catalog.meters import CompoundAggregation
 
-        return load_then(info, COMPOUNDS_BY_PRODUCT, self._row.id, lambda rows: connection_of_list(rows, first, after, CompoundAggregation.of))
+        return load_then(
+            info,
+            COMPOUNDS_BY_PRODUCT,
+            self._row.id,
+            lambda rows: connection_of_list(rows, first, after, CompoundAggregation.of),
+        )
 
     @strawberry.field(description="Plan templates of this product.")
-    def plan_templates(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["PlanTemplate", strawberry.lazy(PLANS)]]:
+    def plan_templates(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[PlanTemplate, strawberry.lazy(PLANS)]]:
         from app.graphql.catalog.plans import PlanTemplate
 
-        return load_then(info, TEMPLATES_BY_PRODUCT, self._row.id, lambda rows: connection_of_list(rows, first, after, PlanTemplate.of))
+        return load_then(
+            info,
+            TEMPLATES_BY_PRODUCT,
+            self._row.id,
+            lambda rows: connection_of_list(rows, first, after, PlanTemplate.of),
+        )
 
     @strawberry.field(description="Plans of this product.")
-    def plans(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["Plan", strawberry.lazy(PLANS)]]:
+    def plans(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[Plan, strawberry.lazy(PLANS)]]:
         from app.graphql.catalog.plans import Plan
 
-        return load_then(info, PLANS_BY_PRODUCT, self._row.id, lambda rows: connection_of_list(rows, first, after, Plan.of))
+        return load_then(
+            info, PLANS_BY_PRODUCT, self._row.id, lambda rows: connection_of_list(rows, first, after, Plan.of)
+        )
 
 
-shown_from_row(Product, same=("version", "code", "name", "custom_fields", "dt_created", "dt_last_modified", "created_by", "last_modified_by"),
-               ids=("id",))
+shown_from_row(
+    Product,
+    same=(
+        "version",
+        "code",
+        "name",
+        "custom_fields",
+        "dt_created",
+        "dt_last_modified",
+        "created_by",
+        "last_modified_by",
+    ),
+    ids=("id",),
+)
 
 
 @strawberry.input(description="A new product, optionally with its whole catalog; all of it is created or none.")
@@ -96,12 +142,17 @@ class CreateProductInput:
     code: str = strawberry.field(description="Unique code.")
     name: str = strawberry.field(description="Display name.")
     custom_fields: JSON | None = strawberry.field(default=None, description="Custom name → string or number map.")
-    meters: list[Annotated["CreateMeterInput", strawberry.lazy(METERS)]] | None = strawberry.field(
-        default=None, description="Meters of the product, each with its fields and aggregations (productId left out).")
-    compound_aggregations: list[Annotated["CreateCompoundAggregationInput", strawberry.lazy(METERS)]] | None = strawberry.field(
-        default=None, description="Compound aggregations over this input's aggregations and global ones.")
-    plan_templates: list[Annotated["CreatePlanTemplateInput", strawberry.lazy(PLANS)]] | None = strawberry.field(
-        default=None, description="Plan templates with their pricings and plans; pricings name aggregations by code.")
+    meters: list[Annotated[CreateMeterInput, strawberry.lazy(METERS)]] | None = strawberry.field(
+        default=None, description="Meters of the product, each with its fields and aggregations (productId left out)."
+    )
+    compound_aggregations: list[Annotated[CreateCompoundAggregationInput, strawberry.lazy(METERS)]] | None = (
+        strawberry.field(
+            default=None, description="Compound aggregations over this input's aggregations and global ones."
+        )
+    )
+    plan_templates: list[Annotated[CreatePlanTemplateInput, strawberry.lazy(PLANS)]] | None = strawberry.field(
+        default=None, description="Plan templates with their pricings and plans; pricings name aggregations by code."
+    )
 
 
 @strawberry.input(description="Product fields to change.")
@@ -122,10 +173,15 @@ class ProductPayload:
 @strawberry.type
 class ProductQuery:
     @strawberry.field(description="Products of the organization.", extensions=authorize("config:retrieve", "product"))
-    async def products(self, info: Info, first: int | None = None, after: str | None = None, filter: CatalogFilter | None = None) -> Connection[Product]:
-        query = apply_catalog_filter(m.Product.filter(organization_id=info.context.organization_id), filter, has_product=False)
-        return await paginate(query, first, after, Product.of, order_by=("code",),
-                              prefetch=lookahead.page_prefetcher(info, m.Product))
+    async def products(
+        self, info: Info, first: int | None = None, after: str | None = None, filter: CatalogFilter | None = None
+    ) -> Connection[Product]:
+        query = apply_catalog_filter(
+            m.Product.filter(organization_id=info.context.organization_id), filter, has_product=False
+        )
+        return await paginate(
+            query, first, after, Product.of, order_by=("code",), prefetch=lookahead.page_prefetcher(info, m.Product)
+        )
 
     @strawberry.field(description="One product by id or code.", extensions=authorize("config:retrieve", "product"))
     async def product(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> Product | None:
@@ -143,8 +199,10 @@ class ProductQuery:
 
 @strawberry.type
 class ProductMutation:
-    @strawberry.mutation(description="Create a product, optionally with its whole catalog, all or nothing.",
-                         extensions=authorize("config:create", "product"))
+    @strawberry.mutation(
+        description="Create a product, optionally with its whole catalog, all or nothing.",
+        extensions=authorize("config:create", "product"),
+    )
     async def create_product(self, info: Info, input: CreateProductInput) -> ProductPayload:
         p = info.context.require_principal()
         try:
@@ -153,17 +211,27 @@ class ProductMutation:
             return ProductPayload(product=None, user_errors=user_errors(exc))
         return ProductPayload(product=Product.of(product), user_errors=[])
 
-    @strawberry.mutation(description="Change a product.", extensions=authorize("config:update", "product", lambda a: a["input"].id))
+    @strawberry.mutation(
+        description="Change a product.", extensions=authorize("config:update", "product", lambda a: a["input"].id)
+    )
     async def update_product(self, info: Info, input: UpdateProductInput) -> ProductPayload:
         p = info.context.require_principal()
         try:
-            product = await products.update_product(p.organization_id, parse_id(input.id), version=input.version,
-                                                    changes=provided(input, exclude=("id", "version")), actor=p.actor)
+            product = await products.update_product(
+                p.organization_id,
+                parse_id(input.id),
+                version=input.version,
+                changes=provided(input, exclude=("id", "version")),
+                actor=p.actor,
+            )
         except InputErrors as exc:
             return ProductPayload(product=None, user_errors=user_errors(exc))
         return ProductPayload(product=Product.of(product), user_errors=[])
 
-    @strawberry.mutation(description="Delete a product that holds nothing.", extensions=authorize("config:delete", "product", lambda a: a["input"].id))
+    @strawberry.mutation(
+        description="Delete a product that holds nothing.",
+        extensions=authorize("config:delete", "product", lambda a: a["input"].id),
+    )
     async def delete_product(self, info: Info, input: DeleteInput) -> DeletePayload:
         try:
             await products.delete_product(info.context.organization_id, parse_id(input.id), version=input.version)

@@ -35,7 +35,6 @@ from app.graphql.pagination import decode_cursor, page_size
 from app.graphql.prefetch import depth, selection
 from app.graphql.prefetch.depth import Depth
 
-
 # A model instance (root rows) or a loader's `Row`: only attributes are read.
 AnyRow = Any
 

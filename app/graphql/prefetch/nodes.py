@@ -52,7 +52,9 @@ class _FromRow:
         return value
 
 
-def shown_from_row(cls: type[RowNode], *, same: Iterable[str] = (), ids: Iterable[str] = (), **computed: FieldOfRow) -> None:
+def shown_from_row(
+    cls: type[RowNode], *, same: Iterable[str] = (), ids: Iterable[str] = (), **computed: FieldOfRow
+) -> None:
     """Declares how `cls` computes its fields from its row: `same` are the row's attribute of
     the same name, `ids` the row's UUID attribute as an ID (or None), `computed` the rest."""
     from_row: dict[str, FieldOfRow] = {name: attrgetter(name) for name in same}
@@ -62,8 +64,10 @@ def shown_from_row(cls: type[RowNode], *, same: Iterable[str] = (), ids: Iterabl
     plain = {f.python_name for f in cls.__strawberry_definition__.fields if f.base_resolver is None}  # type: ignore[attr-defined]
     plain.discard("_row")
     if plain != set(from_row):
-        raise TypeError(f"{cls.__name__}: fields not shown from the row {sorted(plain - set(from_row))}, "
-                        f"not fields {sorted(set(from_row) - plain)}")
+        raise TypeError(
+            f"{cls.__name__}: fields not shown from the row {sorted(plain - set(from_row))}, "
+            f"not fields {sorted(set(from_row) - plain)}"
+        )
     for name, compute in from_row.items():
         setattr(cls, name, _FromRow(name, compute))
 

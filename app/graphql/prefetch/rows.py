@@ -43,7 +43,9 @@ class Reader:
         self.select = f'SELECT {selected} FROM "{meta.db_table}"'
         self.row = _row_class(model, tuple(self.columns))
 
-    async def where_in(self, organization_id: Any, field: str, keys: list[Any], order_by: tuple[str, ...] = ()) -> list[Row]:
+    async def where_in(
+        self, organization_id: Any, field: str, keys: list[Any], order_by: tuple[str, ...] = ()
+    ) -> list[Row]:
         sql = f'{self.select} WHERE "organization_id"=$1 AND "{self.columns[field]}"=ANY($2)'
         if order_by:
             sql += " ORDER BY " + ",".join(map(self._order, order_by))
@@ -60,7 +62,9 @@ def _row_class(model: type[Model], fields: tuple[str, ...]) -> type[Row]:
     """A named tuple of `fields` (the SELECT's columns, in order): a field the driver yields
     as Tortoise would is read by C code; the others convert on each read."""
     named = namedtuple(f"{model.__name__}Row", fields)  # type: ignore[misc]  # noqa: PYI024
-    converted = {name: property(_converted(fields.index(name), convert)) for name, convert in _converters(model).items()}
+    converted = {
+        name: property(_converted(fields.index(name), convert)) for name, convert in _converters(model).items()
+    }
     return type(f"{model.__name__}Row", (named, Row), {"__slots__": (), **converted})
 
 

@@ -15,7 +15,15 @@ from app.services.accounts.accounts import create_account, delete_account, updat
 from app.services.accounts.commitments import create_commitment, delete_commitment, update_commitment
 
 __all__ = [
-    "active_account_plans", "create_account", "create_account_plan", "create_commitment", "delete_account",
-    "delete_account_plan", "delete_commitment", "replace_account_plan", "update_account", "update_account_plan",
+    "active_account_plans",
+    "create_account",
+    "create_account_plan",
+    "create_commitment",
+    "delete_account",
+    "delete_account_plan",
+    "delete_commitment",
+    "replace_account_plan",
+    "update_account",
+    "update_account_plan",
     "update_commitment",
 ]

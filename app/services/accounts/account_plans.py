@@ -38,9 +38,13 @@ async def create_account_plan(organization_id: uuid.UUID, data: Mapping[str, Any
             problems.add("accountId", ErrorCode.NOT_FOUND, f"no account with id {account_id}")
         known = await load_known(organization_id, account_plan_references(data, References()))
         others = await attachments_of(organization_id, account_id)
-        values = check_account_plan(data, problems, known, CodeBook(known.taken_codes), account_id=account_id, others=others)
+        values = check_account_plan(
+            data, problems, known, CodeBook(known.taken_codes), account_id=account_id, others=others
+        )
         problems.raise_if_any()
-        return await AccountPlan.create(organization_id=organization_id, created_by=actor, last_modified_by=actor, **values)
+        return await AccountPlan.create(
+            organization_id=organization_id, created_by=actor, last_modified_by=actor, **values
+        )
 
 
 async def _locked_attachment(organization_id: uuid.UUID, account_plan_id: uuid.UUID, path: str = "id") -> AccountPlan:
@@ -61,8 +65,15 @@ async def update_account_plan(
         known = await load_known(organization_id, account_plan_references(merged, References()), exclude_id=current.id)
         others = await attachments_of(organization_id, current.account_id, exclude_id=current.id)
         problems = ProblemCollector()
-        values = check_account_plan(merged, problems, known, CodeBook(known.taken_codes), account_id=current.account_id,
-                                    others=others, creating=False)
+        values = check_account_plan(
+            merged,
+            problems,
+            known,
+            CodeBook(known.taken_codes),
+            account_id=current.account_id,
+            others=others,
+            creating=False,
+        )
         problems.raise_if_any()
         changed = {k: v for k, v in values.items() if k not in FIXED}
         return await update_versioned(AccountPlan, organization_id, current.id, version, changed, actor)
@@ -77,17 +88,34 @@ async def replace_account_plan(
     async with in_transaction():
         old = await _locked_attachment(organization_id, account_plan_id, path="accountPlanId")
         if old.version != version:
-            raise fail(("input", "version"), ErrorCode.CONFLICT, f"version {version} is stale; the current version is {old.version}")
-        inherited = {"billEpoch": old.bill_epoch, "childBillingMode": old.child_billing_mode, "customFields": old.custom_fields}
+            raise fail(
+                ("input", "version"),
+                ErrorCode.CONFLICT,
+                f"version {version} is stale; the current version is {old.version}",
+            )
+        inherited = {
+            "billEpoch": old.bill_epoch,
+            "childBillingMode": old.child_billing_mode,
+            "customFields": old.custom_fields,
+        }
         merged = {**inherited, **{k: v for k, v in data.items() if v is not None}}
         known = await load_known(organization_id, account_plan_references(merged, References()))
         others = await attachments_of(organization_id, old.account_id, exclude_id=old.id)
         problems = ProblemCollector()
-        date, values = check_replacement(attachment(old), merged, problems, known, CodeBook(known.taken_codes),
-                                         account_id=old.account_id, others=others)
+        date, values = check_replacement(
+            attachment(old),
+            merged,
+            problems,
+            known,
+            CodeBook(known.taken_codes),
+            account_id=old.account_id,
+            others=others,
+        )
         problems.raise_if_any()
         ended = await update_versioned(AccountPlan, organization_id, old.id, version, {"end_date": date}, actor)
-        new = await AccountPlan.create(organization_id=organization_id, created_by=actor, last_modified_by=actor, **values)
+        new = await AccountPlan.create(
+            organization_id=organization_id, created_by=actor, last_modified_by=actor, **values
+        )
         return ended, new
 
 
@@ -103,7 +131,9 @@ async def active_account_plans(
     of these accounts (None: every account), by account then start."""
     if account_ids is not None and not account_ids:
         return []
-    query = AccountPlan.filter(Q(end_date__isnull=True) | Q(end_date__gt=start), organization_id=organization_id, start_date__lt=end)
+    query = AccountPlan.filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=start), organization_id=organization_id, start_date__lt=end
+    )
     if account_ids is not None:
         query = query.filter(account_id__in=account_ids)
     return await query.order_by("account_id", "start_date", "id")

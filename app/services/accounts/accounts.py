@@ -15,14 +15,13 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app.domain.accounts import CodeBook, NewAccounts, References, check_account, check_new_accounts, references_of
-
+from app.domain.ids import as_uuid
 from app.models.accounts import Account, AccountPlan, Commitment
 from app.models.catalog import Plan
 from app.services.accounts.loading import account_input, load_known, lock_accounts
 from app.services.catalog.entities import Dependants, delete_versioned
 from app.services.errors import ErrorCode, ProblemCollector, fail
 from app.services.versioning import get_owned, update_versioned
-from app.domain.ids import as_uuid
 
 
 def _duplicate(exc: IntegrityError) -> Exception:
@@ -60,7 +59,9 @@ async def update_account(
     try:
         async with in_transaction():
             current = await get_owned(Account, organization_id, account_id)
-            parent_id = as_uuid(changes["parentAccountId"]) if "parentAccountId" in changes else current.parent_account_id
+            parent_id = (
+                as_uuid(changes["parentAccountId"]) if "parentAccountId" in changes else current.parent_account_id
+            )
             locked = await lock_accounts(organization_id, (account_id, parent_id))
             if account_id not in locked:
                 raise fail(("input", "id"), ErrorCode.NOT_FOUND, f"no Account with id {account_id}")
@@ -77,7 +78,9 @@ async def _check_update(organization_id: uuid.UUID, account_id: uuid.UUID, merge
     known = await load_known(organization_id, refs, exclude_id=account_id)
     has_children = await Account.filter(organization_id=organization_id, parent_account_id=account_id).exists()
     problems = ProblemCollector()
-    values = check_account(merged, problems, known, CodeBook(known.taken_codes), account_id=account_id, has_children=has_children)
+    values = check_account(
+        merged, problems, known, CodeBook(known.taken_codes), account_id=account_id, has_children=has_children
+    )
     problems.raise_if_any()
     return values
 
@@ -87,9 +90,15 @@ async def delete_account(organization_id: uuid.UUID, account_id: uuid.UUID, *, v
     async with in_transaction():
         # The lock keeps a concurrent attach or child create from slipping in after the check.
         await lock_accounts(organization_id, [account_id])
-        await delete_versioned(Account, organization_id, account_id, version, [
-            Dependants("child accounts", Account, {"parent_account_id": account_id}),
-            Dependants("account plans", AccountPlan, {"account_id": account_id}),
-            Dependants("commitments", Commitment, {"account_id": account_id}),
-            Dependants("bespoke plans", Plan, {"account_id": account_id}),
-        ])
+        await delete_versioned(
+            Account,
+            organization_id,
+            account_id,
+            version,
+            [
+                Dependants("child accounts", Account, {"parent_account_id": account_id}),
+                Dependants("account plans", AccountPlan, {"account_id": account_id}),
+                Dependants("commitments", Commitment, {"account_id": account_id}),
+                Dependants("bespoke plans", Plan, {"account_id": account_id}),
+            ],
+        )

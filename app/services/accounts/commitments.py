@@ -29,7 +29,9 @@ async def create_commitment(organization_id: uuid.UUID, data: Mapping[str, Any],
         known = await load_known(organization_id, commitment_references(data, References()))
         values = check_commitment(data, problems, known, CodeBook(known.taken_codes), account_id=account_id)
         problems.raise_if_any()
-        return await Commitment.create(organization_id=organization_id, created_by=actor, last_modified_by=actor, **values)
+        return await Commitment.create(
+            organization_id=organization_id, created_by=actor, last_modified_by=actor, **values
+        )
 
 
 def merge(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -51,7 +53,9 @@ async def update_commitment(
     merged = merge(commitment_input(current), changes)
     known = await load_known(organization_id, commitment_references(merged, References()), exclude_id=current.id)
     problems = ProblemCollector()
-    values = check_commitment(merged, problems, known, CodeBook(known.taken_codes), account_id=current.account_id, creating=False)
+    values = check_commitment(
+        merged, problems, known, CodeBook(known.taken_codes), account_id=current.account_id, creating=False
+    )
     problems.raise_if_any()
     values.pop("account_id")
     return await update_versioned(Commitment, organization_id, commitment_id, version, values, actor)

@@ -32,14 +32,14 @@ async def lock_accounts(organization_id: uuid.UUID, ids: Iterable[uuid.UUID | No
     return {row.id: row for row in rows}
 
 
-async def load_known(
-    organization_id: uuid.UUID, refs: References, *, exclude_id: uuid.UUID | None = None
-) -> Known:
+async def load_known(organization_id: uuid.UUID, refs: References, *, exclude_id: uuid.UUID | None = None) -> Known:
     """The facts `refs` names. `exclude_id` is the entity being updated: its own code is
     not taken, and it does not count among its parent's children."""
     config = await OrganizationConfig.get(organization_id=organization_id)
-    taken = {kind: frozenset(await taken_codes(CODED[kind], organization_id, codes, exclude_id=exclude_id))
-             for kind, codes in refs.codes.items()}
+    taken = {
+        kind: frozenset(await taken_codes(CODED[kind], organization_id, codes, exclude_id=exclude_id))
+        for kind, codes in refs.codes.items()
+    }
     return Known(
         currencies=frozenset(await Currency.filter(organization_id=organization_id).values_list("code", flat=True)),
         product_ids=await _product_ids(organization_id, refs.product_ids),
@@ -53,21 +53,28 @@ async def load_known(
 async def _product_ids(organization_id: uuid.UUID, ids: set[uuid.UUID]) -> frozenset[uuid.UUID]:
     if not ids:
         return frozenset()
-    return frozenset(await Product.filter(organization_id=organization_id, id__in=list(ids)).values_list("id", flat=True))
+    return frozenset(
+        await Product.filter(organization_id=organization_id, id__in=list(ids)).values_list("id", flat=True)
+    )
 
 
 async def _plans(organization_id: uuid.UUID, ids: set[uuid.UUID], codes: set[str]) -> tuple[PlanRef, ...]:
     if not ids and not codes:
         return ()
     rows = await Plan.filter(Q(id__in=list(ids)) | Q(code__in=list(codes)), organization_id=organization_id).values(
-        "id", "code", "product_id", "account_id")
+        "id", "code", "product_id", "account_id"
+    )
     return tuple(PlanRef(r["id"], r["code"], r["product_id"], r["account_id"]) for r in rows)
 
 
-async def _accounts(organization_id: uuid.UUID, ids: set[uuid.UUID], exclude_id: uuid.UUID | None) -> dict[uuid.UUID, AccountRef]:
+async def _accounts(
+    organization_id: uuid.UUID, ids: set[uuid.UUID], exclude_id: uuid.UUID | None
+) -> dict[uuid.UUID, AccountRef]:
     if not ids:
         return {}
-    rows = await Account.filter(organization_id=organization_id, id__in=list(ids)).values("id", "code", "parent_account_id")
+    rows = await Account.filter(organization_id=organization_id, id__in=list(ids)).values(
+        "id", "code", "parent_account_id"
+    )
     children = Account.filter(organization_id=organization_id, parent_account_id__in=list(ids))
     if exclude_id is not None:
         children = children.exclude(id=exclude_id)
@@ -76,7 +83,9 @@ async def _accounts(organization_id: uuid.UUID, ids: set[uuid.UUID], exclude_id:
     return {r["id"]: AccountRef(r["id"], r["code"], r["parent_account_id"], count_of.get(r["id"], 0)) for r in rows}
 
 
-async def attachments_of(organization_id: uuid.UUID, account_id: uuid.UUID, *, exclude_id: uuid.UUID | None = None) -> list[Attachment]:
+async def attachments_of(
+    organization_id: uuid.UUID, account_id: uuid.UUID, *, exclude_id: uuid.UUID | None = None
+) -> list[Attachment]:
     query = AccountPlan.filter(organization_id=organization_id, account_id=account_id)
     if exclude_id is not None:
         query = query.exclude(id=exclude_id)
@@ -89,32 +98,53 @@ def attachment(row: AccountPlan) -> Attachment:
 
 def account_input(row: Account) -> dict[str, Any]:
     return {
-        "code": row.code, "name": row.name, "emailAddress": row.email_address, "address": row.address,
-        "parentAccountId": row.parent_account_id, "billEpoch": row.bill_epoch, "currency": row.currency,
-        "daysBeforeBillDue": row.days_before_bill_due, "purchaseOrderNumber": row.purchase_order_number,
+        "code": row.code,
+        "name": row.name,
+        "emailAddress": row.email_address,
+        "address": row.address,
+        "parentAccountId": row.parent_account_id,
+        "billEpoch": row.bill_epoch,
+        "currency": row.currency,
+        "daysBeforeBillDue": row.days_before_bill_due,
+        "purchaseOrderNumber": row.purchase_order_number,
         "customFields": row.custom_fields,
     }
 
 
 def account_plan_input(row: AccountPlan) -> dict[str, Any]:
     return {
-        "planId": row.plan_id, "code": row.code, "startDate": row.start_date, "endDate": row.end_date,
-        "billEpoch": row.bill_epoch, "childBillingMode": row.child_billing_mode, "customFields": row.custom_fields,
+        "planId": row.plan_id,
+        "code": row.code,
+        "startDate": row.start_date,
+        "endDate": row.end_date,
+        "billEpoch": row.bill_epoch,
+        "childBillingMode": row.child_billing_mode,
+        "customFields": row.custom_fields,
     }
 
 
 def commitment_input(row: Commitment) -> dict[str, Any]:
     return {
-        "code": row.code, "currency": row.currency, "amount": row.amount, "amountPrePaid": row.amount_pre_paid,
-        "amountFirstBill": row.amount_first_bill, "startDate": row.start_date, "endDate": row.end_date,
-        "productIds": list(row.product_ids), "lineItemTypes": list(row.line_item_types),
-        "overageSurchargePercent": row.overage_surcharge_percent, "separateOverageUsage": row.separate_overage_usage,
-        "feeDates": [fee_date_input(f) for f in row.fee_dates], "billingPlanId": row.billing_plan_id,
-        "billingInterval": row.billing_interval, "billingOffset": row.billing_offset,
+        "code": row.code,
+        "currency": row.currency,
+        "amount": row.amount,
+        "amountPrePaid": row.amount_pre_paid,
+        "amountFirstBill": row.amount_first_bill,
+        "startDate": row.start_date,
+        "endDate": row.end_date,
+        "productIds": list(row.product_ids),
+        "lineItemTypes": list(row.line_item_types),
+        "overageSurchargePercent": row.overage_surcharge_percent,
+        "separateOverageUsage": row.separate_overage_usage,
+        "feeDates": [fee_date_input(f) for f in row.fee_dates],
+        "billingPlanId": row.billing_plan_id,
+        "billingInterval": row.billing_interval,
+        "billingOffset": row.billing_offset,
         "commitmentFeeBillInAdvance": row.commitment_fee_bill_in_advance,
         "commitmentFeeDescription": row.commitment_fee_description,
         "commitmentUsageDescription": row.commitment_usage_description,
-        "overageDescription": row.overage_description, "childBillingMode": row.child_billing_mode,
+        "overageDescription": row.overage_description,
+        "childBillingMode": row.child_billing_mode,
     }
 
 

@@ -24,6 +24,12 @@ from app.services.billing.jobs import (
 )
 
 __all__ = [
-    "BillRequest", "cancel_bill_job", "create_bill_job", "preview_bill", "process_bill_job_chunks",
-    "recalculate_bills", "run_bill_job", "sweep_bill_jobs",
+    "BillRequest",
+    "cancel_bill_job",
+    "create_bill_job",
+    "preview_bill",
+    "process_bill_job_chunks",
+    "recalculate_bills",
+    "run_bill_job",
+    "sweep_bill_jobs",
 ]

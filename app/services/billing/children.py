@@ -43,23 +43,35 @@ class Blocks:
 
 def child_snapshot(account: Account, org_config: Any) -> AccountSnapshot:
     days = account.days_before_bill_due
-    return AccountSnapshot(id=account.id, code=account.code, currency=account.currency or org_config.currency,
-                           days_before_bill_due=org_config.days_before_bill_due if days is None else days)
+    return AccountSnapshot(
+        id=account.id,
+        code=account.code,
+        currency=account.currency or org_config.currency,
+        days_before_bill_due=org_config.days_before_bill_due if days is None else days,
+    )
 
 
-async def find_blocks(organization_id: uuid.UUID, accounts: Mapping[uuid.UUID, Account],
-                      account_plans: Mapping[uuid.UUID, Sequence[AccountPlanSnapshot]]) -> Blocks:
+async def find_blocks(
+    organization_id: uuid.UUID,
+    accounts: Mapping[uuid.UUID, Account],
+    account_plans: Mapping[uuid.UUID, Sequence[AccountPlanSnapshot]],
+) -> Blocks:
     parents = [a for a in account_plans if a in accounts and accounts[a].parent_account_id is None]
     if not parents:
         return Blocks({}, {})
-    children = await Account.filter(organization_id=organization_id, parent_account_id__in=parents).order_by("code", "id")
+    children = await Account.filter(organization_id=organization_id, parent_account_id__in=parents).order_by(
+        "code", "id"
+    )
     if not children:
         return Blocks({}, {})
     query = AccountPlan.filter(organization_id=organization_id, account_id__in=[c.id for c in children])
     own = {(a, p) for a, p in await query.values_list("account_id", "product_id")}
     plan_ids = [ap.id for a in parents for ap in account_plans[a]]
-    modes = dict(await AccountPlan.filter(organization_id=organization_id, id__in=plan_ids).values_list(
-        "id", "child_billing_mode"))
+    modes = dict(
+        await AccountPlan.filter(organization_id=organization_id, id__in=plan_ids).values_list(
+            "id", "child_billing_mode"
+        )
+    )
     by_parent: dict[uuid.UUID, list[Account]] = {}
     for child in children:
         by_parent.setdefault(child.parent_account_id, []).append(child)
@@ -72,16 +84,19 @@ async def find_blocks(organization_id: uuid.UUID, accounts: Mapping[uuid.UUID, A
         for ap in account_plans[parent_id]:
             with_own = {c.id for c in kids if (c.id, ap.plan.product_id) in own}
             mode = ChildBillingMode(modes.get(ap.id) or ChildBillingMode.PARENT_BREAKDOWN)
-            placement = place_children(ap.id, parent, [BlockMember(c.id, c.code) for c in kids], mode,
-                                       with_own_plan=with_own)
+            placement = place_children(
+                ap.id, parent, [BlockMember(c.id, c.code) for c in kids], mode, with_own_plan=with_own
+            )
             if placement.block.children or placement.own_bills:
                 placements[ap.id] = placement
     return Blocks(placements, {c.id: c for c in children})
 
 
-async def fetch_block_usage(organization_id: uuid.UUID, aggregations: Mapping[uuid.UUID, Aggregation],
-                            needs: Mapping[tuple[uuid.UUID, ...], Iterable[UsageWindow]]
-                            ) -> dict[tuple[uuid.UUID, ...], dict[UsageWindow, Decimal | None]]:
+async def fetch_block_usage(
+    organization_id: uuid.UUID,
+    aggregations: Mapping[uuid.UUID, Aggregation],
+    needs: Mapping[tuple[uuid.UUID, ...], Iterable[UsageWindow]],
+) -> dict[tuple[uuid.UUID, ...], dict[UsageWindow, Decimal | None]]:
     """The raw value of each window over each block's accounts together (key: the
     block's account ids); a window without measurements is absent."""
     result: dict[tuple[uuid.UUID, ...], dict[UsageWindow, Decimal | None]] = {}
@@ -92,12 +107,10 @@ async def fetch_block_usage(organization_id: uuid.UUID, aggregations: Mapping[uu
             if aggregation is None:
                 continue
             whole = window.segment is None and is_segmented(aggregation)
-            found = await aggregate_usage(organization_id, aggregation, account_ids, window.start, window.end,
-                                          whole=whole, together=True)
+            found = await aggregate_usage(
+                organization_id, aggregation, account_ids, window.start, window.end, whole=whole, together=True
+            )
             for (_, key), value in found.items():
                 if key != UNMATCHED and domain_key(key) == window.segment:
                     values[window] = value
     return result
-
-
-

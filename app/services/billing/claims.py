@@ -56,15 +56,19 @@ class AccountResult:
         return text or None
 
 
-async def open_accounts(organization_id: uuid.UUID, job_id: uuid.UUID, account_ids: Sequence[uuid.UUID],
-                        usage: UsageRows | None = None) -> bool:
+async def open_accounts(
+    organization_id: uuid.UUID, job_id: uuid.UUID, account_ids: Sequence[uuid.UUID], usage: UsageRows | None = None
+) -> bool:
     """Insert the job's accounts and its prepared usage, and move it INITIALIZING → RUNNING;
     False when the job was no longer INITIALIZING (another initializer won, or it was
     cancelled)."""
     async with connection() as conn:
         async with conn.transaction():
             status = await conn.fetchval(
-                "SELECT status FROM bill_jobs WHERE organization_id = $1 AND id = $2 FOR UPDATE", organization_id, job_id)
+                "SELECT status FROM bill_jobs WHERE organization_id = $1 AND id = $2 FOR UPDATE",
+                organization_id,
+                job_id,
+            )
             if status != "INITIALIZING":
                 return False
             await write_job_usage(conn, organization_id, job_id, usage or {})
@@ -74,7 +78,10 @@ async def open_accounts(organization_id: uuid.UUID, job_id: uuid.UUID, account_i
                    SELECT gen_random_uuid(), $1, 1, now(), now(), $2, a, 'PENDING', '[]'::jsonb
                    FROM unnest($3::uuid[]) AS a ORDER BY a
                    ON CONFLICT (organization_id, bill_job_id, account_id) DO NOTHING""",
-                organization_id, job_id, sorted(set(account_ids), key=str))
+                organization_id,
+                job_id,
+                sorted(set(account_ids), key=str),
+            )
             await conn.execute(
                 """UPDATE bill_jobs SET status = 'RUNNING', version = version + 1, dt_last_modified = now(),
                        dt_heartbeat = now(),
@@ -82,12 +89,15 @@ async def open_accounts(organization_id: uuid.UUID, job_id: uuid.UUID, account_i
                        pending = (SELECT count(*) FROM bill_job_accounts
                                   WHERE organization_id = $1 AND bill_job_id = $2 AND status = 'PENDING')
                    WHERE organization_id = $1 AND id = $2""",
-                organization_id, job_id)
+                organization_id,
+                job_id,
+            )
     return True
 
 
-async def claim(organization_id: uuid.UUID, job_id: uuid.UUID, limit: int = CHUNK_SIZE,
-                lease_seconds: float = LEASE_SECONDS) -> Claim | None:
+async def claim(
+    organization_id: uuid.UUID, job_id: uuid.UUID, limit: int = CHUNK_SIZE, lease_seconds: float = LEASE_SECONDS
+) -> Claim | None:
     token = uuid.uuid4().hex
     async with connection() as conn:
         rows = await conn.fetch(
@@ -97,7 +107,12 @@ async def claim(organization_id: uuid.UUID, job_id: uuid.UUID, limit: int = CHUN
                               AND (dt_claimed IS NULL OR dt_claimed < now() - make_interval(secs => $5))
                             ORDER BY account_id LIMIT $4 FOR UPDATE SKIP LOCKED)
                RETURNING id, account_id""",
-            organization_id, job_id, token, limit, lease_seconds)
+            organization_id,
+            job_id,
+            token,
+            limit,
+            lease_seconds,
+        )
     if not rows:
         return None
     return Claim(token, {row["id"]: row["account_id"] for row in sorted(rows, key=lambda r: r["account_id"])})
@@ -110,7 +125,10 @@ async def release(organization_id: uuid.UUID, job_id: uuid.UUID, claim_: Claim) 
         await conn.execute(
             """UPDATE bill_job_accounts SET claim_token = NULL, dt_claimed = NULL
                WHERE organization_id = $1 AND bill_job_id = $2 AND claim_token = $3 AND status = 'PENDING'""",
-            organization_id, job_id, claim_.token)
+            organization_id,
+            job_id,
+            claim_.token,
+        )
 
 
 async def renew(organization_id: uuid.UUID, job_id: uuid.UUID, claim_: Claim) -> None:
@@ -119,13 +137,18 @@ async def renew(organization_id: uuid.UUID, job_id: uuid.UUID, claim_: Claim) ->
         await conn.execute(
             """UPDATE bill_job_accounts SET dt_claimed = now()
                WHERE organization_id = $1 AND bill_job_id = $2 AND claim_token = $3 AND status = 'PENDING'""",
-            organization_id, job_id, claim_.token)
-        await conn.execute("UPDATE bill_jobs SET dt_heartbeat = now() WHERE organization_id = $1 AND id = $2",
-                           organization_id, job_id)
+            organization_id,
+            job_id,
+            claim_.token,
+        )
+        await conn.execute(
+            "UPDATE bill_jobs SET dt_heartbeat = now() WHERE organization_id = $1 AND id = $2", organization_id, job_id
+        )
 
 
-async def finish(organization_id: uuid.UUID, job_id: uuid.UUID, claim_: Claim,
-                 results: dict[uuid.UUID, AccountResult]) -> int:
+async def finish(
+    organization_id: uuid.UUID, job_id: uuid.UUID, claim_: Claim, results: dict[uuid.UUID, AccountResult]
+) -> int:
     """Record the claimed rows' outcomes and the job's counters together; returns how
     many rows this call finished."""
     row_ids = list(claim_.rows)
@@ -149,5 +172,11 @@ async def finish(organization_id: uuid.UUID, job_id: uuid.UUID, claim_: Claim,
                    WHERE organization_id = $1 AND id = $2 AND EXISTS (SELECT 1 FROM done)
                    RETURNING id)
                SELECT count(*) FROM done""",
-            organization_id, job_id, claim_.token, row_ids, [o.status for o in outcomes],
-            [o.reason for o in outcomes], [json.dumps([str(b) for b in o.bill_ids]) for o in outcomes])
+            organization_id,
+            job_id,
+            claim_.token,
+            row_ids,
+            [o.status for o in outcomes],
+            [o.reason for o in outcomes],
+            [json.dumps([str(b) for b in o.bill_ids]) for o in outcomes],
+        )

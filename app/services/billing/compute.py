@@ -22,8 +22,8 @@ from decimal import Decimal
 from enum import Enum
 
 from app.domain.billing import (
-    AccountPlanSnapshot,
     DEFAULT_STEPS,
+    AccountPlanSnapshot,
     BillFailure,
     ComposedBill,
     UsageWindow,
@@ -107,8 +107,9 @@ class Computed:
     redraws: dict[tuple[uuid.UUID, date, str], Redraw] = field(default_factory=dict)
 
 
-def billing_frequencies(account_plans: Sequence[AccountPlanSnapshot], request: BillRequest, org: Organization
-                        ) -> list[BillFrequency]:
+def billing_frequencies(
+    account_plans: Sequence[AccountPlanSnapshot], request: BillRequest, org: Organization
+) -> list[BillFrequency]:
     """The frequencies of the bills a request asks for, in a stable order."""
     if request.required and request.frequency is not None:
         return [request.frequency]
@@ -133,19 +134,28 @@ class Planned:
 
 
 # Reads the raw usage of the windows each account needs (`fetch_usage`'s signature).
-UsageSource = Callable[[uuid.UUID, Mapping[uuid.UUID, Aggregation], Mapping[uuid.UUID, Sequence[UsageWindow]]],
-                       Awaitable[UsageByAccount]]
+UsageSource = Callable[
+    [uuid.UUID, Mapping[uuid.UUID, Aggregation], Mapping[uuid.UUID, Sequence[UsageWindow]]], Awaitable[UsageByAccount]
+]
 
 
-async def plan_bills(organization_id: uuid.UUID, requests: Mapping[uuid.UUID, Sequence[BillRequest]], *,
-                     conversions: Sequence[Mapping] | None = None) -> Planned:
+async def plan_bills(
+    organization_id: uuid.UUID,
+    requests: Mapping[uuid.UUID, Sequence[BillRequest]],
+    *,
+    conversions: Sequence[Mapping] | None = None,
+) -> Planned:
     org = await load_organization(organization_id, conversions)
     dates = {r.bill_date for rs in requests.values() for r in rs}
     if not dates:
         return Planned(org, Catalog({}, {}, {}), {}, {})
     catalog = await load_catalog(organization_id, org, list(requests), dates)
-    plans = {(a, d, f): catalog.account_plans.get(a, ())
-             for a, rs in requests.items() for r in rs for d, f in _targets(catalog, a, r, org)}
+    plans = {
+        (a, d, f): catalog.account_plans.get(a, ())
+        for a, rs in requests.items()
+        for r in rs
+        for d, f in _targets(catalog, a, r, org)
+    }
     needs: dict[uuid.UUID, list[UsageWindow]] = {}
     for (account_id, _, _), windows in _windows(plans, org).items():
         needs.setdefault(account_id, []).extend(windows)
@@ -162,8 +172,13 @@ async def plan_bills(organization_id: uuid.UUID, requests: Mapping[uuid.UUID, Se
     return Planned(org, catalog, plans, needs, blocks, block_needs)
 
 
-def _plan_windows(account_plans: Sequence[AccountPlanSnapshot], account_plan_id: uuid.UUID, bill_date: date,
-                  frequency: BillFrequency, org: Organization) -> tuple[UsageWindow, ...]:
+def _plan_windows(
+    account_plans: Sequence[AccountPlanSnapshot],
+    account_plan_id: uuid.UUID,
+    bill_date: date,
+    frequency: BillFrequency,
+    org: Organization,
+) -> tuple[UsageWindow, ...]:
     chosen = [ap for ap in account_plans if ap.id == account_plan_id]
     try:
         return usage_windows(chosen, bill_date, frequency, org.context.timezone)
@@ -209,14 +224,20 @@ async def compose_for_accounts(
         wanted = {(r.bill_date, r.frequency) for r in moved}
         mine = [b for b in parent.bills if b.account_id == child_id and (b.bill_date, b.frequency) in wanted]
         # Only what was asked for stays with the parent: not the bills the widening added.
-        parent.bills = [b for b in parent.bills if not any(b is m for m in mine)
-                        and ((parent_id, b.bill_date, b.frequency) in asked or b.frequency is AdHoc.AD_HOC)]
+        parent.bills = [
+            b
+            for b in parent.bills
+            if not any(b is m for m in mine)
+            and ((parent_id, b.bill_date, b.frequency) in asked or b.frequency is AdHoc.AD_HOC)
+        ]
         child.bills.extend(mine)
         if parent_id not in requests:
             child.failures.extend(f"through parent: {f}" for f in parent.failures)
         found = {(b.bill_date, b.frequency) for b in mine}
-        child.failures.extend(f"{f.value} bill of {d}: no CHILD-mode bill of the parent's account plans"
-                              for d, f in sorted(wanted - found, key=lambda k: (k[0], k[1].value)))
+        child.failures.extend(
+            f"{f.value} bill of {d}: no CHILD-mode bill of the parent's account plans"
+            for d, f in sorted(wanted - found, key=lambda k: (k[0], k[1].value))
+        )
     for account_id in set(results) - set(requests):
         results.pop(account_id, None)
     for owner, bills in extracted.items():
@@ -236,8 +257,9 @@ async def compose_for_accounts(
 # the commitment drawdown of the merged bill sees only the child's own-plan lines.
 
 
-def _companion_requests(planned: Planned, requests: Mapping[uuid.UUID, Sequence[BillRequest]]
-                        ) -> dict[uuid.UUID, list[BillRequest]]:
+def _companion_requests(
+    planned: Planned, requests: Mapping[uuid.UUID, Sequence[BillRequest]]
+) -> dict[uuid.UUID, list[BillRequest]]:
     """The accounts not asked for whose bills complete one asked for: a child's parent
     (the CHILD-mode part of the child's bill), a CHILD-mode child's own plans (the
     other part of the CHILD bill the parent's bill job composes)."""
@@ -248,8 +270,11 @@ def _companion_requests(planned: Planned, requests: Mapping[uuid.UUID, Sequence[
         if parent_id is None or parent_id in requests:
             continue
         extra = found.setdefault(parent_id, [])
-        extra.extend(r for r in (BillRequest(q.bill_date, q.frequency) for q in account_requests if q.plan_bills)
-                     if r not in extra)
+        extra.extend(
+            r
+            for r in (BillRequest(q.bill_date, q.frequency) for q in account_requests if q.plan_bills)
+            if r not in extra
+        )
     for (account_id, bill_date, frequency), account_plans in planned.plans.items():
         for placement in planned.blocks.of(account_plans):
             for member in placement.own_bills:
@@ -262,13 +287,18 @@ def _companion_requests(planned: Planned, requests: Mapping[uuid.UUID, Sequence[
 
 
 def _asks_for(bill: ComposedBill, account_requests: Sequence[BillRequest]) -> bool:
-    return any(r.plan_bills and r.bill_date == bill.bill_date and r.frequency in (None, bill.frequency)
-               for r in account_requests)
+    return any(
+        r.plan_bills and r.bill_date == bill.bill_date and r.frequency in (None, bill.frequency)
+        for r in account_requests
+    )
 
 
-def _extract_companion_bills(planned: Planned, requests: Mapping[uuid.UUID, Sequence[BillRequest]],
-                             results: dict[uuid.UUID, AccountBills],
-                             through_parent: set) -> dict[uuid.UUID, list[ComposedBill]]:
+def _extract_companion_bills(
+    planned: Planned,
+    requests: Mapping[uuid.UUID, Sequence[BillRequest]],
+    results: dict[uuid.UUID, AccountBills],
+    through_parent: set,
+) -> dict[uuid.UUID, list[ComposedBill]]:
     """From the outcomes of the accounts composed only as companions: the bills that are
     part of a bill asked for, per the asked-for account they go with (a child's own
     CHILD-mode part; a companion child's own-plan part goes with its parent's outcome,
@@ -281,11 +311,18 @@ def _extract_companion_bills(planned: Planned, requests: Mapping[uuid.UUID, Sequ
         parent_id = account.parent_account_id if account is not None else None
         for bill in outcome.bills:
             key = (bill.account_id, bill.bill_date, bill.frequency)
-            if (bill.account_id != account_id and bill.account_id in requests and key not in through_parent
-                    and _asks_for(bill, requests[bill.account_id])):
+            if (
+                bill.account_id != account_id
+                and bill.account_id in requests
+                and key not in through_parent
+                and _asks_for(bill, requests[bill.account_id])
+            ):
                 extracted.setdefault(bill.account_id, []).append(bill)
-            elif bill.account_id == account_id and parent_id in requests and any(
-                    (b.account_id, b.bill_date, b.frequency) == key for b in results[parent_id].bills):
+            elif (
+                bill.account_id == account_id
+                and parent_id in requests
+                and any((b.account_id, b.bill_date, b.frequency) == key for b in results[parent_id].bills)
+            ):
                 extracted.setdefault(parent_id, []).append(bill)
         code = account.code if account is not None else str(account_id)
         if parent_id in requests:
@@ -294,13 +331,17 @@ def _extract_companion_bills(planned: Planned, requests: Mapping[uuid.UUID, Sequ
             child = planned.catalog.accounts.get(child_id)
             if child is not None and child.parent_account_id == account_id:
                 tag = f" of child {child.code}:"
-                results[child_id].failures.extend(f"through parent: {f}" for f in outcome.failures
-                                                  if tag in f and f"through parent: {f}" not in results[child_id].failures)
+                results[child_id].failures.extend(
+                    f"through parent: {f}"
+                    for f in outcome.failures
+                    if tag in f and f"through parent: {f}" not in results[child_id].failures
+                )
     return extracted
 
 
-def _child_mode_requests(planned: Planned, requests: Mapping[uuid.UUID, Sequence[BillRequest]]
-                         ) -> dict[tuple[uuid.UUID, uuid.UUID], list[BillRequest]]:
+def _child_mode_requests(
+    planned: Planned, requests: Mapping[uuid.UUID, Sequence[BillRequest]]
+) -> dict[tuple[uuid.UUID, uuid.UUID], list[BillRequest]]:
     """(child, parent) → the child's required requests no account plan of its own makes."""
     found: dict[tuple[uuid.UUID, uuid.UUID], list[BillRequest]] = {}
     tz = planned.org.context.timezone
@@ -310,22 +351,35 @@ def _child_mode_requests(planned: Planned, requests: Mapping[uuid.UUID, Sequence
             continue
         own = planned.catalog.account_plans.get(account_id, ())
         for r in account_requests:
-            if r.required and r.plan_bills and r.frequency is not None and not any(
-                    bills_on(ap, r.bill_date, r.frequency, tz) for ap in own):
+            if (
+                r.required
+                and r.plan_bills
+                and r.frequency is not None
+                and not any(bills_on(ap, r.bill_date, r.frequency, tz) for ap in own)
+            ):
                 found.setdefault((account_id, account.parent_account_id), []).append(r)
     return found
 
 
-async def _compose(organization_id: uuid.UUID, planned: Planned, requests: Mapping[uuid.UUID, Sequence[BillRequest]],
-                   usage_source: UsageSource | None) -> Computed:
+async def _compose(
+    organization_id: uuid.UUID,
+    planned: Planned,
+    requests: Mapping[uuid.UUID, Sequence[BillRequest]],
+    usage_source: UsageSource | None,
+) -> Computed:
     org, catalog = planned.org, planned.catalog
     if not any(requests.values()):
         return Computed(org, catalog, {})
     usage = await (usage_source or fetch_usage)(organization_id, catalog.aggregations, planned.needs)
     block_usage = await fetch_block_usage(organization_id, catalog.aggregations, planned.block_needs)
     history = await load_history(organization_id, (ap for aps in catalog.account_plans.values() for ap in aps))
-    commitments = await load_commitments(organization_id, catalog.accounts, catalog.account_plans, org.epochs(),
-                                         org.config.commitment_fee_bill_in_advance)
+    commitments = await load_commitments(
+        organization_id,
+        catalog.accounts,
+        catalog.account_plans,
+        org.epochs(),
+        org.config.commitment_fee_bill_in_advance,
+    )
     draws = await load_draws(organization_id, [c.id for cs in commitments.values() for c in cs])
     results = {a: AccountBills(a) for a in requests}
     redraws: dict[tuple[uuid.UUID, date, str], Redraw] = {}
@@ -343,20 +397,29 @@ async def _compose(organization_id: uuid.UUID, planned: Planned, requests: Mappi
         # Fees go on one bill of the day (decision: the first frequency composed that day).
         fees = (account_id, bill_date) not in with_fees
         placements = planned.blocks.of(account_plans)
-        bill_usage, block_steps = _block_usage(planned, placements, account_id, bill_date, frequency, usage,
-                                               block_usage)
+        bill_usage, block_steps = _block_usage(
+            planned, placements, account_id, bill_date, frequency, usage, block_usage
+        )
         try:
-            compose = _composer(catalog.account_snapshot(account_id, org), account_plans, bill_date, frequency,
-                                org.context, bill_usage,
-                                previous_units(history, account_plans, bill_date, org.context.timezone),
-                                block_steps, fees)
+            compose = _composer(
+                catalog.account_snapshot(account_id, org),
+                account_plans,
+                bill_date,
+                frequency,
+                org.context,
+                bill_usage,
+                previous_units(history, account_plans, bill_date, org.context.timezone),
+                block_steps,
+                fees,
+            )
             bill = compose(own)
         except BillFailure as failure:
             outcome.failures.append(f"{frequency.value} bill of {bill_date}: {failure.reason}")
             continue
         except Exception as error:  # noqa: BLE001 - one account's bad data must not stop the run
-            outcome.failures.append(internal_failure(log, f"{frequency.value} bill of {bill_date}", error,
-                                                     about=f"account {account_id}"))
+            outcome.failures.append(
+                internal_failure(log, f"{frequency.value} bill of {bill_date}", error, about=f"account {account_id}")
+            )
             continue
         outcome.bills.append(bill)
         _child_bills(planned, placements, account_plans, bill_date, frequency, usage, outcome)
@@ -368,21 +431,41 @@ async def _compose(organization_id: uuid.UUID, planned: Planned, requests: Mappi
     return Computed(org, catalog, results, redraws)
 
 
-def _composer(account, account_plans: Sequence[AccountPlanSnapshot], bill_date: date, frequency: BillFrequency,
-              context, usage, previous, block_steps: tuple, fees: bool
-              ) -> Callable[[tuple[CommitmentSnapshot, ...]], ComposedBill]:
+def _composer(
+    account,
+    account_plans: Sequence[AccountPlanSnapshot],
+    bill_date: date,
+    frequency: BillFrequency,
+    context,
+    usage,
+    previous,
+    block_steps: tuple,
+    fees: bool,
+) -> Callable[[tuple[CommitmentSnapshot, ...]], ComposedBill]:
     """The bill's composition as a pure function of its commitments as it sees them."""
+
     def compose(commitments: tuple[CommitmentSnapshot, ...]) -> ComposedBill:
         extra = commitment_steps(commitments, fees=fees) if commitments else ()
-        return compose_bill(account, account_plans, bill_date, frequency, context, usage, previous,
-                            steps=DEFAULT_STEPS + block_steps + extra)
+        return compose_bill(
+            account,
+            account_plans,
+            bill_date,
+            frequency,
+            context,
+            usage,
+            previous,
+            steps=DEFAULT_STEPS + block_steps + extra,
+        )
 
     return compose
 
 
-def _ad_hoc_bills(planned: Planned, requests: Mapping[uuid.UUID, Sequence[BillRequest]],
-                  commitments: Mapping[uuid.UUID, Sequence[CommitmentSnapshot]],
-                  results: dict[uuid.UUID, AccountBills]) -> None:
+def _ad_hoc_bills(
+    planned: Planned,
+    requests: Mapping[uuid.UUID, Sequence[BillRequest]],
+    commitments: Mapping[uuid.UUID, Sequence[CommitmentSnapshot]],
+    results: dict[uuid.UUID, AccountBills],
+) -> None:
     """AD_HOC bills (SEMANTICS §7.2 item 4): for each requested day on which the account has
     a commitment fee and no other bill (no account plan billing that day at any frequency,
     nor a bill planned for it here), a bill of the fee lines alone. **Decisions**: its
@@ -395,8 +478,11 @@ def _ad_hoc_bills(planned: Planned, requests: Mapping[uuid.UUID, Sequence[BillRe
         if not own or account_id not in catalog.accounts:
             continue
         for day in sorted({r.bill_date for r in account_requests}):
-            if ((account_id, day) in planned_days or not has_fee_on(own, day, org)
-                    or has_plan_bill_on(catalog.account_plans.get(account_id, ()), day, org)):
+            if (
+                (account_id, day) in planned_days
+                or not has_fee_on(own, day, org)
+                or has_plan_bill_on(catalog.account_plans.get(account_id, ()), day, org)
+            ):
                 continue
             account = catalog.account_snapshot(account_id, org)
             try:
@@ -406,15 +492,33 @@ def _ad_hoc_bills(planned: Planned, requests: Mapping[uuid.UUID, Sequence[BillRe
                 continue
             if not lines:
                 continue
-            results[account_id].bills.append(ComposedBill(
-                account_id=account_id, account_code=account.code, bill_date=day,
-                due_date=day + timedelta(days=account.days_before_bill_due), frequency=AdHoc.AD_HOC,
-                start=day, end=day, last_date_in_billing_period=day - timedelta(days=1), currency=account.currency,
-                account_plan_ids=(), lines=lines, total=sum((li.converted_subtotal for li in lines), Decimal(0))))
+            results[account_id].bills.append(
+                ComposedBill(
+                    account_id=account_id,
+                    account_code=account.code,
+                    bill_date=day,
+                    due_date=day + timedelta(days=account.days_before_bill_due),
+                    frequency=AdHoc.AD_HOC,
+                    start=day,
+                    end=day,
+                    last_date_in_billing_period=day - timedelta(days=1),
+                    currency=account.currency,
+                    account_plan_ids=(),
+                    lines=lines,
+                    total=sum((li.converted_subtotal for li in lines), Decimal(0)),
+                )
+            )
 
 
-def _block_usage(planned: Planned, placements, account_id: uuid.UUID, bill_date: date, frequency: BillFrequency,
-                 usage: UsageByAccount, block_usage) -> tuple[Mapping[UsageWindow, object], tuple]:
+def _block_usage(
+    planned: Planned,
+    placements,
+    account_id: uuid.UUID,
+    bill_date: date,
+    frequency: BillFrequency,
+    usage: UsageByAccount,
+    block_usage,
+) -> tuple[Mapping[UsageWindow, object], tuple]:
     """The parent's usage with each block's windows read over the block's accounts
     together, and the breakdown step splitting PARENT_BREAKDOWN block lines."""
     own = usage.get(account_id, {})
@@ -436,8 +540,15 @@ def _block_usage(planned: Planned, placements, account_id: uuid.UUID, bill_date:
     return combined, (breakdown_step(blocks, member_usage),)
 
 
-def _child_bills(planned: Planned, placements, account_plans: Sequence[AccountPlanSnapshot], bill_date: date,
-                 frequency: BillFrequency, usage: UsageByAccount, outcome: AccountBills) -> None:
+def _child_bills(
+    planned: Planned,
+    placements,
+    account_plans: Sequence[AccountPlanSnapshot],
+    bill_date: date,
+    frequency: BillFrequency,
+    usage: UsageByAccount,
+    outcome: AccountBills,
+) -> None:
     """CHILD mode: each child without its own plan gets a bill under the parent's account
     plan, its own usage alone (`CHILD_BILL_STEPS`); it goes with the parent's outcome."""
     for placement in placements:
@@ -445,23 +556,35 @@ def _child_bills(planned: Planned, placements, account_plans: Sequence[AccountPl
         for member in placement.own_bills:
             child = planned.blocks.children[member.account_id]
             try:
-                outcome.bills.append(compose_bill(
-                    child_snapshot(child, planned.org.config), chosen, bill_date, frequency, planned.org.context,
-                    usage.get(member.account_id, {}), steps=CHILD_BILL_STEPS))
+                outcome.bills.append(
+                    compose_bill(
+                        child_snapshot(child, planned.org.config),
+                        chosen,
+                        bill_date,
+                        frequency,
+                        planned.org.context,
+                        usage.get(member.account_id, {}),
+                        steps=CHILD_BILL_STEPS,
+                    )
+                )
             except BillFailure as failure:
-                outcome.failures.append(f"{frequency.value} bill of {bill_date} of child {child.code}: {failure.reason}")
+                outcome.failures.append(
+                    f"{frequency.value} bill of {bill_date} of child {child.code}: {failure.reason}"
+                )
 
 
-def _targets(catalog: Catalog, account_id: uuid.UUID, request: BillRequest, org: Organization
-             ) -> list[tuple[date, BillFrequency]]:
+def _targets(
+    catalog: Catalog, account_id: uuid.UUID, request: BillRequest, org: Organization
+) -> list[tuple[date, BillFrequency]]:
     if not request.plan_bills:
         return []
     account_plans = catalog.account_plans.get(account_id, ())
     return [(request.bill_date, f) for f in billing_frequencies(account_plans, request, org)]
 
 
-def _windows(plans: Mapping[tuple[uuid.UUID, date, BillFrequency], Sequence[AccountPlanSnapshot]],
-             org: Organization) -> dict[tuple[uuid.UUID, date, BillFrequency], tuple[UsageWindow, ...]]:
+def _windows(
+    plans: Mapping[tuple[uuid.UUID, date, BillFrequency], Sequence[AccountPlanSnapshot]], org: Organization
+) -> dict[tuple[uuid.UUID, date, BillFrequency], tuple[UsageWindow, ...]]:
     windows = {}
     for key, account_plans in plans.items():
         try:

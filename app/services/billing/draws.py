@@ -35,7 +35,7 @@ import asyncpg
 from app.domain.billing import ComposedBill
 from app.domain.billing.commitments import CommitmentSnapshot, drawn_amounts
 from app.domain.periods import BillFrequency
-from app.services.billing.commitments import Draws, read_draws
+from app.services.billing.commitments import read_draws
 
 __all__ = ["Redraw", "lock_accounts_for_draws", "settle_draws"]
 
@@ -51,18 +51,23 @@ class Redraw:
     bill: ComposedBill  # the bill composed with ``commitments``
 
 
-async def lock_accounts_for_draws(conn: asyncpg.Connection, organization_id: uuid.UUID,
-                                  account_ids: Sequence[uuid.UUID]) -> None:
+async def lock_accounts_for_draws(
+    conn: asyncpg.Connection, organization_id: uuid.UUID, account_ids: Sequence[uuid.UUID]
+) -> None:
     """Inside a transaction: hold these accounts' draws until it ends."""
     wanted = sorted(set(account_ids))
     if wanted:
         await conn.execute(
             """SELECT id FROM accounts WHERE organization_id = $1 AND id = ANY($2::uuid[])
-               ORDER BY id FOR NO KEY UPDATE""", organization_id, wanted)
+               ORDER BY id FOR NO KEY UPDATE""",
+            organization_id,
+            wanted,
+        )
 
 
-async def settle_draws(conn: asyncpg.Connection, organization_id: uuid.UUID,
-                       bills: Sequence[tuple[ComposedBill, Redraw | None]]) -> list[ComposedBill]:
+async def settle_draws(
+    conn: asyncpg.Connection, organization_id: uuid.UUID, bills: Sequence[tuple[ComposedBill, Redraw | None]]
+) -> list[ComposedBill]:
     """The bills to store, in order, their draws decided from what is stored now. Takes
     ``lock_accounts_for_draws`` on the accounts of the bills that draw."""
     drawing = [(i, bill, redraw) for i, (bill, redraw) in enumerate(bills) if redraw is not None]
@@ -84,12 +89,15 @@ async def settle_draws(conn: asyncpg.Connection, organization_id: uuid.UUID,
     return settled
 
 
-async def _locked_bills(conn: asyncpg.Connection, organization_id: uuid.UUID,
-                        account_ids: Sequence[uuid.UUID]) -> set[tuple[uuid.UUID, date, str]]:
+async def _locked_bills(
+    conn: asyncpg.Connection, organization_id: uuid.UUID, account_ids: Sequence[uuid.UUID]
+) -> set[tuple[uuid.UUID, date, str]]:
     rows = await conn.fetch(
         """SELECT account_id, bill_date, billing_frequency FROM bills
            WHERE organization_id = $1 AND account_id = ANY($2::uuid[]) AND locked""",
-        organization_id, sorted(set(account_ids)))
+        organization_id,
+        sorted(set(account_ids)),
+    )
     return {(r["account_id"], r["bill_date"], r["billing_frequency"]) for r in rows}
 
 

@@ -44,13 +44,16 @@ def job_bill_date(job: BillJob) -> date:
     return job.last_date_in_billing_period + timedelta(days=1)
 
 
-async def process_pending_batches(organization_id: uuid.UUID, job: BillJob,
-                                  wait_seconds: float = INGEST_WAIT_SECONDS) -> None:
+async def process_pending_batches(
+    organization_id: uuid.UUID, job: BillJob, wait_seconds: float = INGEST_WAIT_SECONDS
+) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait_seconds
     failed: set[uuid.UUID] = set()
     while True:
-        pending = [b for b in await pending_batch_ids(organization_id, accepted_before=job.dt_cutoff) if b not in failed]
+        pending = [
+            b for b in await pending_batch_ids(organization_id, accepted_before=job.dt_cutoff) if b not in failed
+        ]
         for batch_id in pending:
             try:
                 await process_measurement_batch(batch_id)
@@ -61,14 +64,18 @@ async def process_pending_batches(organization_id: uuid.UUID, job: BillJob,
         if not left:
             return
         if loop.time() >= deadline:
-            log.warning("bill job %s: %d batches still being processed elsewhere; billing without waiting longer",
-                        job.id, len(left))
+            log.warning(
+                "bill job %s: %d batches still being processed elsewhere; billing without waiting longer",
+                job.id,
+                len(left),
+            )
             return
         await asyncio.sleep(_INGEST_POLL_SECONDS)  # being processed by an ingest worker
 
 
-async def job_requests(organization_id: uuid.UUID, job: BillJob, account_ids: Sequence[uuid.UUID]
-                       ) -> dict[uuid.UUID, list[BillRequest]]:
+async def job_requests(
+    organization_id: uuid.UUID, job: BillJob, account_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[BillRequest]]:
     """What each account is billed for: CREATE asks for the job's bill date at the job's
     frequency (or every frequency billing that day); RECALCULATE asks for exactly the
     (bill date, frequency) of each of the job's bills of that account."""
@@ -76,12 +83,14 @@ async def job_requests(organization_id: uuid.UUID, job: BillJob, account_ids: Se
         frequency = BillFrequency(job.billing_frequency) if job.billing_frequency else None
         return {a: [BillRequest(job_bill_date(job), frequency)] for a in account_ids}
     requests: dict[uuid.UUID, list[BillRequest]] = {a: [] for a in account_ids}
-    bills = await Bill.filter(organization_id=organization_id, id__in=list(job.bill_ids or []),
-                              account_id__in=list(account_ids)).order_by("bill_date", "billing_frequency")
+    bills = await Bill.filter(
+        organization_id=organization_id, id__in=list(job.bill_ids or []), account_id__in=list(account_ids)
+    ).order_by("bill_date", "billing_frequency")
     for bill in bills:
         if bill.billing_frequency in BillFrequency.__members__:
             requests[bill.account_id].append(
-                BillRequest(bill.bill_date, BillFrequency(bill.billing_frequency), required=True))
+                BillRequest(bill.bill_date, BillFrequency(bill.billing_frequency), required=True)
+            )
         elif bill.billing_frequency == AdHoc.AD_HOC.value:
             requests[bill.account_id].append(BillRequest(bill.bill_date, None, plan_bills=False))
     return requests
@@ -94,8 +103,11 @@ async def job_accounts(organization_id: uuid.UUID, job: BillJob) -> list[uuid.UU
 
 
 async def _recalculated_accounts(organization_id: uuid.UUID, bill_ids: Sequence[str]) -> list[uuid.UUID]:
-    ids = await Bill.filter(organization_id=organization_id, id__in=list(bill_ids)).distinct().values_list(
-        "account_id", flat=True)
+    ids = (
+        await Bill.filter(organization_id=organization_id, id__in=list(bill_ids))
+        .distinct()
+        .values_list("account_id", flat=True)
+    )
     return sorted(set(ids), key=str)
 
 
@@ -111,8 +123,9 @@ async def _billed_accounts(organization_id: uuid.UUID, job: BillJob) -> list[uui
     return sorted(billed, key=str)
 
 
-async def _ad_hoc_accounts(organization_id: uuid.UUID, org, catalog, account_ids: Sequence[uuid.UUID] | None,
-                           bill_date: date) -> set[uuid.UUID]:
+async def _ad_hoc_accounts(
+    organization_id: uuid.UUID, org, catalog, account_ids: Sequence[uuid.UUID] | None, bill_date: date
+) -> set[uuid.UUID]:
     """Accounts with a commitment fee on `bill_date` and no account plan billing then."""
     query = Commitment.filter(organization_id=organization_id)
     if account_ids is not None:
@@ -121,7 +134,11 @@ async def _ad_hoc_accounts(organization_id: uuid.UUID, org, catalog, account_ids
     if not with_commitments:
         return set()
     accounts = {a.id: a for a in await Account.filter(organization_id=organization_id, id__in=list(with_commitments))}
-    commitments = await load_commitments(organization_id, accounts, catalog.account_plans, org.epochs(),
-                                         org.config.commitment_fee_bill_in_advance)
-    return {a for a, own in commitments.items()
-            if has_fee_on(own, bill_date, org) and not has_plan_bill_on(catalog.account_plans.get(a, ()), bill_date, org)}
+    commitments = await load_commitments(
+        organization_id, accounts, catalog.account_plans, org.epochs(), org.config.commitment_fee_bill_in_advance
+    )
+    return {
+        a
+        for a, own in commitments.items()
+        if has_fee_on(own, bill_date, org) and not has_plan_bill_on(catalog.account_plans.get(a, ()), bill_date, org)
+    }

@@ -52,8 +52,16 @@ log = logging.getLogger("metergraph.billing")
 # organization's: their measurements are spread over the whole period, so reading a few
 # accounts' rows through the index touches most of the period's pages already.
 INDEX_FRACTION = 10
-COLUMNS = ("organization_id", "bill_job_id", "account_id", "aggregation_id", "segment", "window_start", "window_end",
-           "quantity")
+COLUMNS = (
+    "organization_id",
+    "bill_job_id",
+    "account_id",
+    "aggregation_id",
+    "segment",
+    "window_start",
+    "window_end",
+    "quantity",
+)
 
 # (account id, aggregation id, text segment key, window start, window end) → raw quantity
 UsageRows = dict[tuple[uuid.UUID, uuid.UUID, str, datetime, datetime], Decimal | None]
@@ -69,8 +77,9 @@ class _Group:
     accounts: set[uuid.UUID] = field(default_factory=set)
 
 
-async def prepare_job_usage(organization_id: uuid.UUID, job: BillJob, account_ids: Sequence[uuid.UUID]
-                            ) -> UsageRows | None:
+async def prepare_job_usage(
+    organization_id: uuid.UUID, job: BillJob, account_ids: Sequence[uuid.UUID]
+) -> UsageRows | None:
     """Every window the job's bills need, for all its accounts; None when that could not
     be read (logged: the chunks then read the measurements themselves, and fail or not as
     they would have anyway)."""
@@ -83,8 +92,9 @@ async def prepare_job_usage(organization_id: uuid.UUID, job: BillJob, account_id
         return None
 
 
-def _groups(aggregations: Mapping[uuid.UUID, Aggregation], needs: Mapping[uuid.UUID, Sequence[UsageWindow]]
-            ) -> tuple[dict[tuple, _Group], set[_Needed]]:
+def _groups(
+    aggregations: Mapping[uuid.UUID, Aggregation], needs: Mapping[uuid.UUID, Sequence[UsageWindow]]
+) -> tuple[dict[tuple, _Group], set[_Needed]]:
     groups: dict[tuple, _Group] = {}
     needed: set[_Needed] = set()
     for account_id, windows in needs.items():
@@ -93,8 +103,13 @@ def _groups(aggregations: Mapping[uuid.UUID, Aggregation], needs: Mapping[uuid.U
             if aggregation is None:
                 continue  # deleted meanwhile: no usage, as `fetch_usage` says
             segments = read_segments(aggregation, window)
-            key = (aggregation.meter_id, window.start, window.end, json.dumps(segments),
-                   aggregation.aggregation in ORDERED_FUNCTIONS)
+            key = (
+                aggregation.meter_id,
+                window.start,
+                window.end,
+                json.dumps(segments),
+                aggregation.aggregation in ORDERED_FUNCTIONS,
+            )
             group = groups.setdefault(key, _Group(segments))
             group.aggregations[aggregation.id] = aggregation
             group.accounts.add(account_id)
@@ -102,8 +117,11 @@ def _groups(aggregations: Mapping[uuid.UUID, Aggregation], needs: Mapping[uuid.U
     return groups, needed
 
 
-async def _read(organization_id: uuid.UUID, aggregations: Mapping[uuid.UUID, Aggregation],
-                needs: Mapping[uuid.UUID, Sequence[UsageWindow]]) -> UsageRows:
+async def _read(
+    organization_id: uuid.UUID,
+    aggregations: Mapping[uuid.UUID, Aggregation],
+    needs: Mapping[uuid.UUID, Sequence[UsageWindow]],
+) -> UsageRows:
     groups, needed = _groups(aggregations, needs)
     rows: UsageRows = {}
     if not groups:
@@ -112,8 +130,15 @@ async def _read(organization_id: uuid.UUID, aggregations: Mapping[uuid.UUID, Agg
     known: set[_Needed] = set()
     for (meter_id, start, end, _, _), group in groups.items():
         by_index = len(group.accounts) * INDEX_FRACTION <= in_organization
-        found = await aggregate_meter_usage(organization_id, meter_id, list(group.aggregations.values()),
-                                            sorted(group.accounts) if by_index else None, start, end, group.segments)
+        found = await aggregate_meter_usage(
+            organization_id,
+            meter_id,
+            list(group.aggregations.values()),
+            sorted(group.accounts) if by_index else None,
+            start,
+            end,
+            group.segments,
+        )
         for (account_id, aggregation_id, segment), quantity in found.items():
             if segment != UNMATCHED and account_id in group.accounts:
                 rows[(account_id, aggregation_id, segment, start, end)] = quantity
@@ -123,14 +148,17 @@ async def _read(organization_id: uuid.UUID, aggregations: Mapping[uuid.UUID, Agg
     return rows
 
 
-async def write_job_usage(conn: asyncpg.Connection, organization_id: uuid.UUID, job_id: uuid.UUID,
-                          rows: UsageRows) -> None:
+async def write_job_usage(
+    conn: asyncpg.Connection, organization_id: uuid.UUID, job_id: uuid.UUID, rows: UsageRows
+) -> None:
     """COPY, no conflict possible: only the transaction opening the job's accounts writes
     them (under the job row's lock, while INITIALIZING), and nothing if it rolls back."""
     if rows:
         await conn.copy_records_to_table(
-            "bill_job_usage", columns=COLUMNS,
-            records=[(organization_id, job_id, *key, quantity) for key, quantity in rows.items()])
+            "bill_job_usage",
+            columns=COLUMNS,
+            records=[(organization_id, job_id, *key, quantity) for key, quantity in rows.items()],
+        )
 
 
 @dataclass(frozen=True)
@@ -140,15 +168,22 @@ class JobUsage:
 
     job_id: uuid.UUID
 
-    async def __call__(self, organization_id: uuid.UUID, aggregations: Mapping[uuid.UUID, Aggregation],
-                       needs: Mapping[uuid.UUID, Sequence[UsageWindow]]) -> UsageByAccount:
+    async def __call__(
+        self,
+        organization_id: uuid.UUID,
+        aggregations: Mapping[uuid.UUID, Aggregation],
+        needs: Mapping[uuid.UUID, Sequence[UsageWindow]],
+    ) -> UsageByAccount:
         if not any(needs.values()):
             return {}
         async with connection() as conn:
             rows = await conn.fetch(
                 """SELECT account_id, aggregation_id, segment, window_start, window_end, quantity FROM bill_job_usage
                    WHERE organization_id = $1 AND bill_job_id = $2 AND account_id = ANY($3::uuid[])""",
-                organization_id, self.job_id, list(needs))
+                organization_id,
+                self.job_id,
+                list(needs),
+            )
         known = {(r[0], r[1], domain_key(r[2]), r[3], r[4]): r[5] for r in rows}
         usage: UsageByAccount = {}
         missing: dict[uuid.UUID, list[UsageWindow]] = {}
@@ -168,8 +203,9 @@ class JobUsage:
 
 async def discard_job_usage(organization_id: uuid.UUID, job_id: uuid.UUID) -> None:
     async with connection() as conn:
-        await conn.execute("DELETE FROM bill_job_usage WHERE organization_id = $1 AND bill_job_id = $2",
-                           organization_id, job_id)
+        await conn.execute(
+            "DELETE FROM bill_job_usage WHERE organization_id = $1 AND bill_job_id = $2", organization_id, job_id
+        )
 
 
 async def discard_ended_jobs_usage() -> int:
@@ -179,5 +215,6 @@ async def discard_ended_jobs_usage() -> int:
         status = await conn.execute(
             """DELETE FROM bill_job_usage AS u USING bill_jobs AS j
                WHERE j.organization_id = u.organization_id AND j.id = u.bill_job_id
-                 AND j.status IN ('COMPLETE', 'CANCELLED', 'FAILED')""")
+                 AND j.status IN ('COMPLETE', 'CANCELLED', 'FAILED')"""
+        )
     return int(status.split()[-1])

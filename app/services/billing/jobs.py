@@ -31,20 +31,31 @@ from app.services.ingest.store import connection
 from app.services.versioning import get_owned
 
 __all__ = [
-    "cancel_bill_job", "create_bill_job", "preview_bill", "process_bill_job_chunks", "recalculate_bills",
-    "run_bill_job", "sweep_bill_jobs",
+    "cancel_bill_job",
+    "create_bill_job",
+    "preview_bill",
+    "process_bill_job_chunks",
+    "recalculate_bills",
+    "run_bill_job",
+    "sweep_bill_jobs",
 ]
 
 log = logging.getLogger("metergraph.billing")
 
 
-async def create_bill_job(organization_id: uuid.UUID, data: Mapping[str, Any], *, actor: str | None,
-                          enqueue: Enqueue | None) -> BillJob:
+async def create_bill_job(
+    organization_id: uuid.UUID, data: Mapping[str, Any], *, actor: str | None, enqueue: Enqueue | None
+) -> BillJob:
     """A CREATE job from `data` (camelCase, see SEMANTICS §7.4); `type: RECALCULATE` with
     `billIds` is the same as `recalculate_bills`. Raises InputErrors, nothing stored."""
     if str(getattr(data.get("type"), "value", data.get("type")) or "CREATE") == "RECALCULATE":
-        return await recalculate_bills(organization_id, data.get("billIds") or [], actor=actor, enqueue=enqueue,
-                                       currency_conversions=data.get("currencyConversions"))
+        return await recalculate_bills(
+            organization_id,
+            data.get("billIds") or [],
+            actor=actor,
+            enqueue=enqueue,
+            currency_conversions=data.get("currencyConversions"),
+        )
     problems = ProblemCollector()
     if str(getattr(data.get("type"), "value", data.get("type")) or "CREATE") != "CREATE":
         problems.add("type", ErrorCode.INVALID, "must be CREATE or RECALCULATE")
@@ -53,13 +64,27 @@ async def create_bill_job(organization_id: uuid.UUID, data: Mapping[str, Any], *
     account_ids = await account_ids_of(organization_id, data, problems)
     conversions = await conversions_of(organization_id, data, problems)
     problems.raise_if_any()
-    return await _store_and_enqueue(organization_id, actor, enqueue, type="CREATE", last_date_in_billing_period=last,
-                                    bill_date=bill, billing_frequency=frequency, account_ids=account_ids,
-                                    currency_conversions=conversions)
+    return await _store_and_enqueue(
+        organization_id,
+        actor,
+        enqueue,
+        type="CREATE",
+        last_date_in_billing_period=last,
+        bill_date=bill,
+        billing_frequency=frequency,
+        account_ids=account_ids,
+        currency_conversions=conversions,
+    )
 
 
-async def recalculate_bills(organization_id: uuid.UUID, bill_ids: Sequence[Any], *, actor: str | None,
-                            enqueue: Enqueue | None, currency_conversions: Sequence[Mapping] | None = None) -> BillJob:
+async def recalculate_bills(
+    organization_id: uuid.UUID,
+    bill_ids: Sequence[Any],
+    *,
+    actor: str | None,
+    enqueue: Enqueue | None,
+    currency_conversions: Sequence[Mapping] | None = None,
+) -> BillJob:
     """A RECALCULATE job over these bills (their accounts, bill dates and frequencies).
     A locked bill among them refuses the whole request (INVALID_STATE naming it); a bill
     locked after the job was made is skipped by the job."""
@@ -68,16 +93,29 @@ async def recalculate_bills(organization_id: uuid.UUID, bill_ids: Sequence[Any],
     conversions = await conversions_of(organization_id, {"currencyConversions": currency_conversions}, problems)
     problems.raise_if_any()
     return await _store_and_enqueue(
-        organization_id, actor, enqueue, type="RECALCULATE", bill_ids=sorted({str(b.id) for b in bills}),
-        account_ids=sorted({str(b.account_id) for b in bills}), currency_conversions=conversions)
+        organization_id,
+        actor,
+        enqueue,
+        type="RECALCULATE",
+        bill_ids=sorted({str(b.id) for b in bills}),
+        account_ids=sorted({str(b.account_id) for b in bills}),
+        currency_conversions=conversions,
+    )
 
 
-async def _store_and_enqueue(organization_id: uuid.UUID, actor: str | None, enqueue: Enqueue | None,
-                             **values: Any) -> BillJob:
+async def _store_and_enqueue(
+    organization_id: uuid.UUID, actor: str | None, enqueue: Enqueue | None, **values: Any
+) -> BillJob:
     async with connection() as conn:
         cutoff = await conn.fetchval("SELECT clock_timestamp()")
-    job = await BillJob.create(organization_id=organization_id, status=state.PENDING, dt_cutoff=cutoff,
-                               created_by=actor, last_modified_by=actor, **values)
+    job = await BillJob.create(
+        organization_id=organization_id,
+        status=state.PENDING,
+        dt_cutoff=cutoff,
+        created_by=actor,
+        last_modified_by=actor,
+        **values,
+    )
     if enqueue is not None:
         try:
             await enqueue(RUN_JOB, str(job.id), str(organization_id))
@@ -86,13 +124,16 @@ async def _store_and_enqueue(organization_id: uuid.UUID, actor: str | None, enqu
     return job
 
 
-async def cancel_bill_job(organization_id: uuid.UUID, job_id: uuid.UUID, *, actor: str | None,
-                          redis: Any | None = None) -> BillJob:
+async def cancel_bill_job(
+    organization_id: uuid.UUID, job_id: uuid.UUID, *, actor: str | None, redis: Any | None = None
+) -> BillJob:
     """CANCELLED unless already terminal (INVALID_STATE). Bills already made stay; workers
     stop claiming accounts after the chunk in hand."""
     job = await get_owned(BillJob, organization_id, job_id)
     if not await state.transition(organization_id, job.id, state.CANCELLED, state.ACTIVE, actor=actor):
         current = await get_owned(BillJob, organization_id, job_id)
-        raise fail(("input", "id"), ErrorCode.INVALID_STATE, f"bill job {job_id} is {current.status} and cannot be cancelled")
+        raise fail(
+            ("input", "id"), ErrorCode.INVALID_STATE, f"bill job {job_id} is {current.status} and cannot be cancelled"
+        )
     await state.publish(redis, organization_id, job.id)
     return await get_owned(BillJob, organization_id, job_id)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.expressions import F
@@ -44,7 +44,12 @@ def _parse(values: Sequence[Any]) -> list[uuid.UUID | None]:
 
 
 def _changed(actor: str, **changes: Any) -> dict[str, Any]:
-    return {**changes, "version": F("version") + 1, "last_modified_by": actor, "dt_last_modified": datetime.now(timezone.utc)}
+    return {
+        **changes,
+        "version": F("version") + 1,
+        "last_modified_by": actor,
+        "dt_last_modified": datetime.now(UTC),
+    }
 
 
 async def approve_bills(organization_id: uuid.UUID, bill_ids: Sequence[Any], *, actor: str) -> list[Bill]:
@@ -57,8 +62,12 @@ async def approve_bills(organization_id: uuid.UUID, bill_ids: Sequence[Any], *, 
     parsed = _parse(bill_ids)
     wanted = list(dict.fromkeys(p for p in parsed if p is not None))
     async with in_transaction() as connection:
-        rows = await (Bill.filter(organization_id=organization_id, id__in=wanted).order_by("id")
-                      .select_for_update().using_db(connection))
+        rows = await (
+            Bill.filter(organization_id=organization_id, id__in=wanted)
+            .order_by("id")
+            .select_for_update()
+            .using_db(connection)
+        )
         by_id = {row.id: row for row in rows}
         for index, bill_id in enumerate(parsed):
             row = by_id.get(bill_id) if bill_id is not None else None
@@ -71,24 +80,42 @@ async def approve_bills(organization_id: uuid.UUID, bill_ids: Sequence[Any], *, 
         problems.raise_if_any()  # inside the transaction: the row locks are released on rollback
         pending = [row.id for row in rows if row.status == PENDING]
         if pending:
-            await (Bill.filter(organization_id=organization_id, id__in=pending).using_db(connection)
-                   .update(**_changed(actor, status=APPROVED)))
-        updated = {row.id: row for row in await Bill.filter(organization_id=organization_id, id__in=wanted).using_db(connection)}
+            await (
+                Bill.filter(organization_id=organization_id, id__in=pending)
+                .using_db(connection)
+                .update(**_changed(actor, status=APPROVED))
+            )
+        updated = {
+            row.id: row
+            for row in await Bill.filter(organization_id=organization_id, id__in=wanted).using_db(connection)
+        }
     return [updated[bill_id] for bill_id in wanted]
 
 
 async def lock_bill(organization_id: uuid.UUID, bill_id: uuid.UUID, *, version: int, actor: str) -> Bill:
     async with in_transaction() as connection:
-        row = await (Bill.filter(organization_id=organization_id, id=bill_id).select_for_update()
-                     .using_db(connection).first())
+        row = await (
+            Bill.filter(organization_id=organization_id, id=bill_id).select_for_update().using_db(connection).first()
+        )
         if row is None:
             raise fail(("input", "id"), ErrorCode.NOT_FOUND, f"no bill with id {bill_id}")
         if row.version != version:
-            raise fail(("input", "version"), ErrorCode.CONFLICT,
-                       f"version {version} is stale; the current version is {row.version}")
+            raise fail(
+                ("input", "version"),
+                ErrorCode.CONFLICT,
+                f"version {version} is stale; the current version is {row.version}",
+            )
         if row.locked:
             raise fail(("input", "id"), ErrorCode.INVALID_STATE, "the bill is already locked")
         if row.status != APPROVED:
-            raise fail(("input", "id"), ErrorCode.INVALID_STATE, f"only an APPROVED bill can be locked; this one is {row.status}")
-        await Bill.filter(organization_id=organization_id, id=bill_id).using_db(connection).update(**_changed(actor, locked=True))
+            raise fail(
+                ("input", "id"),
+                ErrorCode.INVALID_STATE,
+                f"only an APPROVED bill can be locked; this one is {row.status}",
+            )
+        await (
+            Bill.filter(organization_id=organization_id, id=bill_id)
+            .using_db(connection)
+            .update(**_changed(actor, locked=True))
+        )
         return await Bill.get(organization_id=organization_id, id=bill_id).using_db(connection)

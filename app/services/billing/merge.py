@@ -32,12 +32,12 @@ def merge_bills(bills: Sequence[ComposedBill]) -> ComposedBill:
     with localcontext(Context(prec=60)):  # rounded figures: the sum is exact
         total = sum((line.converted_subtotal for line in lines), Decimal(0))
     plan_ids = tuple(dict.fromkeys(i for bill in bills for i in bill.account_plan_ids))
-    return replace(first, start=min(b.start for b in bills), account_plan_ids=plan_ids, lines=tuple(lines),
-                   total=total)
+    return replace(first, start=min(b.start for b in bills), account_plan_ids=plan_ids, lines=tuple(lines), total=total)
 
 
-def merge_same_key(results: Mapping[uuid.UUID, Any], child_mode_plans: set,
-                    redraws: dict[tuple[uuid.UUID, date, str], Redraw]) -> None:
+def merge_same_key(
+    results: Mapping[uuid.UUID, Any], child_mode_plans: set, redraws: dict[tuple[uuid.UUID, date, str], Redraw]
+) -> None:
     """Merge the bills of one (account, bill date, frequency) across all outcomes: the
     merged bill stays with the outcome of the bill's own account if it has a part, else
     with the first outcome holding one. The own-plan part comes first (a CHILD-mode part
@@ -64,8 +64,9 @@ def merge_same_key(results: Mapping[uuid.UUID, Any], child_mode_plans: set,
                 del bills[index]
 
 
-def _merge_redraw(redraws: dict[tuple[uuid.UUID, date, str], Redraw], parts: Sequence[ComposedBill],
-                  merged: ComposedBill) -> None:
+def _merge_redraw(
+    redraws: dict[tuple[uuid.UUID, date, str], Redraw], parts: Sequence[ComposedBill], merged: ComposedBill
+) -> None:
     """A merged bill draws through its part composed with commitment steps: composing it
     again composes that part again and merges the parts once more."""
     key = (merged.account_id, merged.bill_date, merged.frequency.value)

@@ -32,7 +32,7 @@ import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum
 
 import asyncpg
@@ -43,11 +43,38 @@ from app.services.billing.draws import Redraw, settle_draws
 from app.services.ingest.store import connection
 
 LINE_COLUMNS = (
-    "id", "organization_id", "version", "dt_created", "dt_last_modified", "created_by", "last_modified_by",
-    "bill_id", "position", "line_item_type", "description", "account_plan_id", "product_id", "plan_id", "pricing_id",
-    "aggregation_id", "compound_aggregation_id", "meter_id", "commitment_id", "segment", "child_account_id",
-    "child_account_code", "quantity", "units", "unit", "subtotal", "currency", "conversion_rate",
-    "converted_subtotal", "average_unit_price", "service_period_start", "service_period_end",
+    "id",
+    "organization_id",
+    "version",
+    "dt_created",
+    "dt_last_modified",
+    "created_by",
+    "last_modified_by",
+    "bill_id",
+    "position",
+    "line_item_type",
+    "description",
+    "account_plan_id",
+    "product_id",
+    "plan_id",
+    "pricing_id",
+    "aggregation_id",
+    "compound_aggregation_id",
+    "meter_id",
+    "commitment_id",
+    "segment",
+    "child_account_id",
+    "child_account_code",
+    "quantity",
+    "units",
+    "unit",
+    "subtotal",
+    "currency",
+    "conversion_rate",
+    "converted_subtotal",
+    "average_unit_price",
+    "service_period_start",
+    "service_period_end",
     "usage_per_pricing_band",
 )
 
@@ -93,8 +120,9 @@ async def store_bill(organization_id: uuid.UUID, bill: ComposedBill, options: St
             return stored
 
 
-async def _store(conn: asyncpg.Connection, organization_id: uuid.UUID, bill: ComposedBill,
-                 options: StoreOptions) -> Stored:
+async def _store(
+    conn: asyncpg.Connection, organization_id: uuid.UUID, bill: ComposedBill, options: StoreOptions
+) -> Stored:
     if not bill.lines and options.suppress_empty:
         return await _remove_empty(conn, organization_id, bill)
     inserted = await _insert(conn, organization_id, bill, options)
@@ -123,18 +151,22 @@ async def _remove_empty(conn: asyncpg.Connection, organization_id: uuid.UUID, bi
         return Stored(Outcome.SUPPRESSED, None)
     if current["locked"]:
         return Stored(Outcome.SKIPPED_LOCKED, current["id"])
-    await conn.execute("DELETE FROM bill_line_items WHERE organization_id = $1 AND bill_id = $2", organization_id, current["id"])
+    await conn.execute(
+        "DELETE FROM bill_line_items WHERE organization_id = $1 AND bill_id = $2", organization_id, current["id"]
+    )
     await conn.execute("DELETE FROM bills WHERE organization_id = $1 AND id = $2", organization_id, current["id"])
     return Stored(Outcome.DELETED, current["id"])
 
 
 async def _lock(conn: asyncpg.Connection, organization_id: uuid.UUID, bill: ComposedBill) -> asyncpg.Record | None:
-    return await conn.fetchrow(f"SELECT id, locked, sequential_invoice_number FROM bills WHERE {_KEY} FOR UPDATE",
-                               *_key(organization_id, bill))
+    return await conn.fetchrow(
+        f"SELECT id, locked, sequential_invoice_number FROM bills WHERE {_KEY} FOR UPDATE", *_key(organization_id, bill)
+    )
 
 
-async def _insert(conn: asyncpg.Connection, organization_id: uuid.UUID, bill: ComposedBill,
-                  options: StoreOptions) -> uuid.UUID | None:
+async def _insert(
+    conn: asyncpg.Connection, organization_id: uuid.UUID, bill: ComposedBill, options: StoreOptions
+) -> uuid.UUID | None:
     """The new bill's id, or None when it exists (made by an earlier or concurrent run)."""
     return await conn.fetchval(
         """INSERT INTO bills (id, organization_id, version, dt_created, dt_last_modified, created_by, last_modified_by,
@@ -143,8 +175,18 @@ async def _insert(conn: asyncpg.Connection, organization_id: uuid.UUID, bill: Co
            VALUES ($5, $1, 1, now(), now(), $6, $6, $2, $7, $3, $8, $9, $10, $4, $11, 'PENDING', false, $12, now(), $13, $14)
            ON CONFLICT (organization_id, account_id, bill_date, billing_frequency) DO NOTHING
            RETURNING id""",
-        *_key(organization_id, bill), uuid.uuid4(), options.actor, bill.account_code, bill.due_date, bill.start,
-        bill.end, bill.currency, options.job_id, options.purchase_order_number, bill.total)
+        *_key(organization_id, bill),
+        uuid.uuid4(),
+        options.actor,
+        bill.account_code,
+        bill.due_date,
+        bill.start,
+        bill.end,
+        bill.currency,
+        options.job_id,
+        options.purchase_order_number,
+        bill.total,
+    )
 
 
 async def _update(conn: asyncpg.Connection, bill_id: uuid.UUID, bill: ComposedBill, options: StoreOptions) -> None:
@@ -154,8 +196,17 @@ async def _update(conn: asyncpg.Connection, bill_id: uuid.UUID, bill: ComposedBi
                status = 'PENDING', bill_job_id = $7, last_calculated_date = now(), purchase_order_number = $8,
                bill_total = $9, version = version + 1, dt_last_modified = now(), last_modified_by = $10
            WHERE id = $1""",
-        bill_id, bill.account_code, bill.due_date, bill.start, bill.end, bill.currency, options.job_id,
-        options.purchase_order_number, bill.total, options.actor)
+        bill_id,
+        bill.account_code,
+        bill.due_date,
+        bill.start,
+        bill.end,
+        bill.currency,
+        options.job_id,
+        options.purchase_order_number,
+        bill.total,
+        options.actor,
+    )
 
 
 async def _number(conn: asyncpg.Connection, organization_id: uuid.UUID, bill_id: uuid.UUID) -> None:
@@ -164,38 +215,82 @@ async def _number(conn: asyncpg.Connection, organization_id: uuid.UUID, bill_id:
            SET last_invoice_number = coalesce(last_invoice_number, sequence_start_number) + 1
            WHERE organization_id = $1 AND bill_prefix IS NOT NULL
            RETURNING bill_prefix, last_invoice_number""",
-        organization_id)
+        organization_id,
+    )
     if row is not None:
-        await conn.execute("UPDATE bills SET sequential_invoice_number = $2 WHERE id = $1",
-                           bill_id, f"{row['bill_prefix']}{row['last_invoice_number']}")
+        await conn.execute(
+            "UPDATE bills SET sequential_invoice_number = $2 WHERE id = $1",
+            bill_id,
+            f"{row['bill_prefix']}{row['last_invoice_number']}",
+        )
 
 
-async def _replace_lines(conn: asyncpg.Connection, organization_id: uuid.UUID, bill_id: uuid.UUID,
-                         lines: tuple[BillLine, ...], options: StoreOptions) -> None:
-    await conn.execute("DELETE FROM bill_line_items WHERE organization_id = $1 AND bill_id = $2", organization_id, bill_id)
+async def _replace_lines(
+    conn: asyncpg.Connection,
+    organization_id: uuid.UUID,
+    bill_id: uuid.UUID,
+    lines: tuple[BillLine, ...],
+    options: StoreOptions,
+) -> None:
+    await conn.execute(
+        "DELETE FROM bill_line_items WHERE organization_id = $1 AND bill_id = $2", organization_id, bill_id
+    )
     if lines:
         records = [record(organization_id, bill_id, position, line, options) for position, line in enumerate(lines)]
         await conn.copy_records_to_table("bill_line_items", records=records, columns=LINE_COLUMNS)
 
 
-def record(organization_id: uuid.UUID, bill_id: uuid.UUID, position: int, line: BillLine,
-           options: StoreOptions) -> tuple:
-    now = datetime.now(timezone.utc)
+def record(
+    organization_id: uuid.UUID, bill_id: uuid.UUID, position: int, line: BillLine, options: StoreOptions
+) -> tuple:
+    now = datetime.now(UTC)
     meter_id = options.meter_of.get(line.aggregation_id) if line.aggregation_id is not None else None
     return (
-        uuid.uuid4(), organization_id, 1, now, now, options.actor, options.actor,
-        bill_id, position, line.line_type.value, line.description, line.account_plan_id, line.product_id,
-        line.plan_id, line.pricing_id, line.aggregation_id, line.compound_aggregation_id, meter_id,
-        line.commitment_id, None if line.segment is None else json.dumps(dict(line.segment), sort_keys=True),
-        line.child_account_id, line.child_account_code, line.quantity, line.units, line.unit, line.subtotal,
-        line.currency, line.conversion_rate, line.converted_subtotal, line.average_unit_price,
-        line.service_period_start, line.service_period_end, json.dumps(_bands(line)),
+        uuid.uuid4(),
+        organization_id,
+        1,
+        now,
+        now,
+        options.actor,
+        options.actor,
+        bill_id,
+        position,
+        line.line_type.value,
+        line.description,
+        line.account_plan_id,
+        line.product_id,
+        line.plan_id,
+        line.pricing_id,
+        line.aggregation_id,
+        line.compound_aggregation_id,
+        meter_id,
+        line.commitment_id,
+        None if line.segment is None else json.dumps(dict(line.segment), sort_keys=True),
+        line.child_account_id,
+        line.child_account_code,
+        line.quantity,
+        line.units,
+        line.unit,
+        line.subtotal,
+        line.currency,
+        line.conversion_rate,
+        line.converted_subtotal,
+        line.average_unit_price,
+        line.service_period_start,
+        line.service_period_end,
+        json.dumps(_bands(line)),
     )
 
 
 def _bands(line: BillLine) -> list[dict[str, str]]:
     return [
-        {"lowerLimit": str(b.lower_limit), "unitPrice": str(b.unit_price), "fixedPrice": str(b.fixed_price),
-         "bandUnits": str(b.band_units), "bandQuantity": str(b.band_quantity), "bandSubtotal": str(b.band_subtotal)}
+        {
+            "lowerLimit": str(b.lower_limit),
+            "unitPrice": str(b.unit_price),
+            "fixedPrice": str(b.fixed_price),
+            "bandUnits": str(b.band_units),
+            "bandQuantity": str(b.band_quantity),
+            "bandSubtotal": str(b.band_subtotal),
+        }
         for b in line.usage_per_pricing_band
     ]

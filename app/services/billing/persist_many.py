@@ -64,13 +64,18 @@ async def store_bills(organization_id: uuid.UUID, bills: Sequence[tuple[Composed
             locked = await _lock_existing(conn, organization_id, bills)
             upserted = await _upsert(conn, organization_id, [bills[i] for i in ordered if keys_of[i] not in locked])
             # Numbers in the chunk's order (accounts in claim order), as bill by bill.
-            await _number(conn, organization_id, [upserted[k].id for k in keys_of
-                                                  if k in upserted and upserted[k].number is None])
+            await _number(
+                conn, organization_id, [upserted[k].id for k in keys_of if k in upserted and upserted[k].number is None]
+            )
             await _replace_lines(conn, organization_id, bills, upserted)
             # Commitments' amountSpent from the stored draws, in the same transaction.
             await refresh_amount_spent(conn, organization_id, (bill.account_id for bill, _ in bills))
-    return [Stored(Outcome.SKIPPED_LOCKED, locked[k]) if k in locked
-            else Stored(Outcome.CREATED if upserted[k].created else Outcome.UPDATED, upserted[k].id) for k in keys_of]
+    return [
+        Stored(Outcome.SKIPPED_LOCKED, locked[k])
+        if k in locked
+        else Stored(Outcome.CREATED if upserted[k].created else Outcome.UPDATED, upserted[k].id)
+        for k in keys_of
+    ]
 
 
 @dataclass(frozen=True)
@@ -84,8 +89,9 @@ def _key(bill: ComposedBill) -> tuple:
     return bill.account_id, bill.bill_date, bill.frequency.value
 
 
-async def _lock_existing(conn: asyncpg.Connection, organization_id: uuid.UUID,
-                         bills: Sequence[tuple[ComposedBill, StoreOptions]]) -> dict[tuple, uuid.UUID]:
+async def _lock_existing(
+    conn: asyncpg.Connection, organization_id: uuid.UUID, bills: Sequence[tuple[ComposedBill, StoreOptions]]
+) -> dict[tuple, uuid.UUID]:
     """Lock the chunk's existing bills; returns those that are locked (key → id)."""
     rows = await conn.fetch(
         """SELECT b.id, b.account_id, b.bill_date, b.billing_frequency, b.locked FROM bills AS b
@@ -93,21 +99,41 @@ async def _lock_existing(conn: asyncpg.Connection, organization_id: uuid.UUID,
              ON b.account_id = k.account_id AND b.bill_date = k.bill_date AND b.billing_frequency = k.billing_frequency
            WHERE b.organization_id = $1
            ORDER BY b.id FOR UPDATE OF b""",
-        organization_id, *map(list, zip(*(_key(bill) for bill, _ in bills))))
+        organization_id,
+        *map(list, zip(*(_key(bill) for bill, _ in bills))),
+    )
     return {(r["account_id"], r["bill_date"], r["billing_frequency"]): r["id"] for r in rows if r["locked"]}
 
 
-async def _upsert(conn: asyncpg.Connection, organization_id: uuid.UUID,
-                  bills: Sequence[tuple[ComposedBill, StoreOptions]]) -> dict[tuple, _Upserted]:
+async def _upsert(
+    conn: asyncpg.Connection, organization_id: uuid.UUID, bills: Sequence[tuple[ComposedBill, StoreOptions]]
+) -> dict[tuple, _Upserted]:
     """Insert or recalculate the bills, in key order. The options of a chunk's bills
     differ only in their purchase order number (one job, one actor)."""
     if not bills:
         return {}
     first = bills[0][1]
     new_ids = [uuid.uuid4() for _ in bills]
-    columns = list(zip(*((new_id, b.account_id, b.account_code, b.bill_date, b.due_date, b.start, b.end,
-                          b.frequency.value, b.currency, o.purchase_order_number, b.total)
-                         for new_id, (b, o) in zip(new_ids, bills))))
+    columns = list(
+        zip(
+            *(
+                (
+                    new_id,
+                    b.account_id,
+                    b.account_code,
+                    b.bill_date,
+                    b.due_date,
+                    b.start,
+                    b.end,
+                    b.frequency.value,
+                    b.currency,
+                    o.purchase_order_number,
+                    b.total,
+                )
+                for new_id, (b, o) in zip(new_ids, bills)
+            )
+        )
+    )
     rows = await conn.fetch(
         """INSERT INTO bills (id, organization_id, version, dt_created, dt_last_modified, created_by, last_modified_by,
                account_id, account_code, bill_date, due_date, start_date, end_date, billing_frequency, currency,
@@ -127,10 +153,18 @@ async def _upsert(conn: asyncpg.Connection, organization_id: uuid.UUID,
                version = bills.version + 1, dt_last_modified = now(), last_modified_by = EXCLUDED.last_modified_by
            WHERE NOT bills.locked
            RETURNING id, account_id, bill_date, billing_frequency, sequential_invoice_number""",
-        organization_id, first.actor, first.job_id, *map(list, columns))
+        organization_id,
+        first.actor,
+        first.job_id,
+        *map(list, columns),
+    )
     created = set(new_ids)
-    upserted = {(r["account_id"], r["bill_date"], r["billing_frequency"]):
-                _Upserted(r["id"], r["id"] in created, r["sequential_invoice_number"]) for r in rows}
+    upserted = {
+        (r["account_id"], r["bill_date"], r["billing_frequency"]): _Upserted(
+            r["id"], r["id"] in created, r["sequential_invoice_number"]
+        )
+        for r in rows
+    }
     if len(upserted) != len(bills):  # a bill created and locked since we looked: let each bill say
         raise NotStored("a bill of the chunk was locked meanwhile")
     return upserted
@@ -149,17 +183,29 @@ async def _number(conn: asyncpg.Connection, organization_id: uuid.UUID, bill_ids
            UPDATE bills AS b SET sequential_invoice_number = counter.bill_prefix || (counter.before + t.n)
            FROM counter, unnest($2::uuid[]) WITH ORDINALITY AS t(id, n)
            WHERE b.organization_id = $1 AND b.id = t.id""",
-        organization_id, bill_ids)
+        organization_id,
+        bill_ids,
+    )
 
 
-async def _replace_lines(conn: asyncpg.Connection, organization_id: uuid.UUID,
-                         bills: Sequence[tuple[ComposedBill, StoreOptions]], upserted: dict[tuple, _Upserted]) -> None:
+async def _replace_lines(
+    conn: asyncpg.Connection,
+    organization_id: uuid.UUID,
+    bills: Sequence[tuple[ComposedBill, StoreOptions]],
+    upserted: dict[tuple, _Upserted],
+) -> None:
     updated = [row.id for row in upserted.values() if not row.created]
     if updated:
-        await conn.execute("DELETE FROM bill_line_items WHERE organization_id = $1 AND bill_id = ANY($2::uuid[])",
-                           organization_id, updated)
-    records = [record(organization_id, upserted[_key(bill)].id, position, line, options)
-               for bill, options in bills if _key(bill) in upserted
-               for position, line in enumerate(bill.lines)]
+        await conn.execute(
+            "DELETE FROM bill_line_items WHERE organization_id = $1 AND bill_id = ANY($2::uuid[])",
+            organization_id,
+            updated,
+        )
+    records = [
+        record(organization_id, upserted[_key(bill)].id, position, line, options)
+        for bill, options in bills
+        if _key(bill) in upserted
+        for position, line in enumerate(bill.lines)
+    ]
     if records:
         await conn.copy_records_to_table("bill_line_items", records=records, columns=LINE_COLUMNS)

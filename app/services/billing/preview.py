@@ -16,15 +16,19 @@ from app.services.billing.requests import bill_date_of, frequency_of, resolved_b
 from app.services.errors import ErrorCode, ProblemCollector, fail
 
 
-async def preview_bill(organization_id: uuid.UUID, account_id: uuid.UUID, *, bill_date: date | None = None,
-                       last_date_in_billing_period: date | None = None,
-                       frequency: BillFrequency | str | None = None) -> list[ComposedBill]:
+async def preview_bill(
+    organization_id: uuid.UUID,
+    account_id: uuid.UUID,
+    *,
+    bill_date: date | None = None,
+    last_date_in_billing_period: date | None = None,
+    frequency: BillFrequency | str | None = None,
+) -> list[ComposedBill]:
     """The account's bills at that date, one per frequency billing then (or only
     `frequency`); [] when no account plan bills then. InputErrors when the account does
     not exist or a bill cannot be composed (the reason says why)."""
     problems = ProblemCollector(base=())
-    last, bill = bill_date_of({"billDate": bill_date, "lastDateInBillingPeriod": last_date_in_billing_period},
-                              problems)
+    last, bill = bill_date_of({"billDate": bill_date, "lastDateInBillingPeriod": last_date_in_billing_period}, problems)
     chosen = frequency_of({"billingFrequency": frequency}, problems)
     problems.raise_if_any()
     if not await Account.filter(organization_id=organization_id, id=account_id).exists():

@@ -43,7 +43,9 @@ async def load_history(organization_id: uuid.UUID, account_plans: Iterable[Accou
                WHERE organization_id = $1 AND account_plan_id = ANY($2::uuid[])
                  AND line_item_type IN ('USAGE', 'USAGE_CREDIT') AND units IS NOT NULL
                GROUP BY 1, 2, 3, 4""",
-            organization_id, ids)
+            organization_id,
+            ids,
+        )
     history: History = {}
     for row in rows:
         segment = json.loads(row["segment"]) if row["segment"] else None
@@ -52,8 +54,9 @@ async def load_history(organization_id: uuid.UUID, account_plans: Iterable[Accou
     return history
 
 
-def previous_units(history: History, account_plans: Iterable[AccountPlanSnapshot], bill_date: date,
-                   tz: tzinfo) -> dict[PreviousUnitsKey, Decimal]:
+def previous_units(
+    history: History, account_plans: Iterable[AccountPlanSnapshot], bill_date: date, tz: tzinfo
+) -> dict[PreviousUnitsKey, Decimal]:
     """Previous units of one bill: per key, the units of periods ending by this period's start."""
     starts: dict[uuid.UUID, datetime] = {}
     for account_plan in account_plans:

@@ -58,7 +58,9 @@ def frequency_of(data: Mapping[str, Any], problems: ProblemCollector, key: str =
     return value
 
 
-async def account_ids_of(organization_id: uuid.UUID, data: Mapping[str, Any], problems: ProblemCollector) -> list[str] | None:
+async def account_ids_of(
+    organization_id: uuid.UUID, data: Mapping[str, Any], problems: ProblemCollector
+) -> list[str] | None:
     raw = data.get("accountIds")
     if raw is None:
         return None
@@ -72,15 +74,20 @@ async def account_ids_of(organization_id: uuid.UUID, data: Mapping[str, Any], pr
         except ValueError:
             problems.add(("accountIds", str(index)), ErrorCode.INVALID, "must be an id")
             parsed.append(None)
-    known = set(await Account.filter(organization_id=organization_id, id__in=[p for p in parsed if p]).values_list(
-        "id", flat=True))
+    known = set(
+        await Account.filter(organization_id=organization_id, id__in=[p for p in parsed if p]).values_list(
+            "id", flat=True
+        )
+    )
     for index, account_id in enumerate(parsed):
         if account_id is not None and account_id not in known:
             problems.add(("accountIds", str(index)), ErrorCode.NOT_FOUND, f"no account with id {account_id}")
     return sorted({str(p) for p in parsed if p})
 
 
-async def conversions_of(organization_id: uuid.UUID, data: Mapping[str, Any], problems: ProblemCollector) -> list[dict] | None:
+async def conversions_of(
+    organization_id: uuid.UUID, data: Mapping[str, Any], problems: ProblemCollector
+) -> list[dict] | None:
     """The same rules as the organization's conversions (SEMANTICS §2.1)."""
     raw = data.get("currencyConversions")
     if raw is None:
@@ -109,7 +116,9 @@ async def conversions_of(organization_id: uuid.UUID, data: Mapping[str, Any], pr
     return stored
 
 
-async def bills_to_recalculate(organization_id: uuid.UUID, bill_ids: Sequence[Any], problems: ProblemCollector) -> list[Bill]:
+async def bills_to_recalculate(
+    organization_id: uuid.UUID, bill_ids: Sequence[Any], problems: ProblemCollector
+) -> list[Bill]:
     """The bills, each existing and not locked (**decision**: asking to recalculate a
     locked bill is refused, naming it, rather than silently skipped)."""
     if not bill_ids:
@@ -128,6 +137,9 @@ async def bills_to_recalculate(organization_id: uuid.UUID, bill_ids: Sequence[An
         if bill_id is not None and bill is None:
             problems.add(("billIds", str(index)), ErrorCode.NOT_FOUND, f"no bill with id {bill_id}")
         elif bill is not None and bill.locked:
-            problems.add(("billIds", str(index)), ErrorCode.INVALID_STATE,
-                         f"bill {bill_id} of account {bill.account_code} is locked and cannot be recalculated")
+            problems.add(
+                ("billIds", str(index)),
+                ErrorCode.INVALID_STATE,
+                f"bill {bill_id} of account {bill.account_code} is locked and cannot be recalculated",
+            )
     return list(bills.values())

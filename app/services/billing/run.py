@@ -56,8 +56,9 @@ TRANSIENT_PAUSE_SECONDS = 0.2
 _loops: Counter[uuid.UUID] = Counter()  # claim loops of each job running in this process
 
 
-async def run_bill_job(organization_id: uuid.UUID, job_id: uuid.UUID, *, redis: Any | None = None,
-                       enqueue: Enqueue | None = None) -> None:
+async def run_bill_job(
+    organization_id: uuid.UUID, job_id: uuid.UUID, *, redis: Any | None = None, enqueue: Enqueue | None = None
+) -> None:
     job = await state.load_job(organization_id, job_id)
     if job is None or job.status in state.TERMINAL:
         return
@@ -88,8 +89,9 @@ async def _initialize(organization_id: uuid.UUID, job: BillJob, redis: Any | Non
         # A job that cannot even find its accounts could not run at all (FAILED). Clients
         # read failureReason: the exception's own text stays in the log.
         reason = internal_failure(log, "could not initialize", error, about=f"bill job {job.id}")
-        await state.transition(organization_id, job.id, state.FAILED, (state.PENDING, state.INITIALIZING),
-                               reason=reason)
+        await state.transition(
+            organization_id, job.id, state.FAILED, (state.PENDING, state.INITIALIZING), reason=reason
+        )
         await state.publish(redis, organization_id, job.id)
         return False
     if await claims.open_accounts(organization_id, job.id, account_ids, usage):
@@ -102,6 +104,7 @@ async def _initialize(organization_id: uuid.UUID, job: BillJob, redis: Any | Non
 async def _heartbeat(organization_id: uuid.UUID, job_id: uuid.UUID) -> AsyncIterator[None]:
     """Keep the job's heartbeat fresh meanwhile, so the sweep does not take the job for
     abandoned and start a second initializer."""
+
     async def beat() -> None:
         while True:
             await asyncio.sleep(HEARTBEAT_SECONDS)
@@ -144,9 +147,15 @@ async def _enqueue(enqueue: Enqueue, job_id: uuid.UUID, organization_id: uuid.UU
         log.warning("could not enqueue more work for bill job %s", job_id, exc_info=True)
 
 
-async def process_bill_job_chunks(organization_id: uuid.UUID, job_id: uuid.UUID, *, redis: Any | None = None,
-                                  enqueue: Enqueue | None = None, budget_seconds: float = WORK_BUDGET_SECONDS,
-                                  hops: int | None = None) -> int:
+async def process_bill_job_chunks(
+    organization_id: uuid.UUID,
+    job_id: uuid.UUID,
+    *,
+    redis: Any | None = None,
+    enqueue: Enqueue | None = None,
+    budget_seconds: float = WORK_BUDGET_SECONDS,
+    hops: int | None = None,
+) -> int:
     """Work on a RUNNING job until nothing is left to claim; returns accounts finished.
 
     A helper (`hops` given) waits for a job still initializing, and in a process that
@@ -173,8 +182,13 @@ async def _give_back(organization_id: uuid.UUID, job_id: uuid.UUID, claim: claim
     """After a transient error: the chunk's accounts are claimable again (now, or when the
     lease expires if even that fails), then a pause growing with each attempt. False once
     `MAX_TRANSIENT_ATTEMPTS` chunks in a row have failed so."""
-    log.warning("bill job %s: transient error on a chunk of %d accounts (attempt %d); they stay claimable",
-                job_id, len(claim.rows), attempt, exc_info=True)
+    log.warning(
+        "bill job %s: transient error on a chunk of %d accounts (attempt %d); they stay claimable",
+        job_id,
+        len(claim.rows),
+        attempt,
+        exc_info=True,
+    )
     try:
         await claims.release(organization_id, job_id, claim)
     except Exception:  # noqa: BLE001 - the lease expires on its own
@@ -198,8 +212,9 @@ async def _running(organization_id: uuid.UUID, job_id: uuid.UUID) -> bool:
         await asyncio.sleep(0.05 if waited < 10 else 1.0)
 
 
-async def _claim_loop(organization_id: uuid.UUID, job_id: uuid.UUID, redis: Any | None, enqueue: Enqueue | None,
-                      budget_seconds: float) -> int:
+async def _claim_loop(
+    organization_id: uuid.UUID, job_id: uuid.UUID, redis: Any | None, enqueue: Enqueue | None, budget_seconds: float
+) -> int:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + budget_seconds
     finished = transient = 0

@@ -50,8 +50,12 @@ class Organization:
 
     def epochs(self) -> dict[BillFrequency, date]:
         c = self.config
-        return {BillFrequency.DAILY: c.day_epoch, BillFrequency.WEEKLY: c.week_epoch,
-                BillFrequency.MONTHLY: c.month_epoch, BillFrequency.ANNUALLY: c.year_epoch}
+        return {
+            BillFrequency.DAILY: c.day_epoch,
+            BillFrequency.WEEKLY: c.week_epoch,
+            BillFrequency.MONTHLY: c.month_epoch,
+            BillFrequency.ANNUALLY: c.year_epoch,
+        }
 
 
 @dataclass(frozen=True)
@@ -66,17 +70,18 @@ class Catalog:
         account = self.accounts[account_id]
         days = account.days_before_bill_due
         return AccountSnapshot(
-            id=account.id, code=account.code, currency=account.currency or org.config.currency,
-            days_before_bill_due=org.config.days_before_bill_due if days is None else days)
+            id=account.id,
+            code=account.code,
+            currency=account.currency or org.config.currency,
+            days_before_bill_due=org.config.days_before_bill_due if days is None else days,
+        )
 
     @property
     def meter_of(self) -> dict[uuid.UUID, uuid.UUID]:
         return {agg_id: agg.meter_id for agg_id, agg in self.aggregations.items()}
 
 
-async def load_organization(
-    organization_id: uuid.UUID, conversions: Sequence[Mapping] | None = None
-) -> Organization:
+async def load_organization(organization_id: uuid.UUID, conversions: Sequence[Mapping] | None = None) -> Organization:
     """Config, currencies and conversions; a bill job's own conversions override the
     organization's pair by pair (SEMANTICS §7.4)."""
     config = await OrganizationConfig.get(organization_id=organization_id)
@@ -96,8 +101,11 @@ def _conversions(items: Iterable[Mapping]) -> dict[tuple[str, str], Decimal]:
 
 async def lookback_days(organization_id: uuid.UUID) -> int:
     """Days before a bill date within which every plan's period of that bill starts."""
-    schedules = await PlanTemplate.filter(organization_id=organization_id).distinct().values_list(
-        "bill_frequency", "bill_frequency_interval")
+    schedules = (
+        await PlanTemplate.filter(organization_id=organization_id)
+        .distinct()
+        .values_list("bill_frequency", "bill_frequency_interval")
+    )
     longest = max((_MAX_DAYS[BillFrequency(f)] * interval for f, interval in schedules), default=1)
     return longest + 1  # + 1: a local date's midnight may fall on the previous UTC date
 
@@ -119,9 +127,15 @@ async def load_catalog(
     lower = local_midnight(dates[0] - timedelta(days=await lookback_days(organization_id)), tz)
     rows = await _account_plan_rows(organization_id, account_ids, lower, upper)
     accounts = await _accounts(organization_id, account_ids, rows)
-    plans = {p.id: p for p in await Plan.filter(organization_id=organization_id, id__in=list({r.plan_id for r in rows}))}
-    templates = {t.id: t for t in await PlanTemplate.filter(
-        organization_id=organization_id, id__in=list({p.plan_template_id for p in plans.values()}))}
+    plans = {
+        p.id: p for p in await Plan.filter(organization_id=organization_id, id__in=list({r.plan_id for r in rows}))
+    }
+    templates = {
+        t.id: t
+        for t in await PlanTemplate.filter(
+            organization_id=organization_id, id__in=list({p.plan_template_id for p in plans.values()})
+        )
+    }
     pricings, aggregations = await _pricings(organization_id, plans, templates, org) if with_pricings else ({}, {})
     snapshots: dict[uuid.UUID, list[AccountPlanSnapshot]] = {}
     for row in rows:
@@ -135,62 +149,84 @@ async def load_catalog(
     return Catalog(accounts, {k: tuple(v) for k, v in snapshots.items()}, aggregations)
 
 
-async def _account_plan_rows(organization_id: uuid.UUID, account_ids: Sequence[uuid.UUID] | None,
-                             lower: datetime, upper: datetime) -> list[AccountPlan]:
-    query = AccountPlan.filter(Q(end_date__isnull=True) | Q(end_date__gt=lower),
-                               organization_id=organization_id, start_date__lt=upper)
+async def _account_plan_rows(
+    organization_id: uuid.UUID, account_ids: Sequence[uuid.UUID] | None, lower: datetime, upper: datetime
+) -> list[AccountPlan]:
+    query = AccountPlan.filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=lower), organization_id=organization_id, start_date__lt=upper
+    )
     if account_ids is not None:
         query = query.filter(account_id__in=list(account_ids))
     return await query.order_by("account_id", "start_date", "id")
 
 
-async def _accounts(organization_id: uuid.UUID, account_ids: Sequence[uuid.UUID] | None,
-                    rows: Sequence[AccountPlan]) -> dict[uuid.UUID, Account]:
+async def _accounts(
+    organization_id: uuid.UUID, account_ids: Sequence[uuid.UUID] | None, rows: Sequence[AccountPlan]
+) -> dict[uuid.UUID, Account]:
     wanted = list(account_ids) if account_ids is not None else list({r.account_id for r in rows})
     return {a.id: a for a in await Account.filter(organization_id=organization_id, id__in=wanted)}
 
 
 def _account_plan(row: AccountPlan, account: Account, plan: PlanSnapshot, org: Organization) -> AccountPlanSnapshot:
-    epoch = resolve_epoch(plan.frequency, account_plan_epoch=row.bill_epoch, account_epoch=account.bill_epoch,
-                          org_epochs=org.epochs())
-    return AccountPlanSnapshot(id=row.id, account_id=row.account_id, start=row.start_date, end=row.end_date,
-                               epoch=epoch, plan=plan)
+    epoch = resolve_epoch(
+        plan.frequency, account_plan_epoch=row.bill_epoch, account_epoch=account.bill_epoch, org_epochs=org.epochs()
+    )
+    return AccountPlanSnapshot(
+        id=row.id, account_id=row.account_id, start=row.start_date, end=row.end_date, epoch=epoch, plan=plan
+    )
 
 
 def _first(*values):
     return next((v for v in values if v is not None), None)
 
 
-def _plan(plan: Plan, template: PlanTemplate, org: Organization,
-          pricings: Mapping[tuple[str, uuid.UUID], list[PricingSnapshot]]) -> PlanSnapshot:
+def _plan(
+    plan: Plan,
+    template: PlanTemplate,
+    org: Organization,
+    pricings: Mapping[tuple[str, uuid.UUID], list[PricingSnapshot]],
+) -> PlanSnapshot:
     config = org.config
     return PlanSnapshot(
-        id=plan.id, template_id=template.id, product_id=plan.product_id, currency=template.currency,
-        frequency=template.bill_frequency, interval=template.bill_frequency_interval,
+        id=plan.id,
+        template_id=template.id,
+        product_id=plan.product_id,
+        currency=template.currency,
+        frequency=template.bill_frequency,
+        interval=template.bill_frequency_interval,
         standing_charge=_first(plan.standing_charge, template.standing_charge, Decimal(0)),
         standing_charge_description=_first(plan.standing_charge_description, template.standing_charge_description),
         standing_charge_interval=template.standing_charge_interval,
         standing_charge_offset=template.standing_charge_offset,
-        standing_charge_bill_in_advance=_first(plan.standing_charge_bill_in_advance,
-                                               template.standing_charge_bill_in_advance,
-                                               config.standing_charge_bill_in_advance),
+        standing_charge_bill_in_advance=_first(
+            plan.standing_charge_bill_in_advance,
+            template.standing_charge_bill_in_advance,
+            config.standing_charge_bill_in_advance,
+        ),
         minimum_spend=_first(plan.minimum_spend, template.minimum_spend, Decimal(0)),
         minimum_spend_description=_first(plan.minimum_spend_description, template.minimum_spend_description),
-        minimum_spend_bill_in_advance=_first(plan.minimum_spend_bill_in_advance,
-                                             template.minimum_spend_bill_in_advance,
-                                             config.minimum_spend_bill_in_advance),
+        minimum_spend_bill_in_advance=_first(
+            plan.minimum_spend_bill_in_advance,
+            template.minimum_spend_bill_in_advance,
+            config.minimum_spend_bill_in_advance,
+        ),
         plan_pricings=tuple(pricings.get(("plan", plan.id), ())),
         template_pricings=tuple(pricings.get(("template", template.id), ())),
     )
 
 
-async def _pricings(organization_id: uuid.UUID, plans: Mapping[uuid.UUID, Plan], templates: Mapping[uuid.UUID, PlanTemplate],
-                    org: Organization) -> tuple[dict[tuple[str, uuid.UUID], list[PricingSnapshot]], dict[uuid.UUID, Aggregation]]:
+async def _pricings(
+    organization_id: uuid.UUID,
+    plans: Mapping[uuid.UUID, Plan],
+    templates: Mapping[uuid.UUID, PlanTemplate],
+    org: Organization,
+) -> tuple[dict[tuple[str, uuid.UUID], list[PricingSnapshot]], dict[uuid.UUID, Aggregation]]:
     """Pricings of these plans and templates by owner, and the aggregations they read."""
     if not plans and not templates:
         return {}, {}
-    rows = await Pricing.filter(Q(plan_id__in=list(plans)) | Q(plan_template_id__in=list(templates)),
-                                organization_id=organization_id).order_by("start_date", "id")
+    rows = await Pricing.filter(
+        Q(plan_id__in=list(plans)) | Q(plan_template_id__in=list(templates)), organization_id=organization_id
+    ).order_by("start_date", "id")
     aggregations, compounds = await _targets(organization_id, rows)
     by_owner: dict[tuple[str, uuid.UUID], list[PricingSnapshot]] = {}
     for row in rows:
@@ -202,13 +238,18 @@ async def _pricings(organization_id: uuid.UUID, plans: Mapping[uuid.UUID, Plan],
     return by_owner, aggregations
 
 
-async def _targets(organization_id: uuid.UUID, rows: Sequence[Pricing]
-                   ) -> tuple[dict[uuid.UUID, Aggregation], dict[uuid.UUID, tuple[CompoundAggregation, tuple[Aggregation, ...]]]]:
+async def _targets(
+    organization_id: uuid.UUID, rows: Sequence[Pricing]
+) -> tuple[dict[uuid.UUID, Aggregation], dict[uuid.UUID, tuple[CompoundAggregation, tuple[Aggregation, ...]]]]:
     compound_rows = await CompoundAggregation.filter(
-        organization_id=organization_id, id__in=list({r.compound_aggregation_id for r in rows if r.compound_aggregation_id}))
+        organization_id=organization_id,
+        id__in=list({r.compound_aggregation_id for r in rows if r.compound_aggregation_id}),
+    )
     codes = {code for c in compound_rows for code in _REFERENCE.findall(c.calculation)}
     direct = {r.aggregation_id for r in rows if r.aggregation_id}
-    found = await Aggregation.filter(Q(id__in=list(direct)) | Q(code__in=sorted(codes)), organization_id=organization_id)
+    found = await Aggregation.filter(
+        Q(id__in=list(direct)) | Q(code__in=sorted(codes)), organization_id=organization_id
+    )
     by_code = {a.code: a for a in found}
     compounds = {
         c.id: (c, tuple(by_code[code] for code in sorted(set(_REFERENCE.findall(c.calculation))) if code in by_code))
@@ -228,30 +269,56 @@ def _target(row: Pricing, aggregations: Mapping, compounds: Mapping) -> Target |
     # A reference that no longer exists is left out: compiling the calculation then fails
     # and the bill fails with a reason naming it (never a silent zero).
     return CompoundTarget(
-        id=compound.id, code=compound.code, name=compound.name, calculation=compound.calculation,
-        references=tuple(aggregation_target(a) for a in references), unit=compound.unit,
-        quantity_per_unit=compound.quantity_per_unit, rounding=compound.rounding,
-        evaluate_null_aggregations=compound.evaluate_null_aggregations)
+        id=compound.id,
+        code=compound.code,
+        name=compound.name,
+        calculation=compound.calculation,
+        references=tuple(aggregation_target(a) for a in references),
+        unit=compound.unit,
+        quantity_per_unit=compound.quantity_per_unit,
+        rounding=compound.rounding,
+        evaluate_null_aggregations=compound.evaluate_null_aggregations,
+    )
 
 
 def aggregation_target(row: Aggregation) -> AggregationTarget:
     return AggregationTarget(
-        id=row.id, code=row.code, name=row.name, unit=row.unit, quantity_per_unit=row.quantity_per_unit,
-        rounding=row.rounding, default_value=row.default_value,
-        segmented_fields=tuple(row.segmented_fields or ()), segments=tuple(row.segments or ()))
+        id=row.id,
+        code=row.code,
+        name=row.name,
+        unit=row.unit,
+        quantity_per_unit=row.quantity_per_unit,
+        rounding=row.rounding,
+        default_value=row.default_value,
+        segmented_fields=tuple(row.segmented_fields or ()),
+        segments=tuple(row.segments or ()),
+    )
 
 
 def _bands(raw: Iterable[Mapping]) -> tuple[PricingBand, ...]:
-    return tuple(PricingBand(Decimal(str(b["lowerLimit"])), Decimal(str(b["unitPrice"])),
-                             Decimal(str(b.get("fixedPrice") or 0))) for b in raw)
+    return tuple(
+        PricingBand(Decimal(str(b["lowerLimit"])), Decimal(str(b["unitPrice"])), Decimal(str(b.get("fixedPrice") or 0)))
+        for b in raw
+    )
 
 
 def _pricing(row: Pricing, target: Target, owner: str, org: Organization) -> PricingSnapshot:
     in_advance = _first(row.minimum_spend_bill_in_advance, org.config.minimum_spend_bill_in_advance)
     return PricingSnapshot(
-        id=row.id, owner=PricingOwner.PLAN if owner == "plan" else PricingOwner.TEMPLATE, target=target,
-        start=row.start_date, end=row.end_date, bands=_bands(row.pricing_bands or []), segment=row.segment or None,
-        cumulative=row.cumulative, tiers_span_plan=row.tiers_span_plan, type=row.type,
-        minimum_spend=row.minimum_spend, minimum_spend_description=row.minimum_spend_description,
-        minimum_spend_bill_in_advance=in_advance, description=row.description, code=row.code,
-        overage_bands=_bands(row.overage_pricing_bands or []))
+        id=row.id,
+        owner=PricingOwner.PLAN if owner == "plan" else PricingOwner.TEMPLATE,
+        target=target,
+        start=row.start_date,
+        end=row.end_date,
+        bands=_bands(row.pricing_bands or []),
+        segment=row.segment or None,
+        cumulative=row.cumulative,
+        tiers_span_plan=row.tiers_span_plan,
+        type=row.type,
+        minimum_spend=row.minimum_spend,
+        minimum_spend_description=row.minimum_spend_description,
+        minimum_spend_bill_in_advance=in_advance,
+        description=row.description,
+        code=row.code,
+        overage_bands=_bands(row.overage_pricing_bands or []),
+    )

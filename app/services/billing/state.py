@@ -28,8 +28,15 @@ async def load_job(organization_id: uuid.UUID, job_id: uuid.UUID) -> BillJob | N
     return await BillJob.filter(organization_id=organization_id, id=job_id).first()
 
 
-async def transition(organization_id: uuid.UUID, job_id: uuid.UUID, to: str, from_statuses: tuple[str, ...],
-                     *, actor: str | None = None, reason: str | None = None) -> bool:
+async def transition(
+    organization_id: uuid.UUID,
+    job_id: uuid.UUID,
+    to: str,
+    from_statuses: tuple[str, ...],
+    *,
+    actor: str | None = None,
+    reason: str | None = None,
+) -> bool:
     """Move the job to `to` if it is in one of `from_statuses`; False when it was not."""
     async with connection() as conn:
         changed = await conn.fetchval(
@@ -40,7 +47,13 @@ async def transition(organization_id: uuid.UUID, job_id: uuid.UUID, to: str, fro
                    last_modified_by = coalesce($6::varchar, last_modified_by)
                WHERE organization_id = $1 AND id = $2 AND status = ANY($4::varchar[])
                RETURNING id""",
-            organization_id, job_id, to, list(from_statuses), reason, actor)
+            organization_id,
+            job_id,
+            to,
+            list(from_statuses),
+            reason,
+            actor,
+        )
     return changed is not None
 
 
@@ -55,14 +68,17 @@ async def complete_if_done(organization_id: uuid.UUID, job_id: uuid.UUID) -> boo
                  AND NOT EXISTS (SELECT 1 FROM bill_job_accounts
                                  WHERE organization_id = $1 AND bill_job_id = $2 AND status = 'PENDING')
                RETURNING id""",
-            organization_id, job_id)
+            organization_id,
+            job_id,
+        )
     return changed is not None
 
 
 async def heartbeat(organization_id: uuid.UUID, job_id: uuid.UUID) -> None:
     async with connection() as conn:
-        await conn.execute("UPDATE bill_jobs SET dt_heartbeat = now() WHERE organization_id = $1 AND id = $2",
-                           organization_id, job_id)
+        await conn.execute(
+            "UPDATE bill_jobs SET dt_heartbeat = now() WHERE organization_id = $1 AND id = $2", organization_id, job_id
+        )
 
 
 async def publish(redis: Any | None, organization_id: uuid.UUID, job_id: uuid.UUID) -> None:

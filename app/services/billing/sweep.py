@@ -41,7 +41,9 @@ async def sweep_bill_jobs(*, enqueue: Enqueue, stale_after: timedelta = STALE_AF
                               AND coalesce(dt_heartbeat, dt_created) < now() - make_interval(secs => $1)
                             ORDER BY dt_created LIMIT $2 FOR UPDATE SKIP LOCKED)
                RETURNING id, organization_id""",
-            stale_after.total_seconds(), limit)
+            stale_after.total_seconds(),
+            limit,
+        )
     enqueued = 0
     for row in rows:
         try:

@@ -79,7 +79,6 @@ async def fetch_usage(
     usage: UsageByAccount = {}
     for account_id, windows in needs.items():
         usage[account_id] = {
-            w: found[k] for w in windows
-            if (k := (account_id, w.aggregation_id, w.segment, w.start, w.end)) in found
+            w: found[k] for w in windows if (k := (account_id, w.aggregation_id, w.segment, w.start, w.end)) in found
         }
     return usage

@@ -55,13 +55,15 @@ async def work_on(organization_id: uuid.UUID, job: BillJob, claim: Claim) -> dic
     results = {account_id: AccountResult() for account_id in claim.account_ids}
     try:
         requests = await job_requests(organization_id, job, claim.account_ids)
-        computed = await compose_for_accounts(organization_id, requests, conversions=job.currency_conversions,
-                                              usage_source=JobUsage(job.id))
+        computed = await compose_for_accounts(
+            organization_id, requests, conversions=job.currency_conversions, usage_source=JobUsage(job.id)
+        )
     except Exception as error:  # noqa: BLE001 - see the module docstring
         if is_transient(error):
             raise TransientChunkError from error
-        reason = internal_failure(log, "could not be loaded", error,
-                                  about=f"bill job {job.id}, chunk of {len(results)} accounts")
+        reason = internal_failure(
+            log, "could not be loaded", error, about=f"bill job {job.id}, chunk of {len(results)} accounts"
+        )
         for result in results.values():
             result.failures.append(reason)
         return results
@@ -69,8 +71,9 @@ async def work_on(organization_id: uuid.UUID, job: BillJob, claim: Claim) -> dic
     return results
 
 
-async def _store_all(organization_id: uuid.UUID, job: BillJob, claim: Claim, computed: Computed,
-                     results: dict[uuid.UUID, AccountResult]) -> None:
+async def _store_all(
+    organization_id: uuid.UUID, job: BillJob, claim: Claim, computed: Computed, results: dict[uuid.UUID, AccountResult]
+) -> None:
     bills: list[tuple[ComposedBill, StoreOptions]] = []
     owners: list[uuid.UUID] = []  # the claimed account a bill's outcome counts for (a CHILD bill: its parent)
     meter_of = computed.catalog.meter_of
@@ -80,10 +83,13 @@ async def _store_all(organization_id: uuid.UUID, job: BillJob, claim: Claim, com
             continue
         results[account_id].failures.extend(outcome.failures)
         account = computed.catalog.accounts.get(account_id)
-        options = StoreOptions(job_id=job.id, actor=job.created_by,
-                               suppress_empty=computed.org.config.suppressed_empty_bills,
-                               purchase_order_number=account.purchase_order_number if account else None,
-                               meter_of=meter_of)
+        options = StoreOptions(
+            job_id=job.id,
+            actor=job.created_by,
+            suppress_empty=computed.org.config.suppressed_empty_bills,
+            purchase_order_number=account.purchase_order_number if account else None,
+            meter_of=meter_of,
+        )
         bills.extend((bill, _with_redraw(computed, bill, options)) for bill in outcome.bills)
         owners.extend(account_id for _ in outcome.bills)
     # Empty bills to suppress may delete a stored bill: those go bill by bill.
@@ -92,9 +98,15 @@ async def _store_all(organization_id: uuid.UUID, job: BillJob, claim: Claim, com
     try:
         stored.update(zip(together, await store_bills(organization_id, [bills[i] for i in together])))
     except Exception:  # noqa: BLE001 - nothing was stored; each bill alone says which one fails
-        log.warning("bill job %s: a chunk of %d bills could not be stored together; storing them one by one",
-                    job.id, len(together), exc_info=True)
-    await _store_each(organization_id, job, claim, [(i, *bills[i]) for i in range(len(bills)) if i not in stored], stored)
+        log.warning(
+            "bill job %s: a chunk of %d bills could not be stored together; storing them one by one",
+            job.id,
+            len(together),
+            exc_info=True,
+        )
+    await _store_each(
+        organization_id, job, claim, [(i, *bills[i]) for i in range(len(bills)) if i not in stored], stored
+    )
     for i, (bill, _) in enumerate(bills):
         _record_outcome(bill, stored[i], results[owners[i]])
 
@@ -104,9 +116,13 @@ def _with_redraw(computed: Computed, bill: ComposedBill, options: StoreOptions) 
     return replace(options, redraw=redraw) if redraw is not None and redraw.bill is bill else options
 
 
-async def _store_each(organization_id: uuid.UUID, job: BillJob, claim: Claim,
-                      bills: list[tuple[int, ComposedBill, StoreOptions]],
-                      stored: dict[int, Stored | _StoreFailed]) -> None:
+async def _store_each(
+    organization_id: uuid.UUID,
+    job: BillJob,
+    claim: Claim,
+    bills: list[tuple[int, ComposedBill, StoreOptions]],
+    stored: dict[int, Stored | _StoreFailed],
+) -> None:
     """Each bill in its own transaction; the lease on the chunk is renewed meanwhile."""
     loop = asyncio.get_running_loop()
     renewed = loop.time()
@@ -116,9 +132,14 @@ async def _store_each(organization_id: uuid.UUID, job: BillJob, claim: Claim,
         except Exception as error:  # noqa: BLE001 - this account fails, the run goes on
             if is_transient(error):
                 raise TransientChunkError from error
-            stored[i] = _StoreFailed(internal_failure(
-                log, "could not be stored", error,
-                about=f"{bill.frequency.value} bill of {bill.bill_date} of account {bill.account_id}"))
+            stored[i] = _StoreFailed(
+                internal_failure(
+                    log,
+                    "could not be stored",
+                    error,
+                    about=f"{bill.frequency.value} bill of {bill.bill_date} of account {bill.account_id}",
+                )
+            )
         if loop.time() - renewed > RENEW_EVERY_SECONDS:
             await claims.renew(organization_id, job.id, claim)
             renewed = loop.time()

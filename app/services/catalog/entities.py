@@ -14,7 +14,9 @@ from app.services.errors import ErrorCode, fail
 from app.services.versioning import get_owned
 
 
-async def taken_codes(model: type[Model], organization_id: uuid.UUID, codes: Iterable[str], exclude_id: uuid.UUID | None = None) -> set[str]:
+async def taken_codes(
+    model: type[Model], organization_id: uuid.UUID, codes: Iterable[str], exclude_id: uuid.UUID | None = None
+) -> set[str]:
     """Which of `codes` already exist for this entity kind in the organization (one query)."""
     wanted = list(dict.fromkeys(codes))
     if not wanted:
@@ -34,10 +36,16 @@ class Dependants:
     filters: dict[str, Any]
 
 
-async def refuse_if_in_use(organization_id: uuid.UUID, checks: Sequence[Dependants], path: tuple[str, ...] = ("input", "id")) -> None:
+async def refuse_if_in_use(
+    organization_id: uuid.UUID, checks: Sequence[Dependants], path: tuple[str, ...] = ("input", "id")
+) -> None:
     named: list[str] = []
     for check in checks:
-        rows = await check.model.filter(organization_id=organization_id, **check.filters).limit(6).values("id", *(("code",) if "code" in check.model._meta.fields else ()))
+        rows = (
+            await check.model.filter(organization_id=organization_id, **check.filters)
+            .limit(6)
+            .values("id", *(("code",) if "code" in check.model._meta.fields else ()))
+        )
         if rows:
             names = [str(r.get("code") or r["id"]) for r in rows[:5]]
             more = "…" if len(rows) > 5 else ""
@@ -46,10 +54,16 @@ async def refuse_if_in_use(organization_id: uuid.UUID, checks: Sequence[Dependan
         raise fail(path, ErrorCode.IN_USE, "in use by " + "; ".join(named))
 
 
-async def delete_versioned(model: type[Model], organization_id: uuid.UUID, id_: uuid.UUID, version: int, dependants: Sequence[Dependants] = ()) -> None:
+async def delete_versioned(
+    model: type[Model], organization_id: uuid.UUID, id_: uuid.UUID, version: int, dependants: Sequence[Dependants] = ()
+) -> None:
     entity = await get_owned(model, organization_id, id_)
     if entity.version != version:
-        raise fail(("input", "version"), ErrorCode.CONFLICT, f"version {version} is stale; the current version is {entity.version}")
+        raise fail(
+            ("input", "version"),
+            ErrorCode.CONFLICT,
+            f"version {version} is stale; the current version is {entity.version}",
+        )
     await refuse_if_in_use(organization_id, dependants)
     deleted = await model.filter(organization_id=organization_id, id=id_, version=version).delete()
     if not deleted:

@@ -64,7 +64,9 @@ async def create_product(organization_id: uuid.UUID, data: Mapping[str, Any], *,
             await lock_plan_catalog(connection, organization_id)
             await _insert(organization_id, draft, actor)
     except IntegrityError as exc:  # a concurrent writer took one of the codes meanwhile
-        raise fail(("input", "code"), ErrorCode.DUPLICATE, "a code of this input was just taken; read and retry") from exc
+        raise fail(
+            ("input", "code"), ErrorCode.DUPLICATE, "a code of this input was just taken; read and retry"
+        ) from exc
     return await Product.get(organization_id=organization_id, id=draft.product["id"])
 
 
@@ -95,13 +97,23 @@ def _check_meters(draft: ProductDraft, meters: list[Mapping[str, Any]], at: Prob
             code = aggregation.get("code")
             if isinstance(code, str) and code in first_aggregation:
                 mi, ai = first_aggregation[code]
-                meter_at.under("aggregations", j).add("code", ErrorCode.DUPLICATE, f"meters[{mi}].aggregations[{ai}] has the same code")
+                meter_at.under("aggregations", j).add(
+                    "code", ErrorCode.DUPLICATE, f"meters[{mi}].aggregations[{ai}] has the same code"
+                )
             elif isinstance(code, str):
                 first_aggregation[code] = (i, j)
             draft.aggregations.append(aggregation)
-            _remember(draft, "aggregation", AggregationRef(
-                id=aggregation["id"], code=code or "", product_id=product_id,
-                segmented_fields=tuple(aggregation.get("segmented_fields") or ()), segments=tuple(aggregation.get("segments") or ())))
+            _remember(
+                draft,
+                "aggregation",
+                AggregationRef(
+                    id=aggregation["id"],
+                    code=code or "",
+                    product_id=product_id,
+                    segmented_fields=tuple(aggregation.get("segmented_fields") or ()),
+                    segments=tuple(aggregation.get("segments") or ()),
+                ),
+            )
 
 
 def _once(seen: dict[str, int], code: Any, index: int, at: ProblemCollector, other: str) -> None:
@@ -116,7 +128,9 @@ def _remember(draft: ProductDraft, kind: str, ref: AggregationRef) -> None:
     draft.targets[(f"{kind}Code", ref.code)] = ref
 
 
-async def _check_compounds(organization_id: uuid.UUID, draft: ProductDraft, compounds: list[Mapping[str, Any]], at: ProblemCollector) -> None:
+async def _check_compounds(
+    organization_id: uuid.UUID, draft: ProductDraft, compounds: list[Mapping[str, Any]], at: ProblemCollector
+) -> None:
     if not compounds:
         return
     new = {key[1]: ref for key, ref in draft.targets.items() if key[0] == "aggregationCode"}
@@ -140,7 +154,9 @@ def _mentioned_codes(compound: Mapping[str, Any]) -> frozenset[str]:
     return mentioned_codes(calculation) if isinstance(calculation, str) else frozenset()
 
 
-async def _check_templates(organization_id: uuid.UUID, draft: ProductDraft, templates: list[Mapping[str, Any]], at: ProblemCollector) -> None:
+async def _check_templates(
+    organization_id: uuid.UUID, draft: ProductDraft, templates: list[Mapping[str, Any]], at: ProblemCollector
+) -> None:
     if not templates:
         return
     pricings = [p for template in templates for p in pricing_inputs(template)]
@@ -154,18 +170,33 @@ async def _check_templates(organization_id: uuid.UUID, draft: ProductDraft, temp
     for t, template in enumerate(templates):
         template_at = at.under("planTemplates", t)
         _refuse_parent(template, template_at, "productId")
-        rows = check_template_tree(template, template_at, product_id=draft.product["id"], currency_codes=codes, resolve_target=resolve)
+        rows = check_template_tree(
+            template, template_at, product_id=draft.product["id"], currency_codes=codes, resolve_target=resolve
+        )
         for name in ("templates", "plans", "pricings", "windows", "codes"):
             getattr(draft.plan_rows, name).extend(getattr(rows, name))
     check_collisions(draft.plan_rows, at)
 
 
-
 async def _report_taken_codes(organization_id: uuid.UUID, draft: ProductDraft, at: ProblemCollector) -> None:
     await report_taken(Product, organization_id, [(("code",), draft.product.get("code"))], "product", at)
-    await report_taken(Meter, organization_id, [(("meters", i, "code"), m["code"]) for i, m in enumerate(draft.meters)], "meter", at)
-    await report_taken(Aggregation, organization_id, [(_aggregation_path(draft, a), a["code"]) for a in draft.aggregations], "aggregation", at)
-    await report_taken(CompoundAggregation, organization_id, [(("compoundAggregations", k, "code"), c["code"]) for k, c in enumerate(draft.compounds)], "compound aggregation", at)
+    await report_taken(
+        Meter, organization_id, [(("meters", i, "code"), m["code"]) for i, m in enumerate(draft.meters)], "meter", at
+    )
+    await report_taken(
+        Aggregation,
+        organization_id,
+        [(_aggregation_path(draft, a), a["code"]) for a in draft.aggregations],
+        "aggregation",
+        at,
+    )
+    await report_taken(
+        CompoundAggregation,
+        organization_id,
+        [(("compoundAggregations", k, "code"), c["code"]) for k, c in enumerate(draft.compounds)],
+        "compound aggregation",
+        at,
+    )
     await report_taken_codes(organization_id, draft.plan_rows, at)
     await report_unknown_accounts(organization_id, draft.plan_rows, at)
 
@@ -179,7 +210,11 @@ def _aggregation_path(draft: ProductDraft, aggregation: Mapping[str, Any]) -> tu
 async def _insert(organization_id: uuid.UUID, draft: ProductDraft, actor: str) -> None:
     stamp = {"organization_id": organization_id, "created_by": actor, "last_modified_by": actor}
     await Product.create(**stamp, **draft.product)
-    for model, rows in ((Meter, draft.meters), (Aggregation, draft.aggregations), (CompoundAggregation, draft.compounds)):
+    for model, rows in (
+        (Meter, draft.meters),
+        (Aggregation, draft.aggregations),
+        (CompoundAggregation, draft.compounds),
+    ):
         if rows:
             await model.bulk_create([model(**stamp, **values) for values in rows])
     await insert_rows(organization_id, draft.plan_rows, actor)

@@ -36,8 +36,9 @@ def preview_charge(data: Mapping[str, Any]) -> Charge:
         at.add("quantityPerUnit", ErrorCode.INVALID, "must be greater than 0")
     at.raise_if_any()
     try:
-        return band_charge(bands, units, cumulative=bool(data.get("cumulative")),
-                           previous_units=previous, quantity_per_unit=per_unit)
+        return band_charge(
+            bands, units, cumulative=bool(data.get("cumulative")), previous_units=previous, quantity_per_unit=per_unit
+        )
     except ArithmeticError:
         # Exact arithmetic refuses numbers beyond its 200 digits instead of rounding them.
         at.add("units", ErrorCode.INVALID, "is too large to price exactly")

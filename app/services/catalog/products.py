@@ -38,7 +38,9 @@ def check_product(data: Mapping[str, Any], at: ProblemCollector, *, partial: boo
     return values
 
 
-async def update_product(organization_id: uuid.UUID, product_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str) -> Product:
+async def update_product(
+    organization_id: uuid.UUID, product_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str
+) -> Product:
     problems = ProblemCollector()
     values = check_product(changes, problems, partial=True)
     problems.raise_if_any()
@@ -47,16 +49,24 @@ async def update_product(organization_id: uuid.UUID, product_id: uuid.UUID, *, v
     try:
         return await update_versioned(Product, organization_id, product_id, version, values, actor)
     except IntegrityError as exc:
-        raise fail(("input", "code"), ErrorCode.DUPLICATE, f"a product with code {values.get('code')!r} exists") from exc
+        raise fail(
+            ("input", "code"), ErrorCode.DUPLICATE, f"a product with code {values.get('code')!r} exists"
+        ) from exc
 
 
 async def delete_product(organization_id: uuid.UUID, product_id: uuid.UUID, *, version: int) -> None:
-    await delete_versioned(Product, organization_id, product_id, version, [
-        Dependants("meters", Meter, {"product_id": product_id}),
-        Dependants("aggregations", Aggregation, {"product_id": product_id}),
-        Dependants("compound aggregations", CompoundAggregation, {"product_id": product_id}),
-        Dependants("plan templates", PlanTemplate, {"product_id": product_id}),
-        Dependants("plans", Plan, {"product_id": product_id}),
-        Dependants("pricings", Pricing, {"product_id": product_id}),
-        Dependants("commitments", Commitment, {"product_ids__contains": [str(product_id)]}),
-    ])
+    await delete_versioned(
+        Product,
+        organization_id,
+        product_id,
+        version,
+        [
+            Dependants("meters", Meter, {"product_id": product_id}),
+            Dependants("aggregations", Aggregation, {"product_id": product_id}),
+            Dependants("compound aggregations", CompoundAggregation, {"product_id": product_id}),
+            Dependants("plan templates", PlanTemplate, {"product_id": product_id}),
+            Dependants("plans", Plan, {"product_id": product_id}),
+            Dependants("pricings", Pricing, {"product_id": product_id}),
+            Dependants("commitments", Commitment, {"product_ids__contains": [str(product_id)]}),
+        ],
+    )

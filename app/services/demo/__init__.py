@@ -17,7 +17,7 @@ import json
 import uuid
 import warnings
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 
 from app.models.organization import Organization
 from app.services.demo.load import DemoSummary, account_count, create_demo
@@ -39,8 +39,11 @@ async def _worker_if_none(queue) -> AsyncIterator[None]:  # noqa: ANN001 - an Ar
     if await live_workers(queue, queue.default_queue_name):
         yield
         return
-    worker = Worker(**worker_options(queue_name=queue.default_queue_name, handle_signals=False, cron_jobs=None,
-                                     ctx={"db_ready": "external"}))
+    worker = Worker(
+        **worker_options(
+            queue_name=queue.default_queue_name, handle_signals=False, cron_jobs=None, ctx={"db_ready": "external"}
+        )
+    )
     task = asyncio.create_task(worker.main())
     try:
         yield
@@ -83,12 +86,14 @@ async def load_demo_organization(settings: Settings, out: Callable[[str], None] 
                 return 0
             existing = await Organization.filter(name=DEMO_NAME).first()
             if existing is not None:
-                out(f'The demo organization "{DEMO_NAME}" already exists ({existing.id}); nothing was created. '
-                    "Its credentials were printed when it was created.")
+                out(
+                    f'The demo organization "{DEMO_NAME}" already exists ({existing.id}); nothing was created. '
+                    "Its credentials were printed when it was created."
+                )
                 return 0
             out(f'Loading the demo organization "{DEMO_NAME}"...')
             async with _worker_if_none(queue):
-                summary = await create_demo(DEMO_NAME, datetime.now(timezone.utc).date(), queue)
+                summary = await create_demo(DEMO_NAME, datetime.now(UTC).date(), queue)
             for line in summary_lines(summary, await account_count(summary.organization_id)):
                 out(line)
             return 0

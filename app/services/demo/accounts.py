@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 SEED = 2026
@@ -29,10 +29,19 @@ class Customer:
 
 CHILD_STORAGE = dict(regions=("eu",), storage_gb=180, requests=2_500, keys=2)
 CUSTOMERS: tuple[Customer, ...] = (
-    Customer("northwind", "Northwind Traders", ("storage-standard", "api-scale"), ("eu", "us"), 900, 60_000, 6,
-             children=(Customer("northwind-eu", "Northwind Traders EU", **CHILD_STORAGE),
-                       Customer("northwind-us", "Northwind Traders US", regions=("us",), storage_gb=240,
-                                requests=4_000, keys=3))),
+    Customer(
+        "northwind",
+        "Northwind Traders",
+        ("storage-standard", "api-scale"),
+        ("eu", "us"),
+        900,
+        60_000,
+        6,
+        children=(
+            Customer("northwind-eu", "Northwind Traders EU", **CHILD_STORAGE),
+            Customer("northwind-us", "Northwind Traders US", regions=("us",), storage_gb=240, requests=4_000, keys=3),
+        ),
+    ),
     Customer("globex", "Globex Corporation", ("storage-standard", "api-scale"), ("us",), 1_500, 90_000, 12),
     Customer("initech", "Initech", ("storage-standard", "api-starter"), ("us",), 120, 8_000, 2),
     Customer("umbrella", "Umbrella Health", ("storage-standard",), ("eu", "us"), 2_600),
@@ -51,10 +60,14 @@ def all_customers() -> list[Customer]:
 
 def account_input(customer: Customer, start: datetime) -> dict[str, Any]:
     """createAccount's input: plans attached from `start`, children nested."""
-    data: dict[str, Any] = {"code": customer.code, "name": customer.name,
-                            "emailAddress": f"billing@{customer.code}.example",
-                            "accountPlans": [{"planCode": plan, "startDate": start,
-                                              "childBillingMode": "PARENT_BREAKDOWN"} for plan in customer.plans]}
+    data: dict[str, Any] = {
+        "code": customer.code,
+        "name": customer.name,
+        "emailAddress": f"billing@{customer.code}.example",
+        "accountPlans": [
+            {"planCode": plan, "startDate": start, "childBillingMode": "PARENT_BREAKDOWN"} for plan in customer.plans
+        ],
+    }
     if customer.children:
         data["children"] = [account_input(child, start) for child in customer.children]
     return data
@@ -65,7 +78,7 @@ def _days(first: date, end: date) -> list[date]:
 
 
 def _at(day: date, hour: int) -> str:
-    return datetime.combine(day, time(hour), timezone.utc).isoformat().replace("+00:00", "Z")
+    return datetime.combine(day, time(hour), UTC).isoformat().replace("+00:00", "Z")
 
 
 def measurements(first: date, end: date) -> list[dict[str, Any]]:
@@ -76,12 +89,27 @@ def measurements(first: date, end: date) -> list[dict[str, Any]]:
             growth = 1 + (day - first).days / 120  # a little busier every day
             for region in customer.regions:
                 megabytes = round(customer.storage_gb * growth * rng.uniform(0.9, 1.1) * 1000)
-                items.append({"uid": f"{customer.code}-{region}-{day}", "meter": "storage", "account": customer.code,
-                              "ts": _at(day, 12), "where": {"region": region}, "measure": {"megabytes": megabytes}})
+                items.append(
+                    {
+                        "uid": f"{customer.code}-{region}-{day}",
+                        "meter": "storage",
+                        "account": customer.code,
+                        "ts": _at(day, 12),
+                        "where": {"region": region},
+                        "measure": {"megabytes": megabytes},
+                    }
+                )
             for call, hour in enumerate((6, 10, 14, 18)) if customer.requests else ():
                 requests = round(customer.requests * growth * rng.uniform(0.6, 1.4))
                 errors = round(requests * rng.uniform(0, 0.02))
-                items.append({"uid": f"{customer.code}-api-{day}-{call}", "meter": "api", "account": customer.code,
-                              "ts": _at(day, hour), "what": {"endpoint": rng.choice(("/v1/search", "/v1/items"))},
-                              "measure": {"requests": requests, "errors": errors, "keys": customer.keys}})
+                items.append(
+                    {
+                        "uid": f"{customer.code}-api-{day}-{call}",
+                        "meter": "api",
+                        "account": customer.code,
+                        "ts": _at(day, hour),
+                        "what": {"endpoint": rng.choice(("/v1/search", "/v1/items"))},
+                        "measure": {"requests": requests, "errors": errors, "keys": customer.keys},
+                    }
+                )
     return items

@@ -14,7 +14,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -54,16 +54,25 @@ def demo_months(today: date) -> tuple[date, date, date]:
 
 
 def _midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 async def configure(organization_id: uuid.UUID) -> None:
-    await currencies.create_currency(organization_id, {"code": "EUR", "name": "Euro", "maxDecimalPlaces": 2},
-                                     actor=ACTOR)
+    await currencies.create_currency(
+        organization_id, {"code": "EUR", "name": "Euro", "maxDecimalPlaces": 2}, actor=ACTOR
+    )
     config = await organization_config.get_config(organization_id)
-    await organization_config.update_config(organization_id, version=config.version, actor=ACTOR, changes={
-        "timezone": "UTC", "currency": "USD", "daysBeforeBillDue": 14,
-        "currencyConversions": [{"from": "EUR", "to": "USD", "multiplier": Decimal("1.08")}]})
+    await organization_config.update_config(
+        organization_id,
+        version=config.version,
+        actor=ACTOR,
+        changes={
+            "timezone": "UTC",
+            "currency": "USD",
+            "daysBeforeBillDue": 14,
+            "currencyConversions": [{"from": "EUR", "to": "USD", "multiplier": Decimal("1.08")}],
+        },
+    )
 
 
 async def load_catalog(organization_id: uuid.UUID, start: datetime) -> None:
@@ -83,19 +92,29 @@ async def _prepayment(organization_id: uuid.UUID, first: date, end: date) -> dic
     """6,000.00 USD committed for the two months, half of the fee on each Scale bill; 10 %
     surcharge on spend beyond it."""
     plan = await Plan.get(organization_id=organization_id, code="api-scale")
-    return {"currency": "USD", "amount": Decimal("6000"), "startDate": first, "endDate": end,
-            "billingPlanId": plan.id, "billingInterval": 1, "billingOffset": 0,
-            "overageSurchargePercent": Decimal("10"), "commitmentFeeDescription": "Prepayment",
-            "commitmentUsageDescription": "Drawn from prepayment", "overageDescription": "Usage beyond prepayment"}
+    return {
+        "currency": "USD",
+        "amount": Decimal("6000"),
+        "startDate": first,
+        "endDate": end,
+        "billingPlanId": plan.id,
+        "billingInterval": 1,
+        "billingOffset": 0,
+        "overageSurchargePercent": Decimal("10"),
+        "commitmentFeeDescription": "Prepayment",
+        "commitmentUsageDescription": "Drawn from prepayment",
+        "overageDescription": "Usage beyond prepayment",
+    }
 
 
 async def send_usage(organization_id: uuid.UUID, first: date, end: date, queue: Any) -> tuple[int, list[uuid.UUID]]:
     items = accounts.measurements(first, end)
     batch_ids = []
     for offset in range(0, len(items), BATCH_SIZE):
-        body = json.dumps({"measurements": items[offset:offset + BATCH_SIZE]}).encode()
-        batch_ids.append(await ingest.accept_measurements(organization_id, body, queue=queue, actor=ACTOR,
-                                                          source="REST"))
+        body = json.dumps({"measurements": items[offset : offset + BATCH_SIZE]}).encode()
+        batch_ids.append(
+            await ingest.accept_measurements(organization_id, body, queue=queue, actor=ACTOR, source="REST")
+        )
     return len(items), batch_ids
 
 
@@ -109,15 +128,17 @@ async def until(check: Callable[[], Awaitable[bool]], what: str) -> None:
 
 async def stored(organization_id: uuid.UUID, batch_ids: list[uuid.UUID]) -> None:
     async def done() -> bool:
-        return not await MeasurementBatch.filter(organization_id=organization_id, id__in=batch_ids,
-                                                 status="PENDING").exists()
+        return not await MeasurementBatch.filter(
+            organization_id=organization_id, id__in=batch_ids, status="PENDING"
+        ).exists()
 
     await until(done, "processing the measurements")
 
 
 async def run_bills(organization_id: uuid.UUID, last_day: date, enqueue: Enqueue) -> BillJob:
-    job = await billing.create_bill_job(organization_id, {"lastDateInBillingPeriod": last_day}, actor=ACTOR,
-                                        enqueue=enqueue)
+    job = await billing.create_bill_job(
+        organization_id, {"lastDateInBillingPeriod": last_day}, actor=ACTOR, enqueue=enqueue
+    )
 
     async def done() -> bool:
         await job.refresh_from_db(fields=["status"])

@@ -9,12 +9,32 @@
 
 from app.services.ingest.accept import MAX_BODY_BYTES, BatchTooLarge, accept_measurements, enqueue_batch, job_id
 from app.services.ingest.process import BatchOutcome, process_measurement_batch
-from app.services.ingest.reads import (MeasurementFilter, MeasurementRow, batch_failures, count_measurements, get_batch,
-                                       list_measurements, pending_batch_ids)
+from app.services.ingest.reads import (
+    MeasurementFilter,
+    MeasurementRow,
+    batch_failures,
+    count_measurements,
+    get_batch,
+    list_measurements,
+    pending_batch_ids,
+)
 from app.services.ingest.sweep import ensure_partitions, sweep_unprocessed_batches
 
 __all__ = [
-    "MAX_BODY_BYTES", "BatchOutcome", "BatchTooLarge", "MeasurementFilter", "MeasurementRow", "accept_measurements",
-    "batch_failures", "count_measurements", "enqueue_batch", "ensure_partitions", "get_batch", "job_id", "list_measurements",
-    "pending_batch_ids", "process_measurement_batch", "sweep_unprocessed_batches",
+    "MAX_BODY_BYTES",
+    "BatchOutcome",
+    "BatchTooLarge",
+    "MeasurementFilter",
+    "MeasurementRow",
+    "accept_measurements",
+    "batch_failures",
+    "count_measurements",
+    "enqueue_batch",
+    "ensure_partitions",
+    "get_batch",
+    "job_id",
+    "list_measurements",
+    "pending_batch_ids",
+    "process_measurement_batch",
+    "sweep_unprocessed_batches",
 ]

@@ -31,8 +31,9 @@ def job_id(batch_id: uuid.UUID) -> str:
     return f"measurement-batch:{batch_id}"
 
 
-async def accept_measurements(organization_id: uuid.UUID, body: bytes, *, queue: Any | None,
-                              actor: str | None = None, source: str = "REST") -> uuid.UUID:
+async def accept_measurements(
+    organization_id: uuid.UUID, body: bytes, *, queue: Any | None, actor: str | None = None, source: str = "REST"
+) -> uuid.UUID:
     """Store a batch given as the raw request body; returns its id. Raises BatchTooLarge,
     or InputErrors (whole request refused, nothing stored)."""
     if len(body) >= MAX_BODY_BYTES:

@@ -106,7 +106,9 @@ def sort_items(items: list[MeasurementIn], schemas: dict[str, MeterSchema], acce
     return result
 
 
-def _records(batch: store.LockedBatch, checked: _Sorted, accounts: dict[str, uuid.UUID], claimed: set[str]) -> list[tuple]:
+def _records(
+    batch: store.LockedBatch, checked: _Sorted, accounts: dict[str, uuid.UUID], claimed: set[str]
+) -> list[tuple]:
     """COPY rows in `MEASUREMENTS_COLUMNS` order. A uid not claimed by this batch, or seen
     earlier in this batch, is a duplicate and is left out."""
     records = []
@@ -119,8 +121,20 @@ def _records(batch: store.LockedBatch, checked: _Sorted, accounts: dict[str, uui
                 continue
             seen.add(uid)
         ets = as_utc(item.ets) if item.ets is not None else None
-        records.append((org, accounts[item.account], schema.meter_id, as_utc(item.ts), ets, uid,
-                        batch_id, index, received_at, encode(values).decode()))
+        records.append(
+            (
+                org,
+                accounts[item.account],
+                schema.meter_id,
+                as_utc(item.ts),
+                ets,
+                uid,
+                batch_id,
+                index,
+                received_at,
+                encode(values).decode(),
+            )
+        )
     return records
 
 
@@ -133,7 +147,9 @@ async def _schemas(conn: asyncpg.Connection, organization_id: uuid.UUID, codes: 
         if schema is None:
             if len(_SCHEMA_CACHE) >= _SCHEMA_CACHE_SIZE:
                 _SCHEMA_CACHE.clear()
-            schema = meter_schema(row["id"], row["code"], json.loads(row["data_fields"]), json.loads(row["derived_fields"]))
+            schema = meter_schema(
+                row["id"], row["code"], json.loads(row["data_fields"]), json.loads(row["derived_fields"])
+            )
             _SCHEMA_CACHE[key] = schema
         schemas[row["code"]] = schema
     return schemas

@@ -13,8 +13,24 @@ import msgspec
 from app.models.ingest import PENDING, IngestFailure, MeasurementBatch
 from app.services.ingest import store
 
-_BATCH_FIELDS = ("id", "organization_id", "version", "status", "source", "item_count", "stored", "duplicates", "rejected",
-                 "attempts", "last_error", "dt_last_attempt", "dt_created", "dt_processed", "dt_last_modified", "created_by")
+_BATCH_FIELDS = (
+    "id",
+    "organization_id",
+    "version",
+    "status",
+    "source",
+    "item_count",
+    "stored",
+    "duplicates",
+    "rejected",
+    "attempts",
+    "last_error",
+    "dt_last_attempt",
+    "dt_created",
+    "dt_processed",
+    "dt_last_modified",
+    "created_by",
+)
 _data_decoder = msgspec.json.Decoder(dict[str, Any], float_hook=Decimal)
 
 
@@ -86,7 +102,9 @@ def _where(organization_id: uuid.UUID, flt: MeasurementFilter) -> tuple[str, lis
     return " AND ".join(clauses), params
 
 
-async def list_measurements(organization_id: uuid.UUID, flt: MeasurementFilter, offset: int, limit: int) -> list[MeasurementRow]:
+async def list_measurements(
+    organization_id: uuid.UUID, flt: MeasurementFilter, offset: int, limit: int
+) -> list[MeasurementRow]:
     """A page of measurements in time order (ties in ingestion order)."""
     where, params = _where(organization_id, flt)
     sql = f"""SELECT m.uid, m.meter_id, mt.code AS meter_code, m.account_id, a.code AS account_code, m.ts, m.ets,

@@ -8,11 +8,11 @@ transaction.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, AsyncIterator
+from typing import Any
 
 import asyncpg
 from tortoise import connections
@@ -32,15 +32,29 @@ async def connection() -> AsyncIterator[asyncpg.Connection]:
         yield conn
 
 
-async def insert_batch(conn: asyncpg.Connection, batch_id: uuid.UUID, organization_id: uuid.UUID, body: bytes,
-                       item_count: int, source: str, actor: str | None) -> None:
+async def insert_batch(
+    conn: asyncpg.Connection,
+    batch_id: uuid.UUID,
+    organization_id: uuid.UUID,
+    body: bytes,
+    item_count: int,
+    source: str,
+    actor: str | None,
+) -> None:
     # dt_created comes from the database clock: the sweep and the "ts in the future"
     # rule compare against the same clock.
     await conn.execute(
         """INSERT INTO measurement_batches (id, organization_id, version, dt_created, dt_last_modified, created_by,
                last_modified_by, status, source, item_count, body, attempts)
            VALUES ($1, $2, 1, now(), now(), $3, $3, $4, $5, $6, $7, 0)""",
-        batch_id, organization_id, actor, PENDING, source, item_count, body)
+        batch_id,
+        organization_id,
+        actor,
+        PENDING,
+        source,
+        item_count,
+        body,
+    )
 
 
 @dataclass(frozen=True)
@@ -56,25 +70,35 @@ async def lock_pending_batch(conn: asyncpg.Connection, batch_id: uuid.UUID) -> L
     holds it (SKIP LOCKED: a second worker on the same batch leaves at once)."""
     row = await conn.fetchrow(
         "SELECT id, organization_id, status, body, dt_created FROM measurement_batches WHERE id = $1 FOR UPDATE SKIP LOCKED",
-        batch_id)
+        batch_id,
+    )
     if row is None or row["status"] != PENDING:
         return None
     return LockedBatch(row["id"], row["organization_id"], row["body"], row["dt_created"])
 
 
-async def meters_by_code(conn: asyncpg.Connection, organization_id: uuid.UUID, codes: Iterable[str]) -> list[asyncpg.Record]:
+async def meters_by_code(
+    conn: asyncpg.Connection, organization_id: uuid.UUID, codes: Iterable[str]
+) -> list[asyncpg.Record]:
     return await conn.fetch(
         """SELECT id, code, version, data_fields::text AS data_fields, derived_fields::text AS derived_fields
            FROM meters WHERE organization_id = $1 AND code = ANY($2::varchar[])""",
-        organization_id, list(codes))
+        organization_id,
+        list(codes),
+    )
 
 
-async def account_ids(conn: asyncpg.Connection, organization_id: uuid.UUID, codes: Sequence[str]) -> dict[str, uuid.UUID]:
+async def account_ids(
+    conn: asyncpg.Connection, organization_id: uuid.UUID, codes: Sequence[str]
+) -> dict[str, uuid.UUID]:
     """Ids of the accounts with these codes, creating the missing ones (auto_created)."""
     if not codes:
         return {}
-    rows = await conn.fetch("SELECT code, id FROM accounts WHERE organization_id = $1 AND code = ANY($2::varchar[])",
-                            organization_id, list(codes))
+    rows = await conn.fetch(
+        "SELECT code, id FROM accounts WHERE organization_id = $1 AND code = ANY($2::varchar[])",
+        organization_id,
+        list(codes),
+    )
     found = {row["code"]: row["id"] for row in rows}
     missing = sorted(set(codes) - found.keys())  # sorted: concurrent batches lock in one order
     if not missing:
@@ -85,16 +109,24 @@ async def account_ids(conn: asyncpg.Connection, organization_id: uuid.UUID, code
            SELECT gen_random_uuid(), $1, 1, now(), now(), c, c || '-autocreated', $3, '{}'::jsonb, true
            FROM unnest($2::varchar[]) AS c ORDER BY c
            ON CONFLICT (organization_id, code) DO NOTHING RETURNING code, id""",
-        organization_id, missing, AUTO_CREATED_EMAIL)
+        organization_id,
+        missing,
+        AUTO_CREATED_EMAIL,
+    )
     found.update((row["code"], row["id"]) for row in created)
     if len(found) < len(set(codes)):  # created meanwhile by a concurrent batch
-        rows = await conn.fetch("SELECT code, id FROM accounts WHERE organization_id = $1 AND code = ANY($2::varchar[])",
-                                organization_id, sorted(set(codes) - found.keys()))
+        rows = await conn.fetch(
+            "SELECT code, id FROM accounts WHERE organization_id = $1 AND code = ANY($2::varchar[])",
+            organization_id,
+            sorted(set(codes) - found.keys()),
+        )
         found.update((row["code"], row["id"]) for row in rows)
     return found
 
 
-async def claim_uids(conn: asyncpg.Connection, organization_id: uuid.UUID, batch_id: uuid.UUID, uids: Sequence[str]) -> set[str]:
+async def claim_uids(
+    conn: asyncpg.Connection, organization_id: uuid.UUID, batch_id: uuid.UUID, uids: Sequence[str]
+) -> set[str]:
     """The uids this transaction may store: not claimed in the last 35 days.
 
     A claim is a row committed with the measurements, so a rolled-back batch claims
@@ -108,7 +140,10 @@ async def claim_uids(conn: asyncpg.Connection, organization_id: uuid.UUID, batch
             ON CONFLICT (organization_id, uid) DO UPDATE SET batch_id = EXCLUDED.batch_id, stored_at = EXCLUDED.stored_at
             WHERE measurement_uids.stored_at < now() - interval '{UID_WINDOW}'
             RETURNING uid""",
-        organization_id, batch_id, sorted(uids))
+        organization_id,
+        batch_id,
+        sorted(uids),
+    )
     return {row["uid"] for row in rows}
 
 
@@ -117,8 +152,12 @@ async def copy_measurements(conn: asyncpg.Connection, records: list[tuple[Any, .
         await conn.copy_records_to_table("measurements", records=records, columns=MEASUREMENTS_COLUMNS)
 
 
-async def insert_failures(conn: asyncpg.Connection, organization_id: uuid.UUID, batch_id: uuid.UUID,
-                          failures: Sequence[tuple[int, str | None, str, str]]) -> None:
+async def insert_failures(
+    conn: asyncpg.Connection,
+    organization_id: uuid.UUID,
+    batch_id: uuid.UUID,
+    failures: Sequence[tuple[int, str | None, str, str]],
+) -> None:
     if not failures:
         return
     indexes, uids, codes, reasons = zip(*failures)
@@ -127,7 +166,13 @@ async def insert_failures(conn: asyncpg.Connection, organization_id: uuid.UUID, 
                batch_index, uid, code, reason)
            SELECT gen_random_uuid(), $1, 1, now(), now(), $2, i, u, c, r
            FROM unnest($3::int[], $4::varchar[], $5::varchar[], $6::text[]) AS t(i, u, c, r)""",
-        organization_id, batch_id, list(indexes), [_storable(u) for u in uids], list(codes), list(reasons))
+        organization_id,
+        batch_id,
+        list(indexes),
+        [_storable(u) for u in uids],
+        list(codes),
+        list(reasons),
+    )
 
 
 def _storable(uid: str | None) -> str | None:
@@ -135,19 +180,29 @@ def _storable(uid: str | None) -> str | None:
     return None if uid is None else uid[:200].replace("\x00", "\N{REPLACEMENT CHARACTER}")
 
 
-async def mark_processed(conn: asyncpg.Connection, batch_id: uuid.UUID, stored: int, duplicates: int, rejected: int) -> None:
+async def mark_processed(
+    conn: asyncpg.Connection, batch_id: uuid.UUID, stored: int, duplicates: int, rejected: int
+) -> None:
     await conn.execute(
         """UPDATE measurement_batches SET status = $2, stored = $3, duplicates = $4, rejected = $5,
                dt_processed = now(), dt_last_modified = now(), version = version + 1
            WHERE id = $1""",
-        batch_id, PROCESSED, stored, duplicates, rejected)
+        batch_id,
+        PROCESSED,
+        stored,
+        duplicates,
+        rejected,
+    )
 
 
 async def record_failed_attempt(conn: asyncpg.Connection, batch_id: uuid.UUID, error: str) -> None:
     await conn.execute(
         """UPDATE measurement_batches SET attempts = attempts + 1, last_error = $2, dt_last_attempt = now()
            WHERE id = $1 AND status = $3""",
-        batch_id, error[:2000], PENDING)
+        batch_id,
+        error[:2000],
+        PENDING,
+    )
 
 
 async def stale_batch_ids(conn: asyncpg.Connection, older_than_seconds: float, limit: int) -> list[uuid.UUID]:
@@ -161,5 +216,7 @@ async def stale_batch_ids(conn: asyncpg.Connection, older_than_seconds: float, l
              AND (dt_last_attempt IS NULL
                   OR dt_last_attempt < now() - make_interval(secs => least(3600, 30 * power(2, least(attempts, 7)))))
            ORDER BY dt_created LIMIT $2""",
-        older_than_seconds, limit)
+        older_than_seconds,
+        limit,
+    )
     return [row["id"] for row in rows]

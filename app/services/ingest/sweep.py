@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -30,7 +30,9 @@ SWEEP_LIMIT = 1000
 _ensured: set[str] = set()
 
 
-async def sweep_unprocessed_batches(queue: Any, *, older_than: timedelta = SWEEP_AFTER, limit: int = SWEEP_LIMIT) -> int:
+async def sweep_unprocessed_batches(
+    queue: Any, *, older_than: timedelta = SWEEP_AFTER, limit: int = SWEEP_LIMIT
+) -> int:
     """Enqueue PENDING batches accepted more than `older_than` ago; returns how many were
     enqueued (a batch whose job still exists in Redis is not enqueued twice)."""
     async with store.connection() as conn:
@@ -52,7 +54,7 @@ async def ensure_partitions(now: datetime | None = None) -> list[str]:
     """Create the partitions of the current and the next month if missing; returns the
     names created. A failure (lock timeout, rows of that month already in the default
     partition) is logged and left for the next sweep: inserts never depend on it."""
-    today = (now or datetime.now(timezone.utc)).date()
+    today = (now or datetime.now(UTC)).date()
     created = []
     async with store.connection() as conn:
         for ahead in (0, 1):
@@ -76,6 +78,8 @@ async def _create_partition(conn: asyncpg.Connection, name: str, start: date, en
         # Creating a partition takes a lock on the parent table: wait briefly, never
         # queue every reader of measurements behind a long-running query.
         await conn.execute("SET LOCAL lock_timeout = '5s'")
-        await conn.execute(f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF measurements "
-                           f"FOR VALUES FROM ('{start.isoformat()}') TO ('{end.isoformat()}')")
+        await conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF measurements "
+            f"FOR VALUES FROM ('{start.isoformat()}') TO ('{end.isoformat()}')"
+        )
     return True

@@ -21,8 +21,17 @@ from app.services.rate_limits import config
 from app.services.rate_limits.gcra import Bucket, Limiter, Rate, RateLimited
 from app.settings import get_settings
 
-__all__ = ["Bucket", "Limiter", "Rate", "RateLimited", "check_credentials", "check_graphql", "check_ingest",
-           "limiter", "namespace"]
+__all__ = [
+    "Bucket",
+    "Limiter",
+    "Rate",
+    "RateLimited",
+    "check_credentials",
+    "check_graphql",
+    "check_ingest",
+    "limiter",
+    "namespace",
+]
 
 T = TypeVar("T")
 
@@ -66,11 +75,14 @@ def _principal_key(principal: Any) -> str:
 async def _check_api(limits: Limiter, family: str, principal: Any) -> None:
     rates = await config.organization_rates(principal.organization_id)
     org = str(principal.organization_id)
-    await limits.take([
-        Bucket(limits.key(family, "org", org), rates[f"{family}PerOrganization"], "organization"),
-        Bucket(limits.key(family, "key", org, _principal_key(principal)), rates[f"{family}PerAccessKey"],
-               "access key"),
-    ])
+    await limits.take(
+        [
+            Bucket(limits.key(family, "org", org), rates[f"{family}PerOrganization"], "organization"),
+            Bucket(
+                limits.key(family, "key", org, _principal_key(principal)), rates[f"{family}PerAccessKey"], "access key"
+            ),
+        ]
+    )
 
 
 async def check_graphql(limits: Limiter, principal: Any) -> None:
@@ -83,8 +95,9 @@ async def check_ingest(limits: Limiter, principal: Any) -> None:
     await _check_api(limits, "ingest", principal)
 
 
-async def check_credentials(limits: Limiter | None, kind: str, identity: str, address: str | None,
-                            verify: Callable[[], Awaitable[T]]) -> T:
+async def check_credentials(
+    limits: Limiter | None, kind: str, identity: str, address: str | None, verify: Callable[[], Awaitable[T]]
+) -> T:
     """Run `verify` (a credential check) if the guess budget of `identity` (an email, a key
     id) and of the client `address` allows one more, else raise RateLimited.
 
@@ -94,8 +107,9 @@ async def check_credentials(limits: Limiter | None, kind: str, identity: str, ad
         return await verify()
     buckets = [Bucket(limits.key("guess", kind, _digest(identity)), config.GUESSES_PER_IDENTITY, kind)]
     if _tells_clients_apart(address):
-        buckets.append(Bucket(limits.key("guess", "address", _digest(address)), config.GUESSES_PER_ADDRESS,
-                              "client address"))
+        buckets.append(
+            Bucket(limits.key("guess", "address", _digest(address)), config.GUESSES_PER_ADDRESS, "client address")
+        )
     await limits.take(buckets)
     try:
         result = await verify()

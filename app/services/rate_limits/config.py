@@ -67,8 +67,9 @@ def forget(organization_id: uuid.UUID) -> None:
     _cache.pop(organization_id, None)
 
 
-def checked_overrides(current: Mapping[str, Any] | None, changes: Mapping[str, Any],
-                      problems: ProblemCollector) -> dict[str, Any]:
+def checked_overrides(
+    current: Mapping[str, Any] | None, changes: Mapping[str, Any], problems: ProblemCollector
+) -> dict[str, Any]:
     """The stored overrides after `changes` ({name: {"requestsPerSecond", "burst"} or None
     for the default}); problems are added under `rateLimits`."""
     stored = dict(current or {})

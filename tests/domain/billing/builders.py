@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime, timezone, tzinfo
+from datetime import UTC, date, datetime, timezone, tzinfo
 from decimal import Decimal
 
 from app.domain.bands import PricingBand
@@ -30,7 +30,7 @@ from app.domain.periods import BillFrequency
 from app.domain.timezones import local_midnight, parse_timezone
 
 D = Decimal
-UTC = timezone.utc
+UTC = UTC
 BERLIN = parse_timezone("Europe/Berlin")
 MONTHLY = BillFrequency.MONTHLY
 EPOCH = date(2022, 1, 1)  # monthly bills on the 1st
@@ -186,9 +186,7 @@ def bill(
     the_org = the_org or org()
     windows = usage_windows(plans, bill_date, frequency, the_org.timezone)
     values = usage_map(windows, usage or {})
-    return compose_bill(
-        the_account or account(), plans, bill_date, frequency, the_org, values, previous_units
-    )
+    return compose_bill(the_account or account(), plans, bill_date, frequency, the_org, values, previous_units)
 
 
 def of_type(result: ComposedBill, line_type: LineType) -> list[BillLine]:

@@ -60,8 +60,12 @@ ALPHA = BlockMember(uid("account:alpha"), "alpha")
         ("10.005", {"a": "0", "b": "0"}, 2, {"a": "10.01", "b": "0.00"}),  # zero weight: first key
         ("7", {"a": "0.5", "b": "1.25", "c": "0"}, 0, {"a": "2", "b": "5", "c": "0"}),
         ("0", {"a": "1", "b": "3"}, 2, {"a": "0.00", "b": "0.00"}),
-        ("0.05", {"a": "1", "b": "1", "c": "1", "d": "1", "e": "1", "f": "1"}, 2,
-         {"a": "0.01", "b": "0.01", "c": "0.01", "d": "0.01", "e": "0.01", "f": "0.00"}),
+        (
+            "0.05",
+            {"a": "1", "b": "1", "c": "1", "d": "1", "e": "1", "f": "1"},
+            2,
+            {"a": "0.01", "b": "0.01", "c": "0.01", "d": "0.01", "e": "0.01", "f": "0.00"},
+        ),
     ],
 )
 def test_split_block_table(total, weights, places, expected):
@@ -77,7 +81,7 @@ def test_split_block_rejects_negative_weights_and_no_keys():
         split_block(D(1), {}, 2)
 
 
-money = st.decimals(min_value=-10**9, max_value=10**9, places=4, allow_nan=False, allow_infinity=False)
+money = st.decimals(min_value=-(10**9), max_value=10**9, places=4, allow_nan=False, allow_infinity=False)
 weight = st.decimals(min_value=0, max_value=10**6, places=3, allow_nan=False, allow_infinity=False)
 
 
@@ -92,8 +96,11 @@ def test_split_block_sums_exactly_and_each_part_is_within_one_unit(total, weight
     whole = sum(weights)
     for key, part in parts.items():
         assert part.as_tuple().exponent == -places
-        exact = Fraction(rounded) * Fraction(keyed[key]) / Fraction(whole) if whole else (
-            Fraction(rounded) if key == 0 else Fraction(0))
+        exact = (
+            Fraction(rounded) * Fraction(keyed[key]) / Fraction(whole)
+            if whole
+            else (Fraction(rounded) if key == 0 else Fraction(0))
+        )
         assert abs(Fraction(part) - exact) < Fraction(unit)
 
 
@@ -133,8 +140,7 @@ def parent_bill(ap, members, mode, *, band_specs=None, the_org=None, extra_steps
 
 def usage_lines(result):
     return [
-        (line.child_account_code, line.quantity, line.units, line.subtotal)
-        for line in of_type(result, LineType.USAGE)
+        (line.child_account_code, line.quantity, line.units, line.subtotal) for line in of_type(result, LineType.USAGE)
     ]
 
 
@@ -153,7 +159,10 @@ def test_breakdown_rates_the_block_and_splits_by_units():
     ]
     alpha = of_type(result, LineType.USAGE)[1]
     assert (alpha.child_account_id, alpha.average_unit_price, alpha.usage_per_pricing_band) == (
-        ALPHA.account_id, D("0.125"), ())
+        ALPHA.account_id,
+        D("0.125"),
+        (),
+    )
     assert result.total == D("125.00")
 
 
@@ -170,8 +179,7 @@ def test_breakdown_remainders_and_children_without_usage():
     result = parent_bill(tiered_plan(fixed), members, ChildBillingMode.PARENT_BREAKDOWN)
     assert [line[3] for line in usage_lines(result)] == [D("0.34"), D("0.33"), D("0.33")]
     # No usage anywhere but a fixed price: all on the parent, a child without usage has no line.
-    quiet = parent_bill(tiered_plan(fixed), {PARENT: None, ALPHA: D(0), BETA: None},
-                        ChildBillingMode.PARENT_BREAKDOWN)
+    quiet = parent_bill(tiered_plan(fixed), {PARENT: None, ALPHA: D(0), BETA: None}, ChildBillingMode.PARENT_BREAKDOWN)
     assert usage_lines(quiet) == [(None, D(0), D(0), D("1.00")), ("alpha", D(0), D(0), D("0.00"))]
 
 
@@ -197,8 +205,7 @@ def test_breakdown_of_a_compound_aggregation():
 def test_breakdown_then_a_commitment_draws_the_child_lines_too():
     c = CommitmentSnapshot(uid("commitment:c"), PARENT.account_id, "USD", D(100), date(2024, 1, 1), date(2025, 1, 1))
     members = {PARENT: D(300), BETA: D(300), ALPHA: D(400)}
-    result = parent_bill(tiered_plan(), members, ChildBillingMode.PARENT_BREAKDOWN,
-                         extra_steps=commitment_steps([c]))
+    result = parent_bill(tiered_plan(), members, ChildBillingMode.PARENT_BREAKDOWN, extra_steps=commitment_steps([c]))
     assert of_type(result, LineType.COMMITMENT_CONSUMED)[0].subtotal == D("-100.00")
     assert result.total == D("25.00")
 
@@ -207,6 +214,13 @@ def test_a_child_billed_on_its_own_bill_gets_usage_only():
     ap = tiered_plan(standing_charge=D(50))
     windows = usage_windows([ap], MAR, BillFrequency.MONTHLY, org().timezone)
     child_account = account()  # stands in for the child's own account snapshot
-    result = compose_bill(child_account, [ap], MAR, BillFrequency.MONTHLY, org(),
-                          usage_map(windows, {CALLS.id: D(400)}), steps=CHILD_BILL_STEPS)
+    result = compose_bill(
+        child_account,
+        [ap],
+        MAR,
+        BillFrequency.MONTHLY,
+        org(),
+        usage_map(windows, {CALLS.id: D(400)}),
+        steps=CHILD_BILL_STEPS,
+    )
     assert [(line.line_type, line.subtotal) for line in result.lines] == [(LineType.USAGE, D("60.00"))]

@@ -37,8 +37,8 @@ from .builders import (
     JPY,
     ONE_PER_UNIT,
     TWO_TIERS,
-    UTC,
     USD,
+    UTC,
     D,
     account,
     account_plan,
@@ -101,10 +101,7 @@ def usage_plan(band_specs=ONE_PER_UNIT, **fields):
 
 
 def fees(c, currency=USD, tz=UTC):
-    return [
-        (fee.bill_date, fee.amount, fee.service_start, fee.service_end)
-        for fee in fee_schedule(c, currency, tz)
-    ]
+    return [(fee.bill_date, fee.amount, fee.service_start, fee.service_end) for fee in fee_schedule(c, currency, tz)]
 
 
 def test_explicit_fee_dates_are_billed_on_their_dates():
@@ -130,10 +127,22 @@ def test_explicit_fee_dates_are_billed_on_their_dates():
     ("advance", "expected"),
     [
         # Fee periods Jan..Jun (k = 0..5); offset 1, interval 2 → k = 1, 3, 5.
-        (True, [(FEB, "200", FEB, APR), (APR, "350", APR, date(2024, 6, 1)),
-                (date(2024, 6, 1), "350", date(2024, 6, 1), date(2024, 7, 1))]),
-        (False, [(APR, "200", FEB, APR), (date(2024, 6, 1), "350", APR, date(2024, 6, 1)),
-                 (date(2024, 7, 1), "350", date(2024, 6, 1), date(2024, 7, 1))]),
+        (
+            True,
+            [
+                (FEB, "200", FEB, APR),
+                (APR, "350", APR, date(2024, 6, 1)),
+                (date(2024, 6, 1), "350", date(2024, 6, 1), date(2024, 7, 1)),
+            ],
+        ),
+        (
+            False,
+            [
+                (APR, "200", FEB, APR),
+                (date(2024, 6, 1), "350", APR, date(2024, 6, 1)),
+                (date(2024, 7, 1), "350", date(2024, 6, 1), date(2024, 7, 1)),
+            ],
+        ),
     ],
 )
 def test_billing_plan_with_interval_offset_and_first_bill(advance, expected):
@@ -169,11 +178,11 @@ def test_equal_split_the_last_absorbs_rounding(amount, currency, expected):
 
 
 def test_first_bill_amount_then_equal_parts_and_single_fee():
-    c = commitment(amount="1000", amount_first_bill=D("100"), end=date(2024, 5, 1),
-                   billing_plan=MONTHLY_PLAN, fee_in_advance=True)
+    c = commitment(
+        amount="1000", amount_first_bill=D("100"), end=date(2024, 5, 1), billing_plan=MONTHLY_PLAN, fee_in_advance=True
+    )
     assert [fee[1] for fee in fees(c)] == [D("100"), D("300"), D("300"), D("300")]
-    one = commitment(amount="1000", amount_first_bill=D("100"), end=FEB,
-                     billing_plan=MONTHLY_PLAN, fee_in_advance=True)
+    one = commitment(amount="1000", amount_first_bill=D("100"), end=FEB, billing_plan=MONTHLY_PLAN, fee_in_advance=True)
     assert [fee[1] for fee in fees(one)] == [D("1000")]  # first bill and rest together
 
 
@@ -187,8 +196,9 @@ def test_first_bill_amount_then_equal_parts_and_single_fee():
     ],
 )
 def test_partial_fee_periods_and_ad_hoc_dates(advance, dates):
-    c = commitment(amount="1000", start=date(2024, 1, 15), end=date(2024, 4, 15),
-                   billing_plan=MONTHLY_PLAN, fee_in_advance=advance)
+    c = commitment(
+        amount="1000", start=date(2024, 1, 15), end=date(2024, 4, 15), billing_plan=MONTHLY_PLAN, fee_in_advance=advance
+    )
     schedule = fees(c)
     assert [fee[0] for fee in schedule] == dates
     assert [fee[1] for fee in schedule] == [D("250")] * 4
@@ -203,12 +213,17 @@ def test_no_fee_period_after_the_offset_means_no_fee():
 
 def test_fee_line_on_a_bill_in_the_org_timezone():
     ap = usage_plan()
-    c = commitment(amount="600", end=APR, billing_plan=MONTHLY_PLAN, fee_in_advance=True,
-                   fee_description="Commitment fee")
+    c = commitment(
+        amount="600", end=APR, billing_plan=MONTHLY_PLAN, fee_in_advance=True, fee_description="Commitment fee"
+    )
     result = compose(ap, FEB, {}, [c], the_org=org(BERLIN))
     [line] = of_type(result, LineType.COMMITMENT_FEE)
     assert (line.subtotal, line.description, line.commitment_id, line.plan_id) == (
-        D("200.00"), "Commitment fee", c.id, MONTHLY_PLAN.id)
+        D("200.00"),
+        "Commitment fee",
+        c.id,
+        MONTHLY_PLAN.id,
+    )
     assert (line.service_period_start, line.service_period_end) == (midnight(FEB, BERLIN), midnight(MAR, BERLIN))
     assert result.total == D("200.00")
     assert of_type(compose(ap, FEB, {}, [c], fees=False), LineType.COMMITMENT_FEE) == []
@@ -217,7 +232,11 @@ def test_fee_line_on_a_bill_in_the_org_timezone():
 def test_ad_hoc_fee_lines_are_converted():
     c = commitment(currency="GBP", fee_dates=[FeeDate(date(2024, 1, 15), D("100"), utc(2024, 1, 1), utc(2024, 2, 1))])
     [line] = ad_hoc_fee_lines(account(), [c], date(2024, 1, 15), org(conversions={("GBP", "USD"): D("1.25")}))
-    assert (line.line_type, line.subtotal, line.converted_subtotal) == (LineType.COMMITMENT_FEE, D("100.00"), D("125.00"))
+    assert (line.line_type, line.subtotal, line.converted_subtotal) == (
+        LineType.COMMITMENT_FEE,
+        D("100.00"),
+        D("125.00"),
+    )
     with pytest.raises(BillFailure, match="GBP to USD"):
         ad_hoc_fee_lines(account(), [c], date(2024, 1, 15), org())
 
@@ -313,7 +332,9 @@ def test_two_commitments_draw_earliest_end_first():
     assert str(long.id) < str(short.id)  # so neither start nor id order would pass
     result = compose(usage_plan(), MAR, {CALLS.id: D(500)}, [long, short])
     assert [(line.commitment_id, line.subtotal) for line in of_type(result, LineType.COMMITMENT_CONSUMED)] == [
-        (short.id, D("-300.00")), (long.id, D("-200.00"))]
+        (short.id, D("-300.00")),
+        (long.id, D("-200.00")),
+    ]
     assert drawn_amounts(result) == {short.id: D("300"), long.id: D("200")}
     assert result.total == D("0.00")
 
@@ -368,8 +389,11 @@ def test_only_the_part_inside_an_ending_commitment_is_overage():
     c = commitment(amount="100", end=date(2024, 2, 15), overage_surcharge_percent=D(10))
     result = compose(usage_plan(), MAR, {CALLS.id: D(290)}, [c])
     # 140 inside: 100 drawn, 40 overage → 4.00; the 150 after the end is simply billed.
-    assert summary(result) == [("USAGE", D("290.00")), ("COMMITMENT_CONSUMED", D("-100.00")),
-                               ("OVERAGE_SURCHARGE", D("4.00"))]
+    assert summary(result) == [
+        ("USAGE", D("290.00")),
+        ("COMMITMENT_CONSUMED", D("-100.00")),
+        ("OVERAGE_SURCHARGE", D("4.00")),
+    ]
 
 
 def test_an_advance_charge_counts_for_the_period_it_pays():

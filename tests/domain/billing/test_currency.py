@@ -33,9 +33,7 @@ def gbp_bill(quantity, bill_rounding=HALF_UP, conversions=None, currencies=None)
     ap = account_plan(plan(pricing(CALLS, band_specs=ONE_PER_UNIT), currency="GBP"))
     table = dict(currencies or CURRENCIES)
     table["USD"] = CurrencyInfo("USD", 2, bill_rounding)
-    the_org = org(
-        conversions={("GBP", "USD"): D("1.25")} if conversions is None else conversions, currencies=table
-    )
+    the_org = org(conversions={("GBP", "USD"): D("1.25")} if conversions is None else conversions, currencies=table)
     return bill(ap, MARCH, {CALLS.id: D(quantity)}, the_org=the_org)
 
 

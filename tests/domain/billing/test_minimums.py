@@ -113,9 +113,7 @@ def test_advance_minimum_later_bill_nets_each_period_to_the_larger_of_minimum_an
 
 
 def test_pricing_minimum_in_arrears_then_plan_minimum():
-    priced = pricing(
-        CALLS, band_specs=ONE_PER_UNIT, minimum_spend=D(50), minimum_spend_description="Calls minimum"
-    )
+    priced = pricing(CALLS, band_specs=ONE_PER_UNIT, minimum_spend=D(50), minimum_spend_description="Calls minimum")
     ap = account_plan(plan_minimum("100", False, priced))
     result = bill(ap, MARCH, {CALLS.id: D(20)})
     lines = of_type(result, LineType.MINIMUM_SPEND)
@@ -164,9 +162,7 @@ def test_credit_pricings_have_no_minimum():
 def test_plan_minimum_ignores_credits_and_standing_charges():
     credit_target = aggregation("refunds")
     credit = pricing(credit_target, band_specs=ONE_PER_UNIT, type=PricingType.PRODUCT_CREDIT)
-    the_plan = plan(
-        pricing(CALLS, band_specs=ONE_PER_UNIT), credit, minimum_spend=D(100), standing_charge=D(50)
-    )
+    the_plan = plan(pricing(CALLS, band_specs=ONE_PER_UNIT), credit, minimum_spend=D(100), standing_charge=D(50))
     result = bill(account_plan(the_plan), MARCH, {CALLS.id: D(60), credit_target.id: D(10)})
     assert [l.subtotal for l in of_type(result, LineType.MINIMUM_SPEND)] == [D("40.00")]
 
@@ -185,7 +181,11 @@ def test_every_period_nets_to_the_larger_of_minimum_and_charges(minimum, charges
             minimum_lines_ = of_type(period, LineType.MINIMUM_SPEND)
             assert all(l.service_period_start == utc(2024, 3, 1) for l in minimum_lines_)
             total += sum(
-                (l.subtotal for l in of_type(opening, LineType.MINIMUM_SPEND) if l.service_period_start == utc(2024, 2, 1)),
+                (
+                    l.subtotal
+                    for l in of_type(opening, LineType.MINIMUM_SPEND)
+                    if l.service_period_start == utc(2024, 2, 1)
+                ),
                 D(0),
             )
         else:

@@ -41,8 +41,7 @@ quantities = st.none() | st.decimals(min_value=0, max_value=5000, places=3)
 def band_sets(draw):
     limits = sorted(draw(st.sets(st.integers(min_value=1, max_value=1000), max_size=3)))
     return tuple(
-        PricingBand(D(limit), draw(prices), draw(st.sampled_from([D(0), D(5), D("0.5")])))
-        for limit in [0, *limits]
+        PricingBand(D(limit), draw(prices), draw(st.sampled_from([D(0), D(5), D("0.5")]))) for limit in [0, *limits]
     )
 
 
@@ -56,8 +55,14 @@ def currency_tables(draw):
 
 @st.composite
 def account_plans(draw, index):
-    targets = [aggregation(f"m{index}_{k}", quantity_per_unit=draw(st.sampled_from([D(1), D("0.5"), D(3)])),
-                           rounding=draw(st.sampled_from(list(UnitRounding)))) for k in range(draw(st.integers(1, 3)))]
+    targets = [
+        aggregation(
+            f"m{index}_{k}",
+            quantity_per_unit=draw(st.sampled_from([D(1), D("0.5"), D(3)])),
+            rounding=draw(st.sampled_from(list(UnitRounding))),
+        )
+        for k in range(draw(st.integers(1, 3)))
+    ]
     pricings = [
         pricing(
             target,
@@ -91,10 +96,7 @@ def bills(draw):
     pairs = [draw(account_plans(index)) for index in range(draw(st.integers(1, 3)))]
     usage = {t.id: draw(quantities) for _, targets in pairs for t in targets}
     rates = {
-        (a, b): draw(st.decimals(min_value="0.01", max_value=200, places=4))
-        for a in CODES
-        for b in CODES
-        if a != b
+        (a, b): draw(st.decimals(min_value="0.01", max_value=200, places=4)) for a in CODES for b in CODES if a != b
     }
     the_org = org(conversions=rates, currencies=draw(currency_tables()))
     the_account = account(draw(st.sampled_from(CODES)))

@@ -8,13 +8,12 @@ from datetime import date, datetime
 import pytest
 
 from app.domain.billing import BillFailure, LineType
-
 from app.domain.periods import bill_date
 
 from .builders import (
     BERLIN,
-    D,
     EPOCH,
+    D,
     account_plan,
     bill,
     midnight,
@@ -59,7 +58,10 @@ def test_line_fields():
     ap = account_plan(monthly(), APR16)
     [line] = of_type(bill(ap, date(2024, 6, 1)), LineType.STANDING_CHARGE)
     assert (line.description, line.plan_id, line.product_id, line.account_plan_id) == (
-        "Platform fee", ap.plan.id, ap.plan.product_id, ap.id,
+        "Platform fee",
+        ap.plan.id,
+        ap.plan.product_id,
+        ap.id,
     )
     assert (line.pricing_id, line.quantity, line.units, line.currency) == (None, None, None, "USD")
 

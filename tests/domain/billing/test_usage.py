@@ -157,9 +157,7 @@ def test_a_pricing_starting_mid_period_alone_prices_only_its_part():
 
 def test_plan_pricing_overrides_template_pricing_while_it_is_active():
     template = pricing(CALLS, band_specs=bands(("0", "1")))
-    override = pricing(
-        CALLS, utc(2024, 1, 11), utc(2024, 1, 21), bands(("0", "3")), owner=PricingOwner.PLAN
-    )
+    override = pricing(CALLS, utc(2024, 1, 11), utc(2024, 1, 21), bands(("0", "3")), owner=PricingOwner.PLAN)
     ap = account_plan(plan(template, plan_pricings=[override]))
     usage = window_value({utc(2024, 1, 1): D(1), utc(2024, 1, 11): D(2), utc(2024, 1, 21): D(4)})
     lines = usage_lines(bill(ap, FEB, usage))
@@ -185,7 +183,9 @@ def test_plan_pricing_for_another_segment_does_not_override():
 
 def test_each_segment_is_priced_by_its_own_pricing():
     target = aggregation(
-        "calls", segmented_fields=("region", "tier"), segments=({"region": "eu", "tier": "*"}, {"region": "*", "tier": "*"})
+        "calls",
+        segmented_fields=("region", "tier"),
+        segments=({"region": "eu", "tier": "*"}, {"region": "*", "tier": "*"}),
     )
     specific = pricing(target, segment={"tier": "*", "region": "eu"}, band_specs=ONE_PER_UNIT)
     catch_all = pricing(target, segment={"region": "*", "tier": "*"}, band_specs=bands(("0", "0.5")))

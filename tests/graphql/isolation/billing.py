@@ -26,8 +26,15 @@ PROGRESS = "subscription($id: ID!) { billJobProgress(id: $id) { id status billId
 
 async def q_bills(w: World) -> None:
     a = w.a_has
-    filters = ["", f'ids: ["{w.ids["a_bill"]}"]', f'accountId: "{a["account"]["id"]}"', f'billJobId: "{w.ids["a_bill_job"]}"',
-               'billDate: "2026-02-01"', "status: PENDING", "locked: false"]
+    filters = [
+        "",
+        f'ids: ["{w.ids["a_bill"]}"]',
+        f'accountId: "{a["account"]["id"]}"',
+        f'billJobId: "{w.ids["a_bill_job"]}"',
+        'billDate: "2026-02-01"',
+        "status: PENDING",
+        "locked: false",
+    ]
     for flt in filters:
         query = "{ " + BILLS.format(args=f", filter: {{{flt}}}" if flt else "") + " }"
         assert w.ids["a_bill"] in {n["id"] for n in (await w.as_a(query))["bills"]["nodes"]}, query
@@ -64,8 +71,9 @@ async def q_bill_preview(w: World) -> None:
     for account in (a_account, w.a_has["childAccount"]["id"]):
         theirs, nobodys = await w.b.gql(PREVIEW, {"account": account}), await w.b.gql(PREVIEW, {"account": unknown})
         assert theirs["data"] is None and nobodys["data"] is None, theirs
-        assert [(e["message"].replace(account, "?"), e["extensions"]) for e in theirs["errors"]] == \
-               [(e["message"].replace(unknown, "?"), e["extensions"]) for e in nobodys["errors"]], (theirs, nobodys)
+        assert [(e["message"].replace(account, "?"), e["extensions"]) for e in theirs["errors"]] == [
+            (e["message"].replace(unknown, "?"), e["extensions"]) for e in nobodys["errors"]
+        ], (theirs, nobodys)
         assert nobodys["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
@@ -75,15 +83,20 @@ async def q_bill_job_progress(w: World) -> None:
     assert mine["data"]["billJobProgress"]["id"] == job and "errors" not in mine, mine
     unknown = str(uuid.uuid4())
     for spelling in (job, job.upper()):
-        theirs, nobodys = await subscribe_first(w.app, w.b.token, PROGRESS, {"id": spelling}), \
-            await subscribe_first(w.app, w.b.token, PROGRESS, {"id": unknown})
+        theirs, nobodys = (
+            await subscribe_first(w.app, w.b.token, PROGRESS, {"id": spelling}),
+            await subscribe_first(w.app, w.b.token, PROGRESS, {"id": unknown}),
+        )
         assert theirs["data"] is None and nobodys["data"] is None, theirs
-        assert [(e["message"].replace(spelling, "?"), e["extensions"]) for e in theirs["errors"]] == \
-               [(e["message"].replace(unknown, "?"), e["extensions"]) for e in nobodys["errors"]] == \
-               [("no bill job with id ?", {"code": "NOT_FOUND"})], theirs
+        assert (
+            [(e["message"].replace(spelling, "?"), e["extensions"]) for e in theirs["errors"]]
+            == [(e["message"].replace(unknown, "?"), e["extensions"]) for e in nobodys["errors"]]
+            == [("no bill job with id ?", {"code": "NOT_FOUND"})]
+        ), theirs
     # Over HTTP POST a subscription is refused outright (websockets only): nothing of A's job.
-    over_http = await w.b.client.post("/graphql", json={"query": PROGRESS, "variables": {"id": job}},
-                                      headers={"Authorization": f"Bearer {w.b.token}"})
+    over_http = await w.b.client.post(
+        "/graphql", json={"query": PROGRESS, "variables": {"id": job}}, headers={"Authorization": f"Bearer {w.b.token}"}
+    )
     assert over_http.status_code == 400 and job not in over_http.text, over_http.text
 
 
@@ -96,9 +109,14 @@ async def m_create_bill_job(w: World) -> None:
     b = await w.b_catalog()
     for job_input, errors in (
         ({"billDate": "2026-02-01", "accountIds": [a["account"]["id"]]}, ((("accountIds", "0"), "NOT_FOUND"),)),
-        ({"billDate": "2026-02-01", "accountIds": [b["account"]["id"], a["childAccount"]["id"]]}, ((("accountIds", "1"), "NOT_FOUND"),)),
-        ({"billDate": "2026-02-01", "currencyConversions": [{"from": "EUR2", "to": "USD", "multiplier": "1.1"}]},
-         ((("currencyConversions", "0", "from"), "NOT_FOUND"),)),
+        (
+            {"billDate": "2026-02-01", "accountIds": [b["account"]["id"], a["childAccount"]["id"]]},
+            ((("accountIds", "1"), "NOT_FOUND"),),
+        ),
+        (
+            {"billDate": "2026-02-01", "currencyConversions": [{"from": "EUR2", "to": "USD", "multiplier": "1.1"}]},
+            ((("currencyConversions", "0", "from"), "NOT_FOUND"),),
+        ),
     ):
         refused((await w.as_b(CREATE_JOB, {"input": job_input}))["createBillJob"], *errors)
     # B's job for every account with an active plan bills B's accounts only.
@@ -114,7 +132,9 @@ async def m_cancel_bill_job(w: World) -> None:
 
 
 async def m_recalculate_bills(w: World) -> None:
-    payload = await w.b_run("recalculateBills", "RecalculateBillsInput", BILL_JOB_PAYLOAD, {"billIds": [w.ids["a_bill"]]})
+    payload = await w.b_run(
+        "recalculateBills", "RecalculateBillsInput", BILL_JOB_PAYLOAD, {"billIds": [w.ids["a_bill"]]}
+    )
     not_found(payload, "billIds", "0")
 
 
@@ -124,16 +144,30 @@ async def m_approve_bills(w: World) -> None:
 
 
 async def m_lock_bill(w: World) -> None:
-    payload = await w.b_run("lockBill", "LockBillInput", "bill { id locked }", {"id": w.ids["a_bill"], "version": w.a_has["bill"]["version"]})
+    payload = await w.b_run(
+        "lockBill",
+        "LockBillInput",
+        "bill { id locked }",
+        {"id": w.ids["a_bill"], "version": w.a_has["bill"]["version"]},
+    )
     not_found(payload, "id")
 
 
 def generated() -> dict[str, dict[str, Check]]:
     return {
-        "Query": {"bills": q_bills, "bill": q_bill, "billJobs": q_bill_jobs, "billJob": q_bill_job, "billPreview": q_bill_preview},
-        "Mutation": {"createBillJob": m_create_bill_job, "cancelBillJob": m_cancel_bill_job, "recalculateBills": m_recalculate_bills,
-                     "approveBills": m_approve_bills, "lockBill": m_lock_bill},
+        "Query": {
+            "bills": q_bills,
+            "bill": q_bill,
+            "billJobs": q_bill_jobs,
+            "billJob": q_bill_job,
+            "billPreview": q_bill_preview,
+        },
+        "Mutation": {
+            "createBillJob": m_create_bill_job,
+            "cancelBillJob": m_cancel_bill_job,
+            "recalculateBills": m_recalculate_bills,
+            "approveBills": m_approve_bills,
+            "lockBill": m_lock_bill,
+        },
         "Subscription": {"billJobProgress": q_bill_job_progress},
     }
-
-

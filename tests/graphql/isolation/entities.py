@@ -38,25 +38,77 @@ def _filter(template: str, w: World) -> str:
 KINDS = [
     Kind("product", "products", "Product", {"name": "hijacked"}),
     Kind("meter", "meters", "Meter", {"name": "hijacked"}, ('filter: {{productId: "{product}"}}',)),
-    Kind("aggregation", "aggregations", "Aggregation", {"name": "hijacked", "quantityPerUnit": "1000"},
-         ('meterId: "{meter}"', 'filter: {{productId: "{product}"}}', 'filter: {{globalOnly: false}}')),
-    Kind("compoundAggregation", "compoundAggregations", "CompoundAggregation", {"calculation": "aggregation.a_gb * 3"},
-         ('filter: {{productId: "{product}"}}',)),
-    Kind("planTemplate", "planTemplates", "PlanTemplate", {"standingCharge": "999"}, ('filter: {{productId: "{product}"}}',)),
-    Kind("plan", "plans", "Plan", {"standingCharge": "999"},
-         ('filter: {{planTemplateId: "{planTemplate}"}}', 'filter: {{productId: "{product}"}}',
-          'filter: {{accountId: "{account}"}}')),
-    Kind("pricing", "pricings", "Pricing", {"pricingBands": [{"lowerLimit": "0", "unitPrice": "999"}]},
-         ('filter: {{planId: "{plan}"}}', 'filter: {{planTemplateId: "{planTemplate}"}}',
-          'filter: {{aggregationId: "{aggregation}"}}', 'filter: {{compoundAggregationId: "{compoundAggregation}"}}',
-          'filter: {{productId: "{product}"}}')),
-    Kind("account", "accounts", "Account", {"name": "hijacked", "emailAddress": "thief@b.example.com"},
-         ('filter: {{parentAccountId: "{account}"}}', 'filter: {{hasParent: true}}')),
-    Kind("accountPlan", "accountPlans", "AccountPlan", {"endDate": "2026-01-15T00:00:00+00:00"},
-         ('filter: {{accountId: "{account}"}}', 'filter: {{planId: "{plan}"}}', 'filter: {{productId: "{product}"}}',
-          'filter: {{activeAt: "2026-01-20T00:00:00+00:00"}}')),
-    Kind("commitment", "commitments", "Commitment", {"amount": "1"},
-         ('filter: {{accountId: "{account}"}}', 'filter: {{activeOn: "2026-06-01"}}')),
+    Kind(
+        "aggregation",
+        "aggregations",
+        "Aggregation",
+        {"name": "hijacked", "quantityPerUnit": "1000"},
+        ('meterId: "{meter}"', 'filter: {{productId: "{product}"}}', "filter: {{globalOnly: false}}"),
+    ),
+    Kind(
+        "compoundAggregation",
+        "compoundAggregations",
+        "CompoundAggregation",
+        {"calculation": "aggregation.a_gb * 3"},
+        ('filter: {{productId: "{product}"}}',),
+    ),
+    Kind(
+        "planTemplate",
+        "planTemplates",
+        "PlanTemplate",
+        {"standingCharge": "999"},
+        ('filter: {{productId: "{product}"}}',),
+    ),
+    Kind(
+        "plan",
+        "plans",
+        "Plan",
+        {"standingCharge": "999"},
+        (
+            'filter: {{planTemplateId: "{planTemplate}"}}',
+            'filter: {{productId: "{product}"}}',
+            'filter: {{accountId: "{account}"}}',
+        ),
+    ),
+    Kind(
+        "pricing",
+        "pricings",
+        "Pricing",
+        {"pricingBands": [{"lowerLimit": "0", "unitPrice": "999"}]},
+        (
+            'filter: {{planId: "{plan}"}}',
+            'filter: {{planTemplateId: "{planTemplate}"}}',
+            'filter: {{aggregationId: "{aggregation}"}}',
+            'filter: {{compoundAggregationId: "{compoundAggregation}"}}',
+            'filter: {{productId: "{product}"}}',
+        ),
+    ),
+    Kind(
+        "account",
+        "accounts",
+        "Account",
+        {"name": "hijacked", "emailAddress": "thief@b.example.com"},
+        ('filter: {{parentAccountId: "{account}"}}', "filter: {{hasParent: true}}"),
+    ),
+    Kind(
+        "accountPlan",
+        "accountPlans",
+        "AccountPlan",
+        {"endDate": "2026-01-15T00:00:00+00:00"},
+        (
+            'filter: {{accountId: "{account}"}}',
+            'filter: {{planId: "{plan}"}}',
+            'filter: {{productId: "{product}"}}',
+            'filter: {{activeAt: "2026-01-20T00:00:00+00:00"}}',
+        ),
+    ),
+    Kind(
+        "commitment",
+        "commitments",
+        "Commitment",
+        {"amount": "1"},
+        ('filter: {{accountId: "{account}"}}', 'filter: {{activeOn: "2026-06-01"}}'),
+    ),
 ]
 
 
@@ -68,9 +120,12 @@ def list_check(kind: Kind) -> Check:
             query = f"{{ {kind.many}(first: 100{', ' if args else ''}{args}) {{ totalCount nodes {{ id code }} }} }}"
             a_sees = (await w.as_a(query))[kind.many]
             # The same query finds A's entity (or, for a parent filter, A's entities under it).
-            assert a_sees["totalCount"] > 0 and (args not in naming_it or mine["id"] in {n["id"] for n in a_sees["nodes"]}), (query, a_sees)
+            assert a_sees["totalCount"] > 0 and (
+                args not in naming_it or mine["id"] in {n["id"] for n in a_sees["nodes"]}
+            ), (query, a_sees)
             b_sees = (await w.as_b(query))[kind.many]
             assert b_sees == {"totalCount": 0, "nodes": []}, (query, b_sees)
+
     check.__name__ = f"q_{kind.many}"
     return check
 
@@ -78,12 +133,22 @@ def list_check(kind: Kind) -> Check:
 def one_check(kind: Kind) -> Check:
     async def check(w: World) -> None:
         mine = w.a_has[kind.key]
-        spellings = [f'id: "{mine["id"]}"', f'id: "{mine["id"].upper()}"', f'id: "{mine["id"].replace("-", "")}"',
-                     f'code: "{mine["code"]}"', f'id: "{mine["id"]}", code: "{mine["code"]}"']
+        spellings = [
+            f'id: "{mine["id"]}"',
+            f'id: "{mine["id"].upper()}"',
+            f'id: "{mine["id"].replace("-", "")}"',
+            f'code: "{mine["code"]}"',
+            f'id: "{mine["id"]}", code: "{mine["code"]}"',
+        ]
         for args in spellings:
             query = f"{{ {kind.key}({args}) {{ id code version }} }}"
-            assert (await w.as_a(query))[kind.key] == {"id": mine["id"], "code": mine["code"], "version": mine["version"]}, query
+            assert (await w.as_a(query))[kind.key] == {
+                "id": mine["id"],
+                "code": mine["code"],
+                "version": mine["version"],
+            }, query
             assert (await w.as_b(query))[kind.key] is None, query
+
     check.__name__ = f"q_{kind.key}"
     return check
 
@@ -92,9 +157,14 @@ def update_check(kind: Kind) -> Check:
     async def check(w: World) -> None:
         mine = w.a_has[kind.key]
         name = f"update{kind.type_name}"
-        payload = await w.b_run(name, f"Update{kind.type_name}Input", f"{kind.payload or kind.key} {{ id version }}",
-                                {"id": mine["id"], "version": mine["version"], **kind.change})
+        payload = await w.b_run(
+            name,
+            f"Update{kind.type_name}Input",
+            f"{kind.payload or kind.key} {{ id version }}",
+            {"id": mine["id"], "version": mine["version"], **kind.change},
+        )
         not_found(payload, "id")
+
     check.__name__ = f"m_update_{kind.key}"
     return check
 
@@ -105,6 +175,7 @@ def delete_check(kind: Kind) -> Check:
         name = f"delete{kind.type_name}"
         payload = await w.b_run(name, "DeleteInput", "deletedId", {"id": mine["id"], "version": mine["version"]})
         not_found(payload, "id")
+
     check.__name__ = f"m_delete_{kind.key}"
     return check
 
@@ -122,8 +193,10 @@ def generated() -> dict[str, dict[str, Check]]:
 
 def both(*checks: Check) -> Check:
     """One check running several in turn."""
+
     async def check(w: World) -> None:
         for each in checks:
             await each(w)
+
     check.__name__ = "+".join(c.__name__ for c in checks)
     return check

@@ -12,12 +12,24 @@ from __future__ import annotations
 
 from app.models.accounts import Account
 from tests.graphql.isolation.entities import Check
-from tests.graphql.isolation.world import FEB, JAN, World, accepted, global_meter_input, measurement, mutation, on_session_queue
+from tests.graphql.isolation.world import (
+    FEB,
+    JAN,
+    World,
+    accepted,
+    global_meter_input,
+    measurement,
+    mutation,
+    on_session_queue,
+)
 from tests.workers import post_measurements, run_burst_worker
 
 MEASUREMENTS = "measurements(first: 100{args}) {{ totalCount nodes {{ uid accountId meterId batchId }} }}"
 USAGE = """query($account: ID!, $aggregation: ID, $compound: ID) {
-  usage(accountId: $account, aggregationId: $aggregation, compoundAggregationId: $compound, from: "%s", to: "%s") { quantity units } }""" % (JAN, FEB)
+  usage(accountId: $account, aggregationId: $aggregation, compoundAggregationId: $compound, from: "%s", to: "%s") { quantity units } }""" % (
+    JAN,
+    FEB,
+)
 BATCH = "query($id: ID!) { ingestBatch(id: $id) { id status stored duplicates rejected failures { nodes { index uid code } } } }"
 
 
@@ -31,9 +43,16 @@ async def q_ingest_batch(w: World) -> None:
 async def q_measurements(w: World) -> None:
     a = w.a_has
     filters = [
-        "", f'accountId: "{a["account"]["id"]}"', f'accountCode: "{a["account"]["code"]}"', f'accountId: "{a["childAccount"]["id"]}"',
-        f'meterId: "{a["meter"]["id"]}"', f'meterCode: "{a["meter"]["code"]}"', f'meterCode: "{a["globalMeter"]["code"]}"',
-        f'batchId: "{w.ids["a_batch"]}"', 'uid: "a-uid-1"', f'from: "{JAN}", to: "{FEB}"',
+        "",
+        f'accountId: "{a["account"]["id"]}"',
+        f'accountCode: "{a["account"]["code"]}"',
+        f'accountId: "{a["childAccount"]["id"]}"',
+        f'meterId: "{a["meter"]["id"]}"',
+        f'meterCode: "{a["meter"]["code"]}"',
+        f'meterCode: "{a["globalMeter"]["code"]}"',
+        f'batchId: "{w.ids["a_batch"]}"',
+        'uid: "a-uid-1"',
+        f'from: "{JAN}", to: "{FEB}"',
     ]
     for flt in filters:
         query = "{ " + MEASUREMENTS.format(args=f", filter: {{{flt}}}" if flt else "") + " }"
@@ -68,7 +87,9 @@ async def m_submit_measurements(w: World) -> None:
     a_account = w.a_has["account"]
     # B's token cannot post into A's organization.
     async with on_session_queue(w.app):
-        response = await post_measurements(w.b, [measurement("a", "b-into-a", a_account["code"], 1)], organization_id=w.ids["a_org"])
+        response = await post_measurements(
+            w.b, [measurement("a", "b-into-a", a_account["code"], 1)], organization_id=w.ids["a_org"]
+        )
     assert response.status_code == 403, response.text
     # A's meter code, account code and uid, from B: B has no such meter, so it is refused,
     # in B's batch; no account is made for it.
@@ -77,15 +98,35 @@ async def m_submit_measurements(w: World) -> None:
         first = accepted((await w.as_b(SUBMIT, {"input": {"measurements": same}}))["submitMeasurements"])
         await run_burst_worker()
     batch = (await w.as_b(BATCH, {"id": first["batchId"]}))["ingestBatch"]
-    assert batch == {"id": first["batchId"], "status": "PROCESSED", "stored": 0, "duplicates": 0, "rejected": 1,
-                     "failures": {"nodes": [{"index": 0, "uid": "a-uid-1", "code": "UNKNOWN_METER"}]}}
+    assert batch == {
+        "id": first["batchId"],
+        "status": "PROCESSED",
+        "stored": 0,
+        "duplicates": 0,
+        "rejected": 1,
+        "failures": {"nodes": [{"index": 0, "uid": "a-uid-1", "code": "UNKNOWN_METER"}]},
+    }
     assert await Account.filter(organization_id=w.ids["b_org"], code=a_account["code"]).count() == 0
     # Once B has a meter of that code, the same measurement is B's: stored (A's claim of the
     # uid is A's), for an account auto-created in B with A's account's code.
-    meter = accepted((await w.as_b(mutation("createMeter", "CreateMeterInput", "meter { id }"),
-                                   {"input": {**global_meter_input("b"), "code": "a-meter", "aggregations": [],
-                                              "dataFields": [{"category": "WHO", "code": "region", "name": "Region"},
-                                                             {"category": "MEASURE", "code": "gb", "name": "GB"}]}}))["createMeter"])
+    meter = accepted(
+        (
+            await w.as_b(
+                mutation("createMeter", "CreateMeterInput", "meter { id }"),
+                {
+                    "input": {
+                        **global_meter_input("b"),
+                        "code": "a-meter",
+                        "aggregations": [],
+                        "dataFields": [
+                            {"category": "WHO", "code": "region", "name": "Region"},
+                            {"category": "MEASURE", "code": "gb", "name": "GB"},
+                        ],
+                    }
+                },
+            )
+        )["createMeter"]
+    )
     async with on_session_queue(w.app):
         response = await post_measurements(w.b, same)
         assert response.status_code == 200, response.text
@@ -95,10 +136,21 @@ async def m_submit_measurements(w: World) -> None:
     created = await Account.get(organization_id=w.ids["b_org"], code=a_account["code"])
     assert created.auto_created and str(created.id) != a_account["id"]
     stored = (await w.as_b("{ " + MEASUREMENTS.format(args="") + " }"))["measurements"]
-    assert stored == {"totalCount": 1, "nodes": [{"uid": "a-uid-1", "accountId": str(created.id), "meterId": meter["meter"]["id"],
-                                                  "batchId": response.json()["batchId"]}]}
+    assert stored == {
+        "totalCount": 1,
+        "nodes": [
+            {
+                "uid": "a-uid-1",
+                "accountId": str(created.id),
+                "meterId": meter["meter"]["id"],
+                "batchId": response.json()["batchId"],
+            }
+        ],
+    }
 
 
 def generated() -> dict[str, dict[str, Check]]:
-    return {"Query": {"ingestBatch": q_ingest_batch, "measurements": q_measurements, "usage": q_usage},
-            "Mutation": {"submitMeasurements": m_submit_measurements}}
+    return {
+        "Query": {"ingestBatch": q_ingest_batch, "measurements": q_measurements, "usage": q_usage},
+        "Mutation": {"submitMeasurements": m_submit_measurements},
+    }

@@ -96,40 +96,74 @@ async def policies(tenant: Tenant) -> dict[str, str]:
 
 
 async def service_user(tenant: Tenant, name: str, policy_ids: list[str]) -> str:
-    result = data_of(await tenant.gql(mutation("createServiceUser", "CreateServiceUserInput", "serviceUser { id }"),
-                                      {"input": {"name": name, "permissionPolicyIds": policy_ids}}))["createServiceUser"]
+    result = data_of(
+        await tenant.gql(
+            mutation("createServiceUser", "CreateServiceUserInput", "serviceUser { id }"),
+            {"input": {"name": name, "permissionPolicyIds": policy_ids}},
+        )
+    )["createServiceUser"]
     return accepted(result)["serviceUser"]["id"]
 
 
 async def invite(tenant: Tenant, email: str, policy_ids: list[str]) -> tuple[str, str]:
-    result = data_of(await tenant.gql(mutation("inviteUser", "InviteUserInput", "user { id } invitationToken"),
-                                      {"input": {"email": email, "firstName": "A", "lastName": "User",
-                                                 "permissionPolicyIds": policy_ids}}))["inviteUser"]
+    result = data_of(
+        await tenant.gql(
+            mutation("inviteUser", "InviteUserInput", "user { id } invitationToken"),
+            {"input": {"email": email, "firstName": "A", "lastName": "User", "permissionPolicyIds": policy_ids}},
+        )
+    )["inviteUser"]
     accepted(result)
     return result["user"]["id"], result["invitationToken"]
 
 
 async def accept(tenant: Tenant, token: str, password: str) -> dict:
-    return data_of(await tenant.gql(f"""mutation($t: String!, $p: String!) {{
+    return data_of(
+        await tenant.gql(
+            f"""mutation($t: String!, $p: String!) {{
       acceptInvitation(token: $t, password: $p) {{ user {{ id status }} {ERRORS} }} }}""",
-                                    {"t": token, "p": password}, token=""))["acceptInvitation"]
+            {"t": token, "p": password},
+            token="",
+        )
+    )["acceptInvitation"]
 
 
 async def build_access(a: Tenant, ids: dict[str, str]) -> None:
     """A's currency, custom policy, service user with a key, an active and a pending user."""
     ids["a_org"] = a.organization_id
-    currency = data_of(await a.gql(mutation("createCurrency", "CreateCurrencyInput", "currency { id }"),
-                                   {"input": {"code": "EUR2", "name": "Euro two"}}))["createCurrency"]
+    currency = data_of(
+        await a.gql(
+            mutation("createCurrency", "CreateCurrencyInput", "currency { id }"),
+            {"input": {"code": "EUR2", "name": "Euro two"}},
+        )
+    )["createCurrency"]
     ids["a_currency"] = accepted(currency)["currency"]["id"]
-    policy = data_of(await a.gql(mutation("createPermissionPolicy", "CreatePermissionPolicyInput", "permissionPolicy { id }"),
-                                 {"input": {"name": "A custom", "statements": [
-                                     {"effect": "ALLOW", "action": ["config:retrieve"], "resource": ["config:currency/*"]}]}}))
+    policy = data_of(
+        await a.gql(
+            mutation("createPermissionPolicy", "CreatePermissionPolicyInput", "permissionPolicy { id }"),
+            {
+                "input": {
+                    "name": "A custom",
+                    "statements": [
+                        {"effect": "ALLOW", "action": ["config:retrieve"], "resource": ["config:currency/*"]}
+                    ],
+                }
+            },
+        )
+    )
     ids["a_policy"] = accepted(policy["createPermissionPolicy"])["permissionPolicy"]["id"]
     ids["a_readonly"] = (await policies(a))["ReadOnly"]
     ids["a_service_user"] = await service_user(a, "a-robot", [ids["a_policy"]])
-    key = data_of(await a.gql(mutation("createAccessKey", "CreateAccessKeyInput", "accessKey { id accessKeyId } apiSecret"),
-                              {"input": {"serviceUserId": ids["a_service_user"]}}))["createAccessKey"]
-    ids["a_key"], ids["a_key_id"], ids["a_secret"] = key["accessKey"]["id"], key["accessKey"]["accessKeyId"], key["apiSecret"]
+    key = data_of(
+        await a.gql(
+            mutation("createAccessKey", "CreateAccessKeyInput", "accessKey { id accessKeyId } apiSecret"),
+            {"input": {"serviceUserId": ids["a_service_user"]}},
+        )
+    )["createAccessKey"]
+    ids["a_key"], ids["a_key_id"], ids["a_secret"] = (
+        key["accessKey"]["id"],
+        key["accessKey"]["accessKeyId"],
+        key["apiSecret"],
+    )
     tag = uuid.uuid4().hex[:10]
     ids["a_active_email"], ids["a_pending_email"] = f"active.{tag}@a.example.com", f"pending.{tag}@a.example.com"
     ids["a_active_user"], token = await invite(a, ids["a_active_email"], [ids["a_readonly"]])
@@ -142,31 +176,79 @@ def product_input(p: str) -> dict:
     fields) and its aggregation, a compound aggregation, a plan template priced by the
     aggregation and a plan priced by the compound aggregation."""
     return {
-        "code": f"{p}-product", "name": f"{p.upper()} product", "customFields": {"owner": p},
-        "meters": [{
-            "code": f"{p}-meter", "name": f"{p.upper()} meter",
-            "dataFields": [{"category": "WHO", "code": "region", "name": "Region"},
-                           {"category": "MEASURE", "code": "gb", "name": "Gigabytes", "unit": "GB"}],
-            "derivedFields": [{"category": "MEASURE", "code": "mb", "name": "Megabytes", "calculation": "gb * 1000"}],
-            "aggregations": [{"code": f"{p}_gb", "name": f"{p.upper()} GB", "targetField": "gb", "aggregation": "SUM",
-                              "unit": "GB", "customFields": {"owner": p}}],
-        }],
-        "compoundAggregations": [{"code": f"{p}_combo", "name": f"{p.upper()} combo", "calculation": f"aggregation.{p}_gb * 2"}],
-        "planTemplates": [{
-            "code": f"{p}-template", "name": f"{p.upper()} template", "currency": "USD", "billFrequency": "MONTHLY",
-            "standingCharge": "10",
-            "pricings": [{"code": f"{p}-template-pricing", "startDate": JAN, "aggregationCode": f"{p}_gb", "pricingBands": BAND}],
-            "plans": [{"code": f"{p}-plan", "name": f"{p.upper()} plan", "pricings": [
-                {"code": f"{p}-plan-pricing", "startDate": JAN, "compoundAggregationCode": f"{p}_combo", "pricingBands": BAND}]},
-                      {"code": f"{p}-spare-plan", "name": f"{p.upper()} spare plan", "standingCharge": "5"}],
-        }],
+        "code": f"{p}-product",
+        "name": f"{p.upper()} product",
+        "customFields": {"owner": p},
+        "meters": [
+            {
+                "code": f"{p}-meter",
+                "name": f"{p.upper()} meter",
+                "dataFields": [
+                    {"category": "WHO", "code": "region", "name": "Region"},
+                    {"category": "MEASURE", "code": "gb", "name": "Gigabytes", "unit": "GB"},
+                ],
+                "derivedFields": [
+                    {"category": "MEASURE", "code": "mb", "name": "Megabytes", "calculation": "gb * 1000"}
+                ],
+                "aggregations": [
+                    {
+                        "code": f"{p}_gb",
+                        "name": f"{p.upper()} GB",
+                        "targetField": "gb",
+                        "aggregation": "SUM",
+                        "unit": "GB",
+                        "customFields": {"owner": p},
+                    }
+                ],
+            }
+        ],
+        "compoundAggregations": [
+            {"code": f"{p}_combo", "name": f"{p.upper()} combo", "calculation": f"aggregation.{p}_gb * 2"}
+        ],
+        "planTemplates": [
+            {
+                "code": f"{p}-template",
+                "name": f"{p.upper()} template",
+                "currency": "USD",
+                "billFrequency": "MONTHLY",
+                "standingCharge": "10",
+                "pricings": [
+                    {
+                        "code": f"{p}-template-pricing",
+                        "startDate": JAN,
+                        "aggregationCode": f"{p}_gb",
+                        "pricingBands": BAND,
+                    }
+                ],
+                "plans": [
+                    {
+                        "code": f"{p}-plan",
+                        "name": f"{p.upper()} plan",
+                        "pricings": [
+                            {
+                                "code": f"{p}-plan-pricing",
+                                "startDate": JAN,
+                                "compoundAggregationCode": f"{p}_combo",
+                                "pricingBands": BAND,
+                            }
+                        ],
+                    },
+                    {"code": f"{p}-spare-plan", "name": f"{p.upper()} spare plan", "standingCharge": "5"},
+                ],
+            }
+        ],
     }
 
 
 def global_meter_input(p: str) -> dict:
-    return {"code": f"{p}-global-meter", "name": f"{p.upper()} global meter",
-            "dataFields": [{"category": "MEASURE", "code": "calls", "name": "Calls"}],
-            "aggregations": [{"code": f"{p}_global_calls", "name": f"{p.upper()} calls", "targetField": "calls", "aggregation": "COUNT"}]}
+    return {
+        "code": f"{p}-global-meter",
+        "name": f"{p.upper()} global meter",
+        "dataFields": [{"category": "MEASURE", "code": "calls", "name": "Calls"}],
+        "aggregations": [
+            {"code": f"{p}_global_calls", "name": f"{p.upper()} calls", "targetField": "calls", "aggregation": "COUNT"}
+        ],
+    }
 
 
 CATALOG_READ = """{
@@ -184,9 +266,18 @@ ACCOUNTS_READ = """{
   commitments(first: 100) { nodes { id code version } }
 }"""
 # Kind → the list field holding it.
-LISTS = {"product": "products", "meter": "meters", "aggregation": "aggregations", "compoundAggregation": "compoundAggregations",
-         "planTemplate": "planTemplates", "plan": "plans", "pricing": "pricings", "account": "accounts",
-         "accountPlan": "accountPlans", "commitment": "commitments"}
+LISTS = {
+    "product": "products",
+    "meter": "meters",
+    "aggregation": "aggregations",
+    "compoundAggregation": "compoundAggregations",
+    "planTemplate": "planTemplates",
+    "plan": "plans",
+    "pricing": "pricings",
+    "account": "accounts",
+    "accountPlan": "accountPlans",
+    "commitment": "commitments",
+}
 
 
 def _by_code(seen: dict) -> dict[str, dict[str, Any]]:
@@ -195,46 +286,92 @@ def _by_code(seen: dict) -> dict[str, dict[str, Any]]:
 
 async def build_catalog(t: Tenant, p: str) -> dict[str, dict[str, Any]]:
     """The catalog of `product_input(p)` and a global meter with its aggregation."""
-    created = data_of(await t.gql(mutation("createProduct", "CreateProductInput", "product { id }"), {"input": product_input(p)}))
+    created = data_of(
+        await t.gql(mutation("createProduct", "CreateProductInput", "product { id }"), {"input": product_input(p)})
+    )
     accepted(created["createProduct"])
-    created = data_of(await t.gql(mutation("createMeter", "CreateMeterInput", "meter { id }"), {"input": global_meter_input(p)}))
+    created = data_of(
+        await t.gql(mutation("createMeter", "CreateMeterInput", "meter { id }"), {"input": global_meter_input(p)})
+    )
     accepted(created["createMeter"])
     by_code = _by_code(data_of(await t.gql(CATALOG_READ)))
     return {
-        "product": by_code[f"{p}-product"], "meter": by_code[f"{p}-meter"], "globalMeter": by_code[f"{p}-global-meter"],
-        "aggregation": by_code[f"{p}_gb"], "globalAggregation": by_code[f"{p}_global_calls"],
-        "compoundAggregation": by_code[f"{p}_combo"], "planTemplate": by_code[f"{p}-template"], "plan": by_code[f"{p}-plan"],
+        "product": by_code[f"{p}-product"],
+        "meter": by_code[f"{p}-meter"],
+        "globalMeter": by_code[f"{p}-global-meter"],
+        "aggregation": by_code[f"{p}_gb"],
+        "globalAggregation": by_code[f"{p}_global_calls"],
+        "compoundAggregation": by_code[f"{p}_combo"],
+        "planTemplate": by_code[f"{p}-template"],
+        "plan": by_code[f"{p}-plan"],
         "sparePlan": by_code[f"{p}-spare-plan"],
-        "pricing": by_code[f"{p}-plan-pricing"], "templatePricing": by_code[f"{p}-template-pricing"],
+        "pricing": by_code[f"{p}-plan-pricing"],
+        "templatePricing": by_code[f"{p}-template-pricing"],
     }
 
 
 def account_input(p: str, has: dict[str, dict[str, Any]]) -> dict:
     return {
-        "code": f"{p}-account", "name": f"{p.upper()} account", "emailAddress": f"billing@{p}.example.com",
+        "code": f"{p}-account",
+        "name": f"{p.upper()} account",
+        "emailAddress": f"billing@{p}.example.com",
         "customFields": {"owner": p},
         "children": [{"code": f"{p}-child", "name": f"{p.upper()} child", "emailAddress": f"child@{p}.example.com"}],
         "accountPlans": [{"planCode": f"{p}-plan", "startDate": JAN, "code": f"{p}-account-plan"}],
-        "commitments": [{"code": f"{p}-commitment", "currency": "USD", "amount": "1200", "startDate": "2026-01-01",
-                         "endDate": "2027-01-01", "productIds": [has["product"]["id"]], "billingPlanId": has["plan"]["id"]}],
+        "commitments": [
+            {
+                "code": f"{p}-commitment",
+                "currency": "USD",
+                "amount": "1200",
+                "startDate": "2026-01-01",
+                "endDate": "2027-01-01",
+                "productIds": [has["product"]["id"]],
+                "billingPlanId": has["plan"]["id"],
+            }
+        ],
     }
 
 
 async def build_accounts(t: Tenant, p: str, has: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """An account with a child, a plan attachment and a commitment, and a plan bespoke to it."""
-    created = data_of(await t.gql(mutation("createAccount", "CreateAccountInput", "account { id code version }"),
-                                  {"input": account_input(p, has)}))
+    created = data_of(
+        await t.gql(
+            mutation("createAccount", "CreateAccountInput", "account { id code version }"),
+            {"input": account_input(p, has)},
+        )
+    )
     account = accepted(created["createAccount"])["account"]
-    bespoke = data_of(await t.gql(mutation("createPlan", "CreatePlanInput", "plan { id code version }"), {"input": {
-        "planTemplateId": has["planTemplate"]["id"], "code": f"{p}-bespoke-plan", "name": f"{p.upper()} bespoke", "accountId": account["id"]}}))
+    bespoke = data_of(
+        await t.gql(
+            mutation("createPlan", "CreatePlanInput", "plan { id code version }"),
+            {
+                "input": {
+                    "planTemplateId": has["planTemplate"]["id"],
+                    "code": f"{p}-bespoke-plan",
+                    "name": f"{p.upper()} bespoke",
+                    "accountId": account["id"],
+                }
+            },
+        )
+    )
     by_code = _by_code(data_of(await t.gql(ACCOUNTS_READ)))
-    return {"account": by_code[f"{p}-account"], "childAccount": by_code[f"{p}-child"],
-            "accountPlan": by_code[f"{p}-account-plan"], "commitment": by_code[f"{p}-commitment"],
-            "bespokePlan": accepted(bespoke["createPlan"])["plan"]}
+    return {
+        "account": by_code[f"{p}-account"],
+        "childAccount": by_code[f"{p}-child"],
+        "accountPlan": by_code[f"{p}-account-plan"],
+        "commitment": by_code[f"{p}-commitment"],
+        "bespokePlan": accepted(bespoke["createPlan"])["plan"],
+    }
 
 
 def measurement(p: str, uid: str, account: str, gb: object = None, meter: str | None = None, **extra: Any) -> dict:
-    item = {"uid": uid, "meter": meter or f"{p}-meter", "account": account, "ts": "2026-01-10T12:00:00Z", "who": {"region": "eu"}}
+    item = {
+        "uid": uid,
+        "meter": meter or f"{p}-meter",
+        "account": account,
+        "ts": "2026-01-10T12:00:00Z",
+        "who": {"region": "eu"},
+    }
     if gb is not None:
         item["measure"] = {"gb": gb}
     return {**item, **extra}
@@ -243,7 +380,13 @@ def measurement(p: str, uid: str, account: str, gb: object = None, meter: str | 
 A_MEASUREMENTS = [
     measurement("a", "a-uid-1", "a-account", 3),
     measurement("a", "a-uid-2", "a-child", 4),
-    {"uid": "a-uid-3", "meter": "a-global-meter", "account": "a-account", "ts": "2026-01-11T00:00:00Z", "measure": {"calls": 1}},
+    {
+        "uid": "a-uid-3",
+        "meter": "a-global-meter",
+        "account": "a-account",
+        "ts": "2026-01-11T00:00:00Z",
+        "measure": {"calls": 1},
+    },
     measurement("a", "a-uid-bad", "a-account", 1, meter="no-such-meter"),
 ]
 
@@ -266,7 +409,9 @@ async def build_ingest(app: Any, a: Tenant, ids: dict[str, str]) -> None:
         assert response.status_code == 200, response.text
         ids["a_batch"] = response.json()["batchId"]
         await run_burst_worker()
-    batch = data_of(await a.gql("query($id: ID!) { ingestBatch(id: $id) { status stored rejected } }", {"id": ids["a_batch"]}))
+    batch = data_of(
+        await a.gql("query($id: ID!) { ingestBatch(id: $id) { status stored rejected } }", {"id": ids["a_batch"]})
+    )
     assert batch["ingestBatch"] == {"status": "PROCESSED", "stored": 3, "rejected": 1}
 
 
@@ -276,7 +421,9 @@ BILL_JOB = "query($id: ID!) { billJob(id: $id) { id version status total pending
 async def bill_run(app: Any, t: Tenant, job_input: dict) -> dict:
     """createBillJob, run by a real burst worker → the finished job."""
     async with on_session_queue(app):
-        created = data_of(await t.gql(mutation("createBillJob", "CreateBillJobInput", "billJob { id }"), {"input": job_input}))
+        created = data_of(
+            await t.gql(mutation("createBillJob", "CreateBillJobInput", "billJob { id }"), {"input": job_input})
+        )
         job_id = accepted(created["createBillJob"])["billJob"]["id"]
         await run_burst_worker()
     job = data_of(await t.gql(BILL_JOB, {"id": job_id}))["billJob"]
@@ -289,7 +436,11 @@ async def build_billing(app: Any, a: Tenant, ids: dict[str, str], has: dict[str,
     job = await bill_run(app, a, {"billDate": "2026-02-01"})
     assert len(job["billIds"]) == 1, job
     ids["a_bill_job"], ids["a_bill"] = job["id"], job["billIds"][0]
-    bill = data_of(await a.gql("query($id: ID!) { bill(id: $id) { id version accountId status billTotal } }", {"id": ids["a_bill"]}))
+    bill = data_of(
+        await a.gql(
+            "query($id: ID!) { bill(id: $id) { id version accountId status billTotal } }", {"id": ids["a_bill"]}
+        )
+    )
     assert bill["bill"]["accountId"] == has["account"]["id"] and bill["bill"]["status"] == "PENDING", bill
     has["bill"] = {"id": ids["a_bill"], "version": bill["bill"]["version"], "code": None}
 
@@ -355,22 +506,45 @@ BILLING_SNAPSHOT = """
   billJobs(first: 100) { totalCount nodes { id version status type billDate accountIds total pending failed billIds
     failureReason dtCompleted dtLastModified failures { accountId reason } bills { nodes { id } } } }
 """
-SNAPSHOT = (f"query($batch: ID!, $account: ID!, $aggregation: ID!, $compound: ID!, $from: DateTime!, $to: DateTime!) {{"
-            f"{ACCESS_SNAPSHOT}{CATALOG_SNAPSHOT}{ACCOUNTS_SNAPSHOT}{INGEST_SNAPSHOT}{BILLING_SNAPSHOT}}}")
+SNAPSHOT = (
+    f"query($batch: ID!, $account: ID!, $aggregation: ID!, $compound: ID!, $from: DateTime!, $to: DateTime!) {{"
+    f"{ACCESS_SNAPSHOT}{CATALOG_SNAPSHOT}{ACCOUNTS_SNAPSHOT}{INGEST_SNAPSHOT}{BILLING_SNAPSHOT}}}"
+)
 
 # Rows of A's organization, whoever may have written them, by model.
-A_ROWS = (cat.Product, cat.Meter, cat.Aggregation, cat.CompoundAggregation, cat.PlanTemplate, cat.Plan, cat.Pricing,
-          acc.Account, acc.AccountPlan, acc.Commitment, MeasurementBatch, IngestFailure,
-          bil.Bill, bil.BillLineItem, bil.BillJob, bil.BillJobAccount)
+A_ROWS = (
+    cat.Product,
+    cat.Meter,
+    cat.Aggregation,
+    cat.CompoundAggregation,
+    cat.PlanTemplate,
+    cat.Plan,
+    cat.Pricing,
+    acc.Account,
+    acc.AccountPlan,
+    acc.Commitment,
+    MeasurementBatch,
+    IngestFailure,
+    bil.Bill,
+    bil.BillLineItem,
+    bil.BillJob,
+    bil.BillJobAccount,
+)
 
 
 def _referencing(seen: dict) -> list[tuple[type, Q]]:
     """Rows of ANY organization naming one of A's entities (a cross-tenant link would be
     invisible to A's own scoped queries)."""
+
     def ids(list_name: str) -> list[str]:
         return [n["id"] for n in seen[list_name]["nodes"]]
 
-    products, meters, aggregations, compounds = ids("products"), ids("meters"), ids("aggregations"), ids("compoundAggregations")
+    products, meters, aggregations, compounds = (
+        ids("products"),
+        ids("meters"),
+        ids("aggregations"),
+        ids("compoundAggregations"),
+    )
     templates, plans, accounts = ids("planTemplates"), ids("plans"), ids("accounts")
     return [
         (cat.Meter, Q(product_id__in=products)),
@@ -378,52 +552,109 @@ def _referencing(seen: dict) -> list[tuple[type, Q]]:
         (cat.CompoundAggregation, Q(product_id__in=products)),
         (cat.PlanTemplate, Q(product_id__in=products)),
         (cat.Plan, Q(product_id__in=products) | Q(plan_template_id__in=templates) | Q(account_id__in=accounts)),
-        (cat.Pricing, Q(product_id__in=products) | Q(plan_id__in=plans) | Q(plan_template_id__in=templates)
-         | Q(aggregation_id__in=aggregations) | Q(compound_aggregation_id__in=compounds)),
+        (
+            cat.Pricing,
+            Q(product_id__in=products)
+            | Q(plan_id__in=plans)
+            | Q(plan_template_id__in=templates)
+            | Q(aggregation_id__in=aggregations)
+            | Q(compound_aggregation_id__in=compounds),
+        ),
         (acc.Account, Q(parent_account_id__in=accounts)),
         (acc.AccountPlan, Q(account_id__in=accounts) | Q(plan_id__in=plans) | Q(product_id__in=products)),
         (acc.Commitment, Q(account_id__in=accounts) | Q(billing_plan_id__in=plans)),
         (bil.Bill, Q(account_id__in=accounts) | Q(bill_job_id__in=ids("billJobs"))),
-        (bil.BillLineItem, Q(bill_id__in=ids("bills")) | Q(child_account_id__in=accounts) | Q(plan_id__in=plans)
-         | Q(aggregation_id__in=aggregations) | Q(compound_aggregation_id__in=compounds) | Q(product_id__in=products)),
+        (
+            bil.BillLineItem,
+            Q(bill_id__in=ids("bills"))
+            | Q(child_account_id__in=accounts)
+            | Q(plan_id__in=plans)
+            | Q(aggregation_id__in=aggregations)
+            | Q(compound_aggregation_id__in=compounds)
+            | Q(product_id__in=products),
+        ),
         (bil.BillJobAccount, Q(account_id__in=accounts) | Q(bill_job_id__in=ids("billJobs"))),
     ]
 
 
 async def snapshot(w: World) -> dict:
     """Everything of A, through A's API and through the database."""
-    seen = data_of(await w.a.gql(SNAPSHOT, {"batch": w.ids["a_batch"], "account": w.a_has["account"]["id"],
-                                            "aggregation": w.a_has["aggregation"]["id"],
-                                            "compound": w.a_has["compoundAggregation"]["id"], "from": JAN, "to": FEB}))
+    seen = data_of(
+        await w.a.gql(
+            SNAPSHOT,
+            {
+                "batch": w.ids["a_batch"],
+                "account": w.a_has["account"]["id"],
+                "aggregation": w.a_has["aggregation"]["id"],
+                "compound": w.a_has["compoundAggregation"]["id"],
+                "from": JAN,
+                "to": FEB,
+            },
+        )
+    )
     principals = [u["id"] for u in seen["users"]["nodes"]] + [u["id"] for u in seen["serviceUsers"]["nodes"]]
     policy_ids = [p["id"] for p in seen["permissionPolicies"]["nodes"]]
     attachments = await PolicyAttachment.filter(principal_id__in=principals).values_list(
-        "organization_id", "policy_id", "principal_type", "principal_id", "version")
+        "organization_id", "policy_id", "principal_type", "principal_id", "version"
+    )
     attachments += await PolicyAttachment.filter(policy_id__in=policy_ids).values_list(
-        "organization_id", "policy_id", "principal_type", "principal_id", "version")
+        "organization_id", "policy_id", "principal_type", "principal_id", "version"
+    )
     keys = await AccessKey.filter(service_user_id__in=principals).values_list(
-        "organization_id", "access_key_id", "status", "version")
+        "organization_id", "access_key_id", "status", "version"
+    )
     db: dict[str, Any] = {"attachments": sorted(map(str, set(attachments))), "keys": sorted(map(str, keys))}
     org = w.ids["a_org"]
     for model in A_ROWS:
-        db[f"a:{model.__name__}"] = sorted(map(str, await model.filter(organization_id=org).values_list("id", "version")))
+        db[f"a:{model.__name__}"] = sorted(
+            map(str, await model.filter(organization_id=org).values_list("id", "version"))
+        )
     for model, naming_a in _referencing(seen):
-        db[f"naming-a:{model.__name__}"] = sorted(map(str, await model.filter(naming_a).values_list("organization_id", "id", "version")))
+        db[f"naming-a:{model.__name__}"] = sorted(
+            map(str, await model.filter(naming_a).values_list("organization_id", "id", "version"))
+        )
     # Commitments name products inside a JSON list.
     product_ids = [p["id"] for p in seen["products"]["nodes"]]
     async with connection() as conn:
-        db["naming-a:Commitment.productIds"] = sorted(map(str, await conn.fetch(
-            "SELECT organization_id, id, version FROM commitments WHERE product_ids ?| $1::text[]", product_ids)))
-        db["naming-a:measurements"] = sorted(map(str, await conn.fetch(
-            """SELECT organization_id, account_id, meter_id, uid, batch_id, batch_index FROM measurements
+        db["naming-a:Commitment.productIds"] = sorted(
+            map(
+                str,
+                await conn.fetch(
+                    "SELECT organization_id, id, version FROM commitments WHERE product_ids ?| $1::text[]", product_ids
+                ),
+            )
+        )
+        db["naming-a:measurements"] = sorted(
+            map(
+                str,
+                await conn.fetch(
+                    """SELECT organization_id, account_id, meter_id, uid, batch_id, batch_index FROM measurements
                WHERE organization_id = $1 OR account_id = ANY($2::uuid[]) OR meter_id = ANY($3::uuid[])""",
-            uuid.UUID(org), [n["id"] for n in seen["accounts"]["nodes"]], [n["id"] for n in seen["meters"]["nodes"]])))
+                    uuid.UUID(org),
+                    [n["id"] for n in seen["accounts"]["nodes"]],
+                    [n["id"] for n in seen["meters"]["nodes"]],
+                ),
+            )
+        )
         # Bill jobs name accounts and bills inside JSON lists.
-        db["naming-a:BillJob.lists"] = sorted(map(str, await conn.fetch(
-            """SELECT organization_id, id, version, status FROM bill_jobs
+        db["naming-a:BillJob.lists"] = sorted(
+            map(
+                str,
+                await conn.fetch(
+                    """SELECT organization_id, id, version, status FROM bill_jobs
                WHERE account_ids ?| $1::text[] OR bill_ids ?| $2::text[] OR result_bill_ids ?| $2::text[]""",
-            [n["id"] for n in seen["accounts"]["nodes"]], [n["id"] for n in seen["bills"]["nodes"]])))
-        db["a:measurement_uids"] = sorted(map(str, await conn.fetch(
-            "SELECT uid, batch_id, stored_at FROM measurement_uids WHERE organization_id = $1", uuid.UUID(org))))
+                    [n["id"] for n in seen["accounts"]["nodes"]],
+                    [n["id"] for n in seen["bills"]["nodes"]],
+                ),
+            )
+        )
+        db["a:measurement_uids"] = sorted(
+            map(
+                str,
+                await conn.fetch(
+                    "SELECT uid, batch_id, stored_at FROM measurement_uids WHERE organization_id = $1", uuid.UUID(org)
+                ),
+            )
+        )
     seen["db"] = db
     return seen

@@ -77,9 +77,7 @@ class Share:
     owner: CommitmentSnapshot | None = None
 
 
-def draw_down(
-    context: BillContext, lines: list[DraftLine], commitments: Sequence[CommitmentSnapshot]
-) -> list[Share]:
+def draw_down(context: BillContext, lines: list[DraftLine], commitments: Sequence[CommitmentSnapshot]) -> list[Share]:
     """Append one COMMITMENT_CONSUMED line per drawing commitment; return the shares."""
     convert_currency(context, lines)
     shares = [
@@ -105,15 +103,9 @@ def eligible(commitment: CommitmentSnapshot, line: DraftLine) -> bool:
     return not commitment.product_ids or line.product_id in commitment.product_ids
 
 
-def _draw(
-    context: BillContext, commitment: CommitmentSnapshot, shares: list[Share]
-) -> DraftLine | None:
+def _draw(context: BillContext, commitment: CommitmentSnapshot, shares: list[Share]) -> DraftLine | None:
     bill = context.currency(context.account.currency)
-    offers = {
-        share: _offer(context, commitment, share, bill)
-        for share in shares
-        if eligible(commitment, share.line)
-    }
+    offers = {share: _offer(context, commitment, share, bill) for share in shares if eligible(commitment, share.line)}
     offers = {share: offer for share, offer in offers.items() if offer != 0}
     positive = {share: offer for share, offer in offers.items() if offer > 0}
     total = sum(offers.values(), _ZERO)
@@ -129,9 +121,7 @@ def _draw(
     return _consumed_line(context, commitment, drawn, available, list(offers))
 
 
-def _offer(
-    context: BillContext, commitment: CommitmentSnapshot, share: Share, bill: CurrencyInfo
-) -> Decimal:
+def _offer(context: BillContext, commitment: CommitmentSnapshot, share: Share, bill: CurrencyInfo) -> Decimal:
     inside = inside_part(context, commitment, share.line, share.value, bill)
     if inside == 0 or share.open == 0 or (inside > 0) != (share.open > 0):
         return _ZERO
@@ -179,9 +169,7 @@ def _available(context: BillContext, commitment: CommitmentSnapshot, bill: Curre
     return round_money(remaining, bill.max_decimal_places, CurrencyRounding.DOWN)
 
 
-def _own_amount(
-    context: BillContext, commitment: CommitmentSnapshot, drawn: Decimal, available: Decimal
-) -> Decimal:
+def _own_amount(context: BillContext, commitment: CommitmentSnapshot, drawn: Decimal, available: Decimal) -> Decimal:
     """The draw in the commitment currency."""
     if commitment.currency == context.account.currency:
         return drawn
@@ -222,9 +210,7 @@ def _consumed_line(
     )
 
 
-def span(
-    context: BillContext, commitment: CommitmentSnapshot, shares: Sequence[Share]
-) -> tuple[datetime, datetime]:
+def span(context: BillContext, commitment: CommitmentSnapshot, shares: Sequence[Share]) -> tuple[datetime, datetime]:
     """The service span of the lines, cut to the commitment where they overlap it."""
     start = min(share.line.service_period_start for share in shares)
     end = max(share.line.service_period_end for share in shares)

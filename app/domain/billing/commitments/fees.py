@@ -82,9 +82,7 @@ def _fee_periods(commitment: CommitmentSnapshot) -> list[tuple[date, date, date]
     inner = bill_dates_between(plan.epoch, plan.frequency, plan.interval, start, end)
     bounds = [start, *(d for d in inner if d < end), end]
     applied = [
-        k
-        for k in range(len(bounds) - 1)
-        if charge_applies(k, commitment.billing_interval, commitment.billing_offset)
+        k for k in range(len(bounds) - 1) if charge_applies(k, commitment.billing_interval, commitment.billing_offset)
     ]
     stops = [*applied[1:], len(bounds) - 1]
     return [
@@ -124,9 +122,7 @@ def _planned(commitment: CommitmentSnapshot, currency: CurrencyInfo) -> list[_Pl
     ]
 
 
-def fee_schedule(
-    commitment: CommitmentSnapshot, currency: CurrencyInfo, tz: tzinfo
-) -> tuple[CommitmentFee, ...]:
+def fee_schedule(commitment: CommitmentSnapshot, currency: CurrencyInfo, tz: tzinfo) -> tuple[CommitmentFee, ...]:
     """Every fee of the commitment, by bill date (explicit fee dates win over a plan)."""
     c = commitment
     if c.fee_dates:
@@ -235,6 +231,4 @@ def _convert(line: DraftLine, own: CurrencyInfo, account: AccountSnapshot, org: 
         raise BillFailure(f"no currency conversion from {own.code} to {bill.code}")
     line.conversion_rate = rate
     line.subtotal = round_money(line.amount, own.max_decimal_places, own.rounding)
-    line.converted_subtotal = round_money(
-        convert(line.amount, rate), bill.max_decimal_places, bill.rounding
-    )
+    line.converted_subtotal = round_money(convert(line.amount, rate), bill.max_decimal_places, bill.rounding)

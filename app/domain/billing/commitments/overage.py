@@ -99,9 +99,7 @@ def _surcharge_line(
     )
 
 
-def _separate(
-    context: BillContext, share: Share, commitment: CommitmentSnapshot
-) -> list[DraftLine]:
+def _separate(context: BillContext, share: Share, commitment: CommitmentSnapshot) -> list[DraftLine]:
     """Split (or turn) a USAGE line into its OVERAGE_USAGE part; return new lines."""
     line = share.line
     pricing = line_pricing(context, line)

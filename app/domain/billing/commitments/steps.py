@@ -42,9 +42,7 @@ def drawdown_step(commitments: Iterable[CommitmentSnapshot]) -> Step:
     return commitment_drawdown
 
 
-def commitment_steps(
-    commitments: Iterable[CommitmentSnapshot], *, fees: bool = True
-) -> tuple[Step, ...]:
+def commitment_steps(commitments: Iterable[CommitmentSnapshot], *, fees: bool = True) -> tuple[Step, ...]:
     """The steps to append to ``DEFAULT_STEPS`` for the account's commitments."""
     ordered = tuple(commitments)
     drawdown = drawdown_step(ordered)

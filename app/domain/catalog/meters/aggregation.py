@@ -22,10 +22,17 @@ from decimal import Decimal
 from typing import Any
 
 from app.domain.bands import UnitRounding
-from app.domain.catalog.meters.meter import CATEGORY_TYPES, SEGMENTABLE
-from app.domain.catalog.meters.shape import choice, custom_fields, exact_decimal, item_list, optional_label, required_text
-from app.domain.catalog.refs import AggregationRef, MeterRef
 from app.domain.calc import ValueType
+from app.domain.catalog.meters.meter import CATEGORY_TYPES, SEGMENTABLE
+from app.domain.catalog.meters.shape import (
+    choice,
+    custom_fields,
+    exact_decimal,
+    item_list,
+    optional_label,
+    required_text,
+)
+from app.domain.catalog.refs import AggregationRef, MeterRef
 from app.domain.naming import identifier_code_problem, name_problem
 from app.domain.problems import ErrorCode, ProblemCollector
 
@@ -47,7 +54,9 @@ def functions_for(category: str) -> tuple[str, ...]:
     return FUNCTIONS_BY_TYPE.get(value_type, ()) if value_type else ()
 
 
-def check_aggregation(data: Mapping[str, Any], at: ProblemCollector, *, meter: MeterRef, aggregation_id: uuid.UUID | None = None) -> tuple[dict, AggregationRef]:
+def check_aggregation(
+    data: Mapping[str, Any], at: ProblemCollector, *, meter: MeterRef, aggregation_id: uuid.UUID | None = None
+) -> tuple[dict, AggregationRef]:
     """An aggregation input over `meter` → (model values with `id`, the aggregation as
     pricings and compound aggregations see it). The product follows the meter."""
     values: dict[str, Any] = {
@@ -68,8 +77,13 @@ def check_aggregation(data: Mapping[str, Any], at: ProblemCollector, *, meter: M
     values["segments"] = _segments(data, at, segmented)
     values["default_value"] = exact_decimal(data, "defaultValue", at, default=None, positive=False)
     values["custom_fields"] = custom_fields(data, at)
-    ref = AggregationRef(id=values["id"], code=values["code"], product_id=meter.product_id,
-                         segmented_fields=tuple(segmented), segments=tuple(values["segments"]))
+    ref = AggregationRef(
+        id=values["id"],
+        code=values["code"],
+        product_id=meter.product_id,
+        segmented_fields=tuple(segmented),
+        segments=tuple(values["segments"]),
+    )
     return values, ref
 
 
@@ -87,8 +101,11 @@ def _check_function(target: Any, function: Any, meter: MeterRef, at: ProblemColl
     allowed = functions_for(field.category) if field else ()
     # Unknown fields, categories and functions are reported where they occur.
     if allowed and function in FUNCTIONS and function not in allowed:
-        at.add("aggregation", ErrorCode.INVALID,
-               f"{function} cannot aggregate the {field.category} field {target!r}; use one of {', '.join(allowed)}")
+        at.add(
+            "aggregation",
+            ErrorCode.INVALID,
+            f"{function} cannot aggregate the {field.category} field {target!r}; use one of {', '.join(allowed)}",
+        )
 
 
 def _segmented_fields(data: Mapping[str, Any], at: ProblemCollector, meter: MeterRef) -> list[Any]:
@@ -99,8 +116,11 @@ def _segmented_fields(data: Mapping[str, Any], at: ProblemCollector, meter: Mete
         if field is None:
             at.add(("segmentedFields", index), ErrorCode.INVALID, f"meter {meter.code!r} has no field {code!r}")
         elif field.category not in SEGMENTABLE:
-            at.add(("segmentedFields", index), ErrorCode.INVALID,
-                   f"{code!r} is a {field.category} field; only WHO, WHAT, WHERE and OTHER fields can be segmented")
+            at.add(
+                ("segmentedFields", index),
+                ErrorCode.INVALID,
+                f"{code!r} is a {field.category} field; only WHO, WHAT, WHERE and OTHER fields can be segmented",
+            )
         elif code in seen:
             at.add(("segmentedFields", index), ErrorCode.DUPLICATE, f"{code!r} is listed twice")
         else:
@@ -140,7 +160,11 @@ def _segment(segment: Any, segmented: Sequence[Any], at: ProblemCollector) -> di
             at.add(str(key), ErrorCode.INVALID, f"{key!r} is not one of the segmentedFields")
             fine = False
         elif not isinstance(value, str) or not 1 <= len(value) <= MAX_SEGMENT_VALUE:
-            at.add(str(key), ErrorCode.INVALID, f"must be a string of 1–{MAX_SEGMENT_VALUE} characters ({WILDCARD!r} matches anything)")
+            at.add(
+                str(key),
+                ErrorCode.INVALID,
+                f"must be a string of 1–{MAX_SEGMENT_VALUE} characters ({WILDCARD!r} matches anything)",
+            )
             fine = False
     return normalize_segment(segment, segmented) if fine else None
 

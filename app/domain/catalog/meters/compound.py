@@ -32,7 +32,14 @@ PREFIX = "aggregation."
 _MENTION = re.compile(r"aggregation\.([A-Za-z_$][A-Za-z0-9_$]*)")
 
 
-def check_compound(data: Mapping[str, Any], at: ProblemCollector, *, product_id: uuid.UUID | None, usable: Mapping[str, AggregationRef], compound_id: uuid.UUID | None = None) -> tuple[dict, AggregationRef]:
+def check_compound(
+    data: Mapping[str, Any],
+    at: ProblemCollector,
+    *,
+    product_id: uuid.UUID | None,
+    usable: Mapping[str, AggregationRef],
+    compound_id: uuid.UUID | None = None,
+) -> tuple[dict, AggregationRef]:
     """A compound aggregation input → (model values with `id`, the compound as pricings
     see it). `usable`: by code, the aggregations its calculation may name."""
     values: dict[str, Any] = {
@@ -58,7 +65,9 @@ def _length_problem(text: str) -> str | None:
     return None if 1 <= len(text) <= MAX_LENGTH else f"must be 1–{MAX_LENGTH} characters"
 
 
-def _check_calculation(text: str, usable: Mapping[str, AggregationRef], product_id: uuid.UUID | None, at: ProblemCollector) -> None:
+def _check_calculation(
+    text: str, usable: Mapping[str, AggregationRef], product_id: uuid.UUID | None, at: ProblemCollector
+) -> None:
     names = {PREFIX + code: ValueType.NUMBER for code in usable}
     try:
         expression = compile_expression(text, names)
@@ -86,7 +95,7 @@ class _AnyAggregation(Mapping[str, ValueType]):
     references, whichever aggregations exist."""
 
     def __getitem__(self, name: str) -> ValueType:
-        if name.startswith(PREFIX) and IDENTIFIER.fullmatch(name[len(PREFIX):]):
+        if name.startswith(PREFIX) and IDENTIFIER.fullmatch(name[len(PREFIX) :]):
             return ValueType.NUMBER
         raise KeyError(name)
 
@@ -104,7 +113,7 @@ def compound_references(calculation: str) -> frozenset[str]:
         expression = compile_expression(calculation, _AnyAggregation())
     except CalcError:
         return frozenset(_MENTION.findall(calculation))
-    return frozenset(name[len(PREFIX):] for name in expression.names_used)
+    return frozenset(name[len(PREFIX) :] for name in expression.names_used)
 
 
 def mentioned_codes(calculation: str) -> frozenset[str]:

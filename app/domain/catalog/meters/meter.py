@@ -31,9 +31,14 @@ from app.domain.naming import entity_code_problem, identifier_code_problem, name
 from app.domain.problems import ErrorCode, ProblemCollector
 
 CATEGORY_TYPES: dict[str, ValueType] = {
-    "WHO": ValueType.STRING, "WHAT": ValueType.STRING, "WHERE": ValueType.STRING,
-    "OTHER": ValueType.STRING, "METADATA": ValueType.STRING,
-    "MEASURE": ValueType.NUMBER, "INCOME": ValueType.NUMBER, "COST": ValueType.NUMBER,
+    "WHO": ValueType.STRING,
+    "WHAT": ValueType.STRING,
+    "WHERE": ValueType.STRING,
+    "OTHER": ValueType.STRING,
+    "METADATA": ValueType.STRING,
+    "MEASURE": ValueType.NUMBER,
+    "INCOME": ValueType.NUMBER,
+    "COST": ValueType.NUMBER,
 }
 CATEGORIES = tuple(CATEGORY_TYPES)
 SEGMENTABLE = frozenset({"WHO", "WHAT", "WHERE", "OTHER"})
@@ -44,7 +49,9 @@ TS = "ts"  # the measurement's timestamp (epoch milliseconds) in derived calcula
 RESERVED_WORDS = frozenset({"and", "or", "not", "true", "false", "null"})
 
 
-def check_meter(data: Mapping[str, Any], at: ProblemCollector, *, product_id: uuid.UUID | None, meter_id: uuid.UUID | None = None) -> tuple[dict, MeterRef]:
+def check_meter(
+    data: Mapping[str, Any], at: ProblemCollector, *, product_id: uuid.UUID | None, meter_id: uuid.UUID | None = None
+) -> tuple[dict, MeterRef]:
     """A meter input → (model values with `id`, the meter as aggregations see it)."""
     values: dict[str, Any] = {
         "id": meter_id or uuid.uuid4(),
@@ -57,14 +64,22 @@ def check_meter(data: Mapping[str, Any], at: ProblemCollector, *, product_id: uu
     seen: set[str] = set()
     values["data_fields"] = [_field(f, at.under("dataFields", i), seen) for i, f in enumerate(data_fields)]
     names = calculation_names(values["data_fields"])
-    values["derived_fields"] = [_derived(f, at.under("derivedFields", i), seen, names) for i, f in enumerate(derived_fields)]
+    values["derived_fields"] = [
+        _derived(f, at.under("derivedFields", i), seen, names) for i, f in enumerate(derived_fields)
+    ]
     _check_work(values["derived_fields"], names, at)
     values["custom_fields"] = custom_fields(data, at)
     ref = meter_ref(values["id"], values["code"], product_id, values["data_fields"], values["derived_fields"])
     return values, ref
 
 
-def meter_ref(id_: uuid.UUID, code: str, product_id: uuid.UUID | None, data_fields: Iterable[Mapping[str, Any]], derived_fields: Iterable[Mapping[str, Any]]) -> MeterRef:
+def meter_ref(
+    id_: uuid.UUID,
+    code: str,
+    product_id: uuid.UUID | None,
+    data_fields: Iterable[Mapping[str, Any]],
+    derived_fields: Iterable[Mapping[str, Any]],
+) -> MeterRef:
     """A meter as its aggregations see it, from stored (or just checked) field lists.
     The first of two fields with one code wins (the duplicate is reported by the check)."""
     fields: dict[str, FieldRef] = {}
@@ -78,8 +93,11 @@ def meter_ref(id_: uuid.UUID, code: str, product_id: uuid.UUID | None, data_fiel
 
 def calculation_names(data_fields: Iterable[Mapping[str, Any]]) -> dict[str, ValueType]:
     """Names a derived calculation may use: the data fields of known category, and `ts`."""
-    names = {f["code"]: CATEGORY_TYPES[f["category"]] for f in data_fields
-             if isinstance(f.get("code"), str) and f.get("category") in CATEGORY_TYPES}
+    names = {
+        f["code"]: CATEGORY_TYPES[f["category"]]
+        for f in data_fields
+        if isinstance(f.get("code"), str) and f.get("category") in CATEGORY_TYPES
+    }
     names[TS] = ValueType.NUMBER
     return names
 
@@ -91,7 +109,11 @@ def _field(raw: Any, at: ProblemCollector, seen: set[str]) -> dict[str, Any]:
     code = required_text(raw, "code", at, _field_code_problem)
     if isinstance(code, str):
         if code in seen:
-            at.add("code", ErrorCode.DUPLICATE, f"field code {code!r} is used twice in this meter (data and derived fields share codes)")
+            at.add(
+                "code",
+                ErrorCode.DUPLICATE,
+                f"field code {code!r} is used twice in this meter (data and derived fields share codes)",
+            )
         seen.add(code)
     return {
         "category": choice(raw, "category", at, CATEGORIES),
@@ -119,9 +141,11 @@ def _check_work(derived_fields: list[dict[str, Any]], names: Mapping[str, ValueT
             continue  # reported by the field's own check
         if total > MAX_MEASUREMENT_OPERATIONS:
             at.under("derivedFields", index).add(
-                "calculation", ErrorCode.INVALID,
+                "calculation",
+                ErrorCode.INVALID,
                 f"the derived fields of this meter would evaluate {total} operations per measurement, "
-                f"more than {MAX_MEASUREMENT_OPERATIONS}")
+                f"more than {MAX_MEASUREMENT_OPERATIONS}",
+            )
             return
 
 
@@ -151,5 +175,8 @@ def _check_calculation(text: str, category: Any, names: Mapping[str, ValueType],
     wanted = CATEGORY_TYPES.get(category)
     # An unknown category is reported on its own; the result type cannot be judged.
     if wanted is not None and expression.result_type is not wanted:
-        at.add("calculation", ErrorCode.INVALID,
-               f"a {category} field holds a {wanted.name}, but the calculation yields a {expression.result_type.name}")
+        at.add(
+            "calculation",
+            ErrorCode.INVALID,
+            f"a {category} field holds a {wanted.name}, but the calculation yields a {expression.result_type.name}",
+        )

@@ -56,7 +56,9 @@ def custom_fields(data: Mapping[str, Any], at: ProblemCollector) -> Any:
     return dict(value) if isinstance(value, Mapping) else value
 
 
-def choice(data: Mapping[str, Any], key: str, at: ProblemCollector, allowed: Sequence[str], default: str | None = None) -> Any:
+def choice(
+    data: Mapping[str, Any], key: str, at: ProblemCollector, allowed: Sequence[str], default: str | None = None
+) -> Any:
     value = data.get(key)
     if value is None:
         if default is None:
@@ -76,7 +78,9 @@ def flag(data: Mapping[str, Any], key: str, at: ProblemCollector, default: bool 
     return value
 
 
-def exact_decimal(data: Mapping[str, Any], key: str, at: ProblemCollector, *, default: Decimal | None, positive: bool) -> Decimal | None:
+def exact_decimal(
+    data: Mapping[str, Any], key: str, at: ProblemCollector, *, default: Decimal | None, positive: bool
+) -> Decimal | None:
     """An exact, finite decimal; `positive` requires > 0, otherwise ≥ 0 is required."""
     value = data.get(key)
     if value is None:
@@ -103,7 +107,9 @@ def _as_decimal(value: object) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def item_list(data: Mapping[str, Any], key: str, at: ProblemCollector, *, minimum: int, maximum: int, noun: str) -> list[Any]:
+def item_list(
+    data: Mapping[str, Any], key: str, at: ProblemCollector, *, minimum: int, maximum: int, noun: str
+) -> list[Any]:
     """A list of at most `maximum` (and at least `minimum`) items; null is the empty list."""
     value = data.get(key)
     value = [] if value is None else value
@@ -111,7 +117,11 @@ def item_list(data: Mapping[str, Any], key: str, at: ProblemCollector, *, minimu
         at.add(key, ErrorCode.INVALID, "must be a list")
         return []
     if minimum and not value:
-        at.add(key, ErrorCode.REQUIRED, f"at least {minimum} {noun} required" if minimum > 1 else "at least one is required")
+        at.add(
+            key,
+            ErrorCode.REQUIRED,
+            f"at least {minimum} {noun} required" if minimum > 1 else "at least one is required",
+        )
     elif not minimum <= len(value) <= maximum:
         at.add(key, ErrorCode.INVALID, f"must hold {minimum}–{maximum} {noun}, got {len(value)}")
     return list(value)

@@ -58,12 +58,23 @@ OVERRIDE_COLUMNS = {
     "minimumSpendDescription": "minimum_spend_description",
     "minimumSpendBillInAdvance": "minimum_spend_bill_in_advance",
 }
-PLAN_COLUMNS = {"code": "code", "name": "name", "accountId": "account_id", **OVERRIDE_COLUMNS, "customFields": "custom_fields"}
+PLAN_COLUMNS = {
+    "code": "code",
+    "name": "name",
+    "accountId": "account_id",
+    **OVERRIDE_COLUMNS,
+    "customFields": "custom_fields",
+}
 MAX_OFFSET = MAX_INTERVAL - 1
 
 
 def check_plan_template(
-    data: Data, at: ProblemCollector, *, product_id: uuid.UUID, currency_codes: Collection[str], template_id: uuid.UUID | None = None
+    data: Data,
+    at: ProblemCollector,
+    *,
+    product_id: uuid.UUID,
+    currency_codes: Collection[str],
+    template_id: uuid.UUID | None = None,
 ) -> tuple[dict[str, Any], PlanTemplateRef]:
     """A whole template input (an update passes the stored values merged with the changes,
     and its id) → model values; a create's values carry a new `id`."""
@@ -87,12 +98,22 @@ def check_plan_template(
     if template_id is not None:
         _refuse_move(data, at, "productId", product_id, "a plan template's product cannot be changed")
     template_id, values = _with_id(template_id, values)
-    return values, PlanTemplateRef(id=template_id, code=values["code"] or "", product_id=product_id, currency=values["currency"] or "")
+    return values, PlanTemplateRef(
+        id=template_id, code=values["code"] or "", product_id=product_id, currency=values["currency"] or ""
+    )
 
 
-def check_plan(data: Data, at: ProblemCollector, *, template: PlanTemplateRef, plan_id: uuid.UUID | None = None) -> tuple[dict[str, Any], PlanRef]:
+def check_plan(
+    data: Data, at: ProblemCollector, *, template: PlanTemplateRef, plan_id: uuid.UUID | None = None
+) -> tuple[dict[str, Any], PlanRef]:
     """A whole plan input → model values. Overrides left null read through to `template`."""
-    _refuse_move(data, at, "planTemplateId", template.id, "a plan stays with its plan template (a nested plan with the template it is nested in)")
+    _refuse_move(
+        data,
+        at,
+        "planTemplateId",
+        template.id,
+        "a plan stays with its plan template (a nested plan with the template it is nested in)",
+    )
     values = {
         "plan_template_id": template.id,
         "product_id": template.product_id,
@@ -109,8 +130,13 @@ def check_plan(data: Data, at: ProblemCollector, *, template: PlanTemplateRef, p
         "custom_fields": custom_fields(data, at),
     }
     plan_id, values = _with_id(plan_id, values)
-    ref = PlanRef(id=plan_id, code=values["code"] or "", product_id=template.product_id,
-                  plan_template_id=template.id, account_id=values["account_id"])
+    ref = PlanRef(
+        id=plan_id,
+        code=values["code"] or "",
+        product_id=template.product_id,
+        plan_template_id=template.id,
+        account_id=values["account_id"],
+    )
     return values, ref
 
 

@@ -23,6 +23,7 @@ from enum import Enum
 from typing import Any
 
 from app.domain.bands import PricingBand, validate_bands
+from app.domain.catalog.meters.aggregation import normalize_segment
 from app.domain.catalog.pricing.values import (
     ZERO,
     Data,
@@ -38,7 +39,6 @@ from app.domain.catalog.pricing.values import (
 from app.domain.catalog.pricing.windows import segment_key
 from app.domain.catalog.refs import AggregationRef, PricingWindow
 from app.domain.naming import description_problem, entity_code_problem
-from app.domain.catalog.meters.aggregation import normalize_segment
 from app.domain.problems import ErrorCode, ProblemCollector
 
 
@@ -109,8 +109,14 @@ def check_pricing(
     owner_id = plan_id or plan_template_id
     if len(at.problems) > before or owner_id is None or target is None:
         return values, None
-    window = PricingWindow(id=pricing_id, owner_id=owner_id, target_id=target.id, segment_key=segment_key(values["segment"]),
-                           start=values["start_date"], end=values["end_date"])
+    window = PricingWindow(
+        id=pricing_id,
+        owner_id=owner_id,
+        target_id=target.id,
+        segment_key=segment_key(values["segment"]),
+        start=values["start_date"],
+        end=values["end_date"],
+    )
     return values, window
 
 
@@ -139,7 +145,9 @@ def _shape(data: Data, at: ProblemCollector, target: AggregationRef | None) -> d
     }
 
 
-def _check_owner(data: Data, at: ProblemCollector, plan_id: uuid.UUID | None, plan_template_id: uuid.UUID | None) -> None:
+def _check_owner(
+    data: Data, at: ProblemCollector, plan_id: uuid.UUID | None, plan_template_id: uuid.UUID | None
+) -> None:
     given = [key for key in OWNER_KEYS if data.get(key) is not None]
     if plan_id is None and plan_template_id is None:
         if len(given) == 2:
@@ -149,11 +157,16 @@ def _check_owner(data: Data, at: ProblemCollector, plan_id: uuid.UUID | None, pl
         return
     for key, owner in (("planId", plan_id), ("planTemplateId", plan_template_id)):
         if key in given and as_uuid(data[key]) != owner:
-            at.add(key, ErrorCode.INVALID,
-                   "a pricing stays with its plan or plan template (a nested pricing with the one it is nested in)")
+            at.add(
+                key,
+                ErrorCode.INVALID,
+                "a pricing stays with its plan or plan template (a nested pricing with the one it is nested in)",
+            )
 
 
-def _check_target(data: Data, at: ProblemCollector, owner_product_id: uuid.UUID | None, target: AggregationRef | None) -> None:
+def _check_target(
+    data: Data, at: ProblemCollector, owner_product_id: uuid.UUID | None, target: AggregationRef | None
+) -> None:
     given = [key for key in TARGET_KEYS if data.get(key) is not None]
     if not given:
         at.add("aggregationId", ErrorCode.REQUIRED, f"one of {', '.join(TARGET_KEYS)} is required")
@@ -168,8 +181,11 @@ def _check_target(data: Data, at: ProblemCollector, owner_product_id: uuid.UUID 
         by = "code" if key.endswith("Code") else "id"
         at.add(key, ErrorCode.NOT_FOUND, f"no {kind} with {by} {data[key]!r}")
     elif target.product_id is not None and owner_product_id is not None and target.product_id != owner_product_id:
-        at.add(key, ErrorCode.INVALID,
-               f"{kind} {target.code} belongs to another product; use one of this product's or a global one")
+        at.add(
+            key,
+            ErrorCode.INVALID,
+            f"{kind} {target.code} belongs to another product; use one of this product's or a global one",
+        )
 
 
 def _segment(data: Data, at: ProblemCollector, target: AggregationRef | None) -> dict[str, Any] | None:
@@ -179,8 +195,11 @@ def _segment(data: Data, at: ProblemCollector, target: AggregationRef | None) ->
     segmented = bool(target.segmented_fields or target.segments)
     if segment is None:
         if segmented:
-            at.add("segment", ErrorCode.REQUIRED,
-                   f"aggregation {target.code} is segmented: each of its segments is priced by its own pricing")
+            at.add(
+                "segment",
+                ErrorCode.REQUIRED,
+                f"aggregation {target.code} is segmented: each of its segments is priced by its own pricing",
+            )
         return None
     if not isinstance(segment, Mapping):
         at.add("segment", ErrorCode.INVALID, "must be a map of field code → value")
@@ -201,7 +220,11 @@ def _overage_bands(data: Data, at: ProblemCollector, cumulative: bool, spans: bo
     if not data.get("overagePricingBands"):
         return []
     if not cumulative or spans:
-        at.add("overagePricingBands", ErrorCode.INVALID, "overage pricing bands need cumulative true and tiersSpanPlan false")
+        at.add(
+            "overagePricingBands",
+            ErrorCode.INVALID,
+            "overage pricing bands need cumulative true and tiersSpanPlan false",
+        )
     return _bands(data, "overagePricingBands", at, required=False)
 
 
@@ -221,7 +244,9 @@ def _bands(data: Data, key: str, at: ProblemCollector, *, required: bool) -> lis
             at.add((key, str(index), field), ErrorCode.INVALID, message)
     if len(at.problems) > before:
         return []
-    return [{name: plain_decimal(getattr(band, attr)) for name, attr in zip(BAND_FIELDS, _BAND_ATTRS)} for band in bands]
+    return [
+        {name: plain_decimal(getattr(band, attr)) for name, attr in zip(BAND_FIELDS, _BAND_ATTRS)} for band in bands
+    ]
 
 
 _BAND_ATTRS = ("lower_limit", "unit_price", "fixed_price")

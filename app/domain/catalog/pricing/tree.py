@@ -54,33 +54,54 @@ def pricing_inputs(data: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
 
 
 def check_template_tree(
-    data: Mapping[str, Any], at: ProblemCollector, *, product_id: uuid.UUID | None, currency_codes: Collection[str], resolve_target: ResolveTarget
+    data: Mapping[str, Any],
+    at: ProblemCollector,
+    *,
+    product_id: uuid.UUID | None,
+    currency_codes: Collection[str],
+    resolve_target: ResolveTarget,
 ) -> CatalogRows:
     rows = CatalogRows()
     values, template = check_plan_template(data, at, product_id=product_id, currency_codes=currency_codes)  # type: ignore[arg-type]
     rows.add("planTemplate", values, at)
     for index, pricing in _checked_items(data, "pricings", at):
-        add_pricing(rows, pricing, at.under("pricings", index), owner_product_id=product_id,
-                    plan_id=None, plan_template_id=template.id, resolve_target=resolve_target)
+        add_pricing(
+            rows,
+            pricing,
+            at.under("pricings", index),
+            owner_product_id=product_id,
+            plan_id=None,
+            plan_template_id=template.id,
+            resolve_target=resolve_target,
+        )
     for index, plan in _checked_items(data, "plans", at):
         _add_plan(rows, plan, at.under("plans", index), template, resolve_target)
     return rows
 
 
-def check_plan_tree(data: Mapping[str, Any], at: ProblemCollector, *, template: PlanTemplateRef, resolve_target: ResolveTarget) -> CatalogRows:
+def check_plan_tree(
+    data: Mapping[str, Any], at: ProblemCollector, *, template: PlanTemplateRef, resolve_target: ResolveTarget
+) -> CatalogRows:
     rows = CatalogRows()
     _add_plan(rows, data, at, template, resolve_target)
     return rows
 
 
 def add_pricing(
-    rows: CatalogRows, data: Mapping[str, Any], at: ProblemCollector, *, owner_product_id: uuid.UUID | None,
-    plan_id: uuid.UUID | None, plan_template_id: uuid.UUID | None, resolve_target: ResolveTarget,
+    rows: CatalogRows,
+    data: Mapping[str, Any],
+    at: ProblemCollector,
+    *,
+    owner_product_id: uuid.UUID | None,
+    plan_id: uuid.UUID | None,
+    plan_template_id: uuid.UUID | None,
+    resolve_target: ResolveTarget,
 ) -> None:
     reference = target_reference(data)
     target = resolve_target(*reference) if reference is not None else None
-    values, window = check_pricing(data, at, owner_product_id=owner_product_id, plan_id=plan_id,
-                                   plan_template_id=plan_template_id, target=target)
+    values, window = check_pricing(
+        data, at, owner_product_id=owner_product_id, plan_id=plan_id, plan_template_id=plan_template_id, target=target
+    )
     rows.add("pricing", values, at)
     if window is not None:
         rows.windows.append((window, at.base))
@@ -101,18 +122,34 @@ def check_collisions(rows: CatalogRows, at: ProblemCollector, existing: Iterable
         other = overlapping(window, earlier)
         if other is not None:
             where = f" (at {'.'.join(paths[other.id])})" if other.id in paths else ""
-            root.add(path + ("startDate",), ErrorCode.INVALID,
-                     f"overlaps pricing {other.id}{where} of the same aggregation and segment")
+            root.add(
+                path + ("startDate",),
+                ErrorCode.INVALID,
+                f"overlaps pricing {other.id}{where} of the same aggregation and segment",
+            )
         paths[window.id] = path
         earlier.append(window)
 
 
-def _add_plan(rows: CatalogRows, data: Mapping[str, Any], at: ProblemCollector, template: PlanTemplateRef, resolve_target: ResolveTarget) -> None:
+def _add_plan(
+    rows: CatalogRows,
+    data: Mapping[str, Any],
+    at: ProblemCollector,
+    template: PlanTemplateRef,
+    resolve_target: ResolveTarget,
+) -> None:
     values, plan = check_plan(data, at, template=template)
     rows.add("plan", values, at)
     for index, pricing in _checked_items(data, "pricings", at):
-        add_pricing(rows, pricing, at.under("pricings", index), owner_product_id=template.product_id,
-                    plan_id=plan.id, plan_template_id=None, resolve_target=resolve_target)
+        add_pricing(
+            rows,
+            pricing,
+            at.under("pricings", index),
+            owner_product_id=template.product_id,
+            plan_id=plan.id,
+            plan_template_id=None,
+            resolve_target=resolve_target,
+        )
 
 
 def _items(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:

@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
 from app.domain.decimals import MAX_TEXT, decimal_problem
+from app.domain.ids import as_uuid
 from app.domain.naming import custom_fields_problem
 from app.domain.problems import ErrorCode, ProblemCollector
-from app.domain.ids import as_uuid
 
 ZERO = Decimal(0)
 Data = Mapping[str, Any]
@@ -63,7 +63,9 @@ def plain_decimal(value: Decimal) -> str:
     return format(value.copy_abs() if value.is_zero() else value, "f")
 
 
-def text(data: Data, key: str, at: ProblemCollector, rule: Callable[[str], str | None], *, required: bool) -> str | None:
+def text(
+    data: Data, key: str, at: ProblemCollector, rule: Callable[[str], str | None], *, required: bool
+) -> str | None:
     value = data.get(key)
     if value is None:
         if required:
@@ -130,8 +132,6 @@ def custom_fields(data: Data, at: ProblemCollector) -> dict:
     return dict(value)
 
 
-
-
 def identifier(data: Data, key: str, at: ProblemCollector) -> uuid.UUID | None:
     """An optional id: a UUID, or None when the key is missing or null."""
     value = data.get(key)
@@ -162,7 +162,7 @@ def instant(data: Data, key: str, at: ProblemCollector, *, required: bool) -> da
         at.add(key, ErrorCode.INVALID, "must include a UTC offset")
         return None
     try:
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
     except OverflowError:  # its offset takes it past year 1 or 9999 (e.g. 0001-01-01T00:00+14:00)
         at.add(key, ErrorCode.INVALID, "is out of range")
         return None

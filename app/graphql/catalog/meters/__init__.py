@@ -14,7 +14,12 @@ from app.graphql.catalog.meters.inputs import (
     compound_input_data,
     meter_input_data,
 )
-from app.graphql.catalog.meters.mutations import AggregationPayload, CompoundAggregationPayload, MeterMutation, MeterPayload
+from app.graphql.catalog.meters.mutations import (
+    AggregationPayload,
+    CompoundAggregationPayload,
+    MeterMutation,
+    MeterPayload,
+)
 from app.graphql.catalog.meters.queries import MeterQuery
 from app.graphql.catalog.meters.types import (
     Aggregation,

@@ -21,7 +21,9 @@ ID_AND_VERSION = ("id", "version")
 
 @strawberry.input(description="A field read from each measurement.")
 class DataFieldInput:
-    category: DataFieldCategory = strawberry.field(description="Where the value is read from and what it may be used for.")
+    category: DataFieldCategory = strawberry.field(
+        description="Where the value is read from and what it may be used for."
+    )
     code: str = strawberry.field(description="Identifier, unique within the meter across data and derived fields.")
     name: str = strawberry.field(description="Display name.")
     unit: str | None = strawberry.field(default=UNSET, description="Unit label.")
@@ -29,38 +31,58 @@ class DataFieldInput:
 
 @strawberry.input(description="A field computed from the data fields and ts at ingest.")
 class DerivedFieldInput:
-    category: DataFieldCategory = strawberry.field(description="What the value is; a MEASURE/INCOME/COST calculation must yield a number.")
+    category: DataFieldCategory = strawberry.field(
+        description="What the value is; a MEASURE/INCOME/COST calculation must yield a number."
+    )
     code: str = strawberry.field(description="Identifier, unique within the meter across data and derived fields.")
     name: str = strawberry.field(description="Display name.")
     unit: str | None = strawberry.field(default=UNSET, description="Unit label.")
-    calculation: str = strawberry.field(description="Expression over the meter's data field codes and ts (SEMANTICS §3.5).")
+    calculation: str = strawberry.field(
+        description="Expression over the meter's data field codes and ts (SEMANTICS §3.5)."
+    )
 
 
 @strawberry.input(description="A new aggregation. Inside a meter (createMeter, createProduct) meterId is left out.")
 class CreateAggregationInput:
-    meter_id: strawberry.ID | None = strawberry.field(default=UNSET, description="The meter (required in createAggregation).")
+    meter_id: strawberry.ID | None = strawberry.field(
+        default=UNSET, description="The meter (required in createAggregation)."
+    )
     code: str = strawberry.field(description="Identifier, unique in the organization.")
     name: str = strawberry.field(description="Display name.")
     target_field: str = strawberry.field(description="Code of the meter's data or derived field to aggregate.")
     aggregation: AggregationFunction = strawberry.field(description="Must suit the target field's category.")
-    quantity_per_unit: Decimal | None = strawberry.field(default=UNSET, description="Raw quantity per billable unit, > 0; default 1.")
+    quantity_per_unit: Decimal | None = strawberry.field(
+        default=UNSET, description="Raw quantity per billable unit, > 0; default 1."
+    )
     rounding: Rounding | None = strawberry.field(default=UNSET, description="Default NONE.")
     unit: str | None = strawberry.field(default=UNSET, description="Unit label printed on line items.")
-    segmented_fields: list[str] | None = strawberry.field(default=UNSET, description="Up to 5 codes of WHO/WHAT/WHERE/OTHER fields.")
-    segments: list[JSON] | None = strawberry.field(default=UNSET, description="Up to 1000 maps of segmented field → value; a field left out is \"*\".")
-    default_value: Decimal | None = strawberry.field(default=UNSET, description="Quantity (≥ 0) used when a period has no usage.")
+    segmented_fields: list[str] | None = strawberry.field(
+        default=UNSET, description="Up to 5 codes of WHO/WHAT/WHERE/OTHER fields."
+    )
+    segments: list[JSON] | None = strawberry.field(
+        default=UNSET, description='Up to 1000 maps of segmented field → value; a field left out is "*".'
+    )
+    default_value: Decimal | None = strawberry.field(
+        default=UNSET, description="Quantity (≥ 0) used when a period has no usage."
+    )
     custom_fields: JSON | None = strawberry.field(default=UNSET, description="Custom name → string or number map.")
 
 
 @strawberry.input(description="A new meter, optionally with its aggregations (all or nothing).")
 class CreateMeterInput:
-    product_id: strawberry.ID | None = strawberry.field(default=UNSET, description="Product of the meter; left out: a global meter.")
+    product_id: strawberry.ID | None = strawberry.field(
+        default=UNSET, description="Product of the meter; left out: a global meter."
+    )
     code: str = strawberry.field(description="Unique code in the organization.")
     name: str = strawberry.field(description="Display name.")
     data_fields: list[DataFieldInput] = strawberry.field(description="1–15 fields read from each measurement.")
-    derived_fields: list[DerivedFieldInput] | None = strawberry.field(default=UNSET, description="0–15 fields computed at ingest.")
+    derived_fields: list[DerivedFieldInput] | None = strawberry.field(
+        default=UNSET, description="0–15 fields computed at ingest."
+    )
     custom_fields: JSON | None = strawberry.field(default=UNSET, description="Custom name → string or number map.")
-    aggregations: list[CreateAggregationInput] | None = strawberry.field(default=UNSET, description="Aggregations over this meter, created with it.")
+    aggregations: list[CreateAggregationInput] | None = strawberry.field(
+        default=UNSET, description="Aggregations over this meter, created with it."
+    )
 
 
 @strawberry.input(description="Meter fields to change; left out: unchanged. Field lists are replaced whole.")
@@ -69,8 +91,12 @@ class UpdateMeterInput:
     version: int = strawberry.field(description="The version you read.")
     code: str | None = strawberry.field(default=UNSET, description="New code.")
     name: str | None = strawberry.field(default=UNSET, description="New display name.")
-    data_fields: list[DataFieldInput] | None = strawberry.field(default=UNSET, description="All data fields, replacing the current ones.")
-    derived_fields: list[DerivedFieldInput] | None = strawberry.field(default=UNSET, description="All derived fields, replacing the current ones.")
+    data_fields: list[DataFieldInput] | None = strawberry.field(
+        default=UNSET, description="All data fields, replacing the current ones."
+    )
+    derived_fields: list[DerivedFieldInput] | None = strawberry.field(
+        default=UNSET, description="All derived fields, replacing the current ones."
+    )
     custom_fields: JSON | None = strawberry.field(default=UNSET, description="New custom fields (replaces the map).")
 
 
@@ -78,29 +104,49 @@ class UpdateMeterInput:
 class UpdateAggregationInput:
     id: strawberry.ID = strawberry.field(description="The aggregation.")
     version: int = strawberry.field(description="The version you read.")
-    code: str | None = strawberry.field(default=UNSET, description="New code (refused while compound aggregations use the old one).")
+    code: str | None = strawberry.field(
+        default=UNSET, description="New code (refused while compound aggregations use the old one)."
+    )
     name: str | None = strawberry.field(default=UNSET, description="New display name.")
     target_field: str | None = strawberry.field(default=UNSET, description="Code of the meter's field to aggregate.")
-    aggregation: AggregationFunction | None = strawberry.field(default=UNSET, description="Must suit the target field's category.")
-    quantity_per_unit: Decimal | None = strawberry.field(default=UNSET, description="Raw quantity per billable unit, > 0.")
-    rounding: Rounding | None = strawberry.field(default=UNSET, description="How quantity / quantityPerUnit becomes units.")
+    aggregation: AggregationFunction | None = strawberry.field(
+        default=UNSET, description="Must suit the target field's category."
+    )
+    quantity_per_unit: Decimal | None = strawberry.field(
+        default=UNSET, description="Raw quantity per billable unit, > 0."
+    )
+    rounding: Rounding | None = strawberry.field(
+        default=UNSET, description="How quantity / quantityPerUnit becomes units."
+    )
     unit: str | None = strawberry.field(default=UNSET, description="Unit label printed on line items.")
-    segmented_fields: list[str] | None = strawberry.field(default=UNSET, description="Up to 5 codes of WHO/WHAT/WHERE/OTHER fields.")
-    segments: list[JSON] | None = strawberry.field(default=UNSET, description="All segments, replacing the current ones.")
-    default_value: Decimal | None = strawberry.field(default=UNSET, description="Quantity (≥ 0) used when a period has no usage.")
+    segmented_fields: list[str] | None = strawberry.field(
+        default=UNSET, description="Up to 5 codes of WHO/WHAT/WHERE/OTHER fields."
+    )
+    segments: list[JSON] | None = strawberry.field(
+        default=UNSET, description="All segments, replacing the current ones."
+    )
+    default_value: Decimal | None = strawberry.field(
+        default=UNSET, description="Quantity (≥ 0) used when a period has no usage."
+    )
     custom_fields: JSON | None = strawberry.field(default=UNSET, description="New custom fields (replaces the map).")
 
 
 @strawberry.input(description="A new compound aggregation.")
 class CreateCompoundAggregationInput:
-    product_id: strawberry.ID | None = strawberry.field(default=UNSET, description="Product; left out: global (may then use only global aggregations).")
+    product_id: strawberry.ID | None = strawberry.field(
+        default=UNSET, description="Product; left out: global (may then use only global aggregations)."
+    )
     code: str = strawberry.field(description="Identifier, unique in the organization.")
     name: str = strawberry.field(description="Display name.")
     calculation: str = strawberry.field(description="Expression over aggregation.<code> references.")
-    quantity_per_unit: Decimal | None = strawberry.field(default=UNSET, description="Calculated quantity per billable unit, > 0; default 1.")
+    quantity_per_unit: Decimal | None = strawberry.field(
+        default=UNSET, description="Calculated quantity per billable unit, > 0; default 1."
+    )
     rounding: Rounding | None = strawberry.field(default=UNSET, description="Default NONE.")
     unit: str | None = strawberry.field(default=UNSET, description="Unit label printed on line items.")
-    evaluate_null_aggregations: bool | None = strawberry.field(default=UNSET, description="Run the calculation even when a referenced aggregation is null; default false.")
+    evaluate_null_aggregations: bool | None = strawberry.field(
+        default=UNSET, description="Run the calculation even when a referenced aggregation is null; default false."
+    )
     custom_fields: JSON | None = strawberry.field(default=UNSET, description="Custom name → string or number map.")
 
 
@@ -110,11 +156,19 @@ class UpdateCompoundAggregationInput:
     version: int = strawberry.field(description="The version you read.")
     code: str | None = strawberry.field(default=UNSET, description="New code.")
     name: str | None = strawberry.field(default=UNSET, description="New display name.")
-    calculation: str | None = strawberry.field(default=UNSET, description="Expression over aggregation.<code> references.")
-    quantity_per_unit: Decimal | None = strawberry.field(default=UNSET, description="Calculated quantity per billable unit, > 0.")
-    rounding: Rounding | None = strawberry.field(default=UNSET, description="How quantity / quantityPerUnit becomes units.")
+    calculation: str | None = strawberry.field(
+        default=UNSET, description="Expression over aggregation.<code> references."
+    )
+    quantity_per_unit: Decimal | None = strawberry.field(
+        default=UNSET, description="Calculated quantity per billable unit, > 0."
+    )
+    rounding: Rounding | None = strawberry.field(
+        default=UNSET, description="How quantity / quantityPerUnit becomes units."
+    )
     unit: str | None = strawberry.field(default=UNSET, description="Unit label printed on line items.")
-    evaluate_null_aggregations: bool | None = strawberry.field(default=UNSET, description="Run the calculation even when a referenced aggregation is null.")
+    evaluate_null_aggregations: bool | None = strawberry.field(
+        default=UNSET, description="Run the calculation even when a referenced aggregation is null."
+    )
     custom_fields: JSON | None = strawberry.field(default=UNSET, description="New custom fields (replaces the map).")
 
 

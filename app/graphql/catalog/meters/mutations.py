@@ -43,7 +43,9 @@ class AggregationPayload:
 
 @strawberry.type(description="Result of a compound aggregation mutation.")
 class CompoundAggregationPayload:
-    compound_aggregation: CompoundAggregation | None = strawberry.field(description="The compound aggregation after the change.")
+    compound_aggregation: CompoundAggregation | None = strawberry.field(
+        description="The compound aggregation after the change."
+    )
     user_errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
 
 
@@ -58,49 +60,107 @@ def _item(args: dict[str, Any]) -> Any:
 
 @strawberry.type
 class MeterMutation:
-    @strawberry.mutation(description="Create a meter, optionally with its aggregations (all or nothing).", extensions=authorize("config:create", "meter"))
+    @strawberry.mutation(
+        description="Create a meter, optionally with its aggregations (all or nothing).",
+        extensions=authorize("config:create", "meter"),
+    )
     async def create_meter(self, info: Info, input: CreateMeterInput) -> MeterPayload:
         p = info.context.require_principal()
-        return await respond(MeterPayload, "meter", lambda: service.create_meter(p.organization_id, meter_input_data(input), actor=p.actor), Meter.of)
+        return await respond(
+            MeterPayload,
+            "meter",
+            lambda: service.create_meter(p.organization_id, meter_input_data(input), actor=p.actor),
+            Meter.of,
+        )
 
-    @strawberry.mutation(description="Change a meter; refused when an aggregation would lose its field.", extensions=authorize("config:update", "meter", _item))
+    @strawberry.mutation(
+        description="Change a meter; refused when an aggregation would lose its field.",
+        extensions=authorize("config:update", "meter", _item),
+    )
     async def update_meter(self, info: Info, input: UpdateMeterInput) -> MeterPayload:
         p = info.context.require_principal()
-        return await respond(MeterPayload, "meter", lambda: service.update_meter(
-            p.organization_id, parse_id(input.id), version=input.version, changes=changes_of(input), actor=p.actor), Meter.of)
+        return await respond(
+            MeterPayload,
+            "meter",
+            lambda: service.update_meter(
+                p.organization_id, parse_id(input.id), version=input.version, changes=changes_of(input), actor=p.actor
+            ),
+            Meter.of,
+        )
 
-    @strawberry.mutation(description="Delete a meter that no aggregation uses.", extensions=authorize("config:delete", "meter", _item))
+    @strawberry.mutation(
+        description="Delete a meter that no aggregation uses.", extensions=authorize("config:delete", "meter", _item)
+    )
     async def delete_meter(self, info: Info, input: DeleteInput) -> DeletePayload:
         return await _delete(info, input, service.delete_meter)
 
-    @strawberry.mutation(description="Create an aggregation over a meter's field.", extensions=authorize("config:create", "aggregation"))
+    @strawberry.mutation(
+        description="Create an aggregation over a meter's field.", extensions=authorize("config:create", "aggregation")
+    )
     async def create_aggregation(self, info: Info, input: CreateAggregationInput) -> AggregationPayload:
         p = info.context.require_principal()
-        return await respond(AggregationPayload, "aggregation", lambda: service.create_aggregation(
-            p.organization_id, aggregation_input_data(input), actor=p.actor), Aggregation.of)
+        return await respond(
+            AggregationPayload,
+            "aggregation",
+            lambda: service.create_aggregation(p.organization_id, aggregation_input_data(input), actor=p.actor),
+            Aggregation.of,
+        )
 
-    @strawberry.mutation(description="Change an aggregation.", extensions=authorize("config:update", "aggregation", _item))
+    @strawberry.mutation(
+        description="Change an aggregation.", extensions=authorize("config:update", "aggregation", _item)
+    )
     async def update_aggregation(self, info: Info, input: UpdateAggregationInput) -> AggregationPayload:
         p = info.context.require_principal()
-        return await respond(AggregationPayload, "aggregation", lambda: service.update_aggregation(
-            p.organization_id, parse_id(input.id), version=input.version, changes=changes_of(input), actor=p.actor), Aggregation.of)
+        return await respond(
+            AggregationPayload,
+            "aggregation",
+            lambda: service.update_aggregation(
+                p.organization_id, parse_id(input.id), version=input.version, changes=changes_of(input), actor=p.actor
+            ),
+            Aggregation.of,
+        )
 
-    @strawberry.mutation(description="Delete an aggregation that no pricing or compound aggregation uses.", extensions=authorize("config:delete", "aggregation", _item))
+    @strawberry.mutation(
+        description="Delete an aggregation that no pricing or compound aggregation uses.",
+        extensions=authorize("config:delete", "aggregation", _item),
+    )
     async def delete_aggregation(self, info: Info, input: DeleteInput) -> DeletePayload:
         return await _delete(info, input, service.delete_aggregation)
 
-    @strawberry.mutation(description="Create a compound aggregation.", extensions=authorize("config:create", "compoundAggregation"))
-    async def create_compound_aggregation(self, info: Info, input: CreateCompoundAggregationInput) -> CompoundAggregationPayload:
+    @strawberry.mutation(
+        description="Create a compound aggregation.", extensions=authorize("config:create", "compoundAggregation")
+    )
+    async def create_compound_aggregation(
+        self, info: Info, input: CreateCompoundAggregationInput
+    ) -> CompoundAggregationPayload:
         p = info.context.require_principal()
-        return await respond(CompoundAggregationPayload, "compound_aggregation", lambda: service.create_compound_aggregation(
-            p.organization_id, compound_input_data(input), actor=p.actor), CompoundAggregation.of)
+        return await respond(
+            CompoundAggregationPayload,
+            "compound_aggregation",
+            lambda: service.create_compound_aggregation(p.organization_id, compound_input_data(input), actor=p.actor),
+            CompoundAggregation.of,
+        )
 
-    @strawberry.mutation(description="Change a compound aggregation.", extensions=authorize("config:update", "compoundAggregation", _item))
-    async def update_compound_aggregation(self, info: Info, input: UpdateCompoundAggregationInput) -> CompoundAggregationPayload:
+    @strawberry.mutation(
+        description="Change a compound aggregation.",
+        extensions=authorize("config:update", "compoundAggregation", _item),
+    )
+    async def update_compound_aggregation(
+        self, info: Info, input: UpdateCompoundAggregationInput
+    ) -> CompoundAggregationPayload:
         p = info.context.require_principal()
-        return await respond(CompoundAggregationPayload, "compound_aggregation", lambda: service.update_compound_aggregation(
-            p.organization_id, parse_id(input.id), version=input.version, changes=changes_of(input), actor=p.actor), CompoundAggregation.of)
+        return await respond(
+            CompoundAggregationPayload,
+            "compound_aggregation",
+            lambda: service.update_compound_aggregation(
+                p.organization_id, parse_id(input.id), version=input.version, changes=changes_of(input), actor=p.actor
+            ),
+            CompoundAggregation.of,
+        )
 
-    @strawberry.mutation(description="Delete a compound aggregation that no pricing uses.", extensions=authorize("config:delete", "compoundAggregation", _item))
+    @strawberry.mutation(
+        description="Delete a compound aggregation that no pricing uses.",
+        extensions=authorize("config:delete", "compoundAggregation", _item),
+    )
     async def delete_compound_aggregation(self, info: Info, input: DeleteInput) -> DeletePayload:
         return await _delete(info, input, service.delete_compound_aggregation)

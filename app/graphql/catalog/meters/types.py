@@ -65,7 +65,9 @@ class Rounding(Enum):
 
 @strawberry.type(description="A field of a meter, read from each measurement.")
 class DataField:
-    category: DataFieldCategory = strawberry.field(description="Where the value is read from and what it may be used for.")
+    category: DataFieldCategory = strawberry.field(
+        description="Where the value is read from and what it may be used for."
+    )
     code: str = strawberry.field(description="Code, unique within the meter across data and derived fields.")
     name: str = strawberry.field(description="Display name.")
     unit: str | None = strawberry.field(description="Unit label.")
@@ -85,7 +87,13 @@ class DerivedField:
 
     @classmethod
     def of(cls, f: dict[str, Any]) -> DerivedField:
-        return cls(category=DataFieldCategory(f["category"]), code=f["code"], name=f["name"], unit=f.get("unit"), calculation=f["calculation"])
+        return cls(
+            category=DataFieldCategory(f["category"]),
+            code=f["code"],
+            name=f["name"],
+            unit=f.get("unit"),
+            calculation=f["calculation"],
+        )
 
 
 # Fields every catalog type here shows as its row holds them.
@@ -110,14 +118,21 @@ class Meter(RowNode):
 
     @strawberry.field(description="Aggregations over this meter's fields.")
     def aggregations(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Aggregation]:
-        return load_then(info, AGGREGATIONS_BY_METER, self._row.id, lambda rows: connection_of_list(rows, first, after, Aggregation.of))
+        return load_then(
+            info,
+            AGGREGATIONS_BY_METER,
+            self._row.id,
+            lambda rows: connection_of_list(rows, first, after, Aggregation.of),
+        )
 
 
 @strawberry.type(description="A pricing metric: one field of a meter aggregated over a period.")
 class Aggregation(RowNode):
     id: strawberry.ID = strawberry.field(description="Id of the aggregation.")
     version: int = strawberry.field(description="Incremented by every update; send it back to update.")
-    product_id: strawberry.ID | None = strawberry.field(description="Product (the meter's); null for a global aggregation.")
+    product_id: strawberry.ID | None = strawberry.field(
+        description="Product (the meter's); null for a global aggregation."
+    )
     meter_id: strawberry.ID = strawberry.field(description="Meter whose field is aggregated.")
     code: str = strawberry.field(description="Unique code; compound aggregations use it as aggregation.<code>.")
     name: str = strawberry.field(description="Display name.")
@@ -127,8 +142,12 @@ class Aggregation(RowNode):
     rounding: Rounding = strawberry.field(description="How quantity / quantityPerUnit becomes whole units.")
     unit: str | None = strawberry.field(description="Unit label printed on line items.")
     segmented_fields: list[str] = strawberry.field(description="Codes of the fields the aggregation is segmented by.")
-    segments: list[JSON] = strawberry.field(description="Segments: each a map of every segmented field → value, \"*\" matching anything.")
-    default_value: Decimal | None = strawberry.field(description="Quantity used when a period has no usage; null: no line item.")
+    segments: list[JSON] = strawberry.field(
+        description='Segments: each a map of every segmented field → value, "*" matching anything.'
+    )
+    default_value: Decimal | None = strawberry.field(
+        description="Quantity used when a period has no usage; null: no line item."
+    )
     custom_fields: JSON = strawberry.field(description="Custom name → string or number map.")
     dt_created: datetime = strawberry.field(description="When it was created.")
     dt_last_modified: datetime = strawberry.field(description="When it last changed.")
@@ -137,10 +156,14 @@ class Aggregation(RowNode):
     _row: strawberry.Private[m.Aggregation]
 
     @strawberry.field(description="Pricings of plans and plan templates for this aggregation.")
-    def pricings(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["Pricing", strawberry.lazy(PLANS)]]:
+    def pricings(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[Pricing, strawberry.lazy(PLANS)]]:
         from app.graphql.catalog.plans import Pricing
 
-        return load_then(info, PRICINGS_BY_AGGREGATION, self._row.id, lambda rows: connection_of_list(rows, first, after, Pricing.of))
+        return load_then(
+            info, PRICINGS_BY_AGGREGATION, self._row.id, lambda rows: connection_of_list(rows, first, after, Pricing.of)
+        )
 
     @strawberry.field(description="The meter whose field is aggregated.")
     def meter(self, info: Info) -> Meter | None:
@@ -158,7 +181,9 @@ class CompoundAggregation(RowNode):
     quantity_per_unit: Decimal = strawberry.field(description="Calculated quantity per billable unit (> 0).")
     rounding: Rounding = strawberry.field(description="How quantity / quantityPerUnit becomes whole units.")
     unit: str | None = strawberry.field(description="Unit label printed on line items.")
-    evaluate_null_aggregations: bool = strawberry.field(description="Whether the calculation runs when a referenced aggregation is null.")
+    evaluate_null_aggregations: bool = strawberry.field(
+        description="Whether the calculation runs when a referenced aggregation is null."
+    )
     custom_fields: JSON = strawberry.field(description="Custom name → string or number map.")
     dt_created: datetime = strawberry.field(description="When it was created.")
     dt_last_modified: datetime = strawberry.field(description="When it last changed.")
@@ -167,18 +192,35 @@ class CompoundAggregation(RowNode):
     _row: strawberry.Private[m.CompoundAggregation]
 
     @strawberry.field(description="Pricings of plans and plan templates for this compound aggregation.")
-    def pricings(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Annotated["Pricing", strawberry.lazy(PLANS)]]:
+    def pricings(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[Pricing, strawberry.lazy(PLANS)]]:
         from app.graphql.catalog.plans import Pricing
 
-        return load_then(info, PRICINGS_BY_COMPOUND, self._row.id, lambda rows: connection_of_list(rows, first, after, Pricing.of))
+        return load_then(
+            info, PRICINGS_BY_COMPOUND, self._row.id, lambda rows: connection_of_list(rows, first, after, Pricing.of)
+        )
 
 
-shown_from_row(Meter, same=SAME, ids=("id", "product_id"),
-               data_fields=lambda row: [DataField.of(f) for f in row.data_fields],
-               derived_fields=lambda row: [DerivedField.of(f) for f in row.derived_fields])
-shown_from_row(Aggregation, same=(*SAME, "target_field", "quantity_per_unit", "unit", "default_value"),
-               ids=("id", "product_id", "meter_id"),
-               aggregation=lambda row: AggregationFunction(row.aggregation), rounding=lambda row: Rounding(row.rounding),
-               segmented_fields=lambda row: list(row.segmented_fields), segments=lambda row: list(row.segments))
-shown_from_row(CompoundAggregation, same=(*SAME, "calculation", "quantity_per_unit", "unit", "evaluate_null_aggregations"),
-               ids=("id", "product_id"), rounding=lambda row: Rounding(row.rounding))
+shown_from_row(
+    Meter,
+    same=SAME,
+    ids=("id", "product_id"),
+    data_fields=lambda row: [DataField.of(f) for f in row.data_fields],
+    derived_fields=lambda row: [DerivedField.of(f) for f in row.derived_fields],
+)
+shown_from_row(
+    Aggregation,
+    same=(*SAME, "target_field", "quantity_per_unit", "unit", "default_value"),
+    ids=("id", "product_id", "meter_id"),
+    aggregation=lambda row: AggregationFunction(row.aggregation),
+    rounding=lambda row: Rounding(row.rounding),
+    segmented_fields=lambda row: list(row.segmented_fields),
+    segments=lambda row: list(row.segments),
+)
+shown_from_row(
+    CompoundAggregation,
+    same=(*SAME, "calculation", "quantity_per_unit", "unit", "evaluate_null_aggregations"),
+    ids=("id", "product_id"),
+    rounding=lambda row: Rounding(row.rounding),
+)

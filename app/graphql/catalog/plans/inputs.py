@@ -20,7 +20,6 @@ from app.graphql.catalog.filters import CatalogFilter
 from app.graphql.catalog.plans.types import BillFrequency, PricingType
 from app.graphql.inputs import optional, plain_data
 
-
 input_data = plain_data
 
 
@@ -39,15 +38,21 @@ def pricing_input_data(input: CreatePricingInput) -> dict[str, Any]:
 
 @strawberry.input(description="A pricing band.")
 class PricingBandInput:
-    lower_limit: Decimal = strawberry.field(description="Units from which the band applies; the first band's is 0, then strictly increasing.")
+    lower_limit: Decimal = strawberry.field(
+        description="Units from which the band applies; the first band's is 0, then strictly increasing."
+    )
     unit_price: Decimal = strawberry.field(description="Price of each unit in the band.")
     fixed_price: Decimal | None = optional("Price charged once the band is entered; default 0.")
 
 
-@strawberry.input(description="A new pricing. Give planId or planTemplateId (not inside a plan or template input, which implies it) and one of aggregationId, aggregationCode, compoundAggregationId, compoundAggregationCode.")
+@strawberry.input(
+    description="A new pricing. Give planId or planTemplateId (not inside a plan or template input, which implies it) and one of aggregationId, aggregationCode, compoundAggregationId, compoundAggregationCode."
+)
 class CreatePricingInput:
     start_date: datetime = strawberry.field(description="First instant the pricing applies (inclusive).")
-    pricing_bands: list[PricingBandInput] = strawberry.field(description="At least one band, ascending lowerLimit, the first at 0.")
+    pricing_bands: list[PricingBandInput] = strawberry.field(
+        description="At least one band, ascending lowerLimit, the first at 0."
+    )
     plan_id: strawberry.ID | None = optional("The plan priced.")
     plan_template_id: strawberry.ID | None = optional("The plan template priced.")
     aggregation_id: strawberry.ID | None = optional("The aggregation priced, by id.")
@@ -57,7 +62,9 @@ class CreatePricingInput:
     code: str | None = optional("Optional code, unique among pricings.")
     description: str | None = optional("Line item text.")
     end_date: datetime | None = optional("Instant the pricing stops applying (exclusive); none: open-ended.")
-    overage_pricing_bands: list[PricingBandInput] | None = optional("Bands beyond a commitment; only with cumulative true and tiersSpanPlan false.")
+    overage_pricing_bands: list[PricingBandInput] | None = optional(
+        "Bands beyond a commitment; only with cumulative true and tiersSpanPlan false."
+    )
     cumulative: bool | None = optional("Tiered (true, default) or volume (false) pricing.")
     tiers_span_plan: bool | None = optional("Band positions count earlier periods' units; default false.")
     type: PricingType | None = optional("Default DEBIT.")
@@ -72,7 +79,9 @@ class CreatePlanInput:
     code: str = strawberry.field(description="Unique code.")
     name: str = strawberry.field(description="Display name.")
     plan_template_id: strawberry.ID | None = optional("The template (required unless nested in a template input).")
-    account_id: strawberry.ID | None = optional("Makes the plan bespoke to this account (only checked to be an id until accounts exist).")
+    account_id: strawberry.ID | None = optional(
+        "Makes the plan bespoke to this account (only checked to be an id until accounts exist)."
+    )
     standing_charge: Decimal | None = optional("Overrides the template's standing charge (≥ 0).")
     standing_charge_description: str | None = optional("Overrides the template's standing-charge description.")
     standing_charge_bill_in_advance: bool | None = optional("Overrides the template's standing-charge timing.")
@@ -124,7 +133,9 @@ class UpdatePlanTemplateInput:
     custom_fields: JSON | None = optional("Custom name → string or number map.")
 
 
-@strawberry.input(description="Plan fields to change; an override set to null reads through to the template again. The template cannot change.")
+@strawberry.input(
+    description="Plan fields to change; an override set to null reads through to the template again. The template cannot change."
+)
 class UpdatePlanInput:
     id: strawberry.ID = strawberry.field(description="The plan.")
     version: int = strawberry.field(description="The version you read.")
@@ -140,7 +151,9 @@ class UpdatePlanInput:
     custom_fields: JSON | None = optional("Custom name → string or number map.")
 
 
-@strawberry.input(description="Pricing fields to change; the plan or template cannot change. Naming a target replaces the current one.")
+@strawberry.input(
+    description="Pricing fields to change; the plan or template cannot change. Naming a target replaces the current one."
+)
 class UpdatePricingInput:
     id: strawberry.ID = strawberry.field(description="The pricing.")
     version: int = strawberry.field(description="The version you read.")
@@ -174,7 +187,15 @@ class PricingFilter:
     ids: list[strawberry.ID] | None = strawberry.field(default=None, description="Only these ids.")
     codes: list[str] | None = strawberry.field(default=None, description="Only these codes.")
     plan_id: strawberry.ID | None = strawberry.field(default=None, description="Only pricings of this plan.")
-    plan_template_id: strawberry.ID | None = strawberry.field(default=None, description="Only pricings of this plan template.")
-    aggregation_id: strawberry.ID | None = strawberry.field(default=None, description="Only pricings of this aggregation.")
-    compound_aggregation_id: strawberry.ID | None = strawberry.field(default=None, description="Only pricings of this compound aggregation.")
-    product_id: strawberry.ID | None = strawberry.field(default=None, description="Only pricings of plans or templates of this product.")
+    plan_template_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only pricings of this plan template."
+    )
+    aggregation_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only pricings of this aggregation."
+    )
+    compound_aggregation_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only pricings of this compound aggregation."
+    )
+    product_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only pricings of plans or templates of this product."
+    )

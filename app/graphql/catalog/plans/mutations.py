@@ -54,53 +54,124 @@ def _item(arguments: dict[str, Any]) -> Any:
 
 @strawberry.type
 class PlanMutation:
-    @strawberry.mutation(description="Create a plan template, optionally with its pricings and plans (each with pricings), all or nothing.",
-                         extensions=authorize("config:create", "planTemplate"))
+    @strawberry.mutation(
+        description="Create a plan template, optionally with its pricings and plans (each with pricings), all or nothing.",
+        extensions=authorize("config:create", "planTemplate"),
+    )
     async def create_plan_template(self, info: Info, input: CreatePlanTemplateInput) -> PlanTemplatePayload:
         p = info.context.require_principal()
-        return await respond(PlanTemplatePayload, "plan_template",
-                             lambda: service.create_plan_template(p.organization_id, template_input_data(input), p.actor), PlanTemplate.of)
+        return await respond(
+            PlanTemplatePayload,
+            "plan_template",
+            lambda: service.create_plan_template(p.organization_id, template_input_data(input), p.actor),
+            PlanTemplate.of,
+        )
 
-    @strawberry.mutation(description="Change a plan template; its plans follow.", extensions=authorize("config:update", "planTemplate", _item))
+    @strawberry.mutation(
+        description="Change a plan template; its plans follow.",
+        extensions=authorize("config:update", "planTemplate", _item),
+    )
     async def update_plan_template(self, info: Info, input: UpdatePlanTemplateInput) -> PlanTemplatePayload:
         p = info.context.require_principal()
-        return await respond(PlanTemplatePayload, "plan_template", lambda: service.update_plan_template(
-            p.organization_id, parse_id(input.id), version=input.version, changes=input_data(input, UNCHANGED), actor=p.actor), PlanTemplate.of)
+        return await respond(
+            PlanTemplatePayload,
+            "plan_template",
+            lambda: service.update_plan_template(
+                p.organization_id,
+                parse_id(input.id),
+                version=input.version,
+                changes=input_data(input, UNCHANGED),
+                actor=p.actor,
+            ),
+            PlanTemplate.of,
+        )
 
-    @strawberry.mutation(description="Delete a plan template without plans or pricings.", extensions=authorize("config:delete", "planTemplate", _item))
+    @strawberry.mutation(
+        description="Delete a plan template without plans or pricings.",
+        extensions=authorize("config:delete", "planTemplate", _item),
+    )
     async def delete_plan_template(self, info: Info, input: DeleteInput) -> DeletePayload:
         org = info.context.require_principal().organization_id
-        return await respond_deleted(lambda: service.delete_plan_template(org, parse_id(input.id), version=input.version), input.id)
+        return await respond_deleted(
+            lambda: service.delete_plan_template(org, parse_id(input.id), version=input.version), input.id
+        )
 
-    @strawberry.mutation(description="Create a plan from a template, optionally with its pricings, all or nothing.", extensions=authorize("config:create", "plan"))
+    @strawberry.mutation(
+        description="Create a plan from a template, optionally with its pricings, all or nothing.",
+        extensions=authorize("config:create", "plan"),
+    )
     async def create_plan(self, info: Info, input: CreatePlanInput) -> PlanPayload:
         p = info.context.require_principal()
-        return await respond(PlanPayload, "plan", lambda: service.create_plan(p.organization_id, plan_input_data(input), p.actor), Plan.of)
+        return await respond(
+            PlanPayload,
+            "plan",
+            lambda: service.create_plan(p.organization_id, plan_input_data(input), p.actor),
+            Plan.of,
+        )
 
-    @strawberry.mutation(description="Change a plan; overrides set to null read through to the template.", extensions=authorize("config:update", "plan", _item))
+    @strawberry.mutation(
+        description="Change a plan; overrides set to null read through to the template.",
+        extensions=authorize("config:update", "plan", _item),
+    )
     async def update_plan(self, info: Info, input: UpdatePlanInput) -> PlanPayload:
         p = info.context.require_principal()
-        return await respond(PlanPayload, "plan", lambda: service.update_plan(
-            p.organization_id, parse_id(input.id), version=input.version, changes=input_data(input, UNCHANGED), actor=p.actor), Plan.of)
+        return await respond(
+            PlanPayload,
+            "plan",
+            lambda: service.update_plan(
+                p.organization_id,
+                parse_id(input.id),
+                version=input.version,
+                changes=input_data(input, UNCHANGED),
+                actor=p.actor,
+            ),
+            Plan.of,
+        )
 
-    @strawberry.mutation(description="Delete a plan without pricings, account plans or commitments.", extensions=authorize("config:delete", "plan", _item))
+    @strawberry.mutation(
+        description="Delete a plan without pricings, account plans or commitments.",
+        extensions=authorize("config:delete", "plan", _item),
+    )
     async def delete_plan(self, info: Info, input: DeleteInput) -> DeletePayload:
         org = info.context.require_principal().organization_id
-        return await respond_deleted(lambda: service.delete_plan(org, parse_id(input.id), version=input.version), input.id)
+        return await respond_deleted(
+            lambda: service.delete_plan(org, parse_id(input.id), version=input.version), input.id
+        )
 
-    @strawberry.mutation(description="Create a pricing of a plan or plan template.", extensions=authorize("config:create", "pricing"))
+    @strawberry.mutation(
+        description="Create a pricing of a plan or plan template.", extensions=authorize("config:create", "pricing")
+    )
     async def create_pricing(self, info: Info, input: CreatePricingInput) -> PricingPayload:
         p = info.context.require_principal()
-        return await respond(PricingPayload, "pricing", lambda: service.create_pricing(p.organization_id, pricing_input_data(input), p.actor), Pricing.of)
+        return await respond(
+            PricingPayload,
+            "pricing",
+            lambda: service.create_pricing(p.organization_id, pricing_input_data(input), p.actor),
+            Pricing.of,
+        )
 
-    @strawberry.mutation(description="Change a pricing; it may not come to overlap another of the same plan, aggregation and segment.",
-                         extensions=authorize("config:update", "pricing", _item))
+    @strawberry.mutation(
+        description="Change a pricing; it may not come to overlap another of the same plan, aggregation and segment.",
+        extensions=authorize("config:update", "pricing", _item),
+    )
     async def update_pricing(self, info: Info, input: UpdatePricingInput) -> PricingPayload:
         p = info.context.require_principal()
-        return await respond(PricingPayload, "pricing", lambda: service.update_pricing(
-            p.organization_id, parse_id(input.id), version=input.version, changes=input_data(input, UNCHANGED), actor=p.actor), Pricing.of)
+        return await respond(
+            PricingPayload,
+            "pricing",
+            lambda: service.update_pricing(
+                p.organization_id,
+                parse_id(input.id),
+                version=input.version,
+                changes=input_data(input, UNCHANGED),
+                actor=p.actor,
+            ),
+            Pricing.of,
+        )
 
     @strawberry.mutation(description="Delete a pricing.", extensions=authorize("config:delete", "pricing", _item))
     async def delete_pricing(self, info: Info, input: DeleteInput) -> DeletePayload:
         org = info.context.require_principal().organization_id
-        return await respond_deleted(lambda: service.delete_pricing(org, parse_id(input.id), version=input.version), input.id)
+        return await respond_deleted(
+            lambda: service.delete_pricing(org, parse_id(input.id), version=input.version), input.id
+        )

@@ -9,6 +9,7 @@ import strawberry
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
+from app.domain.ids import as_uuid
 from app.graphql.authorization import authorize
 from app.graphql.catalog.filters import CatalogFilter, apply_catalog_filter
 from app.graphql.catalog.plans.inputs import PlanFilter, PricingFilter
@@ -18,7 +19,6 @@ from app.graphql.errors import BadRequest
 from app.graphql.pagination import Connection, paginate
 from app.graphql.prefetch import lookahead
 from app.models import catalog as m
-from app.domain.ids import as_uuid
 
 READ = "config:retrieve"
 
@@ -55,35 +55,60 @@ async def _one(model: type[Model], info: Info, id: strawberry.ID | None, code: s
         await lookahead.prefetch_rows(info, model, [found])
     return found
 
+
 def _pricing_query(info: Info, flt: PricingFilter | None) -> QuerySet:
     query = m.Pricing.filter(organization_id=info.context.organization_id)
     if flt is None:
         return query
     query = apply_catalog_filter(query, CatalogFilter(ids=flt.ids, codes=flt.codes), has_product=False)
-    return _by_ids(query, flt, {"plan_id": "plan_id", "plan_template_id": "plan_template_id", "aggregation_id": "aggregation_id",
-                                "compound_aggregation_id": "compound_aggregation_id", "product_id": "product_id"})
+    return _by_ids(
+        query,
+        flt,
+        {
+            "plan_id": "plan_id",
+            "plan_template_id": "plan_template_id",
+            "aggregation_id": "aggregation_id",
+            "compound_aggregation_id": "compound_aggregation_id",
+            "product_id": "product_id",
+        },
+    )
 
 
 @strawberry.type
 class PlanQuery:
-    @strawberry.field(description="Plan templates of the organization, by code.", extensions=authorize(READ, "planTemplate"))
-    async def plan_templates(self, info: Info, first: int | None = None, after: str | None = None, filter: CatalogFilter | None = None) -> Connection[PlanTemplate]:
+    @strawberry.field(
+        description="Plan templates of the organization, by code.", extensions=authorize(READ, "planTemplate")
+    )
+    async def plan_templates(
+        self, info: Info, first: int | None = None, after: str | None = None, filter: CatalogFilter | None = None
+    ) -> Connection[PlanTemplate]:
         query = apply_catalog_filter(m.PlanTemplate.filter(organization_id=info.context.organization_id), filter)
-        return await paginate(query, first, after, PlanTemplate.of, order_by=("code",),
-                              prefetch=lookahead.page_prefetcher(info, m.PlanTemplate))
+        return await paginate(
+            query,
+            first,
+            after,
+            PlanTemplate.of,
+            order_by=("code",),
+            prefetch=lookahead.page_prefetcher(info, m.PlanTemplate),
+        )
 
     @strawberry.field(description="One plan template by id or code.", extensions=authorize(READ, "planTemplate"))
-    async def plan_template(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> PlanTemplate | None:
+    async def plan_template(
+        self, info: Info, id: strawberry.ID | None = None, code: str | None = None
+    ) -> PlanTemplate | None:
         found = await _one(m.PlanTemplate, info, id, code)
         return PlanTemplate.of(found) if found else None
 
     @strawberry.field(description="Plans of the organization, by code.", extensions=authorize(READ, "plan"))
-    async def plans(self, info: Info, first: int | None = None, after: str | None = None, filter: PlanFilter | None = None) -> Connection[Plan]:
+    async def plans(
+        self, info: Info, first: int | None = None, after: str | None = None, filter: PlanFilter | None = None
+    ) -> Connection[Plan]:
         query = apply_catalog_filter(m.Plan.filter(organization_id=info.context.organization_id), filter)
         if filter is not None:
             query = _by_ids(query, filter, {"plan_template_id": "plan_template_id", "account_id": "account_id"})
-        return await paginate(query, first, after, Plan.of, order_by=("code",),
-                              prefetch=lookahead.page_prefetcher(info, m.Plan))
+        return await paginate(
+            query, first, after, Plan.of, order_by=("code",), prefetch=lookahead.page_prefetcher(info, m.Plan)
+        )
 
     @strawberry.field(description="One plan by id or code.", extensions=authorize(READ, "plan"))
     async def plan(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> Plan | None:
@@ -91,9 +116,17 @@ class PlanQuery:
         return Plan.of(found) if found else None
 
     @strawberry.field(description="Pricings of the organization, by start date.", extensions=authorize(READ, "pricing"))
-    async def pricings(self, info: Info, first: int | None = None, after: str | None = None, filter: PricingFilter | None = None) -> Connection[Pricing]:
-        return await paginate(_pricing_query(info, filter), first, after, Pricing.of, order_by=("start_date",),
-                              prefetch=lookahead.page_prefetcher(info, m.Pricing))
+    async def pricings(
+        self, info: Info, first: int | None = None, after: str | None = None, filter: PricingFilter | None = None
+    ) -> Connection[Pricing]:
+        return await paginate(
+            _pricing_query(info, filter),
+            first,
+            after,
+            Pricing.of,
+            order_by=("start_date",),
+            prefetch=lookahead.page_prefetcher(info, m.Pricing),
+        )
 
     @strawberry.field(description="One pricing by id or code.", extensions=authorize(READ, "pricing"))
     async def pricing(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> Pricing | None:

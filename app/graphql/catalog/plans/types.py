@@ -29,8 +29,16 @@ from app.models import catalog as m
 if TYPE_CHECKING:
     from app.graphql.catalog.meters import Aggregation, CompoundAggregation
 
-BillFrequency = strawberry.enum(DomainBillFrequency, name="BillFrequency", description="How often a plan bills: every interval days, weeks, months or years.")
-PricingType = strawberry.enum(DomainPricingType, name="PricingType", description="What a pricing produces: a debit (charge), a product credit or a global credit.")
+BillFrequency = strawberry.enum(
+    DomainBillFrequency,
+    name="BillFrequency",
+    description="How often a plan bills: every interval days, weeks, months or years.",
+)
+PricingType = strawberry.enum(
+    DomainPricingType,
+    name="PricingType",
+    description="What a pricing produces: a debit (charge), a product credit or a global credit.",
+)
 
 TEMPLATE_BY_ID = one_by_id(m.PlanTemplate)
 PLAN_BY_ID = one_by_id(m.Plan)
@@ -56,7 +64,9 @@ lookahead.parent(m.Pricing, ["compoundAggregation"], COMPOUND_BY_ID, m.CompoundA
 SAME = ("version", "dt_created", "dt_last_modified", "created_by", "last_modified_by")
 
 
-@strawberry.type(description="A pricing band: from lowerLimit (exclusive, except 0 for the first band) up to the next band's lowerLimit.")
+@strawberry.type(
+    description="A pricing band: from lowerLimit (exclusive, except 0 for the first band) up to the next band's lowerLimit."
+)
 class PricingBand:
     lower_limit: Decimal = strawberry.field(description="Units from which this band applies (the first band's is 0).")
     unit_price: Decimal = strawberry.field(description="Price of each unit in this band.")
@@ -64,14 +74,25 @@ class PricingBand:
 
     @classmethod
     def list_of(cls, bands: list[dict[str, str]]) -> list[PricingBand]:
-        return [cls(lower_limit=Decimal(b["lowerLimit"]), unit_price=Decimal(b["unitPrice"]), fixed_price=Decimal(b["fixedPrice"])) for b in bands]
+        return [
+            cls(
+                lower_limit=Decimal(b["lowerLimit"]),
+                unit_price=Decimal(b["unitPrice"]),
+                fixed_price=Decimal(b["fixedPrice"]),
+            )
+            for b in bands
+        ]
 
 
-@strawberry.type(description="A template of plans of one product: currency, bill frequency, standing charge and minimum spend, plus pricings every plan of it inherits.")
+@strawberry.type(
+    description="A template of plans of one product: currency, bill frequency, standing charge and minimum spend, plus pricings every plan of it inherits."
+)
 class PlanTemplate(RowNode):
     id: strawberry.ID = strawberry.field(description="Id of the plan template.")
     version: int = strawberry.field(description="Incremented by every update.")
-    product_id: strawberry.ID = strawberry.field(description="The product whose plans this template makes (never changes).")
+    product_id: strawberry.ID = strawberry.field(
+        description="The product whose plans this template makes (never changes)."
+    )
     code: str = strawberry.field(description="Unique code.")
     name: str = strawberry.field(description="Display name.")
     currency: str = strawberry.field(description="Pricing currency code.")
@@ -81,10 +102,14 @@ class PlanTemplate(RowNode):
     standing_charge_description: str | None = strawberry.field(description="Line item text of the standing charge.")
     standing_charge_interval: int = strawberry.field(description="Bill periods per standing charge (1–365).")
     standing_charge_offset: int = strawberry.field(description="Bill periods before the first standing charge (0–364).")
-    standing_charge_bill_in_advance: bool | None = strawberry.field(description="Standing charge billed in advance; null: the organization's default.")
+    standing_charge_bill_in_advance: bool | None = strawberry.field(
+        description="Standing charge billed in advance; null: the organization's default."
+    )
     minimum_spend: Decimal = strawberry.field(description="Minimum spend per bill period (≥ 0).")
     minimum_spend_description: str | None = strawberry.field(description="Line item text of the minimum spend.")
-    minimum_spend_bill_in_advance: bool | None = strawberry.field(description="Minimum spend billed in advance; null: the organization's default.")
+    minimum_spend_bill_in_advance: bool | None = strawberry.field(
+        description="Minimum spend billed in advance; null: the organization's default."
+    )
     custom_fields: JSON = strawberry.field(description="Custom name → string or number map.")
     dt_created: datetime = strawberry.field(description="When it was created.")
     dt_last_modified: datetime = strawberry.field(description="When it last changed.")
@@ -94,11 +119,17 @@ class PlanTemplate(RowNode):
 
     @strawberry.field(description="Plans made from this template.")
     def plans(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Plan]:
-        return load_then(info, PLANS_BY_TEMPLATE, self._row.id, lambda rows: connection_of_list(rows, first, after, Plan.of))
+        return load_then(
+            info, PLANS_BY_TEMPLATE, self._row.id, lambda rows: connection_of_list(rows, first, after, Plan.of)
+        )
 
-    @strawberry.field(description="Pricings of this template, used by its plans unless a plan prices the same aggregation and segment itself.")
+    @strawberry.field(
+        description="Pricings of this template, used by its plans unless a plan prices the same aggregation and segment itself."
+    )
     def pricings(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Pricing]:
-        return load_then(info, PRICINGS_BY_TEMPLATE, self._row.id, lambda rows: connection_of_list(rows, first, after, Pricing.of))
+        return load_then(
+            info, PRICINGS_BY_TEMPLATE, self._row.id, lambda rows: connection_of_list(rows, first, after, Pricing.of)
+        )
 
 
 def _from_template(column: str, kind: Any, description: str, *, overridable: bool) -> Any:
@@ -115,15 +146,21 @@ def _from_template(column: str, kind: Any, description: str, *, overridable: boo
     return strawberry.field(resolver=resolve, description=description)
 
 
-@strawberry.type(description="A plan made from a template; what accounts are attached to. Values it does not override read through to the template.")
+@strawberry.type(
+    description="A plan made from a template; what accounts are attached to. Values it does not override read through to the template."
+)
 class Plan(RowNode):
     id: strawberry.ID = strawberry.field(description="Id of the plan.")
     version: int = strawberry.field(description="Incremented by every update.")
-    plan_template_id: strawberry.ID = strawberry.field(description="The template this plan is made from (never changes).")
+    plan_template_id: strawberry.ID = strawberry.field(
+        description="The template this plan is made from (never changes)."
+    )
     product_id: strawberry.ID = strawberry.field(description="The template's product.")
     code: str = strawberry.field(description="Unique code.")
     name: str = strawberry.field(description="Display name.")
-    account_id: strawberry.ID | None = strawberry.field(description="The one account this bespoke plan may be attached to; null: any account.")
+    account_id: strawberry.ID | None = strawberry.field(
+        description="The one account this bespoke plan may be attached to; null: any account."
+    )
     custom_fields: JSON = strawberry.field(description="Custom name → string or number map.")
     dt_created: datetime = strawberry.field(description="When it was created.")
     dt_last_modified: datetime = strawberry.field(description="When it last changed.")
@@ -132,18 +169,49 @@ class Plan(RowNode):
     _row: strawberry.Private[Any]
 
     currency = _from_template("currency", str, "The template's pricing currency.", overridable=False)
-    bill_frequency = _from_template("bill_frequency", BillFrequency, "The template's bill frequency.", overridable=False)
-    bill_frequency_interval = _from_template("bill_frequency_interval", int, "The template's bill frequency interval.", overridable=False)
-    standing_charge_interval = _from_template("standing_charge_interval", int, "The template's standing-charge interval.", overridable=False)
-    standing_charge_offset = _from_template("standing_charge_offset", int, "The template's standing-charge offset.", overridable=False)
-    standing_charge = _from_template("standing_charge", Decimal, "Effective standing charge: the plan's override, else the template's.", overridable=True)
-    standing_charge_description = _from_template("standing_charge_description", str | None, "Effective standing-charge description.", overridable=True)
-    standing_charge_bill_in_advance = _from_template("standing_charge_bill_in_advance", bool | None, "Effective standing-charge timing; null: the organization's default.", overridable=True)
-    minimum_spend = _from_template("minimum_spend", Decimal, "Effective minimum spend: the plan's override, else the template's.", overridable=True)
-    minimum_spend_description = _from_template("minimum_spend_description", str | None, "Effective minimum-spend description.", overridable=True)
-    minimum_spend_bill_in_advance = _from_template("minimum_spend_bill_in_advance", bool | None, "Effective minimum-spend timing; null: the organization's default.", overridable=True)
+    bill_frequency = _from_template(
+        "bill_frequency", BillFrequency, "The template's bill frequency.", overridable=False
+    )
+    bill_frequency_interval = _from_template(
+        "bill_frequency_interval", int, "The template's bill frequency interval.", overridable=False
+    )
+    standing_charge_interval = _from_template(
+        "standing_charge_interval", int, "The template's standing-charge interval.", overridable=False
+    )
+    standing_charge_offset = _from_template(
+        "standing_charge_offset", int, "The template's standing-charge offset.", overridable=False
+    )
+    standing_charge = _from_template(
+        "standing_charge",
+        Decimal,
+        "Effective standing charge: the plan's override, else the template's.",
+        overridable=True,
+    )
+    standing_charge_description = _from_template(
+        "standing_charge_description", str | None, "Effective standing-charge description.", overridable=True
+    )
+    standing_charge_bill_in_advance = _from_template(
+        "standing_charge_bill_in_advance",
+        bool | None,
+        "Effective standing-charge timing; null: the organization's default.",
+        overridable=True,
+    )
+    minimum_spend = _from_template(
+        "minimum_spend", Decimal, "Effective minimum spend: the plan's override, else the template's.", overridable=True
+    )
+    minimum_spend_description = _from_template(
+        "minimum_spend_description", str | None, "Effective minimum-spend description.", overridable=True
+    )
+    minimum_spend_bill_in_advance = _from_template(
+        "minimum_spend_bill_in_advance",
+        bool | None,
+        "Effective minimum-spend timing; null: the organization's default.",
+        overridable=True,
+    )
 
-    @strawberry.field(description="Which of the values above the plan sets itself (e.g. standingCharge); the others read through to the template.")
+    @strawberry.field(
+        description="Which of the values above the plan sets itself (e.g. standingCharge); the others read through to the template."
+    )
     def overridden_fields(self) -> list[str]:
         return [key for key, column in OVERRIDE_COLUMNS.items() if getattr(self._row, column) is not None]
 
@@ -151,33 +219,57 @@ class Plan(RowNode):
     def plan_template(self, info: Info) -> PlanTemplate | None:
         return load_then(info, TEMPLATE_BY_ID, self._row.plan_template_id, PlanTemplate.of_or_none)
 
-    @strawberry.field(description="Pricings of this plan; they take precedence over the template's for the same aggregation and segment.")
+    @strawberry.field(
+        description="Pricings of this plan; they take precedence over the template's for the same aggregation and segment."
+    )
     def pricings(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Pricing]:
-        return load_then(info, PRICINGS_BY_PLAN, self._row.id, lambda rows: connection_of_list(rows, first, after, Pricing.of))
+        return load_then(
+            info, PRICINGS_BY_PLAN, self._row.id, lambda rows: connection_of_list(rows, first, after, Pricing.of)
+        )
 
 
-@strawberry.type(description="What a plan or plan template charges for one aggregation or compound aggregation from startDate (inclusive) to endDate (exclusive).")
+@strawberry.type(
+    description="What a plan or plan template charges for one aggregation or compound aggregation from startDate (inclusive) to endDate (exclusive)."
+)
 class Pricing(RowNode):
     id: strawberry.ID = strawberry.field(description="Id of the pricing.")
     version: int = strawberry.field(description="Incremented by every update.")
     code: str | None = strawberry.field(description="Optional code, unique among pricings.")
     description: str | None = strawberry.field(description="Line item text.")
     plan_id: strawberry.ID | None = strawberry.field(description="The plan priced (or null when a template is).")
-    plan_template_id: strawberry.ID | None = strawberry.field(description="The plan template priced (or null when a plan is).")
-    aggregation_id: strawberry.ID | None = strawberry.field(description="The aggregation priced (or null when a compound aggregation is).")
-    compound_aggregation_id: strawberry.ID | None = strawberry.field(description="The compound aggregation priced (or null).")
+    plan_template_id: strawberry.ID | None = strawberry.field(
+        description="The plan template priced (or null when a plan is)."
+    )
+    aggregation_id: strawberry.ID | None = strawberry.field(
+        description="The aggregation priced (or null when a compound aggregation is)."
+    )
+    compound_aggregation_id: strawberry.ID | None = strawberry.field(
+        description="The compound aggregation priced (or null)."
+    )
     product_id: strawberry.ID = strawberry.field(description="The product of the plan or template.")
     start_date: datetime = strawberry.field(description="First instant the pricing applies (inclusive).")
-    end_date: datetime | None = strawberry.field(description="Instant the pricing stops applying (exclusive); null: open-ended.")
+    end_date: datetime | None = strawberry.field(
+        description="Instant the pricing stops applying (exclusive); null: open-ended."
+    )
     pricing_bands: list[PricingBand] = strawberry.field(description="Bands in ascending lowerLimit, the first at 0.")
-    overage_pricing_bands: list[PricingBand] = strawberry.field(description="Bands for usage beyond a commitment (cumulative, not spanning the plan).")
-    cumulative: bool = strawberry.field(description="true: tiered (each band prices its own units); false: volume (all units at one band's price).")
-    tiers_span_plan: bool = strawberry.field(description="Band positions count the units of earlier periods of the account plan.")
+    overage_pricing_bands: list[PricingBand] = strawberry.field(
+        description="Bands for usage beyond a commitment (cumulative, not spanning the plan)."
+    )
+    cumulative: bool = strawberry.field(
+        description="true: tiered (each band prices its own units); false: volume (all units at one band's price)."
+    )
+    tiers_span_plan: bool = strawberry.field(
+        description="Band positions count the units of earlier periods of the account plan."
+    )
     type: PricingType = strawberry.field(description="DEBIT, PRODUCT_CREDIT or GLOBAL_CREDIT.")
-    segment: JSON | None = strawberry.field(description="The aggregation segment priced (field code → value), for segmented aggregations.")
+    segment: JSON | None = strawberry.field(
+        description="The aggregation segment priced (field code → value), for segmented aggregations."
+    )
     minimum_spend: Decimal = strawberry.field(description="Minimum spend of this pricing per bill period (≥ 0).")
     minimum_spend_description: str | None = strawberry.field(description="Line item text of the minimum spend.")
-    minimum_spend_bill_in_advance: bool | None = strawberry.field(description="Minimum spend billed in advance; null: the organization's default.")
+    minimum_spend_bill_in_advance: bool | None = strawberry.field(
+        description="Minimum spend billed in advance; null: the organization's default."
+    )
     dt_created: datetime = strawberry.field(description="When it was created.")
     dt_last_modified: datetime = strawberry.field(description="When it last changed.")
     created_by: str | None = strawberry.field(description="Principal that created it.")
@@ -195,31 +287,63 @@ class Pricing(RowNode):
         return None if key is None else load_then(info, TEMPLATE_BY_ID, key, PlanTemplate.of_or_none)
 
     @strawberry.field(description="The aggregation priced, when an aggregation is.")
-    def aggregation(self, info: Info) -> Annotated["Aggregation", strawberry.lazy(METERS)] | None:
+    def aggregation(self, info: Info) -> Annotated[Aggregation, strawberry.lazy(METERS)] | None:
         from app.graphql.catalog.meters import Aggregation
 
         key = self._row.aggregation_id
         return None if key is None else load_then(info, AGGREGATION_BY_ID, key, Aggregation.of_or_none)
 
     @strawberry.field(description="The compound aggregation priced, when one is.")
-    def compound_aggregation(self, info: Info) -> Annotated["CompoundAggregation", strawberry.lazy(METERS)] | None:
+    def compound_aggregation(self, info: Info) -> Annotated[CompoundAggregation, strawberry.lazy(METERS)] | None:
         from app.graphql.catalog.meters import CompoundAggregation
 
         key = self._row.compound_aggregation_id
         return None if key is None else load_then(info, COMPOUND_BY_ID, key, CompoundAggregation.of_or_none)
 
 
-shown_from_row(PlanTemplate, same=(*SAME, "code", "name", "currency", "bill_frequency_interval", "standing_charge",
-                                   "standing_charge_description", "standing_charge_interval", "standing_charge_offset",
-                                   "standing_charge_bill_in_advance", "minimum_spend", "minimum_spend_description",
-                                   "minimum_spend_bill_in_advance", "custom_fields"),
-               ids=("id", "product_id"), bill_frequency=lambda row: DomainBillFrequency(row.bill_frequency))
-shown_from_row(Plan, same=(*SAME, "code", "name", "custom_fields"), ids=("id", "plan_template_id", "product_id", "account_id"))
-shown_from_row(Pricing, same=(*SAME, "code", "description", "start_date", "end_date", "cumulative", "tiers_span_plan", "segment",
-                              "minimum_spend", "minimum_spend_description", "minimum_spend_bill_in_advance"),
-               ids=("id", "plan_id", "plan_template_id", "aggregation_id", "compound_aggregation_id", "product_id"),
-               pricing_bands=lambda row: PricingBand.list_of(row.pricing_bands),
-               overage_pricing_bands=lambda row: PricingBand.list_of(row.overage_pricing_bands),
-               type=lambda row: DomainPricingType(row.type))
+shown_from_row(
+    PlanTemplate,
+    same=(
+        *SAME,
+        "code",
+        "name",
+        "currency",
+        "bill_frequency_interval",
+        "standing_charge",
+        "standing_charge_description",
+        "standing_charge_interval",
+        "standing_charge_offset",
+        "standing_charge_bill_in_advance",
+        "minimum_spend",
+        "minimum_spend_description",
+        "minimum_spend_bill_in_advance",
+        "custom_fields",
+    ),
+    ids=("id", "product_id"),
+    bill_frequency=lambda row: DomainBillFrequency(row.bill_frequency),
+)
+shown_from_row(
+    Plan, same=(*SAME, "code", "name", "custom_fields"), ids=("id", "plan_template_id", "product_id", "account_id")
+)
+shown_from_row(
+    Pricing,
+    same=(
+        *SAME,
+        "code",
+        "description",
+        "start_date",
+        "end_date",
+        "cumulative",
+        "tiers_span_plan",
+        "segment",
+        "minimum_spend",
+        "minimum_spend_description",
+        "minimum_spend_bill_in_advance",
+    ),
+    ids=("id", "plan_id", "plan_template_id", "aggregation_id", "compound_aggregation_id", "product_id"),
+    pricing_bands=lambda row: PricingBand.list_of(row.pricing_bands),
+    overage_pricing_bands=lambda row: PricingBand.list_of(row.overage_pricing_bands),
+    type=lambda row: DomainPricingType(row.type),
+)
 # Here, once `Plan` has declared its `_from_template` fields.
 lookahead.parent(m.Plan, ("planTemplate", *TEMPLATE_FIELDS), TEMPLATE_BY_ID, m.PlanTemplate, "plan_template_id")

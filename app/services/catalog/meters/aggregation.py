@@ -34,12 +34,18 @@ async def create_aggregation(organization_id: uuid.UUID, data: Mapping[str, Any]
             values, _ = check_aggregation(data, at, meter=meter_ref_of(meter))
             at.raise_if_any()
             await refuse_taken(Aggregation, organization_id, values["code"], "aggregation")
-            return await Aggregation.create(organization_id=organization_id, created_by=actor, last_modified_by=actor, **values)
+            return await Aggregation.create(
+                organization_id=organization_id, created_by=actor, last_modified_by=actor, **values
+            )
     except IntegrityError as exc:
-        raise fail(("input", "code"), ErrorCode.DUPLICATE, f"an aggregation with code {data.get('code')!r} exists") from exc
+        raise fail(
+            ("input", "code"), ErrorCode.DUPLICATE, f"an aggregation with code {data.get('code')!r} exists"
+        ) from exc
 
 
-async def update_aggregation(organization_id: uuid.UUID, aggregation_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str) -> Aggregation:
+async def update_aggregation(
+    organization_id: uuid.UUID, aggregation_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str
+) -> Aggregation:
     """Change an aggregation (its meter never changes)."""
     try:
         async with in_transaction():
@@ -50,30 +56,43 @@ async def update_aggregation(organization_id: uuid.UUID, aggregation_id: uuid.UU
             refuse_stale(current, version)
             at = ProblemCollector()
             refuse_owner_change(changes, at, "meterId", "productId")
-            values, _ = check_aggregation({**aggregation_data(current), **changes}, at, meter=meter_ref_of(meter), aggregation_id=current.id)
+            values, _ = check_aggregation(
+                {**aggregation_data(current), **changes}, at, meter=meter_ref_of(meter), aggregation_id=current.id
+            )
             at.raise_if_any()
             await refuse_taken(Aggregation, organization_id, values["code"], "aggregation", exclude_id=aggregation_id)
             await _refuse_breaking_dependants(organization_id, current, values)
             return await update_versioned(Aggregation, organization_id, aggregation_id, version, columns(values), actor)
     except IntegrityError as exc:
-        raise fail(("input", "code"), ErrorCode.DUPLICATE, f"an aggregation with code {changes.get('code')!r} exists") from exc
+        raise fail(
+            ("input", "code"), ErrorCode.DUPLICATE, f"an aggregation with code {changes.get('code')!r} exists"
+        ) from exc
 
 
-async def _refuse_breaking_dependants(organization_id: uuid.UUID, current: Aggregation, values: Mapping[str, Any]) -> None:
+async def _refuse_breaking_dependants(
+    organization_id: uuid.UUID, current: Aggregation, values: Mapping[str, Any]
+) -> None:
     if values["code"] != current.code:
-        await refuse_if_in_use(organization_id, await compounds_using(organization_id, current.code), path=("input", "code"))
+        await refuse_if_in_use(
+            organization_id, await compounds_using(organization_id, current.code), path=("input", "code")
+        )
     if (values["segmented_fields"], values["segments"]) != (current.segmented_fields, current.segments):
         stranded = await _pricings_losing_segment(organization_id, current.id, values)
         await refuse_if_in_use(organization_id, stranded, path=("input", "segments"))
 
 
-async def _pricings_losing_segment(organization_id: uuid.UUID, aggregation_id: uuid.UUID, values: Mapping[str, Any]) -> list[Dependants]:
+async def _pricings_losing_segment(
+    organization_id: uuid.UUID, aggregation_id: uuid.UUID, values: Mapping[str, Any]
+) -> list[Dependants]:
     """Pricings whose segment the new segments no longer define (an unsegmented pricing
     fits only an aggregation without segments)."""
     segments, fields = values["segments"], values["segmented_fields"]
     rows = await Pricing.filter(organization_id=organization_id, aggregation_id=aggregation_id).values("id", "segment")
-    lost = [row["id"] for row in rows
-            if (bool(segments) if row["segment"] is None else normalize_segment(row["segment"], fields) not in segments)]
+    lost = [
+        row["id"]
+        for row in rows
+        if (bool(segments) if row["segment"] is None else normalize_segment(row["segment"], fields) not in segments)
+    ]
     return [Dependants("pricings of removed segments", Pricing, {"id__in": lost})] if lost else []
 
 
@@ -81,7 +100,9 @@ async def compounds_using(organization_id: uuid.UUID, code: str) -> list[Dependa
     """Compound aggregations whose calculation uses `aggregation.<code>`."""
     # LIKE narrows the rows (it also matches longer codes and '_' wildcards); parsing
     # each calculation decides exactly.
-    rows = await CompoundAggregation.filter(organization_id=organization_id, calculation__contains=PREFIX + code).values("id", "calculation")
+    rows = await CompoundAggregation.filter(
+        organization_id=organization_id, calculation__contains=PREFIX + code
+    ).values("id", "calculation")
     ids = [row["id"] for row in rows if code in compound_references(row["calculation"])]
     return [Dependants("compound aggregations", CompoundAggregation, {"id__in": ids})] if ids else []
 
@@ -91,7 +112,13 @@ async def delete_aggregation(organization_id: uuid.UUID, aggregation_id: uuid.UU
     async with in_transaction():
         # Locked: a compound being created over this aggregation waits, then misses it.
         current = await locked(Aggregation, organization_id, aggregation_id)
-        await delete_versioned(Aggregation, organization_id, aggregation_id, version, [
-            Dependants("pricings", Pricing, {"aggregation_id": aggregation_id}),
-            *await compounds_using(organization_id, current.code),
-        ])
+        await delete_versioned(
+            Aggregation,
+            organization_id,
+            aggregation_id,
+            version,
+            [
+                Dependants("pricings", Pricing, {"aggregation_id": aggregation_id}),
+                *await compounds_using(organization_id, current.code),
+            ],
+        )

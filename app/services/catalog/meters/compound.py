@@ -23,7 +23,9 @@ from app.services.errors import ErrorCode, ProblemCollector, fail
 from app.services.versioning import update_versioned
 
 
-async def create_compound_aggregation(organization_id: uuid.UUID, data: Mapping[str, Any], *, actor: str) -> CompoundAggregation:
+async def create_compound_aggregation(
+    organization_id: uuid.UUID, data: Mapping[str, Any], *, actor: str
+) -> CompoundAggregation:
     """A compound aggregation of the product `data["productId"]` (absent: global)."""
     try:
         async with in_transaction():
@@ -33,9 +35,13 @@ async def create_compound_aggregation(organization_id: uuid.UUID, data: Mapping[
             values, _ = check_compound(data, at, product_id=product_id, usable=usable)
             at.raise_if_any()
             await refuse_taken(CompoundAggregation, organization_id, values["code"], "compound aggregation")
-            return await CompoundAggregation.create(organization_id=organization_id, created_by=actor, last_modified_by=actor, **values)
+            return await CompoundAggregation.create(
+                organization_id=organization_id, created_by=actor, last_modified_by=actor, **values
+            )
     except IntegrityError as exc:
-        raise fail(("input", "code"), ErrorCode.DUPLICATE, f"a compound aggregation with code {data.get('code')!r} exists") from exc
+        raise fail(
+            ("input", "code"), ErrorCode.DUPLICATE, f"a compound aggregation with code {data.get('code')!r} exists"
+        ) from exc
 
 
 def _mentioned(data: Mapping[str, Any]) -> frozenset[str]:
@@ -43,7 +49,9 @@ def _mentioned(data: Mapping[str, Any]) -> frozenset[str]:
     return mentioned_codes(calculation) if isinstance(calculation, str) else frozenset()
 
 
-async def update_compound_aggregation(organization_id: uuid.UUID, compound_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str) -> CompoundAggregation:
+async def update_compound_aggregation(
+    organization_id: uuid.UUID, compound_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str
+) -> CompoundAggregation:
     """Change a compound aggregation (its product never changes)."""
     try:
         async with in_transaction():
@@ -55,14 +63,26 @@ async def update_compound_aggregation(organization_id: uuid.UUID, compound_id: u
             usable = await usable_aggregations(organization_id, current.product_id, _mentioned(data))
             values, _ = check_compound(data, at, product_id=current.product_id, usable=usable, compound_id=current.id)
             at.raise_if_any()
-            await refuse_taken(CompoundAggregation, organization_id, values["code"], "compound aggregation", exclude_id=compound_id)
-            return await update_versioned(CompoundAggregation, organization_id, compound_id, version, columns(values), actor)
+            await refuse_taken(
+                CompoundAggregation, organization_id, values["code"], "compound aggregation", exclude_id=compound_id
+            )
+            return await update_versioned(
+                CompoundAggregation, organization_id, compound_id, version, columns(values), actor
+            )
     except IntegrityError as exc:
-        raise fail(("input", "code"), ErrorCode.DUPLICATE, f"a compound aggregation with code {changes.get('code')!r} exists") from exc
+        raise fail(
+            ("input", "code"), ErrorCode.DUPLICATE, f"a compound aggregation with code {changes.get('code')!r} exists"
+        ) from exc
 
 
 async def delete_compound_aggregation(organization_id: uuid.UUID, compound_id: uuid.UUID, *, version: int) -> None:
     """Delete a compound aggregation; refused while pricings use it."""
-    await delete_versioned(CompoundAggregation, organization_id, compound_id, version, [
-        Dependants("pricings", Pricing, {"compound_aggregation_id": compound_id}),
-    ])
+    await delete_versioned(
+        CompoundAggregation,
+        organization_id,
+        compound_id,
+        version,
+        [
+            Dependants("pricings", Pricing, {"compound_aggregation_id": compound_id}),
+        ],
+    )

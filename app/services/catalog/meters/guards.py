@@ -19,7 +19,11 @@ FIXED = ("id", "product_id", "meter_id")
 
 def refuse_stale(entity: Any, version: int) -> None:
     if entity.version != version:
-        raise fail(("input", "version"), ErrorCode.CONFLICT, f"version {version} is stale; the current version is {entity.version}")
+        raise fail(
+            ("input", "version"),
+            ErrorCode.CONFLICT,
+            f"version {version} is stale; the current version is {entity.version}",
+        )
 
 
 def refuse_owner_change(changes: Mapping[str, Any], at: ProblemCollector, *keys: str) -> None:
@@ -30,7 +34,14 @@ def refuse_owner_change(changes: Mapping[str, Any], at: ProblemCollector, *keys:
             at.add(key, ErrorCode.INVALID, "cannot be changed; create a new one instead")
 
 
-async def report_taken(model: type[Model], organization_id: uuid.UUID, coded: Sequence[tuple[tuple[str | int, ...], Any]], noun: str, at: ProblemCollector, exclude_id: uuid.UUID | None = None) -> None:
+async def report_taken(
+    model: type[Model],
+    organization_id: uuid.UUID,
+    coded: Sequence[tuple[tuple[str | int, ...], Any]],
+    noun: str,
+    at: ProblemCollector,
+    exclude_id: uuid.UUID | None = None,
+) -> None:
     """DUPLICATE into `at` at each (path, code) whose code another `model` row holds."""
     taken = await taken_codes(model, organization_id, [code for _, code in coded], exclude_id=exclude_id)
     for path, code in coded:
@@ -38,7 +49,9 @@ async def report_taken(model: type[Model], organization_id: uuid.UUID, coded: Se
             at.add(path, ErrorCode.DUPLICATE, f"a{'n' if noun[0] in 'aeiou' else ''} {noun} with code {code!r} exists")
 
 
-async def refuse_taken(model: type[Model], organization_id: uuid.UUID, code: Any, noun: str, exclude_id: uuid.UUID | None = None) -> None:
+async def refuse_taken(
+    model: type[Model], organization_id: uuid.UUID, code: Any, noun: str, exclude_id: uuid.UUID | None = None
+) -> None:
     """DUPLICATE at `code` when another `model` row holds it."""
     at = ProblemCollector()
     await report_taken(model, organization_id, [(("code",), code)], noun, at, exclude_id)

@@ -12,16 +12,16 @@ from tortoise.models import Model
 
 from app.domain.catalog.meters import meter_ref
 from app.domain.catalog.refs import AggregationRef, MeterRef
+from app.domain.ids import as_uuid
 from app.models.catalog import Aggregation, CompoundAggregation, Meter, Product
 from app.services.errors import ErrorCode, ProblemCollector, fail
-from app.domain.ids import as_uuid
 
 M = TypeVar("M", bound=Model)
 
 
-
-
-async def resolve_product(organization_id: uuid.UUID, raw: Any, at: ProblemCollector, key: str = "productId") -> uuid.UUID | None:
+async def resolve_product(
+    organization_id: uuid.UUID, raw: Any, at: ProblemCollector, key: str = "productId"
+) -> uuid.UUID | None:
     """The product id named by `raw` (None: global); NOT_FOUND unless it is the org's."""
     if raw is None:
         return None
@@ -50,11 +50,18 @@ def meter_ref_of(meter: Meter) -> MeterRef:
 
 
 def aggregation_ref_of(aggregation: Aggregation) -> AggregationRef:
-    return AggregationRef(id=aggregation.id, code=aggregation.code, product_id=aggregation.product_id,
-                          segmented_fields=tuple(aggregation.segmented_fields), segments=tuple(aggregation.segments))
+    return AggregationRef(
+        id=aggregation.id,
+        code=aggregation.code,
+        product_id=aggregation.product_id,
+        segmented_fields=tuple(aggregation.segmented_fields),
+        segments=tuple(aggregation.segments),
+    )
 
 
-async def usable_aggregations(organization_id: uuid.UUID, product_id: uuid.UUID | None, codes: Iterable[str]) -> dict[str, AggregationRef]:
+async def usable_aggregations(
+    organization_id: uuid.UUID, product_id: uuid.UUID | None, codes: Iterable[str]
+) -> dict[str, AggregationRef]:
     """Of `codes`, the aggregations a compound of `product_id` may use (its product's and
     global ones; only global ones for a global compound), locked so that they cannot be
     deleted or renamed before the compound is written."""
@@ -67,18 +74,39 @@ async def usable_aggregations(organization_id: uuid.UUID, product_id: uuid.UUID 
 
 
 def meter_data(meter: Meter) -> dict[str, Any]:
-    return {"code": meter.code, "name": meter.name, "dataFields": meter.data_fields,
-            "derivedFields": meter.derived_fields, "customFields": meter.custom_fields}
+    return {
+        "code": meter.code,
+        "name": meter.name,
+        "dataFields": meter.data_fields,
+        "derivedFields": meter.derived_fields,
+        "customFields": meter.custom_fields,
+    }
 
 
 def aggregation_data(a: Aggregation) -> dict[str, Any]:
-    return {"code": a.code, "name": a.name, "targetField": a.target_field, "aggregation": a.aggregation,
-            "quantityPerUnit": a.quantity_per_unit, "rounding": a.rounding, "unit": a.unit,
-            "segmentedFields": a.segmented_fields, "segments": a.segments, "defaultValue": a.default_value,
-            "customFields": a.custom_fields}
+    return {
+        "code": a.code,
+        "name": a.name,
+        "targetField": a.target_field,
+        "aggregation": a.aggregation,
+        "quantityPerUnit": a.quantity_per_unit,
+        "rounding": a.rounding,
+        "unit": a.unit,
+        "segmentedFields": a.segmented_fields,
+        "segments": a.segments,
+        "defaultValue": a.default_value,
+        "customFields": a.custom_fields,
+    }
 
 
 def compound_data(c: CompoundAggregation) -> dict[str, Any]:
-    return {"code": c.code, "name": c.name, "calculation": c.calculation, "quantityPerUnit": c.quantity_per_unit,
-            "rounding": c.rounding, "unit": c.unit, "evaluateNullAggregations": c.evaluate_null_aggregations,
-            "customFields": c.custom_fields}
+    return {
+        "code": c.code,
+        "name": c.name,
+        "calculation": c.calculation,
+        "quantityPerUnit": c.quantity_per_unit,
+        "rounding": c.rounding,
+        "unit": c.unit,
+        "evaluateNullAggregations": c.evaluate_null_aggregations,
+        "customFields": c.custom_fields,
+    }

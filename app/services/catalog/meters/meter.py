@@ -31,7 +31,13 @@ async def create_meter(organization_id: uuid.UUID, data: Mapping[str, Any], *, a
     aggregations = nested_aggregations(data.get("aggregations"), at, ref)
     at.raise_if_any()
     await report_taken(Meter, organization_id, [(("code",), values["code"])], "meter", at)
-    await report_taken(Aggregation, organization_id, [(("aggregations", i, "code"), a["code"]) for i, a in enumerate(aggregations)], "aggregation", at)
+    await report_taken(
+        Aggregation,
+        organization_id,
+        [(("aggregations", i, "code"), a["code"]) for i, a in enumerate(aggregations)],
+        "aggregation",
+        at,
+    )
     at.raise_if_any()
     stamp = {"organization_id": organization_id, "created_by": actor, "last_modified_by": actor}
     try:
@@ -40,7 +46,9 @@ async def create_meter(organization_id: uuid.UUID, data: Mapping[str, Any], *, a
             if aggregations:
                 await Aggregation.bulk_create([Aggregation(**stamp, **a) for a in aggregations])
     except IntegrityError as exc:
-        raise fail(("input", "code"), ErrorCode.DUPLICATE, "a meter or aggregation with one of these codes was just created") from exc
+        raise fail(
+            ("input", "code"), ErrorCode.DUPLICATE, "a meter or aggregation with one of these codes was just created"
+        ) from exc
     return meter
 
 
@@ -55,7 +63,9 @@ def nested_aggregations(items: Any, at: ProblemCollector, meter: MeterRef) -> li
     for index, item in enumerate(items):
         item_at = at.under("aggregations", index)
         if isinstance(item, Mapping) and item.get("meterId") is not None:
-            item_at.add("meterId", ErrorCode.INVALID, "must be left out: the aggregation belongs to the meter it is nested in")
+            item_at.add(
+                "meterId", ErrorCode.INVALID, "must be left out: the aggregation belongs to the meter it is nested in"
+            )
         values, _ = check_aggregation(item if isinstance(item, Mapping) else {}, item_at, meter=meter)
         code = values["code"]
         if isinstance(code, str) and code in first_index:
@@ -66,7 +76,9 @@ def nested_aggregations(items: Any, at: ProblemCollector, meter: MeterRef) -> li
     return checked
 
 
-async def update_meter(organization_id: uuid.UUID, meter_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str) -> Meter:
+async def update_meter(
+    organization_id: uuid.UUID, meter_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str
+) -> Meter:
     """Change a meter; field lists are replaced whole. Refused when a field an aggregation
     uses would disappear or change its category."""
     async with in_transaction():
@@ -74,7 +86,9 @@ async def update_meter(organization_id: uuid.UUID, meter_id: uuid.UUID, *, versi
         refuse_stale(current, version)
         at = ProblemCollector()
         refuse_owner_change(changes, at, "productId")
-        values, ref = check_meter({**meter_data(current), **changes}, at, product_id=current.product_id, meter_id=current.id)
+        values, ref = check_meter(
+            {**meter_data(current), **changes}, at, product_id=current.product_id, meter_id=current.id
+        )
         users = await Aggregation.filter(organization_id=organization_id, meter_id=meter_id).order_by("code")
         orphan_problems(meter_ref_of(current), ref, values, users, at)
         at.raise_if_any()
@@ -82,7 +96,13 @@ async def update_meter(organization_id: uuid.UUID, meter_id: uuid.UUID, *, versi
         return await update_versioned(Meter, organization_id, meter_id, version, columns(values), actor)
 
 
-def orphan_problems(before: MeterRef, after: MeterRef, values: Mapping[str, Any], aggregations: Sequence[Aggregation], at: ProblemCollector) -> None:
+def orphan_problems(
+    before: MeterRef,
+    after: MeterRef,
+    values: Mapping[str, Any],
+    aggregations: Sequence[Aggregation],
+    at: ProblemCollector,
+) -> None:
     """A field an aggregation targets or segments by must stay, with its category and
     kind (data or derived): the aggregation reads measurements by it."""
     users: dict[str, list[str]] = {}
@@ -95,9 +115,17 @@ def orphan_problems(before: MeterRef, after: MeterRef, values: Mapping[str, Any]
             continue
         named = f"aggregations {', '.join(codes)} use it"
         if new is None:
-            at.add("derivedFields" if old.derived else "dataFields", ErrorCode.INVALID, f"field {code!r} cannot be removed: {named}")
+            at.add(
+                "derivedFields" if old.derived else "dataFields",
+                ErrorCode.INVALID,
+                f"field {code!r} cannot be removed: {named}",
+            )
         else:
-            at.add(_field_path(values, new), ErrorCode.INVALID, f"field {code!r} cannot change from {_kind(old)} to {_kind(new)}: {named}")
+            at.add(
+                _field_path(values, new),
+                ErrorCode.INVALID,
+                f"field {code!r} cannot change from {_kind(old)} to {_kind(new)}: {named}",
+            )
 
 
 def _kind(field: FieldRef) -> str:
@@ -115,6 +143,12 @@ async def delete_meter(organization_id: uuid.UUID, meter_id: uuid.UUID, *, versi
     async with in_transaction():
         # The lock makes an aggregation being created over this meter wait and fail.
         await locked(Meter, organization_id, meter_id)
-        await delete_versioned(Meter, organization_id, meter_id, version, [
-            Dependants("aggregations", Aggregation, {"meter_id": meter_id}),
-        ])
+        await delete_versioned(
+            Meter,
+            organization_id,
+            meter_id,
+            version,
+            [
+                Dependants("aggregations", Aggregation, {"meter_id": meter_id}),
+            ],
+        )

@@ -29,7 +29,9 @@ async def lock_plan_catalog(connection: BaseDBAsyncClient, organization_id: uuid
     Pricing codes and pricing overlaps are rules across rows that no unique constraint
     can hold, and a pricing must not be added to a plan being deleted: checking and
     writing under one lock per organization makes each check still true at commit."""
-    await connection.execute_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [f"plan-catalog:{organization_id}"])
+    await connection.execute_query(
+        "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [f"plan-catalog:{organization_id}"]
+    )
 
 
 async def currency_codes(organization_id: uuid.UUID) -> set[str]:
@@ -42,14 +44,22 @@ def template_ref(row: PlanTemplate) -> PlanTemplateRef:
 
 async def target_resolver(organization_id: uuid.UUID, pricings: Iterable[Mapping[str, Any]]) -> ResolveTarget:
     """Loads every target the pricings name (two queries) and answers from memory."""
-    wanted: dict[str, set[Any]] = {"aggregationId": set(), "aggregationCode": set(), "compoundAggregationId": set(), "compoundAggregationCode": set()}
+    wanted: dict[str, set[Any]] = {
+        "aggregationId": set(),
+        "aggregationCode": set(),
+        "compoundAggregationId": set(),
+        "compoundAggregationCode": set(),
+    }
     for pricing in pricings:
         for key, values in wanted.items():
             value = pricing.get(key)
             if value is not None:
                 values.add(as_uuid(value) if key.endswith("Id") else value)
     found: dict[tuple[str, Any], AggregationRef] = {}
-    for model, prefix, compound in ((Aggregation, "aggregation", False), (CompoundAggregation, "compoundAggregation", True)):
+    for model, prefix, compound in (
+        (Aggregation, "aggregation", False),
+        (CompoundAggregation, "compoundAggregation", True),
+    ):
         ids, codes = {i for i in wanted[prefix + "Id"] if i is not None}, wanted[prefix + "Code"]
         if not ids and not codes:
             continue
@@ -67,8 +77,14 @@ async def target_resolver(organization_id: uuid.UUID, pricings: Iterable[Mapping
 def _aggregation_ref(row: Aggregation | CompoundAggregation, compound: bool) -> AggregationRef:
     if compound:
         return AggregationRef(id=row.id, code=row.code, product_id=row.product_id, compound=True)
-    return AggregationRef(id=row.id, code=row.code, product_id=row.product_id, compound=False,
-                          segmented_fields=tuple(row.segmented_fields or ()), segments=tuple(row.segments or ()))
+    return AggregationRef(
+        id=row.id,
+        code=row.code,
+        product_id=row.product_id,
+        compound=False,
+        segmented_fields=tuple(row.segmented_fields or ()),
+        segments=tuple(row.segments or ()),
+    )
 
 
 async def existing_windows(organization_id: uuid.UUID, owner_id: uuid.UUID) -> list[PricingWindow]:
@@ -78,12 +94,19 @@ async def existing_windows(organization_id: uuid.UUID, owner_id: uuid.UUID) -> l
 
 
 def window_of(row: Pricing) -> PricingWindow:
-    return PricingWindow(id=row.id, owner_id=row.plan_id or row.plan_template_id,
-                         target_id=row.aggregation_id or row.compound_aggregation_id,
-                         segment_key=segment_key(row.segment), start=row.start_date, end=row.end_date)
+    return PricingWindow(
+        id=row.id,
+        owner_id=row.plan_id or row.plan_template_id,
+        target_id=row.aggregation_id or row.compound_aggregation_id,
+        segment_key=segment_key(row.segment),
+        start=row.start_date,
+        end=row.end_date,
+    )
 
 
-async def report_taken_codes(organization_id: uuid.UUID, rows: CatalogRows, at: ProblemCollector, exclude_id: uuid.UUID | None = None) -> None:
+async def report_taken_codes(
+    organization_id: uuid.UUID, rows: CatalogRows, at: ProblemCollector, exclude_id: uuid.UUID | None = None
+) -> None:
     """DUPLICATE at the path of every code of `rows` another entity of its kind has."""
     root = ProblemCollector(base=(), problems=at.problems)
     for kind, model in KINDS.items():
@@ -98,7 +121,12 @@ async def insert_rows(organization_id: uuid.UUID, rows: CatalogRows, actor: str)
     """One INSERT per kind; call inside the transaction that checked the rows."""
     for model, batch in ((PlanTemplate, rows.templates), (Plan, rows.plans), (Pricing, rows.pricings)):
         if batch:
-            await model.bulk_create([model(organization_id=organization_id, created_by=actor, last_modified_by=actor, **values) for values in batch])
+            await model.bulk_create(
+                [
+                    model(organization_id=organization_id, created_by=actor, last_modified_by=actor, **values)
+                    for values in batch
+                ]
+            )
 
 
 def stored_data(row: Any, columns: Mapping[str, str]) -> dict[str, Any]:
@@ -107,7 +135,9 @@ def stored_data(row: Any, columns: Mapping[str, str]) -> dict[str, Any]:
     return {key: getattr(row, column) for key, column in columns.items()}
 
 
-def changed_columns(values: Mapping[str, Any], changes: Mapping[str, Any], columns: Mapping[str, str]) -> dict[str, Any]:
+def changed_columns(
+    values: Mapping[str, Any], changes: Mapping[str, Any], columns: Mapping[str, str]
+) -> dict[str, Any]:
     """The checked values of the fields the client sent (what an update writes)."""
     return {column: values[column] for key, column in columns.items() if key in changes}
 

@@ -37,8 +37,9 @@ async def create_plan(organization_id: uuid.UUID, data: Mapping[str, Any], actor
             await lock_plan_catalog(connection, organization_id)
             at = ProblemCollector()
             template = await _template(organization_id, data, at)
-            rows = check_plan_tree(data, at, template=template,
-                                   resolve_target=await target_resolver(organization_id, pricing_inputs(data)))
+            rows = check_plan_tree(
+                data, at, template=template, resolve_target=await target_resolver(organization_id, pricing_inputs(data))
+            )
             check_collisions(rows, at)
             await report_taken_codes(organization_id, rows, at)
             await report_unknown_accounts(organization_id, rows, at)
@@ -49,19 +50,31 @@ async def create_plan(organization_id: uuid.UUID, data: Mapping[str, Any], actor
     return await Plan.get(organization_id=organization_id, id=rows.plans[0]["id"])
 
 
-async def _check_bespoke_account(organization_id: uuid.UUID, account_id: uuid.UUID | None, at: ProblemCollector) -> None:
+async def _check_bespoke_account(
+    organization_id: uuid.UUID, account_id: uuid.UUID | None, at: ProblemCollector
+) -> None:
     if account_id is not None and not await Account.filter(organization_id=organization_id, id=account_id).exists():
         at.add("accountId", ErrorCode.NOT_FOUND, f"no account with id {account_id}")
 
 
-async def _check_bespoke_move(organization_id: uuid.UUID, plan: Plan, account_id: uuid.UUID | None, at: ProblemCollector) -> None:
+async def _check_bespoke_move(
+    organization_id: uuid.UUID, plan: Plan, account_id: uuid.UUID | None, at: ProblemCollector
+) -> None:
     """A plan made bespoke (or moved to another account) may not stay attached to others."""
     await _check_bespoke_account(organization_id, account_id, at)
     if account_id is None or account_id == plan.account_id:
         return
-    others = await AccountPlan.filter(organization_id=organization_id, plan_id=plan.id).exclude(account_id=account_id).count()
+    others = (
+        await AccountPlan.filter(organization_id=organization_id, plan_id=plan.id)
+        .exclude(account_id=account_id)
+        .count()
+    )
     if others:
-        at.add("accountId", ErrorCode.IN_USE, f"the plan is attached to {others} other account plan(s); a bespoke plan belongs to one account")
+        at.add(
+            "accountId",
+            ErrorCode.IN_USE,
+            f"the plan is attached to {others} other account plan(s); a bespoke plan belongs to one account",
+        )
 
 
 async def _template(organization_id: uuid.UUID, data: Mapping[str, Any], at: ProblemCollector) -> PlanTemplateRef:
@@ -78,7 +91,9 @@ async def _template(organization_id: uuid.UUID, data: Mapping[str, Any], at: Pro
     return template_ref(row)
 
 
-async def update_plan(organization_id: uuid.UUID, plan_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str) -> Plan:
+async def update_plan(
+    organization_id: uuid.UUID, plan_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str
+) -> Plan:
     """`changes` holds only the fields the client sent; an override sent as null is
     removed (the plan reads the template's value again). The template cannot change."""
     try:
@@ -88,12 +103,18 @@ async def update_plan(organization_id: uuid.UUID, plan_id: uuid.UUID, *, version
             template = template_ref(await PlanTemplate.get(organization_id=organization_id, id=row.plan_template_id))
             at = ProblemCollector()
             values, _ = check_plan({**stored_data(row, PLAN_COLUMNS), **changes}, at, template=template, plan_id=row.id)
-            if "code" in changes and values["code"] and await taken_codes(Plan, organization_id, [values["code"]], exclude_id=row.id):
+            if (
+                "code" in changes
+                and values["code"]
+                and await taken_codes(Plan, organization_id, [values["code"]], exclude_id=row.id)
+            ):
                 at.add("code", ErrorCode.DUPLICATE, f"a plan with code {values['code']!r} exists")
             if "accountId" in changes:
                 await _check_bespoke_move(organization_id, row, values.get("account_id"), at)
             at.raise_if_any()
-            return await update_versioned(Plan, organization_id, row.id, version, changed_columns(values, changes, PLAN_COLUMNS), actor)
+            return await update_versioned(
+                Plan, organization_id, row.id, version, changed_columns(values, changes, PLAN_COLUMNS), actor
+            )
     except IntegrityError as exc:
         raise fail(("input", "code"), ErrorCode.DUPLICATE, "a plan with this code exists") from exc
 
@@ -102,8 +123,14 @@ async def delete_plan(organization_id: uuid.UUID, plan_id: uuid.UUID, *, version
     """Refused while pricings, account plans or commitments use the plan (named)."""
     async with in_transaction() as connection:
         await lock_plan_catalog(connection, organization_id)
-        await delete_versioned(Plan, organization_id, plan_id, version, [
-            Dependants("pricings", Pricing, {"plan_id": plan_id}),
-            Dependants("account plans", AccountPlan, {"plan_id": plan_id}),
-            Dependants("commitments", Commitment, {"billing_plan_id": plan_id}),
-        ])
+        await delete_versioned(
+            Plan,
+            organization_id,
+            plan_id,
+            version,
+            [
+                Dependants("pricings", Pricing, {"plan_id": plan_id}),
+                Dependants("account plans", AccountPlan, {"plan_id": plan_id}),
+                Dependants("commitments", Commitment, {"billing_plan_id": plan_id}),
+            ],
+        )

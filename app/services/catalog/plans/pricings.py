@@ -54,8 +54,15 @@ async def create_pricing(organization_id: uuid.UUID, data: Mapping[str, Any], ac
         at = ProblemCollector()
         owner = await _owner(organization_id, data, at)
         rows = CatalogRows()
-        add_pricing(rows, data, at, owner_product_id=owner.product_id, plan_id=owner.plan_id, plan_template_id=owner.plan_template_id,
-                    resolve_target=await target_resolver(organization_id, [data]))
+        add_pricing(
+            rows,
+            data,
+            at,
+            owner_product_id=owner.product_id,
+            plan_id=owner.plan_id,
+            plan_template_id=owner.plan_template_id,
+            resolve_target=await target_resolver(organization_id, [data]),
+        )
         owner_id = owner.plan_id or owner.plan_template_id
         check_collisions(rows, at, await existing_windows(organization_id, owner_id) if owner_id else ())
         await report_taken_codes(organization_id, rows, at)
@@ -67,7 +74,9 @@ async def create_pricing(organization_id: uuid.UUID, data: Mapping[str, Any], ac
 async def _owner(organization_id: uuid.UUID, data: Mapping[str, Any], at: ProblemCollector) -> _Owner:
     """The plan or template the input names; none when it names both or neither (the
     check reports that) or one that is not the organization's (reported here)."""
-    given = [(key, model) for key, model in (("planId", Plan), ("planTemplateId", PlanTemplate)) if data.get(key) is not None]
+    given = [
+        (key, model) for key, model in (("planId", Plan), ("planTemplateId", PlanTemplate)) if data.get(key) is not None
+    ]
     if len(given) != 1:
         return _Owner()
     key, model = given[0]
@@ -81,7 +90,9 @@ async def _owner(organization_id: uuid.UUID, data: Mapping[str, Any], at: Proble
     return _Owner(plan_template_id=row.id, product_id=row.product_id)
 
 
-async def update_pricing(organization_id: uuid.UUID, pricing_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str) -> Pricing:
+async def update_pricing(
+    organization_id: uuid.UUID, pricing_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str
+) -> Pricing:
     """`changes` holds only the fields the client sent. A new target is named like on
     create; the owner never changes. Overlaps are checked against the owner's other
     pricings."""
@@ -92,11 +103,22 @@ async def update_pricing(organization_id: uuid.UUID, pricing_id: uuid.UUID, *, v
         at = ProblemCollector()
         reference = target_reference(data)
         target = (await target_resolver(organization_id, [data]))(*reference) if reference else None
-        values, window = check_pricing(data, at, owner_product_id=row.product_id, plan_id=row.plan_id,
-                                       plan_template_id=row.plan_template_id, target=target, pricing_id=row.id)
-        if window is not None and (other := overlapping(window, await existing_windows(organization_id, window.owner_id))):
+        values, window = check_pricing(
+            data,
+            at,
+            owner_product_id=row.product_id,
+            plan_id=row.plan_id,
+            plan_template_id=row.plan_template_id,
+            target=target,
+            pricing_id=row.id,
+        )
+        if window is not None and (
+            other := overlapping(window, await existing_windows(organization_id, window.owner_id))
+        ):
             at.add("startDate", ErrorCode.INVALID, f"overlaps pricing {other.id} of the same aggregation and segment")
-        if changes.get("code") is not None and await taken_codes(Pricing, organization_id, [values["code"]], exclude_id=row.id):
+        if changes.get("code") is not None and await taken_codes(
+            Pricing, organization_id, [values["code"]], exclude_id=row.id
+        ):
             at.add("code", ErrorCode.DUPLICATE, f"a pricing with code {values['code']!r} exists")
         at.raise_if_any()
         return await update_versioned(Pricing, organization_id, row.id, version, _changed(values, changes), actor)
@@ -112,7 +134,9 @@ def _merged(row: Pricing, changes: Mapping[str, Any]) -> dict[str, Any]:
 def _changed(values: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
     columns = changed_columns(values, changes, PRICING_COLUMNS)
     if any(key in changes for key in TARGET_KEYS):
-        columns.update(aggregation_id=values["aggregation_id"], compound_aggregation_id=values["compound_aggregation_id"])
+        columns.update(
+            aggregation_id=values["aggregation_id"], compound_aggregation_id=values["compound_aggregation_id"]
+        )
     return columns
 
 

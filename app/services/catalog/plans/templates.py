@@ -55,8 +55,13 @@ async def create_plan_template(organization_id: uuid.UUID, data: Mapping[str, An
 async def _checked_tree(organization_id: uuid.UUID, data: Mapping[str, Any]) -> CatalogRows:
     at = ProblemCollector()
     product_id = await _product_id(organization_id, data, at)
-    rows = check_template_tree(data, at, product_id=product_id, currency_codes=await currency_codes(organization_id),
-                               resolve_target=await target_resolver(organization_id, pricing_inputs(data)))
+    rows = check_template_tree(
+        data,
+        at,
+        product_id=product_id,
+        currency_codes=await currency_codes(organization_id),
+        resolve_target=await target_resolver(organization_id, pricing_inputs(data)),
+    )
     check_collisions(rows, at)
     await report_taken_codes(organization_id, rows, at)
     await report_unknown_accounts(organization_id, rows, at)
@@ -85,13 +90,28 @@ async def update_plan_template(
             await lock_plan_catalog(connection, organization_id)
             row = await get_owned(PlanTemplate, organization_id, template_id)
             at = ProblemCollector()
-            values, _ = check_plan_template({**stored_data(row, TEMPLATE_COLUMNS), **changes}, at, product_id=row.product_id,
-                                            currency_codes=await currency_codes(organization_id), template_id=row.id)
-            if "code" in changes and values["code"] and await taken_codes(PlanTemplate, organization_id, [values["code"]], exclude_id=row.id):
+            values, _ = check_plan_template(
+                {**stored_data(row, TEMPLATE_COLUMNS), **changes},
+                at,
+                product_id=row.product_id,
+                currency_codes=await currency_codes(organization_id),
+                template_id=row.id,
+            )
+            if (
+                "code" in changes
+                and values["code"]
+                and await taken_codes(PlanTemplate, organization_id, [values["code"]], exclude_id=row.id)
+            ):
                 at.add("code", ErrorCode.DUPLICATE, f"a plan template with code {values['code']!r} exists")
             at.raise_if_any()
-            return await update_versioned(PlanTemplate, organization_id, row.id, version,
-                                          changed_columns(values, changes, TEMPLATE_COLUMNS), actor)
+            return await update_versioned(
+                PlanTemplate,
+                organization_id,
+                row.id,
+                version,
+                changed_columns(values, changes, TEMPLATE_COLUMNS),
+                actor,
+            )
     except IntegrityError as exc:
         raise fail(("input", "code"), ErrorCode.DUPLICATE, DUPLICATE_CODE) from exc
 
@@ -100,7 +120,13 @@ async def delete_plan_template(organization_id: uuid.UUID, template_id: uuid.UUI
     """Refused while plans or pricings of the template exist (they are named)."""
     async with in_transaction() as connection:
         await lock_plan_catalog(connection, organization_id)
-        await delete_versioned(PlanTemplate, organization_id, template_id, version, [
-            Dependants("plans", Plan, {"plan_template_id": template_id}),
-            Dependants("pricings", Pricing, {"plan_template_id": template_id}),
-        ])
+        await delete_versioned(
+            PlanTemplate,
+            organization_id,
+            template_id,
+            version,
+            [
+                Dependants("plans", Plan, {"plan_template_id": template_id}),
+                Dependants("pricings", Pricing, {"plan_template_id": template_id}),
+            ],
+        )
