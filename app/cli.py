@@ -2,7 +2,7 @@
 export-schema.
 
 Only `dev` starts embedded PostgreSQL and Redis (and supervises the API and workers as
-child processes, see `app.services_runtime.dev`). While it runs it publishes their URLs in
+child processes, see `app.embedded.dev`). While it runs it publishes their URLs in
 `<data dir>/services.json`, so `metergraph bootstrap`, `migrate` or `demo` in another
 terminal reach the same services; the other commands otherwise need DATABASE_URL and
 REDIS_URL. `--queue-name` puts a settings value (`Settings.extra["queue_name"]`) that
@@ -33,7 +33,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _with_published_services(settings: Settings) -> Settings:
     """Fill missing URLs from a running `metergraph dev`, or explain what is needed."""
-    from app.services_runtime.dev import SERVICES_FILE
+    from app.embedded.dev import SERVICES_FILE
 
     published = settings.data_dir / SERVICES_FILE
     if (settings.database_url is None or settings.redis_url is None) and published.exists():
@@ -47,7 +47,7 @@ def _with_published_services(settings: Settings) -> Settings:
 
 
 def cmd_dev(args: argparse.Namespace) -> None:
-    from app.services_runtime.dev import run_dev
+    from app.embedded.dev import run_dev
 
     if args.workers < 1:
         sys.exit("metergraph dev: --workers must be at least 1")

@@ -42,7 +42,7 @@ def services() -> Iterator[tuple[str, str]]:
     if database_url and redis_url:
         yield database_url, redis_url
         return
-    from app.services_runtime import start_services
+    from app.embedded import start_services
 
     with tempfile.TemporaryDirectory() as tmp:
         running = start_services(Path(tmp), database_url=database_url, redis_url=redis_url)

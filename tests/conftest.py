@@ -36,7 +36,7 @@ def service_urls(tmp_path_factory: pytest.TempPathFactory):
     if database_url and redis_url:
         yield database_url, redis_url
         return
-    from app.services_runtime import start_services
+    from app.embedded import start_services
 
     services = start_services(tmp_path_factory.mktemp("services"), database_url=database_url, redis_url=redis_url)
     try:

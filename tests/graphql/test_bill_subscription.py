@@ -76,7 +76,7 @@ def _wait_healthy(process: subprocess.Popen, port: int, log: Path) -> None:
 
 @pytest.fixture(scope="module")
 def live(settings, tmp_path_factory) -> Iterator[Live]:
-    from app.services_runtime import start_services
+    from app.embedded import start_services
 
     tmp = tmp_path_factory.mktemp("bill-subscription")
     redis = start_services(tmp / "redis", database_url=settings.database_url, redis_url=None)

@@ -1,7 +1,7 @@
-"""app.services_runtime: embedded PostgreSQL + Redis, real processes, no mocks.
+"""app.embedded: embedded PostgreSQL + Redis, real processes, no mocks.
 
 Runs without conftest (plain functions + asyncio.run):
-    .venv/bin/pytest --noconftest -q tests/test_services_runtime.py
+    .venv/bin/pytest --noconftest -q tests/test_embedded.py
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import pytest
 import redis
 import redis.asyncio
 
-from app.services_runtime import start_embedded_redis, start_services
+from app.embedded import start_embedded_redis, start_services
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -208,7 +208,7 @@ CHILD = textwrap.dedent(
     """
     import json, sys, time
     from pathlib import Path
-    from app.services_runtime import start_services
+    from app.embedded import start_services
     svc = start_services(Path(sys.argv[1]), database_url=None, redis_url=None)
     try:
         print(json.dumps([svc.postgres_pid, svc.redis_pid]), flush=True)
@@ -314,7 +314,7 @@ def test_as_root_and_as_normal_user(tmp_path):
     for python in (sys.executable, f"/usr/bin/{version}", f"/usr/local/bin/{version}"):
         try:
             subprocess.run(
-                [python, "-c", "import app.services_runtime"],
+                [python, "-c", "import app.embedded"],
                 cwd=REPO,
                 env=env,
                 user=user.pw_uid,
