@@ -4,6 +4,10 @@ HTTP requests authenticate from the `Authorization` header; websocket connection
 the `connection_init` payload (see `app.graphql.view`). A bad token is remembered rather
 than raised here, so that fields which need no authentication (login) still work and the
 others fail with UNAUTHENTICATED.
+
+The context also carries the process's Redis client (`redis`, progress pub/sub) and its
+arq client (`queue`, to enqueue jobs), so that resolvers never reach into the ASGI app;
+either is None in a process that has none (the services then say so).
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ class Context:
     auth_error: str | None = None
     connection_params: dict[str, Any] | None = None
     loaders: dict[str, Any] = field(default_factory=dict)
+    redis: Any = None  # redis.asyncio client of this process
+    queue: Any = None  # arq client (ArqRedis) of this process
 
     def require_principal(self) -> Principal:
         if self.principal is None:

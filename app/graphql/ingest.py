@@ -281,12 +281,11 @@ class IngestMutation:
     )
     async def submit_measurements(self, info: Info, input: SubmitMeasurementsInput) -> SubmitMeasurementsPayload:
         principal = info.context.require_principal()
-        queue = getattr(getattr(info.context.request, "app", None), "state", None)
         try:
             batch_id = await ingest.accept_measurements(
                 principal.organization_id,
                 _wire(input),
-                queue=getattr(queue, "arq", None),
+                queue=info.context.queue,
                 actor=principal.actor,
                 source="GRAPHQL",
             )

@@ -46,6 +46,13 @@ async def _authenticate(context: Context, authorization: str | None) -> None:
         context.principal, context.auth_error = None, str(exc)
 
 
+def _clients(request: Any) -> dict[str, Any]:
+    """The process's Redis and arq clients, opened by the app's lifespan (`app.main`); an
+    app served without its lifespan has neither."""
+    state = request.app.state
+    return {"redis": getattr(state, "redis", None), "queue": getattr(state, "arq", None)}
+
+
 @dataclass
 class ConnectionContext(Context):
     """The context of one websocket connection, shared by all its operations."""
@@ -123,9 +130,10 @@ class MetergraphGraphQL(GraphQL):
             raise json.JSONDecodeError("nested too deeply", data if isinstance(data, str) else "", 0) from None
 
     async def get_context(self, request: Any, response: Any) -> Context:
+        clients = _clients(request)
         if not isinstance(request, Request):  # a websocket: authenticated at connection_init
-            return ConnectionContext(request=request, response=response)
-        context = Context(request=request, response=response)
+            return ConnectionContext(request=request, response=response, **clients)
+        context = Context(request=request, response=response, **clients)
         await _authenticate(context, request.headers.get("authorization"))
         return context
 

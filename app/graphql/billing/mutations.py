@@ -82,9 +82,8 @@ class BillPayload:
 
 
 def enqueuer(info: Info):  # noqa: ANN201 - async (function_name, *args) -> job
-    """Enqueue arq jobs through the application's queue client (`app.state.arq`)."""
-    state = getattr(getattr(info.context.request, "app", None), "state", None)
-    queue = getattr(state, "arq", None)
+    """Enqueue arq jobs through the process's queue client (`info.context.queue`)."""
+    queue = info.context.queue
 
     async def enqueue(function_name: str, *args: Any, **kwargs: Any) -> Any:
         if queue is None:
@@ -92,11 +91,6 @@ def enqueuer(info: Info):  # noqa: ANN201 - async (function_name, *args) -> job
         return await queue.enqueue_job(function_name, *args, **kwargs)
 
     return enqueue
-
-
-def _redis(info: Info) -> Any:
-    """The application's Redis (progress is published on it), if this process has one."""
-    return getattr(getattr(getattr(info.context.request, "app", None), "state", None), "redis", None)
 
 
 def _input_id(args: dict[str, Any]) -> Any:
@@ -131,7 +125,7 @@ class BillingMutation:
         p = info.context.require_principal()
         try:
             job = await billing.cancel_bill_job(
-                p.organization_id, parse_id(input.id), actor=p.actor, redis=_redis(info)
+                p.organization_id, parse_id(input.id), actor=p.actor, redis=info.context.redis
             )
         except InputErrors as exc:
             return BillJobPayload(bill_job=None, user_errors=user_errors(exc))

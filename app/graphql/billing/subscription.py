@@ -71,7 +71,7 @@ class BillingSubscription:
         load_row = _row_loader(organization_id, job_id) if job_id else None
         if load_row is None or await load_row() is None:
             raise BillJobNotFound(f"no bill job with id {id}")
-        redis = info.context.request.app.state.redis
+        redis = info.context.redis
         # Capped per connection and per principal: each subscription holds a Redis connection.
         slot = await progress.reserve_slot(redis, info.context, info.context.require_principal())
         return _events(info, progress.job_updates(redis, load_row, job_id, MAX_SUBSCRIPTION_SECONDS, slot=slot))

@@ -21,7 +21,7 @@ from app.services.principals import principal_from_token
 async def subscribe_first(app: Any, token: str, query: str, variables: dict | None = None) -> dict:
     """The first event of the subscription as a JSON-like result: `data` and `errors`
     ([{message, extensions}]). The "request" only lends the app (its Redis)."""
-    context = Context(request=SimpleNamespace(app=app), response=None)
+    context = Context(request=SimpleNamespace(app=app), response=None, redis=app.state.redis)
     context.principal = await principal_from_token(token)
     stream = await schema.subscribe(query, variable_values=variables or {}, context_value=context)
     try:
