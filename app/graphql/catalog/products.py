@@ -18,7 +18,7 @@ from app.graphql.loaders import children_by, load_then
 from app.graphql.organization import DeleteInput, DeletePayload
 from app.graphql.pagination import Connection, connection_of_list, paginate
 from app.graphql.prefetch import lookahead
-from app.graphql.prefetch.nodes import RowNode, shown_from_row
+from app.graphql.prefetch.nodes import RowNode, from_row, id_from_row, row_type
 from app.models import catalog as m
 from app.services.catalog import nested, products
 from app.services.errors import InputErrors
@@ -48,17 +48,17 @@ lookahead.children(m.Product, "planTemplates", TEMPLATES_BY_PRODUCT, m.PlanTempl
 lookahead.children(m.Product, "plans", PLANS_BY_PRODUCT, m.Plan)
 
 
-@strawberry.type(description="A container for meters, aggregations, plan templates, plans and pricings.")
+@row_type(description="A container for meters, aggregations, plan templates, plans and pricings.")
 class Product(RowNode):
-    id: strawberry.ID = strawberry.field(description="Id of the product.")
-    version: int = strawberry.field(description="Incremented by every update.")
-    code: str = strawberry.field(description="Unique code.")
-    name: str = strawberry.field(description="Display name.")
-    custom_fields: JSON = strawberry.field(description="Custom name → string or number map.")
-    dt_created: datetime = strawberry.field(description="When it was created.")
-    dt_last_modified: datetime = strawberry.field(description="When it last changed.")
-    created_by: str | None = strawberry.field(description="Principal that created it.")
-    last_modified_by: str | None = strawberry.field(description="Principal that last changed it.")
+    id: strawberry.ID = id_from_row(description="Id of the product.")
+    version: int = from_row(description="Incremented by every update.")
+    code: str = from_row(description="Unique code.")
+    name: str = from_row(description="Display name.")
+    custom_fields: JSON = from_row(description="Custom name → string or number map.")
+    dt_created: datetime = from_row(description="When it was created.")
+    dt_last_modified: datetime = from_row(description="When it last changed.")
+    created_by: str | None = from_row(description="Principal that created it.")
+    last_modified_by: str | None = from_row(description="Principal that last changed it.")
     _row: strawberry.Private[m.Product]
 
     @strawberry.field(description="Meters of this product.")
@@ -119,22 +119,6 @@ class Product(RowNode):
         return load_then(
             info, PLANS_BY_PRODUCT, self._row.id, lambda rows: connection_of_list(rows, first, after, Plan.of)
         )
-
-
-shown_from_row(
-    Product,
-    same=(
-        "version",
-        "code",
-        "name",
-        "custom_fields",
-        "dt_created",
-        "dt_last_modified",
-        "created_by",
-        "last_modified_by",
-    ),
-    ids=("id",),
-)
 
 
 @strawberry.input(description="A new product, optionally with its whole catalog; all of it is created or none.")

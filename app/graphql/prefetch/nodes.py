@@ -12,17 +12,20 @@ value set on the object hides the descriptor), and the schema does not change.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 
 FieldOfRow = Callable[[Any], Any]
+N = TypeVar("N", bound="RowNode")
+_READS = "metergraph.reads"  # the key of a field's reader in its strawberry metadata
+_SAME, _AS_ID = object(), object()  # readers that need the field's name
 
 
 class RowNode:
-    """Base of a strawberry type whose fields are computed from `_row` (see `shown_from_row`)."""
+    """Base of a strawberry type whose fields are computed from `_row` (see `row_type`)."""
 
     @classmethod
     def of(cls, row: Any) -> Any:
@@ -52,24 +55,39 @@ class _FromRow:
         return value
 
 
-def shown_from_row(
-    cls: type[RowNode], *, same: Iterable[str] = (), ids: Iterable[str] = (), **computed: FieldOfRow
-) -> None:
-    """Declares how `cls` computes its fields from its row: `same` are the row's attribute of
-    the same name, `ids` the row's UUID attribute as an ID (or None), `computed` the rest."""
-    from_row: dict[str, FieldOfRow] = {name: attrgetter(name) for name in same}
-    from_row.update((name, _id_of(name)) for name in ids)
-    from_row.update(computed)
-    # Every field without a resolver needs a way to be computed, and only those have one.
-    plain = {f.python_name for f in cls.__strawberry_definition__.fields if f.base_resolver is None}  # type: ignore[attr-defined]
-    plain.discard("_row")
-    if plain != set(from_row):
-        raise TypeError(
-            f"{cls.__name__}: fields not shown from the row {sorted(plain - set(from_row))}, "
-            f"not fields {sorted(set(from_row) - plain)}"
-        )
-    for name, compute in from_row.items():
-        setattr(cls, name, _FromRow(name, compute))
+def from_row(read: FieldOfRow | None = None, *, description: str) -> Any:
+    """A field shown from the object's row: `read(row)` computes it; without `read`, the
+    row's attribute of the field's name."""
+    return strawberry.field(description=description, metadata={_READS: read or _SAME})
+
+
+def id_from_row(*, description: str) -> Any:
+    """A field shown as the row's UUID attribute of the field's name, as an ID (or None)."""
+    return strawberry.field(description=description, metadata={_READS: _AS_ID})
+
+
+def row_type(cls: type[N] | None = None, **options: Any) -> Any:
+    """`strawberry.type` for a `RowNode`, that then installs each field's `from_row` reader."""
+
+    def wrap(cls: type[N]) -> type[N]:
+        typed = strawberry.type(cls, **options)
+        _install_readers(typed)
+        return typed
+
+    return wrap if cls is None else wrap(cls)
+
+
+def _install_readers(cls: type[RowNode]) -> None:
+    readers: dict[str, FieldOfRow] = {}
+    for field in cls.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+        name, read = field.python_name, field.metadata.get(_READS)
+        # Every field without a resolver needs a way to be computed, or it would show nothing.
+        if field.base_resolver is None and read is None and name != "_row":
+            raise TypeError(f"{cls.__name__}.{name}: neither a resolver nor from_row/id_from_row")
+        if read is not None:
+            readers[name] = attrgetter(name) if read is _SAME else _id_of(name) if read is _AS_ID else read
+    for name, read in readers.items():
+        setattr(cls, name, _FromRow(name, read))
 
 
 def _id_of(name: str) -> FieldOfRow:

@@ -14,7 +14,7 @@ from app.graphql.context import Info
 from app.graphql.loaders import children_by, load_then, one_by_id
 from app.graphql.pagination import Connection, connection_of_list
 from app.graphql.prefetch import lookahead
-from app.graphql.prefetch.nodes import RowNode, shown_from_row
+from app.graphql.prefetch.nodes import RowNode, from_row, id_from_row, row_type
 from app.models import catalog as m
 
 if TYPE_CHECKING:
@@ -97,23 +97,24 @@ class DerivedField:
 
 
 # Fields every catalog type here shows as its row holds them.
-SAME = ("version", "code", "name", "custom_fields", "dt_created", "dt_last_modified", "created_by", "last_modified_by")
-
-
-@strawberry.type(description="Defines the fields of the measurements one kind of usage sends.")
+@row_type(description="Defines the fields of the measurements one kind of usage sends.")
 class Meter(RowNode):
-    id: strawberry.ID = strawberry.field(description="Id of the meter.")
-    version: int = strawberry.field(description="Incremented by every update; send it back to update.")
-    product_id: strawberry.ID | None = strawberry.field(description="Product of the meter; null for a global meter.")
-    code: str = strawberry.field(description="Unique code; measurements name their meter by it.")
-    name: str = strawberry.field(description="Display name.")
-    data_fields: list[DataField] = strawberry.field(description="Fields read from each measurement (1–15).")
-    derived_fields: list[DerivedField] = strawberry.field(description="Fields computed at ingest (0–15).")
-    custom_fields: JSON = strawberry.field(description="Custom name → string or number map.")
-    dt_created: datetime = strawberry.field(description="When it was created.")
-    dt_last_modified: datetime = strawberry.field(description="When it last changed.")
-    created_by: str | None = strawberry.field(description="Principal that created it.")
-    last_modified_by: str | None = strawberry.field(description="Principal that last changed it.")
+    id: strawberry.ID = id_from_row(description="Id of the meter.")
+    version: int = from_row(description="Incremented by every update; send it back to update.")
+    product_id: strawberry.ID | None = id_from_row(description="Product of the meter; null for a global meter.")
+    code: str = from_row(description="Unique code; measurements name their meter by it.")
+    name: str = from_row(description="Display name.")
+    data_fields: list[DataField] = from_row(
+        lambda row: [DataField.of(f) for f in row.data_fields], description="Fields read from each measurement (1–15)."
+    )
+    derived_fields: list[DerivedField] = from_row(
+        lambda row: [DerivedField.of(f) for f in row.derived_fields], description="Fields computed at ingest (0–15)."
+    )
+    custom_fields: JSON = from_row(description="Custom name → string or number map.")
+    dt_created: datetime = from_row(description="When it was created.")
+    dt_last_modified: datetime = from_row(description="When it last changed.")
+    created_by: str | None = from_row(description="Principal that created it.")
+    last_modified_by: str | None = from_row(description="Principal that last changed it.")
     _row: strawberry.Private[m.Meter]
 
     @strawberry.field(description="Aggregations over this meter's fields.")
@@ -126,33 +127,38 @@ class Meter(RowNode):
         )
 
 
-@strawberry.type(description="A pricing metric: one field of a meter aggregated over a period.")
+@row_type(description="A pricing metric: one field of a meter aggregated over a period.")
 class Aggregation(RowNode):
-    id: strawberry.ID = strawberry.field(description="Id of the aggregation.")
-    version: int = strawberry.field(description="Incremented by every update; send it back to update.")
-    product_id: strawberry.ID | None = strawberry.field(
-        description="Product (the meter's); null for a global aggregation."
+    id: strawberry.ID = id_from_row(description="Id of the aggregation.")
+    version: int = from_row(description="Incremented by every update; send it back to update.")
+    product_id: strawberry.ID | None = id_from_row(description="Product (the meter's); null for a global aggregation.")
+    meter_id: strawberry.ID = id_from_row(description="Meter whose field is aggregated.")
+    code: str = from_row(description="Unique code; compound aggregations use it as aggregation.<code>.")
+    name: str = from_row(description="Display name.")
+    target_field: str = from_row(description="Code of the data or derived field aggregated.")
+    aggregation: AggregationFunction = from_row(
+        lambda row: AggregationFunction(row.aggregation), description="How the field's values become one quantity."
     )
-    meter_id: strawberry.ID = strawberry.field(description="Meter whose field is aggregated.")
-    code: str = strawberry.field(description="Unique code; compound aggregations use it as aggregation.<code>.")
-    name: str = strawberry.field(description="Display name.")
-    target_field: str = strawberry.field(description="Code of the data or derived field aggregated.")
-    aggregation: AggregationFunction = strawberry.field(description="How the field's values become one quantity.")
-    quantity_per_unit: Decimal = strawberry.field(description="Raw quantity per billable unit (> 0).")
-    rounding: Rounding = strawberry.field(description="How quantity / quantityPerUnit becomes whole units.")
-    unit: str | None = strawberry.field(description="Unit label printed on line items.")
-    segmented_fields: list[str] = strawberry.field(description="Codes of the fields the aggregation is segmented by.")
-    segments: list[JSON] = strawberry.field(
-        description='Segments: each a map of every segmented field → value, "*" matching anything.'
+    quantity_per_unit: Decimal = from_row(description="Raw quantity per billable unit (> 0).")
+    rounding: Rounding = from_row(
+        lambda row: Rounding(row.rounding), description="How quantity / quantityPerUnit becomes whole units."
     )
-    default_value: Decimal | None = strawberry.field(
+    unit: str | None = from_row(description="Unit label printed on line items.")
+    segmented_fields: list[str] = from_row(
+        lambda row: list(row.segmented_fields), description="Codes of the fields the aggregation is segmented by."
+    )
+    segments: list[JSON] = from_row(
+        lambda row: list(row.segments),
+        description='Segments: each a map of every segmented field → value, "*" matching anything.',
+    )
+    default_value: Decimal | None = from_row(
         description="Quantity used when a period has no usage; null: no line item."
     )
-    custom_fields: JSON = strawberry.field(description="Custom name → string or number map.")
-    dt_created: datetime = strawberry.field(description="When it was created.")
-    dt_last_modified: datetime = strawberry.field(description="When it last changed.")
-    created_by: str | None = strawberry.field(description="Principal that created it.")
-    last_modified_by: str | None = strawberry.field(description="Principal that last changed it.")
+    custom_fields: JSON = from_row(description="Custom name → string or number map.")
+    dt_created: datetime = from_row(description="When it was created.")
+    dt_last_modified: datetime = from_row(description="When it last changed.")
+    created_by: str | None = from_row(description="Principal that created it.")
+    last_modified_by: str | None = from_row(description="Principal that last changed it.")
     _row: strawberry.Private[m.Aggregation]
 
     @strawberry.field(description="Pricings of plans and plan templates for this aggregation.")
@@ -170,25 +176,27 @@ class Aggregation(RowNode):
         return load_then(info, METER_BY_ID, self._row.meter_id, Meter.of_or_none)
 
 
-@strawberry.type(description="A pricing metric computed from other aggregations' values.")
+@row_type(description="A pricing metric computed from other aggregations' values.")
 class CompoundAggregation(RowNode):
-    id: strawberry.ID = strawberry.field(description="Id of the compound aggregation.")
-    version: int = strawberry.field(description="Incremented by every update; send it back to update.")
-    product_id: strawberry.ID | None = strawberry.field(description="Product; null for a global compound aggregation.")
-    code: str = strawberry.field(description="Unique code.")
-    name: str = strawberry.field(description="Display name.")
-    calculation: str = strawberry.field(description="Expression over aggregation.<code> references.")
-    quantity_per_unit: Decimal = strawberry.field(description="Calculated quantity per billable unit (> 0).")
-    rounding: Rounding = strawberry.field(description="How quantity / quantityPerUnit becomes whole units.")
-    unit: str | None = strawberry.field(description="Unit label printed on line items.")
-    evaluate_null_aggregations: bool = strawberry.field(
+    id: strawberry.ID = id_from_row(description="Id of the compound aggregation.")
+    version: int = from_row(description="Incremented by every update; send it back to update.")
+    product_id: strawberry.ID | None = id_from_row(description="Product; null for a global compound aggregation.")
+    code: str = from_row(description="Unique code.")
+    name: str = from_row(description="Display name.")
+    calculation: str = from_row(description="Expression over aggregation.<code> references.")
+    quantity_per_unit: Decimal = from_row(description="Calculated quantity per billable unit (> 0).")
+    rounding: Rounding = from_row(
+        lambda row: Rounding(row.rounding), description="How quantity / quantityPerUnit becomes whole units."
+    )
+    unit: str | None = from_row(description="Unit label printed on line items.")
+    evaluate_null_aggregations: bool = from_row(
         description="Whether the calculation runs when a referenced aggregation is null."
     )
-    custom_fields: JSON = strawberry.field(description="Custom name → string or number map.")
-    dt_created: datetime = strawberry.field(description="When it was created.")
-    dt_last_modified: datetime = strawberry.field(description="When it last changed.")
-    created_by: str | None = strawberry.field(description="Principal that created it.")
-    last_modified_by: str | None = strawberry.field(description="Principal that last changed it.")
+    custom_fields: JSON = from_row(description="Custom name → string or number map.")
+    dt_created: datetime = from_row(description="When it was created.")
+    dt_last_modified: datetime = from_row(description="When it last changed.")
+    created_by: str | None = from_row(description="Principal that created it.")
+    last_modified_by: str | None = from_row(description="Principal that last changed it.")
     _row: strawberry.Private[m.CompoundAggregation]
 
     @strawberry.field(description="Pricings of plans and plan templates for this compound aggregation.")
@@ -200,27 +208,3 @@ class CompoundAggregation(RowNode):
         return load_then(
             info, PRICINGS_BY_COMPOUND, self._row.id, lambda rows: connection_of_list(rows, first, after, Pricing.of)
         )
-
-
-shown_from_row(
-    Meter,
-    same=SAME,
-    ids=("id", "product_id"),
-    data_fields=lambda row: [DataField.of(f) for f in row.data_fields],
-    derived_fields=lambda row: [DerivedField.of(f) for f in row.derived_fields],
-)
-shown_from_row(
-    Aggregation,
-    same=(*SAME, "target_field", "quantity_per_unit", "unit", "default_value"),
-    ids=("id", "product_id", "meter_id"),
-    aggregation=lambda row: AggregationFunction(row.aggregation),
-    rounding=lambda row: Rounding(row.rounding),
-    segmented_fields=lambda row: list(row.segmented_fields),
-    segments=lambda row: list(row.segments),
-)
-shown_from_row(
-    CompoundAggregation,
-    same=(*SAME, "calculation", "quantity_per_unit", "unit", "evaluate_null_aggregations"),
-    ids=("id", "product_id"),
-    rounding=lambda row: Rounding(row.rounding),
-)

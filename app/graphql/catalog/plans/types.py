@@ -23,7 +23,7 @@ from app.graphql.context import Info
 from app.graphql.loaders import children_by, load_then, one_by_id
 from app.graphql.pagination import Connection, connection_of_list
 from app.graphql.prefetch import lookahead
-from app.graphql.prefetch.nodes import RowNode, shown_from_row
+from app.graphql.prefetch.nodes import RowNode, from_row, id_from_row, row_type
 from app.models import catalog as m
 
 if TYPE_CHECKING:
@@ -60,10 +60,6 @@ lookahead.parent(m.Pricing, ["aggregation"], AGGREGATION_BY_ID, m.Aggregation, "
 lookahead.parent(m.Pricing, ["compoundAggregation"], COMPOUND_BY_ID, m.CompoundAggregation, "compound_aggregation_id")
 
 
-# Fields every type here shows as its row holds them.
-SAME = ("version", "dt_created", "dt_last_modified", "created_by", "last_modified_by")
-
-
 @strawberry.type(
     description="A pricing band: from lowerLimit (exclusive, except 0 for the first band) up to the next band's lowerLimit."
 )
@@ -84,37 +80,37 @@ class PricingBand:
         ]
 
 
-@strawberry.type(
+@row_type(
     description="A template of plans of one product: currency, bill frequency, standing charge and minimum spend, plus pricings every plan of it inherits."
 )
 class PlanTemplate(RowNode):
-    id: strawberry.ID = strawberry.field(description="Id of the plan template.")
-    version: int = strawberry.field(description="Incremented by every update.")
-    product_id: strawberry.ID = strawberry.field(
-        description="The product whose plans this template makes (never changes)."
+    id: strawberry.ID = id_from_row(description="Id of the plan template.")
+    version: int = from_row(description="Incremented by every update.")
+    product_id: strawberry.ID = id_from_row(description="The product whose plans this template makes (never changes).")
+    code: str = from_row(description="Unique code.")
+    name: str = from_row(description="Display name.")
+    currency: str = from_row(description="Pricing currency code.")
+    bill_frequency: BillFrequency = from_row(
+        lambda row: DomainBillFrequency(row.bill_frequency), description="DAILY, WEEKLY, MONTHLY or ANNUALLY."
     )
-    code: str = strawberry.field(description="Unique code.")
-    name: str = strawberry.field(description="Display name.")
-    currency: str = strawberry.field(description="Pricing currency code.")
-    bill_frequency: BillFrequency = strawberry.field(description="DAILY, WEEKLY, MONTHLY or ANNUALLY.")
-    bill_frequency_interval: int = strawberry.field(description="Bills every this many frequency units (1–365).")
-    standing_charge: Decimal = strawberry.field(description="Fixed charge per standing-charge interval (≥ 0).")
-    standing_charge_description: str | None = strawberry.field(description="Line item text of the standing charge.")
-    standing_charge_interval: int = strawberry.field(description="Bill periods per standing charge (1–365).")
-    standing_charge_offset: int = strawberry.field(description="Bill periods before the first standing charge (0–364).")
-    standing_charge_bill_in_advance: bool | None = strawberry.field(
+    bill_frequency_interval: int = from_row(description="Bills every this many frequency units (1–365).")
+    standing_charge: Decimal = from_row(description="Fixed charge per standing-charge interval (≥ 0).")
+    standing_charge_description: str | None = from_row(description="Line item text of the standing charge.")
+    standing_charge_interval: int = from_row(description="Bill periods per standing charge (1–365).")
+    standing_charge_offset: int = from_row(description="Bill periods before the first standing charge (0–364).")
+    standing_charge_bill_in_advance: bool | None = from_row(
         description="Standing charge billed in advance; null: the organization's default."
     )
-    minimum_spend: Decimal = strawberry.field(description="Minimum spend per bill period (≥ 0).")
-    minimum_spend_description: str | None = strawberry.field(description="Line item text of the minimum spend.")
-    minimum_spend_bill_in_advance: bool | None = strawberry.field(
+    minimum_spend: Decimal = from_row(description="Minimum spend per bill period (≥ 0).")
+    minimum_spend_description: str | None = from_row(description="Line item text of the minimum spend.")
+    minimum_spend_bill_in_advance: bool | None = from_row(
         description="Minimum spend billed in advance; null: the organization's default."
     )
-    custom_fields: JSON = strawberry.field(description="Custom name → string or number map.")
-    dt_created: datetime = strawberry.field(description="When it was created.")
-    dt_last_modified: datetime = strawberry.field(description="When it last changed.")
-    created_by: str | None = strawberry.field(description="Principal that created it.")
-    last_modified_by: str | None = strawberry.field(description="Principal that last changed it.")
+    custom_fields: JSON = from_row(description="Custom name → string or number map.")
+    dt_created: datetime = from_row(description="When it was created.")
+    dt_last_modified: datetime = from_row(description="When it last changed.")
+    created_by: str | None = from_row(description="Principal that created it.")
+    last_modified_by: str | None = from_row(description="Principal that last changed it.")
     _row: strawberry.Private[m.PlanTemplate]
 
     @strawberry.field(description="Plans made from this template.")
@@ -146,26 +142,24 @@ def _from_template(column: str, kind: Any, description: str, *, overridable: boo
     return strawberry.field(resolver=resolve, description=description)
 
 
-@strawberry.type(
+@row_type(
     description="A plan made from a template; what accounts are attached to. Values it does not override read through to the template."
 )
 class Plan(RowNode):
-    id: strawberry.ID = strawberry.field(description="Id of the plan.")
-    version: int = strawberry.field(description="Incremented by every update.")
-    plan_template_id: strawberry.ID = strawberry.field(
-        description="The template this plan is made from (never changes)."
-    )
-    product_id: strawberry.ID = strawberry.field(description="The template's product.")
-    code: str = strawberry.field(description="Unique code.")
-    name: str = strawberry.field(description="Display name.")
-    account_id: strawberry.ID | None = strawberry.field(
+    id: strawberry.ID = id_from_row(description="Id of the plan.")
+    version: int = from_row(description="Incremented by every update.")
+    plan_template_id: strawberry.ID = id_from_row(description="The template this plan is made from (never changes).")
+    product_id: strawberry.ID = id_from_row(description="The template's product.")
+    code: str = from_row(description="Unique code.")
+    name: str = from_row(description="Display name.")
+    account_id: strawberry.ID | None = id_from_row(
         description="The one account this bespoke plan may be attached to; null: any account."
     )
-    custom_fields: JSON = strawberry.field(description="Custom name → string or number map.")
-    dt_created: datetime = strawberry.field(description="When it was created.")
-    dt_last_modified: datetime = strawberry.field(description="When it last changed.")
-    created_by: str | None = strawberry.field(description="Principal that created it.")
-    last_modified_by: str | None = strawberry.field(description="Principal that last changed it.")
+    custom_fields: JSON = from_row(description="Custom name → string or number map.")
+    dt_created: datetime = from_row(description="When it was created.")
+    dt_last_modified: datetime = from_row(description="When it last changed.")
+    created_by: str | None = from_row(description="Principal that created it.")
+    last_modified_by: str | None = from_row(description="Principal that last changed it.")
     _row: strawberry.Private[Any]
 
     currency = _from_template("currency", str, "The template's pricing currency.", overridable=False)
@@ -228,52 +222,57 @@ class Plan(RowNode):
         )
 
 
-@strawberry.type(
+@row_type(
     description="What a plan or plan template charges for one aggregation or compound aggregation from startDate (inclusive) to endDate (exclusive)."
 )
 class Pricing(RowNode):
-    id: strawberry.ID = strawberry.field(description="Id of the pricing.")
-    version: int = strawberry.field(description="Incremented by every update.")
-    code: str | None = strawberry.field(description="Optional code, unique among pricings.")
-    description: str | None = strawberry.field(description="Line item text.")
-    plan_id: strawberry.ID | None = strawberry.field(description="The plan priced (or null when a template is).")
-    plan_template_id: strawberry.ID | None = strawberry.field(
+    id: strawberry.ID = id_from_row(description="Id of the pricing.")
+    version: int = from_row(description="Incremented by every update.")
+    code: str | None = from_row(description="Optional code, unique among pricings.")
+    description: str | None = from_row(description="Line item text.")
+    plan_id: strawberry.ID | None = id_from_row(description="The plan priced (or null when a template is).")
+    plan_template_id: strawberry.ID | None = id_from_row(
         description="The plan template priced (or null when a plan is)."
     )
-    aggregation_id: strawberry.ID | None = strawberry.field(
+    aggregation_id: strawberry.ID | None = id_from_row(
         description="The aggregation priced (or null when a compound aggregation is)."
     )
-    compound_aggregation_id: strawberry.ID | None = strawberry.field(
+    compound_aggregation_id: strawberry.ID | None = id_from_row(
         description="The compound aggregation priced (or null)."
     )
-    product_id: strawberry.ID = strawberry.field(description="The product of the plan or template.")
-    start_date: datetime = strawberry.field(description="First instant the pricing applies (inclusive).")
-    end_date: datetime | None = strawberry.field(
+    product_id: strawberry.ID = id_from_row(description="The product of the plan or template.")
+    start_date: datetime = from_row(description="First instant the pricing applies (inclusive).")
+    end_date: datetime | None = from_row(
         description="Instant the pricing stops applying (exclusive); null: open-ended."
     )
-    pricing_bands: list[PricingBand] = strawberry.field(description="Bands in ascending lowerLimit, the first at 0.")
-    overage_pricing_bands: list[PricingBand] = strawberry.field(
-        description="Bands for usage beyond a commitment (cumulative, not spanning the plan)."
+    pricing_bands: list[PricingBand] = from_row(
+        lambda row: PricingBand.list_of(row.pricing_bands), description="Bands in ascending lowerLimit, the first at 0."
     )
-    cumulative: bool = strawberry.field(
+    overage_pricing_bands: list[PricingBand] = from_row(
+        lambda row: PricingBand.list_of(row.overage_pricing_bands),
+        description="Bands for usage beyond a commitment (cumulative, not spanning the plan).",
+    )
+    cumulative: bool = from_row(
         description="true: tiered (each band prices its own units); false: volume (all units at one band's price)."
     )
-    tiers_span_plan: bool = strawberry.field(
+    tiers_span_plan: bool = from_row(
         description="Band positions count the units of earlier periods of the account plan."
     )
-    type: PricingType = strawberry.field(description="DEBIT, PRODUCT_CREDIT or GLOBAL_CREDIT.")
-    segment: JSON | None = strawberry.field(
+    type: PricingType = from_row(
+        lambda row: DomainPricingType(row.type), description="DEBIT, PRODUCT_CREDIT or GLOBAL_CREDIT."
+    )
+    segment: JSON | None = from_row(
         description="The aggregation segment priced (field code → value), for segmented aggregations."
     )
-    minimum_spend: Decimal = strawberry.field(description="Minimum spend of this pricing per bill period (≥ 0).")
-    minimum_spend_description: str | None = strawberry.field(description="Line item text of the minimum spend.")
-    minimum_spend_bill_in_advance: bool | None = strawberry.field(
+    minimum_spend: Decimal = from_row(description="Minimum spend of this pricing per bill period (≥ 0).")
+    minimum_spend_description: str | None = from_row(description="Line item text of the minimum spend.")
+    minimum_spend_bill_in_advance: bool | None = from_row(
         description="Minimum spend billed in advance; null: the organization's default."
     )
-    dt_created: datetime = strawberry.field(description="When it was created.")
-    dt_last_modified: datetime = strawberry.field(description="When it last changed.")
-    created_by: str | None = strawberry.field(description="Principal that created it.")
-    last_modified_by: str | None = strawberry.field(description="Principal that last changed it.")
+    dt_created: datetime = from_row(description="When it was created.")
+    dt_last_modified: datetime = from_row(description="When it last changed.")
+    created_by: str | None = from_row(description="Principal that created it.")
+    last_modified_by: str | None = from_row(description="Principal that last changed it.")
     _row: strawberry.Private[m.Pricing]
 
     @strawberry.field(description="The plan priced, when a plan is.")
@@ -301,49 +300,5 @@ class Pricing(RowNode):
         return None if key is None else load_then(info, COMPOUND_BY_ID, key, CompoundAggregation.of_or_none)
 
 
-shown_from_row(
-    PlanTemplate,
-    same=(
-        *SAME,
-        "code",
-        "name",
-        "currency",
-        "bill_frequency_interval",
-        "standing_charge",
-        "standing_charge_description",
-        "standing_charge_interval",
-        "standing_charge_offset",
-        "standing_charge_bill_in_advance",
-        "minimum_spend",
-        "minimum_spend_description",
-        "minimum_spend_bill_in_advance",
-        "custom_fields",
-    ),
-    ids=("id", "product_id"),
-    bill_frequency=lambda row: DomainBillFrequency(row.bill_frequency),
-)
-shown_from_row(
-    Plan, same=(*SAME, "code", "name", "custom_fields"), ids=("id", "plan_template_id", "product_id", "account_id")
-)
-shown_from_row(
-    Pricing,
-    same=(
-        *SAME,
-        "code",
-        "description",
-        "start_date",
-        "end_date",
-        "cumulative",
-        "tiers_span_plan",
-        "segment",
-        "minimum_spend",
-        "minimum_spend_description",
-        "minimum_spend_bill_in_advance",
-    ),
-    ids=("id", "plan_id", "plan_template_id", "aggregation_id", "compound_aggregation_id", "product_id"),
-    pricing_bands=lambda row: PricingBand.list_of(row.pricing_bands),
-    overage_pricing_bands=lambda row: PricingBand.list_of(row.overage_pricing_bands),
-    type=lambda row: DomainPricingType(row.type),
-)
 # Here, once `Plan` has declared its `_from_template` fields.
 lookahead.parent(m.Plan, ("planTemplate", *TEMPLATE_FIELDS), TEMPLATE_BY_ID, m.PlanTemplate, "plan_template_id")
