@@ -171,6 +171,25 @@ async def q_permission_policies(w: World) -> None:
     assert not {w.ids["a_policy"], w.ids["a_readonly"]} & {p["id"] for p in listed["nodes"]}
 
 
+async def q_pricing_preview(w: World) -> None:
+    # A preview is a pure function of its input: it reads nothing stored, so B gets
+    # exactly what A gets for the same bands, and nothing of A's catalog.
+    query = """query($input: PricingPreviewInput!) { pricingPreview(input: $input) {
+      charge { units subtotal bands { lowerLimit bandSubtotal } } userErrors { code } } }"""
+    bands = [{"lowerLimit": "0", "unitPrice": "0.15"}, {"lowerLimit": "500", "unitPrice": "0.10"}]
+    variables = {"input": {"pricingBands": bands, "cumulative": True, "units": "700"}}
+    b_preview = (await w.as_b(query, variables))["pricingPreview"]
+    assert b_preview == (await w.as_a(query, variables))["pricingPreview"]
+    assert b_preview["userErrors"] == [] and b_preview["charge"]["subtotal"] in ("95", "95.00", "95.0000")
+
+
+async def q_system(w: World) -> None:
+    # Workers and queues are the deployment's, not an organization's: nothing of A shows.
+    seen = await w.as_b("{ system { workers { id host pid jobsDone } queues { name depth oldestAgeSeconds } } }")
+    shown = repr(seen)
+    assert not [value for value in w.ids.values() if isinstance(value, str) and value in shown]
+
+
 # ------------------------------------------------------------------ root mutations
 
 
@@ -432,6 +451,8 @@ ACCESS_CHECKS: dict[str, dict[str, Check]] = {
         "users": q_users,
         "serviceUsers": q_service_users,
         "permissionPolicies": q_permission_policies,
+        "pricingPreview": q_pricing_preview,
+        "system": q_system,
     },
     "Mutation": {
         "updateOrganizationConfig": m_update_organization_config,
