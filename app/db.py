@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from tortoise import Tortoise
+import asyncpg
+from tortoise import Tortoise, connections
 
 from app.settings import get_settings
 
@@ -79,6 +80,14 @@ async def init_db(database_url: str) -> None:
 
 async def close_db() -> None:
     await Tortoise.close_connections()
+
+
+@contextlib.asynccontextmanager
+async def connection() -> AsyncIterator[asyncpg.Connection]:
+    """A raw asyncpg connection from Tortoise's pool (the asyncpg backend's pool holds
+    plain asyncpg connections), so COPY and set-based SQL need no pool of their own."""
+    async with connections.get("default").acquire_connection() as conn:
+        yield conn
 
 
 async def run_migrations(database_url: str) -> None:

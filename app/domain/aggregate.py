@@ -3,7 +3,7 @@
 Concepts
 - Functions: SUM, MIN, MAX, COUNT, LATEST, MEAN, UNIQUE over the values of the
   measurements that carry the target field. The database computes them in one
-  set-based query (`app.services.usage`); ``aggregate_values`` is the same definition in
+  set-based query (`app.services.measurement_aggregates`); ``aggregate_values`` is the same definition in
   Python, the reference the SQL is tested against.
 - Segments: a measurement belongs to the most specific segment it matches (fewest
   ``*``), ties going to the segment listed first; ``segment_order`` is that order of

@@ -29,7 +29,7 @@ from app.graphql.pagination import (
     page_size,
 )
 from app.models import ingest as m
-from app.services import ingest, usage
+from app.services import ingest, measurement_aggregates
 from app.services.errors import ErrorCode, InputErrors, fail
 from app.services.ingest.wire import encode as wire_encode
 
@@ -259,7 +259,7 @@ class IngestQuery:
         if segment is not None and not isinstance(segment, dict):
             raise BadRequest("segment must be an object of field code → value")
         try:
-            result = await usage.usage_of(
+            result = await measurement_aggregates.usage_of(
                 info.context.organization_id,
                 ids[0],
                 aggregation_id=ids[1],

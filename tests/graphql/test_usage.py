@@ -1,5 +1,5 @@
 """`submitMeasurements`, `ingestBatch`, `measurements` and `usage` (CONTRACT §4), and the
-set-based aggregation billing reuses (`app.services.usage`, SEMANTICS §3.3–3.4)."""
+set-based aggregation billing reuses (`app.services.measurement_aggregates`, SEMANTICS §3.3–3.4)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from app.domain.aggregate import UNMATCHED, aggregate_values, segment_key
 from app.models.accounts import Account
 from app.models.catalog import Aggregation, CompoundAggregation
 from app.services import ingest
-from app.services.usage import aggregate_usage
+from app.services.measurement_aggregates import aggregate_usage
 from tests.conftest import client_token, data_of
 from tests.workers import INGEST_QUEUE, accepted_batch, ingest_queue, make_meter  # noqa: F401 - fixture
 

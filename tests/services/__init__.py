@@ -18,12 +18,12 @@ from datetime import UTC, date, datetime, timezone
 from decimal import Decimal
 from typing import Any
 
+from app.db import connection
 from app.models.accounts import Account, AccountPlan
 from app.models.billing import Bill, BillJob, BillLineItem
 from app.models.catalog import Aggregation, Meter, Plan, PlanTemplate, Pricing, Product
 from app.models.ingest import MEASUREMENTS_COLUMNS
 from app.models.organization import Currency, OrganizationConfig
-from app.services.ingest.store import connection
 from app.services.organizations import create_organization
 
 UTC = UTC

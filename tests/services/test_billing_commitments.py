@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from app.db import connection
 from app.models.accounts import Commitment
 from app.models.billing import Bill
 from app.services import billing
 from app.services.billing import work
 from app.services.billing.preview import preview_bill
-from app.services.ingest.store import connection
 from tests.services import ACTOR, UTC, lines_of, new_world
 from tests.services.test_billing_jobs import create_and_run
 

@@ -108,7 +108,7 @@ async def test_tiers_span_the_plan_across_periods_from_the_stored_bills(app):
 
 
 async def test_a_chunk_costs_the_same_number_of_queries_for_3_or_30_accounts(app, monkeypatch):
-    from app.services.billing import usage
+    from app.services.billing import window_usage as usage
 
     usage_queries: list[int] = []
 

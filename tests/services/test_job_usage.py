@@ -12,13 +12,13 @@ from decimal import Decimal
 
 import pytest
 
+from app.db import connection
 from app.models.billing import BillJobAccount
 from app.models.catalog import Aggregation
 from app.models.ingest import MEASUREMENTS_COLUMNS
 from app.services import billing
 from app.services.billing import claims, job_usage, run, work
-from app.services.ingest.store import connection
-from app.services.usage import aggregate_meter_usage, aggregate_usage, segments_of
+from app.services.measurement_aggregates import aggregate_meter_usage, aggregate_usage, segments_of
 from tests.services import ACTOR, BILL_DATE, FEB, JAN, UTC, at, line_view, lines_of, new_world
 
 D = Decimal

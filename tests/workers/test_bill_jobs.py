@@ -20,10 +20,10 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
+from app.db import connection
 from app.models.billing import BillJobAccount
 from app.services import billing
 from app.services.billing import claims, run, work
-from app.services.ingest.store import connection
 from tests.services import ACTOR, BILL_DATE, line_view, lines_of, new_world
 from tests.workers import run_burst_worker
 from workers.settings import queue_client

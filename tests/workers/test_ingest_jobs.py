@@ -13,11 +13,11 @@ import uuid
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
+from app.db import connection
 from app.models.accounts import Account
 from app.models.ingest import IngestFailure, MeasurementBatch
 from app.services import ingest
 from app.services.ingest import store
-from app.services.ingest.store import connection
 from tests.workers import (
     INGEST_QUEUE,
     accepted_batch,

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from app.db import connection
 from app.services import billing
 from app.services.billing import run, work
-from app.services.ingest.store import connection
 from tests.services import ACTOR, BILL_DATE, new_world
 
 SECRET = "relation internal_secret_table does not exist at /srv/app/secret.py"

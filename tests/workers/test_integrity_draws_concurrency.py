@@ -28,11 +28,11 @@ from decimal import Decimal
 import pytest
 import pytest_asyncio
 
+from app.db import connection
 from app.models.accounts import Commitment
 from app.models.billing import Bill
 from app.services import billing
 from app.services.billing import draws, work
-from app.services.ingest.store import connection
 from tests.services import ACTOR, UTC, new_world
 from tests.workers import run_burst_worker
 from workers.settings import queue_client

@@ -8,9 +8,9 @@ import json
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
+from app.db import connection
 from app.models.ingest import IngestFailure, MeasurementBatch
 from app.services.ingest import store
-from app.services.ingest.store import connection
 from tests.workers import (
     accepted_batch,
     ingest_queue,  # noqa: F401 - fixture

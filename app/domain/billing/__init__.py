@@ -44,12 +44,12 @@ from .snapshots import (
     PricingOwner,
     PricingSnapshot,
     PricingType,
-    SegmentKey,
+    SegmentPairs,
     Target,
-    segment_key,
+    segment_pairs,
 )
 from .standing import standing_charges
-from .usage import rate_usage
+from .usage_lines import rate_usage
 from .windows import UsageWindow, usage_windows
 
 __all__ = [
@@ -75,7 +75,7 @@ __all__ = [
     "PricingOwner",
     "PricingSnapshot",
     "PricingType",
-    "SegmentKey",
+    "SegmentPairs",
     "Step",
     "Target",
     "UsageWindow",
@@ -89,7 +89,7 @@ __all__ = [
     "line_rank",
     "minimum_spends",
     "rate_usage",
-    "segment_key",
+    "segment_pairs",
     "standing_charges",
     "usage_windows",
 ]

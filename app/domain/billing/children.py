@@ -46,7 +46,7 @@ from .currency import convert_currency
 from .lines import DraftLine, LineType
 from .snapshots import AggregationTarget, CurrencyInfo, EntityId, PricingSnapshot
 from .timeline import PricedInterval
-from .usage import interval_quantity, rate_usage
+from .usage_lines import interval_quantity, rate_usage
 from .windows import UsageWindow, interval_windows
 
 __all__ = [

@@ -42,7 +42,7 @@ from .minimums import minimum_spends
 from .schedule import included_account_plans, next_period, plan_period
 from .snapshots import AccountPlanSnapshot, AccountSnapshot, OrgContext
 from .standing import standing_charges
-from .usage import rate_usage
+from .usage_lines import rate_usage
 from .windows import UsageWindow
 
 __all__ = ["DEFAULT_STEPS", "compose_bill", "bill_context"]

@@ -38,13 +38,13 @@ from .snapshots import (
     EntityId,
     OrgContext,
     PlanSnapshot,
-    SegmentKey,
+    SegmentPairs,
 )
 from .windows import UsageWindow
 
 __all__ = ["PreviousUnitsKey", "BilledPlan", "BillContext", "Step"]
 
-PreviousUnitsKey: TypeAlias = tuple[EntityId, EntityId, SegmentKey | None]
+PreviousUnitsKey: TypeAlias = tuple[EntityId, EntityId, SegmentPairs | None]
 
 
 @dataclass(frozen=True)

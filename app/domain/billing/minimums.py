@@ -125,7 +125,7 @@ def _plan_rule(context: BillContext, billed: BilledPlan, lines: list[DraftLine])
 def _pricing_rules(context: BillContext, billed: BilledPlan, lines: list[DraftLine]) -> list[_Rule]:
     plan = billed.plan
     pricings = [p for p in (*plan.plan_pricings, *plan.template_pricings) if p.minimum_spend > 0 and not p.is_credit]
-    pricings.sort(key=lambda p: (p.target.code, str(p.target.id), p.segment_key or (), p.start))
+    pricings.sort(key=lambda p: (p.target.code, str(p.target.id), p.segment_pairs or (), p.start))
     return [_pricing_rule(context, billed, pricing, lines) for pricing in pricings]
 
 

@@ -35,8 +35,8 @@ from app.domain.timezones import require_aware
 
 __all__ = [
     "EntityId",
-    "SegmentKey",
-    "segment_key",
+    "SegmentPairs",
+    "segment_pairs",
     "PricingOwner",
     "PricingType",
     "CurrencyInfo",
@@ -51,13 +51,15 @@ __all__ = [
 ]
 
 EntityId: TypeAlias = Hashable  # a UUID in practice
-SegmentKey: TypeAlias = tuple[tuple[str, str], ...]
+SegmentPairs: TypeAlias = tuple[tuple[str, str], ...]
 
 _ZERO = Decimal(0)
 
 
-def segment_key(segment: Mapping[str, str] | None) -> SegmentKey | None:
-    """The hashable key of a segment map; None for no segment (None or empty)."""
+def segment_pairs(segment: Mapping[str, str] | None) -> SegmentPairs | None:
+    """A segment map as sorted (field, value) pairs, hashable so windows and previous
+    units can be keyed by it; None for no segment (None or empty). Not the canonical
+    text of `app.domain.aggregate.segment_key`, which pricings and queries store."""
     if not segment:
         return None
     return tuple(sorted((str(code), str(value)) for code, value in segment.items()))
@@ -156,8 +158,8 @@ class PricingSnapshot:
             require_aware(self.end)
 
     @property
-    def segment_key(self) -> SegmentKey | None:
-        return segment_key(self.segment)
+    def segment_pairs(self) -> SegmentPairs | None:
+        return segment_pairs(self.segment)
 
     @property
     def is_credit(self) -> bool:

@@ -38,7 +38,7 @@ class PricedInterval:
 
 
 def _competition(pricing: PricingSnapshot) -> tuple[Hashable, Hashable]:
-    return pricing.target.id, pricing.segment_key
+    return pricing.target.id, pricing.segment_pairs
 
 
 def priced_intervals(plan: PlanSnapshot, start: datetime, end: datetime) -> tuple[PricedInterval, ...]:
@@ -53,7 +53,7 @@ def priced_intervals(plan: PlanSnapshot, start: datetime, end: datetime) -> tupl
 
 def _line_order(interval: PricedInterval) -> tuple[object, ...]:
     target = interval.pricing.target
-    return target.code, str(target.id), interval.pricing.segment_key or (), interval.start
+    return target.code, str(target.id), interval.pricing.segment_pairs or (), interval.start
 
 
 def _split(group: Sequence[PricingSnapshot], start: datetime, end: datetime) -> list[PricedInterval]:

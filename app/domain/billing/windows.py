@@ -28,7 +28,7 @@ from datetime import date, datetime, tzinfo
 from app.domain.periods import BillFrequency
 
 from .schedule import included_account_plans, plan_period
-from .snapshots import AccountPlanSnapshot, CompoundTarget, EntityId, SegmentKey
+from .snapshots import AccountPlanSnapshot, CompoundTarget, EntityId, SegmentPairs
 from .timeline import PricedInterval, priced_intervals
 
 __all__ = ["UsageWindow", "interval_windows", "usage_windows"]
@@ -36,10 +36,10 @@ __all__ = ["UsageWindow", "interval_windows", "usage_windows"]
 
 @dataclass(frozen=True)
 class UsageWindow:
-    """Raw usage of ``aggregation_id`` in ``segment`` (a segment key) over ``[start, end)``."""
+    """Raw usage of ``aggregation_id`` in ``segment`` (its sorted field/value pairs) over ``[start, end)``."""
 
     aggregation_id: EntityId
-    segment: SegmentKey | None
+    segment: SegmentPairs | None
     start: datetime
     end: datetime
 
@@ -54,7 +54,7 @@ def interval_windows(interval: PricedInterval) -> tuple[UsageWindow, ...]:
     target = pricing.target
     if isinstance(target, CompoundTarget):
         return tuple(UsageWindow(reference.id, None, interval.start, interval.end) for reference in target.references)
-    return (UsageWindow(target.id, pricing.segment_key, interval.start, interval.end),)
+    return (UsageWindow(target.id, pricing.segment_pairs, interval.start, interval.end),)
 
 
 def usage_windows(

@@ -26,8 +26,8 @@ from app.domain.billing import AccountPlanSnapshot, AccountSnapshot, UsageWindow
 from app.domain.billing.children import BlockMember, BlockPlacement, ChildBillingMode, place_children
 from app.models.accounts import Account, AccountPlan
 from app.models.catalog import Aggregation
-from app.services.billing.usage import domain_key, is_segmented
-from app.services.usage import aggregate_usage
+from app.services.billing.window_usage import domain_key, is_segmented
+from app.services.measurement_aggregates import aggregate_usage
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from app.db import connection
 from app.services.billing.job_usage import UsageRows, write_job_usage
-from app.services.ingest.store import connection
 
 CHUNK_SIZE = 100
 LEASE_SECONDS = 120.0

@@ -35,12 +35,12 @@ from decimal import Decimal
 
 import asyncpg
 
+from app.db import connection
 from app.domain.billing import AccountPlanSnapshot
 from app.domain.billing.commitments import CommitmentSnapshot, FeeBillingPlan, FeeDate
 from app.domain.periods import BillFrequency, resolve_epoch
 from app.models.accounts import Account, Commitment
 from app.models.catalog import Plan, PlanTemplate
-from app.services.ingest.store import connection
 
 __all__ = ["Draws", "load_commitments", "load_draws", "read_draws", "refresh_amount_spent"]
 

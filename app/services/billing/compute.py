@@ -48,7 +48,7 @@ from app.services.billing.draws import Redraw
 from app.services.billing.merge import merge_same_key
 from app.services.billing.previous import load_history, previous_units
 from app.services.billing.snapshots import Catalog, Organization, load_catalog, load_organization
-from app.services.billing.usage import UsageByAccount, fetch_usage
+from app.services.billing.window_usage import UsageByAccount, fetch_usage
 from app.services.failures import internal_failure
 
 log = logging.getLogger("metergraph.billing")

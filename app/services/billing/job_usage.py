@@ -35,16 +35,16 @@ from decimal import Decimal
 
 import asyncpg
 
+from app.db import connection
 from app.domain.aggregate import UNMATCHED
-from app.domain.billing import SegmentKey, UsageWindow
+from app.domain.billing import SegmentPairs, UsageWindow
 from app.models.accounts import Account
 from app.models.billing import BillJob
 from app.models.catalog import Aggregation
 from app.services.billing.compute import plan_bills
 from app.services.billing.initialize import job_requests
-from app.services.billing.usage import UsageByAccount, domain_key, fetch_usage, read_segments, text_key
-from app.services.ingest.store import connection
-from app.services.usage import ORDERED_FUNCTIONS, aggregate_meter_usage
+from app.services.billing.window_usage import UsageByAccount, domain_key, fetch_usage, read_segments, text_key
+from app.services.measurement_aggregates import ORDERED_FUNCTIONS, aggregate_meter_usage
 
 log = logging.getLogger("metergraph.billing")
 
@@ -65,7 +65,7 @@ COLUMNS = (
 
 # (account id, aggregation id, text segment key, window start, window end) → raw quantity
 UsageRows = dict[tuple[uuid.UUID, uuid.UUID, str, datetime, datetime], Decimal | None]
-_Needed = tuple[uuid.UUID, uuid.UUID, SegmentKey | None, datetime, datetime]
+_Needed = tuple[uuid.UUID, uuid.UUID, SegmentPairs | None, datetime, datetime]
 
 
 @dataclass

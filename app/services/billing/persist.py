@@ -37,10 +37,10 @@ from enum import Enum
 
 import asyncpg
 
+from app.db import connection
 from app.domain.billing import BillLine, ComposedBill
 from app.services.billing.commitments import refresh_amount_spent
 from app.services.billing.draws import Redraw, settle_draws
-from app.services.ingest.store import connection
 
 LINE_COLUMNS = (
     "id",

@@ -36,11 +36,11 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from app.db import connection
 from app.domain.billing import ComposedBill
 from app.services.billing.commitments import refresh_amount_spent
 from app.services.billing.draws import settle_draws
 from app.services.billing.persist import LINE_COLUMNS, Outcome, Stored, StoreOptions, record
-from app.services.ingest.store import connection
 
 
 class NotStored(RuntimeError):

@@ -18,9 +18,9 @@ from collections.abc import Iterable
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
 
-from app.domain.billing import AccountPlanSnapshot, PreviousUnitsKey, segment_key
+from app.db import connection
+from app.domain.billing import AccountPlanSnapshot, PreviousUnitsKey, segment_pairs
 from app.domain.billing.schedule import plan_period
-from app.services.ingest.store import connection
 
 # (account plan id, target id, segment key) → [(service period end, units)]
 History = dict[PreviousUnitsKey, list[tuple[datetime, Decimal]]]
@@ -49,7 +49,7 @@ async def load_history(organization_id: uuid.UUID, account_plans: Iterable[Accou
     history: History = {}
     for row in rows:
         segment = json.loads(row["segment"]) if row["segment"] else None
-        key = (row["account_plan_id"], row["target_id"], segment_key(segment))
+        key = (row["account_plan_id"], row["target_id"], segment_pairs(segment))
         history.setdefault(key, []).append((row["service_period_end"], row["units"]))
     return history
 

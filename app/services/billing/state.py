@@ -12,9 +12,9 @@ import logging
 import uuid
 from typing import Any
 
+from app.db import connection
 from app.models.billing import BillJob
 from app.progress import publish_progress
-from app.services.ingest.store import connection
 
 log = logging.getLogger("metergraph.billing")
 

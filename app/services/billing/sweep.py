@@ -20,9 +20,9 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from app.db import connection
 from app.services.billing.job_usage import discard_ended_jobs_usage
 from app.services.billing.run import Enqueue
-from app.services.ingest.store import connection
 
 log = logging.getLogger("metergraph.billing")
 

@@ -12,6 +12,7 @@ import logging
 import uuid
 from typing import Any
 
+from app.db import connection
 from app.services.ingest import store
 from app.services.ingest.wire import decode_batch
 
@@ -40,7 +41,7 @@ async def accept_measurements(
         raise BatchTooLarge(f"the body must be under {MAX_BODY_BYTES} bytes")
     items = decode_batch(body)
     batch_id = uuid.uuid4()
-    async with store.connection() as conn:
+    async with connection() as conn:
         await store.insert_batch(conn, batch_id, organization_id, body, len(items), source, actor)
     await enqueue_batch(queue, batch_id)
     return batch_id

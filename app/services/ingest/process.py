@@ -20,6 +20,7 @@ from typing import Any
 
 import asyncpg
 
+from app.db import connection
 from app.domain.measurements import MeterSchema, Rejection, as_utc, meter_schema, prepare_measurement
 from app.services.failures import internal_failure
 from app.services.ingest import store
@@ -48,7 +49,7 @@ class _Sorted:
 
 
 async def process_measurement_batch(batch_id: uuid.UUID) -> BatchOutcome:
-    async with store.connection() as conn:
+    async with connection() as conn:
         try:
             async with conn.transaction():
                 # The raw batch is durable and this transaction replays from it: if a

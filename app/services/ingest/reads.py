@@ -10,8 +10,8 @@ from typing import Any
 
 import msgspec
 
+from app.db import connection
 from app.models.ingest import PENDING, IngestFailure, MeasurementBatch
-from app.services.ingest import store
 
 _BATCH_FIELDS = (
     "id",
@@ -115,14 +115,14 @@ async def list_measurements(
               WHERE {where}
               ORDER BY m.ts, m.received_at, m.batch_id, m.batch_index
               OFFSET ${len(params) + 1} LIMIT ${len(params) + 2}"""
-    async with store.connection() as conn:
+    async with connection() as conn:
         rows = await conn.fetch(sql, *params, offset, limit)
     return [MeasurementRow(**{**dict(row), "data": _exact(_data_decoder.decode(row["data"]))}) for row in rows]
 
 
 async def count_measurements(organization_id: uuid.UUID, flt: MeasurementFilter) -> int:
     where, params = _where(organization_id, flt)
-    async with store.connection() as conn:
+    async with connection() as conn:
         return await conn.fetchval(f"SELECT count(*) FROM measurements m WHERE {where}", *params)
 
 

@@ -1,6 +1,6 @@
 """SQL of the ingest path: every statement is set-based (one per batch, whatever its size).
 
-All functions take an asyncpg connection (Tortoise's own pool, see `connection()`), so
+All functions take an asyncpg connection (Tortoise's own pool, see `app.db.connection`), so
 that COPY, `INSERT ... ON CONFLICT` and the batch's status change can share one
 transaction.
 """
@@ -8,28 +8,18 @@ transaction.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import asyncpg
-from tortoise import connections
 
 from app.models.ingest import MEASUREMENTS_COLUMNS, PENDING, PROCESSED
 
 # Placeholder address of accounts created for an unknown account code (SEMANTICS §5.1).
 AUTO_CREATED_EMAIL = "autocreated@metergraph.invalid"
 UID_WINDOW = "35 days"
-
-
-@asynccontextmanager
-async def connection() -> AsyncIterator[asyncpg.Connection]:
-    """A raw asyncpg connection from Tortoise's pool (the asyncpg backend's pool holds
-    plain asyncpg connections), so ingest needs no pool of its own."""
-    async with connections.get("default").acquire_connection() as conn:
-        yield conn
 
 
 async def insert_batch(

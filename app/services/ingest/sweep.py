@@ -20,6 +20,7 @@ from typing import Any
 
 import asyncpg
 
+from app.db import connection
 from app.services.ingest import store
 from app.services.ingest.accept import enqueue_batch
 
@@ -35,7 +36,7 @@ async def sweep_unprocessed_batches(
 ) -> int:
     """Enqueue PENDING batches accepted more than `older_than` ago; returns how many were
     enqueued (a batch whose job still exists in Redis is not enqueued twice)."""
-    async with store.connection() as conn:
+    async with connection() as conn:
         batch_ids = await store.stale_batch_ids(conn, older_than.total_seconds(), limit)
     enqueued = 0
     for batch_id in batch_ids:
@@ -56,7 +57,7 @@ async def ensure_partitions(now: datetime | None = None) -> list[str]:
     partition) is logged and left for the next sweep: inserts never depend on it."""
     today = (now or datetime.now(UTC)).date()
     created = []
-    async with store.connection() as conn:
+    async with connection() as conn:
         for ahead in (0, 1):
             start, end = _month_start(today, ahead), _month_start(today, ahead + 1)
             name = f"measurements_p{start:%Y%m}"

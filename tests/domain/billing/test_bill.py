@@ -14,7 +14,7 @@ from app.domain.billing import (
     UsageWindow,
     compose_bill,
     included_account_plans,
-    segment_key,
+    segment_pairs,
     usage_windows,
 )
 from app.domain.periods import BillFrequency
@@ -144,7 +144,7 @@ def test_usage_windows_expand_compounds_and_deduplicate():
     assert usage_windows([first, second], MARCH, BillFrequency.MONTHLY, UTC) == (
         UsageWindow(a.id, None, *window),
         UsageWindow(b.id, None, *window),
-        UsageWindow(segmented.id, segment_key({"region": "eu"}), *window),
+        UsageWindow(segmented.id, segment_pairs({"region": "eu"}), *window),
     )
     assert UsageWindow(segmented.id, (("region", "eu"),), *window).segment_map == {"region": "eu"}
 

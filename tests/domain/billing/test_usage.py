@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from app.domain.bands import UnitRounding
-from app.domain.billing import BillFailure, LineType, PricingOwner, UsageWindow, segment_key
+from app.domain.billing import BillFailure, LineType, PricingOwner, UsageWindow, segment_pairs
 
 from .builders import (
     ONE_PER_UNIT,
@@ -173,7 +173,7 @@ def test_plan_pricing_for_another_segment_does_not_override():
     template = pricing(target, segment={"region": "eu"}, band_specs=ONE_PER_UNIT)
     other = pricing(target, segment={"region": "us"}, band_specs=bands(("0", "2")), owner=PricingOwner.PLAN)
     ap = account_plan(plan(template, plan_pricings=[other]))
-    eu, us = segment_key({"region": "eu"}), segment_key({"region": "us"})
+    eu, us = segment_pairs({"region": "eu"}), segment_pairs({"region": "us"})
     lines = usage_lines(bill(ap, FEB, {(target.id, eu): D(5), (target.id, us): D(7)}))
     assert [(l.segment, l.pricing_id, l.subtotal) for l in lines] == [
         ({"region": "eu"}, template.id, D("5.00")),

@@ -17,12 +17,12 @@ from typing import Any
 
 from tortoise.expressions import Q
 
+from app.db import connection
 from app.models import accounts as acc
 from app.models import billing as bil
 from app.models import catalog as cat
 from app.models.access import AccessKey, PolicyAttachment
 from app.models.ingest import IngestFailure, MeasurementBatch
-from app.services.ingest.store import connection
 from tests.conftest import Tenant, data_of
 from tests.workers import INGEST_QUEUE, post_measurements, run_burst_worker
 

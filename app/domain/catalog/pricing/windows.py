@@ -7,19 +7,13 @@ Windows are half-open, `[start, end)`, with `end` None meaning open-ended, so
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
+from app.domain.aggregate import segment_key  # the one canonical text of a segment
 from app.domain.catalog.refs import PricingWindow
 
-
-def segment_key(segment: Mapping[str, Any] | None) -> str:
-    """Canonical text of a segment, equal for equal maps whatever their key order."""
-    if not segment:
-        return ""
-    return json.dumps(dict(segment), sort_keys=True, separators=(",", ":"), default=str)
+__all__ = ["overlapping", "segment_key"]
 
 
 def overlapping(window: PricingWindow, others: Iterable[PricingWindow]) -> PricingWindow | None:

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from app.db import connection
 from app.models.billing import BillJob
 from app.services.billing import state
 from app.services.billing.preview import preview_bill
@@ -27,7 +28,6 @@ from app.services.billing.requests import (
 from app.services.billing.run import Enqueue, process_bill_job_chunks, run_bill_job
 from app.services.billing.sweep import RUN_JOB, sweep_bill_jobs
 from app.services.errors import ErrorCode, ProblemCollector, fail
-from app.services.ingest.store import connection
 from app.services.versioning import get_owned
 
 __all__ = [

@@ -1,4 +1,5 @@
-"""Usage: aggregated measurements, computed the way billing computes them (SEMANTICS §3.3–3.4).
+"""Measurement aggregates: usage computed from stored measurements the way billing computes it
+(SEMANTICS §3.3–3.4).
 
 `aggregate_usage` is the set-based query of one aggregation for a set of accounts (a
 preview, a chunk's window its job did not prepare): GROUP BY account and segment over
@@ -27,6 +28,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from app.db import connection
 from app.domain.aggregate import (
     NUMERIC_FUNCTIONS,
     UNMATCHED,
@@ -42,7 +44,6 @@ from app.domain.calc import CalcError, Expression, ValueType, compile_expression
 from app.models.accounts import Account
 from app.models.catalog import Aggregation, CompoundAggregation
 from app.services.errors import ErrorCode, fail
-from app.services.ingest.store import connection
 
 _REFERENCE = re.compile(r"aggregation\.([A-Za-z_$][A-Za-z0-9_$]*)")
 _COMPOUND_CACHE: dict[tuple[uuid.UUID, int], Expression] = {}

@@ -2,13 +2,13 @@
 
 `app.domain.billing.usage_windows` lists the windows each bill reads. Windows are merged
 across the accounts of a chunk, so accounts whose periods line up (the usual case) share
-one `app.services.usage.aggregate_usage` query per aggregation and window: GROUP BY
+one `app.services.measurement_aggregates.aggregate_usage` query per aggregation and window: GROUP BY
 account and segment over the measurements of every account of the chunk.
 
 Segment keys: `aggregate_usage` keys a segmented aggregation's rows by the canonical JSON
 of the matched (normalized) segment, an unsegmented one by "" and measurements matching
-no segment by `UNMATCHED` (never billed). The domain keys windows by `segment_key(map)`,
-a sorted tuple; pricings store their segment normalized the same way as the aggregation's
+no segment by `UNMATCHED` (never billed). The domain keys windows by `segment_pairs(map)`,
+a sorted tuple of (field, value) pairs; pricings store their segment normalized the same way as the aggregation's
 segments, so the two keys name the same segment. A window with segment None reads every
 measurement of the aggregation (an unsegmented pricing, or a compound reference): for a
 segmented aggregation that is a query without its segments.
@@ -25,11 +25,10 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 
-from app.domain.aggregate import UNMATCHED, UNSEGMENTED
-from app.domain.aggregate import segment_key as aggregate_segment_key
-from app.domain.billing import SegmentKey, UsageWindow, segment_key
+from app.domain.aggregate import UNMATCHED, UNSEGMENTED, segment_key
+from app.domain.billing import SegmentPairs, UsageWindow, segment_pairs
 from app.models.catalog import Aggregation
-from app.services.usage import aggregate_usage, segments_of
+from app.services.measurement_aggregates import aggregate_usage, segments_of
 
 UsageByAccount = dict[uuid.UUID, dict[UsageWindow, Decimal | None]]
 
@@ -38,14 +37,14 @@ def is_segmented(aggregation: Aggregation) -> bool:
     return bool(aggregation.segmented_fields)
 
 
-def domain_key(key: str) -> SegmentKey | None:
+def domain_key(key: str) -> SegmentPairs | None:
     """The domain's key of a segment from `aggregate_usage`'s text key ("" → None)."""
-    return None if key == UNSEGMENTED else segment_key(json.loads(key))
+    return None if key == UNSEGMENTED else segment_pairs(json.loads(key))
 
 
-def text_key(segment: SegmentKey | None) -> str:
+def text_key(segment: SegmentPairs | None) -> str:
     """The text key `aggregate_usage` would give the segment of a window (None → "")."""
-    return UNSEGMENTED if segment is None else aggregate_segment_key(dict(segment))
+    return UNSEGMENTED if segment is None else segment_key(dict(segment))
 
 
 def read_segments(aggregation: Aggregation, window: UsageWindow) -> list[dict[str, str]]:

@@ -66,7 +66,7 @@ def _rate_interval(
         return None
     units = to_units(quantity, target.quantity_per_unit, target.rounding)
     assert units is not None  # a quantity always has units
-    key: PreviousUnitsKey = (billed.account_plan.id, target.id, pricing.segment_key)
+    key: PreviousUnitsKey = (billed.account_plan.id, target.id, pricing.segment_pairs)
     earlier = placed.get(key, _ZERO)
     previous = context.previous(key) + earlier if pricing.tiers_span_plan else _ZERO
     try:
