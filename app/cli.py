@@ -23,9 +23,8 @@ from app.settings import Settings, load_settings, use_settings
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    settings = load_settings()
-    if getattr(args, "data_dir", None):
-        settings = replace(settings, data_dir=Path(args.data_dir).resolve())
+    data_dir = getattr(args, "data_dir", None)
+    settings = load_settings(Path(data_dir) if data_dir else None)
     if getattr(args, "queue_name", None):
         settings = replace(settings, extra={**settings.extra, "queue_name": args.queue_name})
     return settings

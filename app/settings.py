@@ -86,8 +86,10 @@ def _create_key_file(key_file: Path) -> str:
     return key
 
 
-def load_settings() -> Settings:
-    data_dir = Path(os.environ.get("METERGRAPH_DATA_DIR", DEFAULT_DATA_DIR)).resolve()
+def load_settings(data_dir: Path | None = None) -> Settings:
+    """Settings from the environment; `data_dir` (the CLI's `--data-dir`) wins over
+    METERGRAPH_DATA_DIR, so a generated secret key lives in the directory chosen."""
+    data_dir = (data_dir or Path(os.environ.get("METERGRAPH_DATA_DIR", DEFAULT_DATA_DIR))).resolve()
     origins = os.environ.get("METERGRAPH_ALLOWED_ORIGINS", "")
     return Settings(
         database_url=os.environ.get("DATABASE_URL") or None,

@@ -99,3 +99,23 @@ def test_the_refusal_is_a_message_not_a_traceback(tmp_path):
     assert done.returncode == 1
     assert done.stderr.strip().startswith("metergraph: METERGRAPH_SECRET_KEY is 9 characters long")
     assert "Traceback" not in done.stderr
+
+
+def test_the_data_dir_option_holds_the_generated_key(tmp_path, settings):
+    """`--data-dir` is where a command keeps its generated key, not the working
+    directory's `.metergraph` (it used to write there whatever --data-dir said)."""
+    work, data_dir = tmp_path / "work", tmp_path / "chosen"
+    work.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("METERGRAPH_SECRET_KEY", "METERGRAPH_DATA_DIR")}
+    env.update(DATABASE_URL=settings.database_url, REDIS_URL=settings.redis_url)
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "metergraph"), "migrate", "--data-dir", str(data_dir)],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (data_dir / "secret_key").exists()
+    assert not (work / ".metergraph").exists()
