@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable
 from datetime import datetime
 from enum import Enum
 
@@ -10,9 +11,10 @@ import strawberry
 
 from app.graphql.authorization import PUBLIC, authorize
 from app.graphql.context import Info
-from app.graphql.errors import UserError, respond, respond_deleted, user_errors
+from app.graphql.errors import UserError, respond, respond_deleted
 from app.graphql.inputs import parse_id, provided
 from app.graphql.loaders import children_by, load
+from app.graphql.lookups import input_item
 from app.graphql.organization import DeleteInput, DeletePayload
 from app.graphql.pagination import Connection, connection_of_list, paginate
 from app.http.rate_limit import client_address, limiter_of
@@ -21,7 +23,6 @@ from app.models.access import PermissionPolicy as PolicyModel
 from app.models.access import ServiceUser as ServiceUserModel
 from app.models.access import User as UserModel
 from app.services import policies, service_users, users
-from app.services.errors import InputErrors
 
 MANAGE = "users:manage"
 PRINCIPAL_KINDS = {"USER": "user", "SERVICE_USER": "serviceUser"}
@@ -256,10 +257,6 @@ def _ids(values: list[strawberry.ID], field: str) -> list[uuid.UUID]:
     return [parse_id(v, ("input", field, str(i))) for i, v in enumerate(values)]
 
 
-def _policy(args: dict) -> strawberry.ID:
-    return args["input"].policy_id
-
-
 def _key_owner(args: dict) -> list[tuple[str, strawberry.ID]]:
     """A key lets its holder act as the service user: users:manage on that service user."""
     return [("serviceUser", args["input"].service_user_id)]
@@ -315,8 +312,10 @@ class AccessMutation:
     )
     async def invite_user(self, info: Info, input: InviteUserInput) -> InviteUserPayload:
         p = info.context.require_principal()
-        try:
-            invitation = await users.invite_user(
+        return await respond(
+            InviteUserPayload,
+            ("user", "invitation_token"),
+            lambda: users.invite_user(
                 p.organization_id,
                 email=input.email,
                 first_name=input.first_name,
@@ -324,10 +323,9 @@ class AccessMutation:
                 policy_ids=_ids(input.permission_policy_ids, "permissionPolicyIds"),
                 actor=p.actor,
                 grantor=p.permissions,
-            )
-        except InputErrors as exc:
-            return InviteUserPayload(user=None, invitation_token=None, user_errors=user_errors(exc))
-        return InviteUserPayload(user=User.of(invitation.user), invitation_token=invitation.token, user_errors=[])
+            ),
+            lambda invitation: (User.of(invitation.user), invitation.token),
+        )
 
     @strawberry.mutation(description="Accept an invitation by choosing a password.", extensions=PUBLIC)
     async def accept_invitation(self, token: str, password: str) -> AcceptInvitationPayload:
@@ -339,36 +337,35 @@ class AccessMutation:
     ) -> LoginPayload:
         from app.settings import get_settings
 
-        try:
+        request = info.context.request
+
+        def call() -> Awaitable[str]:
             org = parse_id(organization_id, ("organizationId",)) if organization_id else None
-            request = info.context.request
-            token = await users.login(
-                email, password, org, limits=limiter_of(request), client_address=client_address(request)
-            )
-        except InputErrors as exc:
-            return LoginPayload(token=None, expires_in=None, user_errors=user_errors(exc))
-        return LoginPayload(token=token, expires_in=get_settings().token_lifetime_seconds, user_errors=[])
+            return users.login(email, password, org, limits=limiter_of(request), client_address=client_address(request))
+
+        lifetime = get_settings().token_lifetime_seconds
+        return await respond(LoginPayload, ("token", "expires_in"), call, lambda token: (token, lifetime))
 
     @strawberry.mutation(description="Create a service user.", extensions=authorize(MANAGE, "serviceUser"))
     async def create_service_user(self, info: Info, input: CreateServiceUserInput) -> ServiceUserPayload:
         p = info.context.require_principal()
-        try:
-            policy_ids = _ids(input.permission_policy_ids, "permissionPolicyIds")
-            user = await service_users.create_service_user(
+        return await respond(
+            ServiceUserPayload,
+            "service_user",
+            lambda: service_users.create_service_user(
                 p.organization_id,
                 name=input.name,
                 description=input.description,
-                policy_ids=policy_ids,
+                policy_ids=_ids(input.permission_policy_ids, "permissionPolicyIds"),
                 actor=p.actor,
                 grantor=p.permissions,
-            )
-        except InputErrors as exc:
-            return ServiceUserPayload(service_user=None, user_errors=user_errors(exc))
-        return ServiceUserPayload(service_user=ServiceUser.of(user), user_errors=[])
+            ),
+            ServiceUser.of,
+        )
 
     @strawberry.mutation(
         description="Delete a service user with its keys.",
-        extensions=authorize(MANAGE, "serviceUser", lambda a: a["input"].id),
+        extensions=authorize(MANAGE, "serviceUser", input_item()),
     )
     async def delete_service_user(self, info: Info, input: DeleteInput) -> DeletePayload:
         return await respond_deleted(
@@ -384,20 +381,21 @@ class AccessMutation:
     )
     async def create_access_key(self, info: Info, input: CreateAccessKeyInput) -> CreateAccessKeyPayload:
         p = info.context.require_principal()
-        try:
-            issued = await service_users.issue_access_key(
+        return await respond(
+            CreateAccessKeyPayload,
+            ("access_key", "api_secret"),
+            lambda: service_users.issue_access_key(
                 p.organization_id,
                 parse_id(input.service_user_id, ("input", "serviceUserId")),
                 actor=p.actor,
                 grantor=p.permissions,
-            )
-        except InputErrors as exc:
-            return CreateAccessKeyPayload(access_key=None, api_secret=None, user_errors=user_errors(exc))
-        return CreateAccessKeyPayload(access_key=AccessKey.of(issued.key), api_secret=issued.api_secret, user_errors=[])
+            ),
+            lambda issued: (AccessKey.of(issued.key), issued.api_secret),
+        )
 
     @strawberry.mutation(
         description="Activate or deactivate an access key.",
-        extensions=authorize(MANAGE, "accessKey", lambda a: a["input"].id),
+        extensions=authorize(MANAGE, "accessKey", input_item()),
     )
     async def update_access_key(self, info: Info, input: UpdateAccessKeyInput) -> AccessKeyPayload:
         p = info.context.require_principal()
@@ -430,7 +428,7 @@ class AccessMutation:
 
     @strawberry.mutation(
         description="Change a custom permission policy.",
-        extensions=authorize(MANAGE, "permissionPolicy", lambda a: a["input"].id),
+        extensions=authorize(MANAGE, "permissionPolicy", input_item()),
     )
     async def update_permission_policy(self, info: Info, input: UpdatePermissionPolicyInput) -> PermissionPolicyPayload:
         p = info.context.require_principal()
@@ -453,7 +451,7 @@ class AccessMutation:
 
     @strawberry.mutation(
         description="Delete a custom, unattached permission policy.",
-        extensions=authorize(MANAGE, "permissionPolicy", lambda a: a["input"].id),
+        extensions=authorize(MANAGE, "permissionPolicy", input_item()),
     )
     async def delete_permission_policy(self, info: Info, input: DeleteInput) -> DeletePayload:
         return await respond_deleted(
@@ -463,14 +461,14 @@ class AccessMutation:
 
     @strawberry.mutation(
         description="Attach a policy to a user or service user.",
-        extensions=authorize(MANAGE, "permissionPolicy", _policy, _principal),
+        extensions=authorize(MANAGE, "permissionPolicy", input_item("policy_id"), _principal),
     )
     async def attach_permission_policy(self, info: Info, input: PolicyAttachmentInput) -> PermissionPolicyPayload:
         return await _attachment(info, input, attach=True)
 
     @strawberry.mutation(
         description="Detach a policy from a user or service user.",
-        extensions=authorize(MANAGE, "permissionPolicy", _policy, _principal),
+        extensions=authorize(MANAGE, "permissionPolicy", input_item("policy_id"), _principal),
     )
     async def detach_permission_policy(self, info: Info, input: PolicyAttachmentInput) -> PermissionPolicyPayload:
         return await _attachment(info, input, attach=False)
@@ -478,23 +476,17 @@ class AccessMutation:
 
 async def _attachment(info: Info, input: PolicyAttachmentInput, *, attach: bool) -> PermissionPolicyPayload:
     p = info.context.require_principal()
-    try:
+
+    async def call() -> PolicyModel:
         policy_id = parse_id(input.policy_id, ("input", "policyId"))
         principal_id = parse_id(input.principal_id, ("input", "principalId"))
+        kind = input.principal_type.value
         if attach:
             await policies.attach_policy(
-                p.organization_id,
-                policy_id,
-                input.principal_type.value,
-                principal_id,
-                actor=p.actor,
-                grantor=p.permissions,
+                p.organization_id, policy_id, kind, principal_id, actor=p.actor, grantor=p.permissions
             )
         else:
-            await policies.detach_policy(
-                p.organization_id, policy_id, input.principal_type.value, principal_id, grantor=p.permissions
-            )
-        policy = await PolicyModel.get(organization_id=p.organization_id, id=policy_id)
-    except InputErrors as exc:
-        return PermissionPolicyPayload(permission_policy=None, user_errors=user_errors(exc))
-    return PermissionPolicyPayload(permission_policy=PermissionPolicy.of(policy), user_errors=[])
+            await policies.detach_policy(p.organization_id, policy_id, kind, principal_id, grantor=p.permissions)
+        return await PolicyModel.get(organization_id=p.organization_id, id=policy_id)
+
+    return await respond(PermissionPolicyPayload, "permission_policy", call, PermissionPolicy.of)

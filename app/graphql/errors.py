@@ -10,8 +10,11 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
+from collections.abc import Awaitable, Callable
 from enum import Enum
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -75,24 +78,46 @@ class MaskUnexpectedErrors(MaskErrors):
         return masked
 
 
-async def respond(payload: type, field: str, call, to_node=None):  # noqa: ANN001, ANN201
-    """Run a mutation's service call and wrap the outcome in its payload: the entity on
-    success, the userErrors when the input was refused (nothing was changed).
+async def respond(
+    payload: type,
+    fields: str | tuple[str, ...],
+    call: Callable[[], Any],
+    to_node: Callable[[Any], Any] | None = None,
+    *,
+    at: tuple[str, ...] = (),
+) -> Any:
+    """The one way a mutation answers: run its service call and wrap the outcome in its
+    payload, the entity on success, the userErrors when the input was refused (nothing
+    was changed; every field named in `fields` is then null).
 
-    `call` is a thunk so that argument parsing inside it (ids) is guarded too."""
+    `call` is a thunk (sync or async) so that building the command inside it (ids, dates)
+    is guarded too.
+    With several `fields`, `to_node` returns one value per field, in order. `at` prefixes
+    every problem's path, for services that report paths relative to the input."""
+    names = (fields,) if isinstance(fields, str) else fields
     try:
-        result = await call()
+        result = call()
+        if inspect.isawaitable(result):
+            result = await result
     except InputErrors as exc:
-        return payload(**{field: None, "user_errors": user_errors(exc)})
-    return payload(**{field: to_node(result) if to_node else result, "user_errors": []})
+        problems = [type(p)((*at, *p.path), p.code, p.message) for p in exc.problems] if at else exc.problems
+        return payload(**dict.fromkeys(names), user_errors=user_errors(InputErrors(problems)))
+    value = to_node(result) if to_node else result
+    values = (value,) if isinstance(fields, str) else value
+    return payload(**dict(zip(names, values, strict=True)), user_errors=[])
 
 
-async def respond_deleted(call, deleted_id):  # noqa: ANN001, ANN201
+async def respond_deleted(call: Callable[[], Awaitable[Any]], deleted_id: Any) -> Any:
     """A delete's payload: the id on success, the userErrors when it was refused."""
     from app.graphql.organization import DeletePayload
 
+    return await respond(DeletePayload, "deleted_id", call, lambda _: deleted_id)
+
+
+async def or_bad_request(call: Callable[[], Awaitable[Any]]) -> Any:
+    """For queries, which have no userErrors: a refused input is a BAD_USER_INPUT error
+    carrying every problem's message."""
     try:
-        await call()
+        return await call()
     except InputErrors as exc:
-        return DeletePayload(deleted_id=None, user_errors=user_errors(exc))
-    return DeletePayload(deleted_id=deleted_id, user_errors=[])
+        raise BadRequest("; ".join(p.message for p in exc.problems)) from None

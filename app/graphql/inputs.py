@@ -68,3 +68,14 @@ def filter_ids(values: list[Any], name: str) -> list[uuid.UUID]:
     if None in parsed:
         raise BadRequest(f"filter.{name} holds an invalid id")
     return parsed  # type: ignore[return-value]
+
+
+def filter_id(value: Any, name: str) -> uuid.UUID:
+    """The id of a single-id filter field; a malformed one is BAD_USER_INPUT."""
+    from app.domain.ids import as_uuid
+    from app.graphql.errors import BadRequest
+
+    parsed = as_uuid(value)
+    if parsed is None:
+        raise BadRequest(f"filter.{name} is not a valid id")
+    return parsed

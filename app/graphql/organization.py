@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -13,6 +12,7 @@ from app.graphql.authorization import AUTHENTICATED, authorize
 from app.graphql.context import Info
 from app.graphql.errors import UserError, respond, respond_deleted
 from app.graphql.inputs import parse_id, provided
+from app.graphql.lookups import by_id_or_code, input_item
 from app.graphql.pagination import Connection, paginate
 from app.models.organization import Currency as CurrencyModel
 from app.models.organization import OrganizationConfig as ConfigModel
@@ -279,21 +279,8 @@ class OrganizationQuery:
     @strawberry.field(description="One currency by id or code.", extensions=authorize(READ, "currency"))
     async def currency(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> Currency | None:
         query = CurrencyModel.filter(organization_id=info.context.require_principal().organization_id)
-        found = await _by_id_or_code(query, id, code)
+        found = await by_id_or_code(query, id, code)
         return Currency.of(found) if found else None
-
-
-async def _by_id_or_code(query, id: str | None, code: str | None):  # noqa: ANN001
-    if id is not None:
-        try:
-            query = query.filter(id=uuid.UUID(str(id)))
-        except ValueError:
-            return None
-    if code is not None:
-        query = query.filter(code=code)
-    if id is None and code is None:
-        return None
-    return await query.first()
 
 
 @strawberry.type
@@ -325,7 +312,7 @@ class OrganizationMutation:
         )
 
     @strawberry.mutation(
-        description="Change a currency.", extensions=authorize("config:update", "currency", lambda a: a["input"].id)
+        description="Change a currency.", extensions=authorize("config:update", "currency", input_item())
     )
     async def update_currency(self, info: Info, input: UpdateCurrencyInput) -> CurrencyPayload:
         p = info.context.require_principal()
@@ -344,7 +331,7 @@ class OrganizationMutation:
 
     @strawberry.mutation(
         description="Delete a currency (never USD, nor one in use).",
-        extensions=authorize("config:delete", "currency", lambda a: a["input"].id),
+        extensions=authorize("config:delete", "currency", input_item()),
     )
     async def delete_currency(self, info: Info, input: DeleteInput) -> DeletePayload:
         p = info.context.require_principal()

@@ -18,11 +18,11 @@ from app.graphql.accounts.inputs import (
 from app.graphql.accounts.types import Account, AccountPlan, Commitment
 from app.graphql.authorization import authorize
 from app.graphql.context import Info
-from app.graphql.errors import UserError, respond, respond_deleted, user_errors
+from app.graphql.errors import UserError, respond, respond_deleted
 from app.graphql.inputs import parse_id, plain_data
+from app.graphql.lookups import input_item
 from app.graphql.organization import DeleteInput, DeletePayload
 from app.services import accounts as service
-from app.services.errors import InputErrors
 
 
 @strawberry.type(description="Result of an account mutation.")
@@ -54,10 +54,6 @@ def _changes(data: object) -> dict:
     return plain_data(data, exclude=("id", "version"))
 
 
-def _input_id(name: str = "id"):  # noqa: ANN202 - the item of an authorization check
-    return lambda args: getattr(args["input"], name)
-
-
 @strawberry.type
 class AccountMutation:
     @strawberry.mutation(
@@ -74,7 +70,7 @@ class AccountMutation:
         )
 
     @strawberry.mutation(
-        description="Change an account.", extensions=authorize("config:update", "account", _input_id())
+        description="Change an account.", extensions=authorize("config:update", "account", input_item())
     )
     async def update_account(self, info: Info, input: UpdateAccountInput) -> AccountPayload:
         p = info.context.require_principal()
@@ -89,7 +85,7 @@ class AccountMutation:
 
     @strawberry.mutation(
         description="Delete an account nothing depends on (children, plans, commitments, bespoke plans).",
-        extensions=authorize("config:delete", "account", _input_id()),
+        extensions=authorize("config:delete", "account", input_item()),
     )
     async def delete_account(self, info: Info, input: DeleteInput) -> DeletePayload:
         return await respond_deleted(
@@ -111,7 +107,7 @@ class AccountMutation:
 
     @strawberry.mutation(
         description="Change an account plan; set endDate to end-date it.",
-        extensions=authorize("config:update", "accountPlan", _input_id()),
+        extensions=authorize("config:update", "accountPlan", input_item()),
     )
     async def update_account_plan(self, info: Info, input: UpdateAccountPlanInput) -> AccountPlanPayload:
         p = info.context.require_principal()
@@ -126,27 +122,26 @@ class AccountMutation:
 
     @strawberry.mutation(
         description="End an account plan at a date and attach another plan from that date, in one step.",
-        extensions=authorize("config:update", "accountPlan", _input_id("account_plan_id")),
+        extensions=authorize("config:update", "accountPlan", input_item("account_plan_id")),
     )
     async def replace_account_plan(self, info: Info, input: ReplaceAccountPlanInput) -> ReplaceAccountPlanPayload:
         p = info.context.require_principal()
         data = plain_data(input, exclude=("account_plan_id", "version"))
-        try:
-            ended, new = await service.replace_account_plan(
+        return await respond(
+            ReplaceAccountPlanPayload,
+            ("ended_account_plan", "account_plan"),
+            lambda: service.replace_account_plan(
                 p.organization_id,
                 parse_id(input.account_plan_id, ("input", "accountPlanId")),
                 version=input.version,
                 data=data,
                 actor=p.actor,
-            )
-        except InputErrors as exc:
-            return ReplaceAccountPlanPayload(ended_account_plan=None, account_plan=None, user_errors=user_errors(exc))
-        return ReplaceAccountPlanPayload(
-            ended_account_plan=AccountPlan.of(ended), account_plan=AccountPlan.of(new), user_errors=[]
+            ),
+            lambda pair: (AccountPlan.of(pair[0]), AccountPlan.of(pair[1])),
         )
 
     @strawberry.mutation(
-        description="Delete an account plan.", extensions=authorize("config:delete", "accountPlan", _input_id())
+        description="Delete an account plan.", extensions=authorize("config:delete", "accountPlan", input_item())
     )
     async def delete_account_plan(self, info: Info, input: DeleteInput) -> DeletePayload:
         return await respond_deleted(
@@ -169,7 +164,7 @@ class AccountMutation:
         )
 
     @strawberry.mutation(
-        description="Change a commitment.", extensions=authorize("config:update", "commitment", _input_id())
+        description="Change a commitment.", extensions=authorize("config:update", "commitment", input_item())
     )
     async def update_commitment(self, info: Info, input: UpdateCommitmentInput) -> CommitmentPayload:
         p = info.context.require_principal()
@@ -183,7 +178,7 @@ class AccountMutation:
         )
 
     @strawberry.mutation(
-        description="Delete a commitment.", extensions=authorize("config:delete", "commitment", _input_id())
+        description="Delete a commitment.", extensions=authorize("config:delete", "commitment", input_item())
     )
     async def delete_commitment(self, info: Info, input: DeleteInput) -> DeletePayload:
         return await respond_deleted(

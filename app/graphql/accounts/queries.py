@@ -9,12 +9,12 @@ import strawberry
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
-from app.domain.ids import as_uuid
 from app.graphql.accounts.types import Account, AccountPlan, Commitment
 from app.graphql.authorization import authorize
 from app.graphql.context import Info
 from app.graphql.errors import BadRequest
 from app.graphql.inputs import filter_ids
+from app.graphql.lookups import by_id_or_code
 from app.graphql.pagination import Connection, paginate
 from app.models import accounts as m
 
@@ -96,17 +96,6 @@ def filter_commitments(query: QuerySet, flt: CommitmentFilter | None) -> QuerySe
     return query
 
 
-async def _one(query: QuerySet, id: strawberry.ID | None, code: str | None):  # noqa: ANN202 - a model row or None
-    """By id and/or code; a malformed id finds nothing."""
-    if id is None and code is None:
-        return None
-    if id is not None:
-        if (parsed := as_uuid(id)) is None:
-            return None
-        query = query.filter(id=parsed)
-    return await (query.filter(code=code) if code is not None else query).first()
-
-
 @strawberry.type
 class AccountQuery:
     @strawberry.field(description="Accounts of the organization, by code.", extensions=authorize(READ, "account"))
@@ -118,7 +107,7 @@ class AccountQuery:
 
     @strawberry.field(description="One account by id or code.", extensions=authorize(READ, "account"))
     async def account(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> Account | None:
-        found = await _one(m.Account.filter(organization_id=info.context.organization_id), id, code)
+        found = await by_id_or_code(m.Account.filter(organization_id=info.context.organization_id), id, code)
         return Account.of(found) if found else None
 
     @strawberry.field(
@@ -134,7 +123,7 @@ class AccountQuery:
     async def account_plan(
         self, info: Info, id: strawberry.ID | None = None, code: str | None = None
     ) -> AccountPlan | None:
-        found = await _one(m.AccountPlan.filter(organization_id=info.context.organization_id), id, code)
+        found = await by_id_or_code(m.AccountPlan.filter(organization_id=info.context.organization_id), id, code)
         return AccountPlan.of(found) if found else None
 
     @strawberry.field(
@@ -150,5 +139,5 @@ class AccountQuery:
     async def commitment(
         self, info: Info, id: strawberry.ID | None = None, code: str | None = None
     ) -> Commitment | None:
-        found = await _one(m.Commitment.filter(organization_id=info.context.organization_id), id, code)
+        found = await by_id_or_code(m.Commitment.filter(organization_id=info.context.organization_id), id, code)
         return Commitment.of(found) if found else None

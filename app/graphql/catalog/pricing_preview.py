@@ -11,12 +11,12 @@ from typing import Any
 
 import strawberry
 
+from app.domain.bands import Charge
 from app.graphql.authorization import authorize
 from app.graphql.billing.types import PricingBandUsage
 from app.graphql.context import Info
-from app.graphql.errors import UserError, user_errors
+from app.graphql.errors import UserError, respond
 from app.services.catalog.pricing_preview import preview_charge
-from app.services.errors import InputErrors
 
 READ = "config:retrieve"
 
@@ -86,13 +86,12 @@ class PricingPreviewQuery:
         "bill runs use. Stores nothing.",
         extensions=authorize(READ, "pricing"),
     )
-    def pricing_preview(self, info: Info, input: PricingPreviewInput) -> PricingPreviewPayload:
-        try:
-            charge = preview_charge(_data(input))
-        except InputErrors as exc:
-            return PricingPreviewPayload(charge=None, user_errors=user_errors(exc))
-        bands = [PricingBandUsage.of_domain(band) for band in charge.bands]
-        result = PricingPreviewCharge(
-            units=charge.units, subtotal=charge.subtotal, average_unit_price=charge.average_unit_price, bands=bands
-        )
-        return PricingPreviewPayload(charge=result, user_errors=[])
+    async def pricing_preview(self, info: Info, input: PricingPreviewInput) -> PricingPreviewPayload:
+        return await respond(PricingPreviewPayload, "charge", lambda: preview_charge(_data(input)), _charge)
+
+
+def _charge(charge: Charge) -> PricingPreviewCharge:
+    bands = [PricingBandUsage.of_domain(band) for band in charge.bands]
+    return PricingPreviewCharge(
+        units=charge.units, subtotal=charge.subtotal, average_unit_price=charge.average_unit_price, bands=bands
+    )

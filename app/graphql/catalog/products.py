@@ -8,20 +8,19 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.scalars import JSON
 
-from app.domain.ids import as_uuid
 from app.graphql.authorization import authorize
 from app.graphql.catalog.filters import CatalogFilter, apply_catalog_filter
 from app.graphql.context import Info
-from app.graphql.errors import UserError, user_errors
+from app.graphql.errors import UserError, respond, respond_deleted
 from app.graphql.inputs import parse_id, plain_data, provided
 from app.graphql.loaders import children_by, load_then
+from app.graphql.lookups import input_item, one_with_prefetch
 from app.graphql.organization import DeleteInput, DeletePayload
 from app.graphql.pagination import Connection, connection_of_list, paginate
 from app.graphql.prefetch import lookahead
 from app.graphql.prefetch.nodes import RowNode, from_row, id_from_row, row_type
 from app.models import catalog as m
 from app.services.catalog import nested, products
-from app.services.errors import InputErrors
 
 if TYPE_CHECKING:
     from app.graphql.catalog.meters import (
@@ -169,16 +168,8 @@ class ProductQuery:
 
     @strawberry.field(description="One product by id or code.", extensions=authorize("config:retrieve", "product"))
     async def product(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> Product | None:
-        if id is None and code is None:
-            return None
-        query = m.Product.filter(organization_id=info.context.organization_id)
-        query = query.filter(id=as_uuid(id)) if id is not None else query
-        query = query.filter(code=code) if code is not None else query
-        found = await query.first() if (id is None or as_uuid(id)) else None
-        if found is None:
-            return None
-        await lookahead.prefetch_rows(info, m.Product, [found])
-        return Product.of(found)
+        found = await one_with_prefetch(m.Product, info, id, code)
+        return Product.of(found) if found else None
 
 
 @strawberry.type
@@ -189,36 +180,37 @@ class ProductMutation:
     )
     async def create_product(self, info: Info, input: CreateProductInput) -> ProductPayload:
         p = info.context.require_principal()
-        try:
-            product = await nested.create_product(p.organization_id, plain_data(input), actor=p.actor)
-        except InputErrors as exc:
-            return ProductPayload(product=None, user_errors=user_errors(exc))
-        return ProductPayload(product=Product.of(product), user_errors=[])
+        return await respond(
+            ProductPayload,
+            "product",
+            lambda: nested.create_product(p.organization_id, plain_data(input), actor=p.actor),
+            Product.of,
+        )
 
     @strawberry.mutation(
-        description="Change a product.", extensions=authorize("config:update", "product", lambda a: a["input"].id)
+        description="Change a product.", extensions=authorize("config:update", "product", input_item())
     )
     async def update_product(self, info: Info, input: UpdateProductInput) -> ProductPayload:
         p = info.context.require_principal()
-        try:
-            product = await products.update_product(
+        return await respond(
+            ProductPayload,
+            "product",
+            lambda: products.update_product(
                 p.organization_id,
                 parse_id(input.id),
                 version=input.version,
                 changes=provided(input, exclude=("id", "version")),
                 actor=p.actor,
-            )
-        except InputErrors as exc:
-            return ProductPayload(product=None, user_errors=user_errors(exc))
-        return ProductPayload(product=Product.of(product), user_errors=[])
+            ),
+            Product.of,
+        )
 
     @strawberry.mutation(
         description="Delete a product that holds nothing.",
-        extensions=authorize("config:delete", "product", lambda a: a["input"].id),
+        extensions=authorize("config:delete", "product", input_item()),
     )
     async def delete_product(self, info: Info, input: DeleteInput) -> DeletePayload:
-        try:
-            await products.delete_product(info.context.organization_id, parse_id(input.id), version=input.version)
-        except InputErrors as exc:
-            return DeletePayload(deleted_id=None, user_errors=user_errors(exc))
-        return DeletePayload(deleted_id=input.id, user_errors=[])
+        return await respond_deleted(
+            lambda: products.delete_product(info.context.organization_id, parse_id(input.id), version=input.version),
+            input.id,
+        )

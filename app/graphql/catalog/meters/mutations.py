@@ -4,7 +4,6 @@ to plain data and calls one service; refusals come back as userErrors."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 import strawberry
 
@@ -25,6 +24,7 @@ from app.graphql.catalog.meters.types import Aggregation, CompoundAggregation, M
 from app.graphql.context import Info
 from app.graphql.errors import UserError, respond, respond_deleted
 from app.graphql.inputs import parse_id
+from app.graphql.lookups import input_item
 from app.graphql.organization import DeleteInput, DeletePayload
 from app.services.catalog import meters as service
 
@@ -54,10 +54,6 @@ async def _delete(info: Info, input: DeleteInput, delete: Callable[..., Awaitabl
     return await respond_deleted(lambda: delete(org, parse_id(input.id), version=input.version), input.id)
 
 
-def _item(args: dict[str, Any]) -> Any:
-    return args["input"].id
-
-
 @strawberry.type
 class MeterMutation:
     @strawberry.mutation(
@@ -75,7 +71,7 @@ class MeterMutation:
 
     @strawberry.mutation(
         description="Change a meter; refused when an aggregation would lose its field.",
-        extensions=authorize("config:update", "meter", _item),
+        extensions=authorize("config:update", "meter", input_item()),
     )
     async def update_meter(self, info: Info, input: UpdateMeterInput) -> MeterPayload:
         p = info.context.require_principal()
@@ -89,7 +85,8 @@ class MeterMutation:
         )
 
     @strawberry.mutation(
-        description="Delete a meter that no aggregation uses.", extensions=authorize("config:delete", "meter", _item)
+        description="Delete a meter that no aggregation uses.",
+        extensions=authorize("config:delete", "meter", input_item()),
     )
     async def delete_meter(self, info: Info, input: DeleteInput) -> DeletePayload:
         return await _delete(info, input, service.delete_meter)
@@ -107,7 +104,7 @@ class MeterMutation:
         )
 
     @strawberry.mutation(
-        description="Change an aggregation.", extensions=authorize("config:update", "aggregation", _item)
+        description="Change an aggregation.", extensions=authorize("config:update", "aggregation", input_item())
     )
     async def update_aggregation(self, info: Info, input: UpdateAggregationInput) -> AggregationPayload:
         p = info.context.require_principal()
@@ -122,7 +119,7 @@ class MeterMutation:
 
     @strawberry.mutation(
         description="Delete an aggregation that no pricing or compound aggregation uses.",
-        extensions=authorize("config:delete", "aggregation", _item),
+        extensions=authorize("config:delete", "aggregation", input_item()),
     )
     async def delete_aggregation(self, info: Info, input: DeleteInput) -> DeletePayload:
         return await _delete(info, input, service.delete_aggregation)
@@ -143,7 +140,7 @@ class MeterMutation:
 
     @strawberry.mutation(
         description="Change a compound aggregation.",
-        extensions=authorize("config:update", "compoundAggregation", _item),
+        extensions=authorize("config:update", "compoundAggregation", input_item()),
     )
     async def update_compound_aggregation(
         self, info: Info, input: UpdateCompoundAggregationInput
@@ -160,7 +157,7 @@ class MeterMutation:
 
     @strawberry.mutation(
         description="Delete a compound aggregation that no pricing uses.",
-        extensions=authorize("config:delete", "compoundAggregation", _item),
+        extensions=authorize("config:delete", "compoundAggregation", input_item()),
     )
     async def delete_compound_aggregation(self, info: Info, input: DeleteInput) -> DeletePayload:
         return await _delete(info, input, service.delete_compound_aggregation)

@@ -3,38 +3,18 @@
 from __future__ import annotations
 
 import strawberry
-from tortoise.models import Model
-from tortoise.queryset import QuerySet
 
 from app.domain.ids import as_uuid
 from app.graphql.authorization import authorize
 from app.graphql.catalog.filters import CatalogFilter, apply_catalog_filter
 from app.graphql.catalog.meters.types import Aggregation, CompoundAggregation, Meter
 from app.graphql.context import Info
+from app.graphql.lookups import one_with_prefetch
 from app.graphql.pagination import Connection, paginate
 from app.graphql.prefetch import lookahead
 from app.models import catalog as m
 
 READ = "config:retrieve"
-
-
-async def _one(model: type[Model], info: Info, id: strawberry.ID | None, code: str | None) -> Model | None:
-    """By id and/or code in the caller's organization, with what the query asks below it
-    loaded ahead; a malformed id finds nothing."""
-    if id is None and code is None:
-        return None
-    query: QuerySet = model.filter(organization_id=info.context.organization_id)
-    if id is not None:
-        parsed = as_uuid(id)
-        if parsed is None:
-            return None
-        query = query.filter(id=parsed)
-    if code is not None:
-        query = query.filter(code=code)
-    found = await query.first()
-    if found is not None:
-        await lookahead.prefetch_rows(info, model, [found])
-    return found
 
 
 @strawberry.type
@@ -50,7 +30,7 @@ class MeterQuery:
 
     @strawberry.field(description="One meter by id or code.", extensions=authorize(READ, "meter"))
     async def meter(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> Meter | None:
-        found = await _one(m.Meter, info, id, code)
+        found = await one_with_prefetch(m.Meter, info, id, code)
         return Meter.of(found) if found else None
 
     @strawberry.field(
@@ -82,7 +62,7 @@ class MeterQuery:
     async def aggregation(
         self, info: Info, id: strawberry.ID | None = None, code: str | None = None
     ) -> Aggregation | None:
-        found = await _one(m.Aggregation, info, id, code)
+        found = await one_with_prefetch(m.Aggregation, info, id, code)
         return Aggregation.of(found) if found else None
 
     @strawberry.field(
@@ -108,5 +88,5 @@ class MeterQuery:
     async def compound_aggregation(
         self, info: Info, id: strawberry.ID | None = None, code: str | None = None
     ) -> CompoundAggregation | None:
-        found = await _one(m.CompoundAggregation, info, id, code)
+        found = await one_with_prefetch(m.CompoundAggregation, info, id, code)
         return CompoundAggregation.of(found) if found else None

@@ -3,8 +3,6 @@ converts its input to plain data and calls one service; refusals become userErro
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 
 from app.graphql.authorization import authorize
@@ -24,6 +22,7 @@ from app.graphql.catalog.plans.types import Plan, PlanTemplate, Pricing
 from app.graphql.context import Info
 from app.graphql.errors import UserError, respond, respond_deleted
 from app.graphql.inputs import parse_id
+from app.graphql.lookups import input_item
 from app.graphql.organization import DeleteInput, DeletePayload
 from app.services.catalog import plans as service
 
@@ -48,10 +47,6 @@ class PricingPayload:
     user_errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
 
 
-def _item(arguments: dict[str, Any]) -> Any:
-    return arguments["input"].id
-
-
 @strawberry.type
 class PlanMutation:
     @strawberry.mutation(
@@ -69,7 +64,7 @@ class PlanMutation:
 
     @strawberry.mutation(
         description="Change a plan template; its plans follow.",
-        extensions=authorize("config:update", "planTemplate", _item),
+        extensions=authorize("config:update", "planTemplate", input_item()),
     )
     async def update_plan_template(self, info: Info, input: UpdatePlanTemplateInput) -> PlanTemplatePayload:
         p = info.context.require_principal()
@@ -88,7 +83,7 @@ class PlanMutation:
 
     @strawberry.mutation(
         description="Delete a plan template without plans or pricings.",
-        extensions=authorize("config:delete", "planTemplate", _item),
+        extensions=authorize("config:delete", "planTemplate", input_item()),
     )
     async def delete_plan_template(self, info: Info, input: DeleteInput) -> DeletePayload:
         org = info.context.require_principal().organization_id
@@ -111,7 +106,7 @@ class PlanMutation:
 
     @strawberry.mutation(
         description="Change a plan; overrides set to null read through to the template.",
-        extensions=authorize("config:update", "plan", _item),
+        extensions=authorize("config:update", "plan", input_item()),
     )
     async def update_plan(self, info: Info, input: UpdatePlanInput) -> PlanPayload:
         p = info.context.require_principal()
@@ -130,7 +125,7 @@ class PlanMutation:
 
     @strawberry.mutation(
         description="Delete a plan without pricings, account plans or commitments.",
-        extensions=authorize("config:delete", "plan", _item),
+        extensions=authorize("config:delete", "plan", input_item()),
     )
     async def delete_plan(self, info: Info, input: DeleteInput) -> DeletePayload:
         org = info.context.require_principal().organization_id
@@ -152,7 +147,7 @@ class PlanMutation:
 
     @strawberry.mutation(
         description="Change a pricing; it may not come to overlap another of the same plan, aggregation and segment.",
-        extensions=authorize("config:update", "pricing", _item),
+        extensions=authorize("config:update", "pricing", input_item()),
     )
     async def update_pricing(self, info: Info, input: UpdatePricingInput) -> PricingPayload:
         p = info.context.require_principal()
@@ -169,7 +164,9 @@ class PlanMutation:
             Pricing.of,
         )
 
-    @strawberry.mutation(description="Delete a pricing.", extensions=authorize("config:delete", "pricing", _item))
+    @strawberry.mutation(
+        description="Delete a pricing.", extensions=authorize("config:delete", "pricing", input_item())
+    )
     async def delete_pricing(self, info: Info, input: DeleteInput) -> DeletePayload:
         org = info.context.require_principal().organization_id
         return await respond_deleted(

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import strawberry
-from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from app.domain.ids import as_uuid
 from app.graphql.authorization import authorize
 from app.graphql.catalog.filters import CatalogFilter, apply_catalog_filter
 from app.graphql.catalog.plans.inputs import PlanFilter, PricingFilter
 from app.graphql.catalog.plans.types import Plan, PlanTemplate, Pricing
 from app.graphql.context import Info
-from app.graphql.errors import BadRequest
+from app.graphql.inputs import filter_id
+from app.graphql.lookups import one_with_prefetch
 from app.graphql.pagination import Connection, paginate
 from app.graphql.prefetch import lookahead
 from app.models import catalog as m
@@ -23,37 +21,13 @@ from app.models import catalog as m
 READ = "config:retrieve"
 
 
-def _filter_id(value: Any, name: str) -> uuid.UUID:
-    parsed = as_uuid(value)
-    if parsed is None:
-        raise BadRequest(f"filter.{name} is not a valid id")
-    return parsed
-
-
 def _by_ids(query: QuerySet, flt: Any, names: dict[str, str]) -> QuerySet:
     """Filters `column = id` for each filter attribute → column given a value."""
     for attribute, column in names.items():
         value = getattr(flt, attribute)
         if value is not None:
-            query = query.filter(**{column: _filter_id(value, attribute)})
+            query = query.filter(**{column: filter_id(value, attribute)})
     return query
-
-
-async def _one(model: type[Model], info: Info, id: strawberry.ID | None, code: str | None) -> Any:
-    """By id and/or code in the caller's organization, with what the query asks below it
-    loaded ahead; a malformed id finds nothing."""
-    if id is None and code is None:
-        return None
-    query = model.filter(organization_id=info.context.organization_id)
-    if id is not None:
-        parsed = as_uuid(id)
-        if parsed is None:
-            return None
-        query = query.filter(id=parsed)
-    found = await (query.filter(code=code) if code is not None else query).first()
-    if found is not None:
-        await lookahead.prefetch_rows(info, model, [found])
-    return found
 
 
 def _pricing_query(info: Info, flt: PricingFilter | None) -> QuerySet:
@@ -96,7 +70,7 @@ class PlanQuery:
     async def plan_template(
         self, info: Info, id: strawberry.ID | None = None, code: str | None = None
     ) -> PlanTemplate | None:
-        found = await _one(m.PlanTemplate, info, id, code)
+        found = await one_with_prefetch(m.PlanTemplate, info, id, code)
         return PlanTemplate.of(found) if found else None
 
     @strawberry.field(description="Plans of the organization, by code.", extensions=authorize(READ, "plan"))
@@ -112,7 +86,7 @@ class PlanQuery:
 
     @strawberry.field(description="One plan by id or code.", extensions=authorize(READ, "plan"))
     async def plan(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> Plan | None:
-        found = await _one(m.Plan, info, id, code)
+        found = await one_with_prefetch(m.Plan, info, id, code)
         return Plan.of(found) if found else None
 
     @strawberry.field(description="Pricings of the organization, by start date.", extensions=authorize(READ, "pricing"))
@@ -130,5 +104,5 @@ class PlanQuery:
 
     @strawberry.field(description="One pricing by id or code.", extensions=authorize(READ, "pricing"))
     async def pricing(self, info: Info, id: strawberry.ID | None = None, code: str | None = None) -> Pricing | None:
-        found = await _one(m.Pricing, info, id, code)
+        found = await one_with_prefetch(m.Pricing, info, id, code)
         return Pricing.of(found) if found else None
