@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tests.scenarios import Story, amounts, band, bill_queue, lines, money  # noqa: F401 - fixture
+from tests.scenarios import Story, amounts, band, lines, money
 
 JAN = "2026-01-01T00:00:00Z"
 

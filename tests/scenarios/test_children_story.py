@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.scenarios import ERRORS, Story, band, bill_queue, lines, money  # noqa: F401 - fixture
+from tests.scenarios import ERRORS, Story, band, lines, money
 
 D = Decimal
 JAN = "2026-01-01T00:00:00Z"

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 
 from tests.conftest import data_of
-from tests.scenarios import BILLS, Story, band, bill_queue, lines, money  # noqa: F401 - fixture
+from tests.scenarios import BILLS, Story, band, lines, money
 
 JAN = "2026-01-01T00:00:00Z"
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 
 from tests.conftest import data_of
-from tests.scenarios import BILL_JOB, RECALCULATE, Story, band, bill_queue, money  # noqa: F401 - fixture
+from tests.scenarios import BILL_JOB, RECALCULATE, Story, band, money
 
 JAN = "2026-01-01T00:00:00Z"
 

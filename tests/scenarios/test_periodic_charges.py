@@ -21,7 +21,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.scenarios import Story, amounts, band, bill_queue, lines, money  # noqa: F401 - fixture
+from tests.scenarios import Story, amounts, band, lines, money
 
 JAN, MID_JAN = "2026-01-01T00:00:00Z", "2026-01-16T00:00:00Z"
 

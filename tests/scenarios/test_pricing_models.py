@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.scenarios import Story, amounts, band, bill_queue, lines, money  # noqa: F401 - fixture
+from tests.scenarios import Story, amounts, band, lines, money
 
 JAN = "2026-01-01T00:00:00Z"
 STAIRS = [band("0", "0", "12"), band("4", "0", "25"), band("6", "0", "50")]
