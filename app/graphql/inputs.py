@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from enum import Enum
 from typing import Any
@@ -52,6 +53,18 @@ def plain_data(value: Any, exclude: tuple[str, ...] = ()) -> Any:
     if has_object_definition(value):
         return {key: plain_data(item) for key, item in provided(value, exclude=exclude).items()}
     return value
+
+
+def command_fields(command: type, input: Any, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The fields of a command (a dataclass) read from the strawberry input of the same
+    snake_case names: nested inputs and enums as plain data, a field the client left out
+    absent (so it takes the command's default, e.g. `NOT_GIVEN`)."""
+    out: dict[str, Any] = {}
+    for field in dataclasses.fields(command):
+        value = getattr(input, field.name, UNSET)
+        if field.name not in exclude and value is not UNSET:
+            out[field.name] = plain_data(value)
+    return out
 
 
 def optional(description: str) -> Any:

@@ -1,16 +1,19 @@
 """Pure rules of plan templates, plans and pricings (SEMANTICS §4).
 
-Checks take plain data (camelCase keys, as clients send them) and the references they need,
+Checks take the input (a typed `draft.PricingDraft` for pricings; plain data named as
+clients name the fields for templates, plans and nested trees) and the references they need,
 already loaded (`app.domain.catalog.refs`). They return model column values, with a new
 `id` for a create, and report every problem into the collector at its input path. An
 update runs the same check over the stored values merged with the changes.
 
 - `plans`: `check_plan_template`, `check_plan` (overrides read through to the template).
+- `draft`: `PricingDraft`, a pricing input typed, each field with its input name and column.
 - `pricings`: `check_pricing` (owner, target, dates, bands, overage, type, segment).
 - `windows`: `overlapping` (half-open intervals) and `segment_key`.
 - `tree`: nested inputs (a template with pricings and plans) checked as one.
 """
 
+from app.domain.catalog.pricing.draft import NOT_GIVEN, PricingDraft, TargetName
 from app.domain.catalog.pricing.plans import (
     OVERRIDE_COLUMNS,
     PLAN_COLUMNS,
@@ -18,14 +21,7 @@ from app.domain.catalog.pricing.plans import (
     check_plan,
     check_plan_template,
 )
-from app.domain.catalog.pricing.pricings import (
-    OWNER_KEYS,
-    PRICING_COLUMNS,
-    TARGET_KEYS,
-    PricingType,
-    check_pricing,
-    target_reference,
-)
+from app.domain.catalog.pricing.pricings import PricingType, check_pricing
 from app.domain.catalog.pricing.tree import (
     CatalogRows,
     ResolveTarget,
@@ -39,12 +35,11 @@ from app.domain.catalog.pricing.windows import overlapping, segment_key
 
 __all__ = [
     "OVERRIDE_COLUMNS",
-    "OWNER_KEYS",
+    "NOT_GIVEN",
     "PLAN_COLUMNS",
-    "PRICING_COLUMNS",
-    "TARGET_KEYS",
     "TEMPLATE_COLUMNS",
     "CatalogRows",
+    "PricingDraft",
     "PricingType",
     "ResolveTarget",
     "add_pricing",
@@ -57,5 +52,5 @@ __all__ = [
     "overlapping",
     "pricing_inputs",
     "segment_key",
-    "target_reference",
+    "TargetName",
 ]

@@ -24,6 +24,7 @@ from typing import Any
 
 from app.domain.bands import PricingBand, validate_bands
 from app.domain.catalog.meters.aggregation import normalize_segment
+from app.domain.catalog.pricing.draft import TARGET_NAMES, PricingDraft
 from app.domain.catalog.pricing.values import (
     ZERO,
     Data,
@@ -48,34 +49,17 @@ class PricingType(str, Enum):
     GLOBAL_CREDIT = "GLOBAL_CREDIT"
 
 
-OWNER_KEYS = ("planId", "planTemplateId")
-TARGET_KEYS = ("aggregationId", "aggregationCode", "compoundAggregationId", "compoundAggregationCode")
+# Keys of a stored band (JSON column), as the input's band fields are named.
 BAND_FIELDS = ("lowerLimit", "unitPrice", "fixedPrice")
-PRICING_COLUMNS = {
-    "code": "code",
-    "description": "description",
-    "startDate": "start_date",
-    "endDate": "end_date",
-    "pricingBands": "pricing_bands",
-    "overagePricingBands": "overage_pricing_bands",
-    "cumulative": "cumulative",
-    "tiersSpanPlan": "tiers_span_plan",
-    "type": "type",
-    "segment": "segment",
-    "minimumSpend": "minimum_spend",
-    "minimumSpendDescription": "minimum_spend_description",
-    "minimumSpendBillInAdvance": "minimum_spend_bill_in_advance",
-}
 
 
-def target_reference(data: Data) -> tuple[str, Any] | None:
-    """The (key, value) by which the input names its target, when it names exactly one."""
-    given = [(key, data[key]) for key in TARGET_KEYS if data.get(key) is not None]
-    return given[0] if len(given) == 1 else None
+def as_draft(data: PricingDraft | Data) -> PricingDraft:
+    """The typed draft of a pricing; nested inputs (and the domain's table tests) give plain data."""
+    return data if isinstance(data, PricingDraft) else PricingDraft.from_input(data)
 
 
 def check_pricing(
-    data: Data,
+    data: PricingDraft | Data,
     at: ProblemCollector,
     *,
     owner_product_id: uuid.UUID | None,
@@ -92,16 +76,17 @@ def check_pricing(
     the product rule for the same reason."""
     if plan_id is not None and plan_template_id is not None:
         raise ValueError("a pricing has one owner: pass plan_id or plan_template_id")
+    draft = as_draft(data)
     before = len(at.problems)
-    _check_owner(data, at, plan_id, plan_template_id)
-    _check_target(data, at, owner_product_id, target)
+    _check_owner(draft, at, plan_id, plan_template_id)
+    _check_target(draft, at, owner_product_id, target)
     values = {
         "plan_id": plan_id,
         "plan_template_id": plan_template_id,
         "aggregation_id": target.id if target is not None and not target.compound else None,
         "compound_aggregation_id": target.id if target is not None and target.compound else None,
         "product_id": owner_product_id,
-        **_shape(data, at, target),
+        **_shape(draft, at, target),
     }
     if pricing_id is None:
         pricing_id = uuid.uuid4()
@@ -120,7 +105,7 @@ def check_pricing(
     return values, window
 
 
-def _shape(data: Data, at: ProblemCollector, target: AggregationRef | None) -> dict[str, Any]:
+def _shape(data: PricingDraft, at: ProblemCollector, target: AggregationRef | None) -> dict[str, Any]:
     """The pricing's own fields (everything but owner and target)."""
     start = instant(data, "startDate", at, required=True)
     end = instant(data, "endDate", at, required=False)
@@ -146,9 +131,10 @@ def _shape(data: Data, at: ProblemCollector, target: AggregationRef | None) -> d
 
 
 def _check_owner(
-    data: Data, at: ProblemCollector, plan_id: uuid.UUID | None, plan_template_id: uuid.UUID | None
+    data: PricingDraft, at: ProblemCollector, plan_id: uuid.UUID | None, plan_template_id: uuid.UUID | None
 ) -> None:
-    given = [key for key in OWNER_KEYS if data.get(key) is not None]
+    named = {"planId": data.get("planId"), "planTemplateId": data.get("planTemplateId")}
+    given = [key for key, value in named.items() if value is not None]
     if plan_id is None and plan_template_id is None:
         if len(given) == 2:
             at.add("planTemplateId", ErrorCode.INVALID, "give planId or planTemplateId, not both")
@@ -156,7 +142,7 @@ def _check_owner(
             at.add("planId", ErrorCode.REQUIRED, "planId or planTemplateId is required")
         return
     for key, owner in (("planId", plan_id), ("planTemplateId", plan_template_id)):
-        if key in given and as_uuid(data[key]) != owner:
+        if key in given and as_uuid(named[key]) != owner:
             at.add(
                 key,
                 ErrorCode.INVALID,
@@ -165,21 +151,23 @@ def _check_owner(
 
 
 def _check_target(
-    data: Data, at: ProblemCollector, owner_product_id: uuid.UUID | None, target: AggregationRef | None
+    data: PricingDraft, at: ProblemCollector, owner_product_id: uuid.UUID | None, target: AggregationRef | None
 ) -> None:
-    given = [key for key in TARGET_KEYS if data.get(key) is not None]
+    given = data.targets()
+    names = ", ".join(TARGET_NAMES)
     if not given:
-        at.add("aggregationId", ErrorCode.REQUIRED, f"one of {', '.join(TARGET_KEYS)} is required")
+        at.add("aggregationId", ErrorCode.REQUIRED, f"one of {names} is required")
         return
     for extra in given[1:]:
-        at.add(extra, ErrorCode.INVALID, f"give only one of {', '.join(TARGET_KEYS)}; {given[0]} is given")
-    key = given[0]
+        at.add(extra.input_name, ErrorCode.INVALID, f"give only one of {names}; {given[0].input_name} is given")
     if len(given) > 1:
         return
-    kind = "compound aggregation" if key.startswith("compound") else "aggregation"
+    named = given[0]
+    key = named.input_name
+    kind = "compound aggregation" if named.compound else "aggregation"
     if target is None:
-        by = "code" if key.endswith("Code") else "id"
-        at.add(key, ErrorCode.NOT_FOUND, f"no {kind} with {by} {data[key]!r}")
+        by = "code" if named.by_code else "id"
+        at.add(key, ErrorCode.NOT_FOUND, f"no {kind} with {by} {named.value!r}")
     elif target.product_id is not None and owner_product_id is not None and target.product_id != owner_product_id:
         at.add(
             key,
@@ -188,7 +176,7 @@ def _check_target(
         )
 
 
-def _segment(data: Data, at: ProblemCollector, target: AggregationRef | None) -> dict[str, Any] | None:
+def _segment(data: PricingDraft, at: ProblemCollector, target: AggregationRef | None) -> dict[str, Any] | None:
     segment = data.get("segment") or None
     if target is None:
         return segment
@@ -216,7 +204,7 @@ def _segment(data: Data, at: ProblemCollector, target: AggregationRef | None) ->
     return normal
 
 
-def _overage_bands(data: Data, at: ProblemCollector, cumulative: bool, spans: bool) -> list[dict[str, str]]:
+def _overage_bands(data: PricingDraft, at: ProblemCollector, cumulative: bool, spans: bool) -> list[dict[str, str]]:
     if not data.get("overagePricingBands"):
         return []
     if not cumulative or spans:
@@ -228,7 +216,7 @@ def _overage_bands(data: Data, at: ProblemCollector, cumulative: bool, spans: bo
     return _bands(data, "overagePricingBands", at, required=False)
 
 
-def _bands(data: Data, key: str, at: ProblemCollector, *, required: bool) -> list[dict[str, str]]:
+def _bands(data: PricingDraft, key: str, at: ProblemCollector, *, required: bool) -> list[dict[str, str]]:
     raw = data.get(key)
     if not raw:
         if required:

@@ -17,15 +17,16 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.domain.catalog.pricing.draft import PricingDraft
 from app.domain.catalog.pricing.plans import check_plan, check_plan_template
-from app.domain.catalog.pricing.pricings import check_pricing, target_reference
+from app.domain.catalog.pricing.pricings import as_draft, check_pricing
 from app.domain.catalog.pricing.windows import overlapping
 from app.domain.catalog.refs import AggregationRef, PlanTemplateRef, PricingWindow
 from app.domain.problems import ErrorCode, ProblemCollector
 
 Path = tuple[str, ...]
-# (key, value) as the input names a pricing target, e.g. ("aggregationCode", "gb") → the
-# target, or None when there is no such aggregation for this organization.
+# The target as a pricing names it, (input name, value) as in `TargetName`, e.g.
+# ("aggregationCode", "gb") → the target, or None when this organization has no such one.
 ResolveTarget = Callable[[str, Any], AggregationRef | None]
 
 
@@ -45,12 +46,12 @@ class CatalogRows:
             self.codes.append((kind, values["code"], at.base + ("code",)))
 
 
-def pricing_inputs(data: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+def pricing_inputs(data: Mapping[str, Any]) -> Iterator[PricingDraft]:
     """Every pricing input inside a template or plan input (to resolve targets in bulk)."""
     for pricing in _items(data, "pricings"):
-        yield pricing
+        yield PricingDraft.from_input(pricing)
     for plan in _items(data, "plans"):
-        yield from _items(plan, "pricings")
+        yield from (PricingDraft.from_input(pricing) for pricing in _items(plan, "pricings"))
 
 
 def check_template_tree(
@@ -89,7 +90,7 @@ def check_plan_tree(
 
 def add_pricing(
     rows: CatalogRows,
-    data: Mapping[str, Any],
+    data: PricingDraft | Mapping[str, Any],
     at: ProblemCollector,
     *,
     owner_product_id: uuid.UUID | None,
@@ -97,10 +98,11 @@ def add_pricing(
     plan_template_id: uuid.UUID | None,
     resolve_target: ResolveTarget,
 ) -> None:
-    reference = target_reference(data)
-    target = resolve_target(*reference) if reference is not None else None
+    draft = as_draft(data)
+    named = draft.target()
+    target = resolve_target(named.input_name, named.value) if named is not None else None
     values, window = check_pricing(
-        data, at, owner_product_id=owner_product_id, plan_id=plan_id, plan_template_id=plan_template_id, target=target
+        draft, at, owner_product_id=owner_product_id, plan_id=plan_id, plan_template_id=plan_template_id, target=target
     )
     rows.add("pricing", values, at)
     if window is not None:

@@ -1,5 +1,7 @@
-"""Readers of single input values: each reads one camelCase key of a plain-data input,
-reports what is wrong with it into the collector, and returns the model value.
+"""Readers of single input values: each reads one field of an input by the input's name
+(the path its problems are reported at), from plain data or a typed draft
+(`pricing.draft.PricingDraft`), reports what is wrong with it into the collector, and
+returns the model value.
 
 Conventions shared by every catalog check
 - A key that is missing and a key sent as null mean the same: the field's default (for
@@ -18,7 +20,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
 from app.domain.decimals import MAX_TEXT, decimal_problem
 from app.domain.ids import as_uuid
@@ -27,6 +29,12 @@ from app.domain.problems import ErrorCode, ProblemCollector
 
 ZERO = Decimal(0)
 Data = Mapping[str, Any]
+
+
+class Given(Protocol):
+    """What the readers read from: a field's value by its input name (None when absent)."""
+
+    def get(self, key: str, /) -> Any: ...
 
 
 def to_decimal(value: object) -> Decimal | None:
@@ -64,7 +72,7 @@ def plain_decimal(value: Decimal) -> str:
 
 
 def text(
-    data: Data, key: str, at: ProblemCollector, rule: Callable[[str], str | None], *, required: bool
+    data: Given, key: str, at: ProblemCollector, rule: Callable[[str], str | None], *, required: bool
 ) -> str | None:
     value = data.get(key)
     if value is None:
@@ -78,7 +86,7 @@ def text(
     return value
 
 
-def amount(data: Data, key: str, at: ProblemCollector, *, default: Decimal | None) -> Decimal | None:
+def amount(data: Given, key: str, at: ProblemCollector, *, default: Decimal | None) -> Decimal | None:
     """A decimal ≥ 0 (every amount of plans and pricings is a charge, never a credit)."""
     value = data.get(key)
     if value is None:
@@ -91,7 +99,7 @@ def amount(data: Data, key: str, at: ProblemCollector, *, default: Decimal | Non
     return parsed
 
 
-def integer(data: Data, key: str, at: ProblemCollector, low: int, high: int, *, default: int) -> int:
+def integer(data: Given, key: str, at: ProblemCollector, low: int, high: int, *, default: int) -> int:
     value = data.get(key)
     if value is None:
         return default
@@ -100,7 +108,7 @@ def integer(data: Data, key: str, at: ProblemCollector, low: int, high: int, *, 
     return value
 
 
-def boolean(data: Data, key: str, at: ProblemCollector, *, default: bool | None) -> bool | None:
+def boolean(data: Given, key: str, at: ProblemCollector, *, default: bool | None) -> bool | None:
     value = data.get(key)
     if value is None:
         return default
@@ -109,9 +117,9 @@ def boolean(data: Data, key: str, at: ProblemCollector, *, default: bool | None)
     return value
 
 
-def choice(data: Data, key: str, at: ProblemCollector, kind: type[Enum], *, default: str | None = None) -> str | None:
+def choice(data: Given, key: str, at: ProblemCollector, kind: type[Enum], *, default: str | None = None) -> str | None:
     """An enum value by name; without a default the key is required."""
-    value = data.get(key, None)
+    value = data.get(key)
     if value is None:
         if default is None:
             at.add(key, ErrorCode.REQUIRED, "is required")
@@ -122,7 +130,7 @@ def choice(data: Data, key: str, at: ProblemCollector, kind: type[Enum], *, defa
     return value
 
 
-def custom_fields(data: Data, at: ProblemCollector) -> dict:
+def custom_fields(data: Given, at: ProblemCollector) -> dict:
     value = data.get("customFields")
     if value is None:
         return {}
@@ -132,7 +140,7 @@ def custom_fields(data: Data, at: ProblemCollector) -> dict:
     return dict(value)
 
 
-def identifier(data: Data, key: str, at: ProblemCollector) -> uuid.UUID | None:
+def identifier(data: Given, key: str, at: ProblemCollector) -> uuid.UUID | None:
     """An optional id: a UUID, or None when the key is missing or null."""
     value = data.get(key)
     if value is None:
@@ -143,7 +151,7 @@ def identifier(data: Data, key: str, at: ProblemCollector) -> uuid.UUID | None:
     return parsed
 
 
-def instant(data: Data, key: str, at: ProblemCollector, *, required: bool) -> datetime | None:
+def instant(data: Given, key: str, at: ProblemCollector, *, required: bool) -> datetime | None:
     value = data.get(key)
     if value is None:
         if required:

@@ -12,7 +12,6 @@ from app.graphql.catalog.plans.inputs import (
     UpdatePricingInput,
     input_data,
     plan_input_data,
-    pricing_input_data,
     template_input_data,
 )
 from app.graphql.catalog.plans.mutations import PlanMutation, PlanPayload, PlanTemplatePayload, PricingPayload
@@ -42,6 +41,5 @@ __all__ = [
     "UpdatePricingInput",
     "input_data",
     "plan_input_data",
-    "pricing_input_data",
     "template_input_data",
 ]

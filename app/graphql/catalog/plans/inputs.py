@@ -16,9 +16,11 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
+from app.domain.catalog.pricing import PricingDraft
 from app.graphql.catalog.filters import CatalogFilter
 from app.graphql.catalog.plans.types import BillFrequency, PricingType
-from app.graphql.inputs import optional, plain_data
+from app.graphql.inputs import command_fields, optional, parse_id, plain_data
+from app.services.catalog.commands import CreatePricing, UpdatePricing
 
 input_data = plain_data
 
@@ -29,10 +31,6 @@ def template_input_data(input: CreatePlanTemplateInput) -> dict[str, Any]:
 
 
 def plan_input_data(input: CreatePlanInput) -> dict[str, Any]:
-    return input_data(input)
-
-
-def pricing_input_data(input: CreatePricingInput) -> dict[str, Any]:
     return input_data(input)
 
 
@@ -72,6 +70,9 @@ class CreatePricingInput:
     minimum_spend: Decimal | None = optional("Minimum spend per bill period (≥ 0); default 0.")
     minimum_spend_description: str | None = optional("Line item text of the minimum spend.")
     minimum_spend_bill_in_advance: bool | None = optional("Minimum spend timing; none: the organization's default.")
+
+    def to_command(self) -> CreatePricing:
+        return CreatePricing(PricingDraft(**command_fields(PricingDraft, self)))
 
 
 @strawberry.input(description="A new plan. Overrides left out read through to the template.")
@@ -174,6 +175,10 @@ class UpdatePricingInput:
     minimum_spend: Decimal | None = optional("≥ 0.")
     minimum_spend_description: str | None = optional("Line item text of the minimum spend.")
     minimum_spend_bill_in_advance: bool | None = optional("null: the organization's default.")
+
+    def to_command(self) -> UpdatePricing:
+        changes = PricingDraft(**command_fields(PricingDraft, self))
+        return UpdatePricing(parse_id(self.id), self.version, changes)
 
 
 @strawberry.input(description="Narrows the plan list; every given criterion must hold.")

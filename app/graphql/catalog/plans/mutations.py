@@ -15,7 +15,6 @@ from app.graphql.catalog.plans.inputs import (
     UpdatePricingInput,
     input_data,
     plan_input_data,
-    pricing_input_data,
     template_input_data,
 )
 from app.graphql.catalog.plans.types import Plan, PlanTemplate, Pricing
@@ -141,7 +140,7 @@ class PlanMutation:
         return await respond(
             PricingPayload,
             "pricing",
-            lambda: service.create_pricing(p.organization_id, pricing_input_data(input), p.actor),
+            lambda: service.create_pricing(p.organization_id, input.to_command(), p.actor),
             Pricing.of,
         )
 
@@ -154,13 +153,7 @@ class PlanMutation:
         return await respond(
             PricingPayload,
             "pricing",
-            lambda: service.update_pricing(
-                p.organization_id,
-                parse_id(input.id),
-                version=input.version,
-                changes=input_data(input, UNCHANGED),
-                actor=p.actor,
-            ),
+            lambda: service.update_pricing(p.organization_id, input.to_command(), p.actor),
             Pricing.of,
         )
 

@@ -11,7 +11,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 
-from app.domain.catalog.pricing import CatalogRows, ResolveTarget, segment_key
+from app.domain.catalog.pricing import CatalogRows, PricingDraft, ResolveTarget, TargetName, segment_key
 from app.domain.catalog.pricing.values import as_uuid
 from app.domain.catalog.refs import AggregationRef, PlanTemplateRef, PricingWindow
 from app.models.catalog import Aggregation, CompoundAggregation, Plan, PlanTemplate, Pricing
@@ -42,34 +42,25 @@ def template_ref(row: PlanTemplate) -> PlanTemplateRef:
     return PlanTemplateRef(id=row.id, code=row.code, product_id=row.product_id, currency=row.currency)
 
 
-async def target_resolver(organization_id: uuid.UUID, pricings: Iterable[Mapping[str, Any]]) -> ResolveTarget:
+async def target_resolver(organization_id: uuid.UUID, pricings: Iterable[PricingDraft]) -> ResolveTarget:
     """Loads every target the pricings name (two queries) and answers from memory."""
-    wanted: dict[str, set[Any]] = {
-        "aggregationId": set(),
-        "aggregationCode": set(),
-        "compoundAggregationId": set(),
-        "compoundAggregationCode": set(),
-    }
+    wanted: dict[bool, dict[bool, set[Any]]] = {False: {False: set(), True: set()}, True: {False: set(), True: set()}}
     for pricing in pricings:
-        for key, values in wanted.items():
-            value = pricing.get(key)
-            if value is not None:
-                values.add(as_uuid(value) if key.endswith("Id") else value)
+        for named in pricing.targets():
+            wanted[named.compound][named.by_code].add(named.key[2])
     found: dict[tuple[str, Any], AggregationRef] = {}
-    for model, prefix, compound in (
-        (Aggregation, "aggregation", False),
-        (CompoundAggregation, "compoundAggregation", True),
-    ):
-        ids, codes = {i for i in wanted[prefix + "Id"] if i is not None}, wanted[prefix + "Code"]
+    for model, compound in ((Aggregation, False), (CompoundAggregation, True)):
+        ids, codes = {i for i in wanted[compound][False] if i is not None}, wanted[compound][True]
         if not ids and not codes:
             continue
         rows = await model.filter(Q(id__in=list(ids)) | Q(code__in=list(codes)), organization_id=organization_id)
         for row in rows:
             ref = _aggregation_ref(row, compound)
-            found[(prefix + "Id", row.id)] = found[(prefix + "Code", row.code)] = ref
+            by_id, by_code = TargetName(compound, False, row.id), TargetName(compound, True, row.code)
+            found[by_id.input_name, row.id] = found[by_code.input_name, row.code] = ref
 
-    def resolve(key: str, value: Any) -> AggregationRef | None:
-        return found.get((key, as_uuid(value) if key.endswith("Id") else value))
+    def resolve(input_name: str, value: Any) -> AggregationRef | None:
+        return found.get((input_name, value if input_name.endswith("Code") else as_uuid(value)))
 
     return resolve
 

@@ -1,0 +1,29 @@
+"""Commands of the catalog use cases: what a caller (a resolver, a script) asks for, typed.
+
+Each command is a frozen dataclass with snake_case fields. A field that carries client
+input keeps the input's name in its metadata (see `PricingDraft`), so the service reports
+every problem at the path the client sent it under.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from app.domain.catalog.pricing import PricingDraft
+
+
+@dataclass(frozen=True, slots=True)
+class CreatePricing:
+    """A pricing of the plan or plan template the draft names (`planId` / `planTemplateId`)."""
+
+    pricing: PricingDraft
+
+
+@dataclass(frozen=True, slots=True)
+class UpdatePricing:
+    """The fields of `changes` that were sent, over the stored pricing at `version`."""
+
+    pricing_id: uuid.UUID
+    version: int
+    changes: PricingDraft
