@@ -19,7 +19,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from app.settings import Settings, load_settings, use_settings
+from app.settings import Settings, configured_port, load_settings, use_settings
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -46,12 +46,16 @@ def _with_published_services(settings: Settings) -> Settings:
 
 
 def cmd_dev(args: argparse.Namespace) -> None:
-    from app.embedded.dev import run_dev
+    from app.embedded.dev import port_free, run_dev
 
     if args.workers < 1:
         sys.exit("metergraph dev: --workers must be at least 1")
-    settings = _settings(args)
-    settings = replace(settings, port=args.port or settings.port)
+    port = args.port or configured_port()
+    # Before the settings, which write a generated key into the data directory: a refused
+    # start leaves nothing behind.
+    if not port_free(port):
+        sys.exit(f"metergraph dev: port {port} is already in use; choose another with --port")
+    settings = replace(_settings(args), port=port)
     sys.exit(run_dev(settings, workers=args.workers, demo=args.demo))
 
 

@@ -86,6 +86,10 @@ def _create_key_file(key_file: Path) -> str:
     return key
 
 
+def configured_port() -> int:
+    return int(os.environ.get("PORT", "8000"))
+
+
 def load_settings(data_dir: Path | None = None) -> Settings:
     """Settings from the environment; `data_dir` (the CLI's `--data-dir`) wins over
     METERGRAPH_DATA_DIR, so a generated secret key lives in the directory chosen."""
@@ -97,7 +101,7 @@ def load_settings(data_dir: Path | None = None) -> Settings:
         secret_key=_secret_key(data_dir),
         data_dir=data_dir,
         allowed_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
-        port=int(os.environ.get("PORT", "8000")),
+        port=configured_port(),
     )
 
 

@@ -72,7 +72,7 @@ def _fail(message: str) -> int:
     return 1
 
 
-def _port_free(port: int) -> bool:
+def port_free(port: int) -> bool:
     """Checked before anything starts: otherwise another program answering on the port
     could pass for our API while it waits to be ready."""
     with socket.socket() as probe:
@@ -188,7 +188,7 @@ def run_dev(settings: Settings, *, workers: int = 1, demo: bool = False) -> int:
     """Run everything until Ctrl-C (0) or until a part dies (1)."""
     from app.db import run_migrations
 
-    if not _port_free(settings.port):
+    if not port_free(settings.port):
         return _fail(f"port {settings.port} is already in use; choose another with --port")
     # Until the supervisor takes over, SIGTERM interrupts like Ctrl-C does, so that the
     # embedded services started so far are stopped by the `finally` below.
