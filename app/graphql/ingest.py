@@ -18,7 +18,8 @@ from strawberry.scalars import JSON
 from app.domain.ids import as_uuid
 from app.graphql.authorization import authorize
 from app.graphql.context import Info
-from app.graphql.errors import BadRequest, UserError, user_errors
+from app.graphql.errors import BadRequest, UserError, or_bad_request, respond
+from app.graphql.inputs import filter_ids
 from app.graphql.pagination import (
     Connection,
     Edge,
@@ -30,7 +31,7 @@ from app.graphql.pagination import (
 )
 from app.models import ingest as m
 from app.services import ingest, measurement_aggregates
-from app.services.errors import ErrorCode, InputErrors, fail
+from app.services.errors import ErrorCode, fail
 from app.services.ingest.wire import encode as wire_encode
 
 UPLOAD, RETRIEVE, KIND = "measurements:upload", "measurements:retrieve", "measurement"
@@ -194,10 +195,12 @@ def _wire(data: SubmitMeasurementsInput) -> bytes:
 def _filter(flt: MeasurementFilter | None) -> ingest.MeasurementFilter:
     if flt is None:
         return ingest.MeasurementFilter()
-    ids = {name: getattr(flt, name) for name in ("account_id", "meter_id", "batch_id")}
-    parsed = {name: as_uuid(value) for name, value in ids.items() if value is not None}
-    if None in parsed.values():
-        raise BadRequest("filter holds an invalid id")
+    named = {"account_id": "accountId", "meter_id": "meterId", "batch_id": "batchId"}
+    parsed = {
+        name: filter_ids([getattr(flt, name)], wire)[0]
+        for name, wire in named.items()
+        if getattr(flt, name) is not None
+    }
     return ingest.MeasurementFilter(
         account_code=flt.account_code, meter_code=flt.meter_code, start=flt.from_, end=flt.to, uid=flt.uid, **parsed
     )
@@ -258,8 +261,8 @@ class IngestQuery:
             return None
         if segment is not None and not isinstance(segment, dict):
             raise BadRequest("segment must be an object of field code → value")
-        try:
-            result = await measurement_aggregates.usage_of(
+        result = await or_bad_request(
+            lambda: measurement_aggregates.usage_of(
                 info.context.organization_id,
                 ids[0],
                 aggregation_id=ids[1],
@@ -268,8 +271,7 @@ class IngestQuery:
                 end=to,
                 segment=segment,
             )
-        except InputErrors as exc:
-            raise BadRequest("; ".join(p.message for p in exc.problems)) from None
+        )
         return Usage(quantity=result.quantity, units=result.units) if result else None
 
 
@@ -281,21 +283,23 @@ class IngestMutation:
     )
     async def submit_measurements(self, info: Info, input: SubmitMeasurementsInput) -> SubmitMeasurementsPayload:
         principal = info.context.require_principal()
-        try:
-            batch_id = await ingest.accept_measurements(
-                principal.organization_id,
-                _wire(input),
-                queue=info.context.queue,
-                actor=principal.actor,
-                source="GRAPHQL",
-            )
-        except ingest.BatchTooLarge as exc:
-            return SubmitMeasurementsPayload(
-                result=None,
-                batch_id=None,
-                user_errors=user_errors(fail(("input", "measurements"), ErrorCode.INVALID, str(exc))),
-            )
-        except InputErrors as exc:
-            prefixed = InputErrors([type(p)(("input", *p.path), p.code, p.message) for p in exc.problems])
-            return SubmitMeasurementsPayload(result=None, batch_id=None, user_errors=user_errors(prefixed))
-        return SubmitMeasurementsPayload(result="accepted", batch_id=strawberry.ID(str(batch_id)), user_errors=[])
+
+        async def accept() -> Any:
+            try:
+                return await ingest.accept_measurements(
+                    principal.organization_id,
+                    _wire(input),
+                    queue=info.context.queue,
+                    actor=principal.actor,
+                    source="GRAPHQL",
+                )
+            except ingest.BatchTooLarge as exc:  # over HTTP a 413; here a problem with the list
+                raise fail(("measurements",), ErrorCode.INVALID, str(exc)) from None
+
+        return await respond(
+            SubmitMeasurementsPayload,
+            ("result", "batch_id"),
+            accept,
+            lambda batch_id: ("accepted", strawberry.ID(str(batch_id))),
+            at=("input",),
+        )

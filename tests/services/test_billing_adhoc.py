@@ -13,6 +13,7 @@ from decimal import Decimal
 from app.models.accounts import Account, Commitment
 from app.models.billing import Bill
 from app.services import billing
+from app.services.billing.commands import RecalculateBills
 from tests.services import ACTOR, UTC, lines_of, new_world
 from tests.services.test_billing_jobs import create_and_run
 
@@ -57,7 +58,7 @@ async def kinds(bill: Bill) -> list[tuple[str, Decimal]]:
 
 async def test_a_fee_on_a_day_without_other_bill_gets_an_ad_hoc_bill(app):
     world, commitment = await world_with_fees(fee("2024-02-15", "60"))
-    job_id = await create_and_run(world, lastDateInBillingPeriod=date(2024, 2, 14))
+    job_id = await create_and_run(world, last_date_in_billing_period=date(2024, 2, 14))
     job = await world.job(job_id)
     assert (job.status, job.total, job.failed) == ("COMPLETE", 1, 0)
     (bill,) = await world.bills()
@@ -81,13 +82,13 @@ async def test_a_fee_on_a_day_without_other_bill_gets_an_ad_hoc_bill(app):
     assert [str(bill.id)] == [str(b) for b in job.result_bill_ids]
 
     # A re-run recalculates it in place; a job of one frequency makes it too.
-    await create_and_run(world, lastDateInBillingPeriod=date(2024, 2, 14), billingFrequency="MONTHLY")
+    await create_and_run(world, last_date_in_billing_period=date(2024, 2, 14), billing_frequency="MONTHLY")
     (again,) = await world.bills()
     assert again.id == bill.id and await kinds(again) == [("COMMITMENT_FEE", D("60.00"))]
 
     # Recalculating the AD_HOC bill recomputes the fee bill alone.
     await Commitment.filter(id=commitment.id).update(fee_dates=[fee("2024-02-15", "70")])
-    job = await billing.recalculate_bills(world.organization_id, [bill.id], actor=ACTOR, enqueue=None)
+    job = await billing.recalculate_bills(world.organization_id, RecalculateBills([bill.id]), actor=ACTOR, enqueue=None)
     await billing.run_bill_job(world.organization_id, job.id)
     job = await world.job(job.id)
     assert (job.status, job.failed) == ("COMPLETE", 0)
@@ -97,7 +98,7 @@ async def test_a_fee_on_a_day_without_other_bill_gets_an_ad_hoc_bill(app):
 
 async def test_an_account_without_plans_gets_its_fee_bill(app):
     world, _ = await world_with_fees(fee("2024-02-15", "60"), account_has_plan=False)
-    await create_and_run(world, lastDateInBillingPeriod=date(2024, 2, 14))
+    await create_and_run(world, last_date_in_billing_period=date(2024, 2, 14))
     (bill,) = await world.bills()
     assert bill.billing_frequency == "AD_HOC" and await kinds(bill) == [("COMMITMENT_FEE", D("60.00"))]
 
@@ -118,6 +119,6 @@ async def test_a_fee_on_a_day_with_a_plan_bill_goes_on_that_bill(app):
 
 async def test_no_fee_that_day_no_ad_hoc_bill(app):
     world, _ = await world_with_fees(fee("2024-02-15", "60"))
-    job_id = await create_and_run(world, lastDateInBillingPeriod=date(2024, 2, 15))
+    job_id = await create_and_run(world, last_date_in_billing_period=date(2024, 2, 15))
     assert (await world.job(job_id)).total == 0
     assert await world.bills() == []

@@ -13,6 +13,7 @@ from app.domain.billing.children import split_block
 from app.models.accounts import Account, AccountPlan
 from app.models.billing import Bill
 from app.services import billing
+from app.services.billing.commands import RecalculateBills
 from tests.services import ACTOR, JAN, LAST_DAY, lines_of, new_world
 from tests.services.test_billing_jobs import create_and_run
 
@@ -104,7 +105,7 @@ async def test_a_job_over_all_accounts_bills_each_child_once_and_a_parent_job_in
     await create_and_run(world)
     assert await Bill.filter(organization_id=world.organization_id).count() == 2
     other = await family("PARENT_SUMMARY")
-    await create_and_run(other, accountIds=[str(other.accounts["parent"].id)])
+    await create_and_run(other, account_ids=[str(other.accounts["parent"].id)])
     (bill,) = await other.bills()
     assert usage_lines(await lines_of(bill)) == [(None, D(700), D("95.00"))]
 
@@ -122,7 +123,9 @@ async def test_recalculating_a_child_mode_childs_bill_recomputes_it_through_the_
     await create_and_run(world)
     bills = {b.account_code: b for b in await world.bills()}
     await world.measure("child-a", 100)  # late usage: child-a now 300 GB alone = 45.00
-    job = await billing.recalculate_bills(world.organization_id, [bills["child-a"].id], actor=ACTOR, enqueue=None)
+    job = await billing.recalculate_bills(
+        world.organization_id, RecalculateBills([bills["child-a"].id]), actor=ACTOR, enqueue=None
+    )
     await billing.run_bill_job(world.organization_id, job.id)
     job = await world.job(job.id)
     assert (job.status, job.failed) == ("COMPLETE", 0)
@@ -200,8 +203,8 @@ async def test_a_child_mode_child_with_its_own_plan_for_another_product_gets_one
     assert [b.id for b in again] == [bill.id]
     assert _content(await lines_of(again[0])) == content and again[0].bill_total == D("40.00")
     # A job over the child alone, and over the parent alone: the same merged bill.
-    await create_and_run(world, accountIds=[str(world.accounts["child-a"].id)])
-    await create_and_run(world, accountIds=[str(world.accounts["parent"].id)])
+    await create_and_run(world, account_ids=[str(world.accounts["child-a"].id)])
+    await create_and_run(world, account_ids=[str(world.accounts["parent"].id)])
     again = [b for b in await world.bills() if b.account_code == "child-a"]
     assert [b.id for b in again] == [bill.id]
     assert _content(await lines_of(again[0])) == content and again[0].bill_total == D("40.00")
@@ -213,7 +216,7 @@ async def test_recalculating_a_merged_child_bill_recomputes_both_parts(app):
     await create_and_run(world)
     bill = await world.bill_of("child-a")
     await world.measure("child-a", 100)  # late usage: child-a now 300 GB alone = 45.00
-    job = await billing.recalculate_bills(world.organization_id, [bill.id], actor=ACTOR, enqueue=None)
+    job = await billing.recalculate_bills(world.organization_id, RecalculateBills([bill.id]), actor=ACTOR, enqueue=None)
     await billing.run_bill_job(world.organization_id, job.id)
     job = await world.job(job.id)
     assert (job.status, job.failed) == ("COMPLETE", 0)

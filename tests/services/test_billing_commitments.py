@@ -16,6 +16,7 @@ from app.models.accounts import Commitment
 from app.models.billing import Bill
 from app.services import billing
 from app.services.billing import work
+from app.services.billing.commands import RecalculateBills
 from app.services.billing.preview import preview_bill
 from tests.services import ACTOR, UTC, lines_of, new_world
 from tests.services.test_billing_jobs import create_and_run
@@ -45,7 +46,7 @@ async def world_with_commitment(**fields):
 
 async def run_months(world) -> None:
     for last in (date(2024, 1, 31), date(2024, 2, 29), date(2024, 3, 31)):
-        await create_and_run(world, lastDateInBillingPeriod=last)
+        await create_and_run(world, last_date_in_billing_period=last)
 
 
 async def kinds(bill: Bill) -> list[tuple[str, Decimal]]:
@@ -79,13 +80,13 @@ async def test_recalculating_a_bill_replaces_its_draw_and_never_draws_twice(app)
     await run_months(world)
     _, mar, apr = await world.bills()
 
-    job = await billing.recalculate_bills(world.organization_id, [mar.id], actor=ACTOR, enqueue=None)
+    job = await billing.recalculate_bills(world.organization_id, RecalculateBills([mar.id]), actor=ACTOR, enqueue=None)
     await billing.run_bill_job(world.organization_id, job.id)
     assert await spent(commitment) == D(100)
     assert await kinds(await Bill.get(id=mar.id)) == [("USAGE", D("50.00")), ("COMMITMENT_CONSUMED", D("-50.00"))]
 
     # A re-run of the same month (a retried job) does not draw again either.
-    await create_and_run(world, lastDateInBillingPeriod=date(2024, 3, 31))
+    await create_and_run(world, last_date_in_billing_period=date(2024, 3, 31))
     assert await spent(commitment) == D(100)
     assert await kinds(await Bill.get(id=apr.id)) == [
         ("USAGE", D("40.00")),
@@ -96,7 +97,7 @@ async def test_recalculating_a_bill_replaces_its_draw_and_never_draws_twice(app)
     # Late usage in February: recalculating March may draw only what the OTHER bills left
     # (30 by February, 20 by April): draws are first come, first served.
     await world.measure("acme", 10, datetime(2024, 2, 20, tzinfo=UTC))
-    job = await billing.recalculate_bills(world.organization_id, [mar.id], actor=ACTOR, enqueue=None)
+    job = await billing.recalculate_bills(world.organization_id, RecalculateBills([mar.id]), actor=ACTOR, enqueue=None)
     await billing.run_bill_job(world.organization_id, job.id)
     assert await kinds(await Bill.get(id=mar.id)) == [
         ("USAGE", D("60.00")),
@@ -148,8 +149,8 @@ async def test_fee_dates_put_commitment_fees_on_their_bills(app):
 
 async def test_a_preview_sees_what_other_bills_drew_and_stores_nothing(app):
     world, commitment = await world_with_commitment()
-    await create_and_run(world, lastDateInBillingPeriod=date(2024, 1, 31))
-    await create_and_run(world, lastDateInBillingPeriod=date(2024, 2, 29))
+    await create_and_run(world, last_date_in_billing_period=date(2024, 1, 31))
+    await create_and_run(world, last_date_in_billing_period=date(2024, 2, 29))
     (bill,) = await preview_bill(world.organization_id, world.accounts["acme"].id, bill_date=date(2024, 4, 1))
     assert [(line.line_type.value, line.subtotal) for line in bill.lines] == [
         ("USAGE", D("40.00")),
@@ -168,7 +169,7 @@ async def test_bills_stored_one_by_one_update_amount_spent_too(app, monkeypatch)
     await run_months(world)
     assert [b.bill_total for b in await world.bills()] == [D("0.00"), D("0.00"), D("22.00")]
     assert await spent(commitment) == D(100)
-    await create_and_run(world, lastDateInBillingPeriod=date(2024, 2, 29))
+    await create_and_run(world, last_date_in_billing_period=date(2024, 2, 29))
     assert await spent(commitment) == D(100)
 
 
@@ -181,6 +182,6 @@ async def test_a_suppressed_empty_bill_gives_its_draw_back(app):
         await conn.execute(
             "DELETE FROM measurements WHERE organization_id = $1 AND ts < '2024-02-01'", world.organization_id
         )
-    await create_and_run(world, lastDateInBillingPeriod=date(2024, 1, 31))
+    await create_and_run(world, last_date_in_billing_period=date(2024, 1, 31))
     assert len(await world.bills()) == 2
     assert await spent(commitment) == D(70)

@@ -15,6 +15,7 @@ import pytest
 from app.models.billing import Bill, BillJobAccount
 from app.services import billing
 from app.services.billing import claims, work
+from app.services.billing.commands import CreateBillJob, CurrencyConversion, RecalculateBills
 from app.services.errors import InputErrors
 from tests.services import ACTOR, BILL_DATE, LAST_DAY, at, lines_of, new_world
 
@@ -27,13 +28,13 @@ def tiered(units: int) -> Decimal:
 
 
 async def create_and_run(world, **data) -> uuid.UUID:
-    data.setdefault("lastDateInBillingPeriod", LAST_DAY)
+    data.setdefault("last_date_in_billing_period", LAST_DAY)
     enqueued: list[tuple] = []
 
     async def enqueue(name, *args):
         enqueued.append((name, *args))
 
-    job = await billing.create_bill_job(world.organization_id, data, actor=ACTOR, enqueue=enqueue)
+    job = await billing.create_bill_job(world.organization_id, CreateBillJob(**data), actor=ACTOR, enqueue=enqueue)
     assert enqueued == [("run_bill_job", str(job.id), str(world.organization_id))]
     assert job.status == "PENDING" and job.dt_cutoff is not None
     await billing.run_bill_job(world.organization_id, job.id)
@@ -129,7 +130,9 @@ async def test_two_jobs_for_one_period_at_once_make_each_bill_once(app, monkeypa
         await world.measure(f"c{n:02}", 100 * n)
     jobs = []
     for _ in range(2):
-        job = await billing.create_bill_job(world.organization_id, {"billDate": BILL_DATE}, actor=ACTOR, enqueue=None)
+        job = await billing.create_bill_job(
+            world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
+        )
         jobs.append(job.id)
     # each job twice (two workers each), all four at once
     await asyncio.gather(*(billing.run_bill_job(world.organization_id, j) for j in jobs + jobs))
@@ -172,7 +175,7 @@ async def test_a_locked_bill_is_never_changed(app):
     assert row.status == "DONE" and "locked" in row.reason
 
     with pytest.raises(InputErrors) as refused:
-        await billing.recalculate_bills(world.organization_id, [bill.id], actor=ACTOR, enqueue=None)
+        await billing.recalculate_bills(world.organization_id, RecalculateBills([bill.id]), actor=ACTOR, enqueue=None)
     assert [(p.path, p.code.value) for p in refused.value.problems] == [(("input", "billIds", "0"), "INVALID_STATE")]
 
 
@@ -188,7 +191,7 @@ async def test_recalculating_an_approved_bill_picks_up_late_measurements_and_ret
     await world.measure("acme", 300, at(31, 23))  # late, but inside January
     await world.measure("acme", 5000, at(1, 0).replace(month=2))  # February: another period
 
-    job = await billing.recalculate_bills(world.organization_id, [bill.id], actor=ACTOR, enqueue=None)
+    job = await billing.recalculate_bills(world.organization_id, RecalculateBills([bill.id]), actor=ACTOR, enqueue=None)
     assert (job.type, job.bill_ids, job.status) == ("RECALCULATE", [str(bill.id)], "PENDING")
     await billing.run_bill_job(world.organization_id, job.id)
 
@@ -218,7 +221,7 @@ async def test_a_missing_currency_conversion_fails_that_account_only(app):
     assert (await world.bill_of("usd-account")).bill_total == D("125.00")
 
     # the job's own conversions fill the gap
-    job_id = await create_and_run(world, currencyConversions=[{"from": "USD", "to": "EUR", "multiplier": "0.5"}])
+    job_id = await create_and_run(world, currency_conversions=[CurrencyConversion("USD", "EUR", "0.5")])
     assert (await world.job(job_id)).failed == 0
     bill = await world.bill_of("eur-account")
     assert (bill.currency, bill.bill_total) == ("EUR", D("62.50"))
@@ -277,7 +280,9 @@ async def test_cancelling_stops_claiming_and_keeps_what_was_done(app, monkeypatc
     world = await new_world()
     for n in range(6):
         await world.account(f"k{n}")
-    job = await billing.create_bill_job(world.organization_id, {"billDate": BILL_DATE}, actor=ACTOR, enqueue=None)
+    job = await billing.create_bill_job(
+        world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
+    )
     real_work_on, chunks = work.work_on, []
 
     async def cancel_during_first_chunk(organization_id, bill_job, claim):
@@ -303,13 +308,13 @@ async def test_invalid_requests_are_refused_with_paths(app):
     with pytest.raises(InputErrors) as refused:
         await billing.create_bill_job(
             world.organization_id,
-            {
-                "billDate": BILL_DATE,
-                "lastDateInBillingPeriod": LAST_DAY,
-                "billingFrequency": "HOURLY",
-                "accountIds": [str(uuid.uuid4()), "nope"],
-                "currencyConversions": [{"from": "USD", "to": "XXX", "multiplier": "0"}],
-            },
+            CreateBillJob(
+                bill_date=BILL_DATE,
+                last_date_in_billing_period=LAST_DAY,
+                billing_frequency="HOURLY",
+                account_ids=[str(uuid.uuid4()), "nope"],
+                currency_conversions=[CurrencyConversion("USD", "XXX", "0")],
+            ),
             actor=ACTOR,
             enqueue=None,
         )
@@ -324,12 +329,14 @@ async def test_invalid_requests_are_refused_with_paths(app):
         ]
     )
     with pytest.raises(InputErrors) as refused:
-        await billing.create_bill_job(world.organization_id, {}, actor=ACTOR, enqueue=None)
+        await billing.create_bill_job(world.organization_id, CreateBillJob(), actor=ACTOR, enqueue=None)
     assert [(p.path, p.code.value) for p in refused.value.problems] == [
         (("input", "lastDateInBillingPeriod"), "REQUIRED")
     ]
     with pytest.raises(InputErrors) as refused:
-        await billing.recalculate_bills(world.organization_id, [uuid.uuid4()], actor=ACTOR, enqueue=None)
+        await billing.recalculate_bills(
+            world.organization_id, RecalculateBills([uuid.uuid4()]), actor=ACTOR, enqueue=None
+        )
     assert refused.value.problems[0].code.value == "NOT_FOUND"
 
 
@@ -337,10 +344,10 @@ async def test_only_the_named_accounts_and_frequency_are_billed(app):
     world = await new_world()
     await world.account("in")
     await world.account("out")
-    job_id = await create_and_run(world, accountIds=[str(world.accounts["in"].id)], billingFrequency="MONTHLY")
+    job_id = await create_and_run(world, account_ids=[str(world.accounts["in"].id)], billing_frequency="MONTHLY")
     assert [b.account_code for b in await world.bills()] == ["in"]
     assert (await world.job(job_id)).total == 1
-    job_id = await create_and_run(world, billingFrequency="WEEKLY")
+    job_id = await create_and_run(world, billing_frequency="WEEKLY")
     job = await world.job(job_id)
     assert (job.status, job.total) == ("COMPLETE", 0)
 
@@ -369,7 +376,9 @@ async def test_preview_is_the_same_computation_and_stores_nothing(app):
 async def test_a_job_that_cannot_find_its_accounts_fails_with_a_reason(app, monkeypatch):
     world = await new_world()
     await world.account("acme")
-    job = await billing.create_bill_job(world.organization_id, {"billDate": BILL_DATE}, actor=ACTOR, enqueue=None)
+    job = await billing.create_bill_job(
+        world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
+    )
 
     async def broken(organization_id, bill_job):
         raise RuntimeError("catalog unreadable")

@@ -9,11 +9,14 @@ from app import progress
 from app.models.billing import BillJob
 from app.services import billing
 from app.services.billing import claims, run
+from app.services.billing.commands import CreateBillJob
 from tests.services import ACTOR, BILL_DATE, new_world
 
 
 async def _job(world) -> BillJob:
-    return await billing.create_bill_job(world.organization_id, {"billDate": BILL_DATE}, actor=ACTOR, enqueue=None)
+    return await billing.create_bill_job(
+        world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
+    )
 
 
 def _loader(job: BillJob):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from app.db import count_statements
 from app.models.catalog import Aggregation, CompoundAggregation, Pricing
 from app.services import billing
+from app.services.billing.commands import CreateBillJob
 from app.services.billing.compute import BillRequest, compose_for_accounts
 from tests.services import ACTOR, BILL_DATE, UTC, at, lines_of, new_world
 
@@ -17,7 +18,9 @@ ONE_PER_GB = [{"lowerLimit": "0", "unitPrice": "1"}]
 
 
 async def run(world, bill_date: date = BILL_DATE) -> None:
-    job = await billing.create_bill_job(world.organization_id, {"billDate": bill_date}, actor=ACTOR, enqueue=None)
+    job = await billing.create_bill_job(
+        world.organization_id, CreateBillJob(bill_date=bill_date), actor=ACTOR, enqueue=None
+    )
     await billing.run_bill_job(world.organization_id, job.id)
     assert (await world.job(job.id)).status == "COMPLETE"
 

@@ -18,6 +18,7 @@ from app.models.catalog import Aggregation
 from app.models.ingest import MEASUREMENTS_COLUMNS
 from app.services import billing
 from app.services.billing import claims, job_usage, run, work
+from app.services.billing.commands import CreateBillJob
 from app.services.measurement_aggregates import aggregate_meter_usage, aggregate_usage, segments_of
 from tests.services import ACTOR, BILL_DATE, FEB, JAN, UTC, at, line_view, lines_of, new_world
 
@@ -177,7 +178,9 @@ async def test_a_job_reads_each_meter_once_for_all_its_chunks(app, monkeypatch):
         await world.account(f"a{n}")
         if n:
             await world.measure(f"a{n}", 100 * n, at(n + 1))
-    job = await billing.create_bill_job(world.organization_id, {"billDate": BILL_DATE}, actor=ACTOR, enqueue=None)
+    job = await billing.create_bill_job(
+        world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
+    )
     await billing.run_bill_job(world.organization_id, job.id)
 
     # both aggregations in one pass over the measurements; every chunk stored together
@@ -197,7 +200,9 @@ async def test_a_chunk_reads_what_the_job_did_not_prepare_from_the_measurements(
     for n in range(4):
         await world.account(f"a{n}")
         await world.measure(f"a{n}", 100 * n + 50)
-    job = await billing.create_bill_job(world.organization_id, {"billDate": BILL_DATE}, actor=ACTOR, enqueue=None)
+    job = await billing.create_bill_job(
+        world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
+    )
     real_work_on, prepared = run.work_on, []
 
     async def forget_then_work(organization_id, bill_job, claim):
@@ -222,7 +227,9 @@ async def test_the_job_bills_the_usage_read_when_it_started_and_a_recalculation_
     world = await new_world()
     await world.account("acme")
     await world.measure("acme", 700)
-    job = await billing.create_bill_job(world.organization_id, {"billDate": BILL_DATE}, actor=ACTOR, enqueue=None)
+    job = await billing.create_bill_job(
+        world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
+    )
     real_work_on = run.work_on
 
     async def late_measurement_then_work(organization_id, bill_job, claim):
@@ -233,7 +240,9 @@ async def test_the_job_bills_the_usage_read_when_it_started_and_a_recalculation_
     await billing.run_bill_job(world.organization_id, job.id)
     assert (await world.bill_of("acme")).bill_total == D("125.00")  # 700 GB
     monkeypatch.undo()
-    again = await billing.create_bill_job(world.organization_id, {"billDate": BILL_DATE}, actor=ACTOR, enqueue=None)
+    again = await billing.create_bill_job(
+        world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
+    )
     await billing.run_bill_job(world.organization_id, again.id)
     assert (await world.bill_of("acme")).bill_total == D("155.00")  # 1000 GB
 
@@ -242,7 +251,9 @@ async def test_the_sweep_deletes_the_usage_of_jobs_that_ended_without_it(app):
     world = await new_world()
     await world.account("acme")
     await world.measure("acme", 700)
-    job = await billing.create_bill_job(world.organization_id, {"billDate": BILL_DATE}, actor=ACTOR, enqueue=None)
+    job = await billing.create_bill_job(
+        world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
+    )
     await run._initialize(world.organization_id, await world.job(job.id), None)
     await billing.cancel_bill_job(world.organization_id, job.id, actor=ACTOR)
     async with connection() as conn:
@@ -274,7 +285,9 @@ async def test_a_chunk_that_cannot_be_stored_together_is_stored_bill_by_bill(app
 
     monkeypatch.setattr(work, "store_bills", chunk_fails)
     monkeypatch.setattr(work, "store_bill", store_bill)
-    job = await billing.create_bill_job(world.organization_id, {"billDate": BILL_DATE}, actor=ACTOR, enqueue=None)
+    job = await billing.create_bill_job(
+        world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
+    )
     await billing.run_bill_job(world.organization_id, job.id)
 
     done = await world.job(job.id)
@@ -289,7 +302,9 @@ async def test_a_chunk_that_cannot_be_stored_together_is_stored_bill_by_bill(app
 async def test_a_helper_passes_itself_on_when_its_process_has_enough_loops(app, monkeypatch):
     world = await new_world()
     await world.account("acme")
-    job = await billing.create_bill_job(world.organization_id, {"billDate": BILL_DATE}, actor=ACTOR, enqueue=None)
+    job = await billing.create_bill_job(
+        world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
+    )
     enqueued = []
 
     async def enqueue(*args):
@@ -309,7 +324,9 @@ async def test_the_heartbeat_goes_on_while_the_usage_is_read(app, monkeypatch):
     monkeypatch.setattr(run, "HEARTBEAT_SECONDS", 0.05)
     world = await new_world()
     await world.account("acme")
-    job = await billing.create_bill_job(world.organization_id, {"billDate": BILL_DATE}, actor=ACTOR, enqueue=None)
+    job = await billing.create_bill_job(
+        world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
+    )
     real_prepare, beats = run.prepare_job_usage, []
 
     async def slow_prepare(organization_id, bill_job, account_ids):

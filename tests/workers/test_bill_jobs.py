@@ -24,6 +24,7 @@ from app.db import connection
 from app.models.billing import BillJobAccount
 from app.services import billing
 from app.services.billing import claims, run, work
+from app.services.billing.commands import CreateBillJob
 from tests.services import ACTOR, BILL_DATE, line_view, lines_of, new_world
 from tests.workers import run_burst_worker
 from workers.settings import queue_client
@@ -63,7 +64,9 @@ async def test_a_job_enqueued_on_creation_is_run_by_a_worker(app, enqueue):
     world = await new_world()
     await world.account("acme")
     await world.measure("acme", 700)
-    job = await billing.create_bill_job(world.organization_id, {"billDate": BILL_DATE}, actor=ACTOR, enqueue=enqueue)
+    job = await billing.create_bill_job(
+        world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=enqueue
+    )
     assert await queued_for(enqueue.pool, job.id) == 1
     await bill_worker()
     job = await world.job(job.id)
@@ -85,7 +88,9 @@ async def test_two_workers_both_make_progress_on_one_big_job(app, enqueue, monke
     for n in range(12):
         await world.account(f"w{n:02}")
         await world.measure(f"w{n:02}", n)
-    job = await billing.create_bill_job(world.organization_id, {"billDate": BILL_DATE}, actor=ACTOR, enqueue=enqueue)
+    job = await billing.create_bill_job(
+        world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=enqueue
+    )
     # One job at a time per worker: whoever runs run_bill_job, the other takes its helpers.
     await asyncio.gather(bill_worker("A", max_jobs=1), bill_worker("B", max_jobs=1))
 
@@ -124,7 +129,9 @@ async def test_a_killed_worker_is_resumed_by_the_sweep_without_double_billing(ap
     for n in range(10):
         await world.account(f"k{n:02}")
         await world.measure(f"k{n:02}", 100 * n)
-    job = await billing.create_bill_job(world.organization_id, {"billDate": BILL_DATE}, actor=ACTOR, enqueue=None)
+    job = await billing.create_bill_job(
+        world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
+    )
     await _kill_mid_chunk(world, job.id, monkeypatch, after_chunks=2)  # chunk 1 done, chunk 2 stored, not finished
 
     killed = await world.job(job.id)
@@ -159,8 +166,12 @@ async def test_a_killed_worker_is_resumed_by_the_sweep_without_double_billing(ap
 async def test_the_sweep_enqueues_a_job_whose_enqueue_was_lost_once_per_staleness(app, enqueue):
     world = await new_world()
     await world.account("acme")
-    lost = await billing.create_bill_job(world.organization_id, {"billDate": BILL_DATE}, actor=ACTOR, enqueue=None)
-    fresh = await billing.create_bill_job(world.organization_id, {"billDate": BILL_DATE}, actor=ACTOR, enqueue=None)
+    lost = await billing.create_bill_job(
+        world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
+    )
+    fresh = await billing.create_bill_job(
+        world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
+    )
     async with connection() as conn:
         await conn.execute("UPDATE bill_jobs SET dt_created = now() - interval '5 minutes' WHERE id = $1", lost.id)
     await billing.sweep_bill_jobs(enqueue=enqueue)

@@ -9,6 +9,7 @@ import pytest
 from app.db import connection
 from app.services import billing
 from app.services.billing import run, work
+from app.services.billing.commands import CreateBillJob
 from tests.services import ACTOR, BILL_DATE, new_world
 
 SECRET = "relation internal_secret_table does not exist at /srv/app/secret.py"
@@ -35,7 +36,9 @@ async def test_a_connection_lost_while_a_chunk_loads_leaves_its_accounts_to_retr
     for code in ("acme", "bolt"):
         await world.account(code)
         await world.measure(code, 700)
-    job = await billing.create_bill_job(world.organization_id, {"billDate": BILL_DATE}, actor=ACTOR, enqueue=None)
+    job = await billing.create_bill_job(
+        world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
+    )
     await billing.run_bill_job(world.organization_id, job.id)
 
     job = await world.job(job.id)
@@ -57,7 +60,9 @@ async def test_a_connection_lost_while_a_job_initializes_leaves_it_to_resume(app
     world = await new_world()
     await world.account("acme")
     await world.measure("acme", 700)
-    job = await billing.create_bill_job(world.organization_id, {"billDate": BILL_DATE}, actor=ACTOR, enqueue=None)
+    job = await billing.create_bill_job(
+        world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
+    )
     await billing.run_bill_job(world.organization_id, job.id)
     assert (await world.job(job.id)).status == "INITIALIZING"  # not FAILED: the sweep resumes it
 
@@ -74,7 +79,9 @@ async def test_a_chunk_that_cannot_load_fails_its_accounts_without_the_error_tex
     monkeypatch.setattr(work, "job_requests", broken)
     world = await new_world()
     await world.account("acme")
-    job = await billing.create_bill_job(world.organization_id, {"billDate": BILL_DATE}, actor=ACTOR, enqueue=None)
+    job = await billing.create_bill_job(
+        world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
+    )
     await billing.run_bill_job(world.organization_id, job.id)
 
     job = await world.job(job.id)
@@ -91,7 +98,9 @@ async def test_failure_reason_of_a_job_that_cannot_start_hides_the_error_text(ap
     monkeypatch.setattr(run, "job_accounts", broken)
     world = await new_world()
     await world.account("acme")
-    job = await billing.create_bill_job(world.organization_id, {"billDate": BILL_DATE}, actor=ACTOR, enqueue=None)
+    job = await billing.create_bill_job(
+        world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
+    )
     await billing.run_bill_job(world.organization_id, job.id)
 
     job = await world.job(job.id)

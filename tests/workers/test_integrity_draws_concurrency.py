@@ -33,6 +33,7 @@ from app.models.accounts import Commitment
 from app.models.billing import Bill
 from app.services import billing
 from app.services.billing import draws, work
+from app.services.billing.commands import CreateBillJob, RecalculateBills
 from tests.services import ACTOR, UTC, new_world
 from tests.workers import run_burst_worker
 from workers.settings import queue_client
@@ -101,7 +102,7 @@ async def _new_account(world, n: int):
 async def _job(world, account, last: date, enqueue):
     return await billing.create_bill_job(
         world.organization_id,
-        {"lastDateInBillingPeriod": last, "accountIds": [str(account.id)]},
+        CreateBillJob(last_date_in_billing_period=last, account_ids=[str(account.id)]),
         actor=ACTOR,
         enqueue=enqueue,
     )
@@ -151,7 +152,9 @@ async def test_a_recalculation_beside_the_monthly_run_draws_the_commitment_once(
         await world.measure(account.code, 80, datetime(2024, 2, 10, tzinfo=UTC))
         bill = await Bill.get(account_id=account.id)
         jobs = [
-            await billing.recalculate_bills(world.organization_id, [bill.id], actor=ACTOR, enqueue=enqueue),
+            await billing.recalculate_bills(
+                world.organization_id, RecalculateBills([bill.id]), actor=ACTOR, enqueue=enqueue
+            ),
             await _job(world, account, FEB_END, enqueue),
         ]
         await _race(*jobs)

@@ -15,12 +15,12 @@ from app.graphql.authorization import authorize
 from app.graphql.billing.types import Bill, BillJob
 from app.graphql.catalog.plans import BillFrequency
 from app.graphql.context import Info
-from app.graphql.errors import UserError, user_errors
-from app.graphql.inputs import parse_id, plain_data
+from app.graphql.errors import UserError, respond
+from app.graphql.inputs import parse_id
+from app.graphql.lookups import input_item
 from app.graphql.organization import CurrencyConversionInput
 from app.services import billing
-from app.services.billing import lifecycle
-from app.services.errors import InputErrors
+from app.services.billing import CreateBillJob, CurrencyConversion, RecalculateBills, lifecycle
 
 RUN, APPROVE = "bills:run", "bills:approve"
 
@@ -93,13 +93,20 @@ def enqueuer(info: Info):  # noqa: ANN201 - async (function_name, *args) -> job
     return enqueue
 
 
-def _input_id(args: dict[str, Any]) -> Any:
-    return args["input"].id
+def _conversions(inputs: list[CurrencyConversionInput] | None) -> tuple[CurrencyConversion, ...] | None:
+    if inputs is None:
+        return None
+    return tuple(CurrencyConversion(c.from_, c.to, c.multiplier) for c in inputs)
 
 
-def _bill_ids(args: dict[str, Any]) -> list[Any]:
-    """Each bill acted on is checked, so a DENY on one bill holds."""
-    return list(args["input"].bill_ids)
+def create_bill_job_command(input: CreateBillJobInput) -> CreateBillJob:
+    return CreateBillJob(
+        last_date_in_billing_period=input.last_date_in_billing_period,
+        bill_date=input.bill_date,
+        billing_frequency=input.billing_frequency.value if input.billing_frequency else None,
+        account_ids=None if input.account_ids is None else tuple(input.account_ids),
+        currency_conversions=_conversions(input.currency_conversions),
+    )
 
 
 @strawberry.type
@@ -110,62 +117,65 @@ class BillingMutation:
     )
     async def create_bill_job(self, info: Info, input: CreateBillJobInput) -> BillJobPayload:
         p = info.context.require_principal()
-        try:
-            job = await billing.create_bill_job(
-                p.organization_id, plain_data(input), actor=p.actor, enqueue=enqueuer(info)
-            )
-        except InputErrors as exc:
-            return BillJobPayload(bill_job=None, user_errors=user_errors(exc))
-        return BillJobPayload(bill_job=BillJob.of(job), user_errors=[])
+        return await respond(
+            BillJobPayload,
+            "bill_job",
+            lambda: billing.create_bill_job(
+                p.organization_id, create_bill_job_command(input), actor=p.actor, enqueue=enqueuer(info)
+            ),
+            BillJob.of,
+        )
 
     @strawberry.mutation(
-        description="Stop a bill job; bills already made stay.", extensions=authorize(RUN, "billJob", _input_id)
+        description="Stop a bill job; bills already made stay.", extensions=authorize(RUN, "billJob", input_item())
     )
     async def cancel_bill_job(self, info: Info, input: CancelBillJobInput) -> BillJobPayload:
         p = info.context.require_principal()
-        try:
-            job = await billing.cancel_bill_job(
+        return await respond(
+            BillJobPayload,
+            "bill_job",
+            lambda: billing.cancel_bill_job(
                 p.organization_id, parse_id(input.id), actor=p.actor, redis=info.context.redis
-            )
-        except InputErrors as exc:
-            return BillJobPayload(bill_job=None, user_errors=user_errors(exc))
-        return BillJobPayload(bill_job=BillJob.of(job), user_errors=[])
+            ),
+            BillJob.of,
+        )
 
     @strawberry.mutation(
         description="Calculate bills again in a new bill job; an APPROVED bill returns to PENDING.",
-        extensions=authorize(RUN, "bill", _bill_ids),
+        extensions=authorize(RUN, "bill", input_item("bill_ids")),
     )
     async def recalculate_bills(self, info: Info, input: RecalculateBillsInput) -> BillJobPayload:
         p = info.context.require_principal()
-        try:
-            job = await billing.recalculate_bills(
-                p.organization_id, list(input.bill_ids), actor=p.actor, enqueue=enqueuer(info)
-            )
-        except InputErrors as exc:
-            return BillJobPayload(bill_job=None, user_errors=user_errors(exc))
-        return BillJobPayload(bill_job=BillJob.of(job), user_errors=[])
+        command = RecalculateBills(bill_ids=tuple(input.bill_ids))
+        return await respond(
+            BillJobPayload,
+            "bill_job",
+            lambda: billing.recalculate_bills(p.organization_id, command, actor=p.actor, enqueue=enqueuer(info)),
+            BillJob.of,
+        )
 
     @strawberry.mutation(
         description="Approve PENDING bills (all or nothing); approving an APPROVED bill changes nothing.",
-        extensions=authorize(APPROVE, "bill", _bill_ids),
+        extensions=authorize(APPROVE, "bill", input_item("bill_ids")),
     )
     async def approve_bills(self, info: Info, input: ApproveBillsInput) -> BillsPayload:
         p = info.context.require_principal()
-        try:
-            bills = await lifecycle.approve_bills(p.organization_id, list(input.bill_ids), actor=p.actor)
-        except InputErrors as exc:
-            return BillsPayload(bills=None, user_errors=user_errors(exc))
-        return BillsPayload(bills=[Bill.of(b) for b in bills], user_errors=[])
+        return await respond(
+            BillsPayload,
+            "bills",
+            lambda: lifecycle.approve_bills(p.organization_id, list(input.bill_ids), actor=p.actor),
+            lambda bills: [Bill.of(b) for b in bills],
+        )
 
     @strawberry.mutation(
-        description="Lock an APPROVED bill: it never changes again.", extensions=authorize(APPROVE, "bill", _input_id)
+        description="Lock an APPROVED bill: it never changes again.",
+        extensions=authorize(APPROVE, "bill", input_item()),
     )
     async def lock_bill(self, info: Info, input: LockBillInput) -> BillPayload:
         p = info.context.require_principal()
-        try:
-            bill = await lifecycle.lock_bill(
-                p.organization_id, parse_id(input.id), version=input.version, actor=p.actor
-            )
-        except InputErrors as exc:
-            return BillPayload(bill=None, user_errors=user_errors(exc))
-        return BillPayload(bill=Bill.of(bill), user_errors=[])
+        return await respond(
+            BillPayload,
+            "bill",
+            lambda: lifecycle.lock_bill(p.organization_id, parse_id(input.id), version=input.version, actor=p.actor),
+            Bill.of,
+        )

@@ -19,13 +19,13 @@ from app.graphql.authorization import authorize, resource_name
 from app.graphql.billing.types import Bill, BillJob, BillJobStatus, BillPreview, BillStatus
 from app.graphql.catalog.plans import BillFrequency
 from app.graphql.context import Info
-from app.graphql.errors import BadRequest
+from app.graphql.errors import BadRequest, or_bad_request
 from app.graphql.inputs import filter_ids
+from app.graphql.lookups import by_id_or_code
 from app.graphql.pagination import Connection, paginate
 from app.models import billing as m
 from app.models.catalog import Aggregation
 from app.services import billing
-from app.services.errors import InputErrors
 
 READ, RUN = "config:retrieve", "bills:run"
 
@@ -78,8 +78,7 @@ class BillingQuery:
 
     @strawberry.field(description="One bill by id.", extensions=authorize(READ, "bill"))
     async def bill(self, info: Info, id: strawberry.ID) -> Bill | None:
-        bill_id = as_uuid(id)
-        row = await m.Bill.filter(organization_id=info.context.organization_id, id=bill_id).first() if bill_id else None
+        row = await by_id_or_code(m.Bill.filter(organization_id=info.context.organization_id), id, None)
         return Bill.of(row) if row else None
 
     @strawberry.field(description="Bill jobs of the organization, newest first.", extensions=authorize(READ, "billJob"))
@@ -93,10 +92,7 @@ class BillingQuery:
 
     @strawberry.field(description="One bill job by id.", extensions=authorize(READ, "billJob"))
     async def bill_job(self, info: Info, id: strawberry.ID) -> BillJob | None:
-        job_id = as_uuid(id)
-        row = (
-            await m.BillJob.filter(organization_id=info.context.organization_id, id=job_id).first() if job_id else None
-        )
+        row = await by_id_or_code(m.BillJob.filter(organization_id=info.context.organization_id), id, None)
         return BillJob.of(row) if row else None
 
     @strawberry.field(
@@ -117,16 +113,15 @@ class BillingQuery:
         parsed = as_uuid(account_id)
         if parsed is None:
             raise BadRequest(f"no account with id {account_id}")
-        try:
-            bills = await billing.preview_bill(
+        bills = await or_bad_request(
+            lambda: billing.preview_bill(
                 principal.organization_id,
                 parsed,
                 bill_date=bill_date,
                 last_date_in_billing_period=last_date_in_billing_period,
                 frequency=billing_frequency.value if billing_frequency else None,
             )
-        except InputErrors as exc:
-            raise BadRequest("; ".join(p.message for p in exc.problems)) from None
+        )
         aggregation_ids = {
             line.aggregation_id for bill in bills for line in bill.lines if line.aggregation_id is not None
         }

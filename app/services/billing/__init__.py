@@ -1,6 +1,7 @@
 """Bills and bill jobs (SEMANTICS §7.4–7.5, DESIGN §4 "Bill job").
 
 Modules
+- `commands`: the typed requests (CreateBillJob, RecalculateBills) resolvers build.
 - `bill_jobs`: create_bill_job, recalculate_bills, cancel_bill_job (and the re-exports below).
 - `run`: run_bill_job (the arq job body) and process_bill_job_chunks (the claim loop).
 - `sweep`: sweep_bill_jobs, resuming jobs no worker works on.
@@ -21,10 +22,14 @@ from app.services.billing.bill_jobs import (
     run_bill_job,
     sweep_bill_jobs,
 )
+from app.services.billing.commands import CreateBillJob, CurrencyConversion, RecalculateBills
 from app.services.billing.compute import BillRequest
 
 __all__ = [
     "BillRequest",
+    "CreateBillJob",
+    "CurrencyConversion",
+    "RecalculateBills",
     "cancel_bill_job",
     "create_bill_job",
     "preview_bill",

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.db import connection
 from app.models.billing import BillJob
 from app.services.billing import state
+from app.services.billing.commands import CreateBillJob, RecalculateBills
 from app.services.billing.preview import preview_bill
 from app.services.billing.requests import (
     account_ids_of,
@@ -44,25 +44,14 @@ log = logging.getLogger("metergraph.billing")
 
 
 async def create_bill_job(
-    organization_id: uuid.UUID, data: Mapping[str, Any], *, actor: str | None, enqueue: Enqueue | None
+    organization_id: uuid.UUID, command: CreateBillJob, *, actor: str | None, enqueue: Enqueue | None
 ) -> BillJob:
-    """A CREATE job from `data` (camelCase, see SEMANTICS §7.4); `type: RECALCULATE` with
-    `billIds` is the same as `recalculate_bills`. Raises InputErrors, nothing stored."""
-    if str(getattr(data.get("type"), "value", data.get("type")) or "CREATE") == "RECALCULATE":
-        return await recalculate_bills(
-            organization_id,
-            data.get("billIds") or [],
-            actor=actor,
-            enqueue=enqueue,
-            currency_conversions=data.get("currencyConversions"),
-        )
+    """A CREATE job (SEMANTICS §7.4). Raises InputErrors naming every problem, nothing stored."""
     problems = ProblemCollector()
-    if str(getattr(data.get("type"), "value", data.get("type")) or "CREATE") != "CREATE":
-        problems.add("type", ErrorCode.INVALID, "must be CREATE or RECALCULATE")
-    last, bill = bill_date_of(data, problems)
-    frequency = frequency_of(data, problems)
-    account_ids = await account_ids_of(organization_id, data, problems)
-    conversions = await conversions_of(organization_id, data, problems)
+    last, bill = bill_date_of(command.last_date_in_billing_period, command.bill_date, problems)
+    frequency = frequency_of(command.billing_frequency, problems)
+    account_ids = await account_ids_of(organization_id, command.account_ids, problems)
+    conversions = await conversions_of(organization_id, command.currency_conversions, problems)
     problems.raise_if_any()
     return await _store_and_enqueue(
         organization_id,
@@ -78,19 +67,14 @@ async def create_bill_job(
 
 
 async def recalculate_bills(
-    organization_id: uuid.UUID,
-    bill_ids: Sequence[Any],
-    *,
-    actor: str | None,
-    enqueue: Enqueue | None,
-    currency_conversions: Sequence[Mapping] | None = None,
+    organization_id: uuid.UUID, command: RecalculateBills, *, actor: str | None, enqueue: Enqueue | None
 ) -> BillJob:
     """A RECALCULATE job over these bills (their accounts, bill dates and frequencies).
     A locked bill among them refuses the whole request (INVALID_STATE naming it); a bill
     locked after the job was made is skipped by the job."""
     problems = ProblemCollector()
-    bills = await bills_to_recalculate(organization_id, bill_ids, problems)
-    conversions = await conversions_of(organization_id, {"currencyConversions": currency_conversions}, problems)
+    bills = await bills_to_recalculate(organization_id, command.bill_ids, problems)
+    conversions = await conversions_of(organization_id, command.currency_conversions, problems)
     problems.raise_if_any()
     return await _store_and_enqueue(
         organization_id,

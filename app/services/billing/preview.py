@@ -28,8 +28,8 @@ async def preview_bill(
     `frequency`); [] when no account plan bills then. InputErrors when the account does
     not exist or a bill cannot be composed (the reason says why)."""
     problems = ProblemCollector(base=())
-    last, bill = bill_date_of({"billDate": bill_date, "lastDateInBillingPeriod": last_date_in_billing_period}, problems)
-    chosen = frequency_of({"billingFrequency": frequency}, problems)
+    last, bill = bill_date_of(last_date_in_billing_period, bill_date, problems)
+    chosen = frequency_of(frequency, problems)
     problems.raise_if_any()
     if not await Account.filter(organization_id=organization_id, id=account_id).exists():
         raise fail(("accountId",), ErrorCode.NOT_FOUND, f"no account with id {account_id}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -12,7 +12,17 @@ from app.domain.periods import BillFrequency
 from app.models.accounts import Account
 from app.models.billing import Bill
 from app.models.organization import Currency
+from app.services.billing.commands import CreateBillJob, CurrencyConversion, RecalculateBills, input_name
 from app.services.errors import ErrorCode, ProblemCollector
+
+# Problems are reported at the input names the commands keep (`commands.input_name`).
+_LAST, _BILL = input_name(CreateBillJob, "last_date_in_billing_period"), input_name(CreateBillJob, "bill_date")
+_FREQUENCY = input_name(CreateBillJob, "billing_frequency")
+_ACCOUNT_IDS = input_name(CreateBillJob, "account_ids")
+_CONVERSIONS = input_name(CreateBillJob, "currency_conversions")
+_BILL_IDS = input_name(RecalculateBills, "bill_ids")
+_FROM, _TO = input_name(CurrencyConversion, "from_currency"), input_name(CurrencyConversion, "to_currency")
+_MULTIPLIER = input_name(CurrencyConversion, "multiplier")
 
 
 def _as_date(value: Any) -> date | None:
@@ -26,29 +36,30 @@ def _as_date(value: Any) -> date | None:
     return None
 
 
-def bill_date_of(data: Mapping[str, Any], problems: ProblemCollector) -> tuple[date | None, date | None]:
+def bill_date_of(
+    last: date | str | None, bill: date | str | None, problems: ProblemCollector
+) -> tuple[date | None, date | None]:
     """(lastDateInBillingPeriod, billDate): exactly one of them, a date."""
-    last, bill = data.get("lastDateInBillingPeriod"), data.get("billDate")
     if (last is None) == (bill is None):
         if last is None:
-            problems.add("lastDateInBillingPeriod", ErrorCode.REQUIRED, "give lastDateInBillingPeriod or billDate")
+            problems.add(_LAST, ErrorCode.REQUIRED, f"give {_LAST} or {_BILL}")
         else:
-            problems.add("billDate", ErrorCode.INVALID, "give either lastDateInBillingPeriod or billDate, not both")
+            problems.add(_BILL, ErrorCode.INVALID, f"give either {_LAST} or {_BILL}, not both")
         return None, None
-    key, raw = ("billDate", bill) if bill is not None else ("lastDateInBillingPeriod", last)
+    key, raw = (_BILL, bill) if bill is not None else (_LAST, last)
     parsed = _as_date(raw)
     if parsed is None:
         problems.add(key, ErrorCode.INVALID, "must be a date (YYYY-MM-DD)")
         return None, None
-    return (None, parsed) if key == "billDate" else (parsed, None)
+    return (None, parsed) if key == _BILL else (parsed, None)
 
 
 def resolved_bill_date(last: date | None, bill: date | None) -> date | None:
     return bill if bill is not None else (last + timedelta(days=1) if last is not None else None)
 
 
-def frequency_of(data: Mapping[str, Any], problems: ProblemCollector, key: str = "billingFrequency") -> str | None:
-    value = data.get(key)
+def frequency_of(value: Any, problems: ProblemCollector, key: str = _FREQUENCY) -> str | None:
+    """A bill frequency's name (an enum member or its value), or None and a problem at `key`."""
     if value is None:
         return None
     value = getattr(value, "value", value)
@@ -59,20 +70,19 @@ def frequency_of(data: Mapping[str, Any], problems: ProblemCollector, key: str =
 
 
 async def account_ids_of(
-    organization_id: uuid.UUID, data: Mapping[str, Any], problems: ProblemCollector
+    organization_id: uuid.UUID, raw: Sequence[Any] | None, problems: ProblemCollector
 ) -> list[str] | None:
-    raw = data.get("accountIds")
     if raw is None:
         return None
     if not raw:
-        problems.add("accountIds", ErrorCode.INVALID, "give at least one account, or leave accountIds out for all")
+        problems.add(_ACCOUNT_IDS, ErrorCode.INVALID, f"give at least one account, or leave {_ACCOUNT_IDS} out for all")
         return None
     parsed: list[uuid.UUID | None] = []
     for index, value in enumerate(raw):
         try:
             parsed.append(uuid.UUID(str(value)))
         except ValueError:
-            problems.add(("accountIds", str(index)), ErrorCode.INVALID, "must be an id")
+            problems.add((_ACCOUNT_IDS, str(index)), ErrorCode.INVALID, "must be an id")
             parsed.append(None)
     known = set(
         await Account.filter(organization_id=organization_id, id__in=[p for p in parsed if p]).values_list(
@@ -81,36 +91,36 @@ async def account_ids_of(
     )
     for index, account_id in enumerate(parsed):
         if account_id is not None and account_id not in known:
-            problems.add(("accountIds", str(index)), ErrorCode.NOT_FOUND, f"no account with id {account_id}")
+            problems.add((_ACCOUNT_IDS, str(index)), ErrorCode.NOT_FOUND, f"no account with id {account_id}")
     return sorted({str(p) for p in parsed if p})
 
 
 async def conversions_of(
-    organization_id: uuid.UUID, data: Mapping[str, Any], problems: ProblemCollector
+    organization_id: uuid.UUID, raw: Sequence[CurrencyConversion] | None, problems: ProblemCollector
 ) -> list[dict] | None:
-    """The same rules as the organization's conversions (SEMANTICS §2.1)."""
-    raw = data.get("currencyConversions")
+    """The same rules as the organization's conversions (SEMANTICS §2.1), stored as the
+    job's JSON (`from`, `to`, `multiplier`)."""
     if raw is None:
         return None
     codes = set(await Currency.filter(organization_id=organization_id).values_list("code", flat=True))
     stored, seen = [], set()
     for index, conversion in enumerate(raw):
-        at = problems.under("currencyConversions", index)
-        pair = (conversion.get("from"), conversion.get("to"))
-        for side, code in zip(("from", "to"), pair):
+        at = problems.under(_CONVERSIONS, index)
+        pair = (conversion.from_currency, conversion.to_currency)
+        for side, code in zip((_FROM, _TO), pair):
             if code not in codes:
                 at.add(side, ErrorCode.NOT_FOUND, f"no currency with code {code!r}")
         if pair[0] == pair[1]:
-            at.add("to", ErrorCode.INVALID, "must differ from 'from'")
+            at.add(_TO, ErrorCode.INVALID, f"must differ from '{_FROM}'")
         if pair in seen:
-            at.add("from", ErrorCode.DUPLICATE, f"a conversion from {pair[0]} to {pair[1]} is listed twice")
+            at.add(_FROM, ErrorCode.DUPLICATE, f"a conversion from {pair[0]} to {pair[1]} is listed twice")
         seen.add(pair)
         try:
-            multiplier = Decimal(str(conversion.get("multiplier")))
+            multiplier = Decimal(str(conversion.multiplier))
             if not multiplier.is_finite() or multiplier <= 0:
                 raise InvalidOperation
         except (InvalidOperation, ValueError):
-            at.add("multiplier", ErrorCode.INVALID, "must be a number greater than 0")
+            at.add(_MULTIPLIER, ErrorCode.INVALID, "must be a number greater than 0")
             continue
         stored.append({"from": pair[0], "to": pair[1], "multiplier": str(multiplier)})
     return stored
@@ -122,23 +132,23 @@ async def bills_to_recalculate(
     """The bills, each existing and not locked (**decision**: asking to recalculate a
     locked bill is refused, naming it, rather than silently skipped)."""
     if not bill_ids:
-        problems.add("billIds", ErrorCode.REQUIRED, "give at least one bill")
+        problems.add(_BILL_IDS, ErrorCode.REQUIRED, "give at least one bill")
         return []
     parsed: list[uuid.UUID | None] = []
     for index, value in enumerate(bill_ids):
         try:
             parsed.append(uuid.UUID(str(value)))
         except ValueError:
-            problems.add(("billIds", str(index)), ErrorCode.INVALID, "must be an id")
+            problems.add((_BILL_IDS, str(index)), ErrorCode.INVALID, "must be an id")
             parsed.append(None)
     bills = {b.id: b for b in await Bill.filter(organization_id=organization_id, id__in=[p for p in parsed if p])}
     for index, bill_id in enumerate(parsed):
         bill = bills.get(bill_id) if bill_id else None
         if bill_id is not None and bill is None:
-            problems.add(("billIds", str(index)), ErrorCode.NOT_FOUND, f"no bill with id {bill_id}")
+            problems.add((_BILL_IDS, str(index)), ErrorCode.NOT_FOUND, f"no bill with id {bill_id}")
         elif bill is not None and bill.locked:
             problems.add(
-                ("billIds", str(index)),
+                (_BILL_IDS, str(index)),
                 ErrorCode.INVALID_STATE,
                 f"bill {bill_id} of account {bill.account_code} is locked and cannot be recalculated",
             )

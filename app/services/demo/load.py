@@ -24,6 +24,7 @@ from app.models.catalog import Plan
 from app.models.ingest import MeasurementBatch
 from app.services import billing, currencies, ingest, organization_config
 from app.services.accounts.accounts import create_account
+from app.services.billing.commands import CreateBillJob
 from app.services.catalog.nested import create_product
 from app.services.demo import accounts, catalog
 from app.services.organizations import bootstrap_organization
@@ -137,7 +138,7 @@ async def stored(organization_id: uuid.UUID, batch_ids: list[uuid.UUID]) -> None
 
 async def run_bills(organization_id: uuid.UUID, last_day: date, enqueue: Enqueue) -> BillJob:
     job = await billing.create_bill_job(
-        organization_id, {"lastDateInBillingPeriod": last_day}, actor=ACTOR, enqueue=enqueue
+        organization_id, CreateBillJob(last_date_in_billing_period=last_day), actor=ACTOR, enqueue=enqueue
     )
 
     async def done() -> bool:
