@@ -6,13 +6,15 @@ import uuid
 from collections.abc import Awaitable
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 import strawberry
+from strawberry import UNSET
 
 from app.graphql.authorization import PUBLIC, authorize
 from app.graphql.context import Info
 from app.graphql.errors import UserError, respond, respond_deleted
-from app.graphql.inputs import parse_id, provided
+from app.graphql.inputs import parse_id
 from app.graphql.loaders import children_by, load
 from app.graphql.lookups import input_item
 from app.graphql.organization import DeleteInput, DeletePayload
@@ -235,6 +237,13 @@ class UpdatePermissionPolicyInput:
     name: str | None = strawberry.UNSET
     statements: list[PolicyStatementInput] | None = strawberry.UNSET
 
+    def to_command(self) -> policies.UpdatePolicy:
+        """Statements sent as null clear to none (refused: a policy needs one)."""
+        changes: dict[str, Any] = {} if self.name is UNSET else {"name": self.name}
+        if self.statements is not UNSET:
+            changes["statements"] = _statements(self.statements) or []
+        return policies.UpdatePolicy(parse_id(self.id), self.version, **changes)
+
 
 @strawberry.input(description="Attach or detach a policy.")
 class PolicyAttachmentInput:
@@ -418,8 +427,7 @@ class AccessMutation:
             "permission_policy",
             lambda: policies.create_policy(
                 p.organization_id,
-                name=input.name,
-                statements=_statements(input.statements),
+                policies.CreatePolicy(name=input.name, statements=_statements(input.statements) or []),
                 actor=p.actor,
                 grantor=p.permissions,
             ),
@@ -432,20 +440,10 @@ class AccessMutation:
     )
     async def update_permission_policy(self, info: Info, input: UpdatePermissionPolicyInput) -> PermissionPolicyPayload:
         p = info.context.require_principal()
-        changes = provided(input, exclude=("id", "version"))
-        if "statements" in changes:
-            changes["statements"] = _statements(input.statements) or []
         return await respond(
             PermissionPolicyPayload,
             "permission_policy",
-            lambda: policies.update_policy(
-                p.organization_id,
-                parse_id(input.id),
-                version=input.version,
-                changes=changes,
-                actor=p.actor,
-                grantor=p.permissions,
-            ),
+            lambda: policies.update_policy(p.organization_id, input.to_command(), actor=p.actor, grantor=p.permissions),
             PermissionPolicy.of,
         )
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app.auth.permissions import Effect, PermissionSet, Statement, parse_statements
+from app.domain.given import NOT_GIVEN, given
 from app.domain.naming import name_problem
 from app.models.access import PermissionPolicy, PolicyAttachment, ServiceUser, User
 from app.services.errors import ErrorCode, PermissionDenied, ProblemCollector, fail
@@ -18,6 +20,24 @@ from app.services.versioning import get_owned, update_versioned
 
 PRINCIPAL_MODELS = {USER: User, SERVICE_USER: ServiceUser}
 MANAGE = "users:manage"
+# A statement as policy documents write it: {"effect", "action", "resource"}.
+StatementData = Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class CreatePolicy:
+    name: str
+    statements: Sequence[StatementData]
+
+
+@dataclass(frozen=True, slots=True)
+class UpdatePolicy:
+    """Only the fields given (not `NOT_GIVEN`) change; `name` None is refused."""
+
+    policy_id: uuid.UUID = field(metadata={"input": "id"})
+    version: int = field()
+    name: str | None = NOT_GIVEN
+    statements: Sequence[StatementData] = NOT_GIVEN
 
 
 # ---------------------------------------------------------------- what may be handed out
@@ -68,17 +88,13 @@ def _validated_statements(raw: Sequence[Mapping[str, Any]], problems: ProblemCol
 
 
 async def create_policy(
-    organization_id: uuid.UUID,
-    *,
-    name: str,
-    statements: Sequence[Mapping[str, Any]],
-    actor: str,
-    grantor: PermissionSet | None = None,
+    organization_id: uuid.UUID, command: CreatePolicy, *, actor: str, grantor: PermissionSet | None = None
 ) -> PermissionPolicy:
+    name = command.name
     problems = ProblemCollector()
     if msg := name_problem(name):
         problems.add("name", ErrorCode.INVALID, msg)
-    stored = _validated_statements(statements, problems)
+    stored = _validated_statements(command.statements, problems)
     problems.raise_if_any()
     require_grants(grantor, _widening(_parsed(stored), Effect.ALLOW), "the policy")
     if await PermissionPolicy.filter(organization_id=organization_id, name=name).exists():
@@ -103,17 +119,13 @@ def _parsed(stored: list[dict]) -> list[Statement]:
 
 
 async def update_policy(
-    organization_id: uuid.UUID,
-    policy_id: uuid.UUID,
-    *,
-    version: int,
-    changes: Mapping[str, Any],
-    actor: str,
-    grantor: PermissionSet | None = None,
+    organization_id: uuid.UUID, command: UpdatePolicy, *, actor: str, grantor: PermissionSet | None = None
 ) -> PermissionPolicy:
+    policy_id = command.policy_id
     current = await _editable(organization_id, policy_id)
     problems = ProblemCollector()
     values: dict[str, Any] = {}
+    changes = given(command)
     if "name" in changes:
         if changes["name"] is None:  # `name: null` in the input; a policy always has a name
             problems.add("name", ErrorCode.REQUIRED, "a policy needs a name")
@@ -133,7 +145,7 @@ async def update_policy(
         new = _parsed(values["statements"])
         dropped = [s for s in _widening(policy_statements(current), Effect.DENY) if s not in new]
         require_grants(grantor, _widening(new, Effect.ALLOW) + dropped, "the policy")
-    policy = await update_versioned(PermissionPolicy, organization_id, policy_id, version, values, actor)
+    policy = await update_versioned(PermissionPolicy, organization_id, policy_id, command.version, values, actor)
     forget_organization(organization_id)
     return policy
 

@@ -22,17 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.domain.given import NOT_GIVEN
 from app.domain.ids import as_uuid
-
-
-class _NotGiven:
-    """A field the client left out (a field sent as null is None)."""
-
-    def __repr__(self) -> str:
-        return "NOT_GIVEN"
-
-
-NOT_GIVEN: Any = _NotGiven()
 
 
 def _given(input_name: str, column: str | None = None) -> Any:
