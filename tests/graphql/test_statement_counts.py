@@ -81,7 +81,13 @@ async def world(app):
 
 async def _account_with_child_and_commitment(story: Story, a: int) -> str:
     commitment = {"currency": "USD", "amount": "1200", "startDate": "2026-01-01", "endDate": "2027-01-01"}
-    child = {"code": f"a{a}-kid", "name": f"Kid {a}", "emailAddress": f"kid{a}@example.com"}
+    child = {
+        "code": f"a{a}-kid",
+        "name": f"Kid {a}",
+        "emailAddress": f"kid{a}@example.com",
+        # A plan of its own: account plans point to many plans, not all to "web".
+        "accountPlans": [{"planCode": f"p{a}-plan-0", "startDate": JAN}],
+    }
     return await story.account(f"a{a}", [("web", JAN)], children=[child], commitments=[commitment])
 
 
