@@ -131,7 +131,8 @@ def create_catalog(base: str, token: str, accounts: int) -> None:
     for first in range(0, accounts, ALIASES):
         codes = range(first, min(first + ALIASES, accounts))
         fields = " ".join(
-            f"""a{i}: createAccount(input: {{code: "acct-{i:04d}", name: "Account {i}", emailAddress: "a{i}@example.com",
+            f"""a{i}: createAccount(input: {{code: "acct-{i:04d}", name: "Account {i}", emailAddress:
+              "a{i}@example.com",
           accountPlans: [{{planCode: "bench", startDate: "{START.isoformat()}"}}]}}) {{ userErrors {{ message }} }}"""
             for i in codes
         )
@@ -275,7 +276,10 @@ def total_billed(base: str, token: str) -> str:
     page = gql(
         base,
         token,
-        '{ bills(first: 100, filter: {billDate: "2026-02-01"}) { totalCount nodes { billTotal lineItems { totalCount } } } }',
+        (
+            '{ bills(first: 100, filter: {billDate: "2026-02-01"}) { totalCount nodes { billTotal '
+            "lineItems { totalCount } } } }"
+        ),
     )
     return f"bills={page['bills']['totalCount']} lines_per_bill={page['bills']['nodes'][0]['lineItems']['totalCount']}"
 
@@ -317,11 +321,13 @@ def main() -> None:
                 job_two = twos[-1][1]
             billed = total_billed(base, token)
     print(
-        f"accounts={args.accounts} measurements={args.measurements} aggregations=3 (SUM tiered, COUNT, MAX volume) + standing charge"
+        f"accounts={args.accounts} measurements={args.measurements} aggregations=3 (SUM tiered, "
+        "COUNT, MAX volume) + standing charge"
     )
     print(f"setup: catalog and accounts through the API {setup:.1f}s; COPY of the measurements {copy:.1f}s")
     print(
-        f"job total={job['total']} bills={len(job['billIds'])} failed={job['failed']}; {billed}; two-worker run bills={len(job_two['billIds'])}"
+        f"job total={job['total']} bills={len(job['billIds'])} failed={job['failed']}; {billed}; "
+        f"two-worker run bills={len(job_two['billIds'])}"
     )
     print(f"group_by_seconds={group_by:.3f} (accounts grouped: {grouped})")
     print(f"job_seconds (1 worker, bills created)={first:.2f}")
@@ -331,11 +337,13 @@ def main() -> None:
     again_one, again_two = statistics.median(ones), statistics.median(t for t, _ in twos)
     if args.repeats > 1:
         print(
-            f"recalculations 1 worker={[round(t, 2) for t in ones]} 2 workers={[round(t, 2) for t, _ in twos]} (medians below)"
+            f"recalculations 1 worker={[round(t, 2) for t in ones]} 2 "
+            f"workers={[round(t, 2) for t, _ in twos]} (medians below)"
         )
     print(f"recalculation_seconds 1 worker={again_one:.2f} 2 workers={again_two:.2f}")
     print(
-        f"two_worker_speedup={again_one / again_two:.2f}  target > 1: {'met' if again_one / again_two > 1 else 'NOT met'}"
+        f"two_worker_speedup={again_one / again_two:.2f}  target > 1: "
+        f"{'met' if again_one / again_two > 1 else 'NOT met'}"
     )
 
 

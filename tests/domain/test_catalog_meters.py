@@ -593,12 +593,18 @@ def test_compound_defaults():
         (
             "aggregation.cpu + aggregation.disk",
             PRODUCT,
-            "unknown aggregation 'aggregation.disk' at position 18 (this compound aggregation may use its product's or global aggregations)",
+            (
+                "unknown aggregation 'aggregation.disk' at position 18 (this compound aggregation may use "
+                "its product's or global aggregations)"
+            ),
         ),
         (
             "aggregation.disk",
             None,
-            "unknown aggregation 'aggregation.disk' at position 0 (this compound aggregation may use global aggregations)",
+            (
+                "unknown aggregation 'aggregation.disk' at position 0 (this compound aggregation may use "
+                "global aggregations)"
+            ),
         ),
         ("cpu * 2", PRODUCT, "unknown field 'cpu' at position 0"),
         ("aggregation.cpu +", PRODUCT, "unexpected end of expression at position 17"),

@@ -193,7 +193,7 @@ def test_local_date(zone, instant, expected):
 
 def test_local_date_rejects_naive_instants():
     with pytest.raises(ValueError, match="timezone-aware"):
-        local_date(datetime(2024, 1, 1), timezone.utc)
+        local_date(datetime(2024, 1, 1), UTC)
 
 
 TRICKY_ZONES = [

@@ -29,7 +29,8 @@ CREATE_SERVICE_USER = f"""mutation($input: CreateServiceUserInput!) {{
   }}
 }}"""
 CREATE_KEY = f"""mutation($id: ID!) {{
-  createAccessKey(input: {{serviceUserId: $id}}) {{ accessKey {{ id version accessKeyId status dtCreated }} apiSecret {ERRORS} }}
+  createAccessKey(input: {{serviceUserId: $id}}) {{ accessKey {{ id version accessKeyId status dtCreated }} apiSecret
+    {ERRORS} }}
 }}"""
 UPDATE_KEY = f"""mutation($input: UpdateAccessKeyInput!) {{
   updateAccessKey(input: $input) {{ accessKey {{ id version accessKeyId status }} {ERRORS} }}
@@ -39,7 +40,8 @@ SERVICE_USERS = """query($first: Int, $after: String) {
     totalCount
     pageInfo { hasNextPage endCursor }
     nodes { id version name description dtCreated permissionPolicies { id name managed }
-      accessKeys { totalCount nodes { id version accessKeyId status dtCreated } edges { cursor node { accessKeyId } } } }
+      accessKeys { totalCount nodes { id version accessKeyId status dtCreated } edges { cursor node { accessKeyId } }
+        } }
   }
 }"""
 USERS = "{ users { totalCount nodes { id version email firstName lastName status permissionPolicies { id name } } } }"
@@ -63,7 +65,8 @@ CREATE_CURRENCY = f"""mutation($code: String!) {{
   createCurrency(input: {{code: $code, name: $code}}) {{ currency {{ id code }} {ERRORS} }}
 }}"""
 UPDATE_CONFIG = f"""mutation($version: Int!) {{
-  updateOrganizationConfig(input: {{version: $version, daysBeforeBillDue: 14}}) {{ organizationConfig {{ version }} {ERRORS} }}
+  updateOrganizationConfig(input: {{version: $version, daysBeforeBillDue: 14}}) {{ organizationConfig {{ version }}
+    {ERRORS} }}
 }}"""
 ME = "{ me { organizationId principalType principalId accessKeyId } }"
 CONFIG_PROBE = "{ organizationConfig { version } }"
@@ -713,17 +716,10 @@ async def test_attach_to_user_and_unknown_principals(tenant):
 
 
 async def test_policy_update_input_problems(tenant):
-    make = lambda name: tenant.gql(
-        CREATE_POLICY,
-        {
-            "input": {
-                "name": name,
-                "statements": [  # noqa: E731
-                    {"effect": "ALLOW", "action": ["config:retrieve"], "resource": ["*"]}
-                ],
-            }
-        },
-    )
+    def make(name: str):
+        statements = [{"effect": "ALLOW", "action": ["config:retrieve"], "resource": ["*"]}]
+        return tenant.gql(CREATE_POLICY, {"input": {"name": name, "statements": statements}})
+
     first = data_of(await make("First"))["createPermissionPolicy"]["permissionPolicy"]
     data_of(await make("Second"))
     cases = [

@@ -20,8 +20,10 @@ ERRORS = "userErrors { field code message }"
 ACCOUNT = """id version code name emailAddress parentAccountId currency daysBeforeBillDue purchaseOrderNumber billEpoch
   customFields autoCreated address { addressLine1 postCode country }"""
 ACCOUNT_PLAN = "id version accountId planId productId code startDate endDate billEpoch childBillingMode customFields"
-COMMITMENT = """id version accountId code currency amount amountPrePaid amountFirstBill amountSpent startDate endDate productIds
-  lineItemTypes overageSurchargePercent separateOverageUsage billingPlanId billingInterval billingOffset childBillingMode
+COMMITMENT = """id version accountId code currency amount amountPrePaid amountFirstBill amountSpent startDate endDate
+  productIds
+  lineItemTypes overageSurchargePercent separateOverageUsage billingPlanId billingInterval billingOffset
+    childBillingMode
   feeDates { date amount servicePeriodStartDate servicePeriodEndDate }"""
 
 CREATE_ACCOUNT = (
@@ -31,13 +33,25 @@ UPDATE_ACCOUNT = (
     f"mutation($input: UpdateAccountInput!) {{ updateAccount(input: $input) {{ account {{ {ACCOUNT} }} {ERRORS} }} }}"
 )
 DELETE_ACCOUNT = f"mutation($input: DeleteInput!) {{ deleteAccount(input: $input) {{ deletedId {ERRORS} }} }}"
-ATTACH = f"mutation($input: CreateAccountPlanInput!) {{ createAccountPlan(input: $input) {{ accountPlan {{ {ACCOUNT_PLAN} }} {ERRORS} }} }}"
-UPDATE_PLAN = f"mutation($input: UpdateAccountPlanInput!) {{ updateAccountPlan(input: $input) {{ accountPlan {{ {ACCOUNT_PLAN} }} {ERRORS} }} }}"
+ATTACH = (
+    "mutation($input: CreateAccountPlanInput!) { createAccountPlan(input: $input) { "
+    f"accountPlan {{ {ACCOUNT_PLAN} }} {ERRORS} }} }}"
+)
+UPDATE_PLAN = (
+    "mutation($input: UpdateAccountPlanInput!) { updateAccountPlan(input: $input) { "
+    f"accountPlan {{ {ACCOUNT_PLAN} }} {ERRORS} }} }}"
+)
 REPLACE = f"""mutation($input: ReplaceAccountPlanInput!) {{ replaceAccountPlan(input: $input) {{
   endedAccountPlan {{ {ACCOUNT_PLAN} }} accountPlan {{ {ACCOUNT_PLAN} plan {{ code }} }} {ERRORS} }} }}"""
 DELETE_PLAN = f"mutation($input: DeleteInput!) {{ deleteAccountPlan(input: $input) {{ deletedId {ERRORS} }} }}"
-CREATE_COMMITMENT = f"mutation($input: CreateCommitmentInput!) {{ createCommitment(input: $input) {{ commitment {{ {COMMITMENT} }} {ERRORS} }} }}"
-UPDATE_COMMITMENT = f"mutation($input: UpdateCommitmentInput!) {{ updateCommitment(input: $input) {{ commitment {{ {COMMITMENT} }} {ERRORS} }} }}"
+CREATE_COMMITMENT = (
+    "mutation($input: CreateCommitmentInput!) { createCommitment(input: $input) { "
+    f"commitment {{ {COMMITMENT} }} {ERRORS} }} }}"
+)
+UPDATE_COMMITMENT = (
+    "mutation($input: UpdateCommitmentInput!) { updateCommitment(input: $input) { "
+    f"commitment {{ {COMMITMENT} }} {ERRORS} }} }}"
+)
 DELETE_COMMITMENT = f"mutation($input: DeleteInput!) {{ deleteCommitment(input: $input) {{ deletedId {ERRORS} }} }}"
 
 JAN = "2026-01-01T00:00:00+00:00"
@@ -235,7 +249,8 @@ async def test_update_account_and_version_conflict(tenant):
 async def test_accounts_connection_and_filters(tenant):
     parent = await new_account(tenant, "p", children=[account_input("p-kid-1"), account_input("p-kid-2")])
     await new_account(tenant, "solo")
-    query = """query($f: AccountFilter, $first: Int, $after: String) { accounts(filter: $f, first: $first, after: $after) {
+    query = """query($f: AccountFilter, $first: Int, $after: String) { accounts(filter: $f, first: $first, after:
+      $after) {
       totalCount nodes { code } pageInfo { hasNextPage endCursor } } }"""
 
     async def codes(flt: dict | None = None, first: int | None = None, after: str | None = None) -> dict:
@@ -517,7 +532,8 @@ async def test_overlap_allowed_when_the_organization_says_so(tenant):
     assert errors_of(await attach(tenant, acct["id"], FEB, planCode="premium")) == [(("input", "startDate"), "INVALID")]
     data_of(
         await tenant.gql(
-            "mutation { updateOrganizationConfig(input: {version: 1, allowOverlappingPlans: true}) { userErrors { code } } }"
+            "mutation { updateOrganizationConfig(input: {version: 1, allowOverlappingPlans: true}) { "
+            "userErrors { code } } }"
         )
     )
     ok(await attach(tenant, acct["id"], FEB, planCode="premium"))

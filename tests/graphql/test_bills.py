@@ -41,10 +41,13 @@ ONE_BILL = f"""query($id: ID!) {{ bill(id: $id) {{ {BILL} account {{ id code }} 
 PREVIEW = """query($a: ID!, $last: Date, $date: Date, $f: BillFrequency) {
   billPreview(accountId: $a, lastDateInBillingPeriod: $last, billDate: $date, billingFrequency: $f) {
     accountId accountCode billDate dueDate billingFrequency startDate endDate lastDateInBillingPeriod currency
-    accountPlanIds billTotal lineItems { lineItemType description productId planId pricingId aggregationId meterId quantity
-      units unit subtotal currency conversionRate convertedSubtotal averageUnitPrice servicePeriodStartDate servicePeriodEndDate
+    accountPlanIds billTotal lineItems { lineItemType description productId planId pricingId aggregationId meterId
+      quantity
+      units unit subtotal currency conversionRate convertedSubtotal averageUnitPrice servicePeriodStartDate
+        servicePeriodEndDate
       usagePerPricingBand { lowerLimit unitPrice fixedPrice bandUnits bandQuantity bandSubtotal } } } }"""
-NESTED = """{ bills(first: 100) { nodes { id account { code } billJob { status bills { totalCount } failures { reason } }
+NESTED = """{ bills(first: 100) { nodes { id account { code } billJob { status bills { totalCount } failures { reason
+  } }
   lineItems { nodes { lineItemType usagePerPricingBand { bandSubtotal } } } } } }"""
 
 
@@ -253,7 +256,8 @@ async def test_nested_bill_reads_cost_one_statement_per_level(billed):
 
 async def test_create_bill_job_refuses_bad_input_with_paths(story, other_tenant):
     foreign = data_of(
-        await other_tenant.gql("""mutation { createAccount(input: {code: "x", name: "X", emailAddress: "x@example.com"}) {
+        await other_tenant.gql("""mutation { createAccount(input: {code: "x", name: "X", emailAddress:
+          "x@example.com"}) {
       account { id } } }""")
     )["createAccount"]["account"]["id"]
     cases = [

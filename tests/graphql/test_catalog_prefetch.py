@@ -52,7 +52,8 @@ QUERIES = {
         first: meters(first: 1) { nodes { ...M } }
         rest: meters(first: 5, after: "bzow") { edges { cursor node { ...M } } }
         hidden: meters @skip(if: $skip) { nodes { code aggregations { nodes { pricings { totalCount } } } } } } } } }
-      fragment P on ProductConnection { nodes { ... on Product { code planTemplates { nodes { code @include(if: true) } } } } }
+      fragment P on ProductConnection { nodes { ... on Product { code planTemplates { nodes { code @include(if: true)
+        } } } } }
       fragment M on Meter { code aggregations { nodes { code pricings { nodes { id plan { code } } } } } }""": 5,
 }
 

@@ -144,7 +144,10 @@ async def test_forbidden_is_not_masked(tenant, client):
     assert created["userErrors"] == []
     issued = data_of(
         await tenant.gql(
-            "mutation($s: ID!) { createAccessKey(input: {serviceUserId: $s}) { accessKey { accessKeyId } apiSecret userErrors { field } } }",
+            (
+                "mutation($s: ID!) { createAccessKey(input: {serviceUserId: $s}) { accessKey { "
+                "accessKeyId } apiSecret userErrors { field } } }"
+            ),
             {"s": created["serviceUser"]["id"]},
         )
     )["createAccessKey"]
@@ -177,7 +180,10 @@ async def test_walk_all_currencies_one_by_one(tenant):
     for code in ("EUR", "GBP", "JPY"):
         payload = data_of(
             await tenant.gql(
-                "mutation($c: String!) { createCurrency(input: {code: $c, name: $c}) { currency { code } userErrors { field } } }",
+                (
+                    "mutation($c: String!) { createCurrency(input: {code: $c, name: $c}) { currency { code } "
+                    "userErrors { field } } }"
+                ),
                 {"c": code},
             )
         )["createCurrency"]

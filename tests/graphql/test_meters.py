@@ -28,8 +28,14 @@ UPDATE_METER = (
     f"mutation($input: UpdateMeterInput!) {{ updateMeter(input: $input) {{ meter {{ {METER} }} {ERRORS} }} }}"
 )
 DELETE_METER = f"mutation($input: DeleteInput!) {{ deleteMeter(input: $input) {{ deletedId {ERRORS} }} }}"
-CREATE_AGG = f"mutation($input: CreateAggregationInput!) {{ createAggregation(input: $input) {{ aggregation {{ {AGGREGATION} }} {ERRORS} }} }}"
-UPDATE_AGG = f"mutation($input: UpdateAggregationInput!) {{ updateAggregation(input: $input) {{ aggregation {{ {AGGREGATION} }} {ERRORS} }} }}"
+CREATE_AGG = (
+    "mutation($input: CreateAggregationInput!) { createAggregation(input: $input) { "
+    f"aggregation {{ {AGGREGATION} }} {ERRORS} }} }}"
+)
+UPDATE_AGG = (
+    "mutation($input: UpdateAggregationInput!) { updateAggregation(input: $input) { "
+    f"aggregation {{ {AGGREGATION} }} {ERRORS} }} }}"
+)
 DELETE_AGG = f"mutation($input: DeleteInput!) {{ deleteAggregation(input: $input) {{ deletedId {ERRORS} }} }}"
 CREATE_COMPOUND = f"""mutation($input: CreateCompoundAggregationInput!) {{
   createCompoundAggregation(input: $input) {{ compoundAggregation {{ {COMPOUND} }} {ERRORS} }} }}"""
@@ -131,7 +137,8 @@ async def test_create_global_meter_with_nested_aggregations_and_read_it_back(ten
     read = data_of(
         await tenant.gql(
             f"""query($id: ID!) {{ byId: meter(id: $id) {{ {METER} }} byCode: meter(code: "storage") {{ id }}
-      global: meters(filter: {{globalOnly: true}}) {{ totalCount }} aggregations(meterId: $id) {{ nodes {{ {AGGREGATION} }} }}
+      global: meters(filter: {{globalOnly: true}}) {{ totalCount }} aggregations(meterId: $id) {{ nodes {{
+        {AGGREGATION} }} }}
       malformed: aggregations(meterId: "nope") {{ totalCount }} }}""",
             {"id": meter["id"]},
         )
@@ -560,7 +567,10 @@ async def test_compound_scopes(tenant):
         {
             "field": ["input", "calculation"],
             "code": "INVALID",
-            "message": "unknown aggregation 'aggregation.other_gb' at position 0 (this compound aggregation may use its product's or global aggregations)",
+            "message": (
+                "unknown aggregation 'aggregation.other_gb' at position 0 (this compound aggregation may "
+                "use its product's or global aggregations)"
+            ),
         }
     ]
     global_only = await run(

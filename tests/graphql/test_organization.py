@@ -5,7 +5,11 @@ import pytest
 from app.models.organization import Currency, OrganizationConfig
 from tests.conftest import data_of
 
-CONFIG = "{ organizationConfig { id version timezone currency daysBeforeBillDue billPrefix sequenceStartNumber currencyConversions { from to multiplier } monthEpoch customFields } }"
+CONFIG = (
+    "{ organizationConfig { id version timezone currency daysBeforeBillDue billPrefix "
+    "sequenceStartNumber currencyConversions { from to multiplier } monthEpoch customFields } "
+    "}"
+)
 UPDATE = """mutation($input: UpdateOrganizationConfigInput!) {
   updateOrganizationConfig(input: $input) {
     organizationConfig { version timezone currency daysBeforeBillDue monthEpoch billPrefix
@@ -14,7 +18,8 @@ UPDATE = """mutation($input: UpdateOrganizationConfigInput!) {
   }
 }"""
 CREATE_CURRENCY = """mutation($input: CreateCurrencyInput!) {
-  createCurrency(input: $input) { currency { id version code name maxDecimalPlaces roundingMode } userErrors { field code message } }
+  createCurrency(input: $input) { currency { id version code name maxDecimalPlaces roundingMode } userErrors { field
+    code message } }
 }"""
 
 
@@ -144,7 +149,10 @@ async def test_currency_lifecycle(tenant):
     assert [(e["field"], e["code"]) for e in duplicate["userErrors"]] == [(["input", "code"], "DUPLICATE")]
     updated = data_of(
         await tenant.gql(
-            "mutation($i: UpdateCurrencyInput!) { updateCurrency(input: $i) { currency { version maxDecimalPlaces } userErrors { code } } }",
+            (
+                "mutation($i: UpdateCurrencyInput!) { updateCurrency(input: $i) { currency { version "
+                "maxDecimalPlaces } userErrors { code } } }"
+            ),
             {"i": {"id": euro["id"], "version": 1, "maxDecimalPlaces": 2}},
         )
     )["updateCurrency"]

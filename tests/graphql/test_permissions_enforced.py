@@ -49,22 +49,46 @@ OPERATIONS: dict[str, str] = {
     "users": "{ users { totalCount } }",
     "serviceUsers": "{ serviceUsers { totalCount } }",
     "permissionPolicies": "{ permissionPolicies { totalCount } }",
-    "updateOrganizationConfig": f"mutation {{ updateOrganizationConfig(input: {{version: 1, daysBeforeBillDue: 9}}) {{ {ERRORS} }} }}",
+    "updateOrganizationConfig": (
+        f"mutation {{ updateOrganizationConfig(input: {{version: 1, daysBeforeBillDue: 9}}) {{ {ERRORS} }} }}"
+    ),
     "createCurrency": f'mutation {{ createCurrency(input: {{code: "PERM", name: "Perm"}}) {{ {ERRORS} }} }}',
-    "updateCurrency": f'mutation {{ updateCurrency(input: {{id: "{RANDOM_ID}", version: 1, name: "x"}}) {{ {ERRORS} }} }}',
+    "updateCurrency": (
+        f'mutation {{ updateCurrency(input: {{id: "{RANDOM_ID}", version: 1, name: "x"}}) {{ {ERRORS} }} }}'
+    ),
     "deleteCurrency": f'mutation {{ deleteCurrency(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
-    "inviteUser": f'mutation {{ inviteUser(input: {{email: "perm.{uuid.uuid4().hex[:8]}@example.com", firstName: "P", lastName: "Q"}}) {{ {ERRORS} }} }}',
-    "acceptInvitation": f'mutation {{ acceptInvitation(token: "no-such-token", password: "long enough pw") {{ {ERRORS} }} }}',
+    "inviteUser": (
+        f'mutation {{ inviteUser(input: {{email: "perm.{uuid.uuid4().hex[:8]}@example.com", '
+        f'firstName: "P", lastName: "Q"}}) {{ {ERRORS} }} }}'
+    ),
+    "acceptInvitation": (
+        f'mutation {{ acceptInvitation(token: "no-such-token", password: "long enough pw") {{ {ERRORS} }} }}'
+    ),
     "login": 'mutation { login(email: "nobody@example.com", password: "long enough pw") { token } }',
     "createServiceUser": f'mutation {{ createServiceUser(input: {{name: "perm-robot"}}) {{ {ERRORS} }} }}',
     "deleteServiceUser": f'mutation {{ deleteServiceUser(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
     "createAccessKey": f'mutation {{ createAccessKey(input: {{serviceUserId: "{RANDOM_ID}"}}) {{ {ERRORS} }} }}',
-    "updateAccessKey": f'mutation {{ updateAccessKey(input: {{id: "{RANDOM_ID}", version: 1, status: INACTIVE}}) {{ {ERRORS} }} }}',
-    "createPermissionPolicy": f'mutation {{ createPermissionPolicy(input: {{name: "perm", statements: [{{effect: "ALLOW", action: ["*"], resource: ["*"]}}]}}) {{ {ERRORS} }} }}',
-    "updatePermissionPolicy": f'mutation {{ updatePermissionPolicy(input: {{id: "{RANDOM_ID}", version: 1, name: "x"}}) {{ {ERRORS} }} }}',
-    "deletePermissionPolicy": f'mutation {{ deletePermissionPolicy(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
-    "attachPermissionPolicy": f'mutation {{ attachPermissionPolicy(input: {{policyId: "{RANDOM_ID}", principalType: SERVICE_USER, principalId: "{RANDOM_ID}"}}) {{ {ERRORS} }} }}',
-    "detachPermissionPolicy": f'mutation {{ detachPermissionPolicy(input: {{policyId: "{RANDOM_ID}", principalType: SERVICE_USER, principalId: "{RANDOM_ID}"}}) {{ {ERRORS} }} }}',
+    "updateAccessKey": (
+        f'mutation {{ updateAccessKey(input: {{id: "{RANDOM_ID}", version: 1, status: INACTIVE}}) {{ {ERRORS} }} }}'
+    ),
+    "createPermissionPolicy": (
+        'mutation { createPermissionPolicy(input: {name: "perm", statements: [{effect: '
+        f'"ALLOW", action: ["*"], resource: ["*"]}}]}}) {{ {ERRORS} }} }}'
+    ),
+    "updatePermissionPolicy": (
+        f'mutation {{ updatePermissionPolicy(input: {{id: "{RANDOM_ID}", version: 1, name: "x"}}) {{ {ERRORS} }} }}'
+    ),
+    "deletePermissionPolicy": (
+        f'mutation {{ deletePermissionPolicy(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}'
+    ),
+    "attachPermissionPolicy": (
+        f'mutation {{ attachPermissionPolicy(input: {{policyId: "{RANDOM_ID}", principalType: '
+        f'SERVICE_USER, principalId: "{RANDOM_ID}"}}) {{ {ERRORS} }} }}'
+    ),
+    "detachPermissionPolicy": (
+        f'mutation {{ detachPermissionPolicy(input: {{policyId: "{RANDOM_ID}", principalType: '
+        f'SERVICE_USER, principalId: "{RANDOM_ID}"}}) {{ {ERRORS} }} }}'
+    ),
     # Catalog (creates use "perm" codes: `assert_forbidden_everywhere` proves none was stored).
     "products": "{ products { totalCount } }",
     "product": f'{{ product(id: "{RANDOM_ID}") {{ id }} }}',
@@ -83,32 +107,54 @@ OPERATIONS: dict[str, str] = {
     "pricingPreview": """{ pricingPreview(input: {pricingBands: [{lowerLimit: "0", unitPrice: "1"}], cumulative: true,
       units: "5"}) { charge { subtotal } userErrors { code } } }""",
     "system": "{ system { queues { name } } }",
-    "createProduct": f'mutation {{ createProduct(input: {{code: "perm-product", name: "Perm"}}) {{ product {{ id }} {ERRORS} }} }}',
-    "updateProduct": f'mutation {{ updateProduct(input: {{id: "{RANDOM_ID}", version: 1, name: "x"}}) {{ {ERRORS} }} }}',
+    "createProduct": (
+        f'mutation {{ createProduct(input: {{code: "perm-product", name: "Perm"}}) {{ product {{ id }} {ERRORS} }} }}'
+    ),
+    "updateProduct": (
+        f'mutation {{ updateProduct(input: {{id: "{RANDOM_ID}", version: 1, name: "x"}}) {{ {ERRORS} }} }}'
+    ),
     "deleteProduct": f'mutation {{ deleteProduct(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
     "createMeter": f"""mutation {{ createMeter(input: {{code: "perm-meter", name: "Perm",
       dataFields: [{{category: MEASURE, code: "n", name: "N"}}]}}) {{ meter {{ id }} {ERRORS} }} }}""",
     "updateMeter": f'mutation {{ updateMeter(input: {{id: "{RANDOM_ID}", version: 1, name: "x"}}) {{ {ERRORS} }} }}',
     "deleteMeter": f'mutation {{ deleteMeter(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
-    "createAggregation": f"""mutation {{ createAggregation(input: {{meterId: "{RANDOM_ID}", code: "perm_agg", name: "Perm",
+    "createAggregation": f"""mutation {{ createAggregation(input: {{meterId: "{RANDOM_ID}", code: "perm_agg", name:
+      "Perm",
       targetField: "n", aggregation: SUM}}) {{ aggregation {{ id }} {ERRORS} }} }}""",
-    "updateAggregation": f'mutation {{ updateAggregation(input: {{id: "{RANDOM_ID}", version: 1, name: "x"}}) {{ {ERRORS} }} }}',
+    "updateAggregation": (
+        f'mutation {{ updateAggregation(input: {{id: "{RANDOM_ID}", version: 1, name: "x"}}) {{ {ERRORS} }} }}'
+    ),
     "deleteAggregation": f'mutation {{ deleteAggregation(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
     "createCompoundAggregation": f"""mutation {{ createCompoundAggregation(input: {{code: "perm_combo", name: "Perm",
       calculation: "1 + 1"}}) {{ compoundAggregation {{ id }} {ERRORS} }} }}""",
-    "updateCompoundAggregation": f'mutation {{ updateCompoundAggregation(input: {{id: "{RANDOM_ID}", version: 1, name: "x"}}) {{ {ERRORS} }} }}',
-    "deleteCompoundAggregation": f'mutation {{ deleteCompoundAggregation(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
-    "createPlanTemplate": f"""mutation {{ createPlanTemplate(input: {{productId: "{RANDOM_ID}", code: "perm-template", name: "Perm",
+    "updateCompoundAggregation": (
+        f'mutation {{ updateCompoundAggregation(input: {{id: "{RANDOM_ID}", version: 1, name: "x"}}) {{ {ERRORS} }} }}'
+    ),
+    "deleteCompoundAggregation": (
+        f'mutation {{ deleteCompoundAggregation(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}'
+    ),
+    "createPlanTemplate": f"""mutation {{ createPlanTemplate(input: {{productId: "{RANDOM_ID}", code: "perm-template",
+      name: "Perm",
       currency: "USD", billFrequency: MONTHLY}}) {{ planTemplate {{ id }} {ERRORS} }} }}""",
-    "updatePlanTemplate": f'mutation {{ updatePlanTemplate(input: {{id: "{RANDOM_ID}", version: 1, standingCharge: "1"}}) {{ {ERRORS} }} }}',
+    "updatePlanTemplate": (
+        f'mutation {{ updatePlanTemplate(input: {{id: "{RANDOM_ID}", version: 1, standingCharge: '
+        f'"1"}}) {{ {ERRORS} }} }}'
+    ),
     "deletePlanTemplate": f'mutation {{ deletePlanTemplate(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
-    "createPlan": f"""mutation {{ createPlan(input: {{planTemplateId: "{RANDOM_ID}", code: "perm-plan", name: "Perm"}}) {{
+    "createPlan": f"""mutation {{ createPlan(input: {{planTemplateId: "{RANDOM_ID}", code: "perm-plan", name:
+      "Perm"}}) {{
       plan {{ id }} {ERRORS} }} }}""",
-    "updatePlan": f'mutation {{ updatePlan(input: {{id: "{RANDOM_ID}", version: 1, standingCharge: null}}) {{ {ERRORS} }} }}',
+    "updatePlan": (
+        f'mutation {{ updatePlan(input: {{id: "{RANDOM_ID}", version: 1, standingCharge: null}}) {{ {ERRORS} }} }}'
+    ),
     "deletePlan": f'mutation {{ deletePlan(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
-    "createPricing": f"""mutation {{ createPricing(input: {{planId: "{RANDOM_ID}", aggregationId: "{RANDOM_ID}", code: "perm-pricing",
-      startDate: "2026-01-01T00:00:00Z", pricingBands: [{{lowerLimit: "0", unitPrice: "1"}}]}}) {{ pricing {{ id }} {ERRORS} }} }}""",
-    "updatePricing": f'mutation {{ updatePricing(input: {{id: "{RANDOM_ID}", version: 1, code: "x"}}) {{ {ERRORS} }} }}',
+    "createPricing": f"""mutation {{ createPricing(input: {{planId: "{RANDOM_ID}", aggregationId: "{RANDOM_ID}", code:
+      "perm-pricing",
+      startDate: "2026-01-01T00:00:00Z", pricingBands: [{{lowerLimit: "0", unitPrice: "1"}}]}}) {{ pricing {{ id }}
+        {ERRORS} }} }}""",
+    "updatePricing": (
+        f'mutation {{ updatePricing(input: {{id: "{RANDOM_ID}", version: 1, code: "x"}}) {{ {ERRORS} }} }}'
+    ),
     "deletePricing": f'mutation {{ deletePricing(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
     # Accounts.
     "accounts": "{ accounts { totalCount } }",
@@ -117,9 +163,12 @@ OPERATIONS: dict[str, str] = {
     "accountPlan": f'{{ accountPlan(id: "{RANDOM_ID}") {{ id }} }}',
     "commitments": '{ commitments(filter: {activeOn: "2026-01-15"}) { totalCount } }',
     "commitment": f'{{ commitment(id: "{RANDOM_ID}") {{ id }} }}',
-    "createAccount": f"""mutation {{ createAccount(input: {{code: "perm-account", name: "Perm", emailAddress: "perm@example.com"}}) {{
+    "createAccount": f"""mutation {{ createAccount(input: {{code: "perm-account", name: "Perm", emailAddress:
+      "perm@example.com"}}) {{
       account {{ id }} {ERRORS} }} }}""",
-    "updateAccount": f'mutation {{ updateAccount(input: {{id: "{RANDOM_ID}", version: 1, name: "x"}}) {{ {ERRORS} }} }}',
+    "updateAccount": (
+        f'mutation {{ updateAccount(input: {{id: "{RANDOM_ID}", version: 1, name: "x"}}) {{ {ERRORS} }} }}'
+    ),
     "deleteAccount": f'mutation {{ deleteAccount(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
     "createAccountPlan": f"""mutation {{ createAccountPlan(input: {{accountId: "{RANDOM_ID}", planId: "{RANDOM_ID}",
       startDate: "2026-01-01T00:00:00Z"}}) {{ accountPlan {{ id }} {ERRORS} }} }}""",
@@ -128,9 +177,12 @@ OPERATIONS: dict[str, str] = {
     "replaceAccountPlan": f"""mutation {{ replaceAccountPlan(input: {{accountPlanId: "{RANDOM_ID}", version: 1,
       date: "2026-02-01T00:00:00Z", planId: "{RANDOM_ID}"}}) {{ {ERRORS} }} }}""",
     "deleteAccountPlan": f'mutation {{ deleteAccountPlan(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
-    "createCommitment": f"""mutation {{ createCommitment(input: {{accountId: "{RANDOM_ID}", currency: "USD", amount: "1",
+    "createCommitment": f"""mutation {{ createCommitment(input: {{accountId: "{RANDOM_ID}", currency: "USD", amount:
+      "1",
       startDate: "2026-01-01", endDate: "2026-02-01"}}) {{ commitment {{ id }} {ERRORS} }} }}""",
-    "updateCommitment": f'mutation {{ updateCommitment(input: {{id: "{RANDOM_ID}", version: 1, amount: "2"}}) {{ {ERRORS} }} }}',
+    "updateCommitment": (
+        f'mutation {{ updateCommitment(input: {{id: "{RANDOM_ID}", version: 1, amount: "2"}}) {{ {ERRORS} }} }}'
+    ),
     "deleteCommitment": f'mutation {{ deleteCommitment(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
     # Ingest. The batch is empty, so even an allowed caller stores and enqueues nothing
     # (an empty batch is refused whole); authorization is decided before that.
@@ -138,7 +190,9 @@ OPERATIONS: dict[str, str] = {
     "measurements": f'{{ measurements(filter: {{accountId: "{RANDOM_ID}"}}) {{ totalCount }} }}',
     "usage": f"""{{ usage(accountId: "{RANDOM_ID}", aggregationId: "{RANDOM_ID}", from: "2026-01-01T00:00:00Z",
       to: "2026-02-01T00:00:00Z") {{ quantity units }} }}""",
-    "submitMeasurements": f"mutation {{ submitMeasurements(input: {{measurements: []}}) {{ result batchId {ERRORS} }} }}",
+    "submitMeasurements": (
+        f"mutation {{ submitMeasurements(input: {{measurements: []}}) {{ result batchId {ERRORS} }} }}"
+    ),
     # Billing. The job input names an unknown account, so even an allowed caller creates
     # and enqueues nothing.
     "bills": "{ bills(filter: {status: PENDING}) { totalCount } }",
@@ -149,7 +203,9 @@ OPERATIONS: dict[str, str] = {
     "createBillJob": f"""mutation {{ createBillJob(input: {{billDate: "2026-02-01", accountIds: ["{RANDOM_ID}"]}}) {{
       billJob {{ id }} {ERRORS} }} }}""",
     "cancelBillJob": f'mutation {{ cancelBillJob(input: {{id: "{RANDOM_ID}"}}) {{ billJob {{ id }} {ERRORS} }} }}',
-    "recalculateBills": f'mutation {{ recalculateBills(input: {{billIds: ["{RANDOM_ID}"]}}) {{ billJob {{ id }} {ERRORS} }} }}',
+    "recalculateBills": (
+        f'mutation {{ recalculateBills(input: {{billIds: ["{RANDOM_ID}"]}}) {{ billJob {{ id }} {ERRORS} }} }}'
+    ),
     "approveBills": f'mutation {{ approveBills(input: {{billIds: ["{RANDOM_ID}"]}}) {{ bills {{ id }} {ERRORS} }} }}',
     "lockBill": f'mutation {{ lockBill(input: {{id: "{RANDOM_ID}", version: 1}}) {{ bill {{ id }} {ERRORS} }} }}',
     # A subscription: run through the schema as the websockets run it (see `run`).
@@ -170,10 +226,12 @@ READS_ALSO_NEEDING = {"billPreview": "bills:run"}
 # (app/graphql/system.py): the managed ReadOnly policy does not reach them.
 ADMIN_READS = {"system": "users:manage"}
 
-CREATE_CURRENCY = f"""mutation($code: String!) {{ createCurrency(input: {{code: $code, name: $code}}) {{ currency {{ id version code }} {ERRORS} }} }}"""
+CREATE_CURRENCY = f"""mutation($code: String!) {{ createCurrency(input: {{code: $code, name: $code}}) {{ currency {{
+  id version code }} {ERRORS} }} }}"""
 UPDATE_CURRENCY = f"""mutation($id: ID!, $version: Int!, $name: String!) {{
   updateCurrency(input: {{id: $id, version: $version, name: $name}}) {{ currency {{ id version name }} {ERRORS} }} }}"""
-DELETE_CURRENCY = f"""mutation($id: ID!, $version: Int!) {{ deleteCurrency(input: {{id: $id, version: $version}}) {{ deletedId {ERRORS} }} }}"""
+DELETE_CURRENCY = f"""mutation($id: ID!, $version: Int!) {{ deleteCurrency(input: {{id: $id, version: $version}}) {{
+  deletedId {ERRORS} }} }}"""
 
 
 # What the representative operations would write if they were let through.
@@ -469,7 +527,8 @@ async def test_deny_on_one_access_key_cannot_be_dodged_by_respelling_the_id(tena
         [{"effect": "DENY", "action": ["users:manage"], "resource": [f"users:accessKey/item/{admin_key['id']}"]}],
     )
     token = await principal(tenant, managed=["Administrator"], custom=[deny])
-    update = f"""mutation($id: ID!) {{ updateAccessKey(input: {{id: $id, version: 1, status: INACTIVE}}) {{ accessKey {{ status }} {ERRORS} }} }}"""
+    update = f"""mutation($id: ID!) {{ updateAccessKey(input: {{id: $id, version: 1, status: INACTIVE}}) {{ accessKey
+      {{ status }} {ERRORS} }} }}"""
     for spelling in [admin_key["id"], *_spellings(admin_key["id"])]:
         result = await tenant.gql(update, {"id": spelling}, token=token)
         assert code_of(result) == "FORBIDDEN" or data_of(result)["updateAccessKey"]["accessKey"] is None, (

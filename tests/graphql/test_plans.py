@@ -25,19 +25,24 @@ TEMPLATE = """id version code name productId currency billFrequency billFrequenc
 PLAN = """id version code name planTemplateId productId accountId currency billFrequency standingCharge
   standingChargeDescription minimumSpend overriddenFields planTemplate { id code }"""
 PRICING = """id version code planId planTemplateId aggregationId compoundAggregationId productId startDate endDate
-  pricingBands { lowerLimit unitPrice fixedPrice } overagePricingBands { lowerLimit } cumulative tiersSpanPlan type segment
+  pricingBands { lowerLimit unitPrice fixedPrice } overagePricingBands { lowerLimit } cumulative tiersSpanPlan type
+    segment
   plan { id code } planTemplate { id code }"""
 
 CREATE_TEMPLATE = f"""mutation($input: CreatePlanTemplateInput!) {{ createPlanTemplate(input: $input) {{
   planTemplate {{ {TEMPLATE} pricings {{ totalCount nodes {{ id planTemplateId }} }}
-    plans {{ totalCount nodes {{ id code pricings {{ totalCount nodes {{ id planId pricingBands {{ unitPrice }} }} }} }} }} }} {ERRORS} }} }}"""
-UPDATE_TEMPLATE = f"""mutation($input: UpdatePlanTemplateInput!) {{ updatePlanTemplate(input: $input) {{ planTemplate {{ {TEMPLATE} }} {ERRORS} }} }}"""
+    plans {{ totalCount nodes {{ id code pricings {{ totalCount nodes {{ id planId pricingBands {{ unitPrice }} }} }}
+      }} }} }} {ERRORS} }} }}"""
+UPDATE_TEMPLATE = f"""mutation($input: UpdatePlanTemplateInput!) {{ updatePlanTemplate(input: $input) {{ planTemplate
+  {{ {TEMPLATE} }} {ERRORS} }} }}"""
 DELETE_TEMPLATE = f"""mutation($input: DeleteInput!) {{ deletePlanTemplate(input: $input) {{ deletedId {ERRORS} }} }}"""
 CREATE_PLAN = f"""mutation($input: CreatePlanInput!) {{ createPlan(input: $input) {{ plan {{ {PLAN} }} {ERRORS} }} }}"""
 UPDATE_PLAN = f"""mutation($input: UpdatePlanInput!) {{ updatePlan(input: $input) {{ plan {{ {PLAN} }} {ERRORS} }} }}"""
 DELETE_PLAN = f"""mutation($input: DeleteInput!) {{ deletePlan(input: $input) {{ deletedId {ERRORS} }} }}"""
-CREATE_PRICING = f"""mutation($input: CreatePricingInput!) {{ createPricing(input: $input) {{ pricing {{ {PRICING} }} {ERRORS} }} }}"""
-UPDATE_PRICING = f"""mutation($input: UpdatePricingInput!) {{ updatePricing(input: $input) {{ pricing {{ {PRICING} }} {ERRORS} }} }}"""
+CREATE_PRICING = f"""mutation($input: CreatePricingInput!) {{ createPricing(input: $input) {{ pricing {{ {PRICING} }}
+  {ERRORS} }} }}"""
+UPDATE_PRICING = f"""mutation($input: UpdatePricingInput!) {{ updatePricing(input: $input) {{ pricing {{ {PRICING} }}
+  {ERRORS} }} }}"""
 DELETE_PRICING = f"""mutation($input: DeleteInput!) {{ deletePricing(input: $input) {{ deletedId {ERRORS} }} }}"""
 
 
@@ -303,7 +308,8 @@ async def test_update_template_plans_follow_live(tenant, catalog):
     assert (payload["planTemplate"]["currency"], payload["planTemplate"]["name"]) == ("GBP", "Standard")
     plans = data_of(
         await tenant.gql(
-            f'{{ plans(filter: {{planTemplateId: "{template["id"]}"}}) {{ nodes {{ code standingCharge currency billFrequency }} }} }}'
+            f'{{ plans(filter: {{planTemplateId: "{template["id"]}"}}) {{ nodes {{ code standingCharge '
+            "currency billFrequency } } }"
         )
     )
     assert plans["plans"]["nodes"] == [
@@ -355,7 +361,8 @@ async def test_stale_versions_conflict(tenant, catalog):
     assert await row_counts(tenant) == (1, 1, 1)
     codes = data_of(
         await tenant.gql(
-            "{ planTemplates { nodes { version code } } plans { nodes { version code } } pricings { nodes { version code } } }"
+            "{ planTemplates { nodes { version code } } plans { nodes { version code } } pricings { "
+            "nodes { version code } } }"
         )
     )
     assert [codes[k]["nodes"][0]["version"] for k in ("planTemplates", "plans", "pricings")] == [2, 2, 2]

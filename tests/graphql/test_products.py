@@ -178,7 +178,8 @@ async def test_nested_parent_ids_are_refused(tenant):
 
 async def test_product_update_delete_and_isolation(tenant, other_tenant):
     created = data_of(await tenant.gql(CREATE, {"input": {"code": "solo", "name": "Solo"}}))["createProduct"]["product"]
-    update = """mutation($i: UpdateProductInput!) { updateProduct(input: $i) { product { name version } userErrors { field code } } }"""
+    update = """mutation($i: UpdateProductInput!) { updateProduct(input: $i) { product { name version } userErrors {
+      field code } } }"""
     delete = (
         """mutation($i: DeleteInput!) { deleteProduct(input: $i) { deletedId userErrors { field code message } } }"""
     )

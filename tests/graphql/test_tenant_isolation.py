@@ -110,7 +110,10 @@ async def q_organization_config(w: World) -> None:
     version = data_of(await w.a.gql("{ organizationConfig { version } }"))["organizationConfig"]["version"]
     changed = data_of(
         await w.a.gql(
-            "mutation($v: Int!) { updateOrganizationConfig(input: {version: $v, daysBeforeBillDue: 7}) { userErrors { code } } }",
+            (
+                "mutation($v: Int!) { updateOrganizationConfig(input: {version: $v, daysBeforeBillDue: "
+                "7}) { userErrors { code } } }"
+            ),
             {"v": version},
         )
     )["updateOrganizationConfig"]
@@ -152,7 +155,8 @@ async def q_users(w: World) -> None:
 async def q_service_users(w: World) -> None:
     listed = (
         await w.as_b(
-            "{ serviceUsers { totalCount nodes { id name permissionPolicies { id } accessKeys { nodes { accessKeyId } } } } }"
+            "{ serviceUsers { totalCount nodes { id name permissionPolicies { id } accessKeys { nodes "
+            "{ accessKeyId } } } } }"
         )
     )["serviceUsers"]
     assert listed["totalCount"] == 2
@@ -237,7 +241,8 @@ async def m_delete_currency(w: World) -> None:
     not_found(payload, "id")
 
 
-INVITE = f"""mutation($input: InviteUserInput!) {{ inviteUser(input: $input) {{ user {{ id }} invitationToken {ERRORS} }} }}"""
+INVITE = f"""mutation($input: InviteUserInput!) {{ inviteUser(input: $input) {{ user {{ id }} invitationToken {ERRORS}
+  }} }}"""
 
 
 async def m_invite_user(w: World) -> None:
@@ -275,7 +280,8 @@ async def m_accept_invitation(w: World) -> None:
 
 
 async def m_login(w: World) -> None:
-    login = f"""mutation($e: String!, $p: String!, $o: ID) {{ login(email: $e, password: $p, organizationId: $o) {{ token {ERRORS} }} }}"""
+    login = f"""mutation($e: String!, $p: String!, $o: ID) {{ login(email: $e, password: $p, organizationId: $o) {{
+      token {ERRORS} }} }}"""
     # A's user, A's password, B's organization: no such user there.
     result = await w.b.gql(login, {"e": w.ids["a_active_email"], "p": PASSWORD_A, "o": w.ids["b_org"]}, token="")
     assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
@@ -375,7 +381,8 @@ async def m_update_permission_policy(w: World) -> None:
     payload = (
         await w.as_b(
             f"""mutation($id: ID!) {{ updatePermissionPolicy(input: {{id: $id, version: 1, name: "owned",
-      statements: [{{effect: "ALLOW", action: ["*"], resource: ["*"]}}]}}) {{ permissionPolicy {{ id }} {ERRORS} }} }}""",
+      statements: [{{effect: "ALLOW", action: ["*"], resource: ["*"]}}]}}) {{ permissionPolicy {{ id }} {ERRORS} }}
+        }}""",
             {"id": w.ids["a_policy"]},
         )
     )["updatePermissionPolicy"]
@@ -394,7 +401,8 @@ async def m_delete_permission_policy(w: World) -> None:
     for policy in (w.ids["a_policy"], w.ids["a_readonly"]):
         payload = (
             await w.as_b(
-                f"""mutation($id: ID!) {{ deletePermissionPolicy(input: {{id: $id, version: 1}}) {{ deletedId {ERRORS} }} }}""",
+                f"""mutation($id: ID!) {{ deletePermissionPolicy(input: {{id: $id, version: 1}}) {{ deletedId {ERRORS}
+                  }} }}""",
                 {"id": policy},
             )
         )["deletePermissionPolicy"]
@@ -402,7 +410,8 @@ async def m_delete_permission_policy(w: World) -> None:
 
 
 def _attachment(mutation: str) -> str:
-    return f"""mutation($input: PolicyAttachmentInput!) {{ {mutation}(input: $input) {{ permissionPolicy {{ id }} {ERRORS} }} }}"""
+    return f"""mutation($input: PolicyAttachmentInput!) {{ {mutation}(input: $input) {{ permissionPolicy {{ id }}
+      {ERRORS} }} }}"""
 
 
 async def _attachment_cases(w: World, mutation: str) -> None:

@@ -321,7 +321,10 @@ async def test_public_fields_work_without_a_token_but_nothing_else(tenant, clien
     )
     assert code_of(result) == "UNAUTHENTICATED"
     result = await tenant.gql(
-        'mutation { acceptInvitation(token: "nope", password: "long enough!") { user { id } userErrors { field code } } }',
+        (
+            'mutation { acceptInvitation(token: "nope", password: "long enough!") { user { id } '
+            "userErrors { field code } } }"
+        ),
         token="",
     )
     assert data_of(result)["acceptInvitation"] == {

@@ -20,8 +20,10 @@ from tests.workers import INGEST_QUEUE, accepted_batch, ingest_queue, make_meter
 JAN, FEB = "2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z"
 ERRORS = "userErrors { field code message }"
 USAGE = """query($a: ID!, $g: ID, $c: ID, $from: DateTime!, $to: DateTime!, $s: JSON) {
-  usage(accountId: $a, aggregationId: $g, compoundAggregationId: $c, from: $from, to: $to, segment: $s) { quantity units } }"""
-SUBMIT = f"""mutation($input: SubmitMeasurementsInput!) {{ submitMeasurements(input: $input) {{ result batchId {ERRORS} }} }}"""
+  usage(accountId: $a, aggregationId: $g, compoundAggregationId: $c, from: $from, to: $to, segment: $s) { quantity
+    units } }"""
+SUBMIT = f"""mutation($input: SubmitMeasurementsInput!) {{ submitMeasurements(input: $input) {{ result batchId
+  {ERRORS} }} }}"""
 BATCH = """query($id: ID!) { ingestBatch(id: $id) { id status source accepted stored duplicates rejected dtProcessed
   failures { totalCount nodes { index uid code reason } } } }"""
 
@@ -283,7 +285,8 @@ async def test_submit_measurements_refuses_a_bad_batch_whole(tenant, ingest_queu
     assert await ingest_queue.zcard(INGEST_QUEUE) == 0
 
 
-MEASUREMENTS = """query($f: MeasurementFilter, $first: Int, $after: String) { measurements(filter: $f, first: $first, after: $after) {
+MEASUREMENTS = """query($f: MeasurementFilter, $first: Int, $after: String) { measurements(filter: $f, first: $first,
+  after: $after) {
   totalCount pageInfo { hasNextPage endCursor } nodes { uid meterCode accountCode ts batchIndex data } } }"""
 
 
@@ -318,7 +321,8 @@ async def _token_with(tenant, policy: str) -> str:
     )
     key = data_of(
         await tenant.gql(
-            """mutation($id: ID!) { createAccessKey(input: {serviceUserId: $id}) { accessKey { accessKeyId } apiSecret } }""",
+            """mutation($id: ID!) { createAccessKey(input: {serviceUserId: $id}) { accessKey { accessKeyId } apiSecret
+              } }""",
             {"id": created["createServiceUser"]["serviceUser"]["id"]},
         )
     )["createAccessKey"]

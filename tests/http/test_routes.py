@@ -139,7 +139,8 @@ async def test_invalid_timezone_is_a_user_error_and_changes_nothing(tenant):
     before = data_of(await tenant.gql("{ organizationConfig { version timezone } }"))["organizationConfig"]
     result = data_of(
         await tenant.gql(
-            'mutation($v: Int!) { updateOrganizationConfig(input: {version: $v, timezone: "Mars/Olympus_Mons", daysBeforeBillDue: 10}) '
+            "mutation($v: Int!) { updateOrganizationConfig(input: "
+            '{version: $v, timezone: "Mars/Olympus_Mons", daysBeforeBillDue: 10}) '
             "{ organizationConfig { version } userErrors { field code message } } }",
             {"v": before["version"]},
         )

@@ -32,7 +32,8 @@ LINE = """lineItemType description productId planId pricingId aggregationId comp
 BILL = f"""id version accountId accountCode billDate dueDate startDate endDate lastDateInBillingPeriod billingFrequency
   currency status locked billJobId lastCalculatedDate purchaseOrderNumber sequentialInvoiceNumber billTotal
   lineItems(first: 100) {{ totalCount nodes {{ {LINE} }} }}"""
-JOB = """id version status type lastDateInBillingPeriod billDate billingFrequency accountIds total pending failed billIds
+JOB = """id version status type lastDateInBillingPeriod billDate billingFrequency accountIds total pending failed
+  billIds
   failureReason dtStarted dtCompleted failures { accountId reason }"""
 
 CREATE_BILL_JOB = (
@@ -41,7 +42,8 @@ CREATE_BILL_JOB = (
 RECALCULATE = (
     f"""mutation($ids: [ID!]!) {{ recalculateBills(input: {{billIds: $ids}}) {{ billJob {{ {JOB} }} {ERRORS} }} }}"""
 )
-APPROVE = f"""mutation($ids: [ID!]!) {{ approveBills(input: {{billIds: $ids}}) {{ bills {{ id version status locked }} {ERRORS} }} }}"""
+APPROVE = f"""mutation($ids: [ID!]!) {{ approveBills(input: {{billIds: $ids}}) {{ bills {{ id version status locked }}
+  {ERRORS} }} }}"""
 LOCK = f"""mutation($id: ID!, $version: Int!) {{ lockBill(input: {{id: $id, version: $version}}) {{
   bill {{ id version status locked }} {ERRORS} }} }}"""
 BILL_JOB = f"""query($id: ID!) {{ billJob(id: $id) {{ {JOB} }} }}"""
@@ -109,7 +111,8 @@ class Story:
 
     async def currency(self, code: str, places: int = 2) -> None:
         await self.ok(
-            f"""mutation($input: CreateCurrencyInput!) {{ createCurrency(input: $input) {{ currency {{ id }} {ERRORS} }} }}""",
+            f"""mutation($input: CreateCurrencyInput!) {{ createCurrency(input: $input) {{ currency {{ id }} {ERRORS}
+              }} }}""",
             {"input": {"code": code, "name": code, "maxDecimalPlaces": places}},
             "createCurrency",
         )

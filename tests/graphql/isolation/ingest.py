@@ -25,12 +25,14 @@ from tests.graphql.isolation.world import (
 from tests.workers import post_measurements, run_burst_worker
 
 MEASUREMENTS = "measurements(first: 100{args}) {{ totalCount nodes {{ uid accountId meterId batchId }} }}"
-USAGE = """query($account: ID!, $aggregation: ID, $compound: ID) {
-  usage(accountId: $account, aggregationId: $aggregation, compoundAggregationId: $compound, from: "%s", to: "%s") { quantity units } }""" % (
-    JAN,
-    FEB,
+USAGE = f"""query($account: ID!, $aggregation: ID, $compound: ID) {{
+  usage(accountId: $account, aggregationId: $aggregation, compoundAggregationId: $compound,
+    from: "{JAN}", to: "{FEB}") {{
+    quantity units }} }}"""
+BATCH = (
+    "query($id: ID!) { ingestBatch(id: $id) { id status stored duplicates rejected failures { "
+    "nodes { index uid code } } } }"
 )
-BATCH = "query($id: ID!) { ingestBatch(id: $id) { id status stored duplicates rejected failures { nodes { index uid code } } } }"
 
 
 async def q_ingest_batch(w: World) -> None:

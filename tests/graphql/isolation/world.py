@@ -472,36 +472,46 @@ CATALOG_SNAPSHOT = f"""
     planTemplates {{ nodes {{ id }} }} plans {{ nodes {{ id }} }} }} }}
   meters(first: 100) {{ totalCount nodes {{ {STAMP} productId dataFields {{ category code name unit }}
     derivedFields {{ category code name unit calculation }} aggregations {{ nodes {{ id }} }} }} }}
-  aggregations(first: 100) {{ totalCount nodes {{ {STAMP} productId meterId targetField aggregation quantityPerUnit rounding unit
+  aggregations(first: 100) {{ totalCount nodes {{ {STAMP} productId meterId targetField aggregation quantityPerUnit
+    rounding unit
     segmentedFields segments defaultValue pricings {{ nodes {{ id }} }} }} }}
   compoundAggregations(first: 100) {{ totalCount nodes {{ {STAMP} productId calculation quantityPerUnit rounding unit
     evaluateNullAggregations pricings {{ nodes {{ id }} }} }} }}
-  planTemplates(first: 100) {{ totalCount nodes {{ {STAMP} productId currency billFrequency billFrequencyInterval standingCharge
-    standingChargeInterval standingChargeOffset minimumSpend plans {{ nodes {{ id }} }} pricings {{ nodes {{ id }} }} }} }}
-  plans(first: 100) {{ totalCount nodes {{ {STAMP} planTemplateId productId accountId currency standingCharge minimumSpend
+  planTemplates(first: 100) {{ totalCount nodes {{ {STAMP} productId currency billFrequency billFrequencyInterval
+    standingCharge
+    standingChargeInterval standingChargeOffset minimumSpend plans {{ nodes {{ id }} }} pricings {{ nodes {{ id }} }}
+      }} }}
+  plans(first: 100) {{ totalCount nodes {{ {STAMP} planTemplateId productId accountId currency standingCharge
+    minimumSpend
     overriddenFields pricings {{ nodes {{ id }} }} }} }}
-  pricings(first: 100) {{ totalCount nodes {{ id version code description planId planTemplateId aggregationId compoundAggregationId
-    productId startDate endDate pricingBands {{ lowerLimit unitPrice fixedPrice }} cumulative type segment minimumSpend dtLastModified }} }}
+  pricings(first: 100) {{ totalCount nodes {{ id version code description planId planTemplateId aggregationId
+    compoundAggregationId
+    productId startDate endDate pricingBands {{ lowerLimit unitPrice fixedPrice }} cumulative type segment
+      minimumSpend dtLastModified }} }}
 """
 ACCOUNTS_SNAPSHOT = f"""
   accounts(first: 100) {{ totalCount nodes {{ {STAMP} emailAddress parentAccountId billEpoch currency daysBeforeBillDue
     autoCreated children {{ nodes {{ id }} }} accountPlans {{ nodes {{ id }} }} commitments {{ nodes {{ id }} }} }} }}
   accountPlans(first: 100) {{ totalCount nodes {{ id version code accountId planId productId startDate endDate billEpoch
     childBillingMode customFields dtLastModified }} }}
-  commitments(first: 100) {{ totalCount nodes {{ id version code accountId currency amount amountPrePaid amountSpent startDate
+  commitments(first: 100) {{ totalCount nodes {{ id version code accountId currency amount amountPrePaid amountSpent
+    startDate
     endDate productIds billingPlanId billingInterval dtLastModified }} }}
 """
 INGEST_SNAPSHOT = """
-  measurements(first: 100) { totalCount nodes { uid meterId meterCode accountId accountCode ts batchId batchIndex data } }
+  measurements(first: 100) { totalCount nodes { uid meterId meterCode accountId accountCode ts batchId batchIndex data
+    } }
   batch: ingestBatch(id: $batch) { id status source accepted stored duplicates rejected dtProcessed
     failures { totalCount nodes { index uid code } } }
   usage: usage(accountId: $account, aggregationId: $aggregation, from: $from, to: $to) { quantity units }
   compoundUsage: usage(accountId: $account, compoundAggregationId: $compound, from: $from, to: $to) { quantity units }
 """
 BILLING_SNAPSHOT = """
-  bills(first: 100) { totalCount nodes { id version accountId accountCode billDate dueDate startDate endDate billingFrequency
+  bills(first: 100) { totalCount nodes { id version accountId accountCode billDate dueDate startDate endDate
+    billingFrequency
     currency status locked billJobId lastCalculatedDate sequentialInvoiceNumber billTotal dtLastModified
-    lineItems(first: 100) { totalCount nodes { id lineItemType accountPlanId planId pricingId aggregationId compoundAggregationId
+    lineItems(first: 100) { totalCount nodes { id lineItemType accountPlanId planId pricingId aggregationId
+      compoundAggregationId
       childAccountId quantity units subtotal convertedSubtotal } } } }
   billJobs(first: 100) { totalCount nodes { id version status type billDate accountIds total pending failed billIds
     failureReason dtCompleted dtLastModified failures { accountId reason } bills { nodes { id } } } }
