@@ -25,8 +25,8 @@ from _harness import SECRET_KEY, scratch_database, services  # noqa: E402
 
 PRODUCTS, METERS, AGGREGATIONS, TEMPLATES, PLANS = 20, 10, 5, 2, 3
 QUERY = """{ products(first: 100) { nodes { code
-  meters(first: 100) { nodes { code dataFields { code } aggregations(first: 100) { nodes { code aggregation
-    quantityPerUnit
+  meters(first: 100) { nodes { code dataFields { code }
+    aggregations(first: 100) { nodes { code aggregation quantityPerUnit
     pricings { nodes { id pricingBands { lowerLimit unitPrice } } } } } } }
   planTemplates { nodes { code currency billFrequency
     pricings { nodes { id aggregation { code } pricingBands { lowerLimit unitPrice fixedPrice } } }

@@ -171,10 +171,9 @@ async def wait_until_drained(database_url: str, timeout: float = 600) -> dict:
             await asyncio.sleep(0.2)
         return dict(
             await conn.fetchrow(
-                """SELECT count(*) AS batches, sum(item_count) AS items, sum(stored) AS stored, sum(duplicates) AS
-                  duplicates,
-                      sum(rejected) AS rejected, sum(attempts) AS failed_attempts, extract(epoch FROM
-                        max(dt_processed) - min(dt_created)) AS seconds
+                """SELECT count(*) AS batches, sum(item_count) AS items, sum(stored) AS stored,
+                      sum(duplicates) AS duplicates, sum(rejected) AS rejected, sum(attempts) AS failed_attempts,
+                      extract(epoch FROM max(dt_processed) - min(dt_created)) AS seconds
                FROM measurement_batches"""
             )
         )
