@@ -4,6 +4,7 @@ Concepts
 - `NOT_GIVEN`: the value of a command field the client left out. It differs from None,
   which the client sent (`name: null`); an update changes only the fields given.
 - `given(command)`: the fields of a command (a dataclass) that were sent, by python name.
+- `from_input(command, data)`: a command from plain data keyed by input names (nested inputs).
 - `input_name(command, field)`: the input's name of a field (its `input` metadata, or the
   camelCase of its python name), the path at which its problems are reported.
 """
@@ -11,7 +12,10 @@ Concepts
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class _NotGiven:
@@ -31,6 +35,14 @@ def given(command: Any) -> dict[str, Any]:
         for f in dataclasses.fields(command)
         if getattr(command, f.name) is not NOT_GIVEN
     }
+
+
+def from_input(command: type[T], data: Mapping[str, Any], **fields: Any) -> T:
+    """A command from plain data named as the input names its fields (a nested input that
+    arrives as plain data); a name absent from `data` is NOT_GIVEN. `fields` are set as given."""
+    names = {f.name: str(f.metadata.get("input") or _camel(f.name)) for f in dataclasses.fields(command)}  # type: ignore[arg-type]
+    sent = {name: data[key] for name, key in names.items() if key in data and name not in fields}
+    return command(**sent, **fields)
 
 
 def input_name(command: Any, name: str) -> str:

@@ -12,7 +12,7 @@ from app.graphql.authorization import authorize
 from app.graphql.catalog.filters import CatalogFilter, apply_catalog_filter
 from app.graphql.context import Info
 from app.graphql.errors import UserError, respond, respond_deleted
-from app.graphql.inputs import parse_id, plain_data, provided
+from app.graphql.inputs import command_fields, parse_id, plain_data
 from app.graphql.loaders import children_by, load_then
 from app.graphql.lookups import input_item, one_with_prefetch
 from app.graphql.organization import DeleteInput, DeletePayload
@@ -21,6 +21,7 @@ from app.graphql.prefetch import lookahead
 from app.graphql.prefetch.nodes import RowNode, from_row, id_from_row, row_type
 from app.models import catalog as m
 from app.services.catalog import nested, products
+from app.services.catalog.commands import ProductFields, UpdateProduct
 
 if TYPE_CHECKING:
     from app.graphql.catalog.meters import (
@@ -146,6 +147,10 @@ class UpdateProductInput:
     name: str | None = strawberry.UNSET
     custom_fields: JSON | None = strawberry.UNSET
 
+    def to_command(self) -> UpdateProduct:
+        changes = ProductFields(**command_fields(ProductFields, self))
+        return UpdateProduct(parse_id(self.id), self.version, changes)
+
 
 @strawberry.type(description="Result of a product mutation.")
 class ProductPayload:
@@ -195,13 +200,7 @@ class ProductMutation:
         return await respond(
             ProductPayload,
             "product",
-            lambda: products.update_product(
-                p.organization_id,
-                parse_id(input.id),
-                version=input.version,
-                changes=provided(input, exclude=("id", "version")),
-                actor=p.actor,
-            ),
+            lambda: products.update_product(p.organization_id, input.to_command(), actor=p.actor),
             Product.of,
         )
 

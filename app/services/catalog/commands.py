@@ -9,8 +9,26 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from app.domain.catalog.pricing import PricingDraft
+from app.domain.given import NOT_GIVEN
+
+
+@dataclass(frozen=True, slots=True)
+class ProductFields:
+    """A product's own fields as sent; on update only those given change."""
+
+    code: str | None = NOT_GIVEN
+    name: str | None = NOT_GIVEN
+    custom_fields: Any = NOT_GIVEN
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateProduct:
+    product_id: uuid.UUID
+    version: int
+    changes: ProductFields
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,8 +21,10 @@ from tortoise.transactions import in_transaction
 from app.domain.catalog.meters import check_compound, check_meter
 from app.domain.catalog.pricing import CatalogRows, check_collisions, check_template_tree, pricing_inputs
 from app.domain.catalog.refs import AggregationRef
+from app.domain.given import from_input
 from app.domain.ids import as_uuid
 from app.models.catalog import Aggregation, CompoundAggregation, Meter, Product
+from app.services.catalog.commands import ProductFields
 from app.services.catalog.meters import nested_aggregations, usable_aggregations
 from app.services.catalog.meters.guards import report_taken
 from app.services.catalog.plans.lookups import (
@@ -52,7 +54,8 @@ class ProductDraft:
 
 async def create_product(organization_id: uuid.UUID, data: Mapping[str, Any], *, actor: str) -> Product:
     at = ProblemCollector()
-    draft = ProductDraft(product={**check_product(data, at), "id": uuid.uuid4()})
+    fields = from_input(ProductFields, data)
+    draft = ProductDraft(product={**check_product(fields, at), "id": uuid.uuid4()})
     _check_meters(draft, _items(data, "meters", at), at)
     await _check_compounds(organization_id, draft, _items(data, "compoundAggregations", at), at)
     await _check_templates(organization_id, draft, _items(data, "planTemplates", at), at)

@@ -6,43 +6,44 @@ Creating a product with its whole catalog in one input is `catalog.nested.create
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
+from app.domain.given import NOT_GIVEN
 from app.domain.naming import custom_fields_problem, entity_code_problem, name_problem
 from app.models.accounts import Commitment
 from app.models.catalog import Aggregation, CompoundAggregation, Meter, Plan, PlanTemplate, Pricing, Product
+from app.services.catalog.commands import ProductFields, UpdateProduct
 from app.services.catalog.entities import Dependants, delete_versioned, taken_codes
 from app.services.errors import ErrorCode, ProblemCollector, fail
 from app.services.versioning import update_versioned
 
 
-def check_product(data: Mapping[str, Any], at: ProblemCollector, *, partial: bool = False) -> dict[str, Any]:
-    """Shape rules of a product input → model values (`partial`: only the keys present)."""
+def check_product(fields: ProductFields, at: ProblemCollector, *, partial: bool = False) -> dict[str, Any]:
+    """Shape rules of a product input → model values (`partial`: only the fields given)."""
     values: dict[str, Any] = {}
-    for key, column, rule in (("code", "code", entity_code_problem), ("name", "name", name_problem)):
-        if key not in data and partial:
+    for name, rule in (("code", entity_code_problem), ("name", name_problem)):
+        value = getattr(fields, name)
+        if value is NOT_GIVEN and partial:
             continue
-        value = data.get(key)
+        value = None if value is NOT_GIVEN else value
         if value is None:
-            at.add(key, ErrorCode.REQUIRED, "is required")
+            at.add(name, ErrorCode.REQUIRED, "is required")
         elif msg := rule(value):
-            at.add(key, ErrorCode.INVALID, msg)
-        values[column] = value
-    if "customFields" in data:
-        if msg := custom_fields_problem(data["customFields"] or {}):
+            at.add(name, ErrorCode.INVALID, msg)
+        values[name] = value
+    if fields.custom_fields is not NOT_GIVEN:
+        if msg := custom_fields_problem(fields.custom_fields or {}):
             at.add("customFields", ErrorCode.INVALID, msg)
-        values["custom_fields"] = data["customFields"] or {}
+        values["custom_fields"] = fields.custom_fields or {}
     return values
 
 
-async def update_product(
-    organization_id: uuid.UUID, product_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str
-) -> Product:
+async def update_product(organization_id: uuid.UUID, command: UpdateProduct, *, actor: str) -> Product:
+    product_id, version = command.product_id, command.version
     problems = ProblemCollector()
-    values = check_product(changes, problems, partial=True)
+    values = check_product(command.changes, problems, partial=True)
     problems.raise_if_any()
     if "code" in values and await taken_codes(Product, organization_id, [values["code"]], exclude_id=product_id):
         raise fail(("input", "code"), ErrorCode.DUPLICATE, f"a product with code {values['code']!r} exists")
