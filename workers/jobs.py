@@ -49,15 +49,29 @@ def _enqueuer(ctx: dict[str, Any]) -> Any:
     return enqueue
 
 
+def _claim_loops(ctx: dict[str, Any]) -> billing.ClaimLoops:
+    """The bill-job claim loops this worker process runs (one count per process)."""
+    return ctx.setdefault("claim_loops", billing.ClaimLoops())
+
+
 async def run_bill_job(ctx: dict[str, Any], job_id: str, organization_id: str) -> None:
     await billing.run_bill_job(
-        uuid.UUID(organization_id), uuid.UUID(job_id), redis=ctx["redis"], enqueue=_enqueuer(ctx)
+        uuid.UUID(organization_id),
+        uuid.UUID(job_id),
+        redis=ctx["redis"],
+        enqueue=_enqueuer(ctx),
+        loops=_claim_loops(ctx),
     )
 
 
 async def process_bill_job_chunks(ctx: dict[str, Any], job_id: str, organization_id: str, hops: int = 0) -> int:
     return await billing.process_bill_job_chunks(
-        uuid.UUID(organization_id), uuid.UUID(job_id), redis=ctx["redis"], enqueue=_enqueuer(ctx), hops=hops
+        uuid.UUID(organization_id),
+        uuid.UUID(job_id),
+        redis=ctx["redis"],
+        enqueue=_enqueuer(ctx),
+        hops=hops,
+        loops=_claim_loops(ctx),
     )
 
 

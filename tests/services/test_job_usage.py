@@ -310,11 +310,22 @@ async def test_a_helper_passes_itself_on_when_its_process_has_enough_loops(app, 
     async def enqueue(*args):
         enqueued.append(args)
 
-    monkeypatch.setitem(run._loops, job.id, run.LOOPS_PER_PROCESS)
-    assert await billing.process_bill_job_chunks(world.organization_id, job.id, enqueue=enqueue, hops=0) == 0
-    assert await billing.process_bill_job_chunks(world.organization_id, job.id, enqueue=enqueue, hops=run.MAX_HOPS) == 0
+    loops = run.ClaimLoops()  # a process already running its share of the job's loops
+    held = [loops.held(job.id) for _ in range(run.LOOPS_PER_PROCESS)]
+    for loop in held:
+        loop.__enter__()
+    assert (
+        await billing.process_bill_job_chunks(world.organization_id, job.id, enqueue=enqueue, hops=0, loops=loops) == 0
+    )
+    assert (
+        await billing.process_bill_job_chunks(
+            world.organization_id, job.id, enqueue=enqueue, hops=run.MAX_HOPS, loops=loops
+        )
+        == 0
+    )
     assert enqueued == [("process_bill_job_chunks", str(job.id), str(world.organization_id), 1)]
-    monkeypatch.delitem(run._loops, job.id)
+    for loop in held:
+        loop.__exit__(None, None, None)
     await billing.run_bill_job(world.organization_id, job.id)  # a helper of a finished job just ends
     assert await billing.process_bill_job_chunks(world.organization_id, job.id, enqueue=enqueue, hops=0) == 0
     assert len(enqueued) == 1 and (await world.job(job.id)).status == "COMPLETE"

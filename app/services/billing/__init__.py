@@ -14,6 +14,7 @@ Modules
 """
 
 from app.services.billing.bill_jobs import (
+    ClaimLoops,
     cancel_bill_job,
     create_bill_job,
     preview_bill,
@@ -27,6 +28,7 @@ from app.services.billing.compute import BillRequest
 
 __all__ = [
     "BillRequest",
+    "ClaimLoops",
     "CreateBillJob",
     "CurrencyConversion",
     "RecalculateBills",

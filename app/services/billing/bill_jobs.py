@@ -25,12 +25,13 @@ from app.services.billing.requests import (
     conversions_of,
     frequency_of,
 )
-from app.services.billing.run import Enqueue, process_bill_job_chunks, run_bill_job
+from app.services.billing.run import ClaimLoops, Enqueue, process_bill_job_chunks, run_bill_job
 from app.services.billing.sweep import RUN_JOB, sweep_bill_jobs
 from app.services.errors import ErrorCode, ProblemCollector, fail
 from app.services.versioning import get_owned
 
 __all__ = [
+    "ClaimLoops",
     "cancel_bill_job",
     "create_bill_job",
     "preview_bill",

@@ -13,9 +13,8 @@ stored together.
 - A recalculated bill returns to PENDING (an APPROVED one too), gets the job's id, the
   calculation time, the account's current purchase order number, and its total.
 - Sequential invoice number: given once, the first time the bill is stored while the
-  organization has a bill prefix: prefix + next number, the counter advanced by an UPDATE
-  of the organization config row, whose row lock serializes concurrent bills
-  (start 100 → INVOICE-101). Recalculation keeps the number.
+  organization has a bill prefix (`bill_rows.number_bills`, shared with `persist_many`).
+  Recalculation keeps the number.
 - suppressedEmptyBills: a bill without lines is not stored, and an existing unlocked bill
   that has no lines left is deleted with its line items **(decision: a re-run gives what
   a fresh run would; its invoice number, if any, is not reused)**.
@@ -28,55 +27,18 @@ cannot deadlock.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from enum import Enum
 
 import asyncpg
 
 from app.db import connection
-from app.domain.billing import BillLine, ComposedBill
+from app.domain.billing import ComposedBill
+from app.services.billing.bill_rows import number_bills, replace_lines
 from app.services.billing.commitments import refresh_amount_spent
 from app.services.billing.draws import Redraw, settle_draws
-
-LINE_COLUMNS = (
-    "id",
-    "organization_id",
-    "version",
-    "dt_created",
-    "dt_last_modified",
-    "created_by",
-    "last_modified_by",
-    "bill_id",
-    "position",
-    "line_item_type",
-    "description",
-    "account_plan_id",
-    "product_id",
-    "plan_id",
-    "pricing_id",
-    "aggregation_id",
-    "compound_aggregation_id",
-    "meter_id",
-    "commitment_id",
-    "segment",
-    "child_account_id",
-    "child_account_code",
-    "quantity",
-    "units",
-    "unit",
-    "subtotal",
-    "currency",
-    "conversion_rate",
-    "converted_subtotal",
-    "average_unit_price",
-    "service_period_start",
-    "service_period_end",
-    "usage_per_pricing_band",
-)
 
 
 class Outcome(str, Enum):
@@ -133,8 +95,8 @@ async def _store(
     if inserted is None:
         await _update(conn, bill_id, bill, options)
     if current["sequential_invoice_number"] is None:
-        await _number(conn, organization_id, bill_id)
-    await _replace_lines(conn, organization_id, bill_id, bill.lines, options)
+        await number_bills(conn, organization_id, [bill_id])
+    await replace_lines(conn, organization_id, [(bill_id, bill.lines, options)], replaced=[bill_id])
     return Stored(Outcome.CREATED if inserted is not None else Outcome.UPDATED, bill_id)
 
 
@@ -207,90 +169,3 @@ async def _update(conn: asyncpg.Connection, bill_id: uuid.UUID, bill: ComposedBi
         bill.total,
         options.actor,
     )
-
-
-async def _number(conn: asyncpg.Connection, organization_id: uuid.UUID, bill_id: uuid.UUID) -> None:
-    row = await conn.fetchrow(
-        """UPDATE organization_configs
-           SET last_invoice_number = coalesce(last_invoice_number, sequence_start_number) + 1
-           WHERE organization_id = $1 AND bill_prefix IS NOT NULL
-           RETURNING bill_prefix, last_invoice_number""",
-        organization_id,
-    )
-    if row is not None:
-        await conn.execute(
-            "UPDATE bills SET sequential_invoice_number = $2 WHERE id = $1",
-            bill_id,
-            f"{row['bill_prefix']}{row['last_invoice_number']}",
-        )
-
-
-async def _replace_lines(
-    conn: asyncpg.Connection,
-    organization_id: uuid.UUID,
-    bill_id: uuid.UUID,
-    lines: tuple[BillLine, ...],
-    options: StoreOptions,
-) -> None:
-    await conn.execute(
-        "DELETE FROM bill_line_items WHERE organization_id = $1 AND bill_id = $2", organization_id, bill_id
-    )
-    if lines:
-        records = [record(organization_id, bill_id, position, line, options) for position, line in enumerate(lines)]
-        await conn.copy_records_to_table("bill_line_items", records=records, columns=LINE_COLUMNS)
-
-
-def record(
-    organization_id: uuid.UUID, bill_id: uuid.UUID, position: int, line: BillLine, options: StoreOptions
-) -> tuple:
-    now = datetime.now(UTC)
-    meter_id = options.meter_of.get(line.aggregation_id) if line.aggregation_id is not None else None
-    return (
-        uuid.uuid4(),
-        organization_id,
-        1,
-        now,
-        now,
-        options.actor,
-        options.actor,
-        bill_id,
-        position,
-        line.line_type.value,
-        line.description,
-        line.account_plan_id,
-        line.product_id,
-        line.plan_id,
-        line.pricing_id,
-        line.aggregation_id,
-        line.compound_aggregation_id,
-        meter_id,
-        line.commitment_id,
-        None if line.segment is None else json.dumps(dict(line.segment), sort_keys=True),
-        line.child_account_id,
-        line.child_account_code,
-        line.quantity,
-        line.units,
-        line.unit,
-        line.subtotal,
-        line.currency,
-        line.conversion_rate,
-        line.converted_subtotal,
-        line.average_unit_price,
-        line.service_period_start,
-        line.service_period_end,
-        json.dumps(_bands(line)),
-    )
-
-
-def _bands(line: BillLine) -> list[dict[str, str]]:
-    return [
-        {
-            "lowerLimit": str(b.lower_limit),
-            "unitPrice": str(b.unit_price),
-            "fixedPrice": str(b.fixed_price),
-            "bandUnits": str(b.band_units),
-            "bandQuantity": str(b.band_quantity),
-            "bandSubtotal": str(b.band_subtotal),
-        }
-        for b in line.usage_per_pricing_band
-    ]

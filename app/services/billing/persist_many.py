@@ -38,9 +38,10 @@ import asyncpg
 
 from app.db import connection
 from app.domain.billing import ComposedBill
+from app.services.billing.bill_rows import number_bills, replace_lines
 from app.services.billing.commitments import refresh_amount_spent
 from app.services.billing.draws import settle_draws
-from app.services.billing.persist import LINE_COLUMNS, Outcome, Stored, StoreOptions, record
+from app.services.billing.persist import Outcome, Stored, StoreOptions
 
 
 class NotStored(RuntimeError):
@@ -64,10 +65,15 @@ async def store_bills(organization_id: uuid.UUID, bills: Sequence[tuple[Composed
             locked = await _lock_existing(conn, organization_id, bills)
             upserted = await _upsert(conn, organization_id, [bills[i] for i in ordered if keys_of[i] not in locked])
             # Numbers in the chunk's order (accounts in claim order), as bill by bill.
-            await _number(
+            await number_bills(
                 conn, organization_id, [upserted[k].id for k in keys_of if k in upserted and upserted[k].number is None]
             )
-            await _replace_lines(conn, organization_id, bills, upserted)
+            await replace_lines(
+                conn,
+                organization_id,
+                [(upserted[k].id, bill.lines, options) for k, (bill, options) in zip(keys_of, bills) if k in upserted],
+                replaced=[row.id for row in upserted.values() if not row.created],
+            )
             # Commitments' amountSpent from the stored draws, in the same transaction.
             await refresh_amount_spent(conn, organization_id, (bill.account_id for bill, _ in bills))
     return [
@@ -168,44 +174,3 @@ async def _upsert(
     if len(upserted) != len(bills):  # a bill created and locked since we looked: let each bill say
         raise NotStored("a bill of the chunk was locked meanwhile")
     return upserted
-
-
-async def _number(conn: asyncpg.Connection, organization_id: uuid.UUID, bill_ids: list[uuid.UUID]) -> None:
-    """Next invoice numbers for these bills, in this order, if the organization has a prefix."""
-    if not bill_ids:
-        return
-    await conn.execute(
-        """WITH counter AS (
-               UPDATE organization_configs
-               SET last_invoice_number = coalesce(last_invoice_number, sequence_start_number) + cardinality($2::uuid[])
-               WHERE organization_id = $1 AND bill_prefix IS NOT NULL
-               RETURNING bill_prefix, last_invoice_number - cardinality($2::uuid[]) AS before)
-           UPDATE bills AS b SET sequential_invoice_number = counter.bill_prefix || (counter.before + t.n)
-           FROM counter, unnest($2::uuid[]) WITH ORDINALITY AS t(id, n)
-           WHERE b.organization_id = $1 AND b.id = t.id""",
-        organization_id,
-        bill_ids,
-    )
-
-
-async def _replace_lines(
-    conn: asyncpg.Connection,
-    organization_id: uuid.UUID,
-    bills: Sequence[tuple[ComposedBill, StoreOptions]],
-    upserted: dict[tuple, _Upserted],
-) -> None:
-    updated = [row.id for row in upserted.values() if not row.created]
-    if updated:
-        await conn.execute(
-            "DELETE FROM bill_line_items WHERE organization_id = $1 AND bill_id = ANY($2::uuid[])",
-            organization_id,
-            updated,
-        )
-    records = [
-        record(organization_id, upserted[_key(bill)].id, position, line, options)
-        for bill, options in bills
-        if _key(bill) in upserted
-        for position, line in enumerate(bill.lines)
-    ]
-    if records:
-        await conn.copy_records_to_table("bill_line_items", records=records, columns=LINE_COLUMNS)

@@ -26,7 +26,7 @@ import logging
 import math
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 from app.models.accounts import Account
@@ -53,11 +53,36 @@ WORK_BUDGET_SECONDS = 240.0
 MAX_TRANSIENT_ATTEMPTS = 5  # chunks in a row failing transiently before this loop stops
 TRANSIENT_PAUSE_SECONDS = 0.2
 
-_loops: Counter[uuid.UUID] = Counter()  # claim loops of each job running in this process
+
+class ClaimLoops:
+    """The claim loops of each job that one worker process runs. Each worker keeps one in
+    its arq context and hands it to every bill job it runs, so the count is the process's
+    without being hidden module state; a caller that passes none counts only its own call."""
+
+    def __init__(self) -> None:
+        self._running: Counter[uuid.UUID] = Counter()
+
+    def full(self, job_id: uuid.UUID) -> bool:
+        return self._running[job_id] >= LOOPS_PER_PROCESS
+
+    @contextlib.contextmanager
+    def held(self, job_id: uuid.UUID) -> Iterator[None]:
+        self._running[job_id] += 1
+        try:
+            yield
+        finally:
+            self._running[job_id] -= 1
+            if not self._running[job_id]:
+                del self._running[job_id]
 
 
 async def run_bill_job(
-    organization_id: uuid.UUID, job_id: uuid.UUID, *, redis: Any | None = None, enqueue: Enqueue | None = None
+    organization_id: uuid.UUID,
+    job_id: uuid.UUID,
+    *,
+    redis: Any | None = None,
+    enqueue: Enqueue | None = None,
+    loops: ClaimLoops | None = None,
 ) -> None:
     job = await state.load_job(organization_id, job_id)
     if job is None or job.status in state.TERMINAL:
@@ -69,7 +94,7 @@ async def run_bill_job(
     await _spread(organization_id, job, enqueue)
     if job.status in (state.PENDING, state.INITIALIZING) and not await _initialize(organization_id, job, redis):
         return
-    await process_bill_job_chunks(organization_id, job_id, redis=redis, enqueue=enqueue)
+    await process_bill_job_chunks(organization_id, job_id, redis=redis, enqueue=enqueue, loops=loops)
 
 
 async def _initialize(organization_id: uuid.UUID, job: BillJob, redis: Any | None) -> bool:
@@ -155,27 +180,24 @@ async def process_bill_job_chunks(
     enqueue: Enqueue | None = None,
     budget_seconds: float = WORK_BUDGET_SECONDS,
     hops: int | None = None,
+    loops: ClaimLoops | None = None,
 ) -> int:
     """Work on a RUNNING job until nothing is left to claim; returns accounts finished.
 
     A helper (`hops` given) waits for a job still initializing, and in a process that
-    already runs `LOOPS_PER_PROCESS` loops of the job it passes itself on to the queue
-    instead (up to `MAX_HOPS` times), for another worker to take."""
-    if hops is not None and _loops[job_id] >= LOOPS_PER_PROCESS:
+    already runs `LOOPS_PER_PROCESS` loops of the job (`loops`) it passes itself on to the
+    queue instead (up to `MAX_HOPS` times), for another worker to take."""
+    loops = loops if loops is not None else ClaimLoops()
+    if hops is not None and loops.full(job_id):
         if enqueue is not None and hops < MAX_HOPS:
             job = await state.load_job(organization_id, job_id)
             if job is not None and job.status in state.ACTIVE:
                 await _enqueue(enqueue, job_id, organization_id, hops + 1)
         return 0
-    _loops[job_id] += 1
-    try:
+    with loops.held(job_id):
         if hops is not None and not await _running(organization_id, job_id):
             return 0
         return await _claim_loop(organization_id, job_id, redis, enqueue, budget_seconds)
-    finally:
-        _loops[job_id] -= 1
-        if not _loops[job_id]:
-            del _loops[job_id]
 
 
 async def _give_back(organization_id: uuid.UUID, job_id: uuid.UUID, claim: claims.Claim, attempt: int) -> bool:
