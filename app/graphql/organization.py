@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 from app.graphql.authorization import AUTHENTICATED, authorize
 from app.graphql.context import Info
 from app.graphql.errors import UserError, respond, respond_deleted
-from app.graphql.inputs import parse_id, provided
+from app.graphql.inputs import command_fields, parse_id, provided
 from app.graphql.lookups import by_id_or_code, input_item
 from app.graphql.pagination import Connection, paginate
 from app.models.organization import Currency as CurrencyModel
@@ -199,6 +199,9 @@ class CreateCurrencyInput:
     max_decimal_places: int | None = strawberry.field(default=2, description="0–5, default 2.")
     rounding_mode: str | None = strawberry.field(default="HALF_UP", description="Default HALF_UP.")
 
+    def to_command(self) -> currencies.CurrencyFields:
+        return currencies.CurrencyFields(**command_fields(currencies.CurrencyFields, self))
+
 
 @strawberry.input(description="Currency fields to change.")
 class UpdateCurrencyInput:
@@ -207,6 +210,10 @@ class UpdateCurrencyInput:
     name: str | None = strawberry.UNSET
     max_decimal_places: int | None = strawberry.UNSET
     rounding_mode: str | None = strawberry.UNSET
+
+    def to_command(self) -> currencies.UpdateCurrency:
+        changes = currencies.CurrencyFields(**command_fields(currencies.CurrencyFields, self))
+        return currencies.UpdateCurrency(parse_id(self.id), self.version, changes)
 
 
 @strawberry.input(description="Identifies an entity to delete at the version you read.")
@@ -307,7 +314,7 @@ class OrganizationMutation:
         return await respond(
             CurrencyPayload,
             "currency",
-            lambda: currencies.create_currency(p.organization_id, provided(input), actor=p.actor),
+            lambda: currencies.create_currency(p.organization_id, input.to_command(), actor=p.actor),
             Currency.of,
         )
 
@@ -319,13 +326,7 @@ class OrganizationMutation:
         return await respond(
             CurrencyPayload,
             "currency",
-            lambda: currencies.update_currency(
-                p.organization_id,
-                parse_id(input.id),
-                version=input.version,
-                changes=provided(input, exclude=("id", "version")),
-                actor=p.actor,
-            ),
+            lambda: currencies.update_currency(p.organization_id, input.to_command(), actor=p.actor),
             Currency.of,
         )
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
+from app.domain.given import NOT_GIVEN, given
 from app.domain.money import CurrencyRounding
 from app.domain.naming import identifier_code_problem, name_problem
 from app.models.accounts import Account, Commitment
@@ -20,7 +21,25 @@ from app.services.versioning import get_owned, update_versioned
 PERMANENT = "USD"
 
 
-def _check(data: Mapping[str, Any], problems: ProblemCollector) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class CurrencyFields:
+    """A currency's fields as sent; on update only those given change (the code never does)."""
+
+    code: str | None = NOT_GIVEN
+    name: str | None = NOT_GIVEN
+    max_decimal_places: int | None = NOT_GIVEN
+    rounding_mode: str | None = NOT_GIVEN
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateCurrency:
+    currency_id: uuid.UUID
+    version: int
+    changes: CurrencyFields
+
+
+def _check(fields: CurrencyFields, problems: ProblemCollector) -> dict[str, Any]:
+    data = given(fields)
     values: dict[str, Any] = {}
     if "code" in data:
         if msg := identifier_code_problem(data["code"] or ""):
@@ -30,22 +49,26 @@ def _check(data: Mapping[str, Any], problems: ProblemCollector) -> dict[str, Any
         if msg := name_problem(data["name"] or ""):
             problems.add("name", ErrorCode.INVALID, msg)
         values["name"] = data["name"]
-    if "maxDecimalPlaces" in data:
-        places = data["maxDecimalPlaces"]
+    if "max_decimal_places" in data:
+        places = data["max_decimal_places"]
         if places is None or not 0 <= places <= 5:
             problems.add("maxDecimalPlaces", ErrorCode.INVALID, "must be from 0 to 5")
         values["max_decimal_places"] = places
-    if "roundingMode" in data:
-        mode = data["roundingMode"]
+    if "rounding_mode" in data:
+        mode = data["rounding_mode"]
         if mode not in CurrencyRounding.__members__:
             problems.add("roundingMode", ErrorCode.INVALID, f"must be one of {', '.join(CurrencyRounding.__members__)}")
         values["rounding_mode"] = mode
     return values
 
 
-async def create_currency(organization_id: uuid.UUID, data: Mapping[str, Any], *, actor: str) -> Currency:
+async def create_currency(organization_id: uuid.UUID, command: CurrencyFields, *, actor: str) -> Currency:
+    """A new currency; decimal places default to 2 and rounding to HALF_UP when not given."""
     problems = ProblemCollector()
-    values = _check({"maxDecimalPlaces": 2, "roundingMode": "HALF_UP", **data}, problems)
+    defaults = {"max_decimal_places": 2, "rounding_mode": "HALF_UP"}
+    values = _check(
+        replace(command, **{k: v for k, v in defaults.items() if getattr(command, k) is NOT_GIVEN}), problems
+    )
     problems.raise_if_any()
     if await Currency.filter(organization_id=organization_id, code=values["code"]).exists():
         raise fail(("input", "code"), ErrorCode.DUPLICATE, f"currency {values['code']} exists")
@@ -57,12 +80,11 @@ async def create_currency(organization_id: uuid.UUID, data: Mapping[str, Any], *
         raise fail(("input", "code"), ErrorCode.DUPLICATE, f"currency {values['code']} exists") from exc
 
 
-async def update_currency(
-    organization_id: uuid.UUID, currency_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str
-) -> Currency:
+async def update_currency(organization_id: uuid.UUID, command: UpdateCurrency, *, actor: str) -> Currency:
+    currency_id, version = command.currency_id, command.version
     current = await get_owned(Currency, organization_id, currency_id)
     problems = ProblemCollector()
-    values = _check(changes, problems)
+    values = _check(command.changes, problems)
     if "code" in values and values["code"] != current.code:
         # Codes are how pricing, accounts and conversions name a currency; renaming one
         # would silently re-point them.

@@ -60,7 +60,7 @@ def _midnight(day: date) -> datetime:
 
 async def configure(organization_id: uuid.UUID) -> None:
     await currencies.create_currency(
-        organization_id, {"code": "EUR", "name": "Euro", "maxDecimalPlaces": 2}, actor=ACTOR
+        organization_id, currencies.CurrencyFields(code="EUR", name="Euro", max_decimal_places=2), actor=ACTOR
     )
     config = await organization_config.get_config(organization_id)
     await organization_config.update_config(
