@@ -234,15 +234,15 @@ class DeletePayload:
     user_errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
 
 
-def _config_changes(data: UpdateOrganizationConfigInput) -> dict:
-    changes = provided(data, exclude=("version",))
-    if "currencyConversions" in changes and changes["currencyConversions"] is not None:
-        changes["currencyConversions"] = [
+def _config_command(data: UpdateOrganizationConfigInput) -> organization_config.UpdateOrganizationConfig:
+    fields = command_fields(organization_config.UpdateOrganizationConfig, data, exclude=("rate_limits",))
+    if data.currency_conversions:
+        fields["currency_conversions"] = [
             {"from": c.from_, "to": c.to, "multiplier": c.multiplier} for c in data.currency_conversions
         ]
-    if "rateLimits" in changes:
-        changes["rateLimits"] = _rate_limit_changes(data.rate_limits)
-    return changes
+    if data.rate_limits is not strawberry.UNSET:
+        fields["rate_limits"] = _rate_limit_changes(data.rate_limits)
+    return organization_config.UpdateOrganizationConfig(**fields)
 
 
 def _rate_limit_changes(data: RateLimitsInput | None) -> dict | None:
@@ -302,9 +302,7 @@ class OrganizationMutation:
         return await respond(
             OrganizationConfigPayload,
             "organization_config",
-            lambda: organization_config.update_config(
-                p.organization_id, version=input.version, changes=_config_changes(input), actor=p.actor
-            ),
+            lambda: organization_config.update_config(p.organization_id, _config_command(input), actor=p.actor),
             OrganizationConfig.of,
         )
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from app.domain.given import NOT_GIVEN, given, input_name
 from app.domain.naming import MAX_CODE, custom_fields_problem
 from app.domain.timezones import parse_timezone
 from app.models.organization import Currency, OrganizationConfig
@@ -14,18 +17,46 @@ from app.services.errors import ErrorCode, ProblemCollector
 from app.services.rate_limits import config as rate_limit_config
 from app.services.versioning import update_versioned
 
-# Fields a client may set, with their model column.
-SIMPLE_FIELDS = {
-    "dayEpoch": "day_epoch",
-    "weekEpoch": "week_epoch",
-    "monthEpoch": "month_epoch",
-    "yearEpoch": "year_epoch",
-    "standingChargeBillInAdvance": "standing_charge_bill_in_advance",
-    "minimumSpendBillInAdvance": "minimum_spend_bill_in_advance",
-    "commitmentFeeBillInAdvance": "commitment_fee_bill_in_advance",
-    "allowOverlappingPlans": "allow_overlapping_plans",
-    "suppressedEmptyBills": "suppressed_empty_bills",
-}
+# Fields set as given, each into the column of the same name (null is refused).
+SIMPLE_FIELDS = (
+    "day_epoch",
+    "week_epoch",
+    "month_epoch",
+    "year_epoch",
+    "standing_charge_bill_in_advance",
+    "minimum_spend_bill_in_advance",
+    "commitment_fee_bill_in_advance",
+    "allow_overlapping_plans",
+    "suppressed_empty_bills",
+)
+# A conversion as stored: {"from", "to", "multiplier"}; rate limits as
+# `rate_limits.config` stores them: {name: {"requestsPerSecond", "burst"} or None}.
+Conversion = Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateOrganizationConfig:
+    """Only the fields given (not `NOT_GIVEN`) change; problems are reported at each
+    field's input name (`input_name`)."""
+
+    version: int
+    timezone: str | None = NOT_GIVEN
+    currency: str | None = NOT_GIVEN
+    day_epoch: date | None = NOT_GIVEN
+    week_epoch: date | None = NOT_GIVEN
+    month_epoch: date | None = NOT_GIVEN
+    year_epoch: date | None = NOT_GIVEN
+    days_before_bill_due: int | None = NOT_GIVEN
+    standing_charge_bill_in_advance: bool | None = NOT_GIVEN
+    minimum_spend_bill_in_advance: bool | None = NOT_GIVEN
+    commitment_fee_bill_in_advance: bool | None = NOT_GIVEN
+    currency_conversions: Sequence[Conversion] | None = NOT_GIVEN
+    allow_overlapping_plans: bool | None = NOT_GIVEN
+    bill_prefix: str | None = NOT_GIVEN
+    sequence_start_number: int | None = NOT_GIVEN
+    suppressed_empty_bills: bool | None = NOT_GIVEN
+    custom_fields: Any = NOT_GIVEN
+    rate_limits: Mapping[str, Any] | None = NOT_GIVEN
 
 
 async def get_config(organization_id: uuid.UUID) -> OrganizationConfig:
@@ -33,30 +64,30 @@ async def get_config(organization_id: uuid.UUID) -> OrganizationConfig:
 
 
 async def update_config(
-    organization_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str
+    organization_id: uuid.UUID, command: UpdateOrganizationConfig, *, actor: str
 ) -> OrganizationConfig:
-    """`changes` holds only the fields the client sent (camelCase keys)."""
+    changes = given(command)
     config = await get_config(organization_id)
     problems = ProblemCollector()
-    values = {column: changes[key] for key, column in SIMPLE_FIELDS.items() if key in changes}
-    for key in SIMPLE_FIELDS:
-        if key in changes and changes[key] is None:
-            problems.add(key, ErrorCode.REQUIRED, "cannot be null")
+    values = {name: changes[name] for name in SIMPLE_FIELDS if name in changes}
+    for name in SIMPLE_FIELDS:
+        if name in changes and changes[name] is None:
+            problems.add(_path(name), ErrorCode.REQUIRED, "cannot be null")
     currency_codes = set(await Currency.filter(organization_id=organization_id).values_list("code", flat=True))
     _check_timezone(changes, problems, values)
     _check_currency(changes, problems, values, currency_codes)
     _check_numbers(changes, problems, values)
     _check_conversions(changes, problems, values, currency_codes)
-    if "customFields" in changes:
-        if msg := custom_fields_problem(changes["customFields"] or {}):
+    if "custom_fields" in changes:
+        if msg := custom_fields_problem(changes["custom_fields"] or {}):
             problems.add("customFields", ErrorCode.INVALID, msg)
-        values["custom_fields"] = changes["customFields"] or {}
-    if "rateLimits" in changes:
+        values["custom_fields"] = changes["custom_fields"] or {}
+    if "rate_limits" in changes:
         values["rate_limits"] = rate_limit_config.checked_overrides(
-            {} if changes["rateLimits"] is None else config.rate_limits, changes["rateLimits"] or {}, problems
+            {} if changes["rate_limits"] is None else config.rate_limits, changes["rate_limits"] or {}, problems
         )
     problems.raise_if_any()
-    updated = await update_versioned(OrganizationConfig, organization_id, config.id, version, values, actor)
+    updated = await update_versioned(OrganizationConfig, organization_id, config.id, command.version, values, actor)
     rate_limit_config.forget(organization_id)
     return updated
 
@@ -79,29 +110,33 @@ def _check_currency(changes: Mapping[str, Any], problems: ProblemCollector, valu
     values["currency"] = changes["currency"]
 
 
+def _path(name: str) -> str:
+    return input_name(UpdateOrganizationConfig, name)
+
+
 def _check_numbers(changes: Mapping[str, Any], problems: ProblemCollector, values: dict) -> None:
-    if "daysBeforeBillDue" in changes:
-        days = changes["daysBeforeBillDue"]
+    if "days_before_bill_due" in changes:
+        days = changes["days_before_bill_due"]
         if days is None or not 0 < days <= 3650:
             problems.add("daysBeforeBillDue", ErrorCode.INVALID, "must be a whole number from 1 to 3650")
         values["days_before_bill_due"] = days
-    if "billPrefix" in changes:
-        prefix = changes["billPrefix"]
+    if "bill_prefix" in changes:
+        prefix = changes["bill_prefix"]
         if prefix is not None and not 1 <= len(prefix) <= MAX_CODE:
             problems.add("billPrefix", ErrorCode.INVALID, f"must be 1–{MAX_CODE} characters, or null for no numbering")
         values["bill_prefix"] = prefix or None
-    if "sequenceStartNumber" in changes:
-        start = changes["sequenceStartNumber"]
+    if "sequence_start_number" in changes:
+        start = changes["sequence_start_number"]
         if start is None or start < 0:
             problems.add("sequenceStartNumber", ErrorCode.INVALID, "must be 0 or more")
         values["sequence_start_number"] = start
 
 
 def _check_conversions(changes: Mapping[str, Any], problems: ProblemCollector, values: dict, codes: set[str]) -> None:
-    if "currencyConversions" not in changes:
+    if "currency_conversions" not in changes:
         return
     stored, seen = [], set()
-    for index, conversion in enumerate(changes["currencyConversions"] or []):
+    for index, conversion in enumerate(changes["currency_conversions"] or []):
         at = problems.under("currencyConversions", index)
         for side in ("from", "to"):
             if conversion.get(side) not in codes:

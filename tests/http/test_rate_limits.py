@@ -32,7 +32,8 @@ async def set_limits(tenant, **limits: tuple[int, int] | None) -> None:
         name: None if value is None else {"requestsPerSecond": value[0], "burst": value[1]}
         for name, value in limits.items()
     }
-    await organization_config.update_config(org, version=current.version, changes={"rateLimits": changes}, actor="test")
+    command = organization_config.UpdateOrganizationConfig(version=current.version, rate_limits=changes)
+    await organization_config.update_config(org, command, actor="test")
 
 
 def _client_from_new_address(app) -> httpx.AsyncClient:

@@ -63,17 +63,14 @@ async def configure(organization_id: uuid.UUID) -> None:
         organization_id, currencies.CurrencyFields(code="EUR", name="Euro", max_decimal_places=2), actor=ACTOR
     )
     config = await organization_config.get_config(organization_id)
-    await organization_config.update_config(
-        organization_id,
+    command = organization_config.UpdateOrganizationConfig(
         version=config.version,
-        actor=ACTOR,
-        changes={
-            "timezone": "UTC",
-            "currency": "USD",
-            "daysBeforeBillDue": 14,
-            "currencyConversions": [{"from": "EUR", "to": "USD", "multiplier": Decimal("1.08")}],
-        },
+        timezone="UTC",
+        currency="USD",
+        days_before_bill_due=14,
+        currency_conversions=[{"from": "EUR", "to": "USD", "multiplier": Decimal("1.08")}],
     )
+    await organization_config.update_config(organization_id, command, actor=ACTOR)
 
 
 async def load_catalog(organization_id: uuid.UUID, start: datetime) -> None:
