@@ -8,12 +8,13 @@ import base64
 
 import pytest
 
+from tests.case_ids import case_id
 from tests.conftest import client_token
 
 LOGIN = 'mutation($email: String!) { login(email: $email, password: "long enough pw") { token userErrors { code } } }'
 
 
-@pytest.mark.parametrize("key_id", ["AB\x00CD", "\x00", "ABCDEF\x00"])
+@pytest.mark.parametrize("key_id", ["AB\x00CD", "\x00", "ABCDEF\x00"], ids=case_id)
 async def test_nul_in_the_key_id_is_401(tenant, key_id):
     response = await client_token(tenant.client, key_id, tenant.api_secret)
     assert response.status_code == 401, response.text
@@ -28,7 +29,7 @@ async def test_nul_after_a_real_key_id_is_401(tenant):
     assert response.status_code == 401, response.text
 
 
-@pytest.mark.parametrize("email", ["a\x00@example.com", "\x00", "admin@example.com\x00"])
+@pytest.mark.parametrize("email", ["a\x00@example.com", "\x00", "admin@example.com\x00"], ids=case_id)
 async def test_nul_in_the_login_email_is_refused_as_bad_input(tenant, email):
     # The input bounds refuse a NUL in any string before the resolver runs, naming the
     # variable; before them this was an INTERNAL error.

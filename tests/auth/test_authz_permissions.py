@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.auth.permissions import ACTIONS, MANAGED_POLICIES, PermissionSet, Statement
+from tests.case_ids import case_id
 
 X, Y = "0b6d6c3e-8d0a-4c3b-9f43-0d8f5a9c0001", "0b6d6c3e-8d0a-4c3b-9f43-0d8f5a9c0002"
 ADMIN = PermissionSet(MANAGED_POLICIES["Administrator"])
@@ -40,6 +41,7 @@ NO_METERS = PermissionSet(
         (ONLY_X, "config:retrieve", f"config:meter/item/{X}", True),
         (ONLY_X, "config:retrieve", "config:meter/*", False),
     ],
+    ids=case_id,
 )
 def test_grants(holder, action, resource, expected):
     assert holder.grants(action, resource) is expected
@@ -55,6 +57,7 @@ def test_grants(holder, action, resource, expected):
         (NO_METERS, False, False),
         (PermissionSet([]), False, False),
     ],
+    ids=case_id,
 )
 def test_a_type_as_a_whole(holder, expected_some, expected_every):
     assert holder.allows_some("config:retrieve", "config:meter/item/*") is expected_some

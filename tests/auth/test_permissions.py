@@ -20,6 +20,7 @@ from app.auth.permissions import (
     parse_statements,
     resource_matches,
 )
+from tests.case_ids import case_id
 
 A = Effect.ALLOW
 D = Effect.DENY
@@ -75,6 +76,7 @@ def test_actions_are_the_nine_canonical_ones() -> None:
         ("bills:*", "bills:*"),
         ("users:*", "users:*"),
     ],
+    ids=case_id,
 )
 def test_normalize_action_accepts(text: str, expected: str) -> None:
     assert normalize_action(text) == expected
@@ -100,6 +102,7 @@ def test_normalize_action_accepts(text: str, expected: str) -> None:
         "config:cre*",
         "users:manage\n",
     ],
+    ids=case_id,
 )
 def test_normalize_action_rejects(text: str) -> None:
     with pytest.raises(ValueError, match="unknown action"):
@@ -112,7 +115,7 @@ def test_normalize_action_message_names_the_action() -> None:
     assert str(info.value) == "unknown action 'x'"
 
 
-@pytest.mark.parametrize("value", [None, 1, ["config:create"]])
+@pytest.mark.parametrize("value", [None, 1, ["config:create"]], ids=case_id)
 def test_normalize_action_rejects_non_strings(value: object) -> None:
     with pytest.raises(TypeError):
         normalize_action(value)  # type: ignore[arg-type]
@@ -135,6 +138,7 @@ def test_normalize_action_rejects_non_strings(value: object) -> None:
         ("measurements:retrieve", "config:retrieve", False),
         ("users:*", "users:manage", True),
     ],
+    ids=case_id,
 )
 def test_action_matches(pattern: str, action: str, expected: bool) -> None:
     assert action_matches(pattern, action) is expected
@@ -143,6 +147,7 @@ def test_action_matches(pattern: str, action: str, expected: bool) -> None:
 @pytest.mark.parametrize(
     ("pattern", "action"),
     [("config:nope", "config:create"), ("*", "config:nope"), ("*", "*"), ("*", "config:*")],
+    ids=case_id,
 )
 def test_action_matches_rejects_bad_input(pattern: str, action: str) -> None:
     with pytest.raises(ValueError):
@@ -169,6 +174,7 @@ def test_action_matches_rejects_bad_input(pattern: str, action: str) -> None:
         "users:user",
         "config:planTemplate_2/item/A1",
     ],
+    ids=case_id,
 )
 def test_normalize_resource_accepts_unchanged(text: str) -> None:
     assert normalize_resource(text) == text
@@ -204,6 +210,7 @@ def test_normalize_resource_accepts_unchanged(text: str) -> None:
         ("config:meter/item/-abc", "invalid item id"),
         ("config:meter/item/" + "a" * 600, "longer than"),
     ],
+    ids=case_id,
 )
 def test_normalize_resource_rejects(text: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
@@ -258,6 +265,7 @@ def test_normalize_resource_rejects_non_strings() -> None:
         ("config:meter", "config:meterX/item/*", False),
         ("config:meter/*", f"config:meterX/item/{U1}", False),
     ],
+    ids=case_id,
 )
 def test_resource_matches(pattern: str, resource: str, expected: bool) -> None:
     assert resource_matches(pattern, resource) is expected
@@ -266,6 +274,7 @@ def test_resource_matches(pattern: str, resource: str, expected: bool) -> None:
 @pytest.mark.parametrize(
     "resource",
     ["*", "config:*", "config:meter", "config:meter/*", "config:*/item/*", "nope", ""],
+    ids=case_id,
 )
 def test_resource_matches_non_concrete_request_never_matches(resource: str) -> None:
     assert resource_matches("*", resource) is False
@@ -301,6 +310,7 @@ def test_statement_of_normalizes_and_dedupes() -> None:
         (A, "config:create", ["*"], TypeError),  # a bare string is not a list
         (A, ["*"], "*", TypeError),
     ],
+    ids=case_id,
 )
 def test_statement_of_rejects(effect, actions, resources, error) -> None:
     with pytest.raises(error):
@@ -387,6 +397,7 @@ SCENARIOS: dict[str, list[Statement]] = {
         ("allow_all", "config:retrieve", "config:meter/item/a/b", False),
         ("allow_all", "config:retrieve", "nope:meter/item/*", False),
     ],
+    ids=case_id,
 )
 def test_is_allowed(scenario: str, action: str, resource: str, expected: bool) -> None:
     statements = SCENARIOS[scenario]
@@ -395,7 +406,7 @@ def test_is_allowed(scenario: str, action: str, resource: str, expected: bool) -
     assert PermissionSet.from_statements(statements).allows(action, resource) is expected
 
 
-@pytest.mark.parametrize("action", ["*", "config:*", "config:nope", "", "config:create "])
+@pytest.mark.parametrize("action", ["*", "config:*", "config:nope", "", "config:create "], ids=case_id)
 def test_is_allowed_rejects_non_concrete_actions(action: str) -> None:
     with pytest.raises(ValueError):
         is_allowed([ALLOW_ALL], action, METER_1)
@@ -434,8 +445,8 @@ MANAGED_EXPECTED = {
 }
 
 
-@pytest.mark.parametrize("policy", sorted(MANAGED_EXPECTED))
-@pytest.mark.parametrize(("action", "resource"), EVERY_REQUEST)
+@pytest.mark.parametrize("policy", sorted(MANAGED_EXPECTED), ids=case_id)
+@pytest.mark.parametrize(("action", "resource"), EVERY_REQUEST, ids=case_id)
 def test_managed_policies(policy: str, action: str, resource: str) -> None:
     expected = action in MANAGED_EXPECTED[policy]
     statements = MANAGED_POLICIES[policy]
@@ -454,6 +465,7 @@ def test_managed_policies(policy: str, action: str, resource: str) -> None:
         ("IngestOnly", "measurements:retrieve", MEASUREMENTS, False),
         ("IngestOnly", "config:retrieve", METER_1, False),
     ],
+    ids=case_id,
 )
 def test_managed_policies_named_cases(policy: str, action: str, resource: str, expected: bool) -> None:
     assert is_allowed(MANAGED_POLICIES[policy], action, resource) is expected
@@ -482,6 +494,7 @@ COMBINED_ADMIN = [
         (COMBINED_ADMIN, "config:update", PLAN_1, True),
         (COMBINED_ADMIN, "users:manage", USER_1, True),
     ],
+    ids=case_id,
 )
 def test_several_policies_combined(statements, action, resource, expected) -> None:
     assert is_allowed(statements, action, resource) is expected
@@ -544,7 +557,7 @@ def test_parse_statements_collects_every_problem_with_paths() -> None:
     assert "whitespace" in messages[("4", "resource", "2")]
 
 
-@pytest.mark.parametrize("raw", [None, "ALLOW", {"effect": "ALLOW"}, 5])
+@pytest.mark.parametrize("raw", [None, "ALLOW", {"effect": "ALLOW"}, 5], ids=case_id)
 def test_parse_statements_not_a_list(raw) -> None:
     statements, problems = parse_statements(raw)  # type: ignore[arg-type]
     assert statements == []
@@ -555,7 +568,7 @@ def test_parse_statements_empty_list_is_fine() -> None:
     assert parse_statements([]) == ([], [])
 
 
-@pytest.mark.parametrize("effect", [None, 1, ["ALLOW"], "Allow", " ALLOW"])
+@pytest.mark.parametrize("effect", [None, 1, ["ALLOW"], "Allow", " ALLOW"], ids=case_id)
 def test_parse_statements_bad_effects(effect) -> None:
     statements, problems = parse_statements([{"effect": effect, "action": ["*"], "resource": ["*"]}])
     assert statements == []

@@ -25,6 +25,7 @@ from app.domain.accounts import (
     references_of,
 )
 from app.domain.problems import ProblemCollector
+from tests.case_ids import case_id
 
 UTC = UTC
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -103,6 +104,7 @@ def check_tree(data: dict, known: Known = KNOWN):
         ((T0, T0 + 10 * DAY), (T0 + DAY, T0 + 2 * DAY), True),  # contained
         ((T0, T0 + DAY), (T0, T0 + DAY), True),  # identical
     ],
+    ids=case_id,
 )
 def test_overlaps_is_half_open(a, b, expected):
     assert overlaps(*a, *b) is expected
@@ -154,6 +156,7 @@ def test_update_values_have_no_id():
         ({"parentAccountId": "not-a-uuid"}, [(("input", "parentAccountId"), "NOT_FOUND")]),
         ({"parentAccountId": str(uuid.uuid4())}, [(("input", "parentAccountId"), "NOT_FOUND")]),
     ],
+    ids=case_id,
 )
 def test_account_field_rules(fields, expected):
     assert check_one_account(account(**fields))[0] == expected
@@ -170,6 +173,7 @@ def test_account_field_rules(fields, expected):
         {"billEpoch": date(2026, 1, 31)},
         {"parentAccountId": str(PARENT.id)},
     ],
+    ids=case_id,
 )
 def test_account_accepted_edges(fields):
     problems, values = check_one_account(account(**fields))
@@ -209,7 +213,7 @@ def parent_with(children: int, parent_of_parent: uuid.UUID | None = None) -> Kno
     return Known(accounts={ref.id: ref})
 
 
-@pytest.mark.parametrize(("children", "ok"), [(0, True), (MAX_CHILDREN - 1, True), (MAX_CHILDREN, False)])
+@pytest.mark.parametrize(("children", "ok"), [(0, True), (MAX_CHILDREN - 1, True), (MAX_CHILDREN, False)], ids=case_id)
 def test_at_most_999_children(children, ok):
     problems, _ = check_one_account(account(parentAccountId=PARENT.id), parent_with(children))
     assert problems == ([] if ok else [(("input", "parentAccountId"), "INVALID")])
@@ -268,6 +272,7 @@ def test_start_is_stored_in_utc():
         ({"childBillingMode": "SIDEWAYS"}, [(("input", "childBillingMode"), "INVALID")]),
         ({"code": "\tap"}, [(("input", "code"), "INVALID")]),
     ],
+    ids=case_id,
 )
 def test_attachment_field_rules(fields, expected):
     assert check_one_plan(attach(**fields))[0] == expected
@@ -277,7 +282,7 @@ def test_end_one_microsecond_after_start_is_fine():
     assert check_one_plan(attach(endDate=T0 + TICK))[0] == []
 
 
-@pytest.mark.parametrize("mode", ["PARENT_BREAKDOWN", "PARENT_SUMMARY", "CHILD"])
+@pytest.mark.parametrize("mode", ["PARENT_BREAKDOWN", "PARENT_SUMMARY", "CHILD"], ids=case_id)
 def test_child_billing_modes(mode):
     assert check_one_plan(attach(childBillingMode=mode))[1]["child_billing_mode"] == mode
 
@@ -310,6 +315,7 @@ EXISTING = Attachment(uuid.uuid4(), "jan", PRODUCT, T0, T0 + 31 * DAY)
         (T0 - DAY, None, True),  # open-ended over it
         (T0 + DAY, T0 + 2 * DAY, True),  # inside it
     ],
+    ids=case_id,
 )
 def test_overlap_with_an_existing_attachment(start, end, collides):
     problems, _ = check_one_plan(attach(startDate=start, endDate=end), others=[EXISTING])
@@ -360,6 +366,7 @@ def test_replacement_starts_where_the_old_one_ends_and_keeps_its_end():
         (T0 + 31 * DAY, False),  # at the end: nothing left to replace
         (T0 - DAY, False),
     ],
+    ids=case_id,
 )
 def test_replacement_date_lies_inside_the_old_attachment(when, ok):
     problems, _, _ = replace(EXISTING, date=when)
@@ -445,6 +452,7 @@ def test_commitment_defaults():
         ({"commitmentFeeDescription": "d" * 201}, [(("input", "commitmentFeeDescription"), "INVALID")]),
         ({"childBillingMode": "NOPE"}, [(("input", "childBillingMode"), "INVALID")]),
     ],
+    ids=case_id,
 )
 def test_commitment_rules(fields, expected):
     assert check_one_commitment(commitment(**fields))[0] == expected
@@ -465,6 +473,7 @@ def test_commitment_rules(fields, expected):
         {"feeDates": [{**FEE, "servicePeriodEndDate": T0}]},  # start = end is allowed
         {"productIds": [str(PRODUCT)], "lineItemTypes": ["STANDING_CHARGE", "USAGE", "MINIMUM_SPEND"]},
     ],
+    ids=case_id,
 )
 def test_commitment_accepted_edges(fields):
     assert check_one_commitment(commitment(**fields))[0] == []
@@ -554,7 +563,7 @@ def test_tree_child_plans_do_not_collide_with_the_parents():
     assert problems == []
 
 
-@pytest.mark.parametrize(("count", "ok"), [(MAX_CHILDREN, True), (MAX_CHILDREN + 1, False)])
+@pytest.mark.parametrize(("count", "ok"), [(MAX_CHILDREN, True), (MAX_CHILDREN + 1, False)], ids=case_id)
 def test_tree_at_most_999_children(count, ok):
     problems, _ = check_tree(account(children=[account(code=f"kid-{i}") for i in range(count)]))
     assert problems == ([] if ok else [(("input", "children"), "INVALID")])

@@ -17,6 +17,7 @@ from app.domain.bands import (
     validate_bands,
     volume_charge,
 )
+from tests.case_ids import case_id
 
 D = Decimal
 U = UnitRounding
@@ -116,13 +117,14 @@ def row(*values):
         ("1." + "0" * 59 + "1", "1", U.UP, "2"),
         ("1." + "0" * 59 + "1", "1", U.DOWN, "1"),
     ],
+    ids=case_id,
 )
 def test_to_units_table(quantity, per_unit, rounding, expected):
     # str() pins the exponent as well: whole units print as integers.
     assert str(to_units(D(quantity), D(per_unit), rounding)) == expected
 
 
-@pytest.mark.parametrize("rounding", list(UnitRounding))
+@pytest.mark.parametrize("rounding", list(UnitRounding), ids=case_id)
 def test_to_units_none_stays_none(rounding):
     assert to_units(None, D("1"), rounding) is None
 
@@ -137,6 +139,7 @@ def test_to_units_none_stays_none(rounding):
         (D("1"), 1, TypeError),
         (D("Infinity"), D("1"), ValueError),
     ],
+    ids=case_id,
 )
 def test_to_units_rejects_bad_input(quantity, per_unit, error):
     with pytest.raises(error):
@@ -171,6 +174,7 @@ def test_to_units_rejects_bad_input(quantity, per_unit, error):
             [(0, "unitPrice"), (0, "fixedPrice"), (1, "lowerLimit")],
         ),
     ],
+    ids=case_id,
 )
 def test_validate_bands_table(bands, expected):
     problems = validate_bands(bands)
@@ -178,7 +182,7 @@ def test_validate_bands_table(bands, expected):
     assert all(isinstance(message, str) and message for _, _, message in problems)
 
 
-@pytest.mark.parametrize("price", [tiered_charge, volume_charge])
+@pytest.mark.parametrize("price", [tiered_charge, volume_charge], ids=case_id)
 def test_charges_refuse_invalid_bands(price):
     with pytest.raises(ValueError, match="lowerLimit"):
         price(bands_of(("1", "1")), D("5"))
@@ -186,7 +190,7 @@ def test_charges_refuse_invalid_bands(price):
         price([], D("5"))
 
 
-@pytest.mark.parametrize("price", [tiered_charge, volume_charge])
+@pytest.mark.parametrize("price", [tiered_charge, volume_charge], ids=case_id)
 @pytest.mark.parametrize(
     ("units", "previous", "per_unit", "error"),
     [
@@ -195,6 +199,7 @@ def test_charges_refuse_invalid_bands(price):
         (D("NaN"), D("0"), D("1"), ValueError),
         (D("5"), D("0"), D("0"), ValueError),
     ],
+    ids=case_id,
 )
 def test_charges_refuse_bad_numbers(price, units, previous, per_unit, error):
     with pytest.raises(error):
@@ -218,6 +223,7 @@ def test_charges_refuse_bad_numbers(price, units, previous, per_unit, error):
         ("700", "95.00", "70.00"),
         ("-10", "-1.50", "-1.50"),  # negative units fall in band 1
     ],
+    ids=case_id,
 )
 def test_two_band_table(units, tiered, volume):
     assert tiered_charge(TWO, D(units)).subtotal == D(tiered)
@@ -239,6 +245,7 @@ def test_two_band_table(units, tiered, volume):
         ("100", "50", "6"),
         ("-1", "12", "0"),
     ],
+    ids=case_id,
 )
 def test_stairstep_volume_every_edge(units, expected, band_lower_limit):
     charge = volume_charge(STAIRS, D(units))
@@ -259,6 +266,7 @@ def test_stairstep_volume_every_edge(units, expected, band_lower_limit):
         ("30", "34.5", 3),
         ("-4", "6", 1),  # -4×1 + 10: band 1 takes negative units
     ],
+    ids=case_id,
 )
 def test_tiered_fixed_prices_every_edge(units, expected, bands_listed):
     charge = tiered_charge(FIXED, D(units))
@@ -269,6 +277,7 @@ def test_tiered_fixed_prices_every_edge(units, expected, bands_listed):
 @pytest.mark.parametrize(
     ("units", "expected"),
     [("0", "12"), ("4", "12"), ("4.0001", "37"), ("6", "37"), ("6.01", "87")],
+    ids=case_id,
 )
 def test_stairstep_bands_priced_tiered_add_each_entered_fixed_price(units, expected):
     assert tiered_charge(STAIRS, D(units)).subtotal == D(expected)
@@ -301,7 +310,7 @@ def test_breakdown_of_fixed_prices():
     assert str(charge.average_unit_price) == "2.4047619047619047619047619047619047619047619047619"
 
 
-@pytest.mark.parametrize("price", [tiered_charge, volume_charge])
+@pytest.mark.parametrize("price", [tiered_charge, volume_charge], ids=case_id)
 def test_zero_units_price_band_one_and_average_zero(price):
     charge = price(FIXED, D("0"))
     assert charge.subtotal == D("10")
@@ -351,6 +360,7 @@ def test_subtotals_are_exact_beyond_the_default_precision():
             [row("0", "0.15", "0", "-100", "-100", "-15.00"), row("500", "0.10", "0", "-100", "-100", "-10.00")],
         ),
     ],
+    ids=case_id,
 )
 def test_tiered_spanning_two_bands(previous, units, expected, rows):
     charge = tiered_charge(TWO, D(units), previous_units=D(previous))
@@ -377,6 +387,7 @@ def test_tiered_spanning_two_bands(previous, units, expected, rows):
         # moving down out of a band refunds nothing of its fixed price
         ("15", "-10", "-7.5", [row("0", "1", "0", "-5", "-5", "-5"), row("10", "0.5", "0", "-5", "-5", "-2.5")]),
     ],
+    ids=case_id,
 )
 def test_tiered_spanning_fixed_prices(previous, units, expected, rows):
     charge = tiered_charge(FIXED, D(units), previous_units=D(previous))
@@ -404,6 +415,7 @@ def test_spanning_of_the_brief_example_splits_tier():
         (STAIRS, "100", "2", "50", "6"),
         (FIXED, "15", "10", "4.5", "20"),  # 10 × 0.25 + 2
     ],
+    ids=case_id,
 )
 def test_volume_spanning(bands, previous, units, expected, band_lower_limit):
     charge = volume_charge(bands, D(units), previous_units=D(previous), quantity_per_unit=D("3"))

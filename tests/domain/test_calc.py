@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.domain.calc import CalcError, Expression, ValueType, compile_expression
+from tests.case_ids import case_id
 
 D = Decimal
 N, S, B, ANY = ValueType.NUMBER, ValueType.STRING, ValueType.BOOLEAN, ValueType.ANY
@@ -74,6 +75,7 @@ def error_of(text, names=NAMES):
         ("NOT true ? 10 : 20", D(20)),
         ("1 + 2 * 3 - 4 / 2 ^ 2", D(6)),
     ],
+    ids=case_id,
 )
 def test_precedence(text, expected):
     result = ev(text)
@@ -87,7 +89,9 @@ def test_compound_aggregation_divides_only_the_last_term():
     assert result == D("3.5")  # 1 + 2 + (30 / 60), not (1 + 2 + 30) / 60
 
 
-@pytest.mark.parametrize(("measure1", "expected"), [(D(11), D(3)), (D(7), D(2)), (D(1), D(1)), (None, D(1))])
+@pytest.mark.parametrize(
+    ("measure1", "expected"), [(D(11), D(3)), (D(7), D(2)), (D(1), D(1)), (None, D(1))], ids=case_id
+)
 def test_ternary_chain_is_right_associative(measure1, expected):
     text = "measure1 > 10 ? 3 : measure1 > 5 ? 2 : 1"
     assert ev(text, {"measure1": measure1}) == expected
@@ -104,6 +108,7 @@ def test_ternary_chain_is_right_associative(measure1, expected):
         ("not false", True),
         ("1 <= 1 AND 1 >= 1 AND 1 != 2 AND 2 > 1", True),
     ],
+    ids=case_id,
 )
 def test_keyword_synonyms_and_case(text, expected):
     assert ev(text) is expected
@@ -147,6 +152,7 @@ def test_keyword_synonyms_and_case(text, expected):
         ("math.MAX(1, 2)", "2"),  # function names are case-insensitive
         ("ISNULL(null, 1)", "1"),
     ],
+    ids=case_id,
 )
 def test_numeric_functions(text, expected):
     result = ev(text)
@@ -171,6 +177,7 @@ def test_numeric_functions(text, expected):
         "Math.pow(2, 1001)",
         "Math.pow(null, 2)",
     ],
+    ids=case_id,
 )
 def test_functions_give_null(text):
     assert ev(text) is None
@@ -194,6 +201,7 @@ def test_functions_give_null(text):
         ("isnull(measure1, 0)", {}, D(0)),
         ("isnull(1 / 0, -1)", {}, D(-1)),
     ],
+    ids=case_id,
 )
 def test_in_and_isnull(text, values, expected):
     assert ev(text, values) == expected
@@ -240,6 +248,7 @@ def test_in_and_isnull(text, values, expected):
         ("flag ? 1 : 2", {"flag": None}, D(2)),
         ("flag ? 1 : 2", {"flag": True}, D(1)),
     ],
+    ids=case_id,
 )
 def test_null_semantics(text, values, expected):
     result = ev(text, values)
@@ -265,6 +274,7 @@ def test_null_semantics(text, values, expected):
         ('who != "x"', {"who": "x"}, False),
         ('who == "1"', {"who": "1"}, True),
     ],
+    ids=case_id,
 )
 def test_strings(text, values, expected):
     assert ev(text, values) == expected
@@ -329,6 +339,7 @@ def test_strings(text, values, expected):
         ("1e-1001", "number out of range", 0),
         ("1" * 51, "number has more than 50 significant digits", 0),
     ],
+    ids=case_id,
 )
 def test_errors_have_message_and_position(text, message, position):
     err = error_of(text)
@@ -366,6 +377,7 @@ def test_reserved_words_cannot_name_fields():
         # the then-branch of the 65th conditional is the 65th level
         ("true ? 1 : " * 400 + "2", "expression nested more than 64 levels deep", 711),
     ],
+    ids=case_id,
 )
 def test_hostile_nesting_and_length_raise_calc_error(text, message, position):
     err = error_of(text)  # a RecursionError would escape pytest.raises(CalcError)
@@ -400,6 +412,7 @@ def test_long_flat_chains_do_not_recurse():
         ("measure1 * 10", {"measure1": D("1e999999999")}),
         ("measure1 * measure1", {"measure1": D("1e600000")}),
     ],
+    ids=case_id,
 )
 def test_huge_powers_and_overflow_give_null_quickly(text, values):
     start = time.perf_counter()
@@ -463,6 +476,7 @@ def test_modulo_follows_the_dividend_sign():
         ('IN(who, "a")', B, {"who"}),
         ("Math.round(measure2, 2)", N, {"measure2"}),
     ],
+    ids=case_id,
 )
 def test_static_result_type_and_names_used(text, result_type, names_used):
     expression = compile_expression(text, NAMES)
@@ -499,6 +513,7 @@ def test_names_are_case_sensitive():
         ("Math.abs(x)", "a", None),
         ("IN(x, 1)", "1", False),
     ],
+    ids=case_id,
 )
 def test_runtime_values_are_normalised_and_mismatches_give_null(text, value, expected):
     result = ev(text, {"x": value})

@@ -17,6 +17,7 @@ from app.domain.catalog.meters import (
 )
 from app.domain.catalog.refs import AggregationRef, FieldRef
 from app.domain.problems import ProblemCollector
+from tests.case_ids import case_id
 
 PRODUCT = uuid.uuid4()
 
@@ -91,13 +92,16 @@ def test_creates_get_fresh_ids_and_updates_keep_theirs():
         (15, []),
         (16, [(("dataFields",), "INVALID")]),
     ],
+    ids=case_id,
 )
 def test_data_field_count(count, expected):
     fields = [field("MEASURE", f"f{i}") for i in range(count)]
     assert meter_problems(meter_input(dataFields=fields, derivedFields=[])) == expected
 
 
-@pytest.mark.parametrize(("count", "expected"), [(0, []), (15, []), (16, [(("derivedFields",), "INVALID")])])
+@pytest.mark.parametrize(
+    ("count", "expected"), [(0, []), (15, []), (16, [(("derivedFields",), "INVALID")])], ids=case_id
+)
 def test_derived_field_count(count, expected):
     derived = [field("MEASURE", f"d{i}", calculation="gb") for i in range(count)]
     assert meter_problems(meter_input(derivedFields=derived)) == expected
@@ -127,6 +131,7 @@ def test_missing_lists_and_wrong_shapes():
         ),
         ([field("MEASURE", "gb"), field("MEASURE", "GB")], [], []),  # codes are case-sensitive names
     ],
+    ids=case_id,
 )
 def test_field_codes_unique_across_data_and_derived(data_fields, derived, expected):
     assert meter_problems(meter_input(dataFields=data_fields, derivedFields=derived)) == expected
@@ -155,6 +160,7 @@ def test_field_codes_unique_across_data_and_derived(data_fields, derived, expect
         ("And", False),
         ("not", False),
     ],
+    ids=case_id,
 )
 def test_field_code_shape(code, fine):
     expected = [] if fine else [(("dataFields", "0", "code"), "INVALID")]
@@ -162,12 +168,14 @@ def test_field_code_shape(code, fine):
     assert meter_problems(meter_input(dataFields=fields, derivedFields=[])) == expected
 
 
-@pytest.mark.parametrize("category", ["WHO", "WHAT", "WHERE", "OTHER", "METADATA", "MEASURE", "INCOME", "COST"])
+@pytest.mark.parametrize(
+    "category", ["WHO", "WHAT", "WHERE", "OTHER", "METADATA", "MEASURE", "INCOME", "COST"], ids=case_id
+)
 def test_every_category_is_valid(category):
     assert meter_problems(meter_input(dataFields=[field(category, "x")], derivedFields=[])) == []
 
 
-@pytest.mark.parametrize("category", ["who", "NUMBER", "", None, 3])
+@pytest.mark.parametrize("category", ["who", "NUMBER", "", None, 3], ids=case_id)
 def test_invalid_categories(category):
     expected = [(("dataFields", "0", "category"), "REQUIRED" if category is None else "INVALID")]
     assert (
@@ -191,6 +199,7 @@ def test_invalid_categories(category):
         ({"dataFields": [field("MEASURE", "gb", unit="u" * 80)]}, []),
         ({"dataFields": [{"category": "MEASURE", "code": "gb"}]}, [(("dataFields", "0", "name"), "REQUIRED")]),
     ],
+    ids=case_id,
 )
 def test_meter_attributes(overrides, expected):
     assert meter_problems(meter_input(**overrides)) == expected
@@ -211,6 +220,7 @@ def test_meter_attributes(overrides, expected):
         ("WHO", "gb * 2", "a WHO field holds a STRING, but the calculation yields a NUMBER"),
         ("METADATA", "ts", "a METADATA field holds a STRING, but the calculation yields a NUMBER"),
     ],
+    ids=case_id,
 )
 def test_derived_calculation_problems(category, calculation, message):
     derived = [field("MEASURE", "mb", calculation="gb * 1024"), field(category, "x", calculation=calculation)]
@@ -229,6 +239,7 @@ def test_derived_calculation_problems(category, calculation, message):
         ("METADATA", "note"),
         ("MEASURE", "gb > 1 ? gb : null"),
     ],
+    ids=case_id,
 )
 def test_derived_calculations_that_fit(category, calculation):
     assert meter_problems(meter_input(derivedFields=[field(category, "x", calculation=calculation)])) == []
@@ -242,6 +253,7 @@ def test_derived_calculations_that_fit(category, calculation):
         ("gb" + " " * 4998, None),
         ("gb" + " " * 4999, "INVALID"),
     ],
+    ids=case_id,
 )
 def test_derived_calculation_length(calculation, expected):
     problems = meter_problems(meter_input(derivedFields=[field("MEASURE", "x", calculation=calculation)]))
@@ -360,8 +372,8 @@ def test_defaults_and_product_following_the_meter():
     assert values["product_id"] is None and ref.product_id is None and values["meter_id"] == global_meter.id
 
 
-@pytest.mark.parametrize("category", list(CATEGORY_FUNCTIONS))
-@pytest.mark.parametrize("function", FUNCTIONS)
+@pytest.mark.parametrize("category", list(CATEGORY_FUNCTIONS), ids=case_id)
+@pytest.mark.parametrize("function", FUNCTIONS, ids=case_id)
 def test_function_must_suit_category(category, function):
     problems = agg_problems(agg_input(targetField=CATEGORY_FIELD[category], aggregation=function))
     assert problems == ([] if function in CATEGORY_FUNCTIONS[category] else [(("aggregation",), "INVALID")])
@@ -375,6 +387,7 @@ def test_function_must_suit_category(category, function):
         ("team", "UNIQUE", True),
         ("team", "MEAN", False),
     ],
+    ids=case_id,
 )
 def test_derived_fields_are_targets_with_their_category(target, function, fine):
     assert agg_problems(agg_input(targetField=target, aggregation=function)) == (
@@ -399,6 +412,7 @@ def test_function_message_names_field_and_allowed():
         ({"unit": "u" * 81}, [(("unit",), "INVALID")]),
         ({"customFields": []}, [(("customFields",), "INVALID")]),
     ],
+    ids=case_id,
 )
 def test_aggregation_attributes(overrides, expected):
     assert agg_problems(agg_input(**overrides)) == expected
@@ -422,6 +436,7 @@ def test_aggregation_attributes(overrides, expected):
         ("ten", False),
         (True, False),
     ],
+    ids=case_id,
 )
 def test_quantity_per_unit(value, fine):
     assert agg_problems(agg_input(quantityPerUnit=value)) == ([] if fine else [(("quantityPerUnit",), "INVALID")])
@@ -437,6 +452,7 @@ def test_quantity_per_unit(value, fine):
         (Decimal("-1"), False),
         (0.5, False),
     ],
+    ids=case_id,
 )
 def test_default_value(value, fine):
     assert agg_problems(agg_input(defaultValue=value)) == ([] if fine else [(("defaultValue",), "INVALID")])
@@ -453,6 +469,7 @@ def test_default_value(value, fine):
         ("HALF_UP", False),
         ("up", False),
     ],
+    ids=case_id,
 )
 def test_rounding(rounding, fine):
     assert agg_problems(agg_input(rounding=rounding)) == ([] if fine else [(("rounding",), "INVALID")])
@@ -469,6 +486,7 @@ def test_rounding(rounding, fine):
         (["mb"], [(("segmentedFields", "0"), "INVALID")]),
         (["user", "user"], [(("segmentedFields", "1"), "DUPLICATE")]),
     ],
+    ids=case_id,
 )
 def test_segmented_fields(fields, expected):
     segments = [{"user": "*"}] if "user" in fields else [{}]
@@ -492,12 +510,13 @@ def test_segmented_fields(fields, expected):
         ([], [(("segments",), "REQUIRED")]),
         (None, [(("segments",), "REQUIRED")]),
     ],
+    ids=case_id,
 )
 def test_segments(segments, expected):
     assert agg_problems(agg_input(segmentedFields=["region", "user"], segments=segments)) == expected
 
 
-@pytest.mark.parametrize(("count", "fine"), [(1000, True), (1001, False)])
+@pytest.mark.parametrize(("count", "fine"), [(1000, True), (1001, False)], ids=case_id)
 def test_segment_count(count, fine):
     segments = [{"user": f"u{i}"} for i in range(count)]
     assert agg_problems(agg_input(segmentedFields=["user"], segments=segments)) == (
@@ -526,6 +545,7 @@ def test_segments_are_stored_in_segmented_field_order():
         ({"user": "a", "region": "eu"}, {"region": "eu", "user": "a"}),
         ({"other": "x"}, None),
     ],
+    ids=case_id,
 )
 def test_normalize_segment(segment, expected):
     assert normalize_segment(segment, ["region", "user"]) == expected
@@ -613,6 +633,7 @@ def test_compound_defaults():
         ("60 * 2", PRODUCT, "must use at least one aggregation (aggregation.<code>)"),
         ("", PRODUCT, "must be 1–5000 characters"),
     ],
+    ids=case_id,
 )
 def test_compound_calculation_problems(calculation, product_id, message):
     _, _, problems, messages = compound_run(compound_input(calculation=calculation), product_id=product_id)
@@ -631,6 +652,7 @@ def test_compound_calculation_problems(calculation, product_id, message):
         ({"code": "1st"}, [(("code",), "INVALID")]),
         ({"calculation": "isnull(aggregation.cpu, 0) + Math.max(aggregation.mem, 1)"}, []),
     ],
+    ids=case_id,
 )
 def test_compound_attributes(overrides, expected):
     assert compound_run(compound_input(**overrides))[2] == expected
@@ -645,6 +667,7 @@ def test_compound_attributes(overrides, expected):
         ("aggregation.a + ", {"a"}),  # not compilable: every mention
         ("5", set()),
     ],
+    ids=case_id,
 )
 def test_compound_references(calculation, expected):
     assert compound_references(calculation) == expected

@@ -19,6 +19,7 @@ from app.domain.catalog.pricing import (
 )
 from app.domain.catalog.refs import AggregationRef, PlanTemplateRef, PricingWindow
 from app.domain.problems import ProblemCollector
+from tests.case_ids import case_id
 
 PRODUCT = uuid.uuid4()
 OTHER_PRODUCT = uuid.uuid4()
@@ -94,22 +95,24 @@ def test_template_defaults_and_new_id():
     assert values["standing_charge_bill_in_advance"] is None and values["custom_fields"] == {}
 
 
-@pytest.mark.parametrize("key", ["billFrequencyInterval", "standingChargeInterval"])
+@pytest.mark.parametrize("key", ["billFrequencyInterval", "standingChargeInterval"], ids=case_id)
 @pytest.mark.parametrize(
-    "value, ok", [(0, False), (1, True), (365, True), (366, False), (-1, False), (True, False), ("2", False)]
+    "value, ok",
+    [(0, False), (1, True), (365, True), (366, False), (-1, False), (True, False), ("2", False)],
+    ids=case_id,
 )
 def test_intervals(key, value, ok):
     problems = run_template(**{key: value})[2]
     assert problems == ([] if ok else [(["input", key], "INVALID")])
 
 
-@pytest.mark.parametrize("value, ok", [(-1, False), (0, True), (364, True), (365, False)])
+@pytest.mark.parametrize("value, ok", [(-1, False), (0, True), (364, True), (365, False)], ids=case_id)
 def test_standing_charge_offset(value, ok):
     problems = run_template(standingChargeOffset=value)[2]
     assert problems == ([] if ok else [(["input", "standingChargeOffset"], "INVALID")])
 
 
-@pytest.mark.parametrize("key", ["standingCharge", "minimumSpend"])
+@pytest.mark.parametrize("key", ["standingCharge", "minimumSpend"], ids=case_id)
 @pytest.mark.parametrize(
     "value, expected",
     [
@@ -122,6 +125,7 @@ def test_standing_charge_offset(value, ok):
         ("NaN", None),
         (False, None),
     ],
+    ids=case_id,
 )
 def test_template_amounts(key, value, expected):
     values, _, problems = run_template(**{key: value})
@@ -132,7 +136,7 @@ def test_template_amounts(key, value, expected):
         assert problems == [] and values[column] == expected
 
 
-@pytest.mark.parametrize("frequency", ["DAILY", "WEEKLY", "MONTHLY", "ANNUALLY"])
+@pytest.mark.parametrize("frequency", ["DAILY", "WEEKLY", "MONTHLY", "ANNUALLY"], ids=case_id)
 def test_bill_frequencies(frequency):
     values, _, problems = run_template(billFrequency=frequency)
     assert problems == [] and values["bill_frequency"] == frequency
@@ -152,6 +156,7 @@ def test_bill_frequencies(frequency):
         ({"standingChargeBillInAdvance": "yes"}, [(["input", "standingChargeBillInAdvance"], "INVALID")]),
         ({"customFields": {f"k{i}": i for i in range(101)}}, [(["input", "customFields"], "INVALID")]),
     ],
+    ids=case_id,
 )
 def test_template_refusals(changes, expected):
     assert run_template(**changes)[2] == expected
@@ -219,6 +224,7 @@ def test_plan_reads_through_by_default():
         ({"planTemplateId": str(TEMPLATE.id)}, []),
         ({"name": None}, [(["input", "name"], "REQUIRED")]),
     ],
+    ids=case_id,
 )
 def test_plan_rules(changes, expected):
     assert run_plan(**changes)[2] == expected
@@ -263,6 +269,7 @@ def test_pricing_update_keeps_its_id():
         ({"planId": str(PLAN_ID)}, None, TEMPLATE.id, [(["input", "planId"], "INVALID")]),
         ({"planTemplateId": str(TEMPLATE.id)}, None, TEMPLATE.id, []),
     ],
+    ids=case_id,
 )
 def test_exactly_one_owner(data_keys, plan_id, template_id, expected):
     _, window, problems = run_pricing(pricing_input(**data_keys), plan_id=plan_id, plan_template_id=template_id)
@@ -287,6 +294,7 @@ def test_exactly_one_owner(data_keys, plan_id, template_id, expected):
         ({"aggregationCode": "calls"}, GLOBAL_AGG, []),
         ({"aggregationCode": "gb"}, AGG, []),
     ],
+    ids=case_id,
 )
 def test_exactly_one_target_of_this_product_or_global(keys, target, expected):
     data = {"startDate": JAN, "pricingBands": [band("0")], **keys}
@@ -323,6 +331,7 @@ def test_compound_target():
         (None, [(["input", "pricingBands"], "REQUIRED")]),
         ([band("0"), band("0.5"), band("10")], []),
     ],
+    ids=case_id,
 )
 def test_pricing_bands(bands, expected):
     assert run_pricing(pricingBands=bands)[2] == expected
@@ -349,6 +358,7 @@ def test_bands_stored_exactly_as_decimal_strings():
         (False, False, [(["input", "overagePricingBands"], "INVALID")]),
         (True, True, [(["input", "overagePricingBands"], "INVALID")]),
     ],
+    ids=case_id,
 )
 def test_overage_bands_only_when_cumulative_and_not_spanning(cumulative, spans, expected):
     values, _, problems = run_pricing(
@@ -383,6 +393,7 @@ def test_no_overage_bands_with_volume_pricing_is_fine():
         ("2026-01-01T00:00:00+01:00", None, []),
         ("yesterday", None, [(["input", "startDate"], "INVALID")]),
     ],
+    ids=case_id,
 )
 def test_dates(start, end, expected):
     assert run_pricing(startDate=start, endDate=end)[2] == expected
@@ -396,12 +407,15 @@ def test_dates_are_stored_in_utc():
 @pytest.mark.parametrize(
     "value, expected",
     [("DEBIT", []), ("PRODUCT_CREDIT", []), ("GLOBAL_CREDIT", []), ("CREDIT", [(["input", "type"], "INVALID")])],
+    ids=case_id,
 )
 def test_pricing_type(value, expected):
     assert run_pricing(type=value)[2] == expected
 
 
-@pytest.mark.parametrize("value, expected", [("0", []), ("-0.01", [(["input", "minimumSpend"], "INVALID")])])
+@pytest.mark.parametrize(
+    "value, expected", [("0", []), ("-0.01", [(["input", "minimumSpend"], "INVALID")])], ids=case_id
+)
 def test_pricing_minimum_spend(value, expected):
     assert run_pricing(minimumSpend=value)[2] == expected
 
@@ -420,6 +434,7 @@ def test_pricing_minimum_spend(value, expected):
         (None, [(["input", "segment"], "REQUIRED")]),
         ("eu", [(["input", "segment"], "INVALID")]),
     ],
+    ids=case_id,
 )
 def test_segments_of_a_segmented_target(segment, expected):
     _, window, problems = run_pricing(target=SEGMENTED, aggregationId=str(SEGMENTED.id), segment=segment)
@@ -428,7 +443,7 @@ def test_segments_of_a_segmented_target(segment, expected):
         assert window.segment_key == segment_key({"region": segment["region"], "tier": segment["tier"]})
 
 
-@pytest.mark.parametrize("target", [AGG, COMPOUND])
+@pytest.mark.parametrize("target", [AGG, COMPOUND], ids=case_id)
 def test_segment_refused_for_unsegmented_target(target):
     problems = run_pricing(target=target, segment={"region": "eu"})[2]
     assert problems == [(["input", "segment"], "INVALID")]
@@ -467,6 +482,7 @@ def window(start, end, *, owner=OWNER, target=TARGET, segment="", id_=None) -> P
         ((JAN, MAR), (FEB, FEB + timedelta(days=1)), True),  # contained
         ((JAN, FEB), (FEB - timedelta(microseconds=1), MAR), True),
     ],
+    ids=case_id,
 )
 def test_overlapping(a, b, collide):
     first, second = window(*a), window(*b)
@@ -481,6 +497,7 @@ def test_overlapping(a, b, collide):
         {"target": uuid.uuid4()},
         {"segment": '{"region":"eu"}'},
     ],
+    ids=case_id,
 )
 def test_other_owner_target_or_segment_never_collides(other):
     assert overlapping(window(JAN, None), [window(JAN, None, **other)]) is None

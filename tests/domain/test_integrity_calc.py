@@ -15,6 +15,7 @@ from app.domain.calc import MAX_STRING, CalcError, ValueType, compile_expression
 from app.domain.catalog.meters import check_meter
 from app.domain.measurements import MAX_MEASUREMENT_OPERATIONS, Rejection, meter_schema, prepare_measurement
 from app.domain.problems import ProblemCollector
+from tests.case_ids import case_id
 
 ACCEPTED = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 DATA = [{"category": "WHO", "code": "w"}, {"category": "MEASURE", "code": "gb"}]
@@ -131,6 +132,7 @@ def test_a_meter_whose_derived_fields_take_too_many_operations_is_refused_at_the
         Decimal("1." + "0" * 2000),
         Decimal("1" * 51),
     ],
+    ids=case_id,
 )
 def test_numbers_beyond_what_numeric_holds_are_refused_per_item(value):
     problem = rejected(schema(), measure={"gb": value})

@@ -23,6 +23,7 @@ from app.domain.aggregate import (
 )
 from app.domain.calc import ValueType, compile_expression
 from app.domain.measurements import Rejection, epoch_millis, meter_schema, prepare_measurement
+from tests.case_ids import case_id
 
 ACCEPTED = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 SCHEMA = meter_schema(
@@ -125,6 +126,7 @@ def test_values_of_every_section_and_derived_fields():
         ({"account": "x" * 81}, "INVALID_ACCOUNT"),
         ({"measure": {"gb": 1, "n": 0}}, "DERIVED_FIELD"),  # every input present, division by zero: null
     ],
+    ids=case_id,
 )
 def test_rejections(fields, code):
     assert rejection(**fields) == code
@@ -141,6 +143,7 @@ def test_rejections(fields, code):
         {"measure": {"gb": None}},  # null: the field is not carried
         {"measure": {"gb": Decimal("1e1000")}},
     ],
+    ids=case_id,
 )
 def test_edges_that_are_accepted(fields):
     prepare_measurement(item(**fields), SCHEMA, ACCEPTED)
@@ -184,6 +187,7 @@ def test_a_derived_value_of_the_wrong_type_is_refused():
         (datetime(2026, 1, 1, 1, 0, tzinfo=timezone(timedelta(hours=1))), "1767225600000"),
         (datetime(1969, 12, 31, 23, 59, 59, tzinfo=UTC), "-1000"),
     ],
+    ids=case_id,
 )
 def test_ts_in_calculations_is_exact_epoch_milliseconds(moment, millis):
     assert epoch_millis(moment) == Decimal(millis)
@@ -211,6 +215,7 @@ ROWS = [
         ("UNIQUE", "3"),
         ("LATEST", "2"),  # two at the greatest ts: the last ingested wins
     ],
+    ids=case_id,
 )
 def test_aggregation_functions(function, expected):
     assert aggregate_values(function, ROWS) == Decimal(expected)
@@ -250,6 +255,7 @@ SEGMENTS = [
         ({"region": "us", "tier": "gold"}, 3),
         ({}, 3),  # * matches a field the measurement does not carry
     ],
+    ids=case_id,
 )
 def test_most_specific_segment_wins_ties_to_the_first_listed(values, index):
     assert match_segment(values, SEGMENTS) == index

@@ -15,6 +15,7 @@ from decimal import (
 import pytest
 
 from app.domain.money import CurrencyRounding, convert, round_money
+from tests.case_ids import case_id
 
 D = Decimal
 R = CurrencyRounding
@@ -31,6 +32,7 @@ R = CurrencyRounding
         (R.HALF_DOWN, ROUND_HALF_DOWN),
         (R.HALF_EVEN, ROUND_HALF_EVEN),
     ],
+    ids=case_id,
 )
 def test_each_mode_maps_to_its_decimal_constant(mode, decimal_constant):
     assert mode.decimal_rounding == decimal_constant
@@ -114,6 +116,7 @@ def test_each_mode_maps_to_its_decimal_constant(mode, decimal_constant):
         ("-0.000005", 5, R.HALF_UP, "-0.00001"),
         ("0", 2, R.UP, "0.00"),
     ],
+    ids=case_id,
 )
 def test_round_money_table(amount, places, mode, expected):
     result = round_money(D(amount), places, mode)
@@ -129,6 +132,7 @@ def test_round_money_table(amount, places, mode, expected):
         ("123456789012345678901234567890.123456", 5, R.HALF_EVEN, "123456789012345678901234567890.12346"),
         ("-123456789012345678901234567890.5", 0, R.HALF_UP, "-123456789012345678901234567891"),
     ],
+    ids=case_id,
 )
 def test_round_money_large_amounts_do_not_overflow_the_precision(amount, places, mode, expected):
     # The last two need more than the default 28 digits of precision.
@@ -157,6 +161,7 @@ def test_round_money_accepts_the_mode_by_name():
         (D("NaN"), 2, ValueError),
         (D("Infinity"), 2, ValueError),
     ],
+    ids=case_id,
 )
 def test_round_money_rejects_bad_input(amount, places, error):
     with pytest.raises(error):
@@ -178,6 +183,7 @@ def test_round_money_rejects_an_unknown_mode():
         # 37 significant digits: the default 28-digit context would round
         ("1234567890.123456789", "0.987654321987654321", "1219326312.467611632360920590112635269"),
     ],
+    ids=case_id,
 )
 def test_convert_is_the_exact_product(amount, multiplier, expected):
     assert str(convert(D(amount), D(multiplier))) == expected
@@ -191,6 +197,7 @@ def test_convert_is_the_exact_product(amount, multiplier, expected):
         (D("NaN"), D("1"), ValueError),
         (D("1"), D("-Infinity"), ValueError),
     ],
+    ids=case_id,
 )
 def test_convert_rejects_bad_input(amount, multiplier, error):
     with pytest.raises(error):

@@ -6,6 +6,7 @@ from app.domain.naming import (
     identifier_code_problem,
     name_problem,
 )
+from tests.case_ids import case_id
 
 
 @pytest.mark.parametrize(
@@ -21,6 +22,7 @@ from app.domain.naming import (
         ("tab\tinside", False),
         ("unicode-ü", True),
     ],
+    ids=case_id,
 )
 def test_entity_code(code, ok):
     assert (entity_code_problem(code) is None) is ok
@@ -39,6 +41,7 @@ def test_entity_code(code, ok):
         ("x" * 81, False),
         ("", False),
     ],
+    ids=case_id,
 )
 def test_identifier_code(code, ok):
     assert (identifier_code_problem(code) is None) is ok
@@ -62,6 +65,7 @@ def test_names():
         ({f"k{i}": i for i in range(101)}, False),
         ([1, 2], False),
     ],
+    ids=case_id,
 )
 def test_custom_fields(value, ok):
     assert (custom_fields_problem(value) is None) is ok

@@ -25,6 +25,7 @@ from app.domain.periods import (
     resolve_epoch,
 )
 from app.domain.timezones import local_midnight, parse_timezone
+from tests.case_ids import case_id
 
 D, W, M, A = (
     BillFrequency.DAILY,
@@ -59,6 +60,7 @@ def berlin(*args: int) -> datetime:
         (A, None, None, DEFAULT_ORG_EPOCHS, date(2022, 1, 1)),
         ("MONTHLY", None, None, DEFAULT_ORG_EPOCHS, date(2022, 1, 1)),
     ],
+    ids=case_id,
 )
 def test_resolve_epoch(frequency, plan_epoch, account_epoch, org_epochs, expected):
     result = resolve_epoch(
@@ -124,13 +126,16 @@ def test_default_weekly_epoch_is_a_tuesday():
         (date(2022, 1, 1), D, 365, 1, date(2023, 1, 1)),
         (date(2022, 1, 1), D, 1, -30000, date(1939, 11, 13)),
     ],
+    ids=case_id,
 )
 def test_bill_date(epoch, frequency, interval, n, expected):
     assert bill_date(epoch, frequency, interval, n) == expected
     assert bill_date_index(epoch, frequency, interval, expected) == n
 
 
-@pytest.mark.parametrize(("epoch", "interval"), [(date(2022, 1, 4), 1), (date(2022, 1, 4), 2), (date(2023, 6, 9), 3)])
+@pytest.mark.parametrize(
+    ("epoch", "interval"), [(date(2022, 1, 4), 1), (date(2022, 1, 4), 2), (date(2023, 6, 9), 3)], ids=case_id
+)
 def test_weekly_bills_fall_on_the_epoch_weekday(epoch, interval):
     days = {bill_date(epoch, W, interval, n).weekday() for n in range(-60, 60)}
     assert days == {epoch.weekday()}
@@ -163,6 +168,7 @@ def test_weekly_bills_fall_on_the_epoch_weekday(epoch, interval):
         (date(2022, 1, 1), D, 1, date(2222, 2, 2), date(2222, 2, 2)),
         (date(2022, 1, 1), D, 365, date(1000, 1, 1), date(1000, 9, 6)),
     ],
+    ids=case_id,
 )
 def test_bill_date_on_or_after(epoch, frequency, interval, d, expected):
     assert bill_date_on_or_after(epoch, frequency, interval, d) == expected
@@ -190,6 +196,7 @@ def test_bill_dates_beyond_the_calendar_raise_value_error():
         (date(2022, 1, 4), W, 1, date(2022, 1, 11), None),
         (date(2022, 1, 1), D, 1, date(1999, 3, 3), date(1999, 3, 4)),
     ],
+    ids=case_id,
 )
 def test_bill_date_for_last_day(epoch, frequency, interval, last_day, expected):
     assert bill_date_for_last_day(epoch, frequency, interval, last_day) == expected
@@ -206,6 +213,7 @@ def test_bill_date_for_last_day(epoch, frequency, interval, last_day, expected):
         (date(2024, 2, 29), A, 1, date(2025, 2, 28), date(2024, 2, 29), 365),
         (date(2022, 1, 1), D, 7, date(2021, 12, 25), date(2021, 12, 18), 7),
     ],
+    ids=case_id,
 )
 def test_billing_period(epoch, frequency, interval, bill, start, days):
     period = billing_period(epoch, frequency, interval, bill)
@@ -222,6 +230,7 @@ def test_billing_period(epoch, frequency, interval, bill, start, days):
         (date(2022, 1, 4), W, 1, date(2022, 1, 5)),
         (date(2022, 1, 1), D, 7, date(2022, 1, 2)),
     ],
+    ids=case_id,
 )
 def test_billing_period_rejects_dates_off_the_schedule(epoch, frequency, interval, not_a_bill_date):
     assert not is_bill_date(epoch, frequency, interval, not_a_bill_date)
@@ -235,6 +244,7 @@ def test_billing_period_rejects_dates_off_the_schedule(epoch, frequency, interva
         (date(2024, 3, 1), date(2024, 3, 1), date(2024, 3, 1)),
         (date(2024, 3, 1), date(2024, 4, 1), date(2024, 3, 31)),
     ],
+    ids=case_id,
 )
 def test_billing_period_invariants(start, end, bill):
     with pytest.raises(ValueError):
@@ -244,6 +254,7 @@ def test_billing_period_invariants(start, end, bill):
 @pytest.mark.parametrize(
     ("frequency", "interval"),
     [(M, 0), (M, 366), (D, -1), (W, True), (M, 1.5), ("HOURLY", 1)],
+    ids=case_id,
 )
 def test_bad_schedules_rejected(frequency, interval):
     with pytest.raises(ValueError):
@@ -294,6 +305,7 @@ def test_interval_365_and_string_frequency_accepted():
         (date(2022, 1, 1), M, 1, date(2022, 3, 1), date(2022, 3, 1), []),
         (date(2022, 1, 1), M, 1, date(2022, 3, 2), date(2022, 3, 1), []),
     ],
+    ids=case_id,
 )
 def test_bill_dates_between(epoch, frequency, interval, start, end, expected):
     assert bill_dates_between(epoch, frequency, interval, start, end) == expected
@@ -321,6 +333,7 @@ def test_bill_dates_between(epoch, frequency, interval, start, end, expected):
             [date(2024, 4, 1)],
         ),
     ],
+    ids=case_id,
 )
 def test_account_plan_instants_to_bill_dates(active_start, active_end, expected_range, expected_bills):
     start, end = local_date_range(active_start, active_end, BERLIN)
@@ -341,6 +354,7 @@ def test_local_date_range_open_ended():
         (date(2022, 1, 4), W, 2, date(2022, 1, 18), date(2022, 3, 15), 4),
         (date(2022, 1, 1), A, 1, date(2022, 1, 1), date(2122, 1, 1), 100),
     ],
+    ids=case_id,
 )
 def test_bill_number(epoch, frequency, interval, first, this, expected):
     assert bill_number(epoch, frequency, interval, first, this) == expected
@@ -353,6 +367,7 @@ def test_bill_number(epoch, frequency, interval, first, this, expected):
         (date(2022, 2, 28), date(2022, 3, 30)),  # not a bill date
         (date(2022, 2, 27), date(2022, 3, 31)),
     ],
+    ids=case_id,
 )
 def test_bill_number_rejects(first, this):
     with pytest.raises(ValueError):
@@ -368,12 +383,13 @@ def test_bill_number_rejects(first, this):
         (date(2022, 1, 31), 0, date(2022, 1, 31)),
         (date(2022, 1, 31), 30, date(2022, 3, 2)),
     ],
+    ids=case_id,
 )
 def test_due_date(bill, days, expected):
     assert due_date(bill, days) == expected
 
 
-@pytest.mark.parametrize("days", [-1, True, 1.0])
+@pytest.mark.parametrize("days", [-1, True, 1.0], ids=case_id)
 def test_due_date_rejects(days):
     with pytest.raises(ValueError):
         due_date(date(2022, 1, 1), days)
@@ -397,6 +413,7 @@ MARCH_2024 = BillingPeriod(bill_date=date(2024, 4, 1), start=date(2024, 3, 1), e
         (PLUS_ONE, MARCH_2024, (utc(2024, 2, 29, 23), utc(2024, 3, 31, 23))),
         (parse_timezone("UTC-5"), MARCH_2024, (utc(2024, 3, 1, 5), utc(2024, 4, 1, 5))),
     ],
+    ids=case_id,
 )
 def test_period_instants(tz, period, expected):
     assert period_instants(period, tz) == expected
@@ -430,6 +447,7 @@ APIA_JUMP = utc(2011, 12, 30, 10)  # 2011-12-29 24:00 -10:00 became 2011-12-31 0
         (utc(2024, 3, 10), utc(2024, 3, 10), None),
         (utc(2024, 3, 31, 21, 59), None, (utc(2024, 3, 31, 21, 59), utc(2024, 3, 31, 22))),
     ],
+    ids=case_id,
 )
 def test_cut_to_active(active_start, active_end, expected):
     result = cut_to_active(*MARCH_BERLIN, active_start, active_end)
@@ -475,6 +493,7 @@ def test_cut_to_active_rejects_naive_instants():
             31,
         ),
     ],
+    ids=case_id,
 )
 def test_active_days(tz, start, end, expected):
     assert active_days(start, end, tz) == expected
@@ -488,6 +507,7 @@ def test_active_days(tz, start, end, expected):
         ((berlin(2024, 3, 1), berlin(2024, 3, 10, 12)), (10, 31)),
         (MARCH_BERLIN, (31, 31)),
     ],
+    ids=case_id,
 )
 def test_proration_factor(active, expected):
     assert proration_factor(active, MARCH_BERLIN, BERLIN) == expected
@@ -506,6 +526,7 @@ def test_proration_of_a_plan_starting_mid_period():
         (utc(2024, 2, 29, 22), utc(2024, 3, 10)),  # starts before the period
         (utc(2024, 3, 10), utc(2024, 4, 1)),  # ends after it
     ],
+    ids=case_id,
 )
 def test_proration_factor_rejects_active_outside_full(active):
     with pytest.raises(ValueError):

@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.domain.timezones import DEFAULT_TIMEZONE, local_date, local_midnight, parse_timezone
+from tests.case_ids import case_id
 
 UTC = UTC
 
@@ -17,7 +18,9 @@ def utc(*args: int) -> datetime:
 # --- parse_timezone --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["Europe/Berlin", "America/Santiago", "Asia/Kolkata", "Etc/GMT+5", "Pacific/Apia"])
+@pytest.mark.parametrize(
+    "name", ["Europe/Berlin", "America/Santiago", "Asia/Kolkata", "Etc/GMT+5", "Pacific/Apia"], ids=case_id
+)
 def test_iana_names_resolve_to_zoneinfo(name):
     tz = parse_timezone(name)
     assert isinstance(tz, ZoneInfo)
@@ -53,6 +56,7 @@ def test_iana_zone_has_its_rules():
         ("+00:00", timedelta(0)),
         ("-00:00", timedelta(0)),
     ],
+    ids=case_id,
 )
 def test_fixed_offsets(text, offset):
     tz = parse_timezone(text)
@@ -108,13 +112,14 @@ def test_unknown_zone_message():
         "UTC+1:00:00",
         "+\u0660\u0665:\u0663\u0660",  # Arabic-Indic digits
     ],
+    ids=case_id,
 )
 def test_bad_timezones_rejected(text):
     with pytest.raises(ValueError):
         parse_timezone(text)
 
 
-@pytest.mark.parametrize("value", [None, 5, b"UTC"])
+@pytest.mark.parametrize("value", [None, 5, b"UTC"], ids=case_id)
 def test_non_string_rejected(value):
     with pytest.raises(ValueError):
         parse_timezone(value)
@@ -156,6 +161,7 @@ def test_any_text_gives_tzinfo_or_value_error(text):
         ("Pacific/Apia", date(2011, 12, 30), utc(2011, 12, 30, 10)),
         ("Pacific/Apia", date(2011, 12, 31), utc(2011, 12, 30, 10)),
     ],
+    ids=case_id,
 )
 def test_local_midnight(zone, day, expected):
     result = local_midnight(day, parse_timezone(zone))
@@ -186,6 +192,7 @@ def test_berlin_march_2024_is_30_days_23_hours():
             date(2023, 12, 31),
         ),
     ],
+    ids=case_id,
 )
 def test_local_date(zone, instant, expected):
     assert local_date(instant, parse_timezone(zone)) == expected

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timezone
 import pytest
 
 from app.models.catalog import Aggregation, CompoundAggregation, Meter, Pricing, Product
+from tests.case_ids import case_id
 from tests.conftest import client_token, data_of
 
 ERRORS = "userErrors { field code message }"
@@ -173,7 +174,7 @@ async def test_product_meter_scopes_itself_and_its_aggregations(tenant):
     assert read["aggregations"]["nodes"] == [{"productId": product_id}]
 
 
-@pytest.mark.parametrize("product", ["random", "malformed", "other_tenant"])
+@pytest.mark.parametrize("product", ["random", "malformed", "other_tenant"], ids=case_id)
 async def test_meter_of_unknown_product_is_refused(tenant, other_tenant, product):
     product_id = {
         "random": str(uuid.uuid4()),
@@ -324,7 +325,7 @@ ORPHANING = [
 ]
 
 
-@pytest.mark.parametrize(("data_fields", "derived", "expected"), ORPHANING)
+@pytest.mark.parametrize(("data_fields", "derived", "expected"), ORPHANING, ids=case_id)
 async def test_meter_update_refused_when_it_would_orphan_an_aggregation(tenant, data_fields, derived, expected):
     meter = await create_meter(
         tenant,
@@ -424,6 +425,7 @@ async def test_meters_are_paged_by_code(tenant):
         ("random", (["input", "meterId"], "NOT_FOUND")),
         ("bad-id", (["input", "meterId"], "NOT_FOUND")),
     ],
+    ids=case_id,
 )
 async def test_create_aggregation_needs_a_meter_of_the_organization(tenant, meter_id, error):
     data = (

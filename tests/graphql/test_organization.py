@@ -3,6 +3,7 @@
 import pytest
 
 from app.models.organization import Currency, OrganizationConfig
+from tests.case_ids import case_id
 from tests.conftest import data_of
 
 CONFIG = (
@@ -46,7 +47,7 @@ async def test_defaults(tenant):
     assert config["billPrefix"] is None
 
 
-@pytest.mark.parametrize("timezone", ["Europe/Berlin", "UTC+1:00", "+01:00", "UTC", "America/New_York"])
+@pytest.mark.parametrize("timezone", ["Europe/Berlin", "UTC+1:00", "+01:00", "UTC", "America/New_York"], ids=case_id)
 async def test_timezones_accepted(tenant, timezone):
     payload = await update(tenant, timezone=timezone)
     assert payload["userErrors"] == []
@@ -54,7 +55,7 @@ async def test_timezones_accepted(tenant, timezone):
     assert payload["organizationConfig"]["version"] == 2
 
 
-@pytest.mark.parametrize("timezone", ["Mars/Olympus", "", "UTC+25:00", "../etc/passwd", "+01:75"])
+@pytest.mark.parametrize("timezone", ["Mars/Olympus", "", "UTC+25:00", "../etc/passwd", "+01:75"], ids=case_id)
 async def test_bad_timezones_refused_and_nothing_changes(tenant, timezone):
     before = await config_of(tenant)
     payload = await update(tenant, timezone=timezone)
@@ -180,6 +181,7 @@ async def test_currency_lifecycle(tenant):
         ({"code": "EUR", "maxDecimalPlaces": -1}, ["input", "maxDecimalPlaces"]),
         ({"code": "EUR", "roundingMode": "SIDEWAYS"}, ["input", "roundingMode"]),
     ],
+    ids=case_id,
 )
 async def test_bad_currency_refused(tenant, fields, path):
     before = await Currency.filter(organization_id=tenant.organization_id).count()

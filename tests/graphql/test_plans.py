@@ -9,6 +9,7 @@ import pytest
 
 from app.models.accounts import Account
 from app.models.catalog import Aggregation, CompoundAggregation, Meter, Plan, PlanTemplate, Pricing, Product
+from tests.case_ids import case_id
 from tests.conftest import Tenant, data_of
 
 ERRORS = "userErrors { field code message }"
@@ -432,6 +433,7 @@ async def test_plan_crud(tenant, catalog):
         ({"code": "p", "name": "P", "planTemplateId": str(uuid.uuid4())}, [(["input", "planTemplateId"], "NOT_FOUND")]),
         ({"code": "p", "name": "P", "planTemplateId": "junk"}, [(["input", "planTemplateId"], "NOT_FOUND")]),
     ],
+    ids=case_id,
 )
 async def test_plan_needs_a_template(tenant, catalog, input, expected):
     assert errors_of(await run(tenant, CREATE_PLAN, input)) == expected
@@ -563,6 +565,7 @@ async def test_pricing_crud_and_filters(tenant, catalog):
         ({"planTemplateId": None}, [(["input", "planId"], "REQUIRED")]),
         ({"planTemplateId": str(uuid.uuid4())}, [(["input", "planTemplateId"], "NOT_FOUND")]),
     ],
+    ids=case_id,
 )
 async def test_pricing_rules(tenant, catalog, extra, expected):
     template = await create_template(tenant, catalog)

@@ -17,6 +17,7 @@ from app.auth.tokens import issue_token
 from app.models.access import AccessKey
 from app.services import principals
 from app.settings import get_settings
+from tests.case_ids import case_id
 from tests.conftest import TEST_SECRET_KEY, client_token, data_of
 
 ME = "{ me { organizationId principalType principalId accessKeyId } }"
@@ -307,6 +308,7 @@ async def test_token_of_deleted_service_user_is_unauthenticated(tenant, client):
         "garbage",
         "Bearer \u00e9\u00e9\u00e9".encode("latin-1"),
     ],
+    ids=case_id,
 )
 async def test_missing_or_garbage_authorization_is_unauthenticated(client, authorization):
     result = await graphql_with_header(client, authorization)

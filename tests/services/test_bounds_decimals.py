@@ -10,6 +10,7 @@ import pytest
 
 from app.domain.decimals import MAX_EXPONENT, MAX_SIGNIFICANT_DIGITS, decimal_problem
 from app.models.catalog import PlanTemplate, Product
+from tests.case_ids import case_id
 from tests.conftest import data_of
 
 CREATE = """mutation($input: CreateProductInput!) {
@@ -47,6 +48,7 @@ def product(charge: object, code: str = "p") -> dict:
         "9" * 200,
         "not a number",
     ],
+    ids=case_id,
 )
 async def test_out_of_bounds_decimal_is_refused_naming_the_path(tenant, value):
     result = await tenant.gql(CREATE, product(value))
@@ -89,6 +91,7 @@ async def test_literals_within_bounds_and_defaults_still_work(tenant):
         ("12.50", "12.50"),
         (7, "7"),
     ],
+    ids=case_id,
 )
 async def test_decimals_within_bounds_are_kept_exactly(tenant, value, stored):
     data = data_of(await tenant.gql(CREATE, product(value)))["createProduct"]
@@ -111,12 +114,13 @@ async def test_decimals_within_bounds_are_kept_exactly(tenant, value, stored):
         (Decimal("1" * 31), False),
         (Decimal("1" + "0" * 30), True),
     ],
+    ids=case_id,
 )
 def test_the_bounds(value, ok):
     assert (decimal_problem(value) is None) is ok
 
 
-@pytest.mark.parametrize("value", ["1e20000000", Decimal("1e-40"), 10**40, "1" * 5000])
+@pytest.mark.parametrize("value", ["1e20000000", Decimal("1e-40"), 10**40, "1" * 5000], ids=case_id)
 def test_services_refuse_out_of_bounds_decimals_from_any_caller(value):
     from app.domain.catalog.pricing.values import amount
     from app.domain.problems import ProblemCollector

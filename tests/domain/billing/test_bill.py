@@ -18,6 +18,7 @@ from app.domain.billing import (
     usage_windows,
 )
 from app.domain.periods import BillFrequency
+from tests.case_ids import case_id
 
 from .builders import (
     BERLIN,
@@ -76,6 +77,7 @@ def test_bill_without_lines_totals_zero_with_the_currency_places():
         (utc(2023, 1, 1), utc(2024, 2, 1), False),  # ended at the period's start
         (utc(2023, 1, 1), utc(2024, 2, 1, 1), True),  # one hour into the period
     ],
+    ids=case_id,
 )
 def test_which_account_plans_a_bill_includes(start, end, included):
     ap = account_plan(plan(), start, end)

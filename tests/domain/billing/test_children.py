@@ -23,6 +23,7 @@ from app.domain.billing.children import (
 )
 from app.domain.billing.commitments import CommitmentSnapshot, commitment_steps
 from app.domain.periods import BillFrequency
+from tests.case_ids import case_id
 
 from .builders import (
     TWO_TIERS,
@@ -67,6 +68,7 @@ ALPHA = BlockMember(uid("account:alpha"), "alpha")
             {"a": "0.01", "b": "0.01", "c": "0.01", "d": "0.01", "e": "0.01", "f": "0.00"},
         ),
     ],
+    ids=case_id,
 )
 def test_split_block_table(total, weights, places, expected):
     parts = split_block(D(total), {k: D(v) for k, v in weights.items()}, places)

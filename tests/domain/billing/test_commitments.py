@@ -30,6 +30,7 @@ from app.domain.billing.commitments import (
     fee_schedule,
 )
 from app.domain.periods import BillFrequency
+from tests.case_ids import case_id
 
 from .builders import (
     BERLIN,
@@ -144,6 +145,7 @@ def test_explicit_fee_dates_are_billed_on_their_dates():
             ],
         ),
     ],
+    ids=case_id,
 )
 def test_billing_plan_with_interval_offset_and_first_bill(advance, expected):
     c = commitment(
@@ -168,6 +170,7 @@ def test_billing_plan_with_interval_offset_and_first_bill(advance, expected):
         ("100", JPY, ["33", "33", "34"]),
         ("0.02", USD, ["0.00", "0.00", "0.02"]),  # zero parts give no fee at all
     ],
+    ids=case_id,
 )
 def test_equal_split_the_last_absorbs_rounding(amount, currency, expected):
     c = commitment(amount=amount, end=APR, billing_plan=MONTHLY_PLAN, fee_in_advance=True)
@@ -194,6 +197,7 @@ def test_first_bill_amount_then_equal_parts_and_single_fee():
         (True, [date(2024, 1, 15), FEB, MAR, APR]),
         (False, [FEB, MAR, APR, date(2024, 4, 15)]),
     ],
+    ids=case_id,
 )
 def test_partial_fee_periods_and_ad_hoc_dates(advance, dates):
     c = commitment(
@@ -265,6 +269,7 @@ def test_drawdown_across_months_and_recalculation_contract():
 @pytest.mark.parametrize(
     ("percent", "surcharge", "total"),
     [(None, None, "200.00"), (D("10"), "20.00", "220.00"), (D("-5"), "-10.00", "190.00"), (D("0"), None, "200.00")],
+    ids=case_id,
 )
 def test_overage_surcharge(percent, surcharge, total):
     c = commitment(amount_spent_before=D(600), overage_surcharge_percent=percent, overage_description="Overage")
@@ -292,6 +297,7 @@ def usage_lines(result):
 @pytest.mark.parametrize(
     ("overage_bands", "overage_subtotal", "total"),
     [((), "200.00", "200.00"), (bands(("0", "1.5")), "300.00", "300.00")],
+    ids=case_id,
 )
 def test_separate_overage_usage(overage_bands, overage_subtotal, total):
     ap = usage_plan(overage_bands=overage_bands)
@@ -314,7 +320,7 @@ def test_separate_overage_units_are_proportional_to_the_charge():
     assert result.total == D("75.00")
 
 
-@pytest.mark.parametrize(("overage_bands", "subtotal"), [((), "600.00"), (bands(("0", "1.5")), "900.00")])
+@pytest.mark.parametrize(("overage_bands", "subtotal"), [((), "600.00"), (bands(("0", "1.5")), "900.00")], ids=case_id)
 def test_a_wholly_unmet_usage_line_becomes_overage_usage(overage_bands, subtotal):
     ap = usage_plan(overage_bands=overage_bands)
     c = commitment(amount_spent_before=D(1000), separate_overage_usage=True)
@@ -373,6 +379,7 @@ def test_other_accounts_commitments_are_ignored():
         (date(2024, 3, 1), date(2025, 1, 1), None, None),  # starts with the next period
         (date(2023, 1, 1), date(2024, 2, 1), None, None),  # ended before the period
     ],
+    ids=case_id,
 )
 def test_commitment_boundary_inside_a_period(start, end, drawn, span):
     result = compose(usage_plan(), MAR, {CALLS.id: D(290)}, [commitment(start=start, end=end)])
@@ -420,6 +427,7 @@ def test_eligibility_by_product():
 @pytest.mark.parametrize(
     ("types", "drawn"),
     [(["STANDING_CHARGE"], "50.00"), (["USAGE"], "100.00"), ([], "150.00"), (["MINIMUM_SPEND"], None)],
+    ids=case_id,
 )
 def test_eligibility_by_line_type(types, drawn):
     ap = account_plan(plan(pricing(CALLS, band_specs=ONE_PER_UNIT), standing_charge=D(50)))

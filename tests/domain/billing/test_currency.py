@@ -9,6 +9,7 @@ import pytest
 
 from app.domain.billing import BillFailure, CurrencyInfo, LineType
 from app.domain.money import CurrencyRounding
+from tests.case_ids import case_id
 
 from .builders import (
     CURRENCIES,
@@ -47,6 +48,7 @@ def gbp_bill(quantity, bill_rounding=HALF_UP, conversions=None, currencies=None)
         # while 10.00 × 1.25 would be 12.50.
         ("10.004", HALF_UP, "10.00", "12.51"),
     ],
+    ids=case_id,
 )
 def test_gbp_plan_billed_in_usd(quantity, rounding, subtotal, converted):
     result = gbp_bill(quantity, rounding)
@@ -93,6 +95,7 @@ def test_total_is_the_sum_of_rounded_converted_subtotals():
         {("USD", "GBP"): D("0.8")},  # the inverse pair is not used
         {("GBP", "EUR"): D("1.1")},
     ],
+    ids=case_id,
 )
 def test_missing_conversion_fails_the_bill_with_a_clear_reason(conversions):
     with pytest.raises(BillFailure) as failure:

@@ -9,6 +9,7 @@ import pytest
 
 from app.domain.billing import BillFailure, LineType
 from app.domain.periods import bill_date
+from tests.case_ids import case_id
 
 from .builders import (
     BERLIN,
@@ -48,6 +49,7 @@ APR16 = utc(2024, 4, 16)  # April 2024 has 30 days
         (True, date(2024, 5, 1), [("15.00", APR16, utc(2024, 5, 1)), ("30.00", utc(2024, 5, 1), utc(2024, 6, 1))]),
         (True, date(2024, 6, 1), [("30.00", utc(2024, 6, 1), utc(2024, 7, 1))]),
     ],
+    ids=case_id,
 )
 def test_arrears_and_advance_with_a_mid_period_start(advance, bill_on, expected):
     ap = account_plan(monthly(standing_charge_bill_in_advance=advance), APR16)
@@ -81,6 +83,7 @@ def test_prorated_amount_keeps_exact_digits_until_rounding():
         (True, date(2024, 4, 1), "20.00"),  # advance for April, cut to the end
         (True, date(2024, 5, 1), None),  # nothing in advance after the end
     ],
+    ids=case_id,
 )
 def test_an_account_plan_ending_mid_period(advance, bill_on, expected):
     ap = account_plan(monthly(standing_charge_bill_in_advance=advance), utc(2024, 1, 1), utc(2024, 4, 21))
@@ -157,6 +160,7 @@ def test_account_plan_active_less_than_a_day_has_no_standing_charge():
         (utc(2024, 2, 1), date(2024, 3, 1), "29", "29.00"),  # whole February
         (utc(2024, 2, 29), date(2024, 3, 1), "29", "1.00"),  # the leap day alone
     ],
+    ids=case_id,
 )
 def test_february(start, bill_on, amount, expected):
     [(subtotal, _, _)] = charges(bill(account_plan(monthly(amount), start), bill_on))
@@ -172,6 +176,7 @@ def test_february(start, bill_on, amount, expected):
         ("utc", utc(2024, 4, 15, 23), "15.00", utc(2024, 4, 15, 23)),
         ("berlin", midnight(date(2024, 4, 16), BERLIN), "15.00", utc(2024, 4, 15, 22)),
     ],
+    ids=case_id,
 )
 def test_days_are_counted_in_the_organization_timezone(tz_name, start, expected, service_start):
     tz = BERLIN if tz_name == "berlin" else None

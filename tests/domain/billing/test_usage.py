@@ -9,6 +9,7 @@ import pytest
 
 from app.domain.bands import UnitRounding
 from app.domain.billing import BillFailure, LineType, PricingOwner, UsageWindow, segment_pairs
+from tests.case_ids import case_id
 
 from .builders import (
     ONE_PER_UNIT,
@@ -51,6 +52,7 @@ def usage_lines(result):
         (STAIRS, False, "7", "50.00"),
         (STAIRS, True, "7", "87.00"),  # tiered: every band entered pays its fixed price
     ],
+    ids=case_id,
 )
 def test_band_maths_on_a_usage_line(band_specs, cumulative, units, expected):
     the_plan = plan(pricing(CALLS, band_specs=band_specs, cumulative=cumulative))
@@ -100,6 +102,7 @@ def test_null_usage_gives_no_line_but_zero_usage_is_priced():
         ("20", "10", "20", "3.00"),  # usage wins over the default
         (None, None, None, None),
     ],
+    ids=case_id,
 )
 def test_default_value(raw, default, quantity, subtotal):
     target = aggregation("calls", default_value=None if default is None else D(default))
@@ -122,6 +125,7 @@ def test_default_value(raw, default, quantity, subtotal):
         (UnitRounding.NEAREST, "1499", "1"),
         (UnitRounding.NONE, "1500", "1.5"),
     ],
+    ids=case_id,
 )
 def test_quantity_per_unit_and_rounding(rounding, quantity, units):
     target = aggregation("bytes", quantity_per_unit=D(1000), rounding=rounding, unit="KB")
@@ -218,6 +222,7 @@ B_DEFAULT = aggregation("b", default_value=D(120))
         ("aggregation.a / aggregation.b", (A, B), False, {A.id: D(10), B.id: D(0)}, None),  # ÷0 → null
         ("aggregation.a - aggregation.b", (A, B), False, {A.id: D(5), B.id: D(5)}, "0"),
     ],
+    ids=case_id,
 )
 def test_compound_aggregation(calculation, references, evaluate_nulls, values, quantity):
     target = compound("minutes", calculation, references, evaluate_null_aggregations=evaluate_nulls, unit="min")
@@ -255,6 +260,7 @@ def test_compound_calculation_that_does_not_compile_fails_the_bill():
         (False, "400", "200", "20.00"),  # volume at the band of 600
         (False, "200", "200", "30.00"),  # volume at the band of 400
     ],
+    ids=case_id,
 )
 def test_tiers_span_plan_uses_previous_units(cumulative, previous, units, expected):
     priced = pricing(CALLS, tiers_span_plan=True, cumulative=cumulative)
