@@ -122,7 +122,7 @@ def _os_user(pgdata: Path) -> tuple[int, int] | None:
                 "PostgreSQL refuses to run as root and no unprivileged user "
                 f"{name!r} could be created; create one and set METERGRAPH_PG_OS_USER, "
                 "run as a normal user, or set DATABASE_URL"
-            )
+            ) from None  # the missing user is the whole story, not the KeyError
     if entry.pw_uid == 0:
         raise RuntimeError(f"METERGRAPH_PG_OS_USER={name!r} is root")
     return entry.pw_uid, entry.pw_gid

@@ -61,7 +61,9 @@ lookahead.parent(m.Pricing, ["compoundAggregation"], COMPOUND_BY_ID, m.CompoundA
 
 
 @strawberry.type(
-    description="A pricing band: from lowerLimit (exclusive, except 0 for the first band) up to the next band's lowerLimit."
+    description=(
+        "A pricing band: from lowerLimit (exclusive, except 0 for the first band) up to the next band's lowerLimit."
+    )
 )
 class PricingBand:
     lower_limit: Decimal = strawberry.field(description="Units from which this band applies (the first band's is 0).")
@@ -81,7 +83,10 @@ class PricingBand:
 
 
 @row_type(
-    description="A template of plans of one product: currency, bill frequency, standing charge and minimum spend, plus pricings every plan of it inherits."
+    description=(
+        "A template of plans of one product: currency, bill frequency, standing charge and "
+        "minimum spend, plus pricings every plan of it inherits."
+    )
 )
 class PlanTemplate(RowNode):
     id: strawberry.ID = id_from_row(description="Id of the plan template.")
@@ -120,7 +125,9 @@ class PlanTemplate(RowNode):
         )
 
     @strawberry.field(
-        description="Pricings of this template, used by its plans unless a plan prices the same aggregation and segment itself."
+        description=(
+            "Pricings of this template, used by its plans unless a plan prices the same aggregation and segment itself."
+        )
     )
     def pricings(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Pricing]:
         return load_then(
@@ -143,7 +150,10 @@ def _from_template(column: str, kind: Any, description: str, *, overridable: boo
 
 
 @row_type(
-    description="A plan made from a template; what accounts are attached to. Values it does not override read through to the template."
+    description=(
+        "A plan made from a template; what accounts are attached to. Values it does not override "
+        "read through to the template."
+    )
 )
 class Plan(RowNode):
     id: strawberry.ID = id_from_row(description="Id of the plan.")
@@ -204,7 +214,10 @@ class Plan(RowNode):
     )
 
     @strawberry.field(
-        description="Which of the values above the plan sets itself (e.g. standingCharge); the others read through to the template."
+        description=(
+            "Which of the values above the plan sets itself (e.g. standingCharge); the others read "
+            "through to the template."
+        )
     )
     def overridden_fields(self) -> list[str]:
         return [key for key, column in OVERRIDE_COLUMNS.items() if getattr(self._row, column) is not None]
@@ -214,7 +227,9 @@ class Plan(RowNode):
         return load_then(info, TEMPLATE_BY_ID, self._row.plan_template_id, PlanTemplate.of_or_none)
 
     @strawberry.field(
-        description="Pricings of this plan; they take precedence over the template's for the same aggregation and segment."
+        description=(
+            "Pricings of this plan; they take precedence over the template's for the same aggregation and segment."
+        )
     )
     def pricings(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Pricing]:
         return load_then(
@@ -223,7 +238,10 @@ class Plan(RowNode):
 
 
 @row_type(
-    description="What a plan or plan template charges for one aggregation or compound aggregation from startDate (inclusive) to endDate (exclusive)."
+    description=(
+        "What a plan or plan template charges for one aggregation or compound aggregation from "
+        "startDate (inclusive) to endDate (exclusive)."
+    )
 )
 class Pricing(RowNode):
     id: strawberry.ID = id_from_row(description="Id of the pricing.")
