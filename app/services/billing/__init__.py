@@ -7,10 +7,13 @@ Modules
 - `sweep`: sweep_bill_jobs, resuming jobs no worker works on.
 - `preview`: preview_bill, the same computation stored nowhere.
 - `initialize`, `claims`, `state`, `work`: the steps of a run and the job's rows.
-- `compute`, `snapshots`, `window_usage`, `previous`: composing bills for many accounts with a
-  bounded number of queries; `job_usage`: a job's usage, read once for all its accounts.
+- `compute`: compose_for_accounts, composing bills for many accounts with a bounded
+  number of queries: `planning` (what to bill, which usage windows), `compose_planned`
+  (usage, history, commitments, the domain), `redirect_children` (a bill made with
+  another account's), `merge`; `snapshots`, `window_usage`, `previous` load their inputs;
+  `job_usage`: a job's usage, read once for all its accounts.
 - `persist_many`: storing a chunk's bills in one transaction; `persist`: storing one bill
-  in its own transaction.
+  in its own transaction; `bill_rows`: the invoice numbering and line items both share.
 """
 
 from app.services.billing.bill_jobs import (
@@ -24,7 +27,7 @@ from app.services.billing.bill_jobs import (
     sweep_bill_jobs,
 )
 from app.services.billing.commands import CreateBillJob, CurrencyConversion, RecalculateBills
-from app.services.billing.compute import BillRequest
+from app.services.billing.planning import BillRequest
 
 __all__ = [
     "BillRequest",

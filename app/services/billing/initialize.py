@@ -28,7 +28,7 @@ from app.domain.periods import BillFrequency
 from app.models.accounts import Account, Commitment
 from app.models.billing import Bill, BillJob
 from app.services.billing.commitments import load_commitments
-from app.services.billing.compute import AdHoc, BillRequest, billing_frequencies, has_fee_on, has_plan_bill_on
+from app.services.billing.planning import AdHoc, BillRequest, billing_frequencies, has_fee_on, has_plan_bill_on
 from app.services.billing.snapshots import load_catalog, load_organization
 from app.services.ingest import pending_batch_ids, process_measurement_batch
 

@@ -41,8 +41,8 @@ from app.domain.billing import SegmentPairs, UsageWindow
 from app.models.accounts import Account
 from app.models.billing import BillJob
 from app.models.catalog import Aggregation
-from app.services.billing.compute import plan_bills
 from app.services.billing.initialize import job_requests
+from app.services.billing.planning import plan_bills
 from app.services.billing.window_usage import UsageByAccount, domain_key, fetch_usage, read_segments, text_key
 from app.services.measurement_aggregates import ORDERED_FUNCTIONS, aggregate_meter_usage
 
@@ -163,7 +163,7 @@ async def write_job_usage(
 
 @dataclass(frozen=True)
 class JobUsage:
-    """Reads usage (a `compute.UsageSource`) from a job's rows, and from the measurements
+    """Reads usage (a `planning.UsageSource`) from a job's rows, and from the measurements
     the windows they lack."""
 
     job_id: uuid.UUID

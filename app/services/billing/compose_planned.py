@@ -1,0 +1,263 @@
+"""Composing planned bills with the pure domain: usage read, commitments drawn, failures kept.
+
+For planned bills (`planning.plan_bills`): read usage set-based (from the measurements,
+or from a job's own aggregated usage), tiersSpanPlan history and the accounts'
+commitments with their stored draws, then compose each bill, commitment steps appended
+(fees on one bill per account and day: the first frequency composed; every bill draws
+down, an account's bills in bill-date order, each seeing what the others drew). A bill
+that cannot be composed is a failure of that account with its reason; the other
+accounts are unaffected (SEMANTICS §7.2 item 6, §7.4). Parent/child blocks: a block's
+windows are read over its accounts together, and CHILD-mode children get their bills
+under the parent's account plan.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+
+from app.domain.billing import (
+    DEFAULT_STEPS,
+    AccountPlanSnapshot,
+    BillFailure,
+    ComposedBill,
+    UsageWindow,
+    compose_bill,
+)
+from app.domain.billing.children import CHILD_BILL_STEPS, breakdown_step
+from app.domain.billing.commitments import CommitmentSnapshot, ad_hoc_fee_lines, commitment_steps, drawn_amounts
+from app.domain.periods import BillFrequency
+from app.services.billing.children import child_snapshot, fetch_block_usage
+from app.services.billing.commitments import load_commitments, load_draws
+from app.services.billing.draws import Redraw
+from app.services.billing.planning import (
+    AccountBills,
+    AdHoc,
+    BillRequest,
+    Computed,
+    Planned,
+    UsageSource,
+    has_fee_on,
+    has_plan_bill_on,
+    plan_windows,
+)
+from app.services.billing.previous import load_history, previous_units
+from app.services.billing.window_usage import UsageByAccount, fetch_usage
+from app.services.failures import internal_failure
+
+log = logging.getLogger("metergraph.billing")
+
+
+async def compose_planned(
+    organization_id: uuid.UUID,
+    planned: Planned,
+    requests: Mapping[uuid.UUID, Sequence[BillRequest]],
+    usage_source: UsageSource | None,
+) -> Computed:
+    org, catalog = planned.org, planned.catalog
+    if not any(requests.values()):
+        return Computed(org, catalog, {})
+    usage = await (usage_source or fetch_usage)(organization_id, catalog.aggregations, planned.needs)
+    block_usage = await fetch_block_usage(organization_id, catalog.aggregations, planned.block_needs)
+    history = await load_history(organization_id, (ap for aps in catalog.account_plans.values() for ap in aps))
+    commitments = await load_commitments(
+        organization_id,
+        catalog.accounts,
+        catalog.account_plans,
+        org.epochs(),
+        org.config.commitment_fee_bill_in_advance,
+    )
+    draws = await load_draws(organization_id, [c.id for cs in commitments.values() for c in cs])
+    results = {a: AccountBills(a) for a in requests}
+    redraws: dict[tuple[uuid.UUID, date, str], Redraw] = {}
+    with_fees: set[tuple[uuid.UUID, date]] = set()
+    # Bill date, then frequency: an account's bills draw first come, first served in this order.
+    order = sorted(planned.plans, key=lambda k: (str(k[0]), k[1], list(BillFrequency).index(k[2])))
+    for account_id, bill_date, frequency in order:
+        account_plans = planned.plans[(account_id, bill_date, frequency)]
+        outcome = results[account_id]
+        if account_id not in catalog.accounts:
+            outcome.failures.append(f"account {account_id} does not exist")
+            continue
+        key = (bill_date, frequency.value)
+        own = draws.before(commitments.get(account_id, ()), key)
+        # Fees go on one bill of the day (decision: the first frequency composed that day).
+        fees = (account_id, bill_date) not in with_fees
+        placements = planned.blocks.of(account_plans)
+        bill_usage, block_steps = _block_usage(
+            planned, placements, account_id, bill_date, frequency, usage, block_usage
+        )
+        try:
+            compose = _composer(
+                catalog.account_snapshot(account_id, org),
+                account_plans,
+                bill_date,
+                frequency,
+                org.context,
+                bill_usage,
+                previous_units(history, account_plans, bill_date, org.context.timezone),
+                block_steps,
+                fees,
+            )
+            bill = compose(own)
+        except BillFailure as failure:
+            outcome.failures.append(f"{frequency.value} bill of {bill_date}: {failure.reason}")
+            continue
+        except Exception as error:  # noqa: BLE001 - one account's bad data must not stop the run
+            outcome.failures.append(
+                internal_failure(log, f"{frequency.value} bill of {bill_date}", error, about=f"account {account_id}")
+            )
+            continue
+        outcome.bills.append(bill)
+        _child_bills(planned, placements, account_plans, bill_date, frequency, usage, outcome)
+        if own:
+            draws.record(own, key, drawn_amounts(bill))
+            with_fees.add((account_id, bill_date))
+            redraws[(account_id, bill_date, frequency.value)] = Redraw(own, compose, bill)
+    _ad_hoc_bills(planned, requests, commitments, results)
+    return Computed(org, catalog, results, redraws)
+
+
+def _composer(
+    account,
+    account_plans: Sequence[AccountPlanSnapshot],
+    bill_date: date,
+    frequency: BillFrequency,
+    context,
+    usage,
+    previous,
+    block_steps: tuple,
+    fees: bool,
+) -> Callable[[tuple[CommitmentSnapshot, ...]], ComposedBill]:
+    """The bill's composition as a pure function of its commitments as it sees them."""
+
+    def compose(commitments: tuple[CommitmentSnapshot, ...]) -> ComposedBill:
+        extra = commitment_steps(commitments, fees=fees) if commitments else ()
+        return compose_bill(
+            account,
+            account_plans,
+            bill_date,
+            frequency,
+            context,
+            usage,
+            previous,
+            steps=DEFAULT_STEPS + block_steps + extra,
+        )
+
+    return compose
+
+
+def _ad_hoc_bills(
+    planned: Planned,
+    requests: Mapping[uuid.UUID, Sequence[BillRequest]],
+    commitments: Mapping[uuid.UUID, Sequence[CommitmentSnapshot]],
+    results: dict[uuid.UUID, AccountBills],
+) -> None:
+    """AD_HOC bills (SEMANTICS §7.2 item 4): for each requested day on which the account has
+    a commitment fee and no other bill (no account plan billing that day at any frequency,
+    nor a bill planned for it here), a bill of the fee lines alone. **Decisions**: its
+    period is empty, start = end = the bill date (each fee line carries its own service
+    period); due date = bill date + daysBeforeBillDue; it draws nothing."""
+    org, catalog = planned.org, planned.catalog
+    planned_days = {(a, d) for a, d, _ in planned.plans}
+    for account_id, account_requests in requests.items():
+        own = commitments.get(account_id, ())
+        if not own or account_id not in catalog.accounts:
+            continue
+        for day in sorted({r.bill_date for r in account_requests}):
+            if (
+                (account_id, day) in planned_days
+                or not has_fee_on(own, day, org)
+                or has_plan_bill_on(catalog.account_plans.get(account_id, ()), day, org)
+            ):
+                continue
+            account = catalog.account_snapshot(account_id, org)
+            try:
+                lines = ad_hoc_fee_lines(account, own, day, org.context)
+            except BillFailure as failure:
+                results[account_id].failures.append(f"{AdHoc.AD_HOC.value} bill of {day}: {failure.reason}")
+                continue
+            if not lines:
+                continue
+            results[account_id].bills.append(
+                ComposedBill(
+                    account_id=account_id,
+                    account_code=account.code,
+                    bill_date=day,
+                    due_date=day + timedelta(days=account.days_before_bill_due),
+                    frequency=AdHoc.AD_HOC,
+                    start=day,
+                    end=day,
+                    last_date_in_billing_period=day - timedelta(days=1),
+                    currency=account.currency,
+                    account_plan_ids=(),
+                    lines=lines,
+                    total=sum((li.converted_subtotal for li in lines), Decimal(0)),
+                )
+            )
+
+
+def _block_usage(
+    planned: Planned,
+    placements,
+    account_id: uuid.UUID,
+    bill_date: date,
+    frequency: BillFrequency,
+    usage: UsageByAccount,
+    block_usage,
+) -> tuple[Mapping[UsageWindow, object], tuple]:
+    """The parent's usage with each block's windows read over the block's accounts
+    together, and the breakdown step splitting PARENT_BREAKDOWN block lines."""
+    own = usage.get(account_id, {})
+    blocks = [p.block for p in placements if p.block.children]
+    if not blocks:
+        return own, ()
+    combined = dict(own)
+    member_usage = {account_id: own}
+    account_plans = planned.plans[(account_id, bill_date, frequency)]
+    for block in blocks:
+        together = block_usage.get(block.account_ids, {})
+        for window in plan_windows(account_plans, block.account_plan_id, bill_date, frequency, planned.org):
+            if window in together:
+                combined[window] = together[window]
+            else:
+                combined.pop(window, None)
+        for member in block.children:
+            member_usage[member.account_id] = usage.get(member.account_id, {})
+    return combined, (breakdown_step(blocks, member_usage),)
+
+
+def _child_bills(
+    planned: Planned,
+    placements,
+    account_plans: Sequence[AccountPlanSnapshot],
+    bill_date: date,
+    frequency: BillFrequency,
+    usage: UsageByAccount,
+    outcome: AccountBills,
+) -> None:
+    """CHILD mode: each child without its own plan gets a bill under the parent's account
+    plan, its own usage alone (`CHILD_BILL_STEPS`); it goes with the parent's outcome."""
+    for placement in placements:
+        chosen = [ap for ap in account_plans if ap.id == placement.block.account_plan_id]
+        for member in placement.own_bills:
+            child = planned.blocks.children[member.account_id]
+            try:
+                outcome.bills.append(
+                    compose_bill(
+                        child_snapshot(child, planned.org.config),
+                        chosen,
+                        bill_date,
+                        frequency,
+                        planned.org.context,
+                        usage.get(member.account_id, {}),
+                        steps=CHILD_BILL_STEPS,
+                    )
+                )
+            except BillFailure as failure:
+                outcome.failures.append(
+                    f"{frequency.value} bill of {bill_date} of child {child.code}: {failure.reason}"
+                )
