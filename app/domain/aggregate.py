@@ -86,13 +86,17 @@ def aggregate_values(function: str, rows: Sequence[tuple[datetime, int, Any]]) -
         return sum(values, Decimal(0))
     if function == "MEAN":
         return mean(sum(values, Decimal(0)), len(values))
+    # The numeric functions' values are Decimals (`NUMERIC_FUNCTIONS`).
+    result: Decimal
     if function == "MIN":
-        return min(values)
-    if function == "MAX":
-        return max(values)
-    if function == "LATEST":
-        return max(rows, key=lambda row: (row[0], row[1]))[2]
-    raise ValueError(f"unknown aggregation function {function!r}")
+        result = min(values)
+    elif function == "MAX":
+        result = max(values)
+    elif function == "LATEST":
+        result = max(rows, key=lambda row: (row[0], row[1]))[2]
+    else:
+        raise ValueError(f"unknown aggregation function {function!r}")
+    return result
 
 
 def compound_quantity(

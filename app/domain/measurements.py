@@ -203,6 +203,7 @@ def _read_section(
 
 def number_value(value: Any, where: str) -> Decimal:
     kind = type(value)
+    number: Decimal
     if kind is Decimal:
         number = value
     elif kind is int:
@@ -213,7 +214,7 @@ def number_value(value: Any, where: str) -> Decimal:
         raise Rejection("WRONG_TYPE", f"{where} must be a number")
     if not number.is_finite() or abs(number.adjusted()) > MAX_EXPONENT:
         raise Rejection("WRONG_TYPE", f"{where} must be a finite number within 1e±{MAX_EXPONENT}")
-    if significant_digits(number) > MAX_DIGITS or number.as_tuple().exponent < -(MAX_EXPONENT + MAX_DIGITS):
+    if significant_digits(number) > MAX_DIGITS or int(number.as_tuple().exponent) < -(MAX_EXPONENT + MAX_DIGITS):
         raise Rejection(
             "WRONG_TYPE",
             f"{where} must have at most {MAX_DIGITS} significant digits, none below 1e-{MAX_EXPONENT + MAX_DIGITS}",

@@ -113,7 +113,7 @@ def _exponent(value: Decimal) -> int:
 def _scaled(value: Decimal, places: int) -> int:
     """``value × 10^places`` as an exact integer (``places`` ≥ −exponent of value)."""
     sign, digits, exponent = value.as_tuple()
-    scaled = int("".join(map(str, digits))) * 10 ** (int(exponent) + places)
+    scaled: int = int("".join(map(str, digits))) * 10 ** (int(exponent) + places)
     return -scaled if sign else scaled
 
 

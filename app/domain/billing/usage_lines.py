@@ -32,7 +32,7 @@ from .context import BillContext, BilledPlan, PreviousUnitsKey
 from .lines import BillFailure, DraftLine, LineType
 from .snapshots import AggregationTarget, CompoundTarget
 from .timeline import PricedInterval, priced_intervals
-from .windows import interval_windows
+from .windows import UsageWindow, interval_windows
 
 __all__ = ["rate_usage", "interval_quantity"]
 
@@ -96,7 +96,9 @@ def _with_default(raw: Decimal | None, target: AggregationTarget) -> Decimal | N
     return target.default_value if raw is None else raw
 
 
-def _compound_quantity(context: BillContext, target: CompoundTarget, windows: tuple) -> Decimal | None:
+def _compound_quantity(
+    context: BillContext, target: CompoundTarget, windows: tuple[UsageWindow, ...]
+) -> Decimal | None:
     values: dict[str, Decimal | None] = {}
     for reference, window in zip(target.references, windows):
         raw = _with_default(context.usage_of(window), reference)

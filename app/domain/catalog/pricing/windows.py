@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import cast
 
 from app.domain.aggregate import segment_key  # the one canonical text of a segment
 from app.domain.catalog.refs import PricingWindow
@@ -27,5 +28,6 @@ def overlapping(window: PricingWindow, others: Iterable[PricingWindow]) -> Prici
     return None
 
 
-def _starts_before_end(start: datetime, end: datetime | None) -> bool:
-    return end is None or start < end
+def _starts_before_end(start: object, end: object | None) -> bool:
+    # `PricingWindow` carries aware datetimes, typed `object` in `refs`.
+    return end is None or cast(datetime, start) < cast(datetime, end)
