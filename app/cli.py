@@ -82,11 +82,18 @@ def cmd_worker(args: argparse.Namespace) -> None:
 
 def cmd_demo(args: argparse.Namespace) -> None:
     from app.services.demo import load_demo_organization
+    from workers.settings import queue_client, worker_options
 
     settings = _with_published_services(_settings(args))
     use_settings(settings)
     logging.getLogger("arq").setLevel(logging.WARNING)  # its own worker, when no other runs: quiet
-    sys.exit(asyncio.run(load_demo_organization(settings, out=lambda line: print(line, flush=True))))
+    loading = load_demo_organization(
+        settings,
+        out=lambda line: print(line, flush=True),
+        queue_client=queue_client,
+        worker_options=worker_options,
+    )
+    sys.exit(asyncio.run(loading))
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:

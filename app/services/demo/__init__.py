@@ -18,6 +18,7 @@ import uuid
 import warnings
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timezone
+from typing import Any
 
 from app.models.organization import Organization
 from app.services.demo.load import DemoSummary, account_count, create_demo
@@ -25,16 +26,16 @@ from app.settings import Settings
 
 DEMO_NAME = "Metergraph Demo"
 CREDENTIALS_MARK = "Demo organization credentials (shown once, keep them): "
+WorkerOptions = Callable[..., dict[str, Any]]  # `workers.settings.worker_options`
 LOCK_SECONDS = 600  # well beyond a load; a loader killed midway holds it no longer than this
 
 
 @contextlib.asynccontextmanager
-async def _worker_if_none(queue) -> AsyncIterator[None]:  # noqa: ANN001 - an ArqRedis client
+async def _worker_if_none(queue, worker_options: WorkerOptions) -> AsyncIterator[None]:  # noqa: ANN001 - ArqRedis
     """Jobs need a worker: use the running ones (`metergraph dev`), else run one here."""
     from arq.worker import Worker
 
     from app.services.system import live_workers
-    from workers.settings import worker_options
 
     if await live_workers(queue, queue.default_queue_name):
         yield
@@ -72,10 +73,17 @@ def summary_lines(summary: DemoSummary, accounts: int) -> list[str]:
     ]
 
 
-async def load_demo_organization(settings: Settings, out: Callable[[str], None] = print) -> int:
-    """Create the demo organization unless it exists; returns the process exit code."""
+async def load_demo_organization(
+    settings: Settings,
+    out: Callable[[str], None] = print,
+    *,
+    queue_client: Callable[[str | None], Any],
+    worker_options: WorkerOptions,
+) -> int:
+    """Create the demo organization unless it exists; returns the process exit code. The
+    caller (the `demo` command) hands in the workers' queue client and worker options: a
+    use case does not import the workers (DESIGN §3, checked by import-linter)."""
     from app.db import close_db, init_db
-    from workers.settings import queue_client
 
     await init_db(settings.database_url)
     queue = queue_client(settings.redis_url)
@@ -92,7 +100,7 @@ async def load_demo_organization(settings: Settings, out: Callable[[str], None] 
                 )
                 return 0
             out(f'Loading the demo organization "{DEMO_NAME}"...')
-            async with _worker_if_none(queue):
+            async with _worker_if_none(queue, worker_options):
                 summary = await create_demo(DEMO_NAME, datetime.now(UTC).date(), queue)
             for line in summary_lines(summary, await account_count(summary.organization_id)):
                 out(line)
