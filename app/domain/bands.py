@@ -50,6 +50,7 @@ from decimal import (
     localcontext,
 )
 from enum import Enum
+from typing import cast
 
 __all__ = [
     "UnitRounding",
@@ -132,7 +133,8 @@ def _whole_units(quantity: Decimal, per_unit: Decimal, rounding: UnitRounding) -
     # between the smaller exponent and the larger magnitude of the inputs:
     # a precision spanning that range makes each step exact (Inexact trapped).
     top = max(quantity.adjusted(), per_unit.adjusted())
-    bottom = min(quantity.as_tuple().exponent, per_unit.as_tuple().exponent)
+    # Finite inputs: each exponent is an int (not the "n"/"N"/"F" of NaN or infinity).
+    bottom = min(cast(int, quantity.as_tuple().exponent), cast(int, per_unit.as_tuple().exponent))
     digits = max(_QUOTIENT_PRECISION, top - bottom + 3)
     with localcontext(Context(prec=digits, traps=[InvalidOperation, Inexact])):
         # whole is truncated toward zero; rest has the sign of quantity.

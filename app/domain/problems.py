@@ -41,7 +41,7 @@ class ProblemCollector:
     base: tuple[str, ...] = ("input",)
     problems: list[Problem] = field(default_factory=list)
 
-    def add(self, path: tuple[str, ...] | list[str] | str, code: ErrorCode, message: str) -> None:
+    def add(self, path: tuple[str | int, ...] | list[str] | str, code: ErrorCode, message: str) -> None:
         if isinstance(path, str):
             path = (path,)
         self.problems.append(Problem(self.base + tuple(str(p) for p in path), code, message))

@@ -29,8 +29,9 @@ Invariants
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
+from typing import Any
 
 from .core import CalcError, ValueType
 from .functions import IN, ISNULL, NUMERIC, lookup
@@ -169,7 +170,7 @@ class _Checker:
         return BOOLEAN
 
 
-_VISITORS = {
+_VISITORS: dict[type[Node], Callable[[_Checker, Any], ValueType]] = {
     Literal: _Checker.literal,
     Name: _Checker.name,
     Unary: _Checker.unary,

@@ -24,6 +24,9 @@ Invariants
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import cast
+
 from .core import MAX_DEPTH, CalcError
 from .nodes import Call, Chain, Compare, Literal, Name, Node, Power, Ternary, Unary
 from .tokens import EOF, LITERAL, NAME, NUMBER, OP, STRING, Token, tokenize
@@ -99,19 +102,19 @@ class _Parser:
         left = self.prefix(self.advance(), depth)
         while True:
             token = self.peek()
-            power = _INFIX_POWER.get(token.value) if token.kind == OP else None
+            power = _INFIX_POWER.get(cast(str, token.value)) if token.kind == OP else None
             if power is None or power <= min_power:
                 return left
             self.advance()
-            left = self.infix(token.value, power, left, depth)
+            left = self.infix(cast(str, token.value), power, left, depth)
 
     def prefix(self, token: Token, depth: int) -> Node:
         if token.kind in (NUMBER, STRING, LITERAL):
-            return Literal(token.value, token.pos)
+            return Literal(cast(Decimal | str | bool | None, token.value), token.pos)
         if token.kind == NAME:
             if self.at_op("("):
                 return self.call(token, depth)
-            return Name(token.value, token.pos)
+            return Name(cast(str, token.value), token.pos)
         if token.kind == OP:
             if token.value == "(":
                 inner = self.expression(0, depth + 1)
@@ -150,11 +153,11 @@ class _Parser:
         args: list[Node] = []
         if self.at_op(")"):
             self.advance()
-            return Call(name.value, args, name.pos)
+            return Call(cast(str, name.value), args, name.pos)
         while True:
             args.append(self.expression(0, depth + 1))
             token = self.advance()
             if token.kind == OP and token.value == ")":
-                return Call(name.value, args, name.pos)
+                return Call(cast(str, name.value), args, name.pos)
             if not (token.kind == OP and token.value == ","):
                 raise CalcError("expected ',' or ')'", token.pos)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from .core import CONTEXT, MAX_STRING, CalcLimitError
 
@@ -36,7 +37,7 @@ Step = Callable[[Value, Value], Value]
 def coerce(value: object) -> Value:
     """Runtime value for anything that is not already a plain Decimal."""
     if value is None or type(value) is bool or type(value) is str:
-        return value  # type: ignore[return-value]
+        return value
     if isinstance(value, bool):
         return bool(value)
     if isinstance(value, str):
@@ -98,7 +99,12 @@ STEPS: dict[str, Step] = {
 }
 
 
-ORDERINGS = {"<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge}
+ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt,
+    ">": operator.gt,
+    "<=": operator.le,
+    ">=": operator.ge,
+}
 
 
 def equality_step(equal: bool) -> Step:
