@@ -5,6 +5,7 @@ Concepts
   which the client sent (`name: null`); an update changes only the fields given.
 - `given(command)`: the fields of a command (a dataclass) that were sent, by python name.
 - `from_input(command, data)`: a command from plain data keyed by input names (nested inputs).
+- `Fields`: base of a draft, read by input name (`get`), built from plain data (`from_input`).
 - `input_name(command, field)`: the input's name of a field (its `input` metadata, or the
   camelCase of its python name), the path at which its problems are reported.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
 
@@ -43,6 +44,69 @@ def from_input(command: type[T], data: Mapping[str, Any], **fields: Any) -> T:
     names = {f.name: str(f.metadata.get("input") or _camel(f.name)) for f in dataclasses.fields(command)}  # type: ignore[arg-type]
     sent = {name: data[key] for name, key in names.items() if key in data and name not in fields}
     return command(**sent, **fields)
+
+
+class Given(Protocol):
+    """What value readers read from: a field's value by its input name (None when absent);
+    plain data or a draft."""
+
+    def get(self, key: str, /) -> Any: ...
+
+
+class Fields:
+    """Base of a frozen dataclass of input fields (a draft): read by input name, the way
+    the value readers and their problem paths name fields, and built from plain data.
+
+    A field whose metadata names `items` (a function returning a `Fields` class) holds
+    nested inputs: plain data items become drafts of that class."""
+
+    __slots__ = ()
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The value of the field this input name names; `default` when not given (or unknown)."""
+        python = _python_names(type(self)).get(name)
+        value = NOT_GIVEN if python is None else getattr(self, python)
+        return default if value is NOT_GIVEN else value
+
+    @classmethod
+    def from_input(cls: type[F], data: Mapping[str, Any]) -> F:
+        sent = {}
+        for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+            key = str(f.metadata.get("input") or _camel(f.name))
+            if key in data:
+                sent[f.name] = _nested(f.metadata.get("items"), data[key])
+        return cls(**sent)
+
+    def merged(self: F, changes: Fields) -> F:
+        """These values with every field `changes` gives (null included) replaced."""
+        return dataclasses.replace(self, **given(changes))  # type: ignore[type-var]
+
+
+F = TypeVar("F", bound=Fields)
+
+
+def as_fields(kind: type[F], data: F | Mapping[str, Any]) -> F:
+    """`data` as a draft of `kind`; plain data (nested inputs, table tests) is converted."""
+    return data if isinstance(data, kind) else kind.from_input(data)  # type: ignore[arg-type]
+
+
+def _nested(kind: Any, value: Any) -> Any:
+    if kind is None or not isinstance(value, list):
+        return value
+    draft = kind()
+    return [draft.from_input(item) if isinstance(item, Mapping) else item for item in value]
+
+
+_PYTHON_NAMES: dict[type, dict[str, str]] = {}
+
+
+def _python_names(kind: type) -> dict[str, str]:
+    if kind not in _PYTHON_NAMES:
+        _PYTHON_NAMES[kind] = {
+            str(f.metadata.get("input") or _camel(f.name)): f.name
+            for f in dataclasses.fields(kind)  # type: ignore[arg-type]
+        }
+    return _PYTHON_NAMES[kind]
 
 
 def input_name(command: Any, name: str) -> str:

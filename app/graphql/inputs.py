@@ -67,6 +67,12 @@ def command_fields(command: type, input: Any, exclude: tuple[str, ...] = ()) -> 
     return out
 
 
+def draft_of(kind: Any, input: Any, exclude: tuple[str, ...] = ()) -> Any:
+    """A draft (`app.domain.given.Fields`) of the fields the client sent, nested inputs
+    included; a field left out is NOT_GIVEN."""
+    return kind.from_input(plain_data(input, exclude=exclude))
+
+
 def optional(description: str) -> Any:
     """An input field a client may leave out (UNSET: unchanged, or the default)."""
     return strawberry.field(default=UNSET, description=description)

@@ -13,8 +13,10 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from app.domain.accounts.drafts import AccountDraft
 from app.domain.accounts.facts import ACCOUNT, CodeBook, Known
 from app.domain.accounts.values import as_uuid, custom_fields, plain_date, text, whole
+from app.domain.given import as_fields
 from app.domain.naming import MAX_NAME, entity_code_problem, name_problem
 from app.domain.problems import ErrorCode, ProblemCollector
 
@@ -65,7 +67,7 @@ def check_address(value: Any, at: ProblemCollector) -> dict[str, str] | None:
 
 
 def check_account(
-    data: Mapping[str, Any],
+    data: AccountDraft | Mapping[str, Any],
     at: ProblemCollector,
     known: Known,
     codes: CodeBook,
@@ -76,6 +78,7 @@ def check_account(
     """A whole account input (for an update: the current values overlaid with the
     changes) → model column values. `account_id` None means a new account, which gets a
     fresh id so that nested inputs can link to it before anything is written."""
+    data = as_fields(AccountDraft, data)
     values: dict[str, Any] = {
         "code": text(data, "code", at, entity_code_problem, required=True),
         "name": text(data, "name", at, name_problem, required=True),

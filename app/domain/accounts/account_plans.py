@@ -18,8 +18,10 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from app.domain.accounts.drafts import AccountPlanDraft, ReplacementDraft
 from app.domain.accounts.facts import ACCOUNT_PLAN, Attachment, CodeBook, Known, PlanRef
 from app.domain.accounts.values import as_uuid, custom_fields, instant, member, plain_date, text
+from app.domain.given import Given, as_fields
 from app.domain.naming import entity_code_problem
 from app.domain.problems import ErrorCode, ProblemCollector
 
@@ -42,7 +44,7 @@ def first_collision(
     return next((o for o in same_product if overlaps(start, end, o.start, o.end)), None)
 
 
-def resolve_plan(data: Mapping[str, Any], at: ProblemCollector, known: Known, account_id: uuid.UUID) -> PlanRef | None:
+def resolve_plan(data: Given, at: ProblemCollector, known: Known, account_id: uuid.UUID) -> PlanRef | None:
     """The plan named by `planId` or `planCode` (exactly one), attachable to the account."""
     plan_id, plan_code = data.get("planId"), data.get("planCode")
     if plan_id is not None and plan_code is not None:
@@ -67,7 +69,7 @@ def resolve_plan(data: Mapping[str, Any], at: ProblemCollector, known: Known, ac
 
 
 def check_account_plan(
-    data: Mapping[str, Any],
+    data: AccountPlanDraft | Mapping[str, Any],
     at: ProblemCollector,
     known: Known,
     codes: CodeBook,
@@ -78,6 +80,7 @@ def check_account_plan(
 ) -> dict[str, Any]:
     """A whole attachment input (for an update: current values overlaid with the
     changes) → model column values; `others` are the account's other attachments."""
+    data = as_fields(AccountPlanDraft, data)
     start = instant(data.get("startDate"), "startDate", at)
     if data.get("startDate") is None:
         at.add("startDate", ErrorCode.REQUIRED, "is required")
@@ -102,7 +105,7 @@ def check_account_plan(
 
 
 def attachment_values(
-    data: Mapping[str, Any],
+    data: Given,
     at: ProblemCollector,
     known: Known,
     codes: CodeBook,
@@ -148,7 +151,7 @@ def attachment_of(values: Mapping[str, Any]) -> Attachment:
 
 def check_replacement(
     old: Attachment,
-    data: Mapping[str, Any],
+    data: ReplacementDraft | Mapping[str, Any],
     at: ProblemCollector,
     known: Known,
     codes: CodeBook,
@@ -160,6 +163,7 @@ def check_replacement(
     attachment's values). The new attachment runs to old's end; `data` holds the new
     plan (`planId` | `planCode`), `code`, and `billEpoch` / `childBillingMode` /
     `customFields` (the service fills in old's when the client leaves them out)."""
+    data = as_fields(ReplacementDraft, data)
     date = instant(data.get("date"), "date", at)
     if data.get("date") is None:
         at.add("date", ErrorCode.REQUIRED, "is required")

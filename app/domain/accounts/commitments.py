@@ -21,8 +21,10 @@ from enum import Enum
 from typing import Any
 
 from app.domain.accounts.account_plans import ChildBillingMode
+from app.domain.accounts.drafts import CommitmentDraft
 from app.domain.accounts.facts import COMMITMENT, CodeBook, Known
 from app.domain.accounts.values import as_uuid, decimal, flag, instant, member, plain_date, present, text, whole
+from app.domain.given import Given, as_fields
 from app.domain.naming import description_problem, entity_code_problem
 from app.domain.problems import ErrorCode, ProblemCollector
 
@@ -36,7 +38,7 @@ class CommitmentLineItemType(str, Enum):
 
 
 def check_commitment(
-    data: Mapping[str, Any],
+    data: CommitmentDraft | Mapping[str, Any],
     at: ProblemCollector,
     known: Known,
     codes: CodeBook,
@@ -46,6 +48,7 @@ def check_commitment(
 ) -> dict[str, Any]:
     """A whole commitment input (for an update: current values overlaid with the
     changes) → model column values."""
+    data = as_fields(CommitmentDraft, data)
     values: dict[str, Any] = {
         "account_id": account_id,
         "code": text(data, "code", at, entity_code_problem),
@@ -70,14 +73,14 @@ def check_commitment(
     return values
 
 
-def _currency(data: Mapping[str, Any], at: ProblemCollector, known: Known) -> str | None:
+def _currency(data: Given, at: ProblemCollector, known: Known) -> str | None:
     code = present(data, "currency", at, required=True)
     if code is not None and code not in known.currencies:
         at.add("currency", ErrorCode.NOT_FOUND, f"no currency with code {code!r}")
     return code
 
 
-def _amounts(data: Mapping[str, Any], at: ProblemCollector) -> dict[str, Decimal | None]:
+def _amounts(data: Given, at: ProblemCollector) -> dict[str, Decimal | None]:
     present(data, "amount", at, required=True)
     amount = decimal(data.get("amount"), "amount", at, minimum=ZERO, strict=True)
     pre_paid = decimal(data.get("amountPrePaid"), "amountPrePaid", at, minimum=ZERO)
@@ -93,7 +96,7 @@ def _amounts(data: Mapping[str, Any], at: ProblemCollector) -> dict[str, Decimal
     return {"amount": amount, "amount_pre_paid": pre_paid, "amount_first_bill": first_bill}
 
 
-def _dates(data: Mapping[str, Any], at: ProblemCollector) -> dict[str, Any]:
+def _dates(data: Given, at: ProblemCollector) -> dict[str, Any]:
     present(data, "startDate", at, required=True)
     present(data, "endDate", at, required=True)
     start = plain_date(data.get("startDate"), "startDate", at)
@@ -125,7 +128,7 @@ def _line_item_types(value: Any, at: ProblemCollector) -> list[str]:
     return kinds
 
 
-def _overage(data: Mapping[str, Any], at: ProblemCollector) -> dict[str, Any]:
+def _overage(data: Given, at: ProblemCollector) -> dict[str, Any]:
     surcharge = decimal(data.get("overageSurchargePercent"), "overageSurchargePercent", at)
     separate = flag(data.get("separateOverageUsage"), "separateOverageUsage", at) or False
     if separate and surcharge is not None and surcharge != 0:
@@ -133,7 +136,7 @@ def _overage(data: Mapping[str, Any], at: ProblemCollector) -> dict[str, Any]:
     return {"overage_surcharge_percent": surcharge, "separate_overage_usage": separate}
 
 
-def _fee_schedule(data: Mapping[str, Any], at: ProblemCollector, known: Known) -> dict[str, Any]:
+def _fee_schedule(data: Given, at: ProblemCollector, known: Known) -> dict[str, Any]:
     fee_dates, plan_id = data.get("feeDates") or [], data.get("billingPlanId")
     interval, offset = data.get("billingInterval"), data.get("billingOffset")
     if fee_dates and plan_id is not None:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from app.domain.accounts.drafts import AccountDraft
+from app.domain.given import Fields, Given, as_fields
 from app.domain.ids import as_uuid
 from app.domain.problems import ErrorCode, ProblemCollector
 
@@ -99,9 +101,10 @@ class References:
     codes: dict[str, set[str]] = field(default_factory=lambda: {ACCOUNT: set(), ACCOUNT_PLAN: set(), COMMITMENT: set()})
 
 
-def references_of(data: Mapping[str, Any], refs: References | None = None) -> References:
+def references_of(data: AccountDraft | Mapping[str, Any], refs: References | None = None) -> References:
     """The ids and codes an account input (with its children, plans and commitments)
     names. Malformed values are skipped: the checks report them."""
+    data = as_fields(AccountDraft, data)
     refs = refs or References()
     _add_id(refs.account_ids, data.get("parentAccountId"))
     _add_code(refs.codes[ACCOUNT], data.get("code"))
@@ -114,14 +117,14 @@ def references_of(data: Mapping[str, Any], refs: References | None = None) -> Re
     return refs
 
 
-def account_plan_references(data: Mapping[str, Any], refs: References) -> References:
+def account_plan_references(data: Given, refs: References) -> References:
     _add_id(refs.plan_ids, data.get("planId"))
     _add_code(refs.plan_codes, data.get("planCode"))
     _add_code(refs.codes[ACCOUNT_PLAN], data.get("code"))
     return refs
 
 
-def commitment_references(data: Mapping[str, Any], refs: References) -> References:
+def commitment_references(data: Given, refs: References) -> References:
     _add_id(refs.plan_ids, data.get("billingPlanId"))
     _add_code(refs.codes[COMMITMENT], data.get("code"))
     for product_id in data.get("productIds") or ():
@@ -129,8 +132,8 @@ def commitment_references(data: Mapping[str, Any], refs: References) -> Referenc
     return refs
 
 
-def _items(value: Any) -> list[Mapping[str, Any]]:
-    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
+def _items(value: Any) -> list[Any]:
+    return [v for v in value if isinstance(v, (Mapping, Fields))] if isinstance(value, list) else []
 
 
 def _add_id(ids: set[uuid.UUID], value: Any) -> None:

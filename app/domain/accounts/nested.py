@@ -9,13 +9,15 @@ whole input as well as against the database.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from app.domain.accounts.account import MAX_CHILDREN, check_account
 from app.domain.accounts.account_plans import attachment_of, check_account_plan
 from app.domain.accounts.commitments import check_commitment
+from app.domain.accounts.drafts import AccountDraft
 from app.domain.accounts.facts import Attachment, CodeBook, Known
+from app.domain.given import as_fields
 from app.domain.problems import ErrorCode, ProblemCollector
 
 
@@ -28,7 +30,8 @@ class NewAccounts:
     commitments: list[dict[str, Any]] = field(default_factory=list)
 
 
-def check_new_accounts(data: Mapping[str, Any], at: ProblemCollector, known: Known) -> NewAccounts:
+def check_new_accounts(data: AccountDraft | Mapping[str, Any], at: ProblemCollector, known: Known) -> NewAccounts:
+    data = as_fields(AccountDraft, data)
     codes = CodeBook(known.taken_codes)
     out = NewAccounts()
     children = data.get("children") or []
@@ -44,7 +47,7 @@ def check_new_accounts(data: Mapping[str, Any], at: ProblemCollector, known: Kno
             )
         if child.get("children"):
             child_at.add("children", ErrorCode.INVALID, "a child account cannot have children (one level only)")
-        values = check_account({**child, "parentAccountId": None}, child_at, known, codes)
+        values = check_account(replace(child, parent_account_id=None), child_at, known, codes)
         values["parent_account_id"] = root["id"]
         _add(out, values, child, child_at, known, codes)
     return out
@@ -53,7 +56,7 @@ def check_new_accounts(data: Mapping[str, Any], at: ProblemCollector, known: Kno
 def _add(
     out: NewAccounts,
     account: dict[str, Any],
-    data: Mapping[str, Any],
+    data: AccountDraft,
     at: ProblemCollector,
     known: Known,
     codes: CodeBook,

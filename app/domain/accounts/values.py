@@ -1,17 +1,18 @@
 """Single-value rules of the account inputs: presence, ids, decimals, instants, dates,
-bounded integers and enum members. Each reads one key of an input mapping, reports its
+bounded integers and enum members. Each reads one field of an input (plain data or a draft), reports its
 problem at that key and returns the value to store (None when absent or wrong)."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
 
 from app.domain import ids
+from app.domain.given import Given
 from app.domain.naming import custom_fields_problem
 from app.domain.problems import ErrorCode, ProblemCollector
 
@@ -23,7 +24,7 @@ def _path(key: Path) -> tuple[str, ...]:
     return (key,) if isinstance(key, str) else tuple(str(k) for k in key)
 
 
-def present(data: Mapping[str, Any], key: str, at: ProblemCollector, *, required: bool) -> Any:
+def present(data: Given, key: str, at: ProblemCollector, *, required: bool) -> Any:
     value = data.get(key)
     if value is None and required:
         at.add(key, ErrorCode.REQUIRED, "is required")
@@ -31,7 +32,7 @@ def present(data: Mapping[str, Any], key: str, at: ProblemCollector, *, required
 
 
 def text(
-    data: Mapping[str, Any],
+    data: Given,
     key: str,
     at: ProblemCollector,
     rule: Callable[[str], str | None],

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import strawberry
 
+from app.domain.accounts.drafts import AccountDraft, AccountPlanDraft, CommitmentDraft, ReplacementDraft
 from app.graphql.accounts.inputs import (
     CreateAccountInput,
     CreateAccountPlanInput,
@@ -19,10 +20,19 @@ from app.graphql.accounts.types import Account, AccountPlan, Commitment
 from app.graphql.authorization import authorize
 from app.graphql.context import Info
 from app.graphql.errors import UserError, respond, respond_deleted
-from app.graphql.inputs import parse_id, plain_data
+from app.graphql.inputs import draft_of, parse_id
 from app.graphql.lookups import input_item
 from app.graphql.organization import DeleteInput, DeletePayload
 from app.services import accounts as service
+from app.services.accounts.commands import (
+    CreateAccount,
+    CreateAccountPlan,
+    CreateCommitment,
+    ReplaceAccountPlan,
+    UpdateAccount,
+    UpdateAccountPlan,
+    UpdateCommitment,
+)
 
 
 @strawberry.type(description="Result of an account mutation.")
@@ -50,8 +60,8 @@ class CommitmentPayload:
     user_errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
 
 
-def _changes(data: object) -> dict:
-    return plain_data(data, exclude=("id", "version"))
+# Fields of an update input that name what changes, not how.
+UNCHANGED = ("id", "version")
 
 
 @strawberry.type
@@ -65,7 +75,9 @@ class AccountMutation:
         return await respond(
             AccountPayload,
             "account",
-            lambda: service.create_account(p.organization_id, plain_data(input), actor=p.actor),
+            lambda: service.create_account(
+                p.organization_id, CreateAccount(draft_of(AccountDraft, input)), actor=p.actor
+            ),
             Account.of,
         )
 
@@ -78,7 +90,9 @@ class AccountMutation:
             AccountPayload,
             "account",
             lambda: service.update_account(
-                p.organization_id, parse_id(input.id), version=input.version, changes=_changes(input), actor=p.actor
+                p.organization_id,
+                UpdateAccount(parse_id(input.id), input.version, draft_of(AccountDraft, input, UNCHANGED)),
+                actor=p.actor,
             ),
             Account.of,
         )
@@ -101,7 +115,9 @@ class AccountMutation:
         return await respond(
             AccountPlanPayload,
             "account_plan",
-            lambda: service.create_account_plan(p.organization_id, plain_data(input), actor=p.actor),
+            lambda: service.create_account_plan(
+                p.organization_id, CreateAccountPlan(draft_of(AccountPlanDraft, input)), actor=p.actor
+            ),
             AccountPlan.of,
         )
 
@@ -115,7 +131,9 @@ class AccountMutation:
             AccountPlanPayload,
             "account_plan",
             lambda: service.update_account_plan(
-                p.organization_id, parse_id(input.id), version=input.version, changes=_changes(input), actor=p.actor
+                p.organization_id,
+                UpdateAccountPlan(parse_id(input.id), input.version, draft_of(AccountPlanDraft, input, UNCHANGED)),
+                actor=p.actor,
             ),
             AccountPlan.of,
         )
@@ -126,15 +144,16 @@ class AccountMutation:
     )
     async def replace_account_plan(self, info: Info, input: ReplaceAccountPlanInput) -> ReplaceAccountPlanPayload:
         p = info.context.require_principal()
-        data = plain_data(input, exclude=("account_plan_id", "version"))
         return await respond(
             ReplaceAccountPlanPayload,
             ("ended_account_plan", "account_plan"),
             lambda: service.replace_account_plan(
                 p.organization_id,
-                parse_id(input.account_plan_id, ("input", "accountPlanId")),
-                version=input.version,
-                data=data,
+                ReplaceAccountPlan(
+                    parse_id(input.account_plan_id, ("input", "accountPlanId")),
+                    input.version,
+                    draft_of(ReplacementDraft, input, ("account_plan_id", "version")),
+                ),
                 actor=p.actor,
             ),
             lambda pair: (AccountPlan.of(pair[0]), AccountPlan.of(pair[1])),
@@ -159,7 +178,9 @@ class AccountMutation:
         return await respond(
             CommitmentPayload,
             "commitment",
-            lambda: service.create_commitment(p.organization_id, plain_data(input), actor=p.actor),
+            lambda: service.create_commitment(
+                p.organization_id, CreateCommitment(draft_of(CommitmentDraft, input)), actor=p.actor
+            ),
             Commitment.of,
         )
 
@@ -172,7 +193,9 @@ class AccountMutation:
             CommitmentPayload,
             "commitment",
             lambda: service.update_commitment(
-                p.organization_id, parse_id(input.id), version=input.version, changes=_changes(input), actor=p.actor
+                p.organization_id,
+                UpdateCommitment(parse_id(input.id), input.version, draft_of(CommitmentDraft, input, UNCHANGED)),
+                actor=p.actor,
             ),
             Commitment.of,
         )

@@ -8,16 +8,18 @@ attaches to one account are serialized and the second sees the first when it che
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from app.domain.accounts import CodeBook, References, account_plan_references, check_account_plan, check_replacement
+from app.domain.accounts.drafts import ReplacementDraft
 from app.domain.accounts.values import as_uuid
+from app.domain.given import given
 from app.models.accounts import AccountPlan
+from app.services.accounts.commands import CreateAccountPlan, ReplaceAccountPlan, UpdateAccountPlan
 from app.services.accounts.loading import account_plan_input, attachment, attachments_of, load_known, lock_accounts
 from app.services.catalog.entities import delete_versioned
 from app.services.errors import ErrorCode, ProblemCollector, fail
@@ -27,7 +29,8 @@ from app.services.versioning import get_owned, update_versioned
 FIXED = ("account_id", "plan_id", "product_id")
 
 
-async def create_account_plan(organization_id: uuid.UUID, data: Mapping[str, Any], *, actor: str) -> AccountPlan:
+async def create_account_plan(organization_id: uuid.UUID, command: CreateAccountPlan, *, actor: str) -> AccountPlan:
+    data = command.account_plan
     problems = ProblemCollector()
     account_id = as_uuid(data.get("accountId"), "accountId", problems)
     if data.get("accountId") is None:
@@ -54,14 +57,13 @@ async def _locked_attachment(organization_id: uuid.UUID, account_plan_id: uuid.U
     return await get_owned(AccountPlan, organization_id, account_plan_id, path=path)
 
 
-async def update_account_plan(
-    organization_id: uuid.UUID, account_plan_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str
-) -> AccountPlan:
+async def update_account_plan(organization_id: uuid.UUID, command: UpdateAccountPlan, *, actor: str) -> AccountPlan:
     """Change dates (end-dating included), code, bill epoch, child billing mode, custom
-    fields. `changes` holds only the fields the client sent (camelCase keys)."""
+    fields. `command.changes` holds only the fields the client sent."""
+    version = command.version
     async with in_transaction():
-        current = await _locked_attachment(organization_id, account_plan_id)
-        merged = {**account_plan_input(current), **changes}
+        current = await _locked_attachment(organization_id, command.account_plan_id)
+        merged = account_plan_input(current).merged(command.changes)
         known = await load_known(organization_id, account_plan_references(merged, References()), exclude_id=current.id)
         others = await attachments_of(organization_id, current.account_id, exclude_id=current.id)
         problems = ProblemCollector()
@@ -80,25 +82,25 @@ async def update_account_plan(
 
 
 async def replace_account_plan(
-    organization_id: uuid.UUID, account_plan_id: uuid.UUID, *, version: int, data: Mapping[str, Any], actor: str
+    organization_id: uuid.UUID, command: ReplaceAccountPlan, *, actor: str
 ) -> tuple[AccountPlan, AccountPlan]:
-    """End the attachment at `data["date"]` and attach another plan from then on, in one
-    transaction → (the ended attachment, the new one). The new one keeps the old end,
-    bill epoch, child billing mode and custom fields unless `data` gives them."""
+    """End the attachment at the replacement's `date` and attach another plan from then
+    on, in one transaction → (the ended attachment, the new one). The new one keeps the
+    old end, bill epoch, child billing mode and custom fields unless the command gives them."""
+    version, data = command.version, command.replacement
     async with in_transaction():
-        old = await _locked_attachment(organization_id, account_plan_id, path="accountPlanId")
+        old = await _locked_attachment(organization_id, command.account_plan_id, path="accountPlanId")
         if old.version != version:
             raise fail(
                 ("input", "version"),
                 ErrorCode.CONFLICT,
                 f"version {version} is stale; the current version is {old.version}",
             )
-        inherited = {
-            "billEpoch": old.bill_epoch,
-            "childBillingMode": old.child_billing_mode,
-            "customFields": old.custom_fields,
-        }
-        merged = {**inherited, **{k: v for k, v in data.items() if v is not None}}
+        inherited = ReplacementDraft(
+            bill_epoch=old.bill_epoch, child_billing_mode=old.child_billing_mode, custom_fields=old.custom_fields
+        )
+        sent = {name: value for name, value in given(data).items() if value is not None}
+        merged = replace(inherited, **sent)
         known = await load_known(organization_id, account_plan_references(merged, References()))
         others = await attachments_of(organization_id, old.account_id, exclude_id=old.id)
         problems = ProblemCollector()

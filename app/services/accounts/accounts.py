@@ -8,16 +8,18 @@ the 999-children limit that each checked alone.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app.domain.accounts import CodeBook, NewAccounts, References, check_account, check_new_accounts, references_of
+from app.domain.accounts.drafts import AccountDraft
+from app.domain.given import NOT_GIVEN
 from app.domain.ids import as_uuid
 from app.models.accounts import Account, AccountPlan, Commitment
 from app.models.catalog import Plan
+from app.services.accounts.commands import CreateAccount, UpdateAccount
 from app.services.accounts.loading import account_input, load_known, lock_accounts
 from app.services.catalog.entities import Dependants, delete_versioned
 from app.services.errors import ErrorCode, ProblemCollector, fail
@@ -29,8 +31,9 @@ def _duplicate(exc: IntegrityError) -> Exception:
     return fail(("input", "code"), ErrorCode.DUPLICATE, "an account with this code was created meanwhile")
 
 
-async def create_account(organization_id: uuid.UUID, data: Mapping[str, Any], *, actor: str) -> Account:
+async def create_account(organization_id: uuid.UUID, command: CreateAccount, *, actor: str) -> Account:
     """An account with its `children`, `accountPlans` and `commitments`, all or nothing."""
+    data = command.account
     refs = references_of(data)
     try:
         async with in_transaction():
@@ -52,29 +55,27 @@ async def _insert(organization_id: uuid.UUID, new: NewAccounts, actor: str) -> N
             await model.bulk_create([model(**common, **values) for values in rows])
 
 
-async def update_account(
-    organization_id: uuid.UUID, account_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str
-) -> Account:
-    """`changes` holds only the fields the client sent (camelCase keys)."""
+async def update_account(organization_id: uuid.UUID, command: UpdateAccount, *, actor: str) -> Account:
+    """`command.changes` holds only the fields the client sent."""
+    account_id, version, changes = command.account_id, command.version, command.changes
     try:
         async with in_transaction():
             current = await get_owned(Account, organization_id, account_id)
-            parent_id = (
-                as_uuid(changes["parentAccountId"]) if "parentAccountId" in changes else current.parent_account_id
-            )
+            sent = changes.parent_account_id
+            parent_id = current.parent_account_id if sent is NOT_GIVEN else as_uuid(sent)
             locked = await lock_accounts(organization_id, (account_id, parent_id))
             if account_id not in locked:
                 raise fail(("input", "id"), ErrorCode.NOT_FOUND, f"no Account with id {account_id}")
-            merged = {**account_input(locked[account_id]), **changes}
+            merged = account_input(locked[account_id]).merged(changes)
             values = await _check_update(organization_id, account_id, merged)
             return await update_versioned(Account, organization_id, account_id, version, values, actor)
     except IntegrityError as exc:
         raise _duplicate(exc) from exc
 
 
-async def _check_update(organization_id: uuid.UUID, account_id: uuid.UUID, merged: Mapping[str, Any]) -> dict[str, Any]:
+async def _check_update(organization_id: uuid.UUID, account_id: uuid.UUID, merged: AccountDraft) -> dict[str, Any]:
     refs = References(account_ids={i for i in [as_uuid(merged.get("parentAccountId"))] if i})
-    refs.codes["account"] = {merged["code"]} if isinstance(merged.get("code"), str) else set()
+    refs.codes["account"] = {merged.code} if isinstance(merged.code, str) else set()
     known = await load_known(organization_id, refs, exclude_id=account_id)
     has_children = await Account.filter(organization_id=organization_id, parent_account_id=account_id).exists()
     problems = ProblemCollector()

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
-from typing import Any
+from dataclasses import replace
 
 from tortoise.transactions import in_transaction
 
 from app.domain.accounts import CodeBook, References, check_commitment, commitment_references
+from app.domain.accounts.drafts import CommitmentDraft
 from app.domain.accounts.values import as_uuid
 from app.models.accounts import Commitment
+from app.services.accounts.commands import CreateCommitment, UpdateCommitment
 from app.services.accounts.loading import commitment_input, load_known, lock_accounts
 from app.services.catalog.entities import delete_versioned
 from app.services.errors import ErrorCode, ProblemCollector
 from app.services.versioning import get_owned, update_versioned
 
 
-async def create_commitment(organization_id: uuid.UUID, data: Mapping[str, Any], *, actor: str) -> Commitment:
+async def create_commitment(organization_id: uuid.UUID, command: CreateCommitment, *, actor: str) -> Commitment:
+    data = command.commitment
     problems = ProblemCollector()
     account_id = as_uuid(data.get("accountId"), "accountId", problems)
     if data.get("accountId") is None:
@@ -34,21 +36,21 @@ async def create_commitment(organization_id: uuid.UUID, data: Mapping[str, Any],
         )
 
 
-def merge(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+def merge(current: CommitmentDraft, changes: CommitmentDraft) -> CommitmentDraft:
     """Current values overlaid with the changes. Dropping the billing plan drops its
     interval and offset too, so switching to fee dates needs no extra nulls."""
-    merged = {**current, **changes}
-    if "billingPlanId" in changes and changes["billingPlanId"] is None:
-        merged["billingInterval"] = changes.get("billingInterval")
-        merged["billingOffset"] = changes.get("billingOffset")
+    merged = current.merged(changes)
+    if changes.billing_plan_id is None:  # sent as null
+        merged = replace(
+            merged, billing_interval=changes.get("billingInterval"), billing_offset=changes.get("billingOffset")
+        )
     return merged
 
 
-async def update_commitment(
-    organization_id: uuid.UUID, commitment_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str
-) -> Commitment:
-    """`changes` holds only the fields the client sent (camelCase keys); the account
-    and the amount spent are not changeable."""
+async def update_commitment(organization_id: uuid.UUID, command: UpdateCommitment, *, actor: str) -> Commitment:
+    """`command.changes` holds only the fields the client sent; the account and the
+    amount spent are not changeable."""
+    commitment_id, version, changes = command.commitment_id, command.version, command.changes
     current = await get_owned(Commitment, organization_id, commitment_id)
     merged = merge(commitment_input(current), changes)
     known = await load_known(organization_id, commitment_references(merged, References()), exclude_id=current.id)

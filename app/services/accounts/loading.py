@@ -14,6 +14,7 @@ from tortoise.expressions import Q
 from tortoise.functions import Count
 
 from app.domain.accounts import ACCOUNT, ACCOUNT_PLAN, COMMITMENT, AccountRef, Attachment, Known, PlanRef, References
+from app.domain.accounts.drafts import AccountDraft, AccountPlanDraft, CommitmentDraft
 from app.models.accounts import Account, AccountPlan, Commitment
 from app.models.catalog import Plan, Product
 from app.models.organization import Currency, OrganizationConfig
@@ -96,56 +97,57 @@ def attachment(row: AccountPlan) -> Attachment:
     return Attachment(row.id, row.code, row.product_id, row.start_date, row.end_date)
 
 
-def account_input(row: Account) -> dict[str, Any]:
-    return {
-        "code": row.code,
-        "name": row.name,
-        "emailAddress": row.email_address,
-        "address": row.address,
-        "parentAccountId": row.parent_account_id,
-        "billEpoch": row.bill_epoch,
-        "currency": row.currency,
-        "daysBeforeBillDue": row.days_before_bill_due,
-        "purchaseOrderNumber": row.purchase_order_number,
-        "customFields": row.custom_fields,
-    }
+def account_input(row: Account) -> AccountDraft:
+    """A stored account as the input that would create it (to merge an update's changes into)."""
+    return AccountDraft(
+        code=row.code,
+        name=row.name,
+        email_address=row.email_address,
+        address=row.address,
+        parent_account_id=row.parent_account_id,
+        bill_epoch=row.bill_epoch,
+        currency=row.currency,
+        days_before_bill_due=row.days_before_bill_due,
+        purchase_order_number=row.purchase_order_number,
+        custom_fields=row.custom_fields,
+    )
 
 
-def account_plan_input(row: AccountPlan) -> dict[str, Any]:
-    return {
-        "planId": row.plan_id,
-        "code": row.code,
-        "startDate": row.start_date,
-        "endDate": row.end_date,
-        "billEpoch": row.bill_epoch,
-        "childBillingMode": row.child_billing_mode,
-        "customFields": row.custom_fields,
-    }
+def account_plan_input(row: AccountPlan) -> AccountPlanDraft:
+    return AccountPlanDraft(
+        plan_id=row.plan_id,
+        code=row.code,
+        start_date=row.start_date,
+        end_date=row.end_date,
+        bill_epoch=row.bill_epoch,
+        child_billing_mode=row.child_billing_mode,
+        custom_fields=row.custom_fields,
+    )
 
 
-def commitment_input(row: Commitment) -> dict[str, Any]:
-    return {
-        "code": row.code,
-        "currency": row.currency,
-        "amount": row.amount,
-        "amountPrePaid": row.amount_pre_paid,
-        "amountFirstBill": row.amount_first_bill,
-        "startDate": row.start_date,
-        "endDate": row.end_date,
-        "productIds": list(row.product_ids),
-        "lineItemTypes": list(row.line_item_types),
-        "overageSurchargePercent": row.overage_surcharge_percent,
-        "separateOverageUsage": row.separate_overage_usage,
-        "feeDates": [fee_date_input(f) for f in row.fee_dates],
-        "billingPlanId": row.billing_plan_id,
-        "billingInterval": row.billing_interval,
-        "billingOffset": row.billing_offset,
-        "commitmentFeeBillInAdvance": row.commitment_fee_bill_in_advance,
-        "commitmentFeeDescription": row.commitment_fee_description,
-        "commitmentUsageDescription": row.commitment_usage_description,
-        "overageDescription": row.overage_description,
-        "childBillingMode": row.child_billing_mode,
-    }
+def commitment_input(row: Commitment) -> CommitmentDraft:
+    return CommitmentDraft(
+        code=row.code,
+        currency=row.currency,
+        amount=row.amount,
+        amount_pre_paid=row.amount_pre_paid,
+        amount_first_bill=row.amount_first_bill,
+        start_date=row.start_date,
+        end_date=row.end_date,
+        product_ids=list(row.product_ids),
+        line_item_types=list(row.line_item_types),
+        overage_surcharge_percent=row.overage_surcharge_percent,
+        separate_overage_usage=row.separate_overage_usage,
+        fee_dates=[fee_date_input(f) for f in row.fee_dates],
+        billing_plan_id=row.billing_plan_id,
+        billing_interval=row.billing_interval,
+        billing_offset=row.billing_offset,
+        commitment_fee_bill_in_advance=row.commitment_fee_bill_in_advance,
+        commitment_fee_description=row.commitment_fee_description,
+        commitment_usage_description=row.commitment_usage_description,
+        overage_description=row.overage_description,
+        child_billing_mode=row.child_billing_mode,
+    )
 
 
 def fee_date_input(stored: Mapping[str, Any]) -> dict[str, Any]:

@@ -18,12 +18,14 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from app.domain.accounts.drafts import AccountDraft
 from app.models.accounts import Account
 from app.models.billing import Bill, BillJob
 from app.models.catalog import Plan
 from app.models.ingest import MeasurementBatch
 from app.services import billing, currencies, ingest, organization_config
 from app.services.accounts.accounts import create_account
+from app.services.accounts.commands import CreateAccount
 from app.services.billing.commands import CreateBillJob
 from app.services.catalog.nested import create_product
 from app.services.demo import accounts, catalog
@@ -83,7 +85,8 @@ async def load_accounts(organization_id: uuid.UUID, first: date, end: date) -> N
         data = accounts.account_input(customer, _midnight(first))
         if customer.code == accounts.PREPAID:
             data["commitments"] = [await _prepayment(organization_id, first, end)]
-        await create_account(organization_id, data, actor=ACTOR)
+        # The demo's customers are written as a client would send them.
+        await create_account(organization_id, CreateAccount(AccountDraft.from_input(data)), actor=ACTOR)
 
 
 async def _prepayment(organization_id: uuid.UUID, first: date, end: date) -> dict[str, Any]:

@@ -20,21 +20,16 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from typing import Any, Protocol
+from typing import Any
 
 from app.domain.decimals import MAX_TEXT, decimal_problem
+from app.domain.given import Given
 from app.domain.ids import as_uuid
 from app.domain.naming import custom_fields_problem
 from app.domain.problems import ErrorCode, ProblemCollector
 
 ZERO = Decimal(0)
 Data = Mapping[str, Any]
-
-
-class Given(Protocol):
-    """What the readers read from: a field's value by its input name (None when absent)."""
-
-    def get(self, key: str, /) -> Any: ...
 
 
 def to_decimal(value: object) -> Decimal | None:
