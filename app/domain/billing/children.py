@@ -256,7 +256,7 @@ def breakdown_step(
         convert_currency(context, lines)
         result: list[DraftLine] = []
         for line in lines:
-            block = by_plan.get(line.account_plan_id)
+            block = by_plan.get(line.account_plan_id) if line.account_plan_id is not None else None
             if block is None or line.line_type not in _SPLIT_TYPES:
                 result.append(line)
                 continue

@@ -21,7 +21,8 @@ Invariants
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
@@ -50,7 +51,7 @@ __all__ = [
     "OrgContext",
 ]
 
-EntityId: TypeAlias = Hashable  # a UUID in practice
+EntityId: TypeAlias = uuid.UUID  # every entity of the project is identified by a UUID
 SegmentPairs: TypeAlias = tuple[tuple[str, str], ...]
 
 _ZERO = Decimal(0)

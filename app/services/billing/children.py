@@ -74,7 +74,8 @@ async def find_blocks(
     )
     by_parent: dict[uuid.UUID, list[Account]] = {}
     for child in children:
-        by_parent.setdefault(child.parent_account_id, []).append(child)
+        if child.parent_account_id is not None:  # always: children were read by their parents
+            by_parent.setdefault(child.parent_account_id, []).append(child)
     placements: dict[uuid.UUID, BlockPlacement] = {}
     for parent_id in parents:
         kids = by_parent.get(parent_id, [])

@@ -188,7 +188,7 @@ def _ad_hoc_bills(
                     account_code=account.code,
                     bill_date=day,
                     due_date=day + timedelta(days=account.days_before_bill_due),
-                    frequency=AdHoc.AD_HOC,
+                    frequency=AdHoc.AD_HOC,  # type: ignore[arg-type]  # stored as a frequency, see AdHoc
                     start=day,
                     end=day,
                     last_date_in_billing_period=day - timedelta(days=1),

@@ -23,6 +23,7 @@ import logging
 import uuid
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import cast
 
 from app.domain.periods import BillFrequency
 from app.models.accounts import Account, Commitment
@@ -41,6 +42,7 @@ _INGEST_POLL_SECONDS = 0.2
 def job_bill_date(job: BillJob) -> date:
     if job.bill_date is not None:
         return job.bill_date
+    assert job.last_date_in_billing_period is not None  # a job names its period one way or the other
     return job.last_date_in_billing_period + timedelta(days=1)
 
 
@@ -108,7 +110,7 @@ async def _recalculated_accounts(organization_id: uuid.UUID, bill_ids: Sequence[
         .distinct()
         .values_list("account_id", flat=True)
     )
-    return sorted(set(ids), key=str)
+    return sorted(set(cast(list[uuid.UUID], ids)), key=str)
 
 
 async def _billed_accounts(organization_id: uuid.UUID, job: BillJob) -> list[uuid.UUID]:

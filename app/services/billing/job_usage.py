@@ -143,8 +143,8 @@ async def _read(
             if segment != UNMATCHED and account_id in group.accounts:
                 rows[(account_id, aggregation_id, segment, start, end)] = quantity
                 known.add((account_id, aggregation_id, domain_key(segment), start, end))
-    for account_id, aggregation_id, segment, start, end in needed - known:
-        rows[(account_id, aggregation_id, text_key(segment), start, end)] = None  # no usage
+    for account_id, aggregation_id, pairs, start, end in needed - known:
+        rows[(account_id, aggregation_id, text_key(pairs), start, end)] = None  # no usage
     return rows
 
 

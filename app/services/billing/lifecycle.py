@@ -118,4 +118,4 @@ async def lock_bill(organization_id: uuid.UUID, bill_id: uuid.UUID, *, version: 
             .using_db(connection)
             .update(**_changed(actor, locked=True))
         )
-        return await Bill.get(organization_id=organization_id, id=bill_id).using_db(connection)
+        return await Bill.filter(organization_id=organization_id, id=bill_id).using_db(connection).get()

@@ -89,6 +89,7 @@ async def _store(
         return await _remove_empty(conn, organization_id, bill)
     inserted = await _insert(conn, organization_id, bill, options)
     current = await _lock(conn, organization_id, bill)
+    assert current is not None  # inserted above, or by the writer it waited for
     if current["locked"]:
         return Stored(Outcome.SKIPPED_LOCKED, current["id"])
     bill_id = current["id"]

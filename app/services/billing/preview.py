@@ -33,7 +33,9 @@ async def preview_bill(
     problems.raise_if_any()
     if not await Account.filter(organization_id=organization_id, id=account_id).exists():
         raise fail(("accountId",), ErrorCode.NOT_FOUND, f"no account with id {account_id}")
-    request = BillRequest(resolved_bill_date(last, bill), BillFrequency(chosen) if chosen else None)
+    bill_day = resolved_bill_date(last, bill)
+    assert bill_day is not None  # one of the two dates was given (checked above)
+    request = BillRequest(bill_day, BillFrequency(chosen) if chosen else None)
     computed = await compose_for_accounts(organization_id, {account_id: [request]})
     outcome = computed.accounts[account_id]
     if outcome.failures:

@@ -72,7 +72,7 @@ def _return_to_child(
 ) -> None:
     """The child's CHILD-mode bills made through its parent go back to the child."""
     parent, child = results[parent_id], results[child_id]
-    wanted = {(r.bill_date, r.frequency) for r in moved}
+    wanted = {(r.bill_date, r.frequency) for r in moved if r.frequency is not None}  # all: see _child_mode_requests
     mine = [b for b in parent.bills if b.account_id == child_id and (b.bill_date, b.frequency) in wanted]
     # Only what was asked for stays with the parent: not the bills the widening added.
     parent.bills = [
@@ -181,12 +181,13 @@ def _extract_companion_bills(
                 extracted.setdefault(bill.account_id, []).append(bill)
             elif (
                 bill.account_id == account_id
+                and parent_id is not None
                 and parent_id in requests
                 and any((b.account_id, b.bill_date, b.frequency) == key for b in results[parent_id].bills)
             ):
                 extracted.setdefault(parent_id, []).append(bill)
         code = account.code if account is not None else str(account_id)
-        if parent_id in requests:
+        if parent_id is not None and parent_id in requests:
             results[parent_id].failures.extend(f"child {code}: {f}" for f in outcome.failures)
         for child_id in requests:
             child = planned.catalog.accounts.get(child_id)
@@ -198,23 +199,3 @@ def _extract_companion_bills(
                     if tag in f and f"through parent: {f}" not in results[child_id].failures
                 )
     return extracted
-
-
-def _child_mode_requests(planned: Planned, requests: Requests) -> dict[tuple[uuid.UUID, uuid.UUID], list[BillRequest]]:
-    """(child, parent) → the child's required requests no account plan of its own makes."""
-    found: dict[tuple[uuid.UUID, uuid.UUID], list[BillRequest]] = {}
-    tz = planned.org.context.timezone
-    for account_id, account_requests in requests.items():
-        account = planned.catalog.accounts.get(account_id)
-        if account is None or account.parent_account_id is None:
-            continue
-        own = planned.catalog.account_plans.get(account_id, ())
-        for r in account_requests:
-            if (
-                r.required
-                and r.plan_bills
-                and r.frequency is not None
-                and not any(bills_on(ap, r.bill_date, r.frequency, tz) for ap in own)
-            ):
-                found.setdefault((account_id, account.parent_account_id), []).append(r)
-    return found

@@ -15,10 +15,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import cast
 
 from tortoise.expressions import Q
 
-from app.domain.bands import PricingBand
+from app.domain.bands import PricingBand, UnitRounding
 from app.domain.billing import (
     AccountPlanSnapshot,
     AccountSnapshot,
@@ -29,8 +30,10 @@ from app.domain.billing import (
     PlanSnapshot,
     PricingOwner,
     PricingSnapshot,
+    PricingType,
     Target,
 )
+from app.domain.money import CurrencyRounding
 from app.domain.periods import BillFrequency, resolve_epoch
 from app.domain.timezones import local_midnight, parse_timezone
 from app.models.accounts import Account, AccountPlan
@@ -86,7 +89,7 @@ async def load_organization(organization_id: uuid.UUID, conversions: Sequence[Ma
     organization's pair by pair (SEMANTICS §7.4)."""
     config = await OrganizationConfig.get(organization_id=organization_id)
     currencies = {
-        c.code: CurrencyInfo(c.code, c.max_decimal_places, c.rounding_mode)
+        c.code: CurrencyInfo(c.code, c.max_decimal_places, CurrencyRounding(c.rounding_mode))
         for c in await Currency.filter(organization_id=organization_id)
     }
     rates = _conversions(config.currency_conversions or [])
@@ -192,7 +195,7 @@ def _plan(
         template_id=template.id,
         product_id=plan.product_id,
         currency=template.currency,
-        frequency=template.bill_frequency,
+        frequency=BillFrequency(template.bill_frequency),
         interval=template.bill_frequency_interval,
         standing_charge=_first(plan.standing_charge, template.standing_charge, Decimal(0)),
         standing_charge_description=_first(plan.standing_charge_description, template.standing_charge_description),
@@ -233,7 +236,10 @@ async def _pricings(
         target = _target(row, aggregations, compounds)
         if target is None:
             continue
-        owner = ("plan", row.plan_id) if row.plan_id is not None else ("template", row.plan_template_id)
+        # A pricing belongs to a plan or else to a plan template (a database constraint).
+        owner = (
+            ("plan", row.plan_id) if row.plan_id is not None else ("template", cast(uuid.UUID, row.plan_template_id))
+        )
         by_owner.setdefault(owner, []).append(_pricing(row, target, owner[0], org))
     return by_owner, aggregations
 
@@ -288,7 +294,7 @@ def aggregation_target(row: Aggregation) -> AggregationTarget:
         name=row.name,
         unit=row.unit,
         quantity_per_unit=row.quantity_per_unit,
-        rounding=row.rounding,
+        rounding=UnitRounding(row.rounding),
         default_value=row.default_value,
         segmented_fields=tuple(row.segmented_fields or ()),
         segments=tuple(row.segments or ()),
@@ -314,7 +320,7 @@ def _pricing(row: Pricing, target: Target, owner: str, org: Organization) -> Pri
         segment=row.segment or None,
         cumulative=row.cumulative,
         tiers_span_plan=row.tiers_span_plan,
-        type=row.type,
+        type=PricingType(row.type),
         minimum_spend=row.minimum_spend,
         minimum_spend_description=row.minimum_spend_description,
         minimum_spend_bill_in_advance=in_advance,

@@ -72,9 +72,9 @@ async def fetch_usage(
     for (aggregation_id, start, end, whole), account_ids in groups.items():
         aggregation = aggregations[aggregation_id]
         rows = await aggregate_usage(organization_id, aggregation, sorted(account_ids), start, end, whole=whole)
-        for (account_id, key), value in rows.items():
+        for (row_account_id, key), value in rows.items():
             if key != UNMATCHED:
-                found[(account_id, aggregation_id, domain_key(key), start, end)] = value
+                found[(row_account_id, aggregation_id, domain_key(key), start, end)] = value
     usage: UsageByAccount = {}
     for account_id, windows in needs.items():
         usage[account_id] = {

@@ -149,7 +149,7 @@ def _record_outcome(bill: ComposedBill, stored: Stored | _StoreFailed, result: A
     label = f"{bill.frequency.value} bill of {bill.bill_date}"
     if isinstance(stored, _StoreFailed):
         result.failures.append(f"{label}: {stored.reason}")
-    elif stored.changed:
+    elif stored.changed and stored.bill_id is not None:  # a changed bill has its id
         result.bill_ids.append(stored.bill_id)
     elif stored.outcome is Outcome.SKIPPED_LOCKED:
         result.notes.append(f"{label}: bill {stored.bill_id} is locked and was not changed")

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 
@@ -49,7 +49,7 @@ async def pending_batch_ids(organization_id: uuid.UUID, accepted_before: datetim
     query = MeasurementBatch.filter(organization_id=organization_id, status=PENDING)
     if accepted_before is not None:
         query = query.filter(dt_created__lt=accepted_before)
-    return list(await query.order_by("dt_created").values_list("id", flat=True))
+    return cast(list[uuid.UUID], list(await query.order_by("dt_created").values_list("id", flat=True)))
 
 
 @dataclass(frozen=True)
