@@ -19,7 +19,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from app.domain.bands import UnitRounding
 from app.domain.calc import ValueType
@@ -32,7 +32,7 @@ from app.domain.catalog.meters.shape import (
     optional_label,
     required_text,
 )
-from app.domain.catalog.refs import AggregationRef, MeterRef
+from app.domain.catalog.refs import AggregationRef, FieldRef, MeterRef
 from app.domain.naming import identifier_code_problem, name_problem
 from app.domain.problems import ErrorCode, ProblemCollector
 
@@ -56,7 +56,7 @@ def functions_for(category: str) -> tuple[str, ...]:
 
 def check_aggregation(
     data: Mapping[str, Any], at: ProblemCollector, *, meter: MeterRef, aggregation_id: uuid.UUID | None = None
-) -> tuple[dict, AggregationRef]:
+) -> tuple[dict[str, Any], AggregationRef]:
     """An aggregation input over `meter` → (model values with `id`, the aggregation as
     pricings and compound aggregations see it). The product follows the meter."""
     values: dict[str, Any] = {
@@ -104,7 +104,8 @@ def _check_function(target: Any, function: Any, meter: MeterRef, at: ProblemColl
         at.add(
             "aggregation",
             ErrorCode.INVALID,
-            f"{function} cannot aggregate the {field.category} field {target!r}; use one of {', '.join(allowed)}",
+            f"{function} cannot aggregate the {cast(FieldRef, field).category} field {target!r}; "  # allowed: a field
+            f"use one of {', '.join(allowed)}",
         )
 
 

@@ -39,7 +39,7 @@ def check_compound(
     product_id: uuid.UUID | None,
     usable: Mapping[str, AggregationRef],
     compound_id: uuid.UUID | None = None,
-) -> tuple[dict, AggregationRef]:
+) -> tuple[dict[str, Any], AggregationRef]:
     """A compound aggregation input → (model values with `id`, the compound as pricings
     see it). `usable`: by code, the aggregations its calculation may name."""
     values: dict[str, Any] = {

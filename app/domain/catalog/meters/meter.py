@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from app.domain.calc import MAX_LENGTH, CalcError, ValueType, compile_expression
 from app.domain.catalog.meters.shape import choice, custom_fields, item_list, optional_label, required_text
@@ -51,7 +51,7 @@ RESERVED_WORDS = frozenset({"and", "or", "not", "true", "false", "null"})
 
 def check_meter(
     data: Mapping[str, Any], at: ProblemCollector, *, product_id: uuid.UUID | None, meter_id: uuid.UUID | None = None
-) -> tuple[dict, MeterRef]:
+) -> tuple[dict[str, Any], MeterRef]:
     """A meter input → (model values with `id`, the meter as aggregations see it)."""
     values: dict[str, Any] = {
         "id": meter_id or uuid.uuid4(),
@@ -87,7 +87,9 @@ def meter_ref(
         for item in items:
             field_code = item.get("code")
             if isinstance(field_code, str) and field_code not in fields:
-                fields[field_code] = FieldRef(code=field_code, category=item.get("category"), derived=derived)
+                # A missing or unknown category is reported by the check; the ref carries it as sent.
+                category = cast(str, item.get("category"))
+                fields[field_code] = FieldRef(code=field_code, category=category, derived=derived)
     return MeterRef(id=id_, code=code if isinstance(code, str) else "", product_id=product_id, fields=fields)
 
 

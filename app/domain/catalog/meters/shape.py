@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from app.domain.naming import CONTROL_CHARS, MAX_CODE, custom_fields_problem
 from app.domain.problems import ErrorCode, ProblemCollector
@@ -45,7 +45,7 @@ def optional_label(data: Mapping[str, Any], key: str, at: ProblemCollector) -> s
         at.add(key, ErrorCode.INVALID, f"must be at most {MAX_LABEL} characters")
     elif CONTROL_CHARS.search(value):
         at.add(key, ErrorCode.INVALID, "must not contain control characters")
-    return value
+    return cast(str | None, value)  # a non-string was reported above: the collector refuses the input
 
 
 def custom_fields(data: Mapping[str, Any], at: ProblemCollector) -> Any:
