@@ -102,10 +102,7 @@ _PYTHON_NAMES: dict[type, dict[str, str]] = {}
 
 def _python_names(kind: type) -> dict[str, str]:
     if kind not in _PYTHON_NAMES:
-        _PYTHON_NAMES[kind] = {
-            str(f.metadata.get("input") or _camel(f.name)): f.name
-            for f in dataclasses.fields(kind)  # type: ignore[arg-type]
-        }
+        _PYTHON_NAMES[kind] = {str(f.metadata.get("input") or _camel(f.name)): f.name for f in dataclasses.fields(kind)}
     return _PYTHON_NAMES[kind]
 
 

@@ -13,7 +13,7 @@ update runs the same check over the stored values merged with the changes.
 - `tree`: nested inputs (a template with pricings and plans) checked as one.
 """
 
-from app.domain.catalog.pricing.draft import NOT_GIVEN, PricingDraft, TargetName
+from app.domain.catalog.pricing.draft import PricingDraft, TargetName
 from app.domain.catalog.pricing.plans import (
     OVERRIDE_COLUMNS,
     PLAN_COLUMNS,
@@ -32,6 +32,7 @@ from app.domain.catalog.pricing.tree import (
     pricing_inputs,
 )
 from app.domain.catalog.pricing.windows import overlapping, segment_key
+from app.domain.given import NOT_GIVEN
 
 __all__ = [
     "OVERRIDE_COLUMNS",

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.domain.given import NOT_GIVEN
+from app.domain.given import NOT_GIVEN, Fields
 from app.domain.ids import as_uuid
 
 
@@ -49,7 +49,7 @@ class TargetName:
 
 
 @dataclass(frozen=True, slots=True)
-class PricingDraft:
+class PricingDraft(Fields):
     plan_id: Any = _given("planId")
     plan_template_id: Any = _given("planTemplateId")
     aggregation_id: Any = _given("aggregationId")
@@ -71,23 +71,12 @@ class PricingDraft:
     minimum_spend_bill_in_advance: Any = _given("minimumSpendBillInAdvance", "minimum_spend_bill_in_advance")
 
     @classmethod
-    def from_input(cls, data: Mapping[str, Any]) -> PricingDraft:
-        """A nested pricing that arrives as plain data (inside a template, plan or product input)."""
-        return cls(**{f.name: data[f.metadata["input"]] for f in _FIELDS if f.metadata["input"] in data})
-
-    @classmethod
     def stored(cls, row: Any) -> PricingDraft:
         """A stored pricing as the draft that would create it (owner and target included)."""
         values = {f.name: getattr(row, f.metadata["column"]) for f in _FIELDS if f.metadata["column"]}
         owners = {"plan_id": row.plan_id, "plan_template_id": row.plan_template_id}
         targets = {"aggregation_id": row.aggregation_id, "compound_aggregation_id": row.compound_aggregation_id}
         return cls(**values, **owners, **targets)
-
-    def get(self, input_name: str, default: Any = None) -> Any:
-        """The value of the field with this input name; None (or `default`) when not given.
-        The catalog's value readers take it this way, to report at the input's name."""
-        value = getattr(self, _BY_INPUT[input_name])
-        return default if value is NOT_GIVEN else value
 
     def given(self) -> list[str]:
         """Python names of the fields the client sent (null included)."""
@@ -110,7 +99,7 @@ class PricingDraft:
         named = self.targets()
         return named[0] if len(named) == 1 else None
 
-    def merged(self, changes: PricingDraft) -> PricingDraft:
+    def merged(self, changes: PricingDraft) -> PricingDraft:  # type: ignore[override]
         """This (stored) draft with the fields of `changes` that were sent; a new target
         replaces the stored one."""
         base = dataclasses.replace(self, **dict.fromkeys(_TARGETS, NOT_GIVEN)) if changes.names_target() else self
@@ -137,8 +126,7 @@ def input_name(python_name: str) -> str:
 
 
 _FIELDS = dataclasses.fields(PricingDraft)
-_BY_INPUT = {f.metadata["input"]: f.name for f in _FIELDS}
-_INPUT_OF = {f.name: f.metadata["input"] for f in _FIELDS}
+_INPUT_OF: dict[str, str] = {f.name: f.metadata["input"] for f in _FIELDS}
 # (compound, by code) of each field that names a target, in the order problems name them.
 _TARGETS = {
     "aggregation_id": (False, False),
