@@ -465,7 +465,9 @@ async def test_plan_refusals(tenant, catalog):
 # ---------------------------------------------------------------- pricings
 
 
-async def test_pricing_crud_and_filters(tenant, catalog):
+@pytest.fixture
+async def stored_pricing(tenant, catalog):
+    """A template with one pricing of the catalog's aggregation (code "storage")."""
     template = await create_template(tenant, catalog)
     bands = [{"lowerLimit": "0", "unitPrice": "0.150", "fixedPrice": "5"}, {"lowerLimit": "100", "unitPrice": "0.10"}]
     price = await create_pricing(
@@ -479,6 +481,13 @@ async def test_pricing_crud_and_filters(tenant, catalog):
             type="PRODUCT_CREDIT",
         ),
     )
+    return template, price
+
+
+async def test_pricing_created_on_a_template_shows_its_bands_target_and_type(catalog, stored_pricing):
+    # given a pricing created on a template with two bands, one without a fixed price
+    template, price = stored_pricing
+    # then the bands, target, owner and type read back as sent (fixedPrice defaulting to 0)
     assert price["pricingBands"] == [
         {"lowerLimit": "0", "unitPrice": "0.150", "fixedPrice": "5"},
         {"lowerLimit": "100", "unitPrice": "0.10", "fixedPrice": "0"},
@@ -499,26 +508,55 @@ async def test_pricing_crud_and_filters(tenant, catalog):
         False,
         MAR,
     )
-    for flt in (
-        f'planTemplateId: "{template["id"]}"',
-        f'aggregationId: "{catalog.agg.id}"',
-        f'productId: "{catalog.product}"',
-        'codes: ["storage"]',
-    ):
-        found = data_of(await tenant.gql(f"{{ pricings(filter: {{{flt}}}) {{ totalCount nodes {{ id }} }} }}"))[
-            "pricings"
-        ]
-        assert found == {"totalCount": 1, "nodes": [{"id": price["id"]}]}, flt
-    for flt in (
-        f'planId: "{template["id"]}"',
-        f'compoundAggregationId: "{catalog.agg.id}"',
-        f'productId: "{catalog.other_product}"',
-    ):
-        assert (
-            data_of(await tenant.gql(f"{{ pricings(filter: {{{flt}}}) {{ totalCount }} }}"))["pricings"]["totalCount"]
-            == 0
-        ), flt
+
+
+# filter name → the filter, from the template and the catalog
+MATCHING_FILTERS = {
+    "planTemplateId": lambda template, catalog: f'planTemplateId: "{template["id"]}"',
+    "aggregationId": lambda template, catalog: f'aggregationId: "{catalog.agg.id}"',
+    "productId": lambda template, catalog: f'productId: "{catalog.product}"',
+    "codes": lambda template, catalog: 'codes: ["storage"]',
+}
+OTHER_FILTERS = {
+    "planId of a template": lambda template, catalog: f'planId: "{template["id"]}"',
+    "compoundAggregationId of an aggregation": lambda template, catalog: f'compoundAggregationId: "{catalog.agg.id}"',
+    "another productId": lambda template, catalog: f'productId: "{catalog.other_product}"',
+}
+
+
+@pytest.mark.parametrize("make_filter", MATCHING_FILTERS.values(), ids=MATCHING_FILTERS.keys())
+async def test_pricing_filter_finds_the_pricing(tenant, catalog, stored_pricing, make_filter):
+    # given a stored pricing
+    template, price = stored_pricing
+    flt = make_filter(template, catalog)
+    # when pricings are listed with a filter it matches
+    found = data_of(await tenant.gql(f"{{ pricings(filter: {{{flt}}}) {{ totalCount nodes {{ id }} }} }}"))["pricings"]
+    # then it is the one found
+    assert found == {"totalCount": 1, "nodes": [{"id": price["id"]}]}, flt
+
+
+@pytest.mark.parametrize("make_filter", OTHER_FILTERS.values(), ids=OTHER_FILTERS.keys())
+async def test_pricing_filter_that_does_not_match_finds_nothing(tenant, catalog, stored_pricing, make_filter):
+    # given a stored pricing
+    template, _ = stored_pricing
+    flt = make_filter(template, catalog)
+    # when pricings are listed with a filter it does not match
+    listed = data_of(await tenant.gql(f"{{ pricings(filter: {{{flt}}}) {{ totalCount }} }}"))["pricings"]
+    # then none is found
+    assert listed["totalCount"] == 0, flt
+
+
+async def test_pricing_read_by_code(tenant, stored_pricing):
+    # given a pricing with the code "storage"
+    _, price = stored_pricing
+    # when it is read by its code, then it is found
     assert data_of(await tenant.gql('{ pricing(code: "storage") { id } }'))["pricing"] == {"id": price["id"]}
+
+
+async def test_pricing_update_switches_target_clears_end_date_and_replaces_bands(tenant, catalog, stored_pricing):
+    # given a pricing of an aggregation, ending in March
+    _, price = stored_pricing
+    # when it is updated to price the compound, with no end and one band
     changed = await run(
         tenant,
         UPDATE_PRICING,
@@ -530,6 +568,7 @@ async def test_pricing_crud_and_filters(tenant, catalog):
             "pricingBands": [{"lowerLimit": "0", "unitPrice": "1"}],
         },
     )
+    # then the change is stored, the overage bands kept and the version incremented
     assert changed["userErrors"] == []
     assert (changed["pricing"]["aggregationId"], changed["pricing"]["compoundAggregationId"]) == (
         None,
