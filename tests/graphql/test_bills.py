@@ -125,13 +125,27 @@ async def billed(story):
 # ------------------------------------------------------------------ jobs and reads
 
 
-async def test_create_bill_job_then_read_the_job_and_its_bills(story):
+async def _create_january_job(story) -> dict:
     created = await story.ok(
         CREATE_BILL_JOB,
         {"input": {"lastDateInBillingPeriod": "2026-01-31", "billingFrequency": "MONTHLY"}},
         "createBillJob",
     )
-    job = created["billJob"]
+    return created["billJob"]
+
+
+@pytest.fixture
+async def january(story):
+    """January's bill job, created and run to completion: (the created job, the finished job)."""
+    job = await _create_january_job(story)
+    return job, await story.finish(job)
+
+
+async def test_a_created_bill_job_is_pending_with_nothing_billed(story):
+    # given accounts with January usage
+    # when a bill job is created for January
+    job = await _create_january_job(story)
+    # then it waits, with its arguments and nothing billed yet
     assert (job["status"], job["type"], job["lastDateInBillingPeriod"], job["billDate"], job["billingFrequency"]) == (
         "PENDING",
         "CREATE",
@@ -147,11 +161,21 @@ async def test_create_bill_job_then_read_the_job_and_its_bills(story):
         None,
     )
 
-    done = await story.finish(job)
+
+async def test_a_finished_bill_job_counts_the_bills_it_made(january):
+    # given January's job run by a worker
+    job, done = january
+    # then it billed both accounts, none pending or failed, and recorded when
     assert (done["total"], done["pending"], done["failed"], len(done["billIds"])) == (2, 0, 0, 2)
     assert done["dtStarted"] and done["dtCompleted"] and done["version"] > job["version"]
 
+
+async def test_a_bill_of_the_job_holds_its_period_lines_and_total(story, january):
+    # given January's job run by a worker
+    job, done = january
+    # when alpha's bill is read
     alpha = await story.bill("alpha", "2026-02-01")
+    # then it belongs to the job and holds the period, the account's fields, its lines and total
     assert alpha["id"] in done["billIds"] and alpha["billJobId"] == job["id"]
     assert (alpha["accountId"], alpha["billingFrequency"], alpha["currency"], alpha["status"], alpha["locked"]) == (
         story.alpha,
@@ -174,11 +198,23 @@ async def test_create_bill_job_then_read_the_job_and_its_bills(story):
     assert [x["position"] for x in alpha["lineItems"]["nodes"]] == [0, 1]
     assert money(alpha["billTotal"]) == Decimal("105.00")
 
+
+async def test_a_bill_read_by_id_shows_its_account_and_job(story, january):
+    # given January's job run by a worker, and alpha's bill in the list
+    job, _ = january
+    alpha = await story.bill("alpha", "2026-02-01")
+    # when the bill is read by its id
     one = data_of(await story.tenant.gql(ONE_BILL, {"id": alpha["id"]}))["bill"]
+    # then it shows its account, its finished job and the same lines
     assert one["account"] == {"id": story.alpha, "code": "alpha"}
     assert one["billJob"] == {"id": job["id"], "status": "COMPLETE"}
     assert one["lineItems"] == alpha["lineItems"]
 
+
+async def test_a_bill_jobs_bills_are_paged(story, january):
+    # given January's job, which made two bills
+    job, _ = january
+    # when its bills are read one per page
     nested = data_of(
         await story.tenant.gql(
             """query($id: ID!) { billJob(id: $id) {
@@ -186,6 +222,7 @@ async def test_create_bill_job_then_read_the_job_and_its_bills(story):
             {"id": job["id"]},
         )
     )
+    # then the first page holds alpha's and says more follow
     page = nested["billJob"]["bills"]
     assert (page["totalCount"], page["pageInfo"]["hasNextPage"], page["nodes"]) == (2, True, [{"accountCode": "alpha"}])
 
