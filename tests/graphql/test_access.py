@@ -8,6 +8,8 @@ import re
 import uuid
 from datetime import UTC
 
+import pytest
+
 from app.models.access import AccessKey, PermissionPolicy, User
 from tests.conftest import client_token, data_of
 
@@ -572,7 +574,43 @@ async def test_managed_policies_cannot_be_changed(tenant):
     ]
 
 
-async def test_attach_detach_delete_and_versions(tenant):
+RENAMED_STATEMENTS = [
+    {"effect": "ALLOW", "action": ["config:create", "config:retrieve"], "resource": ["config:currency"]}
+]
+
+
+class Currencies:
+    """A policy letting its holder create currencies, and a service user "robot" with a token."""
+
+    def __init__(self, tenant, policy: dict, robot: dict, robot_token: str) -> None:
+        self.tenant, self.policy, self.robot_token = tenant, policy, robot_token
+        self.attachment = {"policyId": policy["id"], "principalType": "SERVICE_USER", "principalId": robot["id"]}
+
+    async def run(self, operation: str, payload: str, **input_: object) -> dict:
+        return data_of(await self.tenant.gql(operation, {"input": input_}))[payload]
+
+    async def attach(self) -> dict:
+        return await self.run(ATTACH, "attachPermissionPolicy", **self.attachment)
+
+    async def detach(self) -> dict:
+        return await self.run(DETACH, "detachPermissionPolicy", **self.attachment)
+
+    async def robot_creates(self, code: str) -> dict:
+        return await self.tenant.gql(CREATE_CURRENCY, {"code": code}, token=self.robot_token)
+
+    async def rename(self) -> dict:
+        return await self.run(
+            UPDATE_POLICY,
+            "updatePermissionPolicy",
+            id=self.policy["id"],
+            version=1,
+            name="Renamed",
+            statements=RENAMED_STATEMENTS,
+        )
+
+
+@pytest.fixture
+async def currencies(tenant) -> Currencies:
     created = data_of(
         await tenant.gql(
             CREATE_POLICY,
@@ -584,53 +622,64 @@ async def test_attach_detach_delete_and_versions(tenant):
             },
         )
     )["createPermissionPolicy"]
-    policy = created["permissionPolicy"]
     robot = await create_service_user(tenant, "robot")
-    robot_token = await token_for(tenant, robot["id"])
-    assert top_level_code(await tenant.gql(CREATE_CURRENCY, {"code": "AAA"}, token=robot_token)) == "FORBIDDEN"
+    return Currencies(tenant, created["permissionPolicy"], robot, await token_for(tenant, robot["id"]))
 
-    attachment = {"policyId": policy["id"], "principalType": "SERVICE_USER", "principalId": robot["id"]}
-    attached = data_of(await tenant.gql(ATTACH, {"input": attachment}))["attachPermissionPolicy"]
+
+async def test_without_the_policy_the_service_user_is_forbidden(currencies):
+    # given a service user the policy is not attached to
+    # when it creates a currency, then it is forbidden
+    assert top_level_code(await currencies.robot_creates("AAA")) == "FORBIDDEN"
+
+
+async def test_an_attached_policy_takes_effect_at_once(currencies):
+    # given the policy
+    policy = currencies.policy
+    # when it is attached to the service user
+    attached = await currencies.attach()
+    # then the service user may create currencies (this process's cached principal included)
     assert attached["userErrors"] == []
     assert attached["permissionPolicy"] == {"id": policy["id"], "name": "Currencies"}
-    # Takes effect at once for this process's cached principal.
-    made = data_of(await tenant.gql(CREATE_CURRENCY, {"code": "AAA"}, token=robot_token))["createCurrency"]
+    made = data_of(await currencies.robot_creates("AAA"))["createCurrency"]
     assert made["userErrors"] == [] and made["currency"]["code"] == "AAA"
 
-    again = data_of(await tenant.gql(ATTACH, {"input": attachment}))["attachPermissionPolicy"]
+
+async def test_attaching_a_policy_twice_is_a_duplicate(currencies):
+    # given the policy attached
+    await currencies.attach()
+    # when it is attached again, then the second is a duplicate
+    again = await currencies.attach()
     assert errors_of(again) == [(["input", "policyId"], "DUPLICATE")]
 
-    in_use = data_of(await tenant.gql(DELETE_POLICY, {"input": {"id": policy["id"], "version": 1}}))[
-        "deletePermissionPolicy"
-    ]
+
+async def test_an_attached_policy_cannot_be_deleted(currencies):
+    # given the policy attached
+    await currencies.attach()
+    # when it is deleted
+    in_use = await currencies.run(DELETE_POLICY, "deletePermissionPolicy", id=currencies.policy["id"], version=1)
+    # then it is in use, and stays
     assert in_use["deletedId"] is None
     assert errors_of(in_use) == [(["input", "id"], "IN_USE")]
 
-    # Stale version on update: CONFLICT and nothing changes; the right version goes to 2.
-    stale = data_of(await tenant.gql(UPDATE_POLICY, {"input": {"id": policy["id"], "version": 5, "name": "Renamed"}}))[
-        "updatePermissionPolicy"
-    ]
+
+async def test_updating_a_policy_with_a_stale_version_is_a_conflict(currencies):
+    # given the policy at version 1
+    # when it is updated at version 5
+    stale = await currencies.run(
+        UPDATE_POLICY, "updatePermissionPolicy", id=currencies.policy["id"], version=5, name="Renamed"
+    )
+    # then it is a conflict and nothing changes
     assert stale["permissionPolicy"] is None
     assert errors_of(stale) == [(["input", "version"], "CONFLICT")]
-    updated = data_of(
-        await tenant.gql(
-            UPDATE_POLICY,
-            {
-                "input": {
-                    "id": policy["id"],
-                    "version": 1,
-                    "name": "Renamed",
-                    "statements": [
-                        {
-                            "effect": "ALLOW",
-                            "action": ["config:create", "config:retrieve"],
-                            "resource": ["config:currency"],
-                        }
-                    ],
-                }
-            },
-        )
-    )["updatePermissionPolicy"]
+
+
+async def test_an_update_renames_replaces_statements_and_is_in_force(currencies):
+    # given the policy attached and a currency the service user created
+    await currencies.attach()
+    await currencies.robot_creates("AAA")
+    # when the policy is renamed and its statements replaced at the right version
+    updated = await currencies.rename()
+    # then it is version 2 with the new name and statements, which are in force at once
     assert updated["userErrors"] == []
     assert updated["permissionPolicy"]["version"] == 2
     assert updated["permissionPolicy"]["name"] == "Renamed"
@@ -638,38 +687,54 @@ async def test_attach_detach_delete_and_versions(tenant):
         {"effect": "ALLOW", "action": ["config:create", "config:retrieve"], "resource": ["config:currency"]}
     ]
     # The new statement is in force: the robot can now list currencies.
-    codes = data_of(await tenant.gql("{ currencies { nodes { code } } }", token=robot_token))["currencies"]["nodes"]
-    assert sorted(c["code"] for c in codes) == ["AAA", "USD"]
-    bad_update = data_of(
-        await tenant.gql(
-            UPDATE_POLICY,
-            {
-                "input": {
-                    "id": policy["id"],
-                    "version": 2,
-                    "statements": [
-                        {"effect": "ALLOW", "action": ["config:create"], "resource": ["config:currency/item/a/b"]}
-                    ],
-                }
-            },
-        )
-    )["updatePermissionPolicy"]
+    codes = data_of(await currencies.tenant.gql("{ currencies { nodes { code } } }", token=currencies.robot_token))
+    assert sorted(c["code"] for c in codes["currencies"]["nodes"]) == ["AAA", "USD"]
+
+
+async def test_an_update_with_a_bad_resource_is_refused_at_its_path(currencies):
+    # given the policy updated once (version 2)
+    await currencies.rename()
+    # when a statement names a resource with too many parts
+    bad_update = await currencies.run(
+        UPDATE_POLICY,
+        "updatePermissionPolicy",
+        id=currencies.policy["id"],
+        version=2,
+        statements=[{"effect": "ALLOW", "action": ["config:create"], "resource": ["config:currency/item/a/b"]}],
+    )
+    # then the resource is refused where it stands
     assert errors_of(bad_update) == [(["input", "statements", "0", "resource", "0"], "INVALID")]
 
-    detached = data_of(await tenant.gql(DETACH, {"input": attachment}))["detachPermissionPolicy"]
+
+async def test_a_detached_policy_is_no_longer_in_force(currencies):
+    # given the policy attached
+    await currencies.attach()
+    # when it is detached
+    detached = await currencies.detach()
+    # then the service user is forbidden again
     assert detached["userErrors"] == []
-    assert top_level_code(await tenant.gql(CREATE_CURRENCY, {"code": "BBB"}, token=robot_token)) == "FORBIDDEN"
-    not_attached = data_of(await tenant.gql(DETACH, {"input": attachment}))["detachPermissionPolicy"]
+    assert top_level_code(await currencies.robot_creates("BBB")) == "FORBIDDEN"
+
+
+async def test_detaching_a_policy_not_attached_is_not_found(currencies):
+    # given the policy attached, then detached
+    await currencies.attach()
+    await currencies.detach()
+    # when it is detached again, then it is not found
+    not_attached = await currencies.detach()
     assert errors_of(not_attached) == [(["input", "policyId"], "NOT_FOUND")]
 
-    stale_delete = data_of(await tenant.gql(DELETE_POLICY, {"input": {"id": policy["id"], "version": 1}}))[
-        "deletePermissionPolicy"
-    ]
+
+async def test_a_policy_is_deleted_at_its_version_only(tenant, currencies):
+    # given the policy updated once (version 2), attached to no one
+    await currencies.rename()
+    policy_id = currencies.policy["id"]
+    # when it is deleted at version 1, then at version 2
+    stale_delete = await currencies.run(DELETE_POLICY, "deletePermissionPolicy", id=policy_id, version=1)
+    deleted = await currencies.run(DELETE_POLICY, "deletePermissionPolicy", id=policy_id, version=2)
+    # then the first is a conflict and the second deletes it
     assert errors_of(stale_delete) == [(["input", "version"], "CONFLICT")]
-    deleted = data_of(await tenant.gql(DELETE_POLICY, {"input": {"id": policy["id"], "version": 2}}))[
-        "deletePermissionPolicy"
-    ]
-    assert deleted == {"deletedId": policy["id"], "userErrors": []}
+    assert deleted == {"deletedId": policy_id, "userErrors": []}
     assert "Renamed" not in await policy_ids(tenant)
 
 
