@@ -43,7 +43,8 @@ class IngestFailure:
     index: int = strawberry.field(description="Position of the measurement in its batch (0-based).")
     uid: str | None = strawberry.field(description="The measurement's uid, if it had one.")
     code: str = strawberry.field(
-        description="Why, as a stable code: UNKNOWN_METER, UNKNOWN_FIELD, WRONG_TYPE, METADATA_TOO_LONG, TS_IN_FUTURE, DERIVED_FIELD, INVALID_UID, INVALID_ACCOUNT."
+        description="Why, as a stable code: UNKNOWN_METER, UNKNOWN_FIELD, WRONG_TYPE, METADATA_TOO_LONG, "
+        "TS_IN_FUTURE, DERIVED_FIELD, INVALID_UID, INVALID_ACCOUNT."
     )
     reason: str = strawberry.field(description="Why, for people.")
 
@@ -237,7 +238,8 @@ class IngestQuery:
         )
 
     @strawberry.field(
-        description="An account's usage in [from, to) of an aggregation (optionally one segment) or a compound aggregation, computed exactly as billing does.",
+        description="An account's usage in [from, to) of an aggregation (optionally one segment) "
+        "or a compound aggregation, computed exactly as billing does.",
         extensions=authorize(RETRIEVE, KIND),
     )
     async def usage(

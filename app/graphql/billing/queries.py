@@ -96,7 +96,8 @@ class BillingQuery:
         return BillJob.of(row) if row else None
 
     @strawberry.field(
-        description="The bills one account would get for a period, computed exactly as a bill job would and not stored. "
+        description="The bills one account would get for a period, computed exactly as a bill job would "
+        "and not stored. "
         "Name the period by lastDateInBillingPeriod or billDate; needs bills:run as well as read access.",
         extensions=authorize(READ, "bill"),
     )

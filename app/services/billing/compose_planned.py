@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -31,7 +32,7 @@ from app.domain.billing.children import CHILD_BILL_STEPS, breakdown_step
 from app.domain.billing.commitments import CommitmentSnapshot, ad_hoc_fee_lines, commitment_steps, drawn_amounts
 from app.domain.periods import BillFrequency
 from app.services.billing.children import child_snapshot, fetch_block_usage
-from app.services.billing.commitments import load_commitments, load_draws
+from app.services.billing.commitments import Draws, load_commitments, load_draws
 from app.services.billing.draws import Redraw
 from app.services.billing.planning import (
     AccountBills,
@@ -44,22 +45,26 @@ from app.services.billing.planning import (
     has_plan_bill_on,
     plan_windows,
 )
-from app.services.billing.previous import load_history, previous_units
+from app.services.billing.previous import History, load_history, previous_units
 from app.services.billing.window_usage import UsageByAccount, fetch_usage
 from app.services.failures import internal_failure
 
 log = logging.getLogger("metergraph.billing")
 
 
-async def compose_planned(
-    organization_id: uuid.UUID,
-    planned: Planned,
-    requests: Mapping[uuid.UUID, Sequence[BillRequest]],
-    usage_source: UsageSource | None,
-) -> Computed:
+@dataclass(frozen=True)
+class _Inputs:
+    """What composing the planned bills reads, each with a bounded number of queries."""
+
+    usage: UsageByAccount
+    block_usage: Mapping[tuple[uuid.UUID, ...], Mapping[UsageWindow, Decimal | None]]
+    history: History
+    commitments: Mapping[uuid.UUID, Sequence[CommitmentSnapshot]]
+    draws: Draws
+
+
+async def _load_inputs(organization_id: uuid.UUID, planned: Planned, usage_source: UsageSource | None) -> _Inputs:
     org, catalog = planned.org, planned.catalog
-    if not any(requests.values()):
-        return Computed(org, catalog, {})
     usage = await (usage_source or fetch_usage)(organization_id, catalog.aggregations, planned.needs)
     block_usage = await fetch_block_usage(organization_id, catalog.aggregations, planned.block_needs)
     history = await load_history(organization_id, (ap for aps in catalog.account_plans.values() for ap in aps))
@@ -71,54 +76,83 @@ async def compose_planned(
         org.config.commitment_fee_bill_in_advance,
     )
     draws = await load_draws(organization_id, [c.id for cs in commitments.values() for c in cs])
+    return _Inputs(usage, block_usage, history, commitments, draws)
+
+
+async def compose_planned(
+    organization_id: uuid.UUID,
+    planned: Planned,
+    requests: Mapping[uuid.UUID, Sequence[BillRequest]],
+    usage_source: UsageSource | None,
+) -> Computed:
+    org, catalog = planned.org, planned.catalog
+    if not any(requests.values()):
+        return Computed(org, catalog, {})
+    inputs = await _load_inputs(organization_id, planned, usage_source)
     results = {a: AccountBills(a) for a in requests}
     redraws: dict[tuple[uuid.UUID, date, str], Redraw] = {}
     with_fees: set[tuple[uuid.UUID, date]] = set()
     # Bill date, then frequency: an account's bills draw first come, first served in this order.
     order = sorted(planned.plans, key=lambda k: (str(k[0]), k[1], list(BillFrequency).index(k[2])))
     for account_id, bill_date, frequency in order:
-        account_plans = planned.plans[(account_id, bill_date, frequency)]
         outcome = results[account_id]
         if account_id not in catalog.accounts:
             outcome.failures.append(f"account {account_id} does not exist")
             continue
         key = (bill_date, frequency.value)
-        own = draws.before(commitments.get(account_id, ()), key)
+        own = inputs.draws.before(inputs.commitments.get(account_id, ()), key)
         # Fees go on one bill of the day (decision: the first frequency composed that day).
-        fees = (account_id, bill_date) not in with_fees
-        placements = planned.blocks.of(account_plans)
-        bill_usage, block_steps = _block_usage(
-            planned, placements, account_id, bill_date, frequency, usage, block_usage
-        )
-        try:
-            compose = _composer(
-                catalog.account_snapshot(account_id, org),
-                account_plans,
-                bill_date,
-                frequency,
-                org.context,
-                bill_usage,
-                previous_units(history, account_plans, bill_date, org.context.timezone),
-                block_steps,
-                fees,
-            )
-            bill = compose(own)
-        except BillFailure as failure:
-            outcome.failures.append(f"{frequency.value} bill of {bill_date}: {failure.reason}")
-            continue
-        except Exception as error:  # noqa: BLE001 - one account's bad data must not stop the run
-            outcome.failures.append(
-                internal_failure(log, f"{frequency.value} bill of {bill_date}", error, about=f"account {account_id}")
-            )
-            continue
-        outcome.bills.append(bill)
-        _child_bills(planned, placements, account_plans, bill_date, frequency, usage, outcome)
-        if own:
-            draws.record(own, key, drawn_amounts(bill))
+        composed = _compose_one(planned, inputs, (account_id, bill_date, frequency), own, outcome, with_fees)
+        if composed is not None and own:
+            bill, compose = composed
+            inputs.draws.record(own, key, drawn_amounts(bill))
             with_fees.add((account_id, bill_date))
             redraws[(account_id, bill_date, frequency.value)] = Redraw(own, compose, bill)
-    _ad_hoc_bills(planned, requests, commitments, results)
+    _ad_hoc_bills(planned, requests, inputs.commitments, results)
     return Computed(org, catalog, results, redraws)
+
+
+def _compose_one(
+    planned: Planned,
+    inputs: _Inputs,
+    bill_key: tuple[uuid.UUID, date, BillFrequency],
+    own: tuple[CommitmentSnapshot, ...],
+    outcome: AccountBills,
+    with_fees: set[tuple[uuid.UUID, date]],
+) -> tuple[ComposedBill, Callable[[tuple[CommitmentSnapshot, ...]], ComposedBill]] | None:
+    """One bill (and its CHILD-mode children's) into `outcome`, or its failure; the bill
+    and how to compose it again when its draws are settled."""
+    org = planned.org
+    account_id, bill_date, frequency = bill_key
+    account_plans = planned.plans[bill_key]
+    placements = planned.blocks.of(account_plans)
+    bill_usage, block_steps = _block_usage(
+        planned, placements, account_id, bill_date, frequency, inputs.usage, inputs.block_usage
+    )
+    try:
+        compose = _composer(
+            planned.catalog.account_snapshot(account_id, org),
+            account_plans,
+            bill_date,
+            frequency,
+            org.context,
+            bill_usage,
+            previous_units(inputs.history, account_plans, bill_date, org.context.timezone),
+            block_steps,
+            (account_id, bill_date) not in with_fees,
+        )
+        bill = compose(own)
+    except BillFailure as failure:
+        outcome.failures.append(f"{frequency.value} bill of {bill_date}: {failure.reason}")
+        return None
+    except Exception as error:  # noqa: BLE001 - one account's bad data must not stop the run
+        outcome.failures.append(
+            internal_failure(log, f"{frequency.value} bill of {bill_date}", error, about=f"account {account_id}")
+        )
+        return None
+    outcome.bills.append(bill)
+    _child_bills(planned, placements, account_plans, bill_date, frequency, inputs.usage, outcome)
+    return bill, compose
 
 
 def _composer(

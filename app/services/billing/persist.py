@@ -135,7 +135,8 @@ async def _insert(
         """INSERT INTO bills (id, organization_id, version, dt_created, dt_last_modified, created_by, last_modified_by,
                account_id, account_code, bill_date, due_date, start_date, end_date, billing_frequency, currency,
                status, locked, bill_job_id, last_calculated_date, purchase_order_number, bill_total)
-           VALUES ($5, $1, 1, now(), now(), $6, $6, $2, $7, $3, $8, $9, $10, $4, $11, 'PENDING', false, $12, now(), $13, $14)
+           VALUES ($5, $1, 1, now(), now(), $6, $6, $2, $7, $3, $8, $9, $10, $4, $11, 'PENDING', false, $12, now(),
+                   $13, $14)
            ON CONFLICT (organization_id, account_id, bill_date, billing_frequency) DO NOTHING
            RETURNING id""",
         *_key(organization_id, bill),

@@ -111,41 +111,15 @@ async def _lock_existing(
     return {(r["account_id"], r["bill_date"], r["billing_frequency"]): r["id"] for r in rows if r["locked"]}
 
 
-async def _upsert(
-    conn: asyncpg.Connection, organization_id: uuid.UUID, bills: Sequence[tuple[ComposedBill, StoreOptions]]
-) -> dict[tuple, _Upserted]:
-    """Insert or recalculate the bills, in key order. The options of a chunk's bills
-    differ only in their purchase order number (one job, one actor)."""
-    if not bills:
-        return {}
-    first = bills[0][1]
-    new_ids = [uuid.uuid4() for _ in bills]
-    columns = list(
-        zip(
-            *(
-                (
-                    new_id,
-                    b.account_id,
-                    b.account_code,
-                    b.bill_date,
-                    b.due_date,
-                    b.start,
-                    b.end,
-                    b.frequency.value,
-                    b.currency,
-                    o.purchase_order_number,
-                    b.total,
-                )
-                for new_id, (b, o) in zip(new_ids, bills)
-            )
-        )
-    )
-    rows = await conn.fetch(
-        """INSERT INTO bills (id, organization_id, version, dt_created, dt_last_modified, created_by, last_modified_by,
+# One statement for the chunk: the bills' columns as arrays, inserted in key order (lock
+# order), an existing unlocked bill recalculated in place (SEMANTICS §7.5).
+_UPSERT = """INSERT INTO bills (id, organization_id, version, dt_created, dt_last_modified, created_by,
+               last_modified_by,
                account_id, account_code, bill_date, due_date, start_date, end_date, billing_frequency, currency,
                status, locked, bill_job_id, last_calculated_date, purchase_order_number, bill_total)
-           SELECT n.id, $1, 1, now(), now(), $2, $2, n.account_id, n.account_code, n.bill_date, n.due_date, n.start_date,
-                  n.end_date, n.billing_frequency, n.currency, 'PENDING', false, $3, now(), n.purchase_order_number, n.total
+           SELECT n.id, $1, 1, now(), now(), $2, $2, n.account_id, n.account_code, n.bill_date, n.due_date,
+                  n.start_date, n.end_date, n.billing_frequency, n.currency, 'PENDING', false, $3, now(),
+                  n.purchase_order_number, n.total
            FROM unnest($4::uuid[], $5::uuid[], $6::varchar[], $7::date[], $8::date[], $9::date[], $10::date[],
                        $11::varchar[], $12::varchar[], $13::varchar[], $14::numeric[])
                 AS n(id, account_id, account_code, bill_date, due_date, start_date, end_date, billing_frequency,
@@ -158,12 +132,40 @@ async def _upsert(
                purchase_order_number = EXCLUDED.purchase_order_number, bill_total = EXCLUDED.bill_total,
                version = bills.version + 1, dt_last_modified = now(), last_modified_by = EXCLUDED.last_modified_by
            WHERE NOT bills.locked
-           RETURNING id, account_id, bill_date, billing_frequency, sequential_invoice_number""",
-        organization_id,
-        first.actor,
-        first.job_id,
-        *map(list, columns),
-    )
+           RETURNING id, account_id, bill_date, billing_frequency, sequential_invoice_number"""
+
+
+def _columns(bills: Sequence[tuple[ComposedBill, StoreOptions]], new_ids: Sequence[uuid.UUID]) -> list[list]:
+    """The bills' values column by column, as `_UPSERT`'s arrays $4…$14 take them."""
+    rows = [
+        (
+            new_id,
+            b.account_id,
+            b.account_code,
+            b.bill_date,
+            b.due_date,
+            b.start,
+            b.end,
+            b.frequency.value,
+            b.currency,
+            o.purchase_order_number,
+            b.total,
+        )
+        for new_id, (b, o) in zip(new_ids, bills)
+    ]
+    return [list(column) for column in zip(*rows)]
+
+
+async def _upsert(
+    conn: asyncpg.Connection, organization_id: uuid.UUID, bills: Sequence[tuple[ComposedBill, StoreOptions]]
+) -> dict[tuple, _Upserted]:
+    """Insert or recalculate the bills, in key order. The options of a chunk's bills
+    differ only in their purchase order number (one job, one actor)."""
+    if not bills:
+        return {}
+    first = bills[0][1]
+    new_ids = [uuid.uuid4() for _ in bills]
+    rows = await conn.fetch(_UPSERT, organization_id, first.actor, first.job_id, *_columns(bills, new_ids))
     created = set(new_ids)
     upserted = {
         (r["account_id"], r["bill_date"], r["billing_frequency"]): _Upserted(

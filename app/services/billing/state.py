@@ -40,9 +40,12 @@ async def transition(
     """Move the job to `to` if it is in one of `from_statuses`; False when it was not."""
     async with connection() as conn:
         changed = await conn.fetchval(
-            """UPDATE bill_jobs SET status = $3::varchar, version = version + 1, dt_last_modified = now(), dt_heartbeat = now(),
-                   dt_started = CASE WHEN $3::varchar = 'INITIALIZING' THEN coalesce(dt_started, now()) ELSE dt_started END,
-                   dt_completed = CASE WHEN $3::varchar IN ('COMPLETE', 'CANCELLED', 'FAILED') THEN now() ELSE dt_completed END,
+            """UPDATE bill_jobs SET status = $3::varchar, version = version + 1, dt_last_modified = now(),
+                   dt_heartbeat = now(),
+                   dt_started = CASE WHEN $3::varchar = 'INITIALIZING' THEN coalesce(dt_started, now())
+                                     ELSE dt_started END,
+                   dt_completed = CASE WHEN $3::varchar IN ('COMPLETE', 'CANCELLED', 'FAILED') THEN now()
+                                       ELSE dt_completed END,
                    failure_reason = coalesce($5::text, failure_reason),
                    last_modified_by = coalesce($6::varchar, last_modified_by)
                WHERE organization_id = $1 AND id = $2 AND status = ANY($4::varchar[])

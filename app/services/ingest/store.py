@@ -59,7 +59,8 @@ async def lock_pending_batch(conn: asyncpg.Connection, batch_id: uuid.UUID) -> L
     """The batch, locked for this transaction, if it is still PENDING and no other worker
     holds it (SKIP LOCKED: a second worker on the same batch leaves at once)."""
     row = await conn.fetchrow(
-        "SELECT id, organization_id, status, body, dt_created FROM measurement_batches WHERE id = $1 FOR UPDATE SKIP LOCKED",
+        "SELECT id, organization_id, status, body, dt_created FROM measurement_batches"
+        " WHERE id = $1 FOR UPDATE SKIP LOCKED",
         batch_id,
     )
     if row is None or row["status"] != PENDING:
@@ -127,7 +128,8 @@ async def claim_uids(
     rows = await conn.fetch(
         f"""INSERT INTO measurement_uids (organization_id, uid, batch_id, stored_at)
             SELECT $1, u, $2, now() FROM unnest($3::varchar[]) AS u ORDER BY u
-            ON CONFLICT (organization_id, uid) DO UPDATE SET batch_id = EXCLUDED.batch_id, stored_at = EXCLUDED.stored_at
+            ON CONFLICT (organization_id, uid)
+            DO UPDATE SET batch_id = EXCLUDED.batch_id, stored_at = EXCLUDED.stored_at
             WHERE measurement_uids.stored_at < now() - interval '{UID_WINDOW}'
             RETURNING uid""",
         organization_id,
