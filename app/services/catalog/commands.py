@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from app.domain.catalog.pricing import PricingDraft
+from app.domain.catalog.pricing import PlanDraft, PlanTemplateDraft, PricingDraft
 from app.domain.given import NOT_GIVEN
 
 
@@ -29,6 +29,34 @@ class UpdateProduct:
     product_id: uuid.UUID
     version: int
     changes: ProductFields
+
+
+@dataclass(frozen=True, slots=True)
+class CreatePlanTemplate:
+    """A plan template with its nested pricings and plans (each with pricings)."""
+
+    template: PlanTemplateDraft
+
+
+@dataclass(frozen=True, slots=True)
+class UpdatePlanTemplate:
+    template_id: uuid.UUID
+    version: int
+    changes: PlanTemplateDraft
+
+
+@dataclass(frozen=True, slots=True)
+class CreatePlan:
+    """A plan of the template the draft names, with its nested pricings."""
+
+    plan: PlanDraft
+
+
+@dataclass(frozen=True, slots=True)
+class UpdatePlan:
+    plan_id: uuid.UUID
+    version: int
+    changes: PlanDraft
 
 
 @dataclass(frozen=True, slots=True)

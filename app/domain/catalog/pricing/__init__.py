@@ -13,14 +13,17 @@ update runs the same check over the stored values merged with the changes.
 - `tree`: nested inputs (a template with pricings and plans) checked as one.
 """
 
-from app.domain.catalog.pricing.draft import PricingDraft, TargetName
-from app.domain.catalog.pricing.plans import (
-    OVERRIDE_COLUMNS,
+from app.domain.catalog.pricing.draft import (
     PLAN_COLUMNS,
     TEMPLATE_COLUMNS,
-    check_plan,
-    check_plan_template,
+    PlanDraft,
+    PlanTemplateDraft,
+    PricingDraft,
+    TargetName,
+    changed_columns,
+    stored,
 )
+from app.domain.catalog.pricing.plans import OVERRIDE_COLUMNS, check_plan, check_plan_template
 from app.domain.catalog.pricing.pricings import PricingType, check_pricing
 from app.domain.catalog.pricing.tree import (
     CatalogRows,
@@ -40,10 +43,13 @@ __all__ = [
     "PLAN_COLUMNS",
     "TEMPLATE_COLUMNS",
     "CatalogRows",
+    "PlanDraft",
+    "PlanTemplateDraft",
     "PricingDraft",
     "PricingType",
     "ResolveTarget",
     "add_pricing",
+    "changed_columns",
     "check_collisions",
     "check_plan",
     "check_plan_template",
@@ -53,5 +59,6 @@ __all__ = [
     "overlapping",
     "pricing_inputs",
     "segment_key",
+    "stored",
     "TargetName",
 ]

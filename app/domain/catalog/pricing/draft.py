@@ -6,6 +6,8 @@ Concepts
   reported at (`["input", "startDate"]`), and the column it is stored in (`column`).
   Values are as given (the check decides what is wrong with them); a field the client
   did not send is `NOT_GIVEN`, which reads as None.
+- `PlanTemplateDraft`, `PlanDraft`: a template or plan input, nested pricings (and a
+  template's plans) included.
 - `TargetName`: how a draft names the aggregation or compound aggregation it prices, by
   id or by code.
 
@@ -20,9 +22,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from app.domain.given import NOT_GIVEN, Fields
+from app.domain.given import NOT_GIVEN, Fields, given
 from app.domain.ids import as_uuid
 
 
@@ -135,3 +137,71 @@ _TARGETS = {
     "compound_aggregation_code": (True, True),
 }
 TARGET_NAMES = tuple(_INPUT_OF[name] for name in _TARGETS)
+
+
+def _items(kind: Any) -> Any:
+    """Nested inputs of `kind` (a function returning the draft class, named lazily)."""
+    return field(default=NOT_GIVEN, metadata={"items": kind, "nested": True})
+
+
+@dataclass(frozen=True, slots=True)
+class PlanDraft(Fields):
+    """A plan as given; its overrides read through to the template when null."""
+
+    plan_template_id: Any = NOT_GIVEN
+    code: Any = NOT_GIVEN
+    name: Any = NOT_GIVEN
+    account_id: Any = NOT_GIVEN
+    standing_charge: Any = NOT_GIVEN
+    standing_charge_description: Any = NOT_GIVEN
+    standing_charge_bill_in_advance: Any = NOT_GIVEN
+    minimum_spend: Any = NOT_GIVEN
+    minimum_spend_description: Any = NOT_GIVEN
+    minimum_spend_bill_in_advance: Any = NOT_GIVEN
+    custom_fields: Any = NOT_GIVEN
+    pricings: Any = _items(lambda: PricingDraft)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanTemplateDraft(Fields):
+    product_id: Any = NOT_GIVEN
+    code: Any = NOT_GIVEN
+    name: Any = NOT_GIVEN
+    currency: Any = NOT_GIVEN
+    bill_frequency: Any = NOT_GIVEN
+    bill_frequency_interval: Any = NOT_GIVEN
+    standing_charge: Any = NOT_GIVEN
+    standing_charge_description: Any = NOT_GIVEN
+    standing_charge_interval: Any = NOT_GIVEN
+    standing_charge_offset: Any = NOT_GIVEN
+    standing_charge_bill_in_advance: Any = NOT_GIVEN
+    minimum_spend: Any = NOT_GIVEN
+    minimum_spend_description: Any = NOT_GIVEN
+    minimum_spend_bill_in_advance: Any = NOT_GIVEN
+    custom_fields: Any = NOT_GIVEN
+    pricings: Any = _items(lambda: PricingDraft)
+    plans: Any = _items(lambda: PlanDraft)
+
+
+# The stored columns an update of each may change (each a field of the same name); the
+# owner (product, template) never changes.
+TEMPLATE_COLUMNS = tuple(
+    f.name for f in dataclasses.fields(PlanTemplateDraft) if not f.metadata.get("nested") and f.name != "product_id"
+)
+PLAN_COLUMNS = tuple(
+    f.name for f in dataclasses.fields(PlanDraft) if not f.metadata.get("nested") and f.name != "plan_template_id"
+)
+
+
+D = TypeVar("D", bound=Fields)
+
+
+def stored(kind: type[D], row: Any, columns: tuple[str, ...]) -> D:
+    """A stored template or plan as the draft that would create it (to merge changes into)."""
+    return kind(**{name: getattr(row, name) for name in columns})
+
+
+def changed_columns(values: Mapping[str, Any], changes: Fields, columns: tuple[str, ...]) -> dict[str, Any]:
+    """Of the checked model `values`, those of the columns `changes` gives (what an update writes)."""
+    sent = given(changes)
+    return {name: values[name] for name in columns if name in sent}

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Collection
 from typing import Any
 
+from app.domain.catalog.pricing.draft import PlanDraft, PlanTemplateDraft
 from app.domain.catalog.pricing.values import (
     ZERO,
     Data,
@@ -29,27 +30,12 @@ from app.domain.catalog.pricing.values import (
     text,
 )
 from app.domain.catalog.refs import PlanRef, PlanTemplateRef
+from app.domain.given import Given, as_fields
 from app.domain.naming import description_problem, entity_code_problem, name_problem
 from app.domain.periods import MAX_INTERVAL, MIN_INTERVAL, BillFrequency
 from app.domain.problems import ErrorCode, ProblemCollector
 
-# Input key → model column, for the services' partial updates.
-TEMPLATE_COLUMNS = {
-    "code": "code",
-    "name": "name",
-    "currency": "currency",
-    "billFrequency": "bill_frequency",
-    "billFrequencyInterval": "bill_frequency_interval",
-    "standingCharge": "standing_charge",
-    "standingChargeDescription": "standing_charge_description",
-    "standingChargeInterval": "standing_charge_interval",
-    "standingChargeOffset": "standing_charge_offset",
-    "standingChargeBillInAdvance": "standing_charge_bill_in_advance",
-    "minimumSpend": "minimum_spend",
-    "minimumSpendDescription": "minimum_spend_description",
-    "minimumSpendBillInAdvance": "minimum_spend_bill_in_advance",
-    "customFields": "custom_fields",
-}
+# The overrides a plan may set, by the name the API shows them under (`overriddenFields`).
 OVERRIDE_COLUMNS = {
     "standingCharge": "standing_charge",
     "standingChargeDescription": "standing_charge_description",
@@ -58,18 +44,11 @@ OVERRIDE_COLUMNS = {
     "minimumSpendDescription": "minimum_spend_description",
     "minimumSpendBillInAdvance": "minimum_spend_bill_in_advance",
 }
-PLAN_COLUMNS = {
-    "code": "code",
-    "name": "name",
-    "accountId": "account_id",
-    **OVERRIDE_COLUMNS,
-    "customFields": "custom_fields",
-}
 MAX_OFFSET = MAX_INTERVAL - 1
 
 
 def check_plan_template(
-    data: Data,
+    data: PlanTemplateDraft | Data,
     at: ProblemCollector,
     *,
     product_id: uuid.UUID,
@@ -78,6 +57,7 @@ def check_plan_template(
 ) -> tuple[dict[str, Any], PlanTemplateRef]:
     """A whole template input (an update passes the stored values merged with the changes,
     and its id) → model values; a create's values carry a new `id`."""
+    data = as_fields(PlanTemplateDraft, data)
     values = {
         "product_id": product_id,
         "code": text(data, "code", at, entity_code_problem, required=True),
@@ -104,9 +84,10 @@ def check_plan_template(
 
 
 def check_plan(
-    data: Data, at: ProblemCollector, *, template: PlanTemplateRef, plan_id: uuid.UUID | None = None
+    data: PlanDraft | Data, at: ProblemCollector, *, template: PlanTemplateRef, plan_id: uuid.UUID | None = None
 ) -> tuple[dict[str, Any], PlanRef]:
     """A whole plan input → model values. Overrides left null read through to `template`."""
+    data = as_fields(PlanDraft, data)
     _refuse_move(
         data,
         at,
@@ -140,7 +121,7 @@ def check_plan(
     return values, ref
 
 
-def _currency(data: Data, at: ProblemCollector, codes: Collection[str]) -> str | None:
+def _currency(data: Given, at: ProblemCollector, codes: Collection[str]) -> str | None:
     code = data.get("currency")
     if code is None:
         at.add("currency", ErrorCode.REQUIRED, "is required")
@@ -149,7 +130,7 @@ def _currency(data: Data, at: ProblemCollector, codes: Collection[str]) -> str |
     return code
 
 
-def _refuse_move(data: Data, at: ProblemCollector, key: str, current: uuid.UUID, message: str) -> None:
+def _refuse_move(data: Given, at: ProblemCollector, key: str, current: uuid.UUID, message: str) -> None:
     value = data.get(key)
     if value is not None and as_uuid(value) != current:
         at.add(key, ErrorCode.INVALID, message)

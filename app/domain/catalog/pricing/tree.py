@@ -17,11 +17,12 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.domain.catalog.pricing.draft import PricingDraft
+from app.domain.catalog.pricing.draft import PlanDraft, PlanTemplateDraft, PricingDraft
 from app.domain.catalog.pricing.plans import check_plan, check_plan_template
 from app.domain.catalog.pricing.pricings import as_draft, check_pricing
 from app.domain.catalog.pricing.windows import overlapping
 from app.domain.catalog.refs import AggregationRef, PlanTemplateRef, PricingWindow
+from app.domain.given import Fields, Given, as_fields
 from app.domain.problems import ErrorCode, ProblemCollector
 
 Path = tuple[str, ...]
@@ -46,24 +47,31 @@ class CatalogRows:
             self.codes.append((kind, values["code"], at.base + ("code",)))
 
 
-def pricing_inputs(data: Mapping[str, Any]) -> Iterator[PricingDraft]:
+def pricing_inputs(data: PlanTemplateDraft | PlanDraft | Mapping[str, Any]) -> Iterator[PricingDraft]:
     """Every pricing input inside a template or plan input (to resolve targets in bulk)."""
     for pricing in _items(data, "pricings"):
-        yield PricingDraft.from_input(pricing)
+        yield as_draft(pricing)
     for plan in _items(data, "plans"):
-        yield from (PricingDraft.from_input(pricing) for pricing in _items(plan, "pricings"))
+        yield from (as_draft(pricing) for pricing in _items(plan, "pricings"))
 
 
 def check_template_tree(
-    data: Mapping[str, Any],
+    data: PlanTemplateDraft | Mapping[str, Any],
     at: ProblemCollector,
     *,
     product_id: uuid.UUID | None,
     currency_codes: Collection[str],
     resolve_target: ResolveTarget,
 ) -> CatalogRows:
+    data = as_fields(PlanTemplateDraft, data)
     rows = CatalogRows()
-    values, template = check_plan_template(data, at, product_id=product_id, currency_codes=currency_codes)  # type: ignore[arg-type]
+    # The product may be unknown (the caller reported it); the template is checked all the same.
+    values, template = check_plan_template(
+        data,
+        at,
+        product_id=product_id,  # type: ignore[arg-type]
+        currency_codes=currency_codes,
+    )
     rows.add("planTemplate", values, at)
     for index, pricing in _checked_items(data, "pricings", at):
         add_pricing(
@@ -81,10 +89,14 @@ def check_template_tree(
 
 
 def check_plan_tree(
-    data: Mapping[str, Any], at: ProblemCollector, *, template: PlanTemplateRef, resolve_target: ResolveTarget
+    data: PlanDraft | Mapping[str, Any],
+    at: ProblemCollector,
+    *,
+    template: PlanTemplateRef,
+    resolve_target: ResolveTarget,
 ) -> CatalogRows:
     rows = CatalogRows()
-    _add_plan(rows, data, at, template, resolve_target)
+    _add_plan(rows, as_fields(PlanDraft, data), at, template, resolve_target)
     return rows
 
 
@@ -135,7 +147,7 @@ def check_collisions(rows: CatalogRows, at: ProblemCollector, existing: Iterable
 
 def _add_plan(
     rows: CatalogRows,
-    data: Mapping[str, Any],
+    data: PlanDraft,
     at: ProblemCollector,
     template: PlanTemplateRef,
     resolve_target: ResolveTarget,
@@ -154,14 +166,14 @@ def _add_plan(
         )
 
 
-def _items(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+def _items(data: Given, key: str) -> list[Any]:
     value = data.get(key)
     if not isinstance(value, (list, tuple)):
         return []
-    return [item for item in value if isinstance(item, Mapping)]
+    return [item for item in value if isinstance(item, (Mapping, Fields))]
 
 
-def _checked_items(data: Mapping[str, Any], key: str, at: ProblemCollector) -> Iterator[tuple[int, Mapping[str, Any]]]:
+def _checked_items(data: Given, key: str, at: ProblemCollector) -> Iterator[tuple[int, Any]]:
     value = data.get(key)
     if value is None:
         return
@@ -169,7 +181,7 @@ def _checked_items(data: Mapping[str, Any], key: str, at: ProblemCollector) -> I
         at.add(key, ErrorCode.INVALID, "must be a list")
         return
     for index, item in enumerate(value):
-        if isinstance(item, Mapping):
+        if isinstance(item, (Mapping, Fields)):
             yield index, item
         else:
             at.add((key, str(index)), ErrorCode.INVALID, "must be an object")

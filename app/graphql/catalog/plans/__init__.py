@@ -10,9 +10,6 @@ from app.graphql.catalog.plans.inputs import (
     UpdatePlanInput,
     UpdatePlanTemplateInput,
     UpdatePricingInput,
-    input_data,
-    plan_input_data,
-    template_input_data,
 )
 from app.graphql.catalog.plans.mutations import PlanMutation, PlanPayload, PlanTemplatePayload, PricingPayload
 from app.graphql.catalog.plans.queries import PlanQuery
@@ -39,7 +36,4 @@ __all__ = [
     "UpdatePlanInput",
     "UpdatePlanTemplateInput",
     "UpdatePricingInput",
-    "input_data",
-    "plan_input_data",
-    "template_input_data",
 ]

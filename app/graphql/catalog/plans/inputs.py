@@ -11,27 +11,25 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
-from app.domain.catalog.pricing import PricingDraft
+from app.domain.catalog.pricing import PlanDraft, PlanTemplateDraft, PricingDraft
 from app.graphql.catalog.filters import CatalogFilter
 from app.graphql.catalog.plans.types import BillFrequency, PricingType
-from app.graphql.inputs import command_fields, optional, parse_id, plain_data
-from app.services.catalog.commands import CreatePricing, UpdatePricing
+from app.graphql.inputs import command_fields, draft_of, optional, parse_id
+from app.services.catalog.commands import (
+    CreatePlan,
+    CreatePlanTemplate,
+    CreatePricing,
+    UpdatePlan,
+    UpdatePlanTemplate,
+    UpdatePricing,
+)
 
-input_data = plain_data
-
-
-def template_input_data(input: CreatePlanTemplateInput) -> dict[str, Any]:
-    """The service's data for `createPlanTemplate`, nested plans and pricings included."""
-    return input_data(input)
-
-
-def plan_input_data(input: CreatePlanInput) -> dict[str, Any]:
-    return input_data(input)
+# Fields of an update input that name what changes, not how.
+UNCHANGED = ("id", "version")
 
 
 @strawberry.input(description="A pricing band.")
@@ -92,6 +90,9 @@ class CreatePlanInput:
     custom_fields: JSON | None = optional("Custom name → string or number map.")
     pricings: list[CreatePricingInput] | None = optional("Pricings of the new plan (no planId / planTemplateId).")
 
+    def to_command(self) -> CreatePlan:
+        return CreatePlan(draft_of(PlanDraft, self))
+
 
 @strawberry.input(description="A new plan template, optionally with its pricings and plans, all or nothing.")
 class CreatePlanTemplateInput:
@@ -113,6 +114,9 @@ class CreatePlanTemplateInput:
     pricings: list[CreatePricingInput] | None = optional("Pricings of the template (no planId / planTemplateId).")
     plans: list[CreatePlanInput] | None = optional("Plans of the template, each with its pricings (no planTemplateId).")
 
+    def to_command(self) -> CreatePlanTemplate:
+        return CreatePlanTemplate(draft_of(PlanTemplateDraft, self))
+
 
 @strawberry.input(description="Plan template fields to change; the product cannot change.")
 class UpdatePlanTemplateInput:
@@ -133,6 +137,9 @@ class UpdatePlanTemplateInput:
     minimum_spend_bill_in_advance: bool | None = optional("null: the organization's default.")
     custom_fields: JSON | None = optional("Custom name → string or number map.")
 
+    def to_command(self) -> UpdatePlanTemplate:
+        return UpdatePlanTemplate(parse_id(self.id), self.version, draft_of(PlanTemplateDraft, self, UNCHANGED))
+
 
 @strawberry.input(
     description="Plan fields to change; an override set to null reads through to the template again. The template cannot change."
@@ -150,6 +157,9 @@ class UpdatePlanInput:
     minimum_spend_description: str | None = optional("Override; null: the template's.")
     minimum_spend_bill_in_advance: bool | None = optional("Override; null: the template's.")
     custom_fields: JSON | None = optional("Custom name → string or number map.")
+
+    def to_command(self) -> UpdatePlan:
+        return UpdatePlan(parse_id(self.id), self.version, draft_of(PlanDraft, self, UNCHANGED))
 
 
 @strawberry.input(

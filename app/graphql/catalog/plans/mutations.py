@@ -13,9 +13,6 @@ from app.graphql.catalog.plans.inputs import (
     UpdatePlanInput,
     UpdatePlanTemplateInput,
     UpdatePricingInput,
-    input_data,
-    plan_input_data,
-    template_input_data,
 )
 from app.graphql.catalog.plans.types import Plan, PlanTemplate, Pricing
 from app.graphql.context import Info
@@ -24,8 +21,6 @@ from app.graphql.inputs import parse_id
 from app.graphql.lookups import input_item
 from app.graphql.organization import DeleteInput, DeletePayload
 from app.services.catalog import plans as service
-
-UNCHANGED = ("id", "version")
 
 
 @strawberry.type(description="Result of a plan template mutation.")
@@ -57,7 +52,7 @@ class PlanMutation:
         return await respond(
             PlanTemplatePayload,
             "plan_template",
-            lambda: service.create_plan_template(p.organization_id, template_input_data(input), p.actor),
+            lambda: service.create_plan_template(p.organization_id, input.to_command(), p.actor),
             PlanTemplate.of,
         )
 
@@ -70,13 +65,7 @@ class PlanMutation:
         return await respond(
             PlanTemplatePayload,
             "plan_template",
-            lambda: service.update_plan_template(
-                p.organization_id,
-                parse_id(input.id),
-                version=input.version,
-                changes=input_data(input, UNCHANGED),
-                actor=p.actor,
-            ),
+            lambda: service.update_plan_template(p.organization_id, input.to_command(), p.actor),
             PlanTemplate.of,
         )
 
@@ -99,7 +88,7 @@ class PlanMutation:
         return await respond(
             PlanPayload,
             "plan",
-            lambda: service.create_plan(p.organization_id, plan_input_data(input), p.actor),
+            lambda: service.create_plan(p.organization_id, input.to_command(), p.actor),
             Plan.of,
         )
 
@@ -112,13 +101,7 @@ class PlanMutation:
         return await respond(
             PlanPayload,
             "plan",
-            lambda: service.update_plan(
-                p.organization_id,
-                parse_id(input.id),
-                version=input.version,
-                changes=input_data(input, UNCHANGED),
-                actor=p.actor,
-            ),
+            lambda: service.update_plan(p.organization_id, input.to_command(), p.actor),
             Plan.of,
         )
 

@@ -5,7 +5,7 @@ pricing windows, codes already taken, and the bulk insert of checked rows."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -118,19 +118,6 @@ async def insert_rows(organization_id: uuid.UUID, rows: CatalogRows, actor: str)
                     for values in batch
                 ]
             )
-
-
-def stored_data(row: Any, columns: Mapping[str, str]) -> dict[str, Any]:
-    """A stored entity as the input it would take (camelCase keys), so that an update can
-    run the create's check over the stored values merged with the changes."""
-    return {key: getattr(row, column) for key, column in columns.items()}
-
-
-def changed_columns(
-    values: Mapping[str, Any], changes: Mapping[str, Any], columns: Mapping[str, str]
-) -> dict[str, Any]:
-    """The checked values of the fields the client sent (what an update writes)."""
-    return {column: values[column] for key, column in columns.items() if key in changes}
 
 
 async def report_unknown_accounts(organization_id: uuid.UUID, rows: CatalogRows, at: ProblemCollector) -> None:

@@ -4,25 +4,32 @@ overrides that read through to the template while unset (null)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
-from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from app.domain.catalog.pricing import PLAN_COLUMNS, check_collisions, check_plan, check_plan_tree, pricing_inputs
+from app.domain.catalog.pricing import (
+    NOT_GIVEN,
+    PLAN_COLUMNS,
+    PlanDraft,
+    changed_columns,
+    check_collisions,
+    check_plan,
+    check_plan_tree,
+    pricing_inputs,
+    stored,
+)
 from app.domain.catalog.pricing.values import as_uuid
 from app.domain.catalog.refs import PlanTemplateRef
 from app.models.accounts import Account, AccountPlan, Commitment
 from app.models.catalog import Plan, PlanTemplate, Pricing
+from app.services.catalog.commands import CreatePlan, UpdatePlan
 from app.services.catalog.entities import Dependants, delete_versioned, taken_codes
 from app.services.catalog.plans.lookups import (
-    changed_columns,
     insert_rows,
     lock_plan_catalog,
     report_taken_codes,
     report_unknown_accounts,
-    stored_data,
     target_resolver,
     template_ref,
 )
@@ -30,8 +37,9 @@ from app.services.errors import ErrorCode, ProblemCollector, fail
 from app.services.versioning import get_owned, update_versioned
 
 
-async def create_plan(organization_id: uuid.UUID, data: Mapping[str, Any], actor: str) -> Plan:
+async def create_plan(organization_id: uuid.UUID, command: CreatePlan, actor: str) -> Plan:
     """A plan of template `planTemplateId`, with its nested `pricings`, all or nothing."""
+    data = command.plan
     try:
         async with in_transaction() as connection:
             await lock_plan_catalog(connection, organization_id)
@@ -77,7 +85,7 @@ async def _check_bespoke_move(
         )
 
 
-async def _template(organization_id: uuid.UUID, data: Mapping[str, Any], at: ProblemCollector) -> PlanTemplateRef:
+async def _template(organization_id: uuid.UUID, data: PlanDraft, at: ProblemCollector) -> PlanTemplateRef:
     """The plan's template; without one nothing else of the plan can be judged."""
     value = data.get("planTemplateId")
     if value is None:
@@ -91,29 +99,29 @@ async def _template(organization_id: uuid.UUID, data: Mapping[str, Any], at: Pro
     return template_ref(row)
 
 
-async def update_plan(
-    organization_id: uuid.UUID, plan_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str
-) -> Plan:
-    """`changes` holds only the fields the client sent; an override sent as null is
-    removed (the plan reads the template's value again). The template cannot change."""
+async def update_plan(organization_id: uuid.UUID, command: UpdatePlan, actor: str) -> Plan:
+    """`command.changes` holds only the fields the client sent; an override sent as null
+    is removed (the plan reads the template's value again). The template cannot change."""
+    changes = command.changes
     try:
         async with in_transaction() as connection:
             await lock_plan_catalog(connection, organization_id)
-            row = await get_owned(Plan, organization_id, plan_id)
+            row = await get_owned(Plan, organization_id, command.plan_id)
             template = template_ref(await PlanTemplate.get(organization_id=organization_id, id=row.plan_template_id))
             at = ProblemCollector()
-            values, _ = check_plan({**stored_data(row, PLAN_COLUMNS), **changes}, at, template=template, plan_id=row.id)
+            merged = stored(PlanDraft, row, PLAN_COLUMNS).merged(changes)
+            values, _ = check_plan(merged, at, template=template, plan_id=row.id)
             if (
-                "code" in changes
+                changes.code is not NOT_GIVEN
                 and values["code"]
                 and await taken_codes(Plan, organization_id, [values["code"]], exclude_id=row.id)
             ):
                 at.add("code", ErrorCode.DUPLICATE, f"a plan with code {values['code']!r} exists")
-            if "accountId" in changes:
+            if changes.account_id is not NOT_GIVEN:
                 await _check_bespoke_move(organization_id, row, values.get("account_id"), at)
             at.raise_if_any()
             return await update_versioned(
-                Plan, organization_id, row.id, version, changed_columns(values, changes, PLAN_COLUMNS), actor
+                Plan, organization_id, row.id, command.version, changed_columns(values, changes, PLAN_COLUMNS), actor
             )
     except IntegrityError as exc:
         raise fail(("input", "code"), ErrorCode.DUPLICATE, "a plan with this code exists") from exc

@@ -6,31 +6,32 @@ template changes them, with nothing to copy. Its product never changes."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
-from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app.domain.catalog.pricing import (
+    NOT_GIVEN,
     TEMPLATE_COLUMNS,
     CatalogRows,
+    PlanTemplateDraft,
+    changed_columns,
     check_collisions,
     check_plan_template,
     check_template_tree,
     pricing_inputs,
+    stored,
 )
 from app.domain.catalog.pricing.values import as_uuid
 from app.models.catalog import Plan, PlanTemplate, Pricing, Product
+from app.services.catalog.commands import CreatePlanTemplate, UpdatePlanTemplate
 from app.services.catalog.entities import Dependants, delete_versioned, taken_codes
 from app.services.catalog.plans.lookups import (
-    changed_columns,
     currency_codes,
     insert_rows,
     lock_plan_catalog,
     report_taken_codes,
     report_unknown_accounts,
-    stored_data,
     target_resolver,
 )
 from app.services.errors import ErrorCode, ProblemCollector, fail
@@ -39,9 +40,10 @@ from app.services.versioning import get_owned, update_versioned
 DUPLICATE_CODE = "a plan template or plan with this code exists"
 
 
-async def create_plan_template(organization_id: uuid.UUID, data: Mapping[str, Any], actor: str) -> PlanTemplate:
+async def create_plan_template(organization_id: uuid.UUID, command: CreatePlanTemplate, actor: str) -> PlanTemplate:
     """A template with its nested `pricings` and `plans` (each with `pricings`), all or
     nothing. Pricing targets are named by aggregation/compound aggregation id or code."""
+    data = command.template
     try:
         async with in_transaction() as connection:
             await lock_plan_catalog(connection, organization_id)
@@ -52,7 +54,7 @@ async def create_plan_template(organization_id: uuid.UUID, data: Mapping[str, An
     return await PlanTemplate.get(organization_id=organization_id, id=rows.templates[0]["id"])
 
 
-async def _checked_tree(organization_id: uuid.UUID, data: Mapping[str, Any]) -> CatalogRows:
+async def _checked_tree(organization_id: uuid.UUID, data: PlanTemplateDraft) -> CatalogRows:
     at = ProblemCollector()
     product_id = await _product_id(organization_id, data, at)
     rows = check_template_tree(
@@ -69,7 +71,7 @@ async def _checked_tree(organization_id: uuid.UUID, data: Mapping[str, Any]) -> 
     return rows
 
 
-async def _product_id(organization_id: uuid.UUID, data: Mapping[str, Any], at: ProblemCollector) -> uuid.UUID | None:
+async def _product_id(organization_id: uuid.UUID, data: PlanTemplateDraft, at: ProblemCollector) -> uuid.UUID | None:
     value = data.get("productId")
     if value is None:
         at.add("productId", ErrorCode.REQUIRED, "is required")
@@ -81,24 +83,23 @@ async def _product_id(organization_id: uuid.UUID, data: Mapping[str, Any], at: P
     return product_id
 
 
-async def update_plan_template(
-    organization_id: uuid.UUID, template_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str
-) -> PlanTemplate:
-    """`changes` holds only the fields the client sent; the product cannot change."""
+async def update_plan_template(organization_id: uuid.UUID, command: UpdatePlanTemplate, actor: str) -> PlanTemplate:
+    """`command.changes` holds only the fields the client sent; the product cannot change."""
+    changes = command.changes
     try:
         async with in_transaction() as connection:
             await lock_plan_catalog(connection, organization_id)
-            row = await get_owned(PlanTemplate, organization_id, template_id)
+            row = await get_owned(PlanTemplate, organization_id, command.template_id)
             at = ProblemCollector()
             values, _ = check_plan_template(
-                {**stored_data(row, TEMPLATE_COLUMNS), **changes},
+                stored(PlanTemplateDraft, row, TEMPLATE_COLUMNS).merged(changes),
                 at,
                 product_id=row.product_id,
                 currency_codes=await currency_codes(organization_id),
                 template_id=row.id,
             )
             if (
-                "code" in changes
+                changes.code is not NOT_GIVEN
                 and values["code"]
                 and await taken_codes(PlanTemplate, organization_id, [values["code"]], exclude_id=row.id)
             ):
@@ -108,7 +109,7 @@ async def update_plan_template(
                 PlanTemplate,
                 organization_id,
                 row.id,
-                version,
+                command.version,
                 changed_columns(values, changes, TEMPLATE_COLUMNS),
                 actor,
             )
