@@ -1,4 +1,4 @@
-"""Output types: PlanTemplate, Plan, Pricing and PricingBand, and their enums.
+"""Output types: PlanTemplate, Plan and Pricing (PricingBand and the enums: `bands`).
 
 A Plan shows **effective** values under m3ter's names: an override when the plan sets one,
 else the template's value, read live through a per-request template loader (currency,
@@ -19,6 +19,7 @@ from strawberry.utils.str_converters import to_camel_case
 from app.domain.catalog.pricing import OVERRIDE_COLUMNS
 from app.domain.catalog.pricing import PricingType as DomainPricingType
 from app.domain.periods import BillFrequency as DomainBillFrequency
+from app.graphql.catalog.plans.bands import BillFrequency, PricingBand, PricingType
 from app.graphql.context import Info
 from app.graphql.loaders import children_by, load_then, one_by_id
 from app.graphql.pagination import Connection, connection_of_list
@@ -28,17 +29,6 @@ from app.models import catalog as m
 
 if TYPE_CHECKING:
     from app.graphql.catalog.meters import Aggregation, CompoundAggregation
-
-BillFrequency = strawberry.enum(
-    DomainBillFrequency,
-    name="BillFrequency",
-    description="How often a plan bills: every interval days, weeks, months or years.",
-)
-PricingType = strawberry.enum(
-    DomainPricingType,
-    name="PricingType",
-    description="What a pricing produces: a debit (charge), a product credit or a global credit.",
-)
 
 TEMPLATE_BY_ID = one_by_id(m.PlanTemplate)
 PLAN_BY_ID = one_by_id(m.Plan)
@@ -58,28 +48,6 @@ lookahead.parent(m.Pricing, ["plan"], PLAN_BY_ID, m.Plan, "plan_id")
 lookahead.parent(m.Pricing, ["planTemplate"], TEMPLATE_BY_ID, m.PlanTemplate, "plan_template_id")
 lookahead.parent(m.Pricing, ["aggregation"], AGGREGATION_BY_ID, m.Aggregation, "aggregation_id")
 lookahead.parent(m.Pricing, ["compoundAggregation"], COMPOUND_BY_ID, m.CompoundAggregation, "compound_aggregation_id")
-
-
-@strawberry.type(
-    description=(
-        "A pricing band: from lowerLimit (exclusive, except 0 for the first band) up to the next band's lowerLimit."
-    )
-)
-class PricingBand:
-    lower_limit: Decimal = strawberry.field(description="Units from which this band applies (the first band's is 0).")
-    unit_price: Decimal = strawberry.field(description="Price of each unit in this band.")
-    fixed_price: Decimal = strawberry.field(description="Price charged once the band is entered.")
-
-    @classmethod
-    def list_of(cls, bands: list[dict[str, str]]) -> list[PricingBand]:
-        return [
-            cls(
-                lower_limit=Decimal(b["lowerLimit"]),
-                unit_price=Decimal(b["unitPrice"]),
-                fixed_price=Decimal(b["fixedPrice"]),
-            )
-            for b in bands
-        ]
 
 
 @row_type(
