@@ -5,9 +5,8 @@
 preview, a chunk's window its job did not prepare): GROUP BY account and segment over
 `measurements`, whose index leads with (organization, account, meter, ts).
 `aggregate_meter_usage` computes several aggregations of one meter in one pass over the
-same rows (a bill job reads all its accounts' usage with it, once). `usage_for` answers
-the `usage` GraphQL query for one account with the same functions, then applies
-quantityPerUnit and rounding.
+same rows (a bill job reads all its accounts' usage with it, once). `account_usage`
+answers the `usage` GraphQL query for one account with the same functions.
 
 Result keys of `aggregate_usage`: `(account_id, segment key)` where the key is
 `app.domain.aggregate.UNSEGMENTED` ("") for an aggregation without segments, else the
@@ -20,10 +19,8 @@ applies `defaultValue`.
 
 from __future__ import annotations
 
-import re
 import uuid
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -33,20 +30,13 @@ from app.domain.aggregate import (
     NUMERIC_FUNCTIONS,
     UNMATCHED,
     UNSEGMENTED,
-    compound_quantity,
     mean,
     normalize_segment,
     segment_key,
     segment_order,
 )
-from app.domain.bands import UnitRounding, to_units
-from app.domain.calc import CalcError, Expression, ValueType, compile_expression
-from app.models.accounts import Account
-from app.models.catalog import Aggregation, CompoundAggregation
-from app.services.errors import ErrorCode, fail
+from app.models.catalog import Aggregation
 
-_REFERENCE = re.compile(r"aggregation\.([A-Za-z_$][A-Za-z0-9_$]*)")
-_COMPOUND_CACHE: dict[tuple[uuid.UUID, int], Expression] = {}
 # LATEST: the greatest ts; ties go to the last ingested (acceptance time, then position).
 _LATEST_ORDER = "ts DESC, received_at DESC, batch_id DESC, batch_index DESC"
 _LATEST = f"(array_agg(v ORDER BY {_LATEST_ORDER}))[1]"
@@ -73,12 +63,6 @@ _MANY = {
 # Functions that need sorted input: PostgreSQL cannot hash-aggregate them, so a caller
 # reads them in a query of their own rather than slow down the others.
 ORDERED_FUNCTIONS = frozenset({"LATEST", "UNIQUE"})
-
-
-@dataclass(frozen=True)
-class UsageResult:
-    quantity: Decimal | None  # raw aggregated quantity; None: no usage and no defaultValue
-    units: Decimal | None  # quantity / quantityPerUnit, rounded as configured
 
 
 async def aggregate_usage(
@@ -241,109 +225,3 @@ def _quantity(function: str, row: Any) -> Decimal | None:
         return mean(row[2], row[3])
     value = row[2]
     return Decimal(value) if isinstance(value, int) else value
-
-
-async def usage_for(
-    organization_id: uuid.UUID,
-    account_id: uuid.UUID,
-    target: Aggregation | CompoundAggregation,
-    start: datetime,
-    end: datetime,
-    segment: Mapping[str, Any] | None = None,
-) -> UsageResult:
-    """One account's usage of an aggregation (optionally one of its segments) or of a
-    compound aggregation, with units. Raises InputErrors for a segment the aggregation
-    does not define."""
-    if isinstance(target, CompoundAggregation):
-        if segment:
-            raise fail(("segment",), ErrorCode.INVALID, "compound aggregations are not segmented")
-        quantity = await _compound(organization_id, account_id, target, start, end)
-    else:
-        quantity = await _aggregation_quantity(organization_id, account_id, target, start, end, segment)
-    return UsageResult(quantity, to_units(quantity, target.quantity_per_unit, UnitRounding(target.rounding)))
-
-
-async def _aggregation_quantity(
-    organization_id: uuid.UUID,
-    account_id: uuid.UUID,
-    aggregation: Aggregation,
-    start: datetime,
-    end: datetime,
-    segment: Mapping[str, Any] | None,
-) -> Decimal | None:
-    """Without a segment (decision) the quantity is over all the account's measurements,
-    whatever their segment; with one, over that segment's measurements only."""
-    if segment:
-        segments = segments_of(aggregation)
-        wanted = segment_key(normalize_segment(segment, list(aggregation.segmented_fields or [])))
-        if set(segment) - set(aggregation.segmented_fields or []) or wanted not in {segment_key(s) for s in segments}:
-            raise fail(
-                ("segment",), ErrorCode.INVALID, f"aggregation {aggregation.code!r} has no segment {dict(segment)!r}"
-            )
-        found = await _aggregate(organization_id, aggregation, [account_id], start, end, segments)
-        quantity = found.get((account_id, wanted))
-    else:
-        found = await _aggregate(organization_id, aggregation, [account_id], start, end, [])
-        quantity = found.get((account_id, UNSEGMENTED))
-    return aggregation.default_value if quantity is None else quantity
-
-
-async def _compound(
-    organization_id: uuid.UUID, account_id: uuid.UUID, compound: CompoundAggregation, start: datetime, end: datetime
-) -> Decimal | None:
-    """The calculation over the raw values (defaultValue when no usage, before their own
-    quantityPerUnit and rounding) of the aggregations it references."""
-    codes = sorted(set(_REFERENCE.findall(compound.calculation)))
-    referenced = {a.code: a for a in await Aggregation.filter(organization_id=organization_id, code__in=codes)}
-    expression = _compiled(compound, referenced)
-    values: dict[str, Decimal | None] = {}
-    for name in sorted(expression.names_used):
-        aggregation = referenced.get(name.removeprefix("aggregation."))
-        if aggregation is None:  # deleted or renamed since the calculation was compiled
-            raise fail(("compoundAggregationId",), ErrorCode.INVALID, f"{name} no longer exists")
-        values[aggregation.code] = await _aggregation_quantity(
-            organization_id, account_id, aggregation, start, end, None
-        )
-    return compound_quantity(expression, values, compound.evaluate_null_aggregations)
-
-
-def _compiled(compound: CompoundAggregation, referenced: Mapping[str, Aggregation]) -> Expression:
-    key = (compound.id, compound.version)
-    expression = _COMPOUND_CACHE.get(key)
-    if expression is None:
-        names = {f"aggregation.{code}": ValueType.NUMBER for code in referenced}
-        try:
-            expression = compile_expression(compound.calculation, names)
-        except CalcError as exc:
-            raise fail(
-                ("compoundAggregationId",),
-                ErrorCode.INVALID,
-                f"compound aggregation {compound.code!r} cannot be evaluated: {exc}",
-            ) from exc
-        if len(_COMPOUND_CACHE) > 1024:
-            _COMPOUND_CACHE.clear()
-        _COMPOUND_CACHE[key] = expression
-    return expression
-
-
-async def usage_of(
-    organization_id: uuid.UUID,
-    account_id: uuid.UUID,
-    *,
-    aggregation_id: uuid.UUID | None,
-    compound_aggregation_id: uuid.UUID | None,
-    start: datetime,
-    end: datetime,
-    segment: Mapping[str, Any] | None = None,
-) -> UsageResult | None:
-    """`usage_for` by ids, as the API names things; None when the account or the
-    (compound) aggregation is not one of the organization's."""
-    if (aggregation_id is None) == (compound_aggregation_id is None):
-        raise fail(("aggregationId",), ErrorCode.INVALID, "give exactly one of aggregationId and compoundAggregationId")
-    if not end > start:
-        raise fail(("to",), ErrorCode.INVALID, "must be after from")
-    model = Aggregation if aggregation_id is not None else CompoundAggregation
-    target = await model.filter(organization_id=organization_id, id=aggregation_id or compound_aggregation_id).first()
-    if target is None or not await Account.filter(organization_id=organization_id, id=account_id).exists():
-        return None
-    return await usage_for(organization_id, account_id, target, start, end, segment)
