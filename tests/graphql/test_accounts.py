@@ -748,10 +748,14 @@ async def test_delete_account_plan_with_version(tenant):
 # --- commitments ---------------------------------------------------------------------
 
 
-async def test_commitment_with_fee_dates_then_switched_to_a_billing_plan(tenant):
+FEE = {"date": "2026-01-01", "amount": "600.50", "servicePeriodStartDate": JAN, "servicePeriodEndDate": JAN}
+
+
+@pytest.fixture
+async def commitment_with_fee(tenant):
+    """A commitment "c1" of account "acme" paid by one fee date: (catalog, the commitment)."""
     cat = await catalog(tenant)
     acct = await new_account(tenant)
-    fee = {"date": "2026-01-01", "amount": "600.50", "servicePeriodStartDate": JAN, "servicePeriodEndDate": JAN}
     created = ok(
         await create_commitment(
             tenant,
@@ -762,10 +766,21 @@ async def test_commitment_with_fee_dates_then_switched_to_a_billing_plan(tenant)
             productIds=[str(cat.product.id)],
             lineItemTypes=["USAGE", "MINIMUM_SPEND"],
             overageSurchargePercent="-2.5",
-            feeDates=[fee],
+            feeDates=[FEE],
             childBillingMode="CHILD",
         )
     )["commitment"]
+    return cat, created
+
+
+async def _update_commitment(tenant, **input_) -> dict:
+    return ok(data_of(await tenant.gql(UPDATE_COMMITMENT, {"input": input_}))["updateCommitment"])
+
+
+async def test_a_commitment_with_fee_dates_reads_back_as_created(commitment_with_fee):
+    # given a commitment created with a fee date, products, line item types and a surcharge
+    cat, created = commitment_with_fee
+    # then it reads back as sent, with nothing spent and no billing plan
     assert (created["amount"], created["amountSpent"], created["productIds"], created["lineItemTypes"]) == (
         "1200",
         "0",
@@ -780,22 +795,16 @@ async def test_commitment_with_fee_dates_then_switched_to_a_billing_plan(tenant)
         None,
         "CHILD",
     )
-    switched = ok(
-        data_of(
-            await tenant.gql(
-                UPDATE_COMMITMENT,
-                {
-                    "input": {
-                        "id": created["id"],
-                        "version": 1,
-                        "feeDates": [],
-                        "billingPlanId": str(cat.standard.id),
-                        "billingOffset": 364,
-                    }
-                },
-            )
-        )["updateCommitment"]
+
+
+async def test_a_commitment_switched_to_a_billing_plan_drops_its_fee_dates(tenant, commitment_with_fee):
+    # given a commitment paid by fee dates
+    cat, created = commitment_with_fee
+    # when its fee dates are replaced by a billing plan with an offset
+    switched = await _update_commitment(
+        tenant, id=created["id"], version=1, feeDates=[], billingPlanId=str(cat.standard.id), billingOffset=364
     )
+    # then it bills on the plan's schedule, every period
     c = switched["commitment"]
     assert (c["version"], c["feeDates"], c["billingPlanId"], c["billingInterval"], c["billingOffset"]) == (
         2,
@@ -804,15 +813,24 @@ async def test_commitment_with_fee_dates_then_switched_to_a_billing_plan(tenant)
         1,
         364,
     )
-    back = ok(
-        data_of(
-            await tenant.gql(
-                UPDATE_COMMITMENT,
-                {"input": {"id": created["id"], "version": 2, "billingPlanId": None, "feeDates": [fee]}},
-            )
-        )["updateCommitment"]
+
+
+async def test_a_commitment_switched_back_to_fee_dates_has_no_billing_interval(tenant, commitment_with_fee):
+    # given a commitment switched to a billing plan
+    cat, created = commitment_with_fee
+    await _update_commitment(
+        tenant, id=created["id"], version=1, feeDates=[], billingPlanId=str(cat.standard.id), billingOffset=364
     )
+    # when it is switched back to a fee date
+    back = await _update_commitment(tenant, id=created["id"], version=2, billingPlanId=None, feeDates=[FEE])
+    # then the billing interval is gone and the fee date is back
     assert (back["commitment"]["billingInterval"], len(back["commitment"]["feeDates"])) == (None, 1)
+
+
+async def test_a_commitment_is_read_by_its_code(tenant, commitment_with_fee):
+    # given a commitment "c1" of account "acme"
+    _, created = commitment_with_fee
+    # when it is read by its code, then it is found with its account
     by_code = data_of(await tenant.gql('{ commitment(code: "c1") { id account { code } } }'))["commitment"]
     assert by_code == {"id": created["id"], "account": {"code": "acme"}}
 
