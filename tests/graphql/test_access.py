@@ -144,9 +144,25 @@ async def login(tenant, email: str, password: str, org: str | None = None) -> di
 # ----------------------------------------------------------------------------- users
 
 
-async def test_invited_user_accepts_logs_in_and_is_bound_by_its_policies(tenant):
+@pytest.fixture
+async def invited_reader(tenant) -> tuple[str, dict]:
+    """A user "Ada" invited with the ReadOnly policy, not yet accepted: (email, invitation payload)."""
     email = unique_email("ada")
-    invited = await invite(tenant, email, ["ReadOnly"])
+    return email, await invite(tenant, email, ["ReadOnly"])
+
+
+@pytest.fixture
+async def reader(tenant, invited_reader) -> tuple[str, dict]:
+    """The invited ReadOnly user, accepted: (email, the user as invited)."""
+    email, invited = invited_reader
+    await accept(tenant, invited["invitationToken"], PASSWORD)
+    return email, invited["user"]
+
+
+async def test_an_invited_user_is_invited_with_a_url_safe_token(invited_reader):
+    # given a user invited by email with a policy
+    email, invited = invited_reader
+    # then it is INVITED at version 1, with a long URL-safe invitation token
     assert invited["userErrors"] == []
     user = invited["user"]
     assert (user["email"], user["firstName"], user["lastName"], user["status"], user["version"]) == (
@@ -159,33 +175,51 @@ async def test_invited_user_accepts_logs_in_and_is_bound_by_its_policies(tenant)
     token = invited["invitationToken"]
     assert len(token) >= 43 and URLSAFE.fullmatch(token)
 
-    # An invited user cannot log in before accepting.
+
+async def test_an_invited_user_cannot_log_in_before_accepting(tenant, invited_reader):
+    # given an invited user who has not accepted
+    email, _ = invited_reader
+    # when it logs in, then it is not authenticated
     assert top_level_code(await login(tenant, email, PASSWORD)) == "UNAUTHENTICATED"
 
-    accepted = await accept(tenant, token, PASSWORD)
+
+async def test_accepting_activates_the_user_and_stores_only_a_slow_hash(tenant, invited_reader):
+    # given an invited user
+    _, invited = invited_reader
+    user = invited["user"]
+    # when it accepts with a password
+    accepted = await accept(tenant, invited["invitationToken"], PASSWORD)
+    # then it is ACTIVE at version 2, and the password is stored only as a slow salted hash
     assert accepted["userErrors"] == []
     assert accepted["user"]["id"] == user["id"]
     assert accepted["user"]["status"] == "ACTIVE"
     assert accepted["user"]["version"] == 2
-
-    # The password is stored only as a slow salted hash.
     row = await User.get(id=user["id"])
     assert row.password_hash != PASSWORD and PASSWORD not in row.password_hash
     assert row.password_hash.startswith("$argon2id$")
     assert row.invitation_token_hash is None
 
-    # A second acceptance of the same token is refused and changes nothing.
-    again = await accept(tenant, token, "another long password")
+
+async def test_an_invitation_is_accepted_once(tenant, invited_reader, reader):
+    # given an invitation already accepted
+    email, invited = invited_reader
+    # when the same token is accepted again with another password
+    again = await accept(tenant, invited["invitationToken"], "another long password")
+    # then it is refused and changes nothing
     assert again["user"] is None
     assert errors_of(again) == [(["token"], "INVALID")]
     assert top_level_code(await login(tenant, email, "another long password")) == "UNAUTHENTICATED"
 
+
+async def test_an_accepted_user_logs_in_by_email_in_any_case(tenant, reader):
+    # given an accepted user
+    email, user = reader
+    # when it logs in with its email in capitals
     logged_in = data_of(await login(tenant, email.upper(), PASSWORD))["login"]
+    # then it gets a token for five hours, in which it is that user
     assert logged_in["userErrors"] == []
     assert logged_in["expiresIn"] == 18000
-    user_token = logged_in["token"]
-
-    me = data_of(await tenant.gql(ME, token=user_token))["me"]
+    me = data_of(await tenant.gql(ME, token=logged_in["token"]))["me"]
     assert me == {
         "organizationId": tenant.organization_id,
         "principalType": "USER",
@@ -193,10 +227,16 @@ async def test_invited_user_accepts_logs_in_and_is_bound_by_its_policies(tenant)
         "accessKeyId": None,
     }
 
-    # ReadOnly: reads work, writes are FORBIDDEN and change nothing.
+
+async def test_a_read_only_user_reads_but_cannot_write(tenant, reader):
+    # given a logged-in user with the ReadOnly policy
+    email, _ = reader
+    user_token = data_of(await login(tenant, email, PASSWORD))["login"]["token"]
+    # when it reads, then writes
     config = data_of(await tenant.gql("{ organizationConfig { version daysBeforeBillDue } }", token=user_token))[
         "organizationConfig"
     ]
+    # then reads work, writes are FORBIDDEN and change nothing
     assert config == {"version": 1, "daysBeforeBillDue": 30}
     assert top_level_code(await tenant.gql(UPDATE_CONFIG, {"version": 1}, token=user_token)) == "FORBIDDEN"
     assert top_level_code(await tenant.gql(CREATE_CURRENCY, {"code": "NOPE"}, token=user_token)) == "FORBIDDEN"
