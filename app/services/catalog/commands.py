@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from app.domain.catalog.meters.drafts import AggregationDraft, CompoundDraft, MeterDraft
 from app.domain.catalog.pricing import PlanDraft, PlanTemplateDraft, PricingDraft
 from app.domain.given import NOT_GIVEN
 
@@ -29,6 +30,44 @@ class UpdateProduct:
     product_id: uuid.UUID
     version: int
     changes: ProductFields
+
+
+@dataclass(frozen=True, slots=True)
+class CreateMeter:
+    """A meter with its nested aggregations."""
+
+    meter: MeterDraft
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateMeter:
+    meter_id: uuid.UUID
+    version: int
+    changes: MeterDraft
+
+
+@dataclass(frozen=True, slots=True)
+class CreateAggregation:
+    aggregation: AggregationDraft
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateAggregation:
+    aggregation_id: uuid.UUID
+    version: int
+    changes: AggregationDraft
+
+
+@dataclass(frozen=True, slots=True)
+class CreateCompound:
+    compound: CompoundDraft
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateCompound:
+    compound_id: uuid.UUID
+    version: int
+    changes: CompoundDraft
 
 
 @dataclass(frozen=True, slots=True)

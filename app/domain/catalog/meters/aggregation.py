@@ -23,6 +23,7 @@ from typing import Any, cast
 
 from app.domain.bands import UnitRounding
 from app.domain.calc import ValueType
+from app.domain.catalog.meters.drafts import AggregationDraft
 from app.domain.catalog.meters.meter import CATEGORY_TYPES, SEGMENTABLE
 from app.domain.catalog.meters.shape import (
     choice,
@@ -33,6 +34,7 @@ from app.domain.catalog.meters.shape import (
     required_text,
 )
 from app.domain.catalog.refs import AggregationRef, FieldRef, MeterRef
+from app.domain.given import Given, as_fields
 from app.domain.naming import identifier_code_problem, name_problem
 from app.domain.problems import ErrorCode, ProblemCollector
 
@@ -55,10 +57,15 @@ def functions_for(category: str) -> tuple[str, ...]:
 
 
 def check_aggregation(
-    data: Mapping[str, Any], at: ProblemCollector, *, meter: MeterRef, aggregation_id: uuid.UUID | None = None
+    data: AggregationDraft | Mapping[str, Any],
+    at: ProblemCollector,
+    *,
+    meter: MeterRef,
+    aggregation_id: uuid.UUID | None = None,
 ) -> tuple[dict[str, Any], AggregationRef]:
     """An aggregation input over `meter` → (model values with `id`, the aggregation as
     pricings and compound aggregations see it). The product follows the meter."""
+    data = as_fields(AggregationDraft, data)
     values: dict[str, Any] = {
         "id": aggregation_id or uuid.uuid4(),
         "product_id": meter.product_id,
@@ -87,7 +94,7 @@ def check_aggregation(
     return values, ref
 
 
-def _target_field(data: Mapping[str, Any], at: ProblemCollector, meter: MeterRef) -> Any:
+def _target_field(data: Given, at: ProblemCollector, meter: MeterRef) -> Any:
     target = data.get("targetField")
     if target is None:
         at.add("targetField", ErrorCode.REQUIRED, "is required")
@@ -109,7 +116,7 @@ def _check_function(target: Any, function: Any, meter: MeterRef, at: ProblemColl
         )
 
 
-def _segmented_fields(data: Mapping[str, Any], at: ProblemCollector, meter: MeterRef) -> list[Any]:
+def _segmented_fields(data: Given, at: ProblemCollector, meter: MeterRef) -> list[Any]:
     codes = item_list(data, "segmentedFields", at, minimum=0, maximum=MAX_SEGMENTED_FIELDS, noun="fields")
     seen: set[str] = set()
     for index, code in enumerate(codes):
@@ -129,7 +136,7 @@ def _segmented_fields(data: Mapping[str, Any], at: ProblemCollector, meter: Mete
     return codes
 
 
-def _segments(data: Mapping[str, Any], at: ProblemCollector, segmented: Sequence[Any]) -> list[Any]:
+def _segments(data: Given, at: ProblemCollector, segmented: Sequence[Any]) -> list[Any]:
     segments = item_list(data, "segments", at, minimum=0, maximum=MAX_SEGMENTS, noun="segments")
     if segments and not segmented:
         at.add("segments", ErrorCode.INVALID, "segments need segmentedFields")

@@ -23,8 +23,10 @@ from typing import Any
 from app.domain.bands import UnitRounding
 from app.domain.calc import MAX_LENGTH, CalcError, ValueType, compile_expression
 from app.domain.catalog.meters.aggregation import ROUNDINGS
+from app.domain.catalog.meters.drafts import CompoundDraft
 from app.domain.catalog.meters.shape import choice, custom_fields, exact_decimal, flag, optional_label, required_text
 from app.domain.catalog.refs import AggregationRef
+from app.domain.given import as_fields
 from app.domain.naming import IDENTIFIER, identifier_code_problem, name_problem
 from app.domain.problems import ErrorCode, ProblemCollector
 
@@ -33,7 +35,7 @@ _MENTION = re.compile(r"aggregation\.([A-Za-z_$][A-Za-z0-9_$]*)")
 
 
 def check_compound(
-    data: Mapping[str, Any],
+    data: CompoundDraft | Mapping[str, Any],
     at: ProblemCollector,
     *,
     product_id: uuid.UUID | None,
@@ -42,6 +44,7 @@ def check_compound(
 ) -> tuple[dict[str, Any], AggregationRef]:
     """A compound aggregation input → (model values with `id`, the compound as pricings
     see it). `usable`: by code, the aggregations its calculation may name."""
+    data = as_fields(CompoundDraft, data)
     values: dict[str, Any] = {
         "id": compound_id or uuid.uuid4(),
         "product_id": product_id,

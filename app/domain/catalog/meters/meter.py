@@ -24,8 +24,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 from app.domain.calc import MAX_LENGTH, CalcError, ValueType, compile_expression
+from app.domain.catalog.meters.drafts import MeterDraft
 from app.domain.catalog.meters.shape import choice, custom_fields, item_list, optional_label, required_text
 from app.domain.catalog.refs import FieldRef, MeterRef
+from app.domain.given import as_fields
 from app.domain.measurements import MAX_MEASUREMENT_OPERATIONS
 from app.domain.naming import entity_code_problem, identifier_code_problem, name_problem
 from app.domain.problems import ErrorCode, ProblemCollector
@@ -50,9 +52,14 @@ RESERVED_WORDS = frozenset({"and", "or", "not", "true", "false", "null"})
 
 
 def check_meter(
-    data: Mapping[str, Any], at: ProblemCollector, *, product_id: uuid.UUID | None, meter_id: uuid.UUID | None = None
+    data: MeterDraft | Mapping[str, Any],
+    at: ProblemCollector,
+    *,
+    product_id: uuid.UUID | None,
+    meter_id: uuid.UUID | None = None,
 ) -> tuple[dict[str, Any], MeterRef]:
     """A meter input → (model values with `id`, the meter as aggregations see it)."""
+    data = as_fields(MeterDraft, data)
     values: dict[str, Any] = {
         "id": meter_id or uuid.uuid4(),
         "product_id": product_id,

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
+from app.domain.given import Given
 from app.domain.naming import CONTROL_CHARS, MAX_CODE, custom_fields_problem
 from app.domain.problems import ErrorCode, ProblemCollector
 
@@ -23,7 +24,7 @@ Rule = Callable[[str], "str | None"]
 MAX_LABEL = MAX_CODE  # units are printed on line items; the unit column holds 80
 
 
-def required_text(data: Mapping[str, Any], key: str, at: ProblemCollector, rule: Rule) -> Any:
+def required_text(data: Given, key: str, at: ProblemCollector, rule: Rule) -> Any:
     value = data.get(key)
     if value is None:
         at.add(key, ErrorCode.REQUIRED, "is required")
@@ -34,7 +35,7 @@ def required_text(data: Mapping[str, Any], key: str, at: ProblemCollector, rule:
     return value
 
 
-def optional_label(data: Mapping[str, Any], key: str, at: ProblemCollector) -> str | None:
+def optional_label(data: Given, key: str, at: ProblemCollector) -> str | None:
     """A short free text such as a unit: up to 80 characters, no control characters."""
     value = data.get(key)
     if value is None:
@@ -48,7 +49,7 @@ def optional_label(data: Mapping[str, Any], key: str, at: ProblemCollector) -> s
     return cast(str | None, value)  # a non-string was reported above: the collector refuses the input
 
 
-def custom_fields(data: Mapping[str, Any], at: ProblemCollector) -> Any:
+def custom_fields(data: Given, at: ProblemCollector) -> Any:
     value = data.get("customFields")
     value = {} if value is None else value
     if msg := custom_fields_problem(value):
@@ -56,9 +57,7 @@ def custom_fields(data: Mapping[str, Any], at: ProblemCollector) -> Any:
     return dict(value) if isinstance(value, Mapping) else value
 
 
-def choice(
-    data: Mapping[str, Any], key: str, at: ProblemCollector, allowed: Sequence[str], default: str | None = None
-) -> Any:
+def choice(data: Given, key: str, at: ProblemCollector, allowed: Sequence[str], default: str | None = None) -> Any:
     value = data.get(key)
     if value is None:
         if default is None:
@@ -69,7 +68,7 @@ def choice(
     return value
 
 
-def flag(data: Mapping[str, Any], key: str, at: ProblemCollector, default: bool = False) -> Any:
+def flag(data: Given, key: str, at: ProblemCollector, default: bool = False) -> Any:
     value = data.get(key)
     if value is None:
         return default
@@ -79,7 +78,7 @@ def flag(data: Mapping[str, Any], key: str, at: ProblemCollector, default: bool 
 
 
 def exact_decimal(
-    data: Mapping[str, Any], key: str, at: ProblemCollector, *, default: Decimal | None, positive: bool
+    data: Given, key: str, at: ProblemCollector, *, default: Decimal | None, positive: bool
 ) -> Decimal | None:
     """An exact, finite decimal; `positive` requires > 0, otherwise ≥ 0 is required."""
     value = data.get(key)
@@ -107,9 +106,7 @@ def _as_decimal(value: object) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def item_list(
-    data: Mapping[str, Any], key: str, at: ProblemCollector, *, minimum: int, maximum: int, noun: str
-) -> list[Any]:
+def item_list(data: Given, key: str, at: ProblemCollector, *, minimum: int, maximum: int, noun: str) -> list[Any]:
     """A list of at most `maximum` (and at least `minimum`) items; null is the empty list."""
     value = data.get(key)
     value = [] if value is None else value

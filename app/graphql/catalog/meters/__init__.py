@@ -10,9 +10,6 @@ from app.graphql.catalog.meters.inputs import (
     UpdateAggregationInput,
     UpdateCompoundAggregationInput,
     UpdateMeterInput,
-    aggregation_input_data,
-    compound_input_data,
-    meter_input_data,
 )
 from app.graphql.catalog.meters.mutations import (
     AggregationPayload,
@@ -54,7 +51,4 @@ __all__ = [
     "UpdateAggregationInput",
     "UpdateCompoundAggregationInput",
     "UpdateMeterInput",
-    "aggregation_input_data",
-    "compound_input_data",
-    "meter_input_data",
 ]

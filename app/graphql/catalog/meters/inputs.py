@@ -1,4 +1,4 @@
-"""Inputs of the meter mutations, and their conversion to the plain data services take.
+"""Inputs of the meter mutations, and the commands they become (`to_command`).
 
 `CreateMeterInput`, `CreateAggregationInput` and `CreateCompoundAggregationInput` are also
 nested in `CreateProductInput`: there `productId` and `meterId` are left out.
@@ -7,14 +7,22 @@ nested in `CreateProductInput`: there `productId` and `meterId` are left out.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 import strawberry
 from strawberry import UNSET
 from strawberry.scalars import JSON
 
+from app.domain.catalog.meters.drafts import AggregationDraft, CompoundDraft, MeterDraft
 from app.graphql.catalog.meters.types import AggregationFunction, DataFieldCategory, Rounding
-from app.graphql.inputs import plain_data
+from app.graphql.inputs import draft_of, parse_id
+from app.services.catalog.commands import (
+    CreateAggregation,
+    CreateCompound,
+    CreateMeter,
+    UpdateAggregation,
+    UpdateCompound,
+    UpdateMeter,
+)
 
 ID_AND_VERSION = ("id", "version")
 
@@ -67,6 +75,9 @@ class CreateAggregationInput:
     )
     custom_fields: JSON | None = strawberry.field(default=UNSET, description="Custom name → string or number map.")
 
+    def to_command(self) -> CreateAggregation:
+        return CreateAggregation(draft_of(AggregationDraft, self))
+
 
 @strawberry.input(description="A new meter, optionally with its aggregations (all or nothing).")
 class CreateMeterInput:
@@ -84,6 +95,9 @@ class CreateMeterInput:
         default=UNSET, description="Aggregations over this meter, created with it."
     )
 
+    def to_command(self) -> CreateMeter:
+        return CreateMeter(draft_of(MeterDraft, self))
+
 
 @strawberry.input(description="Meter fields to change; left out: unchanged. Field lists are replaced whole.")
 class UpdateMeterInput:
@@ -98,6 +112,9 @@ class UpdateMeterInput:
         default=UNSET, description="All derived fields, replacing the current ones."
     )
     custom_fields: JSON | None = strawberry.field(default=UNSET, description="New custom fields (replaces the map).")
+
+    def to_command(self) -> UpdateMeter:
+        return UpdateMeter(parse_id(self.id), self.version, draft_of(MeterDraft, self, ID_AND_VERSION))
 
 
 @strawberry.input(description="Aggregation fields to change; left out: unchanged, null: the default.")
@@ -130,6 +147,9 @@ class UpdateAggregationInput:
     )
     custom_fields: JSON | None = strawberry.field(default=UNSET, description="New custom fields (replaces the map).")
 
+    def to_command(self) -> UpdateAggregation:
+        return UpdateAggregation(parse_id(self.id), self.version, draft_of(AggregationDraft, self, ID_AND_VERSION))
+
 
 @strawberry.input(description="A new compound aggregation.")
 class CreateCompoundAggregationInput:
@@ -148,6 +168,9 @@ class CreateCompoundAggregationInput:
         default=UNSET, description="Run the calculation even when a referenced aggregation is null; default false."
     )
     custom_fields: JSON | None = strawberry.field(default=UNSET, description="Custom name → string or number map.")
+
+    def to_command(self) -> CreateCompound:
+        return CreateCompound(draft_of(CompoundDraft, self))
 
 
 @strawberry.input(description="Compound aggregation fields to change; left out: unchanged, null: the default.")
@@ -171,25 +194,5 @@ class UpdateCompoundAggregationInput:
     )
     custom_fields: JSON | None = strawberry.field(default=UNSET, description="New custom fields (replaces the map).")
 
-
-plain = plain_data
-
-
-def meter_input_data(input: CreateMeterInput) -> dict[str, Any]:
-    """`CreateMeterInput` → the plain data `check_meter` / `create_meter` take, nested
-    fields and aggregations included."""
-    return plain(input)
-
-
-def compound_input_data(input: CreateCompoundAggregationInput) -> dict[str, Any]:
-    """`CreateCompoundAggregationInput` → the plain data `check_compound` takes."""
-    return plain(input)
-
-
-def aggregation_input_data(input: CreateAggregationInput) -> dict[str, Any]:
-    return plain(input)
-
-
-def changes_of(input: Any) -> dict[str, Any]:
-    """An update input's changes: what was sent, without id and version."""
-    return {key: value for key, value in plain(input).items() if key not in ID_AND_VERSION}
+    def to_command(self) -> UpdateCompound:
+        return UpdateCompound(parse_id(self.id), self.version, draft_of(CompoundDraft, self, ID_AND_VERSION))

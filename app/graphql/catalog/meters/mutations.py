@@ -15,10 +15,6 @@ from app.graphql.catalog.meters.inputs import (
     UpdateAggregationInput,
     UpdateCompoundAggregationInput,
     UpdateMeterInput,
-    aggregation_input_data,
-    changes_of,
-    compound_input_data,
-    meter_input_data,
 )
 from app.graphql.catalog.meters.types import Aggregation, CompoundAggregation, Meter
 from app.graphql.context import Info
@@ -65,7 +61,7 @@ class MeterMutation:
         return await respond(
             MeterPayload,
             "meter",
-            lambda: service.create_meter(p.organization_id, meter_input_data(input), actor=p.actor),
+            lambda: service.create_meter(p.organization_id, input.to_command(), actor=p.actor),
             Meter.of,
         )
 
@@ -78,9 +74,7 @@ class MeterMutation:
         return await respond(
             MeterPayload,
             "meter",
-            lambda: service.update_meter(
-                p.organization_id, parse_id(input.id), version=input.version, changes=changes_of(input), actor=p.actor
-            ),
+            lambda: service.update_meter(p.organization_id, input.to_command(), actor=p.actor),
             Meter.of,
         )
 
@@ -99,7 +93,7 @@ class MeterMutation:
         return await respond(
             AggregationPayload,
             "aggregation",
-            lambda: service.create_aggregation(p.organization_id, aggregation_input_data(input), actor=p.actor),
+            lambda: service.create_aggregation(p.organization_id, input.to_command(), actor=p.actor),
             Aggregation.of,
         )
 
@@ -111,9 +105,7 @@ class MeterMutation:
         return await respond(
             AggregationPayload,
             "aggregation",
-            lambda: service.update_aggregation(
-                p.organization_id, parse_id(input.id), version=input.version, changes=changes_of(input), actor=p.actor
-            ),
+            lambda: service.update_aggregation(p.organization_id, input.to_command(), actor=p.actor),
             Aggregation.of,
         )
 
@@ -134,7 +126,7 @@ class MeterMutation:
         return await respond(
             CompoundAggregationPayload,
             "compound_aggregation",
-            lambda: service.create_compound_aggregation(p.organization_id, compound_input_data(input), actor=p.actor),
+            lambda: service.create_compound_aggregation(p.organization_id, input.to_command(), actor=p.actor),
             CompoundAggregation.of,
         )
 
@@ -149,9 +141,7 @@ class MeterMutation:
         return await respond(
             CompoundAggregationPayload,
             "compound_aggregation",
-            lambda: service.update_compound_aggregation(
-                p.organization_id, parse_id(input.id), version=input.version, changes=changes_of(input), actor=p.actor
-            ),
+            lambda: service.update_compound_aggregation(p.organization_id, input.to_command(), actor=p.actor),
             CompoundAggregation.of,
         )
 

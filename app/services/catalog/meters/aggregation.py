@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 from app.domain.catalog.meters import check_aggregation, compound_references, normalize_segment
 from app.domain.catalog.meters.compound import PREFIX
 from app.models.catalog import Aggregation, CompoundAggregation, Meter, Pricing
+from app.services.catalog.commands import CreateAggregation, UpdateAggregation
 from app.services.catalog.entities import Dependants, delete_versioned, refuse_if_in_use
 from app.services.catalog.meters.guards import columns, refuse_owner_change, refuse_stale, refuse_taken
 from app.services.catalog.meters.loading import aggregation_data, locked, meter_ref_of
@@ -25,8 +26,9 @@ from app.services.errors import ErrorCode, ProblemCollector, fail
 from app.services.versioning import get_owned, update_versioned
 
 
-async def create_aggregation(organization_id: uuid.UUID, data: Mapping[str, Any], *, actor: str) -> Aggregation:
-    """An aggregation over the meter `data["meterId"]`; its product follows the meter."""
+async def create_aggregation(organization_id: uuid.UUID, command: CreateAggregation, *, actor: str) -> Aggregation:
+    """An aggregation over the meter `meterId`; its product follows the meter."""
+    data = command.aggregation
     try:
         async with in_transaction():
             meter = await locked(Meter, organization_id, data.get("meterId"), path="meterId")
@@ -43,10 +45,9 @@ async def create_aggregation(organization_id: uuid.UUID, data: Mapping[str, Any]
         ) from exc
 
 
-async def update_aggregation(
-    organization_id: uuid.UUID, aggregation_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str
-) -> Aggregation:
+async def update_aggregation(organization_id: uuid.UUID, command: UpdateAggregation, *, actor: str) -> Aggregation:
     """Change an aggregation (its meter never changes)."""
+    aggregation_id, version, changes = command.aggregation_id, command.version, command.changes
     try:
         async with in_transaction():
             current = await get_owned(Aggregation, organization_id, aggregation_id)
@@ -57,7 +58,7 @@ async def update_aggregation(
             at = ProblemCollector()
             refuse_owner_change(changes, at, "meterId", "productId")
             values, _ = check_aggregation(
-                {**aggregation_data(current), **changes}, at, meter=meter_ref_of(meter), aggregation_id=current.id
+                aggregation_data(current).merged(changes), at, meter=meter_ref_of(meter), aggregation_id=current.id
             )
             at.raise_if_any()
             await refuse_taken(Aggregation, organization_id, values["code"], "aggregation", exclude_id=aggregation_id)

@@ -8,14 +8,14 @@ concurrent delete or rename of one of them either waits or is seen.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
-from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app.domain.catalog.meters import check_compound, mentioned_codes
+from app.domain.catalog.meters.drafts import CompoundDraft
 from app.models.catalog import CompoundAggregation, Pricing
+from app.services.catalog.commands import CreateCompound, UpdateCompound
 from app.services.catalog.entities import Dependants, delete_versioned
 from app.services.catalog.meters.guards import columns, refuse_owner_change, refuse_stale, refuse_taken
 from app.services.catalog.meters.loading import compound_data, locked, resolve_product, usable_aggregations
@@ -24,9 +24,10 @@ from app.services.versioning import update_versioned
 
 
 async def create_compound_aggregation(
-    organization_id: uuid.UUID, data: Mapping[str, Any], *, actor: str
+    organization_id: uuid.UUID, command: CreateCompound, *, actor: str
 ) -> CompoundAggregation:
-    """A compound aggregation of the product `data["productId"]` (absent: global)."""
+    """A compound aggregation of the product `productId` (absent: global)."""
+    data = command.compound
     try:
         async with in_transaction():
             at = ProblemCollector()
@@ -44,22 +45,23 @@ async def create_compound_aggregation(
         ) from exc
 
 
-def _mentioned(data: Mapping[str, Any]) -> frozenset[str]:
+def _mentioned(data: CompoundDraft) -> frozenset[str]:
     calculation = data.get("calculation")
     return mentioned_codes(calculation) if isinstance(calculation, str) else frozenset()
 
 
 async def update_compound_aggregation(
-    organization_id: uuid.UUID, compound_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str
+    organization_id: uuid.UUID, command: UpdateCompound, *, actor: str
 ) -> CompoundAggregation:
     """Change a compound aggregation (its product never changes)."""
+    compound_id, version, changes = command.compound_id, command.version, command.changes
     try:
         async with in_transaction():
             current = await locked(CompoundAggregation, organization_id, compound_id)
             refuse_stale(current, version)
             at = ProblemCollector()
             refuse_owner_change(changes, at, "productId")
-            data = {**compound_data(current), **changes}
+            data = compound_data(current).merged(changes)
             usable = await usable_aggregations(organization_id, current.product_id, _mentioned(data))
             values, _ = check_compound(data, at, product_id=current.product_id, usable=usable, compound_id=current.id)
             at.raise_if_any()

@@ -9,6 +9,7 @@ from typing import Any
 
 from tortoise.models import Model
 
+from app.domain.given import NOT_GIVEN, Fields
 from app.services.catalog.entities import taken_codes
 from app.services.errors import ErrorCode, ProblemCollector, fail
 
@@ -26,11 +27,12 @@ def refuse_stale(entity: Any, version: int) -> None:
         )
 
 
-def refuse_owner_change(changes: Mapping[str, Any], at: ProblemCollector, *keys: str) -> None:
+def refuse_owner_change(changes: Fields, at: ProblemCollector, *keys: str) -> None:
+    """INVALID at each of `keys` (input names) the changes give, null included."""
     # Aggregations follow their meter and pricings point at all of them: moving one to
     # another product or meter would silently re-scope what already prices plans.
     for key in keys:
-        if key in changes:
+        if changes.get(key, NOT_GIVEN) is not NOT_GIVEN:
             at.add(key, ErrorCode.INVALID, "cannot be changed; create a new one instead")
 
 

@@ -11,6 +11,7 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 
 from app.domain.catalog.meters import meter_ref
+from app.domain.catalog.meters.drafts import AggregationDraft, CompoundDraft, MeterDraft
 from app.domain.catalog.refs import AggregationRef, MeterRef
 from app.domain.ids import as_uuid
 from app.models.catalog import Aggregation, CompoundAggregation, Meter, Product
@@ -73,40 +74,41 @@ async def usable_aggregations(
     return {row.code: aggregation_ref_of(row) for row in rows}
 
 
-def meter_data(meter: Meter) -> dict[str, Any]:
-    return {
-        "code": meter.code,
-        "name": meter.name,
-        "dataFields": meter.data_fields,
-        "derivedFields": meter.derived_fields,
-        "customFields": meter.custom_fields,
-    }
+# Of each draft, the fields a stored row holds under the same name (what an update
+# merges its changes into); the owner (meter, product) is not among them.
+METER_COLUMNS = ("code", "name", "data_fields", "derived_fields", "custom_fields")
+AGGREGATION_COLUMNS = (
+    "code",
+    "name",
+    "target_field",
+    "aggregation",
+    "quantity_per_unit",
+    "rounding",
+    "unit",
+    "segmented_fields",
+    "segments",
+    "default_value",
+    "custom_fields",
+)
+COMPOUND_COLUMNS = (
+    "code",
+    "name",
+    "calculation",
+    "quantity_per_unit",
+    "rounding",
+    "unit",
+    "evaluate_null_aggregations",
+    "custom_fields",
+)
 
 
-def aggregation_data(a: Aggregation) -> dict[str, Any]:
-    return {
-        "code": a.code,
-        "name": a.name,
-        "targetField": a.target_field,
-        "aggregation": a.aggregation,
-        "quantityPerUnit": a.quantity_per_unit,
-        "rounding": a.rounding,
-        "unit": a.unit,
-        "segmentedFields": a.segmented_fields,
-        "segments": a.segments,
-        "defaultValue": a.default_value,
-        "customFields": a.custom_fields,
-    }
+def meter_data(meter: Meter) -> MeterDraft:
+    return MeterDraft(**{name: getattr(meter, name) for name in METER_COLUMNS})
 
 
-def compound_data(c: CompoundAggregation) -> dict[str, Any]:
-    return {
-        "code": c.code,
-        "name": c.name,
-        "calculation": c.calculation,
-        "quantityPerUnit": c.quantity_per_unit,
-        "rounding": c.rounding,
-        "unit": c.unit,
-        "evaluateNullAggregations": c.evaluate_null_aggregations,
-        "customFields": c.custom_fields,
-    }
+def aggregation_data(a: Aggregation) -> AggregationDraft:
+    return AggregationDraft(**{name: getattr(a, name) for name in AGGREGATION_COLUMNS})
+
+
+def compound_data(c: CompoundAggregation) -> CompoundDraft:
+    return CompoundDraft(**{name: getattr(c, name) for name in COMPOUND_COLUMNS})

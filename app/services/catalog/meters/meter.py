@@ -15,7 +15,9 @@ from tortoise.transactions import in_transaction
 
 from app.domain.catalog.meters import check_aggregation, check_meter
 from app.domain.catalog.refs import FieldRef, MeterRef
+from app.domain.given import Fields
 from app.models.catalog import Aggregation, Meter
+from app.services.catalog.commands import CreateMeter, UpdateMeter
 from app.services.catalog.entities import Dependants, delete_versioned
 from app.services.catalog.meters.guards import columns, refuse_owner_change, refuse_stale, refuse_taken, report_taken
 from app.services.catalog.meters.loading import locked, meter_data, meter_ref_of, resolve_product
@@ -23,8 +25,9 @@ from app.services.errors import ErrorCode, ProblemCollector, fail
 from app.services.versioning import update_versioned
 
 
-async def create_meter(organization_id: uuid.UUID, data: Mapping[str, Any], *, actor: str) -> Meter:
+async def create_meter(organization_id: uuid.UUID, command: CreateMeter, *, actor: str) -> Meter:
     """A meter and its nested `aggregations`, all or nothing."""
+    data = command.meter
     at = ProblemCollector()
     product_id = await resolve_product(organization_id, data.get("productId"), at)
     values, ref = check_meter(data, at, product_id=product_id)
@@ -62,11 +65,12 @@ def nested_aggregations(items: Any, at: ProblemCollector, meter: MeterRef) -> li
     checked, first_index = [], {}
     for index, item in enumerate(items):
         item_at = at.under("aggregations", index)
-        if isinstance(item, Mapping) and item.get("meterId") is not None:
+        readable = isinstance(item, (Mapping, Fields))
+        if readable and item.get("meterId") is not None:
             item_at.add(
                 "meterId", ErrorCode.INVALID, "must be left out: the aggregation belongs to the meter it is nested in"
             )
-        values, _ = check_aggregation(item if isinstance(item, Mapping) else {}, item_at, meter=meter)
+        values, _ = check_aggregation(item if readable else {}, item_at, meter=meter)
         code = values["code"]
         if isinstance(code, str) and code in first_index:
             item_at.add("code", ErrorCode.DUPLICATE, f"aggregations[{first_index[code]}] has the same code")
@@ -76,18 +80,17 @@ def nested_aggregations(items: Any, at: ProblemCollector, meter: MeterRef) -> li
     return checked
 
 
-async def update_meter(
-    organization_id: uuid.UUID, meter_id: uuid.UUID, *, version: int, changes: Mapping[str, Any], actor: str
-) -> Meter:
+async def update_meter(organization_id: uuid.UUID, command: UpdateMeter, *, actor: str) -> Meter:
     """Change a meter; field lists are replaced whole. Refused when a field an aggregation
     uses would disappear or change its category."""
+    meter_id, version, changes = command.meter_id, command.version, command.changes
     async with in_transaction():
         current = await locked(Meter, organization_id, meter_id)
         refuse_stale(current, version)
         at = ProblemCollector()
         refuse_owner_change(changes, at, "productId")
         values, ref = check_meter(
-            {**meter_data(current), **changes}, at, product_id=current.product_id, meter_id=current.id
+            meter_data(current).merged(changes), at, product_id=current.product_id, meter_id=current.id
         )
         users = await Aggregation.filter(organization_id=organization_id, meter_id=meter_id).order_by("code")
         orphan_problems(meter_ref_of(current), ref, values, users, at)
