@@ -65,7 +65,7 @@ def _check(fields: CurrencyFields, problems: ProblemCollector) -> dict[str, Any]
 async def create_currency(organization_id: uuid.UUID, command: CurrencyFields, *, actor: str) -> Currency:
     """A new currency; decimal places default to 2 and rounding to HALF_UP when not given."""
     problems = ProblemCollector()
-    defaults = {"max_decimal_places": 2, "rounding_mode": "HALF_UP"}
+    defaults: dict[str, Any] = {"max_decimal_places": 2, "rounding_mode": "HALF_UP"}
     values = _check(
         replace(command, **{k: v for k, v in defaults.items() if getattr(command, k) is NOT_GIVEN}), problems
     )

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from app.domain.given import NOT_GIVEN, given, input_name
 from app.domain.naming import MAX_CODE, custom_fields_problem
@@ -73,7 +73,8 @@ async def update_config(
     for name in SIMPLE_FIELDS:
         if name in changes and changes[name] is None:
             problems.add(_path(name), ErrorCode.REQUIRED, "cannot be null")
-    currency_codes = set(await Currency.filter(organization_id=organization_id).values_list("code", flat=True))
+    codes = await Currency.filter(organization_id=organization_id).values_list("code", flat=True)
+    currency_codes = set(cast(list[str], codes))  # flat: the codes themselves
     _check_timezone(changes, problems, values)
     _check_currency(changes, problems, values, currency_codes)
     _check_numbers(changes, problems, values)

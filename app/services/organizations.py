@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -14,7 +15,7 @@ from app.models.organization import Currency, Organization, OrganizationConfig
 from app.services import service_users
 
 # SEMANTICS §2.1 default epochs per frequency.
-DEFAULT_EPOCHS = {
+DEFAULT_EPOCHS: dict[str, Any] = {
     "day_epoch": date(2022, 1, 1),
     "week_epoch": date(2022, 1, 4),
     "month_epoch": date(2022, 1, 1),

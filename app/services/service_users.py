@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import cast
 
 from tortoise.exceptions import IntegrityError
+from tortoise.fields import CharField
 from tortoise.transactions import in_transaction
 
 from app.auth import secrets
@@ -35,7 +38,7 @@ async def create_service_user(
     *,
     name: str,
     description: str | None,
-    policy_ids: list[uuid.UUID] = (),
+    policy_ids: Sequence[uuid.UUID] = (),
     actor: str,
     grantor: PermissionSet | None = None,
 ) -> ServiceUser:
@@ -134,7 +137,10 @@ async def exchange_client_credentials(access_key_id: str, api_secret: str, *, no
     settings = get_settings()
     # PostgreSQL text cannot hold NUL, and the column holds 64 characters: no key has such
     # an id (asking would fail the query, or Tortoise's length check of the filter value).
-    impossible = "\x00" in access_key_id or len(access_key_id) > AccessKey._meta.fields_map["access_key_id"].max_length
+    impossible = (
+        "\x00" in access_key_id
+        or len(access_key_id) > cast(CharField, AccessKey._meta.fields_map["access_key_id"]).max_length
+    )
     key = None if impossible else await AccessKey.filter(access_key_id=access_key_id).first()
     if key is None:
         # Same work as a real check so response time does not reveal which key ids exist.

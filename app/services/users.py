@@ -7,8 +7,10 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from tortoise.exceptions import IntegrityError
+from tortoise.fields import CharField
 from tortoise.transactions import in_transaction
 
 from app.auth import secrets
@@ -145,7 +147,7 @@ async def login(
 async def _user_by_password(email: str, password: str, organization_id: uuid.UUID | None) -> User:
     # PostgreSQL text cannot hold NUL, and the column holds 254 characters: no user has this
     # email (asking would fail the query, or Tortoise's length check of the filter value).
-    if "\x00" in email or len(email) > User._meta.fields_map["email"].max_length:
+    if "\x00" in email or len(email) > cast(CharField, User._meta.fields_map["email"]).max_length:
         raise AuthError("wrong email or password")
     query = User.filter(email=email, status="ACTIVE")
     if organization_id is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from tortoise.models import Model
 
@@ -47,6 +47,6 @@ async def update_versioned(
         raise fail(
             ("input", "version"),
             ErrorCode.CONFLICT,
-            f"version {expected_version} is stale; the current version is {current.version}",
+            f"version {expected_version} is stale; the current version is {cast(Any, current).version}",
         )
     return await model.get(organization_id=organization_id, id=id_)

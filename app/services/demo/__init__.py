@@ -17,8 +17,8 @@ import json
 import uuid
 import warnings
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime, timezone
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, cast
 
 from app.models.organization import Organization
 from app.services.demo.load import DemoSummary, account_count, create_demo
@@ -85,7 +85,8 @@ async def load_demo_organization(
     use case does not import the workers (DESIGN §3, checked by import-linter)."""
     from app.db import close_db, init_db
 
-    await init_db(settings.database_url)
+    # The demo command resolves the URL (set, or published by a running `metergraph dev`).
+    await init_db(cast(str, settings.database_url))
     queue = queue_client(settings.redis_url)
     try:
         async with _only_loader(queue) as alone:

@@ -27,7 +27,7 @@ class Customer:
     children: tuple[Customer, ...] = field(default=())
 
 
-CHILD_STORAGE = dict(regions=("eu",), storage_gb=180, requests=2_500, keys=2)
+CHILD_STORAGE: dict[str, Any] = dict(regions=("eu",), storage_gb=180, requests=2_500, keys=2)
 CUSTOMERS: tuple[Customer, ...] = (
     Customer(
         "northwind",

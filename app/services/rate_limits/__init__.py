@@ -13,7 +13,7 @@ import functools
 import hashlib
 import ipaddress
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from app.services.errors import AuthError
@@ -108,7 +108,11 @@ async def check_credentials(
     buckets = [Bucket(limits.key("guess", kind, _digest(identity)), config.GUESSES_PER_IDENTITY, kind)]
     if _tells_clients_apart(address):
         buckets.append(
-            Bucket(limits.key("guess", "address", _digest(address)), config.GUESSES_PER_ADDRESS, "client address")
+            Bucket(
+                limits.key("guess", "address", _digest(cast(str, address))),
+                config.GUESSES_PER_ADDRESS,
+                "client address",
+            )
         )
     await limits.take(buckets)
     try:

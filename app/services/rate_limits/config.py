@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from app.models.organization import OrganizationConfig
 from app.services.errors import ErrorCode, ProblemCollector
@@ -57,7 +57,7 @@ async def organization_rates(organization_id: uuid.UUID) -> dict[str, Rate]:
         return cached[1]
     query = OrganizationConfig.filter(organization_id=organization_id).limit(1)
     stored = await query.values_list("rate_limits", flat=True)
-    rates = effective(stored[0] if stored else None)
+    rates = effective(cast(Mapping[str, Any] | None, stored[0] if stored else None))  # a JSON column
     _cache[organization_id] = (now + CACHE_SECONDS, rates)
     return rates
 
