@@ -14,13 +14,12 @@ Concepts
   plan, rated on its own usage alone (``CHILD_BILL_STEPS``: usage and credits only, the
   parent's standing charge and minimums stay on the parent's bill), so no bill depends on
   another account's recalculation; such children are not in the parent's block.
-- ``split_block``: a charge split in proportion to weights by the largest-remainder
-  method at a currency's places. A block line's subtotal and converted subtotal are each
-  split by the accounts' units (negative units weigh 0).
+- ``split_block`` (``splits``): a charge split in proportion to weights by the
+  largest-remainder method at a currency's places. A block line's subtotal and converted
+  subtotal are each split by the accounts' units (negative units weigh 0).
 
 Invariants
-- ``split_block`` parts sum exactly to the rounded total; each part is within one unit
-  (10^−places) of its exact proportional share; the arithmetic is on integers, so exact.
+- ``split_block`` parts sum exactly to the rounded total (see ``splits``).
 - Stable order: the weights' mapping order. Remainder ties go to the earlier key; a zero
   total weight gives everything to the first key. Blocks order the parent first, then
   children by (code, id), so a block with no units puts its charge on the parent's line.
@@ -31,20 +30,19 @@ Invariants
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Context, Decimal, InvalidOperation, localcontext
-from typing import TypeVar
 
 from app.domain.accounts.account_plans import ChildBillingMode
 from app.domain.bands import to_units
-from app.domain.money import CurrencyRounding, round_money
 
 from .context import BillContext, Step
 from .credits import cap_credits
 from .currency import convert_currency
 from .lines import DraftLine, LineType
 from .snapshots import AggregationTarget, CurrencyInfo, EntityId, PricingSnapshot
+from .splits import split_block
 from .timeline import PricedInterval
 from .usage_lines import interval_quantity, rate_usage
 from .windows import UsageWindow, interval_windows
@@ -64,62 +62,11 @@ __all__ = [
     "line_pricing",
 ]
 
-K = TypeVar("K", bound=Hashable)
 _ZERO = Decimal(0)
 _QUOTIENT = Context(prec=50, traps=[InvalidOperation])
 _SPLIT_TYPES = (LineType.USAGE, LineType.USAGE_CREDIT)
 
 CHILD_BILL_STEPS: tuple[Step, ...] = (rate_usage, cap_credits)
-
-
-# --- splitting a charge ---------------------------------------------------------------
-
-
-def split_block(
-    total: Decimal,
-    weights: Mapping[K, Decimal],
-    places: int,
-    rounding: CurrencyRounding = CurrencyRounding.HALF_UP,
-) -> dict[K, Decimal]:
-    """``total`` (rounded to ``places``) split by ``weights`` (≥ 0), largest remainder."""
-    if not weights:
-        raise ValueError("a split needs at least one key")
-    keys = list(weights)
-    scale = max(max(-_exponent(w) for w in weights.values()), 0)
-    ints = [_scaled(w, scale) for w in weights.values()]
-    if any(value < 0 for value in ints):
-        raise ValueError("split weights must not be negative")
-    units = _scaled(round_money(total, places, rounding), places)
-    sign, units = (-1 if units < 0 else 1), abs(units)
-    whole = sum(ints)
-    if whole == 0:
-        parts = [units if index == 0 else 0 for index in range(len(keys))]
-    else:
-        quotients = [divmod(units * weight, whole) for weight in ints]
-        parts = [floor for floor, _ in quotients]
-        leftover = units - sum(parts)  # < len(keys): each floor lost less than one unit
-        order = sorted(range(len(keys)), key=lambda i: (-quotients[i][1], i))
-        for index in order[:leftover]:
-            parts[index] += 1
-    return {key: _money(sign * part, places) for key, part in zip(keys, parts)}
-
-
-def _exponent(value: Decimal) -> int:
-    if not isinstance(value, Decimal) or not value.is_finite():
-        raise TypeError(f"split weights must be finite Decimals, got {value!r}")
-    return int(value.as_tuple().exponent)
-
-
-def _scaled(value: Decimal, places: int) -> int:
-    """``value × 10^places`` as an exact integer (``places`` ≥ −exponent of value)."""
-    sign, digits, exponent = value.as_tuple()
-    scaled: int = int("".join(map(str, digits))) * 10 ** (int(exponent) + places)
-    return -scaled if sign else scaled
-
-
-def _money(units: int, places: int) -> Decimal:
-    digits = tuple(int(c) for c in str(abs(units)))
-    return Decimal((1 if units < 0 else 0, digits, -places))
 
 
 # --- blocks and placement ------------------------------------------------------------

@@ -21,7 +21,7 @@ Concepts
   ``min(remaining, E)`` as ONE negative COMMITMENT_CONSUMED line per commitment;
   ``remaining = amount − amount_spent_before``. E ≤ 0 draws nothing.
 - Allocation **(decision)**: the draw and the overage ``E − draw`` are split across the
-  positive offers in proportion to them (``children.split_block``: exact, order free), so
+  positive offers in proportion to them (``splits.split_block``: exact, order free), so
   every line is equally far beyond the commitment.
 - *Unmet* money of a line is what was inside some commitment and none covered; its
   *owner* is the last commitment that left some of it (overage rules are the owner's).
@@ -45,12 +45,12 @@ from app.domain.money import CurrencyRounding, convert, round_money
 from app.domain.periods import active_days, cut_to_active
 from app.domain.timezones import local_midnight
 
-from ..children import split_block
 from ..context import BillContext
 from ..currency import convert_currency
 from ..lines import DraftLine, LineType
 from ..schedule import prorate
 from ..snapshots import CurrencyInfo
+from ..splits import split_block
 from .snapshot import CommitmentSnapshot
 
 __all__ = ["Share", "draw_down"]
