@@ -21,7 +21,7 @@ from app.graphql.prefetch import lookahead
 from app.graphql.prefetch.nodes import RowNode, from_row, id_from_row, row_type
 from app.models import catalog as m
 from app.services.catalog import nested, products
-from app.services.catalog.commands import ProductFields, UpdateProduct
+from app.services.catalog.commands import CreateProduct, ProductFields, UpdateProduct
 
 if TYPE_CHECKING:
     from app.graphql.catalog.meters import (
@@ -188,7 +188,9 @@ class ProductMutation:
         return await respond(
             ProductPayload,
             "product",
-            lambda: nested.create_product(p.organization_id, plain_data(input), actor=p.actor),
+            lambda: nested.create_product(
+                p.organization_id, CreateProduct.from_input(plain_data(input)), actor=p.actor
+            ),
             Product.of,
         )
 

@@ -8,21 +8,43 @@ every problem at the path the client sent it under.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from app.domain.catalog.meters.drafts import AggregationDraft, CompoundDraft, MeterDraft
 from app.domain.catalog.pricing import PlanDraft, PlanTemplateDraft, PricingDraft
-from app.domain.given import NOT_GIVEN
+from app.domain.given import NOT_GIVEN, Fields
 
 
 @dataclass(frozen=True, slots=True)
-class ProductFields:
+class ProductFields(Fields):
     """A product's own fields as sent; on update only those given change."""
 
     code: str | None = NOT_GIVEN
     name: str | None = NOT_GIVEN
     custom_fields: Any = NOT_GIVEN
+
+
+@dataclass(frozen=True, slots=True)
+class CreateProduct:
+    """A product with its whole catalog: meters (with aggregations), compound aggregations
+    and plan templates (with pricings and plans), all or nothing."""
+
+    product: ProductFields
+    meters: Sequence[MeterDraft] = ()
+    compound_aggregations: Sequence[CompoundDraft] = ()
+    plan_templates: Sequence[PlanTemplateDraft] = ()
+
+    @classmethod
+    def from_input(cls, data: Mapping[str, Any]) -> CreateProduct:
+        """From plain data named as the input names its fields (a resolver's input, the demo's catalog)."""
+        return cls(
+            ProductFields.from_input(data),
+            meters=[MeterDraft.from_input(m) for m in data.get("meters") or ()],
+            compound_aggregations=[CompoundDraft.from_input(c) for c in data.get("compoundAggregations") or ()],
+            plan_templates=[PlanTemplateDraft.from_input(t) for t in data.get("planTemplates") or ()],
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ organization's global ones.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,12 +19,19 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app.domain.catalog.meters import check_compound, check_meter
-from app.domain.catalog.pricing import CatalogRows, check_collisions, check_template_tree, pricing_inputs
+from app.domain.catalog.meters.drafts import CompoundDraft, MeterDraft
+from app.domain.catalog.pricing import (
+    CatalogRows,
+    PlanTemplateDraft,
+    check_collisions,
+    check_template_tree,
+    pricing_inputs,
+)
 from app.domain.catalog.refs import AggregationRef
-from app.domain.given import from_input
+from app.domain.given import Fields
 from app.domain.ids import as_uuid
 from app.models.catalog import Aggregation, CompoundAggregation, Meter, Product
-from app.services.catalog.commands import ProductFields
+from app.services.catalog.commands import CreateProduct
 from app.services.catalog.meters import nested_aggregations, usable_aggregations
 from app.services.catalog.meters.guards import report_taken
 from app.services.catalog.plans.lookups import (
@@ -52,13 +59,12 @@ class ProductDraft:
     targets: dict[tuple[str, Any], AggregationRef] = field(default_factory=dict)
 
 
-async def create_product(organization_id: uuid.UUID, data: Mapping[str, Any], *, actor: str) -> Product:
+async def create_product(organization_id: uuid.UUID, command: CreateProduct, *, actor: str) -> Product:
     at = ProblemCollector()
-    fields = from_input(ProductFields, data)
-    draft = ProductDraft(product={**check_product(fields, at), "id": uuid.uuid4()})
-    _check_meters(draft, _items(data, "meters", at), at)
-    await _check_compounds(organization_id, draft, _items(data, "compoundAggregations", at), at)
-    await _check_templates(organization_id, draft, _items(data, "planTemplates", at), at)
+    draft = ProductDraft(product={**check_product(command.product, at), "id": uuid.uuid4()})
+    _check_meters(draft, list(command.meters), at)
+    await _check_compounds(organization_id, draft, list(command.compound_aggregations), at)
+    await _check_templates(organization_id, draft, list(command.plan_templates), at)
     at.raise_if_any()
     await _report_taken_codes(organization_id, draft, at)
     at.raise_if_any()
@@ -73,20 +79,12 @@ async def create_product(organization_id: uuid.UUID, data: Mapping[str, Any], *,
     return await Product.get(organization_id=organization_id, id=draft.product["id"])
 
 
-def _items(data: Mapping[str, Any], key: str, at: ProblemCollector) -> list[Mapping[str, Any]]:
-    items = data.get(key) or []
-    if not isinstance(items, Sequence) or isinstance(items, (str, bytes)):
-        at.add(key, ErrorCode.INVALID, "must be a list")
-        return []
-    return [item if isinstance(item, Mapping) else {} for item in items]
-
-
-def _refuse_parent(item: Mapping[str, Any], at: ProblemCollector, key: str) -> None:
+def _refuse_parent(item: Fields, at: ProblemCollector, key: str) -> None:
     if item.get(key) is not None:
         at.add(key, ErrorCode.INVALID, "must be left out: it is implied by where the input is nested")
 
 
-def _check_meters(draft: ProductDraft, meters: list[Mapping[str, Any]], at: ProblemCollector) -> None:
+def _check_meters(draft: ProductDraft, meters: list[MeterDraft], at: ProblemCollector) -> None:
     product_id = draft.product["id"]
     first_meter: dict[str, int] = {}
     first_aggregation: dict[str, tuple[int, int]] = {}
@@ -132,7 +130,7 @@ def _remember(draft: ProductDraft, kind: str, ref: AggregationRef) -> None:
 
 
 async def _check_compounds(
-    organization_id: uuid.UUID, draft: ProductDraft, compounds: list[Mapping[str, Any]], at: ProblemCollector
+    organization_id: uuid.UUID, draft: ProductDraft, compounds: list[CompoundDraft], at: ProblemCollector
 ) -> None:
     if not compounds:
         return
@@ -150,7 +148,7 @@ async def _check_compounds(
         _remember(draft, "compoundAggregation", ref)
 
 
-def _mentioned_codes(compound: Mapping[str, Any]) -> frozenset[str]:
+def _mentioned_codes(compound: CompoundDraft) -> frozenset[str]:
     from app.domain.catalog.meters import mentioned_codes
 
     calculation = compound.get("calculation")
@@ -158,7 +156,7 @@ def _mentioned_codes(compound: Mapping[str, Any]) -> frozenset[str]:
 
 
 async def _check_templates(
-    organization_id: uuid.UUID, draft: ProductDraft, templates: list[Mapping[str, Any]], at: ProblemCollector
+    organization_id: uuid.UUID, draft: ProductDraft, templates: list[PlanTemplateDraft], at: ProblemCollector
 ) -> None:
     if not templates:
         return

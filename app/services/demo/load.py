@@ -27,6 +27,7 @@ from app.services import billing, currencies, ingest, organization_config
 from app.services.accounts.accounts import create_account
 from app.services.accounts.commands import CreateAccount
 from app.services.billing.commands import CreateBillJob
+from app.services.catalog.commands import CreateProduct
 from app.services.catalog.nested import create_product
 from app.services.demo import accounts, catalog
 from app.services.organizations import bootstrap_organization
@@ -77,7 +78,7 @@ async def configure(organization_id: uuid.UUID) -> None:
 
 async def load_catalog(organization_id: uuid.UUID, start: datetime) -> None:
     for product in (catalog.storage_product(start), catalog.api_product(start)):
-        await create_product(organization_id, product, actor=ACTOR)
+        await create_product(organization_id, CreateProduct.from_input(product), actor=ACTOR)
 
 
 async def load_accounts(organization_id: uuid.UUID, first: date, end: date) -> None:
