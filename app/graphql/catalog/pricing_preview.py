@@ -16,7 +16,7 @@ from app.graphql.authorization import authorize
 from app.graphql.billing.types import PricingBandUsage
 from app.graphql.context import Info
 from app.graphql.errors import UserError, respond
-from app.services.catalog.pricing_preview import preview_charge
+from app.services.catalog.pricing_preview import PreviewCharge, preview_charge
 
 READ = "config:retrieve"
 
@@ -65,18 +65,18 @@ class PricingPreviewPayload:
     user_errors: list[UserError] = strawberry.field(description="Problems with the input, each with its path.")
 
 
-def _data(value: PricingPreviewInput) -> dict[str, Any]:
+def _command(value: PricingPreviewInput) -> PreviewCharge:
     bands = [
         {"lowerLimit": band.lower_limit, "unitPrice": band.unit_price, "fixedPrice": band.fixed_price}
         for band in value.pricing_bands
     ]
-    return {
-        "pricingBands": bands,
-        "cumulative": value.cumulative,
-        "units": value.units,
-        "previousUnits": value.previous_units,
-        "quantityPerUnit": value.quantity_per_unit,
-    }
+    return PreviewCharge(
+        pricing_bands=bands,
+        cumulative=value.cumulative,
+        units=value.units,
+        previous_units=value.previous_units,
+        quantity_per_unit=value.quantity_per_unit,
+    )
 
 
 @strawberry.type
@@ -87,7 +87,7 @@ class PricingPreviewQuery:
         extensions=authorize(READ, "pricing"),
     )
     async def pricing_preview(self, info: Info, input: PricingPreviewInput) -> PricingPreviewPayload:
-        return await respond(PricingPreviewPayload, "charge", lambda: preview_charge(_data(input)), _charge)
+        return await respond(PricingPreviewPayload, "charge", lambda: preview_charge(_command(input)), _charge)
 
 
 def _charge(charge: Charge) -> PricingPreviewCharge:

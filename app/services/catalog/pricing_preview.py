@@ -11,24 +11,35 @@ Inputs arrive as text so that a malformed number is reported on its own cell
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from app.domain.bands import Charge, PricingBand, band_charge, validate_bands
 from app.domain.catalog.pricing.values import to_decimal
+from app.domain.given import Fields
 from app.services.errors import ErrorCode, ProblemCollector
 
 _BAND_FIELDS = (("lowerLimit", "lower_limit"), ("unitPrice", "unit_price"), ("fixedPrice", "fixed_price"))
 
 
-def preview_charge(data: Mapping[str, Any]) -> Charge:
-    """The exact charge of `data["units"]` under `data["pricingBands"]`.
+@dataclass(frozen=True, slots=True)
+class PreviewCharge(Fields):
+    """Bands as text ({lowerLimit, unitPrice, fixedPrice}, the form pricings store them
+    in) and the units to price; previous units default to 0, quantity per unit to 1."""
 
-    `data` keys: pricingBands (list of {lowerLimit, unitPrice, fixedPrice} as text),
-    cumulative, units, previousUnits (default 0), quantityPerUnit (default 1).
-    Raises InputErrors naming every problem's path; nothing is stored either way."""
+    pricing_bands: Sequence[Mapping[str, Any]] = ()
+    cumulative: bool = False
+    units: str | None = None
+    previous_units: str | None = None
+    quantity_per_unit: str | None = None
+
+
+def preview_charge(data: PreviewCharge) -> Charge:
+    """The exact charge of `units` under `pricing_bands`. Raises InputErrors naming every
+    problem's path; nothing is stored either way."""
     at = ProblemCollector()
-    bands = _bands(data.get("pricingBands") or [], at.under("pricingBands"))
+    bands = _bands(data.pricing_bands, at.under("pricingBands"))
     units = _number(data, "units", None, at)
     previous = _number(data, "previousUnits", Decimal(0), at)
     per_unit = _number(data, "quantityPerUnit", Decimal(1), at)
@@ -37,7 +48,7 @@ def preview_charge(data: Mapping[str, Any]) -> Charge:
     at.raise_if_any()
     try:
         return band_charge(
-            bands, units, cumulative=bool(data.get("cumulative")), previous_units=previous, quantity_per_unit=per_unit
+            bands, units, cumulative=bool(data.cumulative), previous_units=previous, quantity_per_unit=per_unit
         )
     except ArithmeticError:
         # Exact arithmetic refuses numbers beyond its 200 digits instead of rounding them.
@@ -46,7 +57,7 @@ def preview_charge(data: Mapping[str, Any]) -> Charge:
         raise
 
 
-def _number(data: Mapping[str, Any], key: str, default: Decimal | None, at: ProblemCollector) -> Decimal | None:
+def _number(data: PreviewCharge, key: str, default: Decimal | None, at: ProblemCollector) -> Decimal | None:
     raw = data.get(key)
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         if default is None:
