@@ -42,7 +42,8 @@ class PricingBandInput:
 
 
 @strawberry.input(
-    description="A new pricing. Give planId or planTemplateId (not inside a plan or template input, which implies it) and one of aggregationId, aggregationCode, compoundAggregationId, compoundAggregationCode."
+    description="A new pricing. Give planId or planTemplateId (not inside a plan or template input, which implies "
+    "it) and one of aggregationId, aggregationCode, compoundAggregationId, compoundAggregationCode."
 )
 class CreatePricingInput:
     start_date: datetime = strawberry.field(description="First instant the pricing applies (inclusive).")
@@ -142,7 +143,8 @@ class UpdatePlanTemplateInput:
 
 
 @strawberry.input(
-    description="Plan fields to change; an override set to null reads through to the template again. The template cannot change."
+    description="Plan fields to change; an override set to null reads through to the template again. "
+    "The template cannot change."
 )
 class UpdatePlanInput:
     id: strawberry.ID = strawberry.field(description="The plan.")
@@ -163,7 +165,8 @@ class UpdatePlanInput:
 
 
 @strawberry.input(
-    description="Pricing fields to change; the plan or template cannot change. Naming a target replaces the current one."
+    description="Pricing fields to change; the plan or template cannot change. "
+    "Naming a target replaces the current one."
 )
 class UpdatePricingInput:
     id: strawberry.ID = strawberry.field(description="The pricing.")

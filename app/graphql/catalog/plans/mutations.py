@@ -44,7 +44,8 @@ class PricingPayload:
 @strawberry.type
 class PlanMutation:
     @strawberry.mutation(
-        description="Create a plan template, optionally with its pricings and plans (each with pricings), all or nothing.",
+        description="Create a plan template, optionally with its pricings and plans (each with pricings), "
+        "all or nothing.",
         extensions=authorize("config:create", "planTemplate"),
     )
     async def create_plan_template(self, info: Info, input: CreatePlanTemplateInput) -> PlanTemplatePayload:
