@@ -366,21 +366,33 @@ async def test_users_query_lists_users_with_their_policies(tenant):
 # --------------------------------------------------------------------- service users
 
 
-async def test_service_users_created_listed_and_unique_by_name(tenant):
+async def test_a_service_user_is_created_with_its_policies(tenant):
+    # when a service user is created with the ReadOnly policy
     reader = await create_service_user(tenant, "reader", ["ReadOnly"])
+    # then it is at version 1 and holds the policy
     assert reader["version"] == 1
     assert [p["name"] for p in reader["permissionPolicies"]] == ["ReadOnly"]
 
+
+async def test_a_service_user_name_is_unique(tenant):
+    # given a service user "reader"
+    await create_service_user(tenant, "reader", ["ReadOnly"])
+    # when another is created with that name
     duplicate = data_of(await tenant.gql(CREATE_SERVICE_USER, {"input": {"name": "reader"}}))["createServiceUser"]
+    # then it is a duplicate and none is created
     assert duplicate["serviceUser"] is None
     assert errors_of(duplicate) == [(["input", "name"], "DUPLICATE")]
 
+
+async def test_a_bad_service_user_input_is_refused_at_every_path(tenant):
+    # when a service user is created with an empty name, a long description and an unknown policy
     bad = data_of(
         await tenant.gql(
             CREATE_SERVICE_USER,
             {"input": {"name": "", "description": "d" * 201, "permissionPolicyIds": [str(uuid.uuid4())]}},
         )
     )["createServiceUser"]
+    # then each is reported at its path
     assert sorted(errors_of(bad)) == sorted(
         [
             (["input", "name"], "INVALID"),
@@ -389,11 +401,21 @@ async def test_service_users_created_listed_and_unique_by_name(tenant):
         ]
     )
 
-    ingest = await create_service_user(tenant, "ingest", ["IngestOnly"])
-    first_key = await create_key(tenant, ingest["id"])
-    second_key = await create_key(tenant, ingest["id"])
 
+@pytest.fixture
+async def service_users(tenant) -> tuple[dict, dict]:
+    """Service users "reader" (no key) and "ingest" (two keys), beside the bootstrap admin: the two keys."""
+    await create_service_user(tenant, "reader", ["ReadOnly"])
+    ingest = await create_service_user(tenant, "ingest", ["IngestOnly"])
+    return await create_key(tenant, ingest["id"]), await create_key(tenant, ingest["id"])
+
+
+async def test_service_users_are_listed_with_their_policies_and_keys(tenant, service_users):
+    # given the bootstrap admin, "reader" and "ingest" with two keys
+    first_key, second_key = service_users
+    # when they are listed
     listed = data_of(await tenant.gql(SERVICE_USERS))["serviceUsers"]
+    # then each shows its policies and its keys in the order they were made
     assert listed["totalCount"] == 3  # the bootstrap admin, reader, ingest
     by_name = {n["name"]: n for n in listed["nodes"]}
     assert sorted(by_name) == ["admin", "ingest", "reader"]
@@ -409,12 +431,17 @@ async def test_service_users_created_listed_and_unique_by_name(tenant):
     ]
     assert {k["status"] for k in keys["nodes"]} == {"ACTIVE"}
 
+
+async def test_service_users_are_paged_by_name(tenant, service_users):
+    # given three service users
+    # when they are listed two at a time
     page = data_of(await tenant.gql(SERVICE_USERS, {"first": 2}))["serviceUsers"]
-    assert [n["name"] for n in page["nodes"]] == ["admin", "ingest"]
-    assert page["pageInfo"]["hasNextPage"] is True
     rest = data_of(await tenant.gql(SERVICE_USERS, {"first": 2, "after": page["pageInfo"]["endCursor"]}))[
         "serviceUsers"
     ]
+    # then the pages follow their names
+    assert [n["name"] for n in page["nodes"]] == ["admin", "ingest"]
+    assert page["pageInfo"]["hasNextPage"] is True
     assert [n["name"] for n in rest["nodes"]] == ["reader"]
     assert rest["pageInfo"]["hasNextPage"] is False
 
