@@ -239,7 +239,10 @@ async def test_pending_ingest_batches_accepted_before_the_job_are_billed(app):
 
     world = await new_world()
     await world.account("acme")
-    body = b'{"measurements": [{"meter": "storage", "account": "acme", "ts": "2024-01-10T00:00:00Z", "measure": {"gb": 700}}]}'
+    body = (
+        b'{"measurements": [{"meter": "storage", "account": "acme", '
+        b'"ts": "2024-01-10T00:00:00Z", "measure": {"gb": 700}}]}'
+    )
     batch_id = await accept_measurements(world.organization_id, body, queue=None)  # no worker processes it
     job_id = await create_and_run(world)
     assert (await world.bill_of("acme")).bill_total == D("125.00")
