@@ -2,45 +2,38 @@
 
 Everything is loaded for a whole set of accounts at once, with a fixed number of queries
 whatever the number of accounts: organization config and currencies, accounts, their
-account plans, the plans, templates and pricings behind them, and the aggregations and
-compound aggregations those pricings price. Read-throughs are resolved here, once, as the
-snapshots document: plan override ?? template ?? organization default.
+account plans, the plans and templates behind them, and (`pricing_snapshots`) their
+pricings with the aggregations and compound aggregations those pricings price.
+Read-throughs are resolved here, once, as the snapshots document: plan override ??
+template ?? organization default.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import cast
 
 from tortoise.expressions import Q
 
-from app.domain.bands import PricingBand, UnitRounding
 from app.domain.billing import (
     AccountPlanSnapshot,
     AccountSnapshot,
-    AggregationTarget,
-    CompoundTarget,
     CurrencyInfo,
     OrgContext,
     PlanSnapshot,
-    PricingOwner,
     PricingSnapshot,
-    PricingType,
-    Target,
 )
 from app.domain.money import CurrencyRounding
 from app.domain.periods import BillFrequency, resolve_epoch
 from app.domain.timezones import local_midnight, parse_timezone
 from app.models.accounts import Account, AccountPlan
-from app.models.catalog import Aggregation, CompoundAggregation, Plan, PlanTemplate, Pricing
+from app.models.catalog import Aggregation, Plan, PlanTemplate
 from app.models.organization import Currency, OrganizationConfig
+from app.services.billing.pricing_snapshots import first_given, pricings_of
 
-_REFERENCE = re.compile(r"aggregation\.([A-Za-z_$][A-Za-z0-9_$]*)")
 # The longest calendar span of one step of each frequency: bounds how far before a bill
 # date an account plan may have ended and still be on that bill.
 _MAX_DAYS = {BillFrequency.DAILY: 1, BillFrequency.WEEKLY: 7, BillFrequency.MONTHLY: 31, BillFrequency.ANNUALLY: 366}
@@ -139,7 +132,7 @@ async def load_catalog(
             organization_id=organization_id, id__in=list({p.plan_template_id for p in plans.values()})
         )
     }
-    pricings, aggregations = await _pricings(organization_id, plans, templates, org) if with_pricings else ({}, {})
+    pricings, aggregations = await pricings_of(organization_id, plans, templates, org) if with_pricings else ({}, {})
     snapshots: dict[uuid.UUID, list[AccountPlanSnapshot]] = {}
     for row in rows:
         plan = plans.get(row.plan_id)
@@ -179,10 +172,6 @@ def _account_plan(row: AccountPlan, account: Account, plan: PlanSnapshot, org: O
     )
 
 
-def _first(*values):
-    return next((v for v in values if v is not None), None)
-
-
 def _plan(
     plan: Plan,
     template: PlanTemplate,
@@ -197,134 +186,22 @@ def _plan(
         currency=template.currency,
         frequency=BillFrequency(template.bill_frequency),
         interval=template.bill_frequency_interval,
-        standing_charge=_first(plan.standing_charge, template.standing_charge, Decimal(0)),
-        standing_charge_description=_first(plan.standing_charge_description, template.standing_charge_description),
+        standing_charge=first_given(plan.standing_charge, template.standing_charge, Decimal(0)),
+        standing_charge_description=first_given(plan.standing_charge_description, template.standing_charge_description),
         standing_charge_interval=template.standing_charge_interval,
         standing_charge_offset=template.standing_charge_offset,
-        standing_charge_bill_in_advance=_first(
+        standing_charge_bill_in_advance=first_given(
             plan.standing_charge_bill_in_advance,
             template.standing_charge_bill_in_advance,
             config.standing_charge_bill_in_advance,
         ),
-        minimum_spend=_first(plan.minimum_spend, template.minimum_spend, Decimal(0)),
-        minimum_spend_description=_first(plan.minimum_spend_description, template.minimum_spend_description),
-        minimum_spend_bill_in_advance=_first(
+        minimum_spend=first_given(plan.minimum_spend, template.minimum_spend, Decimal(0)),
+        minimum_spend_description=first_given(plan.minimum_spend_description, template.minimum_spend_description),
+        minimum_spend_bill_in_advance=first_given(
             plan.minimum_spend_bill_in_advance,
             template.minimum_spend_bill_in_advance,
             config.minimum_spend_bill_in_advance,
         ),
         plan_pricings=tuple(pricings.get(("plan", plan.id), ())),
         template_pricings=tuple(pricings.get(("template", template.id), ())),
-    )
-
-
-async def _pricings(
-    organization_id: uuid.UUID,
-    plans: Mapping[uuid.UUID, Plan],
-    templates: Mapping[uuid.UUID, PlanTemplate],
-    org: Organization,
-) -> tuple[dict[tuple[str, uuid.UUID], list[PricingSnapshot]], dict[uuid.UUID, Aggregation]]:
-    """Pricings of these plans and templates by owner, and the aggregations they read."""
-    if not plans and not templates:
-        return {}, {}
-    rows = await Pricing.filter(
-        Q(plan_id__in=list(plans)) | Q(plan_template_id__in=list(templates)), organization_id=organization_id
-    ).order_by("start_date", "id")
-    aggregations, compounds = await _targets(organization_id, rows)
-    by_owner: dict[tuple[str, uuid.UUID], list[PricingSnapshot]] = {}
-    for row in rows:
-        target = _target(row, aggregations, compounds)
-        if target is None:
-            continue
-        # A pricing belongs to a plan or else to a plan template (a database constraint).
-        owner = (
-            ("plan", row.plan_id) if row.plan_id is not None else ("template", cast(uuid.UUID, row.plan_template_id))
-        )
-        by_owner.setdefault(owner, []).append(_pricing(row, target, owner[0], org))
-    return by_owner, aggregations
-
-
-async def _targets(
-    organization_id: uuid.UUID, rows: Sequence[Pricing]
-) -> tuple[dict[uuid.UUID, Aggregation], dict[uuid.UUID, tuple[CompoundAggregation, tuple[Aggregation, ...]]]]:
-    compound_rows = await CompoundAggregation.filter(
-        organization_id=organization_id,
-        id__in=list({r.compound_aggregation_id for r in rows if r.compound_aggregation_id}),
-    )
-    codes = {code for c in compound_rows for code in _REFERENCE.findall(c.calculation)}
-    direct = {r.aggregation_id for r in rows if r.aggregation_id}
-    found = await Aggregation.filter(
-        Q(id__in=list(direct)) | Q(code__in=sorted(codes)), organization_id=organization_id
-    )
-    by_code = {a.code: a for a in found}
-    compounds = {
-        c.id: (c, tuple(by_code[code] for code in sorted(set(_REFERENCE.findall(c.calculation))) if code in by_code))
-        for c in compound_rows
-    }
-    return {a.id: a for a in found}, compounds
-
-
-def _target(row: Pricing, aggregations: Mapping, compounds: Mapping) -> Target | None:
-    if row.aggregation_id is not None:
-        aggregation = aggregations.get(row.aggregation_id)
-        return None if aggregation is None else aggregation_target(aggregation)
-    found = compounds.get(row.compound_aggregation_id)
-    if found is None:
-        return None
-    compound, references = found
-    # A reference that no longer exists is left out: compiling the calculation then fails
-    # and the bill fails with a reason naming it (never a silent zero).
-    return CompoundTarget(
-        id=compound.id,
-        code=compound.code,
-        name=compound.name,
-        calculation=compound.calculation,
-        references=tuple(aggregation_target(a) for a in references),
-        unit=compound.unit,
-        quantity_per_unit=compound.quantity_per_unit,
-        rounding=compound.rounding,
-        evaluate_null_aggregations=compound.evaluate_null_aggregations,
-    )
-
-
-def aggregation_target(row: Aggregation) -> AggregationTarget:
-    return AggregationTarget(
-        id=row.id,
-        code=row.code,
-        name=row.name,
-        unit=row.unit,
-        quantity_per_unit=row.quantity_per_unit,
-        rounding=UnitRounding(row.rounding),
-        default_value=row.default_value,
-        segmented_fields=tuple(row.segmented_fields or ()),
-        segments=tuple(row.segments or ()),
-    )
-
-
-def _bands(raw: Iterable[Mapping]) -> tuple[PricingBand, ...]:
-    return tuple(
-        PricingBand(Decimal(str(b["lowerLimit"])), Decimal(str(b["unitPrice"])), Decimal(str(b.get("fixedPrice") or 0)))
-        for b in raw
-    )
-
-
-def _pricing(row: Pricing, target: Target, owner: str, org: Organization) -> PricingSnapshot:
-    in_advance = _first(row.minimum_spend_bill_in_advance, org.config.minimum_spend_bill_in_advance)
-    return PricingSnapshot(
-        id=row.id,
-        owner=PricingOwner.PLAN if owner == "plan" else PricingOwner.TEMPLATE,
-        target=target,
-        start=row.start_date,
-        end=row.end_date,
-        bands=_bands(row.pricing_bands or []),
-        segment=row.segment or None,
-        cumulative=row.cumulative,
-        tiers_span_plan=row.tiers_span_plan,
-        type=PricingType(row.type),
-        minimum_spend=row.minimum_spend,
-        minimum_spend_description=row.minimum_spend_description,
-        minimum_spend_bill_in_advance=in_advance,
-        description=row.description,
-        code=row.code,
-        overage_bands=_bands(row.overage_pricing_bands or []),
     )
