@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -19,7 +20,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from app.db import asyncpg_url, run_migrations
+from app.db import StatementCounter, asyncpg_url, count_statements, run_migrations
 from app.settings import Settings, use_settings
 
 TEST_SECRET_KEY = "metergraph-test-secret-key-" + "x" * 32
@@ -124,6 +125,13 @@ async def tenant(client) -> Tenant:
 @pytest_asyncio.fixture
 async def other_tenant(client) -> Tenant:
     return await new_tenant(client, "Globex")
+
+
+@pytest.fixture
+def count_queries() -> Callable[[], AbstractContextManager[StatementCounter]]:
+    """Counts the SQL statements sent inside `with count_queries() as counted:` (in
+    `counted.statements`), whatever sends them: the API in process, a service, a loader."""
+    return count_statements
 
 
 def data_of(result: dict) -> dict:
