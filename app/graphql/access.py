@@ -326,10 +326,12 @@ class AccessMutation:
             ("user", "invitation_token"),
             lambda: users.invite_user(
                 p.organization_id,
-                email=input.email,
-                first_name=input.first_name,
-                last_name=input.last_name,
-                policy_ids=_ids(input.permission_policy_ids, "permissionPolicyIds"),
+                users.InviteUser(
+                    email=input.email,
+                    first_name=input.first_name,
+                    last_name=input.last_name,
+                    policy_ids=_ids(input.permission_policy_ids, "permissionPolicyIds"),
+                ),
                 actor=p.actor,
                 grantor=p.permissions,
             ),
@@ -363,9 +365,11 @@ class AccessMutation:
             "service_user",
             lambda: service_users.create_service_user(
                 p.organization_id,
-                name=input.name,
-                description=input.description,
-                policy_ids=_ids(input.permission_policy_ids, "permissionPolicyIds"),
+                service_users.CreateServiceUser(
+                    name=input.name,
+                    description=input.description,
+                    policy_ids=_ids(input.permission_policy_ids, "permissionPolicyIds"),
+                ),
                 actor=p.actor,
                 grantor=p.permissions,
             ),
@@ -412,7 +416,9 @@ class AccessMutation:
             AccessKeyPayload,
             "access_key",
             lambda: service_users.set_access_key_status(
-                p.organization_id, parse_id(input.id), status=input.status.value, version=input.version, actor=p.actor
+                p.organization_id,
+                service_users.SetAccessKeyStatus(parse_id(input.id), input.status.value, input.version),
+                actor=p.actor,
             ),
             AccessKey.of,
         )
@@ -476,15 +482,15 @@ async def _attachment(info: Info, input: PolicyAttachmentInput, *, attach: bool)
     p = info.context.require_principal()
 
     async def call() -> PolicyModel:
-        policy_id = parse_id(input.policy_id, ("input", "policyId"))
-        principal_id = parse_id(input.principal_id, ("input", "principalId"))
-        kind = input.principal_type.value
+        command = policies.AttachPolicy(
+            parse_id(input.policy_id, ("input", "policyId")),
+            input.principal_type.value,
+            parse_id(input.principal_id, ("input", "principalId")),
+        )
         if attach:
-            await policies.attach_policy(
-                p.organization_id, policy_id, kind, principal_id, actor=p.actor, grantor=p.permissions
-            )
+            await policies.attach_policy(p.organization_id, command, actor=p.actor, grantor=p.permissions)
         else:
-            await policies.detach_policy(p.organization_id, policy_id, kind, principal_id, grantor=p.permissions)
-        return await PolicyModel.get(organization_id=p.organization_id, id=policy_id)
+            await policies.detach_policy(p.organization_id, command, grantor=p.permissions)
+        return await PolicyModel.get(organization_id=p.organization_id, id=command.policy_id)
 
     return await respond(PermissionPolicyPayload, "permission_policy", call, PermissionPolicy.of)

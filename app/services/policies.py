@@ -173,15 +173,19 @@ async def _principal(organization_id: uuid.UUID, principal_type: str, principal_
     await get_owned(model, organization_id, principal_id, path="principalId")
 
 
+@dataclass(frozen=True, slots=True)
+class AttachPolicy:
+    """The policy and the principal (USER or SERVICE_USER) it attaches to or detaches from."""
+
+    policy_id: uuid.UUID
+    principal_type: str
+    principal_id: uuid.UUID
+
+
 async def attach_policy(
-    organization_id: uuid.UUID,
-    policy_id: uuid.UUID,
-    principal_type: str,
-    principal_id: uuid.UUID,
-    *,
-    actor: str,
-    grantor: PermissionSet | None = None,
+    organization_id: uuid.UUID, command: AttachPolicy, *, actor: str, grantor: PermissionSet | None = None
 ) -> PolicyAttachment:
+    policy_id, principal_type, principal_id = command.policy_id, command.principal_type, command.principal_id
     await get_owned(PermissionPolicy, organization_id, policy_id, path="policyId")
     await _principal(organization_id, principal_type, principal_id)
     await require_attachable(organization_id, [policy_id], grantor)
@@ -207,12 +211,9 @@ async def attach_policy(
 
 
 async def detach_policy(
-    organization_id: uuid.UUID,
-    policy_id: uuid.UUID,
-    principal_type: str,
-    principal_id: uuid.UUID,
-    grantor: PermissionSet | None = None,
+    organization_id: uuid.UUID, command: AttachPolicy, *, grantor: PermissionSet | None = None
 ) -> None:
+    policy_id, principal_type, principal_id = command.policy_id, command.principal_type, command.principal_id
     policy = await get_owned(PermissionPolicy, organization_id, policy_id, path="policyId")
     await _principal(organization_id, principal_type, principal_id)
     require_grants(grantor, _widening(policy_statements(policy), Effect.DENY), f"detaching the policy '{policy.name}'")

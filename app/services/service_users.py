@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import cast
 
@@ -33,15 +33,24 @@ class IssuedKey:
     api_secret: str  # shown once, never stored
 
 
+@dataclass(frozen=True, slots=True)
+class CreateServiceUser:
+    name: str
+    description: str | None = None
+    policy_ids: Sequence[uuid.UUID] = field(default=(), metadata={"input": "permissionPolicyIds"})
+
+
+@dataclass(frozen=True, slots=True)
+class SetAccessKeyStatus:
+    access_key_id: uuid.UUID = field(metadata={"input": "id"})
+    status: str = field()
+    version: int = field()
+
+
 async def create_service_user(
-    organization_id: uuid.UUID,
-    *,
-    name: str,
-    description: str | None,
-    policy_ids: Sequence[uuid.UUID] = (),
-    actor: str,
-    grantor: PermissionSet | None = None,
+    organization_id: uuid.UUID, command: CreateServiceUser, *, actor: str, grantor: PermissionSet | None = None
 ) -> ServiceUser:
+    name, description, policy_ids = command.name, command.description, command.policy_ids
     problems = ProblemCollector()
     found = (
         set(
@@ -108,9 +117,8 @@ async def issue_access_key(
     return IssuedKey(key, key_id, secret)
 
 
-async def set_access_key_status(
-    organization_id: uuid.UUID, key_uuid: uuid.UUID, *, status: str, version: int, actor: str
-) -> AccessKey:
+async def set_access_key_status(organization_id: uuid.UUID, command: SetAccessKeyStatus, *, actor: str) -> AccessKey:
+    key_uuid, status, version = command.access_key_id, command.status, command.version
     if status not in KEY_STATUSES:
         raise fail(("input", "status"), ErrorCode.INVALID, f"status must be one of {', '.join(KEY_STATUSES)}")
     key = await update_versioned(AccessKey, organization_id, key_uuid, version, {"status": status}, actor)

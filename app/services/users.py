@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import uuid
 from collections.abc import Sequence
@@ -35,18 +36,24 @@ class Invitation:
     token: str  # shown once to the inviter, who passes it on to the invitee
 
 
+@dataclass(frozen=True, slots=True)
+class InviteUser:
+    email: str
+    first_name: str
+    last_name: str
+    policy_ids: Sequence[uuid.UUID] = dataclasses.field(default=(), metadata={"input": "permissionPolicyIds"})
+
+
 async def invite_user(
     organization_id: uuid.UUID,
+    command: InviteUser,
     *,
-    email: str,
-    first_name: str,
-    last_name: str,
-    policy_ids: Sequence[uuid.UUID],
     actor: str,
     now: datetime | None = None,
     grantor: PermissionSet | None = None,
 ) -> Invitation:
-    email = email.strip().lower()
+    first_name, last_name, policy_ids = command.first_name, command.last_name, command.policy_ids
+    email = command.email.strip().lower()
     problems = ProblemCollector()
     if len(email) > 254 or not EMAIL.fullmatch(email):
         problems.add("email", ErrorCode.INVALID, "is not an email address")
