@@ -65,6 +65,19 @@ def _widening(statements: list[Statement], effect: Effect) -> list[Statement]:
     return [s for s in statements if s.effect is effect]
 
 
+async def report_unknown_policies(
+    organization_id: uuid.UUID, policy_ids: Sequence[uuid.UUID], problems: ProblemCollector
+) -> None:
+    """NOT_FOUND at `permissionPolicyIds.<i>` for each id that is not one of the organization's policies."""
+    if not policy_ids:
+        return
+    query = PermissionPolicy.filter(organization_id=organization_id, id__in=list(policy_ids))
+    found = set(await query.values_list("id", flat=True))
+    for index, policy_id in enumerate(policy_ids):
+        if policy_id not in found:
+            problems.add(("permissionPolicyIds", index), ErrorCode.NOT_FOUND, f"no policy with id {policy_id}")
+
+
 async def require_attachable(
     organization_id: uuid.UUID, policy_ids: Sequence[uuid.UUID], grantor: PermissionSet | None
 ) -> None:

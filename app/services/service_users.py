@@ -18,7 +18,7 @@ from app.auth.tokens import issue_token
 from app.domain.naming import description_problem, name_problem
 from app.models.access import AccessKey, PermissionPolicy, PolicyAttachment, ServiceUser
 from app.services.errors import AuthError, ErrorCode, ProblemCollector, fail
-from app.services.policies import require_attachable, require_grants
+from app.services.policies import report_unknown_policies, require_attachable, require_grants
 from app.services.principals import SERVICE_USER, forget_organization, statements_of
 from app.services.versioning import get_owned, update_versioned
 from app.settings import get_settings
@@ -52,18 +52,7 @@ async def create_service_user(
 ) -> ServiceUser:
     name, description, policy_ids = command.name, command.description, command.policy_ids
     problems = ProblemCollector()
-    found = (
-        set(
-            await PermissionPolicy.filter(organization_id=organization_id, id__in=list(policy_ids)).values_list(
-                "id", flat=True
-            )
-        )
-        if policy_ids
-        else set()
-    )
-    for index, policy_id in enumerate(policy_ids):
-        if policy_id not in found:
-            problems.add(("permissionPolicyIds", index), ErrorCode.NOT_FOUND, f"no policy with id {policy_id}")
+    await report_unknown_policies(organization_id, policy_ids, problems)
     if msg := name_problem(name):
         problems.add("name", ErrorCode.INVALID, msg)
     if msg := description_problem(description):

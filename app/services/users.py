@@ -19,10 +19,10 @@ from app.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hash_pa
 from app.auth.permissions import PermissionSet
 from app.auth.tokens import issue_token
 from app.domain.naming import name_problem
-from app.models.access import PermissionPolicy, PolicyAttachment, User
+from app.models.access import PolicyAttachment, User
 from app.services import rate_limits
 from app.services.errors import AuthError, ErrorCode, ProblemCollector, fail
-from app.services.policies import require_attachable
+from app.services.policies import report_unknown_policies, require_attachable
 from app.services.principals import USER
 from app.settings import get_settings
 
@@ -60,18 +60,7 @@ async def invite_user(
     for field, value in (("firstName", first_name), ("lastName", last_name)):
         if msg := name_problem(value):
             problems.add(field, ErrorCode.INVALID, msg)
-    found = (
-        set(
-            await PermissionPolicy.filter(organization_id=organization_id, id__in=list(policy_ids)).values_list(
-                "id", flat=True
-            )
-        )
-        if policy_ids
-        else set()
-    )
-    for index, policy_id in enumerate(policy_ids):
-        if policy_id not in found:
-            problems.add(("permissionPolicyIds", index), ErrorCode.NOT_FOUND, f"no policy with id {policy_id}")
+    await report_unknown_policies(organization_id, policy_ids, problems)
     problems.raise_if_any()
     # The inviter holds the invitation token: it must not hand out more than it holds.
     await require_attachable(organization_id, policy_ids, grantor)
