@@ -109,7 +109,7 @@ async def respond(
 
 async def respond_deleted(call: Callable[[], Awaitable[Any]], deleted_id: Any) -> Any:
     """A delete's payload: the id on success, the userErrors when it was refused."""
-    from app.graphql.organization import DeletePayload
+    from app.graphql.organization.inputs import DeletePayload
 
     return await respond(DeletePayload, "deleted_id", call, lambda _: deleted_id)
 

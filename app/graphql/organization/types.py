@@ -1,0 +1,126 @@
+"""Output types of the organization: `me`, its configuration (rate limits included), currencies."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import strawberry
+from strawberry.scalars import JSON
+
+from app.models.organization import Currency as CurrencyModel
+from app.models.organization import OrganizationConfig as ConfigModel
+from app.services.rate_limits import config as rate_limit_config
+
+READ = "config:retrieve"
+
+
+@strawberry.type(description="Who is calling.")
+class Me:
+    organization_id: strawberry.ID = strawberry.field(description="The caller's organization.")
+    principal_type: str = strawberry.field(description="USER or SERVICE_USER.")
+    principal_id: strawberry.ID = strawberry.field(description="Id of the user or service user.")
+    access_key_id: str | None = strawberry.field(description="The access key a service user's token came from.")
+
+
+@strawberry.type(description="A conversion between two currencies: to_amount = from_amount × multiplier.")
+class CurrencyConversion:
+    from_: str = strawberry.field(name="from", description="Currency converted from.")
+    to: str = strawberry.field(description="Currency converted to.")
+    multiplier: Decimal = strawberry.field(description="Exact multiplier, greater than 0.")
+
+
+@strawberry.type(description="A rate limit: a sustained rate and the burst allowed above it (GCRA).")
+class RateLimit:
+    requests_per_second: int = strawberry.field(description="Requests per second admitted on average.")
+    burst: int = strawberry.field(description="Requests admitted at once after a quiet spell.")
+
+
+@strawberry.type(
+    description="The organization's rate limits. A refused request gets HTTP 429 with Retry-After "
+    "(ingest) or a top-level RATE_LIMITED error with extensions.retryAfter (GraphQL)."
+)
+class RateLimits:
+    graphql_per_organization: RateLimit = strawberry.field(description="GraphQL operations of the whole organization.")
+    graphql_per_access_key: RateLimit = strawberry.field(
+        description="GraphQL operations per access key (a user's login token counts as one key)."
+    )
+    ingest_per_organization: RateLimit = strawberry.field(description="Ingest requests of the whole organization.")
+    ingest_per_access_key: RateLimit = strawberry.field(description="Ingest requests per access key.")
+
+    @classmethod
+    def of(cls, stored: dict | None) -> RateLimits:
+        rates = rate_limit_config.effective(stored)
+        return cls(
+            **{
+                _snake(name): RateLimit(requests_per_second=int(rate.per_second), burst=rate.burst)
+                for name, rate in rates.items()
+            }
+        )
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+
+
+@strawberry.type(description="Organization-wide billing configuration (one per organization).")
+class OrganizationConfig:
+    id: strawberry.ID = strawberry.field(description="Id of the configuration.")
+    version: int = strawberry.field(description="Incremented by every update; send it back to update.")
+    timezone: str = strawberry.field(description="IANA name or fixed offset; bill dates are local dates here.")
+    currency: str = strawberry.field(description="Billing currency code.")
+    day_epoch: date = strawberry.field(description="Anchor date for DAILY bills.")
+    week_epoch: date = strawberry.field(description="Anchor date for WEEKLY bills.")
+    month_epoch: date = strawberry.field(description="Anchor date for MONTHLY bills.")
+    year_epoch: date = strawberry.field(description="Anchor date for ANNUALLY bills.")
+    days_before_bill_due: int = strawberry.field(description="Days from bill date to due date.")
+    standing_charge_bill_in_advance: bool = strawberry.field(description="Default standing-charge timing.")
+    minimum_spend_bill_in_advance: bool = strawberry.field(description="Default minimum-spend timing.")
+    commitment_fee_bill_in_advance: bool = strawberry.field(description="Default commitment-fee timing.")
+    currency_conversions: list[CurrencyConversion] = strawberry.field(description="Conversion rates.")
+    allow_overlapping_plans: bool = strawberry.field(description="Whether account plans of one product may overlap.")
+    bill_prefix: str | None = strawberry.field(description="Prefix of sequential invoice numbers; none = no numbering.")
+    sequence_start_number: int = strawberry.field(description="Invoice numbers start after this number.")
+    suppressed_empty_bills: bool = strawberry.field(description="Whether bills without line items are not stored.")
+    custom_fields: JSON = strawberry.field(description="Custom name → string or number map.")
+    rate_limits: RateLimits = strawberry.field(description="Rate limits in force: the defaults and any set here.")
+    dt_created: datetime = strawberry.field(description="When it was created.")
+    dt_last_modified: datetime = strawberry.field(description="When it last changed.")
+    created_by: str | None = strawberry.field(description="Principal that created it.")
+    last_modified_by: str | None = strawberry.field(description="Principal that last changed it.")
+
+    @classmethod
+    def of(cls, m: ConfigModel) -> OrganizationConfig:
+        names = [f for f in cls.__annotations__ if f not in ("currency_conversions", "id", "rate_limits")]
+        values = {name: getattr(m, name) for name in names}
+        conversions = [
+            CurrencyConversion(from_=c["from"], to=c["to"], multiplier=Decimal(c["multiplier"]))
+            for c in m.currency_conversions
+        ]
+        return cls(
+            id=strawberry.ID(str(m.id)),
+            currency_conversions=conversions,
+            rate_limits=RateLimits.of(m.rate_limits),
+            **values,
+        )
+
+
+@strawberry.type(description="A currency and how its amounts are rounded.")
+class Currency:
+    id: strawberry.ID = strawberry.field(description="Id of the currency.")
+    version: int = strawberry.field(description="Incremented by every update.")
+    code: str = strawberry.field(description="Currency code, e.g. USD.")
+    name: str = strawberry.field(description="Display name.")
+    max_decimal_places: int = strawberry.field(description="Decimal places amounts are rounded to (0–5).")
+    rounding_mode: str = strawberry.field(description="UP, DOWN, CEILING, FLOOR, HALF_UP, HALF_DOWN or HALF_EVEN.")
+
+    @classmethod
+    def of(cls, m: CurrencyModel) -> Currency:
+        return cls(
+            id=strawberry.ID(str(m.id)),
+            version=m.version,
+            code=m.code,
+            name=m.name,
+            max_decimal_places=m.max_decimal_places,
+            rounding_mode=m.rounding_mode,
+        )
