@@ -1,4 +1,8 @@
-"""Turning strawberry inputs into the plain data services take."""
+"""Turning strawberry inputs into what services take: typed commands (`command_fields`,
+`draft_of`), ids (`parse_id`), and the ids of list filters (`filter_ids`, `filter_id`).
+
+A field the client left out is UNSET here and NOT_GIVEN in a command; one sent as null is
+None in both."""
 
 from __future__ import annotations
 

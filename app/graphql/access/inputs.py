@@ -19,6 +19,7 @@ from app.graphql.access.types import (
 )
 from app.graphql.errors import UserError
 from app.graphql.inputs import parse_id
+from app.graphql.lookups import input_item
 from app.services import policies
 
 
@@ -143,9 +144,10 @@ def policy_ids(values: list[strawberry.ID], field: str) -> list[uuid.UUID]:
 
 def key_owner(args: dict) -> list[tuple[str, strawberry.ID]]:
     """A key lets its holder act as the service user: users:manage on that service user."""
-    return [("serviceUser", args["input"].service_user_id)]
+    return [("serviceUser", input_item("service_user_id")(args))]
 
 
 def principal_items(args: dict) -> list[tuple[str, strawberry.ID]]:
     """Attaching or detaching changes the principal too: users:manage on it as well."""
-    return [(PRINCIPAL_KINDS[args["input"].principal_type.value], args["input"].principal_id)]
+    kind = input_item("principal_type")(args).value
+    return [(PRINCIPAL_KINDS[kind], input_item("principal_id")(args))]
