@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from app.domain.accounts.drafts import AccountDraft
 from app.domain.accounts.facts import ACCOUNT, CodeBook, Known
@@ -126,4 +126,4 @@ def check_parent(
 def _currency(value: Any, at: ProblemCollector, known: Known) -> str | None:
     if value is not None and value not in known.currencies:
         at.add("currency", ErrorCode.NOT_FOUND, f"no currency with code {value!r}")
-    return value
+    return cast("str | None", value)

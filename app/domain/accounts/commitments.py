@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Mapping
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 from app.domain.accounts.account_plans import ChildBillingMode
 from app.domain.accounts.drafts import CommitmentDraft
@@ -77,7 +77,7 @@ def _currency(data: Given, at: ProblemCollector, known: Known) -> str | None:
     code = present(data, "currency", at, required=True)
     if code is not None and code not in known.currencies:
         at.add("currency", ErrorCode.NOT_FOUND, f"no currency with code {code!r}")
-    return code
+    return cast("str | None", code)
 
 
 def _amounts(data: Given, at: ProblemCollector) -> dict[str, Decimal | None]:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from app.domain import ids
 from app.domain.given import Given
@@ -73,7 +73,7 @@ def decimal(
         return None
     if minimum is not None and (value <= minimum if strict else value < minimum):
         at.add(_path(key), ErrorCode.INVALID, f"must be {'greater than' if strict else 'at least'} {minimum}")
-    return value
+    return cast("Decimal | None", value)
 
 
 def instant(value: Any, key: Path, at: ProblemCollector) -> datetime | None:
@@ -133,4 +133,4 @@ def custom_fields(value: Any, at: ProblemCollector) -> dict[str, Any]:
     value = {} if value is None else value
     if msg := custom_fields_problem(value):
         at.add("customFields", ErrorCode.INVALID, msg)
-    return value
+    return cast("dict[str, Any]", value)

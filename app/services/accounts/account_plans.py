@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 from datetime import datetime
+from typing import cast
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -36,6 +37,7 @@ async def create_account_plan(organization_id: uuid.UUID, command: CreateAccount
     if data.get("accountId") is None:
         problems.add("accountId", ErrorCode.REQUIRED, "is required")
     problems.raise_if_any()
+    account_id = cast(uuid.UUID, account_id)  # a missing or malformed one was refused just above
     async with in_transaction():
         if not await lock_accounts(organization_id, [account_id]):
             problems.add("accountId", ErrorCode.NOT_FOUND, f"no account with id {account_id}")

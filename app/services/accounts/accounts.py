@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from app.domain.accounts import CodeBook, NewAccounts, References, check_account, check_new_accounts, references_of
@@ -50,7 +51,12 @@ async def create_account(organization_id: uuid.UUID, command: CreateAccount, *, 
 
 async def _insert(organization_id: uuid.UUID, new: NewAccounts, actor: str) -> None:
     common = {"organization_id": organization_id, "created_by": actor, "last_modified_by": actor}
-    for model, rows in ((Account, new.accounts), (AccountPlan, new.account_plans), (Commitment, new.commitments)):
+    kinds: tuple[tuple[type[Model], list[dict[str, Any]]], ...] = (
+        (Account, new.accounts),
+        (AccountPlan, new.account_plans),
+        (Commitment, new.commitments),
+    )
+    for model, rows in kinds:
         if rows:
             await model.bulk_create([model(**common, **values) for values in rows])
 

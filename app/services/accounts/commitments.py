@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
+from typing import cast
 
 from tortoise.transactions import in_transaction
 
@@ -29,7 +30,9 @@ async def create_commitment(organization_id: uuid.UUID, command: CreateCommitmen
         if account_id is not None and not await lock_accounts(organization_id, [account_id]):
             problems.add("accountId", ErrorCode.NOT_FOUND, f"no account with id {account_id}")
         known = await load_known(organization_id, commitment_references(data, References()))
-        values = check_commitment(data, problems, known, CodeBook(known.taken_codes), account_id=account_id)
+        # An unknown or malformed account is reported above; the rest is checked all the same.
+        codes = CodeBook(known.taken_codes)
+        values = check_commitment(data, problems, known, codes, account_id=cast(uuid.UUID, account_id))
         problems.raise_if_any()
         return await Commitment.create(
             organization_id=organization_id, created_by=actor, last_modified_by=actor, **values

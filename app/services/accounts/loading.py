@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from tortoise.expressions import Q
 from tortoise.functions import Count
@@ -42,7 +42,9 @@ async def load_known(organization_id: uuid.UUID, refs: References, *, exclude_id
         for kind, codes in refs.codes.items()
     }
     return Known(
-        currencies=frozenset(await Currency.filter(organization_id=organization_id).values_list("code", flat=True)),
+        currencies=frozenset(
+            cast("list[str]", await Currency.filter(organization_id=organization_id).values_list("code", flat=True))
+        ),
         product_ids=await _product_ids(organization_id, refs.product_ids),
         plans=await _plans(organization_id, refs.plan_ids, refs.plan_codes),
         accounts=await _accounts(organization_id, refs.account_ids, exclude_id),
@@ -54,9 +56,8 @@ async def load_known(organization_id: uuid.UUID, refs: References, *, exclude_id
 async def _product_ids(organization_id: uuid.UUID, ids: set[uuid.UUID]) -> frozenset[uuid.UUID]:
     if not ids:
         return frozenset()
-    return frozenset(
-        await Product.filter(organization_id=organization_id, id__in=list(ids)).values_list("id", flat=True)
-    )
+    query = Product.filter(organization_id=organization_id, id__in=list(ids))
+    return frozenset(cast("list[uuid.UUID]", await query.values_list("id", flat=True)))
 
 
 async def _plans(organization_id: uuid.UUID, ids: set[uuid.UUID], codes: set[str]) -> tuple[PlanRef, ...]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from tortoise.models import Model
 
@@ -24,7 +24,7 @@ async def taken_codes(
     query = model.filter(organization_id=organization_id, code__in=wanted)
     if exclude_id is not None:
         query = query.exclude(id=exclude_id)
-    return set(await query.values_list("code", flat=True))
+    return set(cast("list[str]", await query.values_list("code", flat=True)))
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ async def refuse_if_in_use(
 async def delete_versioned(
     model: type[Model], organization_id: uuid.UUID, id_: uuid.UUID, version: int, dependants: Sequence[Dependants] = ()
 ) -> None:
-    entity = await get_owned(model, organization_id, id_)
+    entity: Any = await get_owned(model, organization_id, id_)
     if entity.version != version:
         raise fail(
             ("input", "version"),

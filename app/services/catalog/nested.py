@@ -11,11 +11,11 @@ organization's global ones.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from app.domain.catalog.meters import check_compound, check_meter
@@ -92,7 +92,7 @@ def _check_meters(draft: ProductDraft, meters: list[MeterDraft], at: ProblemColl
         meter_at = at.under("meters", i)
         _refuse_parent(meter, meter_at, "productId")
         values, ref = check_meter(meter, meter_at, product_id=product_id)
-        _once(first_meter, values.get("code"), i, meter_at, f"meters[{first_meter.get(values.get('code'))}]")
+        _once(first_meter, values.get("code"), i, meter_at, f"meters[{first_meter.get(str(values.get('code')))}]")
         draft.meters.append(values)
         for j, aggregation in enumerate(nested_aggregations(meter.get("aggregations"), meter_at, ref)):
             code = aggregation.get("code")
@@ -143,7 +143,7 @@ async def _check_compounds(
         compound_at = at.under("compoundAggregations", k)
         _refuse_parent(compound, compound_at, "productId")
         values, ref = check_compound(compound, compound_at, product_id=draft.product["id"], usable=usable)
-        _once(first, values.get("code"), k, compound_at, f"compoundAggregations[{first.get(values.get('code'))}]")
+        _once(first, values.get("code"), k, compound_at, f"compoundAggregations[{first.get(str(values.get('code')))}]")
         draft.compounds.append(values)
         _remember(draft, "compoundAggregation", ref)
 
@@ -202,20 +202,21 @@ async def _report_taken_codes(organization_id: uuid.UUID, draft: ProductDraft, a
     await report_unknown_accounts(organization_id, draft.plan_rows, at)
 
 
-def _aggregation_path(draft: ProductDraft, aggregation: Mapping[str, Any]) -> tuple[str | int, ...]:
+def _aggregation_path(draft: ProductDraft, aggregation: dict[str, Any]) -> tuple[str | int, ...]:
     meter_index = next(i for i, m in enumerate(draft.meters) if m["id"] == aggregation["meter_id"])
     siblings = [a for a in draft.aggregations if a["meter_id"] == aggregation["meter_id"]]
     return ("meters", meter_index, "aggregations", siblings.index(aggregation), "code")
 
 
 async def _insert(organization_id: uuid.UUID, draft: ProductDraft, actor: str) -> None:
-    stamp = {"organization_id": organization_id, "created_by": actor, "last_modified_by": actor}
+    stamp: dict[str, Any] = {"organization_id": organization_id, "created_by": actor, "last_modified_by": actor}
     await Product.create(**stamp, **draft.product)
-    for model, rows in (
+    kinds: tuple[tuple[type[Model], list[dict[str, Any]]], ...] = (
         (Meter, draft.meters),
         (Aggregation, draft.aggregations),
         (CompoundAggregation, draft.compounds),
-    ):
+    )
+    for model, rows in kinds:
         if rows:
             await model.bulk_create([model(**stamp, **values) for values in rows])
     await insert_rows(organization_id, draft.plan_rows, actor)

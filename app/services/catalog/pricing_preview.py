@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from app.domain.bands import Charge, PricingBand, band_charge, validate_bands
 from app.domain.catalog.pricing.values import to_decimal
@@ -47,8 +47,13 @@ def preview_charge(data: PreviewCharge) -> Charge:
         at.add("quantityPerUnit", ErrorCode.INVALID, "must be greater than 0")
     at.raise_if_any()
     try:
+        # No problem was found, so every number is there.
         return band_charge(
-            bands, units, cumulative=bool(data.cumulative), previous_units=previous, quantity_per_unit=per_unit
+            bands,
+            cast(Decimal, units),
+            cumulative=bool(data.cumulative),
+            previous_units=cast(Decimal, previous),
+            quantity_per_unit=cast(Decimal, per_unit),
         )
     except ArithmeticError:
         # Exact arithmetic refuses numbers beyond its 200 digits instead of rounding them.
@@ -74,7 +79,7 @@ def _bands(raw: Sequence[Mapping[str, Any]], at: ProblemCollector) -> list[Prici
     bands: list[PricingBand] = []
     reported: set[tuple[int, str]] = set()
     for index, band in enumerate(raw):
-        values = {}
+        values: dict[str, Any] = {}
         for field, attribute in _BAND_FIELDS:
             cell = band.get(field)
             if cell is None or (isinstance(cell, str) and not cell.strip()):

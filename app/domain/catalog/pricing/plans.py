@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
-from typing import Any
+from typing import Any, cast
 
 from app.domain.catalog.pricing.draft import PlanDraft, PlanTemplateDraft
 from app.domain.catalog.pricing.values import (
     ZERO,
     Data,
     amount,
-    as_uuid,
     boolean,
     choice,
     custom_fields,
@@ -31,6 +30,7 @@ from app.domain.catalog.pricing.values import (
 )
 from app.domain.catalog.refs import PlanRef, PlanTemplateRef
 from app.domain.given import Given, as_fields
+from app.domain.ids import as_uuid
 from app.domain.naming import description_problem, entity_code_problem, name_problem
 from app.domain.periods import MAX_INTERVAL, MIN_INTERVAL, BillFrequency
 from app.domain.problems import ErrorCode, ProblemCollector
@@ -58,7 +58,7 @@ def check_plan_template(
     """A whole template input (an update passes the stored values merged with the changes,
     and its id) → model values; a create's values carry a new `id`."""
     data = as_fields(PlanTemplateDraft, data)
-    values = {
+    values: dict[str, Any] = {
         "product_id": product_id,
         "code": text(data, "code", at, entity_code_problem, required=True),
         "name": text(data, "name", at, name_problem, required=True),
@@ -95,7 +95,7 @@ def check_plan(
         template.id,
         "a plan stays with its plan template (a nested plan with the template it is nested in)",
     )
-    values = {
+    values: dict[str, Any] = {
         "plan_template_id": template.id,
         "product_id": template.product_id,
         "code": text(data, "code", at, entity_code_problem, required=True),
@@ -127,7 +127,7 @@ def _currency(data: Given, at: ProblemCollector, codes: Collection[str]) -> str 
         at.add("currency", ErrorCode.REQUIRED, "is required")
     elif code not in codes:
         at.add("currency", ErrorCode.NOT_FOUND, f"no currency with code {code!r}")
-    return code
+    return cast("str | None", code)
 
 
 def _refuse_move(data: Given, at: ProblemCollector, key: str, current: uuid.UUID, message: str) -> None:

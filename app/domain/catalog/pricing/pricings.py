@@ -29,7 +29,6 @@ from app.domain.catalog.pricing.values import (
     ZERO,
     Data,
     amount,
-    as_uuid,
     boolean,
     choice,
     instant,
@@ -39,6 +38,7 @@ from app.domain.catalog.pricing.values import (
 )
 from app.domain.catalog.pricing.windows import segment_key
 from app.domain.catalog.refs import AggregationRef, PricingWindow
+from app.domain.ids import as_uuid
 from app.domain.naming import description_problem, entity_code_problem
 from app.domain.problems import ErrorCode, ProblemCollector
 
@@ -251,7 +251,7 @@ def _read_bands(raw: Sequence[Any], at: ProblemCollector) -> tuple[list[PricingB
             reported.update((index, field) for field in BAND_FIELDS)
             bands.append(PricingBand(None, None, None))  # type: ignore[arg-type]
             continue
-        parsed = []
+        parsed: list[Any] = []
         for field in BAND_FIELDS:
             value = band.get(field)
             if value is None and field == "fixedPrice":

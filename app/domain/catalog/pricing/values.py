@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 from app.domain.decimals import MAX_TEXT, decimal_problem
 from app.domain.given import Given
@@ -78,7 +78,7 @@ def text(
         at.add(key, ErrorCode.INVALID, "must be a string")
     elif message := rule(value):
         at.add(key, ErrorCode.INVALID, message)
-    return value
+    return cast("str | None", value)
 
 
 def amount(data: Given, key: str, at: ProblemCollector, *, default: Decimal | None) -> Decimal | None:
@@ -100,7 +100,7 @@ def integer(data: Given, key: str, at: ProblemCollector, low: int, high: int, *,
         return default
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         at.add(key, ErrorCode.INVALID, f"must be a whole number from {low} to {high}")
-    return value
+    return cast("int", value)
 
 
 def boolean(data: Given, key: str, at: ProblemCollector, *, default: bool | None) -> bool | None:
@@ -109,7 +109,7 @@ def boolean(data: Given, key: str, at: ProblemCollector, *, default: bool | None
         return default
     if not isinstance(value, bool):
         at.add(key, ErrorCode.INVALID, "must be true or false")
-    return value
+    return cast("bool | None", value)
 
 
 def choice(data: Given, key: str, at: ProblemCollector, kind: type[Enum], *, default: str | None = None) -> str | None:
@@ -122,10 +122,10 @@ def choice(data: Given, key: str, at: ProblemCollector, kind: type[Enum], *, def
     value = value.value if isinstance(value, kind) else value
     if value not in kind.__members__:
         at.add(key, ErrorCode.INVALID, f"must be one of {', '.join(kind.__members__)}")
-    return value
+    return cast("str | None", value)
 
 
-def custom_fields(data: Given, at: ProblemCollector) -> dict:
+def custom_fields(data: Given, at: ProblemCollector) -> dict[str, Any]:
     value = data.get("customFields")
     if value is None:
         return {}

@@ -42,7 +42,7 @@ async def create_meter(organization_id: uuid.UUID, command: CreateMeter, *, acto
         at,
     )
     at.raise_if_any()
-    stamp = {"organization_id": organization_id, "created_by": actor, "last_modified_by": actor}
+    stamp: dict[str, Any] = {"organization_id": organization_id, "created_by": actor, "last_modified_by": actor}
     try:
         async with in_transaction():
             meter = await Meter.create(**stamp, **values)
@@ -62,7 +62,8 @@ def nested_aggregations(items: Any, at: ProblemCollector, meter: MeterRef) -> li
     if isinstance(items, (str, bytes)) or not isinstance(items, Sequence):
         at.add("aggregations", ErrorCode.INVALID, "must be a list")
         return []
-    checked, first_index = [], {}
+    checked: list[dict[str, Any]] = []
+    first_index: dict[str, int] = {}
     for index, item in enumerate(items):
         item_at = at.under("aggregations", index)
         readable = isinstance(item, (Mapping, Fields))

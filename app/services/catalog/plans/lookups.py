@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
+from tortoise.models import Model
 
 from app.domain.catalog.pricing import CatalogRows, PricingDraft, ResolveTarget, TargetName, segment_key
-from app.domain.catalog.pricing.values import as_uuid
 from app.domain.catalog.refs import AggregationRef, PlanTemplateRef, PricingWindow
+from app.domain.ids import as_uuid
 from app.models.catalog import Aggregation, CompoundAggregation, Plan, PlanTemplate, Pricing
 from app.models.organization import Currency
 from app.services.catalog.entities import taken_codes
@@ -35,7 +36,7 @@ async def lock_plan_catalog(connection: BaseDBAsyncClient, organization_id: uuid
 
 
 async def currency_codes(organization_id: uuid.UUID) -> set[str]:
-    return set(await Currency.filter(organization_id=organization_id).values_list("code", flat=True))
+    return set(cast("list[str]", await Currency.filter(organization_id=organization_id).values_list("code", flat=True)))
 
 
 def template_ref(row: PlanTemplate) -> PlanTemplateRef:
@@ -73,8 +74,8 @@ def _aggregation_ref(row: Aggregation | CompoundAggregation, compound: bool) -> 
         code=row.code,
         product_id=row.product_id,
         compound=False,
-        segmented_fields=tuple(row.segmented_fields or ()),
-        segments=tuple(row.segments or ()),
+        segmented_fields=tuple(cast(Aggregation, row).segmented_fields or ()),
+        segments=tuple(cast(Aggregation, row).segments or ()),
     )
 
 
@@ -87,8 +88,9 @@ async def existing_windows(organization_id: uuid.UUID, owner_id: uuid.UUID) -> l
 def window_of(row: Pricing) -> PricingWindow:
     return PricingWindow(
         id=row.id,
-        owner_id=row.plan_id or row.plan_template_id,
-        target_id=row.aggregation_id or row.compound_aggregation_id,
+        # A stored pricing has exactly one owner and one target (database constraints).
+        owner_id=cast(uuid.UUID, row.plan_id or row.plan_template_id),
+        target_id=cast(uuid.UUID, row.aggregation_id or row.compound_aggregation_id),
         segment_key=segment_key(row.segment),
         start=row.start_date,
         end=row.end_date,
@@ -110,7 +112,12 @@ async def report_taken_codes(
 
 async def insert_rows(organization_id: uuid.UUID, rows: CatalogRows, actor: str) -> None:
     """One INSERT per kind; call inside the transaction that checked the rows."""
-    for model, batch in ((PlanTemplate, rows.templates), (Plan, rows.plans), (Pricing, rows.pricings)):
+    kinds: tuple[tuple[type[Model], list[dict[str, Any]]], ...] = (
+        (PlanTemplate, rows.templates),
+        (Plan, rows.plans),
+        (Pricing, rows.pricings),
+    )
+    for model, batch in kinds:
         if batch:
             await model.bulk_create(
                 [

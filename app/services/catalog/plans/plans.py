@@ -4,6 +4,7 @@ overrides that read through to the template while unset (null)."""
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -19,8 +20,8 @@ from app.domain.catalog.pricing import (
     pricing_inputs,
     stored,
 )
-from app.domain.catalog.pricing.values import as_uuid
 from app.domain.catalog.refs import PlanTemplateRef
+from app.domain.ids import as_uuid
 from app.models.accounts import Account, AccountPlan, Commitment
 from app.models.catalog import Plan, PlanTemplate, Pricing
 from app.services.catalog.commands import CreatePlan, UpdatePlan
@@ -96,7 +97,7 @@ async def _template(organization_id: uuid.UUID, data: PlanDraft, at: ProblemColl
     if row is None:
         at.add("planTemplateId", ErrorCode.NOT_FOUND, f"no plan template with id {value}")
         at.raise_if_any()
-    return template_ref(row)
+    return template_ref(cast(PlanTemplate, row))
 
 
 async def update_plan(organization_id: uuid.UUID, command: UpdatePlan, actor: str) -> Plan:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -19,8 +20,9 @@ from app.domain.catalog.pricing import (
     check_pricing,
     overlapping,
 )
-from app.domain.catalog.pricing.draft import NOT_GIVEN, input_name
-from app.domain.catalog.pricing.values import as_uuid
+from app.domain.catalog.pricing.draft import input_name
+from app.domain.given import NOT_GIVEN
+from app.domain.ids import as_uuid
 from app.models.catalog import Plan, PlanTemplate, Pricing
 from app.services.catalog.commands import CreatePricing, UpdatePricing
 from app.services.catalog.entities import delete_versioned, taken_codes
@@ -77,7 +79,7 @@ async def _owner(organization_id: uuid.UUID, data: PricingDraft, at: ProblemColl
         return _Owner()
     name, value, model = given[0]
     owner_id = as_uuid(value)
-    row = await model.filter(organization_id=organization_id, id=owner_id).first() if owner_id else None
+    row: Any = await model.filter(organization_id=organization_id, id=owner_id).first() if owner_id else None
     if row is None:
         label = "plan" if model is Plan else "plan template"
         at.add(input_name(name), ErrorCode.NOT_FOUND, f"no {label} with id {value}")

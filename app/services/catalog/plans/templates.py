@@ -22,7 +22,7 @@ from app.domain.catalog.pricing import (
     pricing_inputs,
     stored,
 )
-from app.domain.catalog.pricing.values import as_uuid
+from app.domain.ids import as_uuid
 from app.models.catalog import Plan, PlanTemplate, Pricing, Product
 from app.services.catalog.commands import CreatePlanTemplate, UpdatePlanTemplate
 from app.services.catalog.entities import Dependants, delete_versioned, taken_codes
