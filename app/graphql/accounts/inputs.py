@@ -1,6 +1,6 @@
-"""Input types of the account mutations. `app.graphql.inputs.plain_data` turns them into
-the camelCase mappings the services check: fields a client leaves out stay out (for an
-update: unchanged); fields sent as null are present with None."""
+"""Input types of the account mutations. `app.graphql.inputs.draft_of` turns them into the
+typed drafts the services' commands carry (`app.domain.accounts.drafts`): fields a client
+leaves out are NOT_GIVEN (for an update: unchanged); fields sent as null are None."""
 
 from __future__ import annotations
 
