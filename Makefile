@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: dev demo test fuzz install schema bench clean console console-dev console-if-node console-test
+.PHONY: dev demo test check fuzz install schema bench clean console console-dev console-if-node console-test
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,8 +24,18 @@ dev: $(INSTALLED)
 demo: $(INSTALLED)
 	$(BIN)/metergraph demo
 
-# The Python suite, then the console's checks and browser tests; both run, either fails it.
+# Format, lint, types and layers: fast, so `make test` runs them first and stops on a finding.
+CHECKED := app workers tests bench migrations
+check: $(INSTALLED)
+	$(BIN)/ruff format --check $(CHECKED)
+	$(BIN)/ruff check $(CHECKED)
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+# The checks, then the Python suite, then the console's checks and browser tests; the last
+# two both run, either fails it.
 test: $(INSTALLED)
+	@$(MAKE) --no-print-directory check
 	@status=0; $(BIN)/python -m pytest $(PYTEST_ARGS) || status=1; \
 	$(MAKE) --no-print-directory console-test || status=1; exit $$status
 
