@@ -32,12 +32,12 @@ check: $(INSTALLED)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# The checks, then the Python suite, then the console's checks and browser tests; the last
-# two both run, either fails it.
+# The checks, then the console's checks and browser tests, then the Python suite (its
+# summary closes the output); the last two both run, either fails it.
 test: $(INSTALLED)
 	@$(MAKE) --no-print-directory check
-	@status=0; $(BIN)/python -m pytest $(PYTEST_ARGS) || status=1; \
-	$(MAKE) --no-print-directory console-test || status=1; exit $$status
+	@status=0; $(MAKE) --no-print-directory console-test || status=1; \
+	$(BIN)/python -m pytest $(PYTEST_ARGS) || status=1; exit $$status
 
 # The fuzz tests with thousands of examples each (the suite runs them with a few dozen).
 FUZZ_EXAMPLES ?= 2000

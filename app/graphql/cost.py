@@ -64,12 +64,22 @@ SIZES_TAG = "/* query cost: list sizes */"
 # nested lists by their largest fan-out in the organization (catalog and account
 # configuration; the usage-sized lists, bills and line items, keep `first`).
 ROOT_LISTS: dict[str, type[Model]] = {
-    "currencies": organization.Currency, "users": access.User, "serviceUsers": access.ServiceUser,
-    "permissionPolicies": access.PermissionPolicy, "products": catalog.Product, "meters": catalog.Meter,
-    "aggregations": catalog.Aggregation, "compoundAggregations": catalog.CompoundAggregation,
-    "planTemplates": catalog.PlanTemplate, "plans": catalog.Plan, "pricings": catalog.Pricing,
-    "accounts": accounts.Account, "accountPlans": accounts.AccountPlan, "commitments": accounts.Commitment,
-    "bills": billing.Bill, "billJobs": billing.BillJob,
+    "currencies": organization.Currency,
+    "users": access.User,
+    "serviceUsers": access.ServiceUser,
+    "permissionPolicies": access.PermissionPolicy,
+    "products": catalog.Product,
+    "meters": catalog.Meter,
+    "aggregations": catalog.Aggregation,
+    "compoundAggregations": catalog.CompoundAggregation,
+    "planTemplates": catalog.PlanTemplate,
+    "plans": catalog.Plan,
+    "pricings": catalog.Pricing,
+    "accounts": accounts.Account,
+    "accountPlans": accounts.AccountPlan,
+    "commitments": accounts.Commitment,
+    "bills": billing.Bill,
+    "billJobs": billing.BillJob,
 }
 NESTED_LISTS: dict[tuple[str, str], tuple[type[Model], str]] = {
     ("Product", "meters"): (catalog.Meter, "product_id"),
@@ -98,7 +108,8 @@ class QueryTooCostly(GraphQLError):
         super().__init__(
             f"Query cost {cost} exceeds the limit of {limit}: the cost is the estimated number of objects in the "
             "response (pages count their `first`, default 20). Ask for smaller pages or fewer nested lists.",
-            extensions={"code": CODE, "cost": cost, "limit": limit})
+            extensions={"code": CODE, "cost": cost, "limit": limit},
+        )
 
 
 class QueryCost(SchemaExtension):
@@ -123,8 +134,14 @@ class QueryCost(SchemaExtension):
         yield
 
 
-def estimate(schema: GraphQLSchema, document: Any, operation: OperationDefinitionNode, variables: Mapping[str, Any],
-             sizes: Sizes, named: Callable[[tuple[str, str]], None] | None = None) -> int:
+def estimate(
+    schema: GraphQLSchema,
+    document: Any,
+    operation: OperationDefinitionNode,
+    variables: Mapping[str, Any],
+    sizes: Sizes,
+    named: Callable[[tuple[str, str]], None] | None = None,
+) -> int:
     """The estimated number of objects in the response to `operation`; `named` is told
     every (parent type, field) of a list that the query pages through."""
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
@@ -134,14 +151,21 @@ def estimate(schema: GraphQLSchema, document: Any, operation: OperationDefinitio
 
 
 class _Walk:
-    def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode],
-                 variables: Mapping[str, Any], sizes: Sizes, named: Callable[[tuple[str, str]], None]) -> None:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: dict[str, FragmentDefinitionNode],
+        variables: Mapping[str, Any],
+        sizes: Sizes,
+        named: Callable[[tuple[str, str]], None],
+    ) -> None:
         self.schema, self.fragments, self.variables = schema, fragments, variables
         self.sizes, self.named = sizes, named
         self.root_types = {t.name for t in (schema.query_type, schema.mutation_type, schema.subscription_type) if t}
 
-    def selection(self, parent: GraphQLObjectType, selection_set: SelectionSetNode | None, count: int,
-                  page: int | None) -> int:
+    def selection(
+        self, parent: GraphQLObjectType, selection_set: SelectionSetNode | None, count: int, page: int | None
+    ) -> int:
         """Objects below `count` objects of type `parent`; `page` is the size of their
         lists when they are a page (a connection: its `nodes` and `edges`)."""
         total = 0
@@ -184,8 +208,11 @@ class _Walk:
                 return given if isinstance(given, int) else DEFAULT_PAGE
         return DEFAULT_PAGE
 
-    def _fields(self, parent: GraphQLObjectType, selection_set: SelectionSetNode | None,
-                ) -> Iterator[tuple[GraphQLObjectType, FieldNode]]:
+    def _fields(
+        self,
+        parent: GraphQLObjectType,
+        selection_set: SelectionSetNode | None,
+    ) -> Iterator[tuple[GraphQLObjectType, FieldNode]]:
         """The fields selected on `parent`, through fragments (each fragment on the type
         it names: a union's members are costed as if all were present)."""
         if selection_set is None:
@@ -214,8 +241,12 @@ def _list_size(field_type: Any, page: int | None) -> int:
 
 
 def _is_connection(target: Any) -> bool:
-    return (isinstance(target, GraphQLObjectType) and target.name.endswith("Connection")
-            and "nodes" in target.fields and "pageInfo" in target.fields)
+    return (
+        isinstance(target, GraphQLObjectType)
+        and target.name.endswith("Connection")
+        and "nodes" in target.fields
+        and "pageInfo" in target.fields
+    )
 
 
 def _operation(document: Any, name: str | None) -> OperationDefinitionNode | None:
@@ -255,11 +286,15 @@ def _size_sql(key: tuple[str, str]) -> str | None:
         if model is None:
             return None
         # Capped: counting stops past a full page, however big the table.
-        return (f'SELECT count(*) FROM (SELECT 1 FROM "{model._meta.db_table}" '
-                f'WHERE "organization_id"=$1 LIMIT {MAX_PAGE + 1}) s')
+        return (
+            f'SELECT count(*) FROM (SELECT 1 FROM "{model._meta.db_table}" '
+            f'WHERE "organization_id"=$1 LIMIT {MAX_PAGE + 1}) s'
+        )
     nested = NESTED_LISTS.get(key)
     if nested is None:
         return None
     model, column = nested
-    return (f'SELECT max(c) FROM (SELECT count(*) c FROM "{model._meta.db_table}" '
-            f'WHERE "organization_id"=$1 AND "{column}" IS NOT NULL GROUP BY "{column}") s')
+    return (
+        f'SELECT max(c) FROM (SELECT count(*) c FROM "{model._meta.db_table}" '
+        f'WHERE "organization_id"=$1 AND "{column}" IS NOT NULL GROUP BY "{column}") s'
+    )

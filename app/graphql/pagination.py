@@ -69,8 +69,12 @@ class _Page(Connection[T]):
     @property  # type: ignore[override]
     def page_info(self) -> PageInfo:
         start, nodes = self._start, self.nodes
-        return PageInfo(has_next_page=self._has_next, end_cursor=encode_cursor(start + len(nodes) - 1) if nodes else None,
-                        has_previous_page=start > 0, start_cursor=encode_cursor(start) if nodes else None)
+        return PageInfo(
+            has_next_page=self._has_next,
+            end_cursor=encode_cursor(start + len(nodes) - 1) if nodes else None,
+            has_previous_page=start > 0,
+            start_cursor=encode_cursor(start) if nodes else None,
+        )
 
 
 @lru_cache(maxsize=4096)
@@ -119,9 +123,11 @@ async def paginate(
     return _Page([to_node(row) for row in page], start, len(rows) > size, queryset.count)
 
 
-def connection_of_list(rows: list[Any], first: int | None, after: str | None, to_node: Callable[[Any], T]) -> Connection[T]:
+def connection_of_list(
+    rows: list[Any], first: int | None, after: str | None, to_node: Callable[[Any], T]
+) -> Connection[T]:
     """A connection over rows already loaded (nested lists read through a DataLoader)."""
     size = page_size(first)
     start = decode_cursor(after)
     total = len(rows)
-    return _Page([to_node(row) for row in rows[start:start + size]], start, start + size < total, total)
+    return _Page([to_node(row) for row in rows[start : start + size]], start, start + size < total, total)

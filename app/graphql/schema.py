@@ -13,6 +13,7 @@ from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.tools import merge_types
 
+from app.graphql import reads
 from app.graphql.access import AccessMutation, AccessQuery
 from app.graphql.accounts import AccountMutation, AccountQuery
 from app.graphql.billing import BillingMutation, BillingQuery, BillingSubscription
@@ -23,22 +24,49 @@ from app.graphql.catalog.products import ProductMutation, ProductQuery
 from app.graphql.cost import QueryCost
 from app.graphql.errors import MaskUnexpectedErrors
 from app.graphql.ingest import IngestMutation, IngestQuery
-from app.graphql.organization import OrganizationMutation, OrganizationQuery
 from app.graphql.input_bounds import InputBounds
-from app.graphql.scalars import SCALAR_OVERRIDES, DecimalLiteralBounds
-from app.graphql import reads
+from app.graphql.organization import OrganizationMutation, OrganizationQuery
 from app.graphql.rate_limit import RateLimitOperations
+from app.graphql.scalars import SCALAR_OVERRIDES, DecimalLiteralBounds
 from app.graphql.system import SystemQuery
 from app.settings import Settings
 
-Query = merge_types("Query", (OrganizationQuery, AccessQuery, ProductQuery, MeterQuery, PlanQuery, PricingPreviewQuery, AccountQuery, IngestQuery, BillingQuery,
-                                SystemQuery))
-Mutation = merge_types("Mutation", (OrganizationMutation, AccessMutation, ProductMutation, MeterMutation, PlanMutation, AccountMutation, IngestMutation, BillingMutation))
+Query = merge_types(
+    "Query",
+    (
+        OrganizationQuery,
+        AccessQuery,
+        ProductQuery,
+        MeterQuery,
+        PlanQuery,
+        PricingPreviewQuery,
+        AccountQuery,
+        IngestQuery,
+        BillingQuery,
+        SystemQuery,
+    ),
+)
+Mutation = merge_types(
+    "Mutation",
+    (
+        OrganizationMutation,
+        AccessMutation,
+        ProductMutation,
+        MeterMutation,
+        PlanMutation,
+        AccountMutation,
+        IngestMutation,
+        BillingMutation,
+    ),
+)
 Subscription = merge_types("Subscription", (BillingSubscription,))
 
 # Limits are the Settings defaults: they shape the schema's behaviour, not the deployment.
-LIMIT_RULES = [depth_rule(Settings.graphql_max_depth, None), alias_rule(Settings.graphql_max_aliases),
-               DecimalLiteralBounds]
+LIMIT_RULES = [
+    depth_rule(Settings.graphql_max_depth, None),
+    alias_rule(Settings.graphql_max_aliases),
+    DecimalLiteralBounds,
+]
 
 
 def _extensions() -> list:
@@ -55,8 +83,13 @@ def _extensions() -> list:
 
 
 def build_schema(subscription: type | None = Subscription) -> strawberry.Schema:
-    built = strawberry.Schema(query=Query, mutation=Mutation, subscription=subscription, extensions=_extensions(),
-                              scalar_overrides=SCALAR_OVERRIDES)
+    built = strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=subscription,
+        extensions=_extensions(),
+        scalar_overrides=SCALAR_OVERRIDES,
+    )
     reads.install(built._schema)  # every field yielding entities checks what it shows
     return built
 

@@ -38,15 +38,19 @@ def _ok(description: str, schema: str) -> dict[str, Any]:
 def _section(kind: str) -> dict[str, Any]:
     # Only the section's shape is checked on accept; each value is judged per item by
     # the worker (a wrong type becomes an ingest failure, the rest of the batch goes in).
-    return {"type": ["object", "null"], "description": f"Fields of the meter: {kind}. A value of the wrong type, "
-            "or a field not on the meter, rejects that measurement when the batch is processed."}
+    return {
+        "type": ["object", "null"],
+        "description": f"Fields of the meter: {kind}. A value of the wrong type, "
+        "or a field not on the meter, rejects that measurement when the batch is processed.",
+    }
 
 
 def _schemas() -> dict[str, Any]:
     text = {"type": "string"}
     instant = {"type": "string", "format": "date-time"}
     measurement = {
-        "type": "object", "required": ["meter", "account", "ts"],
+        "type": "object",
+        "required": ["meter", "account", "ts"],
         "properties": {
             "uid": {"type": ["string", "null"], "description": "Idempotency key (≤ 50 characters)."},
             "meter": {**text, "description": "Code of the meter."},
@@ -60,64 +64,114 @@ def _schemas() -> dict[str, Any]:
     return {
         "Error": {"type": "object", "required": ["message"], "properties": {"message": text}},
         "Health": {
-            "type": "object", "required": ["status", "database", "redis"],
-            "properties": {"status": {"enum": ["ok", "error"]}, "database": {"enum": ["ok", "unavailable"]},
-                           "redis": {"enum": ["ok", "unavailable"]}},
+            "type": "object",
+            "required": ["status", "database", "redis"],
+            "properties": {
+                "status": {"enum": ["ok", "error"]},
+                "database": {"enum": ["ok", "unavailable"]},
+                "redis": {"enum": ["ok", "unavailable"]},
+            },
         },
         "Token": {
-            "type": "object", "required": ["access_token", "token_type", "expires_in"],
-            "properties": {"access_token": text, "token_type": {"const": "Bearer"},
-                           "expires_in": {"type": "integer", "description": "Lifetime of the token in seconds."}},
+            "type": "object",
+            "required": ["access_token", "token_type", "expires_in"],
+            "properties": {
+                "access_token": text,
+                "token_type": {"const": "Bearer"},
+                "expires_in": {"type": "integer", "description": "Lifetime of the token in seconds."},
+            },
         },
-        "TokenRequest": {"type": "object", "required": ["grant_type"],
-                         "properties": {"grant_type": {"const": "client_credentials"}}},
+        "TokenRequest": {
+            "type": "object",
+            "required": ["grant_type"],
+            "properties": {"grant_type": {"const": "client_credentials"}},
+        },
         "Measurement": measurement,
         "MeasurementBatch": {
-            "type": "object", "required": ["measurements"],
-            "properties": {"measurements": {"type": "array", "minItems": 1, "maxItems": MAX_ITEMS,
-                                            "items": _ref("Measurement")}},
+            "type": "object",
+            "required": ["measurements"],
+            "properties": {
+                "measurements": {"type": "array", "minItems": 1, "maxItems": MAX_ITEMS, "items": _ref("Measurement")}
+            },
         },
-        "Accepted": {"type": "object", "required": ["result", "batchId"],
-                     "properties": {"result": {"const": "accepted"}, "batchId": {"type": "string", "format": "uuid"}}},
+        "Accepted": {
+            "type": "object",
+            "required": ["result", "batchId"],
+            "properties": {"result": {"const": "accepted"}, "batchId": {"type": "string", "format": "uuid"}},
+        },
     }
 
 
 def _paths() -> dict[str, Any]:
     throttled = _error("Too many requests; retry after `Retry-After` seconds.", "Retry-After")
     return {
-        "/healthz": {"get": {
-            "operationId": "health", "summary": "Whether the database and Redis are reachable.", "security": [],
-            "responses": {"200": _ok("Both are reachable.", "Health"),
-                          "503": _ok("One is not; it is named.", "Health")},
-        }},
-        "/oauth/token": {"post": {
-            "operationId": "token", "summary": "Exchange an access key for a bearer token (client credentials).",
-            "security": [{"basic": []}],
-            "requestBody": {"required": True, "content": {
-                "application/x-www-form-urlencoded": {"schema": _ref("TokenRequest")},
-                JSON: {"schema": _ref("TokenRequest")}}},
-            "responses": {"200": _ok("The token.", "Token"), "400": _error("`grant_type` is not client_credentials."),
-                          "401": _error("Missing or wrong credentials.", "WWW-Authenticate"),
-                          "413": _error("The body is too large."), "429": throttled},
-        }},
-        "/organizations/{orgId}/measurements": {"post": {
-            "operationId": "ingestMeasurements", "summary": "Submit usage measurements (m3ter-compatible ingest).",
-            "security": [{"bearer": []}],
-            "parameters": [{"name": "orgId", "in": "path", "required": True, "schema": {"type": "string"},
-                            "description": "The organization of the token."}],
-            "requestBody": {"required": True, "content": {JSON: {"schema": _ref("MeasurementBatch")}}},
-            "responses": {
-                "200": _ok("The batch is stored (durable); it is processed asynchronously.", "Accepted"),
-                "400": _error("Malformed JSON, 0 or more than 1000 measurements, a missing or invalid field."),
-                "401": _error("Missing or invalid bearer token.", "WWW-Authenticate"),
-                "403": _error("The token is of another organization or may not upload measurements."),
-                "413": _error(f"The body is {MAX_BODY_BYTES} bytes or more."), "429": throttled},
-        }},
-        "/openapi.json": {"get": {
-            "operationId": "openapi", "summary": "This document.", "security": [],
-            "responses": {"200": {"description": "The OpenAPI document.",
-                                  "content": {JSON: {"schema": {"type": "object"}}}}},
-        }},
+        "/healthz": {
+            "get": {
+                "operationId": "health",
+                "summary": "Whether the database and Redis are reachable.",
+                "security": [],
+                "responses": {
+                    "200": _ok("Both are reachable.", "Health"),
+                    "503": _ok("One is not; it is named.", "Health"),
+                },
+            }
+        },
+        "/oauth/token": {
+            "post": {
+                "operationId": "token",
+                "summary": "Exchange an access key for a bearer token (client credentials).",
+                "security": [{"basic": []}],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/x-www-form-urlencoded": {"schema": _ref("TokenRequest")},
+                        JSON: {"schema": _ref("TokenRequest")},
+                    },
+                },
+                "responses": {
+                    "200": _ok("The token.", "Token"),
+                    "400": _error("`grant_type` is not client_credentials."),
+                    "401": _error("Missing or wrong credentials.", "WWW-Authenticate"),
+                    "413": _error("The body is too large."),
+                    "429": throttled,
+                },
+            }
+        },
+        "/organizations/{orgId}/measurements": {
+            "post": {
+                "operationId": "ingestMeasurements",
+                "summary": "Submit usage measurements (m3ter-compatible ingest).",
+                "security": [{"bearer": []}],
+                "parameters": [
+                    {
+                        "name": "orgId",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                        "description": "The organization of the token.",
+                    }
+                ],
+                "requestBody": {"required": True, "content": {JSON: {"schema": _ref("MeasurementBatch")}}},
+                "responses": {
+                    "200": _ok("The batch is stored (durable); it is processed asynchronously.", "Accepted"),
+                    "400": _error("Malformed JSON, 0 or more than 1000 measurements, a missing or invalid field."),
+                    "401": _error("Missing or invalid bearer token.", "WWW-Authenticate"),
+                    "403": _error("The token is of another organization or may not upload measurements."),
+                    "413": _error(f"The body is {MAX_BODY_BYTES} bytes or more."),
+                    "429": throttled,
+                },
+            }
+        },
+        "/openapi.json": {
+            "get": {
+                "operationId": "openapi",
+                "summary": "This document.",
+                "security": [],
+                "responses": {
+                    "200": {"description": "The OpenAPI document.", "content": {JSON: {"schema": {"type": "object"}}}}
+                },
+            }
+        },
     }
 
 
@@ -125,8 +179,11 @@ def _paths() -> dict[str, Any]:
 def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Metergraph HTTP API", "version": "1",
-                 "description": "Plain routes beside GraphQL (`/graphql`, described by its own schema)."},
+        "info": {
+            "title": "Metergraph HTTP API",
+            "version": "1",
+            "description": "Plain routes beside GraphQL (`/graphql`, described by its own schema).",
+        },
         "paths": _paths(),
         "components": {
             "schemas": _schemas(),

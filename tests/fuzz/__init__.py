@@ -17,6 +17,15 @@ EXAMPLES = int(os.environ.get("METERGRAPH_FUZZ_EXAMPLES", "25"))
 def fuzz_settings(examples: int = EXAMPLES) -> settings:
     """No deadline (the machine is shared; tests never assert wall-clock times), no
     example database (each run explores afresh), fixtures shared across examples."""
-    return settings(max_examples=examples, deadline=None, database=None, derandomize=False,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                           HealthCheck.filter_too_much, HealthCheck.data_too_large])
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=False,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.filter_too_much,
+            HealthCheck.data_too_large,
+        ],
+    )

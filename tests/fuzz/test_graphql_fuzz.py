@@ -21,28 +21,58 @@ from tests.fuzz.strategies import SCALARS
 SCHEMA = (Path(__file__).resolve().parents[2] / "schema.graphql").read_text()
 QUEUE = f"metergraph:test-fuzz:{uuid.uuid4().hex[:10]}"
 PRODUCT = {
-    "code": "fuzz", "name": "Fuzz",
-    "meters": [{"code": "calls", "name": "Calls",
-                "dataFields": [{"category": "MEASURE", "code": "n", "name": "N"},
-                               {"category": "WHO", "code": "user", "name": "User"}],
-                "aggregations": [{"code": "calls_sum", "name": "Sum", "targetField": "n", "aggregation": "SUM"}]}],
-    "planTemplates": [{"code": "std", "name": "Std", "currency": "USD", "billFrequency": "MONTHLY",
-                       "pricings": [{"aggregationCode": "calls_sum", "startDate": "2026-01-01T00:00:00Z",
-                                     "pricingBands": [{"lowerLimit": "0", "unitPrice": "0.1"}]}],
-                       "plans": [{"code": "std-plan", "name": "Std plan"}]}],
+    "code": "fuzz",
+    "name": "Fuzz",
+    "meters": [
+        {
+            "code": "calls",
+            "name": "Calls",
+            "dataFields": [
+                {"category": "MEASURE", "code": "n", "name": "N"},
+                {"category": "WHO", "code": "user", "name": "User"},
+            ],
+            "aggregations": [{"code": "calls_sum", "name": "Sum", "targetField": "n", "aggregation": "SUM"}],
+        }
+    ],
+    "planTemplates": [
+        {
+            "code": "std",
+            "name": "Std",
+            "currency": "USD",
+            "billFrequency": "MONTHLY",
+            "pricings": [
+                {
+                    "aggregationCode": "calls_sum",
+                    "startDate": "2026-01-01T00:00:00Z",
+                    "pricingBands": [{"lowerLimit": "0", "unitPrice": "0.1"}],
+                }
+            ],
+            "plans": [{"code": "std-plan", "name": "Std plan"}],
+        }
+    ],
 }
 
 
 async def seeded_tenant(client) -> Tenant:
     """An organization with a product, a meter, a plan and an account."""
     tenant = await new_tenant(client, "Fuzz")
-    created = data_of(await tenant.gql("mutation($i: CreateProductInput!) { createProduct(input: $i) "
-                                       "{ userErrors { message } } }", {"i": PRODUCT}))
+    created = data_of(
+        await tenant.gql(
+            "mutation($i: CreateProductInput!) { createProduct(input: $i) { userErrors { message } } }", {"i": PRODUCT}
+        )
+    )
     assert created["createProduct"]["userErrors"] == []
-    account = {"code": "acme", "name": "Acme", "emailAddress": "a@example.com",
-               "accountPlans": [{"planCode": "std-plan", "startDate": "2026-01-01T00:00:00Z"}]}
-    created = data_of(await tenant.gql("mutation($i: CreateAccountInput!) { createAccount(input: $i) "
-                                       "{ userErrors { message } } }", {"i": account}))
+    account = {
+        "code": "acme",
+        "name": "Acme",
+        "emailAddress": "a@example.com",
+        "accountPlans": [{"planCode": "std-plan", "startDate": "2026-01-01T00:00:00Z"}],
+    }
+    created = data_of(
+        await tenant.gql(
+            "mutation($i: CreateAccountInput!) { createAccount(input: $i) { userErrors { message } } }", {"i": account}
+        )
+    )
     assert created["createAccount"]["userErrors"] == []
     return tenant
 
@@ -84,8 +114,9 @@ async def fuzzer(fuzz_tenant, client) -> Fuzzer:
 
 async def assert_not_internal(tenant: Tenant, document: str) -> set[str]:
     """The error codes of the answer to `document`, none of them INTERNAL, and no 5xx."""
-    response = await tenant.client.post("/graphql", json={"query": document},
-                                        headers={"Authorization": f"Bearer {tenant.token}"})
+    response = await tenant.client.post(
+        "/graphql", json={"query": document}, headers={"Authorization": f"Bearer {tenant.token}"}
+    )
     assert response.status_code < 500, (response.status_code, response.text[:2000])
     errors = response.json().get("errors") or []
     internal = [e for e in errors if (e.get("extensions") or {}).get("code") == "INTERNAL"]
@@ -105,8 +136,10 @@ async def test_generated_mutations_never_fail_internally(fuzzer, document):
     await fuzzer.send(document)
 
 
-@given(document=queries(SCHEMA, custom_scalars=SCALARS, mode=Mode.NEGATIVE)
-       | mutations(SCHEMA, custom_scalars=SCALARS, mode=Mode.NEGATIVE))
+@given(
+    document=queries(SCHEMA, custom_scalars=SCALARS, mode=Mode.NEGATIVE)
+    | mutations(SCHEMA, custom_scalars=SCALARS, mode=Mode.NEGATIVE)
+)
 @fuzz_settings()
 async def test_invalid_documents_are_refused_not_crashed(fuzzer, document):
     """Documents with one violation of the schema (a wrong type, a missing argument)."""
@@ -124,8 +157,11 @@ async def test_over_long_code_argument_is_refused_not_crashed(fuzz_tenant):
     """Found by the fuzz: a String argument longer than its column failed Tortoise's length
     check of the filter value: INTERNAL."""
     code = "c" * 3000
-    for document in ("{ product(code: \"%s\") { id } }", "{ accounts(filter: {codes: [\"%s\"]}) { totalCount } }",
-                     "{ currencies(codes: [\"%s\"]) { totalCount } }"):
+    for document in (
+        '{ product(code: "%s") { id } }',
+        '{ accounts(filter: {codes: ["%s"]}) { totalCount } }',
+        '{ currencies(codes: ["%s"]) { totalCount } }',
+    ):
         await assert_not_internal(fuzz_tenant, document % code)
 
 
@@ -133,17 +169,35 @@ async def test_instant_past_the_calendar_is_a_user_error(fuzz_tenant):
     """Found by the fuzz: a date-time whose offset takes it before year 1 in UTC overflowed
     while being converted, INTERNAL. It is an input error with its path."""
     plan_template = data_of(await fuzz_tenant.gql('{ planTemplate(code: "std") { id } }'))["planTemplate"]["id"]
-    payload = data_of(await fuzz_tenant.gql(
-        """mutation($i: CreatePricingInput!) { createPricing(input: $i) { pricing { id } userErrors { field code } } }""",
-        {"i": {"planTemplateId": plan_template, "aggregationCode": "calls_sum", "startDate": "0001-01-01T00:00:00+14:00",
-               "pricingBands": [{"lowerLimit": "0", "unitPrice": "1"}]}}))["createPricing"]
+    payload = data_of(
+        await fuzz_tenant.gql(
+            "mutation($i: CreatePricingInput!) {"
+            " createPricing(input: $i) { pricing { id } userErrors { field code } } }",
+            {
+                "i": {
+                    "planTemplateId": plan_template,
+                    "aggregationCode": "calls_sum",
+                    "startDate": "0001-01-01T00:00:00+14:00",
+                    "pricingBands": [{"lowerLimit": "0", "unitPrice": "1"}],
+                }
+            },
+        )
+    )["createPricing"]
     assert payload["pricing"] is None
     assert {"field": ["input", "startDate"], "code": "INVALID"} in payload["userErrors"]
-    account = {"code": "early", "name": "Early", "emailAddress": "e@example.com",
-               "accountPlans": [{"planCode": "std-plan", "startDate": "0001-01-01T00:00:00+14:00"}]}
-    payload = data_of(await fuzz_tenant.gql(
-        "mutation($i: CreateAccountInput!) { createAccount(input: $i) { account { id } userErrors { field code } } }",
-        {"i": account}))["createAccount"]
+    account = {
+        "code": "early",
+        "name": "Early",
+        "emailAddress": "e@example.com",
+        "accountPlans": [{"planCode": "std-plan", "startDate": "0001-01-01T00:00:00+14:00"}],
+    }
+    payload = data_of(
+        await fuzz_tenant.gql(
+            "mutation($i: CreateAccountInput!) {"
+            " createAccount(input: $i) { account { id } userErrors { field code } } }",
+            {"i": account},
+        )
+    )["createAccount"]
     assert payload["account"] is None
     assert [e["code"] for e in payload["userErrors"]] == ["INVALID"], payload
 
@@ -153,6 +207,6 @@ async def test_json_nested_thousands_deep_is_a_400(fuzz_tenant):
     thousands deep made `json.loads` run out of recursion, a 500."""
     headers = {"Authorization": f"Bearer {fuzz_tenant.token}", "Content-Type": "application/json"}
     deep = "[" * 100_000 + "]" * 100_000
-    for body in (deep, '{"query": "{ me { organizationId } }", "variables": {"v": %s}}' % deep):
+    for body in (deep, '{"query": "{ me { organizationId } }", "variables": {"v": ' + deep + "}}"):
         response = await fuzz_tenant.client.post("/graphql", content=body.encode(), headers=headers)
         assert response.status_code == 400, response.text[:200]

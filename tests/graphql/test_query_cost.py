@@ -18,8 +18,9 @@ from app.graphql.schema import schema
 from tests.conftest import data_of
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
-CREATE_PRODUCT = ("mutation($i: CreateProductInput!) { createProduct(input: $i) { product { id } "
-                  "userErrors { field message } } }")
+CREATE_PRODUCT = (
+    "mutation($i: CreateProductInput!) { createProduct(input: $i) { product { id } userErrors { field message } } }"
+)
 
 
 def static_cost(query: str, variables: dict | None = None, sizes: dict | None = None) -> int:
@@ -28,22 +29,25 @@ def static_cost(query: str, variables: dict | None = None, sizes: dict | None = 
     return cost.estimate(schema._schema, document, operation, variables or {}, sizes or {})
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    # The connection object and its 20 default nodes.
-    ("{ products { nodes { code } } }", 1 + 20),
-    ("{ products(first: 3) { nodes { code } totalCount pageInfo { hasNextPage } } }", 1 + 3 + 1),
-    # edges and their node are objects of the response too.
-    ("{ products(first: 2) { edges { cursor node { code } } } }", 1 + 2 + 2),
-    # Nesting multiplies: 5 products × (1 connection + 4 meters).
-    ("{ products(first: 5) { nodes { meters(first: 4) { nodes { code } } } } }", 1 + 5 + 5 * (1 + 4)),
-    # A plain list counts LIST_SIZE items; scalars and introspection count nothing.
-    ("{ meter(id: \"x\") { dataFields { code } } __schema { types { name } } }", 1 + 1 * cost.LIST_SIZE),
-    # A single object below a page is one per item: the meter of each of 20 aggregations.
-    ("{ aggregations { nodes { meter { code } } } }", 1 + 20 + 20),
-    # Fragments count like the fields they hold.
-    ("query { ...F } fragment F on Query { products(first: 2) { nodes { code } } }", 1 + 2),
-    ("{ me { ... on Me { organizationId } } }", 1),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # The connection object and its 20 default nodes.
+        ("{ products { nodes { code } } }", 1 + 20),
+        ("{ products(first: 3) { nodes { code } totalCount pageInfo { hasNextPage } } }", 1 + 3 + 1),
+        # edges and their node are objects of the response too.
+        ("{ products(first: 2) { edges { cursor node { code } } } }", 1 + 2 + 2),
+        # Nesting multiplies: 5 products × (1 connection + 4 meters).
+        ("{ products(first: 5) { nodes { meters(first: 4) { nodes { code } } } } }", 1 + 5 + 5 * (1 + 4)),
+        # A plain list counts LIST_SIZE items; scalars and introspection count nothing.
+        ('{ meter(id: "x") { dataFields { code } } __schema { types { name } } }', 1 + 1 * cost.LIST_SIZE),
+        # A single object below a page is one per item: the meter of each of 20 aggregations.
+        ("{ aggregations { nodes { meter { code } } } }", 1 + 20 + 20),
+        # Fragments count like the fields they hold.
+        ("query { ...F } fragment F on Query { products(first: 2) { nodes { code } } }", 1 + 2),
+        ("{ me { ... on Me { organizationId } } }", 1),
+    ],
+)
 def test_static_estimate(query, expected):
     assert static_cost(query) == expected
 
@@ -94,11 +98,21 @@ def _cycle(turns: int) -> str:
 
 
 async def _meter_with_aggregations(tenant, count: int) -> str:
-    product = {"code": "wide", "name": "Wide", "meters": [{
-        "code": "events", "name": "Events",
-        "dataFields": [{"category": "MEASURE", "code": f"f{i}", "name": f"F{i}"} for i in range(5)],
-        "aggregations": [{"code": f"a{i}", "name": f"A{i}", "targetField": f"f{i % 5}", "aggregation": "SUM"}
-                         for i in range(count)]}]}
+    product = {
+        "code": "wide",
+        "name": "Wide",
+        "meters": [
+            {
+                "code": "events",
+                "name": "Events",
+                "dataFields": [{"category": "MEASURE", "code": f"f{i}", "name": f"F{i}"} for i in range(5)],
+                "aggregations": [
+                    {"code": f"a{i}", "name": f"A{i}", "targetField": f"f{i % 5}", "aggregation": "SUM"}
+                    for i in range(count)
+                ],
+            }
+        ],
+    }
     assert data_of(await tenant.gql(CREATE_PRODUCT, {"i": product}))["createProduct"]["userErrors"] == []
     meters = data_of(await tenant.gql('{ meters(filter: {codes: ["events"]}) { nodes { id } } }'))["meters"]["nodes"]
     return meters[0]["id"]
@@ -143,8 +157,10 @@ async def test_costly_mutation_changes_nothing(tenant):
     await _meter_with_aggregations(tenant, 20)
     # Each alias asks for the product's meters and three turns of the cycle below them.
     aliases = " ".join(f"m{i}: meters(first: 100) {{ nodes {{ {_turns(3)} }} }}" for i in range(15))
-    mutation = (f'mutation {{ createProduct(input: {{code: "late", name: "Late"}}) {{ product {{ {aliases} }} '
-                "userErrors { field } } }")
+    mutation = (
+        f'mutation {{ createProduct(input: {{code: "late", name: "Late"}}) {{ product {{ {aliases} }} '
+        "userErrors { field } } }"
+    )
     result = await tenant.gql(mutation)
     assert [e["extensions"]["code"] for e in result["errors"]] == ["QUERY_TOO_COSTLY"]
     codes = [p["code"] for p in data_of(await tenant.gql("{ products { nodes { code } } }"))["products"]["nodes"]]

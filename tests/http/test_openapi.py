@@ -28,8 +28,12 @@ from tests.conftest import TEST_SECRET_KEY
 from tests.fuzz import EXAMPLES, fuzz_settings
 
 QUEUE = f"metergraph:test-openapi:{uuid.uuid4().hex[:10]}"
-ROUTES = {("GET", "/healthz"), ("POST", "/oauth/token"), ("POST", "/organizations/{orgId}/measurements"),
-          ("GET", "/openapi.json")}
+ROUTES = {
+    ("GET", "/healthz"),
+    ("POST", "/oauth/token"),
+    ("POST", "/organizations/{orgId}/measurements"),
+    ("GET", "/openapi.json"),
+}
 
 
 def _free_port() -> int:
@@ -42,10 +46,25 @@ def _free_port() -> int:
 def served_api(settings, tmp_path_factory) -> Iterator[str]:
     """The API as `metergraph serve` runs it; batches it accepts go to a queue of its own."""
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": settings.database_url, "REDIS_URL": settings.redis_url,
-           "METERGRAPH_SECRET_KEY": TEST_SECRET_KEY, "METERGRAPH_DATA_DIR": str(tmp_path_factory.mktemp("openapi"))}
-    command = [str(Path(sys.executable).with_name("metergraph")), "serve", "--host", "127.0.0.1", "--port", str(port),
-               "--queue-name", QUEUE, "--log-level", "warning"]
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url,
+        "METERGRAPH_SECRET_KEY": TEST_SECRET_KEY,
+        "METERGRAPH_DATA_DIR": str(tmp_path_factory.mktemp("openapi")),
+    }
+    command = [
+        str(Path(sys.executable).with_name("metergraph")),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--queue-name",
+        QUEUE,
+        "--log-level",
+        "warning",
+    ]
     # Its log goes to a file: a pipe nobody reads would fill up and stall the server.
     log = Path(env["METERGRAPH_DATA_DIR"]) / "serve.log"
     with log.open("wb") as sink:
@@ -85,8 +104,11 @@ async def credentials(app) -> dict:
 
 @pytest.fixture(scope="session")
 def bearer(served_api, credentials) -> str:
-    response = httpx.post(f"{served_api}/oauth/token", auth=(credentials["accessKeyId"], credentials["apiSecret"]),
-                          data={"grant_type": "client_credentials"})
+    response = httpx.post(
+        f"{served_api}/oauth/token",
+        auth=(credentials["accessKeyId"], credentials["apiSecret"]),
+        data={"grant_type": "client_credentials"},
+    )
     assert response.status_code == 200, response.text
     return response.json()["access_token"]
 
