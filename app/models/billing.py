@@ -35,6 +35,8 @@ class BillJob(TenantModel):
     dt_heartbeat = fields.DatetimeField(null=True)
     # Accepted ingest batches up to this instant are included (SEMANTICS §6).
     dt_cutoff = fields.DatetimeField(null=True)
+    # Overrides the external invoice date of every bill the job writes (SEMANTICS §13.2 rule 6).
+    external_invoice_date = fields.DateField(null=True)
 
     class Meta:
         table = "bill_jobs"
@@ -68,6 +70,11 @@ class Bill(TenantModel):
     currency = fields.CharField(max_length=80)
     status = fields.CharField(max_length=16, default="PENDING")  # PENDING | APPROVED
     locked = fields.BooleanField(default=False)
+    # Locked by the organization's lock date, not by a person (SEMANTICS §13.2 rule 5):
+    # only these locks are undone when the lock date moves back.
+    locked_by_lock_date = fields.BooleanField(default=False, db_default=False)
+    # SEMANTICS §13.2 rule 6; null on bills made before the rule existed (computed on read).
+    external_invoice_date = fields.DateField(null=True)
     bill_job_id = fields.UUIDField(null=True)
     last_calculated_date = fields.DatetimeField(null=True)
     purchase_order_number = fields.CharField(max_length=200, null=True)
@@ -112,3 +119,13 @@ class BillLineItem(TenantModel):
 
     class Meta:
         table = "bill_line_items"
+
+
+class BillConfig(TenantModel):
+    """The organization's bill settings (SEMANTICS §13.2 rule 5); no row means no lock date."""
+
+    bill_lock_date = fields.DateField(null=True)
+
+    class Meta:
+        table = "bill_configs"
+        unique_together = (("organization_id",),)

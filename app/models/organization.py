@@ -43,6 +43,10 @@ class OrganizationConfig(TenantModel):
     # Only the rate limits an administrator changed, {name: {"requestsPerSecond", "burst"}};
     # null or absent means the defaults (app.services.rate_limits.config).
     rate_limits = fields.JSONField(null=True)
+    # FIRST_DAY_OF_NEXT_PERIOD | LAST_DAY_OF_ARREARS (SEMANTICS §13.2 rule 6).
+    external_invoice_date = fields.CharField(
+        max_length=32, default="FIRST_DAY_OF_NEXT_PERIOD", db_default="FIRST_DAY_OF_NEXT_PERIOD"
+    )
 
     class Meta:
         table = "organization_configs"
