@@ -75,7 +75,8 @@ def grace_period(amount: int, unit: GraceUnit) -> timedelta:
 
 def runs_between(interval: Decimal, offset: int, tz: tzinfo, after: datetime, until: datetime) -> list[datetime]:
     """Run instants ``t`` with ``after < t <= until``, in order (UTC)."""
-    require_aware(after), require_aware(until)
+    require_aware(after)
+    require_aware(until)
     if interval == OFF or until <= after:
         return []
     first, last = _local_day(after, tz) - _DAY, _local_day(until, tz) + _DAY
