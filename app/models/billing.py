@@ -37,6 +37,9 @@ class BillJob(TenantModel):
     dt_cutoff = fields.DatetimeField(null=True)
     # Overrides the external invoice date of every bill the job writes (SEMANTICS §13.2 rule 6).
     external_invoice_date = fields.DateField(null=True)
+    # Started by the scheduler (SEMANTICS §13.2 rule 1) for the run instant `triggered_at`.
+    scheduled = fields.BooleanField(default=False, db_default=False)
+    triggered_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "bill_jobs"
@@ -129,3 +132,15 @@ class BillConfig(TenantModel):
     class Meta:
         table = "bill_configs"
         unique_together = (("organization_id",),)
+
+
+class ScheduledRun(TenantModel):
+    """One scheduled run of an organization, claimed once: the unique (organization, run
+    instant) is what keeps two workers from starting the same run (SEMANTICS §13.2)."""
+
+    run_at = fields.DatetimeField()
+    bill_job_ids = fields.JSONField(default=list)
+
+    class Meta:
+        table = "scheduled_runs"
+        unique_together = (("organization_id", "run_at"),)

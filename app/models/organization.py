@@ -8,6 +8,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from app.models.base import TenantModel
+from app.models.fields import NumericField
 
 
 class Organization(Model):
@@ -47,6 +48,12 @@ class OrganizationConfig(TenantModel):
     external_invoice_date = fields.CharField(
         max_length=32, default="FIRST_DAY_OF_NEXT_PERIOD", db_default="FIRST_DAY_OF_NEXT_PERIOD"
     )
+    # Scheduled billing (SEMANTICS §13.1): interval in hours (0 = off), the local hour of the
+    # daily run, and the auto-approval grace period (both null = no auto-approval).
+    scheduled_bill_interval = NumericField(default=0, db_default=0)
+    scheduled_bill_offset = fields.IntField(default=0, db_default=0)
+    auto_approve_bills_grace_period = fields.IntField(null=True)
+    auto_approve_bills_grace_period_unit = fields.CharField(max_length=16, null=True)  # MINUTES | HOURS | DAYS
 
     class Meta:
         table = "organization_configs"

@@ -15,6 +15,7 @@ from app.domain.timezones import parse_timezone
 from app.models.organization import Currency, OrganizationConfig
 from app.services.errors import ErrorCode, ProblemCollector
 from app.services.rate_limits import config as rate_limit_config
+from app.services.scheduling.settings import check_schedule
 from app.services.versioning import update_versioned
 
 # Fields set as given, each into the column of the same name (null is refused).
@@ -57,6 +58,10 @@ class UpdateOrganizationConfig:
     suppressed_empty_bills: bool | None = NOT_GIVEN
     custom_fields: Any = NOT_GIVEN
     rate_limits: Mapping[str, Any] | None = NOT_GIVEN
+    scheduled_bill_interval: Decimal | None = NOT_GIVEN
+    scheduled_bill_offset: int | None = NOT_GIVEN
+    auto_approve_bills_grace_period: int | None = NOT_GIVEN
+    auto_approve_bills_grace_period_unit: str | None = NOT_GIVEN
 
 
 async def get_config(organization_id: uuid.UUID) -> OrganizationConfig:
@@ -79,6 +84,7 @@ async def update_config(
     _check_currency(changes, problems, values, currency_codes)
     _check_numbers(changes, problems, values)
     _check_conversions(changes, problems, values, currency_codes)
+    check_schedule(changes, config, problems, values)
     if "custom_fields" in changes:
         if msg := custom_fields_problem(changes["custom_fields"] or {}):
             problems.add("customFields", ErrorCode.INVALID, msg)

@@ -190,6 +190,10 @@ class BillJob:
 
     @strawberry.field(description="Accounts whose bill failed, with the reason.")
     def failures(self, info: Info) -> list[BillJobFailure]:
+    scheduled: bool = strawberry.field(description="Whether the scheduler started it (a scheduled run).")
+    triggered_at: datetime | None = strawberry.field(
+        description="The scheduled run instant that started it; none for a job a client asked for."
+    )
         return load_then(
             info,
             loaders.FAILURES_BY_JOB,
@@ -230,6 +234,8 @@ class BillJob:
         )
 
 
+            scheduled=row.scheduled,
+            triggered_at=row.triggered_at,
 @strawberry.type(description="A bill computed for one account exactly as a bill job would, without being stored.")
 class BillPreview:
     account_id: strawberry.ID = strawberry.field(description="The account.")

@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 
 from app.graphql.errors import UserError
 from app.graphql.inputs import command_fields, parse_id, provided
-from app.graphql.organization.types import Currency, OrganizationConfig
+from app.graphql.organization.types import Currency, GracePeriodUnit, OrganizationConfig
 from app.services import currencies, organization_config
 
 
@@ -65,6 +65,19 @@ class UpdateOrganizationConfigInput:
     custom_fields: JSON | None = strawberry.UNSET
     rate_limits: RateLimitsInput | None = strawberry.field(
         default=strawberry.UNSET, description="Rate limits to change; null returns all of them to the defaults."
+    )
+    scheduled_bill_interval: Decimal | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Hours between scheduled runs: 0 (off), 0.25, 0.5, 1, 2, 3, 4, 6, 8, 12, 24.",
+    )
+    scheduled_bill_offset: int | None = strawberry.field(
+        default=strawberry.UNSET, description="Local hour (0–23) of the daily run; only with interval 24."
+    )
+    auto_approve_bills_grace_period: int | None = strawberry.field(
+        default=strawberry.UNSET, description="Auto-approval grace period (> 0), set with its unit; null = off."
+    )
+    auto_approve_bills_grace_period_unit: GracePeriodUnit | None = strawberry.field(
+        default=strawberry.UNSET, description="MINUTES, HOURS or DAYS; set with the grace period."
     )
 
     def to_command(self) -> organization_config.UpdateOrganizationConfig:

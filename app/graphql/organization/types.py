@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from enum import Enum
 
 import strawberry
 from strawberry.scalars import JSON
@@ -11,8 +12,16 @@ from strawberry.scalars import JSON
 from app.models.organization import Currency as CurrencyModel
 from app.models.organization import OrganizationConfig as ConfigModel
 from app.services.rate_limits import config as rate_limit_config
+from app.services.scheduling.next_run import next_scheduled_run
 
 READ = "config:retrieve"
+
+
+@strawberry.enum(description="Unit of the auto-approval grace period.")
+class GracePeriodUnit(Enum):
+    MINUTES = strawberry.enum_value("MINUTES", description="Minutes.")
+    HOURS = strawberry.enum_value("HOURS", description="Hours.")
+    DAYS = strawberry.enum_value("DAYS", description="Days.")
 
 
 @strawberry.type(description="Who is calling.")
@@ -84,6 +93,21 @@ class OrganizationConfig:
     suppressed_empty_bills: bool = strawberry.field(description="Whether bills without line items are not stored.")
     custom_fields: JSON = strawberry.field(description="Custom name → string or number map.")
     rate_limits: RateLimits = strawberry.field(description="Rate limits in force: the defaults and any set here.")
+    scheduled_bill_interval: Decimal = strawberry.field(
+        description="Hours between scheduled bill runs: 0 (off), 0.25, 0.5, 1, 2, 3, 4, 6, 8, 12 or 24."
+    )
+    scheduled_bill_offset: int = strawberry.field(
+        description="Local hour (0–23) of the daily run; only with scheduledBillInterval 24."
+    )
+    auto_approve_bills_grace_period: int | None = strawberry.field(
+        description="Time after a bill's period ends (or it is created, if later) before it is approved; none = off."
+    )
+    auto_approve_bills_grace_period_unit: GracePeriodUnit | None = strawberry.field(
+        description="Unit of autoApproveBillsGracePeriod."
+    )
+    next_scheduled_run: datetime | None = strawberry.field(
+        description="When the next scheduled bill run starts; none while the schedule is off."
+    )
     dt_created: datetime = strawberry.field(description="When it was created.")
     dt_last_modified: datetime = strawberry.field(description="When it last changed.")
     created_by: str | None = strawberry.field(description="Principal that created it.")
@@ -91,7 +115,14 @@ class OrganizationConfig:
 
     @classmethod
     def of(cls, m: ConfigModel) -> OrganizationConfig:
-        names = [f for f in cls.__annotations__ if f not in ("currency_conversions", "id", "rate_limits")]
+        computed = (
+            "currency_conversions",
+            "id",
+            "rate_limits",
+            "next_scheduled_run",
+            "auto_approve_bills_grace_period_unit",
+        )
+        names = [f for f in cls.__annotations__ if f not in computed]
         values = {name: getattr(m, name) for name in names}
         conversions = [
             CurrencyConversion(from_=c["from"], to=c["to"], multiplier=Decimal(c["multiplier"]))
@@ -101,6 +132,12 @@ class OrganizationConfig:
             id=strawberry.ID(str(m.id)),
             currency_conversions=conversions,
             rate_limits=RateLimits.of(m.rate_limits),
+            next_scheduled_run=next_scheduled_run(m, datetime.now(UTC)),
+            auto_approve_bills_grace_period_unit=(
+                GracePeriodUnit(m.auto_approve_bills_grace_period_unit)
+                if m.auto_approve_bills_grace_period_unit
+                else None
+            ),
             **values,
         )
 
