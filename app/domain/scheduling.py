@@ -24,11 +24,14 @@ Invariants
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from enum import Enum
 
+from app.domain import periods
+from app.domain.periods import BillFrequency
 from app.domain.timezones import require_aware
 
 OFF = Decimal(0)
@@ -160,3 +163,32 @@ def _instant_of(wall: datetime, tz: tzinfo) -> datetime | None:
 
 def _local_day(instant: datetime, tz: tzinfo) -> date:
     return instant.astimezone(tz).date()
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSchedule:
+    """When one account plan bills: enough to find its open bills at an instant."""
+
+    account_id: Hashable
+    frequency: BillFrequency
+    interval: int
+    epoch: date
+    start: datetime
+    end: datetime | None
+
+
+def open_bill_dates(schedules: Iterable[PlanSchedule], t: datetime, tz: tzinfo) -> dict[date, set[Hashable]]:
+    """The bill dates a scheduled run at ``t`` creates or recalculates, with their accounts
+    (§13.2 rule 2): per plan, the period containing ``t`` and the one that just ended while
+    its late-data window is open, each only when the plan was active in it."""
+    today = _local_day(t, tz)
+    found: dict[date, set[Hashable]] = {}
+    for s in schedules:
+        for day in (today, today + _DAY):
+            bill = periods.bill_date_on_or_after(s.epoch, s.frequency, s.interval, day)
+            period = periods.billing_period(s.epoch, s.frequency, s.interval, bill)
+            start, end = periods.period_instants(period, tz)
+            active = s.start < end and (s.end is None or s.end > start)
+            if active and in_scope(start, end, s.end, t):
+                found.setdefault(bill, set()).add(s.account_id)
+    return found

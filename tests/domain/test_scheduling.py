@@ -1,14 +1,17 @@
 """Table tests of when scheduled bill runs happen (SEMANTICS §13.2 rules 1, 2 and 4)."""
 
-from datetime import UTC, datetime, timedelta
+import dataclasses
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from app.domain.periods import BillFrequency
 from app.domain.scheduling import (
     INTERVALS,
     GraceUnit,
+    PlanSchedule,
     auto_approve_at,
     due_run,
     grace_period,
@@ -17,6 +20,7 @@ from app.domain.scheduling import (
     latest_run,
     next_run,
     offset_problem,
+    open_bill_dates,
     runs_between,
     window_close,
 )
@@ -145,3 +149,40 @@ def test_other_intervals_are_refused(interval: str) -> None:
 )
 def test_offset_only_with_daily(interval: str, offset: int, ok: bool) -> None:
     assert (offset_problem(Decimal(interval), offset) is None) is ok
+
+
+MONTHLY = PlanSchedule("acc", BillFrequency.MONTHLY, 1, date(2024, 1, 1), utc(2024, 1, 1), None)
+
+
+@pytest.mark.parametrize(
+    ("t", "bill_dates"),
+    [
+        # The run at 10-01 00:00 creates October's bill (11-01) and still recalculates September's.
+        (utc(2024, 10, 1), [date(2024, 10, 1), date(2024, 11, 1)]),
+        (utc(2024, 10, 1, 23, 59), [date(2024, 10, 1), date(2024, 11, 1)]),
+        (utc(2024, 10, 2), [date(2024, 11, 1)]),  # September's window has closed
+        (utc(2024, 11, 1, 18), [date(2024, 11, 1), date(2024, 12, 1)]),  # October's last run
+        (utc(2024, 11, 2), [date(2024, 12, 1)]),
+    ],
+)
+def test_open_bill_dates_follow_the_late_data_window(t: datetime, bill_dates: list[date]) -> None:
+    assert sorted(open_bill_dates([MONTHLY], t, UTC)) == bill_dates
+
+
+def test_an_ended_plan_closes_its_window_a_day_after_its_end() -> None:
+    ended = dataclasses.replace(MONTHLY, end=utc(2024, 10, 15))
+    assert sorted(open_bill_dates([ended], utc(2024, 10, 15, 23), UTC)) == [date(2024, 11, 1)]
+    assert open_bill_dates([ended], utc(2024, 10, 16), UTC) == {}
+
+
+def test_open_bill_dates_in_berlin_and_for_daily_plans() -> None:
+    """In Berlin the October period ends at 10-31 23:00 UTC (local 11-01 00:00); the daily
+    plan's bill of 11-01 (the 10-31 period) and that of 11-02 are both open at 11-01 02:00."""
+    berlin_monthly = dataclasses.replace(MONTHLY, start=utc(2023, 12, 31, 23))
+    daily = PlanSchedule("d", BillFrequency.DAILY, 1, date(2024, 1, 1), utc(2024, 1, 1), None)
+    at = datetime(2024, 11, 1, 2, tzinfo=BERLIN)
+    found = open_bill_dates([berlin_monthly, daily], at, BERLIN)
+    assert found == {date(2024, 11, 1): {"acc", "d"}, date(2024, 12, 1): {"acc"}, date(2024, 11, 2): {"d"}}
+    # Before the plan starts nothing is open.
+    late = dataclasses.replace(daily, start=utc(2024, 12, 1))
+    assert open_bill_dates([late], at, BERLIN) == {}
