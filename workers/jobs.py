@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from arq import Retry
 
-from app.services import billing, ingest, system
+from app.services import billing, ingest, scheduling, system
 
 # arq retries a failed batch this often, backing off; after that the batch stays PENDING
 # in the database and the periodic sweep tries again later (it is never dropped).
@@ -77,6 +78,13 @@ async def process_bill_job_chunks(ctx: dict[str, Any], job_id: str, organization
 
 async def sweep_bill_jobs(ctx: dict[str, Any]) -> int:
     return await billing.sweep_bill_jobs(enqueue=_enqueuer(ctx))
+
+
+async def run_scheduled_billing(ctx: dict[str, Any], now: str | None = None) -> int:
+    """The scheduler tick: the cron passes no `now` (the clock decides); a caller may name
+    the instant (ISO 8601) to run the schedule as of then."""
+    instant = datetime.fromisoformat(now) if now else datetime.now(UTC)
+    return len(await scheduling.run_scheduled_billing(instant, enqueue=_enqueuer(ctx)))
 
 
 async def count_finished_job(ctx: dict[str, Any]) -> None:

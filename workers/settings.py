@@ -36,6 +36,7 @@ FUNCTIONS = [
     func(jobs.run_bill_job, keep_result=0, timeout=900),
     func(jobs.process_bill_job_chunks, keep_result=0, timeout=900),
     func(jobs.sweep_bill_jobs, keep_result=0),
+    func(jobs.run_scheduled_billing, keep_result=0),
 ]
 
 
@@ -62,6 +63,9 @@ def production_cron_jobs() -> list:
     return [
         cron(jobs.sweep_unprocessed_batches, second=0, unique=True, run_at_startup=True, keep_result=0),
         cron(jobs.sweep_bill_jobs, second=30, unique=True, keep_result=0),
+        # Scheduled billing every minute (the finest interval is 15 minutes); `unique` only
+        # spares Redis: each run is claimed once in the database whatever the workers.
+        cron(jobs.run_scheduled_billing, second=15, unique=True, keep_result=0),
     ]
 
 
