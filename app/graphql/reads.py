@@ -74,6 +74,8 @@ READS: dict[str, ReadRule] = {
     # A line item is part of its bill: reading it is reading the bill.
     "LineItem": ReadRule(READ, "bill", lambda line: line.bill_id),
     "BillJob": ReadRule(READ, "billJob"),
+    # The organization's bill settings: reading them is reading bills (one per organization).
+    "BillConfig": ReadRule(READ, "bill", None),
     "IngestBatch": ReadRule(MEASUREMENTS, "measurement"),
     "Measurement": ReadRule(MEASUREMENTS, "measurement", None),
     # Workers serve every organization: administrators only (app/graphql/system.py).

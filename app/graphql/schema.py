@@ -16,7 +16,7 @@ from strawberry.tools import merge_types
 from app.graphql import reads
 from app.graphql.access import AccessMutation, AccessQuery
 from app.graphql.accounts import AccountMutation, AccountQuery
-from app.graphql.billing import BillingMutation, BillingQuery, BillingSubscription
+from app.graphql.billing import BillConfigMutation, BillConfigQuery, BillingMutation, BillingQuery, BillingSubscription
 from app.graphql.catalog.meters import MeterMutation, MeterQuery
 from app.graphql.catalog.plans import PlanMutation, PlanQuery
 from app.graphql.catalog.pricing_preview import PricingPreviewQuery
@@ -43,6 +43,7 @@ Query = merge_types(
         AccountQuery,
         IngestQuery,
         BillingQuery,
+        BillConfigQuery,
         SystemQuery,
     ),
 )
@@ -57,6 +58,7 @@ Mutation = merge_types(
         AccountMutation,
         IngestMutation,
         BillingMutation,
+        BillConfigMutation,
     ),
 )
 Subscription = merge_types("Subscription", (BillingSubscription,))

@@ -208,6 +208,12 @@ OPERATIONS: dict[str, str] = {
     ),
     "approveBills": f'mutation {{ approveBills(input: {{billIds: ["{RANDOM_ID}"]}}) {{ bills {{ id }} {ERRORS} }} }}',
     "lockBill": f'mutation {{ lockBill(input: {{id: "{RANDOM_ID}", version: 1}}) {{ bill {{ id }} {ERRORS} }} }}',
+    "billConfig": "{ billConfig { billLockDate version } }",
+    # A stale version: refused after authorization, nothing stored.
+    "updateBillConfig": (
+        f'mutation {{ updateBillConfig(input: {{billLockDate: "2026-01-31", version: 99}}) {{ billConfig {{ version }}'
+        f" {ERRORS} }} }}"
+    ),
     # A subscription: run through the schema as the websockets run it (see `run`).
     "billJobProgress": f'subscription {{ billJobProgress(id: "{RANDOM_ID}") {{ id status }} }}',
 }

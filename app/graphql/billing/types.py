@@ -95,6 +95,9 @@ class Bill:
     currency: str = strawberry.field(description="Bill currency.")
     status: BillStatus = strawberry.field(description="PENDING or APPROVED.")
     locked: bool = strawberry.field(description="A locked bill never changes again; bill jobs skip it.")
+    locked_by_lock_date: bool = strawberry.field(
+        description="Locked by the organization's billLockDate, not by a person: moving the date back unlocks it."
+    )
     bill_job_id: strawberry.ID | None = strawberry.field(description="The job that last calculated it.")
     last_calculated_date: datetime | None = strawberry.field(description="When it was last calculated.")
     purchase_order_number: str | None = strawberry.field(description="The account's purchase order number.")
@@ -142,6 +145,7 @@ class Bill:
             currency=row.currency,
             status=BillStatus(row.status),
             locked=row.locked,
+            locked_by_lock_date=row.locked_by_lock_date,
             bill_job_id=as_id(row.bill_job_id),
             last_calculated_date=row.last_calculated_date,
             purchase_order_number=row.purchase_order_number,
@@ -186,14 +190,14 @@ class BillJob:
     dt_created: datetime = strawberry.field(description="When it was asked for.")
     dt_last_modified: datetime = strawberry.field(description="When it last changed.")
     created_by: str | None = strawberry.field(description="Principal that asked for it.")
-    _row: strawberry.Private[m.BillJob]
-
-    @strawberry.field(description="Accounts whose bill failed, with the reason.")
-    def failures(self, info: Info) -> list[BillJobFailure]:
     scheduled: bool = strawberry.field(description="Whether the scheduler started it (a scheduled run).")
     triggered_at: datetime | None = strawberry.field(
         description="The scheduled run instant that started it; none for a job a client asked for."
     )
+    _row: strawberry.Private[m.BillJob]
+
+    @strawberry.field(description="Accounts whose bill failed, with the reason.")
+    def failures(self, info: Info) -> list[BillJobFailure]:
         return load_then(
             info,
             loaders.FAILURES_BY_JOB,
@@ -230,12 +234,12 @@ class BillJob:
             dt_created=row.dt_created,
             dt_last_modified=row.dt_last_modified,
             created_by=row.created_by,
+            scheduled=row.scheduled,
+            triggered_at=row.triggered_at,
             _row=row,
         )
 
 
-            scheduled=row.scheduled,
-            triggered_at=row.triggered_at,
 @strawberry.type(description="A bill computed for one account exactly as a bill job would, without being stored.")
 class BillPreview:
     account_id: strawberry.ID = strawberry.field(description="The account.")

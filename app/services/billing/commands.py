@@ -51,3 +51,11 @@ class RecalculateBills:
     currency_conversions: Sequence[CurrencyConversion] | None = field(
         default=None, metadata={"input": "currencyConversions"}
     )
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateBillConfig:
+    """The organization's bill settings: the lock date (null clears it) and the version read."""
+
+    bill_lock_date: date | None = field(metadata={"input": "billLockDate"})
+    version: int = field(metadata={"input": "version"})

@@ -153,6 +153,29 @@ async def m_lock_bill(w: World) -> None:
     not_found(payload, "id")
 
 
+BILL_CONFIG = "{ billConfig { billLockDate version } }"
+
+
+async def q_bill_config(w: World) -> None:
+    # B's settings are its own (the defaults), whatever A's are.
+    assert (await w.as_b(BILL_CONFIG))["billConfig"] == {"billLockDate": None, "version": 1}
+    assert (await w.as_a(BILL_CONFIG))["billConfig"] == {"billLockDate": None, "version": 1}
+
+
+async def m_update_bill_config(w: World) -> None:
+    # B's lock date covers A's PENDING January bill: B is not refused for it, and A's bill
+    # (in the snapshot) and A's settings stay as they were.
+    payload = await w.b_run(
+        "updateBillConfig",
+        "UpdateBillConfigInput",
+        "billConfig { billLockDate version }",
+        {"billLockDate": "2026-12-31", "version": 1},
+    )
+    assert payload == {"billConfig": {"billLockDate": "2026-12-31", "version": 2}, "userErrors": []}, payload
+    assert (await w.as_a(BILL_CONFIG))["billConfig"] == {"billLockDate": None, "version": 1}
+    assert (await w.as_a(BILL.replace("accountId", "locked"), {"id": w.ids["a_bill"]}))["bill"]["locked"] is False
+
+
 def generated() -> dict[str, dict[str, Check]]:
     return {
         "Query": {
@@ -161,6 +184,7 @@ def generated() -> dict[str, dict[str, Check]]:
             "billJobs": q_bill_jobs,
             "billJob": q_bill_job,
             "billPreview": q_bill_preview,
+            "billConfig": q_bill_config,
         },
         "Mutation": {
             "createBillJob": m_create_bill_job,
@@ -168,6 +192,7 @@ def generated() -> dict[str, dict[str, Check]]:
             "recalculateBills": m_recalculate_bills,
             "approveBills": m_approve_bills,
             "lockBill": m_lock_bill,
+            "updateBillConfig": m_update_bill_config,
         },
         "Subscription": {"billJobProgress": q_bill_job_progress},
     }
