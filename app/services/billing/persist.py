@@ -47,6 +47,7 @@ class Outcome(str, Enum):
     SKIPPED_LOCKED = "SKIPPED_LOCKED"
     SUPPRESSED = "SUPPRESSED"  # empty, not stored
     DELETED = "DELETED"  # empty, the stored bill removed
+    UNCHANGED = "UNCHANGED"  # a scheduled recalculation changed nothing (SEMANTICS §13.2 rule 3)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class StoreOptions:
     purchase_order_number: str | None
     meter_of: Mapping[uuid.UUID, uuid.UUID]
     redraw: Redraw | None = None  # the bill draws on commitments: settled when stored
+    scheduled: bool = False  # a scheduled run's job: a bill it would not change is left alone
 
 
 async def store_bill(organization_id: uuid.UUID, bill: ComposedBill, options: StoreOptions) -> Stored:

@@ -42,6 +42,7 @@ from app.services.billing.bill_rows import number_bills, replace_lines
 from app.services.billing.commitments import refresh_amount_spent
 from app.services.billing.draws import settle_draws
 from app.services.billing.persist import Outcome, Stored, StoreOptions
+from app.services.billing.unchanged import unchanged_bills
 
 
 class NotStored(RuntimeError):
@@ -63,7 +64,11 @@ async def store_bills(organization_id: uuid.UUID, bills: Sequence[tuple[Composed
             settled = await settle_draws(conn, organization_id, [(bill, options.redraw) for bill, options in bills])
             bills = [(bill, options) for bill, (_, options) in zip(settled, bills)]
             locked = await _lock_existing(conn, organization_id, bills)
-            upserted = await _upsert(conn, organization_id, [bills[i] for i in ordered if keys_of[i] not in locked])
+            # A scheduled run leaves a bill it would not change alone (SEMANTICS §13.2 rule 3).
+            unchanged = await _unchanged(conn, organization_id, keys_of, bills)
+            upserted = await _upsert(
+                conn, organization_id, [bills[i] for i in ordered if keys_of[i] not in locked.keys() | unchanged.keys()]
+            )
             # Numbers in the chunk's order (accounts in claim order), as bill by bill.
             await number_bills(
                 conn, organization_id, [upserted[k].id for k in keys_of if k in upserted and upserted[k].number is None]
@@ -79,9 +84,22 @@ async def store_bills(organization_id: uuid.UUID, bills: Sequence[tuple[Composed
     return [
         Stored(Outcome.SKIPPED_LOCKED, locked[k])
         if k in locked
+        else Stored(Outcome.UNCHANGED, unchanged[k])
+        if k in unchanged
         else Stored(Outcome.CREATED if upserted[k].created else Outcome.UPDATED, upserted[k].id)
         for k in keys_of
     ]
+
+
+async def _unchanged(
+    conn: asyncpg.Connection,
+    organization_id: uuid.UUID,
+    keys_of: Sequence[tuple],
+    bills: Sequence[tuple[ComposedBill, StoreOptions]],
+) -> dict[tuple, uuid.UUID]:
+    if not bills or not bills[0][1].scheduled:  # one job per chunk: all scheduled or none
+        return {}
+    return await unchanged_bills(conn, organization_id, [(k, b, o) for k, (b, o) in zip(keys_of, bills)])
 
 
 @dataclass(frozen=True)

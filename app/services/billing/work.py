@@ -89,6 +89,7 @@ async def _store_all(
             suppress_empty=computed.org.config.suppressed_empty_bills,
             purchase_order_number=account.purchase_order_number if account else None,
             meter_of=meter_of,
+            scheduled=job.scheduled,
         )
         bills.extend((bill, _with_redraw(computed, bill, options)) for bill in outcome.bills)
         owners.extend(account_id for _ in outcome.bills)
