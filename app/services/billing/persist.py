@@ -9,7 +9,8 @@ stored together.
   (`ON CONFLICT DO NOTHING`, which waits for a concurrent inserter), then locked with
   `FOR UPDATE`, so two writers of one bill take turns and its line items are replaced
   whole, never interleaved.
-- A locked bill is never changed: it is skipped and reported as such (SEMANTICS §7.5).
+- A locked bill is never changed: it is skipped and reported as such (SEMANTICS §7.5);
+  nor is a bill created or changed inside the lock date's range (§13.2 rule 5).
 - A recalculated bill returns to PENDING (an APPROVED one too), gets the job's id, the
   calculation time, the account's current purchase order number, and its total.
 - Sequential invoice number: given once, the first time the bill is stored while the
@@ -36,9 +37,11 @@ import asyncpg
 
 from app.db import connection
 from app.domain.billing import ComposedBill
+from app.domain.billing.invoice_dates import lock_covers
 from app.services.billing.bill_rows import number_bills, replace_lines
 from app.services.billing.commitments import refresh_amount_spent
 from app.services.billing.draws import Redraw, settle_draws
+from app.services.billing.lock_date import lock_date_for_share
 
 
 class Outcome(str, Enum):
@@ -77,6 +80,9 @@ async def store_bill(organization_id: uuid.UUID, bill: ComposedBill, options: St
         async with conn.transaction():
             # First, so the account's lock comes before the bill row's (see `draws`).
             (bill,) = await settle_draws(conn, organization_id, [(bill, options.redraw)])
+            if lock_covers(bill.bill_date, await lock_date_for_share(conn, organization_id)):
+                current = await _lock(conn, organization_id, bill)  # none is made in a locked range
+                return Stored(Outcome.SKIPPED_LOCKED, current["id"] if current else None)
             stored = await _store(conn, organization_id, bill, options)
             if stored.outcome is not Outcome.SKIPPED_LOCKED and stored.bill_id is not None:
                 # Commitments' amountSpent from the stored draws, in the same transaction.
@@ -156,10 +162,13 @@ async def _insert(
 
 
 async def _update(conn: asyncpg.Connection, bill_id: uuid.UUID, bill: ComposedBill, options: StoreOptions) -> None:
-    # Recalculating an APPROVED bill returns it to PENDING (SEMANTICS §7.5).
+    # Recalculating an APPROVED bill returns it to PENDING (SEMANTICS §7.5); recalculated by a
+    # job no schedule started, it is never auto-approved again (§13.2 rule 4).
     await conn.execute(
         """UPDATE bills SET account_code = $2, due_date = $3, start_date = $4, end_date = $5, currency = $6,
                status = 'PENDING', bill_job_id = $7, last_calculated_date = now(), purchase_order_number = $8,
+               auto_approve_blocked = auto_approve_blocked OR NOT coalesce(
+                   (SELECT j.scheduled FROM bill_jobs AS j WHERE j.id = $7), false),
                bill_total = $9, version = version + 1, dt_last_modified = now(), last_modified_by = $10
            WHERE id = $1""",
         bill_id,

@@ -38,9 +38,11 @@ import asyncpg
 
 from app.db import connection
 from app.domain.billing import ComposedBill
+from app.domain.billing.invoice_dates import lock_covers
 from app.services.billing.bill_rows import number_bills, replace_lines
 from app.services.billing.commitments import refresh_amount_spent
 from app.services.billing.draws import settle_draws
+from app.services.billing.lock_date import lock_date_for_share
 from app.services.billing.persist import Outcome, Stored, StoreOptions
 from app.services.billing.unchanged import unchanged_bills
 
@@ -63,9 +65,14 @@ async def store_bills(organization_id: uuid.UUID, bills: Sequence[tuple[Composed
             # Draws decided again under the accounts' lock, taken before any bill row's.
             settled = await settle_draws(conn, organization_id, [(bill, options.redraw) for bill, options in bills])
             bills = [(bill, options) for bill, (_, options) in zip(settled, bills)]
+            lock_date = await lock_date_for_share(conn, organization_id)  # before any bill row
             locked = await _lock_existing(conn, organization_id, bills)
             # A scheduled run leaves a bill it would not change alone (SEMANTICS §13.2 rule 3).
             unchanged = await _unchanged(conn, organization_id, keys_of, bills)
+            # None is created or changed inside the lock date's range (SEMANTICS §13.2 rule 5).
+            for k, (bill, _) in zip(keys_of, bills):
+                if lock_covers(bill.bill_date, lock_date):
+                    locked.setdefault(k, None)
             upserted = await _upsert(
                 conn, organization_id, [bills[i] for i in ordered if keys_of[i] not in locked.keys() | unchanged.keys()]
             )
@@ -115,7 +122,7 @@ def _key(bill: ComposedBill) -> tuple:
 
 async def _lock_existing(
     conn: asyncpg.Connection, organization_id: uuid.UUID, bills: Sequence[tuple[ComposedBill, StoreOptions]]
-) -> dict[tuple, uuid.UUID]:
+) -> dict[tuple, uuid.UUID | None]:
     """Lock the chunk's existing bills; returns those that are locked (key → id)."""
     rows = await conn.fetch(
         """SELECT b.id, b.account_id, b.bill_date, b.billing_frequency, b.locked FROM bills AS b
@@ -130,7 +137,8 @@ async def _lock_existing(
 
 
 # One statement for the chunk: the bills' columns as arrays, inserted in key order (lock
-# order), an existing unlocked bill recalculated in place (SEMANTICS §7.5).
+# order), an existing unlocked bill recalculated in place (SEMANTICS §7.5); recalculated by a
+# job no schedule started, it is never auto-approved again (§13.2 rule 4).
 _UPSERT = """INSERT INTO bills (id, organization_id, version, dt_created, dt_last_modified, created_by,
                last_modified_by,
                account_id, account_code, bill_date, due_date, start_date, end_date, billing_frequency, currency,
@@ -146,6 +154,8 @@ _UPSERT = """INSERT INTO bills (id, organization_id, version, dt_created, dt_las
            ON CONFLICT (organization_id, account_id, bill_date, billing_frequency) DO UPDATE
            SET account_code = EXCLUDED.account_code, due_date = EXCLUDED.due_date, start_date = EXCLUDED.start_date,
                end_date = EXCLUDED.end_date, currency = EXCLUDED.currency, status = 'PENDING',
+               auto_approve_blocked = bills.auto_approve_blocked OR NOT coalesce(
+                   (SELECT j.scheduled FROM bill_jobs AS j WHERE j.id = $3), false),
                bill_job_id = EXCLUDED.bill_job_id, last_calculated_date = now(),
                purchase_order_number = EXCLUDED.purchase_order_number, bill_total = EXCLUDED.bill_total,
                version = bills.version + 1, dt_last_modified = now(), last_modified_by = EXCLUDED.last_modified_by
