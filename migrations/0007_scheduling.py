@@ -7,8 +7,8 @@ from app.models.fields import NumericField
 
 
 # Scheduled billing (SEMANTICS §13): the organization's schedule and auto-approval grace,
-# bill jobs marked as scheduled with their run instant, and the runs claimed so far (the
-# unique (organization, run instant) makes each run start once, whatever the workers).
+# bill jobs marked as scheduled with their run instant, bills' auto-approval state, and the
+# runs claimed so far (the unique (organization, run instant) makes each run start once).
 class Migration(migrations.Migration):
     dependencies = [("metergraph", "0006_bill_lock")]
 
@@ -44,6 +44,16 @@ class Migration(migrations.Migration):
             model_name="BillJob",
             name="triggered_at",
             field=fields.DatetimeField(null=True),
+        ),
+        ops.AddField(
+            model_name="Bill",
+            name="auto_approved",
+            field=fields.BooleanField(default=False, db_default=False),
+        ),
+        ops.AddField(
+            model_name="Bill",
+            name="auto_approve_blocked",
+            field=fields.BooleanField(default=False, db_default=False),
         ),
         ops.CreateModel(
             name="ScheduledRun",

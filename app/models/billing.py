@@ -76,6 +76,10 @@ class Bill(TenantModel):
     # Locked by the organization's lock date, not by a person (SEMANTICS §13.2 rule 5):
     # only these locks are undone when the lock date moves back.
     locked_by_lock_date = fields.BooleanField(default=False, db_default=False)
+    # Auto-approval (SEMANTICS §13.2 rule 4): approved by the schedule at least once; and
+    # never again once a client's job recalculated it.
+    auto_approved = fields.BooleanField(default=False, db_default=False)
+    auto_approve_blocked = fields.BooleanField(default=False, db_default=False)
     # SEMANTICS §13.2 rule 6; null on bills made before the rule existed (computed on read).
     external_invoice_date = fields.DateField(null=True)
     bill_job_id = fields.UUIDField(null=True)

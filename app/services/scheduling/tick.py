@@ -16,6 +16,7 @@ import uuid
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from app.domain import scheduling
@@ -26,16 +27,23 @@ from app.services.billing import state
 from app.services.billing.run import Enqueue
 from app.services.billing.snapshots import load_catalog, load_organization
 from app.services.billing.sweep import RUN_JOB
+from app.services.scheduling.approval import auto_approve_bills
 
 log = logging.getLogger("metergraph.scheduling")
 ACTOR = "scheduler"
 
 
 async def run_scheduled_billing(now: datetime, *, enqueue: Enqueue | None) -> list[ScheduledRun]:
-    """Start every organization's due run at `now`; the runs this call claimed."""
+    """Auto-approve what is due and start every organization's due run at `now`; the runs
+    this call claimed."""
     started = []
-    for config in await OrganizationConfig.filter(scheduled_bill_interval__gt=0).order_by("organization_id"):
+    configs = OrganizationConfig.filter(
+        Q(scheduled_bill_interval__gt=0) | Q(auto_approve_bills_grace_period__isnull=False)
+    ).order_by("organization_id")
+    for config in await configs:
         try:
+            # Approve first: a run started now recalculates only after its jobs are done.
+            await auto_approve_bills(config, now)
             run = await start_due_run(config, now, enqueue=enqueue)
         except Exception:  # noqa: BLE001 - one organization's failure must not stop the others
             log.exception("scheduled billing of organization %s failed", config.organization_id)
