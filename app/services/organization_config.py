@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
+from app.domain.billing.invoice_dates import ExternalInvoiceDate
 from app.domain.given import NOT_GIVEN, given, input_name
 from app.domain.naming import MAX_CODE, custom_fields_problem
 from app.domain.timezones import parse_timezone
@@ -62,6 +63,7 @@ class UpdateOrganizationConfig:
     scheduled_bill_offset: int | None = NOT_GIVEN
     auto_approve_bills_grace_period: int | None = NOT_GIVEN
     auto_approve_bills_grace_period_unit: str | None = NOT_GIVEN
+    external_invoice_date: str | None = NOT_GIVEN
 
 
 async def get_config(organization_id: uuid.UUID) -> OrganizationConfig:
@@ -84,6 +86,7 @@ async def update_config(
     _check_currency(changes, problems, values, currency_codes)
     _check_numbers(changes, problems, values)
     _check_conversions(changes, problems, values, currency_codes)
+    _check_external_invoice_date(changes, problems, values)
     check_schedule(changes, config, problems, values)
     if "custom_fields" in changes:
         if msg := custom_fields_problem(changes["custom_fields"] or {}):
@@ -97,6 +100,21 @@ async def update_config(
     updated = await update_versioned(OrganizationConfig, organization_id, config.id, command.version, values, actor)
     rate_limit_config.forget(organization_id)
     return updated
+
+
+def _check_external_invoice_date(changes: Mapping[str, Any], problems: ProblemCollector, values: dict) -> None:
+    """SEMANTICS §13.1: FIRST_DAY_OF_NEXT_PERIOD | LAST_DAY_OF_ARREARS, never null."""
+    if "external_invoice_date" not in changes:
+        return
+    value = changes["external_invoice_date"]
+    if value is None:
+        problems.add(_path("external_invoice_date"), ErrorCode.REQUIRED, "cannot be null")
+    elif value not in {rule.value for rule in ExternalInvoiceDate}:
+        problems.add(
+            _path("external_invoice_date"), ErrorCode.INVALID, f"{value!r} is not an external invoice date rule"
+        )
+    else:
+        values["external_invoice_date"] = value
 
 
 def _check_timezone(changes: Mapping[str, Any], problems: ProblemCollector, values: dict) -> None:

@@ -105,3 +105,55 @@ async def test_another_tenant_neither_sees_nor_moves_the_lock_date(billed, other
         "bill_lock_date", "version"
     ) == [(date(2026, 1, 31), 2)]
     assert all(b.locked for b in await Bill.filter(organization_id=billed.tenant.organization_id))
+
+
+# ------------------------------------------------------------ externalInvoiceDate (§13.2 rule 6)
+
+INVOICE_DATES = "{ bills(first: 10) { nodes { accountCode externalInvoiceDate } } }"
+CONFIG = f"""mutation($input: UpdateOrganizationConfigInput!) {{ updateOrganizationConfig(input: $input) {{
+  organizationConfig {{ version externalInvoiceDate }} {ERRORS} }} }}"""
+
+
+async def invoice_dates(story) -> dict[str, str]:
+    nodes = data_of(await story.tenant.gql(INVOICE_DATES))["bills"]["nodes"]
+    return {n["accountCode"]: n["externalInvoiceDate"] for n in nodes}
+
+
+async def configure(story, **changes) -> dict:
+    version = data_of(await story.tenant.gql("{ organizationConfig { version } }"))["organizationConfig"]["version"]
+    payload = data_of(await story.tenant.gql(CONFIG, {"input": {"version": version, **changes}}))
+    return payload["updateOrganizationConfig"]
+
+
+async def test_bills_carry_the_rules_external_invoice_date_or_the_jobs_override(billed):
+    # January 2026 is billed on 2026-02-01: FIRST_DAY_OF_NEXT_PERIOD (the default) gives the bill date.
+    assert data_of(await billed.tenant.gql("{ organizationConfig { externalInvoiceDate } }")) == {
+        "organizationConfig": {"externalInvoiceDate": "FIRST_DAY_OF_NEXT_PERIOD"}
+    }
+    assert await invoice_dates(billed) == {"alpha": "2026-02-01", "beta": "2026-02-01"}
+
+    changed = await configure(billed, externalInvoiceDate="LAST_DAY_OF_ARREARS")
+    assert changed["userErrors"] == [] and changed["organizationConfig"]["externalInvoiceDate"] == "LAST_DAY_OF_ARREARS"
+    await billed.bill_run(lastDateInBillingPeriod="2026-01-31")  # billDate − 1 day
+    assert await invoice_dates(billed) == {"alpha": "2026-01-31", "beta": "2026-01-31"}
+
+    job = await billed.bill_run(lastDateInBillingPeriod="2026-01-31", externalInvoiceDate="2026-02-15")
+    assert data_of(await billed.tenant.gql(f'{{ billJob(id: "{job["id"]}") {{ externalInvoiceDate }} }}')) == {
+        "billJob": {"externalInvoiceDate": "2026-02-15"}
+    }
+    assert await invoice_dates(billed) == {"alpha": "2026-02-15", "beta": "2026-02-15"}
+
+    # A locked bill keeps the date it was written with when the rule changes again.
+    await billed.approve([billed.a["id"], billed.b["id"]])
+    assert (await update(billed, "2026-01-31", 1))["userErrors"] == []
+    assert (await configure(billed, externalInvoiceDate="FIRST_DAY_OF_NEXT_PERIOD"))["userErrors"] == []
+    await billed.bill_run(lastDateInBillingPeriod="2026-01-31")
+    assert await invoice_dates(billed) == {"alpha": "2026-02-15", "beta": "2026-02-15"}
+
+
+async def test_the_external_invoice_date_rule_cannot_be_null(billed):
+    refused = await configure(billed, externalInvoiceDate=None)
+    assert (refused["organizationConfig"], codes(refused["userErrors"])) == (
+        None,
+        [(["input", "externalInvoiceDate"], "REQUIRED")],
+    )

@@ -40,6 +40,9 @@ class CreateBillJobInput:
     currency_conversions: list[CurrencyConversionInput] | None = strawberry.field(
         default=None, description="Conversions to use instead of the organization's."
     )
+    external_invoice_date: date | None = strawberry.field(
+        default=None, description="The external invoice date of every bill the job writes, instead of the rule's."
+    )
 
 
 @strawberry.input(description="The bill job to cancel.")
@@ -106,6 +109,7 @@ def create_bill_job_command(input: CreateBillJobInput) -> CreateBillJob:
         billing_frequency=input.billing_frequency.value if input.billing_frequency else None,
         account_ids=None if input.account_ids is None else tuple(input.account_ids),
         currency_conversions=_conversions(input.currency_conversions),
+        external_invoice_date=input.external_invoice_date,
     )
 
 

@@ -98,6 +98,10 @@ class Bill:
     locked_by_lock_date: bool = strawberry.field(
         description="Locked by the organization's billLockDate, not by a person: moving the date back unlocks it."
     )
+    external_invoice_date: date = strawberry.field(
+        description="The invoice date accounting systems get: by the organization's externalInvoiceDate rule, "
+        "or the date the bill job that last calculated it was given."
+    )
     bill_job_id: strawberry.ID | None = strawberry.field(description="The job that last calculated it.")
     last_calculated_date: datetime | None = strawberry.field(description="When it was last calculated.")
     purchase_order_number: str | None = strawberry.field(description="The account's purchase order number.")
@@ -146,6 +150,8 @@ class Bill:
             status=BillStatus(row.status),
             locked=row.locked,
             locked_by_lock_date=row.locked_by_lock_date,
+            # Null only on bills stored before the rule existed, when every bill used the default.
+            external_invoice_date=row.external_invoice_date or row.bill_date,
             bill_job_id=as_id(row.bill_job_id),
             last_calculated_date=row.last_calculated_date,
             purchase_order_number=row.purchase_order_number,
@@ -173,6 +179,9 @@ class BillJob:
         description="Bills whose period ends on this day (CREATE)."
     )
     bill_date: date | None = strawberry.field(description="Bills dated this day (CREATE).")
+    external_invoice_date: date | None = strawberry.field(
+        description="The external invoice date given to every bill it writes; none = the organization's rule."
+    )
     billing_frequency: BillFrequency | None = strawberry.field(description="Only plans of this frequency; none = all.")
     account_ids: list[strawberry.ID] | None = strawberry.field(
         description="The accounts asked for; none = every account with an active plan."
@@ -222,6 +231,7 @@ class BillJob:
             last_date_in_billing_period=row.last_date_in_billing_period,
             bill_date=row.bill_date,
             billing_frequency=BillFrequency(row.billing_frequency) if row.billing_frequency else None,
+            external_invoice_date=row.external_invoice_date,
             account_ids=None if row.account_ids is None else [strawberry.ID(str(a)) for a in row.account_ids],
             currency_conversions=_conversions(row.currency_conversions),
             total=row.total,

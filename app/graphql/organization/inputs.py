@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 
 from app.graphql.errors import UserError
 from app.graphql.inputs import command_fields, parse_id, provided
-from app.graphql.organization.types import Currency, GracePeriodUnit, OrganizationConfig
+from app.graphql.organization.types import Currency, ExternalInvoiceDate, GracePeriodUnit, OrganizationConfig
 from app.services import currencies, organization_config
 
 
@@ -78,6 +78,9 @@ class UpdateOrganizationConfigInput:
     )
     auto_approve_bills_grace_period_unit: GracePeriodUnit | None = strawberry.field(
         default=strawberry.UNSET, description="MINUTES, HOURS or DAYS; set with the grace period."
+    )
+    external_invoice_date: ExternalInvoiceDate | None = strawberry.field(
+        default=strawberry.UNSET, description="The date bills give accounting systems as their invoice date."
     )
 
     def to_command(self) -> organization_config.UpdateOrganizationConfig:

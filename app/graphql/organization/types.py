@@ -24,6 +24,16 @@ class GracePeriodUnit(Enum):
     DAYS = strawberry.enum_value("DAYS", description="Days.")
 
 
+@strawberry.enum(description="Which date a bill gives accounting systems as its invoice date (SEMANTICS §13.2).")
+class ExternalInvoiceDate(Enum):
+    FIRST_DAY_OF_NEXT_PERIOD = strawberry.enum_value(
+        "FIRST_DAY_OF_NEXT_PERIOD", description="The bill date: the day after the period (the default)."
+    )
+    LAST_DAY_OF_ARREARS = strawberry.enum_value(
+        "LAST_DAY_OF_ARREARS", description="The last day of the period billed (billDate − 1 day)."
+    )
+
+
 @strawberry.type(description="Who is calling.")
 class Me:
     organization_id: strawberry.ID = strawberry.field(description="The caller's organization.")
@@ -108,6 +118,9 @@ class OrganizationConfig:
     next_scheduled_run: datetime | None = strawberry.field(
         description="When the next scheduled bill run starts; none while the schedule is off."
     )
+    external_invoice_date: ExternalInvoiceDate = strawberry.field(
+        description="The date bills give accounting systems as their invoice date (a bill job may override it)."
+    )
     dt_created: datetime = strawberry.field(description="When it was created.")
     dt_last_modified: datetime = strawberry.field(description="When it last changed.")
     created_by: str | None = strawberry.field(description="Principal that created it.")
@@ -121,6 +134,7 @@ class OrganizationConfig:
             "rate_limits",
             "next_scheduled_run",
             "auto_approve_bills_grace_period_unit",
+            "external_invoice_date",
         )
         names = [f for f in cls.__annotations__ if f not in computed]
         values = {name: getattr(m, name) for name in names}
@@ -138,6 +152,7 @@ class OrganizationConfig:
                 if m.auto_approve_bills_grace_period_unit
                 else None
             ),
+            external_invoice_date=ExternalInvoiceDate(m.external_invoice_date),
             **values,
         )
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import date
 from typing import Any
 
 from app.db import connection
 from app.models.billing import BillJob
 from app.services.billing import state
-from app.services.billing.commands import CreateBillJob, RecalculateBills
+from app.services.billing.commands import CreateBillJob, RecalculateBills, input_name
 from app.services.billing.preview import preview_bill
 from app.services.billing.requests import (
     account_ids_of,
@@ -53,6 +54,7 @@ async def create_bill_job(
     frequency = frequency_of(command.billing_frequency, problems)
     account_ids = await account_ids_of(organization_id, command.account_ids, problems)
     conversions = await conversions_of(organization_id, command.currency_conversions, problems)
+    invoice_date = _invoice_date_of(command.external_invoice_date, problems)
     problems.raise_if_any()
     return await _store_and_enqueue(
         organization_id,
@@ -64,7 +66,21 @@ async def create_bill_job(
         billing_frequency=frequency,
         account_ids=account_ids,
         currency_conversions=conversions,
+        external_invoice_date=invoice_date,
     )
+
+
+def _invoice_date_of(value: date | str | None, problems: ProblemCollector) -> date | None:
+    """The job's external invoice date override (SEMANTICS §13.2 rule 6), if a date."""
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        problems.add(
+            input_name(CreateBillJob, "external_invoice_date"), ErrorCode.INVALID, "must be a date (YYYY-MM-DD)"
+        )
+        return None
 
 
 async def recalculate_bills(

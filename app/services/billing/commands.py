@@ -41,6 +41,8 @@ class CreateBillJob:
     currency_conversions: Sequence[CurrencyConversion] | None = field(
         default=None, metadata={"input": "currencyConversions"}
     )
+    # Overrides the organization's externalInvoiceDate rule on every bill the job writes.
+    external_invoice_date: date | str | None = field(default=None, metadata={"input": "externalInvoiceDate"})
 
 
 @dataclass(frozen=True, slots=True)

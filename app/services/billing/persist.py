@@ -31,13 +31,19 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import Enum
 
 import asyncpg
 
 from app.db import connection
 from app.domain.billing import ComposedBill
-from app.domain.billing.invoice_dates import lock_covers
+from app.domain.billing.invoice_dates import (
+    DEFAULT_EXTERNAL_INVOICE_DATE,
+    ExternalInvoiceDate,
+    external_invoice_date,
+    lock_covers,
+)
 from app.services.billing.bill_rows import number_bills, replace_lines
 from app.services.billing.commitments import refresh_amount_spent
 from app.services.billing.draws import Redraw, settle_draws
@@ -73,6 +79,12 @@ class StoreOptions:
     meter_of: Mapping[uuid.UUID, uuid.UUID]
     redraw: Redraw | None = None  # the bill draws on commitments: settled when stored
     scheduled: bool = False  # a scheduled run's job: a bill it would not change is left alone
+    # SEMANTICS §13.2 rule 6: the organization's rule, or the job's override of it.
+    invoice_rule: ExternalInvoiceDate = DEFAULT_EXTERNAL_INVOICE_DATE
+    invoice_date: date | None = None
+
+    def external_invoice_date(self, bill: ComposedBill) -> date:
+        return external_invoice_date(bill.bill_date, self.invoice_rule, self.invoice_date)
 
 
 async def store_bill(organization_id: uuid.UUID, bill: ComposedBill, options: StoreOptions) -> Stored:
@@ -142,9 +154,10 @@ async def _insert(
     return await conn.fetchval(
         """INSERT INTO bills (id, organization_id, version, dt_created, dt_last_modified, created_by, last_modified_by,
                account_id, account_code, bill_date, due_date, start_date, end_date, billing_frequency, currency,
-               status, locked, bill_job_id, last_calculated_date, purchase_order_number, bill_total)
+               status, locked, bill_job_id, last_calculated_date, purchase_order_number, bill_total,
+               external_invoice_date)
            VALUES ($5, $1, 1, now(), now(), $6, $6, $2, $7, $3, $8, $9, $10, $4, $11, 'PENDING', false, $12, now(),
-                   $13, $14)
+                   $13, $14, $15)
            ON CONFLICT (organization_id, account_id, bill_date, billing_frequency) DO NOTHING
            RETURNING id""",
         *_key(organization_id, bill),
@@ -158,6 +171,7 @@ async def _insert(
         options.job_id,
         options.purchase_order_number,
         bill.total,
+        options.external_invoice_date(bill),
     )
 
 
@@ -169,7 +183,8 @@ async def _update(conn: asyncpg.Connection, bill_id: uuid.UUID, bill: ComposedBi
                status = 'PENDING', bill_job_id = $7, last_calculated_date = now(), purchase_order_number = $8,
                auto_approve_blocked = auto_approve_blocked OR NOT coalesce(
                    (SELECT j.scheduled FROM bill_jobs AS j WHERE j.id = $7), false),
-               bill_total = $9, version = version + 1, dt_last_modified = now(), last_modified_by = $10
+               bill_total = $9, version = version + 1, dt_last_modified = now(), last_modified_by = $10,
+               external_invoice_date = $11
            WHERE id = $1""",
         bill_id,
         bill.account_code,
@@ -181,4 +196,5 @@ async def _update(conn: asyncpg.Connection, bill_id: uuid.UUID, bill: ComposedBi
         options.purchase_order_number,
         bill.total,
         options.actor,
+        options.external_invoice_date(bill),
     )

@@ -142,14 +142,15 @@ async def _lock_existing(
 _UPSERT = """INSERT INTO bills (id, organization_id, version, dt_created, dt_last_modified, created_by,
                last_modified_by,
                account_id, account_code, bill_date, due_date, start_date, end_date, billing_frequency, currency,
-               status, locked, bill_job_id, last_calculated_date, purchase_order_number, bill_total)
+               status, locked, bill_job_id, last_calculated_date, purchase_order_number, bill_total,
+               external_invoice_date)
            SELECT n.id, $1, 1, now(), now(), $2, $2, n.account_id, n.account_code, n.bill_date, n.due_date,
                   n.start_date, n.end_date, n.billing_frequency, n.currency, 'PENDING', false, $3, now(),
-                  n.purchase_order_number, n.total
+                  n.purchase_order_number, n.total, n.external_invoice_date
            FROM unnest($4::uuid[], $5::uuid[], $6::varchar[], $7::date[], $8::date[], $9::date[], $10::date[],
-                       $11::varchar[], $12::varchar[], $13::varchar[], $14::numeric[])
+                       $11::varchar[], $12::varchar[], $13::varchar[], $14::numeric[], $15::date[])
                 AS n(id, account_id, account_code, bill_date, due_date, start_date, end_date, billing_frequency,
-                     currency, purchase_order_number, total)
+                     currency, purchase_order_number, total, external_invoice_date)
            ORDER BY n.account_id, n.bill_date, n.billing_frequency
            ON CONFLICT (organization_id, account_id, bill_date, billing_frequency) DO UPDATE
            SET account_code = EXCLUDED.account_code, due_date = EXCLUDED.due_date, start_date = EXCLUDED.start_date,
@@ -158,13 +159,14 @@ _UPSERT = """INSERT INTO bills (id, organization_id, version, dt_created, dt_las
                    (SELECT j.scheduled FROM bill_jobs AS j WHERE j.id = $3), false),
                bill_job_id = EXCLUDED.bill_job_id, last_calculated_date = now(),
                purchase_order_number = EXCLUDED.purchase_order_number, bill_total = EXCLUDED.bill_total,
-               version = bills.version + 1, dt_last_modified = now(), last_modified_by = EXCLUDED.last_modified_by
+               version = bills.version + 1, dt_last_modified = now(), last_modified_by = EXCLUDED.last_modified_by,
+               external_invoice_date = EXCLUDED.external_invoice_date
            WHERE NOT bills.locked
            RETURNING id, account_id, bill_date, billing_frequency, sequential_invoice_number"""
 
 
 def _columns(bills: Sequence[tuple[ComposedBill, StoreOptions]], new_ids: Sequence[uuid.UUID]) -> list[list]:
-    """The bills' values column by column, as `_UPSERT`'s arrays $4…$14 take them."""
+    """The bills' values column by column, as `_UPSERT`'s arrays $4…$15 take them."""
     rows = [
         (
             new_id,
@@ -178,6 +180,7 @@ def _columns(bills: Sequence[tuple[ComposedBill, StoreOptions]], new_ids: Sequen
             b.currency,
             o.purchase_order_number,
             b.total,
+            o.external_invoice_date(b),
         )
         for new_id, (b, o) in zip(new_ids, bills)
     ]

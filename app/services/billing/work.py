@@ -27,6 +27,7 @@ import uuid
 from dataclasses import dataclass, replace
 
 from app.domain.billing import ComposedBill
+from app.domain.billing.invoice_dates import ExternalInvoiceDate
 from app.models.billing import BillJob
 from app.services.billing import claims
 from app.services.billing.claims import AccountResult, Claim
@@ -90,6 +91,8 @@ async def _store_all(
             purchase_order_number=account.purchase_order_number if account else None,
             meter_of=meter_of,
             scheduled=job.scheduled,
+            invoice_rule=ExternalInvoiceDate(computed.org.config.external_invoice_date),
+            invoice_date=job.external_invoice_date,
         )
         bills.extend((bill, _with_redraw(computed, bill, options)) for bill in outcome.bills)
         owners.extend(account_id for _ in outcome.bills)
