@@ -7,11 +7,13 @@ January: 500 × 0.15 + 200 × 0.10 + 30 standing = 125.00.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
+from app.db import connection
 from app.models.billing import Bill, BillConfig
 from app.services.billing import lifecycle, lock_date
 from app.services.billing.commands import UpdateBillConfig
@@ -164,3 +166,43 @@ async def test_bill_jobs_after_the_date_skip_locked_bills_and_create_none_in_the
     assert (await world.bill_of("acme")).bill_total == D("225.00")  # 1700 GB: 75 + 120, plus 30
     assert (await world.bill_of("initech")) is not None
     assert (await Bill.get(id=bill.id)).status == "PENDING"
+
+
+async def test_a_bill_a_writer_is_storing_when_the_date_is_first_set_is_seen_before_the_date_applies(app):
+    """A bill job's transaction holds the lock date (shared) while it stores a new PENDING bill
+    in the range; setting the date for the first time (no settings row yet) waits for it,
+    then sees that bill and is refused, instead of locking around a bill it cannot see."""
+    world = await approved_january("acme")
+    initech = await world.account("initech")
+    async with connection() as writer:
+        transaction = writer.transaction()
+        await transaction.start()
+        assert await lock_date.lock_date_for_share(writer, world.organization_id) is None
+        new_bill = await writer.fetchval(
+            """INSERT INTO bills (id, organization_id, version, dt_created, dt_last_modified, account_id, account_code,
+                   bill_date, due_date, start_date, end_date, billing_frequency, currency, status, locked, bill_total)
+               VALUES (gen_random_uuid(), $1, 1, now(), now(), $2, 'initech', '2024-02-01', '2024-03-02',
+                   '2024-01-01', '2024-02-01', 'MONTHLY', 'USD', 'PENDING', false, 0)
+               RETURNING id""",
+            world.organization_id,
+            initech.id,
+        )
+        setting = asyncio.create_task(set_lock(world, JAN_31))
+        while not setting.done() and not await waiting_for_the_lock_date(writer):
+            await asyncio.sleep(0.01)
+        assert not setting.done(), "the date was set while a writer held it"
+        await transaction.commit()
+    with pytest.raises(InputErrors) as refused:
+        await setting
+    assert refusal(refused) == [(("input", "billLockDate"), "INVALID_STATE")]
+    assert str(new_bill) in refused.value.problems[0].message
+    assert not any(b.locked for b in await world.bills())
+
+
+async def waiting_for_the_lock_date(conn) -> bool:
+    await conn.execute("SELECT pg_stat_clear_snapshot()")  # inside a transaction the view is a snapshot
+    return bool(
+        await conn.fetchval(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%pg_advisory_xact%'"
+        )
+    )

@@ -9,10 +9,13 @@ Locked bills are skipped by every bill job, recalculation and scheduled run (the
 `locked`), and `lock_date_for_share` keeps them from creating a bill inside the locked
 range (`persist`, `persist_many`).
 
-Concurrency: the config row is taken `FOR UPDATE` first, then the bills in range `FOR
-UPDATE` in id order (as approving bills does, so the two cannot deadlock). Bill writers
-read the config row `FOR SHARE` before locking any bill row, so a job storing bills and a
-change of the lock date take turns, and the PENDING check sees every bill a job committed.
+Concurrency: a change of the lock date holds the organization's lock-date advisory lock
+exclusively, then the config row and the bills in range `FOR UPDATE` in id order (as
+approving bills does, so the two cannot deadlock). Bill writers hold the same advisory
+lock shared (writers do not wait for each other) before they read the date and lock any
+bill row. So a job storing bills and a change of the date take turns, even the first time
+a date is set (when there is no config row to lock yet): the PENDING check sees every bill
+a writer committed, and a writer sees the date committed before it.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ async def get_bill_config(organization_id: uuid.UUID) -> BillConfig:
 async def update_bill_config(organization_id: uuid.UUID, command: UpdateBillConfig, *, actor: str) -> BillConfig:
     new = command.bill_lock_date
     async with in_transaction() as conn:
+        await conn.execute_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [_lock_key(organization_id)])
         await conn.execute_query(
             "INSERT INTO bill_configs (id, organization_id, version, dt_created, dt_last_modified, bill_lock_date)"
             " VALUES ($1, $2, 1, now(), now(), NULL) ON CONFLICT (organization_id) DO NOTHING",
@@ -65,12 +69,16 @@ async def update_bill_config(organization_id: uuid.UUID, command: UpdateBillConf
 
 
 async def lock_date_for_share(conn: asyncpg.Connection, organization_id: uuid.UUID) -> date | None:
-    """The lock date, its row held `FOR SHARE` until the bill writer's transaction ends (take it
-    before any bill row: the lock-date change takes the config row, then bills)."""
-    value = await conn.fetchval(
-        "SELECT bill_lock_date FROM bill_configs WHERE organization_id = $1 FOR SHARE", organization_id
-    )
+    """The lock date, unchangeable until the bill writer's transaction ends (call it before
+    locking any bill row: a change of the date takes its lock, then bills)."""
+    await conn.execute("SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))", _lock_key(organization_id))
+    # A statement of its own: its snapshot is taken once the lock is held.
+    value = await conn.fetchval("SELECT bill_lock_date FROM bill_configs WHERE organization_id = $1", organization_id)
     return value if isinstance(value, date) else None
+
+
+def _lock_key(organization_id: uuid.UUID) -> str:
+    return f"metergraph:bill-lock-date:{organization_id}"
 
 
 def _changed(actor: str, **changes: Any) -> dict[str, Any]:
