@@ -8,16 +8,20 @@ January: 500 × 0.15 + 200 × 0.10 + 30 standing = 125.00.
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+import uuid
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
 from app.db import connection
 from app.models.billing import Bill, BillConfig
+from app.models.organization import OrganizationConfig
+from app.services import billing
 from app.services.billing import lifecycle, lock_date
-from app.services.billing.commands import UpdateBillConfig
+from app.services.billing.commands import RecalculateBills, UpdateBillConfig
 from app.services.errors import InputErrors
+from app.services.scheduling import tick
 from tests.services import ACTOR, BillingWorld, at, new_world
 from tests.services.test_billing_jobs import create_and_run
 
@@ -205,4 +209,31 @@ async def waiting_for_the_lock_date(conn) -> bool:
         await conn.fetchval(
             "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%pg_advisory_xact%'"
         )
+    )
+
+
+async def test_recalculations_and_scheduled_runs_skip_bills_the_lock_date_locked(app):
+    world = await approved_january("acme")
+    await set_lock(world, JAN_31)
+    locked = await world.bill_of("acme")
+    with pytest.raises(InputErrors) as refused:
+        await billing.recalculate_bills(world.organization_id, RecalculateBills([locked.id]), actor=ACTOR, enqueue=None)
+    assert refusal(refused) == [(("input", "billIds", "0"), "INVALID_STATE")]
+
+    # A daily schedule at 00:00 UTC: the run of 2024-02-01 00:00 covers January (its window is
+    # open until 02-02 00:00), with 1000 GB of late January usage to pick up.
+    await world.configure(scheduled_bill_interval=24, scheduled_bill_offset=0)
+    await world.measure("acme", 1000, at(10))
+    config = await OrganizationConfig.get(organization_id=world.organization_id)
+    run = await tick.start_due_run(config, datetime(2024, 2, 1, 10, tzinfo=UTC), enqueue=None)
+    assert run is not None
+    assert date(2024, 2, 1) in [(await world.job(uuid.UUID(j))).bill_date for j in run.bill_job_ids]
+    for job_id in run.bill_job_ids:
+        await billing.run_bill_job(world.organization_id, uuid.UUID(job_id))
+    after = await world.bill_of("acme")
+    assert (after.bill_total, after.version, after.status, after.locked) == (
+        D("125.00"),
+        locked.version,
+        "APPROVED",
+        True,
     )
