@@ -9,7 +9,8 @@ from tortoise.migrations import operations as ops
 # - `bills.locked_by_lock_date`: the lock came from the lock date, so moving the date back may
 #   undo it; a lock a person set is never undone by the lock date.
 # - `external_invoice_date`: the organization's rule, a bill's resulting date, and a bill
-#   job's optional override of it. Existing bills keep null (computed from the rule on read).
+#   job's optional override of it. Existing bills keep null: read as their bill date, the
+#   only rule there was.
 class Migration(migrations.Migration):
     dependencies = [("metergraph", "0005_rate_limits")]
 

@@ -80,7 +80,7 @@ class Bill(TenantModel):
     # never again once a client's job recalculated it.
     auto_approved = fields.BooleanField(default=False, db_default=False)
     auto_approve_blocked = fields.BooleanField(default=False, db_default=False)
-    # SEMANTICS §13.2 rule 6; null on bills made before the rule existed (computed on read).
+    # SEMANTICS §13.2 rule 6, written with the bill; null on bills made before it existed (read as the bill date).
     external_invoice_date = fields.DateField(null=True)
     bill_job_id = fields.UUIDField(null=True)
     last_calculated_date = fields.DatetimeField(null=True)
