@@ -45,8 +45,12 @@ fuzz: $(INSTALLED)
 	METERGRAPH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/fuzz tests/http/test_openapi.py \
 		-p no:cacheprovider --hypothesis-show-statistics $(PYTEST_ARGS)
 
+# schema.graphql, and the console's typed documents generated from it (when its
+# dependencies are installed), so the console's codegen check never finds them stale.
 schema: $(INSTALLED)
 	$(BIN)/metergraph export-schema
+	@if [ "$(HAVE_NODE)" = yes ] && [ -d console/node_modules ]; then cd console && $(NPM) run --silent codegen; \
+	else echo "console/node_modules missing: run 'make console' and 'make schema' again to refresh the console's types."; fi
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/http_baseline.py

@@ -267,6 +267,8 @@ export type CreateBillJobInput = {
   billingFrequency?: BillFrequency | null | undefined;
   /** Conversions to use instead of the organization's. */
   currencyConversions?: Array<CurrencyConversionInput> | null | undefined;
+  /** The external invoice date of every bill the job writes, instead of the rule's. */
+  externalInvoiceDate?: string | null | undefined;
   /** Bill the periods ending on this day. */
   lastDateInBillingPeriod?: string | null | undefined;
 };
