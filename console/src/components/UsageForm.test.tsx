@@ -1,4 +1,4 @@
-import { fireEvent, screen } from '@testing-library/react';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { renderWith, stubClient } from '../test/render';
 import { UsageForm } from './UsageForm';
@@ -51,7 +51,8 @@ describe('Submit test usage', () => {
   it('shows the reason of a rejection', async () => {
     setup({ status: 'PROCESSED', stored: 0, duplicates: 0, rejected: 1, failures: { nodes: [{ index: 0, reason: 'unknown account acme' }] } });
     fireEvent.click(screen.getByRole('button', { name: 'Submit' }));
-    expect(await screen.findByRole('status')).toHaveTextContent(/rejected: unknown account acme/);
+    // The status region first says "Sending…": wait for the outcome itself, not the region.
+    await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent(/rejected: unknown account acme/));
   });
 
   it('refuses a non-number in a measure field without sending anything', () => {
