@@ -21,7 +21,7 @@ import redis
 import schemathesis
 from hypothesis import given
 from schemathesis.generation.modes import GenerationMode
-from schemathesis.specs.openapi.checks import ignored_auth
+from schemathesis.specs.openapi.checks import ignored_auth, negative_data_rejection
 
 from app.http.openapi import openapi_document
 from tests.conftest import TEST_SECRET_KEY
@@ -152,7 +152,12 @@ def test_routes_behave_as_documented(api_schema, mode, credentials, bearer):
         elif case.operation.path.startswith("/organizations/"):
             case.path_parameters = {"orgId": credentials["organizationId"]}
             case.headers = {**(case.headers or {}), "Authorization": f"Bearer {bearer}"}
-        case.call_and_validate(excluded_checks=excluded)
+        response = case.call()
+        if response.status_code == 413:
+            # A body over the size limit is refused with the documented 413 before it is
+            # read: a rejection, though not one of the codes the negative-data check lists.
+            excluded = [*excluded, negative_data_rejection]
+        case.validate_response(response, excluded_checks=excluded)
 
     check()
     assert len(seen) >= 2, seen
