@@ -6,6 +6,7 @@ Concepts
 - `given(command)`: the fields of a command (a dataclass) that were sent, by python name.
 - `from_input(command, data)`: a command from plain data keyed by input names (nested inputs).
 - `Fields`: base of a draft, read by input name (`get`), built from plain data (`from_input`).
+- `nested(kind)`: a draft field holding nested inputs of another draft class.
 - `input_name(command, field)`: the input's name of a field (its `input` metadata, or the
   camelCase of its python name), the path at which its problems are reported.
 """
@@ -41,7 +42,7 @@ def given(command: Any) -> dict[str, Any]:
 def from_input(command: type[T], data: Mapping[str, Any], **fields: Any) -> T:
     """A command from plain data named as the input names its fields (a nested input that
     arrives as plain data); a name absent from `data` is NOT_GIVEN. `fields` are set as given."""
-    names = {f.name: str(f.metadata.get("input") or _camel(f.name)) for f in dataclasses.fields(command)}  # type: ignore[arg-type]
+    names = {f.name: _input_key(f) for f in dataclasses.fields(command)}  # type: ignore[arg-type]
     sent = {name: data[key] for name, key in names.items() if key in data and name not in fields}
     return command(**sent, **fields)
 
@@ -72,7 +73,7 @@ class Fields:
     def from_input(cls: type[F], data: Mapping[str, Any]) -> F:
         sent = {}
         for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-            key = str(f.metadata.get("input") or _camel(f.name))
+            key = _input_key(f)
             if key in data:
                 sent[f.name] = _nested(f.metadata.get("items"), data[key])
         return cls(**sent)
@@ -90,6 +91,22 @@ def as_fields(kind: type[F], data: F | Mapping[str, Any]) -> F:
     return data if isinstance(data, kind) else kind.from_input(data)  # type: ignore[arg-type]
 
 
+def nested(kind: Any) -> Any:
+    """A draft field holding a list of nested inputs of `kind` (a function returning the
+    draft class, named lazily since drafts refer to each other); plain data items become
+    drafts of that class."""
+    return dataclasses.field(default=NOT_GIVEN, metadata={"items": kind})
+
+
+def is_nested(f: dataclasses.Field[Any]) -> bool:
+    return "items" in f.metadata
+
+
+def _input_key(f: dataclasses.Field[Any]) -> str:
+    """The input's name of a field: its `input` metadata, else the camelCase of its name."""
+    return str(f.metadata.get("input") or _camel(f.name))
+
+
 def _nested(kind: Any, value: Any) -> Any:
     if kind is None or not isinstance(value, list):
         return value
@@ -102,7 +119,7 @@ _PYTHON_NAMES: dict[type, dict[str, str]] = {}
 
 def _python_names(kind: type) -> dict[str, str]:
     if kind not in _PYTHON_NAMES:
-        _PYTHON_NAMES[kind] = {str(f.metadata.get("input") or _camel(f.name)): f.name for f in dataclasses.fields(kind)}
+        _PYTHON_NAMES[kind] = {_input_key(f): f.name for f in dataclasses.fields(kind)}
     return _PYTHON_NAMES[kind]
 
 
@@ -110,7 +127,7 @@ def input_name(command: Any, name: str) -> str:
     """The input's name of the field `name` of `command` (a dataclass or its class)."""
     for f in dataclasses.fields(command):
         if f.name == name:
-            return str(f.metadata.get("input") or _camel(name))
+            return _input_key(f)
     raise KeyError(name)
 
 

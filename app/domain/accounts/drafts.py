@@ -9,16 +9,10 @@ fields sent (`stored.merged(changes)`). Fee dates stay as stored documents
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from app.domain.given import NOT_GIVEN, Fields
-
-
-def _nested(kind: Callable[[], type[Fields]]) -> Any:
-    """A list of nested inputs of `kind` (named lazily: the classes refer to each other)."""
-    return field(default=NOT_GIVEN, metadata={"items": kind})
+from app.domain.given import NOT_GIVEN, Fields, nested
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +79,6 @@ class AccountDraft(Fields):
     days_before_bill_due: Any = NOT_GIVEN
     purchase_order_number: Any = NOT_GIVEN
     custom_fields: Any = NOT_GIVEN
-    children: Any = _nested(lambda: AccountDraft)
-    account_plans: Any = _nested(lambda: AccountPlanDraft)
-    commitments: Any = _nested(lambda: CommitmentDraft)
+    children: Any = nested(lambda: AccountDraft)
+    account_plans: Any = nested(lambda: AccountPlanDraft)
+    commitments: Any = nested(lambda: CommitmentDraft)

@@ -8,10 +8,10 @@ derived fields stay as the documents the meter stores ({code, name, category, ..
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from app.domain.given import NOT_GIVEN, Fields
+from app.domain.given import NOT_GIVEN, Fields, nested
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,7 @@ class MeterDraft(Fields):
     data_fields: Any = NOT_GIVEN
     derived_fields: Any = NOT_GIVEN
     custom_fields: Any = NOT_GIVEN
-    aggregations: Any = field(default=NOT_GIVEN, metadata={"items": lambda: AggregationDraft})
+    aggregations: Any = nested(lambda: AggregationDraft)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from app.domain.given import NOT_GIVEN, Fields, given
+from app.domain.given import NOT_GIVEN, Fields, given, is_nested, nested
 from app.domain.ids import as_uuid
 
 
@@ -139,11 +139,6 @@ _TARGETS = {
 TARGET_NAMES = tuple(_INPUT_OF[name] for name in _TARGETS)
 
 
-def _items(kind: Any) -> Any:
-    """Nested inputs of `kind` (a function returning the draft class, named lazily)."""
-    return field(default=NOT_GIVEN, metadata={"items": kind, "nested": True})
-
-
 @dataclass(frozen=True, slots=True)
 class PlanDraft(Fields):
     """A plan as given; its overrides read through to the template when null."""
@@ -159,7 +154,7 @@ class PlanDraft(Fields):
     minimum_spend_description: Any = NOT_GIVEN
     minimum_spend_bill_in_advance: Any = NOT_GIVEN
     custom_fields: Any = NOT_GIVEN
-    pricings: Any = _items(lambda: PricingDraft)
+    pricings: Any = nested(lambda: PricingDraft)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,18 +174,16 @@ class PlanTemplateDraft(Fields):
     minimum_spend_description: Any = NOT_GIVEN
     minimum_spend_bill_in_advance: Any = NOT_GIVEN
     custom_fields: Any = NOT_GIVEN
-    pricings: Any = _items(lambda: PricingDraft)
-    plans: Any = _items(lambda: PlanDraft)
+    pricings: Any = nested(lambda: PricingDraft)
+    plans: Any = nested(lambda: PlanDraft)
 
 
 # The stored columns an update of each may change (each a field of the same name); the
 # owner (product, template) never changes.
 TEMPLATE_COLUMNS = tuple(
-    f.name for f in dataclasses.fields(PlanTemplateDraft) if not f.metadata.get("nested") and f.name != "product_id"
+    f.name for f in dataclasses.fields(PlanTemplateDraft) if not is_nested(f) and f.name != "product_id"
 )
-PLAN_COLUMNS = tuple(
-    f.name for f in dataclasses.fields(PlanDraft) if not f.metadata.get("nested") and f.name != "plan_template_id"
-)
+PLAN_COLUMNS = tuple(f.name for f in dataclasses.fields(PlanDraft) if not is_nested(f) and f.name != "plan_template_id")
 
 
 D = TypeVar("D", bound=Fields)
