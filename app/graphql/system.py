@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from typing import Any
 
 import strawberry
 
@@ -54,21 +53,17 @@ class Queue:
     )
 
 
-def _app_state(info: Info) -> Any:
-    return info.context.request.app.state
-
-
 @strawberry.type(description="Workers and queues of this deployment.")
 class System:
     @strawberry.field(description="Workers alive now (heartbeat within 15 s), oldest first.")
     async def workers(self, info: Info) -> list[Worker]:
-        state = _app_state(info)
-        return [Worker.of(b) for b in await system.live_workers(state.redis, state.arq.default_queue_name)]
+        context = info.context
+        return [Worker.of(b) for b in await system.live_workers(context.redis, context.queue.default_queue_name)]
 
     @strawberry.field(description="Depth of the ingest queue and of the bill-job queue.")
     async def queues(self, info: Info) -> list[Queue]:
-        state, now = _app_state(info), time.time()
-        depths = await system.queue_depths(state.redis, state.arq.default_queue_name)
+        context, now = info.context, time.time()
+        depths = await system.queue_depths(context.redis, context.queue.default_queue_name)
         return [Queue(name=q.name, depth=q.depth, oldest_age_seconds=q.oldest_age_seconds(now)) for q in depths]
 
 
