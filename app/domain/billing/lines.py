@@ -43,16 +43,26 @@ __all__ = [
 class LineType(str, Enum):
     USAGE = "USAGE"
     USAGE_CREDIT = "USAGE_CREDIT"
+    COUNTER_RUNNING_TOTAL_CHARGE = "COUNTER_RUNNING_TOTAL_CHARGE"
+    COUNTER_ADJUSTMENT_DEBIT = "COUNTER_ADJUSTMENT_DEBIT"
+    COUNTER_ADJUSTMENT_CREDIT = "COUNTER_ADJUSTMENT_CREDIT"
     STANDING_CHARGE = "STANDING_CHARGE"
     MINIMUM_SPEND = "MINIMUM_SPEND"
     MINIMUM_SPEND_REFUND = "MINIMUM_SPEND_REFUND"
     COMMITMENT_FEE = "COMMITMENT_FEE"
+    AD_HOC = "AD_HOC"
+    BALANCE_FEE = "BALANCE_FEE"
     COMMITMENT_CONSUMED = "COMMITMENT_CONSUMED"
+    BALANCE_CONSUMED = "BALANCE_CONSUMED"
     OVERAGE_SURCHARGE = "OVERAGE_SURCHARGE"
     OVERAGE_USAGE = "OVERAGE_USAGE"
+    CREDIT_MEMO = "CREDIT_MEMO"
+    DEBIT_MEMO = "DEBIT_MEMO"
 
 
-# §7.2 order. Credits follow the usage lines they reduce, a refund follows the minimums.
+# §7.2 order. Credits follow the usage lines they reduce, counter lines follow usage (§8.2
+# rule 5), a refund follows the minimums, charges follow commitment fees and precede the
+# drawdowns (§9.2 rule 2), and memo lines come last (§12.1 rule 2).
 LINE_TYPE_ORDER: tuple[LineType, ...] = tuple(LineType)
 _RANK = {line_type: rank for rank, line_type in enumerate(LINE_TYPE_ORDER)}
 

@@ -498,8 +498,16 @@ export type InviteUserInput = {
 
 /** Kind of bill line (SEMANTICS §7.2), in bill order. */
 export type LineItemType =
+  | 'AD_HOC'
+  | 'BALANCE_CONSUMED'
+  | 'BALANCE_FEE'
   | 'COMMITMENT_CONSUMED'
   | 'COMMITMENT_FEE'
+  | 'COUNTER_ADJUSTMENT_CREDIT'
+  | 'COUNTER_ADJUSTMENT_DEBIT'
+  | 'COUNTER_RUNNING_TOTAL_CHARGE'
+  | 'CREDIT_MEMO'
+  | 'DEBIT_MEMO'
   | 'MINIMUM_SPEND'
   | 'MINIMUM_SPEND_REFUND'
   | 'OVERAGE_SURCHARGE'

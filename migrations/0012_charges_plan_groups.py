@@ -1,0 +1,10 @@
+from tortoise import migrations
+
+
+# Placeholder reserved in the migration chain; its issue fills in the operations.
+class Migration(migrations.Migration):
+    dependencies = [("metergraph", "0011_counters")]
+
+    initial = False
+
+    operations: list = []
