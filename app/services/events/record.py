@@ -1,0 +1,120 @@
+"""Writing events: one statement per call, inside the caller's transaction (SEMANTICS §14.2).
+
+The statement upserts the per-entity counters in `event_sequence`, inserts the events
+with their sequence numbers and notifies `metergraph_events`. Because the counter row is
+updated with `INSERT … ON CONFLICT DO UPDATE`, a concurrent writer of the same entity waits
+on its row lock until the first transaction ends: sequences come out 1, 2, 3 … with no gap,
+and a rolled-back change takes back both its event and its counter increment. Counters are
+upserted in (entity_type, entity_id) order so two batches touching the same entities lock
+them in the same order and cannot deadlock each other.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeAlias
+
+import asyncpg
+from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from app.models.events import EVENTS_CHANNEL
+
+# A Tortoise client (transaction), a raw asyncpg connection (COPY paths) or None for the
+# Tortoise connection of the current `in_transaction()` block.
+Connection: TypeAlias = BaseDBAsyncClient | asyncpg.Connection | Any | None
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """One event to record; `payload` is already the API form (see payloads.py)."""
+
+    type: str
+    entity_type: str
+    entity_id: uuid.UUID
+    payload: dict[str, Any]
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+
+# $1 organization, $2 occurred_at (NULL = the statement's clock), $3… one array per column.
+# `ord` keeps the caller's order for events of the same entity within one call.
+_RECORD_SQL = f"""
+WITH input AS (
+    SELECT * FROM unnest($3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::text[])
+        WITH ORDINALITY AS t(id, type, entity_type, entity_id, payload, ord)
+), counts AS (
+    SELECT entity_type, entity_id, count(*) AS n FROM input GROUP BY entity_type, entity_id
+), counters AS (
+    INSERT INTO event_sequence AS s (organization_id, entity_type, entity_id, last_sequence)
+    SELECT $1::uuid, entity_type, entity_id, n FROM counts ORDER BY entity_type, entity_id
+    ON CONFLICT (organization_id, entity_type, entity_id)
+    DO UPDATE SET last_sequence = s.last_sequence + EXCLUDED.last_sequence
+    RETURNING s.entity_type, s.entity_id, s.last_sequence
+), inserted AS (
+    INSERT INTO event (id, organization_id, type, entity_type, entity_id, sequence, occurred_at, payload)
+    SELECT i.id, $1::uuid, i.type, i.entity_type, i.entity_id,
+           c.last_sequence - n.n
+             + row_number() OVER (PARTITION BY i.entity_type, i.entity_id ORDER BY i.ord),
+           coalesce($2::timestamptz, clock_timestamp()), i.payload::jsonb
+    FROM input i
+    JOIN counters c ON c.entity_type = i.entity_type AND c.entity_id = i.entity_id
+    JOIN counts n ON n.entity_type = i.entity_type AND n.entity_id = i.entity_id
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM inserted) AS recorded, pg_notify('{EVENTS_CHANNEL}', $1::text)
+"""
+
+
+def _default(value: Any) -> Any:
+    # Payloads are normally built by payloads.py already; this keeps a stray Decimal or
+    # UUID from failing the caller's transaction.
+    return str(value)
+
+
+async def record_events(
+    connection: Connection,
+    organization_id: uuid.UUID,
+    events: Sequence[NewEvent],
+    *,
+    occurred_at: datetime | None = None,
+) -> int:
+    """Record `events` of one organization in one statement on `connection` (a Tortoise
+    transaction client, a raw asyncpg connection inside a transaction, or None for the
+    Tortoise connection of the current `in_transaction()` block). Returns how many."""
+    if not events:
+        return 0
+    args = [
+        organization_id,
+        occurred_at,
+        [e.id for e in events],
+        [e.type for e in events],
+        [e.entity_type for e in events],
+        [e.entity_id for e in events],
+        [json.dumps(e.payload, default=_default, separators=(",", ":")) for e in events],
+    ]
+    if hasattr(connection, "copy_records_to_table"):  # asyncpg, maybe behind a pool proxy
+        row = await connection.fetchrow(_RECORD_SQL, *args)  # type: ignore[union-attr]
+        return int(row["recorded"])
+    client = connection if connection is not None else connections.get("default")
+    _, rows = await client.execute_query(_RECORD_SQL, args)
+    return int(rows[0]["recorded"])
+
+
+async def record_event(
+    connection: Connection,
+    organization_id: uuid.UUID,
+    type: str,
+    entity_type: str,
+    entity_id: uuid.UUID,
+    payload: dict[str, Any],
+    *,
+    occurred_at: datetime | None = None,
+) -> uuid.UUID:
+    """Record one event in the caller's transaction; returns its id."""
+    event = NewEvent(type=type, entity_type=entity_type, entity_id=entity_id, payload=payload)
+    await record_events(connection, organization_id, [event], occurred_at=occurred_at)
+    return event.id

@@ -1,0 +1,99 @@
+"""record_event(s) (SEMANTICS §14.1–14.2): one statement in the caller's transaction,
+gap-free per-entity sequences under concurrency, nothing left by a rolled-back change, and
+a notification delivered only on commit."""
+
+import asyncio
+import uuid
+
+import asyncpg
+import pytest
+from tortoise.transactions import in_transaction
+
+from app.db import asyncpg_url, connection, count_statements
+from app.models.events import EVENTS_CHANNEL, Event
+from app.services.events import NewEvent, record_event, record_events
+
+
+async def events_of(entity_id) -> list[Event]:
+    return await Event.filter(entity_id=entity_id).order_by("sequence")
+
+
+async def test_one_statement_in_the_callers_transaction(tenant):
+    org, entity = uuid.UUID(tenant.organization_id), uuid.uuid4()
+    with count_statements() as counted:
+        async with in_transaction() as conn:
+            await record_event(conn, org, "configuration.meter.created", "meter", entity, {"new": {"id": "x"}})
+    assert len([s for s in counted.statements if "event_sequence" in s]) == 1
+    [event] = await events_of(entity)
+    assert (event.type, event.sequence, event.payload) == ("configuration.meter.created", 1, {"new": {"id": "x"}})
+    assert str(event.organization_id) == tenant.organization_id
+
+
+async def test_exception_after_the_insert_leaves_no_event_and_no_counter(tenant):
+    org, entity = uuid.UUID(tenant.organization_id), uuid.uuid4()
+    with pytest.raises(RuntimeError):
+        async with in_transaction() as conn:
+            await record_event(conn, org, "configuration.meter.updated", "meter", entity, {})
+            raise RuntimeError("the change fails after its event was written")
+    assert await events_of(entity) == []
+    # The counter went back too: the next committed event is number 1.
+    await record_event(None, org, "configuration.meter.updated", "meter", entity, {})
+    assert [e.sequence for e in await events_of(entity)] == [1]
+
+
+async def test_batch_numbers_repeated_entities_in_order(tenant):
+    org, a, b = uuid.UUID(tenant.organization_id), uuid.uuid4(), uuid.uuid4()
+    await record_event(None, org, "billing.bill.created", "bill", a, {"n": 0})
+    events = [NewEvent("billing.bill.updated", "bill", e, {"n": n}) for n, e in enumerate([a, b, a, a, b], 1)]
+    async with connection() as raw, raw.transaction():
+        assert await record_events(raw, org, events) == 5
+    assert [(e.sequence, e.payload["n"]) for e in await events_of(a)] == [(1, 0), (2, 1), (3, 3), (4, 4)]
+    assert [(e.sequence, e.payload["n"]) for e in await events_of(b)] == [(1, 2), (2, 5)]
+
+
+async def test_concurrent_writers_of_one_entity_get_gap_free_sequences(tenant, settings):
+    """20 transactions record an event for the same entity at once, a third of them roll
+    back after writing it: the committed ones are numbered 1..n with no gap or repeat."""
+    org, entity = uuid.UUID(tenant.organization_id), uuid.uuid4()
+    pool = await asyncpg.create_pool(asyncpg_url(settings.database_url), min_size=10, max_size=10)
+
+    async def writer(n: int) -> bool:
+        async with pool.acquire() as raw:
+            try:
+                async with raw.transaction():
+                    await record_event(raw, org, "configuration.plan.updated", "plan", entity, {"n": n})
+                    await asyncio.sleep(0.01)
+                    if n % 3 == 0:
+                        raise RuntimeError("rolled back")
+            except RuntimeError:
+                return False
+        return True
+
+    try:
+        committed = sum(await asyncio.gather(*(writer(n) for n in range(20))))
+    finally:
+        await pool.close()
+    sequences = [e.sequence for e in await events_of(entity)]
+    assert committed == 13
+    assert sequences == list(range(1, committed + 1))
+
+
+async def test_listener_is_woken_only_on_commit(tenant, settings):
+    org = uuid.UUID(tenant.organization_id)
+    listener = await asyncpg.connect(asyncpg_url(settings.database_url))
+    received: asyncio.Queue[str] = asyncio.Queue()
+    await listener.add_listener(EVENTS_CHANNEL, lambda *args: received.put_nowait(args[3]))
+    try:
+        with pytest.raises(RuntimeError):
+            async with in_transaction() as conn:
+                await record_event(conn, org, "configuration.meter.created", "meter", uuid.uuid4(), {})
+                raise RuntimeError("rolled back")
+        async with in_transaction() as conn:
+            await record_event(conn, org, "configuration.meter.created", "meter", uuid.uuid4(), {})
+            await asyncio.sleep(0.2)
+            assert received.empty()
+        assert await asyncio.wait_for(received.get(), 5) == tenant.organization_id
+        await asyncio.sleep(0.2)
+        assert received.empty()
+    finally:
+        await listener.close()
