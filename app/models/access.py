@@ -35,9 +35,10 @@ class ServiceUser(TenantModel):
 
 class AccessKey(TenantModel):
     service_user_id = fields.UUIDField(db_index=True)
-    # Public half of the credential; globally unique so the token endpoint can find it
-    # without knowing the organization.
-    access_key_id = fields.CharField(max_length=64, unique=True)
+    # Public half of the credential. Unique per organization by constraint (every key includes
+    # organization_id, migration 0016) and across organizations by its 96 random bits; the
+    # token endpoint finds it by this index without knowing the organization.
+    access_key_id = fields.CharField(max_length=64, db_index=True)
     # keyed hash (HMAC-SHA256) of the secret: fast to verify, useless if the table leaks
     # without the server key.
     secret_hash = fields.CharField(max_length=128)
@@ -45,6 +46,7 @@ class AccessKey(TenantModel):
 
     class Meta:
         table = "access_keys"
+        unique_together = (("organization_id", "access_key_id"),)
 
 
 class PermissionPolicy(TenantModel):
