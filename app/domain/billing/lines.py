@@ -106,6 +106,11 @@ class DraftLine:
     commitment_id: EntityId | None = None
     child_account_id: EntityId | None = None
     child_account_code: str | None = None
+    counter_id: EntityId | None = None  # counter lines (SEMANTICS §8.2 rule 5)
+    balance_id: EntityId | None = None  # BALANCE_CONSUMED and a balance's OVERAGE_SURCHARGE (§11.2)
+    rollover_consumed: Decimal | None = None  # BALANCE_CONSUMED: the part drawn from the rollover
+    charge_id: EntityId | None = None  # AD_HOC / BALANCE_FEE lines (SEMANTICS §9.2)
+    plan_group_id: EntityId | None = None  # plan group member and group lines (SEMANTICS §10.2)
     # Filled by the currency step.
     conversion_rate: Decimal | None = None
     subtotal: Decimal | None = None
@@ -143,6 +148,11 @@ class DraftLine:
             commitment_id=self.commitment_id,
             child_account_id=self.child_account_id,
             child_account_code=self.child_account_code,
+            charge_id=self.charge_id,
+            plan_group_id=self.plan_group_id,
+            counter_id=self.counter_id,
+            balance_id=self.balance_id,
+            rollover_consumed=self.rollover_consumed,
         )
 
 
@@ -172,6 +182,11 @@ class BillLine:
     commitment_id: EntityId | None = None
     child_account_id: EntityId | None = None
     child_account_code: str | None = None
+    counter_id: EntityId | None = None
+    balance_id: EntityId | None = None
+    rollover_consumed: Decimal | None = None
+    charge_id: EntityId | None = None
+    plan_group_id: EntityId | None = None
 
 
 @dataclass(frozen=True)

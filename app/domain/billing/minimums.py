@@ -38,6 +38,10 @@ from .timeline import priced_intervals
 __all__ = ["minimum_spends"]
 
 _ZERO = Decimal(0)
+# Counter lines on the bill count as the plan's charges (SEMANTICS §8.2 rule 5), not a pricing's.
+_COUNTER_TYPES = frozenset(
+    {LineType.COUNTER_RUNNING_TOTAL_CHARGE, LineType.COUNTER_ADJUSTMENT_DEBIT, LineType.COUNTER_ADJUSTMENT_CREDIT}
+)
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,7 @@ def _usage_total(lines: Iterable[DraftLine], billed: BilledPlan, pricing_id: obj
         (
             line.amount
             for line in lines
-            if line.line_type is LineType.USAGE
+            if (line.line_type is LineType.USAGE or (pricing_id is None and line.line_type in _COUNTER_TYPES))
             and line.account_plan_id == billed.account_plan.id
             and (pricing_id is None or line.pricing_id == pricing_id)
         ),
