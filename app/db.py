@@ -19,6 +19,8 @@ MODEL_MODULES = [
     "app.models.accounts",
     "app.models.ingest",
     "app.models.billing",
+    "app.models.charges",
+    "app.models.plan_groups",
     "app.models.events",
 ]
 APP_LABEL = "metergraph"

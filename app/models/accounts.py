@@ -29,8 +29,10 @@ class Account(TenantModel):
 
 class AccountPlan(TenantModel):
     account_id = fields.UUIDField(db_index=True)
-    plan_id = fields.UUIDField(db_index=True)
-    product_id = fields.UUIDField(db_index=True)  # the plan's, for the one-active-per-product rule
+    # Exactly one of plan_id and plan_group_id (SEMANTICS §10.1); a group's products are its links'.
+    plan_id = fields.UUIDField(db_index=True, null=True)
+    plan_group_id = fields.UUIDField(db_index=True, null=True)
+    product_id = fields.UUIDField(db_index=True, null=True)  # the plan's, for the one-active-per-product rule
     code = fields.CharField(max_length=80, null=True)
     start_date = fields.DatetimeField()
     end_date = fields.DatetimeField(null=True)

@@ -108,6 +108,8 @@ class BillLineItem(TenantModel):
     compound_aggregation_id = fields.UUIDField(null=True)
     meter_id = fields.UUIDField(null=True)
     commitment_id = fields.UUIDField(null=True)
+    charge_id = fields.UUIDField(null=True)  # AD_HOC / BALANCE_FEE lines (SEMANTICS §9.2)
+    plan_group_id = fields.UUIDField(null=True)  # plan group member and group lines (SEMANTICS §10.2)
     segment = fields.JSONField(null=True)
     child_account_id = fields.UUIDField(null=True)
     child_account_code = fields.CharField(max_length=80, null=True)

@@ -44,6 +44,8 @@ LINE_COLUMNS = (
     "compound_aggregation_id",
     "meter_id",
     "commitment_id",
+    "charge_id",
+    "plan_group_id",
     "segment",
     "child_account_id",
     "child_account_code",
@@ -101,6 +103,14 @@ async def replace_lines(
     ]
     if records:
         await conn.copy_records_to_table("bill_line_items", records=records, columns=LINE_COLUMNS)
+        await conn.execute(_FIX_CHARGES, organization_id, [bill_id for bill_id, _, _ in bills])
+
+
+# SEMANTICS §9.2 rule 5: the first bill that carries a charge keeps it (a plan bill of the
+# same date appearing later does not move it).
+_FIX_CHARGES = """UPDATE charges AS c SET bill_id = l.bill_id FROM bill_line_items AS l
+   WHERE l.organization_id = $1 AND l.bill_id = ANY($2::uuid[]) AND l.charge_id = c.id
+     AND c.organization_id = $1 AND c.bill_id IS NULL"""
 
 
 def record(
@@ -128,6 +138,8 @@ def record(
         line.compound_aggregation_id,
         meter_id,
         line.commitment_id,
+        line.charge_id,
+        line.plan_group_id,
         None if line.segment is None else json.dumps(dict(line.segment), sort_keys=True),
         line.child_account_id,
         line.child_account_code,
