@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from app.domain.given import NOT_GIVEN, given
 from app.domain.money import CurrencyRounding
@@ -14,6 +15,7 @@ from app.domain.naming import identifier_code_problem, name_problem
 from app.models.accounts import Account, Commitment
 from app.models.catalog import PlanTemplate
 from app.models.organization import Currency, OrganizationConfig
+from app.services import events
 from app.services.catalog.entities import Dependants, refuse_if_in_use
 from app.services.errors import ErrorCode, ProblemCollector, fail
 from app.services.versioning import get_owned, update_versioned
@@ -73,9 +75,12 @@ async def create_currency(organization_id: uuid.UUID, command: CurrencyFields, *
     if await Currency.filter(organization_id=organization_id, code=values["code"]).exists():
         raise fail(("input", "code"), ErrorCode.DUPLICATE, f"currency {values['code']} exists")
     try:
-        return await Currency.create(
-            organization_id=organization_id, created_by=actor, last_modified_by=actor, **values
-        )
+        async with in_transaction():
+            currency = await Currency.create(
+                organization_id=organization_id, created_by=actor, last_modified_by=actor, **values
+            )
+            await events.created(currency)
+            return currency
     except IntegrityError as exc:
         raise fail(("input", "code"), ErrorCode.DUPLICATE, f"currency {values['code']} exists") from exc
 
@@ -111,10 +116,12 @@ async def delete_currency(organization_id: uuid.UUID, currency_id: uuid.UUID, *,
             Dependants("commitments", Commitment, {"currency": currency.code}),
         ],
     )
-    deleted = await Currency.filter(organization_id=organization_id, id=currency_id, version=version).delete()
-    if not deleted:
-        raise fail(
-            ("input", "version"),
-            ErrorCode.CONFLICT,
-            f"version {version} is stale; the current version is {currency.version}",
-        )
+    async with in_transaction():
+        deleted = await Currency.filter(organization_id=organization_id, id=currency_id, version=version).delete()
+        if not deleted:
+            raise fail(
+                ("input", "version"),
+                ErrorCode.CONFLICT,
+                f"version {version} is stale; the current version is {currency.version}",
+            )
+        await events.deleted(currency)

@@ -14,6 +14,7 @@ from app.auth.permissions import Effect, PermissionSet, Statement, parse_stateme
 from app.domain.given import NOT_GIVEN, given
 from app.domain.naming import name_problem
 from app.models.access import PermissionPolicy, PolicyAttachment, ServiceUser, User
+from app.services import events
 from app.services.errors import ErrorCode, PermissionDenied, ProblemCollector, fail
 from app.services.principals import SERVICE_USER, USER, forget_organization, policy_statements
 from app.services.versioning import get_owned, update_versioned
@@ -113,9 +114,12 @@ async def create_policy(
     if await PermissionPolicy.filter(organization_id=organization_id, name=name).exists():
         raise fail(("input", "name"), ErrorCode.DUPLICATE, f"a policy named '{name}' exists")
     try:
-        return await PermissionPolicy.create(
-            organization_id=organization_id, name=name, statements=stored, created_by=actor, last_modified_by=actor
-        )
+        async with in_transaction():
+            policy = await PermissionPolicy.create(
+                organization_id=organization_id, name=name, statements=stored, created_by=actor, last_modified_by=actor
+            )
+            await events.created(policy)
+            return policy
     except IntegrityError as exc:
         raise fail(("input", "name"), ErrorCode.DUPLICATE, f"a policy named '{name}' exists") from exc
 
@@ -170,13 +174,15 @@ async def delete_policy(organization_id: uuid.UUID, policy_id: uuid.UUID, *, ver
         raise fail(
             ("input", "id"), ErrorCode.IN_USE, f"the policy is attached to {attached} principal(s); detach it first"
         )
-    deleted = await PermissionPolicy.filter(organization_id=organization_id, id=policy.id, version=version).delete()
-    if not deleted:
-        raise fail(
-            ("input", "version"),
-            ErrorCode.CONFLICT,
-            f"version {version} is stale; the current version is {policy.version}",
-        )
+    async with in_transaction():
+        deleted = await PermissionPolicy.filter(organization_id=organization_id, id=policy.id, version=version).delete()
+        if not deleted:
+            raise fail(
+                ("input", "version"),
+                ErrorCode.CONFLICT,
+                f"version {version} is stale; the current version is {policy.version}",
+            )
+        await events.deleted(policy)
 
 
 async def _principal(organization_id: uuid.UUID, principal_type: str, principal_id: uuid.UUID) -> None:
@@ -219,6 +225,7 @@ async def attach_policy(
             created_by=actor,
             last_modified_by=actor,
         )
+        await events.created(attachment)
     forget_organization(organization_id)
     return attachment
 
@@ -230,11 +237,18 @@ async def detach_policy(
     policy = await get_owned(PermissionPolicy, organization_id, policy_id, path="policyId")
     await _principal(organization_id, principal_type, principal_id)
     require_grants(grantor, _widening(policy_statements(policy), Effect.DENY), f"detaching the policy '{policy.name}'")
-    deleted = await PolicyAttachment.filter(
-        organization_id=organization_id, policy_id=policy_id, principal_type=principal_type, principal_id=principal_id
-    ).delete()
-    if not deleted:
-        raise fail(("input", "policyId"), ErrorCode.NOT_FOUND, "the policy is not attached to this principal")
+    async with in_transaction():
+        attached = await PolicyAttachment.filter(
+            organization_id=organization_id,
+            policy_id=policy_id,
+            principal_type=principal_type,
+            principal_id=principal_id,
+        ).select_for_update()
+        deleted = await PolicyAttachment.filter(id__in=[a.id for a in attached]).delete() if attached else 0
+        if not deleted:
+            raise fail(("input", "policyId"), ErrorCode.NOT_FOUND, "the policy is not attached to this principal")
+        for attachment in attached:
+            await events.deleted(attachment)
     forget_organization(organization_id)
 
 

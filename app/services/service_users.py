@@ -17,6 +17,7 @@ from app.auth.permissions import Effect, PermissionSet
 from app.auth.tokens import issue_token
 from app.domain.naming import description_problem, name_problem
 from app.models.access import AccessKey, PermissionPolicy, PolicyAttachment, ServiceUser
+from app.services import events
 from app.services.errors import AuthError, ErrorCode, ProblemCollector, fail
 from app.services.policies import report_unknown_policies, require_attachable, require_grants
 from app.services.principals import SERVICE_USER, forget_organization, statements_of
@@ -64,7 +65,7 @@ async def create_service_user(
     try:
         async with in_transaction():
             user = await create_service_user_unchecked(organization_id, name=name, description=description, actor=actor)
-            for policy_id in dict.fromkeys(policy_ids):
+            attachments = [
                 await PolicyAttachment.create(
                     organization_id=organization_id,
                     policy_id=policy_id,
@@ -73,6 +74,9 @@ async def create_service_user(
                     created_by=actor,
                     last_modified_by=actor,
                 )
+                for policy_id in dict.fromkeys(policy_ids)
+            ]
+            await events.created(user, *attachments)
             return user
     except IntegrityError as exc:  # a concurrent create with the same name
         raise fail(("input", "name"), ErrorCode.DUPLICATE, f"a service user named '{name}' exists") from exc
@@ -95,14 +99,16 @@ async def issue_access_key(
     require_grants(grantor, [s for s in held if s.effect is Effect.ALLOW], "a key of this service user")
     secret = secrets.new_secret()
     key_id = secrets.new_access_key_id()
-    key = await AccessKey.create(
-        organization_id=organization_id,
-        service_user_id=service_user_id,
-        access_key_id=key_id,
-        secret_hash=secrets.keyed_hash(get_settings().secret_key, secret),
-        created_by=actor,
-        last_modified_by=actor,
-    )
+    async with in_transaction():
+        key = await AccessKey.create(
+            organization_id=organization_id,
+            service_user_id=service_user_id,
+            access_key_id=key_id,
+            secret_hash=secrets.keyed_hash(get_settings().secret_key, secret),
+            created_by=actor,
+            last_modified_by=actor,
+        )
+        await events.created(key)
     return IssuedKey(key, key_id, secret)
 
 
@@ -165,9 +171,15 @@ async def delete_service_user(organization_id: uuid.UUID, service_user_id: uuid.
             f"version {version} is stale; the current version is {user.version}",
         )
     async with in_transaction():
+        keys = await AccessKey.filter(organization_id=organization_id, service_user_id=user.id)
+        attachments = await PolicyAttachment.filter(
+            organization_id=organization_id, principal_type=SERVICE_USER, principal_id=user.id
+        )
         await AccessKey.filter(organization_id=organization_id, service_user_id=user.id).delete()
         await PolicyAttachment.filter(
             organization_id=organization_id, principal_type=SERVICE_USER, principal_id=user.id
         ).delete()
-        await ServiceUser.filter(organization_id=organization_id, id=user.id, version=version).delete()
+        if await ServiceUser.filter(organization_id=organization_id, id=user.id, version=version).delete():
+            for gone in (*keys, *attachments, user):
+                await events.deleted(gone)
     forget_organization(organization_id)

@@ -20,7 +20,7 @@ from app.auth.permissions import PermissionSet
 from app.auth.tokens import issue_token
 from app.domain.naming import name_problem
 from app.models.access import PolicyAttachment, User
-from app.services import rate_limits
+from app.services import events, rate_limits
 from app.services.errors import AuthError, ErrorCode, ProblemCollector, fail
 from app.services.policies import report_unknown_policies, require_attachable
 from app.services.principals import USER
@@ -78,7 +78,7 @@ async def invite_user(
                 created_by=actor,
                 last_modified_by=actor,
             )
-            for policy_id in dict.fromkeys(policy_ids):
+            attachments = [
                 await PolicyAttachment.create(
                     organization_id=organization_id,
                     policy_id=policy_id,
@@ -87,6 +87,9 @@ async def invite_user(
                     created_by=actor,
                     last_modified_by=actor,
                 )
+                for policy_id in dict.fromkeys(policy_ids)
+            ]
+            await events.created(user, *attachments)
     except IntegrityError as exc:
         raise fail(("input", "email"), ErrorCode.DUPLICATE, f"a user with email {email} exists") from exc
     return Invitation(user, token)
@@ -100,17 +103,21 @@ async def accept_invitation(token: str, password: str, *, now: datetime | None =
     user = await User.filter(invitation_token_hash=token_hash, status="INVITED").first()
     if user is None or user.invitation_expires is None or user.invitation_expires <= now:
         raise fail(("token",), ErrorCode.INVALID, "the invitation is unknown, used or expired")
-    # The status guard makes a second, concurrent acceptance of the same token a no-op.
-    updated = await User.filter(id=user.id, status="INVITED").update(
-        password_hash=await hash_password(password),
-        status="ACTIVE",
-        invitation_token_hash=None,
-        invitation_expires=None,
-        version=user.version + 1,
-    )
-    if not updated:
-        raise fail(("token",), ErrorCode.INVALID, "the invitation is unknown, used or expired")
-    return await User.get(id=user.id)
+    password_hash = await hash_password(password)
+    async with in_transaction():
+        # The status guard makes a second, concurrent acceptance of the same token a no-op.
+        updated = await User.filter(id=user.id, status="INVITED").update(
+            password_hash=password_hash,
+            status="ACTIVE",
+            invitation_token_hash=None,
+            invitation_expires=None,
+            version=user.version + 1,
+        )
+        if not updated:
+            raise fail(("token",), ErrorCode.INVALID, "the invitation is unknown, used or expired")
+        accepted = await User.get(id=user.id)
+        await events.updated(events.snapshot(user), accepted)
+    return accepted
 
 
 async def login(

@@ -20,6 +20,7 @@ from app.domain.accounts.drafts import ReplacementDraft
 from app.domain.accounts.values import as_uuid
 from app.domain.given import given
 from app.models.accounts import AccountPlan
+from app.services import events
 from app.services.accounts.commands import CreateAccountPlan, ReplaceAccountPlan, UpdateAccountPlan
 from app.services.accounts.loading import account_plan_input, attachment, attachments_of, load_known, lock_accounts
 from app.services.catalog.entities import delete_versioned
@@ -47,9 +48,11 @@ async def create_account_plan(organization_id: uuid.UUID, command: CreateAccount
             data, problems, known, CodeBook(known.taken_codes), account_id=account_id, others=others
         )
         problems.raise_if_any()
-        return await AccountPlan.create(
+        account_plan = await AccountPlan.create(
             organization_id=organization_id, created_by=actor, last_modified_by=actor, **values
         )
+        await events.created(account_plan)
+        return account_plan
 
 
 async def _locked_attachment(organization_id: uuid.UUID, account_plan_id: uuid.UUID, path: str = "id") -> AccountPlan:
@@ -120,6 +123,7 @@ async def replace_account_plan(
         new = await AccountPlan.create(
             organization_id=organization_id, created_by=actor, last_modified_by=actor, **values
         )
+        await events.created(new)
         return ended, new
 
 

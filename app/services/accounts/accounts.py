@@ -20,6 +20,7 @@ from app.domain.given import NOT_GIVEN
 from app.domain.ids import as_uuid
 from app.models.accounts import Account, AccountPlan, Commitment
 from app.models.catalog import Plan
+from app.services import events
 from app.services.accounts.commands import CreateAccount, UpdateAccount
 from app.services.accounts.loading import account_input, load_known, lock_accounts
 from app.services.catalog.entities import Dependants, delete_versioned
@@ -58,7 +59,9 @@ async def _insert(organization_id: uuid.UUID, new: NewAccounts, actor: str) -> N
     )
     for model, rows in kinds:
         if rows:
-            await model.bulk_create([model(**common, **values) for values in rows])
+            instances = [model(**common, **values) for values in rows]
+            await model.bulk_create(instances)
+            await events.created(*instances)
 
 
 async def update_account(organization_id: uuid.UUID, command: UpdateAccount, *, actor: str) -> Account:

@@ -12,6 +12,7 @@ from app.domain.accounts import CodeBook, References, check_commitment, commitme
 from app.domain.accounts.drafts import CommitmentDraft
 from app.domain.accounts.values import as_uuid
 from app.models.accounts import Commitment
+from app.services import events
 from app.services.accounts.commands import CreateCommitment, UpdateCommitment
 from app.services.accounts.loading import commitment_input, load_known, lock_accounts
 from app.services.catalog.entities import delete_versioned
@@ -34,9 +35,11 @@ async def create_commitment(organization_id: uuid.UUID, command: CreateCommitmen
         codes = CodeBook(known.taken_codes)
         values = check_commitment(data, problems, known, codes, account_id=cast(uuid.UUID, account_id))
         problems.raise_if_any()
-        return await Commitment.create(
+        commitment = await Commitment.create(
             organization_id=organization_id, created_by=actor, last_modified_by=actor, **values
         )
+        await events.created(commitment)
+        return commitment
 
 
 def merge(current: CommitmentDraft, changes: CommitmentDraft) -> CommitmentDraft:

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from tortoise.models import Model
+from tortoise.transactions import in_transaction
 
+from app.services import events
 from app.services.errors import ErrorCode, fail
 from app.services.versioning import get_owned
 
@@ -57,6 +59,8 @@ async def refuse_if_in_use(
 async def delete_versioned(
     model: type[Model], organization_id: uuid.UUID, id_: uuid.UUID, version: int, dependants: Sequence[Dependants] = ()
 ) -> None:
+    """Delete the entity at `version` (else CONFLICT, or IN_USE while others depend on it)
+    and record its `.deleted` event in the same transaction."""
     entity: Any = await get_owned(model, organization_id, id_)
     if entity.version != version:
         raise fail(
@@ -65,6 +69,8 @@ async def delete_versioned(
             f"version {version} is stale; the current version is {entity.version}",
         )
     await refuse_if_in_use(organization_id, dependants)
-    deleted = await model.filter(organization_id=organization_id, id=id_, version=version).delete()
-    if not deleted:
-        raise fail(("input", "version"), ErrorCode.CONFLICT, "changed while being deleted; read it again")
+    async with in_transaction():
+        deleted = await model.filter(organization_id=organization_id, id=id_, version=version).delete()
+        if not deleted:
+            raise fail(("input", "version"), ErrorCode.CONFLICT, "changed while being deleted; read it again")
+        await events.deleted(entity)

@@ -31,6 +31,7 @@ from app.domain.catalog.refs import AggregationRef
 from app.domain.given import Fields
 from app.domain.ids import as_uuid
 from app.models.catalog import Aggregation, CompoundAggregation, Meter, Product
+from app.services import events
 from app.services.catalog.commands import CreateProduct
 from app.services.catalog.meters import nested_aggregations, usable_aggregations
 from app.services.catalog.meters.guards import report_taken
@@ -210,7 +211,7 @@ def _aggregation_path(draft: ProductDraft, aggregation: dict[str, Any]) -> tuple
 
 async def _insert(organization_id: uuid.UUID, draft: ProductDraft, actor: str) -> None:
     stamp: dict[str, Any] = {"organization_id": organization_id, "created_by": actor, "last_modified_by": actor}
-    await Product.create(**stamp, **draft.product)
+    await events.created(await Product.create(**stamp, **draft.product))
     kinds: tuple[tuple[type[Model], list[dict[str, Any]]], ...] = (
         (Meter, draft.meters),
         (Aggregation, draft.aggregations),
@@ -218,5 +219,7 @@ async def _insert(organization_id: uuid.UUID, draft: ProductDraft, actor: str) -
     )
     for model, rows in kinds:
         if rows:
-            await model.bulk_create([model(**stamp, **values) for values in rows])
+            instances = [model(**stamp, **values) for values in rows]
+            await model.bulk_create(instances)
+            await events.created(*instances)
     await insert_rows(organization_id, draft.plan_rows, actor)

@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 from app.domain.catalog.meters import check_aggregation, compound_references, normalize_segment
 from app.domain.catalog.meters.compound import PREFIX
 from app.models.catalog import Aggregation, CompoundAggregation, Meter, Pricing
+from app.services import events
 from app.services.catalog.commands import CreateAggregation, UpdateAggregation
 from app.services.catalog.entities import Dependants, delete_versioned, refuse_if_in_use
 from app.services.catalog.meters.guards import columns, refuse_owner_change, refuse_stale, refuse_taken
@@ -36,9 +37,11 @@ async def create_aggregation(organization_id: uuid.UUID, command: CreateAggregat
             values, _ = check_aggregation(data, at, meter=meter_ref_of(meter))
             at.raise_if_any()
             await refuse_taken(Aggregation, organization_id, values["code"], "aggregation")
-            return await Aggregation.create(
+            aggregation = await Aggregation.create(
                 organization_id=organization_id, created_by=actor, last_modified_by=actor, **values
             )
+            await events.created(aggregation)
+            return aggregation
     except IntegrityError as exc:
         raise fail(
             ("input", "code"), ErrorCode.DUPLICATE, f"an aggregation with code {data.get('code')!r} exists"

@@ -15,6 +15,7 @@ from tortoise.transactions import in_transaction
 from app.domain.catalog.meters import check_compound, mentioned_codes
 from app.domain.catalog.meters.drafts import CompoundDraft
 from app.models.catalog import CompoundAggregation, Pricing
+from app.services import events
 from app.services.catalog.commands import CreateCompound, UpdateCompound
 from app.services.catalog.entities import Dependants, delete_versioned
 from app.services.catalog.meters.guards import columns, refuse_owner_change, refuse_stale, refuse_taken
@@ -36,9 +37,11 @@ async def create_compound_aggregation(
             values, _ = check_compound(data, at, product_id=product_id, usable=usable)
             at.raise_if_any()
             await refuse_taken(CompoundAggregation, organization_id, values["code"], "compound aggregation")
-            return await CompoundAggregation.create(
+            compound = await CompoundAggregation.create(
                 organization_id=organization_id, created_by=actor, last_modified_by=actor, **values
             )
+            await events.created(compound)
+            return compound
     except IntegrityError as exc:
         raise fail(
             ("input", "code"), ErrorCode.DUPLICATE, f"a compound aggregation with code {data.get('code')!r} exists"

@@ -17,6 +17,7 @@ from app.domain.catalog.meters import check_aggregation, check_meter
 from app.domain.catalog.refs import FieldRef, MeterRef
 from app.domain.given import Fields
 from app.models.catalog import Aggregation, Meter
+from app.services import events
 from app.services.catalog.commands import CreateMeter, UpdateMeter
 from app.services.catalog.entities import Dependants, delete_versioned
 from app.services.catalog.meters.guards import columns, refuse_owner_change, refuse_stale, refuse_taken, report_taken
@@ -46,8 +47,10 @@ async def create_meter(organization_id: uuid.UUID, command: CreateMeter, *, acto
     try:
         async with in_transaction():
             meter = await Meter.create(**stamp, **values)
-            if aggregations:
-                await Aggregation.bulk_create([Aggregation(**stamp, **a) for a in aggregations])
+            created = [Aggregation(**stamp, **a) for a in aggregations]
+            if created:
+                await Aggregation.bulk_create(created)
+            await events.created(meter, *created)
     except IntegrityError as exc:
         raise fail(
             ("input", "code"), ErrorCode.DUPLICATE, "a meter or aggregation with one of these codes was just created"

@@ -17,6 +17,7 @@ from app.domain.catalog.refs import AggregationRef, PlanTemplateRef, PricingWind
 from app.domain.ids import as_uuid
 from app.models.catalog import Aggregation, CompoundAggregation, Plan, PlanTemplate, Pricing
 from app.models.organization import Currency
+from app.services import events
 from app.services.catalog.entities import taken_codes
 from app.services.errors import ErrorCode, ProblemCollector
 
@@ -119,12 +120,12 @@ async def insert_rows(organization_id: uuid.UUID, rows: CatalogRows, actor: str)
     )
     for model, batch in kinds:
         if batch:
-            await model.bulk_create(
-                [
-                    model(organization_id=organization_id, created_by=actor, last_modified_by=actor, **values)
-                    for values in batch
-                ]
-            )
+            instances = [
+                model(organization_id=organization_id, created_by=actor, last_modified_by=actor, **values)
+                for values in batch
+            ]
+            await model.bulk_create(instances)
+            await events.created(*instances)
 
 
 async def report_unknown_accounts(organization_id: uuid.UUID, rows: CatalogRows, at: ProblemCollector) -> None:
