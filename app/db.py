@@ -19,6 +19,7 @@ MODEL_MODULES = [
     "app.models.accounts",
     "app.models.ingest",
     "app.models.billing",
+    "app.models.balances",
     "app.models.charges",
     "app.models.plan_groups",
     "app.models.events",

@@ -19,6 +19,8 @@ class Account(TenantModel):
     days_before_bill_due = fields.IntField(null=True)
     purchase_order_number = fields.CharField(max_length=200, null=True)
     custom_fields = fields.JSONField(default=dict)
+    # ["PREPAYMENT", "BALANCE"] in drawdown order (SEMANTICS §11.1); null: the organization's.
+    credit_application_order = fields.JSONField(null=True)
     # Created by ingest for an unknown account code (SEMANTICS §5.1).
     auto_created = fields.BooleanField(default=False)
 

@@ -108,6 +108,10 @@ class BillLineItem(TenantModel):
     compound_aggregation_id = fields.UUIDField(null=True)
     meter_id = fields.UUIDField(null=True)
     commitment_id = fields.UUIDField(null=True)
+    # BALANCE_CONSUMED lines (SEMANTICS §11.2): the balance, and the part of the draw (balance
+    # currency) taken from its rollover; the balance amount is derived from these, never counted.
+    balance_id = fields.UUIDField(null=True)
+    rollover_consumed = NumericField(null=True)
     charge_id = fields.UUIDField(null=True)  # AD_HOC / BALANCE_FEE lines (SEMANTICS §9.2)
     plan_group_id = fields.UUIDField(null=True)  # plan group member and group lines (SEMANTICS §10.2)
     segment = fields.JSONField(null=True)

@@ -54,6 +54,9 @@ class OrganizationConfig(TenantModel):
     scheduled_bill_offset = fields.IntField(default=0, db_default=0)
     auto_approve_bills_grace_period = fields.IntField(null=True)
     auto_approve_bills_grace_period_unit = fields.CharField(max_length=16, null=True)  # MINUTES | HOURS | DAYS
+    # Drawdown order of credit sources (SEMANTICS §11.1), overridden per account; null: the
+    # default ["PREPAYMENT", "BALANCE"].
+    credit_application_order = fields.JSONField(null=True)
 
     class Meta:
         table = "organization_configs"

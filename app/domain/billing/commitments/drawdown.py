@@ -53,7 +53,7 @@ from ..snapshots import CurrencyInfo
 from ..splits import split_block
 from .snapshot import CommitmentSnapshot
 
-__all__ = ["Share", "draw_down"]
+__all__ = ["Share", "credit_shares", "draw_commitments", "draw_down"]
 
 _ZERO = Decimal(0)
 _QUOTIENT = Context(prec=50, traps=[InvalidOperation])
@@ -73,25 +73,40 @@ class Share:
     line: DraftLine
     value: Decimal  # the line's rounded converted subtotal
     open: Decimal  # neither covered by a commitment nor netted by a credit
-    unmet: Decimal = _ZERO  # inside a commitment, left uncovered
-    owner: CommitmentSnapshot | None = None
+    unmet: Decimal = _ZERO  # inside a credit source it was eligible for, left uncovered
+    owner: object | None = None  # the source whose overage rules apply to ``unmet``
 
 
 def draw_down(context: BillContext, lines: list[DraftLine], commitments: Sequence[CommitmentSnapshot]) -> list[Share]:
     """Append one COMMITMENT_CONSUMED line per drawing commitment; return the shares."""
+    shares = credit_shares(context, lines)
+    draw_commitments(context, lines, shares, commitments)
+    return shares
+
+
+def credit_shares(
+    context: BillContext, lines: list[DraftLine], extra: frozenset[LineType] = frozenset()
+) -> list[Share]:
+    """The shares of the lines credit sources may draw on: the commitment types, plus
+    ``extra`` types (balances); every line converted first."""
     convert_currency(context, lines)
-    shares = [
+    return [
         Share(line, line.converted_subtotal, line.converted_subtotal)
         for line in lines
-        if line.line_type in _BASE_TYPE and line.converted_subtotal
+        if (line.line_type in _BASE_TYPE or line.line_type in extra) and line.converted_subtotal
     ]
+
+
+def draw_commitments(
+    context: BillContext, lines: list[DraftLine], shares: list[Share], commitments: Sequence[CommitmentSnapshot]
+) -> None:
+    """Commitments draw on the shares' open money, by earliest end date."""
     for commitment in sorted(commitments, key=lambda c: c.draw_order):
         if commitment.account_id != context.account.id:
             continue
         consumed = _draw(context, commitment, shares)
         if consumed is not None:
             lines.append(consumed)
-    return shares
 
 
 def eligible(commitment: CommitmentSnapshot, line: DraftLine) -> bool:
