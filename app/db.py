@@ -19,10 +19,15 @@ MODEL_MODULES = [
     "app.models.accounts",
     "app.models.ingest",
     "app.models.billing",
+    "app.models.exports",
+    "app.models.counters",
     "app.models.balances",
     "app.models.charges",
     "app.models.plan_groups",
     "app.models.events",
+    "app.models.webhooks",
+    "app.models.memos",
+    "app.models.statements",
 ]
 APP_LABEL = "metergraph"
 

@@ -76,6 +76,10 @@ READS: dict[str, ReadRule] = {
     "BillJob": ReadRule(READ, "billJob"),
     # The organization's bill settings: reading them is reading bills (one per organization).
     "BillConfig": ReadRule(READ, "bill", None),
+    # The event log (SEMANTICS §14.1): its own kind, so a policy can deny it alone.
+    "Event": ReadRule(READ, "event"),
+    "CreditReason": ReadRule(READ, "creditReason"),
+    "DebitReason": ReadRule(READ, "debitReason"),
     "IngestBatch": ReadRule(MEASUREMENTS, "measurement"),
     "Measurement": ReadRule(MEASUREMENTS, "measurement", None),
     # Workers serve every organization: administrators only (app/graphql/system.py).

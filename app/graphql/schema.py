@@ -23,7 +23,9 @@ from app.graphql.catalog.pricing_preview import PricingPreviewQuery
 from app.graphql.catalog.products import ProductMutation, ProductQuery
 from app.graphql.cost import QueryCost
 from app.graphql.errors import MaskUnexpectedErrors
+from app.graphql.events import EventQuery
 from app.graphql.ingest import IngestMutation, IngestQuery
+from app.graphql.memos import MemoMutation, MemoQuery
 from app.graphql.input_bounds import InputBounds
 from app.graphql.organization import OrganizationMutation, OrganizationQuery
 from app.graphql.rate_limit import RateLimitOperations
@@ -44,6 +46,8 @@ Query = merge_types(
         IngestQuery,
         BillingQuery,
         BillConfigQuery,
+        EventQuery,
+        MemoQuery,
         SystemQuery,
     ),
 )
@@ -59,6 +63,7 @@ Mutation = merge_types(
         IngestMutation,
         BillingMutation,
         BillConfigMutation,
+        MemoMutation,
     ),
 )
 Subscription = merge_types("Subscription", (BillingSubscription,))

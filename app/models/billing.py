@@ -87,6 +87,11 @@ class Bill(TenantModel):
     purchase_order_number = fields.CharField(max_length=200, null=True)
     sequential_invoice_number = fields.CharField(max_length=120, null=True)
     bill_total = NumericField(default=0)
+    # Statements (SEMANTICS §12.2 rule 3): which formats are stored, and whether the bill has
+    # changed since (a recalculation that changed it, or a memo change).
+    json_statement_generated = fields.BooleanField(default=False, db_default=False)
+    csv_statement_generated = fields.BooleanField(default=False, db_default=False)
+    statement_stale = fields.BooleanField(default=False, db_default=False)
 
     class Meta:
         table = "bills"
@@ -117,6 +122,7 @@ class BillLineItem(TenantModel):
     segment = fields.JSONField(null=True)
     child_account_id = fields.UUIDField(null=True)
     child_account_code = fields.CharField(max_length=80, null=True)
+    counter_id = fields.UUIDField(null=True)  # counter lines (SEMANTICS §8.2 rule 5)
     quantity = NumericField(null=True)
     units = NumericField(null=True)
     unit = fields.CharField(max_length=80, null=True)
@@ -129,6 +135,10 @@ class BillLineItem(TenantModel):
     service_period_end = fields.DatetimeField(null=True)
     # [{"lowerLimit","unitPrice","fixedPrice","bandUnits","bandQuantity","bandSubtotal"}] as strings
     usage_per_pricing_band = fields.JSONField(default=list)
+    # Memo lines only (SEMANTICS §12.1): the CreditReason / DebitReason, and the line corrected.
+    reason_id = fields.UUIDField(null=True)
+    referenced_bill_id = fields.UUIDField(null=True)
+    referenced_line_item_id = fields.UUIDField(null=True)
 
     class Meta:
         table = "bill_line_items"

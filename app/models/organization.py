@@ -54,9 +54,13 @@ class OrganizationConfig(TenantModel):
     scheduled_bill_offset = fields.IntField(default=0, db_default=0)
     auto_approve_bills_grace_period = fields.IntField(null=True)
     auto_approve_bills_grace_period_unit = fields.CharField(max_length=16, null=True)  # MINUTES | HOURS | DAYS
+    # Days an export job's file is kept before it is deleted (SEMANTICS §15.2 rule 3), 1–90.
+    export_retention_days = fields.IntField(default=7, db_default=7)
     # Drawdown order of credit sources (SEMANTICS §11.1), overridden per account; null: the
     # default ["PREPAYMENT", "BALANCE"].
     credit_application_order = fields.JSONField(null=True)
+    # Statements generated when a bill is approved or locked (SEMANTICS §12.2 rule 2): NONE | JSON | JSON_AND_CSV.
+    auto_generate_statement_mode = fields.CharField(max_length=16, default="NONE", db_default="NONE")
 
     class Meta:
         table = "organization_configs"

@@ -82,6 +82,10 @@ class LineItemFields:
     )
     meter_id: strawberry.ID | None = strawberry.field(description="The meter of the aggregation.")
     commitment_id: strawberry.ID | None = strawberry.field(description="The commitment (commitment lines).")
+    charge_id: strawberry.ID | None = strawberry.field(description="The charge (AD_HOC and BALANCE_FEE lines).")
+    plan_group_id: strawberry.ID | None = strawberry.field(
+        description="The plan group (its members' lines and the group's own lines)."
+    )
     segment: JSON | None = strawberry.field(description="The segment priced: field code → value.")
     child_account_id: strawberry.ID | None = strawberry.field(
         description="The child account whose usage this is (parent breakdown)."
@@ -109,6 +113,16 @@ class LineItem(LineItemFields):
     id: strawberry.ID = strawberry.field(description="Id of the line item.")
     bill_id: strawberry.ID = strawberry.field(description="The bill it belongs to.")
     position: int = strawberry.field(description="Position on the bill (0-based, in bill order).")
+    version: int = strawberry.field(default=1, description="Incremented by every change of a memo line.")
+    reason_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Memo lines: the CreditReason or DebitReason (SEMANTICS §12.1)."
+    )
+    referenced_bill_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Memo lines: the bill of the line corrected (this or an earlier bill)."
+    )
+    referenced_line_item_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Memo lines: the line corrected; its id survives recalculation."
+    )
 
     @classmethod
     def of(cls, row: m.BillLineItem) -> LineItem:
@@ -126,6 +140,8 @@ class LineItem(LineItemFields):
             compound_aggregation_id=as_id(row.compound_aggregation_id),
             meter_id=as_id(row.meter_id),
             commitment_id=as_id(row.commitment_id),
+            charge_id=as_id(row.charge_id),
+            plan_group_id=as_id(row.plan_group_id),
             segment=row.segment,
             child_account_id=as_id(row.child_account_id),
             child_account_code=row.child_account_code,
@@ -140,6 +156,10 @@ class LineItem(LineItemFields):
             service_period_start_date=row.service_period_start,
             service_period_end_date=row.service_period_end,
             usage_per_pricing_band=[PricingBandUsage.of_stored(b) for b in row.usage_per_pricing_band or []],
+            version=row.version,
+            reason_id=as_id(row.reason_id),
+            referenced_bill_id=as_id(row.referenced_bill_id),
+            referenced_line_item_id=as_id(row.referenced_line_item_id),
         )
 
 
@@ -158,6 +178,8 @@ class PreviewLineItem(LineItemFields):
             compound_aggregation_id=as_id(line.compound_aggregation_id),
             meter_id=as_id(meter_of.get(line.aggregation_id)),
             commitment_id=as_id(line.commitment_id),
+            charge_id=as_id(line.charge_id),
+            plan_group_id=as_id(line.plan_group_id),
             segment=None if line.segment is None else dict(line.segment),
             child_account_id=as_id(line.child_account_id),
             child_account_code=line.child_account_code,

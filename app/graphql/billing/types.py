@@ -133,6 +133,21 @@ class Bill:
             return None
         return load_then(info, loaders.JOB_BY_ID, self._row.bill_job_id, lambda row: BillJob.of(row) if row else None)
 
+    @strawberry.field(description="A JSON statement of the bill is stored (SEMANTICS §12.2).")
+    def json_statement_generated(self) -> bool:
+        return self._row.json_statement_generated
+
+    @strawberry.field(description="A CSV statement of the bill is stored (SEMANTICS §12.2).")
+    def csv_statement_generated(self) -> bool:
+        return self._row.csv_statement_generated
+
+    @strawberry.field(
+        description="The bill changed (recalculated, or a memo line changed) since its statement was generated; "
+        "the old statement stays downloadable until regenerated."
+    )
+    def statement_stale(self) -> bool:
+        return self._row.statement_stale
+
     @classmethod
     def of(cls, row: m.Bill) -> Bill:
         return cls(

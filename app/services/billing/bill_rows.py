@@ -7,19 +7,27 @@ chunk): sequential invoice numbers and the replacement of a bill's line items.
   with a bill prefix; the caller numbers a bill once (recalculation keeps the number).
 - Line items are replaced whole: the stored ones deleted, the new ones COPYed, in the
   caller's transaction, so two writers of one bill never interleave their lines.
+- Memo lines (CREDIT_MEMO, DEBIT_MEMO, SEMANTICS §12.1 rule 2) are a person's, not the
+  calculation's: replacing a bill's lines keeps them as they are, moves them after the
+  new lines and adds them to `bill_total`, in the statement that deletes the old lines.
+- Stable line ids (§12.1 rule 4, **our rule**): a line's id is derived from its bill and
+  its key (`line_key`), with an occurrence index for lines of equal key, so a
+  recalculated line keeps its id, and memos referencing it stay valid, while the COPY
+  stays set-based.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import asyncpg
 
-from app.domain.billing import BillLine
+from app.domain.billing import BillLine, LineType
 
 if TYPE_CHECKING:
     from app.services.billing.persist import StoreOptions
@@ -46,6 +54,7 @@ LINE_COLUMNS = (
     "commitment_id",
     "charge_id",
     "plan_group_id",
+    "counter_id",
     "segment",
     "child_account_id",
     "child_account_code",
@@ -61,6 +70,25 @@ LINE_COLUMNS = (
     "service_period_end",
     "usage_per_pricing_band",
 )
+
+
+MEMO_TYPES = ("CREDIT_MEMO", "DEBIT_MEMO")
+# Ids of lines a line's key is made of besides its type, segment, child account and service
+# period start. Counter, balance, charge and plan group ids come with their issues: read with
+# `getattr` so the key includes them once lines carry them.
+_KEY_IDS = ("pricing_id", "counter_id", "commitment_id", "balance_id", "charge_id", "plan_group_id")
+
+
+def line_key(line: BillLine) -> str:
+    """What identifies a line of a bill across recalculations (SEMANTICS §12.1 rule 4)."""
+    segment = None if line.segment is None else json.dumps(dict(line.segment), sort_keys=True)
+    start = line.service_period_start.isoformat() if line.service_period_start is not None else None
+    ids = [str(getattr(line, name, None)) for name in _KEY_IDS]
+    return json.dumps([LineType(line.line_type).value, *ids, segment, str(line.child_account_id), start])
+
+
+def line_id(bill_id: uuid.UUID, key: str, occurrence: int) -> uuid.UUID:
+    return uuid.uuid5(bill_id, f"{key}#{occurrence}")
 
 
 async def number_bills(conn: asyncpg.Connection, organization_id: uuid.UUID, bill_ids: Sequence[uuid.UUID]) -> None:
@@ -89,18 +117,23 @@ async def replace_lines(
     replaced: Sequence[uuid.UUID],
 ) -> None:
     """Store each bill's lines (bill id, lines, options); `replaced` are the bills that
-    had lines stored before (their old lines are deleted first)."""
+    had lines stored before (their old lines are deleted first, their memo lines kept)."""
     if replaced:
+        counts = {bill_id: len(lines) for bill_id, lines, _ in bills}
         await conn.execute(
-            "DELETE FROM bill_line_items WHERE organization_id = $1 AND bill_id = ANY($2::uuid[])",
+            _REPLACE,
             organization_id,
             list(replaced),
+            [counts.get(bill_id, 0) for bill_id in replaced],
+            list(MEMO_TYPES),
         )
-    records = [
-        record(organization_id, bill_id, position, line, options)
-        for bill_id, lines, options in bills
-        for position, line in enumerate(lines)
-    ]
+    records = []
+    for bill_id, lines, options in bills:
+        seen: Counter[str] = Counter()
+        for position, line in enumerate(lines):
+            key = line_key(line)
+            records.append(record(organization_id, bill_id, position, line, options, line_id(bill_id, key, seen[key])))
+            seen[key] += 1
     if records:
         await conn.copy_records_to_table("bill_line_items", records=records, columns=LINE_COLUMNS)
         await conn.execute(_FIX_CHARGES, organization_id, [bill_id for bill_id, _, _ in bills])
@@ -113,13 +146,39 @@ _FIX_CHARGES = """UPDATE charges AS c SET bill_id = l.bill_id FROM bill_line_ite
      AND c.organization_id = $1 AND c.bill_id IS NULL"""
 
 
+# One statement: the calculated lines deleted; the memo lines kept, placed after the `n`
+# new lines in their order, and their sum added to the bill's total (the bill row was
+# written with the calculated total earlier in the transaction). Every part reads the
+# statement's snapshot, so the memo rows are those stored before it.
+_REPLACE = """WITH gone AS (
+           DELETE FROM bill_line_items
+           WHERE organization_id = $1 AND bill_id = ANY($2::uuid[]) AND line_item_type <> ALL($4::varchar[])),
+       memo AS (
+           SELECT l.id, l.bill_id, l.converted_subtotal,
+                  k.n + row_number() OVER (PARTITION BY l.bill_id ORDER BY l.position, l.id) - 1 AS new_position
+           FROM bill_line_items AS l JOIN unnest($2::uuid[], $3::int[]) AS k(bill_id, n) ON l.bill_id = k.bill_id
+           WHERE l.organization_id = $1 AND l.line_item_type = ANY($4::varchar[])),
+       moved AS (
+           UPDATE bill_line_items AS l SET position = memo.new_position FROM memo
+           WHERE l.organization_id = $1 AND l.id = memo.id AND l.position <> memo.new_position)
+   UPDATE bills AS b SET bill_total = b.bill_total + t.total
+   FROM (SELECT bill_id, sum(converted_subtotal) AS total FROM memo GROUP BY bill_id) AS t
+   WHERE b.organization_id = $1 AND b.id = t.bill_id"""
+
+
 def record(
-    organization_id: uuid.UUID, bill_id: uuid.UUID, position: int, line: BillLine, options: StoreOptions
+    organization_id: uuid.UUID,
+    bill_id: uuid.UUID,
+    position: int,
+    line: BillLine,
+    options: StoreOptions,
+    id: uuid.UUID | None = None,
 ) -> tuple:
+    """A line item row in `LINE_COLUMNS` order (`id` defaults to a new random one)."""
     now = datetime.now(UTC)
     meter_id = options.meter_of.get(line.aggregation_id) if line.aggregation_id is not None else None
     return (
-        uuid.uuid4(),
+        id or uuid.uuid4(),
         organization_id,
         1,
         now,
@@ -140,6 +199,7 @@ def record(
         line.commitment_id,
         line.charge_id,
         line.plan_group_id,
+        line.counter_id,
         None if line.segment is None else json.dumps(dict(line.segment), sort_keys=True),
         line.child_account_id,
         line.child_account_code,

@@ -18,7 +18,9 @@ stored together.
   Recalculation keeps the number.
 - suppressedEmptyBills: a bill without lines is not stored, and an existing unlocked bill
   that has no lines left is deleted with its line items **(decision: a re-run gives what
-  a fresh run would; its invoice number, if any, is not reused)**.
+  a fresh run would; its invoice number, if any, is not reused)**, unless it has memo
+  lines: a person's lines keep the bill (SEMANTICS §12.1 rule 2).
+- A bill with a statement that is recalculated gets `statement_stale` (§12.2 rule 3).
 
 Lock order in every transaction: the account row (a bill drawing on commitments:
 `draws.settle_draws`, which also decides its draw again), the bill row, then the
@@ -44,7 +46,7 @@ from app.domain.billing.invoice_dates import (
     external_invoice_date,
     lock_covers,
 )
-from app.services.billing.bill_rows import number_bills, replace_lines
+from app.services.billing.bill_rows import MEMO_TYPES, number_bills, replace_lines
 from app.services.billing.commitments import refresh_amount_spent
 from app.services.billing.draws import Redraw, settle_draws
 from app.services.billing.lock_date import lock_date_for_share
@@ -106,7 +108,9 @@ async def _store(
     conn: asyncpg.Connection, organization_id: uuid.UUID, bill: ComposedBill, options: StoreOptions
 ) -> Stored:
     if not bill.lines and options.suppress_empty:
-        return await _remove_empty(conn, organization_id, bill)
+        removed = await _remove_empty(conn, organization_id, bill)
+        if removed is not None:
+            return removed
     inserted = await _insert(conn, organization_id, bill, options)
     current = await _lock(conn, organization_id, bill)
     assert current is not None  # inserted above, or by the writer it waited for
@@ -128,12 +132,21 @@ def _key(organization_id: uuid.UUID, bill: ComposedBill) -> tuple:
     return organization_id, bill.account_id, bill.bill_date, bill.frequency.value
 
 
-async def _remove_empty(conn: asyncpg.Connection, organization_id: uuid.UUID, bill: ComposedBill) -> Stored:
+async def _remove_empty(conn: asyncpg.Connection, organization_id: uuid.UUID, bill: ComposedBill) -> Stored | None:
+    """None when the stored bill has memo lines: a person's lines keep it (stored as usual)."""
     current = await _lock(conn, organization_id, bill)
     if current is None:
         return Stored(Outcome.SUPPRESSED, None)
     if current["locked"]:
         return Stored(Outcome.SKIPPED_LOCKED, current["id"])
+    if await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM bill_line_items WHERE organization_id = $1 AND bill_id = $2"
+        " AND line_item_type = ANY($3::varchar[]))",
+        organization_id,
+        current["id"],
+        list(MEMO_TYPES),
+    ):
+        return None
     await conn.execute(
         "DELETE FROM bill_line_items WHERE organization_id = $1 AND bill_id = $2", organization_id, current["id"]
     )
@@ -184,7 +197,7 @@ async def _update(conn: asyncpg.Connection, bill_id: uuid.UUID, bill: ComposedBi
                auto_approve_blocked = auto_approve_blocked OR NOT coalesce(
                    (SELECT j.scheduled FROM bill_jobs AS j WHERE j.id = $7), false),
                bill_total = $9, version = version + 1, dt_last_modified = now(), last_modified_by = $10,
-               external_invoice_date = $11
+               external_invoice_date = $11, statement_stale = json_statement_generated OR csv_statement_generated
            WHERE id = $1""",
         bill_id,
         bill.account_code,

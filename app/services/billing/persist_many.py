@@ -160,7 +160,8 @@ _UPSERT = """INSERT INTO bills (id, organization_id, version, dt_created, dt_las
                bill_job_id = EXCLUDED.bill_job_id, last_calculated_date = now(),
                purchase_order_number = EXCLUDED.purchase_order_number, bill_total = EXCLUDED.bill_total,
                version = bills.version + 1, dt_last_modified = now(), last_modified_by = EXCLUDED.last_modified_by,
-               external_invoice_date = EXCLUDED.external_invoice_date
+               external_invoice_date = EXCLUDED.external_invoice_date,
+               statement_stale = bills.json_statement_generated OR bills.csv_statement_generated
            WHERE NOT bills.locked
            RETURNING id, account_id, bill_date, billing_frequency, sequential_invoice_number"""
 
