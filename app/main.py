@@ -20,6 +20,7 @@ from app.graphql.schema import schema
 from app.graphql.view import MetergraphGraphQL
 from app.http.body_limit import JSONBodyLimit
 from app.http.console import console_routes
+from app.http.exports import export_routes
 from app.http.graphiql import graphiql_routes
 from app.http.health import healthz
 from app.http.ingest import ingest_measurements
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/openapi.json", openapi_json, methods=["GET"]),
         Route("/oauth/token", token, methods=["POST"]),
         Route("/organizations/{orgId}/measurements", ingest_measurements, methods=["POST"]),
+        *export_routes(),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         *graphiql_routes(),

@@ -14,6 +14,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from app.http.exports import export_paths
 from app.services.ingest import MAX_BODY_BYTES
 from app.services.ingest.wire import MAX_ITEMS
 
@@ -105,6 +106,7 @@ def _schemas() -> dict[str, Any]:
 def _paths() -> dict[str, Any]:
     throttled = _error("Too many requests; retry after `Retry-After` seconds.", "Retry-After")
     return {
+        **export_paths(_error, throttled),
         "/healthz": {
             "get": {
                 "operationId": "health",

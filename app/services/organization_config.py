@@ -64,6 +64,7 @@ class UpdateOrganizationConfig:
     auto_approve_bills_grace_period: int | None = NOT_GIVEN
     auto_approve_bills_grace_period_unit: str | None = NOT_GIVEN
     external_invoice_date: str | None = NOT_GIVEN
+    export_retention_days: int | None = NOT_GIVEN
 
 
 async def get_config(organization_id: uuid.UUID) -> OrganizationConfig:
@@ -87,6 +88,7 @@ async def update_config(
     _check_numbers(changes, problems, values)
     _check_conversions(changes, problems, values, currency_codes)
     _check_external_invoice_date(changes, problems, values)
+    _check_export_retention(changes, problems, values)
     check_schedule(changes, config, problems, values)
     if "custom_fields" in changes:
         if msg := custom_fields_problem(changes["custom_fields"] or {}):
@@ -115,6 +117,16 @@ def _check_external_invoice_date(changes: Mapping[str, Any], problems: ProblemCo
         )
     else:
         values["external_invoice_date"] = value
+
+
+def _check_export_retention(changes: Mapping[str, Any], problems: ProblemCollector, values: dict) -> None:
+    """SEMANTICS §15.2 rule 3: 1–90 days."""
+    if "export_retention_days" not in changes:
+        return
+    days = changes["export_retention_days"]
+    if days is None or not 1 <= days <= 90:
+        problems.add(_path("export_retention_days"), ErrorCode.INVALID, "must be a whole number from 1 to 90")
+    values["export_retention_days"] = days
 
 
 def _check_timezone(changes: Mapping[str, Any], problems: ProblemCollector, values: dict) -> None:

@@ -33,6 +33,8 @@ ROUTES = {
     ("POST", "/oauth/token"),
     ("POST", "/organizations/{orgId}/measurements"),
     ("GET", "/openapi.json"),
+    *{("GET", f"/exports/{kind}.{fmt}") for kind in ("bills", "measurements", "usage") for fmt in ("csv", "jsonl")},
+    ("GET", "/exports/jobs/{id}/download"),
 }
 
 

@@ -60,12 +60,12 @@ def parse_filters(
         problems.raise_if_any()
     start = _bound(params, "from", kind, problems)
     end = _bound(params, "to", kind, problems)
-    if start is not None and end is not None and type(start) is type(end) and not end > start:  # type: ignore[operator]
+    if start is not None and end is not None and type(start) is type(end) and not end > start:
         problems.add("to", ErrorCode.INVALID, "must be after from")
     if kind is ExportKind.USAGE:
-        for name, value in (("from", start), ("to", end)):
-            if value is None and name not in {p.path[-1] for p in problems.problems}:
-                problems.add(name, ErrorCode.REQUIRED, "a usage export needs from and to")
+        for bound_name, bound in (("from", start), ("to", end)):
+            if bound is None and bound_name not in {p.path[-1] for p in problems.problems}:
+                problems.add(bound_name, ErrorCode.REQUIRED, "a usage export needs from and to")
     filters = ExportFilters(
         start=start,
         end=end,

@@ -87,10 +87,10 @@ def bill_csv_rows(bill: Mapping[str, Any]) -> list[list[Any]]:
     return [head + [line.get(name) for name in LINE_COLUMNS] for line in lines]
 
 
-def field_columns(meters: Iterable[Mapping[str, Any]]) -> list[str]:
-    """`section.code` of every data and derived field of `meters`, in section order
-    (who, what, where, other, metadata, measure, income, cost), then by code."""
-    found = {name for meter in meters for name in meter_field_names(meter).values()}
+def field_columns(name_maps: Iterable[Mapping[str, str]]) -> list[str]:
+    """Every `section.code` column of the meters whose `meter_field_names` are given, in
+    section order (who, what, where, other, metadata, measure, income, cost), then by code."""
+    found = {name for names in name_maps for name in names.values()}
     order = {section: index for index, section in enumerate(SECTIONS)}
     return sorted(found, key=lambda name: (order[name.split(".", 1)[0]], name))
 

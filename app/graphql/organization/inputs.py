@@ -82,6 +82,9 @@ class UpdateOrganizationConfigInput:
     external_invoice_date: ExternalInvoiceDate | None = strawberry.field(
         default=strawberry.UNSET, description="The date bills give accounting systems as their invoice date."
     )
+    export_retention_days: int | None = strawberry.field(
+        default=strawberry.UNSET, description="Days an export job's file is kept (1–90)."
+    )
 
     def to_command(self) -> organization_config.UpdateOrganizationConfig:
         fields = command_fields(organization_config.UpdateOrganizationConfig, self, exclude=("rate_limits",))

@@ -121,6 +121,9 @@ class OrganizationConfig:
     external_invoice_date: ExternalInvoiceDate = strawberry.field(
         description="The date bills give accounting systems as their invoice date (a bill job may override it)."
     )
+    export_retention_days: int = strawberry.field(
+        description="Days an export job's file is kept before it is deleted (1–90, default 7)."
+    )
     dt_created: datetime = strawberry.field(description="When it was created.")
     dt_last_modified: datetime = strawberry.field(description="When it last changed.")
     created_by: str | None = strawberry.field(description="Principal that created it.")

@@ -1,0 +1,231 @@
+"""`GET /exports/{bills|measurements|usage}.{csv|jsonl}` and `GET /exports/jobs/{id}/download`
+(SEMANTICS §15.2, CONTRACT §5).
+
+The checks run in the order a client can act on: credentials (401), permission (403),
+rate (429), filters (400); only then is the snapshot opened and the body streamed. Once
+the first byte is out the status is sent: an error after it drops the connection without
+the final chunk (the exception propagates to the server), so a client sees a transfer
+error, never a file that merely looks complete.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from app.auth.tokens import bearer_token
+from app.domain.exports.filters import allowed_parameters, parse_filters
+from app.domain.exports.formats import EXTENSIONS, FORMATS, KINDS, MEDIA_TYPES, ExportFormat, ExportKind
+from app.http.rate_limit import limiter_of, too_many_requests
+from app.models.exports import EXPIRED, ExportJob
+from app.services import rate_limits
+from app.services.errors import AuthError, InputErrors
+from app.services.exports import ExportRequest, file_of, open_export
+from app.services.principals import Principal, principal_from_token
+
+# What reading each kind's records needs (SEMANTICS §15.2 rule 2; bills are read with
+# config:retrieve like every other configuration read, app.graphql.reads).
+READ_BILLS = ("config:retrieve", "config:bill/item/*")
+READ_MEASUREMENTS = ("measurements:retrieve", "measurements:measurement/item/*")
+PERMISSION = {
+    ExportKind.BILLS: READ_BILLS,
+    ExportKind.MEASUREMENTS: READ_MEASUREMENTS,
+    ExportKind.USAGE: READ_MEASUREMENTS,
+}
+
+
+def error(status: int, message: str, **headers: str) -> JSONResponse:
+    return JSONResponse({"message": message}, status_code=status, headers=headers or None)
+
+
+async def authorized(request: Request, kind: ExportKind) -> Principal | JSONResponse:
+    """The caller, or the 401/403/429 answer."""
+    token = bearer_token(request.headers.get("authorization"))
+    if token is None:
+        return error(401, "a bearer token is required", **{"WWW-Authenticate": "Bearer"})
+    try:
+        principal = await principal_from_token(token)
+    except AuthError as exc:
+        return error(401, str(exc), **{"WWW-Authenticate": "Bearer"})
+    action, resource = PERMISSION[kind]
+    if not principal.can(action, resource):
+        return error(403, f"not permitted: {action} on {resource}")
+    limits = limiter_of(request)
+    try:
+        if limits is not None:
+            await rate_limits.check_graphql(limits, principal)
+    except rate_limits.RateLimited as exc:
+        return too_many_requests(exc)
+    return principal
+
+
+def visible_bills(principal: Principal):  # noqa: ANN201 - Callable[[UUID], bool] | None
+    """None when every bill may be read; else the test for one bill (DENYs on items)."""
+    action, collection = READ_BILLS
+    if principal.permissions.allows_every_item(action, collection):
+        return None
+    return lambda bill_id: principal.can(action, f"config:bill/item/{bill_id}")
+
+
+def streamed(pieces: AsyncIterator[bytes], fmt: ExportFormat, filename: str) -> StreamingResponse:
+    return StreamingResponse(
+        pieces,
+        media_type=MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )
+
+
+def _download(kind: ExportKind, fmt: ExportFormat):  # noqa: ANN202 - a Starlette endpoint
+    async def download(request: Request) -> Response:
+        principal = await authorized(request, kind)
+        if isinstance(principal, Response):
+            return principal
+        try:
+            filters = parse_filters(kind, dict(request.query_params))
+            opened = await open_export(
+                ExportRequest(
+                    principal.organization_id,
+                    kind,
+                    fmt,
+                    filters,
+                    visible_bills(principal) if kind is ExportKind.BILLS else None,
+                )
+            )
+        except InputErrors as exc:
+            return error(400, "; ".join(f"{'.'.join(p.path)}: {p.message}" for p in exc.problems))
+        return streamed(opened.pieces(), fmt, f"{kind.value.lower()}.{EXTENSIONS[fmt]}")
+
+    return download
+
+
+async def download_export_job(request: Request) -> Response:
+    """The file of a COMPLETE export job: 404 for no such job of the caller's organization
+    (or one without a file yet), 410 once its retention is over."""
+    job_id = parse_id(request.path_params["id"])
+    token = bearer_token(request.headers.get("authorization"))
+    if token is None:
+        return error(401, "a bearer token is required", **{"WWW-Authenticate": "Bearer"})
+    try:
+        principal = await principal_from_token(token)
+    except AuthError as exc:
+        return error(401, str(exc), **{"WWW-Authenticate": "Bearer"})
+    job = None if job_id is None else await ExportJob.get_or_none(organization_id=principal.organization_id, id=job_id)
+    if job is None:
+        return error(404, "no such export job")
+    kind = ExportKind(job.kind)
+    answer = await authorized(request, kind)
+    if isinstance(answer, Response):
+        return answer
+    now = datetime.now(UTC)
+    if job.status == EXPIRED or (job.expires_at is not None and job.expires_at <= now):
+        return error(410, "the export job's file has expired and was deleted")
+    path = file_of(job, now)
+    if path is None:
+        return error(404, f"the export job is {job.status}; it has no file")
+    fmt = ExportFormat(job.format)
+    return FileResponse(
+        path,
+        media_type=MEDIA_TYPES[fmt],
+        filename=f"{kind.value.lower()}-{job.id}.{EXTENSIONS[fmt]}",
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def export_routes() -> list[Route]:
+    routes = [
+        Route(f"/exports/{name}.{extension}", _download(kind, fmt), methods=["GET"])
+        for name, kind in KINDS.items()
+        for extension, fmt in FORMATS.items()
+    ]
+    routes.append(Route("/exports/jobs/{id}/download", download_export_job, methods=["GET"]))
+    return routes
+
+
+def parse_id(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
+
+
+def _parameter(name: str, description: str, **schema: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string", **schema},
+        "description": description,
+    }
+
+
+_PARAMETERS = {
+    "from": _parameter("from", "Start (inclusive): YYYY-MM-DD (local midnight), or an instant with offset."),
+    "to": _parameter("to", "End (exclusive), like from."),
+    "accountIds": _parameter("accountIds", "Comma-separated account ids (at most 1000)."),
+    "status": _parameter("status", "Bill status.", enum=["PENDING", "APPROVED"]),
+    "locked": _parameter("locked", "Locked bills (true) or unlocked ones (false).", enum=["true", "false"]),
+    "meterIds": _parameter("meterIds", "Comma-separated meter ids (at most 1000)."),
+    "aggregationIds": _parameter("aggregationIds", "Comma-separated (compound) aggregation ids (at most 1000)."),
+    "granularity": _parameter("granularity", "Periods of the rows.", enum=["DAY", "MONTH", "BILLING_PERIOD"]),
+}
+
+
+def export_paths(error_response: Any, throttled: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI path items of the export routes (`app.http.openapi`)."""
+    refused = {
+        "401": error_response("Missing or invalid bearer token.", "WWW-Authenticate"),
+        "403": error_response("The token may not read these records."),
+        "429": throttled,
+    }
+    paths: dict[str, Any] = {}
+    for name, kind in KINDS.items():
+        for extension, fmt in FORMATS.items():
+            media = MEDIA_TYPES[fmt].split(";")[0]
+            paths[f"/exports/{name}.{extension}"] = {
+                "get": {
+                    "operationId": f"export{kind.value.title()}{fmt.value.title()}",
+                    "summary": f"Stream the {name} of the organization as {fmt.value} (one snapshot).",
+                    "security": [{"bearer": []}],
+                    "parameters": [_PARAMETERS[p] for p in _PARAMETERS if p in allowed_parameters(kind)],
+                    "responses": {
+                        "200": {
+                            "description": "The export, streamed.",
+                            "content": {media: {"schema": {"type": "string"}}},
+                        },
+                        "400": error_response("A filter is malformed, unknown for this kind, or out of bounds."),
+                        **refused,
+                    },
+                }
+            }
+    paths["/exports/jobs/{id}/download"] = {
+        "get": {
+            "operationId": "downloadExportJob",
+            "summary": "The file of a COMPLETE export job.",
+            "security": [{"bearer": []}],
+            "parameters": [
+                {
+                    "name": "id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string"},
+                    "description": "The export job.",
+                }
+            ],
+            "responses": {
+                "200": {
+                    "description": "The file.",
+                    "content": {m.split(";")[0]: {"schema": {"type": "string"}} for m in MEDIA_TYPES.values()},
+                },
+                "404": error_response("No such export job in the organization, or it has no file (yet)."),
+                "410": error_response("The file's retention is over; it was deleted."),
+                **refused,
+            },
+        }
+    }
+    return paths
