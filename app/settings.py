@@ -33,6 +33,9 @@ class Settings:
     graphql_max_depth: int = 12
     graphql_max_aliases: int = 30
     graphql_max_tokens: int = 5000
+    # Webhooks to private, loopback and link-local addresses, and over plain http
+    # (SEMANTICS §14.3): off in production, on in `metergraph dev` and in tests.
+    webhook_allow_private: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     def with_services(self, database_url: str, redis_url: str) -> Settings:
@@ -102,6 +105,7 @@ def load_settings(data_dir: Path | None = None) -> Settings:
         data_dir=data_dir,
         allowed_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
         port=configured_port(),
+        webhook_allow_private=os.environ.get("METERGRAPH_WEBHOOK_ALLOW_PRIVATE", "").lower() in ("1", "true", "yes"),
     )
 
 

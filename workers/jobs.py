@@ -8,7 +8,7 @@ from typing import Any
 
 from arq import Retry
 
-from app.services import billing, ingest, scheduling, system
+from app.services import billing, ingest, scheduling, system, webhooks
 
 # arq retries a failed batch this often, backing off; after that the batch stays PENDING
 # in the database and the periodic sweep tries again later (it is never dropped).
@@ -85,6 +85,30 @@ async def run_scheduled_billing(ctx: dict[str, Any], now: str | None = None) -> 
     the instant (ISO 8601) to run the schedule as of then."""
     instant = datetime.fromisoformat(now) if now else datetime.now(UTC)
     return len(await scheduling.run_scheduled_billing(instant, enqueue=_enqueuer(ctx)))
+
+
+def webhook_runner(ctx: dict[str, Any]) -> webhooks.DeliveryRunner:
+    """This worker process's webhook sender (one HTTP client, one run per organization)."""
+    runner = ctx.get("webhook_runner")
+    if runner is None:
+        runner = ctx["webhook_runner"] = webhooks.DeliveryRunner(webhooks.new_client(), ctx.get("webhook_options"))
+    return runner
+
+
+async def deliver_webhooks(ctx: dict[str, Any], organization_id: str) -> int:
+    """Send the organization's due webhook deliveries (the dispatcher enqueues this)."""
+    return await webhook_runner(ctx).deliver(uuid.UUID(organization_id))
+
+
+async def enqueue_webhook_delivery(ctx: dict[str, Any], organization_id: uuid.UUID) -> None:
+    await ctx["redis"].enqueue_job("deliver_webhooks", str(organization_id))
+
+
+async def sweep_webhooks(ctx: dict[str, Any]) -> int:
+    """Dispatch every organization's committed events and enqueue due deliveries: what the
+    worker's dispatcher does every few seconds, as a job (tests, operators)."""
+    dispatcher = webhooks.Dispatcher("", lambda org: enqueue_webhook_delivery(ctx, org))
+    return await dispatcher.sweep()
 
 
 async def count_finished_job(ctx: dict[str, Any]) -> None:

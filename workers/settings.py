@@ -37,6 +37,10 @@ FUNCTIONS = [
     func(jobs.process_bill_job_chunks, keep_result=0, timeout=900),
     func(jobs.sweep_bill_jobs, keep_result=0),
     func(jobs.run_scheduled_billing, keep_result=0),
+    # Webhooks: the database holds what is due (leases, next attempts), so a lost job only
+    # delays; the worker's dispatcher enqueues again within seconds.
+    func(jobs.deliver_webhooks, keep_result=0, timeout=900),
+    func(jobs.sweep_webhooks, keep_result=0),
 ]
 
 
@@ -77,10 +81,13 @@ async def startup(ctx: dict[str, Any]) -> None:
 
     await ensure_partitions()
     await _start_heartbeat(ctx)
+    if ctx.get("webhook_dispatcher"):
+        await _start_webhook_dispatcher(ctx)
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
     await _stop_heartbeat(ctx)
+    await _stop_webhooks(ctx)
     if ctx.get("db_ready") == "owned":
         await close_db()
 
@@ -114,6 +121,25 @@ async def _stop_heartbeat(ctx: dict[str, Any]) -> None:
             await system.remove_heartbeat(ctx["redis"], ctx["queue_name"], ctx.pop("heartbeat"))
 
 
+async def _start_webhook_dispatcher(ctx: dict[str, Any]) -> None:
+    """A long-running worker listens for committed events and dispatches them as webhook
+    deliveries (app.services.webhooks.listener); burst workers (tests) do not."""
+    from app.services.webhooks import Dispatcher
+
+    dispatcher = Dispatcher(get_settings().database_url, lambda org: jobs.enqueue_webhook_delivery(ctx, org))
+    dispatcher.start()
+    ctx["webhook_dispatcher_task"] = dispatcher
+
+
+async def _stop_webhooks(ctx: dict[str, Any]) -> None:
+    dispatcher = ctx.pop("webhook_dispatcher_task", None)
+    if dispatcher is not None:
+        await dispatcher.stop()
+    runner = ctx.pop("webhook_runner", None)
+    if runner is not None:
+        await runner.client.aclose()
+
+
 def worker_options(**overrides: Any) -> dict[str, Any]:
     """Keyword arguments for `arq.worker.Worker`, shared by the CLI and tests. Cron jobs
     are included only for a long-running worker (no `burst=True`)."""
@@ -133,6 +159,7 @@ def worker_options(**overrides: Any) -> dict[str, Any]:
     }
     if not overrides.get("burst"):
         options["cron_jobs"] = production_cron_jobs()
+        options["ctx"] = {"webhook_dispatcher": True}
     options.update(overrides)
     # The heartbeat is keyed by the queue the worker consumes (see app.services.system).
     options["ctx"] = {**options.get("ctx", {}), "queue_name": options["queue_name"]}

@@ -37,6 +37,8 @@ def _child_env(settings: Settings) -> dict[str, str]:
         "REDIS_URL": settings.redis_url or "",
         "METERGRAPH_SECRET_KEY": settings.secret_key,
         "METERGRAPH_DATA_DIR": str(settings.data_dir),
+        # A local receiver (http://127.0.0.1:...) is what one tries webhooks with on one machine.
+        "METERGRAPH_WEBHOOK_ALLOW_PRIVATE": "1",
     }
 
 
