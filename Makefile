@@ -52,8 +52,11 @@ schema: $(INSTALLED)
 	@if [ "$(HAVE_NODE)" = yes ] && [ -d console/node_modules ]; then cd console && $(NPM) run --silent codegen; \
 	else echo "console/node_modules missing: run 'make console' and 'make schema' again to refresh the console's types."; fi
 
+# Every benchmark (bench/run_all.py), short runs by default; `make bench BENCH=full` for the
+# long ones. One table of figure, target, met; the results in bench/results/<time>.json.
+BENCH ?= short
 bench: $(INSTALLED)
-	$(BIN)/python bench/http_baseline.py
+	BENCH=$(BENCH) $(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -210,3 +210,25 @@ def requests_per_second(
     ok, failed, elapsed = queue.get()
     proc.join()
     return ok / elapsed, failed
+
+
+# --- results ---------------------------------------------------------------------------
+# `make bench` (bench/run_all.py) runs every script here and reads the line each prints
+# last: `RESULT {"bench": ..., "figures": [...]}`. BENCH=full asks for the long runs.
+
+
+def full_mode() -> bool:
+    return os.environ.get("BENCH", "short") == "full"
+
+
+def figure(name: str, value: float, target: str | None = None, *, unit: str = "") -> dict:
+    """One measured figure; `target` like "<= 3.0" or ">= 4000" (None: reported only)."""
+    met = None
+    if target is not None:
+        op, bound = target.split()
+        met = value <= float(bound) if op == "<=" else value >= float(bound) if op == ">=" else None
+    return {"name": name, "value": round(value, 4), "unit": unit, "target": target, "met": met}
+
+
+def print_result(bench: str, figures: list[dict], **details: object) -> None:
+    print("RESULT " + json.dumps({"bench": bench, "figures": figures, "details": details}), flush=True)

@@ -19,7 +19,7 @@ import asyncio
 import time
 from datetime import date
 
-from _harness import scratch_database, services
+from _harness import figure, print_result, scratch_database, services
 
 from app.db import close_db, connection, init_db, run_migrations
 from app.models.billing import Bill
@@ -76,6 +76,7 @@ def main(accounts: int) -> None:
         figures = asyncio.run(measure(url, accounts))
     for name, value in figures.items():
         print(f"{name}: {value:.4f}" if isinstance(value, float) else f"{name}: {value}")
+    print_result("lock_date", [figure(name, value) for name, value in figures.items() if isinstance(value, float)])
 
 
 if __name__ == "__main__":
