@@ -209,6 +209,9 @@ OPERATIONS: dict[str, str] = {
     "approveBills": f'mutation {{ approveBills(input: {{billIds: ["{RANDOM_ID}"]}}) {{ bills {{ id }} {ERRORS} }} }}',
     "lockBill": f'mutation {{ lockBill(input: {{id: "{RANDOM_ID}", version: 1}}) {{ bill {{ id }} {ERRORS} }} }}',
     "billConfig": "{ billConfig { billLockDate version } }",
+    # The event log (config:retrieve on kind event).
+    "events": '{ events(filter: {types: ["billing.*"]}) { totalCount } }',
+    "eventTypes": "{ eventTypes }",
     # A stale version: refused after authorization, nothing stored.
     "updateBillConfig": (
         f'mutation {{ updateBillConfig(input: {{billLockDate: "2026-01-31", version: 99}}) {{ billConfig {{ version }}'

@@ -30,7 +30,7 @@ import pytest_asyncio
 
 from app.graphql.schema import schema
 from tests.conftest import client_token, data_of, new_tenant
-from tests.graphql.isolation import billing, entities, ingest, references
+from tests.graphql.isolation import billing, entities, events, ingest, references
 from tests.graphql.isolation.world import (
     ERRORS,
     PASSWORD_A,
@@ -495,7 +495,14 @@ def merged(*tables: dict[str, dict[str, Check]]) -> dict[str, dict[str, Check]]:
     return out
 
 
-CHECKS = merged(ACCESS_CHECKS, entities.generated(), references.generated(), ingest.generated(), billing.generated())
+CHECKS = merged(
+    ACCESS_CHECKS,
+    entities.generated(),
+    references.generated(),
+    ingest.generated(),
+    billing.generated(),
+    events.generated(),
+)
 
 SCHEMA_FIELDS = [(kind, name) for kind, names in root_fields().items() for name in names]
 

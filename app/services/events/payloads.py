@@ -65,9 +65,8 @@ def entity_snapshot(instance: Model, *, exclude: frozenset[str] = frozenset()) -
     Call it after the write (for `new`) or before it (for `old`); it reads only the
     instance, never the database."""
     snapshot: dict[str, Any] = {}
-    for name in instance._meta.db_fields:
-        field_name = instance._meta.fields_db_projection_reverse.get(name, name)
-        if field_name in _NEVER or field_name in exclude or is_secret_column(field_name):
+    for field_name, field in instance._meta.fields_map.items():
+        if not field.has_db_field or field_name in _NEVER or field_name in exclude or is_secret_column(field_name):
             continue
         snapshot[camel(field_name)] = api_value(getattr(instance, field_name, None))
     return snapshot

@@ -40,12 +40,21 @@ class NewEvent:
     id: uuid.UUID = field(default_factory=uuid.uuid4)
 
 
+# Feeds the tail below with rows (id, type, entity_type, entity_id, payload jsonb, ord):
 # $1 organization, $2 occurred_at (NULL = the statement's clock), $3… one array per column.
 # `ord` keeps the caller's order for events of the same entity within one call.
-_RECORD_SQL = f"""
-WITH input AS (
-    SELECT * FROM unnest($3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::text[])
+_ARRAY_INPUT = """
+    SELECT t.id, t.type, t.entity_type, t.entity_id, t.payload::jsonb AS payload, t.ord
+    FROM unnest($3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::text[])
         WITH ORDINALITY AS t(id, type, entity_type, entity_id, payload, ord)
+"""
+
+
+def recording_sql(input_rows: str) -> str:
+    """The one statement that records the events `input_rows` (a SELECT) yields; $1 is the
+    organization and $2 the occurred_at override, both used here."""
+    return f"""
+WITH input AS ({input_rows}
 ), counts AS (
     SELECT entity_type, entity_id, count(*) AS n FROM input GROUP BY entity_type, entity_id
 ), counters AS (
@@ -59,7 +68,7 @@ WITH input AS (
     SELECT i.id, $1::uuid, i.type, i.entity_type, i.entity_id,
            c.last_sequence - n.n
              + row_number() OVER (PARTITION BY i.entity_type, i.entity_id ORDER BY i.ord),
-           coalesce($2::timestamptz, clock_timestamp()), i.payload::jsonb
+           coalesce($2::timestamptz, clock_timestamp()), i.payload
     FROM input i
     JOIN counters c ON c.entity_type = i.entity_type AND c.entity_id = i.entity_id
     JOIN counts n ON n.entity_type = i.entity_type AND n.entity_id = i.entity_id
@@ -67,6 +76,19 @@ WITH input AS (
 )
 SELECT (SELECT count(*) FROM inserted) AS recorded, pg_notify('{EVENTS_CHANNEL}', $1::text)
 """
+
+
+_RECORD_SQL = recording_sql(_ARRAY_INPUT)
+
+
+async def fetch_rows(connection: Connection, sql: str, args: list[Any]) -> list[Any]:
+    """Rows of `sql` on a Tortoise client, a raw asyncpg connection or (None) the current
+    Tortoise transaction."""
+    if hasattr(connection, "copy_records_to_table"):  # asyncpg, maybe behind a pool proxy
+        return list(await connection.fetch(sql, *args))  # type: ignore[union-attr]
+    client = connection if connection is not None else connections.get("default")
+    _, rows = await client.execute_query(sql, args)
+    return list(rows)
 
 
 def _default(value: Any) -> Any:
@@ -96,11 +118,7 @@ async def record_events(
         [e.entity_id for e in events],
         [json.dumps(e.payload, default=_default, separators=(",", ":")) for e in events],
     ]
-    if hasattr(connection, "copy_records_to_table"):  # asyncpg, maybe behind a pool proxy
-        row = await connection.fetchrow(_RECORD_SQL, *args)  # type: ignore[union-attr]
-        return int(row["recorded"])
-    client = connection if connection is not None else connections.get("default")
-    _, rows = await client.execute_query(_RECORD_SQL, args)
+    rows = await fetch_rows(connection, _RECORD_SQL, args)
     return int(rows[0]["recorded"])
 
 
