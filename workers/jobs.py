@@ -8,7 +8,7 @@ from typing import Any
 
 from arq import Retry
 
-from app.services import billing, ingest, scheduling, system, webhooks
+from app.services import billing, exports, ingest, scheduling, system, webhooks
 
 # arq retries a failed batch this often, backing off; after that the batch stays PENDING
 # in the database and the periodic sweep tries again later (it is never dropped).
@@ -109,6 +109,15 @@ async def sweep_webhooks(ctx: dict[str, Any]) -> int:
     worker's dispatcher does every few seconds, as a job (tests, operators)."""
     dispatcher = webhooks.Dispatcher("", lambda org: enqueue_webhook_delivery(ctx, org))
     return await dispatcher.sweep()
+
+
+async def run_export_job(ctx: dict[str, Any], job_id: str, organization_id: str) -> str | None:
+    return await exports.run_export_job(uuid.UUID(organization_id), uuid.UUID(job_id))
+
+
+async def expire_export_jobs(ctx: dict[str, Any], now: str | None = None) -> int:
+    """Delete export files past their retention; a caller may name the instant (ISO 8601)."""
+    return await exports.expire_export_jobs(datetime.fromisoformat(now) if now else datetime.now(UTC))
 
 
 async def count_finished_job(ctx: dict[str, Any]) -> None:

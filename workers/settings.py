@@ -41,6 +41,9 @@ FUNCTIONS = [
     # delays; the worker's dispatcher enqueues again within seconds.
     func(jobs.deliver_webhooks, keep_result=0, timeout=900),
     func(jobs.sweep_webhooks, keep_result=0),
+    # An export job's row says whether it ran (PENDING → RUNNING once), so a redelivery is harmless.
+    func(jobs.run_export_job, keep_result=0, timeout=3600),
+    func(jobs.expire_export_jobs, keep_result=0),
 ]
 
 
@@ -70,6 +73,8 @@ def production_cron_jobs() -> list:
         # Scheduled billing every minute (the finest interval is 15 minutes); `unique` only
         # spares Redis: each run is claimed once in the database whatever the workers.
         cron(jobs.run_scheduled_billing, second=15, unique=True, keep_result=0),
+        # Export files past their retention, deleted every hour.
+        cron(jobs.expire_export_jobs, minute=7, second=45, unique=True, keep_result=0),
     ]
 
 

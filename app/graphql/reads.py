@@ -74,6 +74,7 @@ READS: dict[str, ReadRule] = {
     # A line item is part of its bill: reading it is reading the bill.
     "LineItem": ReadRule(READ, "bill", lambda line: line.bill_id),
     "BillJob": ReadRule(READ, "billJob"),
+    "ExportJob": ReadRule(READ, "exportJob"),
     # The organization's bill settings: reading them is reading bills (one per organization).
     "BillConfig": ReadRule(READ, "bill", None),
     # The event log (SEMANTICS §14.1): its own kind, so a policy can deny it alone.

@@ -24,6 +24,7 @@ from app.graphql.catalog.products import ProductMutation, ProductQuery
 from app.graphql.cost import QueryCost
 from app.graphql.errors import MaskUnexpectedErrors
 from app.graphql.events import EventQuery
+from app.graphql.exports import ExportMutation, ExportQuery
 from app.graphql.ingest import IngestMutation, IngestQuery
 from app.graphql.memos import MemoMutation, MemoQuery
 from app.graphql.input_bounds import InputBounds
@@ -47,6 +48,7 @@ Query = merge_types(
         BillingQuery,
         BillConfigQuery,
         EventQuery,
+        ExportQuery,
         MemoQuery,
         SystemQuery,
     ),
@@ -63,6 +65,7 @@ Mutation = merge_types(
         IngestMutation,
         BillingMutation,
         BillConfigMutation,
+        ExportMutation,
         MemoMutation,
     ),
 )
