@@ -86,6 +86,7 @@ class LineItemFields:
     plan_group_id: strawberry.ID | None = strawberry.field(
         description="The plan group (its members' lines and the group's own lines)."
     )
+    counter_id: strawberry.ID | None = strawberry.field(description="The counter (COUNTER_* lines, SEMANTICS §8.2).")
     segment: JSON | None = strawberry.field(description="The segment priced: field code → value.")
     child_account_id: strawberry.ID | None = strawberry.field(
         description="The child account whose usage this is (parent breakdown)."
@@ -142,6 +143,7 @@ class LineItem(LineItemFields):
             commitment_id=as_id(row.commitment_id),
             charge_id=as_id(row.charge_id),
             plan_group_id=as_id(row.plan_group_id),
+            counter_id=as_id(row.counter_id),
             segment=row.segment,
             child_account_id=as_id(row.child_account_id),
             child_account_code=row.child_account_code,
@@ -180,6 +182,7 @@ class PreviewLineItem(LineItemFields):
             commitment_id=as_id(line.commitment_id),
             charge_id=as_id(line.charge_id),
             plan_group_id=as_id(line.plan_group_id),
+            counter_id=as_id(line.counter_id),
             segment=None if line.segment is None else dict(line.segment),
             child_account_id=as_id(line.child_account_id),
             child_account_code=line.child_account_code,

@@ -63,6 +63,11 @@ _BASE_TYPE = {
     LineType.STANDING_CHARGE: LineType.STANDING_CHARGE,
     LineType.MINIMUM_SPEND: LineType.MINIMUM_SPEND,
     LineType.MINIMUM_SPEND_REFUND: LineType.MINIMUM_SPEND,
+    # Counter lines (SEMANTICS §8.2 rule 5); a counter credit counts with the debits, as
+    # USAGE_CREDIT does with USAGE, so a decrease reduces what a commitment pays.
+    LineType.COUNTER_RUNNING_TOTAL_CHARGE: LineType.COUNTER_RUNNING_TOTAL_CHARGE,
+    LineType.COUNTER_ADJUSTMENT_DEBIT: LineType.COUNTER_ADJUSTMENT_DEBIT,
+    LineType.COUNTER_ADJUSTMENT_CREDIT: LineType.COUNTER_ADJUSTMENT_DEBIT,
 }
 
 

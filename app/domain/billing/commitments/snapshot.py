@@ -38,7 +38,15 @@ from ..snapshots import EntityId
 __all__ = ["FeeDate", "FeeBillingPlan", "CommitmentSnapshot", "ELIGIBLE_TYPES"]
 
 _ZERO = Decimal(0)
-ELIGIBLE_TYPES = frozenset({LineType.STANDING_CHARGE, LineType.USAGE, LineType.MINIMUM_SPEND})
+ELIGIBLE_TYPES = frozenset(
+    {
+        LineType.STANDING_CHARGE,
+        LineType.USAGE,
+        LineType.MINIMUM_SPEND,
+        LineType.COUNTER_RUNNING_TOTAL_CHARGE,  # SEMANTICS §8.2 rule 5
+        LineType.COUNTER_ADJUSTMENT_DEBIT,
+    }
+)
 
 
 class FeeDate(NamedTuple):
@@ -100,7 +108,7 @@ class CommitmentSnapshot:
         if not self.start < self.end:
             raise ValueError("a commitment must start before it ends")
         if not self.line_item_types <= ELIGIBLE_TYPES:
-            raise ValueError("line item types must be STANDING_CHARGE, USAGE or MINIMUM_SPEND")
+            raise ValueError("line item types must be " + ", ".join(sorted(t.value for t in ELIGIBLE_TYPES)))
         if not 1 <= self.billing_interval <= 365 or self.billing_offset < 0:
             raise ValueError("billing interval must be 1–365 and offset >= 0")
         for fee in self.fee_dates:
