@@ -70,6 +70,7 @@ READS: dict[str, ReadRule] = {
     "Account": ReadRule(READ, "account"),
     "AccountPlan": ReadRule(READ, "accountPlan"),
     "Commitment": ReadRule(READ, "commitment"),
+    "Charge": ReadRule(READ, "charge"),
     "Bill": ReadRule(READ, "bill"),
     # A line item is part of its bill: reading it is reading the bill.
     "LineItem": ReadRule(READ, "bill", lambda line: line.bill_id),

@@ -16,6 +16,7 @@ from strawberry.tools import merge_types
 from app.graphql import reads
 from app.graphql.access import AccessMutation, AccessQuery
 from app.graphql.accounts import AccountMutation, AccountQuery
+from app.graphql.charges import ChargeMutation, ChargeQuery
 from app.graphql.billing import BillConfigMutation, BillConfigQuery, BillingMutation, BillingQuery, BillingSubscription
 from app.graphql.catalog.meters import MeterMutation, MeterQuery
 from app.graphql.catalog.plans import PlanMutation, PlanQuery
@@ -44,6 +45,7 @@ Query = merge_types(
         PlanQuery,
         PricingPreviewQuery,
         AccountQuery,
+        ChargeQuery,
         IngestQuery,
         BillingQuery,
         BillConfigQuery,
@@ -62,6 +64,7 @@ Mutation = merge_types(
         MeterMutation,
         PlanMutation,
         AccountMutation,
+        ChargeMutation,
         IngestMutation,
         BillingMutation,
         BillConfigMutation,

@@ -66,7 +66,7 @@ async def test_a_fee_on_a_day_without_other_bill_gets_an_ad_hoc_bill(app):
         "AD_HOC",
         date(2024, 2, 15),
         date(2024, 2, 25),
-        date(2024, 2, 15),
+        date(2024, 2, 14),  # the AD_HOC bill's period is [bill date − 1 day, bill date) (SEMANTICS §9.2 rule 4)
         date(2024, 2, 15),
     )
     assert (bill.bill_total, bill.currency, bill.account_id) == (D("60.00"), "USD", world.accounts["acme"].id)

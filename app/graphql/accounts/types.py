@@ -23,6 +23,7 @@ from app.models import catalog as catalog_models
 if TYPE_CHECKING:
     from app.graphql.billing import Bill
     from app.graphql.catalog.plans import Plan
+    from app.graphql.charges import Charge
 
 PLANS = "app.graphql.catalog.plans"
 
@@ -132,6 +133,14 @@ class Account:
         return connection_of_list(
             await load(info, COMMITMENTS_BY_ACCOUNT, uuid.UUID(self.id)), first, after, Commitment.of
         )
+
+    @strawberry.field(description="Ad hoc charges of this account, by bill date.")
+    async def charges(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[Charge, strawberry.lazy("app.graphql.charges")]]:
+        from app.graphql.charges import CHARGES_BY_ACCOUNT, Charge
+
+        return connection_of_list(await load(info, CHARGES_BY_ACCOUNT, uuid.UUID(self.id)), first, after, Charge.of)
 
     @strawberry.field(description="Bills of this account, newest bill date first.")
     async def bills(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -28,6 +28,7 @@ from app.domain.billing import (
     UsageWindow,
     compose_bill,
 )
+from app.domain.billing.charges import ChargeSnapshot, ad_hoc_charge_lines
 from app.domain.billing.children import CHILD_BILL_STEPS, breakdown_step
 from app.domain.billing.commitments import CommitmentSnapshot, ad_hoc_fee_lines, commitment_steps, drawn_amounts
 from app.domain.periods import BillFrequency
@@ -47,6 +48,7 @@ from app.services.billing.planning import (
 )
 from app.services.billing.previous import History, load_history, previous_units
 from app.services.billing.window_usage import UsageByAccount, fetch_usage
+from app.services.charges.billing import ad_hoc_charges, charge_steps, load_charges
 from app.services.failures import internal_failure
 
 log = logging.getLogger("metergraph.billing")
@@ -61,6 +63,7 @@ class _Inputs:
     history: History
     commitments: Mapping[uuid.UUID, Sequence[CommitmentSnapshot]]
     draws: Draws
+    charges: Mapping[uuid.UUID, Sequence[ChargeSnapshot]] = field(default_factory=dict)  # of the days asked for
 
 
 async def _load_inputs(organization_id: uuid.UUID, planned: Planned, usage_source: UsageSource | None) -> _Inputs:
@@ -89,6 +92,7 @@ async def compose_planned(
     if not any(requests.values()):
         return Computed(org, catalog, {})
     inputs = await _load_inputs(organization_id, planned, usage_source)
+    inputs = replace(inputs, charges=await load_charges(organization_id, requests))
     results = {a: AccountBills(a) for a in requests}
     redraws: dict[tuple[uuid.UUID, date, str], Redraw] = {}
     with_fees: set[tuple[uuid.UUID, date]] = set()
@@ -108,7 +112,7 @@ async def compose_planned(
             inputs.draws.record(own, key, drawn_amounts(bill))
             with_fees.add((account_id, bill_date))
             redraws[(account_id, bill_date, frequency.value)] = Redraw(own, compose, bill)
-    _ad_hoc_bills(planned, requests, inputs.commitments, results)
+    _ad_hoc_bills(planned, requests, inputs.commitments, inputs.charges, results)
     return Computed(org, catalog, results, redraws)
 
 
@@ -138,7 +142,7 @@ def _compose_one(
             org.context,
             bill_usage,
             previous_units(inputs.history, account_plans, bill_date, org.context.timezone),
-            block_steps,
+            block_steps + charge_steps(inputs.charges, planned.catalog.account_plans, org, bill_key),
             (account_id, bill_date) not in with_fees,
         )
         bill = compose(own)
@@ -188,50 +192,68 @@ def _ad_hoc_bills(
     planned: Planned,
     requests: Mapping[uuid.UUID, Sequence[BillRequest]],
     commitments: Mapping[uuid.UUID, Sequence[CommitmentSnapshot]],
+    charges: Mapping[uuid.UUID, Sequence[ChargeSnapshot]],
     results: dict[uuid.UUID, AccountBills],
 ) -> None:
-    """AD_HOC bills (SEMANTICS §7.2 item 4): for each requested day on which the account has
-    a commitment fee and no other bill (no account plan billing that day at any frequency,
-    nor a bill planned for it here), a bill of the fee lines alone. **Decisions**: its
-    period is empty, start = end = the bill date (each fee line carries its own service
-    period); due date = bill date + daysBeforeBillDue; it draws nothing."""
+    """AD_HOC bills (SEMANTICS §7.2 item 4, §9.2 rule 4): one per requested day on which the
+    account has commitment fees and no other bill (no account plan billing that day at any
+    frequency, nor a bill planned for it here), or charges no plan bill carries; it holds
+    those fees, then those charges. **Decisions**: its period is [day − 1, day) (each line
+    carries its own service period); due date = bill date + daysBeforeBillDue; it draws
+    nothing."""
     org, catalog = planned.org, planned.catalog
     planned_days = {(a, d) for a, d, _ in planned.plans}
     for account_id, account_requests in requests.items():
-        own = commitments.get(account_id, ())
-        if not own or account_id not in catalog.accounts:
+        if account_id not in catalog.accounts:
             continue
+        own = commitments.get(account_id, ())
         for day in sorted({r.bill_date for r in account_requests}):
-            if (
-                (account_id, day) in planned_days
-                or not has_fee_on(own, day, org)
-                or has_plan_bill_on(catalog.account_plans.get(account_id, ()), day, org)
-            ):
-                continue
-            account = catalog.account_snapshot(account_id, org)
-            try:
-                lines = ad_hoc_fee_lines(account, own, day, org.context)
-            except BillFailure as failure:
-                results[account_id].failures.append(f"{AdHoc.AD_HOC.value} bill of {day}: {failure.reason}")
-                continue
-            if not lines:
-                continue
-            results[account_id].bills.append(
-                ComposedBill(
-                    account_id=account_id,
-                    account_code=account.code,
-                    bill_date=day,
-                    due_date=day + timedelta(days=account.days_before_bill_due),
-                    frequency=AdHoc.AD_HOC,  # type: ignore[arg-type]  # stored as a frequency, see AdHoc
-                    start=day,
-                    end=day,
-                    last_date_in_billing_period=day - timedelta(days=1),
-                    currency=account.currency,
-                    account_plan_ids=(),
-                    lines=lines,
-                    total=sum((li.converted_subtotal for li in lines), Decimal(0)),
-                )
+            fees = (
+                bool(own)
+                and (account_id, day) not in planned_days
+                and has_fee_on(own, day, org)
+                and not has_plan_bill_on(catalog.account_plans.get(account_id, ()), day, org)
             )
+            charged = ad_hoc_charges(charges, catalog.account_plans, org, account_id, day)
+            if fees or charged:
+                _ad_hoc_bill(planned, account_id, day, own if fees else (), charged, results[account_id])
+
+
+def _ad_hoc_bill(
+    planned: Planned,
+    account_id: uuid.UUID,
+    day: date,
+    commitments: Sequence[CommitmentSnapshot],
+    charges: Sequence[ChargeSnapshot],
+    outcome: AccountBills,
+) -> None:
+    account = planned.catalog.account_snapshot(account_id, planned.org)
+    try:
+        lines = ad_hoc_fee_lines(account, commitments, day, planned.org.context) + ad_hoc_charge_lines(
+            account, charges, day, planned.org.context
+        )
+    except BillFailure as failure:
+        outcome.failures.append(f"{AdHoc.AD_HOC.value} bill of {day}: {failure.reason}")
+        return
+    if not lines:
+        return
+    total = sum((li.converted_subtotal for li in lines), Decimal(0))
+    outcome.bills.append(
+        ComposedBill(
+            account_id=account_id,
+            account_code=account.code,
+            bill_date=day,
+            due_date=day + timedelta(days=account.days_before_bill_due),
+            frequency=AdHoc.AD_HOC,  # type: ignore[arg-type]  # stored as a frequency, see AdHoc
+            start=day - timedelta(days=1),
+            end=day,
+            last_date_in_billing_period=day - timedelta(days=1),
+            currency=account.currency,
+            account_plan_ids=(),
+            lines=lines,
+            total=total,
+        )
+    )
 
 
 def _block_usage(

@@ -11,7 +11,8 @@
    account named in `accountIds` without such a plan has nothing to bill and is left
    out (**decision**). Accounts with a commitment fee dated the job's bill date and no
    account plan billing that day (at any frequency) are billed too: they get an AD_HOC
-   bill of the fees (SEMANTICS §7.2 item 4, whatever the job's frequency). RECALCULATE
+   bill of the fees (SEMANTICS §7.2 item 4, whatever the job's frequency), as are accounts
+   with a charge of that date no plan bill carries (§9.2 rule 4). RECALCULATE
    bills the accounts of the bills asked for that still exist; an AD_HOC bill is
    recalculated as the fee bill of its day alone.
 """
@@ -31,6 +32,7 @@ from app.models.billing import Bill, BillJob
 from app.services.billing.commitments import load_commitments
 from app.services.billing.planning import AdHoc, BillRequest, billing_frequencies, has_fee_on, has_plan_bill_on
 from app.services.billing.snapshots import load_catalog, load_organization
+from app.services.charges.billing import charged_accounts
 from app.services.ingest import pending_batch_ids, process_measurement_batch
 
 log = logging.getLogger("metergraph.billing")
@@ -122,6 +124,7 @@ async def _billed_accounts(organization_id: uuid.UUID, job: BillJob) -> list[uui
     request = BillRequest(bill_date, frequency)
     billed = {a for a, plans in catalog.account_plans.items() if billing_frequencies(plans, request, org)}
     billed |= await _ad_hoc_accounts(organization_id, org, catalog, account_ids, bill_date)
+    billed |= await charged_accounts(organization_id, org, catalog.account_plans, account_ids, bill_date)
     return sorted(billed, key=str)
 
 
