@@ -86,10 +86,6 @@ class LineItemFields:
     plan_group_id: strawberry.ID | None = strawberry.field(
         description="The plan group (its members' lines and the group's own lines)."
     )
-    charge_id: strawberry.ID | None = strawberry.field(description="The charge (AD_HOC and BALANCE_FEE lines).")
-    plan_group_id: strawberry.ID | None = strawberry.field(
-        description="The plan group (its members' lines and the group's own lines)."
-    )
     counter_id: strawberry.ID | None = strawberry.field(description="The counter (COUNTER_* lines, SEMANTICS §8.2).")
     segment: JSON | None = strawberry.field(description="The segment priced: field code → value.")
     child_account_id: strawberry.ID | None = strawberry.field(
@@ -147,8 +143,6 @@ class LineItem(LineItemFields):
             commitment_id=as_id(row.commitment_id),
             charge_id=as_id(row.charge_id),
             plan_group_id=as_id(row.plan_group_id),
-            charge_id=as_id(row.charge_id),
-            plan_group_id=as_id(row.plan_group_id),
             counter_id=as_id(row.counter_id),
             segment=row.segment,
             child_account_id=as_id(row.child_account_id),
@@ -186,8 +180,6 @@ class PreviewLineItem(LineItemFields):
             compound_aggregation_id=as_id(line.compound_aggregation_id),
             meter_id=as_id(meter_of.get(line.aggregation_id)),
             commitment_id=as_id(line.commitment_id),
-            charge_id=as_id(line.charge_id),
-            plan_group_id=as_id(line.plan_group_id),
             charge_id=as_id(line.charge_id),
             plan_group_id=as_id(line.plan_group_id),
             counter_id=as_id(line.counter_id),
