@@ -3,6 +3,7 @@ import { Alert, Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text, Titl
 import { useState } from 'react';
 import { useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
+import { BillDownload } from '../components/BillDownload';
 import { To } from '../components/Links';
 import { HorizontalScroll } from '../components/Scroll';
 import { QueryState } from '../components/States';
@@ -111,6 +112,7 @@ function BillView({ bill, reload }: { bill: Bill; reload: () => void }) {
         </SimpleGrid>
       </Card>
       <Actions bill={bill} reload={reload} />
+      <BillDownload bill={bill} />
       <Title order={2}>Line items</Title>
       <LineItems bill={bill} />
     </Stack>
