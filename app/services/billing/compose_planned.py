@@ -30,8 +30,16 @@ from app.domain.billing import (
 )
 from app.domain.billing.charges import ChargeSnapshot, ad_hoc_charge_lines
 from app.domain.billing.children import CHILD_BILL_STEPS, breakdown_step
-from app.domain.billing.commitments import CommitmentSnapshot, ad_hoc_fee_lines, commitment_steps, drawn_amounts
+from app.domain.billing.balances_steps import CreditSources, credit_steps
+from app.domain.billing.commitments import CommitmentSnapshot, ad_hoc_fee_lines, drawn_amounts
 from app.domain.periods import BillFrequency
+from app.services.balances.billing import (
+    AccountBalances,
+    BalanceDraws,
+    bill_sources,
+    load_balance_inputs,
+    record_balance_draws,
+)
 from app.services.billing.children import child_snapshot, fetch_block_usage
 from app.services.billing.commitments import Draws, load_commitments, load_draws
 from app.services.billing.draws import Redraw
@@ -64,6 +72,8 @@ class _Inputs:
     commitments: Mapping[uuid.UUID, Sequence[CommitmentSnapshot]]
     draws: Draws
     charges: Mapping[uuid.UUID, Sequence[ChargeSnapshot]] = field(default_factory=dict)  # of the days asked for
+    balances: Mapping[uuid.UUID, AccountBalances] = field(default_factory=dict)  # with the credit order (§11)
+    balance_draws: BalanceDraws | None = None
 
 
 async def _load_inputs(organization_id: uuid.UUID, planned: Planned, usage_source: UsageSource | None) -> _Inputs:
@@ -93,6 +103,10 @@ async def compose_planned(
         return Computed(org, catalog, {})
     inputs = await _load_inputs(organization_id, planned, usage_source)
     inputs = replace(inputs, charges=await load_charges(organization_id, requests))
+    balances, balance_draws = await load_balance_inputs(
+        organization_id, catalog.accounts, org.config.credit_application_order, org.context.timezone
+    )
+    inputs = replace(inputs, balances=balances, balance_draws=balance_draws)
     results = {a: AccountBills(a) for a in requests}
     redraws: dict[tuple[uuid.UUID, date, str], Redraw] = {}
     with_fees: set[tuple[uuid.UUID, date]] = set()
@@ -104,12 +118,18 @@ async def compose_planned(
             outcome.failures.append(f"account {account_id} does not exist")
             continue
         key = (bill_date, frequency.value)
-        own = inputs.draws.before(inputs.commitments.get(account_id, ()), key)
+        own = bill_sources(
+            inputs.draws.before(inputs.commitments.get(account_id, ()), key),
+            inputs.balances.get(account_id),
+            inputs.balance_draws,
+            key,
+        )
         # Fees go on one bill of the day (decision: the first frequency composed that day).
         composed = _compose_one(planned, inputs, (account_id, bill_date, frequency), own, outcome, with_fees)
         if composed is not None and own:
             bill, compose = composed
-            inputs.draws.record(own, key, drawn_amounts(bill))
+            inputs.draws.record(own.commitments, key, drawn_amounts(bill))
+            record_balance_draws(inputs.balance_draws, own, key, bill)
             with_fees.add((account_id, bill_date))
             redraws[(account_id, bill_date, frequency.value)] = Redraw(own, compose, bill)
     _ad_hoc_bills(planned, requests, inputs.commitments, inputs.charges, results)
@@ -120,10 +140,10 @@ def _compose_one(
     planned: Planned,
     inputs: _Inputs,
     bill_key: tuple[uuid.UUID, date, BillFrequency],
-    own: tuple[CommitmentSnapshot, ...],
+    own: CreditSources,
     outcome: AccountBills,
     with_fees: set[tuple[uuid.UUID, date]],
-) -> tuple[ComposedBill, Callable[[tuple[CommitmentSnapshot, ...]], ComposedBill]] | None:
+) -> tuple[ComposedBill, Callable[[CreditSources], ComposedBill]] | None:
     """One bill (and its CHILD-mode children's) into `outcome`, or its failure; the bill
     and how to compose it again when its draws are settled."""
     org = planned.org
@@ -169,11 +189,11 @@ def _composer(
     previous,
     block_steps: tuple,
     fees: bool,
-) -> Callable[[tuple[CommitmentSnapshot, ...]], ComposedBill]:
-    """The bill's composition as a pure function of its commitments as it sees them."""
+) -> Callable[[CreditSources], ComposedBill]:
+    """The bill's composition as a pure function of its credit sources as it sees them."""
 
-    def compose(commitments: tuple[CommitmentSnapshot, ...]) -> ComposedBill:
-        extra = commitment_steps(commitments, fees=fees) if commitments else ()
+    def compose(sources: CreditSources) -> ComposedBill:
+        extra = credit_steps(sources, fees=fees)
         return compose_bill(
             account,
             account_plans,

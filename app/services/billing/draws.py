@@ -19,22 +19,30 @@ again where they become facts, in the transaction that stores the bills:
   draws of those settled before it; a locked bill is never stored, so its stored draw
   counts, not the one composed for it.
 
-Balance draws plug into the same two functions: their snapshots join the commitments'
-in ``Redraw`` (what the bill was composed with, and the recomposition).
+Balance draws go through the same two functions: a bill's ``CreditSources`` (its
+commitments and balances) are what it was composed with, and what it is recomposed with.
+A balance sees only the bills before it (and locked later ones, SEMANTICS §11.2 rule 4),
+so a bill whose balance draw changes leaves the account's later unlocked bills that drew
+on that balance stale: ``settle_draws`` queues them for recalculation in the same
+transaction (a PENDING RECALCULATE bill job, which the sweep starts if no enqueue does).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import asyncpg
 
 from app.domain.billing import ComposedBill
-from app.domain.billing.commitments import CommitmentSnapshot, drawn_amounts
+from app.domain.billing.balances_steps import CreditSources, drawn_balances, spent
+from app.domain.billing.commitments import drawn_amounts
 from app.domain.periods import BillFrequency
+from app.domain.timezones import parse_timezone
+from app.services.balances.billing import BalanceDraws, read_balance_draws
+from app.services.balances.requeue import queue_later_bills
 from app.services.billing.commitments import read_draws
 
 __all__ = ["Redraw", "lock_accounts_for_draws", "settle_draws"]
@@ -46,9 +54,9 @@ _FREQUENCIES = [f.value for f in BillFrequency]
 class Redraw:
     """How a composed bill drew, and how to compose it again with other draws before it."""
 
-    commitments: tuple[CommitmentSnapshot, ...]  # as the bill was composed (amount_spent_before)
-    compose: Callable[[tuple[CommitmentSnapshot, ...]], ComposedBill]  # pure, no I/O
-    bill: ComposedBill  # the bill composed with ``commitments``
+    sources: CreditSources  # as the bill was composed (what earlier bills drew)
+    compose: Callable[[CreditSources], ComposedBill]  # pure, no I/O
+    bill: ComposedBill  # the bill composed with ``sources``
 
 
 async def lock_accounts_for_draws(
@@ -75,18 +83,40 @@ async def settle_draws(
     if not drawing:
         return settled
     await lock_accounts_for_draws(conn, organization_id, [bill.account_id for _, bill, _ in drawing])
-    commitment_ids = sorted({c.id for _, _, redraw in drawing for c in redraw.commitments})
+    commitment_ids = sorted({c.id for _, _, redraw in drawing for c in redraw.sources.commitments})
     draws = await read_draws(conn, organization_id, commitment_ids)
+    balances = await _balance_draws(conn, organization_id, [b.id for _, _, r in drawing for b in r.sources.balances])
     locked = await _locked_bills(conn, organization_id, [bill.account_id for _, bill, _ in drawing])
+    changed: dict[uuid.UUID, list[tuple[uuid.UUID, tuple[date, str]]]] = {}
     for i, bill, redraw in sorted(drawing, key=lambda d: _composing_order(d[1])):
         key = (bill.bill_date, bill.frequency.value)
         if (bill.account_id, *key) in locked:
             continue  # not stored: its stored draw stays, and counts for the others
-        fresh = draws.before(redraw.commitments, key)
-        if _spent(fresh) != _spent(redraw.commitments):
+        sources = redraw.sources
+        fresh = replace(
+            sources,
+            commitments=draws.before(sources.commitments, key),
+            balances=balances.before(sources.balances, key) if sources.balances else (),
+        )
+        if spent(fresh) != spent(sources):
             settled[i] = redraw.compose(fresh)
-        draws.record(fresh, key, drawn_amounts(settled[i]))
+        draws.record(fresh.commitments, key, drawn_amounts(settled[i]))
+        now = drawn_balances(settled[i])
+        for b in fresh.balances:
+            if balances.drawn(b.id, key) != now.get(b.id, (0, 0)):
+                changed.setdefault(bill.account_id, []).append((b.id, key))
+        balances.record(fresh.balances, key, now)
+    await queue_later_bills(conn, organization_id, changed, stored=[(b.account_id, b.bill_date) for b in settled])
     return settled
+
+
+async def _balance_draws(conn: asyncpg.Connection, organization_id: uuid.UUID, ids: list[uuid.UUID]) -> BalanceDraws:
+    """The balances' credits and stored draws, under the accounts' lock (the timezone
+    places each bill's credit cut-off at its local midnight)."""
+    if not ids:
+        return BalanceDraws(parse_timezone("UTC"))
+    tz = await conn.fetchval("SELECT timezone FROM organization_configs WHERE organization_id = $1", organization_id)
+    return await read_balance_draws(conn, organization_id, ids, parse_timezone(tz or "UTC"))
 
 
 async def _locked_bills(
@@ -104,7 +134,3 @@ async def _locked_bills(
 def _composing_order(bill: ComposedBill) -> tuple[str, date, int]:
     frequency = bill.frequency.value
     return str(bill.account_id), bill.bill_date, _FREQUENCIES.index(frequency) if frequency in _FREQUENCIES else -1
-
-
-def _spent(commitments: Sequence[CommitmentSnapshot]) -> dict[uuid.UUID, object]:
-    return {c.id: c.amount_spent_before for c in commitments}

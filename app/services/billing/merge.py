@@ -17,7 +17,7 @@ from decimal import Context, Decimal, localcontext
 from typing import Any
 
 from app.domain.billing import ComposedBill, line_rank
-from app.domain.billing.commitments import CommitmentSnapshot
+from app.domain.billing.balances_steps import CreditSources
 from app.services.billing.draws import Redraw
 
 __all__ = ["merge_bills", "merge_same_key"]
@@ -75,7 +75,7 @@ def _merge_redraw(
         return
     part_of = redraw
 
-    def compose(commitments: tuple[CommitmentSnapshot, ...]) -> ComposedBill:
-        return merge_bills([part_of.compose(commitments) if part is part_of.bill else part for part in parts])
+    def compose(sources: CreditSources) -> ComposedBill:
+        return merge_bills([part_of.compose(sources) if part is part_of.bill else part for part in parts])
 
-    redraws[key] = Redraw(redraw.commitments, compose, merged)
+    redraws[key] = Redraw(redraw.sources, compose, merged)
