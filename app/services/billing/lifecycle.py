@@ -28,6 +28,7 @@ from tortoise.transactions import in_transaction
 
 from app.models.billing import Bill
 from app.services.errors import ErrorCode, ProblemCollector, fail
+from app.services.events import bills as bill_events
 
 PENDING, APPROVED = "PENDING", "APPROVED"
 MAX_APPROVE = 1000
@@ -85,6 +86,10 @@ async def approve_bills(organization_id: uuid.UUID, bill_ids: Sequence[Any], *, 
                 .using_db(connection)
                 .update(**_changed(actor, status=APPROVED))
             )
+            old = {row.id: bill_events.bill_snapshot(row) for row in rows}
+            await bill_events.record_bill_events(
+                connection, organization_id, [(bill_events.APPROVED, bill_id, old[bill_id]) for bill_id in pending]
+            )
         updated = {
             row.id: row
             for row in await Bill.filter(organization_id=organization_id, id__in=wanted).using_db(connection)
@@ -117,5 +122,8 @@ async def lock_bill(organization_id: uuid.UUID, bill_id: uuid.UUID, *, version: 
             Bill.filter(organization_id=organization_id, id=bill_id)
             .using_db(connection)
             .update(**_changed(actor, locked=True))
+        )
+        await bill_events.record_bill_events(
+            connection, organization_id, [(bill_events.LOCKED, bill_id, bill_events.bill_snapshot(row))]
         )
         return await Bill.filter(organization_id=organization_id, id=bill_id).using_db(connection).get()

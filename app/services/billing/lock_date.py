@@ -32,6 +32,8 @@ from app.domain.billing.invoice_dates import latest_locked_bill_date
 from app.models.billing import Bill, BillConfig
 from app.services.billing.commands import UpdateBillConfig, input_name
 from app.services.errors import ErrorCode, fail
+from app.services.events import bills as bill_events
+from app.services.events import changes as config_events
 
 PENDING = "PENDING"
 NAMED_AT_MOST = 20  # PENDING bills named in a refusal; the rest are counted
@@ -65,7 +67,9 @@ async def update_bill_config(organization_id: uuid.UUID, command: UpdateBillConf
             .using_db(conn)
             .update(**_changed(actor, bill_lock_date=new))
         )
-        return await BillConfig.filter(organization_id=organization_id).using_db(conn).get()
+        updated = await BillConfig.filter(organization_id=organization_id).using_db(conn).get()
+        await config_events.updated(config_events.snapshot(row), updated, connection=conn)  # billing.billconfig.updated
+        return updated
 
 
 async def lock_date_for_share(conn: asyncpg.Connection, organization_id: uuid.UUID) -> date | None:
@@ -105,6 +109,7 @@ async def _apply(conn: Any, organization_id: uuid.UUID, lock_date: date | None, 
         raise fail(
             ("input", input_name(UpdateBillConfig, "bill_lock_date")), ErrorCode.INVALID_STATE, _refusal(pending)
         )
+    old = await bill_events.bill_snapshots(conn, organization_id, [r["id"] for r in rows])
     for ids, locked in (([r["id"] for r in lock], True), ([r["id"] for r in rows if r["locked"]], False)):
         if ids:
             await (
@@ -112,6 +117,9 @@ async def _apply(conn: Any, organization_id: uuid.UUID, lock_date: date | None, 
                 .using_db(conn)
                 .update(**_changed(actor, locked=locked, locked_by_lock_date=locked))
             )
+            # Locked by the date: .locked; unlocked by moving it back: .updated.
+            kind = bill_events.LOCKED if locked else bill_events.UPDATED
+            await bill_events.record_bill_events(conn, organization_id, [(kind, i, old[i]) for i in ids])
 
 
 def _refusal(pending: list[dict[str, Any]]) -> str:

@@ -50,6 +50,7 @@ from app.services.billing.bill_rows import MEMO_TYPES, number_bills, replace_lin
 from app.services.billing.commitments import refresh_amount_spent
 from app.services.billing.draws import Redraw, settle_draws
 from app.services.billing.lock_date import lock_date_for_share
+from app.services.events import bills as bill_events
 
 
 class Outcome(str, Enum):
@@ -117,11 +118,14 @@ async def _store(
     if current["locked"]:
         return Stored(Outcome.SKIPPED_LOCKED, current["id"])
     bill_id = current["id"]
+    old = await bill_events.bill_snapshots(conn, organization_id, [bill_id] if inserted is None else [])
     if inserted is None:
         await _update(conn, bill_id, bill, options)
     if current["sequential_invoice_number"] is None:
         await number_bills(conn, organization_id, [bill_id])
     await replace_lines(conn, organization_id, [(bill_id, bill.lines, options)], replaced=[bill_id])
+    event = bill_events.UPDATED if old else bill_events.CREATED
+    await bill_events.record_bill_events(conn, organization_id, [(event, bill_id, old.get(bill_id))])
     return Stored(Outcome.CREATED if inserted is not None else Outcome.UPDATED, bill_id)
 
 

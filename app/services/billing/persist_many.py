@@ -45,6 +45,7 @@ from app.services.billing.draws import settle_draws
 from app.services.billing.lock_date import lock_date_for_share
 from app.services.billing.persist import Outcome, Stored, StoreOptions
 from app.services.billing.unchanged import unchanged_bills
+from app.services.events import bills as bill_events
 
 
 class NotStored(RuntimeError):
@@ -73,6 +74,7 @@ async def store_bills(organization_id: uuid.UUID, bills: Sequence[tuple[Composed
             for k, (bill, _) in zip(keys_of, bills):
                 if lock_covers(bill.bill_date, lock_date):
                     locked.setdefault(k, None)
+            before = await bill_events.bill_snapshots_by_key(conn, organization_id, keys_of)  # events' `old`
             upserted = await _upsert(
                 conn, organization_id, [bills[i] for i in ordered if keys_of[i] not in locked.keys() | unchanged.keys()]
             )
@@ -88,6 +90,15 @@ async def store_bills(organization_id: uuid.UUID, bills: Sequence[tuple[Composed
             )
             # Commitments' amountSpent from the stored draws, in the same transaction.
             await refresh_amount_spent(conn, organization_id, (bill.account_id for bill, _ in bills))
+            # One statement for the chunk's bill events, from the rows as finally stored.
+            await bill_events.record_bill_events(
+                conn,
+                organization_id,
+                [
+                    (bill_events.CREATED if row.created else bill_events.UPDATED, row.id, before.get(row.id))
+                    for row in upserted.values()
+                ],
+            )
     return [
         Stored(Outcome.SKIPPED_LOCKED, locked[k])
         if k in locked

@@ -15,6 +15,8 @@ from typing import Any
 from app.db import connection
 from app.models.billing import BillJob
 from app.progress import publish_progress
+from app.services.events import bills as bill_events
+from app.services.events.scheduled import record_run_if_complete
 
 log = logging.getLogger("metergraph.billing")
 
@@ -37,8 +39,9 @@ async def transition(
     actor: str | None = None,
     reason: str | None = None,
 ) -> bool:
-    """Move the job to `to` if it is in one of `from_statuses`; False when it was not."""
-    async with connection() as conn:
+    """Move the job to `to` if it is in one of `from_statuses`; False when it was not.
+    An ending (COMPLETE, FAILED, CANCELLED) records its event in the same transaction."""
+    async with connection() as conn, conn.transaction():
         changed = await conn.fetchval(
             """UPDATE bill_jobs SET status = $3::varchar, version = version + 1, dt_last_modified = now(),
                    dt_heartbeat = now(),
@@ -57,13 +60,16 @@ async def transition(
             reason,
             actor,
         )
+        if changed is not None and to in TERMINAL:
+            await bill_events.record_job_event(conn, organization_id, job_id, to)
+            await record_run_if_complete(conn, organization_id, job_id)
     return changed is not None
 
 
 async def complete_if_done(organization_id: uuid.UUID, job_id: uuid.UUID) -> bool:
     """COMPLETE when no account is left. Every worker asks after its own last commit, so
     the last one to finish sees every other worker's rows and completes the job."""
-    async with connection() as conn:
+    async with connection() as conn, conn.transaction():
         changed = await conn.fetchval(
             """UPDATE bill_jobs SET status = 'COMPLETE', version = version + 1, dt_completed = now(),
                    dt_last_modified = now(), dt_heartbeat = now()
@@ -74,6 +80,9 @@ async def complete_if_done(organization_id: uuid.UUID, job_id: uuid.UUID) -> boo
             organization_id,
             job_id,
         )
+        if changed is not None:
+            await bill_events.record_job_event(conn, organization_id, job_id, COMPLETE)
+            await record_run_if_complete(conn, organization_id, job_id)
     return changed is not None
 
 

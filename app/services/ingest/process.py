@@ -22,6 +22,7 @@ import asyncpg
 
 from app.db import connection
 from app.domain.measurements import MeterSchema, Rejection, as_utc, meter_schema, prepare_measurement
+from app.services.events.ingest import record_validation_failure
 from app.services.failures import internal_failure
 from app.services.ingest import store
 from app.services.ingest.wire import MeasurementIn, decode_batch, encode
@@ -91,6 +92,15 @@ async def _process_locked(conn: asyncpg.Connection, batch_id: uuid.UUID) -> Batc
     await store.insert_failures(conn, batch.organization_id, batch.id, checked.failures)
     duplicates = len(checked.valid) - len(records)
     await store.mark_processed(conn, batch.id, len(records), duplicates, len(checked.failures))
+    await record_validation_failure(
+        conn,
+        batch.organization_id,
+        batch.id,
+        item_count=len(items),
+        stored=len(records),
+        duplicates=duplicates,
+        rejections=checked.failures,
+    )
     return BatchOutcome(batch_id, True, len(records), duplicates, len(checked.failures))
 
 

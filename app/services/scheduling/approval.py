@@ -18,6 +18,7 @@ from app.domain import scheduling
 from app.domain.timezones import local_midnight, parse_timezone
 from app.models.billing import Bill
 from app.models.organization import OrganizationConfig
+from app.services.events import bills as bill_events
 
 ACTOR = "scheduler"
 
@@ -36,7 +37,8 @@ async def auto_approve_bills(config: OrganizationConfig, now: datetime) -> list[
     due = [b.id for b in candidates if _approve_at(b, tz, grace) <= now]
     if not due:
         return []
-    async with connection() as conn:
+    async with connection() as conn, conn.transaction():
+        old = await bill_events.bill_snapshots(conn, config.organization_id, due, lock=True)
         rows = await conn.fetch(
             """UPDATE bills SET status = 'APPROVED', auto_approved = true, version = version + 1,
                    dt_last_modified = now(), last_modified_by = $3
@@ -47,7 +49,10 @@ async def auto_approve_bills(config: OrganizationConfig, now: datetime) -> list[
             due,
             ACTOR,
         )
-    return [r["id"] for r in rows]
+        approved = [r["id"] for r in rows]
+        events = [(bill_events.APPROVED, bill_id, old[bill_id]) for bill_id in approved]
+        await bill_events.record_bill_events(conn, config.organization_id, events)
+    return approved
 
 
 def _approve_at(bill: Bill, tz, grace) -> datetime:
