@@ -26,6 +26,7 @@ from app.http.health import healthz
 from app.http.ingest import ingest_measurements
 from app.http.oauth import token
 from app.http.openapi import openapi_json
+from app.http.statements import statement_routes
 from app.settings import Settings, get_settings
 from workers.settings import queue_client
 
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/oauth/token", token, methods=["POST"]),
         Route("/organizations/{orgId}/measurements", ingest_measurements, methods=["POST"]),
         *export_routes(),
+        *statement_routes(),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         *graphiql_routes(),

@@ -37,6 +37,8 @@ FUNCTIONS = [
     func(jobs.process_bill_job_chunks, keep_result=0, timeout=900),
     func(jobs.sweep_bill_jobs, keep_result=0),
     func(jobs.run_scheduled_billing, keep_result=0),
+    # Statements after approval or locking: a lost job leaves the statement to be generated on demand.
+    func(jobs.generate_due_statements, keep_result=0, timeout=900),
     # Webhooks: the database holds what is due (leases, next attempts), so a lost job only
     # delays; the worker's dispatcher enqueues again within seconds.
     func(jobs.deliver_webhooks, keep_result=0, timeout=900),

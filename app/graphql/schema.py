@@ -16,23 +16,27 @@ from strawberry.tools import merge_types
 from app.graphql import reads
 from app.graphql.access import AccessMutation, AccessQuery
 from app.graphql.accounts import AccountMutation, AccountQuery
-from app.graphql.charges import ChargeMutation, ChargeQuery
 from app.graphql.billing import BillConfigMutation, BillConfigQuery, BillingMutation, BillingQuery, BillingSubscription
 from app.graphql.catalog.meters import MeterMutation, MeterQuery
 from app.graphql.catalog.plans import PlanMutation, PlanQuery
 from app.graphql.catalog.pricing_preview import PricingPreviewQuery
 from app.graphql.catalog.products import ProductMutation, ProductQuery
+from app.graphql.charges import ChargeMutation, ChargeQuery
+from app.graphql.plan_groups import PlanGroupMutation, PlanGroupQuery
 from app.graphql.cost import QueryCost
+from app.graphql.counters import CounterMutation, CounterQuery
 from app.graphql.errors import MaskUnexpectedErrors
 from app.graphql.events import EventQuery
 from app.graphql.exports import ExportMutation, ExportQuery
 from app.graphql.ingest import IngestMutation, IngestQuery
-from app.graphql.memos import MemoMutation, MemoQuery
 from app.graphql.input_bounds import InputBounds
+from app.graphql.memos import MemoMutation, MemoQuery
 from app.graphql.organization import OrganizationMutation, OrganizationQuery
 from app.graphql.rate_limit import RateLimitOperations
 from app.graphql.scalars import SCALAR_OVERRIDES, DecimalLiteralBounds
+from app.graphql.statements import StatementMutation
 from app.graphql.system import SystemQuery
+from app.graphql.webhooks import WebhookMutation, WebhookQuery
 from app.settings import Settings
 
 Query = merge_types(
@@ -43,15 +47,18 @@ Query = merge_types(
         ProductQuery,
         MeterQuery,
         PlanQuery,
+        CounterQuery,
         PricingPreviewQuery,
         AccountQuery,
         ChargeQuery,
+        PlanGroupQuery,
         IngestQuery,
         BillingQuery,
         BillConfigQuery,
         EventQuery,
         ExportQuery,
         MemoQuery,
+        WebhookQuery,
         SystemQuery,
     ),
 )
@@ -63,13 +70,17 @@ Mutation = merge_types(
         ProductMutation,
         MeterMutation,
         PlanMutation,
+        CounterMutation,
         AccountMutation,
         ChargeMutation,
+        PlanGroupMutation,
         IngestMutation,
         BillingMutation,
         BillConfigMutation,
         ExportMutation,
         MemoMutation,
+        StatementMutation,
+        WebhookMutation,
     ),
 )
 Subscription = merge_types("Subscription", (BillingSubscription,))

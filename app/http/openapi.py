@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from app.http.exports import export_paths
+from app.http.statements import statement_paths
 from app.services.ingest import MAX_BODY_BYTES
 from app.services.ingest.wire import MAX_ITEMS
 
@@ -107,6 +108,7 @@ def _paths() -> dict[str, Any]:
     throttled = _error("Too many requests; retry after `Retry-After` seconds.", "Retry-After")
     return {
         **export_paths(_error, throttled),
+        **statement_paths(_error, throttled),
         "/healthz": {
             "get": {
                 "operationId": "health",

@@ -19,6 +19,7 @@ from app.services.rate_limits import config as rate_limit_config
 from app.services.scheduling.settings import check_schedule
 from app.services.versioning import update_versioned
 
+STATEMENT_MODES = ("NONE", "JSON", "JSON_AND_CSV")
 # Fields set as given, each into the column of the same name (null is refused).
 SIMPLE_FIELDS = (
     "day_epoch",
@@ -64,6 +65,7 @@ class UpdateOrganizationConfig:
     auto_approve_bills_grace_period: int | None = NOT_GIVEN
     auto_approve_bills_grace_period_unit: str | None = NOT_GIVEN
     external_invoice_date: str | None = NOT_GIVEN
+    auto_generate_statement_mode: str | None = NOT_GIVEN
     export_retention_days: int | None = NOT_GIVEN
 
 
@@ -88,6 +90,7 @@ async def update_config(
     _check_numbers(changes, problems, values)
     _check_conversions(changes, problems, values, currency_codes)
     _check_external_invoice_date(changes, problems, values)
+    _check_statement_mode(changes, problems, values)
     _check_export_retention(changes, problems, values)
     check_schedule(changes, config, problems, values)
     if "custom_fields" in changes:
@@ -102,6 +105,19 @@ async def update_config(
     updated = await update_versioned(OrganizationConfig, organization_id, config.id, command.version, values, actor)
     rate_limit_config.forget(organization_id)
     return updated
+
+
+def _check_statement_mode(changes: Mapping[str, Any], problems: ProblemCollector, values: dict) -> None:
+    """SEMANTICS §12.2 rule 2: NONE | JSON | JSON_AND_CSV, never null."""
+    if "auto_generate_statement_mode" not in changes:
+        return
+    value = changes["auto_generate_statement_mode"]
+    if value not in STATEMENT_MODES:
+        problems.add(
+            _path("auto_generate_statement_mode"), ErrorCode.INVALID, f"must be one of {', '.join(STATEMENT_MODES)}"
+        )
+    else:
+        values["auto_generate_statement_mode"] = value
 
 
 def _check_external_invoice_date(changes: Mapping[str, Any], problems: ProblemCollector, values: dict) -> None:

@@ -17,6 +17,7 @@ from app.graphql.errors import UserError, respond
 from app.models import billing as m
 from app.services.billing import lock_date
 from app.services.billing.commands import UpdateBillConfig
+from app.services.statements import request_lock_date_statements
 
 READ, APPROVE = "config:retrieve", "bills:approve"
 
@@ -66,9 +67,13 @@ class BillConfigMutation:
     )
     async def update_bill_config(self, info: Info, input: UpdateBillConfigInput) -> BillConfigPayload:
         p = info.context.require_principal()
-        return await respond(
-            BillConfigPayload,
-            "bill_config",
-            lambda: lock_date.update_bill_config(p.organization_id, input.to_command(), actor=p.actor),
-            BillConfig.of,
-        )
+
+        async def update() -> m.BillConfig:
+            config = await lock_date.update_bill_config(p.organization_id, input.to_command(), actor=p.actor)
+            # After the commit: statements of the bills the lock date locked (SEMANTICS §12.2 rule 2).
+            from app.graphql.billing.mutations import enqueuer
+
+            await request_lock_date_statements(p.organization_id, enqueue=enqueuer(info))
+            return config
+
+        return await respond(BillConfigPayload, "bill_config", update, BillConfig.of)

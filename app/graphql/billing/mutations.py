@@ -21,6 +21,7 @@ from app.graphql.lookups import input_item
 from app.graphql.organization import CurrencyConversionInput
 from app.services import billing
 from app.services.billing import CreateBillJob, CurrencyConversion, RecalculateBills, lifecycle
+from app.services.statements import request_statements
 
 RUN, APPROVE = "bills:run", "bills:approve"
 
@@ -164,12 +165,14 @@ class BillingMutation:
     )
     async def approve_bills(self, info: Info, input: ApproveBillsInput) -> BillsPayload:
         p = info.context.require_principal()
-        return await respond(
-            BillsPayload,
-            "bills",
-            lambda: lifecycle.approve_bills(p.organization_id, list(input.bill_ids), actor=p.actor),
-            lambda bills: [Bill.of(b) for b in bills],
-        )
+
+        async def approve() -> list:
+            bills = await lifecycle.approve_bills(p.organization_id, list(input.bill_ids), actor=p.actor)
+            # After the commit: statements of the approved bills (SEMANTICS §12.2 rule 2).
+            await request_statements(p.organization_id, [b.id for b in bills], enqueue=enqueuer(info))
+            return bills
+
+        return await respond(BillsPayload, "bills", approve, lambda bills: [Bill.of(b) for b in bills])
 
     @strawberry.mutation(
         description="Lock an APPROVED bill: it never changes again.",
@@ -177,9 +180,12 @@ class BillingMutation:
     )
     async def lock_bill(self, info: Info, input: LockBillInput) -> BillPayload:
         p = info.context.require_principal()
-        return await respond(
-            BillPayload,
-            "bill",
-            lambda: lifecycle.lock_bill(p.organization_id, parse_id(input.id), version=input.version, actor=p.actor),
-            Bill.of,
-        )
+
+        async def lock() -> Any:
+            bill = await lifecycle.lock_bill(
+                p.organization_id, parse_id(input.id), version=input.version, actor=p.actor
+            )
+            await request_statements(p.organization_id, [bill.id], enqueue=enqueuer(info))  # SEMANTICS §12.2 rule 2
+            return bill
+
+        return await respond(BillPayload, "bill", lock, Bill.of)

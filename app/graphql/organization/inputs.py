@@ -11,7 +11,13 @@ from strawberry.scalars import JSON
 
 from app.graphql.errors import UserError
 from app.graphql.inputs import command_fields, parse_id, provided
-from app.graphql.organization.types import Currency, ExternalInvoiceDate, GracePeriodUnit, OrganizationConfig
+from app.graphql.organization.types import (
+    Currency,
+    ExternalInvoiceDate,
+    GracePeriodUnit,
+    OrganizationConfig,
+    StatementMode,
+)
 from app.services import currencies, organization_config
 
 
@@ -84,6 +90,9 @@ class UpdateOrganizationConfigInput:
     )
     export_retention_days: int | None = strawberry.field(
         default=strawberry.UNSET, description="Days an export job's file is kept (1–90)."
+    )
+    auto_generate_statement_mode: StatementMode | None = strawberry.field(
+        default=strawberry.UNSET, description="Statements generated when a bill is approved or locked."
     )
 
     def to_command(self) -> organization_config.UpdateOrganizationConfig:

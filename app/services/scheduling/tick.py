@@ -28,6 +28,7 @@ from app.services.billing.run import Enqueue
 from app.services.billing.snapshots import load_catalog, load_organization
 from app.services.billing.sweep import RUN_JOB
 from app.services.scheduling.approval import auto_approve_bills
+from app.services.statements import request_statements
 
 log = logging.getLogger("metergraph.scheduling")
 ACTOR = "scheduler"
@@ -43,7 +44,8 @@ async def run_scheduled_billing(now: datetime, *, enqueue: Enqueue | None) -> li
     for config in await configs:
         try:
             # Approve first: a run started now recalculates only after its jobs are done.
-            await auto_approve_bills(config, now)
+            approved = await auto_approve_bills(config, now)
+            await request_statements(config.organization_id, approved, enqueue=enqueue)  # SEMANTICS §12.2 rule 2
             run = await start_due_run(config, now, enqueue=enqueue)
         except Exception:  # noqa: BLE001 - one organization's failure must not stop the others
             log.exception("scheduled billing of organization %s failed", config.organization_id)

@@ -23,6 +23,8 @@ export type AccountPlanInput = {
   endDate?: string | null | undefined;
   /** The plan, by code (or give planId). */
   planCode?: string | null | undefined;
+  /** A plan group to attach instead of a plan (createAccountPlan only). */
+  planGroupId?: string | number | null | undefined;
   /** The plan, by id (or give planCode). */
   planId?: string | number | null | undefined;
   /** First instant the plan applies (inclusive, with offset). */
@@ -173,6 +175,8 @@ export type CommitmentInput = {
 
 /** Kinds of bill line a commitment can draw down. */
 export type CommitmentLineItemType =
+  | 'COUNTER_ADJUSTMENT_DEBIT'
+  | 'COUNTER_RUNNING_TOTAL_CHARGE'
   | 'MINIMUM_SPEND'
   | 'STANDING_CHARGE'
   | 'USAGE';
@@ -223,6 +227,8 @@ export type CreateAccountPlanInput = {
   endDate?: string | null | undefined;
   /** The plan, by code (or give planId). */
   planCode?: string | null | undefined;
+  /** A plan group to attach instead of a plan (createAccountPlan only). */
+  planGroupId?: string | number | null | undefined;
   /** The plan, by id (or give planCode). */
   planId?: string | number | null | undefined;
   /** First instant the plan applies (inclusive, with offset). */
