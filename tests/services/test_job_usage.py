@@ -349,3 +349,71 @@ async def test_the_heartbeat_goes_on_while_the_usage_is_read(app, monkeypatch):
     monkeypatch.setattr(run, "prepare_job_usage", slow_prepare)
     await billing.run_bill_job(world.organization_id, job.id)
     assert beats[0] > 0.1 and (await world.job(job.id)).status == "COMPLETE"
+
+
+async def usage_table() -> tuple[int, int]:
+    """(rows, bytes on disk) of bill_job_usage: a truncated table has no pages, one whose
+    rows were deleted keeps them (dead rows) until a vacuum."""
+    async with connection() as conn:
+        return await conn.fetchval("SELECT count(*) FROM bill_job_usage"), await conn.fetchval(
+            "SELECT pg_relation_size('bill_job_usage')"
+        )
+
+
+async def test_a_job_ending_alone_truncates_the_usage_table_so_no_dead_rows_pile_up(app):
+    async with connection() as conn:  # other tests' leftovers in this session's database
+        await conn.execute("TRUNCATE bill_job_usage")
+    world = await new_world()
+    for code in ("a", "b", "c"):
+        await world.account(code)
+        await world.measure(code, 100)
+    sizes = []
+    for _ in range(3):
+        job = await billing.create_bill_job(
+            world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
+        )
+        await billing.run_bill_job(world.organization_id, job.id)
+        assert (await world.job(job.id)).status == "COMPLETE"
+        sizes.append(await usage_table())
+    assert sizes == [(0, 0)] * 3
+    assert [b.bill_total for b in await world.bills()] == [D("45.00")] * 3  # 100 GB × 0.15 + the 30 standing charge
+
+
+async def test_another_jobs_usage_is_kept_and_the_last_job_to_end_truncates(app):
+    async with connection() as conn:
+        await conn.execute("TRUNCATE bill_job_usage")
+    world = await new_world()
+    await world.account("a")
+    await world.measure("a", 100)
+    other = await new_world()
+    await other.account("x")
+    await other.measure("x", 200)
+    waiting = await billing.create_bill_job(
+        other.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
+    )
+    await run._initialize(other.organization_id, await other.job(waiting.id), None)  # RUNNING, its rows written
+    job = await billing.create_bill_job(
+        world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
+    )
+    await billing.run_bill_job(world.organization_id, job.id)
+    rows, size = await usage_table()
+    assert (await world.job(job.id)).status == "COMPLETE" and rows == 1 and size > 0  # the other job's row
+    await billing.run_bill_job(other.organization_id, waiting.id)
+    assert (await other.job(waiting.id)).status == "COMPLETE" and await usage_table() == (0, 0)
+    assert (await other.bill_of("x")).bill_total == D("60.00")  # 200 GB × 0.15 + 30
+
+
+async def test_the_sweep_truncates_when_only_ended_jobs_have_usage_rows(app):
+    async with connection() as conn:
+        await conn.execute("TRUNCATE bill_job_usage")
+    world = await new_world()
+    await world.account("acme")
+    await world.measure("acme", 700)
+    job = await billing.create_bill_job(
+        world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
+    )
+    await run._initialize(world.organization_id, await world.job(job.id), None)
+    await billing.cancel_bill_job(world.organization_id, job.id, actor=ACTOR)
+    assert (await usage_table())[0] == 1
+    assert await job_usage.discard_ended_jobs_usage() == 1
+    assert await usage_table() == (0, 0)

@@ -15,8 +15,10 @@ once, while INITIALIZING, and its chunks read the result:
   needs has a row. Chunks read their accounts' rows (`JobUsage`); a window without one (the
   catalog changed meanwhile, a job started before this table, preparing failed) is read
   from the measurements as before, so the rows only ever save work.
-- The rows are deleted when the job ends (`discard_job_usage`), and the sweep deletes
-  those of jobs that ended otherwise (`discard_ended_jobs_usage`).
+- The rows go when the job ends (`discard_job_usage`), and the sweep removes those of
+  jobs that ended otherwise (`discard_ended_jobs_usage`): by TRUNCATE when no other job
+  has rows, so that no dead rows pile up over many jobs (the table is UNLOGGED: its rows
+  are only ever an optimization, migration 0015), else by DELETE.
 
 The chunks of a job bill the measurements read at its initialization, after its ingest
 catch-up: everything accepted before the job started (SEMANTICS §6), read at one instant
@@ -202,19 +204,53 @@ class JobUsage:
 
 
 async def discard_job_usage(organization_id: uuid.UUID, job_id: uuid.UUID) -> None:
+    """The job's rows go: the whole table is truncated when it holds no other job's rows
+    (the usual case), else the job's rows are deleted. Deleted rows stay behind as dead
+    rows until a vacuum, and a table filled and emptied once per job would pile them up
+    wherever autovacuum is slow or off; a truncated one starts empty again."""
     async with connection() as conn:
-        await conn.execute(
-            "DELETE FROM bill_job_usage WHERE organization_id = $1 AND bill_job_id = $2", organization_id, job_id
-        )
+        others = "NOT (organization_id = $1 AND bill_job_id = $2)"
+        if await _truncated_unless(conn, others, organization_id, job_id) is None:
+            await conn.execute(
+                "DELETE FROM bill_job_usage WHERE organization_id = $1 AND bill_job_id = $2", organization_id, job_id
+            )
+
+
+# The rows of jobs that have not ended (`u` is a row of bill_job_usage).
+_ACTIVE_JOB = """NOT EXISTS (SELECT 1 FROM bill_jobs AS j WHERE j.organization_id = u.organization_id
+                    AND j.id = u.bill_job_id AND j.status IN ('COMPLETE', 'CANCELLED', 'FAILED'))"""
 
 
 async def discard_ended_jobs_usage() -> int:
     """The rows of jobs that ended without deleting them (cancelled, failed, or their
     worker died after completing); returns how many rows went."""
     async with connection() as conn:
+        # An empty table is left alone: truncating it every sweep would only churn the catalog.
+        if await conn.fetchval("SELECT pg_relation_size('bill_job_usage') > 0"):
+            truncated = await _truncated_unless(conn, _ACTIVE_JOB)
+            if truncated is not None:
+                return truncated
         status = await conn.execute(
             """DELETE FROM bill_job_usage AS u USING bill_jobs AS j
                WHERE j.organization_id = u.organization_id AND j.id = u.bill_job_id
                  AND j.status IN ('COMPLETE', 'CANCELLED', 'FAILED')"""
         )
     return int(status.split()[-1])
+
+
+async def _truncated_unless(conn: asyncpg.Connection, kept: str, *args: object) -> int | None:
+    """TRUNCATE the table unless a row matches `kept`: the rows it held, or None when it
+    was not truncated (rows to keep, or another transaction using the table right now,
+    which is not waited for)."""
+    try:
+        async with conn.transaction():
+            # Writers (a job opening its accounts) and readers (chunks) hold their lock for
+            # one short statement or transaction: never wait for them, delete instead.
+            await conn.execute("LOCK TABLE bill_job_usage IN ACCESS EXCLUSIVE MODE NOWAIT")
+            if await conn.fetchval(f"SELECT EXISTS (SELECT 1 FROM bill_job_usage AS u WHERE {kept})", *args):
+                return None
+            rows = await conn.fetchval("SELECT count(*) FROM bill_job_usage")
+            await conn.execute("TRUNCATE bill_job_usage")
+            return rows
+    except asyncpg.LockNotAvailableError:
+        return None
