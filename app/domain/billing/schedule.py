@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Context, Decimal, InvalidOperation, localcontext
+from functools import lru_cache
 
 from app.domain.periods import (
     BillFrequency,
@@ -87,26 +88,52 @@ def _schedule(account_plan: AccountPlanSnapshot) -> tuple[date, BillFrequency, i
 
 def first_bill_date(account_plan: AccountPlanSnapshot, tz: tzinfo) -> date:
     """The first bill date whose period contains the account plan's start."""
+    return _first_bill(*_schedule(account_plan), account_plan.start, tz)[0]
+
+
+# The period arithmetic below depends only on a schedule (epoch, frequency, interval), a
+# date and the timezone, never on the account: a bill run asks the same questions for
+# every account on a plan, several times per bill (planning, usage windows, composition),
+# so the answers are kept (pure functions of hashable values; bounded, least recently used
+# dropped). A changed plan or timezone is a different key, so nothing needs invalidating.
+_PERIODS_KEPT = 16_384
+
+
+@lru_cache(maxsize=_PERIODS_KEPT)
+def _first_bill(epoch: date, frequency: BillFrequency, interval: int, start: datetime, tz: tzinfo) -> tuple[date, int]:
+    """The first bill date of an account plan starting at ``start``, and its index."""
     # A period [D_(n−1), D_n) contains the start iff D_n's midnight is after it, i.e.
     # D_n > the local date of the start: the start's own midnight belongs to the next day.
-    after_start = local_date(account_plan.start, tz) + _DAY
-    return bill_date_on_or_after(*_schedule(account_plan), after_start)
+    first = bill_date_on_or_after(epoch, frequency, interval, local_date(start, tz) + _DAY)
+    return first, bill_date_index(epoch, frequency, interval, first)
+
+
+@lru_cache(maxsize=_PERIODS_KEPT)
+def _full_period(
+    epoch: date, frequency: BillFrequency, interval: int, bill_date: date, tz: tzinfo
+) -> tuple[BillingPeriod, tuple[datetime, datetime], int]:
+    """The full period of ``bill_date`` in the schedule, its instants and the bill date's index."""
+    dates = billing_period(epoch, frequency, interval, bill_date)
+    return dates, period_instants(dates, tz), bill_date_index(epoch, frequency, interval, bill_date)
+
+
+@lru_cache(maxsize=_PERIODS_KEPT)
+def _is_bill_date(epoch: date, frequency: BillFrequency, interval: int, bill_date: date) -> bool:
+    return is_bill_date(epoch, frequency, interval, bill_date)
 
 
 def plan_period(account_plan: AccountPlanSnapshot, bill_date: date, tz: tzinfo) -> PlanPeriod:
     """The account plan's period closed by ``bill_date`` (ValueError: not a bill date)."""
-    epoch, frequency, interval = _schedule(account_plan)
-    dates = billing_period(epoch, frequency, interval, bill_date)
-    full = period_instants(dates, tz)
+    schedule = _schedule(account_plan)
+    dates, full, n = _full_period(*schedule, bill_date, tz)
     active = cut_to_active(*full, account_plan.start, account_plan.end)
-    first = first_bill_date(account_plan, tz)
-    index = bill_date_index(epoch, frequency, interval, bill_date) - bill_date_index(epoch, frequency, interval, first)
+    index = n - _first_bill(*schedule, account_plan.start, tz)[1]
     return PlanPeriod(index=index, dates=dates, full=full, active=active)
 
 
 def next_period(account_plan: AccountPlanSnapshot, period: PlanPeriod, tz: tzinfo) -> PlanPeriod:
     epoch, frequency, interval = _schedule(account_plan)
-    n = bill_date_index(epoch, frequency, interval, period.bill_date)
+    n = _full_period(epoch, frequency, interval, period.bill_date, tz)[2]
     return plan_period(account_plan, nth_bill_date(epoch, frequency, interval, n + 1), tz)
 
 
@@ -114,7 +141,7 @@ def bills_on(account_plan: AccountPlanSnapshot, bill_date: date, frequency: Bill
     """Whether the bill (``bill_date``, ``frequency``) includes this account plan."""
     if account_plan.plan.frequency is not BillFrequency(frequency):
         return False
-    if not is_bill_date(*_schedule(account_plan), bill_date):
+    if not _is_bill_date(*_schedule(account_plan), bill_date):
         return False
     return plan_period(account_plan, bill_date, tz).active is not None
 

@@ -41,8 +41,28 @@ def _competition(pricing: PricingSnapshot) -> tuple[Hashable, Hashable]:
     return pricing.target.id, pricing.segment_pairs
 
 
+# A bill run asks this for every account on a plan, with the same period, more than once
+# per bill (usage windows, then composition): recent answers are kept per plan snapshot
+# (identity: snapshots are immutable and shared by the account plans of one load; the
+# entry holds the plan, so its id is not reused while kept) and span.
+_KEPT = 4096
+_recent: dict[tuple[int, datetime, datetime], tuple[PlanSnapshot, tuple[PricedInterval, ...]]] = {}
+
+
 def priced_intervals(plan: PlanSnapshot, start: datetime, end: datetime) -> tuple[PricedInterval, ...]:
     """Every priced part of ``[start, end)`` for each target and segment of ``plan``."""
+    key = (id(plan), start, end)
+    kept = _recent.get(key)
+    if kept is not None and kept[0] is plan:
+        return kept[1]
+    result = _priced_intervals(plan, start, end)
+    if len(_recent) >= _KEPT:
+        _recent.clear()
+    _recent[key] = (plan, result)
+    return result
+
+
+def _priced_intervals(plan: PlanSnapshot, start: datetime, end: datetime) -> tuple[PricedInterval, ...]:
     groups: dict[tuple[Hashable, Hashable], list[PricingSnapshot]] = {}
     for pricing in (*plan.plan_pricings, *plan.template_pricings):
         groups.setdefault(_competition(pricing), []).append(pricing)
