@@ -134,13 +134,18 @@ async def load_catalog(
     }
     pricings, aggregations = await pricings_of(organization_id, plans, templates, org) if with_pricings else ({}, {})
     snapshots: dict[uuid.UUID, list[AccountPlanSnapshot]] = {}
+    # One snapshot per plan, shared by its account plans: built once, and the domain's
+    # per-plan work (priced intervals) is recognized as the same plan across accounts.
+    plan_snapshots: dict[uuid.UUID, PlanSnapshot] = {}
     for row in rows:
         plan = plans.get(row.plan_id)
         template = templates.get(plan.plan_template_id) if plan else None
         account = accounts.get(row.account_id)
         if plan is None or template is None or account is None:
             continue  # deleted meanwhile: nothing to bill with
-        snapshot = _account_plan(row, account, _plan(plan, template, org, pricings), org)
+        if plan.id not in plan_snapshots:
+            plan_snapshots[plan.id] = _plan(plan, template, org, pricings)
+        snapshot = _account_plan(row, account, plan_snapshots[plan.id], org)
         snapshots.setdefault(row.account_id, []).append(snapshot)
     return Catalog(accounts, {k: tuple(v) for k, v in snapshots.items()}, aggregations)
 
