@@ -7,13 +7,14 @@ Numbers are `Decimal` or `int` and are never guarded; text is `str`. Anything el
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@")
-_QUOTE_WHEN = frozenset('",\r\n')
+_QUOTE_WHEN = re.compile('[",\r\n]')
 
 
 def plain_decimal(value: Decimal) -> str:
@@ -26,9 +27,12 @@ def plain_decimal(value: Decimal) -> str:
 
 
 def instant(value: datetime) -> str:
-    if value.tzinfo is None:
+    offset = value.utcoffset()
+    if offset is None:
         raise ValueError(f"instant {value.isoformat()} must be timezone-aware")
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if offset:
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat() + "Z"
 
 
 def json_value(value: Any) -> Any:
@@ -64,15 +68,20 @@ def cell_text(value: Any) -> str:
     """The text of a CSV cell before quoting; the formula guard applies to `str` only."""
     if value is None:
         return ""
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str:
         return "'" + value if value.startswith(FORMULA_STARTS) else value
-    if isinstance(value, bool):
+    if kind is Decimal:
+        return plain_decimal(value)
+    if kind is bool:
         return "true" if value else "false"
-    if isinstance(value, int):
+    if kind is int:
         return str(value)
     if isinstance(value, (dict, list, tuple)):
         # Structured cells (a segment, pricing bands) are JSON, which starts with { or [.
         return json_text(value)
+    if isinstance(value, str):  # a str subclass (an enum value): text all the same
+        return cell_text(str(value))
     text = json_value(value)
     assert isinstance(text, str)
     return text
@@ -81,6 +90,6 @@ def cell_text(value: Any) -> str:
 def csv_cell(value: Any) -> str:
     """A CSV cell: quoted (quotes doubled) when it holds a quote, comma, CR or LF."""
     text = cell_text(value)
-    if any(char in _QUOTE_WHEN for char in text):
+    if _QUOTE_WHEN.search(text):
         return '"' + text.replace('"', '""') + '"'
     return text

@@ -17,6 +17,8 @@ import asyncpg
 from app.domain.exports.records import field_columns, measurement_csv_row, measurement_record, meter_field_names
 from app.services.exports.snapshot import chunks
 
+# Numbers in measurement data are exact decimals (never floats), ints included.
+_DECODE = json.JSONDecoder(parse_float=Decimal, parse_int=Decimal).decode
 _METERS = """SELECT id, code, data_fields::text, derived_fields::text FROM meters
              WHERE organization_id = $1 {where} ORDER BY code"""
 _ROWS = """SELECT m.uid, m.meter_id, a.code, m.ts, m.ets, m.data::text
@@ -74,6 +76,6 @@ class MeasurementSource:
         async for rows in chunks(self.conn, sql, *args):
             for uid, meter_id, account, ts, ets, data in rows:
                 code, names = self.meters.get(meter_id, (None, {}))
-                values = json.loads(data, parse_float=Decimal, parse_int=Decimal)
+                values = _DECODE(data)
                 head = {"uid": uid, "meter": code, "account": account, "ts": ts, "ets": ets}
                 yield measurement_record(head, values, names)

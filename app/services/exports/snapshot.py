@@ -24,6 +24,9 @@ FLUSH_BYTES = 64 * 1024  # bytes gathered before a piece is handed to the writer
 async def snapshot() -> AsyncIterator[asyncpg.Connection]:
     async with connection() as conn:
         async with conn.transaction(isolation="repeatable_read", readonly=True):
+            # The snapshot is taken by the transaction's first query: take it now, when the
+            # export is opened, not when the first row happens to be read.
+            await conn.execute("SELECT 1")
             yield conn
 
 
