@@ -13,6 +13,7 @@ Non-configuration families carry their own payloads (see record sites):
 - ingest.validation.failure: {batchId, itemCount, stored, duplicates, rejected,
   rejections: first 100 [{index, uid, code, reason}]};
 - scheduled.billrun.completed: {runAt, billJobIds, created, updated, unchanged, failed}.
+- export.job.completed|failed: {new}, the export job after it ended.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ OTHER_TYPES: tuple[str, ...] = (
     "billing.billjob.cancelled",
     "ingest.validation.failure",
     "scheduled.billrun.completed",
+    "export.job.completed",
+    "export.job.failed",
 )
 
 
