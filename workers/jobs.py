@@ -8,7 +8,7 @@ from typing import Any
 
 from arq import Retry
 
-from app.services import billing, exports, ingest, scheduling, statements, system, webhooks
+from app.services import billing, events, exports, ingest, scheduling, statements, system, webhooks
 
 # arq retries a failed batch this often, backing off; after that the batch stays PENDING
 # in the database and the periodic sweep tries again later (it is never dropped).
@@ -118,6 +118,11 @@ async def run_export_job(ctx: dict[str, Any], job_id: str, organization_id: str)
 async def expire_export_jobs(ctx: dict[str, Any], now: str | None = None) -> int:
     """Delete export files past their retention; a caller may name the instant (ISO 8601)."""
     return await exports.expire_export_jobs(datetime.fromisoformat(now) if now else datetime.now(UTC))
+
+
+async def prune_events(ctx: dict[str, Any], now: str | None = None) -> int:
+    """Delete events past their retention (SEMANTICS §14.1); a caller may name the instant (ISO 8601)."""
+    return await events.prune_events(datetime.fromisoformat(now) if now else datetime.now(UTC))
 
 
 async def generate_due_statements(ctx: dict[str, Any], organization_id: str, bill_ids: list[str]) -> int:

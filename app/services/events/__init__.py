@@ -3,5 +3,16 @@
 
 from app.services.events.changes import created, deleted, event_type, snapshot, updated
 from app.services.events.record import NewEvent, record_event, record_events
+from app.services.events.retention import prune_events
 
-__all__ = ["NewEvent", "created", "deleted", "event_type", "record_event", "record_events", "snapshot", "updated"]
+__all__ = [
+    "NewEvent",
+    "created",
+    "deleted",
+    "event_type",
+    "prune_events",
+    "record_event",
+    "record_events",
+    "snapshot",
+    "updated",
+]
