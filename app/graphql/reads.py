@@ -67,10 +67,19 @@ READS: dict[str, ReadRule] = {
     "PlanTemplate": ReadRule(READ, "planTemplate"),
     "Plan": ReadRule(READ, "plan"),
     "Pricing": ReadRule(READ, "pricing"),
+    "Counter": ReadRule(READ, "counter"),
+    "CounterPricing": ReadRule(READ, "counterPricing"),
+    "CounterAdjustment": ReadRule(READ, "counterAdjustment"),
     "Account": ReadRule(READ, "account"),
     "AccountPlan": ReadRule(READ, "accountPlan"),
     "Commitment": ReadRule(READ, "commitment"),
+    "Balance": ReadRule(READ, "balance"),
+    "BalanceTransaction": ReadRule(READ, "balanceTransaction"),
+    "TransactionType": ReadRule(READ, "transactionType"),
     "Charge": ReadRule(READ, "charge"),
+    "PlanGroup": ReadRule(READ, "planGroup"),
+    # A link is part of its group: reading it is reading the group.
+    "PlanGroupLink": ReadRule(READ, "planGroup", lambda link: link.plan_group_id),
     "Bill": ReadRule(READ, "bill"),
     # A line item is part of its bill: reading it is reading the bill.
     "LineItem": ReadRule(READ, "bill", lambda line: line.bill_id),
@@ -84,6 +93,10 @@ READS: dict[str, ReadRule] = {
     "DebitReason": ReadRule(READ, "debitReason"),
     "IngestBatch": ReadRule(MEASUREMENTS, "measurement"),
     "Measurement": ReadRule(MEASUREMENTS, "measurement", None),
+    "WebhookDestination": ReadRule(READ, "webhookDestination"),
+    # A delivery and its attempt log belong to their destination: reading them is reading it.
+    "WebhookDelivery": ReadRule(READ, "webhookDestination", lambda delivery: delivery.destination_id),
+    "WebhookAttempt": ReadRule(READ, "webhookDestination", lambda attempt: attempt.destination_id),
     # Workers serve every organization: administrators only (app/graphql/system.py).
     "Worker": ReadRule("users:manage", "system", None),
 }

@@ -21,9 +21,10 @@ from app.auth.permissions import ACTIONS
 from app.graphql import reads
 from app.graphql.authorization import Authenticated, Authorize, Public
 from app.graphql.schema import Mutation, Query, schema
-from app.models import accounts, billing, catalog
+from app.models import accounts, billing, catalog, counters
 from app.models.ingest import MeasurementBatch
 from app.models.organization import Currency
+from app.models.webhooks import WebhookDestination
 from tests.conftest import Tenant, client_token, data_of, new_tenant
 from tests.graphql.isolation.subscriptions import subscribe_first
 from tests.graphql.isolation.world import build_a, on_session_queue
@@ -212,10 +213,79 @@ OPERATIONS: dict[str, str] = {
     # The event log (config:retrieve on kind event).
     "events": '{ events(filter: {types: ["billing.*"]}) { totalCount } }',
     "eventTypes": "{ eventTypes }",
+    # The event log (config:retrieve on kind event).
+    "events": '{ events(filter: {types: ["billing.*"]}) { totalCount } }',
+    "eventTypes": "{ eventTypes }",
+    # Webhooks (config:* on kind webhookDestination). The ids name nothing: even an allowed
+    # caller changes, sends and redelivers nothing.
+    "webhookDestinations": "{ webhookDestinations { totalCount } }",
+    "webhookDestination": f'{{ webhookDestination(id: "{RANDOM_ID}") {{ id }} }}',
+    "webhookDeliveries": f'{{ webhookDeliveries(filter: {{destinationId: "{RANDOM_ID}"}}) {{ totalCount }} }}',
+    "createWebhookDestination": f"""mutation {{ createWebhookDestination(input: {{name: "perm",
+      url: "https://hooks.example.com/perm"}}) {{ webhookDestination {{ id }} secret {ERRORS} }} }}""",
+    "updateWebhookDestination": (
+        f'mutation {{ updateWebhookDestination(input: {{id: "{RANDOM_ID}", version: 1, name: "x"}}) {{ {ERRORS} }} }}'
+    ),
+    "deleteWebhookDestination": (
+        f'mutation {{ deleteWebhookDestination(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}'
+    ),
+    "rotateWebhookSecret": (
+        f'mutation {{ rotateWebhookSecret(input: {{id: "{RANDOM_ID}", version: 1}}) {{ secret {ERRORS} }} }}'
+    ),
+    "sendTestWebhook": (
+        f'mutation {{ sendTestWebhook(input: {{id: "{RANDOM_ID}"}}) {{ result {{ succeeded }} {ERRORS} }} }}'
+    ),
+    "redeliverWebhook": f"""mutation {{ redeliverWebhook(input: {{eventId: "{RANDOM_ID}",
+      destinationId: "{RANDOM_ID}"}}) {{ webhookDelivery {{ id }} {ERRORS} }} }}""",
+    "redeliverFailedWebhooks": f"""mutation {{ redeliverFailedWebhooks(input: {{destinationId: "{RANDOM_ID}",
+      from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z"}}) {{ webhookDeliveries {{ id }} {ERRORS} }} }}""",
     # A stale version: refused after authorization, nothing stored.
     "updateBillConfig": (
         f'mutation {{ updateBillConfig(input: {{billLockDate: "2026-01-31", version: 99}}) {{ billConfig {{ version }}'
         f" {ERRORS} }} }}"
+    ),
+    # Counters (SEMANTICS §8): random ids, refused after authorization with userErrors.
+    "counters": f'{{ counters(filter: {{productId: "{RANDOM_ID}"}}) {{ totalCount }} }}',
+    "counter": f'{{ counter(id: "{RANDOM_ID}") {{ id }} }}',
+    "counterPricings": f'{{ counterPricings(filter: {{planId: "{RANDOM_ID}"}}) {{ totalCount }} }}',
+    "counterPricing": f'{{ counterPricing(id: "{RANDOM_ID}") {{ id }} }}',
+    "counterAdjustments": f'{{ counterAdjustments(filter: {{accountId: "{RANDOM_ID}"}}) {{ totalCount }} }}',
+    "counterAdjustment": f'{{ counterAdjustment(id: "{RANDOM_ID}") {{ id }} }}',
+    "counterValue": (
+        f'{{ counterValue(accountId: "{RANDOM_ID}", counterId: "{RANDOM_ID}", '
+        'at: "2026-01-01T00:00:00Z") { value } }'
+    ),
+    "createCounter": (
+        f'mutation {{ createCounter(input: {{code: "perm-seats", name: "Seats", unit: "seats", '
+        f'productId: "{RANDOM_ID}"}}) {{ counter {{ id }} {ERRORS} }} }}'
+    ),
+    "updateCounter": (
+        f'mutation {{ updateCounter(input: {{id: "{RANDOM_ID}", version: 1, name: "x"}}) '
+        f"{{ counter {{ id }} {ERRORS} }} }}"
+    ),
+    "deleteCounter": f'mutation {{ deleteCounter(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
+    "createCounterPricing": (
+        f'mutation {{ createCounterPricing(input: {{planId: "{RANDOM_ID}", counterId: "{RANDOM_ID}", '
+        'startDate: "2026-01-01T00:00:00Z", pricingBands: [{lowerLimit: "0", unitPrice: "1"}]}) '
+        f"{{ counterPricing {{ id }} {ERRORS} }} }}"
+    ),
+    "updateCounterPricing": (
+        f'mutation {{ updateCounterPricing(input: {{id: "{RANDOM_ID}", version: 1, description: "x"}}) '
+        f"{{ counterPricing {{ id }} {ERRORS} }} }}"
+    ),
+    "deleteCounterPricing": (
+        f'mutation {{ deleteCounterPricing(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}'
+    ),
+    "createCounterAdjustment": (
+        f'mutation {{ createCounterAdjustment(input: {{counterId: "{RANDOM_ID}", accountId: "{RANDOM_ID}", '
+        f'date: "2026-01-01", value: 3}}) {{ counterAdjustment {{ id }} {ERRORS} }} }}'
+    ),
+    "updateCounterAdjustment": (
+        f'mutation {{ updateCounterAdjustment(input: {{id: "{RANDOM_ID}", version: 1, value: 4}}) '
+        f"{{ counterAdjustment {{ id }} {ERRORS} }} }}"
+    ),
+    "deleteCounterAdjustment": (
+        f'mutation {{ deleteCounterAdjustment(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}'
     ),
     # A subscription: run through the schema as the websockets run it (see `run`).
     "billJobProgress": f'subscription {{ billJobProgress(id: "{RANDOM_ID}") {{ id status }} }}',
@@ -227,7 +297,11 @@ OPERATIONS: dict[str, str] = {
 SUBSCRIPTION_FIELDS = {"billJobProgress"}
 # What the resolver answers for the random ids above once authorization has passed
 # (every other field answers without a top-level error).
-AFTER_AUTHORIZATION = {"billPreview": "BAD_USER_INPUT", "billJobProgress": "NOT_FOUND"}
+AFTER_AUTHORIZATION = {
+    "billPreview": "BAD_USER_INPUT",
+    "billJobProgress": "NOT_FOUND",
+    "counterValue": "BAD_USER_INPUT",
+}
 # Decision (app/graphql/billing/queries.py): a preview runs the whole bill computation, so
 # besides its declared read (config:retrieve on bill) it needs bills:run.
 READS_ALSO_NEEDING = {"billPreview": "bills:run"}
@@ -255,9 +329,13 @@ WRITTEN_BY_OPERATIONS = (
     accounts.Account,
     accounts.AccountPlan,
     accounts.Commitment,
+    counters.Counter,
+    counters.CounterPricing,
+    counters.CounterAdjustment,
     MeasurementBatch,
     billing.BillJob,
     billing.Bill,
+    WebhookDestination,
 )
 
 
@@ -690,6 +768,7 @@ NOT_ENTITIES = {
     "DataField",
     "DerivedField",
     "IngestFailure",
+    "CounterValue",
     "Me",
     "PageInfo",
     "PolicyStatement",
@@ -704,9 +783,10 @@ NOT_ENTITIES = {
     "System",
     "Usage",
     "UserError",
+    "WebhookTestResult",
 }
 # Where an entity's item id is, when it is not its own id (a line item is read as its bill).
-ITEM_FIELDS = {"LineItem": "billId"}
+ITEM_FIELDS = {"LineItem": "billId", "WebhookDelivery": "destinationId", "WebhookAttempt": "destinationId"}
 # Root arguments naming the world's items (kind or id key → argument text).
 ROOT_ARGUMENTS = {
     "currency": "a_currency",
@@ -724,6 +804,10 @@ ROOT_ARGUMENTS = {
     "account": "account",
     "accountPlan": "accountPlan",
     "commitment": "commitment",
+    "counter": "counter",
+    "counterPricing": "counterPricing",
+    "counterAdjustment": "counterAdjustment",
+    "webhookDestination": "webhookDestination",
 }
 # No worker runs beside the tests' app, so its list is empty; its collection is still checked.
 EMPTY_IN_WORLD = {"System.workers"}

@@ -43,7 +43,7 @@ PRICING = f"""mutation($input: CreateCounterPricingInput!) {{ createCounterPrici
 ADJUST = f"""mutation($input: CreateCounterAdjustmentInput!) {{ createCounterAdjustment(input: $input) {{
   counterAdjustment {{ id date value }} {ERRORS} }} }}"""
 VALUE = """query($account: ID!, $counter: ID!, $at: DateTime!) {
-  counterValue(accountId: $account, counterId: $counter, at: $at) { value adjustment { date } } }"""
+  counterValue(accountId: $account, counterId: $counter, at: $at) { value adjustmentDate } }"""
 TEMPLATE = 'query { planTemplate(code: "seats") { id } plan(code: "seats-plan") { id } }'
 COUNTER_LINES = """query($id: ID!) { bill(id: $id) { lineItems(first: 100) { nodes {
   lineItemType counterId unit units convertedSubtotal

@@ -109,5 +109,6 @@ class CounterQuery:
             counter_id=counter_id,
             at=at,
             value=None if found is None else int(found.value),
-            adjustment=None if found is None else CounterAdjustment.of(found),
+            adjustment_id=None if found is None else strawberry.ID(str(found.id)),
+            adjustment_date=None if found is None else found.date,
         )

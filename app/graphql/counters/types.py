@@ -196,4 +196,5 @@ class CounterValue:
     counter_id: strawberry.ID = strawberry.field(description="The counter.")
     at: datetime = strawberry.field(description="The instant asked about.")
     value: int | None = strawberry.field(description="The count in effect then; null: no adjustment yet.")
-    adjustment: CounterAdjustment | None = strawberry.field(description="The adjustment that set it.")
+    adjustment_id: strawberry.ID | None = strawberry.field(description="The adjustment that set it (read it by id).")
+    adjustment_date: dt.date | None = strawberry.field(description="The date of that adjustment.")

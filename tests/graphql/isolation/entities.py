@@ -83,6 +83,14 @@ KINDS = [
             'filter: {{productId: "{product}"}}',
         ),
     ),
+    Kind("counter", "counters", "Counter", {"name": "hijacked"}, ('filter: {{productId: "{product}"}}',)),
+    Kind(
+        "counterPricing",
+        "counterPricings",
+        "CounterPricing",
+        {"pricingBands": [{"lowerLimit": "0", "unitPrice": "999"}]},
+        ('filter: {{planId: "{plan}"}}', 'filter: {{counterId: "{counter}"}}'),
+    ),
     Kind(
         "account",
         "accounts",

@@ -21,6 +21,7 @@ from app.db import connection
 from app.models import accounts as acc
 from app.models import billing as bil
 from app.models import catalog as cat
+from app.models import counters as ctr
 from app.models.access import AccessKey, PolicyAttachment
 from app.models.ingest import IngestFailure, MeasurementBatch
 from tests.conftest import Tenant, data_of
@@ -364,6 +365,64 @@ async def build_accounts(t: Tenant, p: str, has: dict[str, dict[str, Any]]) -> d
     }
 
 
+async def build_counters(t: Tenant, p: str, has: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """A counter of the product, its pricing on the plan, and the account's count from January."""
+    counter = data_of(
+        await t.gql(
+            mutation("createCounter", "CreateCounterInput", "counter { id code version }"),
+            {"input": {"code": f"{p}-seats", "name": "Seats", "unit": "seats", "productId": has["product"]["id"]}},
+        )
+    )
+    counter = accepted(counter["createCounter"])["counter"]
+    pricing = data_of(
+        await t.gql(
+            mutation("createCounterPricing", "CreateCounterPricingInput", "counterPricing { id code version }"),
+            {
+                "input": {
+                    "planId": has["plan"]["id"],
+                    "counterId": counter["id"],
+                    "code": f"{p}-seat-pricing",
+                    "startDate": JAN,
+                    "pricingBands": BAND,
+                }
+            },
+        )
+    )
+    on_template = data_of(
+        await t.gql(
+            mutation("createCounterPricing", "CreateCounterPricingInput", "counterPricing { id code version }"),
+            {
+                "input": {
+                    "planTemplateId": has["planTemplate"]["id"],
+                    "counterId": counter["id"],
+                    "code": f"{p}-template-seat-pricing",
+                    "startDate": JAN,
+                    "pricingBands": BAND,
+                }
+            },
+        )
+    )
+    adjustment = data_of(
+        await t.gql(
+            mutation("createCounterAdjustment", "CreateCounterAdjustmentInput", "counterAdjustment { id version }"),
+            {
+                "input": {
+                    "counterId": counter["id"],
+                    "accountId": has["account"]["id"],
+                    "date": "2026-01-01",
+                    "value": 3,
+                }
+            },
+        )
+    )
+    return {
+        "counter": counter,
+        "counterPricing": accepted(pricing["createCounterPricing"])["counterPricing"],
+        "templateCounterPricing": accepted(on_template["createCounterPricing"])["counterPricing"],
+        "counterAdjustment": {**accepted(adjustment["createCounterAdjustment"])["counterAdjustment"], "code": None},
+    }
+
+
 def measurement(p: str, uid: str, account: str, gb: object = None, meter: str | None = None, **extra: Any) -> dict:
     item = {
         "uid": uid,
@@ -450,8 +509,12 @@ async def build_a(app: Any, a: Tenant) -> tuple[dict[str, str], dict[str, dict[s
     await build_access(a, ids)
     has = await build_catalog(a, "a")
     has.update(await build_accounts(a, "a", has))
+    has.update(await build_counters(a, "a", has))
     await build_ingest(app, a, ids)
     await build_billing(app, a, ids, has)
+    from tests.graphql.test_webhooks_isolation import build_webhooks  # it imports this module
+
+    has.update(await build_webhooks(a))
     return ids, has
 
 
@@ -533,6 +596,9 @@ A_ROWS = (
     acc.Account,
     acc.AccountPlan,
     acc.Commitment,
+    ctr.Counter,
+    ctr.CounterPricing,
+    ctr.CounterAdjustment,
     MeasurementBatch,
     IngestFailure,
     bil.Bill,
@@ -571,6 +637,12 @@ def _referencing(seen: dict) -> list[tuple[type, Q]]:
             | Q(compound_aggregation_id__in=compounds),
         ),
         (acc.Account, Q(parent_account_id__in=accounts)),
+        (ctr.Counter, Q(product_id__in=products)),
+        (
+            ctr.CounterPricing,
+            Q(product_id__in=products) | Q(plan_id__in=plans) | Q(plan_template_id__in=templates),
+        ),
+        (ctr.CounterAdjustment, Q(account_id__in=accounts)),
         (acc.AccountPlan, Q(account_id__in=accounts) | Q(plan_id__in=plans) | Q(product_id__in=products)),
         (acc.Commitment, Q(account_id__in=accounts) | Q(billing_plan_id__in=plans)),
         (bil.Bill, Q(account_id__in=accounts) | Q(bill_job_id__in=ids("billJobs"))),
