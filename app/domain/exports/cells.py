@@ -70,7 +70,8 @@ def cell_text(value: Any) -> str:
         return ""
     kind = type(value)
     if kind is str:
-        return "'" + value if value.startswith(FORMULA_STARTS) else value
+        text: str = value
+        return "'" + text if text.startswith(FORMULA_STARTS) else text
     if kind is Decimal:
         return plain_decimal(value)
     if kind is bool:
