@@ -39,6 +39,9 @@ CONFIGURATION: dict[str, tuple[str, ...]] = {
     "account": CRUD,
     "accountplan": CRUD,
     "commitment": CRUD,
+    "counter": CRUD,
+    "counterpricing": CRUD,
+    "counteradjustment": CRUD,
 }
 
 OTHER_TYPES: tuple[str, ...] = (
