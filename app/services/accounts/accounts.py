@@ -20,6 +20,7 @@ from app.domain.given import NOT_GIVEN
 from app.domain.ids import as_uuid
 from app.models.accounts import Account, AccountPlan, Commitment
 from app.models.catalog import Plan
+from app.models.counters import CounterAdjustment
 from app.services import events
 from app.services.accounts.commands import CreateAccount, UpdateAccount
 from app.services.accounts.loading import account_input, load_known, lock_accounts
@@ -110,5 +111,6 @@ async def delete_account(organization_id: uuid.UUID, account_id: uuid.UUID, *, v
                 Dependants("account plans", AccountPlan, {"account_id": account_id}),
                 Dependants("commitments", Commitment, {"account_id": account_id}),
                 Dependants("bespoke plans", Plan, {"account_id": account_id}),
+                Dependants("counter adjustments", CounterAdjustment, {"account_id": account_id}),
             ],
         )

@@ -14,6 +14,7 @@ from app.domain.given import NOT_GIVEN
 from app.domain.naming import custom_fields_problem, entity_code_problem, name_problem
 from app.models.accounts import Commitment
 from app.models.catalog import Aggregation, CompoundAggregation, Meter, Plan, PlanTemplate, Pricing, Product
+from app.models.counters import Counter
 from app.services.catalog.commands import ProductFields, UpdateProduct
 from app.services.catalog.entities import Dependants, delete_versioned, taken_codes
 from app.services.errors import ErrorCode, ProblemCollector, fail
@@ -68,6 +69,7 @@ async def delete_product(organization_id: uuid.UUID, product_id: uuid.UUID, *, v
             Dependants("plan templates", PlanTemplate, {"product_id": product_id}),
             Dependants("plans", Plan, {"product_id": product_id}),
             Dependants("pricings", Pricing, {"product_id": product_id}),
+            Dependants("counters", Counter, {"product_id": product_id}),
             Dependants("commitments", Commitment, {"product_ids__contains": [str(product_id)]}),
         ],
     )

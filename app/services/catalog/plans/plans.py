@@ -24,6 +24,7 @@ from app.domain.catalog.refs import PlanTemplateRef
 from app.domain.ids import as_uuid
 from app.models.accounts import Account, AccountPlan, Commitment
 from app.models.catalog import Plan, PlanTemplate, Pricing
+from app.models.counters import CounterPricing
 from app.services.catalog.commands import CreatePlan, UpdatePlan
 from app.services.catalog.entities import Dependants, delete_versioned, taken_codes
 from app.services.catalog.plans.lookups import (
@@ -139,6 +140,7 @@ async def delete_plan(organization_id: uuid.UUID, plan_id: uuid.UUID, *, version
             version,
             [
                 Dependants("pricings", Pricing, {"plan_id": plan_id}),
+                Dependants("counter pricings", CounterPricing, {"plan_id": plan_id}),
                 Dependants("account plans", AccountPlan, {"plan_id": plan_id}),
                 Dependants("commitments", Commitment, {"billing_plan_id": plan_id}),
             ],

@@ -24,6 +24,7 @@ from app.domain.catalog.pricing import (
 )
 from app.domain.ids import as_uuid
 from app.models.catalog import Plan, PlanTemplate, Pricing, Product
+from app.models.counters import CounterPricing
 from app.services.catalog.commands import CreatePlanTemplate, UpdatePlanTemplate
 from app.services.catalog.entities import Dependants, delete_versioned, taken_codes
 from app.services.catalog.plans.lookups import (
@@ -129,5 +130,6 @@ async def delete_plan_template(organization_id: uuid.UUID, template_id: uuid.UUI
             [
                 Dependants("plans", Plan, {"plan_template_id": template_id}),
                 Dependants("pricings", Pricing, {"plan_template_id": template_id}),
+                Dependants("counter pricings", CounterPricing, {"plan_template_id": template_id}),
             ],
         )
