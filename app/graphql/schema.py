@@ -16,13 +16,14 @@ from strawberry.tools import merge_types
 from app.graphql import reads
 from app.graphql.access import AccessMutation, AccessQuery
 from app.graphql.accounts import AccountMutation, AccountQuery
+from app.graphql.balances.mutations import BalanceMutation
+from app.graphql.balances.queries import BalanceQuery
 from app.graphql.billing import BillConfigMutation, BillConfigQuery, BillingMutation, BillingQuery, BillingSubscription
 from app.graphql.catalog.meters import MeterMutation, MeterQuery
 from app.graphql.catalog.plans import PlanMutation, PlanQuery
 from app.graphql.catalog.pricing_preview import PricingPreviewQuery
 from app.graphql.catalog.products import ProductMutation, ProductQuery
 from app.graphql.charges import ChargeMutation, ChargeQuery
-from app.graphql.plan_groups import PlanGroupMutation, PlanGroupQuery
 from app.graphql.cost import QueryCost
 from app.graphql.counters import CounterMutation, CounterQuery
 from app.graphql.errors import MaskUnexpectedErrors
@@ -32,6 +33,7 @@ from app.graphql.ingest import IngestMutation, IngestQuery
 from app.graphql.input_bounds import InputBounds
 from app.graphql.memos import MemoMutation, MemoQuery
 from app.graphql.organization import OrganizationMutation, OrganizationQuery
+from app.graphql.plan_groups import PlanGroupMutation, PlanGroupQuery
 from app.graphql.rate_limit import RateLimitOperations
 from app.graphql.scalars import SCALAR_OVERRIDES, DecimalLiteralBounds
 from app.graphql.statements import StatementMutation
@@ -50,6 +52,7 @@ Query = merge_types(
         CounterQuery,
         PricingPreviewQuery,
         AccountQuery,
+        BalanceQuery,
         ChargeQuery,
         PlanGroupQuery,
         IngestQuery,
@@ -72,6 +75,7 @@ Mutation = merge_types(
         PlanMutation,
         CounterMutation,
         AccountMutation,
+        BalanceMutation,
         ChargeMutation,
         PlanGroupMutation,
         IngestMutation,

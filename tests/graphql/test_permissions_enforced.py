@@ -21,7 +21,7 @@ from app.auth.permissions import ACTIONS
 from app.graphql import reads
 from app.graphql.authorization import Authenticated, Authorize, Public
 from app.graphql.schema import Mutation, Query, schema
-from app.models import accounts, billing, catalog, counters
+from app.models import accounts, billing, catalog, counters, memos
 from app.models.ingest import MeasurementBatch
 from app.models.organization import Currency
 from app.models.webhooks import WebhookDestination
@@ -210,6 +210,42 @@ OPERATIONS: dict[str, str] = {
     "approveBills": f'mutation {{ approveBills(input: {{billIds: ["{RANDOM_ID}"]}}) {{ bills {{ id }} {ERRORS} }} }}',
     "lockBill": f'mutation {{ lockBill(input: {{id: "{RANDOM_ID}", version: 1}}) {{ bill {{ id }} {ERRORS} }} }}',
     "billConfig": "{ billConfig { billLockDate version } }",
+    # Memos and statements (SEMANTICS §12): reasons are config:* on creditReason / debitReason
+    # ("perm" codes: none may be stored); memo lines and setBillPending bills:approve, statements
+    # bills:run, on a random bill (even an allowed caller changes nothing).
+    "creditReasons": "{ creditReasons { totalCount } }",
+    "creditReason": '{ creditReason(code: "perm-credit") { id } }',
+    "debitReasons": "{ debitReasons(filter: {archived: false}) { totalCount } }",
+    "debitReason": f'{{ debitReason(id: "{RANDOM_ID}") {{ id }} }}',
+    "createCreditReason": (
+        'mutation { createCreditReason(input: {code: "perm-credit", name: "Perm"}) '
+        f"{{ creditReason {{ id }} {ERRORS} }} }}"
+    ),
+    "updateCreditReason": (
+        f'mutation {{ updateCreditReason(input: {{id: "{RANDOM_ID}", version: 1, archived: true}}) {{ {ERRORS} }} }}'
+    ),
+    "deleteCreditReason": f'mutation {{ deleteCreditReason(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
+    "createDebitReason": (
+        'mutation { createDebitReason(input: {code: "perm-debit", name: "Perm"}) '
+        f"{{ debitReason {{ id }} {ERRORS} }} }}"
+    ),
+    "updateDebitReason": (
+        f'mutation {{ updateDebitReason(input: {{id: "{RANDOM_ID}", version: 1, name: "x"}}) {{ {ERRORS} }} }}'
+    ),
+    "deleteDebitReason": f'mutation {{ deleteDebitReason(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
+    "createBillLineItem": f"""mutation {{ createBillLineItem(input: {{billId: "{RANDOM_ID}", lineItemType: DEBIT_MEMO,
+      amount: "1", reasonId: "{RANDOM_ID}", description: "perm", servicePeriodStartDate: "2026-01-01T00:00:00Z",
+      servicePeriodEndDate: "2026-02-01T00:00:00Z"}}) {{ lineItem {{ id }} {ERRORS} }} }}""",
+    "updateBillLineItem": (
+        f'mutation {{ updateBillLineItem(input: {{id: "{RANDOM_ID}", version: 1, amount: "2"}}) {{ {ERRORS} }} }}'
+    ),
+    "deleteBillLineItem": f'mutation {{ deleteBillLineItem(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
+    "setBillPending": (
+        f'mutation {{ setBillPending(input: {{id: "{RANDOM_ID}", version: 1}}) {{ bill {{ id }} {ERRORS} }} }}'
+    ),
+    "generateBillStatement": (
+        f'mutation {{ generateBillStatement(input: {{billId: "{RANDOM_ID}"}}) {{ bill {{ id }} {ERRORS} }} }}'
+    ),
     # The event log (config:retrieve on kind event).
     "events": '{ events(filter: {types: ["billing.*"]}) { totalCount } }',
     "eventTypes": "{ eventTypes }",
@@ -336,6 +372,8 @@ WRITTEN_BY_OPERATIONS = (
     billing.BillJob,
     billing.Bill,
     WebhookDestination,
+    memos.CreditReason,
+    memos.DebitReason,
 )
 
 

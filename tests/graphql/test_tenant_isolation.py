@@ -30,7 +30,7 @@ import pytest_asyncio
 
 from app.graphql.schema import schema
 from tests.conftest import client_token, data_of, new_tenant
-from tests.graphql.isolation import billing, entities, events, ingest, references
+from tests.graphql.isolation import billing, counters, entities, events, ingest, memos, references
 from tests.graphql.isolation.world import (
     ERRORS,
     PASSWORD_A,
@@ -50,6 +50,7 @@ from tests.graphql.isolation.world import (
 from tests.graphql.isolation.world import (
     service_user as _service_user,
 )
+from tests.graphql.test_webhooks_isolation import generated as webhook_checks
 from tests.workers import INGEST_QUEUE
 
 
@@ -501,7 +502,10 @@ CHECKS = merged(
     references.generated(),
     ingest.generated(),
     billing.generated(),
+    memos.generated(),
     events.generated(),
+    webhook_checks(),
+    counters.generated(),
 )
 
 SCHEMA_FIELDS = [(kind, name) for kind, names in root_fields().items() for name in names]

@@ -195,6 +195,8 @@ export type CreateAccountInput = {
   code: string;
   /** Its commitments. */
   commitments?: Array<CommitmentInput> | null | undefined;
+  /** Order its bills draw on commitments (PREPAYMENT) and balances (BALANCE); default the organization's. */
+  creditApplicationOrder?: Array<CreditSourceKind> | null | undefined;
   /** Billing currency; default the organization's. */
   currency?: string | null | undefined;
   /** Custom name → string or number map. */
@@ -442,6 +444,11 @@ export type CreateProductInput = {
   /** Plan templates with their pricings and plans; pricings name aggregations by code. */
   planTemplates?: Array<CreatePlanTemplateInput> | null | undefined;
 };
+
+/** A kind of prepaid money bills draw on, in creditApplicationOrder. */
+export type CreditSourceKind =
+  | 'BALANCE'
+  | 'PREPAYMENT';
 
 /** A conversion rate. */
 export type CurrencyConversionInput = {

@@ -22,8 +22,10 @@ from app.models import accounts as acc
 from app.models import billing as bil
 from app.models import catalog as cat
 from app.models import counters as ctr
+from app.models import memos as memo_models
 from app.models.access import AccessKey, PolicyAttachment
 from app.models.ingest import IngestFailure, MeasurementBatch
+from app.models.statements import BillStatement
 from tests.conftest import Tenant, data_of
 from tests.workers import INGEST_QUEUE, post_measurements, run_burst_worker
 
@@ -512,6 +514,9 @@ async def build_a(app: Any, a: Tenant) -> tuple[dict[str, str], dict[str, dict[s
     has.update(await build_counters(a, "a", has))
     await build_ingest(app, a, ids)
     await build_billing(app, a, ids, has)
+    from tests.graphql.isolation.memos import build_memos  # it imports this module
+
+    await build_memos(a, ids, has)
     from tests.graphql.test_webhooks_isolation import build_webhooks  # it imports this module
 
     has.update(await build_webhooks(a))
@@ -605,6 +610,9 @@ A_ROWS = (
     bil.BillLineItem,
     bil.BillJob,
     bil.BillJobAccount,
+    memo_models.CreditReason,
+    memo_models.DebitReason,
+    BillStatement,
 )
 
 
@@ -653,9 +661,11 @@ def _referencing(seen: dict) -> list[tuple[type, Q]]:
             | Q(plan_id__in=plans)
             | Q(aggregation_id__in=aggregations)
             | Q(compound_aggregation_id__in=compounds)
-            | Q(product_id__in=products),
+            | Q(product_id__in=products)
+            | Q(referenced_bill_id__in=ids("bills")),  # memo lines correcting A's bills (SEMANTICS §12.1)
         ),
         (bil.BillJobAccount, Q(account_id__in=accounts) | Q(bill_job_id__in=ids("billJobs"))),
+        (BillStatement, Q(bill_id__in=ids("bills"))),  # statements name their bill (SEMANTICS §12.2)
     ]
 
 
