@@ -846,6 +846,8 @@ ROOT_ARGUMENTS = {
     "counterPricing": "counterPricing",
     "counterAdjustment": "counterAdjustment",
     "webhookDestination": "webhookDestination",
+    "creditReason": "creditReason",
+    "debitReason": "debitReason",
 }
 # No worker runs beside the tests' app, so its list is empty; its collection is still checked.
 EMPTY_IN_WORLD = {"System.workers"}
