@@ -20,6 +20,7 @@ class AccountPlanDraft(Fields):
     account_id: Any = NOT_GIVEN
     plan_id: Any = NOT_GIVEN
     plan_code: Any = NOT_GIVEN
+    plan_group_id: Any = NOT_GIVEN  # instead of a plan (SEMANTICS §10.1)
     code: Any = NOT_GIVEN
     start_date: Any = NOT_GIVEN
     end_date: Any = NOT_GIVEN

@@ -31,6 +31,7 @@ class AccountPlanInput:
     start_date: dt.datetime = strawberry.field(description="First instant the plan applies (inclusive, with offset).")
     plan_id: strawberry.ID | None = optional("The plan, by id (or give planCode).")
     plan_code: str | None = optional("The plan, by code (or give planId).")
+    plan_group_id: strawberry.ID | None = optional("A plan group to attach instead of a plan (createAccountPlan only).")
     end_date: dt.datetime | None = optional("Instant the plan stops applying (exclusive); leave out for open-ended.")
     code: str | None = optional("Unique code of the attachment.")
     bill_epoch: dt.date | None = optional("Anchor date of this attachment's bills; default the account's.")

@@ -174,8 +174,9 @@ class AccountPlan:
     id: strawberry.ID = strawberry.field(description="Id of the account plan.")
     version: int = strawberry.field(description="Incremented by every update.")
     account_id: strawberry.ID = strawberry.field(description="The account.")
-    plan_id: strawberry.ID = strawberry.field(description="The attached plan.")
-    product_id: strawberry.ID = strawberry.field(description="The plan's product.")
+    plan_id: strawberry.ID | None = strawberry.field(description="The attached plan (none: a plan group).")
+    plan_group_id: strawberry.ID | None = strawberry.field(description="The attached plan group (instead of a plan).")
+    product_id: strawberry.ID | None = strawberry.field(description="The plan's product (none: a plan group).")
     code: str | None = strawberry.field(description="Unique code, if given.")
     start_date: datetime = strawberry.field(description="First instant the plan applies (inclusive).")
     end_date: datetime | None = strawberry.field(
@@ -202,6 +203,8 @@ class AccountPlan:
     async def plan(self, info: Info) -> Annotated[Plan, strawberry.lazy(PLANS)] | None:
         from app.graphql.catalog.plans import Plan
 
+        if self.plan_id is None:
+            return None
         row = await load(info, PLAN_BY_ID, uuid.UUID(self.plan_id))
         return Plan.of(row) if row else None
 
@@ -211,6 +214,7 @@ class AccountPlan:
             **_common(row),
             account_id=_id(row.account_id),
             plan_id=_id(row.plan_id),
+            plan_group_id=_id(row.plan_group_id),
             product_id=_id(row.product_id),
             code=row.code,
             start_date=row.start_date,

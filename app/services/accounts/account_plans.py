@@ -33,6 +33,10 @@ FIXED = ("account_id", "plan_id", "product_id")
 
 async def create_account_plan(organization_id: uuid.UUID, command: CreateAccountPlan, *, actor: str) -> AccountPlan:
     data = command.account_plan
+    if data.get("planGroupId") is not None:  # a plan group instead of a plan (SEMANTICS §10.1)
+        from app.services.plan_groups.attach import attach_plan_group
+
+        return await attach_plan_group(organization_id, data, actor=actor)
     problems = ProblemCollector()
     account_id = as_uuid(data.get("accountId"), "accountId", problems)
     if data.get("accountId") is None:
@@ -68,6 +72,10 @@ async def update_account_plan(organization_id: uuid.UUID, command: UpdateAccount
     version = command.version
     async with in_transaction():
         current = await _locked_attachment(organization_id, command.account_plan_id)
+        if current.plan_group_id is not None:  # a plan group's attachment (SEMANTICS §10.1)
+            from app.services.plan_groups.attach import update_group_attachment
+
+            return await update_group_attachment(organization_id, current, command.changes, version, actor=actor)
         merged = account_plan_input(current).merged(command.changes)
         known = await load_known(organization_id, account_plan_references(merged, References()), exclude_id=current.id)
         others = await attachments_of(organization_id, current.account_id, exclude_id=current.id)

@@ -58,6 +58,7 @@ from app.services.billing.previous import History, load_history, previous_units
 from app.services.billing.window_usage import UsageByAccount, fetch_usage
 from app.services.charges.billing import ad_hoc_charges, charge_steps, load_charges
 from app.services.failures import internal_failure
+from app.services.plan_groups.billing import group_steps
 
 log = logging.getLogger("metergraph.billing")
 
@@ -162,7 +163,9 @@ def _compose_one(
             org.context,
             bill_usage,
             previous_units(inputs.history, account_plans, bill_date, org.context.timezone),
-            block_steps + charge_steps(inputs.charges, planned.catalog.account_plans, org, bill_key),
+            block_steps
+            + charge_steps(inputs.charges, planned.catalog.account_plans, org, bill_key)
+            + group_steps(planned.catalog.groups),
             (account_id, bill_date) not in with_fees,
         )
         bill = compose(own)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -26,6 +26,7 @@ from app.domain.billing import (
     PlanSnapshot,
     PricingSnapshot,
 )
+from app.domain.billing.plan_groups import GroupMember
 from app.domain.money import CurrencyRounding
 from app.domain.periods import BillFrequency, resolve_epoch
 from app.domain.timezones import local_midnight, parse_timezone
@@ -33,6 +34,7 @@ from app.models.accounts import Account, AccountPlan
 from app.models.catalog import Aggregation, Plan, PlanTemplate
 from app.models.organization import Currency, OrganizationConfig
 from app.services.billing.pricing_snapshots import first_given, pricings_of
+from app.services.plan_groups.billing import with_group_members
 
 # The longest calendar span of one step of each frequency: bounds how far before a bill
 # date an account plan may have ended and still be on that bill.
@@ -61,6 +63,8 @@ class Catalog:
     accounts: Mapping[uuid.UUID, Account]
     account_plans: Mapping[uuid.UUID, tuple[AccountPlanSnapshot, ...]]
     aggregations: Mapping[uuid.UUID, Aggregation]
+    # Plan group members by their account plan id (SEMANTICS §10.2).
+    groups: Mapping[uuid.UUID, GroupMember] = field(default_factory=dict)
 
     def account_snapshot(self, account_id: uuid.UUID, org: Organization) -> AccountSnapshot:
         account = self.accounts[account_id]
@@ -121,7 +125,10 @@ async def load_catalog(
     tz = org.context.timezone
     upper = local_midnight(dates[-1], tz)
     lower = local_midnight(dates[0] - timedelta(days=await lookback_days(organization_id)), tz)
-    rows = await _account_plan_rows(organization_id, account_ids, lower, upper)
+    # A group account plan is billed as its member plans (SEMANTICS §10.2 rule 2).
+    rows, groups = await with_group_members(
+        organization_id, await _account_plan_rows(organization_id, account_ids, lower, upper), org.config
+    )
     accounts = await _accounts(organization_id, account_ids, rows)
     plans = {
         p.id: p for p in await Plan.filter(organization_id=organization_id, id__in=list({r.plan_id for r in rows}))
@@ -138,7 +145,7 @@ async def load_catalog(
     # per-plan work (priced intervals) is recognized as the same plan across accounts.
     plan_snapshots: dict[uuid.UUID, PlanSnapshot] = {}
     for row in rows:
-        plan = plans.get(row.plan_id)
+        plan = plans.get(row.plan_id) if row.plan_id is not None else None  # a group: expanded above
         template = templates.get(plan.plan_template_id) if plan else None
         account = accounts.get(row.account_id)
         if plan is None or template is None or account is None:
@@ -147,7 +154,7 @@ async def load_catalog(
             plan_snapshots[plan.id] = _plan(plan, template, org, pricings)
         snapshot = _account_plan(row, account, plan_snapshots[plan.id], org)
         snapshots.setdefault(row.account_id, []).append(snapshot)
-    return Catalog(accounts, {k: tuple(v) for k, v in snapshots.items()}, aggregations)
+    return Catalog(accounts, {k: tuple(v) for k, v in snapshots.items()}, aggregations, groups)
 
 
 async def _account_plan_rows(
