@@ -254,3 +254,80 @@ async def test_lists_filter_and_read_by_code(tenant, world):
     found = data_of(await tenant.gql(query, {"p": world["product"]}))
     assert found["counters"] == {"totalCount": 1, "nodes": [{"code": "seats"}]}
     assert found["counter"]["id"] == seats["id"]
+
+
+def nested_product(code: str, **extra: object) -> dict:
+    return {
+        "code": code,
+        "name": code,
+        "planTemplates": [
+            {
+                "code": f"{code}-template",
+                "name": "T",
+                "currency": "USD",
+                "billFrequency": "MONTHLY",
+                "plans": [{"code": f"{code}-plan", "name": "P"}],
+            }
+        ],
+        **extra,
+    }
+
+
+CREATE_PRODUCT = mutation("createProduct", "CreateProductInput", "product { id }")
+
+
+async def test_create_product_with_counters_and_counter_pricings(tenant):
+    pricing = {"startDate": JUNE, "pricingBands": BAND, "counterCode": "seats"}
+    data = nested_product(
+        "suite",
+        counters=[{"code": "seats", "name": "Seats", "unit": "seats"}],
+        counterPricings=[
+            {**pricing, "planTemplateCode": "suite-template"},
+            {**pricing, "planCode": "suite-plan", "cumulative": False},
+        ],
+    )
+    created = await run(tenant, CREATE_PRODUCT, data)
+    assert created["userErrors"] == [], created
+    product = created["product"]["id"]
+    seats = data_of(await tenant.gql('{ counter(code: "seats") { id productId } }'))["counter"]
+    assert seats["productId"] == product
+    query = """{ counterPricings { nodes { counterId productId planId planTemplateId cumulative } } }"""
+    shown = data_of(await tenant.gql(query))["counterPricings"]["nodes"]
+    assert {(p["counterId"], p["productId"], p["cumulative"]) for p in shown} == {
+        (seats["id"], product, True),
+        (seats["id"], product, False),
+    }
+    edges = data_of(
+        await tenant.gql(
+            """{ products { nodes { counters { nodes { code } }
+            planTemplates { nodes { counterPricings { totalCount } } }
+            plans { nodes { counterPricings { nodes { cumulative } } } } } } }"""
+        )
+    )["products"]["nodes"][0]
+    assert edges["counters"]["nodes"] == [{"code": "seats"}]
+    assert edges["planTemplates"]["nodes"][0]["counterPricings"]["totalCount"] == 1
+    assert edges["plans"]["nodes"][0]["counterPricings"]["nodes"] == [{"cumulative": False}]
+
+
+async def test_create_product_with_bad_counters_writes_nothing(tenant):
+    pricing = {"startDate": JUNE, "pricingBands": BAND}
+    data = nested_product(
+        "broken",
+        counters=[{"code": "seats", "name": "Seats", "unit": "seats"}, {"code": "seats", "name": "Again", "unit": "u"}],
+        counterPricings=[
+            {**pricing, "counterCode": "nope", "planTemplateCode": "broken-template"},
+            {**pricing, "counterCode": "seats", "planTemplateCode": "broken-template", "planCode": "broken-plan"},
+            {**pricing, "counterCode": "seats", "planCode": "elsewhere"},
+        ],
+    )
+    payload = await run(tenant, CREATE_PRODUCT, data)
+    assert errors(payload) == [
+        (["input", "counters", "1", "code"], "DUPLICATE"),
+        (["input", "counterPricings", "0", "counterCode"], "NOT_FOUND"),
+        (["input", "counterPricings", "1", "planTemplateCode"], "REQUIRED"),
+        (["input", "counterPricings", "2", "planCode"], "NOT_FOUND"),
+    ]
+    assert data_of(await tenant.gql("{ products { totalCount } counters { totalCount } }")) == {
+        "products": {"totalCount": 0},
+        "counters": {"totalCount": 0},
+    }

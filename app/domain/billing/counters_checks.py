@@ -60,6 +60,8 @@ class CounterPricingDraft(Fields):
     plan_template_id: Any = NOT_GIVEN
     counter_id: Any = NOT_GIVEN
     counter_code: Any = NOT_GIVEN  # nested in createProduct: the counter by its code
+    plan_code: Any = NOT_GIVEN  # nested in createProduct: a plan of the same input
+    plan_template_code: Any = NOT_GIVEN  # nested in createProduct: a plan template of the same input
     start_date: Any = NOT_GIVEN
     end_date: Any = NOT_GIVEN
     pricing_bands: Any = NOT_GIVEN

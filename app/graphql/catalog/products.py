@@ -32,9 +32,11 @@ if TYPE_CHECKING:
         Meter,
     )
     from app.graphql.catalog.plans import CreatePlanTemplateInput, Plan, PlanTemplate
+    from app.graphql.counters import Counter, NestedCounterInput, NestedCounterPricingInput
 
 METERS = "app.graphql.catalog.meters"
 PLANS = "app.graphql.catalog.plans"
+COUNTERS = "app.graphql.counters"
 METERS_BY_PRODUCT = children_by(m.Meter, "product_id", ("code", "id"))
 AGGREGATIONS_BY_PRODUCT = children_by(m.Aggregation, "product_id", ("code", "id"))
 COMPOUNDS_BY_PRODUCT = children_by(m.CompoundAggregation, "product_id", ("code", "id"))
@@ -120,6 +122,14 @@ class Product(RowNode):
             info, PLANS_BY_PRODUCT, self._row.id, lambda rows: connection_of_list(rows, first, after, Plan.of)
         )
 
+    @strawberry.field(description="Counters of this product (global counters belong to none).")
+    async def counters(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[Counter, strawberry.lazy(COUNTERS)]]:
+        from app.graphql.counters.types import product_counters
+
+        return await product_counters(info, self._row.id, first, after)
+
 
 @strawberry.input(description="A new product, optionally with its whole catalog; all of it is created or none.")
 class CreateProductInput:
@@ -136,6 +146,12 @@ class CreateProductInput:
     )
     plan_templates: list[Annotated[CreatePlanTemplateInput, strawberry.lazy(PLANS)]] | None = strawberry.field(
         default=None, description="Plan templates with their pricings and plans; pricings name aggregations by code."
+    )
+    counters: list[Annotated[NestedCounterInput, strawberry.lazy(COUNTERS)]] | None = strawberry.field(
+        default=None, description="Counters of the product (SEMANTICS §8.1; productId left out)."
+    )
+    counter_pricings: list[Annotated[NestedCounterPricingInput, strawberry.lazy(COUNTERS)]] | None = strawberry.field(
+        default=None, description="Counter pricings of this input's plan templates or plans, counters by code."
     )
 
 

@@ -131,3 +131,30 @@ class CounterAdjustmentFilter:
     account_id: strawberry.ID | None = strawberry.field(default=None, description="Only this account's adjustments.")
     date_from: dt.date | None = strawberry.field(default=None, description="Only dates on or after this day.")
     date_to: dt.date | None = strawberry.field(default=None, description="Only dates before this day.")
+
+
+@strawberry.input(description="A counter created with its product (productId left out: the product is implied).")
+class NestedCounterInput:
+    code: str = strawberry.field(description="Unique code.")
+    name: str = strawberry.field(description="Display name (1–200 characters).")
+    unit: str = strawberry.field(description="Unit printed on its bill lines (1–80 characters).")
+
+
+@strawberry.input(
+    description="A counter pricing created with its product: its owner is a plan template or plan of the same input "
+    "(planTemplateCode or planCode, exactly one), its counter one of the same input or a global one (counterCode)."
+)
+class NestedCounterPricingInput:
+    counter_code: str = strawberry.field(description="The counter, by code: of this input, or a global one.")
+    start_date: datetime = strawberry.field(description="First instant it applies (inclusive).")
+    pricing_bands: list[PricingBandInput] = strawberry.field(description="At least one band, the first at 0.")
+    plan_template_code: str | None = optional("The plan template of this input priced.")
+    plan_code: str | None = optional("The plan of this input priced.")
+    end_date: datetime | None = optional("Instant it stops applying (exclusive); none: open-ended.")
+    cumulative: bool | None = optional("Tiered (true, default) or volume (false) pricing.")
+    running_total_bill_in_advance: bool | None = optional("Running totals in advance (default true).")
+    pro_rate_running_total: bool | None = optional("Prorate running totals by days (default true).")
+    pro_rate_adjustment_debit: bool | None = optional("Prorate debit adjustments by days (default true).")
+    pro_rate_adjustment_credit: bool | None = optional("Prorate credit adjustments by days (default true).")
+    code: str | None = optional("Optional code, unique among counter pricings.")
+    description: str | None = optional("Text of its bill lines.")

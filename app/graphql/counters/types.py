@@ -198,3 +198,18 @@ class CounterValue:
     value: int | None = strawberry.field(description="The count in effect then; null: no adjustment yet.")
     adjustment_id: strawberry.ID | None = strawberry.field(description="The adjustment that set it (read it by id).")
     adjustment_date: dt.date | None = strawberry.field(description="The date of that adjustment.")
+
+
+async def product_counters(
+    info: Info, product_id: uuid.UUID, first: int | None, after: str | None
+) -> Connection[Counter]:
+    """Product → counters (the product's own; global counters have no product)."""
+    return connection_of_list(await load(info, COUNTERS_BY_PRODUCT, product_id), first, after, Counter.of)
+
+
+async def owned_counter_pricings(
+    info: Info, owner_id: uuid.UUID, template: bool, first: int | None, after: str | None
+) -> Connection[CounterPricing]:
+    """Plan or PlanTemplate → counterPricings."""
+    rows = await load(info, PRICINGS_BY_TEMPLATE if template else PRICINGS_BY_PLAN, owner_id)
+    return connection_of_list(rows, first, after, CounterPricing.of)

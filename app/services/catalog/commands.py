@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from app.domain.billing.counters_checks import CounterDraft, CounterPricingDraft
 from app.domain.catalog.meters.drafts import AggregationDraft, CompoundDraft, MeterDraft
 from app.domain.catalog.pricing import PlanDraft, PlanTemplateDraft, PricingDraft
 from app.domain.given import NOT_GIVEN, Fields
@@ -35,6 +36,8 @@ class CreateProduct:
     meters: Sequence[MeterDraft] = ()
     compound_aggregations: Sequence[CompoundDraft] = ()
     plan_templates: Sequence[PlanTemplateDraft] = ()
+    counters: Sequence[CounterDraft] = ()  # SEMANTICS §8.1
+    counter_pricings: Sequence[CounterPricingDraft] = ()
 
     @classmethod
     def from_input(cls, data: Mapping[str, Any]) -> CreateProduct:
@@ -44,6 +47,8 @@ class CreateProduct:
             meters=[MeterDraft.from_input(m) for m in data.get("meters") or ()],
             compound_aggregations=[CompoundDraft.from_input(c) for c in data.get("compoundAggregations") or ()],
             plan_templates=[PlanTemplateDraft.from_input(t) for t in data.get("planTemplates") or ()],
+            counters=[CounterDraft.from_input(c) for c in data.get("counters") or ()],
+            counter_pricings=[CounterPricingDraft.from_input(p) for p in data.get("counterPricings") or ()],
         )
 
 

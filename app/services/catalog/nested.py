@@ -44,6 +44,7 @@ from app.services.catalog.plans.lookups import (
     target_resolver,
 )
 from app.services.catalog.products import check_product
+from app.services.counters.nested import check_nested_counters, insert_nested_counters
 from app.services.errors import ErrorCode, ProblemCollector, fail
 
 
@@ -66,6 +67,9 @@ async def create_product(organization_id: uuid.UUID, command: CreateProduct, *, 
     _check_meters(draft, list(command.meters), at)
     await _check_compounds(organization_id, draft, list(command.compound_aggregations), at)
     await _check_templates(organization_id, draft, list(command.plan_templates), at)
+    counters = await check_nested_counters(
+        organization_id, draft.product["id"], draft.plan_rows, command.counters, command.counter_pricings, at
+    )
     at.raise_if_any()
     await _report_taken_codes(organization_id, draft, at)
     at.raise_if_any()
@@ -73,6 +77,7 @@ async def create_product(organization_id: uuid.UUID, command: CreateProduct, *, 
         async with in_transaction() as connection:
             await lock_plan_catalog(connection, organization_id)
             await _insert(organization_id, draft, actor)
+            await insert_nested_counters(organization_id, counters, actor)
     except IntegrityError as exc:  # a concurrent writer took one of the codes meanwhile
         raise fail(
             ("input", "code"), ErrorCode.DUPLICATE, "a code of this input was just taken; read and retry"

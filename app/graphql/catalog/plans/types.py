@@ -29,12 +29,14 @@ from app.models import catalog as m
 
 if TYPE_CHECKING:
     from app.graphql.catalog.meters import Aggregation, CompoundAggregation
+    from app.graphql.counters import CounterPricing
 
 TEMPLATE_BY_ID = one_by_id(m.PlanTemplate)
 PLAN_BY_ID = one_by_id(m.Plan)
 AGGREGATION_BY_ID = one_by_id(m.Aggregation)
 COMPOUND_BY_ID = one_by_id(m.CompoundAggregation)
 METERS = "app.graphql.catalog.meters"
+COUNTERS = "app.graphql.counters"
 PLANS_BY_TEMPLATE = children_by(m.Plan, "plan_template_id", ("code", "id"))
 PRICINGS_BY_TEMPLATE = children_by(m.Pricing, "plan_template_id", ("start_date", "id"))
 PRICINGS_BY_PLAN = children_by(m.Pricing, "plan_id", ("start_date", "id"))
@@ -101,6 +103,16 @@ class PlanTemplate(RowNode):
         return load_then(
             info, PRICINGS_BY_TEMPLATE, self._row.id, lambda rows: connection_of_list(rows, first, after, Pricing.of)
         )
+
+    @strawberry.field(
+        description="Counter pricings of this template, used by its plans unless a plan prices the counter."
+    )
+    async def counter_pricings(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[CounterPricing, strawberry.lazy(COUNTERS)]]:
+        from app.graphql.counters.types import owned_counter_pricings
+
+        return await owned_counter_pricings(info, self._row.id, True, first, after)
 
 
 def _from_template(column: str, kind: Any, description: str, *, overridable: bool) -> Any:
@@ -203,6 +215,14 @@ class Plan(RowNode):
         return load_then(
             info, PRICINGS_BY_PLAN, self._row.id, lambda rows: connection_of_list(rows, first, after, Pricing.of)
         )
+
+    @strawberry.field(description="Counter pricings of this plan; they take precedence over the template's.")
+    async def counter_pricings(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[CounterPricing, strawberry.lazy(COUNTERS)]]:
+        from app.graphql.counters.types import owned_counter_pricings
+
+        return await owned_counter_pricings(info, self._row.id, False, first, after)
 
 
 @row_type(
