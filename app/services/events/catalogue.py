@@ -39,13 +39,20 @@ CONFIGURATION: dict[str, tuple[str, ...]] = {
     "account": CRUD,
     "accountplan": CRUD,
     "commitment": CRUD,
+    "plangroup": CRUD,
+    "plangrouplink": ("created", "deleted"),
     "counter": CRUD,
     "counterpricing": CRUD,
     "counteradjustment": CRUD,
+    "creditreason": CRUD,
+    "debitreason": CRUD,
 }
 
 OTHER_TYPES: tuple[str, ...] = (
     "billing.billconfig.updated",
+    "billing.charge.created",
+    "billing.charge.updated",
+    "billing.charge.deleted",
     "billing.bill.created",
     "billing.bill.updated",
     "billing.bill.approved",

@@ -10,6 +10,7 @@ import asyncpg
 from app.domain.billing.invoice_dates import lock_covers
 from app.services.billing.lock_date import lock_date_for_share
 from app.services.errors import ErrorCode, fail
+from app.services.events.bills import UPDATED, bill_snapshots, record_bill_events
 
 LOCKED = (
     "the bill is locked and never changes again; correct it with a memo on a later open bill of the account "
@@ -44,7 +45,9 @@ async def open_bill(
 async def bill_changed(
     conn: asyncpg.Connection, organization_id: uuid.UUID, bill_id: uuid.UUID, difference: Decimal, actor: str
 ) -> None:
-    """The bill's total moves by the memo's difference; a new version; a statement becomes stale."""
+    """The bill's total moves by the memo's difference; a new version; a statement becomes
+    stale; `billing.bill.updated` is recorded (SEMANTICS §14.1)."""
+    old = await bill_snapshots(conn, organization_id, [bill_id])
     await conn.execute(
         """UPDATE bills SET bill_total = bill_total + $3, version = version + 1, dt_last_modified = now(),
                last_modified_by = $4, statement_stale = json_statement_generated OR csv_statement_generated
@@ -54,3 +57,4 @@ async def bill_changed(
         difference,
         actor,
     )
+    await record_bill_events(conn, organization_id, [(UPDATED, bill_id, old.get(bill_id))])

@@ -1,7 +1,9 @@
 """The CreditReason and DebitReason picklists (SEMANTICS §12.1): `name` (1–200), `code`
 (an entity code, unique per organization within its list) and `archived`. An archived
 reason stays readable on the memo lines that name it but cannot be given to a new or
-changed memo. A reason named by a memo line cannot be deleted (archive it instead)."""
+changed memo. A reason named by a memo line cannot be deleted (archive it instead).
+Changes record `configuration.creditreason|debitreason.created|updated|deleted` events
+(updates and deletes through `update_versioned` / `delete_versioned`)."""
 
 from __future__ import annotations
 
@@ -9,11 +11,13 @@ import uuid
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from app.domain.given import given
 from app.domain.naming import entity_code_problem, name_problem
 from app.models.billing import BillLineItem
 from app.models.memos import CreditReason, DebitReason, MemoReason
+from app.services import events
 from app.services.catalog.entities import Dependants, delete_versioned, taken_codes
 from app.services.errors import ErrorCode, ProblemCollector, fail
 from app.services.memos.commands import ReasonFields, ReasonKind, UpdateReason
@@ -44,7 +48,12 @@ async def create_reason(organization_id: uuid.UUID, kind: ReasonKind, fields: Re
     if await taken_codes(model, organization_id, [values["code"]]):
         raise fail(("input", "code"), ErrorCode.DUPLICATE, f"a {model.__name__} with code {values['code']} exists")
     try:
-        return await model.create(organization_id=organization_id, created_by=actor, last_modified_by=actor, **values)
+        async with in_transaction():  # the reason and its event (SEMANTICS §14.2)
+            reason = await model.create(
+                organization_id=organization_id, created_by=actor, last_modified_by=actor, **values
+            )
+            await events.created(reason)
+            return reason
     except IntegrityError as exc:  # a concurrent create took the code
         raise fail(("input", "code"), ErrorCode.DUPLICATE, f"code {values['code']} exists") from exc
 

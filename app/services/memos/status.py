@@ -10,6 +10,7 @@ import uuid
 from app.db import connection
 from app.models.billing import Bill
 from app.services.errors import ErrorCode, fail
+from app.services.events.bills import UPDATED, bill_snapshots, record_bill_events
 
 
 async def set_bill_pending(organization_id: uuid.UUID, bill_id: uuid.UUID, *, version: int, actor: str) -> Bill:
@@ -30,6 +31,7 @@ async def set_bill_pending(organization_id: uuid.UUID, bill_id: uuid.UUID, *, ve
         if row["locked"]:
             raise fail(("input", "id"), ErrorCode.INVALID_STATE, "the bill is locked and never changes again")
         if row["status"] != "PENDING":
+            old = await bill_snapshots(conn, organization_id, [bill_id])
             await conn.execute(
                 """UPDATE bills SET status = 'PENDING', auto_approve_blocked = true, version = version + 1,
                        dt_last_modified = now(), last_modified_by = $3
@@ -38,4 +40,5 @@ async def set_bill_pending(organization_id: uuid.UUID, bill_id: uuid.UUID, *, ve
                 bill_id,
                 actor,
             )
+            await record_bill_events(conn, organization_id, [(UPDATED, bill_id, old.get(bill_id))])
     return await Bill.get(organization_id=organization_id, id=bill_id)
