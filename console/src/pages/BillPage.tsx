@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { BillDownload } from '../components/BillDownload';
+import { BillStatement } from '../components/BillStatement';
 import { To } from '../components/Links';
 import { HorizontalScroll } from '../components/Scroll';
 import { QueryState } from '../components/States';
@@ -30,6 +31,9 @@ const BillPageQuery = graphql(`
       billJobId
       lastCalculatedDate
       lastDateInBillingPeriod
+      jsonStatementGenerated
+      csvStatementGenerated
+      statementStale
       lineItems(first: 100) {
         totalCount
         nodes {
@@ -113,6 +117,7 @@ function BillView({ bill, reload }: { bill: Bill; reload: () => void }) {
       </Card>
       <Actions bill={bill} reload={reload} />
       <BillDownload bill={bill} />
+      <BillStatement bill={bill} reload={reload} />
       <Title order={2}>Line items</Title>
       <LineItems bill={bill} />
     </Stack>
