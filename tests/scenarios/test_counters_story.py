@@ -162,3 +162,41 @@ async def test_locked_bill_and_bad_input_are_refused(story):
     assert [(e["field"], e["code"]) for e in refused["userErrors"]] == [(["input", "planTemplateId"], "INVALID")]
     total = data_of(await story.tenant.gql("{ counterAdjustments { totalCount } }"))["counterAdjustments"]
     assert total["totalCount"] == 4
+
+
+UPDATE_ADJUSTMENT = f"""mutation($input: UpdateCounterAdjustmentInput!) {{ updateCounterAdjustment(input: $input) {{
+  counterAdjustment {{ id version value }} {ERRORS} }} }}"""
+ADJUSTMENTS = (
+    """query($account: ID!) { counterAdjustments(filter: {accountId: $account}) { nodes { id version date } } }"""
+)
+PREVIEW = """query($account: ID!) { billPreview(accountId: $account, billDate: "2024-08-01") {
+  billTotal lineItems { lineItemType counterId units convertedSubtotal } } }"""
+
+
+async def test_a_changed_adjustment_shows_on_recalculation_and_in_the_preview(story):
+    """06-25 corrected from 11 to 12 seats: `Price(12) = 116`; the credit becomes (116 − 132) × 6/30
+    = −3.20 and July's advance running total 116 × 31/31 = 116.00, so the bill of 07-01 is
+    80 + 116 + 26 − 3.20 = **218.80**. The preview of 08-01 shows August's running total, 116.00."""
+    await story.bill_run(lastDateInBillingPeriod="2024-06-30")
+    bill = await story.bill("acme", "2024-07-01")
+    nodes = data_of(await story.tenant.gql(ADJUSTMENTS, {"account": story.acme}))["counterAdjustments"]["nodes"]
+    late = next(n for n in nodes if n["date"] == "2024-06-25")
+    await story.ok(
+        UPDATE_ADJUSTMENT,
+        {"input": {"id": late["id"], "version": late["version"], "value": 12}},
+        "updateCounterAdjustment",
+    )
+    await story.recalculate([bill["id"]])
+    bill = await story.bill("acme", "2024-07-01")
+    assert amounts(bill) == [
+        ("COUNTER_RUNNING_TOTAL_CHARGE", D("80.00")),
+        ("COUNTER_RUNNING_TOTAL_CHARGE", D("116.00")),
+        ("COUNTER_ADJUSTMENT_DEBIT", D("26.00")),
+        ("COUNTER_ADJUSTMENT_CREDIT", D("-3.20")),
+    ]
+    assert money(bill["billTotal"]) == D("218.80")
+    (preview,) = data_of(await story.tenant.gql(PREVIEW, {"account": story.acme}))["billPreview"]
+    assert [(li["lineItemType"], money(li["convertedSubtotal"])) for li in preview["lineItems"]] == [
+        ("COUNTER_RUNNING_TOTAL_CHARGE", D("116.00"))
+    ]
+    assert preview["lineItems"][0]["counterId"] == story.counter
