@@ -339,3 +339,30 @@ def test_one_day_less_than_a_period_is_prorated():
         start=utc(2024, 6, 30),
     )
     assert lines(result) == [(RT, D("1.00"), D(3), utc(2024, 6, 30), JULY)]
+
+
+def test_a_childs_adjustments_never_bill_on_the_parent():
+    # Rule 7: only the bill's own account's adjustments are read, whatever else is loaded.
+    the_plan = plan()
+    ap = account_plan(the_plan, JUNE)
+    child = uid("account:child")
+    inputs = Counters(
+        template_pricings={the_plan.template_id: (counter_pricing(running_total_bill_in_advance=False),)},
+        histories={(child, SEATS): CounterHistory(((date(2024, 6, 1), 9),))},
+    )
+    steps = with_counter_step(DEFAULT_STEPS, inputs)
+    result = compose_bill(account(), (ap,), date(2024, 7, 1), the_plan.frequency, org(), {}, steps=steps)
+    assert lines(result) == []
+
+
+def test_counter_lines_are_converted_and_rounded_like_other_lines():
+    # 7 seats × 10 GBP × 11/30 = 25.666… GBP → 25.67; × 1.3 = 33.3666… USD → 33.37.
+    the_plan = plan(currency="GBP")
+    ap = account_plan(the_plan, utc(2024, 6, 20))
+    inputs = counters(the_plan, {date(2024, 6, 1): 7}, counter_pricing(running_total_bill_in_advance=False))
+    steps = with_counter_step(DEFAULT_STEPS, inputs)
+    the_org = org(conversions={("GBP", "USD"): D("1.3")})
+    result = compose_bill(account(), (ap,), date(2024, 7, 1), the_plan.frequency, the_org, {}, steps=steps)
+    (line,) = result.lines
+    assert (line.currency, line.subtotal, line.converted_subtotal) == ("GBP", D("25.67"), D("33.37"))
+    assert result.total == D("33.37")
