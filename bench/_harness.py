@@ -93,7 +93,20 @@ def metergraph(*args: str, env: dict[str, str]) -> str:
 def served_api(env: dict[str, str]) -> Iterator[str]:
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        # Warnings only: uvicorn's access log line per request (INFO) costs a few percent of
+        # a trivial request; deployments that want it keep the default level.
+        [
+            sys.executable,
+            "-m",
+            "app.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,

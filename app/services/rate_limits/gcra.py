@@ -101,9 +101,10 @@ class Limiter:
     def key(self, *parts: str) -> str:
         return ":".join((self.namespace, "rl", *parts))
 
-    async def take(self, buckets: Sequence[Bucket]) -> None:
-        """Admit one request into every bucket, or raise RateLimited and change nothing."""
-        wait_us, index = await self._run("TAKE", buckets)
+    async def take(self, buckets: Sequence[Bucket], weight: int = 1) -> None:
+        """Admit one request (`weight` requests at once) into every bucket, or raise
+        RateLimited and change nothing."""
+        wait_us, index = await self._run("TAKE", buckets, weight)
         if wait_us > 0:
             raise RateLimited(max(1, math.ceil(wait_us / 1_000_000)), buckets[index - 1].what)
 
@@ -111,13 +112,15 @@ class Limiter:
         """Hand back one request taken from each bucket."""
         await self._run("GIVE", buckets)
 
-    async def _run(self, mode: str, buckets: Sequence[Bucket]) -> tuple[int, int]:
+    async def _run(self, mode: str, buckets: Sequence[Bucket], weight: int = 1) -> tuple[int, int]:
         if not buckets:
             return 0, 0
         keys = [bucket.key for bucket in buckets]
         args: list[Any] = [mode]
         for bucket in buckets:
-            args += [repr(bucket.rate.interval_us), bucket.rate.burst]
+            # `weight` requests at once are one request `weight` times as long, in a bucket
+            # holding `weight` times fewer: the script's arithmetic is then unchanged.
+            args += [repr(bucket.rate.interval_us * weight), repr(bucket.rate.burst / weight)]
         try:
             try:
                 wait_us, index = await self.redis.evalsha(_SHA, len(keys), *keys, *args)
