@@ -141,3 +141,41 @@ async def test_statement_downloads_need_a_token_of_the_organization(story, clien
     ]
     missing = data_of(await other.gql(GENERATE, {"input": {"billId": bill["id"]}}))["generateBillStatement"]
     assert [(e["field"], e["code"]) for e in missing["userErrors"]] == [(["input", "billId"], "NOT_FOUND")]
+
+
+async def test_locking_by_a_person_or_the_lock_date_generates_the_configured_statements(story):
+    """Approved while the mode is NONE: no statement. The mode becomes JSON_AND_CSV and the
+    bill is locked by a person: a worker stores both formats."""
+    bill = await story.bill("acme", JAN_BILL)
+    [approved] = await story.approve([bill["id"]])
+    await run_worker()
+    assert (await bill_state(story, bill["id"]))["jsonStatementGenerated"] is False
+    await story.configure(autoGenerateStatementMode="JSON_AND_CSV")
+    await story.lock(approved)
+    await run_worker()
+    state = await bill_state(story, bill["id"])
+    assert (state["locked"], state["jsonStatementGenerated"], state["csvStatementGenerated"]) == (True, True, True)
+    assert (await download(story, bill["id"], "csv")).status_code == 200
+
+
+async def test_the_lock_date_generates_the_configured_statements(tenant, bill_queue):
+    """Approved while the mode is NONE; the mode becomes JSON and the lock date 2026-01-31
+    (the period's last day) locks the bill: a worker stores its JSON statement only."""
+    story = Story(tenant)
+    await story.product(catalog())
+    await story.account("acme", [("memo", "2026-01-01T00:00:00Z")])
+    await story.ingest([requests(10, "2026-01-15T00:00:00Z")])
+    await story.bill_run(lastDateInBillingPeriod="2026-01-31")
+    bill = await story.bill("acme", JAN_BILL)
+    await story.approve([bill["id"]])
+    await story.configure(autoGenerateStatementMode="JSON")
+    await story.ok(
+        f"""mutation($input: UpdateBillConfigInput!) {{ updateBillConfig(input: $input) {{
+      billConfig {{ version }} {ERRORS} }} }}""",
+        {"input": {"billLockDate": "2026-01-31", "version": 1}},
+        "updateBillConfig",
+    )
+    await run_worker()
+    state = await bill_state(story, bill["id"])
+    assert (state["locked"], state["jsonStatementGenerated"], state["csvStatementGenerated"]) == (True, True, False)
+    assert (await download(story, bill["id"], "json")).json()["bill"]["locked"] is True
