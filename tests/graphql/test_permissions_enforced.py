@@ -21,7 +21,7 @@ from app.auth.permissions import ACTIONS
 from app.graphql import reads
 from app.graphql.authorization import Authenticated, Authorize, Public
 from app.graphql.schema import Mutation, Query, schema
-from app.models import accounts, billing, catalog, counters, memos
+from app.models import accounts, balances, billing, catalog, counters, memos
 from app.models.ingest import MeasurementBatch
 from app.models.organization import Currency
 from app.models.webhooks import WebhookDestination
@@ -185,6 +185,33 @@ OPERATIONS: dict[str, str] = {
         f'mutation {{ updateCommitment(input: {{id: "{RANDOM_ID}", version: 1, amount: "2"}}) {{ {ERRORS} }} }}'
     ),
     "deleteCommitment": f'mutation {{ deleteCommitment(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
+    "balances": f'{{ balances(filter: {{accountId: "{RANDOM_ID}"}}) {{ totalCount }} }}',
+    "balance": f'{{ balance(id: "{RANDOM_ID}") {{ id }} }}',
+    "balanceTransactions": f'{{ balanceTransactions(filter: {{balanceId: "{RANDOM_ID}"}}) {{ totalCount }} }}',
+    "transactionTypes": "{ transactionTypes { totalCount } }",
+    "transactionType": f'{{ transactionType(id: "{RANDOM_ID}") {{ id }} }}',
+    "createBalance": f"""mutation {{ createBalance(input: {{accountId: "{RANDOM_ID}", code: "perm", name: "P",
+      currency: "USD", startDate: "2026-01-01T00:00:00Z", endDate: "2026-02-01T00:00:00Z"}}) {{
+      balance {{ id }} {ERRORS} }} }}""",
+    "updateBalance": (
+        f'mutation {{ updateBalance(input: {{id: "{RANDOM_ID}", version: 1, name: "x"}}) {{ {ERRORS} }} }}'
+    ),
+    "deleteBalance": f'mutation {{ deleteBalance(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
+    "createBalanceTransaction": (
+        f'mutation {{ createBalanceTransaction(input: {{balanceId: "{RANDOM_ID}", amount: "5"}}) {{ {ERRORS} }} }}'
+    ),
+    "deleteBalanceTransaction": (
+        f'mutation {{ deleteBalanceTransaction(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}'
+    ),
+    "createTransactionType": (
+        f'mutation {{ createTransactionType(input: {{code: "perm", name: "P"}}) {{ {ERRORS} }} }}'
+    ),
+    "updateTransactionType": (
+        f'mutation {{ updateTransactionType(input: {{id: "{RANDOM_ID}", version: 1, name: "x"}}) {{ {ERRORS} }} }}'
+    ),
+    "deleteTransactionType": (
+        f'mutation {{ deleteTransactionType(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}'
+    ),
     # Ingest. The batch is empty, so even an allowed caller stores and enqueues nothing
     # (an empty batch is refused whole); authorization is decided before that.
     "ingestBatch": f'{{ ingestBatch(id: "{RANDOM_ID}") {{ id status }} }}',
@@ -252,6 +279,12 @@ OPERATIONS: dict[str, str] = {
     # The event log (config:retrieve on kind event).
     "events": '{ events(filter: {types: ["billing.*"]}) { totalCount } }',
     "eventTypes": "{ eventTypes }",
+    # Exports (SEMANTICS §15): jobs are config:retrieve / config:create on kind exportJob; the
+    # job input lacks `to`, so even an allowed caller stores and enqueues nothing.
+    "exportJobs": "{ exportJobs { totalCount } }",
+    "exportJob": f'{{ exportJob(id: "{RANDOM_ID}") {{ id }} }}',
+    "createExportJob": f"""mutation {{ createExportJob(input: {{kind: USAGE, format: CSV,
+      filters: {{from: "2026-01-01"}}}}) {{ exportJob {{ id }} {ERRORS} }} }}""",
     # Webhooks (config:* on kind webhookDestination). The ids name nothing: even an allowed
     # caller changes, sends and redelivers nothing.
     "webhookDestinations": "{ webhookDestinations { totalCount } }",
@@ -365,6 +398,9 @@ WRITTEN_BY_OPERATIONS = (
     accounts.Account,
     accounts.AccountPlan,
     accounts.Commitment,
+    balances.Balance,
+    balances.BalanceTransaction,
+    balances.TransactionType,
     counters.Counter,
     counters.CounterPricing,
     counters.CounterAdjustment,
@@ -802,6 +838,7 @@ NOT_ENTITIES = {
     "BillJobFailure",
     "BillPreview",
     "CommitmentFee",
+    "TransactionSummary",
     "CurrencyConversion",
     "DataField",
     "DerivedField",
@@ -842,12 +879,15 @@ ROOT_ARGUMENTS = {
     "account": "account",
     "accountPlan": "accountPlan",
     "commitment": "commitment",
+    "balance": "balance",
+    "transactionType": "transactionType",
     "counter": "counter",
     "counterPricing": "counterPricing",
     "counterAdjustment": "counterAdjustment",
     "webhookDestination": "webhookDestination",
     "creditReason": "creditReason",
     "debitReason": "debitReason",
+    "exportJob": "a_export_job",
 }
 # No worker runs beside the tests' app, so its list is empty; its collection is still checked.
 EMPTY_IN_WORLD = {"System.workers"}

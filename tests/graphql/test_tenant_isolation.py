@@ -30,7 +30,7 @@ import pytest_asyncio
 
 from app.graphql.schema import schema
 from tests.conftest import client_token, data_of, new_tenant
-from tests.graphql.isolation import billing, counters, entities, events, ingest, memos, references
+from tests.graphql.isolation import balances, billing, counters, entities, events, exports, ingest, memos, references
 from tests.graphql.isolation.world import (
     ERRORS,
     PASSWORD_A,
@@ -504,8 +504,10 @@ CHECKS = merged(
     billing.generated(),
     memos.generated(),
     events.generated(),
+    exports.generated(),
     webhook_checks(),
     counters.generated(),
+    balances.generated(),
 )
 
 SCHEMA_FIELDS = [(kind, name) for kind, names in root_fields().items() for name in names]

@@ -19,6 +19,7 @@ from tortoise.expressions import Q
 
 from app.db import connection
 from app.models import accounts as acc
+from app.models import balances as bal
 from app.models import billing as bil
 from app.models import catalog as cat
 from app.models import counters as ctr
@@ -517,9 +518,15 @@ async def build_a(app: Any, a: Tenant) -> tuple[dict[str, str], dict[str, dict[s
     from tests.graphql.isolation.memos import build_memos  # it imports this module
 
     await build_memos(a, ids, has)
+    from tests.graphql.isolation.exports import build_exports  # it imports this module
+
+    await build_exports(app, a, ids)
     from tests.graphql.test_webhooks_isolation import build_webhooks  # it imports this module
 
     has.update(await build_webhooks(a))
+    from tests.graphql.isolation.balances import build_balances  # it imports this module
+
+    has.update(await build_balances(a, "a", has))
     return ids, has
 
 
@@ -604,6 +611,9 @@ A_ROWS = (
     ctr.Counter,
     ctr.CounterPricing,
     ctr.CounterAdjustment,
+    bal.Balance,
+    bal.BalanceTransaction,
+    bal.TransactionType,
     MeasurementBatch,
     IngestFailure,
     bil.Bill,
@@ -653,6 +663,7 @@ def _referencing(seen: dict) -> list[tuple[type, Q]]:
         (ctr.CounterAdjustment, Q(account_id__in=accounts)),
         (acc.AccountPlan, Q(account_id__in=accounts) | Q(plan_id__in=plans) | Q(product_id__in=products)),
         (acc.Commitment, Q(account_id__in=accounts) | Q(billing_plan_id__in=plans)),
+        (bal.Balance, Q(account_id__in=accounts)),  # balances name their account (SEMANTICS §11.1)
         (bil.Bill, Q(account_id__in=accounts) | Q(bill_job_id__in=ids("billJobs"))),
         (
             bil.BillLineItem,
