@@ -30,6 +30,9 @@ from app.services.webhooks.sender import TIMEOUT_SECONDS, Outcome, send
 from app.services.webhooks.signing import body_of, event_record, headers_of
 from app.settings import get_settings
 
+# How long the attempts ending together are gathered before their outcomes are written.
+RECORD_WINDOW_SECONDS = 0.02
+
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
@@ -172,25 +175,39 @@ class DeliveryRunner:
 
     async def _run(self, organization_id: uuid.UUID, poke: asyncio.Event) -> int:
         inflight: set[asyncio.Task] = set()
+        # Outcomes are written while the next attempts are sent (one write at a time); the
+        # leases of attempts not yet written keep them from being claimed twice.
+        writing: asyncio.Task | None = None
         made = 0
         try:
             while True:
                 poke.clear()
+                # Refill when a quarter of the slots are free: fewer, larger claims.
                 free = self.options.concurrency - len(inflight)
-                if free > 0:
+                if free >= max(1, self.options.concurrency // 4) or not inflight:
                     inflight |= await self._start(organization_id, free)
                 if not inflight:
+                    if writing is not None:
+                        await writing
+                        writing = None
+                        continue  # what it wrote may have been the last thing holding work back
                     if poke.is_set():
                         continue
                     return made
+                # Attempts ending within one window are recorded together: a few statements per
+                # window rather than per attempt, for at most the window of added latency.
                 done, inflight = await asyncio.wait(inflight, return_when=asyncio.FIRST_COMPLETED)
-                await asyncio.sleep(0.005)  # let the attempts finishing together be recorded together
-                done |= {t for t in inflight if t.done()}
-                inflight -= done
+                if inflight:
+                    more, inflight = await asyncio.wait(inflight, timeout=RECORD_WINDOW_SECONDS)
+                    done |= more
                 finished = [f for f in (t.result() for t in done) if f is not None]
-                await finish(organization_id, finished, self.options.clock())
+                if writing is not None:
+                    await writing
+                writing = asyncio.create_task(finish(organization_id, finished, self.options.clock()))
                 made += len(finished)
         finally:
+            if writing is not None:
+                await writing
             for task in inflight:  # cancelled mid-flight: their leases run out and they are retried
                 task.cancel()
             with contextlib.suppress(Exception):

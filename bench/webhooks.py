@@ -1,0 +1,217 @@
+"""Webhook delivery: 10,000 events to one local receiver through one real worker (SEMANTICS §14).
+
+The worker is a `metergraph worker` process (the production path: its dispatcher LISTENs
+on `metergraph_events`, arq `deliver_webhooks` jobs send); the receiver is a minimal
+keep-alive HTTP server in its own process that records when each `webhook-id` arrives
+(and checks the Standard Webhooks signature of every 100th with `standardwebhooks`).
+Events are committed `--batch` per transaction at `--rate` events/s (0: as fast as the
+writer goes). Printed:
+- delivered_per_second: events received / (last receipt − first commit);
+- p50/p99_commit_to_receipt_s: from the commit returning to the receiver reading the request;
+- write_overhead_ratio: mean time of a transaction updating one account and recording its
+  event, over the same transaction without the event, minus 1 (worker live meanwhile).
+
+    .venv/bin/python bench/webhooks.py [--events 10000] [--rate 1000] [--batch 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import replace
+from pathlib import Path
+
+from _harness import ROOT, SECRET_KEY, env_for, figure, print_result, scratch_database, services
+
+from app.db import close_db, connection, init_db, run_migrations
+from app.models.accounts import Account
+from app.services import webhooks
+from app.services.events import NewEvent, record_events
+from app.services.organizations import create_organization
+from app.settings import Settings, use_settings
+
+OK = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+
+
+# --- the receiver (its own process) -----------------------------------------------------
+
+
+def _receive(port_out, report_in, secret_in) -> None:  # noqa: ANN001 - multiprocessing pipes
+    from standardwebhooks import Webhook
+
+    arrivals: dict[str, float] = {}
+    bad = [0]
+    secret: list[str] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                headers = dict(line.split(": ", 1) for line in head.decode("latin-1").split("\r\n")[1:] if ": " in line)
+                headers = {k.lower(): v for k, v in headers.items()}
+                body = await reader.readexactly(int(headers.get("content-length", 0)))
+                message_id = headers.get("webhook-id", "")
+                arrivals.setdefault(message_id, time.time())
+                if len(arrivals) % 100 == 0 and secret:
+                    try:
+                        Webhook(secret[0]).verify(body, headers)
+                    except Exception:  # noqa: BLE001 - counted, reported
+                        bad[0] += 1
+                writer.write(OK)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            writer.close()
+
+    async def main() -> None:
+        server = await asyncio.start_server(handle, "127.0.0.1", 0, backlog=512)
+        port_out.send(server.sockets[0].getsockname()[1])
+        loop = asyncio.get_running_loop()
+        secret.append(await loop.run_in_executor(None, secret_in.recv))
+        await loop.run_in_executor(None, report_in.recv)  # "report"
+        report_in.send((arrivals, bad[0]))
+        server.close()
+
+    asyncio.run(main())
+
+
+# --- the benchmark ----------------------------------------------------------------------
+
+
+def start_worker(database_url: str, redis_url: str, queue: str, data_dir: str) -> subprocess.Popen:
+    env = env_for(database_url, redis_url, data_dir) | {"METERGRAPH_WEBHOOK_ALLOW_PRIVATE": "1"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "worker", "--queue-name", queue, "--log-level", "warning"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=open(os.path.join(data_dir, "worker.log"), "w"),
+    )
+
+
+async def write_events(org: uuid.UUID, count: int, batch: int, rate: float) -> dict[uuid.UUID, float]:
+    committed: dict[uuid.UUID, float] = {}
+    started = time.perf_counter()
+    for first in range(0, count, batch):
+        events = [
+            NewEvent("billing.bill.updated", "bill", uuid.uuid4(), {"old": {"n": i}, "new": {"n": i + 1}})
+            for i in range(first, min(first + batch, count))
+        ]
+        async with connection() as conn, conn.transaction():
+            await record_events(conn, org, events)
+        now = time.time()
+        committed.update((e.id, now) for e in events)
+        if rate:
+            ahead = (first + batch) / rate - (time.perf_counter() - started)
+            if ahead > 0:
+                await asyncio.sleep(ahead)
+    return committed
+
+
+UPDATE_ACCOUNT = "UPDATE accounts SET name = $3, version = version + 1 WHERE organization_id = $1 AND id = $2"
+
+
+async def write_overhead(org: uuid.UUID, rounds: int) -> float:
+    """Mean seconds of the transaction with its event over the one without, minus 1; the two
+    kinds alternate so that load from elsewhere hits both alike."""
+    account = (await Account.create(organization_id=org, code="bench", name="Bench")).id
+    spent = {True: 0.0, False: 0.0}
+    for i in range(rounds * 2):
+        with_event = i % 2 == 0
+        started = time.perf_counter()
+        async with connection() as conn, conn.transaction():
+            await conn.execute(UPDATE_ACCOUNT, org, account, f"Bench {i}")
+            if with_event:
+                change = NewEvent("configuration.account.updated", "account", account, {"new": {"name": f"Bench {i}"}})
+                await record_events(conn, org, [change])
+        spent[with_event] += time.perf_counter() - started
+    return spent[True] / spent[False] - 1
+
+
+async def run(url: str, redis_url: str, args: argparse.Namespace, data_dir: str) -> dict:
+    settings = Settings(database_url=url, redis_url=redis_url, secret_key=SECRET_KEY, data_dir=Path(data_dir))
+    use_settings(replace(settings, webhook_allow_private=True))
+    await run_migrations(url)
+    await init_db(url)
+    port_out, port_in = multiprocessing.Pipe()
+    report_main, report_child = multiprocessing.Pipe()
+    secret_main, secret_child = multiprocessing.Pipe()
+    receiver = multiprocessing.Process(target=_receive, args=(port_in, report_child, secret_child), daemon=True)
+    receiver.start()
+    port = port_out.recv()
+    worker = start_worker(url, redis_url, f"metergraph:bench-webhooks:{uuid.uuid4().hex[:8]}", data_dir)
+    try:
+        org = (await create_organization("Webhook bench")).id
+        fields = webhooks.DestinationFields(
+            name="Bench", url=f"http://127.0.0.1:{port}/hooks", event_types=["billing.*"]
+        )
+        created = await webhooks.create_destination(org, fields, actor="bench")
+        secret_main.send(created.secret)
+        await asyncio.sleep(3.0)  # the worker starts and its dispatcher listens
+        committed = await write_events(org, args.events, args.batch, args.rate)
+        overhead = await write_overhead(org, args.overhead_rounds)
+        deadline = time.monotonic() + args.timeout
+        while time.monotonic() < deadline:
+            async with connection() as conn:
+                done = await conn.fetchval(
+                    "SELECT count(*) FROM webhook_deliveries WHERE organization_id = $1 AND status <> 'PENDING'", org
+                )
+            if done >= args.events:
+                break
+            await asyncio.sleep(0.2)
+        report_main.send("report")
+        arrivals, bad = report_main.recv()
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
+        receiver.join(timeout=5)
+        await close_db()
+    latencies = sorted(arrivals[str(i)] - t for i, t in committed.items() if str(i) in arrivals)
+    received = len(latencies)
+    span = max(arrivals[str(i)] for i in committed if str(i) in arrivals) - min(committed.values())
+    return {
+        "events": args.events,
+        "received": received,
+        "bad_signatures_in_sample": bad,
+        "delivered_per_second": received / span if span > 0 else 0.0,
+        "p50_commit_to_receipt_s": latencies[received // 2] if received else float("nan"),
+        "p99_commit_to_receipt_s": latencies[min(received - 1, int(received * 0.99))] if received else float("nan"),
+        "write_overhead_ratio": overhead,
+    }
+
+
+def main(args: argparse.Namespace) -> None:
+    with (
+        services() as (server_url, redis_url),
+        scratch_database(server_url) as url,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        figures = asyncio.run(run(url, redis_url, args, tmp))
+    for name, value in figures.items():
+        print(f"{name}: {value:.4f}" if isinstance(value, float) else f"{name}: {value}")
+    print_result(
+        "webhooks",
+        [
+            figure("delivered_per_second", figures["delivered_per_second"], ">= 1000", unit="events/s"),
+            figure("p99_commit_to_receipt_s", figures["p99_commit_to_receipt_s"], "<= 1.0", unit="s"),
+            figure("write_overhead_ratio", figures["write_overhead_ratio"], "<= 0.10"),
+        ],
+        events=figures["events"],
+        received=figures["received"],
+        rate=args.rate,
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--rate", type=float, default=1000.0, help="events committed per second (0: unpaced)")
+    parser.add_argument("--batch", type=int, default=10, help="events per writing transaction")
+    parser.add_argument("--overhead-rounds", type=int, default=2000)
+    parser.add_argument("--timeout", type=float, default=180.0)
+    main(parser.parse_args())
