@@ -35,6 +35,8 @@ ROUTES = {
     ("GET", "/openapi.json"),
     *{("GET", f"/exports/{kind}.{fmt}") for kind in ("bills", "measurements", "usage") for fmt in ("csv", "jsonl")},
     ("GET", "/exports/jobs/{id}/download"),
+    ("GET", "/bills/{id}/statement.json"),
+    ("GET", "/bills/{id}/statement.csv"),
 }
 
 
