@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
+from app.domain.billing.balances_input import check_credit_order
 from app.domain.billing.invoice_dates import ExternalInvoiceDate
 from app.domain.given import NOT_GIVEN, given, input_name
 from app.domain.naming import MAX_CODE, custom_fields_problem
@@ -66,6 +67,7 @@ class UpdateOrganizationConfig:
     auto_approve_bills_grace_period_unit: str | None = NOT_GIVEN
     external_invoice_date: str | None = NOT_GIVEN
     auto_generate_statement_mode: str | None = NOT_GIVEN
+    credit_application_order: Sequence[str] | None = NOT_GIVEN
     export_retention_days: int | None = NOT_GIVEN
 
 
@@ -91,6 +93,9 @@ async def update_config(
     _check_conversions(changes, problems, values, currency_codes)
     _check_external_invoice_date(changes, problems, values)
     _check_statement_mode(changes, problems, values)
+    if "credit_application_order" in changes:  # SEMANTICS §11.1; null: [PREPAYMENT, BALANCE]
+        order = changes["credit_application_order"]
+        values["credit_application_order"] = check_credit_order(order, problems, _path("credit_application_order"))
     _check_export_retention(changes, problems, values)
     check_schedule(changes, config, problems, values)
     if "custom_fields" in changes:

@@ -88,6 +88,7 @@ def check_account(
         "currency": _currency(data.get("currency"), at, known),
         "days_before_bill_due": whole(data.get("daysBeforeBillDue"), "daysBeforeBillDue", at, 1, MAX_DAYS_BEFORE_DUE),
         "purchase_order_number": text(data, "purchaseOrderNumber", at, purchase_order_problem),
+        "credit_application_order": _credit_order(data.get("creditApplicationOrder"), at),
         "custom_fields": custom_fields(data.get("customFields"), at),
         "parent_account_id": check_parent(
             data.get("parentAccountId"), at, known, account_id=account_id, has_children=has_children
@@ -127,3 +128,10 @@ def _currency(value: Any, at: ProblemCollector, known: Known) -> str | None:
     if value is not None and value not in known.currencies:
         at.add("currency", ErrorCode.NOT_FOUND, f"no currency with code {value!r}")
     return cast("str | None", value)
+
+
+def _credit_order(value: Any, at: ProblemCollector) -> list[str] | None:
+    # Imported here: the billing package imports this one (child billing modes).
+    from app.domain.billing.balances_input import check_credit_order
+
+    return check_credit_order(value, at)

@@ -80,6 +80,7 @@ class AccountDraft(Fields):
     days_before_bill_due: Any = NOT_GIVEN
     purchase_order_number: Any = NOT_GIVEN
     custom_fields: Any = NOT_GIVEN
+    credit_application_order: Any = NOT_GIVEN
     children: Any = nested(lambda: AccountDraft)
     account_plans: Any = nested(lambda: AccountPlanDraft)
     commitments: Any = nested(lambda: CommitmentDraft)

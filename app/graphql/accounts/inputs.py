@@ -11,6 +11,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from app.graphql.accounts.types import ChildBillingMode, CommitmentLineItemType
+from app.graphql.balances.kinds import CreditSourceKind
 from app.graphql.inputs import optional
 
 
@@ -158,6 +159,9 @@ class CreateAccountInput:
     days_before_bill_due: int | None = optional("Days from bill date to due date (> 0); default the organization's.")
     purchase_order_number: str | None = optional("Purchase order number printed on bills.")
     custom_fields: JSON | None = optional("Custom name → string or number map.")
+    credit_application_order: list[CreditSourceKind] | None = optional(
+        "Order its bills draw on commitments (PREPAYMENT) and balances (BALANCE); default the organization's."
+    )
     children: list[CreateAccountInput] | None = optional(
         "Child accounts to create with it (they cannot have children)."
     )
@@ -179,3 +183,6 @@ class UpdateAccountInput:
     days_before_bill_due: int | None = optional("Days from bill date to due date; null = the organization's.")
     purchase_order_number: str | None = optional("Purchase order number printed on bills.")
     custom_fields: JSON | None = optional("Custom name → string or number map.")
+    credit_application_order: list[CreditSourceKind] | None = optional(
+        "Order its bills draw on commitments and balances; null = the organization's."
+    )

@@ -14,6 +14,7 @@ from strawberry.scalars import JSON
 
 from app.domain.accounts import ChildBillingMode as ChildBillingModeValue
 from app.domain.accounts import CommitmentLineItemType as CommitmentLineItemTypeValue
+from app.graphql.balances.kinds import CreditSourceKind, credit_order_of
 from app.graphql.context import Info
 from app.graphql.loaders import children_by, load, one_by_id
 from app.graphql.pagination import Connection, connection_of_list
@@ -21,6 +22,7 @@ from app.models import accounts as m
 from app.models import catalog as catalog_models
 
 if TYPE_CHECKING:
+    from app.graphql.balances.types import Balance
     from app.graphql.billing import Bill
     from app.graphql.catalog.plans import Plan
     from app.graphql.charges import Charge
@@ -104,6 +106,9 @@ class Account:
     purchase_order_number: str | None = strawberry.field(description="Purchase order number printed on bills.")
     custom_fields: JSON = strawberry.field(description="Custom name → string or number map.")
     auto_created: bool = strawberry.field(description="Whether ingest created it for an unknown account code.")
+    credit_application_order: list[CreditSourceKind] | None = strawberry.field(
+        description="Order its bills draw on commitments and balances; none = the organization's."
+    )
     dt_created: datetime = strawberry.field(description="When it was created.")
     dt_last_modified: datetime = strawberry.field(description="When it last changed.")
     created_by: str | None = strawberry.field(description="Principal that created it.")
@@ -142,6 +147,14 @@ class Account:
 
         return connection_of_list(await load(info, CHARGES_BY_ACCOUNT, uuid.UUID(self.id)), first, after, Charge.of)
 
+    @strawberry.field(description="Balances of this account, by end date, then code.")
+    async def balances(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[Balance, strawberry.lazy("app.graphql.balances.types")]]:
+        from app.graphql.balances.types import BALANCES_BY_ACCOUNT, Balance
+
+        return connection_of_list(await load(info, BALANCES_BY_ACCOUNT, uuid.UUID(self.id)), first, after, Balance.of)
+
     @strawberry.field(description="Bills of this account, newest bill date first.")
     async def bills(
         self, info: Info, first: int | None = None, after: str | None = None
@@ -163,6 +176,7 @@ class Account:
             bill_epoch=row.bill_epoch,
             currency=row.currency,
             days_before_bill_due=row.days_before_bill_due,
+            credit_application_order=credit_order_of(row.credit_application_order),
             purchase_order_number=row.purchase_order_number,
             custom_fields=row.custom_fields,
             auto_created=row.auto_created,

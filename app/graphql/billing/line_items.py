@@ -87,6 +87,9 @@ class LineItemFields:
         description="The plan group (its members' lines and the group's own lines)."
     )
     counter_id: strawberry.ID | None = strawberry.field(description="The counter (COUNTER_* lines, SEMANTICS §8.2).")
+    balance_id: strawberry.ID | None = strawberry.field(
+        description="The balance (BALANCE_CONSUMED lines and a balance's OVERAGE_SURCHARGE, SEMANTICS §11.2)."
+    )
     segment: JSON | None = strawberry.field(description="The segment priced: field code → value.")
     child_account_id: strawberry.ID | None = strawberry.field(
         description="The child account whose usage this is (parent breakdown)."
@@ -144,6 +147,7 @@ class LineItem(LineItemFields):
             charge_id=as_id(row.charge_id),
             plan_group_id=as_id(row.plan_group_id),
             counter_id=as_id(row.counter_id),
+            balance_id=as_id(row.balance_id),
             segment=row.segment,
             child_account_id=as_id(row.child_account_id),
             child_account_code=row.child_account_code,
@@ -183,6 +187,7 @@ class PreviewLineItem(LineItemFields):
             charge_id=as_id(line.charge_id),
             plan_group_id=as_id(line.plan_group_id),
             counter_id=as_id(line.counter_id),
+            balance_id=as_id(line.balance_id),
             segment=None if line.segment is None else dict(line.segment),
             child_account_id=as_id(line.child_account_id),
             child_account_code=line.child_account_code,

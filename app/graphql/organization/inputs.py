@@ -9,6 +9,7 @@ from decimal import Decimal
 import strawberry
 from strawberry.scalars import JSON
 
+from app.graphql.balances.kinds import CreditSourceKind
 from app.graphql.errors import UserError
 from app.graphql.inputs import command_fields, parse_id, provided
 from app.graphql.organization.types import (
@@ -93,6 +94,10 @@ class UpdateOrganizationConfigInput:
     )
     auto_generate_statement_mode: StatementMode | None = strawberry.field(
         default=strawberry.UNSET, description="Statements generated when a bill is approved or locked."
+    )
+    credit_application_order: list[CreditSourceKind] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Order bills draw on commitments (PREPAYMENT) and balances (BALANCE); null: commitments first.",
     )
 
     def to_command(self) -> organization_config.UpdateOrganizationConfig:

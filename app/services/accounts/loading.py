@@ -111,6 +111,7 @@ def account_input(row: Account) -> AccountDraft:
         days_before_bill_due=row.days_before_bill_due,
         purchase_order_number=row.purchase_order_number,
         custom_fields=row.custom_fields,
+        credit_application_order=row.credit_application_order,
     )
 
 

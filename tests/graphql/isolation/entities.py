@@ -117,6 +117,14 @@ KINDS = [
         {"amount": "1"},
         ('filter: {{accountId: "{account}"}}', 'filter: {{activeOn: "2026-06-01"}}'),
     ),
+    Kind(
+        "balance",
+        "balances",
+        "Balance",
+        {"name": "hijacked", "overageSurchargePercent": "50"},
+        ('filter: {{accountId: "{account}"}}', 'filter: {{activeAt: "2099-06-01T00:00:00+00:00"}}'),
+    ),
+    Kind("transactionType", "transactionTypes", "TransactionType", {"name": "hijacked"}),
 ]
 
 
