@@ -179,3 +179,22 @@ async def test_the_lock_date_generates_the_configured_statements(tenant, bill_qu
     state = await bill_state(story, bill["id"])
     assert (state["locked"], state["jsonStatementGenerated"], state["csvStatementGenerated"]) == (True, True, False)
     assert (await download(story, bill["id"], "json")).json()["bill"]["locked"] is True
+
+
+async def test_statement_downloads_follow_the_bill_read_permission(story):
+    """ReadOnly reads bills, so it downloads; IngestOnly and a DENY on this bill get 403."""
+    from tests.graphql.test_permissions_enforced import custom_policy, principal
+
+    bill = await story.bill("acme", JAN_BILL)
+    await story.ok(GENERATE, {"input": {"billId": bill["id"]}}, "generateBillStatement")
+    reader = await principal(story.tenant, managed=["ReadOnly"])
+    assert (await download(story, bill["id"], "json", token=reader)).status_code == 200
+    ingest_only = await principal(story.tenant, managed=["IngestOnly"])
+    assert (await download(story, bill["id"], "csv", token=ingest_only)).status_code == 403
+    deny = await custom_policy(
+        story.tenant,
+        "no-bill",
+        [{"effect": "DENY", "action": ["config:retrieve"], "resource": [f"config:bill/item/{bill['id']}"]}],
+    )
+    denied = await principal(story.tenant, managed=["Administrator"], custom=[deny])
+    assert (await download(story, bill["id"], "json", token=denied)).status_code == 403

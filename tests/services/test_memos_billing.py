@@ -8,6 +8,7 @@ The world (tests.services): acme, a monthly plan from 2024-01-01 (UTC), 700 GB i
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -136,3 +137,36 @@ def test_line_ids_are_derived_from_the_bill_and_the_key_with_an_occurrence():
         len({line_id(bill, "k", 0), line_id(bill, "k", 1), line_id(uuid.uuid4(), "k", 0), line_id(bill, "j", 0)}) == 4
     )
     assert callable(line_key)
+
+
+async def test_concurrent_credits_on_one_line_stay_within_its_cap(app):
+    """Two credits of 60% of one line, at once: the first locks the bill and the line, so the
+    second sees its credit and is over the cap (100% − 60% = 40% left): exactly one is stored."""
+    world = await world_with_bill()
+    bill = await january(world)
+    line = (
+        await BillLineItem.filter(organization_id=world.organization_id, bill_id=bill.id, line_item_type="USAGE")
+        .order_by("position")
+        .first()
+    )
+    assert line is not None and line.converted_subtotal > 0
+    reason = await memos.create_reason(
+        world.organization_id, memos.ReasonKind.CREDIT, memos.ReasonFields(name="Outage", code="outage"), actor="t"
+    )
+    fields = memos.MemoFields(
+        amount=(line.converted_subtotal * Decimal("0.6")).quantize(Decimal("0.01")),
+        reason_id=reason.id,
+        description="Outage",
+        referenced_bill_id=bill.id,
+        referenced_line_item_id=line.id,
+        service_period_start_date=utc(2024, 1, 1),
+        service_period_end_date=utc(2024, 2, 1),
+    )
+    command = memos.CreateMemo(bill.id, memos.MemoType.CREDIT_MEMO, fields)
+    outcomes = await asyncio.gather(
+        *(memos.create_memo(world.organization_id, command, actor="t") for _ in range(2)), return_exceptions=True
+    )
+    assert sorted(type(o).__name__ for o in outcomes) == ["BillLineItem", "InputErrors"]
+    stored = await BillLineItem.filter(organization_id=world.organization_id, referenced_line_item_id=line.id).count()
+    assert stored == 1
+    assert (await january(world)).bill_total == bill.bill_total - fields.amount
