@@ -120,6 +120,12 @@ async def expire_export_jobs(ctx: dict[str, Any], now: str | None = None) -> int
     return await exports.expire_export_jobs(datetime.fromisoformat(now) if now else datetime.now(UTC))
 
 
+async def sweep_export_jobs(ctx: dict[str, Any], now: str | None = None) -> tuple[int, int]:
+    """Enqueue export jobs left PENDING and fail those whose worker died."""
+    instant = datetime.fromisoformat(now) if now else datetime.now(UTC)
+    return await exports.sweep_export_jobs(instant, enqueue=_enqueuer(ctx))
+
+
 async def prune_events(ctx: dict[str, Any], now: str | None = None) -> int:
     """Delete events past their retention (SEMANTICS §14.1); a caller may name the instant (ISO 8601)."""
     return await events.prune_events(datetime.fromisoformat(now) if now else datetime.now(UTC))

@@ -46,6 +46,7 @@ FUNCTIONS = [
     # An export job's row says whether it ran (PENDING → RUNNING once), so a redelivery is harmless.
     func(jobs.run_export_job, keep_result=0, timeout=3600),
     func(jobs.expire_export_jobs, keep_result=0),
+    func(jobs.sweep_export_jobs, keep_result=0),
     # Events past their retention, in bounded batches (app.services.events.retention).
     func(jobs.prune_events, keep_result=0, timeout=900),
 ]
@@ -79,6 +80,8 @@ def production_cron_jobs() -> list:
         cron(jobs.run_scheduled_billing, second=15, unique=True, keep_result=0),
         # Export files past their retention, deleted every hour.
         cron(jobs.expire_export_jobs, minute=7, second=45, unique=True, keep_result=0),
+        # Export jobs the database says are unfinished, every five minutes.
+        cron(jobs.sweep_export_jobs, minute=set(range(2, 60, 5)), second=50, unique=True, keep_result=0),
         # Events older than their 90 days, every hour in bounded batches.
         cron(jobs.prune_events, minute=23, second=50, unique=True, keep_result=0),
     ]

@@ -5,6 +5,7 @@ after the retention the expiry job deletes the file and the download answers 410
 from __future__ import annotations
 
 import hashlib
+import uuid
 from datetime import UTC, datetime, timedelta
 
 from app.models.exports import ExportJob
@@ -57,3 +58,22 @@ async def test_bad_filters_are_user_errors_at_their_path(tenant):
     assert result["userErrors"] == [
         {"field": ["input", "filters", "to"], "code": "REQUIRED", "message": "a usage export needs from and to"}
     ]
+
+
+async def test_the_sweep_enqueues_forgotten_jobs_and_fails_those_whose_worker_died(tenant, ingest_queue, app):
+    """The database, not the queue, knows what is unfinished (DESIGN §1)."""
+    from app.services.exports import CreateExportJob, create_export_job
+    from workers.jobs import sweep_export_jobs
+
+    org = uuid.UUID(tenant.organization_id)
+    forgotten = await create_export_job(org, CreateExportJob("MEASUREMENTS", "JSONL", {}), actor="test")
+    stuck = await create_export_job(org, CreateExportJob("BILLS", "CSV", {}), actor="test")
+    now = datetime.now(UTC)
+    await ExportJob.filter(id=stuck.id).update(status="RUNNING", dt_started=now - timedelta(hours=3))
+    ctx = {"redis": ingest_queue}
+    assert await sweep_export_jobs(ctx, now.isoformat()) == (0, 1)  # too recent to be forgotten
+    assert await sweep_export_jobs(ctx, (now + timedelta(minutes=6)).isoformat()) == (1, 0)
+    await run_burst_worker()
+    assert (await ExportJob.get(id=forgotten.id)).status == "COMPLETE"
+    failed = await ExportJob.get(id=stuck.id)
+    assert failed.status == "FAILED" and "create the job again" in failed.error

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from app.services.exports.commands import CreateExportJob
-from app.services.exports.jobs import RUN_EXPORT_JOB, create_export_job, expire_export_jobs, file_of, run_export_job
+from app.services.exports.jobs import (
+    RUN_EXPORT_JOB,
+    create_export_job,
+    expire_export_jobs,
+    file_of,
+    run_export_job,
+    sweep_export_jobs,
+)
 from app.services.exports.stream import ExportRequest, OpenExport, open_export
 
 __all__ = [
@@ -16,4 +23,5 @@ __all__ = [
     "file_of",
     "open_export",
     "run_export_job",
+    "sweep_export_jobs",
 ]

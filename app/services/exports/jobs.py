@@ -144,6 +144,26 @@ async def expire_export_jobs(now: datetime) -> int:
     return expired
 
 
+# A job RUNNING this long lost its worker (the queue job's timeout is an hour); one PENDING
+# this long was never picked up (Redis lost, or the enqueue after commit failed).
+STALE_RUNNING = timedelta(hours=2)
+STALE_PENDING = timedelta(minutes=5)
+
+
+async def sweep_export_jobs(now: datetime, enqueue: Any) -> tuple[int, int]:
+    """Jobs the database says are unfinished: enqueue PENDING ones again (the claim makes a
+    second delivery harmless) and fail RUNNING ones whose worker is gone. (enqueued, failed)"""
+    pending = await ExportJob.filter(status=PENDING, dt_created__lt=now - STALE_PENDING).limit(1000)
+    for job in pending:
+        await enqueue(RUN_EXPORT_JOB, str(job.id), str(job.organization_id))
+    failed = 0
+    for job in await ExportJob.filter(status=RUNNING, dt_started__lt=now - STALE_RUNNING).limit(1000):
+        if await ExportJob.filter(organization_id=job.organization_id, id=job.id, status=RUNNING).exists():
+            await _finish(job, FAILED, error="the worker writing the export stopped; create the job again")
+            failed += 1
+    return len(pending), failed
+
+
 def file_of(job: ExportJob, now: datetime) -> Path | None:
     """The file of a COMPLETE job still within its retention, else None."""
     if job.status != COMPLETE or job.path is None or (job.expires_at is not None and job.expires_at <= now):
