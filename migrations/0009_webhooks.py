@@ -100,8 +100,15 @@ class Migration(migrations.Migration):
                 ),
                 "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'PENDING'",
                 "CREATE INDEX webhook_deliveries_log ON webhook_deliveries (organization_id, occurred_at)",
+                # retention (app.services.webhooks.retention): oldest first
+                "CREATE INDEX webhook_deliveries_occurred ON webhook_deliveries (occurred_at)",
+                "CREATE INDEX webhook_attempts_sent ON webhook_attempts (sent_at)",
+                "CREATE INDEX webhook_dispatches_created ON webhook_dispatches (dt_created)",
             ],
             reverse_sql=[
+                "DROP INDEX IF EXISTS webhook_dispatches_created",
+                "DROP INDEX IF EXISTS webhook_attempts_sent",
+                "DROP INDEX IF EXISTS webhook_deliveries_occurred",
                 "DROP INDEX IF EXISTS webhook_deliveries_log",
                 "DROP INDEX IF EXISTS webhook_deliveries_due",
                 *(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {table}_organization_fk" for table in TABLES),

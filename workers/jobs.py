@@ -136,6 +136,11 @@ async def generate_due_statements(ctx: dict[str, Any], organization_id: str, bil
     return await statements.generate_due_statements(uuid.UUID(organization_id), bill_ids)
 
 
+async def prune_webhook_log(ctx: dict[str, Any], now: str | None = None) -> int:
+    """Hourly: the delivery log past its 90 days (`now` as ISO 8601 to prune as of then)."""
+    return await webhooks.prune_webhook_log(datetime.fromisoformat(now) if now else datetime.now(UTC))
+
+
 async def count_finished_job(ctx: dict[str, Any]) -> None:
     """arq's after_job_end hook: one more job done, reported in the heartbeat right away
     (`system.workers` shows progress without waiting for the next beat)."""

@@ -43,6 +43,7 @@ FUNCTIONS = [
     # delays; the worker's dispatcher enqueues again within seconds.
     func(jobs.deliver_webhooks, keep_result=0, timeout=900),
     func(jobs.sweep_webhooks, keep_result=0),
+    func(jobs.prune_webhook_log, keep_result=0, timeout=900),
     # An export job's row says whether it ran (PENDING → RUNNING once), so a redelivery is harmless.
     func(jobs.run_export_job, keep_result=0, timeout=3600),
     func(jobs.expire_export_jobs, keep_result=0),
@@ -84,6 +85,7 @@ def production_cron_jobs() -> list:
         cron(jobs.sweep_export_jobs, minute=set(range(2, 60, 5)), second=50, unique=True, keep_result=0),
         # Events older than their 90 days, every hour in bounded batches.
         cron(jobs.prune_events, minute=23, second=50, unique=True, keep_result=0),
+        cron(jobs.prune_webhook_log, minute=37, second=50, unique=True, keep_result=0),
     ]
 
 

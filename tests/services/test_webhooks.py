@@ -404,3 +404,37 @@ async def test_send_test_webhook_reports_the_receivers_answer(org, receiver, all
     assert (outcome.succeeded, outcome.status) == (True, 200)
     [test] = receiver.received
     assert test.verifies(created.secret) and test.document["type"] == "webhook.test"
+
+
+async def test_a_recent_pass_skips_older_events_and_a_full_pass_finds_them(org, receiver, allow_private):
+    """An event that occurred before the recent window (a long transaction) is dispatched by
+    the full pass, not lost."""
+    created = await destination(org, receiver.url, ["billing.*"])
+    now = datetime.now(UTC)
+    await WebhookDestination.filter(id=created.destination.id).update(dt_created=now - timedelta(hours=1))
+    async with in_transaction() as connection:
+        await record_events(
+            connection,
+            org,
+            [NewEvent("billing.bill.created", "bill", uuid.uuid4(), {})],
+            occurred_at=now - timedelta(minutes=10),
+        )
+    assert await webhooks.dispatch_organization(org, since=now - timedelta(minutes=2)) == 0
+    assert await webhooks.dispatch_organization(org) == 1
+
+
+async def test_the_delivery_log_is_pruned_after_90_days(org, receiver, allow_private):
+    from app.models.webhooks import WebhookDispatch
+
+    await destination(org, receiver.url, ["billing.*"])
+    [old, recent] = await record(org, "billing.bill.created", "billing.bill.updated")
+    await deliver(org, options())
+    # The first event's log is made 91 days old (only this test's rows are that old).
+    long_ago = datetime.now(UTC) - timedelta(days=91)
+    await WebhookDelivery.filter(organization_id=org, event_id=old).update(occurred_at=long_ago)
+    await WebhookAttempt.filter(organization_id=org, event_id=old).update(sent_at=long_ago)
+    await WebhookDispatch.filter(organization_id=org, event_id=old).update(dt_created=long_ago)
+    assert await webhooks.prune_webhook_log(datetime.now(UTC)) == 3
+    assert await WebhookDelivery.filter(organization_id=org, event_id=old).count() == 0
+    assert await WebhookAttempt.filter(organization_id=org, event_id=old).count() == 0
+    assert await WebhookDelivery.filter(organization_id=org, event_id=recent).count() == 1

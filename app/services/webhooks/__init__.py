@@ -19,6 +19,7 @@ from app.services.webhooks.destinations import (
 from app.services.webhooks.dispatch import dispatch_organization
 from app.services.webhooks.listener import Dispatcher
 from app.services.webhooks.redeliver import redeliver, redeliver_failed, send_test_webhook
+from app.services.webhooks.retention import prune_webhook_log
 from app.services.webhooks.sender import new_client
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "delete_destination",
     "dispatch_organization",
     "new_client",
+    "prune_webhook_log",
     "redeliver",
     "redeliver_failed",
     "rotate_secret",

@@ -9,7 +9,10 @@ a crash only delays delivery.
 
 A destination receives the events that occurred after it was created. Events are looked
 at for `LOOKBACK` after they occurred: a worker down for longer loses deliveries (the
-events stay listable, and `redeliverWebhook` can still send them).
+events stay listable, and `redeliverWebhook` can still send them). Scanning three days of
+events at every commit would cost more than the commit, so the listener's frequent passes
+look back only a few minutes (`app.services.webhooks.listener`) and a full pass runs
+every few minutes.
 """
 
 from __future__ import annotations
@@ -88,18 +91,21 @@ def _targets(rows: Sequence[Any]) -> list[Target]:
     ]
 
 
-async def dispatch_organization(organization_id: uuid.UUID, *, now: datetime | None = None) -> int:
+async def dispatch_organization(
+    organization_id: uuid.UUID, *, now: datetime | None = None, since: datetime | None = None
+) -> int:
     """Turn this organization's undispatched committed events into deliveries; returns how
-    many deliveries were created. Loops until no event is left."""
+    many deliveries were created. Loops until no event is left. `since` narrows the look
+    back to events that occurred from then on (the dispatcher's frequent passes)."""
     created = 0
     while True:
-        made, handled = await _dispatch_batch(organization_id, now or datetime.now(UTC))
+        made, handled = await _dispatch_batch(organization_id, now or datetime.now(UTC), since)
         created += made
         if handled < BATCH:
             return created
 
 
-async def _dispatch_batch(organization_id: uuid.UUID, now: datetime) -> tuple[int, int]:
+async def _dispatch_batch(organization_id: uuid.UUID, now: datetime, since: datetime | None) -> tuple[int, int]:
     async with connection() as conn, conn.transaction():
         # One dispatcher per organization at a time: the others wait rather than redo its work.
         await conn.execute(
@@ -108,8 +114,8 @@ async def _dispatch_batch(organization_id: uuid.UUID, now: datetime) -> tuple[in
         targets = _targets(await conn.fetch(_TARGETS, organization_id))
         if not targets:
             return 0, 0
-        since = max(now - LOOKBACK, min(t.created for t in targets))
-        events = await conn.fetch(_UNDISPATCHED, organization_id, since, BATCH)
+        start = max(now - LOOKBACK, min(t.created for t in targets), since or now - LOOKBACK)
+        events = await conn.fetch(_UNDISPATCHED, organization_id, start, BATCH)
         if not events:
             return 0, 0
         pairs = [(e, t.id) for e in events for t in targets if t.wants(e["type"], e["occurred_at"])]

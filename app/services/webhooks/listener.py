@@ -15,6 +15,7 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -29,6 +30,11 @@ from app.services.webhooks.dispatch import (
 
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 5.0
+# A frequent pass looks back from its previous pass by this much: an event occurs (is
+# inserted) before its transaction commits, so a pass must cover transactions that were
+# open while the previous one ran. Longer ones are found by the full pass.
+RECENT_GRACE = timedelta(minutes=2)
+FULL_PASS_EVERY = timedelta(minutes=10)
 # Commits arriving together are dispatched together.
 COALESCE_SECONDS = 0.005
 
@@ -41,6 +47,9 @@ class Dispatcher:
         self.enqueue = enqueue
         self.sweep_seconds = sweep_seconds
         self._woken: set[uuid.UUID] = set()
+        # Per organization: when its last pass started; and when the last full pass ran.
+        self._passed: dict[uuid.UUID, datetime] = {}
+        self._full_pass_at: datetime | None = None
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
 
@@ -88,20 +97,28 @@ class Dispatcher:
             with contextlib.suppress(Exception):
                 await conn.close()
 
-    async def dispatch(self, organizations: set[uuid.UUID]) -> int:
+    async def dispatch(self, organizations: set[uuid.UUID], *, full: bool = False) -> int:
         """Deliveries created for these organizations (each with new ones gets a delivery job)."""
         created = 0
         for organization_id in organizations:
-            made = await dispatch_organization(organization_id)
+            started, previous = datetime.now(UTC), self._passed.get(organization_id)
+            since = None if full or previous is None else previous - RECENT_GRACE
+            made = await dispatch_organization(organization_id, now=started, since=since)
+            self._passed[organization_id] = started
             if made:
                 await self.enqueue(organization_id)
             created += made
         return created
 
     async def sweep(self) -> int:
-        """Dispatch every organization with an active destination, then enqueue a delivery
-        job for each organization with due deliveries; returns how many such organizations."""
-        await self.dispatch(set(await organizations_with_destinations()))
+        """Dispatch every organization with an active destination (looking back fully every
+        FULL_PASS_EVERY), then enqueue a delivery job for each organization with due
+        deliveries; returns how many such organizations."""
+        now = datetime.now(UTC)
+        full = self._full_pass_at is None or now - self._full_pass_at >= FULL_PASS_EVERY
+        await self.dispatch(set(await organizations_with_destinations()), full=full)
+        if full:
+            self._full_pass_at = now
         due = await organizations_with_due_deliveries()
         for organization_id in due:
             await self.enqueue(organization_id)
