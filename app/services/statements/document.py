@@ -165,7 +165,8 @@ def line_fields(line: Mapping[str, Any], measured: Measured) -> dict[str, Any]:
 def bands(line: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The per-band usage with its numbers as Decimals (stored as exact strings)."""
     return [
-        {name: Decimal(str(band[name])) for name in BAND_COLUMNS[1:]} for band in line["usage_per_pricing_band"] or []
+        {name: None if band.get(name) is None else Decimal(str(band[name])) for name in BAND_COLUMNS[1:]}
+        for band in line["usage_per_pricing_band"] or []
     ]
 
 
