@@ -46,6 +46,8 @@ CONFIGURATION: dict[str, tuple[str, ...]] = {
     "counteradjustment": CRUD,
     "creditreason": CRUD,
     "debitreason": CRUD,
+    # updated also by rotateWebhookSecret, and by delivery when it disables the destination
+    "webhookdestination": CRUD,
 }
 
 OTHER_TYPES: tuple[str, ...] = (
