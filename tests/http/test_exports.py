@@ -190,3 +190,28 @@ async def token_with_policy(tenant, policy: str) -> str:
     from tests.graphql.test_permissions_enforced import principal
 
     return await principal(tenant, managed=[policy])
+
+
+async def test_a_bill_denied_by_item_is_left_out(tenant):
+    """SEMANTICS §2.3: a DENY on one bill holds in exports too; an export job, which writes
+    the whole collection, is refused to that reader."""
+    from tests.graphql.test_permissions_enforced import custom_policy, principal
+
+    shown, hidden = await make_bill(tenant, "shown", 1), await make_bill(tenant, "hidden", 1)
+    policy = await custom_policy(
+        tenant,
+        "all but one bill",
+        [
+            {"effect": "ALLOW", "action": ["config:retrieve", "config:create"], "resource": ["*"]},
+            {"effect": "DENY", "action": ["config:retrieve"], "resource": [f"config:bill/item/{hidden.id}"]},
+        ],
+    )
+    token = await principal(tenant, custom=[policy])
+    response = await get(tenant, "/exports/bills.jsonl", token)
+    assert response.status_code == 200, response.text
+    assert str(shown.id) in response.text and str(hidden.id) not in response.text
+    assert str(hidden.id) in (await get(tenant, "/exports/bills.jsonl")).text  # the administrator sees both
+    job = await tenant.gql(
+        "mutation { createExportJob(input: {kind: BILLS, format: CSV}) { exportJob { id } } }", token=token
+    )
+    assert job["errors"][0]["extensions"]["code"] == "FORBIDDEN"
