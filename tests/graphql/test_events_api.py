@@ -3,6 +3,7 @@ all-or-nothing (§14.2): a refused or failed change leaves no event."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 from app.models.catalog import Product
@@ -143,3 +144,21 @@ async def test_another_tenant_sees_none_of_it(tenant, other_tenant):
     assert theirs == {"totalCount": 0, "nodes": [], "pageInfo": {"hasNextPage": False, "endCursor": None}}
     listed = await events(other_tenant, first=100)
     assert currency not in repr(listed)
+
+
+async def test_concurrent_updates_number_their_events_without_gaps(tenant):
+    """Ten clients update one currency at once, five of them at each of two versions: the
+    version check lets one per version through (the rest are CONFLICT, changing nothing),
+    and the committed changes' events are numbered 1, 2, 3 with no gap."""
+    created = data_of(await tenant.gql(CREATE_CURRENCY, {"code": "EVR"}))["createCurrency"]["currency"]
+
+    async def update(version: int, n: int) -> bool:
+        result = data_of(await tenant.gql(UPDATE_CURRENCY, {"id": created["id"], "v": version, "name": f"n{n}"}))
+        return result["updateCurrency"]["userErrors"] == []
+
+    first = await asyncio.gather(*(update(1, n) for n in range(5)))
+    second = await asyncio.gather(*(update(2, n) for n in range(5, 10)))
+    assert (sum(first), sum(second)) == (1, 1)
+    listed = await events(tenant, filter={"entityId": created["id"]})
+    assert [n["sequence"] for n in listed["nodes"]] == [3, 2, 1]
+    assert [n["payload"]["new"]["version"] for n in listed["nodes"]] == [3, 2, 1]
