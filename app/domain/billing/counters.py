@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from app.domain.periods import active_days
 from app.domain.timezones import local_date, local_midnight
@@ -45,6 +46,9 @@ from .usage_lines import rate_usage
 __all__ = ["CounterPart", "counter_parts", "counter_step", "with_counter_step"]
 
 _DAY = timedelta(days=1)
+# Local days of a span: a bill run asks for the same periods and spans for every account,
+# and the count walks the timezone's calendar, so each answer is kept (pure, bounded).
+_days = lru_cache(maxsize=16384)(active_days)
 
 
 @dataclass(frozen=True)
@@ -110,8 +114,10 @@ def _plan_lines(context: BillContext, billed: BilledPlan, counters: Counters) ->
     produced: list[DraftLine] = []
     for counter_id, pricings in sorted(by_counter.items(), key=lambda kv: (kv[1][0].counter_code, str(kv[0]))):
         history = counters.history(context.account.id, counter_id)
-        produced.extend(_running_totals(context, billed, pricings, history))
-        for part in _parts(billed.period, pricings):
+        current = _parts(billed.period, pricings)
+        following = _parts(billed.following, pricings)
+        produced.extend(_running_totals(context, billed, current, following, history))
+        for part in current:
             produced.extend(_adjustments(context, billed, part, history))
     return produced
 
@@ -121,13 +127,18 @@ def _parts(period: PlanPeriod, pricings: Sequence[CounterPricingSnapshot]) -> li
 
 
 def _running_totals(
-    context: BillContext, billed: BilledPlan, pricings: Sequence[CounterPricingSnapshot], history: CounterHistory
+    context: BillContext,
+    billed: BilledPlan,
+    current_parts: list[CounterPart],
+    following_parts: list[CounterPart],
+    history: CounterHistory,
 ) -> list[DraftLine]:
+    """Arrears parts of this period; advance parts of the next (and, on bill 0, of this one)."""
     current, following = billed.period, billed.following
-    chosen = [(current, p) for p in _parts(current, pricings) if not p.pricing.running_total_bill_in_advance]
-    if current.index == 0:
-        chosen += [(current, p) for p in _parts(current, pricings) if p.pricing.running_total_bill_in_advance]
-    chosen += [(following, p) for p in _parts(following, pricings) if p.pricing.running_total_bill_in_advance]
+    in_advance = [(current, p) for p in current_parts if p.pricing.running_total_bill_in_advance]
+    chosen = [(current, p) for p in current_parts if not p.pricing.running_total_bill_in_advance]
+    chosen += in_advance if current.index == 0 else []
+    chosen += [(following, p) for p in following_parts if p.pricing.running_total_bill_in_advance]
     produced = []
     for period, part in chosen:
         line = _running_total(context, billed, period, part, history)
@@ -145,7 +156,7 @@ def _running_total(
     pricing = part.pricing
     amount, bands = price(pricing.bands, pricing.cumulative, count)
     if pricing.pro_rate_running_total:
-        amount = prorate(amount, active_days(part.start, part.end, context.tz), _full_days(context, period))
+        amount = prorate(amount, _days(part.start, part.end, context.tz), _full_days(context, period))
     line = _line(billed, pricing, LineType.COUNTER_RUNNING_TOTAL_CHARGE, amount, part.start, part.end, count)
     line.usage_per_pricing_band = bands
     return line
@@ -178,14 +189,14 @@ def _adjustment(
     line_type = LineType.COUNTER_ADJUSTMENT_DEBIT if debit else LineType.COUNTER_ADJUSTMENT_CREDIT
     amount = delta.amount
     if pricing.pro_rate_adjustment_debit if debit else pricing.pro_rate_adjustment_credit:
-        amount = prorate(amount, active_days(begins, part.end, context.tz), _full_days(context, billed.period))
+        amount = prorate(amount, _days(begins, part.end, context.tz), _full_days(context, billed.period))
     line = _line(billed, pricing, line_type, amount, begins, part.end, abs(count - (previous or 0)))
     line.usage_per_pricing_band = delta.bands
     return line
 
 
 def _full_days(context: BillContext, period: PlanPeriod) -> int:
-    return active_days(*period.full, context.tz)
+    return _days(*period.full, context.tz)
 
 
 def _line(

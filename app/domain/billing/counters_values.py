@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from app.domain.bands import BandUsage, PricingBand, band_charge
 from app.domain.timezones import require_aware
@@ -116,6 +117,13 @@ def price(bands: Sequence[PricingBand], cumulative: bool, count: int | None) -> 
     """``Price(count)`` and its bands; ``(0, ())`` for no value."""
     if count is None:
         return _ZERO, ()
+    return _price(tuple(bands), cumulative, count)
+
+
+# A bill run prices the same few counts under the same bands for thousands of accounts;
+# the charge is a pure function of them, so it is computed once.
+@lru_cache(maxsize=8192)
+def _price(bands: tuple[PricingBand, ...], cumulative: bool, count: int) -> tuple[Decimal, tuple[BandUsage, ...]]:
     charge = band_charge(bands, Decimal(count), cumulative=cumulative)
     return charge.subtotal, charge.bands
 
