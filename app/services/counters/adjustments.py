@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app.domain.billing.counters_checks import CounterAdjustmentDraft, check_adjustment
@@ -48,18 +49,21 @@ async def create_counter_adjustment(
     values = check_adjustment(data, at)
     at.raise_if_any()
     assert counter_id is not None and account_id is not None
-    async with in_transaction() as connection:
-        await _refuse_locked(connection, organization_id, counter_id, account_id, values["date"])
-        await _refuse_duplicate(organization_id, counter_id, account_id, values["date"])
-        row = await CounterAdjustment.create(
-            organization_id=organization_id,
-            counter_id=counter_id,
-            account_id=account_id,
-            created_by=actor,
-            last_modified_by=actor,
-            **values,
-        )
-        await events.created(row)
+    try:
+        async with in_transaction() as connection:
+            await _refuse_locked(connection, organization_id, counter_id, account_id, values["date"])
+            await _refuse_duplicate(organization_id, counter_id, account_id, values["date"])
+            row = await CounterAdjustment.create(
+                organization_id=organization_id,
+                counter_id=counter_id,
+                account_id=account_id,
+                created_by=actor,
+                last_modified_by=actor,
+                **values,
+            )
+            await events.created(row)
+    except IntegrityError as exc:  # a concurrent writer stored the same day meanwhile (the unique key)
+        raise fail(("input", "date"), ErrorCode.DUPLICATE, "an adjustment of that day was just stored") from exc
     return row
 
 

@@ -8,6 +8,7 @@ import dataclasses
 import uuid
 from typing import Any
 
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app.domain.billing.counters_checks import CounterDraft, check_counter
@@ -18,7 +19,7 @@ from app.models.counters import Counter, CounterAdjustment, CounterPricing
 from app.services import events
 from app.services.catalog.entities import Dependants, delete_versioned, taken_codes
 from app.services.counters.commands import CreateCounter, UpdateCounter
-from app.services.errors import ErrorCode, ProblemCollector
+from app.services.errors import ErrorCode, ProblemCollector, fail
 from app.services.versioning import get_owned, update_versioned
 
 
@@ -29,9 +30,13 @@ async def create_counter(organization_id: uuid.UUID, command: CreateCounter, act
     values["product_id"] = await _product(organization_id, data.get("productId"), at)
     await _refuse_taken_code(organization_id, values["code"], at)
     at.raise_if_any()
-    async with in_transaction():
-        row = await Counter.create(organization_id=organization_id, created_by=actor, last_modified_by=actor, **values)
-        await events.created(row)
+    try:
+        async with in_transaction():
+            stamp: dict[str, Any] = {"organization_id": organization_id, "created_by": actor, "last_modified_by": actor}
+            row = await Counter.create(**stamp, **values)
+            await events.created(row)
+    except IntegrityError as exc:  # a concurrent writer took the code meanwhile (the unique key)
+        raise fail(("input", "code"), ErrorCode.DUPLICATE, "the code was just taken; read and retry") from exc
     return row
 
 
