@@ -1,6 +1,7 @@
 """Scheduled runs' events (SEMANTICS §14.1, §13.2 rule 3): `scheduled.billrun.completed`
 once per run when its last job ends, with its counts; a scheduled recalculation that
-changes nothing records no bill event; auto-approval records `billing.bill.approved`.
+changes nothing records no bill event; auto-approval records `billing.bill.approved`; a closed
+late-data window is announced once (`scheduled.bill.enddate`).
 
 The world (tests/services/test_scheduling.py): a monthly plan from 2024-01-01, acme from
 January, bolt from February, an hourly-6 schedule. The run at 02-01 00:00 has two jobs:
@@ -12,6 +13,7 @@ from app.models.billing import Bill, BillJob
 from app.models.events import Event
 from app.models.organization import OrganizationConfig
 from app.services import billing
+from app.services.events.windows import announce_closed_windows
 from app.services.scheduling import start_due_run
 from app.services.scheduling.approval import auto_approve_bills
 from tests.services import new_world
@@ -88,3 +90,20 @@ async def test_auto_approval_records_approved_bills(app):
     assert event.entity_id == january.id
     assert (event.payload["old"]["status"], event.payload["new"]["status"]) == ("PENDING", "APPROVED")
     assert event.payload["new"]["autoApproved"] is True
+
+
+async def test_a_closed_late_data_window_is_announced_once(app):
+    """January's bill (end date 02-01) has its window open until 02-02 00:00 UTC: a tick at
+    02-01 23:00 announces nothing, the ticks at 02-02 00:30 and 06:00 announce it once.
+    February's (03-01) stays open."""
+    world = await scheduled_world()
+    await tick(world, utc(2024, 2, 1, 0, 30))
+    january = await Bill.get(organization_id=world.organization_id, bill_date=date(2024, 2, 1))
+    config = await OrganizationConfig.get(organization_id=world.organization_id)
+    # The bills' end dates are in 2024: look back from then (the lookback bounds the query).
+    assert await announce_closed_windows(config, utc(2024, 2, 1, 23)) == 0
+    assert await announce_closed_windows(config, utc(2024, 2, 2, 0, 30)) == 1
+    assert await announce_closed_windows(config, utc(2024, 2, 2, 6)) == 0
+    [event] = await of_type(world, "scheduled.bill.enddate")
+    assert (event.entity_type, event.entity_id, set(event.payload)) == ("bill", january.id, {"new"})
+    assert event.payload["new"]["endDate"] == "2024-02-01"

@@ -12,7 +12,8 @@ Non-configuration families carry their own payloads (see record sites):
 - billing.billconfig.updated: {old, new} (bill lock date);
 - ingest.validation.failure: {batchId, itemCount, stored, duplicates, rejected,
   rejections: first 100 [{index, uid, code, reason}]};
-- scheduled.billrun.completed: {runAt, billJobIds, created, updated, unchanged, failed}.
+- scheduled.billrun.completed: {runAt, billJobIds, created, updated, unchanged, failed};
+- scheduled.bill.enddate: {new}, the bill whose late-data window closed (windows.py).
 - export.job.completed|failed: {new}, the export job after it ended.
 """
 
@@ -64,6 +65,7 @@ OTHER_TYPES: tuple[str, ...] = (
     "billing.billjob.cancelled",
     "ingest.validation.failure",
     "scheduled.billrun.completed",
+    "scheduled.bill.enddate",
     "export.job.completed",
     "export.job.failed",
 )

@@ -27,6 +27,7 @@ from app.services.billing import state
 from app.services.billing.run import Enqueue
 from app.services.billing.snapshots import load_catalog, load_organization
 from app.services.billing.sweep import RUN_JOB
+from app.services.events.windows import announce_closed_windows
 from app.services.scheduling.approval import auto_approve_bills
 from app.services.statements import request_statements
 
@@ -46,6 +47,7 @@ async def run_scheduled_billing(now: datetime, *, enqueue: Enqueue | None) -> li
             # Approve first: a run started now recalculates only after its jobs are done.
             approved = await auto_approve_bills(config, now)
             await request_statements(config.organization_id, approved, enqueue=enqueue)  # SEMANTICS §12.2 rule 2
+            await announce_closed_windows(config, now)  # scheduled.bill.enddate (SEMANTICS §14.1)
             run = await start_due_run(config, now, enqueue=enqueue)
         except Exception:  # noqa: BLE001 - one organization's failure must not stop the others
             log.exception("scheduled billing of organization %s failed", config.organization_id)
