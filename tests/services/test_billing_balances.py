@@ -83,11 +83,13 @@ async def test_bills_composed_from_the_same_draws_draw_the_balance_once(app, pat
     assert (summary.amount, summary.total_debit_amount) == (D("0.00"), D("100.00"))
 
 
-async def test_a_recalculated_earlier_bill_draws_first_and_queues_the_later_bills(app):
+async def test_a_recalculated_earlier_bill_never_overdraws_and_queues_itself_with_the_later_bills(app):
     """January 30, February 50 are billed (30 + 50 of 100). Late January usage (+40 = 70)
-    is recalculated: January now draws 70, February's 50 drawn while 30 were left on the
-    balance is stale, so a RECALCULATE job for February is queued in the same transaction."""
-    world, account, _ = await balance_world()
+    is recalculated alone: rule 4 would give January all 100, but February holds 50, so
+    January draws 50 (the balance is never drawn twice) and a RECALCULATE job for January
+    and February is queued in the same transaction. Run together, as the job runs them,
+    January draws 70 first and February the 30 left."""
+    world, account, balance = await balance_world()
     await world.measure("acme", 30, utc(2024, 1, 10))
     await world.measure("acme", 50, utc(2024, 2, 10))
     await store_bill(world.organization_id, *await composed(world, account, FEB))
@@ -97,13 +99,24 @@ async def test_a_recalculated_earlier_bill_draws_first_and_queues_the_later_bill
 
     await world.measure("acme", 40, utc(2024, 1, 20))
     await store_bill(world.organization_id, *await composed(world, account, FEB))
-    assert await drawn(world, FEB) == [D("-70.00")]
+    assert await drawn(world, FEB) == [D("-50.00")]
     [job] = await BillJob.filter(organization_id=world.organization_id, created_by=QUEUED_BY)
-    february = await Bill.get(organization_id=world.organization_id, bill_date=MAR)
-    assert (job.type, job.status, job.bill_ids) == ("RECALCULATE", "PENDING", [str(february.id)])
+    bills = await Bill.filter(organization_id=world.organization_id).order_by("bill_date")
+    assert (job.type, job.status, sorted(job.bill_ids)) == ("RECALCULATE", "PENDING", sorted(str(b.id) for b in bills))
 
-    await store_bill(world.organization_id, *await composed(world, account, MAR))  # what the job does
-    assert await drawn(world, MAR) == [D("-30.00")]
+    # What the job does: both bills of the account composed and stored together, in order.
+    computed = await compose_for_accounts(world.organization_id, {account.id: [BillRequest(FEB), BillRequest(MAR)]})
+    stored = [
+        (bill, StoreOptions(job_id=None, actor=ACTOR, suppress_empty=False, purchase_order_number=None,
+                            meter_of=computed.catalog.meter_of,
+                            redraw=computed.redraws.get((account.id, bill.bill_date, "MONTHLY"))))
+        for bill in computed.accounts[account.id].bills
+    ]  # fmt: skip
+    await store_bills(world.organization_id, stored)
+    assert (await drawn(world, FEB), await drawn(world, MAR)) == ([D("-70.00")], [D("-30.00")])
+    [summary] = (await balance_summaries(world.organization_id, [balance], now=utc(2024, 3, 2))).values()
+    assert summary.amount == D("0.00")
+    assert await BillJob.filter(organization_id=world.organization_id, created_by=QUEUED_BY).count() == 1
 
 
 async def test_a_credit_counts_from_its_applied_date_and_a_locked_later_bill_keeps_its_draw(app):

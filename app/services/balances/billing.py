@@ -43,6 +43,8 @@ __all__ = [
     "bill_sources",
     "load_balance_inputs",
     "load_balances",
+    "StaleFrom",
+    "note_balance_draws",
     "read_balance_draws",
     "record_balance_draws",
 ]
@@ -123,24 +125,43 @@ class BalanceDraws:
     credits: dict[uuid.UUID, list[tuple[datetime, Decimal]]] = field(default_factory=dict)
     by_bill: dict[uuid.UUID, dict[BillKey, _Draw]] = field(default_factory=dict)
 
-    def before(self, balances: Iterable[BalanceSnapshot], key: BillKey) -> tuple[BalanceSnapshot, ...]:
+    def before(
+        self, balances: Iterable[BalanceSnapshot], key: BillKey, pending: Iterable[BillKey] = ()
+    ) -> tuple[BalanceSnapshot, ...]:
+        """The balances as the bill ``key`` sees them. ``pending``: bills of the account
+        stored together with it, after it (their stored draws are about to be replaced)."""
+        return tuple(self._seen(b, key, frozenset(pending)) for b in balances)
+
+    def _seen(self, b: BalanceSnapshot, key: BillKey, pending: frozenset[BillKey]) -> BalanceSnapshot:
         cutoff = local_midnight(key[0], self.tz)
-        seen = []
-        for b in balances:
-            earlier = [
-                d
-                for k, d in self.by_bill.get(b.id, {}).items()
-                if bill_order(k) < bill_order(key) or (d.locked and k != key)
-            ]
-            seen.append(
-                replace(
-                    b,
-                    credits=sum((a for when, a in self.credits.get(b.id, ()) if when <= cutoff), _ZERO),
-                    drawn_before=sum((d.window for d in earlier), _ZERO),
-                    rollover_drawn_before=sum((d.rollover for d in earlier), _ZERO),
-                )
-            )
-        return tuple(seen)
+        bills = self.by_bill.get(b.id, {})
+        earlier = [d for k, d in bills.items() if bill_order(k) < bill_order(key) or (d.locked and k != key)]
+        # Rule 4 gives an earlier bill money a later stored bill already drew (a recalculation
+        # of an old bill). It may only take what no other stored bill holds, so the balance is
+        # never drawn twice; the later bills are queued and the draws meet rule 4 once they
+        # are recalculated with it (``held_back`` tells the caller).
+        others = [d for k, d in bills.items() if k != key and k not in pending]
+        credits_by_date = sum((a for when, a in self.credits.get(b.id, ()) if when <= cutoff), _ZERO)
+        credits_all = sum((a for _, a in self.credits.get(b.id, ())), _ZERO)
+        drawn_before = sum((d.window for d in earlier), _ZERO)
+        held = sum((d.window for d in others), _ZERO) - (credits_all - credits_by_date)
+        rollover_before = sum((d.rollover for d in earlier), _ZERO)
+        rollover_held = sum((d.rollover for d in others), _ZERO)
+        return replace(
+            b,
+            credits=credits_by_date,
+            drawn_before=max(drawn_before, held),
+            rollover_drawn_before=max(rollover_before, rollover_held),
+        )
+
+    def held_back(self, b: BalanceSnapshot, key: BillKey, pending: Iterable[BillKey] = ()) -> bool:
+        """Whether later stored bills hold money rule 4 would give this bill."""
+        capped = self._seen(b, key, frozenset(pending))
+        bills = self.by_bill.get(b.id, {})
+        earlier = [d for k, d in bills.items() if bill_order(k) < bill_order(key) or (d.locked and k != key)]
+        return capped.drawn_before > sum((d.window for d in earlier), _ZERO) or capped.rollover_drawn_before > sum(
+            (d.rollover for d in earlier), _ZERO
+        )
 
     def drawn(self, balance_id: uuid.UUID, key: BillKey) -> tuple[Decimal, Decimal]:
         d = self.by_bill.get(balance_id, {}).get(key)
@@ -216,3 +237,32 @@ def bill_sources(
 def record_balance_draws(draws: BalanceDraws | None, sources: CreditSources, key: BillKey, bill: ComposedBill) -> None:
     if draws is not None and sources.balances:
         draws.record(sources.balances, key, drawn_balances(bill))
+
+
+@dataclass(frozen=True)
+class StaleFrom:
+    """The account's unlocked bills after ``key`` (and the bill itself when ``including``)
+    that may draw on ``balance_id`` need recalculating."""
+
+    balance_id: uuid.UUID
+    key: BillKey
+    including: bool = False
+
+
+def note_balance_draws(
+    draws: BalanceDraws,
+    balances: Iterable[BalanceSnapshot],
+    key: BillKey,
+    pending: Sequence[BillKey],
+    bill: ComposedBill,
+    stale: list[StaleFrom],
+) -> None:
+    """Record what ``bill`` (being stored) draws from each balance, noting the bills a
+    changed draw leaves stale: the later ones, and the bill itself when later bills held
+    back money rule 4 gives it."""
+    now = drawn_balances(bill)
+    for b in balances:
+        held_back = draws.held_back(b, key, pending)
+        if held_back or draws.drawn(b.id, key) != now.get(b.id, (_ZERO, _ZERO)):
+            stale.append(StaleFrom(b.id, key, including=held_back))
+    draws.record(balances, key, now)

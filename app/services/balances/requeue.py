@@ -19,6 +19,8 @@ from datetime import date
 
 import asyncpg
 
+from app.services.balances.billing import StaleFrom
+
 __all__ = ["QUEUED_BY", "queue_later_bills"]
 
 QUEUED_BY = "system:balance-draws"
@@ -28,34 +30,37 @@ _FREQUENCIES = ["DAILY", "WEEKLY", "MONTHLY", "ANNUALLY", "AD_HOC"]
 async def queue_later_bills(
     conn: asyncpg.Connection,
     organization_id: uuid.UUID,
-    changed: Mapping[uuid.UUID, Sequence[tuple[uuid.UUID, tuple[date, str]]]],
+    changed: Mapping[uuid.UUID, Sequence[StaleFrom]],
     *,
     stored: Sequence[tuple[uuid.UUID, date]],
 ) -> uuid.UUID | None:
-    """Queue the later unlocked bills of ``changed`` (account → [(balance, bill key)]);
+    """Queue the unlocked bills ``changed`` names (account → where its bills went stale);
     the job id, or None when no bill needs it."""
+    changed = {account: stale for account, stale in changed.items() if stale}
     if not changed:
         return None
-    rows = await conn.fetch(
-        """SELECT DISTINCT b.id, b.account_id, b.bill_date, b.billing_frequency, li.balance_id
-           FROM bills AS b JOIN bill_line_items AS li ON li.bill_id = b.id AND li.organization_id = b.organization_id
-           WHERE b.organization_id = $1 AND b.account_id = ANY($2::uuid[]) AND NOT b.locked
-             AND li.line_item_type = 'BALANCE_CONSUMED' AND li.balance_id = ANY($3::uuid[])""",
+    bills = await conn.fetch(
+        """SELECT id, account_id, bill_date, billing_frequency FROM bills
+           WHERE organization_id = $1 AND account_id = ANY($2::uuid[]) AND NOT locked""",
         organization_id,
         list(changed),
-        sorted({balance for keys in changed.values() for balance, _ in keys}),
     )
+    drew = {
+        (r["bill_id"], r["balance_id"])
+        for r in await conn.fetch(
+            """SELECT DISTINCT bill_id, balance_id FROM bill_line_items
+               WHERE organization_id = $1 AND bill_id = ANY($2::uuid[]) AND balance_id = ANY($3::uuid[])
+                 AND line_item_type = 'BALANCE_CONSUMED'""",
+            organization_id,
+            [b["id"] for b in bills],
+            sorted({s.balance_id for stale in changed.values() for s in stale}),
+        )
+    }
     stored_now = set(stored)
     stale = sorted(
-        {
-            (r["account_id"], r["id"])
-            for r in rows
-            if (r["account_id"], r["bill_date"]) not in stored_now
-            and any(
-                balance == r["balance_id"] and _order((r["bill_date"], r["billing_frequency"])) > _order(key)
-                for balance, key in changed[r["account_id"]]
-            )
-        }
+        (b["account_id"], b["id"])
+        for b in bills
+        if any(_queued(s, b, drew, stored_now) for s in changed[b["account_id"]])
     )
     if not stale:
         return None
@@ -72,6 +77,16 @@ async def queue_later_bills(
         json.dumps(sorted({str(account) for account, _ in stale})),
         json.dumps([str(bill) for _, bill in stale]),
     )
+
+
+def _queued(stale: StaleFrom, bill: asyncpg.Record, drew: set, stored_now: set) -> bool:
+    """The bill itself when it was held back; a later bill that drew on the balance and is
+    not stored in this transaction (those were settled in order just now)."""
+    order, since = _order((bill["bill_date"], bill["billing_frequency"])), _order(stale.key)
+    if order == since:
+        return stale.including
+    later = order > since and (bill["account_id"], bill["bill_date"]) not in stored_now
+    return later and (bill["id"], stale.balance_id) in drew
 
 
 def _order(key: tuple[date, str]) -> tuple[date, int]:

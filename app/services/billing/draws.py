@@ -37,11 +37,11 @@ from datetime import date
 import asyncpg
 
 from app.domain.billing import ComposedBill
-from app.domain.billing.balances_steps import CreditSources, drawn_balances, spent
+from app.domain.billing.balances_steps import CreditSources, spent
 from app.domain.billing.commitments import drawn_amounts
 from app.domain.periods import BillFrequency
 from app.domain.timezones import parse_timezone
-from app.services.balances.billing import BalanceDraws, read_balance_draws
+from app.services.balances.billing import BalanceDraws, StaleFrom, note_balance_draws, read_balance_draws
 from app.services.balances.requeue import queue_later_bills
 from app.services.billing.commitments import read_draws
 
@@ -87,25 +87,25 @@ async def settle_draws(
     draws = await read_draws(conn, organization_id, commitment_ids)
     balances = await _balance_draws(conn, organization_id, [b.id for _, _, r in drawing for b in r.sources.balances])
     locked = await _locked_bills(conn, organization_id, [bill.account_id for _, bill, _ in drawing])
-    changed: dict[uuid.UUID, list[tuple[uuid.UUID, tuple[date, str]]]] = {}
-    for i, bill, redraw in sorted(drawing, key=lambda d: _composing_order(d[1])):
+    changed: dict[uuid.UUID, list[StaleFrom]] = {}
+    ordered = sorted(drawing, key=lambda d: _composing_order(d[1]))
+    for n, (i, bill, redraw) in enumerate(ordered):
         key = (bill.bill_date, bill.frequency.value)
         if (bill.account_id, *key) in locked:
             continue  # not stored: its stored draw stays, and counts for the others
+        # The account's bills stored after this one in this transaction: their stored balance
+        # draws are about to be replaced, so they hold back nothing from it.
+        pending = [(b.bill_date, b.frequency.value) for _, b, _ in ordered[n + 1 :] if b.account_id == bill.account_id]
         sources = redraw.sources
         fresh = replace(
             sources,
             commitments=draws.before(sources.commitments, key),
-            balances=balances.before(sources.balances, key) if sources.balances else (),
+            balances=balances.before(sources.balances, key, pending) if sources.balances else (),
         )
         if spent(fresh) != spent(sources):
             settled[i] = redraw.compose(fresh)
         draws.record(fresh.commitments, key, drawn_amounts(settled[i]))
-        now = drawn_balances(settled[i])
-        for b in fresh.balances:
-            if balances.drawn(b.id, key) != now.get(b.id, (0, 0)):
-                changed.setdefault(bill.account_id, []).append((b.id, key))
-        balances.record(fresh.balances, key, now)
+        note_balance_draws(balances, fresh.balances, key, pending, settled[i], changed.setdefault(bill.account_id, []))
     await queue_later_bills(conn, organization_id, changed, stored=[(b.account_id, b.bill_date) for b in settled])
     return settled
 
