@@ -109,13 +109,15 @@ async def run(database_url: str, redis_url: str, data_dir: Path) -> None:
                 )
             ).json()
             assert result["data"]["createProduct"]["userErrors"] == [], result
-        timings = []
+        timings, cpu = [], []
         for _ in range(5):  # warm-up: caches, connection pool
             await client.post("/graphql", json={"query": QUERY}, headers=headers)
         for _ in range(50):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = await client.post("/graphql", json={"query": QUERY}, headers=headers)
             timings.append((time.perf_counter() - started) * 1000)
+            # This process's CPU time (PostgreSQL's excluded): less at the mercy of other load.
+            cpu.append((time.process_time() - started_cpu) * 1000)
             assert "errors" not in response.json()
         with count_statements() as counter:
             body = (await client.post("/graphql", json={"query": QUERY}, headers=headers)).json()
@@ -131,6 +133,7 @@ async def run(database_url: str, redis_url: str, data_dir: Path) -> None:
         f"({len(response.content)} bytes)"
     )
     print(f"p50_ms={statistics.median(timings):.1f} p90_ms={statistics.quantiles(timings, n=10)[-1]:.1f}")
+    print(f"python_cpu_p50_ms={statistics.median(cpu):.1f} (the API's own CPU time per request)")
     print(f"sql_statements={len(counter.statements)} nesting_levels={LEVELS}")
     print(
         f"target p50<=50ms: {'met' if statistics.median(timings) <= 50 else 'NOT met'}; "
@@ -141,6 +144,7 @@ async def run(database_url: str, redis_url: str, data_dir: Path) -> None:
         [
             figure("p50_ms", statistics.median(timings), "<= 50", unit="ms"),
             figure("p90_ms", statistics.quantiles(timings, n=10)[-1], unit="ms"),
+            figure("python_cpu_p50_ms", statistics.median(cpu), unit="ms"),
             figure("sql_statements", len(counter.statements), f"<= {LEVELS}"),
         ],
     )

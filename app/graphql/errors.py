@@ -77,6 +77,14 @@ class MaskUnexpectedErrors(MaskErrors):
         masked.extensions = {"code": TopLevelCode.INTERNAL.value}
         return masked
 
+    def _process_result(self, result: object) -> None:
+        # Strawberry's version asks isinstance() of a runtime-checkable Protocol, which
+        # walks the protocol's members on every request (a few percent of a trivial
+        # query); every result it handles has `errors`, so reading it is the same test.
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = self._process_errors(errors)  # type: ignore[attr-defined]
+
 
 async def respond(
     payload: type,

@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from cross_web import HTTPException
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 from starlette.requests import Request
@@ -121,6 +122,17 @@ class MetergraphGraphQL(GraphQL):
             schema, graphql_ide="graphiql", allowed_origins=allowed_origins, keep_alive=True, keep_alive_interval=15
         )
 
+    def encode_json(self, data: object) -> str | bytes:
+        # msgspec writes a large response about ten times faster than `json.dumps` (a
+        # quarter of a big catalog read's time went there), as UTF-8 rather than \u
+        # escapes: the same JSON. Text, since websockets send what this returns as is (a
+        # graphql-transport-ws message is a text frame). Anything it cannot write goes the
+        # standard way.
+        try:
+            return _ENCODER.encode(data).decode()
+        except (TypeError, OverflowError, msgspec.EncodeError):
+            return super().encode_json(data)
+
     def decode_json(self, data: str | bytes) -> object:
         # JSON nested thousands deep exhausts `json.loads`' recursion: it is as unreadable
         # as malformed JSON (a 400, or a refused websocket message), not a server error.
@@ -163,6 +175,9 @@ class MetergraphGraphQL(GraphQL):
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(graphiql_page(graphql_path=request.url.path))
+
+
+_ENCODER = msgspec.json.Encoder()
 
 
 @functools.lru_cache(maxsize=512)
