@@ -20,7 +20,14 @@ from starlette.responses import FileResponse, JSONResponse, Response, StreamingR
 from starlette.routing import Route
 
 from app.auth.tokens import bearer_token
-from app.domain.exports.filters import allowed_parameters, parse_filters
+from app.domain.exports.filters import (
+    GRANULARITIES,
+    ID_PATTERN,
+    MAX_PARAMETER,
+    STATUSES,
+    allowed_parameters,
+    parse_filters,
+)
 from app.domain.exports.formats import EXTENSIONS, FORMATS, KINDS, MEDIA_TYPES, ExportFormat, ExportKind
 from app.http.rate_limit import limiter_of, too_many_requests
 from app.models.exports import EXPIRED, ExportJob
@@ -154,26 +161,37 @@ def parse_id(text: str) -> uuid.UUID | None:
         return None
 
 
-def _parameter(name: str, description: str, **schema: Any) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "schema": {"type": "string", **schema},
-        "description": description,
+def _parameter(name: str, description: str, schema: dict[str, Any], required: bool = False) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": required, "schema": schema, "description": description}
+
+
+def _parameters(kind: ExportKind) -> list[dict[str, Any]]:
+    """The filters of `kind` exactly as `parse_filters` accepts them: what the document
+    allows is accepted, and the rest refused (cross-parameter rules aside: `from` before
+    `to`, and a usage range within its period limit, cannot be written here)."""
+    day = {"type": "string", "format": "date"}
+    bound = day if kind is ExportKind.BILLS else {"anyOf": [day, {"type": "string", "format": "date-time"}]}
+    ids = {"type": "string", "pattern": f"^{ID_PATTERN.pattern}(,{ID_PATTERN.pattern})*$", "maxLength": MAX_PARAMETER}
+    usage = kind is ExportKind.USAGE
+    every = {
+        "from": _parameter(
+            "from", "Start (inclusive): YYYY-MM-DD (local midnight), or an instant with offset.", bound, usage
+        ),
+        "to": _parameter("to", "End (exclusive), like from.", bound, usage),
+        "accountIds": _parameter("accountIds", "Comma-separated account ids (at most 1000).", ids),
+        "status": _parameter("status", "Bill status.", {"type": "string", "enum": list(STATUSES)}),
+        "locked": _parameter(
+            "locked", "Locked bills (true) or unlocked ones (false).", {"type": "string", "enum": ["true", "false"]}
+        ),
+        "meterIds": _parameter("meterIds", "Comma-separated meter ids (at most 1000).", ids),
+        "aggregationIds": _parameter(
+            "aggregationIds", "Comma-separated (compound) aggregation ids (at most 1000).", ids
+        ),
+        "granularity": _parameter(
+            "granularity", "Periods of the rows.", {"type": "string", "enum": list(GRANULARITIES)}
+        ),
     }
-
-
-_PARAMETERS = {
-    "from": _parameter("from", "Start (inclusive): YYYY-MM-DD (local midnight), or an instant with offset."),
-    "to": _parameter("to", "End (exclusive), like from."),
-    "accountIds": _parameter("accountIds", "Comma-separated account ids (at most 1000)."),
-    "status": _parameter("status", "Bill status.", enum=["PENDING", "APPROVED"]),
-    "locked": _parameter("locked", "Locked bills (true) or unlocked ones (false).", enum=["true", "false"]),
-    "meterIds": _parameter("meterIds", "Comma-separated meter ids (at most 1000)."),
-    "aggregationIds": _parameter("aggregationIds", "Comma-separated (compound) aggregation ids (at most 1000)."),
-    "granularity": _parameter("granularity", "Periods of the rows.", enum=["DAY", "MONTH", "BILLING_PERIOD"]),
-}
+    return [parameter for name, parameter in every.items() if name in allowed_parameters(kind)]
 
 
 def export_paths(error_response: Any, throttled: dict[str, Any]) -> dict[str, Any]:
@@ -192,7 +210,7 @@ def export_paths(error_response: Any, throttled: dict[str, Any]) -> dict[str, An
                     "operationId": f"export{kind.value.title()}{fmt.value.title()}",
                     "summary": f"Stream the {name} of the organization as {fmt.value} (one snapshot).",
                     "security": [{"bearer": []}],
-                    "parameters": [_PARAMETERS[p] for p in _PARAMETERS if p in allowed_parameters(kind)],
+                    "parameters": _parameters(kind),
                     "responses": {
                         "200": {
                             "description": "The export, streamed.",

@@ -76,6 +76,12 @@ def test_filters_parse_and_bound():
         (ExportKind.MEASUREMENTS, {"accountIds": "nope"}, "accountIds"),
         (ExportKind.MEASUREMENTS, {"accountIds": ",".join(str(uuid.uuid4()) for _ in range(1001))}, "accountIds"),
         (ExportKind.MEASUREMENTS, {"from": "2024-10-01T00:00:00"}, "from"),  # no offset
+        (ExportKind.MEASUREMENTS, {"accountIds": f"{uuid.uuid4()}, {uuid.uuid4()}"}, "accountIds"),  # no spaces
+        (ExportKind.MEASUREMENTS, {"accountIds": f"{uuid.uuid4()},"}, "accountIds"),
+        (ExportKind.MEASUREMENTS, {"from": "2024-10-01 00:00:00+00:00"}, "from"),  # RFC 3339 only
+        (ExportKind.MEASUREMENTS, {"from": "2024-10-01T00:00+00:00"}, "from"),
+        (ExportKind.MEASUREMENTS, {"from": ""}, "from"),
+        (ExportKind.MEASUREMENTS, {"to": "2024-02-30"}, "to"),
         (ExportKind.USAGE, {"from": "2024-10-01"}, "to"),
         (ExportKind.USAGE, {"from": "2024-10-01", "to": "2024-11-01", "granularity": "WEEK"}, "granularity"),
     ],
@@ -84,6 +90,14 @@ def test_bad_filters_name_the_parameter(kind, params, path):
     with pytest.raises(InputErrors) as caught:
         parse_filters(kind, params)
     assert [p.path for p in caught.value.problems] == [(path,)]
+
+
+def test_rfc3339_instants_in_either_case():
+    parsed = parse_filters(
+        ExportKind.MEASUREMENTS, {"from": "2024-10-01t00:00:00.5z", "to": "2024-10-02T02:00:00+02:00"}
+    )
+    assert parsed.start == datetime(2024, 10, 1, 0, 0, 0, 500000, tzinfo=UTC)
+    assert parsed.end == datetime(2024, 10, 2, tzinfo=UTC)
 
 
 def test_days_begin_at_local_midnight_across_a_clock_change():

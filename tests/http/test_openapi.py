@@ -21,7 +21,7 @@ import redis
 import schemathesis
 from hypothesis import given
 from schemathesis.generation.modes import GenerationMode
-from schemathesis.specs.openapi.checks import ignored_auth, negative_data_rejection
+from schemathesis.specs.openapi.checks import ignored_auth, negative_data_rejection, positive_data_acceptance
 
 from app.http.openapi import openapi_document
 from tests.conftest import TEST_SECRET_KEY
@@ -156,6 +156,12 @@ def test_routes_behave_as_documented(api_schema, mode, credentials, bearer):
         elif case.operation.path.startswith("/organizations/"):
             case.path_parameters = {"orgId": credentials["organizationId"]}
             case.headers = {**(case.headers or {}), "Authorization": f"Bearer {bearer}"}
+        elif case.operation.path.startswith("/exports/"):
+            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {bearer}"}
+            # Each filter is described exactly, but rules across filters (from before to, a
+            # usage range within 10,000 periods) cannot be written in OpenAPI: a schema-valid
+            # request may get its documented 400. tests/http/test_exports.py holds those.
+            excluded = [*excluded, positive_data_acceptance]
         response = case.call()
         if response.status_code == 413:
             # A body over the size limit is refused with the documented 413 before it is
