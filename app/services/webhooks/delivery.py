@@ -14,7 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -47,7 +48,11 @@ class DeliveryOptions:
 
     schedule: RetrySchedule = DEFAULT_SCHEDULE
     lease: timedelta = timedelta(seconds=60)
-    concurrency: int = 64
+    # Attempts in flight per organization and process, and to one destination at a time.
+    # Small numbers serve a receiver best: the HTTP client's pool costs CPU per request in
+    # proportion to its open connections.
+    concurrency: int = 32
+    per_destination: int = 8
     timeout: float = TIMEOUT_SECONDS
     clock: Callable[[], datetime] = field(default=_utcnow)
     allow_private: bool | None = None  # None: the deployment's setting
@@ -65,13 +70,27 @@ class Claimed:
     created: datetime
 
 
+# Due deliveries, oldest first, at most `per_destination` of each destination and none of
+# the destinations already that busy ($5): one slow receiver cannot take every slot. The
+# window looks at a bounded prefix of the due list so a long backlog costs no full sort.
 _CLAIM = """
+WITH due AS (
+    SELECT id, destination_id, next_attempt_at FROM webhook_deliveries
+    WHERE organization_id = $1 AND status = 'PENDING' AND next_attempt_at <= $2
+      AND (lease_until IS NULL OR lease_until < $2) AND NOT (destination_id = ANY($5::uuid[]))
+    ORDER BY next_attempt_at LIMIT $4 * 8
+), capped AS (
+    SELECT id FROM (
+        SELECT id, next_attempt_at, row_number() OVER (PARTITION BY destination_id ORDER BY next_attempt_at) AS n
+        FROM due) ranked
+    WHERE n <= $6 ORDER BY next_attempt_at LIMIT $4
+)
 UPDATE webhook_deliveries d SET lease_until = $3
 WHERE d.id IN (
     SELECT id FROM webhook_deliveries
-    WHERE organization_id = $1 AND status = 'PENDING' AND next_attempt_at <= $2
+    WHERE organization_id = $1 AND id IN (SELECT id FROM capped) AND status = 'PENDING'
       AND (lease_until IS NULL OR lease_until < $2)
-    ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED)
+    FOR UPDATE SKIP LOCKED)
 RETURNING d.id, d.event_id, d.destination_id, d.attempts, d.dt_created
 """
 _EVENTS = """
@@ -88,9 +107,17 @@ WHERE organization_id = $1 AND id = ANY($2::uuid[]) AND status = 'PENDING'
 """
 
 
-async def claim(organization_id: uuid.UUID, limit: int, now: datetime, lease: timedelta) -> list[Claimed]:
+async def claim(
+    organization_id: uuid.UUID,
+    limit: int,
+    now: datetime,
+    lease: timedelta,
+    *,
+    per_destination: int = 1_000_000,
+    busy: Collection[uuid.UUID] = (),
+) -> list[Claimed]:
     async with connection() as conn:
-        rows = await conn.fetch(_CLAIM, organization_id, now, now + lease, limit)
+        rows = await conn.fetch(_CLAIM, organization_id, now, now + lease, limit, list(busy), per_destination)
     return [Claimed(r["id"], r["event_id"], r["destination_id"], r["attempts"] + 1, r["dt_created"]) for r in rows]
 
 
@@ -161,6 +188,7 @@ class DeliveryRunner:
         self.client = client
         self.options = options or DeliveryOptions()
         self._running: dict[uuid.UUID, asyncio.Event] = {}
+        self._targets: dict[asyncio.Task, uuid.UUID] = {}  # attempt in flight → its destination
 
     async def deliver(self, organization_id: uuid.UUID) -> int:
         """Attempts made by this run (0 when another run of this process took the request)."""
@@ -185,7 +213,7 @@ class DeliveryRunner:
                 # Refill when a quarter of the slots are free: fewer, larger claims.
                 free = self.options.concurrency - len(inflight)
                 if free >= max(1, self.options.concurrency // 4) or not inflight:
-                    inflight |= await self._start(organization_id, free)
+                    inflight |= await self._start(organization_id, free, inflight)
                 if not inflight:
                     if writing is not None:
                         await writing
@@ -201,6 +229,8 @@ class DeliveryRunner:
                     more, inflight = await asyncio.wait(inflight, timeout=RECORD_WINDOW_SECONDS)
                     done |= more
                 finished = [f for f in (t.result() for t in done) if f is not None]
+                for task in done:
+                    del self._targets[task]
                 if writing is not None:
                     await writing
                 writing = asyncio.create_task(finish(organization_id, finished, self.options.clock()))
@@ -212,11 +242,20 @@ class DeliveryRunner:
                 task.cancel()
             with contextlib.suppress(Exception):
                 await asyncio.gather(*inflight, return_exceptions=True)
+            for task in inflight:
+                self._targets.pop(task, None)
 
-    async def _start(self, organization_id: uuid.UUID, free: int) -> set[asyncio.Task]:
-        now = self.options.clock()
-        batch = await claim(organization_id, free, now, self.options.lease)
+    async def _start(self, organization_id: uuid.UUID, free: int, inflight: set[asyncio.Task]) -> set[asyncio.Task]:
+        now, cap = self.options.clock(), self.options.per_destination
+        busy = Counter(self._targets[t] for t in inflight)
+        full = [destination for destination, n in busy.items() if n >= cap]
+        batch = await claim(organization_id, free, now, self.options.lease, per_destination=cap, busy=full)
         if not batch:
             return set()
         prepared = await prepare(organization_id, batch, now)
-        return {asyncio.create_task(attempt(self.client, c, prepared, self.options)) for c in batch}
+        tasks = set()
+        for claimed in batch:
+            task = asyncio.create_task(attempt(self.client, claimed, prepared, self.options))
+            self._targets[task] = claimed.destination_id
+            tasks.add(task)
+        return tasks

@@ -1,8 +1,8 @@
 """What an attempt's outcome does (SEMANTICS §14.4.2–4): the delivery's next state, the
 attempt's log row, and the destination's health.
 
-Outcomes are written in batches (one statement per table for every attempt that finished
-together), so delivering a thousand events a second costs a few statements, not thousands.
+Outcomes are written in batches (one statement for every attempt that finished together),
+so delivering a thousand events a second costs a few statements, not thousands.
 
 A destination that fails continuously is disabled: when no attempt to it has succeeded
 for `DISABLE_AFTER` since the first failure (longer than a delivery's whole retry
@@ -56,31 +56,37 @@ def next_state(
     return (PENDING, when) if when > now else (FAILED, None)
 
 
-_LOG = """
-INSERT INTO webhook_attempts (id, organization_id, version, dt_created, dt_last_modified, delivery_id, event_id,
-    destination_id, attempt_number, sent_at, duration_ms, response_status, error, response_excerpt, next_attempt_at)
-SELECT gen_random_uuid(), $1, 1, $2, $2, t.* FROM unnest($3::uuid[], $4::uuid[], $5::uuid[], $6::int[],
-    $7::timestamptz[], $8::int[], $9::int[], $10::text[], $11::text[], $12::timestamptz[]) AS t
-"""
-_UPDATE = """
-UPDATE webhook_deliveries d
-SET status = t.status, attempts = t.attempt, last_attempt_at = t.sent_at, next_attempt_at = t.next_at,
-    lease_until = NULL, version = d.version + 1, dt_last_modified = $2
-FROM unnest($3::uuid[], $4::text[], $5::int[], $6::timestamptz[], $7::timestamptz[]) AS t(id, status, attempt, sent_at,
-    next_at)
-WHERE d.organization_id = $1 AND d.id = t.id AND d.status = 'PENDING'
-"""
-_HEALTHY = """
-UPDATE webhook_destinations SET failing_since = NULL
-WHERE organization_id = $1 AND id = ANY($2::uuid[]) AND failing_since IS NOT NULL
-"""
-_FAILING = """
-UPDATE webhook_destinations SET failing_since = $3
-WHERE organization_id = $1 AND id = ANY($2::uuid[]) AND failing_since IS NULL
-"""
-_FAILING_TOO_LONG = """
+# One statement (atomic on its own): log the attempts, move the deliveries on, clear the
+# failure streak of destinations that answered, start it for those that only failed, and
+# name those failing for longer than DISABLE_AFTER. Data-modifying CTEs share one snapshot:
+# the final SELECT sees streaks as they were, and a streak started now is never too long.
+# $1 organization, $2 now, $3–$12 one array per attempt column, $13 statuses, $14 healthy
+# destinations, $15 failing ones, $16 the cutoff.
+_RECORD = """
+WITH attempts AS (
+    SELECT * FROM unnest($3::uuid[], $4::uuid[], $5::uuid[], $6::int[], $7::timestamptz[], $8::int[], $9::int[],
+        $10::text[], $11::text[], $12::timestamptz[], $13::text[])
+        AS t(delivery_id, event_id, destination_id, attempt, sent_at, duration_ms, response_status, error, excerpt,
+             next_at, status)
+), logged AS (
+    INSERT INTO webhook_attempts (id, organization_id, version, dt_created, dt_last_modified, delivery_id, event_id,
+        destination_id, attempt_number, sent_at, duration_ms, response_status, error, response_excerpt, next_attempt_at)
+    SELECT gen_random_uuid(), $1, 1, $2, $2, delivery_id, event_id, destination_id, attempt, sent_at, duration_ms,
+        response_status, error, excerpt, next_at FROM attempts
+), moved AS (
+    UPDATE webhook_deliveries d
+    SET status = a.status, attempts = a.attempt, last_attempt_at = a.sent_at, next_attempt_at = a.next_at,
+        lease_until = NULL, version = d.version + 1, dt_last_modified = $2
+    FROM attempts a WHERE d.organization_id = $1 AND d.id = a.delivery_id AND d.status = 'PENDING'
+), healthy AS (
+    UPDATE webhook_destinations SET failing_since = NULL
+    WHERE organization_id = $1 AND id = ANY($14::uuid[]) AND failing_since IS NOT NULL
+), failing AS (
+    UPDATE webhook_destinations SET failing_since = $2
+    WHERE organization_id = $1 AND id = ANY($15::uuid[]) AND failing_since IS NULL
+)
 SELECT id FROM webhook_destinations
-WHERE organization_id = $1 AND id = ANY($2::uuid[]) AND active AND failing_since < $3
+WHERE organization_id = $1 AND id = ANY($15::uuid[]) AND active AND failing_since < $16
 """
 
 
@@ -106,24 +112,17 @@ async def record(organization_id: uuid.UUID, items: list[Finished], now: datetim
         return []
     healthy = {f.destination_id for f in items if f.outcome.succeeded}
     failing = {f.destination_id for f in items if not f.outcome.succeeded} - healthy
-    async with connection() as conn, conn.transaction():
-        await conn.execute(_LOG, organization_id, now, *_columns(items))
-        await conn.execute(
-            _UPDATE,
+    async with connection() as conn:
+        too_long = await conn.fetch(
+            _RECORD,
             organization_id,
             now,
-            [f.delivery_id for f in items],
+            *_columns(items),
             [f.status for f in items],
-            [f.attempt for f in items],
-            [f.sent_at for f in items],
-            [f.next_attempt_at for f in items],
+            list(healthy),
+            list(failing),
+            now - DISABLE_AFTER,
         )
-        if healthy:
-            await conn.execute(_HEALTHY, organization_id, list(healthy))
-        if not failing:
-            return []
-        await conn.execute(_FAILING, organization_id, list(failing), now)
-        too_long = await conn.fetch(_FAILING_TOO_LONG, organization_id, list(failing), now - DISABLE_AFTER)
     gone = {f.destination_id for f in items if f.outcome.status == GONE}
     return sorted(gone | {r["id"] for r in too_long})
 

@@ -37,7 +37,7 @@ class Outcome:
         return self.error is None and self.status is not None and 200 <= self.status < 300
 
 
-def new_client(max_connections: int = 100) -> httpx.AsyncClient:
+def new_client(max_connections: int = 32) -> httpx.AsyncClient:
     """One client per worker process: connections to a receiver are reused across deliveries."""
     return httpx.AsyncClient(
         follow_redirects=False,
