@@ -6,14 +6,20 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from app.models.accounts import Account
-from app.models.catalog import CompoundAggregation
+from app.models.accounts import Account, AccountPlan
+from app.models.catalog import CompoundAggregation, Plan, PlanTemplate, Product
 from tests.conftest import data_of
-from tests.graphql.test_usage import FEB, JAN, aggregation, segmented, usage
-from tests.graphql.test_usage import seeded  # noqa: F401 - fixture
+from tests.graphql.test_usage import (
+    FEB,
+    JAN,
+    aggregation,
+    seeded,  # noqa: F401 - fixture
+    segmented,
+    usage,
+)
 from tests.workers import ingest_queue  # noqa: F401 - fixture
 
 
@@ -90,3 +96,40 @@ async def test_billing_periods_follow_the_accounts_bill_dates(tenant, seeded):
     assert len({r["periodStart"] for r in days}) == 4  # 01-01, 01-10, 01-20, 01-31 (the ap one carries no gb)
     assert all(r["measurementCount"] >= 1 for r in days)
     assert uuid.UUID(days[0]["accountId"]) == a1.id
+
+
+async def test_billing_periods_of_the_accounts_plan_for_the_aggregations_product(tenant, seeded):
+    """a1 has a WEEKLY plan of the product (its account plan's epoch a Monday): that
+    product's aggregation is cut at the plan's bill dates; an aggregation of no product
+    keeps the monthly fallback."""
+    org = tenant.organization_id
+    product = await Product.create(organization_id=org, code="p", name="P")
+    template = await PlanTemplate.create(
+        organization_id=org, product_id=product.id, code="t", name="T", currency="USD", bill_frequency="WEEKLY"
+    )
+    plan = await Plan.create(
+        organization_id=org, plan_template_id=template.id, product_id=product.id, code="w", name="W"
+    )
+    a1 = await Account.get(organization_id=org, code="a1")
+    await AccountPlan.create(
+        organization_id=org,
+        account_id=a1.id,
+        plan_id=plan.id,
+        product_id=product.id,
+        start_date=datetime(2025, 1, 1, tzinfo=UTC),
+        bill_epoch=date(2026, 1, 5),
+    )
+    weekly = await aggregation(tenant, seeded, "SUM", product_id=product.id)
+    monthly = await aggregation(tenant, seeded, "SUM")
+    rows = await export_rows(tenant, **{"from": JAN, "to": FEB, "accountIds": str(a1.id)})
+    starts = {
+        code: [(r["periodStart"][:10], r["quantity"]) for r in rows if r["code"] == code]
+        for code in (weekly.code, monthly.code)
+    }
+    assert starts[weekly.code] == [
+        ("2026-01-01", "10"),
+        ("2026-01-05", "2.5"),
+        ("2026-01-19", "7"),
+        ("2026-01-26", "1"),
+    ]
+    assert starts[monthly.code] == [("2026-01-01", "20.5")]
