@@ -11,7 +11,7 @@ error, never a file that merely looks complete.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,10 +30,10 @@ from app.domain.exports.filters import (
 )
 from app.domain.exports.formats import EXTENSIONS, FORMATS, KINDS, MEDIA_TYPES, ExportFormat, ExportKind
 from app.http.rate_limit import limiter_of, too_many_requests
-from app.models.exports import EXPIRED, ExportJob
+from app.models.exports import EXPIRED
 from app.services import rate_limits
 from app.services.errors import AuthError, InputErrors
-from app.services.exports import ExportRequest, file_of, open_export
+from app.services.exports import ExportRequest, file_of, find_export_job, open_export
 from app.services.principals import Principal, principal_from_token
 
 # What reading each kind's records needs (SEMANTICS §15.2 rule 2; bills are read with
@@ -51,15 +51,19 @@ def error(status: int, message: str, **headers: str) -> JSONResponse:
     return JSONResponse({"message": message}, status_code=status, headers=headers or None)
 
 
-async def authorized(request: Request, kind: ExportKind) -> Principal | JSONResponse:
-    """The caller, or the 401/403/429 answer."""
+async def authenticated(request: Request) -> Principal | JSONResponse:
+    """The caller, or the 401 answer."""
     token = bearer_token(request.headers.get("authorization"))
     if token is None:
         return error(401, "a bearer token is required", **{"WWW-Authenticate": "Bearer"})
     try:
-        principal = await principal_from_token(token)
+        return await principal_from_token(token)
     except AuthError as exc:
         return error(401, str(exc), **{"WWW-Authenticate": "Bearer"})
+
+
+async def refused(request: Request, principal: Principal, kind: ExportKind) -> JSONResponse | None:
+    """The 403 or 429 answer, or None when `principal` may read `kind` now."""
     action, resource = PERMISSION[kind]
     if not principal.can(action, resource):
         return error(403, f"not permitted: {action} on {resource}")
@@ -69,10 +73,10 @@ async def authorized(request: Request, kind: ExportKind) -> Principal | JSONResp
             await rate_limits.check_graphql(limits, principal)
     except rate_limits.RateLimited as exc:
         return too_many_requests(exc)
-    return principal
+    return None
 
 
-def visible_bills(principal: Principal):  # noqa: ANN201 - Callable[[UUID], bool] | None
+def visible_bills(principal: Principal) -> Callable[[uuid.UUID], bool] | None:
     """None when every bill may be read; else the test for one bill (DENYs on items)."""
     action, collection = READ_BILLS
     if principal.permissions.allows_every_item(action, collection):
@@ -90,9 +94,11 @@ def streamed(pieces: AsyncIterator[bytes], fmt: ExportFormat, filename: str) -> 
 
 def _download(kind: ExportKind, fmt: ExportFormat):  # noqa: ANN202 - a Starlette endpoint
     async def download(request: Request) -> Response:
-        principal = await authorized(request, kind)
+        principal = await authenticated(request)
         if isinstance(principal, Response):
             return principal
+        if answer := await refused(request, principal, kind):
+            return answer
         try:
             filters = parse_filters(kind, dict(request.query_params))
             opened = await open_export(
@@ -114,20 +120,14 @@ def _download(kind: ExportKind, fmt: ExportFormat):  # noqa: ANN202 - a Starlett
 async def download_export_job(request: Request) -> Response:
     """The file of a COMPLETE export job: 404 for no such job of the caller's organization
     (or one without a file yet), 410 once its retention is over."""
-    job_id = parse_id(request.path_params["id"])
-    token = bearer_token(request.headers.get("authorization"))
-    if token is None:
-        return error(401, "a bearer token is required", **{"WWW-Authenticate": "Bearer"})
-    try:
-        principal = await principal_from_token(token)
-    except AuthError as exc:
-        return error(401, str(exc), **{"WWW-Authenticate": "Bearer"})
-    job = None if job_id is None else await ExportJob.get_or_none(organization_id=principal.organization_id, id=job_id)
+    principal = await authenticated(request)
+    if isinstance(principal, Response):
+        return principal
+    job = await find_export_job(principal.organization_id, request.path_params["id"])
     if job is None:
         return error(404, "no such export job")
     kind = ExportKind(job.kind)
-    answer = await authorized(request, kind)
-    if isinstance(answer, Response):
+    if answer := await refused(request, principal, kind):
         return answer
     now = datetime.now(UTC)
     if job.status == EXPIRED or (job.expires_at is not None and job.expires_at <= now):
@@ -152,13 +152,6 @@ def export_routes() -> list[Route]:
     ]
     routes.append(Route("/exports/jobs/{id}/download", download_export_job, methods=["GET"]))
     return routes
-
-
-def parse_id(text: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        return None
 
 
 def _parameter(name: str, description: str, schema: dict[str, Any], required: bool = False) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from app.services.exports.jobs import (
     create_export_job,
     expire_export_jobs,
     file_of,
+    find_export_job,
     run_export_job,
     sweep_export_jobs,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "create_export_job",
     "expire_export_jobs",
     "file_of",
+    "find_export_job",
     "open_export",
     "run_export_job",
     "sweep_export_jobs",

@@ -164,6 +164,15 @@ async def sweep_export_jobs(now: datetime, enqueue: Any) -> tuple[int, int]:
     return len(pending), failed
 
 
+async def find_export_job(organization_id: uuid.UUID, job_id: str) -> ExportJob | None:
+    """The organization's job with this id (as a client spelled it), or None."""
+    try:
+        parsed = uuid.UUID(job_id)
+    except ValueError:
+        return None
+    return await ExportJob.get_or_none(organization_id=organization_id, id=parsed)
+
+
 def file_of(job: ExportJob, now: datetime) -> Path | None:
     """The file of a COMPLETE job still within its retention, else None."""
     if job.status != COMPLETE or job.path is None or (job.expires_at is not None and job.expires_at <= now):
