@@ -9,13 +9,17 @@ from decimal import Decimal
 
 import pytest
 
+from app.domain.billing.balances_input import BalanceDraft
 from app.models.balances import Balance, BalanceTransaction
 from app.models.billing import Bill, BillJob
+from app.services.balances import delete_balance, update_balance
 from app.services.balances.amounts import balance_summaries
+from app.services.balances.commands import UpdateBalance
 from app.services.balances.requeue import QUEUED_BY
 from app.services.billing.compute import BillRequest, compose_for_accounts
 from app.services.billing.persist import StoreOptions, store_bill
 from app.services.billing.persist_many import store_bills
+from app.services.errors import ErrorCode, InputErrors
 from tests.services import ACTOR, lines_of, new_world
 
 D = Decimal
@@ -136,3 +140,19 @@ async def test_a_credit_counts_from_its_applied_date_and_a_locked_later_bill_kee
     await store_bill(world.organization_id, *await composed(world, account, FEB))
     # Rule 4: 10 credited by 02-01, less the locked later bill's 40: nothing for January now.
     assert await drawn(world, FEB) == []
+
+
+async def test_a_balance_bills_drew_on_keeps_its_currency_and_cannot_be_deleted(app):
+    world, account, balance = await balance_world()
+    await world.measure("acme", 30, utc(2024, 1, 10))
+    await store_bill(world.organization_id, *await composed(world, account, FEB))
+    await world.currency("EUR")
+    with pytest.raises(InputErrors) as refused:
+        await update_balance(
+            world.organization_id, UpdateBalance(balance.id, 1, BalanceDraft(currency="EUR")), actor=ACTOR
+        )
+    assert ("input", "currency") in {p.path for p in refused.value.problems if p.code is ErrorCode.INVALID_STATE}
+    with pytest.raises(InputErrors) as in_use:
+        await delete_balance(world.organization_id, balance.id, version=1)
+    assert [p.code for p in in_use.value.problems] == [ErrorCode.IN_USE]
+    assert (await Balance.get(id=balance.id)).currency == "USD"

@@ -64,12 +64,19 @@ async def update_balance(organization_id: uuid.UUID, command: UpdateBalance, *, 
     account = await Account.filter(organization_id=organization_id, id=current.account_id).first()
     problems = ProblemCollector()
     values = check_balance(merged, problems, await balance_facts(organization_id, merged, account, exclude=current.id))
+    if values["currency"] != current.currency and await _drawn_on(organization_id, current.id):
+        # Stored draws are in the balance currency: a new one would misread them.
+        problems.add("currency", ErrorCode.INVALID_STATE, "bills drew on this balance; its currency cannot change")
     problems.raise_if_any()
     return await update_versioned(Balance, organization_id, current.id, command.version, values, actor)
 
 
+async def _drawn_on(organization_id: uuid.UUID, balance_id: uuid.UUID) -> bool:
+    return await BillLineItem.filter(organization_id=organization_id, balance_id=balance_id).exists()
+
+
 async def delete_balance(organization_id: uuid.UUID, balance_id: uuid.UUID, *, version: int) -> None:
-    if await BillLineItem.filter(organization_id=organization_id, balance_id=balance_id).exists():
+    if await _drawn_on(organization_id, balance_id):
         raise fail(("input", "id"), ErrorCode.IN_USE, "bills drew on this balance; delete or recalculate them first")
     if await BalanceTransaction.filter(organization_id=organization_id, balance_id=balance_id).exists():
         raise fail(("input", "id"), ErrorCode.IN_USE, "the balance has transactions; delete them first")
