@@ -58,6 +58,7 @@ class UsageSource:
         )
         self.targets: list[Target] = []
         self.by_code: dict[str, Target] = {}
+        self.groups: list[list[Target]] = []
 
     async def columns(self) -> tuple[str, ...]:
         """Loads the catalog (compiling every compound calculation, so a broken one is
@@ -70,6 +71,7 @@ class UsageSource:
             if target.compound is not None:
                 target.expression = _compiled(target.compound, {c: t.aggregation for c, t in self.by_code.items()})
                 target.referenced = [self._referenced(target, name) for name in sorted(target.expression.names_used)]
+        self.groups = _groups([t for t in self.targets if t.compound is None])
         return USAGE_COLUMNS
 
     def _referenced(self, compound: Target, name: str) -> Target:
@@ -91,10 +93,10 @@ class UsageSource:
         async for accounts in chunks(self.conn, _ACCOUNTS.format(where=where), *args, size=size):
             await self.periods.prepare(self.conn, accounts)
             rows: list[dict[str, Any]] = []
+            for group in self.groups:
+                rows.extend(await self._aggregation_rows(group, accounts))
             for target in self.targets:
-                if target.compound is None:
-                    rows.extend(await self._aggregation_rows(target, accounts))
-                else:
+                if target.compound is not None:
                     rows.extend(await self._compound_rows(target, accounts))
             order = {row[0]: index for index, row in enumerate(accounts)}
             rows.sort(key=lambda r: (order[r["accountId"]], r["code"], str(r["_target"]), r["_seg"], r["periodStart"]))
@@ -102,15 +104,20 @@ class UsageSource:
                 del row["_target"], row["_seg"]
                 yield row
 
-    async def _aggregation_rows(self, target: Target, accounts: Sequence[Any]) -> list[dict[str, Any]]:
-        aggregation = target.aggregation
-        found = await self._query(aggregation.meter_id, [aggregation], segments_of(aggregation), accounts, target)
+    async def _aggregation_rows(self, group: list[Target], accounts: Sequence[Any]) -> list[dict[str, Any]]:
+        """The rows of aggregations of one meter split by the same segments: one query."""
+        first = group[0]
+        aggregations = [target.aggregation for target in group]
+        segments = segments_of(first.aggregation)
+        found = await self._query(first.aggregation.meter_id, aggregations, segments, accounts, first.product_id)
         codes = {row[0]: row[1] for row in accounts}
+        by_id = {target.id: target for target in group}
         rows = []
-        for (account_id, start, end, _, seg), (value, count) in found.values_by_key():
+        for (account_id, start, end, aggregation_id, seg), (value, count) in found.values_by_key():
             if seg == UNMATCHED:  # matched no segment: never billed, so not usage of one
                 continue
             segment = None if seg == UNSEGMENTED else json.loads(seg)
+            target = by_id[aggregation_id]
             rows.append(self._row(target, account_id, codes[account_id], start, end, segment, seg, value, count))
         return rows
 
@@ -122,7 +129,8 @@ class UsageSource:
         for ref in referenced:
             by_meter[ref.aggregation.meter_id].append(ref)
         for meter_id, refs in by_meter.items():
-            found = await self._query(meter_id, [r.aggregation for r in refs], [], accounts, target, any_fields=True)
+            aggregations = [r.aggregation for r in refs]
+            found = await self._query(meter_id, aggregations, [], accounts, target.product_id, any_fields=True)
             for (account_id, start, end, aggregation_id, _), (value, _count) in found.values_by_key():
                 raw[(account_id, start, end)][_code_of(refs, aggregation_id)] = value
             for key, count in found.any_counts.items():
@@ -177,12 +185,12 @@ class UsageSource:
         aggregations: list[Any],
         segments: list[dict[str, str]],
         accounts: Sequence[Any],
-        target: Target,
+        product_id: uuid.UUID | None,
         *,
         any_fields: bool = False,
     ) -> Found:
         params: list[Any] = [self.organization_id, meter_id, self.start, self.end, [row[0] for row in accounts]]
-        source, period_columns = self.periods.sql(params, accounts, target.product_id)
+        source, period_columns = self.periods.sql(params, accounts, product_id)
         case, keys = _segment_case(segments, params)
         columns, read = _meter_columns(aggregations, params)
         extra = []
@@ -219,6 +227,17 @@ class Found:
 
     def values_by_key(self) -> list[Any]:
         return list(self.values.items())
+
+
+def _groups(aggregations: list[Target]) -> list[list[Target]]:
+    """Aggregations read in one query: same meter, same product (whose billing periods
+    they follow) and same segments."""
+    groups: dict[tuple[Any, Any, str], list[Target]] = {}
+    for target in aggregations:
+        segments = json.dumps(segments_of(target.aggregation), sort_keys=True)
+        key = (target.aggregation.meter_id, target.product_id, segments)
+        groups.setdefault(key, []).append(target)
+    return list(groups.values())
 
 
 def _code_of(refs: list[Target], aggregation_id: uuid.UUID) -> str:
