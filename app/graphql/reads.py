@@ -78,8 +78,7 @@ READS: dict[str, ReadRule] = {
     "TransactionType": ReadRule(READ, "transactionType"),
     "Charge": ReadRule(READ, "charge"),
     "PlanGroup": ReadRule(READ, "planGroup"),
-    # A link is part of its group: reading it is reading the group.
-    "PlanGroupLink": ReadRule(READ, "planGroup", lambda link: link.plan_group_id),
+    "PlanGroupLink": ReadRule(READ, "planGroupLink"),
     "Bill": ReadRule(READ, "bill"),
     # A line item is part of its bill: reading it is reading the bill.
     "LineItem": ReadRule(READ, "bill", lambda line: line.bill_id),

@@ -21,7 +21,7 @@ from app.auth.permissions import ACTIONS
 from app.graphql import reads
 from app.graphql.authorization import Authenticated, Authorize, Public
 from app.graphql.schema import Mutation, Query, schema
-from app.models import accounts, balances, billing, catalog, counters, memos
+from app.models import accounts, balances, billing, catalog, charges, counters, memos, plan_groups
 from app.models.ingest import MeasurementBatch
 from app.models.organization import Currency
 from app.models.webhooks import WebhookDestination
@@ -356,6 +356,39 @@ OPERATIONS: dict[str, str] = {
     "deleteCounterAdjustment": (
         f'mutation {{ deleteCounterAdjustment(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}'
     ),
+    # Charges and plan groups (SEMANTICS §9, §10): random ids, refused after authorization.
+    "charges": f'{{ charges(filter: {{accountId: "{RANDOM_ID}"}}) {{ totalCount }} }}',
+    "charge": f'{{ charge(id: "{RANDOM_ID}") {{ id }} }}',
+    "createCharge": (
+        f'mutation {{ createCharge(input: {{accountId: "{RANDOM_ID}", code: "perm-charge", name: "C", '
+        'currency: "USD", amount: "5", billDate: "2026-02-01", servicePeriodStartDate: "2026-01-01T00:00:00Z", '
+        f'servicePeriodEndDate: "2026-01-01T00:00:00Z"}}) {{ charge {{ id }} {ERRORS} }} }}'
+    ),
+    "updateCharge": (
+        f'mutation {{ updateCharge(input: {{id: "{RANDOM_ID}", version: 1, name: "x"}}) '
+        f"{{ charge {{ id }} {ERRORS} }} }}"
+    ),
+    "deleteCharge": f'mutation {{ deleteCharge(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
+    "planGroups": f'{{ planGroups(filter: {{accountId: "{RANDOM_ID}"}}) {{ totalCount }} }}',
+    "planGroup": f'{{ planGroup(id: "{RANDOM_ID}") {{ id }} }}',
+    "planGroupLinks": f'{{ planGroupLinks(filter: {{planGroupId: "{RANDOM_ID}"}}) {{ totalCount }} }}',
+    "planGroupLink": f'{{ planGroupLink(id: "{RANDOM_ID}") {{ id }} }}',
+    "createPlanGroup": (
+        f'mutation {{ createPlanGroup(input: {{code: "perm-group", name: "G", currency: "USD", '
+        f'accountId: "{RANDOM_ID}"}}) {{ planGroup {{ id }} {ERRORS} }} }}'
+    ),
+    "updatePlanGroup": (
+        f'mutation {{ updatePlanGroup(input: {{id: "{RANDOM_ID}", version: 1, name: "x"}}) '
+        f"{{ planGroup {{ id }} {ERRORS} }} }}"
+    ),
+    "deletePlanGroup": f'mutation {{ deletePlanGroup(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}',
+    "createPlanGroupLink": (
+        f'mutation {{ createPlanGroupLink(input: {{planGroupId: "{RANDOM_ID}", planId: "{RANDOM_ID}"}}) '
+        f"{{ planGroupLink {{ id }} {ERRORS} }} }}"
+    ),
+    "deletePlanGroupLink": (
+        f'mutation {{ deletePlanGroupLink(input: {{id: "{RANDOM_ID}", version: 1}}) {{ {ERRORS} }} }}'
+    ),
     # A subscription: run through the schema as the websockets run it (see `run`).
     "billJobProgress": f'subscription {{ billJobProgress(id: "{RANDOM_ID}") {{ id status }} }}',
 }
@@ -404,6 +437,9 @@ WRITTEN_BY_OPERATIONS = (
     counters.Counter,
     counters.CounterPricing,
     counters.CounterAdjustment,
+    charges.Charge,
+    plan_groups.PlanGroup,
+    plan_groups.PlanGroupLink,
     MeasurementBatch,
     billing.BillJob,
     billing.Bill,
@@ -884,6 +920,9 @@ ROOT_ARGUMENTS = {
     "counter": "counter",
     "counterPricing": "counterPricing",
     "counterAdjustment": "counterAdjustment",
+    "charge": "charge",
+    "planGroup": "planGroup",
+    "planGroupLink": "planGroupLink",
     "webhookDestination": "webhookDestination",
     "creditReason": "creditReason",
     "debitReason": "debitReason",

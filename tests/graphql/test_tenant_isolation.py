@@ -30,7 +30,18 @@ import pytest_asyncio
 
 from app.graphql.schema import schema
 from tests.conftest import client_token, data_of, new_tenant
-from tests.graphql.isolation import balances, billing, counters, entities, events, exports, ingest, memos, references
+from tests.graphql.isolation import (
+    balances,
+    billing,
+    charges_groups,
+    counters,
+    entities,
+    events,
+    exports,
+    ingest,
+    memos,
+    references,
+)
 from tests.graphql.isolation.world import (
     ERRORS,
     PASSWORD_A,
@@ -508,6 +519,7 @@ CHECKS = merged(
     webhook_checks(),
     counters.generated(),
     balances.generated(),
+    charges_groups.generated(),
 )
 
 SCHEMA_FIELDS = [(kind, name) for kind, names in root_fields().items() for name in names]

@@ -10,7 +10,7 @@ from app.graphql.context import Info
 from app.graphql.inputs import filter_id, filter_ids
 from app.graphql.lookups import by_id_or_code
 from app.graphql.pagination import Connection, paginate
-from app.graphql.plan_groups.types import PlanGroup
+from app.graphql.plan_groups.types import PlanGroup, PlanGroupLink
 from app.models import plan_groups as m
 
 READ = "config:retrieve"
@@ -23,6 +23,25 @@ class PlanGroupFilter:
     account_id: strawberry.ID | None = strawberry.field(
         default=None, description="Only groups bespoke to this account."
     )
+
+
+@strawberry.input(description="Narrows the plan group link list; every given criterion must hold.")
+class PlanGroupLinkFilter:
+    ids: list[strawberry.ID] | None = strawberry.field(default=None, description="Only these ids.")
+    plan_group_id: strawberry.ID | None = strawberry.field(default=None, description="Only links of this group.")
+    plan_id: strawberry.ID | None = strawberry.field(default=None, description="Only links of this plan.")
+
+
+def filter_links(query: QuerySet, flt: PlanGroupLinkFilter | None) -> QuerySet:
+    if flt is None:
+        return query
+    if flt.ids is not None:
+        query = query.filter(id__in=filter_ids(flt.ids, "ids"))
+    if flt.plan_group_id is not None:
+        query = query.filter(plan_group_id=filter_id(flt.plan_group_id, "planGroupId"))
+    if flt.plan_id is not None:
+        query = query.filter(plan_id=filter_id(flt.plan_id, "planId"))
+    return query
 
 
 def filter_plan_groups(query: QuerySet, flt: PlanGroupFilter | None) -> QuerySet:
@@ -52,3 +71,17 @@ class PlanGroupQuery:
     ) -> PlanGroup | None:
         found = await by_id_or_code(m.PlanGroup.filter(organization_id=info.context.organization_id), id, code)
         return PlanGroup.of(found) if found else None
+
+    @strawberry.field(
+        description="Links of plans to plan groups, oldest first.", extensions=authorize(READ, "planGroupLink")
+    )
+    async def plan_group_links(
+        self, info: Info, first: int | None = None, after: str | None = None, filter: PlanGroupLinkFilter | None = None
+    ) -> Connection[PlanGroupLink]:
+        query = filter_links(m.PlanGroupLink.filter(organization_id=info.context.organization_id), filter)
+        return await paginate(query, first, after, PlanGroupLink.of, order_by=("dt_created",))
+
+    @strawberry.field(description="One plan group link by id.", extensions=authorize(READ, "planGroupLink"))
+    async def plan_group_link(self, info: Info, id: strawberry.ID) -> PlanGroupLink | None:
+        found = await by_id_or_code(m.PlanGroupLink.filter(organization_id=info.context.organization_id), id, None)
+        return PlanGroupLink.of(found) if found else None

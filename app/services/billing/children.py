@@ -55,7 +55,11 @@ async def find_blocks(
     organization_id: uuid.UUID,
     accounts: Mapping[uuid.UUID, Account],
     account_plans: Mapping[uuid.UUID, Sequence[AccountPlanSnapshot]],
+    groups: Mapping[uuid.UUID, Any] | None = None,
 ) -> Blocks:
+    """`groups`: plan group members by account plan id; a member takes the child billing
+    mode of the account plan that attached its group (SEMANTICS §10.2 rule 2)."""
+    stored = {m: g.group_account_plan_id for m, g in (groups or {}).items()}
     parents = [a for a in account_plans if a in accounts and accounts[a].parent_account_id is None]
     if not parents:
         return Blocks({}, {})
@@ -66,7 +70,7 @@ async def find_blocks(
         return Blocks({}, {})
     query = AccountPlan.filter(organization_id=organization_id, account_id__in=[c.id for c in children])
     own = {(a, p) for a, p in await query.values_list("account_id", "product_id")}
-    plan_ids = [ap.id for a in parents for ap in account_plans[a]]
+    plan_ids = [stored.get(ap.id, ap.id) for a in parents for ap in account_plans[a]]
     modes = dict(
         await AccountPlan.filter(organization_id=organization_id, id__in=plan_ids).values_list(
             "id", "child_billing_mode"
@@ -84,7 +88,7 @@ async def find_blocks(
         parent = BlockMember(parent_id, accounts[parent_id].code)
         for ap in account_plans[parent_id]:
             with_own = {c.id for c in kids if (c.id, ap.plan.product_id) in own}
-            mode = ChildBillingMode(modes.get(ap.id) or ChildBillingMode.PARENT_BREAKDOWN)
+            mode = ChildBillingMode(modes.get(stored.get(ap.id, ap.id)) or ChildBillingMode.PARENT_BREAKDOWN)
             placement = place_children(
                 ap.id, parent, [BlockMember(c.id, c.code) for c in kids], mode, with_own_plan=with_own
             )

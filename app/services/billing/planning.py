@@ -130,7 +130,7 @@ async def plan_bills(
     needs: dict[uuid.UUID, list[UsageWindow]] = {}
     for (account_id, _, _), windows in _windows(plans, org).items():
         needs.setdefault(account_id, []).extend(windows)
-    blocks = await find_blocks(organization_id, catalog.accounts, catalog.account_plans)
+    blocks = await find_blocks(organization_id, catalog.accounts, catalog.account_plans, catalog.groups)
     block_needs: dict[tuple[uuid.UUID, ...], list[UsageWindow]] = {}
     for (_account_id, bill_date, frequency), account_plans in plans.items():
         for placement in blocks.of(account_plans):

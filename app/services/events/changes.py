@@ -17,7 +17,7 @@ from app.services.events import payloads
 from app.services.events.record import Connection, NewEvent, record_events
 
 # Entities whose events are not `configuration.*` (SEMANTICS §14.1: billconfig is billing).
-_FAMILY = {"billconfig": "billing"}
+_FAMILY = {"billconfig": "billing", "charge": "billing"}
 
 
 def entity_name(model: type[Model] | Model) -> str:

@@ -107,4 +107,7 @@ async def delete_plan_group(organization_id: uuid.UUID, plan_group_id: uuid.UUID
             version,
             (Dependants("account plans", AccountPlan, {"plan_group_id": plan_group_id}),),
         )
+        links = await PlanGroupLink.filter(organization_id=organization_id, plan_group_id=plan_group_id)
         await PlanGroupLink.filter(organization_id=organization_id, plan_group_id=plan_group_id).delete()
+        for link in links:
+            await events.deleted(link)

@@ -125,6 +125,18 @@ KINDS = [
         ('filter: {{accountId: "{account}"}}', 'filter: {{activeAt: "2099-06-01T00:00:00+00:00"}}'),
     ),
     Kind("transactionType", "transactionTypes", "TransactionType", {"name": "hijacked"}),
+    Kind(
+        "charge",
+        "charges",
+        "Charge",
+        {"amount": "999"},
+        (
+            'filter: {{accountId: "{account}"}}',
+            'filter: {{billId: "{bill}"}}',
+            'filter: {{billDateFrom: "2026-01-01"}}',
+        ),
+    ),
+    Kind("planGroup", "planGroups", "PlanGroup", {"minimumSpend": "999"}, ('filter: {{accountId: "{account}"}}',)),
 ]
 
 

@@ -22,8 +22,10 @@ from app.models import accounts as acc
 from app.models import balances as bal
 from app.models import billing as bil
 from app.models import catalog as cat
+from app.models import charges as chg
 from app.models import counters as ctr
 from app.models import memos as memo_models
+from app.models import plan_groups as grp
 from app.models.access import AccessKey, PolicyAttachment
 from app.models.ingest import IngestFailure, MeasurementBatch
 from app.models.statements import BillStatement
@@ -514,6 +516,9 @@ async def build_a(app: Any, a: Tenant) -> tuple[dict[str, str], dict[str, dict[s
     has.update(await build_accounts(a, "a", has))
     has.update(await build_counters(a, "a", has))
     await build_ingest(app, a, ids)
+    from tests.graphql.isolation.charges_groups import build_charges_groups  # it imports this module
+
+    has.update(await build_charges_groups(a, "a", has))  # before the bill run: A's bill carries the charge
     await build_billing(app, a, ids, has)
     from tests.graphql.isolation.memos import build_memos  # it imports this module
 
@@ -608,6 +613,9 @@ A_ROWS = (
     acc.Account,
     acc.AccountPlan,
     acc.Commitment,
+    chg.Charge,
+    grp.PlanGroup,
+    grp.PlanGroupLink,
     ctr.Counter,
     ctr.CounterPricing,
     ctr.CounterAdjustment,
@@ -663,6 +671,9 @@ def _referencing(seen: dict) -> list[tuple[type, Q]]:
         (ctr.CounterAdjustment, Q(account_id__in=accounts)),
         (acc.AccountPlan, Q(account_id__in=accounts) | Q(plan_id__in=plans) | Q(product_id__in=products)),
         (acc.Commitment, Q(account_id__in=accounts) | Q(billing_plan_id__in=plans)),
+        (chg.Charge, Q(account_id__in=accounts) | Q(bill_id__in=ids("bills"))),
+        (grp.PlanGroup, Q(account_id__in=accounts)),  # bespoke groups name their account
+        (grp.PlanGroupLink, Q(plan_id__in=plans)),
         (bal.Balance, Q(account_id__in=accounts)),  # balances name their account (SEMANTICS §11.1)
         (bil.Bill, Q(account_id__in=accounts) | Q(bill_job_id__in=ids("billJobs"))),
         (
