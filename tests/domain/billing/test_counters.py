@@ -366,3 +366,37 @@ def test_counter_lines_are_converted_and_rounded_like_other_lines():
     (line,) = result.lines
     assert (line.currency, line.subtotal, line.converted_subtotal) == ("GBP", D("25.67"), D("33.37"))
     assert result.total == D("33.37")
+
+
+@pytest.mark.parametrize(
+    ("types", "drawn"),
+    [
+        (frozenset({LineType.COUNTER_RUNNING_TOTAL_CHARGE}), D("-50.00")),
+        (frozenset({LineType.COUNTER_ADJUSTMENT_DEBIT}), D("-15.00")),  # 3 × 10 × 15/30
+        (frozenset({LineType.USAGE}), None),
+        (frozenset(), D("-65.00")),
+    ],
+    ids=["running totals", "debits", "usage only", "every type"],
+)
+def test_commitments_draw_the_counter_types_they_name(types, drawn):
+    # June: 5 seats from 06-01 (50.00 running total), 8 from 06-16 (debit 15.00).
+    from app.domain.billing.commitments import CommitmentSnapshot, commitment_steps
+
+    the_plan = plan()
+    ap = account_plan(the_plan, JUNE)
+    inputs = counters(
+        the_plan, {date(2024, 6, 1): 5, date(2024, 6, 16): 8}, counter_pricing(running_total_bill_in_advance=False)
+    )
+    commitment = CommitmentSnapshot(
+        id=uid("commitment"),
+        account_id=ACME,
+        currency="USD",
+        amount=D(1000),
+        start=date(2024, 1, 1),
+        end=date(2025, 1, 1),
+        line_item_types=types,
+    )
+    steps = with_counter_step(DEFAULT_STEPS, inputs) + commitment_steps((commitment,), fees=False)
+    result = compose_bill(account(), (ap,), date(2024, 7, 1), the_plan.frequency, org(), {}, steps=steps)
+    consumed = [line.subtotal for line in result.lines if line.line_type is LineType.COMMITMENT_CONSUMED]
+    assert consumed == ([] if drawn is None else [drawn])
