@@ -204,3 +204,24 @@ async def test_attaching_a_group_needs_exactly_a_group_or_a_plan(tenant):
     fine = {"accountId": account, "planGroupId": group_id, "startDate": START}
     attached = data_of(await tenant.gql(attach, {"input": fine}))["createAccountPlan"]["accountPlan"]
     assert (attached["planId"], attached["planGroupId"], attached["productId"]) == (None, group_id, None)
+
+
+async def test_a_direct_plan_beside_a_group_of_its_product_follows_the_overlap_rule(tenant):
+    account = await account_id(tenant)
+    login = await plan_of(tenant, "login")
+    group = data_of(await tenant.gql(CREATE_GROUP, {"input": {"code": "pro", "name": "Pro", "currency": "USD"}}))
+    group_id = group["createPlanGroup"]["planGroup"]["id"]
+    await tenant.gql(LINK, {"input": {"planGroupId": group_id, "planId": login}})
+    attach = f"""mutation($input: CreateAccountPlanInput!) {{ createAccountPlan(input: $input) {{
+      accountPlan {{ id }} {ERRORS} }} }}"""
+    grouped = {"accountId": account, "planGroupId": group_id, "startDate": START, "code": "acme-pro"}
+    assert data_of(await tenant.gql(attach, {"input": grouped}))["createAccountPlan"]["userErrors"] == []
+    direct = {"accountId": account, "planId": login, "startDate": "2026-03-01T00:00:00Z"}
+    refused = data_of(await tenant.gql(attach, {"input": direct}))["createAccountPlan"]
+    assert errors(refused) == [("input.startDate", "INVALID")]
+    assert "acme-pro" in refused["userErrors"][0]["message"] and "login" in refused["userErrors"][0]["message"]
+    config = data_of(await tenant.gql("{ organizationConfig { version } }"))["organizationConfig"]
+    allow = f"""mutation($input: UpdateOrganizationConfigInput!) {{ updateOrganizationConfig(input: $input) {{
+      {ERRORS} }} }}"""
+    await tenant.gql(allow, {"input": {"version": config["version"], "allowOverlappingPlans": True}})
+    assert data_of(await tenant.gql(attach, {"input": direct}))["createAccountPlan"]["userErrors"] == []

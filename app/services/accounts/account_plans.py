@@ -52,11 +52,27 @@ async def create_account_plan(organization_id: uuid.UUID, command: CreateAccount
             data, problems, known, CodeBook(known.taken_codes), account_id=account_id, others=others
         )
         problems.raise_if_any()
+        await _refuse_group_collision(organization_id, account_id, values, problems)
         account_plan = await AccountPlan.create(
             organization_id=organization_id, created_by=actor, last_modified_by=actor, **values
         )
         await events.created(account_plan)
         return account_plan
+
+
+async def _refuse_group_collision(
+    organization_id: uuid.UUID, account_id: uuid.UUID, values: dict, problems: ProblemCollector
+) -> None:
+    """A plan against an attached plan group holding its product follows §5.2 (SEMANTICS
+    §10.2 rule 3): the attachments above only know direct plans."""
+    from app.services.plan_groups.collisions import group_collision
+
+    products = [values["product_id"]] if values.get("product_id") else []
+    if why := await group_collision(
+        organization_id, account_id, products, values["start_date"], values["end_date"], attaching_group=False
+    ):
+        problems.add("startDate", ErrorCode.INVALID, why)
+        problems.raise_if_any()
 
 
 async def _locked_attachment(organization_id: uuid.UUID, account_plan_id: uuid.UUID, path: str = "id") -> AccountPlan:

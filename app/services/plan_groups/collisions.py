@@ -22,8 +22,12 @@ async def group_collision(
     start: datetime,
     end: datetime | None,
     exclude_id: uuid.UUID | None = None,
+    *,
+    attaching_group: bool = True,
 ) -> str | None:
-    """Why attaching these products over [start, end) collides, or None."""
+    """Why attaching these products over [start, end) collides, or None. Two groups never
+    share a product; a group and a direct plan (either being attached) follow §5.2, so
+    they may when the organization allows overlapping plans."""
     if not products:
         return None
     others = [
@@ -40,8 +44,12 @@ async def group_collision(
         in_group.setdefault(link.plan_group_id, set()).add(link.product_id)
     config = await OrganizationConfig.get(organization_id=organization_id)
     for other in others:
-        if other.plan_group_id is not None:
+        if other.plan_group_id is not None and (attaching_group or not config.allow_overlapping_plans):
             shared = in_group.get(other.plan_group_id, set()) & set(products)
+        elif other.plan_group_id is not None:
+            shared = set()
+        elif not attaching_group:
+            shared = set()  # direct against direct: checked by the account plan rules (§5.2)
         elif not config.allow_overlapping_plans and other.product_id is not None and other.product_id in products:
             shared = {other.product_id}
         else:
