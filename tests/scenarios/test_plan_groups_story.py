@@ -206,3 +206,26 @@ async def test_a_link_and_a_delete_that_break_an_attached_group_are_refused(stor
     assert "acme-pro" in link["userErrors"][0]["message"]
     deleted = data_of(await story.tenant.gql(DELETE_GROUP, {"input": {"id": story.group_id, "version": 1}}))
     assert [e["code"] for e in deleted["deletePlanGroup"]["userErrors"]] == ["IN_USE"]
+
+
+async def test_a_child_with_its_own_group_is_rated_alone(tenant, bill_queue):
+    """Parent "hq" has Team Login directly; its child "branch" attaches the group holding
+    Team Login (minimum 0, standing 5.00). The child's 300 logins are its own group's
+    (300 × 0.10 = 30.00, + 5.00 standing = 35.00 on the child's bill), not part of the
+    parent's block: the parent's bill has only its own 100 logins = 10.00."""
+    story = Story(tenant)
+    await story.product(product("login", "logins", [band("0", "0.10"), band("1000", "0.05")], ["team-login"]))
+    group_id = await group(story, "branch-pro", ["team-login"], standingCharge="5", standingChargeBillInAdvance=False)
+    hq = await story.account("hq", [("team-login", "2024-03-01T00:00:00Z")])
+    branch = await story.account("branch", parentAccountId=hq)
+    attach = {"accountId": branch, "planGroupId": group_id, "startDate": "2024-03-01T00:00:00Z"}
+    await story.ok(ATTACH, {"input": attach}, "createAccountPlan")
+    await story.ingest(
+        [
+            {"meter": "login", "account": "hq", "ts": "2024-03-10T00:00:00Z", "measure": {"logins": 100}},
+            {"meter": "login", "account": "branch", "ts": "2024-03-10T00:00:00Z", "measure": {"logins": 300}},
+        ]
+    )
+    await story.bill_run(lastDateInBillingPeriod="2024-03-31")
+    assert amounts(await story.bill("hq", "2024-04-01")) == [("USAGE", D("10.00"))]
+    assert amounts(await story.bill("branch", "2024-04-01")) == [("USAGE", D("30.00")), ("STANDING_CHARGE", D("5.00"))]

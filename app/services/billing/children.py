@@ -28,6 +28,7 @@ from app.models.accounts import Account, AccountPlan
 from app.models.catalog import Aggregation
 from app.services.billing.window_usage import domain_key, is_segmented
 from app.services.measurement_aggregates import aggregate_usage
+from app.services.plan_groups.billing import group_products
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,10 @@ async def find_blocks(
     if not children:
         return Blocks({}, {})
     query = AccountPlan.filter(organization_id=organization_id, account_id__in=[c.id for c in children])
-    own = {(a, p) for a, p in await query.values_list("account_id", "product_id")}
+    rows = await query.values_list("account_id", "product_id", "plan_group_id")
+    own = {(a, p) for a, p, _ in rows if p is not None}
+    # A child's plan group brings its own plan of each linked product (SEMANTICS §10.2 rule 2).
+    own |= await group_products(organization_id, [(a, g) for a, _, g in rows if g is not None])
     plan_ids = [stored.get(ap.id, ap.id) for a in parents for ap in account_plans[a]]
     modes = dict(
         await AccountPlan.filter(organization_id=organization_id, id__in=plan_ids).values_list(

@@ -78,3 +78,18 @@ async def with_group_members(
 
 def group_steps(members: Mapping[uuid.UUID, GroupMember]) -> tuple[Step, ...]:
     return (plan_group_step(members),) if members else ()
+
+
+async def group_products(
+    organization_id: uuid.UUID, attachments: Sequence[tuple[uuid.UUID, uuid.UUID]]
+) -> set[tuple[uuid.UUID, uuid.UUID]]:
+    """(account, product) of each linked plan of the groups these (account, group) attach."""
+    if not attachments:
+        return set()
+    links = await PlanGroupLink.filter(
+        organization_id=organization_id, plan_group_id__in=list({g for _, g in attachments})
+    ).values_list("plan_group_id", "product_id")
+    products: dict[Any, set[Any]] = {}
+    for group_id, product_id in links:
+        products.setdefault(group_id, set()).add(product_id)
+    return {(account, product) for account, group in attachments for product in products.get(group, ())}
