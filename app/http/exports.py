@@ -11,7 +11,7 @@ error, never a file that merely looks complete.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,7 +33,7 @@ from app.http.rate_limit import limiter_of, too_many_requests
 from app.models.exports import EXPIRED
 from app.services import rate_limits
 from app.services.errors import AuthError, InputErrors
-from app.services.exports import ExportRequest, file_of, find_export_job, open_export
+from app.services.exports import ExportRequest, OpenExport, file_of, find_export_job, open_export
 from app.services.principals import Principal, principal_from_token
 
 # What reading each kind's records needs (SEMANTICS §15.2 rule 2; bills are read with
@@ -45,6 +45,50 @@ PERMISSION = {
     ExportKind.MEASUREMENTS: READ_MEASUREMENTS,
     ExportKind.USAGE: READ_MEASUREMENTS,
 }
+
+
+class Streams:
+    """Streamed exports running in this process. Each holds one pooled database connection
+    for as long as its client reads, so past `limit` a new one is refused (503, retry
+    shortly) rather than leave GraphQL requests waiting for connections."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.running = limit, 0
+
+    def take(self) -> bool:
+        if self.running >= self.limit:
+            return False
+        self.running += 1
+        return True
+
+    def give(self) -> None:
+        self.running -= 1
+
+
+class ExportResponse(StreamingResponse):
+    """The streamed export. Whatever ends the response (the last byte, an error, the client
+    going away, even before the first byte), the snapshot is closed and the slot given back."""
+
+    def __init__(self, opened: OpenExport, fmt: ExportFormat, filename: str) -> None:
+        super().__init__(
+            opened.pieces(),
+            media_type=MEDIA_TYPES[fmt],
+            headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+        )
+        self.opened = opened
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            try:
+                await self.opened.close()
+            finally:
+                STREAMS.give()
+
+
+# A quarter of the connection pool (app.db.POOL_MAX_SIZE is 20).
+STREAMS = Streams(limit=5)
 
 
 def error(status: int, message: str, **headers: str) -> JSONResponse:
@@ -76,20 +120,16 @@ async def refused(request: Request, principal: Principal, kind: ExportKind) -> J
     return None
 
 
+def bad_request(exc: InputErrors) -> JSONResponse:
+    return error(400, "; ".join(f"{'.'.join(p.path)}: {p.message}" for p in exc.problems))
+
+
 def visible_bills(principal: Principal) -> Callable[[uuid.UUID], bool] | None:
     """None when every bill may be read; else the test for one bill (DENYs on items)."""
     action, collection = READ_BILLS
     if principal.permissions.allows_every_item(action, collection):
         return None
     return lambda bill_id: principal.can(action, f"config:bill/item/{bill_id}")
-
-
-def streamed(pieces: AsyncIterator[bytes], fmt: ExportFormat, filename: str) -> StreamingResponse:
-    return StreamingResponse(
-        pieces,
-        media_type=MEDIA_TYPES[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
-    )
 
 
 def _download(kind: ExportKind, fmt: ExportFormat):  # noqa: ANN202 - a Starlette endpoint
@@ -101,6 +141,11 @@ def _download(kind: ExportKind, fmt: ExportFormat):  # noqa: ANN202 - a Starlett
             return answer
         try:
             filters = parse_filters(kind, dict(request.query_params))
+        except InputErrors as exc:
+            return bad_request(exc)
+        if not STREAMS.take():
+            return error(503, "too many exports are running; retry shortly", **{"Retry-After": "5"})
+        try:
             opened = await open_export(
                 ExportRequest(
                     principal.organization_id,
@@ -110,9 +155,12 @@ def _download(kind: ExportKind, fmt: ExportFormat):  # noqa: ANN202 - a Starlett
                     visible_bills(principal) if kind is ExportKind.BILLS else None,
                 )
             )
-        except InputErrors as exc:
-            return error(400, "; ".join(f"{'.'.join(p.path)}: {p.message}" for p in exc.problems))
-        return streamed(opened.pieces(), fmt, f"{kind.value.lower()}.{EXTENSIONS[fmt]}")
+        except BaseException as exc:
+            STREAMS.give()
+            if isinstance(exc, InputErrors):
+                return bad_request(exc)
+            raise
+        return ExportResponse(opened, fmt, f"{kind.value.lower()}.{EXTENSIONS[fmt]}")
 
     return download
 
@@ -210,6 +258,9 @@ def export_paths(error_response: Any, throttled: dict[str, Any]) -> dict[str, An
                             "content": {media: {"schema": {"type": "string"}}},
                         },
                         "400": error_response("A filter is malformed, unknown for this kind, or out of bounds."),
+                        "503": error_response(
+                            "Too many exports are running; retry after `Retry-After` seconds.", "Retry-After"
+                        ),
                         **refused,
                     },
                 }

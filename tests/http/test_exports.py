@@ -215,3 +215,21 @@ async def test_a_bill_denied_by_item_is_left_out(tenant):
         "mutation { createExportJob(input: {kind: BILLS, format: CSV}) { exportJob { id } } }", token=token
     )
     assert job["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_streams_past_the_limit_are_503_and_every_stream_gives_its_slot_back(tenant):
+    from app.http.exports import STREAMS
+
+    await make_bill(tenant, "acme", 1)
+    assert STREAMS.running == 0
+    for path in ("/exports/bills.csv", "/exports/measurements.jsonl"):
+        assert (await get(tenant, path)).status_code == 200
+    assert (await get(tenant, "/exports/usage.csv", **{"from": "2024-10-02", "to": "2024-10-01"})).status_code == 400
+    assert STREAMS.running == 0  # after a whole stream, and after a refusal
+    limit, STREAMS.limit = STREAMS.limit, 0  # a process already running its limit
+    try:
+        busy = await get(tenant, "/exports/bills.csv")
+    finally:
+        STREAMS.limit = limit
+    assert busy.status_code == 503 and busy.headers["retry-after"] == "5"
+    assert STREAMS.running == 0
