@@ -165,6 +165,8 @@ async def job_updates(
             if message is not None and message.get("version", 0) <= _get(row, "version"):
                 continue  # older than what was sent
             fresh = await load_row()
+            if fresh is not None and message is not None and message.get("version", 0) > _get(fresh, "version"):
+                fresh = await load_row()  # a shared read that began before this message: read again
             if fresh is None:
                 return
             if _get(fresh, "version") != _get(row, "version"):
