@@ -80,6 +80,10 @@ WALKED = {
 # Mutations whose event type is not named after them.
 NAMED_TYPES = {
     "setBillPending": "billing.bill.updated",
+    # Memo lines are part of their bill (SEMANTICS §12.1): a memo change updates the bill.
+    "createBillLineItem": "billing.bill.updated",
+    "updateBillLineItem": "billing.bill.updated",
+    "deleteBillLineItem": "billing.bill.updated",
     "rotateWebhookSecret": "webhookdestination.updated",
 }
 
