@@ -234,6 +234,12 @@ def full_mode() -> bool:
     return os.environ.get("BENCH", "short") == "full"
 
 
+def redis_db(default: int) -> int:
+    """The Redis logical database a benchmark's queue uses: BENCH_REDIS_DB when set (one
+    for a whole `make bench`, so its workers never meet another program's queue)."""
+    return int(os.environ.get("BENCH_REDIS_DB", default))
+
+
 def figure(name: str, value: float, target: str | None = None, *, unit: str = "") -> dict:
     """One measured figure; `target` like "<= 3.0" or ">= 4000" (None: reported only)."""
     met = None

@@ -61,6 +61,7 @@ from _harness import (
     metergraph,
     print_result,
     raise_rate_limits,
+    redis_db,
     scratch_database,
     served_api,
     services,
@@ -311,7 +312,7 @@ def main() -> None:
     options = argparse.ArgumentParser()
     options.add_argument("--accounts", type=int, default=1000)
     options.add_argument("--measurements", type=int, default=1_000_000)
-    options.add_argument("--redis-db", type=int, default=10)
+    options.add_argument("--redis-db", type=int, default=redis_db(10))
     options.add_argument(
         "--counters", action="store_true", help="a counter pricing on every account, two adjustments each (§8)"
     )

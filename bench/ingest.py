@@ -43,6 +43,7 @@ from _harness import (
     metergraph,
     print_result,
     raise_rate_limits,
+    redis_db,
     scratch_database,
     served_api,
     services,
@@ -224,7 +225,7 @@ def main() -> None:
     options = argparse.ArgumentParser()
     options.add_argument("--seconds", type=float, default=20.0 if full_mode() else 10.0)
     options.add_argument("--clients", type=int, default=4)
-    options.add_argument("--redis-db", type=int, default=9)
+    options.add_argument("--redis-db", type=int, default=redis_db(9))
     args = options.parse_args()
     with (
         services() as (server_url, redis_url),

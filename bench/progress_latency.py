@@ -34,6 +34,7 @@ from _harness import (
     metergraph,
     print_result,
     raise_rate_limits,
+    redis_db,
     scratch_database,
     served_api,
     services,
@@ -132,7 +133,7 @@ def main() -> None:
     options = argparse.ArgumentParser()
     options.add_argument("--subscribers", type=int, default=100)
     options.add_argument("--rounds", type=int, default=30)
-    options.add_argument("--redis-db", type=int, default=13)
+    options.add_argument("--redis-db", type=int, default=redis_db(13))
     args = options.parse_args()
     with (
         services() as (server_url, redis_url),

@@ -36,6 +36,7 @@ from _harness import (
     metergraph,
     print_result,
     raise_rate_limits,
+    redis_db,
     scratch_database,
     served_api,
     services,
@@ -78,7 +79,7 @@ def main() -> None:
     # Short mode (make bench): a fifth of the data; BENCH=full: the bill-run benchmark's.
     options.add_argument("--accounts", type=int, default=1000 if full_mode() else 200)
     options.add_argument("--measurements", type=int, default=1_000_000 if full_mode() else 200_000)
-    options.add_argument("--redis-db", type=int, default=10)
+    options.add_argument("--redis-db", type=int, default=redis_db(10))
     args = options.parse_args()
     with (
         services() as (server_url, redis_url),

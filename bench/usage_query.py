@@ -34,6 +34,7 @@ from _harness import (
     metergraph,
     print_result,
     raise_rate_limits,
+    redis_db,
     scratch_database,
     served_api,
     services,
@@ -81,7 +82,7 @@ def main() -> None:
     options.add_argument("--accounts", type=int, default=1000)
     options.add_argument("--measurements", type=int, default=10_000_000 if full_mode() else 1_000_000)
     options.add_argument("--queries", type=int, default=200)
-    options.add_argument("--redis-db", type=int, default=12)
+    options.add_argument("--redis-db", type=int, default=redis_db(12))
     args = options.parse_args()
     chooser = random.Random(18)
     with (
