@@ -9,7 +9,10 @@ writer goes). Printed:
 - delivered_per_second: events received / (last receipt − first commit);
 - p50/p99_commit_to_receipt_s: from the commit returning to the receiver reading the request;
 - write_overhead_ratio: mean time of a transaction updating one account and recording its
-  event, over the same transaction without the event, minus 1 (worker live meanwhile).
+  event, over the same transaction without the event, minus 1 (worker live meanwhile);
+- worker_cpu_ms_per_event and one_core_capacity_per_second: the worker's own CPU time per
+  delivered event, and the rate that would make on a core of its own (the wall-clock
+  figures depend on what else the machine runs: load_average says how busy it was).
 
     .venv/bin/python bench/webhooks.py [--events 10000] [--rate 1000] [--batch 10]
 """
@@ -83,6 +86,13 @@ def _receive(port_out, report_in, secret_in) -> None:  # noqa: ANN001 - multipro
 # --- the benchmark ----------------------------------------------------------------------
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (Linux /proc): on a shared machine the CPU per
+    event says more about the code than the wall clock does."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def start_worker(database_url: str, redis_url: str, queue: str, data_dir: str) -> subprocess.Popen:
     env = env_for(database_url, redis_url, data_dir) | {"METERGRAPH_WEBHOOK_ALLOW_PRIVATE": "1"}
     return subprocess.Popen(
@@ -153,6 +163,7 @@ async def run(url: str, redis_url: str, args: argparse.Namespace, data_dir: str)
         created = await webhooks.create_destination(org, fields, actor="bench")
         secret_main.send(created.secret)
         await asyncio.sleep(3.0)  # the worker starts and its dispatcher listens
+        worker_cpu = cpu_seconds(worker.pid)
         committed = await write_events(org, args.events, args.batch, args.rate)
         overhead = await write_overhead(org, args.overhead_rounds)
         deadline = time.monotonic() + args.timeout
@@ -164,6 +175,7 @@ async def run(url: str, redis_url: str, args: argparse.Namespace, data_dir: str)
             if done >= args.events:
                 break
             await asyncio.sleep(0.2)
+        worker_cpu = cpu_seconds(worker.pid) - worker_cpu
         report_main.send("report")
         arrivals, bad = report_main.recv()
     finally:
@@ -182,6 +194,11 @@ async def run(url: str, redis_url: str, args: argparse.Namespace, data_dir: str)
         "p50_commit_to_receipt_s": latencies[received // 2] if received else float("nan"),
         "p99_commit_to_receipt_s": latencies[min(received - 1, int(received * 0.99))] if received else float("nan"),
         "write_overhead_ratio": overhead,
+        # the worker's CPU per delivered event (dispatch included), and the rate that makes
+        # on one core of its own
+        "worker_cpu_ms_per_event": worker_cpu / received * 1000 if received else float("nan"),
+        "one_core_capacity_per_second": received / worker_cpu if worker_cpu else float("nan"),
+        "load_average": os.getloadavg()[0],
     }
 
 
@@ -203,6 +220,8 @@ def main(args: argparse.Namespace) -> None:
         ],
         events=figures["events"],
         received=figures["received"],
+        worker_cpu_ms_per_event=round(figures["worker_cpu_ms_per_event"], 3),
+        load_average=figures["load_average"],
         rate=args.rate,
     )
 

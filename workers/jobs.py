@@ -88,11 +88,10 @@ async def run_scheduled_billing(ctx: dict[str, Any], now: str | None = None) -> 
 
 
 def webhook_runner(ctx: dict[str, Any]) -> webhooks.DeliveryRunner:
-    """This worker process's webhook sender (one HTTP client, one run per organization)."""
-    runner = ctx.get("webhook_runner")
-    if runner is None:
-        runner = ctx["webhook_runner"] = webhooks.DeliveryRunner(webhooks.new_client(), ctx.get("webhook_options"))
-    return runner
+    """This worker process's webhook sender (one HTTP client, one run per organization),
+    made at startup: arq gives each job a copy of the worker's context, so one made here
+    would live for one job only."""
+    return ctx["webhook_runner"]
 
 
 async def deliver_webhooks(ctx: dict[str, Any], organization_id: str) -> int:

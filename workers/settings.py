@@ -17,7 +17,7 @@ from arq.connections import ArqRedis, RedisSettings
 from redis.asyncio import ConnectionPool
 
 from app.db import close_db, init_db
-from app.services import system
+from app.services import system, webhooks
 from app.settings import Settings, get_settings
 from workers import jobs
 
@@ -97,6 +97,8 @@ async def startup(ctx: dict[str, Any]) -> None:
 
     await ensure_partitions()
     await _start_heartbeat(ctx)
+    # One sender per process: arq hands each job a copy of this context.
+    ctx["webhook_runner"] = webhooks.DeliveryRunner(webhooks.new_client(), ctx.get("webhook_options"))
     if ctx.get("webhook_dispatcher"):
         await _start_webhook_dispatcher(ctx)
 
@@ -140,9 +142,7 @@ async def _stop_heartbeat(ctx: dict[str, Any]) -> None:
 async def _start_webhook_dispatcher(ctx: dict[str, Any]) -> None:
     """A long-running worker listens for committed events and dispatches them as webhook
     deliveries (app.services.webhooks.listener); burst workers (tests) do not."""
-    from app.services.webhooks import Dispatcher
-
-    dispatcher = Dispatcher(get_settings().database_url, lambda org: jobs.enqueue_webhook_delivery(ctx, org))
+    dispatcher = webhooks.Dispatcher(get_settings().database_url, lambda org: jobs.enqueue_webhook_delivery(ctx, org))
     dispatcher.start()
     ctx["webhook_dispatcher_task"] = dispatcher
 

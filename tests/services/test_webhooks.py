@@ -438,3 +438,19 @@ async def test_the_delivery_log_is_pruned_after_90_days(org, receiver, allow_pri
     assert await WebhookDelivery.filter(organization_id=org, event_id=old).count() == 0
     assert await WebhookAttempt.filter(organization_id=org, event_id=old).count() == 0
     assert await WebhookDelivery.filter(organization_id=org, event_id=recent).count() == 1
+
+
+async def test_a_claim_takes_at_most_so_many_per_destination_and_none_of_a_busy_one(org, receiver, allow_private):
+    from app.services.webhooks.delivery import claim
+
+    first = await destination(org, receiver.url, ["billing.*"])
+    second = await destination(org, receiver.url + "/2", ["billing.*"])
+    await record(org, *["billing.bill.created"] * 5)
+    await webhooks.dispatch_organization(org)
+    now = datetime.now(UTC)
+    claimed = await claim(org, 100, now, timedelta(seconds=60), per_destination=2)
+    assert sorted(str(c.destination_id) for c in claimed) == sorted(
+        [str(first.destination.id)] * 2 + [str(second.destination.id)] * 2
+    )
+    more = await claim(org, 100, now, timedelta(seconds=60), per_destination=2, busy=[first.destination.id])
+    assert {c.destination_id for c in more} == {second.destination.id} and len(more) == 2

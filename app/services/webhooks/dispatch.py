@@ -11,7 +11,7 @@ A destination receives the events that occurred after it was created. Events are
 at for `LOOKBACK` after they occurred: a worker down for longer loses deliveries (the
 events stay listable, and `redeliverWebhook` can still send them). Scanning three days of
 events at every commit would cost more than the commit, so the listener's frequent passes
-look back only a few minutes (`app.services.webhooks.listener`) and a full pass runs
+look back seconds or minutes (`app.services.webhooks.listener`) and a full pass runs
 every few minutes.
 """
 

@@ -30,10 +30,13 @@ from app.services.webhooks.dispatch import (
 
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 5.0
-# A frequent pass looks back from its previous pass by this much: an event occurs (is
+# A pass looks back from the previous pass of its kind by a grace: an event occurs (is
 # inserted) before its transaction commits, so a pass must cover transactions that were
-# open while the previous one ran. Longer ones are found by the full pass.
-RECENT_GRACE = timedelta(minutes=2)
+# open while the previous one ran. A pass woken by a commit looks back a few seconds (it
+# runs often, and each event in its window costs a lookup); the sweep every SWEEP_SECONDS
+# two minutes; a full pass every FULL_PASS_EVERY finds what even longer transactions wrote.
+WAKE_GRACE = timedelta(seconds=10)
+SWEEP_GRACE = timedelta(minutes=2)
 FULL_PASS_EVERY = timedelta(minutes=10)
 # Commits arriving together are dispatched together.
 COALESCE_SECONDS = 0.005
@@ -47,8 +50,9 @@ class Dispatcher:
         self.enqueue = enqueue
         self.sweep_seconds = sweep_seconds
         self._woken: set[uuid.UUID] = set()
-        # Per organization: when its last pass started; and when the last full pass ran.
-        self._passed: dict[uuid.UUID, datetime] = {}
+        # Per organization: when its last pass of each kind started; when the last full pass ran.
+        self._woken_at: dict[uuid.UUID, datetime] = {}
+        self._swept_at: dict[uuid.UUID, datetime] = {}
         self._full_pass_at: datetime | None = None
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
@@ -97,14 +101,18 @@ class Dispatcher:
             with contextlib.suppress(Exception):
                 await conn.close()
 
-    async def dispatch(self, organizations: set[uuid.UUID], *, full: bool = False) -> int:
-        """Deliveries created for these organizations (each with new ones gets a delivery job)."""
+    async def dispatch(self, organizations: set[uuid.UUID], *, kind: str = "wake") -> int:
+        """Deliveries created for these organizations (each with new ones gets a delivery job).
+        `kind`: "wake" (a commit), "sweep" or "full" (look back LOOKBACK)."""
         created = 0
         for organization_id in organizations:
-            started, previous = datetime.now(UTC), self._passed.get(organization_id)
-            since = None if full or previous is None else previous - RECENT_GRACE
+            started = datetime.now(UTC)
+            previous = self._swept_at if kind != "wake" else self._woken_at
+            last = previous.get(organization_id)
+            grace = WAKE_GRACE if kind == "wake" else SWEEP_GRACE
+            since = None if kind == "full" or last is None else last - grace
             made = await dispatch_organization(organization_id, now=started, since=since)
-            self._passed[organization_id] = started
+            previous[organization_id] = started
             if made:
                 await self.enqueue(organization_id)
             created += made
@@ -116,7 +124,7 @@ class Dispatcher:
         deliveries; returns how many such organizations."""
         now = datetime.now(UTC)
         full = self._full_pass_at is None or now - self._full_pass_at >= FULL_PASS_EVERY
-        await self.dispatch(set(await organizations_with_destinations()), full=full)
+        await self.dispatch(set(await organizations_with_destinations()), kind="full" if full else "sweep")
         if full:
             self._full_pass_at = now
         due = await organizations_with_due_deliveries()
