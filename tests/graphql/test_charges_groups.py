@@ -204,6 +204,11 @@ async def test_attaching_a_group_needs_exactly_a_group_or_a_plan(tenant):
     fine = {"accountId": account, "planGroupId": group_id, "startDate": START}
     attached = data_of(await tenant.gql(attach, {"input": fine}))["createAccountPlan"]["accountPlan"]
     assert (attached["planId"], attached["planGroupId"], attached["productId"]) == (None, group_id, None)
+    replace = f"""mutation($input: ReplaceAccountPlanInput!) {{ replaceAccountPlan(input: $input) {{
+      accountPlan {{ id }} {ERRORS} }} }}"""
+    by_plan = {"accountPlanId": attached["id"], "version": 1, "date": "2026-02-01T00:00:00Z", "planId": both["planId"]}
+    refused = data_of(await tenant.gql(replace, {"input": by_plan}))["replaceAccountPlan"]
+    assert errors(refused) == [("input.accountPlanId", "INVALID")]
 
 
 async def test_a_direct_plan_beside_a_group_of_its_product_follows_the_overlap_rule(tenant):

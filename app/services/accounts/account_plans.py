@@ -119,6 +119,12 @@ async def replace_account_plan(
     version, data = command.version, command.replacement
     async with in_transaction():
         old = await _locked_attachment(organization_id, command.account_plan_id, path="accountPlanId")
+        if old.plan_group_id is not None:
+            raise fail(
+                ("input", "accountPlanId"),
+                ErrorCode.INVALID,
+                "a plan group's attachment is not replaced: end it (updateAccountPlan endDate) and attach anew",
+            )
         if old.version != version:
             raise fail(
                 ("input", "version"),

@@ -88,13 +88,15 @@ async def _accounts(
 async def attachments_of(
     organization_id: uuid.UUID, account_id: uuid.UUID, *, exclude_id: uuid.UUID | None = None
 ) -> list[Attachment]:
-    query = AccountPlan.filter(organization_id=organization_id, account_id=account_id)
+    # Plan group attachments have no product of their own: their rule is the groups' (SEMANTICS §10.2 rule 3).
+    query = AccountPlan.filter(organization_id=organization_id, account_id=account_id, plan_group_id__isnull=True)
     if exclude_id is not None:
         query = query.exclude(id=exclude_id)
     return [attachment(row) for row in await query]
 
 
 def attachment(row: AccountPlan) -> Attachment:
+    assert row.product_id is not None  # a plan's attachment (a group's is never one)
     return Attachment(row.id, row.code, row.product_id, row.start_date, row.end_date)
 
 
