@@ -28,10 +28,12 @@ from app.domain.billing import (
     UsageWindow,
     compose_bill,
 )
+from app.domain.billing.balances_steps import CreditSources, credit_steps
 from app.domain.billing.charges import ChargeSnapshot, ad_hoc_charge_lines
 from app.domain.billing.children import CHILD_BILL_STEPS, breakdown_step
-from app.domain.billing.balances_steps import CreditSources, credit_steps
 from app.domain.billing.commitments import CommitmentSnapshot, ad_hoc_fee_lines, drawn_amounts
+from app.domain.billing.counters import with_counter_step
+from app.domain.billing.counters_values import NO_COUNTERS, Counters
 from app.domain.periods import BillFrequency
 from app.services.balances.billing import (
     AccountBalances,
@@ -57,6 +59,7 @@ from app.services.billing.planning import (
 from app.services.billing.previous import History, load_history, previous_units
 from app.services.billing.window_usage import UsageByAccount, fetch_usage
 from app.services.charges.billing import ad_hoc_charges, charge_steps, load_charges
+from app.services.counters.billing import load_counters
 from app.services.failures import internal_failure
 from app.services.plan_groups.billing import group_steps
 
@@ -73,6 +76,7 @@ class _Inputs:
     commitments: Mapping[uuid.UUID, Sequence[CommitmentSnapshot]]
     draws: Draws
     charges: Mapping[uuid.UUID, Sequence[ChargeSnapshot]] = field(default_factory=dict)  # of the days asked for
+    counters: Counters = NO_COUNTERS  # counter pricings and adjustments (SEMANTICS §8)
     balances: Mapping[uuid.UUID, AccountBalances] = field(default_factory=dict)  # with the credit order (§11)
     balance_draws: BalanceDraws | None = None
 
@@ -104,6 +108,7 @@ async def compose_planned(
         return Computed(org, catalog, {})
     inputs = await _load_inputs(organization_id, planned, usage_source)
     inputs = replace(inputs, charges=await load_charges(organization_id, requests))
+    inputs = replace(inputs, counters=await load_counters(organization_id, catalog.account_plans))
     balances, balance_draws = await load_balance_inputs(
         organization_id, catalog.accounts, org.config.credit_application_order, org.context.timezone
     )
@@ -167,6 +172,7 @@ def _compose_one(
             + charge_steps(inputs.charges, planned.catalog.account_plans, org, bill_key)
             + group_steps(planned.catalog.groups),
             (account_id, bill_date) not in with_fees,
+            counters=inputs.counters,
         )
         bill = compose(own)
     except BillFailure as failure:
@@ -192,6 +198,8 @@ def _composer(
     previous,
     block_steps: tuple,
     fees: bool,
+    *,
+    counters: Counters = NO_COUNTERS,
 ) -> Callable[[CreditSources], ComposedBill]:
     """The bill's composition as a pure function of its credit sources as it sees them."""
 
@@ -205,7 +213,7 @@ def _composer(
             context,
             usage,
             previous,
-            steps=DEFAULT_STEPS + block_steps + extra,
+            steps=with_counter_step(DEFAULT_STEPS, counters) + block_steps + extra,
         )
 
     return compose
