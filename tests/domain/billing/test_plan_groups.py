@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 
-from app.domain.billing import DEFAULT_STEPS, LineType, compose_bill, usage_windows
-from app.domain.billing.plan_groups import GroupMember, PlanGroupSnapshot, plan_group_step
+from app.domain.billing import DEFAULT_STEPS, DraftLine, LineType, compose_bill, usage_windows
+from app.domain.billing.plan_groups import GroupMember, PlanGroupSnapshot, group_minimum_base, plan_group_step
+from app.domain.billing.schedule import plan_period
 
 from .builders import D, account, account_plan, aggregation, bands, org, plan, pricing, uid, usage_map, utc
 
@@ -135,3 +136,50 @@ def test_first_advance_bill_carries_its_own_period_and_the_next():
 def test_zero_minimum_and_standing_charge_give_no_group_lines():
     result = group_bill(date(2024, 5, 1), "10", "10", minimum="0", standing="0")
     assert [line.line_type for line in result.lines] == [LineType.USAGE, LineType.USAGE]
+
+
+def _draft(line_type: LineType, amount: str, member: bool = True, start=MAR11):
+    return DraftLine(
+        line_type=line_type,
+        amount=D(amount),
+        currency="USD",
+        account_plan_id=uid("member") if member else GROUP_AP,
+        plan_id=None,
+        product_id=None,
+        service_period_start=start,
+        service_period_end=utc(2024, 4, 1),
+    )
+
+
+@pytest.mark.parametrize(
+    ("line_type", "counted"),
+    [
+        (LineType.USAGE, True),
+        (LineType.COUNTER_RUNNING_TOTAL_CHARGE, True),
+        (LineType.COUNTER_ADJUSTMENT_DEBIT, True),
+        (LineType.COUNTER_ADJUSTMENT_CREDIT, True),
+        (LineType.MINIMUM_SPEND, True),
+        (LineType.MINIMUM_SPEND_REFUND, True),
+        (LineType.STANDING_CHARGE, False),
+        (LineType.USAGE_CREDIT, False),
+        (LineType.COMMITMENT_CONSUMED, False),
+        (LineType.OVERAGE_SURCHARGE, False),
+        (LineType.AD_HOC, False),
+    ],
+)
+def test_what_counts_towards_the_group_minimum(line_type, counted):
+    aps, _ = members()
+    period = compose_period(aps[0])
+    lines = [_draft(line_type, "7"), _draft(LineType.USAGE, "100", member=False)]
+    assert group_minimum_base(lines, {uid("member")}, period) == (D(7) if counted else D(0))
+
+
+def test_a_line_of_another_period_does_not_count():
+    aps, _ = members()
+    period = compose_period(aps[0])
+    later = _draft(LineType.USAGE, "7", start=utc(2024, 4, 1))  # the next period's (an advance line)
+    assert group_minimum_base([later], {uid("member")}, period) == D(0)
+
+
+def compose_period(account_plan):
+    return plan_period(account_plan, date(2024, 4, 1), org().timezone)
