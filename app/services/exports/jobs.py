@@ -13,10 +13,11 @@ import hashlib
 import logging
 import os
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from app.domain.exports.filters import parse_filters
@@ -66,14 +67,12 @@ async def create_export_job(organization_id: uuid.UUID, command: CreateExportJob
 async def _claim(organization_id: uuid.UUID, job_id: uuid.UUID) -> ExportJob | None:
     """PENDING → RUNNING once, whatever the number of deliveries of the queue job."""
     claimed = await ExportJob.filter(organization_id=organization_id, id=job_id, status=PENDING).update(
-        status=RUNNING, dt_started=_now()
+        status=RUNNING, dt_started=_now(), dt_last_modified=_now(), version=F("version") + 1
     )
     return await ExportJob.get(organization_id=organization_id, id=job_id) if claimed else None
 
 
 def _now() -> datetime:
-    from datetime import UTC
-
     return datetime.now(UTC)
 
 
@@ -139,7 +138,7 @@ async def expire_export_jobs(now: datetime) -> int:
         if job.path:
             (data_dir() / job.path).unlink(missing_ok=True)
         expired += await ExportJob.filter(organization_id=job.organization_id, id=job.id, status=COMPLETE).update(
-            status=EXPIRED, path=None, version=job.version + 1
+            status=EXPIRED, path=None, version=F("version") + 1, dt_last_modified=now
         )
     return expired
 
