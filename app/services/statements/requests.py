@@ -31,10 +31,7 @@ async def request_statements(
     wanted = [str(b) for b in dict.fromkeys(bill_ids)]
     if not wanted or enqueue is None:
         return False
-    mode = await OrganizationConfig.filter(organization_id=organization_id).values_list(
-        "auto_generate_statement_mode", flat=True
-    )
-    if not mode or mode[0] == "NONE":
+    if await _mode(organization_id) == "NONE":
         return False
     try:
         await enqueue(GENERATE_JOB, str(organization_id), wanted)
@@ -46,9 +43,18 @@ async def request_statements(
 
 async def request_lock_date_statements(organization_id: uuid.UUID, *, enqueue: Enqueue | None) -> bool:
     """After the lock date moved: the bills it locked that have no current statement."""
+    if enqueue is None or await _mode(organization_id) == "NONE":
+        return False
     ids = await (
         Bill.filter(organization_id=organization_id, locked_by_lock_date=True)
         .filter(Q(statement_stale=True) | Q(json_statement_generated=False))
         .values_list("id", flat=True)
     )
     return await request_statements(organization_id, cast("list[uuid.UUID]", ids), enqueue=enqueue)
+
+
+async def _mode(organization_id: uuid.UUID) -> str:
+    modes = await OrganizationConfig.filter(organization_id=organization_id).values_list(
+        "auto_generate_statement_mode", flat=True
+    )
+    return str(modes[0]) if modes else "NONE"
