@@ -170,3 +170,26 @@ async def test_concurrent_credits_on_one_line_stay_within_its_cap(app):
     stored = await BillLineItem.filter(organization_id=world.organization_id, referenced_line_item_id=line.id).count()
     assert stored == 1
     assert (await january(world)).bill_total == bill.bill_total - fields.amount
+
+
+async def test_memo_lines_keep_a_bill_that_calculation_leaves_empty(app):
+    """quiet has no usage and no standing charge: its bill has no lines (0.00). A 10.00 debit
+    memo makes it 10.00, and its statement is generated. With suppressedEmptyBills the next
+    run would delete an empty bill; this one keeps it (a person's line): 0 + 10 = 10.00, the
+    memo kept, the statement stale."""
+    from app.services.statements import generate_statement
+    from tests.services.test_billing_jobs import create_and_run
+
+    world = await new_world(standing_charge="0")
+    await world.account("quiet")
+    await create_and_run(world)
+    quiet = await world.bill_of("quiet")
+    assert quiet is not None and quiet.bill_total == Decimal("0.00")
+    memo = await debit(world, quiet, "10")
+    await generate_statement(world.organization_id, quiet.id, ("JSON",), actor="t")
+    await world.configure(suppressed_empty_bills=True)
+    await create_and_run(world)
+    kept = await world.bill_of("quiet")
+    assert kept is not None and (kept.id, kept.bill_total, kept.statement_stale) == (quiet.id, Decimal("10.00"), True)
+    lines = await BillLineItem.filter(organization_id=world.organization_id, bill_id=kept.id)
+    assert [(line.id, line.position, line.converted_subtotal) for line in lines] == [(memo.id, 0, Decimal("10.00"))]
