@@ -22,6 +22,7 @@ from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 from tortoise.transactions import in_transaction
 
+from app.models.events import Event
 from app.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookDestination
 from app.services import webhooks
 from app.services.events import NewEvent, record_events
@@ -298,6 +299,10 @@ async def test_410_deactivates_the_destination_and_cancels_its_pending_deliverie
     await deliver(org, options(clock, concurrency=1))
     stored = await WebhookDestination.get(id=created.destination.id)
     assert (stored.active, stored.disabled_reason, stored.version) == (False, "the receiver answered 410 Gone", 2)
+    [said] = await Event.filter(
+        organization_id=org, entity_id=stored.id, type="configuration.webhookdestination.updated"
+    )
+    assert (said.payload["old"]["active"], said.payload["new"]["active"]) == (True, False)
     await record(org, "billing.bill.updated")
     clock.advance(3600)
     await deliver(org, options(clock))
@@ -327,6 +332,9 @@ async def test_a_destination_failing_for_five_days_is_disabled(org, receiver, al
     await deliver(org, options(clock))
     stored = await WebhookDestination.get(id=created.destination.id)
     assert (stored.active, stored.disabled_reason) == (False, "every attempt failed for 5 days")
+    assert await Event.filter(
+        organization_id=org, entity_id=stored.id, type="configuration.webhookdestination.updated"
+    ).exists()
 
 
 async def test_a_success_resets_the_failure_streak(org, receiver, allow_private):

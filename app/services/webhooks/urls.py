@@ -26,10 +26,9 @@ def url_problem(url: str, *, allow_private: bool) -> str | None:
         return f"must be at most {MAX_URL_LENGTH} characters"
     try:
         parts = urlsplit(url)
-        port = parts.port
+        parts.port  # noqa: B018 - reading it checks the port is a number in range
     except ValueError:
         return "is not a valid URL"
-    del port  # parsing it checks it is a number in range
     schemes = ("https", "http") if allow_private else ("https",)
     if parts.scheme not in schemes:
         return "must start with https://" + (" or http://" if allow_private else "")
