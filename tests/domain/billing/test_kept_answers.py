@@ -1,0 +1,51 @@
+"""The answers bill runs keep (period arithmetic per schedule, priced intervals per plan
+snapshot): never another plan's or another start's, and what computing afresh gives."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from app.domain.billing.schedule import bills_on, first_bill_date, plan_period
+from app.domain.billing.timeline import _priced_intervals, priced_intervals
+from app.domain.periods import BillFrequency, bill_date_index, bill_date_on_or_after, billing_period
+from app.domain.timezones import local_date
+from tests.domain.billing.builders import BERLIN, UTC, account_plan, aggregation, plan, pricing, utc
+
+FEB = date(2024, 2, 1)
+
+
+def test_a_changed_plan_is_a_new_snapshot_and_gets_its_own_intervals():
+    calls = aggregation("calls")
+    before = plan(pricing(calls, utc(2020, 1, 1)))
+    after = plan(pricing(calls, utc(2020, 1, 1)), plan_pricings=[pricing(calls, utc(2024, 1, 10), name="override")])
+    assert before.id == after.id  # the same plan, changed: a new snapshot
+    span = (utc(2024, 1, 1), utc(2024, 2, 1))
+    first, second = priced_intervals(before, *span), priced_intervals(after, *span)
+    assert len(first) == 1 and len(second) == 2
+    assert priced_intervals(before, *span) == first == _priced_intervals(before, *span)
+
+
+def test_account_plans_sharing_a_schedule_keep_their_own_starts_and_ends():
+    the_plan = plan(pricing(aggregation("calls")))
+    early = account_plan(the_plan, utc(2023, 6, 15), name="early")
+    late = account_plan(the_plan, utc(2024, 1, 20), name="late")
+    ended = account_plan(the_plan, utc(2023, 1, 1), utc(2023, 12, 15), name="ended")
+    for tz in (UTC, BERLIN):
+        assert plan_period(early, FEB, tz).index == 7 and plan_period(late, FEB, tz).index == 0
+        assert plan_period(late, FEB, tz).active[0] == utc(2024, 1, 20)
+        assert bills_on(early, FEB, BillFrequency.MONTHLY, tz) and not bills_on(ended, FEB, BillFrequency.MONTHLY, tz)
+
+
+def test_kept_periods_are_what_the_arithmetic_gives():
+    the_plan = plan(pricing(aggregation("calls")))
+    for days in range(0, 400, 17):
+        ap = account_plan(the_plan, utc(2023, 1, 1) + timedelta(days=days, hours=days % 24), name=str(days))
+        for tz in (UTC, BERLIN):
+            first = bill_date_on_or_after(ap.epoch, BillFrequency.MONTHLY, 1, local_date(ap.start, tz) + timedelta(1))
+            assert first_bill_date(ap, tz) == first
+            bill = date(2024, 3, 1)
+            period = plan_period(ap, bill, tz)
+            assert period.dates == billing_period(ap.epoch, BillFrequency.MONTHLY, 1, bill)
+            assert period.index == bill_date_index(ap.epoch, BillFrequency.MONTHLY, 1, bill) - bill_date_index(
+                ap.epoch, BillFrequency.MONTHLY, 1, first
+            )
