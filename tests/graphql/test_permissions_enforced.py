@@ -276,9 +276,6 @@ OPERATIONS: dict[str, str] = {
     # The event log (config:retrieve on kind event).
     "events": '{ events(filter: {types: ["billing.*"]}) { totalCount } }',
     "eventTypes": "{ eventTypes }",
-    # The event log (config:retrieve on kind event).
-    "events": '{ events(filter: {types: ["billing.*"]}) { totalCount } }',
-    "eventTypes": "{ eventTypes }",
     # Exports (SEMANTICS §15): jobs are config:retrieve / config:create on kind exportJob; the
     # job input lacks `to`, so even an allowed caller stores and enqueues nothing.
     "exportJobs": "{ exportJobs { totalCount } }",
