@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -20,6 +21,7 @@ from app.models import exports as m
 from app.services import exports
 from app.services.errors import PermissionDenied
 
+log = logging.getLogger(__name__)
 READ, CREATE = "config:retrieve", "config:create"
 # What reading the records of each kind needs (as the download routes check it).
 KIND_READS = {
@@ -172,7 +174,10 @@ class ExportMutation:
 
         async def create() -> m.ExportJob:
             job = await exports.create_export_job(principal.organization_id, command, actor=principal.actor)
-            await enqueuer(info)(exports.RUN_EXPORT_JOB, str(job.id), str(job.organization_id))
+            try:
+                await enqueuer(info)(exports.RUN_EXPORT_JOB, str(job.id), str(job.organization_id))
+            except Exception:  # noqa: BLE001 - the job is stored: the workers' sweep enqueues it later
+                log.warning("could not enqueue export job %s", job.id, exc_info=True)
             return job
 
         return await respond(ExportJobPayload, "export_job", create, ExportJob.of, at=())
