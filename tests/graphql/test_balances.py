@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from app.models.balances import Balance, BalanceTransaction
+from app.models.events import Event
 from tests.case_ids import case_id
 from tests.conftest import data_of
 
@@ -107,6 +108,11 @@ async def test_create_credit_read_update_and_delete_a_balance(tenant):
         assert gone["deleteBalanceTransaction"]["userErrors"] == []
     deleted = data_of(await tenant.gql(DELETE_BALANCE, {"input": {"id": balance["id"], "version": 2}}))
     assert deleted["deleteBalance"] == {"deletedId": balance["id"], "userErrors": []}
+    # Each change recorded its event in its transaction (SEMANTICS §14.1).
+    events = await Event.filter(entity_id=balance["id"]).order_by("sequence").values_list("type", flat=True)
+    assert events == [f"configuration.balance.{action}" for action in ("created", "updated", "deleted")]
+    credits = await Event.filter(type="configuration.balancetransaction.created").count()
+    assert (credits, await Event.filter(type="configuration.balancetransaction.deleted").count()) == (2, 2)
 
 
 @pytest.mark.parametrize(

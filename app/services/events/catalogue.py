@@ -40,6 +40,9 @@ CONFIGURATION: dict[str, tuple[str, ...]] = {
     "account": CRUD,
     "accountplan": CRUD,
     "commitment": CRUD,
+    "balance": CRUD,
+    "balancetransaction": ("created", "deleted"),  # a credit is never updated (SEMANTICS §11.1)
+    "transactiontype": CRUD,
     "plangroup": CRUD,
     "plangrouplink": ("created", "deleted"),
     "counter": CRUD,
