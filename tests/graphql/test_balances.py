@@ -207,3 +207,27 @@ async def test_credit_application_order_on_accounts_and_the_organization(tenant)
         )
     )["updateOrganizationConfig"]  # fmt: skip
     assert changed == {"organizationConfig": {"creditApplicationOrder": ["BALANCE", "PREPAYMENT"]}, "userErrors": []}
+
+
+CREATE_CHARGE = f"""mutation($input: CreateChargeInput!) {{ createCharge(input: $input) {{
+  charge {{ id entityType entityId lineItemType }} {ERRORS} }} }}"""
+
+
+async def test_a_balance_charge_names_a_balance_of_its_own_account(tenant):
+    """SEMANTICS §9.1: entityType BALANCE with entityId = a balance of the same account; its
+    line is a BALANCE_FEE. Another account's balance is not found."""
+    acme, other = await account(tenant), await account(tenant, "other")
+    wallet = (await create_balance(tenant, acme["id"]))["balance"]["id"]
+    fee = {
+        "code": "wallet-fee", "name": "Wallet fee", "currency": "USD", "amount": "5", "billDate": "2026-02-01",
+        "servicePeriodStartDate": START, "servicePeriodEndDate": START, "entityType": "BALANCE", "entityId": wallet,
+    }  # fmt: skip
+    made = data_of(await tenant.gql(CREATE_CHARGE, {"input": {"accountId": acme["id"], **fee}}))["createCharge"]
+    assert (made["userErrors"], made["charge"]["lineItemType"], made["charge"]["entityId"]) == (
+        [],
+        "BALANCE_FEE",
+        wallet,
+    )
+    elsewhere = {"accountId": other["id"], **fee, "code": "other-fee"}
+    refused = data_of(await tenant.gql(CREATE_CHARGE, {"input": elsewhere}))["createCharge"]
+    assert [(e["field"], e["code"]) for e in refused["userErrors"]] == [(["input", "entityId"], "NOT_FOUND")]

@@ -68,7 +68,11 @@ def charge(account: str, **fields) -> dict:
             {"amount": "1", "servicePeriodStartDate": "2026-01-02T00:00:00Z"},
             [("input.servicePeriodEndDate", "INVALID")],
         ),
-        ({"amount": "1", "entityType": "BALANCE"}, [("input.entityType", "INVALID")]),
+        ({"amount": "1", "entityType": "BALANCE"}, [("input.entityId", "REQUIRED")]),
+        (
+            {"amount": "1", "entityType": "BALANCE", "entityId": "00000000-0000-0000-0000-000000000001"},
+            [("input.entityId", "NOT_FOUND")],
+        ),
         ({"amount": "1", "accountId": "not-an-id"}, [("input.accountId", "NOT_FOUND")]),
     ],
 )

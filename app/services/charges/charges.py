@@ -15,6 +15,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from app.domain.accounts.values import as_uuid
+from app.models.balances import Balance
 from app.models.billing import Bill, BillConfig
 from app.models.charges import Charge
 from app.models.organization import Currency
@@ -40,6 +41,7 @@ async def create_charge(organization_id: uuid.UUID, command: CreateCharge, *, ac
         if account_id is not None and not await lock_accounts(organization_id, [account_id]):
             problems.add("accountId", ErrorCode.NOT_FOUND, f"no account with id {account_id}")
         values = await _checked(organization_id, data, problems)
+        await _check_balance(organization_id, values, account_id, problems)
         problems.raise_if_any()
         assert account_id is not None  # a missing or unknown account is a problem above
         await _refuse_locked(conn, organization_id, account_id, values["bill_date"], None)
@@ -58,6 +60,7 @@ async def update_charge(organization_id: uuid.UUID, command: UpdateCharge, *, ac
     if sent is not None and as_uuid(sent, "accountId", problems) not in (None, current.account_id):
         problems.add("accountId", ErrorCode.INVALID, "a charge cannot move to another account")
     values = await _checked(organization_id, charge_input(current).merged(command.changes), problems, current.id)
+    await _check_balance(organization_id, values, current.account_id, problems)
     problems.raise_if_any()
     async with in_transaction() as conn:
         await _refuse_locked(conn, organization_id, current.account_id, current.bill_date, current.bill_id)
@@ -72,6 +75,17 @@ async def delete_charge(organization_id: uuid.UUID, charge_id: uuid.UUID, *, ver
     async with in_transaction() as conn:
         await _refuse_locked(conn, organization_id, current.account_id, current.bill_date, current.bill_id)
         await delete_versioned(Charge, organization_id, charge_id, version)
+
+
+async def _check_balance(
+    organization_id: uuid.UUID, values: dict[str, Any], account_id: uuid.UUID | None, problems: ProblemCollector
+) -> None:
+    """A BALANCE charge's entityId is a balance of the charge's own account (SEMANTICS §9.1)."""
+    balance_id = values.get("entity_id")
+    if values.get("entity_type") != "BALANCE" or balance_id is None or account_id is None:
+        return
+    if not await Balance.filter(organization_id=organization_id, id=balance_id, account_id=account_id).exists():
+        problems.add("entityId", ErrorCode.NOT_FOUND, f"no balance of this account with id {balance_id}")
 
 
 async def _checked(

@@ -61,8 +61,9 @@ def _entity(data: ChargeDraft, problems: ProblemCollector) -> tuple[str, uuid.UU
     kind = getattr(kind, "value", kind)
     entity_id = as_uuid(data.get("entityId"), "entityId", problems)
     if kind == BALANCE:
-        # Balances (SEMANTICS §11) are another issue's; until they exist nothing can be drawn.
-        problems.add("entityType", ErrorCode.INVALID, "BALANCE charges need balances, which are not available yet")
+        # The balance is checked against the charge's account by the service (`_check_balance`).
+        if data.get("entityId") is None:
+            problems.add("entityId", ErrorCode.REQUIRED, "a BALANCE charge names its balance")
     elif kind != AD_HOC:
         problems.add("entityType", ErrorCode.INVALID, "must be AD_HOC or BALANCE")
     elif entity_id is not None:
