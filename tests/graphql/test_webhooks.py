@@ -149,9 +149,9 @@ async def test_the_worker_delivers_every_committed_event_woken_by_the_notificati
     dispatcher = webhooks.Dispatcher(get_settings().database_url, enqueue, sweep_seconds=3600)
     dispatcher.start()
     try:
-        await asyncio.sleep(0.3)  # listening
+        await asyncio.wait_for(dispatcher.listening.wait(), 60)
         committed = await commit_events(tenant.organization_id, *["billing.bill.created"] * 20)
-        for _ in range(100):
+        for _ in range(600):
             if await WebhookDelivery.filter(organization_id=tenant.organization_id).count() == 20:
                 break
             await asyncio.sleep(0.05)

@@ -56,6 +56,7 @@ class Dispatcher:
         self._full_pass_at: datetime | None = None
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
+        self.listening = asyncio.Event()  # set once LISTENing and caught up (tests wait on it)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="webhook-dispatcher")
@@ -86,6 +87,7 @@ class Dispatcher:
         try:
             await conn.add_listener(EVENTS_CHANNEL, self._notified)
             await self.sweep()  # whatever was committed while nobody listened
+            self.listening.set()
             while True:
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(self.sweep_seconds):
@@ -98,6 +100,7 @@ class Dispatcher:
                 else:
                     await self.sweep()
         finally:
+            self.listening.clear()
             with contextlib.suppress(Exception):
                 await conn.close()
 
