@@ -111,8 +111,9 @@ async def test_create_credit_read_update_and_delete_a_balance(tenant):
     # Each change recorded its event in its transaction (SEMANTICS §14.1).
     events = await Event.filter(entity_id=balance["id"]).order_by("sequence").values_list("type", flat=True)
     assert events == [f"configuration.balance.{action}" for action in ("created", "updated", "deleted")]
-    credits = await Event.filter(type="configuration.balancetransaction.created").count()
-    assert (credits, await Event.filter(type="configuration.balancetransaction.deleted").count()) == (2, 2)
+    mine = Event.filter(organization_id=tenant.organization_id)
+    credits = await mine.filter(type="configuration.balancetransaction.created").count()
+    assert (credits, await mine.filter(type="configuration.balancetransaction.deleted").count()) == (2, 2)
 
 
 @pytest.mark.parametrize(
