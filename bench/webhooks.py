@@ -8,6 +8,8 @@ Events are committed `--batch` per transaction at `--rate` events/s (0: as fast 
 writer goes). Printed:
 - delivered_per_second: events received / (last receipt − first commit);
 - p50/p99_commit_to_receipt_s: from the commit returning to the receiver reading the request;
+- p99_commit_to_dispatch_s: its first leg, from the commit to the dispatcher's pass that
+  made the delivery (the rest is the delivery job: queue, claim, HTTP);
 - write_overhead_ratio: mean time of a transaction updating one account and recording its
   event, over the same transaction without the event, minus 1 (worker live meanwhile);
 - worker_cpu_ms_per_event and one_core_capacity_per_second: the worker's own CPU time per
@@ -176,6 +178,13 @@ async def run(url: str, redis_url: str, args: argparse.Namespace, data_dir: str)
                 break
             await asyncio.sleep(0.2)
         worker_cpu = cpu_seconds(worker.pid) - worker_cpu
+        async with connection() as conn:
+            dispatched = {
+                r["event_id"]: r["dt_created"].timestamp()
+                for r in await conn.fetch(
+                    "SELECT event_id, dt_created FROM webhook_deliveries WHERE organization_id = $1", org
+                )
+            }
         report_main.send("report")
         arrivals, bad = report_main.recv()
     finally:
@@ -184,6 +193,8 @@ async def run(url: str, redis_url: str, args: argparse.Namespace, data_dir: str)
         receiver.join(timeout=5)
         await close_db()
     latencies = sorted(arrivals[str(i)] - t for i, t in committed.items() if str(i) in arrivals)
+    # The first leg: from the commit to the dispatcher's pass that made the delivery.
+    to_dispatch = sorted(max(0.0, dispatched[i] - t) for i, t in committed.items() if i in dispatched)
     received = len(latencies)
     span = max(arrivals[str(i)] for i in committed if str(i) in arrivals) - min(committed.values())
     return {
@@ -193,6 +204,7 @@ async def run(url: str, redis_url: str, args: argparse.Namespace, data_dir: str)
         "delivered_per_second": received / span if span > 0 else 0.0,
         "p50_commit_to_receipt_s": latencies[received // 2] if received else float("nan"),
         "p99_commit_to_receipt_s": latencies[min(received - 1, int(received * 0.99))] if received else float("nan"),
+        "p99_commit_to_dispatch_s": to_dispatch[int(len(to_dispatch) * 0.99)] if to_dispatch else float("nan"),
         "write_overhead_ratio": overhead,
         # the worker's CPU per delivered event (dispatch included), and the rate that makes
         # on one core of its own
