@@ -204,3 +204,31 @@ async def test_expiry_with_rollover(tenant, bill_queue):
     }
     assert money(found["amount"]) == D("0")
     assert invariant_holds(found)
+
+
+async def test_an_ad_hoc_charge_alone_on_its_day_draws_on_the_balance(tenant, bill_queue):
+    """Balance 100 credited 01-01. An ad hoc charge of 40 (service 01-10) billed 01-15, a day
+    without a plan bill: its AD_HOC bill draws 40 (AD_HOC lines may draw on balances):
+    0.00. January's usage of 80 on 02-01 then finds 60 left: 80 − 60 = 20.00."""
+    story, account_id = await start(tenant)
+    wallet = await balance(story, account_id, endDate="2100-01-01T00:00:00Z")
+    await credit(story, wallet, "100", JAN)
+    await story.ok(
+        f"""mutation($input: CreateChargeInput!) {{ createCharge(input: $input) {{ charge {{ id }} {ERRORS} }} }}""",
+        {"input": {"accountId": account_id, "code": "setup", "name": "Setup", "currency": "USD", "amount": "40",
+                   "billDate": "2026-01-15", "servicePeriodStartDate": "2026-01-10T00:00:00Z",
+                   "servicePeriodEndDate": "2026-01-11T00:00:00Z"}},
+        "createCharge",
+    )  # fmt: skip
+    await story.bill_run(billDate="2026-01-15")
+    ad_hoc = await story.bill("acme", "2026-01-15")
+    assert (ad_hoc["billingFrequency"], amounts(ad_hoc), money(ad_hoc["billTotal"])) == (
+        "AD_HOC",
+        [("AD_HOC", D("40.00")), ("BALANCE_CONSUMED", D("-40.00"))],
+        D("0.00"),
+    )
+    await usage(story, ("2026-01-20T00:00:00Z", 80))
+    await story.bill_run(lastDateInBillingPeriod="2026-01-31")
+    feb = await story.bill("acme", "2026-02-01")
+    assert (amounts(feb)[-1], money(feb["billTotal"])) == (("BALANCE_CONSUMED", D("-60.00")), D("20.00"))
+    assert money((await read(story, wallet))["amount"]) == D("0")

@@ -24,9 +24,11 @@ Invariants
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from decimal import Context, Decimal, InvalidOperation, localcontext
 from enum import Enum
+
+from app.domain.money import round_money
 
 from .balances import BALANCE_TYPES, BalanceSnapshot, draw_balance
 from .commitments.drawdown import Share, credit_shares, draw_commitments
@@ -34,8 +36,8 @@ from .commitments.fees import fees_step
 from .commitments.overage import apply_overage
 from .commitments.snapshot import CommitmentSnapshot
 from .context import BillContext, Step
-from .lines import BillLine, ComposedBill, DraftLine, LineType
-from .snapshots import EntityId
+from .lines import BillLine, ComposedBill, DraftLine, LineType, line_rank
+from .snapshots import AccountSnapshot, EntityId, OrgContext
 
 __all__ = [
     "DEFAULT_ORDER",
@@ -43,6 +45,7 @@ __all__ = [
     "CreditSources",
     "credit_order",
     "credit_steps",
+    "draw_on_bill",
     "drawn_balances",
 ]
 
@@ -144,3 +147,24 @@ def spent(sources: CreditSources) -> Mapping[EntityId, object]:
     seen: dict[EntityId, object] = {c.id: c.amount_spent_before for c in sources.commitments}
     seen.update({b.id: (b.credits, b.drawn_before, b.rollover_drawn_before) for b in sources.balances})
     return seen
+
+
+def draw_on_bill(account: AccountSnapshot, bill: ComposedBill, sources: CreditSources, org: OrgContext) -> ComposedBill:
+    """A bill composed without steps (an AD_HOC bill of fees and charges) with its drawdown
+    added: the same drawdown step over its lines, then the lines in bill order again."""
+    if not sources:
+        return bill
+    context = BillContext(org, account, bill.bill_date, bill.frequency, plans=(), usage={}, previous_units={})
+    lines = [_draft(line) for line in bill.lines]
+    _drawdown_step(sources)(context, lines)
+    frozen = tuple(line.freeze() for line in sorted(lines, key=lambda line: line_rank(line.line_type)))
+    currency = context.currency(account.currency)
+    with localcontext(_PRODUCT):  # rounded figures: the sum is exact
+        total = sum((line.converted_subtotal for line in frozen), _ZERO)
+    return replace(bill, lines=frozen, total=round_money(total, currency.max_decimal_places, currency.rounding))
+
+
+def _draft(line: BillLine) -> DraftLine:
+    """A stored line as a draft again (figures as they were rounded)."""
+    names = {f.name for f in fields(DraftLine)} - {"amount"}
+    return DraftLine(amount=line.exact_subtotal, **{n: getattr(line, n) for n in names if hasattr(line, n)})

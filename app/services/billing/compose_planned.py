@@ -35,6 +35,7 @@ from app.domain.billing.commitments import CommitmentSnapshot, ad_hoc_fee_lines,
 from app.domain.billing.counters import with_counter_step
 from app.domain.billing.counters_values import NO_COUNTERS, Counters
 from app.domain.periods import BillFrequency
+from app.services.balances.ad_hoc import draw_ad_hoc_bills
 from app.services.balances.billing import (
     AccountBalances,
     BalanceDraws,
@@ -139,6 +140,9 @@ async def compose_planned(
             with_fees.add((account_id, bill_date))
             redraws[(account_id, bill_date, frequency.value)] = Redraw(own, compose, bill)
     _ad_hoc_bills(planned, requests, inputs.commitments, inputs.charges, results)
+    draw_ad_hoc_bills(
+        org.context, lambda a: catalog.account_snapshot(a, org), results, inputs.balances, inputs.balance_draws, redraws
+    )
     return Computed(org, catalog, results, redraws)
 
 
@@ -231,7 +235,7 @@ def _ad_hoc_bills(
     frequency, nor a bill planned for it here), or charges no plan bill carries; it holds
     those fees, then those charges. **Decisions**: its period is [day − 1, day) (each line
     carries its own service period); due date = bill date + daysBeforeBillDue; it draws
-    nothing."""
+    on balances only (`balances.ad_hoc.draw_ad_hoc_bills`), never on commitments."""
     org, catalog = planned.org, planned.catalog
     planned_days = {(a, d) for a, d, _ in planned.plans}
     for account_id, account_requests in requests.items():
