@@ -28,6 +28,7 @@ from app.services.billing.run import Enqueue
 from app.services.billing.snapshots import load_catalog, load_organization
 from app.services.billing.sweep import RUN_JOB
 from app.services.events.windows import announce_closed_windows
+from app.services.scheduling.ad_hoc import ad_hoc_bill_dates
 from app.services.scheduling.approval import auto_approve_bills
 from app.services.statements import request_statements
 
@@ -85,7 +86,8 @@ async def start_due_run(config: OrganizationConfig, now: datetime, *, enqueue: E
 
 
 async def open_bill_dates(organization_id: uuid.UUID, at: datetime) -> dict[date, list[str]]:
-    """The bill dates, with their accounts, that a run at `at` covers (§13.2 rule 2)."""
+    """The bill dates, with their accounts, that a run at `at` covers (§13.2 rule 2): plan
+    bills and AD_HOC bills alike."""
     org = await load_organization(organization_id)
     tz = org.context.timezone
     today = local_date(at, tz)
@@ -98,6 +100,9 @@ async def open_bill_dates(organization_id: uuid.UUID, at: datetime) -> dict[date
         for p in plans
     ]
     found = scheduling.open_bill_dates(schedules, at, tz)
+    # Days with only commitment fees or charges get AD_HOC bills (SEMANTICS §9.2 rule 4).
+    for day, accounts in (await ad_hoc_bill_dates(organization_id, org, catalog.account_plans, at)).items():
+        found.setdefault(day, set()).update(accounts)
     return {d: sorted(str(a) for a in accounts) for d, accounts in found.items()}
 
 
