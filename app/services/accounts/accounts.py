@@ -19,8 +19,12 @@ from app.domain.accounts.drafts import AccountDraft
 from app.domain.given import NOT_GIVEN
 from app.domain.ids import as_uuid
 from app.models.accounts import Account, AccountPlan, Commitment
+from app.models.balances import Balance
+from app.models.billing import Bill
 from app.models.catalog import Plan
+from app.models.charges import Charge
 from app.models.counters import CounterAdjustment
+from app.models.plan_groups import PlanGroup
 from app.services import events
 from app.services.accounts.commands import CreateAccount, UpdateAccount
 from app.services.accounts.loading import account_input, load_known, lock_accounts
@@ -97,7 +101,7 @@ async def _check_update(organization_id: uuid.UUID, account_id: uuid.UUID, merge
 
 
 async def delete_account(organization_id: uuid.UUID, account_id: uuid.UUID, *, version: int) -> None:
-    """Refused while anything depends on the account (bills will join this list)."""
+    """Refused while anything depends on the account, each kind named (SEMANTICS §1)."""
     async with in_transaction():
         # The lock keeps a concurrent attach or child create from slipping in after the check.
         await lock_accounts(organization_id, [account_id])
@@ -112,5 +116,9 @@ async def delete_account(organization_id: uuid.UUID, account_id: uuid.UUID, *, v
                 Dependants("commitments", Commitment, {"account_id": account_id}),
                 Dependants("bespoke plans", Plan, {"account_id": account_id}),
                 Dependants("counter adjustments", CounterAdjustment, {"account_id": account_id}),
+                Dependants("charges", Charge, {"account_id": account_id}),
+                Dependants("bespoke plan groups", PlanGroup, {"account_id": account_id}),
+                Dependants("balances", Balance, {"account_id": account_id}),
+                Dependants("bills", Bill, {"account_id": account_id}),
             ],
         )

@@ -25,6 +25,7 @@ from app.domain.ids import as_uuid
 from app.models.accounts import Account, AccountPlan, Commitment
 from app.models.catalog import Plan, PlanTemplate, Pricing
 from app.models.counters import CounterPricing
+from app.models.plan_groups import PlanGroup, PlanGroupLink
 from app.services.catalog.commands import CreatePlan, UpdatePlan
 from app.services.catalog.entities import Dependants, delete_versioned, taken_codes
 from app.services.catalog.plans.lookups import (
@@ -130,9 +131,13 @@ async def update_plan(organization_id: uuid.UUID, command: UpdatePlan, actor: st
 
 
 async def delete_plan(organization_id: uuid.UUID, plan_id: uuid.UUID, *, version: int) -> None:
-    """Refused while pricings, account plans or commitments use the plan (named)."""
+    """Refused while pricings, account plans, commitments or plan groups use the plan (named)."""
     async with in_transaction() as connection:
         await lock_plan_catalog(connection, organization_id)
+        # A link names no code of its own: the refusal names the groups the plan is linked into.
+        linked = await PlanGroupLink.filter(organization_id=organization_id, plan_id=plan_id).values_list(
+            "plan_group_id", flat=True
+        )
         await delete_versioned(
             Plan,
             organization_id,
@@ -143,5 +148,6 @@ async def delete_plan(organization_id: uuid.UUID, plan_id: uuid.UUID, *, version
                 Dependants("counter pricings", CounterPricing, {"plan_id": plan_id}),
                 Dependants("account plans", AccountPlan, {"plan_id": plan_id}),
                 Dependants("commitments", Commitment, {"billing_plan_id": plan_id}),
+                Dependants("plan groups", PlanGroup, {"id__in": list(linked)}),
             ],
         )
