@@ -34,6 +34,7 @@ from app.domain.billing.children import CHILD_BILL_STEPS, breakdown_step
 from app.domain.billing.commitments import CommitmentSnapshot, ad_hoc_fee_lines, drawn_amounts
 from app.domain.billing.counters import with_counter_step
 from app.domain.billing.counters_values import NO_COUNTERS, Counters
+from app.domain.billing.plan_group_tags import member_tags_step
 from app.domain.periods import BillFrequency
 from app.services.balances.ad_hoc import draw_ad_hoc_bills
 from app.services.balances.billing import (
@@ -345,7 +346,7 @@ def _child_bills(
                         frequency,
                         planned.org.context,
                         usage.get(member.account_id, {}),
-                        steps=CHILD_BILL_STEPS,
+                        steps=CHILD_BILL_STEPS + member_tags_step(planned.catalog.groups),
                     )
                 )
             except BillFailure as failure:
