@@ -26,8 +26,8 @@ D = Decimal
 FEB15 = date(2024, 2, 15)
 
 
-async def charge_world():
-    world = await scheduled_world()
+async def charge_world(**config):
+    world = await scheduled_world(**config)
     await Charge.create(
         organization_id=world.organization_id,
         account_id=world.accounts["acme"].id,
@@ -118,6 +118,19 @@ async def test_the_ad_hoc_window_opens_with_its_period_and_closes_a_day_after_it
     assert last is not None
     assert FEB15 in {j.bill_date for j in await BillJob.filter(id__in=last.bill_job_ids)}
     closed = await start_due_run(await config_of(world), utc(2024, 2, 16), enqueue=None)
+    assert closed is not None
+    assert FEB15 not in {j.bill_date for j in await BillJob.filter(id__in=closed.bill_job_ids)}
+
+
+async def test_the_ad_hoc_window_follows_the_organization_timezone(app):
+    """Berlin (UTC+1 in February): the period [02-14, 02-15) starts at 02-13 23:00 UTC and
+    the window closes at 02-15 23:00 UTC (local midnight of 02-16)."""
+    world = await charge_world(timezone="Europe/Berlin")
+    for at, covered in ((utc(2024, 2, 13, 22), False), (utc(2024, 2, 13, 23), True), (utc(2024, 2, 15, 22), True)):
+        run = await start_due_run(await config_of(world), at, enqueue=None)
+        assert run is not None
+        assert (FEB15 in {j.bill_date for j in await BillJob.filter(id__in=run.bill_job_ids)}) is covered, at
+    closed = await start_due_run(await config_of(world), utc(2024, 2, 15, 23), enqueue=None)
     assert closed is not None
     assert FEB15 not in {j.bill_date for j in await BillJob.filter(id__in=closed.bill_job_ids)}
 
