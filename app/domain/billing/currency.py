@@ -40,4 +40,8 @@ def convert_line(context: BillContext, line: DraftLine) -> None:
     rate = context.conversion_rate(line.currency)
     line.conversion_rate = rate
     line.subtotal = round_money(line.amount, own.max_decimal_places, own.rounding)
+    if line.currency == context.account.currency:
+        # Same currency: rate 1, same places and mode, so the same rounding of the same amount.
+        line.converted_subtotal = line.subtotal
+        return
     line.converted_subtotal = round_money(convert(line.amount, rate), bill.max_decimal_places, bill.rounding)

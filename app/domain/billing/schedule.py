@@ -170,12 +170,17 @@ def charge_applies(index: int, interval: int, offset: int) -> bool:
     return index >= offset and (index - offset) % interval == 0
 
 
+# Days of an interval, kept like the periods above: every account on a plan asks for the
+# same full (and mostly the same active) period's days.
+_active_days = lru_cache(maxsize=_PERIODS_KEPT)(active_days)
+
+
 def period_days(period: PlanPeriod, tz: tzinfo) -> tuple[int, int]:
     """(active days, full days) of a period; (0, full) when it is not active."""
-    full_days = active_days(*period.full, tz)
+    full_days = _active_days(*period.full, tz)
     if period.active is None:
         return 0, full_days
-    return active_days(*period.active, tz), full_days
+    return _active_days(*period.active, tz), full_days
 
 
 def prorate(amount: Decimal, days: int, full_days: int) -> Decimal:
