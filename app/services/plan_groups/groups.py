@@ -15,6 +15,7 @@ from app.models.accounts import Account, AccountPlan
 from app.models.organization import Currency
 from app.models.plan_groups import PlanGroup, PlanGroupLink
 from app.services import events
+from app.services.accounts.loading import lock_accounts
 from app.services.catalog.entities import Dependants, delete_versioned, taken_codes
 from app.services.plan_groups.commands import CreatePlanGroup, PlanGroupDraft, UpdatePlanGroup
 from app.services.versioning import get_owned, update_versioned
@@ -61,6 +62,11 @@ async def create_plan_group(organization_id: uuid.UUID, command: CreatePlanGroup
     values = await _checked(organization_id, command.plan_group, problems)
     problems.raise_if_any()
     async with in_transaction():
+        # Deleting an account refuses while a bespoke group names it; locking the account
+        # row here orders the two, so neither outlives the other's check.
+        if values["account_id"] is not None and not await lock_accounts(organization_id, [values["account_id"]]):
+            problems.add("accountId", ErrorCode.NOT_FOUND, f"no account with id {values['account_id']}")
+            problems.raise_if_any()
         group = await PlanGroup.create(
             organization_id=organization_id, created_by=actor, last_modified_by=actor, **values
         )

@@ -16,6 +16,7 @@ from app.models.catalog import Plan, PlanTemplate
 from app.models.plan_groups import PlanGroup, PlanGroupLink
 from app.services import events
 from app.services.catalog.entities import delete_versioned
+from app.services.catalog.plans import lock_plan_catalog
 from app.services.plan_groups.collisions import group_collision
 from app.services.plan_groups.commands import CreatePlanGroupLink
 
@@ -27,8 +28,11 @@ async def create_plan_group_link(
     group_id = as_uuid(command.plan_group_id, "planGroupId", problems)
     plan_id = as_uuid(command.plan_id, "planId", problems)
     problems.raise_if_any()
-    async with in_transaction():
-        # The group's row lock orders concurrent links of one group (one plan per product).
+    async with in_transaction() as connection:
+        # The plan catalog lock orders this against deleting the plan (refused while a group
+        # links it); the group's row lock orders concurrent links of one group (one plan
+        # per product).
+        await lock_plan_catalog(connection, organization_id)
         group = await PlanGroup.filter(organization_id=organization_id, id=group_id).select_for_update().first()
         plan = await Plan.filter(organization_id=organization_id, id=plan_id).first()
         if group is None:
