@@ -137,6 +137,7 @@ async def test_the_worker_delivers_every_committed_event_woken_by_the_notificati
     """The dispatcher LISTENs; a commit wakes it, it makes the deliveries and enqueues the
     delivery job on the session's queue; a burst worker sends them; the log shows them."""
     created = await create(tenant, url=receiver.url, eventTypes=["billing.*"])
+    receiver.secrets = [created["secret"]]
     enqueued: list[str] = []
 
     async def enqueue(org):
