@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import asyncpg
+import msgspec
 
 from app.domain.billing import BillLine, LineType
 
@@ -217,8 +218,13 @@ def record(
         line.average_unit_price,
         line.service_period_start,
         line.service_period_end,
-        json.dumps(_bands(line)),
+        _BANDS.encode(_bands(line)).decode(),
     )
+
+
+# The band breakdown is stored as jsonb (parsed again, so spacing does not matter): msgspec
+# writes it several times faster than `json.dumps`, once per line of every bill of a run.
+_BANDS = msgspec.json.Encoder()
 
 
 def _bands(line: BillLine) -> list[dict[str, str]]:
