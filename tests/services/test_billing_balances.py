@@ -111,7 +111,7 @@ async def test_a_recalculated_earlier_bill_never_overdraws_and_queues_itself_wit
     # What the job does: both bills of the account composed and stored together, in order.
     computed = await compose_for_accounts(world.organization_id, {account.id: [BillRequest(FEB), BillRequest(MAR)]})
     stored = [
-        (bill, StoreOptions(job_id=None, actor=ACTOR, suppress_empty=False, purchase_order_number=None,
+        (bill, StoreOptions(job_id=job.id, actor=ACTOR, suppress_empty=False, purchase_order_number=None,
                             meter_of=computed.catalog.meter_of,
                             redraw=computed.redraws.get((account.id, bill.bill_date, "MONTHLY"))))
         for bill in computed.accounts[account.id].bills
@@ -121,6 +121,10 @@ async def test_a_recalculated_earlier_bill_never_overdraws_and_queues_itself_wit
     [summary] = (await balance_summaries(world.organization_id, [balance], now=utc(2024, 3, 2))).values()
     assert summary.amount == D("0.00")
     assert await BillJob.filter(organization_id=world.organization_id, created_by=QUEUED_BY).count() == 1
+    # January was recalculated by hand above (stored without a job): never auto-approved again.
+    # February was only recalculated by the system's requeue, an automatic recalculation.
+    bills = await Bill.filter(organization_id=world.organization_id).order_by("bill_date")
+    assert [b.auto_approve_blocked for b in bills] == [True, False]
 
 
 async def test_a_credit_counts_from_its_applied_date_and_a_locked_later_bill_keeps_its_draw(app):

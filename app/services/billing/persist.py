@@ -194,12 +194,13 @@ async def _insert(
 
 async def _update(conn: asyncpg.Connection, bill_id: uuid.UUID, bill: ComposedBill, options: StoreOptions) -> None:
     # Recalculating an APPROVED bill returns it to PENDING (SEMANTICS §7.5); recalculated by a
-    # job no schedule started, it is never auto-approved again (§13.2 rule 4).
+    # job a client started, it is never auto-approved again (§13.2 rule 4). Scheduled jobs and
+    # the system's own (created by "system:…", e.g. the balance-draw requeue) are automatic.
     await conn.execute(
         """UPDATE bills SET account_code = $2, due_date = $3, start_date = $4, end_date = $5, currency = $6,
                status = 'PENDING', bill_job_id = $7, last_calculated_date = now(), purchase_order_number = $8,
                auto_approve_blocked = auto_approve_blocked OR NOT coalesce(
-                   (SELECT j.scheduled FROM bill_jobs AS j WHERE j.id = $7), false),
+                   (SELECT j.scheduled OR j.created_by LIKE 'system:%' FROM bill_jobs AS j WHERE j.id = $7), false),
                bill_total = $9, version = version + 1, dt_last_modified = now(), last_modified_by = $10,
                external_invoice_date = $11, statement_stale = json_statement_generated OR csv_statement_generated
            WHERE id = $1""",

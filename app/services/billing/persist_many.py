@@ -167,7 +167,7 @@ _UPSERT = """INSERT INTO bills (id, organization_id, version, dt_created, dt_las
            SET account_code = EXCLUDED.account_code, due_date = EXCLUDED.due_date, start_date = EXCLUDED.start_date,
                end_date = EXCLUDED.end_date, currency = EXCLUDED.currency, status = 'PENDING',
                auto_approve_blocked = bills.auto_approve_blocked OR NOT coalesce(
-                   (SELECT j.scheduled FROM bill_jobs AS j WHERE j.id = $3), false),
+                   (SELECT j.scheduled OR j.created_by LIKE 'system:%' FROM bill_jobs AS j WHERE j.id = $3), false),
                bill_job_id = EXCLUDED.bill_job_id, last_calculated_date = now(),
                purchase_order_number = EXCLUDED.purchase_order_number, bill_total = EXCLUDED.bill_total,
                version = bills.version + 1, dt_last_modified = now(), last_modified_by = EXCLUDED.last_modified_by,
