@@ -365,6 +365,16 @@ async def test_private_targets_are_refused_at_each_attempt_unless_allowed(org, r
     assert attempt.error.startswith("REFUSED_ADDRESS") and attempt.response_status is None
 
 
+async def test_a_name_resolving_to_a_private_address_is_refused_when_connecting(org, receiver, allow_private):
+    # The name is checked by the sender's resolver, on the addresses it then connects to.
+    await destination(org, receiver.url.replace("127.0.0.1", "localhost"), ["billing.*"])
+    [event_id] = await record(org, "billing.bill.created")
+    await deliver(org, options(allow_private=False))
+    assert receiver.received == []
+    [attempt] = await WebhookAttempt.filter(organization_id=org, event_id=event_id)
+    assert attempt.error.startswith("REFUSED_ADDRESS: localhost resolves to") and attempt.response_status is None
+
+
 async def test_redirects_are_not_followed(org, receiver, allow_private):
     receiver.script = [(302, 0.0, {"Location": "http://127.0.0.1:1/elsewhere"})]
     await destination(org, receiver.url, ["billing.*"])

@@ -20,14 +20,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
-
 from app.db import connection
 from app.services.webhooks import outcomes
 from app.services.webhooks.destinations import disable_destination
 from app.services.webhooks.schedule import DEFAULT_SCHEDULE, RetrySchedule
 from app.services.webhooks.secrets import decrypt_secret
-from app.services.webhooks.sender import TIMEOUT_SECONDS, Outcome, send
+from app.services.webhooks.sender import TIMEOUT_SECONDS, Client, Outcome, send
 from app.services.webhooks.signing import body_of, event_record, headers_of
 from app.settings import get_settings
 
@@ -48,9 +46,8 @@ class DeliveryOptions:
 
     schedule: RetrySchedule = DEFAULT_SCHEDULE
     lease: timedelta = timedelta(seconds=60)
-    # Attempts in flight per organization and process, and to one destination at a time.
-    # Small numbers serve a receiver best: the HTTP client's pool costs CPU per request in
-    # proportion to its open connections.
+    # Attempts in flight per organization and process, and to one destination at a time
+    # (a slow receiver never holds every slot).
     concurrency: int = 32
     per_destination: int = 8
     timeout: float = TIMEOUT_SECONDS
@@ -154,7 +151,7 @@ def _secrets(key: str, row: Any, now: datetime) -> list[str]:
 
 
 async def attempt(
-    client: httpx.AsyncClient, claimed: Claimed, prepared: Prepared, options: DeliveryOptions
+    client: Client, claimed: Claimed, prepared: Prepared, options: DeliveryOptions
 ) -> outcomes.Finished | None:
     body = prepared.bodies.get(claimed.event_id)
     target = prepared.targets.get(claimed.destination_id)
@@ -184,7 +181,7 @@ class DeliveryRunner:
     """Delivers one organization's due deliveries until none is left. One run per
     organization per process: a second request while one runs only asks it to look again."""
 
-    def __init__(self, client: httpx.AsyncClient, options: DeliveryOptions | None = None) -> None:
+    def __init__(self, client: Client, options: DeliveryOptions | None = None) -> None:
         self.client = client
         self.options = options or DeliveryOptions()
         self._running: dict[uuid.UUID, asyncio.Event] = {}

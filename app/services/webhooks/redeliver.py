@@ -11,8 +11,6 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-import httpx
-
 from app.db import connection
 from app.models.webhooks import FAILED, WebhookDelivery, WebhookDestination
 from app.services.errors import ErrorCode, fail
@@ -83,7 +81,7 @@ async def redeliver_failed(organization_id: uuid.UUID, command: RedeliverFailed)
 
 
 async def send_test_webhook(
-    organization_id: uuid.UUID, destination_id: uuid.UUID, *, client: httpx.AsyncClient | None = None
+    organization_id: uuid.UUID, destination_id: uuid.UUID, *, client: sender.Client | None = None
 ) -> sender.Outcome:
     """One signed `webhook.test` POST, now, outside the delivery log (it has no event):
     the caller sees at once whether the receiver answers and verifies."""

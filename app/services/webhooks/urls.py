@@ -1,17 +1,15 @@
 """Which webhook URLs are accepted, and which addresses a delivery may reach (SEMANTICS §14.3).
 
-`url_problem` checks the text when a destination is written. `refused_address` runs before
-every attempt: the host is resolved then, because a name that pointed at a public address
-when the destination was created may point at a private one now. (The HTTP client resolves
-the name once more to connect; a name that changes in between can still slip through, the
-narrow window every resolver-based check has.)
+`url_problem` checks the text when a destination is written. `refused_literal` and
+`refused_resolved` run when a delivery connects: the host is resolved then, because a name
+that pointed at a public address when the destination was created may point at a private
+one now. The sender's resolver applies the check to the very addresses it connects to, so
+no second lookup can slip another address in.
 """
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
-import socket
 from urllib.parse import urlsplit
 
 MAX_URL_LENGTH = 2048
@@ -57,18 +55,19 @@ def _public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return address.is_global and not address.is_multicast
 
 
-async def refused_address(url: str, *, allow_private: bool) -> str | None:
-    """Why a delivery to `url` must not be attempted now, or None: the host resolves to a
-    private, loopback, link-local (or otherwise non-public) address, or not at all."""
-    if allow_private:
-        return None
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, parts.port or 443, type=socket.SOCK_STREAM)
-    except OSError:
-        return f"CONNECT: cannot resolve {host}"
-    addresses = {_ip(str(info[4][0]).split("%")[0]) for info in infos}
-    if not addresses or any(a is None or not _public(a) for a in addresses):
+def refused_literal(host: str) -> str | None:
+    """Why a delivery must not go to `host` written as an IP address, or None (a name: the
+    sender's resolver checks what it resolves to)."""
+    literal = _ip(host)
+    if literal is not None and not _public(literal):
+        return f"REFUSED_ADDRESS: {host} is a private, loopback or link-local address"
+    return None
+
+
+def refused_resolved(host: str, addresses: list[str]) -> str | None:
+    """Why a delivery must not go to `host`, which resolved to `addresses`, or None: any of
+    them is private, loopback, link-local (or otherwise non-public), or there are none."""
+    parsed = {_ip(str(a).split("%")[0]) for a in addresses}
+    if not parsed or any(a is None or not _public(a) for a in parsed):
         return f"REFUSED_ADDRESS: {host} resolves to a private, loopback or link-local address"
     return None
