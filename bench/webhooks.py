@@ -165,7 +165,7 @@ async def run(url: str, redis_url: str, args: argparse.Namespace, data_dir: str)
         created = await webhooks.create_destination(org, fields, actor="bench")
         secret_main.send(created.secret)
         await asyncio.sleep(3.0)  # the worker starts and its dispatcher listens
-        worker_cpu = cpu_seconds(worker.pid)
+        worker_cpu, receiver_cpu = cpu_seconds(worker.pid), cpu_seconds(receiver.pid)
         committed = await write_events(org, args.events, args.batch, args.rate)
         overhead = await write_overhead(org, args.overhead_rounds)
         deadline = time.monotonic() + args.timeout
@@ -178,6 +178,7 @@ async def run(url: str, redis_url: str, args: argparse.Namespace, data_dir: str)
                 break
             await asyncio.sleep(0.2)
         worker_cpu = cpu_seconds(worker.pid) - worker_cpu
+        receiver_cpu = cpu_seconds(receiver.pid) - receiver_cpu
         async with connection() as conn:
             dispatched = {
                 r["event_id"]: r["dt_created"].timestamp()
@@ -210,6 +211,8 @@ async def run(url: str, redis_url: str, args: argparse.Namespace, data_dir: str)
         # on one core of its own
         "worker_cpu_ms_per_event": worker_cpu / received * 1000 if received else float("nan"),
         "one_core_capacity_per_second": received / worker_cpu if worker_cpu else float("nan"),
+        # the receiver must never be what limits the rate: its CPU per request
+        "receiver_cpu_ms_per_event": receiver_cpu / received * 1000 if received else float("nan"),
         "load_average": os.getloadavg()[0],
     }
 

@@ -47,9 +47,11 @@ class DeliveryOptions:
     schedule: RetrySchedule = DEFAULT_SCHEDULE
     lease: timedelta = timedelta(seconds=60)
     # Attempts in flight per organization and process, and to one destination at a time
-    # (a slow receiver never holds every slot).
-    concurrency: int = 32
-    per_destination: int = 8
+    # (a slow receiver never holds every slot). A receiver gets at most `per_destination`
+    # attempts per claim round trip, so a small cap limits one destination's rate (8 made
+    # it ~400/s); the sender's pool keeps as many connections per host.
+    concurrency: int = 64
+    per_destination: int = 32
     timeout: float = TIMEOUT_SECONDS
     clock: Callable[[], datetime] = field(default=_utcnow)
     allow_private: bool | None = None  # None: the deployment's setting
