@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from app.domain.billing.schedule import bills_on, first_bill_date, plan_period
+from app.domain.billing.schedule import PlanPeriod, bills_on, first_bill_date, period_days, plan_period
 from app.domain.billing.timeline import _priced_intervals, priced_intervals
-from app.domain.periods import BillFrequency, bill_date_index, bill_date_on_or_after, billing_period
+from app.domain.periods import BillFrequency, active_days, bill_date_index, bill_date_on_or_after, billing_period
 from app.domain.timezones import local_date
 from tests.domain.billing.builders import BERLIN, UTC, account_plan, aggregation, plan, pricing, utc
 
@@ -49,3 +49,24 @@ def test_kept_periods_are_what_the_arithmetic_gives():
             assert period.index == bill_date_index(ap.epoch, BillFrequency.MONTHLY, 1, bill) - bill_date_index(
                 ap.epoch, BillFrequency.MONTHLY, 1, first
             )
+
+
+def test_kept_day_counts_are_per_timezone_and_what_counting_afresh_gives():
+    """The same instants hold a different number of local days in another timezone: a kept
+    count must never be another timezone's. Active [Jan 10 22:00, Feb 1 00:00) UTC is Jan 11
+    to Jan 31 in UTC (21 days) and Jan 11 to Feb 1 in Berlin, an hour ahead (22 days)."""
+    the_plan = plan(pricing(aggregation("calls")))
+    ap = account_plan(the_plan, utc(2024, 1, 10, 22), name="late evening")
+    period = plan_period(ap, FEB, UTC)
+    assert period.active == (utc(2024, 1, 10, 22), utc(2024, 2, 1))
+    assert period_days(period, UTC) == (21, 31)
+    assert period_days(period, BERLIN)[0] == 22
+    assert period_days(period, UTC) == (21, 31)  # asked again after Berlin: still UTC's
+    for days in range(0, 30, 7):
+        started = plan_period(account_plan(the_plan, utc(2024, 1, 1) + timedelta(days=days, hours=days)), FEB, BERLIN)
+        assert period_days(started, BERLIN) == (
+            active_days(*started.active, BERLIN),
+            active_days(*started.full, BERLIN),
+        )
+    idle = PlanPeriod(index=0, dates=period.dates, full=period.full, active=None)
+    assert period_days(idle, UTC) == (0, 31)
