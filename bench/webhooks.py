@@ -10,8 +10,11 @@ writer goes). Printed:
 - p50/p99_commit_to_receipt_s: from the commit returning to the receiver reading the request;
 - p99_commit_to_dispatch_s: its first leg, from the commit to the dispatcher's pass that
   made the delivery (the rest is the delivery job: queue, claim, HTTP);
-- write_overhead_ratio: mean time of a transaction updating one account and recording its
-  event, over the same transaction without the event, minus 1 (worker live meanwhile);
+- write_overhead_ratio: median time of a transaction updating one account and recording its
+  event, over the same transaction without the event, minus 1 (median of rounds, measured
+  once the deliveries are done, the worker live); overhead_without_notify and
+  overhead_of_a_select_1 say what it is made of (the same statement without pg_notify; a
+  `SELECT 1` in place of the event: the cost of one more round trip);
 - worker_cpu_ms_per_event and one_core_capacity_per_second: the worker's own CPU time per
   delivered event, and the rate that would make on a core of its own (the wall-clock
   figures depend on what else the machine runs: load_average says how busy it was).
@@ -23,8 +26,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import multiprocessing
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,13 +37,16 @@ import time
 import uuid
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
-from _harness import ROOT, SECRET_KEY, env_for, figure, print_result, scratch_database, services
+from _harness import ROOT, SECRET_KEY, env_for, figure, print_result, redis_db, scratch_database, services
 
 from app.db import close_db, connection, init_db, run_migrations
 from app.models.accounts import Account
+from app.models.events import EVENTS_CHANNEL
 from app.services import webhooks
 from app.services.events import NewEvent, record_events
+from app.services.events.record import _ARRAY_INPUT, recording_sql
 from app.services.organizations import create_organization
 from app.settings import Settings, use_settings
 
@@ -126,23 +134,52 @@ async def write_events(org: uuid.UUID, count: int, batch: int, rate: float) -> d
 
 
 UPDATE_ACCOUNT = "UPDATE accounts SET name = $3, version = version + 1 WHERE organization_id = $1 AND id = $2"
+# The event statement without its pg_notify, and a round trip doing nothing: what the
+# overhead is made of (the statement's work, the notification, one more round trip).
+_SILENT_RECORD = recording_sql(_ARRAY_INPUT).replace(f"pg_notify('{EVENTS_CHANNEL}', $1::text)", "$1::text")
+assert _SILENT_RECORD != recording_sql(_ARRAY_INPUT)
 
 
-async def write_overhead(org: uuid.UUID, rounds: int) -> float:
-    """Mean seconds of the transaction with its event over the one without, minus 1; the two
-    kinds alternate so that load from elsewhere hits both alike."""
+def _change(account: uuid.UUID, i: int) -> list:
+    payload = json.dumps({"new": {"name": f"Bench {i}"}})
+    return [[uuid.uuid4()], ["configuration.account.updated"], ["account"], [account], [payload]]
+
+
+async def _transaction(kind: str, org: uuid.UUID, account: uuid.UUID, i: int) -> float:
+    started = time.perf_counter()
+    async with connection() as conn, conn.transaction():
+        await conn.execute(UPDATE_ACCOUNT, org, account, f"Bench {i}")
+        if kind == "event":
+            change = NewEvent("configuration.account.updated", "account", account, {"new": {"name": f"Bench {i}"}})
+            await record_events(conn, org, [change])
+        elif kind == "silent_event":
+            await conn.fetch(_SILENT_RECORD, org, None, *_change(account, i))
+        elif kind == "round_trip":
+            await conn.fetchval("SELECT 1")
+    return time.perf_counter() - started
+
+
+KINDS = ("plain", "event", "silent_event", "round_trip")
+
+
+async def write_overhead(org: uuid.UUID, rounds: int, per_round: int) -> dict[str, float]:
+    """Per kind of transaction, the median over `rounds` of (its median time in the round /
+    the plain transaction's median in the same round) − 1. Within a round the kinds take
+    turns transaction by transaction, so load from elsewhere hits all of them alike.
+    `event` is the real thing (UPDATE + record_events); `silent_event` the same statement
+    without pg_notify; `round_trip` the UPDATE plus a `SELECT 1`."""
     account = (await Account.create(organization_id=org, code="bench", name="Bench")).id
-    spent = {True: 0.0, False: 0.0}
-    for i in range(rounds * 2):
-        with_event = i % 2 == 0
-        started = time.perf_counter()
-        async with connection() as conn, conn.transaction():
-            await conn.execute(UPDATE_ACCOUNT, org, account, f"Bench {i}")
-            if with_event:
-                change = NewEvent("configuration.account.updated", "account", account, {"new": {"name": f"Bench {i}"}})
-                await record_events(conn, org, [change])
-        spent[with_event] += time.perf_counter() - started
-    return spent[True] / spent[False] - 1
+    ratios: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    for _ in range(rounds):
+        spent: dict[str, list[float]] = {kind: [] for kind in KINDS}
+        for i in range(per_round):
+            for kind in KINDS:
+                spent[kind].append(await _transaction(kind, org, account, i))
+        plain = statistics.median(spent["plain"])
+        ratios["plain"].append(plain * 1000)  # its own median in ms, for scale
+        for kind in KINDS[1:]:
+            ratios[kind].append(statistics.median(spent[kind]) / plain - 1)
+    return {kind: statistics.median(values) for kind, values in ratios.items()}
 
 
 async def run(url: str, redis_url: str, args: argparse.Namespace, data_dir: str) -> dict:
@@ -167,7 +204,6 @@ async def run(url: str, redis_url: str, args: argparse.Namespace, data_dir: str)
         await asyncio.sleep(3.0)  # the worker starts and its dispatcher listens
         worker_cpu, receiver_cpu = cpu_seconds(worker.pid), cpu_seconds(receiver.pid)
         committed = await write_events(org, args.events, args.batch, args.rate)
-        overhead = await write_overhead(org, args.overhead_rounds)
         deadline = time.monotonic() + args.timeout
         while time.monotonic() < deadline:
             async with connection() as conn:
@@ -188,6 +224,10 @@ async def run(url: str, redis_url: str, args: argparse.Namespace, data_dir: str)
             }
         report_main.send("report")
         arrivals, bad = report_main.recv()
+        # Once the deliveries are done (a backlog would load both kinds of transaction
+        # alike, but noisily), with the worker still live: its dispatcher wakes on each
+        # event's notification, as in production.
+        overhead = await write_overhead(org, args.overhead_rounds, args.overhead_per_round)
     finally:
         worker.terminate()
         worker.wait(timeout=20)
@@ -206,7 +246,10 @@ async def run(url: str, redis_url: str, args: argparse.Namespace, data_dir: str)
         "p50_commit_to_receipt_s": latencies[received // 2] if received else float("nan"),
         "p99_commit_to_receipt_s": latencies[min(received - 1, int(received * 0.99))] if received else float("nan"),
         "p99_commit_to_dispatch_s": to_dispatch[int(len(to_dispatch) * 0.99)] if to_dispatch else float("nan"),
-        "write_overhead_ratio": overhead,
+        "write_overhead_ratio": overhead["event"],
+        "overhead_without_notify": overhead["silent_event"],
+        "overhead_of_a_select_1": overhead["round_trip"],
+        "plain_transaction_ms": overhead["plain"],
         # the worker's CPU per delivered event (dispatch included), and the rate that makes
         # on one core of its own
         "worker_cpu_ms_per_event": worker_cpu / received * 1000 if received else float("nan"),
@@ -223,6 +266,8 @@ def main(args: argparse.Namespace) -> None:
         scratch_database(server_url) as url,
         tempfile.TemporaryDirectory() as tmp,
     ):
+        # The worker's queue and cron jobs stay in their own Redis database (BENCH_REDIS_DB).
+        redis_url = urlunsplit(urlsplit(redis_url)._replace(path=f"/{args.redis_db}"))
         figures = asyncio.run(run(url, redis_url, args, tmp))
     for name, value in figures.items():
         print(f"{name}: {value:.4f}" if isinstance(value, float) else f"{name}: {value}")
@@ -246,6 +291,8 @@ if __name__ == "__main__":
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--rate", type=float, default=1000.0, help="events committed per second (0: unpaced)")
     parser.add_argument("--batch", type=int, default=10, help="events per writing transaction")
-    parser.add_argument("--overhead-rounds", type=int, default=2000)
+    parser.add_argument("--overhead-rounds", type=int, default=5, help="rounds of the write overhead (median)")
+    parser.add_argument("--overhead-per-round", type=int, default=400, help="transactions of each kind per round")
     parser.add_argument("--timeout", type=float, default=180.0)
+    parser.add_argument("--redis-db", type=int, default=redis_db(13))
     main(parser.parse_args())
