@@ -86,7 +86,10 @@ class Client:
         session = self._sessions.get(allow_private)
         if session is None or session.closed:
             connector = aiohttp.TCPConnector(
-                limit=self.max_connections,
+                # Per destination as many as the runner sends to one at a time; in all, room
+                # for several organizations' runs (a request waiting for a connection uses
+                # up its timeout).
+                limit=self.max_connections * 8,
                 limit_per_host=self.max_connections,
                 use_dns_cache=False,  # resolve (and check) at every new connection
                 resolver=None if allow_private else _PublicOnly(),
