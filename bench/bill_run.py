@@ -52,6 +52,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+from _bill_run_counters import copy_adjustments, create_counter_pricing
 from _harness import (
     ROOT,
     client_token,
@@ -66,7 +67,6 @@ from _harness import (
     served_api,
     services,
 )
-from bill_run_counters import copy_adjustments, create_counter_pricing
 
 from app.models.ingest import MEASUREMENTS_COLUMNS
 
@@ -377,7 +377,7 @@ def measure(args: argparse.Namespace, accounts: int, measurements: int, consecut
             create_catalog(base, token, accounts)
             setup = time.perf_counter() - setup_started
             copy = asyncio.run(copy_measurements(database_url, org, measurements))
-            if args.counters:  # bill_run_counters: the counter load of --counters
+            if args.counters:  # _bill_run_counters: the counter load of --counters
                 counter = create_counter_pricing(gql, base, token, START)
                 print(f"counter adjustments={asyncio.run(copy_adjustments(database_url, org, counter))}")
             group_by, grouped = asyncio.run(group_by_seconds(database_url, org))
