@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.scalars import JSON
@@ -16,6 +16,7 @@ from app.domain.accounts import ChildBillingMode as ChildBillingModeValue
 from app.domain.accounts import CommitmentLineItemType as CommitmentLineItemTypeValue
 from app.graphql.balances.kinds import CreditSourceKind, credit_order_of
 from app.graphql.context import Info
+from app.graphql.entity_fields import optional_id, versioned_fields
 from app.graphql.loaders import children_by, load, one_by_id
 from app.graphql.pagination import Connection, connection_of_list
 from app.models import accounts as m
@@ -43,21 +44,6 @@ CHILDREN_BY_PARENT = children_by(m.Account, "parent_account_id", ("code", "id"))
 PLAN_BY_ID = one_by_id(catalog_models.Plan)
 PLANS_BY_ACCOUNT = children_by(m.AccountPlan, "account_id", ("start_date", "id"))
 COMMITMENTS_BY_ACCOUNT = children_by(m.Commitment, "account_id", ("start_date", "id"))
-
-
-def _id(value: uuid.UUID | None) -> strawberry.ID | None:
-    return None if value is None else strawberry.ID(str(value))
-
-
-def _common(row: Any) -> dict[str, Any]:
-    return {
-        "id": strawberry.ID(str(row.id)),
-        "version": row.version,
-        "dt_created": row.dt_created,
-        "dt_last_modified": row.dt_last_modified,
-        "created_by": row.created_by,
-        "last_modified_by": row.last_modified_by,
-    }
 
 
 @strawberry.type(description="A postal address; every line is optional.")
@@ -167,12 +153,12 @@ class Account:
     @classmethod
     def of(cls, row: m.Account) -> Account:
         return cls(
-            **_common(row),
+            **versioned_fields(row),
             code=row.code,
             name=row.name,
             email_address=row.email_address,
             address=Address.of(row.address),
-            parent_account_id=_id(row.parent_account_id),
+            parent_account_id=optional_id(row.parent_account_id),
             bill_epoch=row.bill_epoch,
             currency=row.currency,
             days_before_bill_due=row.days_before_bill_due,
@@ -225,11 +211,11 @@ class AccountPlan:
     @classmethod
     def of(cls, row: m.AccountPlan) -> AccountPlan:
         return cls(
-            **_common(row),
-            account_id=_id(row.account_id),
-            plan_id=_id(row.plan_id),
-            plan_group_id=_id(row.plan_group_id),
-            product_id=_id(row.product_id),
+            **versioned_fields(row),
+            account_id=optional_id(row.account_id),
+            plan_id=optional_id(row.plan_id),
+            plan_group_id=optional_id(row.plan_group_id),
+            product_id=optional_id(row.product_id),
             code=row.code,
             start_date=row.start_date,
             end_date=row.end_date,
@@ -310,8 +296,8 @@ class Commitment:
     def of(cls, row: m.Commitment) -> Commitment:
         mode = ChildBillingModeValue(row.child_billing_mode) if row.child_billing_mode else None
         return cls(
-            **_common(row),
-            account_id=_id(row.account_id),
+            **versioned_fields(row),
+            account_id=optional_id(row.account_id),
             code=row.code,
             currency=row.currency,
             amount=row.amount,
@@ -325,7 +311,7 @@ class Commitment:
             overage_surcharge_percent=row.overage_surcharge_percent,
             separate_overage_usage=row.separate_overage_usage,
             fee_dates=[CommitmentFee.of(f) for f in row.fee_dates],
-            billing_plan_id=_id(row.billing_plan_id),
+            billing_plan_id=optional_id(row.billing_plan_id),
             billing_interval=row.billing_interval,
             billing_offset=row.billing_offset,
             commitment_fee_bill_in_advance=row.commitment_fee_bill_in_advance,

@@ -13,6 +13,7 @@ import strawberry
 
 from app.domain.billing.balances_summary import BalanceSummary
 from app.graphql.context import Info
+from app.graphql.entity_fields import optional_id, versioned_fields
 from app.graphql.loaders import LoaderSpec, RequestLoader, children_by, load, one_by_id
 from app.graphql.pagination import Connection, connection_of_list
 from app.models import accounts as account_models
@@ -52,21 +53,6 @@ class BalanceLineItemType(Enum):
     AD_HOC = "AD_HOC"
 
 
-def _id(value: uuid.UUID | None) -> strawberry.ID | None:
-    return None if value is None else strawberry.ID(str(value))
-
-
-def _common(row: Any) -> dict[str, Any]:
-    return {
-        "id": strawberry.ID(str(row.id)),
-        "version": row.version,
-        "dt_created": row.dt_created,
-        "dt_last_modified": row.dt_last_modified,
-        "created_by": row.created_by,
-        "last_modified_by": row.last_modified_by,
-    }
-
-
 @strawberry.type(description="Where a balance's credits went, from the stored bills (moves while they can change).")
 class TransactionSummary:
     total_credit_amount: Decimal = strawberry.field(description="Sum of the credits applied so far.")
@@ -104,7 +90,7 @@ class TransactionType:
 
     @classmethod
     def of(cls, row: TransactionTypeRow) -> TransactionType:
-        return cls(**_common(row), code=row.code, name=row.name, archived=row.archived)
+        return cls(**versioned_fields(row), code=row.code, name=row.name, archived=row.archived)
 
 
 @strawberry.type(description="A credit to a balance; never changed.")
@@ -134,7 +120,7 @@ class BalanceTransaction:
     @classmethod
     def of(cls, row: TransactionRow) -> BalanceTransaction:
         return cls(
-            **_common(row),
+            **versioned_fields(row),
             balance_id=strawberry.ID(str(row.balance_id)),
             amount=row.amount,
             applied_date=row.applied_date,
@@ -142,7 +128,7 @@ class BalanceTransaction:
             description=row.description,
             paid=row.paid,
             currency_paid=row.currency_paid,
-            transaction_type_id=_id(row.transaction_type_id),
+            transaction_type_id=optional_id(row.transaction_type_id),
         )
 
 
@@ -200,7 +186,7 @@ class Balance:
     @classmethod
     def of(cls, row: BalanceRow) -> Balance:
         return cls(
-            **_common(row),
+            **versioned_fields(row),
             account_id=strawberry.ID(str(row.account_id)),
             code=row.code,
             name=row.name,

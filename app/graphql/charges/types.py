@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from app.graphql.context import Info
+from app.graphql.entity_fields import optional_id
 from app.graphql.loaders import children_by, load, one_by_id
 from app.models import accounts as account_models
 from app.models import billing as billing_models
@@ -35,10 +36,6 @@ class ChargeEntityType(Enum):
 class ChargeLineItemType(Enum):
     AD_HOC = "AD_HOC"
     BALANCE_FEE = "BALANCE_FEE"
-
-
-def _id(value: uuid.UUID | None) -> strawberry.ID | None:
-    return None if value is None else strawberry.ID(str(value))
 
 
 @strawberry.type(description="A one-off amount billed to an account on a bill date (ad hoc charge).")
@@ -100,9 +97,9 @@ class Charge:
             description=row.description,
             notes=row.notes,
             entity_type=ChargeEntityType(row.entity_type),
-            entity_id=_id(row.entity_id),
+            entity_id=optional_id(row.entity_id),
             line_item_type=ChargeLineItemType(row.line_item_type),
-            bill_id=_id(row.bill_id),
+            bill_id=optional_id(row.bill_id),
             dt_created=row.dt_created,
             dt_last_modified=row.dt_last_modified,
             created_by=row.created_by,

@@ -12,6 +12,7 @@ import strawberry
 
 from app.graphql.catalog.plans.bands import PricingBand
 from app.graphql.context import Info
+from app.graphql.entity_fields import optional_id
 from app.graphql.loaders import children_by, load, one_by_id
 from app.graphql.pagination import Connection, connection_of_list
 from app.models import accounts as account_models
@@ -30,10 +31,6 @@ PRICINGS_BY_COUNTER = children_by(m.CounterPricing, "counter_id", ("start_date",
 COUNTERS_BY_PRODUCT = children_by(m.Counter, "product_id", ("code", "id"))
 PRICINGS_BY_PLAN = children_by(m.CounterPricing, "plan_id", ("start_date", "id"))
 PRICINGS_BY_TEMPLATE = children_by(m.CounterPricing, "plan_template_id", ("start_date", "id"))
-
-
-def _id(value: uuid.UUID | None) -> strawberry.ID | None:
-    return None if value is None else strawberry.ID(str(value))
 
 
 @strawberry.type(description="A unit count per account (seats), billed each period like a sized standing charge.")
@@ -64,7 +61,7 @@ class Counter:
             code=row.code,
             name=row.name,
             unit=row.unit,
-            product_id=_id(row.product_id),
+            product_id=optional_id(row.product_id),
             dt_created=row.dt_created,
             dt_last_modified=row.dt_last_modified,
             created_by=row.created_by,
@@ -128,8 +125,8 @@ class CounterPricing:
             version=row.version,
             code=row.code,
             description=row.description,
-            plan_id=_id(row.plan_id),
-            plan_template_id=_id(row.plan_template_id),
+            plan_id=optional_id(row.plan_id),
+            plan_template_id=optional_id(row.plan_template_id),
             counter_id=strawberry.ID(str(row.counter_id)),
             product_id=strawberry.ID(str(row.product_id)),
             start_date=row.start_date,

@@ -6,12 +6,13 @@ import asyncio
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.scalars import JSON
 
 from app.graphql.context import Info
+from app.graphql.entity_fields import optional_id, versioned_fields
 from app.graphql.loaders import children_by, load, one_by_id
 from app.graphql.pagination import Connection, connection_of_list
 from app.models import accounts as account_models
@@ -29,21 +30,6 @@ PLAN_BY_ID = one_by_id(catalog_models.Plan)
 ACCOUNT_BY_ID = one_by_id(account_models.Account)
 LINKS_BY_GROUP = children_by(m.PlanGroupLink, "plan_group_id", ("dt_created", "id"))
 ATTACHMENTS_BY_GROUP = children_by(account_models.AccountPlan, "plan_group_id", ("start_date", "id"))
-
-
-def _id(value: uuid.UUID | None) -> strawberry.ID | None:
-    return None if value is None else strawberry.ID(str(value))
-
-
-def _common(row: Any) -> dict[str, Any]:
-    return {
-        "id": strawberry.ID(str(row.id)),
-        "version": row.version,
-        "dt_created": row.dt_created,
-        "dt_last_modified": row.dt_last_modified,
-        "created_by": row.created_by,
-        "last_modified_by": row.last_modified_by,
-    }
 
 
 @strawberry.type(description="Plans of several products sold together under one minimum spend and standing charge.")
@@ -108,7 +94,7 @@ class PlanGroup:
     @classmethod
     def of(cls, row: m.PlanGroup) -> PlanGroup:
         return cls(
-            **_common(row),
+            **versioned_fields(row),
             code=row.code,
             name=row.name,
             currency=row.currency,
@@ -118,7 +104,7 @@ class PlanGroup:
             standing_charge_description=row.standing_charge_description,
             minimum_spend_bill_in_advance=row.minimum_spend_bill_in_advance,
             standing_charge_bill_in_advance=row.standing_charge_bill_in_advance,
-            account_id=_id(row.account_id),
+            account_id=optional_id(row.account_id),
             custom_fields=row.custom_fields,
         )
 
@@ -150,7 +136,7 @@ class PlanGroupLink:
     @classmethod
     def of(cls, row: m.PlanGroupLink) -> PlanGroupLink:
         return cls(
-            **_common(row),
+            **versioned_fields(row),
             plan_group_id=strawberry.ID(str(row.plan_group_id)),
             plan_id=strawberry.ID(str(row.plan_id)),
             product_id=strawberry.ID(str(row.product_id)),
