@@ -135,6 +135,11 @@ async def generate_due_statements(ctx: dict[str, Any], organization_id: str, bil
     return await statements.generate_due_statements(uuid.UUID(organization_id), bill_ids)
 
 
+async def sweep_due_statements(ctx: dict[str, Any], now: str | None = None) -> int:
+    """Statements of recently approved or locked bills whose generation job was lost."""
+    return await statements.sweep_due_statements(datetime.fromisoformat(now) if now else datetime.now(UTC))
+
+
 async def prune_webhook_log(ctx: dict[str, Any], now: str | None = None) -> int:
     """Hourly: the delivery log past its 90 days (`now` as ISO 8601 to prune as of then)."""
     return await webhooks.prune_webhook_log(datetime.fromisoformat(now) if now else datetime.now(UTC))

@@ -37,8 +37,9 @@ FUNCTIONS = [
     func(jobs.process_bill_job_chunks, keep_result=0, timeout=900),
     func(jobs.sweep_bill_jobs, keep_result=0),
     func(jobs.run_scheduled_billing, keep_result=0),
-    # Statements after approval or locking: a lost job leaves the statement to be generated on demand.
+    # Statements after approval or locking; a lost job is made up by the statements sweep.
     func(jobs.generate_due_statements, keep_result=0, timeout=900),
+    func(jobs.sweep_due_statements, keep_result=0, timeout=900),
     # Webhooks: the database holds what is due (leases, next attempts), so a lost job only
     # delays; the worker's dispatcher enqueues again within seconds.
     func(jobs.deliver_webhooks, keep_result=0, timeout=900),
@@ -86,6 +87,8 @@ def production_cron_jobs() -> list:
         # Events older than their 90 days, every hour in bounded batches.
         cron(jobs.prune_events, minute=23, second=50, unique=True, keep_result=0),
         cron(jobs.prune_webhook_log, minute=37, second=50, unique=True, keep_result=0),
+        # Statements whose generation job was lost (Redis down when the bill was approved).
+        cron(jobs.sweep_due_statements, minute=set(range(4, 60, 5)), second=40, unique=True, keep_result=0),
     ]
 
 

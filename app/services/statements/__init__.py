@@ -4,6 +4,7 @@ or locking, and reading them back for download."""
 from app.services.statements.generate import MODES, generate_due_statements, generate_statement
 from app.services.statements.reads import StatementNotFound, read_statement
 from app.services.statements.requests import GENERATE_JOB, request_lock_date_statements, request_statements
+from app.services.statements.sweep import sweep_due_statements
 
 __all__ = [
     "GENERATE_JOB",
@@ -14,4 +15,5 @@ __all__ = [
     "read_statement",
     "request_lock_date_statements",
     "request_statements",
+    "sweep_due_statements",
 ]

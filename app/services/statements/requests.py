@@ -3,8 +3,8 @@
 Called after the change committed (approveBills, lockBill, auto-approval, the lock date)
 with the bills it changed; when the organization's `autoGenerateStatementMode` is not
 NONE, one worker job (`generate_due_statements`) generates them, outside the request.
-An enqueue that fails is logged, not raised: the approval stands, and the statement can
-be generated on demand (`generateBillStatement`).
+An enqueue that fails is logged, not raised: the approval stands, and the worker's
+statements sweep (sweep.py) generates the statement within minutes.
 """
 
 from __future__ import annotations
