@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import multiprocessing
 import os
@@ -91,6 +92,14 @@ def metergraph(*args: str, env: dict[str, str]) -> str:
 
 @contextlib.contextmanager
 def served_api(env: dict[str, str]) -> Iterator[str]:
+    with served_api_process(env) as (base, _):
+        yield base
+
+
+@contextlib.contextmanager
+def served_api_process(env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen]]:
+    """The API served by uvicorn in a process of its own: (base URL, the process), so that
+    a benchmark can read the server's CPU time (`process_cpu_seconds`)."""
     port = free_port()
     proc = subprocess.Popen(
         # Warnings only: uvicorn's access log line per request (INFO) costs a few percent of
@@ -127,7 +136,7 @@ def served_api(env: dict[str, str]) -> Iterator[str]:
                     + open(os.path.join(env["METERGRAPH_DATA_DIR"], "api.log")).read()[-2000:]
                 )
             time.sleep(0.2)
-        yield base
+        yield base, proc
     finally:
         proc.terminate()
         proc.wait(timeout=15)
@@ -177,16 +186,31 @@ async def _connection(host: str, port: int, raw: bytes, stop_at: float, counts: 
     reader, writer = await asyncio.open_connection(host, port)
     try:
         while time.perf_counter() < stop_at:
-            writer.write(raw)
-            status_line = await reader.readline()
-            length = 0
-            while (line := await reader.readline()) not in (b"\r\n", b""):
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            await reader.readexactly(length)
-            counts[0 if status_line.split()[1] == b"200" else 1] += 1
+            writer.write(raw)  # one request at a time per connection, as real clients send them
+            head = await reader.readuntil(b"\r\n\r\n")
+            await reader.readexactly(_content_length(head))
+            counts[0 if head[9:12] == b"200" else 1] += 1
     finally:
         writer.close()
+
+
+def _content_length(head: bytes) -> int:
+    """The response's Content-Length (0 when absent): one scan of the head, so the load
+    generator spends as little as it can per response."""
+    at = head.lower().find(b"\r\ncontent-length:")
+    if at < 0:
+        return 0
+    return int(head[at + 17 : head.index(b"\r\n", at + 2)])
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) a process has used so far; None where /proc is missing."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _load(url: str, method: str, body: bytes, headers: dict[str, str], seconds: float, connections: int, out) -> None:  # noqa: ANN001
@@ -202,9 +226,53 @@ def _load(url: str, method: str, body: bytes, headers: dict[str, str], seconds: 
             *(_connection(parts.hostname, parts.port, raw, stop_at, counts) for _ in range(connections))
         )
 
-    started = time.perf_counter()
-    asyncio.run(main())
-    out.put((counts[0], counts[1], time.perf_counter() - started))
+    # uvloop (installed with uvicorn's extras), as the server runs: the client's own cost
+    # per request must stay well below the server's, or the figure measures the client.
+    try:
+        import uvloop
+
+        run = uvloop.run
+    except ImportError:
+        run = asyncio.run
+    started, started_cpu = time.perf_counter(), time.process_time()
+    run(main())
+    out.put((counts[0], counts[1], time.perf_counter() - started, time.process_time() - started_cpu))
+
+
+@dataclasses.dataclass(frozen=True)
+class Load:
+    """One load run: successful requests per second, failed responses, and where the CPU
+    went: the load generator's share of its own core (near 1.0: the client was the limit)
+    and the server's CPU per successful request (None without its pid)."""
+
+    per_second: float
+    failed: int
+    client_cpu_share: float
+    server_cpu_us_per_request: float | None
+
+
+def load(
+    url: str,
+    *,
+    method: str = "GET",
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
+    seconds: float = 10.0,
+    connections: int = 16,
+    server_pid: int | None = None,
+) -> Load:
+    """Requests from another process, one at a time per connection, for `seconds`."""
+    queue: multiprocessing.Queue = multiprocessing.Queue()
+    proc = multiprocessing.Process(target=_load, args=(url, method, body, headers or {}, seconds, connections, queue))
+    server_before = process_cpu_seconds(server_pid) if server_pid else None
+    proc.start()
+    ok, failed, elapsed, client_cpu = queue.get()
+    server_after = process_cpu_seconds(server_pid) if server_pid else None
+    proc.join()
+    server_us = None
+    if server_before is not None and server_after is not None and ok:
+        server_us = (server_after - server_before) / ok * 1e6
+    return Load(ok / elapsed, failed, client_cpu / elapsed, server_us)
 
 
 def requests_per_second(
@@ -217,12 +285,8 @@ def requests_per_second(
     connections: int = 16,
 ) -> tuple[float, int]:
     """(successful requests per second, failed responses), measured from another process."""
-    queue: multiprocessing.Queue = multiprocessing.Queue()
-    proc = multiprocessing.Process(target=_load, args=(url, method, body, headers or {}, seconds, connections, queue))
-    proc.start()
-    ok, failed, elapsed = queue.get()
-    proc.join()
-    return ok / elapsed, failed
+    run = load(url, method=method, body=body, headers=headers, seconds=seconds, connections=connections)
+    return run.per_second, run.failed
 
 
 # --- results ---------------------------------------------------------------------------
