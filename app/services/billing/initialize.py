@@ -23,6 +23,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import cast
 
@@ -30,8 +31,15 @@ from app.domain.periods import BillFrequency
 from app.models.accounts import Account, Commitment
 from app.models.billing import Bill, BillJob
 from app.services.billing.commitments import load_commitments
-from app.services.billing.planning import AdHoc, BillRequest, billing_frequencies, has_fee_on, has_plan_bill_on
-from app.services.billing.snapshots import load_catalog, load_organization
+from app.services.billing.planning import (
+    AdHoc,
+    BillRequest,
+    Loaded,
+    billing_frequencies,
+    has_fee_on,
+    has_plan_bill_on,
+)
+from app.services.billing.snapshots import Catalog, load_catalog, load_organization
 from app.services.charges.billing import charged_accounts
 from app.services.ingest import pending_batch_ids, process_measurement_batch
 
@@ -100,9 +108,19 @@ async def job_requests(
     return requests
 
 
-async def job_accounts(organization_id: uuid.UUID, job: BillJob) -> list[uuid.UUID]:
+@dataclass(frozen=True)
+class JobAccounts:
+    """The accounts a job bills, in id order as text; for CREATE also the organization and
+    catalog they were chosen with (pricings included), so that planning the job's usage
+    (`job_usage.prepare_job_usage`) does not load them a second time."""
+
+    ids: list[uuid.UUID]
+    loaded: Loaded | None = None
+
+
+async def job_accounts(organization_id: uuid.UUID, job: BillJob) -> JobAccounts:
     if job.type == "RECALCULATE":
-        return await _recalculated_accounts(organization_id, job.bill_ids or [])
+        return JobAccounts(await _recalculated_accounts(organization_id, job.bill_ids or []))
     return await _billed_accounts(organization_id, job)
 
 
@@ -115,17 +133,28 @@ async def _recalculated_accounts(organization_id: uuid.UUID, bill_ids: Sequence[
     return sorted(set(cast(list[uuid.UUID], ids)), key=str)
 
 
-async def _billed_accounts(organization_id: uuid.UUID, job: BillJob) -> list[uuid.UUID]:
+async def _billed_accounts(organization_id: uuid.UUID, job: BillJob) -> JobAccounts:
     bill_date = job_bill_date(job)
     org = await load_organization(organization_id, job.currency_conversions)
     account_ids = [uuid.UUID(str(a)) for a in job.account_ids] if job.account_ids is not None else None
-    catalog = await load_catalog(organization_id, org, account_ids, [bill_date], with_pricings=False)
+    catalog = await load_catalog(organization_id, org, account_ids, [bill_date])
     frequency = BillFrequency(job.billing_frequency) if job.billing_frequency else None
     request = BillRequest(bill_date, frequency)
     billed = {a for a, plans in catalog.account_plans.items() if billing_frequencies(plans, request, org)}
     billed |= await _ad_hoc_accounts(organization_id, org, catalog, account_ids, bill_date)
     billed |= await charged_accounts(organization_id, org, catalog.account_plans, account_ids, bill_date)
-    return sorted(billed, key=str)
+    catalog = await _with_accounts(organization_id, catalog, billed)
+    return JobAccounts(sorted(billed, key=str), Loaded(org, catalog))
+
+
+async def _with_accounts(organization_id: uuid.UUID, catalog: Catalog, account_ids: set[uuid.UUID]) -> Catalog:
+    """The catalog with these accounts too: those billed only for fees or charges have no
+    account plan, so loading the catalog of every account did not read them."""
+    missing = [a for a in account_ids if a not in catalog.accounts]
+    if not missing:
+        return catalog
+    found = {a.id: a for a in await Account.filter(organization_id=organization_id, id__in=missing)}
+    return Catalog({**catalog.accounts, **found}, catalog.account_plans, catalog.aggregations, catalog.groups)
 
 
 async def _ad_hoc_accounts(

@@ -104,6 +104,16 @@ class Planned:
     block_needs: dict[tuple[uuid.UUID, ...], list[UsageWindow]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """An organization and a catalog already loaded for a superset of the accounts to plan
+    (a bill job's initialization chose its accounts with them): planning restricts the
+    catalog instead of loading it again."""
+
+    org: Organization
+    catalog: Catalog
+
+
 # Reads the raw usage of the windows each account needs (`fetch_usage`'s signature).
 UsageSource = Callable[
     [uuid.UUID, Mapping[uuid.UUID, Aggregation], Mapping[uuid.UUID, Sequence[UsageWindow]]], Awaitable[UsageByAccount]
@@ -115,12 +125,18 @@ async def plan_bills(
     requests: Mapping[uuid.UUID, Sequence[BillRequest]],
     *,
     conversions: Sequence[Mapping] | None = None,
+    loaded: Loaded | None = None,
 ) -> Planned:
-    org = await load_organization(organization_id, conversions)
+    """`loaded`: the organization (with `conversions` applied) and a catalog loaded for
+    every account of `requests` at their bill dates, used instead of loading them."""
+    org = loaded.org if loaded is not None else await load_organization(organization_id, conversions)
     dates = {r.bill_date for rs in requests.values() for r in rs}
     if not dates:
         return Planned(org, Catalog({}, {}, {}), {}, {})
-    catalog = await load_catalog(organization_id, org, list(requests), dates)
+    if loaded is not None:
+        catalog = loaded.catalog.restricted_to(requests)
+    else:
+        catalog = await load_catalog(organization_id, org, list(requests), dates)
     plans = {
         (a, d, f): catalog.account_plans.get(a, ())
         for a, rs in requests.items()

@@ -104,8 +104,8 @@ async def _initialize(organization_id: uuid.UUID, job: BillJob, redis: Any | Non
     try:
         async with _heartbeat(organization_id, job.id):  # reading a big job's usage takes a while
             await process_pending_batches(organization_id, job)
-            account_ids = await job_accounts(organization_id, job)
-            usage = await prepare_job_usage(organization_id, job, account_ids)
+            accounts = await job_accounts(organization_id, job)
+            usage = await prepare_job_usage(organization_id, job, accounts)
     except Exception as error:
         if is_transient(error):
             # Not the job's fault: it stays INITIALIZING and the sweep resumes it.
@@ -119,7 +119,7 @@ async def _initialize(organization_id: uuid.UUID, job: BillJob, redis: Any | Non
         )
         await state.publish(redis, organization_id, job.id)
         return False
-    if await claims.open_accounts(organization_id, job.id, account_ids, usage):
+    if await claims.open_accounts(organization_id, job.id, accounts.ids, usage):
         await state.publish(redis, organization_id, job.id)
     current = await state.load_job(organization_id, job.id)
     return current is not None and current.status == state.RUNNING

@@ -76,6 +76,17 @@ class Catalog:
             days_before_bill_due=org.config.days_before_bill_due if days is None else days,
         )
 
+    def restricted_to(self, account_ids: Iterable[uuid.UUID]) -> Catalog:
+        """The same catalog for these accounts only: what `load_catalog` gives for them
+        (an account's plans, plan snapshots and pricings do not depend on the others)."""
+        wanted = set(account_ids)
+        return Catalog(
+            {a: account for a, account in self.accounts.items() if a in wanted},
+            {a: plans for a, plans in self.account_plans.items() if a in wanted},
+            self.aggregations,
+            self.groups,
+        )
+
     @property
     def meter_of(self) -> dict[uuid.UUID, uuid.UUID]:
         return {agg_id: agg.meter_id for agg_id, agg in self.aggregations.items()}
