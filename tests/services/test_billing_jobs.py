@@ -288,11 +288,11 @@ async def test_cancelling_stops_claiming_and_keeps_what_was_done(app, monkeypatc
     )
     real_work_on, chunks = work.work_on, []
 
-    async def cancel_during_first_chunk(organization_id, bill_job, claim):
+    async def cancel_during_first_chunk(organization_id, bill_job, claim, **options):
         chunks.append(len(claim.rows))
         if len(chunks) == 1:
             await billing.cancel_bill_job(organization_id, bill_job.id, actor=ACTOR)
-        return await real_work_on(organization_id, bill_job, claim)
+        return await real_work_on(organization_id, bill_job, claim, **options)
 
     monkeypatch.setattr("app.services.billing.run.work_on", cancel_during_first_chunk)
     await billing.run_bill_job(world.organization_id, job.id)

@@ -47,9 +47,9 @@ async def test_a_subscriber_gets_the_row_then_every_change_until_complete(app, m
     monkeypatch.setattr(claims, "CHUNK_SIZE", 1)
     real_work_on = run.work_on
 
-    async def slow_work_on(*args):
+    async def slow_work_on(*args, **options):
         await asyncio.sleep(0.1)  # time for the subscriber to read each update
-        return await real_work_on(*args)
+        return await real_work_on(*args, **options)
 
     monkeypatch.setattr(run, "work_on", slow_work_on)
     world = await new_world()

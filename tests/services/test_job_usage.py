@@ -17,7 +17,7 @@ from app.models.billing import BillJobAccount
 from app.models.catalog import Aggregation
 from app.models.ingest import MEASUREMENTS_COLUMNS
 from app.services import billing
-from app.services.billing import claims, job_usage, run, work
+from app.services.billing import claims, initialize, job_usage, planning, run, snapshots, work
 from app.services.billing.commands import CreateBillJob
 from app.services.measurement_aggregates import aggregate_meter_usage, aggregate_usage, segments_of
 from tests.services import ACTOR, BILL_DATE, FEB, JAN, UTC, at, line_view, lines_of, new_world
@@ -194,6 +194,35 @@ async def test_a_job_reads_each_meter_once_for_all_its_chunks(app, monkeypatch):
         assert await conn.fetchval("SELECT count(*) FROM bill_job_usage WHERE bill_job_id = $1", job.id) == 0
 
 
+async def test_a_job_loads_its_catalog_once_for_its_initialization_and_its_chunks(app, monkeypatch):
+    monkeypatch.setattr(claims, "CHUNK_SIZE", 2)
+    loads = []
+    real_load = snapshots.load_catalog
+
+    async def counted_load(organization_id, org, account_ids, *args, **kwargs):
+        loads.append(None if account_ids is None else len(account_ids))
+        return await real_load(organization_id, org, account_ids, *args, **kwargs)
+
+    monkeypatch.setattr(planning, "load_catalog", counted_load)
+    monkeypatch.setattr(initialize, "load_catalog", counted_load)
+    world = await new_world()
+    for n in range(5):
+        await world.account(f"a{n}")
+        await world.measure(f"a{n}", 100 * n + 50)
+    job = await billing.create_bill_job(
+        world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
+    )
+    await billing.run_bill_job(world.organization_id, job.id)
+
+    # once, for the whole organization: not again to plan the usage, nor in each of the 3 chunks
+    assert ((await world.job(job.id)).status, loads) == ("COMPLETE", [None])
+    loads.clear()
+    for bill in await world.bills():
+        (clean,) = await billing.preview_bill(world.organization_id, bill.account_id, bill_date=BILL_DATE)
+        assert [line_view(li) for li in await lines_of(bill)] == [line_view(li) for li in clean.lines]
+    assert loads == [1] * 5  # a preview loads its own
+
+
 async def test_a_chunk_reads_what_the_job_did_not_prepare_from_the_measurements(app, monkeypatch):
     monkeypatch.setattr(claims, "CHUNK_SIZE", 2)
     world = await new_world()
@@ -205,7 +234,7 @@ async def test_a_chunk_reads_what_the_job_did_not_prepare_from_the_measurements(
     )
     real_work_on, prepared = run.work_on, []
 
-    async def forget_then_work(organization_id, bill_job, claim):
+    async def forget_then_work(organization_id, bill_job, claim, **options):
         async with connection() as conn:  # as for a job started before usage was prepared
             prepared.append(
                 await conn.fetchval("SELECT count(*) FROM bill_job_usage WHERE bill_job_id = $1", bill_job.id)
@@ -215,7 +244,7 @@ async def test_a_chunk_reads_what_the_job_did_not_prepare_from_the_measurements(
                 bill_job.id,
                 claim.account_ids[0],
             )
-        return await real_work_on(organization_id, bill_job, claim)
+        return await real_work_on(organization_id, bill_job, claim, **options)
 
     monkeypatch.setattr(run, "work_on", forget_then_work)
     await billing.run_bill_job(world.organization_id, job.id)
@@ -232,9 +261,9 @@ async def test_the_job_bills_the_usage_read_when_it_started_and_a_recalculation_
     )
     real_work_on = run.work_on
 
-    async def late_measurement_then_work(organization_id, bill_job, claim):
+    async def late_measurement_then_work(organization_id, bill_job, claim, **options):
         await world.measure("acme", 300, at(20))  # processed after the job's initialization
-        return await real_work_on(organization_id, bill_job, claim)
+        return await real_work_on(organization_id, bill_job, claim, **options)
 
     monkeypatch.setattr(run, "work_on", late_measurement_then_work)
     await billing.run_bill_job(world.organization_id, job.id)

@@ -78,10 +78,10 @@ async def test_two_workers_both_make_progress_on_one_big_job(app, enqueue, monke
     monkeypatch.setattr(claims, "CHUNK_SIZE", 2)
     real_work_on, progress = run.work_on, Counter()
 
-    async def tracked(organization_id, bill_job, claim):
+    async def tracked(organization_id, bill_job, claim, **options):
         await asyncio.sleep(0.1)  # a chunk takes a while, so the other worker gets its share
         progress[WORKER.get()] += len(claim.rows)
-        return await real_work_on(organization_id, bill_job, claim)
+        return await real_work_on(organization_id, bill_job, claim, **options)
 
     monkeypatch.setattr(run, "work_on", tracked)
     world = await new_world()

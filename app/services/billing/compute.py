@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from app.services.billing.compose_planned import compose_planned
 from app.services.billing.merge import merge_same_key
-from app.services.billing.planning import BillRequest, Computed, UsageSource, plan_bills
+from app.services.billing.planning import BillRequest, Computed, Loaded, UsageSource, plan_bills
 from app.services.billing.redirect_children import narrow, widen
 
 __all__ = ["BillRequest", "Computed", "compose_for_accounts"]
@@ -26,13 +26,15 @@ async def compose_for_accounts(
     *,
     conversions: Sequence[Mapping] | None = None,
     usage_source: UsageSource | None = None,
+    loaded: Loaded | None = None,
 ) -> Computed:
     """The bills asked for, per account, with each account's failures; `usage_source`
-    (default: `fetch_usage`, the measurements themselves) reads the usage."""
-    planned = await plan_bills(organization_id, requests, conversions=conversions)
+    (default: `fetch_usage`, the measurements themselves) reads the usage; `loaded`: an
+    organization and catalog already loaded (`plan_bills`)."""
+    planned = await plan_bills(organization_id, requests, conversions=conversions, loaded=loaded)
     widening = widen(planned, requests)
     if widening is not None:
-        planned = await plan_bills(organization_id, widening.requests, conversions=conversions)
+        planned = await plan_bills(organization_id, widening.requests, conversions=conversions, loaded=loaded)
     composed = widening.requests if widening is not None else requests
     computed = await compose_planned(organization_id, planned, composed, usage_source)
     if widening is not None:

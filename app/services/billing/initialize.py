@@ -144,7 +144,7 @@ async def _billed_accounts(organization_id: uuid.UUID, job: BillJob) -> JobAccou
     billed |= await _ad_hoc_accounts(organization_id, org, catalog, account_ids, bill_date)
     billed |= await charged_accounts(organization_id, org, catalog.account_plans, account_ids, bill_date)
     catalog = await _with_accounts(organization_id, catalog, billed)
-    return JobAccounts(sorted(billed, key=str), Loaded(org, catalog))
+    return JobAccounts(sorted(billed, key=str), Loaded(org, catalog, frozenset([bill_date])))
 
 
 async def _with_accounts(organization_id: uuid.UUID, catalog: Catalog, account_ids: set[uuid.UUID]) -> Catalog:

@@ -112,6 +112,7 @@ class Loaded:
 
     org: Organization
     catalog: Catalog
+    dates: frozenset[date]  # the bill dates it was loaded for
 
 
 # Reads the raw usage of the windows each account needs (`fetch_usage`'s signature).
@@ -128,9 +129,12 @@ async def plan_bills(
     loaded: Loaded | None = None,
 ) -> Planned:
     """`loaded`: the organization (with `conversions` applied) and a catalog loaded for
-    every account of `requests` at their bill dates, used instead of loading them."""
-    org = loaded.org if loaded is not None else await load_organization(organization_id, conversions)
+    the bill dates of `requests`, used instead of loading them when it has every account
+    of `requests` (a parent or child brought in by `redirect_children` may be missing)."""
     dates = {r.bill_date for rs in requests.values() for r in rs}
+    if loaded is not None and not (dates <= loaded.dates and requests.keys() <= loaded.catalog.accounts.keys()):
+        loaded = None
+    org = loaded.org if loaded is not None else await load_organization(organization_id, conversions)
     if not dates:
         return Planned(org, Catalog({}, {}, {}), {}, {})
     if loaded is not None:

@@ -32,8 +32,9 @@ from typing import Any
 from app.models.accounts import Account
 from app.models.billing import BillJob
 from app.services.billing import claims, state
-from app.services.billing.initialize import job_accounts, process_pending_batches
+from app.services.billing.initialize import JobAccounts, job_accounts, process_pending_batches
 from app.services.billing.job_usage import discard_job_usage, prepare_job_usage
+from app.services.billing.planning import Loaded
 from app.services.billing.work import TransientChunkError, work_on
 from app.services.failures import internal_failure, is_transient
 
@@ -57,10 +58,30 @@ TRANSIENT_PAUSE_SECONDS = 0.2
 class ClaimLoops:
     """The claim loops of each job that one worker process runs. Each worker keeps one in
     its arq context and hands it to every bill job it runs, so the count is the process's
-    without being hidden module state; a caller that passes none counts only its own call."""
+    without being hidden module state; a caller that passes none counts only its own call.
+
+    It also holds, while the loop that initialized a job runs, the organization and
+    catalog the initialization loaded: that process's chunks plan their bills with them
+    instead of loading them again per chunk (**decision**: the job's bills are composed with
+    the catalog as read when the job started, as its usage is; loops in other processes, or
+    after a resume, read it per chunk)."""
 
     def __init__(self) -> None:
         self._running: Counter[uuid.UUID] = Counter()
+        self._loaded: dict[uuid.UUID, Loaded] = {}
+
+    def loaded(self, job_id: uuid.UUID) -> Loaded | None:
+        return self._loaded.get(job_id)
+
+    @contextlib.contextmanager
+    def sharing(self, job_id: uuid.UUID, loaded: Loaded | None) -> Iterator[None]:
+        if loaded is not None:
+            self._loaded[job_id] = loaded
+        try:
+            yield
+        finally:
+            if loaded is not None:
+                self._loaded.pop(job_id, None)
 
     def full(self, job_id: uuid.UUID) -> bool:
         return self._running[job_id] >= LOOPS_PER_PROCESS
@@ -92,13 +113,19 @@ async def run_bill_job(
     # run_bill_job only for a stale job, so at most once per staleness period): a big job
     # left by a dead worker is shared again.
     await _spread(organization_id, job, enqueue)
-    if job.status in (state.PENDING, state.INITIALIZING) and not await _initialize(organization_id, job, redis):
-        return
-    await process_bill_job_chunks(organization_id, job_id, redis=redis, enqueue=enqueue, loops=loops)
+    loaded = None
+    if job.status in (state.PENDING, state.INITIALIZING):
+        accounts = await _initialize(organization_id, job, redis)
+        if accounts is None:
+            return
+        loaded = accounts.loaded
+    loops = loops if loops is not None else ClaimLoops()
+    with loops.sharing(job_id, loaded):
+        await process_bill_job_chunks(organization_id, job_id, redis=redis, enqueue=enqueue, loops=loops)
 
 
-async def _initialize(organization_id: uuid.UUID, job: BillJob, redis: Any | None) -> bool:
-    """False when the job cannot go on (failed, cancelled)."""
+async def _initialize(organization_id: uuid.UUID, job: BillJob, redis: Any | None) -> JobAccounts | None:
+    """The job's accounts, now RUNNING; None when the job cannot go on (failed, cancelled)."""
     if await state.transition(organization_id, job.id, state.INITIALIZING, (state.PENDING,)):
         await state.publish(redis, organization_id, job.id)
     try:
@@ -110,7 +137,7 @@ async def _initialize(organization_id: uuid.UUID, job: BillJob, redis: Any | Non
         if is_transient(error):
             # Not the job's fault: it stays INITIALIZING and the sweep resumes it.
             log.warning("bill job %s: transient error while initializing; left for the sweep", job.id, exc_info=True)
-            return False
+            return None
         # A job that cannot even find its accounts could not run at all (FAILED). Clients
         # read failureReason: the exception's own text stays in the log.
         reason = internal_failure(log, "could not initialize", error, about=f"bill job {job.id}")
@@ -118,11 +145,11 @@ async def _initialize(organization_id: uuid.UUID, job: BillJob, redis: Any | Non
             organization_id, job.id, state.FAILED, (state.PENDING, state.INITIALIZING), reason=reason
         )
         await state.publish(redis, organization_id, job.id)
-        return False
+        return None
     if await claims.open_accounts(organization_id, job.id, accounts.ids, usage):
         await state.publish(redis, organization_id, job.id)
     current = await state.load_job(organization_id, job.id)
-    return current is not None and current.status == state.RUNNING
+    return accounts if current is not None and current.status == state.RUNNING else None
 
 
 @contextlib.asynccontextmanager
@@ -197,7 +224,7 @@ async def process_bill_job_chunks(
     with loops.held(job_id):
         if hops is not None and not await _running(organization_id, job_id):
             return 0
-        return await _claim_loop(organization_id, job_id, redis, enqueue, budget_seconds)
+        return await _claim_loop(organization_id, job_id, redis, enqueue, budget_seconds, loops)
 
 
 async def _give_back(organization_id: uuid.UUID, job_id: uuid.UUID, claim: claims.Claim, attempt: int) -> bool:
@@ -235,7 +262,12 @@ async def _running(organization_id: uuid.UUID, job_id: uuid.UUID) -> bool:
 
 
 async def _claim_loop(
-    organization_id: uuid.UUID, job_id: uuid.UUID, redis: Any | None, enqueue: Enqueue | None, budget_seconds: float
+    organization_id: uuid.UUID,
+    job_id: uuid.UUID,
+    redis: Any | None,
+    enqueue: Enqueue | None,
+    budget_seconds: float,
+    loops: ClaimLoops,
 ) -> int:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + budget_seconds
@@ -255,7 +287,7 @@ async def _claim_loop(
         if claim is None:
             break
         try:
-            results = await work_on(organization_id, job, claim)
+            results = await work_on(organization_id, job, claim, loaded=loops.loaded(job_id))
         except TransientChunkError:
             transient += 1
             if not await _give_back(organization_id, job_id, claim, transient):

@@ -36,6 +36,7 @@ from app.services.billing.initialize import job_requests
 from app.services.billing.job_usage import JobUsage
 from app.services.billing.persist import Outcome, Stored, StoreOptions, store_bill
 from app.services.billing.persist_many import store_bills
+from app.services.billing.planning import Loaded
 from app.services.failures import internal_failure, is_transient
 
 log = logging.getLogger("metergraph.billing")
@@ -52,12 +53,19 @@ class _StoreFailed:
     reason: str  # safe for clients
 
 
-async def work_on(organization_id: uuid.UUID, job: BillJob, claim: Claim) -> dict[uuid.UUID, AccountResult]:
+async def work_on(
+    organization_id: uuid.UUID, job: BillJob, claim: Claim, *, loaded: Loaded | None = None
+) -> dict[uuid.UUID, AccountResult]:
+    """`loaded`: the organization and catalog of the job's initialization, if at hand."""
     results = {account_id: AccountResult() for account_id in claim.account_ids}
     try:
         requests = await job_requests(organization_id, job, claim.account_ids)
         computed = await compose_for_accounts(
-            organization_id, requests, conversions=job.currency_conversions, usage_source=JobUsage(job.id)
+            organization_id,
+            requests,
+            conversions=job.currency_conversions,
+            usage_source=JobUsage(job.id),
+            loaded=loaded,
         )
     except Exception as error:  # noqa: BLE001 - see the module docstring
         if is_transient(error):
