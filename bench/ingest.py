@@ -8,8 +8,12 @@ Printed, from one run:
   to the last one processed (the queue drained), read from the batches' own timestamps;
 - copy/s: a raw asyncpg `copy_records_to_table` of the same rows (same table, same
   indexes, batches of 1000, one connection), the floor any ingest path pays;
-and the ratios. Targets (issue: usage ingest, on the 2-core machine): stored ≥ 20,000/s,
-accepted ≥ 50,000/s.
+and the ratios; and where the CPU went, per stored measurement: the worker process, and
+every PostgreSQL backend of the bench database (the API's inserts of raw batches
+included), read from /proc (Linux, same host) from the first post until the queue drained.
+The worker's busy share of the end-to-end time near 1.0 means the worker was the limit.
+Targets (issue #18, on the 2-core machine): stored ≥ 50,000/s and ≥ 0.65 of the raw COPY
+in the same run, accepted ≥ 50,000/s.
 
     .venv/bin/python bench/ingest.py [--seconds 20] [--clients 4] [--redis-db 9]
 
@@ -42,6 +46,7 @@ from _harness import (
     full_mode,
     metergraph,
     print_result,
+    process_cpu_seconds,
     raise_rate_limits,
     redis_db,
     scratch_database,
@@ -174,6 +179,22 @@ async def create_meter(database_url: str, organization_id: str) -> None:
         await conn.close()
 
 
+async def backend_pids(database_url: str) -> list[int]:
+    conn = await asyncpg.connect(database_url)
+    try:
+        rows = await conn.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [row["pid"] for row in rows]
+    finally:
+        await conn.close()
+
+
+def cpu_of(pids: list[int]) -> dict[int, float]:
+    """CPU seconds so far of each process still running (none where /proc is missing)."""
+    return {pid: cpu for pid in pids if (cpu := process_cpu_seconds(pid)) is not None}
+
+
 async def wait_until_drained(database_url: str, timeout: float = 600) -> dict:
     conn = await asyncpg.connect(database_url)
     try:
@@ -236,19 +257,51 @@ def main() -> None:
         metergraph("migrate", env=env)
         credentials = json.loads(metergraph("bootstrap", "--org", "Bench", env=env))
         asyncio.run(create_meter(database_url, credentials["organizationId"]))
-        with served_api(env) as base, worker_process(env):
+        with served_api(env) as base, worker_process(env) as worker:
             token = client_token(base, credentials["accessKeyId"], credentials["apiSecret"])
             raise_rate_limits(base, token)
             url = f"{base}/organizations/{credentials['organizationId']}/measurements"
+            worker_before, backends_before = (
+                process_cpu_seconds(worker.pid),
+                cpu_of(asyncio.run(backend_pids(database_url))),
+            )
             ok, refused, elapsed = post_batches(url, token, args.seconds, args.clients)
             totals = asyncio.run(wait_until_drained(database_url))
+            worker_after, backends_after = (
+                process_cpu_seconds(worker.pid),
+                cpu_of(asyncio.run(backend_pids(database_url))),
+            )
         copy_rate = asyncio.run(raw_copy_rate(database_url, min(int(totals["stored"] or 0), 200_000)))
-    report(ok, refused, elapsed, totals, copy_rate, args)
+    cpu = None
+    if worker_before is not None and worker_after is not None and backends_after:
+        # A backend the run opened started from (almost) nothing: count it whole.
+        database = sum(after - backends_before.get(pid, 0.0) for pid, after in backends_after.items())
+        cpu = (worker_after - worker_before, database)
+    report(ok, refused, elapsed, totals, copy_rate, args, cpu)
 
 
-def report(ok: int, refused: int, elapsed: float, totals: dict, copy_rate: float, args: argparse.Namespace) -> None:
+def report(
+    ok: int,
+    refused: int,
+    elapsed: float,
+    totals: dict,
+    copy_rate: float,
+    args: argparse.Namespace,
+    cpu: tuple[float, float] | None,
+) -> None:
     accepted = ok * BATCH / elapsed
     stored = float(totals["stored"]) / float(totals["seconds"])
+    cpu_figures = []
+    if cpu is not None and totals["stored"]:
+        worker_us, database_us = (seconds / float(totals["stored"]) * 1e6 for seconds in cpu)
+        print(
+            f"cpu_per_measurement_us worker={worker_us:.1f} database={database_us:.1f} "
+            f"worker_busy_share={cpu[0] / float(totals['seconds']):.2f}"
+        )
+        cpu_figures = [
+            figure("worker_cpu_per_measurement", worker_us, unit="us"),
+            figure("database_cpu_per_measurement", database_us, unit="us"),
+        ]
     print(f"clients={args.clients} seconds={args.seconds:g} batch={BATCH} batches_accepted={ok} refused={refused}")
     print(
         f"stored={totals['stored']} duplicates={totals['duplicates']} rejected={totals['rejected']} "
@@ -268,6 +321,7 @@ def report(ok: int, refused: int, elapsed: float, totals: dict, copy_rate: float
             figure("stored_to_copy_ratio", stored / copy_rate, ">= 0.65"),
             figure("accepted_per_second", accepted, ">= 50000", unit="/s"),
             figure("raw_copy_per_second", copy_rate, unit="/s"),
+            *cpu_figures,
         ],
     )
 
