@@ -9,6 +9,8 @@ Concepts
   ``Rejection`` (raised) with a code and a reason. ``item`` is any object with the
   attributes of the ingest wire format (``uid``, ``account``, ``ts``, ``ets``, ``who``,
   ``what``, ``where``, ``other``, ``metadata``, ``measure``, ``income``, ``cost``).
+  ``BatchChecks(accepted_at).prepare(item, schema)`` is the same for the items of one
+  batch, working out once what they share.
 
 Invariants
 - Numbers are ``Decimal`` (ints are converted), finite, with a decimal exponent within
@@ -39,10 +41,11 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from decimal import Context, Decimal, Rounded
 from typing import Any
 
 from app.domain.calc import MAX_STRING, CalcError, CalcLimitError, Expression, ValueType, compile_expression
+from app.domain.decimals import significant_digits
 from app.domain.naming import entity_code_problem
 
 SECTION_OF_CATEGORY = {
@@ -162,43 +165,88 @@ def epoch_millis(moment: datetime) -> Decimal:
 
 def prepare_measurement(item: Any, schema: MeterSchema, accepted_at: datetime) -> dict[str, Decimal | str]:
     """Stored values (data and derived fields by code) of ``item``; raises ``Rejection``."""
-    check_identity(item, accepted_at)
-    values: dict[str, Decimal | str] = {}
-    for section in SECTIONS:
-        entries = getattr(item, section)
-        if entries:
-            _read_section(section, entries, schema, values)
-    if schema.derived:
-        _derive(schema, item.ts, values)
-    return values
+    return BatchChecks(accepted_at).prepare(item, schema)
 
 
-def check_identity(item: Any, accepted_at: datetime) -> None:
-    """uid, account code and ts: the parts every measurement has whatever its meter."""
-    uid = item.uid
-    if uid is not None and (not 1 <= len(uid) <= MAX_UID or "\x00" in uid):
-        raise Rejection("INVALID_UID", f"uid must be 1–{MAX_UID} characters without NUL")
-    problem = entity_code_problem(item.account)
-    if problem:
-        raise Rejection("INVALID_ACCOUNT", f"account code {item.account!r} {problem}")
-    if as_utc(item.ts) > accepted_at + FUTURE_TOLERANCE:
-        raise Rejection("TS_IN_FUTURE", "ts is more than 5 minutes after the batch was accepted")
+class BatchChecks:
+    """``prepare_measurement`` for the items of one batch: what is the same for all of them
+    (the latest allowed ``ts``, whether an account code is well formed) is worked out once.
 
+    Each value takes a fast path when it plainly passes and otherwise goes to the exact
+    check that names its problem, so the answers are those of the exact checks alone; the
+    text naming a field is only built for a rejection."""
 
-def _read_section(
-    section: str, entries: Mapping[str, Any], schema: MeterSchema, values: dict[str, Decimal | str]
-) -> None:
-    allowed = schema.sections[section]
-    numbers = section in NUMBER_SECTIONS
-    for code, value in entries.items():
-        if code not in allowed:
-            raise Rejection("UNKNOWN_FIELD", f"{section}.{code!r} is not a field of meter {schema.code!r}")
-        if value is None:
-            continue
-        if numbers:
-            values[code] = number_value(value, f"{section}.{code!r}")
+    __slots__ = ("latest_ts", "_account_problems")
+
+    def __init__(self, accepted_at: datetime) -> None:
+        self.latest_ts = accepted_at + FUTURE_TOLERANCE
+        self._account_problems: dict[str, str | None] = {}
+
+    def prepare(self, item: Any, schema: MeterSchema) -> dict[str, Decimal | str]:
+        self.check_identity(item)
+        values: dict[str, Decimal | str] = {}
+        for section, numbers, longest in _SECTION_RULES:
+            entries = getattr(item, section)
+            if not entries:
+                continue
+            allowed = schema.sections[section]
+            for code, value in entries.items():
+                if code not in allowed:
+                    raise Rejection("UNKNOWN_FIELD", f"{section}.{code!r} is not a field of meter {schema.code!r}")
+                if value is None:
+                    continue
+                if numbers:
+                    number = plain_number(value)
+                    values[code] = number if number is not None else number_value(value, f"{section}.{code!r}")
+                elif type(value) is str and len(value) <= longest and "\x00" not in value:
+                    values[code] = value
+                else:
+                    values[code] = string_value(value, f"{section}.{code!r}", section == "metadata")
+        if schema.derived:
+            _derive(schema, item.ts, values)
+        return values
+
+    def check_identity(self, item: Any) -> None:
+        """uid, account code and ts: the parts every measurement has whatever its meter."""
+        uid = item.uid
+        if uid is not None and (not 1 <= len(uid) <= MAX_UID or "\x00" in uid):
+            raise Rejection("INVALID_UID", f"uid must be 1–{MAX_UID} characters without NUL")
+        account = item.account
+        if account in self._account_problems:
+            problem = self._account_problems[account]
         else:
-            values[code] = string_value(value, f"{section}.{code!r}", section == "metadata")
+            problem = self._account_problems[account] = entity_code_problem(account)
+        if problem:
+            raise Rejection("INVALID_ACCOUNT", f"account code {account!r} {problem}")
+        if as_utc(item.ts) > self.latest_ts:
+            raise Rejection("TS_IN_FUTURE", "ts is more than 5 minutes after the batch was accepted")
+
+
+# Per section in wire order: whether it holds numbers, and the longest string it may hold.
+_SECTION_RULES = tuple(
+    (section, section in NUMBER_SECTIONS, MAX_METADATA if section == "metadata" else MAX_STRING) for section in SECTIONS
+)
+# An int of at most MAX_DIGITS digits, or a decimal within 1e±MAX_EXPONENT whose
+# coefficient has at most MAX_DIGITS digits (so no more significant digits, and none
+# below 1e-(MAX_EXPONENT + MAX_DIGITS - 1)), passes every check of number_value.
+_PLAIN_INT = 10**MAX_DIGITS
+_AT_MOST_MAX_DIGITS = Context(prec=MAX_DIGITS, Emin=-999_999, Emax=999_999, traps=[Rounded])
+
+
+def plain_number(value: Any) -> Decimal | None:
+    """``value`` as ``number_value`` returns it if it plainly passes; None when it needs
+    ``number_value``'s exact checks (which may still accept it, or name its problem)."""
+    kind = type(value)
+    if kind is int:
+        return Decimal(value) if -_PLAIN_INT < value < _PLAIN_INT else None
+    if kind is Decimal and value.is_finite() and -MAX_EXPONENT <= value.adjusted() <= MAX_EXPONENT:
+        number: Decimal = value
+        try:
+            _AT_MOST_MAX_DIGITS.plus(number)  # Rounded: the coefficient has more digits
+        except Rounded:
+            return None
+        return number
+    return None
 
 
 def number_value(value: Any, where: str) -> Decimal:
@@ -222,15 +270,6 @@ def number_value(value: Any, where: str) -> Decimal:
     return number
 
 
-def significant_digits(number: Decimal) -> int:
-    """Digits of ``number`` without its trailing zeros (0 has one)."""
-    digits = number.as_tuple().digits
-    kept = len(digits)
-    while kept > 1 and digits[kept - 1] == 0:
-        kept -= 1
-    return kept
-
-
 def string_value(value: Any, where: str, metadata: bool) -> str:
     if type(value) is not str:
         raise Rejection("WRONG_TYPE", f"{where} must be a string")
@@ -244,7 +283,10 @@ def string_value(value: Any, where: str, metadata: bool) -> str:
 
 
 def _derive(schema: MeterSchema, ts: datetime, values: dict[str, Decimal | str]) -> None:
-    inputs: dict[str, Any] = dict(values)
+    # The calculations read the data fields only: a derived value stored under the code
+    # of a data field must not change what a later calculation sees, hence the copy when
+    # there is more than one (or `ts` to add).
+    inputs: dict[str, Any] = values if len(schema.derived) == 1 and not schema.uses_ts else dict(values)
     if schema.uses_ts:
         inputs[TS] = epoch_millis(ts)
     for field in schema.derived:
@@ -258,7 +300,16 @@ def _derive(schema: MeterSchema, ts: datetime, values: dict[str, Decimal | str])
             if field.reads <= values.keys():
                 raise Rejection("DERIVED_FIELD", f"derived field {field.code!r} evaluated to null")
             continue
-        values[field.code] = _derived_value(field, result)
+        plain = _plain_derived_value(field, result)
+        values[field.code] = plain if plain is not None else _derived_value(field, result)
+
+
+def _plain_derived_value(field: DerivedField, result: Any) -> Decimal | str | None:
+    """``result`` as ``_derived_value`` returns it if it plainly passes, else None."""
+    if field.category in NUMBER_CATEGORIES:
+        return plain_number(result) if type(result) is Decimal else None
+    longest = MAX_METADATA if field.category == "METADATA" else MAX_STRING
+    return result if type(result) is str and len(result) <= longest and "\x00" not in result else None
 
 
 def _derived_value(field: DerivedField, result: Any) -> Decimal | str:

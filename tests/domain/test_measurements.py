@@ -9,7 +9,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from app.domain.aggregate import (
@@ -22,7 +22,16 @@ from app.domain.aggregate import (
     specificity,
 )
 from app.domain.calc import ValueType, compile_expression
-from app.domain.measurements import Rejection, epoch_millis, meter_schema, prepare_measurement
+from app.domain.measurements import (
+    MAX_DIGITS,
+    MAX_EXPONENT,
+    Rejection,
+    epoch_millis,
+    meter_schema,
+    number_value,
+    plain_number,
+    prepare_measurement,
+)
 from tests.case_ids import case_id
 
 ACCEPTED = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -147,6 +156,44 @@ def test_rejections(fields, code):
 )
 def test_edges_that_are_accepted(fields):
     prepare_measurement(item(**fields), SCHEMA, ACCEPTED)
+
+
+# Numbers near every bound of number_value: coefficients of up to MAX_DIGITS + 5 digits
+# (trailing zeros included), exponents around ±MAX_EXPONENT and -(MAX_EXPONENT + MAX_DIGITS).
+NUMBERS_NEAR_BOUNDS = st.one_of(
+    st.builds(
+        lambda sign, digits, exponent: Decimal((sign, tuple(int(d) for d in digits), exponent)),
+        st.integers(0, 1),
+        st.text("0123456789", min_size=1, max_size=MAX_DIGITS + 5),
+        st.integers(-(MAX_EXPONENT + MAX_DIGITS + 60), MAX_EXPONENT + 5),
+    ),
+    st.integers(-(10 ** (MAX_DIGITS + 3)), 10 ** (MAX_DIGITS + 3)),
+    st.sampled_from([Decimal("NaN"), Decimal("-Infinity"), Decimal("sNaN"), 10**MAX_DIGITS - 1, -(10**MAX_DIGITS)]),
+)
+
+
+@given(NUMBERS_NEAR_BOUNDS)
+@example(Decimal(f"1e{MAX_EXPONENT + 1}"))
+@example(Decimal(f"-1e-{MAX_EXPONENT + 1}"))
+@example(Decimal("9" * (MAX_DIGITS + 1)))
+@example(Decimal("1." + "0" * (MAX_DIGITS + 2)))
+@example(10**MAX_DIGITS + 1)
+@example(True)
+@example(1.5)
+def test_the_fast_number_check_agrees_with_the_exact_one(value):
+    """plain_number is number_value's fast path: it never passes what number_value
+    refuses, passes the very value number_value returns, and takes every valid decimal
+    whose coefficient has at most MAX_DIGITS digits."""
+    plain = plain_number(value)
+    try:
+        exact = number_value(value, "measure.'x'")
+    except Rejection:
+        assert plain is None
+        return
+    if plain is not None:
+        assert type(plain) is Decimal and str(plain) == str(exact)
+    elif type(value) is Decimal:
+        assert len(value.as_tuple().digits) > MAX_DIGITS
 
 
 def test_a_derived_field_whose_input_is_absent_is_absent():

@@ -21,7 +21,7 @@ from typing import Any
 import asyncpg
 
 from app.db import connection
-from app.domain.measurements import MeterSchema, Rejection, as_utc, meter_schema, prepare_measurement
+from app.domain.measurements import BatchChecks, MeterSchema, Rejection, as_utc, meter_schema
 from app.services.events.ingest import record_validation_failure
 from app.services.failures import internal_failure
 from app.services.ingest import store
@@ -106,12 +106,13 @@ async def _process_locked(conn: asyncpg.Connection, batch_id: uuid.UUID) -> Batc
 
 def sort_items(items: list[MeasurementIn], schemas: dict[str, MeterSchema], accepted_at: datetime) -> _Sorted:
     result = _Sorted()
+    checks = BatchChecks(accepted_at)
     for index, item in enumerate(items):
         schema = schemas.get(item.meter)
         try:
             if schema is None:
                 raise Rejection("UNKNOWN_METER", f"no meter with code {item.meter!r}")
-            result.valid.append((index, item, schema, prepare_measurement(item, schema, accepted_at)))
+            result.valid.append((index, item, schema, checks.prepare(item, schema)))
         except Rejection as rejection:
             result.failures.append((index, item.uid, rejection.code, rejection.reason))
     return result
