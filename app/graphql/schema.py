@@ -1,16 +1,14 @@
 """Schema assembly: root types merged from the domain modules, and the extensions.
 
-The depth and alias rules are built once at import. A limiter extension constructed per
-request would create new rule classes each time, and the validation cache (keyed by the
-rule classes) would never hit: about ten times slower per request.
+Parsing and validation, with the depth, alias and token limits, are cached per query
+text (`app.graphql.documents`): without those caches a request is several times slower.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
-from strawberry.extensions.max_aliases import create_validator as alias_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.tools import merge_types
 
 from app.graphql import reads
@@ -26,20 +24,21 @@ from app.graphql.catalog.products import ProductMutation, ProductQuery
 from app.graphql.charges import ChargeMutation, ChargeQuery
 from app.graphql.cost import QueryCost
 from app.graphql.counters import CounterMutation, CounterQuery
+from app.graphql.documents import ParsedAndValidatedOnce
 from app.graphql.errors import MaskUnexpectedErrors
 from app.graphql.events import EventQuery
 from app.graphql.exports import ExportMutation, ExportQuery
+from app.graphql.extension_hooks import LeanExtensionsRunner
 from app.graphql.ingest import IngestMutation, IngestQuery
 from app.graphql.input_bounds import InputBounds
 from app.graphql.memos import MemoMutation, MemoQuery
 from app.graphql.organization import OrganizationMutation, OrganizationQuery
 from app.graphql.plan_groups import PlanGroupMutation, PlanGroupQuery
 from app.graphql.rate_limit import RateLimitOperations
-from app.graphql.scalars import SCALAR_OVERRIDES, DecimalLiteralBounds
+from app.graphql.scalars import SCALAR_OVERRIDES
 from app.graphql.statements import StatementMutation
 from app.graphql.system import SystemQuery
 from app.graphql.webhooks import WebhookMutation, WebhookQuery
-from app.settings import Settings
 
 Query = merge_types(
     "Query",
@@ -89,20 +88,10 @@ Mutation = merge_types(
 )
 Subscription = merge_types("Subscription", (BillingSubscription,))
 
-# Limits are the Settings defaults: they shape the schema's behaviour, not the deployment.
-LIMIT_RULES = [
-    depth_rule(Settings.graphql_max_depth, None),
-    alias_rule(Settings.graphql_max_aliases),
-    DecimalLiteralBounds,
-]
-
 
 def _extensions() -> list:
     return [
-        lambda: MaxTokensLimiter(max_token_count=Settings.graphql_max_tokens),
-        lambda: AddValidationRules(LIMIT_RULES),
-        lambda: ParserCache(maxsize=512),
-        lambda: ValidationCache(maxsize=512),
+        ParsedAndValidatedOnce,  # the token, depth and alias limits, cached per query text
         QueryCost,  # after validation: the cost walk trusts the document to match the schema
         InputBounds,  # string and list lengths of every input, before anything runs
         RateLimitOperations,  # per organization and access key, on every transport (CONTRACT §5)
@@ -110,8 +99,16 @@ def _extensions() -> list:
     ]
 
 
+class MetergraphSchema(strawberry.Schema):
+    """Strawberry's schema with the extensions' hooks wired once per class (the hooks and
+    their order are the same; see `app.graphql.extension_hooks`)."""
+
+    def create_extensions_runner(self, execution_context: Any, extensions: list[Any]) -> LeanExtensionsRunner:
+        return LeanExtensionsRunner(execution_context=execution_context, extensions=extensions)
+
+
 def build_schema(subscription: type | None = Subscription) -> strawberry.Schema:
-    built = strawberry.Schema(
+    built = MetergraphSchema(
         query=Query,
         mutation=Mutation,
         subscription=subscription,

@@ -17,7 +17,7 @@ from typing import Any
 
 import msgspec
 from cross_web import HTTPException
-from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
+from graphql import GraphQLError, OperationDefinitionNode, OperationType
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry.asgi import GraphQL
@@ -30,6 +30,7 @@ from strawberry.types.unset import UnsetType
 
 from app.auth.tokens import bearer_token
 from app.graphql.context import Context
+from app.graphql.documents import parsed
 from app.http.graphiql import graphiql_page
 from app.services.errors import AuthError
 from app.services.principals import principal_from_token
@@ -183,7 +184,7 @@ _ENCODER = msgspec.json.Encoder()
 @functools.lru_cache(maxsize=512)
 def _operations(query: str) -> tuple[tuple[str | None, OperationType], ...]:
     try:
-        document = parse(query, max_tokens=5000)
+        document = parsed(query)  # the schema's own parse, cached
     except GraphQLError:
         return ()  # the schema reports the syntax error itself
     return tuple(
