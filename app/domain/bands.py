@@ -242,8 +242,29 @@ def _limit_problems(bands: Sequence[PricingBand], invalid: set[int]) -> list[tup
     return problems
 
 
-def _check_inputs(bands: Sequence[PricingBand], units: Decimal, previous_units: Decimal, per_unit: Decimal) -> None:
+# A pricing's bands reach every charge of a run as the one tuple its snapshot holds, and a
+# tuple of frozen bands cannot change: its problems are kept by identity (with the tuple,
+# so that its id is not reused meanwhile), and a run validates each pricing's bands once
+# instead of once per charge. Any other sequence is validated every time.
+_KEPT_PROBLEMS: dict[int, tuple[tuple[PricingBand, ...], list[tuple[int, str, str]]]] = {}
+_PROBLEMS_KEPT = 4096
+
+
+def _band_problems(bands: Sequence[PricingBand]) -> list[tuple[int, str, str]]:
+    if type(bands) is not tuple:
+        return validate_bands(bands)
+    kept = _KEPT_PROBLEMS.get(id(bands))
+    if kept is not None and kept[0] is bands:
+        return kept[1]
     problems = validate_bands(bands)
+    if len(_KEPT_PROBLEMS) >= _PROBLEMS_KEPT:
+        _KEPT_PROBLEMS.clear()
+    _KEPT_PROBLEMS[id(bands)] = (bands, problems)
+    return problems
+
+
+def _check_inputs(bands: Sequence[PricingBand], units: Decimal, previous_units: Decimal, per_unit: Decimal) -> None:
+    problems = _band_problems(bands)
     if problems:
         detail = "; ".join(f"band {i} {field}: {message}" for i, field, message in problems)
         raise ValueError(f"invalid pricing bands: {detail}")

@@ -546,3 +546,22 @@ def test_volume_spanning_prices_units_at_the_band_of_the_total(bands, previous, 
     plain_band = volume_charge(bands, previous + units).bands[0]
     assert charge.bands[0].lower_limit == plain_band.lower_limit
     assert charge.subtotal == units * plain_band.unit_price + plain_band.fixed_price
+
+
+def test_a_tuple_of_bands_is_validated_once_and_its_problems_kept(monkeypatch):
+    import app.domain.bands as bands_module
+
+    calls = []
+    real = bands_module.validate_bands
+    monkeypatch.setattr(bands_module, "validate_bands", lambda bands: calls.append(1) or real(bands))
+    shared = tuple(bands_of(("0", "2"), ("10", "1")))
+    charges = [tiered_charge(shared, D(n)) for n in range(5)] + [volume_charge(shared, D(12))]
+    assert len(calls) == 1 and [c.subtotal for c in charges][-2:] == [D(8), D(12)]
+    broken = tuple(bands_of(("1", "2")))  # kept problems still refuse every charge
+    for _ in range(2):
+        with pytest.raises(ValueError, match="first band's lowerLimit must be 0"):
+            tiered_charge(broken, D(1))
+    listed = bands_of(("0", "2"))  # a list can change: validated at every charge
+    tiered_charge(listed, D(1))
+    tiered_charge(listed, D(1))
+    assert len(calls) == 4

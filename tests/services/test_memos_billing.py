@@ -9,8 +9,9 @@ The world (tests.services): acme, a monthly plan from 2024-01-01 (UTC), 700 GB i
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 from app.db import connection
@@ -137,6 +138,26 @@ def test_line_ids_are_derived_from_the_bill_and_the_key_with_an_occurrence():
         len({line_id(bill, "k", 0), line_id(bill, "k", 1), line_id(uuid.uuid4(), "k", 0), line_id(bill, "j", 0)}) == 4
     )
     assert callable(line_key)
+
+
+def test_a_line_key_is_its_own_text_even_when_kept():
+    """Keys are kept per run; equal instants in two timezones (equal datetimes) keep their
+    own texts, and so their own line ids."""
+    from types import SimpleNamespace
+
+    pricing = uuid.uuid4()
+
+    def line(start, segment=None):
+        return SimpleNamespace(
+            line_type="USAGE", pricing_id=pricing, segment=segment, child_account_id=None, service_period_start=start
+        )
+
+    utc = datetime(2024, 1, 1, tzinfo=UTC)
+    berlin = datetime(2024, 1, 1, 1, tzinfo=timezone(timedelta(hours=1)))
+    assert utc == berlin and line_key(line(utc)) != line_key(line(berlin))
+    assert '"2024-01-01T01:00:00+01:00"' in line_key(line(berlin))
+    assert line_key(line(utc, {"b": "2", "a": "1"})) == line_key(line(utc, {"a": "1", "b": "2"}))
+    assert json.loads(line_key(line(utc, {"b": "2", "a": "1"})))[7] == '{"a": "1", "b": "2"}'
 
 
 async def test_concurrent_credits_on_one_line_stay_within_its_cap(app):

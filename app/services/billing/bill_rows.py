@@ -22,7 +22,8 @@ import json
 import uuid
 from collections import Counter
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import asyncpg
@@ -84,10 +85,28 @@ _KEY_IDS = ("pricing_id", "counter_id", "commitment_id", "balance_id", "charge_i
 
 def line_key(line: BillLine) -> str:
     """What identifies a line of a bill across recalculations (SEMANTICS §12.1 rule 4)."""
-    segment = None if line.segment is None else json.dumps(dict(line.segment), sort_keys=True)
-    start = line.service_period_start.isoformat() if line.service_period_start is not None else None
-    ids = [str(getattr(line, name, None)) for name in _KEY_IDS]
-    return json.dumps([LineType(line.line_type).value, *ids, segment, str(line.child_account_id), start])
+    segment = None if line.segment is None else tuple(sorted(line.segment.items()))
+    ids = tuple(getattr(line, name, None) for name in _KEY_IDS)
+    start = line.service_period_start
+    # The offset too: equal instants in two timezones are equal datetimes with other texts.
+    offset = start.utcoffset() if start is not None else None
+    return _key_text(LineType(line.line_type), ids, segment, line.child_account_id, start, offset)
+
+
+# The lines of a run's bills share a few keys (the same pricing, period and segment on every
+# account's bill): the text of each is made once.
+@lru_cache(maxsize=4096)
+def _key_text(
+    line_type: LineType,
+    ids: tuple[object, ...],
+    segment: tuple[tuple[str, str], ...] | None,
+    child_account_id: object,
+    start: datetime | None,
+    offset: timedelta | None,
+) -> str:
+    segment_text = None if segment is None else json.dumps(dict(segment), sort_keys=True)
+    start_text = start.isoformat() if start is not None else None
+    return json.dumps([line_type.value, *map(str, ids), segment_text, str(child_account_id), start_text])
 
 
 def line_id(bill_id: uuid.UUID, key: str, occurrence: int) -> uuid.UUID:
