@@ -1,23 +1,29 @@
 """Webhook delivery: 10,000 events to one local receiver through one real worker (SEMANTICS §14).
 
 The worker is a `metergraph worker` process (the production path: its dispatcher LISTENs
-on `metergraph_events`, arq `deliver_webhooks` jobs send); the receiver is a minimal
-keep-alive HTTP server in its own process that records when each `webhook-id` arrives
-(and checks the Standard Webhooks signature of every 100th with `standardwebhooks`).
-Events are committed `--batch` per transaction at `--rate` events/s (0: as fast as the
-writer goes). Printed:
-- delivered_per_second: events received / (last receipt − first commit);
-- p50/p99_commit_to_receipt_s: from the commit returning to the receiver reading the request;
-- p99_commit_to_dispatch_s: its first leg, from the commit to the dispatcher's pass that
-  made the delivery (the rest is the delivery job: queue, claim, HTTP);
-- write_overhead_ratio: median time of a transaction updating one account and recording its
-  event, over the same transaction without the event, minus 1 (median of rounds, measured
-  once the deliveries are done, the worker live); overhead_without_notify and
-  overhead_of_a_select_1 say what it is made of (the same statement without pg_notify; a
-  `SELECT 1` in place of the event: the cost of one more round trip);
+on `metergraph_events` and delivers what it dispatched in the same process); the receiver
+is a minimal keep-alive HTTP server in its own process that records when each `webhook-id`
+arrives (and checks the Standard Webhooks signature of every 100th with `standardwebhooks`).
+Two phases of `--events` events each:
+- a backlog: committed as fast as the writer goes (`--backlog-batch` events per
+  transaction, so writing is quicker than delivering), so the delivery rate is what limits.
+  delivered_per_second = events received / (last receipt − first commit). (A paced phase
+  cannot show it: events committed at 1,000/s are never delivered faster than 1,000/s.)
+- paced at `--rate` events/s, `--batch` per transaction: p50/p99_commit_to_receipt_s, from the commit returning to
+  the receiver reading the request, and p99_commit_to_dispatch_s, its first leg (from the
+  commit to the dispatcher's pass that made the delivery).
+- write_overhead_ratio: a real service write with its event against the same write without
+  it: `update_versioned` of an account (BEGIN; SELECT … FOR UPDATE; UPDATE; SELECT; the
+  event statement; COMMIT, through Tortoise as every mutation) against the same call with
+  the event left out (its snapshots and its statement; nothing else changes). The median
+  over `--overhead-rounds` rounds of (median time with the event / median without) − 1,
+  the kinds taking turns transaction by transaction; measured once the deliveries are
+  done, the worker live (its dispatcher wakes on each commit, as in production).
+  overhead_on_a_bare_update: the same event on a transaction of one UPDATE statement (the
+  smallest write there is: the upper bound of the ratio).
 - worker_cpu_ms_per_event and one_core_capacity_per_second: the worker's own CPU time per
-  delivered event, and the rate that would make on a core of its own (the wall-clock
-  figures depend on what else the machine runs: load_average says how busy it was).
+  delivered event over both phases, and the rate that would make on a core of its own
+  (wall-clock figures depend on what else the machine runs: load_average says how busy).
 
     .venv/bin/python bench/webhooks.py [--events 10000] [--rate 1000] [--batch 10]
 """
@@ -26,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import multiprocessing
 import os
 import statistics
@@ -43,10 +48,9 @@ from _harness import ROOT, SECRET_KEY, env_for, figure, print_result, redis_db, 
 
 from app.db import close_db, connection, init_db, run_migrations
 from app.models.accounts import Account
-from app.models.events import EVENTS_CHANNEL
-from app.services import webhooks
+from app.services import events as events_module
+from app.services import versioning, webhooks
 from app.services.events import NewEvent, record_events
-from app.services.events.record import _ARRAY_INPUT, recording_sql
 from app.services.organizations import create_organization
 from app.settings import Settings, use_settings
 
@@ -115,6 +119,8 @@ def start_worker(database_url: str, redis_url: str, queue: str, data_dir: str) -
 
 
 async def write_events(org: uuid.UUID, count: int, batch: int, rate: float) -> dict[uuid.UUID, float]:
+    """Commit `count` events, `batch` per transaction, at `rate` events/s (0: unpaced);
+    returns when each was committed."""
     committed: dict[uuid.UUID, float] = {}
     started = time.perf_counter()
     for first in range(0, count, batch):
@@ -133,53 +139,104 @@ async def write_events(org: uuid.UUID, count: int, batch: int, rate: float) -> d
     return committed
 
 
+async def wait_until_settled(org: uuid.UUID, count: int, timeout: float) -> None:
+    """Until `count` deliveries of the organization are no longer PENDING (or the timeout)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        async with connection() as conn:
+            done = await conn.fetchval(
+                "SELECT count(*) FROM webhook_deliveries WHERE organization_id = $1 AND status <> 'PENDING'", org
+            )
+        if done >= count:
+            return
+        await asyncio.sleep(0.1)
+
+
+# --- the write overhead -----------------------------------------------------------------
+
 UPDATE_ACCOUNT = "UPDATE accounts SET name = $3, version = version + 1 WHERE organization_id = $1 AND id = $2"
-# The event statement without its pg_notify, and a round trip doing nothing: what the
-# overhead is made of (the statement's work, the notification, one more round trip).
-_SILENT_RECORD = recording_sql(_ARRAY_INPUT).replace(f"pg_notify('{EVENTS_CHANNEL}', $1::text)", "$1::text")
-assert _SILENT_RECORD != recording_sql(_ARRAY_INPUT)
 
 
-def _change(account: uuid.UUID, i: int) -> list:
-    payload = json.dumps({"new": {"name": f"Bench {i}"}})
-    return [[uuid.uuid4()], ["configuration.account.updated"], ["account"], [account], [payload]]
+class _NoEvents:
+    """Stands in for `app.services.events` inside `update_versioned`: the write without its
+    event (neither the snapshots nor the statement)."""
+
+    @staticmethod
+    def snapshot(_instance: object) -> dict:
+        return {}
+
+    @staticmethod
+    async def updated(*_args: object, **_kwargs: object) -> None:
+        return None
 
 
-async def _transaction(kind: str, org: uuid.UUID, account: uuid.UUID, i: int) -> float:
-    started = time.perf_counter()
-    async with connection() as conn, conn.transaction():
-        await conn.execute(UPDATE_ACCOUNT, org, account, f"Bench {i}")
-        if kind == "event":
-            change = NewEvent("configuration.account.updated", "account", account, {"new": {"name": f"Bench {i}"}})
-            await record_events(conn, org, [change])
-        elif kind == "silent_event":
-            await conn.fetch(_SILENT_RECORD, org, None, *_change(account, i))
-        elif kind == "round_trip":
-            await conn.fetchval("SELECT 1")
-    return time.perf_counter() - started
+class Writer:
+    """The four kinds of write transaction, on one account whose version it follows."""
+
+    def __init__(self, org: uuid.UUID, account: uuid.UUID) -> None:
+        self.org, self.account, self.version = org, account, 1
+
+    async def run(self, kind: str, i: int) -> float:
+        name = f"Bench {i}"
+        if kind.startswith("service"):
+            versioning.events = events_module if kind == "service_event" else _NoEvents  # type: ignore[assignment]
+            started = time.perf_counter()
+            await versioning.update_versioned(Account, self.org, self.account, self.version, {"name": name}, "bench")
+            spent = time.perf_counter() - started
+            versioning.events = events_module
+        else:
+            started = time.perf_counter()
+            async with connection() as conn, conn.transaction():
+                await conn.execute(UPDATE_ACCOUNT, self.org, self.account, name)
+                if kind == "bare_event":
+                    change = NewEvent("configuration.account.updated", "account", self.account, {"new": {"name": name}})
+                    await record_events(conn, self.org, [change])
+            spent = time.perf_counter() - started
+        self.version += 1
+        return spent
 
 
-KINDS = ("plain", "event", "silent_event", "round_trip")
+KINDS = ("service", "service_event", "bare", "bare_event")
 
 
 async def write_overhead(org: uuid.UUID, rounds: int, per_round: int) -> dict[str, float]:
-    """Per kind of transaction, the median over `rounds` of (its median time in the round /
-    the plain transaction's median in the same round) − 1. Within a round the kinds take
-    turns transaction by transaction, so load from elsewhere hits all of them alike.
-    `event` is the real thing (UPDATE + record_events); `silent_event` the same statement
-    without pg_notify; `round_trip` the UPDATE plus a `SELECT 1`."""
-    account = (await Account.create(organization_id=org, code="bench", name="Bench")).id
+    """Per kind with an event, the median over `rounds` of (its median time in the round /
+    the same kind's median without the event in the same round) − 1. Within a round the
+    kinds take turns transaction by transaction, so load from elsewhere hits all alike."""
+    writer = Writer(org, (await Account.create(organization_id=org, code="bench", name="Bench")).id)
     ratios: dict[str, list[float]] = {kind: [] for kind in KINDS}
     for _ in range(rounds):
         spent: dict[str, list[float]] = {kind: [] for kind in KINDS}
         for i in range(per_round):
             for kind in KINDS:
-                spent[kind].append(await _transaction(kind, org, account, i))
-        plain = statistics.median(spent["plain"])
-        ratios["plain"].append(plain * 1000)  # its own median in ms, for scale
-        for kind in KINDS[1:]:
-            ratios[kind].append(statistics.median(spent[kind]) / plain - 1)
+                spent[kind].append(await writer.run(kind, i))
+        medians = {kind: statistics.median(values) for kind, values in spent.items()}
+        for plain in ("service", "bare"):
+            ratios[plain].append(medians[plain] * 1000)  # its own median in ms, for scale
+            ratios[plain + "_event"].append(medians[plain + "_event"] / medians[plain] - 1)
     return {kind: statistics.median(values) for kind, values in ratios.items()}
+
+
+# --- the run ----------------------------------------------------------------------------
+
+
+def latency_figures(committed: dict[uuid.UUID, float], arrivals: dict[str, float], dispatched: dict) -> dict:
+    latencies = sorted(arrivals[str(i)] - t for i, t in committed.items() if str(i) in arrivals)
+    # The first leg: from the commit to the dispatcher's pass that made the delivery.
+    to_dispatch = sorted(max(0.0, dispatched[i] - t) for i, t in committed.items() if i in dispatched)
+    received = len(latencies)
+    return {
+        "received": received,
+        "p50_commit_to_receipt_s": latencies[received // 2] if received else float("nan"),
+        "p99_commit_to_receipt_s": latencies[min(received - 1, int(received * 0.99))] if received else float("nan"),
+        "p99_commit_to_dispatch_s": to_dispatch[int(len(to_dispatch) * 0.99)] if to_dispatch else float("nan"),
+    }
+
+
+def delivery_rate(committed: dict[uuid.UUID, float], arrivals: dict[str, float]) -> float:
+    received = [arrivals[str(i)] for i in committed if str(i) in arrivals]
+    span = max(received, default=0.0) - min(committed.values())
+    return len(received) / span if received and span > 0 else 0.0
 
 
 async def run(url: str, redis_url: str, args: argparse.Namespace, data_dir: str) -> dict:
@@ -203,16 +260,10 @@ async def run(url: str, redis_url: str, args: argparse.Namespace, data_dir: str)
         secret_main.send(created.secret)
         await asyncio.sleep(3.0)  # the worker starts and its dispatcher listens
         worker_cpu, receiver_cpu = cpu_seconds(worker.pid), cpu_seconds(receiver.pid)
-        committed = await write_events(org, args.events, args.batch, args.rate)
-        deadline = time.monotonic() + args.timeout
-        while time.monotonic() < deadline:
-            async with connection() as conn:
-                done = await conn.fetchval(
-                    "SELECT count(*) FROM webhook_deliveries WHERE organization_id = $1 AND status <> 'PENDING'", org
-                )
-            if done >= args.events:
-                break
-            await asyncio.sleep(0.2)
+        backlog = await write_events(org, args.events, args.backlog_batch, 0)
+        await wait_until_settled(org, args.events, args.timeout)
+        paced = await write_events(org, args.events, args.batch, args.rate)
+        await wait_until_settled(org, 2 * args.events, args.timeout)
         worker_cpu = cpu_seconds(worker.pid) - worker_cpu
         receiver_cpu = cpu_seconds(receiver.pid) - receiver_cpu
         async with connection() as conn:
@@ -224,32 +275,25 @@ async def run(url: str, redis_url: str, args: argparse.Namespace, data_dir: str)
             }
         report_main.send("report")
         arrivals, bad = report_main.recv()
-        # Once the deliveries are done (a backlog would load both kinds of transaction
-        # alike, but noisily), with the worker still live: its dispatcher wakes on each
-        # event's notification, as in production.
         overhead = await write_overhead(org, args.overhead_rounds, args.overhead_per_round)
     finally:
         worker.terminate()
         worker.wait(timeout=20)
         receiver.join(timeout=5)
         await close_db()
-    latencies = sorted(arrivals[str(i)] - t for i, t in committed.items() if str(i) in arrivals)
-    # The first leg: from the commit to the dispatcher's pass that made the delivery.
-    to_dispatch = sorted(max(0.0, dispatched[i] - t) for i, t in committed.items() if i in dispatched)
-    received = len(latencies)
-    span = max(arrivals[str(i)] for i in committed if str(i) in arrivals) - min(committed.values())
+    received = sum(1 for i in [*backlog, *paced] if str(i) in arrivals)
     return {
         "events": args.events,
-        "received": received,
+        "backlog_received": sum(1 for i in backlog if str(i) in arrivals),
+        "backlog_committed_per_second": len(backlog) / (max(backlog.values()) - min(backlog.values()) or 1e-9),
+        "delivered_per_second": delivery_rate(backlog, arrivals),
+        "backlog_p99_commit_to_receipt_s": latency_figures(backlog, arrivals, dispatched)["p99_commit_to_receipt_s"],
+        **{f"paced_{k}" if k == "received" else k: v for k, v in latency_figures(paced, arrivals, dispatched).items()},
         "bad_signatures_in_sample": bad,
-        "delivered_per_second": received / span if span > 0 else 0.0,
-        "p50_commit_to_receipt_s": latencies[received // 2] if received else float("nan"),
-        "p99_commit_to_receipt_s": latencies[min(received - 1, int(received * 0.99))] if received else float("nan"),
-        "p99_commit_to_dispatch_s": to_dispatch[int(len(to_dispatch) * 0.99)] if to_dispatch else float("nan"),
-        "write_overhead_ratio": overhead["event"],
-        "overhead_without_notify": overhead["silent_event"],
-        "overhead_of_a_select_1": overhead["round_trip"],
-        "plain_transaction_ms": overhead["plain"],
+        "write_overhead_ratio": overhead["service_event"],
+        "service_write_ms": overhead["service"],
+        "overhead_on_a_bare_update": overhead["bare_event"],
+        "bare_update_ms": overhead["bare"],
         # the worker's CPU per delivered event (dispatch included), and the rate that makes
         # on one core of its own
         "worker_cpu_ms_per_event": worker_cpu / received * 1000 if received else float("nan"),
@@ -279,7 +323,7 @@ def main(args: argparse.Namespace) -> None:
             figure("write_overhead_ratio", figures["write_overhead_ratio"], "<= 0.10"),
         ],
         events=figures["events"],
-        received=figures["received"],
+        received=figures["backlog_received"] + figures["paced_received"],
         worker_cpu_ms_per_event=round(figures["worker_cpu_ms_per_event"], 3),
         load_average=figures["load_average"],
         rate=args.rate,
@@ -289,8 +333,13 @@ def main(args: argparse.Namespace) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10_000)
-    parser.add_argument("--rate", type=float, default=1000.0, help="events committed per second (0: unpaced)")
-    parser.add_argument("--batch", type=int, default=10, help="events per writing transaction")
+    parser.add_argument(
+        "--rate", type=float, default=1000.0, help="events committed per second in the paced phase (0: unpaced)"
+    )
+    parser.add_argument("--batch", type=int, default=10, help="events per writing transaction (paced phase)")
+    parser.add_argument(
+        "--backlog-batch", type=int, default=100, help="events per transaction in the backlog phase (fast to write)"
+    )
     parser.add_argument("--overhead-rounds", type=int, default=5, help="rounds of the write overhead (median)")
     parser.add_argument("--overhead-per-round", type=int, default=400, help="transactions of each kind per round")
     parser.add_argument("--timeout", type=float, default=180.0)

@@ -145,7 +145,13 @@ async def _stop_heartbeat(ctx: dict[str, Any]) -> None:
 async def _start_webhook_dispatcher(ctx: dict[str, Any]) -> None:
     """A long-running worker listens for committed events and dispatches them as webhook
     deliveries (app.services.webhooks.listener); burst workers (tests) do not."""
-    dispatcher = webhooks.Dispatcher(get_settings().database_url, lambda org: jobs.enqueue_webhook_delivery(ctx, org))
+    # New deliveries start in this process at once (no queue round trip); due retries go
+    # through the queue, so any worker may take them.
+    dispatcher = webhooks.Dispatcher(
+        get_settings().database_url,
+        lambda org: jobs.enqueue_webhook_delivery(ctx, org),
+        deliver_here=ctx["webhook_runner"].start,
+    )
     dispatcher.start()
     ctx["webhook_dispatcher_task"] = dispatcher
 
@@ -156,7 +162,7 @@ async def _stop_webhooks(ctx: dict[str, Any]) -> None:
         await dispatcher.stop()
     runner = ctx.pop("webhook_runner", None)
     if runner is not None:
-        await runner.client.aclose()
+        await runner.aclose()
 
 
 def worker_options(**overrides: Any) -> dict[str, Any]:

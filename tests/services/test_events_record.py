@@ -90,10 +90,11 @@ async def test_listener_is_woken_only_on_commit(tenant, settings):
                 await record_event(conn, org, "configuration.meter.created", "meter", uuid.uuid4(), {})
                 raise RuntimeError("rolled back")
         async with in_transaction() as conn:
-            await record_event(conn, org, "configuration.meter.created", "meter", uuid.uuid4(), {})
+            event_id = await record_event(conn, org, "configuration.meter.created", "meter", uuid.uuid4(), {})
             await asyncio.sleep(0.2)
             assert received.empty()
-        assert await asyncio.wait_for(received.get(), 5) == tenant.organization_id
+        # `<organization>:<event ids>`: the dispatcher looks the events up by id.
+        assert await asyncio.wait_for(received.get(), 5) == f"{tenant.organization_id}:{event_id}"
         await asyncio.sleep(0.2)
         assert received.empty()
     finally:

@@ -1,7 +1,7 @@
 """Writing events: one statement per call, inside the caller's transaction (SEMANTICS §14.2).
 
 The statement upserts the per-entity counters in `event_sequence`, inserts the events
-with their sequence numbers and notifies `metergraph_events`. Because the counter row is
+with their sequence numbers and notifies `metergraph_events` (with their ids). Because the counter row is
 updated with `INSERT … ON CONFLICT DO UPDATE`, a concurrent writer of the same entity waits
 on its row lock until the first transaction ends: sequences come out 1, 2, 3 … with no gap,
 and a rolled-back change takes back both its event and its counter increment. Counters are
@@ -23,6 +23,12 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from app.models.events import EVENTS_CHANNEL
+
+# A notification names the events of its statement, `<organization>:<id>,<id>…`, when there
+# are at most this many (PostgreSQL caps a payload at 8,000 bytes; an id takes 37), so the
+# dispatcher looks them up by id; a larger statement notifies `<organization>` alone and
+# the dispatcher scans the organization's recent events instead.
+MAX_NOTIFIED_IDS = 100
 
 # A Tortoise client (transaction), a raw asyncpg connection (COPY paths) or None for the
 # Tortoise connection of the current `in_transaction()` block.
@@ -72,9 +78,11 @@ WITH input AS ({input_rows}
     FROM input i
     JOIN counters c ON c.entity_type = i.entity_type AND c.entity_id = i.entity_id
     JOIN counts n ON n.entity_type = i.entity_type AND n.entity_id = i.entity_id
-    RETURNING 1
+    RETURNING id
 )
-SELECT (SELECT count(*) FROM inserted) AS recorded, pg_notify('{EVENTS_CHANNEL}', $1::text)
+SELECT n.recorded, pg_notify('{EVENTS_CHANNEL}', $1::text
+    || CASE WHEN n.recorded <= {MAX_NOTIFIED_IDS} THEN ':' || coalesce(n.ids, '') ELSE '' END)
+FROM (SELECT count(*) AS recorded, string_agg(id::text, ',') AS ids FROM inserted) n
 """
 
 

@@ -8,7 +8,7 @@ from app.services.webhooks.commands import (
     RedeliverFailed,
     UpdateDestination,
 )
-from app.services.webhooks.delivery import DeliveryOptions, DeliveryRunner
+from app.services.webhooks.delivery import DeliveryOptions
 from app.services.webhooks.destinations import (
     DestinationWithSecret,
     create_destination,
@@ -20,6 +20,7 @@ from app.services.webhooks.dispatch import dispatch_organization
 from app.services.webhooks.listener import Dispatcher
 from app.services.webhooks.redeliver import redeliver, redeliver_failed, send_test_webhook
 from app.services.webhooks.retention import prune_webhook_log
+from app.services.webhooks.runner import DeliveryRunner
 from app.services.webhooks.sender import new_client
 
 __all__ = [

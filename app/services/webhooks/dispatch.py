@@ -1,25 +1,26 @@
 """Committed events → deliveries (SEMANTICS §14.2): one per matching active destination.
 
 The dispatcher never runs in the writing transaction: it reads events once they are
-committed (woken by `metergraph_events`, and by a periodic sweep in case a notification
-was missed). Each event it handles gets a `webhook_dispatches` row, and each delivery is
-unique per (event, destination), both inserted with ON CONFLICT DO NOTHING in one
-transaction: two dispatchers, or one that crashed half-way, never make a duplicate, and
-a crash only delays delivery.
+committed, those a commit's notification names (by id), or by scanning recent events (a
+notification without ids, or commits made while no dispatcher listened). Each event it
+handles gets a `webhook_dispatches` row, and each delivery is unique per (event,
+destination), both inserted with ON CONFLICT DO NOTHING in one transaction: two
+dispatchers, or one that crashed half-way, never make a duplicate, and a crash only
+delays delivery.
 
 A destination receives the events that occurred after it was created. Events are looked
 at for `LOOKBACK` after they occurred: a worker down for longer loses deliveries (the
 events stay listable, and `redeliverWebhook` can still send them). Scanning three days of
-events at every commit would cost more than the commit, so the listener's frequent passes
-look back seconds or minutes (`app.services.webhooks.listener`) and a full pass runs
-every few minutes.
+events at every commit would cost more than the commit, so a commit's notification names
+its events, a scan woken by one without names looks back minutes
+(`app.services.webhooks.listener`), and a full pass runs every few minutes.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -63,6 +64,14 @@ WHERE e.organization_id = $1 AND e.occurred_at >= $2
   AND NOT EXISTS (SELECT 1 FROM webhook_dispatches d WHERE d.organization_id = $1 AND d.event_id = e.id)
 ORDER BY e.occurred_at LIMIT $3
 """
+# Looked up by primary key alone (the CTE is materialized so the organization's own
+# indexes are not used instead, testing each of its events against the list), then kept to
+# the organization. Already dispatched ones are left to _MARK's ON CONFLICT: named events
+# are fresh, so it is rare.
+_NAMED = """
+WITH named AS MATERIALIZED (SELECT id, organization_id, type, occurred_at FROM event WHERE id = ANY($3::uuid[]))
+SELECT id, type, occurred_at FROM named WHERE organization_id = $1 AND occurred_at >= $2
+"""
 _MARK = """
 INSERT INTO webhook_dispatches (id, organization_id, version, dt_created, dt_last_modified, event_id, deliveries)
 SELECT gen_random_uuid(), $1, 1, $2, $2, t.event_id, t.n FROM unnest($3::uuid[], $4::int[]) AS t(event_id, n)
@@ -75,7 +84,7 @@ INSERT INTO webhook_deliveries (id, organization_id, version, dt_created, dt_las
 SELECT gen_random_uuid(), $1, 1, $2, $2, t.event_id, t.destination_id, t.event_type, t.occurred_at, 0, 'PENDING', 0, $2
 FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::timestamptz[])
     AS t(event_id, destination_id, event_type, occurred_at)
-WHERE t.event_id = ANY($7::uuid[])
+WHERE t.event_id IN (SELECT unnest($7::uuid[]))
 ON CONFLICT (organization_id, event_id, destination_id, redelivery) DO NOTHING
 """
 
@@ -99,13 +108,24 @@ async def dispatch_organization(
     back to events that occurred from then on (the dispatcher's frequent passes)."""
     created = 0
     while True:
-        made, handled = await _dispatch_batch(organization_id, now or datetime.now(UTC), since)
+        made, handled = await _dispatch_batch(organization_id, now or datetime.now(UTC), since, None)
         created += made
         if handled < BATCH:
             return created
 
 
-async def _dispatch_batch(organization_id: uuid.UUID, now: datetime, since: datetime | None) -> tuple[int, int]:
+async def dispatch_events(organization_id: uuid.UUID, event_ids: Collection[uuid.UUID], *, now: datetime) -> int:
+    """The same for the events named (a commit's notification carries their ids): a
+    lookup by id instead of a scan of the recent window, so a pass costs what it finds."""
+    created, ids = 0, list(event_ids)
+    for first in range(0, len(ids), BATCH):
+        created += (await _dispatch_batch(organization_id, now, None, ids[first : first + BATCH]))[0]
+    return created
+
+
+async def _dispatch_batch(
+    organization_id: uuid.UUID, now: datetime, since: datetime | None, event_ids: list[uuid.UUID] | None
+) -> tuple[int, int]:
     async with connection() as conn, conn.transaction():
         # One dispatcher per organization at a time: the others wait rather than redo its work.
         await conn.execute(
@@ -115,30 +135,39 @@ async def _dispatch_batch(organization_id: uuid.UUID, now: datetime, since: date
         if not targets:
             return 0, 0
         start = max(now - LOOKBACK, min(t.created for t in targets), since or now - LOOKBACK)
-        events = await conn.fetch(_UNDISPATCHED, organization_id, start, BATCH)
+        if event_ids is None:
+            events = await conn.fetch(_UNDISPATCHED, organization_id, start, BATCH)
+        else:
+            events = await conn.fetch(_NAMED, organization_id, start, event_ids)
         if not events:
             return 0, 0
-        pairs = [(e, t.id) for e in events for t in targets if t.wants(e["type"], e["occurred_at"])]
-        counts: dict[uuid.UUID, int] = {}
-        for event, _ in pairs:
-            counts[event["id"]] = counts.get(event["id"], 0) + 1
-        ids = [e["id"] for e in events]
-        marked = [
-            r["event_id"] for r in await conn.fetch(_MARK, organization_id, now, ids, [counts.get(i, 0) for i in ids])
-        ]
-        if pairs and marked:
-            status = await conn.execute(
-                _DELIVER,
-                organization_id,
-                now,
-                [e["id"] for e, _ in pairs],
-                [d for _, d in pairs],
-                [e["type"] for e, _ in pairs],
-                [e["occurred_at"] for e, _ in pairs],
-                marked,
-            )
-            return int(status.split()[-1]), len(events)
-        return 0, len(events)
+        return await _mark_and_deliver(conn, organization_id, now, targets, events), len(events)
+
+
+async def _mark_and_deliver(
+    conn: Any, organization_id: uuid.UUID, now: datetime, targets: list[Target], events: list
+) -> int:
+    pairs = [(e, t.id) for e in events for t in targets if t.wants(e["type"], e["occurred_at"])]
+    counts: dict[uuid.UUID, int] = {}
+    for event, _ in pairs:
+        counts[event["id"]] = counts.get(event["id"], 0) + 1
+    ids = [e["id"] for e in events]
+    marked = [
+        r["event_id"] for r in await conn.fetch(_MARK, organization_id, now, ids, [counts.get(i, 0) for i in ids])
+    ]
+    if not (pairs and marked):
+        return 0
+    status = await conn.execute(
+        _DELIVER,
+        organization_id,
+        now,
+        [e["id"] for e, _ in pairs],
+        [d for _, d in pairs],
+        [e["type"] for e, _ in pairs],
+        [e["occurred_at"] for e, _ in pairs],
+        marked,
+    )
+    return int(status.split()[-1])
 
 
 async def organizations_with_destinations() -> list[uuid.UUID]:
