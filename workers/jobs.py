@@ -50,6 +50,12 @@ def _enqueuer(ctx: dict[str, Any]) -> Any:
     return enqueue
 
 
+def keep_claim_loops(ctx: dict[str, Any]) -> None:
+    """At worker startup: the process's bill-job claim loops, in the context arq copies
+    into each job's (a key one job adds to its own copy is gone for the next job)."""
+    ctx.setdefault("claim_loops", billing.ClaimLoops())
+
+
 def _claim_loops(ctx: dict[str, Any]) -> billing.ClaimLoops:
     """The bill-job claim loops this worker process runs (one count per process)."""
     return ctx.setdefault("claim_loops", billing.ClaimLoops())

@@ -100,6 +100,7 @@ async def startup(ctx: dict[str, Any]) -> None:
 
     await ensure_partitions()
     await _start_heartbeat(ctx)
+    jobs.keep_claim_loops(ctx)
     # One sender per process: arq hands each job a copy of this context.
     ctx["webhook_runner"] = webhooks.DeliveryRunner(webhooks.new_client(), ctx.get("webhook_options"))
     if ctx.get("webhook_dispatcher"):

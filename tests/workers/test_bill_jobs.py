@@ -74,6 +74,22 @@ async def test_a_job_enqueued_on_creation_is_run_by_a_worker(app, enqueue):
     assert str((await world.bill_of("acme")).bill_total) == "125.00"
 
 
+async def test_the_jobs_of_one_worker_process_share_its_claim_loops(app, enqueue, monkeypatch):
+    """arq gives each job a copy of the worker's context: the claim loops (the loops per
+    process, the catalog a job's initialization shares) are made at startup, once."""
+    seen = []
+
+    async def recorded(organization_id, job_id, *, loops, **options):
+        seen.append(loops)
+        return 0
+
+    monkeypatch.setattr(billing, "process_bill_job_chunks", recorded)
+    for _ in range(3):
+        await enqueue("process_bill_job_chunks", str(uuid.uuid4()), str(uuid.uuid4()), 0)
+    await bill_worker(max_jobs=1)
+    assert len(seen) == 3 and all(loops is seen[0] for loops in seen)
+
+
 async def test_two_workers_both_make_progress_on_one_big_job(app, enqueue, monkeypatch):
     monkeypatch.setattr(claims, "CHUNK_SIZE", 2)
     real_work_on, progress = run.work_on, Counter()
