@@ -289,6 +289,13 @@ def run_job(base: str, token: str) -> tuple[float, dict]:
         time.sleep(0.02)
 
 
+def worked(job: dict) -> float:
+    """Seconds the job itself took by the database's clock (taken up, INITIALIZING, to
+    COMPLETE): what the API, the queue and the polling add is the rest of job_seconds."""
+    started, completed = (datetime.fromisoformat(job[k].replace("Z", "+00:00")) for k in ("dtStarted", "dtCompleted"))
+    return (completed - started).total_seconds()
+
+
 def with_redis_db(url: str, db: int) -> str:
     parts = urlsplit(url)
     return (
@@ -399,7 +406,7 @@ def measure(args: argparse.Namespace, accounts: int, measurements: int, consecut
         f"two-worker run bills={len(job_two['billIds'])}"
     )
     print(f"group_by_seconds={group_by:.3f} (accounts grouped: {grouped})")
-    print(f"job_seconds (1 worker, bills created)={first:.2f}")
+    print(f"job_seconds (1 worker, bills created)={first:.2f} (INITIALIZING to COMPLETE: {worked(job):.2f})")
     met = "met" if first / group_by <= 3.0 else "NOT met"
     print(f"job_to_group_by_ratio={first / group_by:.1f}  target <= 3.0: {met}")
     again_one, again_two = statistics.median(ones), statistics.median(t for t, _ in twos)
