@@ -124,17 +124,39 @@ def _is_bill_date(epoch: date, frequency: BillFrequency, interval: int, bill_dat
 
 def plan_period(account_plan: AccountPlanSnapshot, bill_date: date, tz: tzinfo) -> PlanPeriod:
     """The account plan's period closed by ``bill_date`` (ValueError: not a bill date)."""
-    schedule = _schedule(account_plan)
-    dates, full, n = _full_period(*schedule, bill_date, tz)
-    active = cut_to_active(*full, account_plan.start, account_plan.end)
-    index = n - _first_bill(*schedule, account_plan.start, tz)[1]
+    return _plan_period(*_schedule(account_plan), account_plan.start, account_plan.end, bill_date, tz)
+
+
+# An account plan's period is asked for about ten times per bill (planning, usage windows,
+# composition, standing charges): kept per schedule, start and end too. Equal instants in
+# other offsets share an entry safely: the answer depends on the instants only (the active
+# part is given in UTC, the first period from the start's local date in ``tz``).
+@lru_cache(maxsize=_PERIODS_KEPT)
+def _plan_period(
+    epoch: date,
+    frequency: BillFrequency,
+    interval: int,
+    start: datetime,
+    end: datetime | None,
+    bill_date: date,
+    tz: tzinfo,
+) -> PlanPeriod:
+    dates, full, n = _full_period(epoch, frequency, interval, bill_date, tz)
+    active = cut_to_active(*full, start, end)
+    index = n - _first_bill(epoch, frequency, interval, start, tz)[1]
     return PlanPeriod(index=index, dates=dates, full=full, active=active)
 
 
 def next_period(account_plan: AccountPlanSnapshot, period: PlanPeriod, tz: tzinfo) -> PlanPeriod:
     epoch, frequency, interval = _schedule(account_plan)
-    n = _full_period(epoch, frequency, interval, period.bill_date, tz)[2]
-    return plan_period(account_plan, nth_bill_date(epoch, frequency, interval, n + 1), tz)
+    following = _next_bill_date(epoch, frequency, interval, period.bill_date, tz)
+    return _plan_period(epoch, frequency, interval, account_plan.start, account_plan.end, following, tz)
+
+
+@lru_cache(maxsize=_PERIODS_KEPT)
+def _next_bill_date(epoch: date, frequency: BillFrequency, interval: int, bill_date: date, tz: tzinfo) -> date:
+    n = _full_period(epoch, frequency, interval, bill_date, tz)[2]
+    return nth_bill_date(epoch, frequency, interval, n + 1)
 
 
 def bills_on(account_plan: AccountPlanSnapshot, bill_date: date, frequency: BillFrequency, tz: tzinfo) -> bool:

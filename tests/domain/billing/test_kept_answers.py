@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from app.domain.billing.schedule import PlanPeriod, bills_on, first_bill_date, period_days, plan_period
+from app.domain.billing.schedule import PlanPeriod, bills_on, first_bill_date, next_period, period_days, plan_period
 from app.domain.billing.timeline import _priced_intervals, priced_intervals
 from app.domain.periods import BillFrequency, active_days, bill_date_index, bill_date_on_or_after, billing_period
 from app.domain.timezones import local_date
@@ -70,3 +70,21 @@ def test_kept_day_counts_are_per_timezone_and_what_counting_afresh_gives():
         )
     idle = PlanPeriod(index=0, dates=period.dates, full=period.full, active=None)
     assert period_days(idle, UTC) == (0, 31)
+
+
+def test_kept_periods_are_per_start_and_end_and_given_in_utc():
+    """Periods are kept per account plan start and end: another end is another answer, and
+    the same instants written in another offset give the same answer, in UTC."""
+    the_plan = plan(pricing(aggregation("calls")))
+    start = utc(2024, 1, 10, 22)
+    open_ended = account_plan(the_plan, start, name="open")
+    ending = account_plan(the_plan, start, utc(2024, 1, 20), name="ending")
+    in_berlin = account_plan(the_plan, start.astimezone(BERLIN), name="berlin")
+    assert plan_period(open_ended, FEB, UTC).active == (start, utc(2024, 2, 1))
+    assert plan_period(ending, FEB, UTC).active == (start, utc(2024, 1, 20))
+    kept = plan_period(in_berlin, FEB, UTC)
+    assert kept == plan_period(open_ended, FEB, UTC) and kept.active is not None
+    assert all(instant.tzinfo is UTC for instant in kept.active)
+    following = next_period(ending, plan_period(ending, FEB, UTC), UTC)
+    assert following.dates.bill_date == date(2024, 3, 1) and following.active is None
+    assert next_period(open_ended, kept, BERLIN).active == (utc(2024, 1, 31, 23), utc(2024, 2, 29, 23))
