@@ -33,6 +33,7 @@ from app.graphql.ingest import IngestMutation, IngestQuery
 from app.graphql.input_bounds import InputBounds
 from app.graphql.memos import MemoMutation, MemoQuery
 from app.graphql.organization import OrganizationMutation, OrganizationQuery
+from app.graphql.plain_leaves import PlainLeavesExecutionContext, mark_plain_leaves
 from app.graphql.plan_groups import PlanGroupMutation, PlanGroupQuery
 from app.graphql.rate_limit import RateLimitOperations
 from app.graphql.scalars import SCALAR_OVERRIDES
@@ -114,8 +115,10 @@ def build_schema(subscription: type | None = Subscription) -> strawberry.Schema:
         subscription=subscription,
         extensions=_extensions(),
         scalar_overrides=SCALAR_OVERRIDES,
+        execution_context_class=PlainLeavesExecutionContext,
     )
     reads.install(built._schema)  # every field yielding entities checks what it shows
+    mark_plain_leaves(built._schema)  # after the guards: a guarded field is never plain
     return built
 
 
