@@ -121,7 +121,8 @@ def to_units(quantity: Decimal | None, quantity_per_unit: Decimal, rounding: Uni
         return None
     _require_finite_decimal("quantity", quantity)
     _require_positive("quantity_per_unit", quantity_per_unit)
-    rounding = UnitRounding(rounding)
+    if type(rounding) is not UnitRounding:  # its value given (most callers pass the member itself)
+        rounding = UnitRounding(rounding)
     if rounding is UnitRounding.NONE:
         with localcontext(Context(prec=_QUOTIENT_PRECISION, traps=[InvalidOperation])):
             return _positive_zero(quantity / quantity_per_unit)

@@ -161,7 +161,9 @@ def _next_bill_date(epoch: date, frequency: BillFrequency, interval: int, bill_d
 
 def bills_on(account_plan: AccountPlanSnapshot, bill_date: date, frequency: BillFrequency, tz: tzinfo) -> bool:
     """Whether the bill (``bill_date``, ``frequency``) includes this account plan."""
-    if account_plan.plan.frequency is not BillFrequency(frequency):
+    if type(frequency) is not BillFrequency:  # its value given (most callers pass the member itself)
+        frequency = BillFrequency(frequency)
+    if account_plan.plan.frequency is not frequency:
         return False
     if not _is_bill_date(*_schedule(account_plan), bill_date):
         return False

@@ -158,7 +158,9 @@ async def replace_lines(
             seen[key] += 1
     if records:
         await conn.copy_records_to_table("bill_line_items", records=records, columns=LINE_COLUMNS)
-        await conn.execute(_FIX_CHARGES, organization_id, [bill_id for bill_id, _, _ in bills])
+        # Only the lines just written can carry a charge (memo lines never do).
+        if any(line.charge_id is not None for _, lines, _ in bills for line in lines):
+            await conn.execute(_FIX_CHARGES, organization_id, [bill_id for bill_id, _, _ in bills])
 
 
 # SEMANTICS §9.2 rule 5: the first bill that carries a charge keeps it (a plan bill of the

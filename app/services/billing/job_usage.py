@@ -100,24 +100,35 @@ def _groups(
 ) -> tuple[dict[tuple, _Group], set[_Needed]]:
     groups: dict[tuple, _Group] = {}
     needed: set[_Needed] = set()
+    # Every account needs the same few windows: each window's group key is made once.
+    keys: dict[UsageWindow, tuple[tuple, list[dict[str, str]]] | None] = {}
     for account_id, windows in needs.items():
         for window in windows:
-            aggregation = aggregations.get(window.aggregation_id)
-            if aggregation is None:
+            if window not in keys:
+                keys[window] = _group_key(aggregations, window)
+            keyed = keys[window]
+            if keyed is None:
                 continue  # deleted meanwhile: no usage, as `fetch_usage` says
-            segments = read_segments(aggregation, window)
-            key = (
-                aggregation.meter_id,
-                window.start,
-                window.end,
-                json.dumps(segments),
-                aggregation.aggregation in ORDERED_FUNCTIONS,
-            )
+            key, segments = keyed
+            aggregation = aggregations[window.aggregation_id]
             group = groups.setdefault(key, _Group(segments))
             group.aggregations[aggregation.id] = aggregation
             group.accounts.add(account_id)
             needed.add((account_id, aggregation.id, window.segment, window.start, window.end))
     return groups, needed
+
+
+def _group_key(
+    aggregations: Mapping[uuid.UUID, Aggregation], window: UsageWindow
+) -> tuple[tuple, list[dict[str, str]]] | None:
+    """The key of the group that reads `window` (one meter, window, segments, ordered or
+    not) and its segments; None when its aggregation is gone."""
+    aggregation = aggregations.get(window.aggregation_id)
+    if aggregation is None:
+        return None
+    segments = read_segments(aggregation, window)
+    ordered = aggregation.aggregation in ORDERED_FUNCTIONS
+    return (aggregation.meter_id, window.start, window.end, json.dumps(segments), ordered), segments
 
 
 async def _read(

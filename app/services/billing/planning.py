@@ -84,7 +84,11 @@ def billing_frequencies(
     """The frequencies of the bills a request asks for, in a stable order."""
     if request.required and request.frequency is not None:
         return [request.frequency]
-    wanted = [request.frequency] if request.frequency is not None else list(BillFrequency)
+    if request.frequency is not None:
+        wanted = [request.frequency]
+    else:  # only a frequency of one of the plans can bill (the others are asked about for nothing)
+        frequencies = {ap.plan.frequency for ap in account_plans}
+        wanted = [f for f in BillFrequency if f in frequencies]
     tz = org.context.timezone
     return [f for f in wanted if any(bills_on(ap, request.bill_date, f, tz) for ap in account_plans)]
 
