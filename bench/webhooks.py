@@ -82,7 +82,7 @@ def _receive(port_out, report_in, secret_in) -> None:  # noqa: ANN001 - multipro
                     except Exception:  # noqa: BLE001 - counted, reported
                         bad[0] += 1
                 writer.write(OK)
-        except (asyncio.IncompleteReadError, ConnectionError):
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):  # closed, or shut down
             writer.close()
 
     async def main() -> None:

@@ -92,10 +92,12 @@ WITH busy AS (
         FROM due LEFT JOIN busy USING (destination_id)) ranked
     WHERE n <= $6 ORDER BY next_attempt_at LIMIT $4
 ), claimed AS (
+    -- the rows locked by primary key (`= ANY(ARRAY(…))`): a planner short of statistics
+    -- would otherwise test every due row of the organization against the chosen ones
     UPDATE webhook_deliveries d SET lease_until = $3
     WHERE d.id IN (
         SELECT id FROM webhook_deliveries
-        WHERE organization_id = $1 AND id IN (SELECT id FROM capped) AND status = 'PENDING'
+        WHERE id = ANY(ARRAY(SELECT id FROM capped)) AND organization_id = $1 AND status = 'PENDING'
           AND (lease_until IS NULL OR lease_until < $2)
         FOR UPDATE SKIP LOCKED)
     RETURNING d.id, d.event_id, d.destination_id, d.attempts, d.dt_created

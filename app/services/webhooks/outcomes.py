@@ -77,7 +77,10 @@ WITH attempts AS (
     UPDATE webhook_deliveries d
     SET status = a.status, attempts = a.attempt, last_attempt_at = a.sent_at, next_attempt_at = a.next_at,
         lease_until = NULL, version = d.version + 1, dt_last_modified = $2
-    FROM attempts a WHERE d.organization_id = $1 AND d.id = a.delivery_id AND d.status = 'PENDING'
+    FROM attempts a
+    -- by primary key: with only the organization's conditions a planner short of statistics
+    -- hashes every pending delivery of the organization
+    WHERE d.id = ANY($3::uuid[]) AND d.id = a.delivery_id AND d.organization_id = $1 AND d.status = 'PENDING'
 ), healthy AS (
     UPDATE webhook_destinations SET failing_since = NULL
     WHERE organization_id = $1 AND id = ANY($14::uuid[]) AND failing_since IS NOT NULL

@@ -1,9 +1,10 @@
 """Running one organization's deliveries in a worker process (SEMANTICS §14.4).
 
 A run is a pipeline whose parts never wait for one another:
-- the feeder claims due deliveries (one statement that also reads what they send) as soon
-  as enough slots are free, and starts an attempt for each;
-- an attempt that ends frees its slot at once and leaves its outcome for the writer;
+- the feeder claims due deliveries (one statement that also reads what they send) ahead
+  of the free slots, up to `AHEAD` times as many as there are slots;
+- an attempt that ends starts the next claimed one at once and leaves its outcome for
+  the writer;
 - the writer records the outcomes waiting, all in one statement, while attempts go on.
 The claim and record round trips so overlap with sending instead of taking turns with it.
 An attempt whose outcome is not written yet still holds its lease, so nobody claims it
@@ -19,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from collections import Counter
 
@@ -27,6 +29,10 @@ from app.services.webhooks.delivery import Claimed, DeliveryOptions, attempt, cl
 from app.services.webhooks.sender import Client
 
 log = logging.getLogger(__name__)
+# Deliveries held (in flight or claimed ahead) per slot: claims overlap with the attempts
+# in flight, and a claim that takes long (a long backlog to look through) never leaves the
+# slots idle.
+AHEAD = 2
 # The writer gathers the outcomes of this long before its first statement: a few
 # milliseconds of latency buy statements of tens of outcomes rather than of one or two.
 RECORD_WINDOW_SECONDS = 0.01
@@ -86,6 +92,9 @@ class _Run:
     def __init__(self, client: Client, options: DeliveryOptions, organization_id: uuid.UUID) -> None:
         self.client, self.options, self.organization_id = client, options, organization_id
         self._inflight: dict[asyncio.Task, uuid.UUID] = {}  # attempt → its destination
+        # Claimed ahead, waiting for a slot (with when they were claimed, monotonic): an
+        # attempt that ends starts the next at once instead of waiting for a claim.
+        self._queued: list[tuple[float, Claimed]] = []
         self._outcomes: list[outcomes.Finished] = []  # ended, not yet written
         self._writer: asyncio.Task | None = None
         self._changed = asyncio.Event()  # an attempt ended, or a poke came
@@ -93,6 +102,10 @@ class _Run:
         self._ended_since_claim = 0
         # Claim again once this many attempts ended: fewer, larger claims.
         self._refill = max(1, min(options.concurrency, options.per_destination) // 4)
+        # A delivery queued longer than this is left for its lease to run out (and to be
+        # claimed afresh): started later, its lease could run out mid-attempt.
+        lease = options.lease.total_seconds()
+        self._max_queued_seconds = max(lease / 2, lease - options.timeout - 5.0)
         self.made = 0
 
     def poke(self) -> None:
@@ -105,8 +118,10 @@ class _Run:
                 self._changed.clear()
                 if self._should_claim():
                     self._poked, self._ended_since_claim = False, 0
-                    self._start(await self._claim())
-                if not self._inflight:
+                    claimed_at = time.monotonic()
+                    self._queued += [(claimed_at, c) for c in await self._claim()]
+                    self._start_queued()
+                if not self._inflight and not self._queued:
                     # What the writer records may be the last thing holding work back (a retry due at once).
                     if await self._flush() or self._poked:
                         continue
@@ -121,27 +136,47 @@ class _Run:
             await self._flush()  # the outcomes of attempts that did end are kept
 
     def _should_claim(self) -> bool:
-        room = self.options.concurrency - len(self._inflight)
-        return room > 0 and (not self._inflight or self._poked or self._ended_since_claim >= self._refill)
+        held = len(self._inflight) + len(self._queued)
+        room = AHEAD * self.options.concurrency - held
+        return room > 0 and (held == 0 or self._poked or self._ended_since_claim >= self._refill)
 
     async def _claim(self) -> list[Claimed]:
-        busy = Counter(self._inflight.values())
-        free = self.options.concurrency - len(self._inflight)
+        held = Counter(self._inflight.values()) + Counter(c.destination_id for _, c in self._queued)
+        room = AHEAD * self.options.concurrency - len(self._inflight) - len(self._queued)
+        per_destination = AHEAD * self.options.per_destination
         now = self.options.clock()
         return await claim(
-            self.organization_id, free, now, self.options.lease, per_destination=self.options.per_destination, busy=busy
+            self.organization_id, room, now, self.options.lease, per_destination=per_destination, busy=held
         )
 
-    def _start(self, batch: list[Claimed]) -> None:
-        for claimed in batch:
+    def _start_queued(self) -> None:
+        """Start queued attempts while there are slots, at most `per_destination` in flight
+        to one destination; the others wait, in order."""
+        if not self._queued or len(self._inflight) >= self.options.concurrency:
+            return
+        running = Counter(self._inflight.values())
+        stale = time.monotonic() - self._max_queued_seconds
+        waiting = []
+        for claimed_at, claimed in self._queued:
+            if claimed_at < stale:
+                continue
+            if (
+                len(self._inflight) >= self.options.concurrency
+                or running[claimed.destination_id] >= self.options.per_destination
+            ):
+                waiting.append((claimed_at, claimed))
+                continue
+            running[claimed.destination_id] += 1
             task = asyncio.create_task(attempt(self.client, claimed, self.options))
             self._inflight[task] = claimed.destination_id
             task.add_done_callback(self._ended)
+        self._queued = waiting
 
     def _ended(self, task: asyncio.Task) -> None:
         self._inflight.pop(task, None)
         self._ended_since_claim += 1
         self._changed.set()
+        self._start_queued()
         if task.cancelled():
             return
         if task.exception() is not None:  # attempt() turns failures into outcomes; this is a defect
