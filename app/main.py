@@ -59,15 +59,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await close_db()
 
     graphql = MetergraphGraphQL(schema, allowed_origins=settings.allowed_origins)
+    # The router tries each route in turn: the busiest first (no other path overlaps them).
     routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        Route("/organizations/{orgId}/measurements", ingest_measurements, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/openapi.json", openapi_json, methods=["GET"]),
         Route("/oauth/token", token, methods=["POST"]),
-        Route("/organizations/{orgId}/measurements", ingest_measurements, methods=["POST"]),
         *export_routes(),
         *statement_routes(),
-        Route("/graphql", graphql, methods=["GET", "POST"]),
-        WebSocketRoute("/graphql", graphql),
         *graphiql_routes(),
         *console_routes(),
     ]

@@ -27,6 +27,7 @@ after validation, so the document is known to match the schema.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -51,6 +52,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 from tortoise.models import Model
 
+from app.graphql.documents import KEPT, parsed
 from app.graphql.pagination import DEFAULT_PAGE, MAX_PAGE
 from app.models import access, accounts, billing, catalog, organization
 
@@ -118,20 +120,38 @@ class QueryCost(SchemaExtension):
     async def on_execute(self) -> Any:
         context = self.execution_context
         schema = context.schema._schema
-        operation = _operation(context.graphql_document, context.operation_name)
-        if operation is not None:
-            variables = context.variables or {}
-            named: set[tuple[str, str]] = set()
-            cost = estimate(schema, context.graphql_document, operation, variables, {}, named.add)
-            # Without an organization every field that reads refuses (UNAUTHENTICATED),
-            # so there is nothing to estimate: that refusal is the useful answer.
-            organization_id = _organization(context.context)
-            if cost > MAX_COST and organization_id is not None:
-                sizes = await read_sizes(organization_id, named)
-                cost = estimate(schema, context.graphql_document, operation, variables, sizes)
-                if cost > MAX_COST:
-                    raise QueryTooCostly(cost, MAX_COST)
+        variables = context.variables or {}
+        if not variables and context.query:
+            operation, cost, named = _estimate_of_text(schema, context.query, context.operation_name)
+        else:
+            operation = _operation(context.graphql_document, context.operation_name)
+            cost, named = (
+                (_first_estimate(schema, context.graphql_document, operation, variables)) if operation else (0, ())
+            )
+        # Without an organization every field that reads refuses (UNAUTHENTICATED),
+        # so there is nothing to estimate: that refusal is the useful answer.
+        organization_id = _organization(context.context)
+        if operation is not None and cost > MAX_COST and organization_id is not None:
+            sizes = await read_sizes(organization_id, set(named))
+            cost = estimate(schema, context.graphql_document, operation, variables, sizes)
+            if cost > MAX_COST:
+                raise QueryTooCostly(cost, MAX_COST)
         yield
+
+
+def _first_estimate(schema: GraphQLSchema, document: Any, operation: Any, variables: Any) -> tuple[int, frozenset]:
+    """The estimate from the document and variables alone, and the lists it pages through."""
+    named: set[tuple[str, str]] = set()
+    return estimate(schema, document, operation, variables, {}, named.add), frozenset(named)
+
+
+@functools.lru_cache(maxsize=KEPT)
+def _estimate_of_text(schema: GraphQLSchema, query: str, operation_name: str | None) -> tuple[Any, int, frozenset]:
+    """(operation, first estimate, lists named) of a query without variables: the text
+    decides them, so they are worked out once per text (most requests send none)."""
+    document = parsed(query)
+    operation = _operation(document, operation_name)
+    return (operation, *_first_estimate(schema, document, operation, {})) if operation else (None, 0, frozenset())
 
 
 def estimate(

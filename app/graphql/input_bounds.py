@@ -24,6 +24,7 @@ no recursion.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -41,6 +42,8 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 from tortoise.exceptions import ValidationError as TortoiseValidationError
+
+from app.graphql.documents import KEPT, parsed
 
 __all__ = ["MAX_STRING", "MAX_LOOKUP", "MAX_ITEMS", "InputBounds", "InputTooLarge", "input_problem"]
 
@@ -66,9 +69,13 @@ class InputBounds(SchemaExtension):
             reading = context.operation_type in _READS
         except RuntimeError:  # no such operation: GraphQL itself reports it
             reading = False
-        found = input_problem(
-            context.variables or {}, context.graphql_document, max_string=MAX_LOOKUP if reading else MAX_STRING
-        )
+        max_string = MAX_LOOKUP if reading else MAX_STRING
+        if context.query:  # the document's own values: once per text
+            found = _value_problems(context.variables or {}, max_string) or _literal_problem_of(
+                context.query, max_string
+            )
+        else:
+            found = input_problem(context.variables or {}, context.graphql_document, max_string=max_string)
         if found is not None:
             raise InputTooLarge(*found)
         yield
@@ -100,14 +107,28 @@ def input_problem(
     variables: Mapping[str, Any], document: Any, *, max_string: int = MAX_STRING
 ) -> tuple[str, str] | None:
     """(path, problem) of the first value beyond the bounds, or None."""
+    return _value_problems(variables, max_string) or _document_problem(document, max_string)
+
+
+def _value_problems(variables: Mapping[str, Any], max_string: int) -> tuple[str, str] | None:
     for name, value in variables.items():
         if found := _value_problem(value, f"${name}", max_string):
             return found
+    return None
+
+
+def _document_problem(document: Any, max_string: int) -> tuple[str, str] | None:
     for definition in getattr(document, "definitions", ()):
         if isinstance(definition, ExecutableDefinitionNode):  # operations and fragments
             if found := _literal_problem(definition, max_string):
                 return found
     return None
+
+
+@functools.lru_cache(maxsize=KEPT)
+def _literal_problem_of(query: str, max_string: int) -> tuple[str, str] | None:
+    """The values written in the query text: the text decides them."""
+    return _document_problem(parsed(query), max_string)
 
 
 def _string_problem(text: str, max_string: int) -> str | None:
