@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -41,11 +42,14 @@ class BatchOutcome:
     rejected: int = 0
 
 
+_Valid = tuple[int, MeasurementIn, dict[str, Any]]  # index in the batch, item, stored values
+
+
 @dataclass
 class _Sorted:
     """The items of a batch after validation: what to store and what failed."""
 
-    valid: list[tuple[int, MeasurementIn, MeterSchema, dict[str, Any]]] = field(default_factory=list)
+    valid: list[_Valid] = field(default_factory=list)
     failures: list[tuple[int, str | None, str, str]] = field(default_factory=list)
 
 
@@ -84,24 +88,26 @@ async def _process_locked(conn: asyncpg.Connection, batch_id: uuid.UUID) -> Batc
     # PostgreSQL text cannot hold NUL: such a code names no meter, and must not reach SQL.
     schemas = await _schemas(conn, batch.organization_id, {item.meter for item in items if "\x00" not in item.meter})
     checked = sort_items(items, schemas, batch.accepted_at)
-    accounts = await store.account_ids(conn, batch.organization_id, sorted({i.account for _, i, _, _ in checked.valid}))
-    uids = [item.uid for _, item, _, _ in checked.valid if item.uid is not None]
-    claimed = await store.claim_uids(conn, batch.organization_id, batch.id, list(set(uids)))
-    records = _records(batch, checked, accounts, claimed)
-    await store.copy_measurements(conn, records)
+    accounts = await store.account_ids(conn, batch.organization_id, sorted({i.account for _, i, _ in checked.valid}))
+    uids = {item.uid for _, item, _ in checked.valid if item.uid is not None}
+    claimed = await store.claim_uids(conn, batch.organization_id, batch.id, list(uids))
+    kept = _without_duplicates(checked.valid, claimed)
+    if kept:
+        meter_ids = {code: schema.meter_id for code, schema in schemas.items()}
+        await store.copy_measurements(conn, _copy_rows(batch, kept, meter_ids, accounts))
     await store.insert_failures(conn, batch.organization_id, batch.id, checked.failures)
-    duplicates = len(checked.valid) - len(records)
-    await store.mark_processed(conn, batch.id, len(records), duplicates, len(checked.failures))
+    stored, duplicates = len(kept), len(checked.valid) - len(kept)
+    await store.mark_processed(conn, batch.id, stored, duplicates, len(checked.failures))
     await record_validation_failure(
         conn,
         batch.organization_id,
         batch.id,
         item_count=len(items),
-        stored=len(records),
+        stored=stored,
         duplicates=duplicates,
         rejections=checked.failures,
     )
-    return BatchOutcome(batch_id, True, len(records), duplicates, len(checked.failures))
+    return BatchOutcome(batch_id, True, stored, duplicates, len(checked.failures))
 
 
 def sort_items(items: list[MeasurementIn], schemas: dict[str, MeterSchema], accepted_at: datetime) -> _Sorted:
@@ -112,42 +118,48 @@ def sort_items(items: list[MeasurementIn], schemas: dict[str, MeterSchema], acce
         try:
             if schema is None:
                 raise Rejection("UNKNOWN_METER", f"no meter with code {item.meter!r}")
-            result.valid.append((index, item, schema, checks.prepare(item, schema)))
+            result.valid.append((index, item, checks.prepare(item, schema)))
         except Rejection as rejection:
             result.failures.append((index, item.uid, rejection.code, rejection.reason))
     return result
 
 
-def _records(
-    batch: store.LockedBatch, checked: _Sorted, accounts: dict[str, uuid.UUID], claimed: set[str]
-) -> list[tuple]:
-    """COPY rows in `MEASUREMENTS_COLUMNS` order. A uid not claimed by this batch, or seen
-    earlier in this batch, is a duplicate and is left out."""
-    records = []
+def _without_duplicates(valid: list[_Valid], claimed: set[str]) -> list[_Valid]:
+    """The valid items to store: one whose uid this batch did not claim, or that an earlier
+    item of the batch carried, is a duplicate and is left out."""
+    kept = []
     seen: set[str] = set()
-    org, batch_id, received_at = batch.organization_id, batch.id, batch.accepted_at
-    for index, item, schema, values in checked.valid:
-        uid = item.uid
+    for entry in valid:
+        uid = entry[1].uid
         if uid is not None:
             if uid not in claimed or uid in seen:
                 continue
             seen.add(uid)
+        kept.append(entry)
+    return kept
+
+
+def _copy_rows(
+    batch: store.LockedBatch, kept: list[_Valid], meter_ids: dict[str, uuid.UUID], accounts: dict[str, uuid.UUID]
+) -> Iterator[tuple[Any, ...]]:
+    """COPY rows in `MEASUREMENTS_COLUMNS` order, made as COPY consumes them: a row lives
+    for a moment instead of the whole COPY, so the garbage collector, which walks every
+    container that survives a collection, never finds a thousand of them."""
+    org, batch_id, received_at = batch.organization_id, batch.id, batch.accepted_at
+    for index, item, values in kept:
         ets = as_utc(item.ets) if item.ets is not None else None
-        records.append(
-            (
-                org,
-                accounts[item.account],
-                schema.meter_id,
-                as_utc(item.ts),
-                ets,
-                uid,
-                batch_id,
-                index,
-                received_at,
-                encode(values).decode(),
-            )
+        yield (
+            org,
+            accounts[item.account],
+            meter_ids[item.meter],
+            as_utc(item.ts),
+            ets,
+            item.uid,
+            batch_id,
+            index,
+            received_at,
+            encode(values).decode(),
         )
-    return records
 
 
 async def _schemas(conn: asyncpg.Connection, organization_id: uuid.UUID, codes: set[str]) -> dict[str, MeterSchema]:

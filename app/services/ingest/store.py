@@ -158,9 +158,8 @@ async def claim_uids(
     return {row["uid"] for row in rows}
 
 
-async def copy_measurements(conn: asyncpg.Connection, records: list[tuple[Any, ...]]) -> None:
-    if records:
-        await conn.copy_records_to_table("measurements", records=records, columns=MEASUREMENTS_COLUMNS)
+async def copy_measurements(conn: asyncpg.Connection, records: Iterable[tuple[Any, ...]]) -> None:
+    await conn.copy_records_to_table("measurements", records=records, columns=MEASUREMENTS_COLUMNS)
 
 
 async def insert_failures(
