@@ -99,6 +99,7 @@ class _Run:
         self._writer: asyncio.Task | None = None
         self._changed = asyncio.Event()  # an attempt ended, or a poke came
         self._poked = False
+        self._stopping = False
         self._ended_since_claim = 0
         # Claim again once this many attempts ended: fewer, larger claims.
         self._refill = max(1, min(options.concurrency, options.per_destination) // 4)
@@ -119,7 +120,9 @@ class _Run:
                 if self._should_claim():
                     self._poked, self._ended_since_claim = False, 0
                     claimed_at = time.monotonic()
-                    self._queued += [(claimed_at, c) for c in await self._claim()]
+                    batch = await self._claim()
+                    # Only now read `_queued`: attempts that ended during the claim replaced it.
+                    self._queued = self._queued + [(claimed_at, c) for c in batch]
                     self._start_queued()
                 if not self._inflight and not self._queued:
                     # What the writer records may be the last thing holding work back (a retry due at once).
@@ -129,6 +132,7 @@ class _Run:
                 await self._changed.wait()
                 self._raise_if_writer_failed()
         finally:
+            self._stopping = True  # nothing queued starts now; leases of the queued run out
             for task in self._inflight:  # cancelled mid-flight: their leases run out and they are retried
                 task.cancel()
             with contextlib.suppress(Exception):
@@ -152,7 +156,7 @@ class _Run:
     def _start_queued(self) -> None:
         """Start queued attempts while there are slots, at most `per_destination` in flight
         to one destination; the others wait, in order."""
-        if not self._queued or len(self._inflight) >= self.options.concurrency:
+        if self._stopping or not self._queued or len(self._inflight) >= self.options.concurrency:
             return
         running = Counter(self._inflight.values())
         stale = time.monotonic() - self._max_queued_seconds
