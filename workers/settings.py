@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from typing import Any
 
@@ -105,6 +106,12 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["webhook_runner"] = webhooks.DeliveryRunner(webhooks.new_client(), ctx.get("webhook_options"))
     if ctx.get("webhook_dispatcher"):
         await _start_webhook_dispatcher(ctx)
+    if ctx.get("freeze_startup_heap"):
+        # What startup loaded lives as long as the process: frozen, it is out of the cyclic
+        # collector's reach, so a full collection walks only what jobs made since (in an
+        # ingest worker under load, full collections over it took 11% of the samples).
+        gc.collect()
+        gc.freeze()
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
@@ -185,7 +192,7 @@ def worker_options(**overrides: Any) -> dict[str, Any]:
     }
     if not overrides.get("burst"):
         options["cron_jobs"] = production_cron_jobs()
-        options["ctx"] = {"webhook_dispatcher": True}
+        options["ctx"] = {"webhook_dispatcher": True, "freeze_startup_heap": True}
     options.update(overrides)
     # The heartbeat is keyed by the queue the worker consumes (see app.services.system).
     options["ctx"] = {**options.get("ctx", {}), "queue_name": options["queue_name"]}
