@@ -18,7 +18,7 @@ from app.models.catalog import Aggregation
 from app.models.ingest import MEASUREMENTS_COLUMNS
 from app.services import billing
 from app.services.billing import claims, initialize, job_usage, planning, run, snapshots, work
-from app.services.billing.commands import CreateBillJob
+from app.services.billing.commands import CreateBillJob, RecalculateBills
 from app.services.measurement_aggregates import aggregate_meter_usage, aggregate_usage, segments_of
 from tests.services import ACTOR, BILL_DATE, FEB, JAN, UTC, at, line_view, lines_of, new_world
 
@@ -221,6 +221,12 @@ async def test_a_job_loads_its_catalog_once_for_its_initialization_and_its_chunk
         (clean,) = await billing.preview_bill(world.organization_id, bill.account_id, bill_date=BILL_DATE)
         assert [line_view(li) for li in await lines_of(bill)] == [line_view(li) for li in clean.lines]
     assert loads == [1] * 5  # a preview loads its own
+    loads.clear()
+    again = await billing.recalculate_bills(
+        world.organization_id, RecalculateBills(bill_ids=[b.id for b in await world.bills()]), actor=ACTOR, enqueue=None
+    )
+    await billing.run_bill_job(world.organization_id, again.id)
+    assert ((await world.job(again.id)).status, loads) == ("COMPLETE", [5])  # to plan the usage, for every chunk
 
 
 async def test_a_chunk_reads_what_the_job_did_not_prepare_from_the_measurements(app, monkeypatch):

@@ -44,7 +44,7 @@ from app.models.accounts import Account
 from app.models.billing import BillJob
 from app.models.catalog import Aggregation
 from app.services.billing.initialize import JobAccounts, job_requests
-from app.services.billing.planning import plan_bills
+from app.services.billing.planning import Loaded, plan_bills
 from app.services.billing.window_usage import UsageByAccount, domain_key, fetch_usage, read_segments, text_key
 from app.services.measurement_aggregates import ORDERED_FUNCTIONS, aggregate_meter_usage
 
@@ -79,20 +79,31 @@ class _Group:
     accounts: set[uuid.UUID] = field(default_factory=set)
 
 
-async def prepare_job_usage(organization_id: uuid.UUID, job: BillJob, accounts: JobAccounts) -> UsageRows | None:
+@dataclass(frozen=True)
+class PreparedUsage:
+    """The job's usage rows (None: not read, the chunks read the measurements), and the
+    organization and catalog its bills were planned with, for the chunks to plan with."""
+
+    rows: UsageRows | None
+    loaded: Loaded | None = None
+
+
+async def prepare_job_usage(organization_id: uuid.UUID, job: BillJob, accounts: JobAccounts) -> PreparedUsage:
     """Every window the job's bills need, for all its accounts (planned with the catalog
-    they were chosen with, when there is one); None when that could not be read (logged:
-    the chunks then read the measurements themselves, and fail or not as they would have
-    anyway)."""
+    they were chosen with, when there is one); no rows when that could not be read
+    (logged: the chunks then read the measurements themselves, and fail or not as they
+    would have anyway)."""
     try:
         requests = await job_requests(organization_id, job, accounts.ids)
         planned = await plan_bills(
             organization_id, requests, conversions=job.currency_conversions, loaded=accounts.loaded
         )
-        return await _read(organization_id, planned.catalog.aggregations, planned.needs)
+        rows = await _read(organization_id, planned.catalog.aggregations, planned.needs)
     except Exception:  # noqa: BLE001 - an optimization must not fail the job
         log.exception("bill job %s: usage could not be aggregated up front; chunks read it themselves", job.id)
-        return None
+        return PreparedUsage(None)
+    dates = frozenset(r.bill_date for rs in requests.values() for r in rs)
+    return PreparedUsage(rows, Loaded(planned.org, planned.catalog, dates))
 
 
 def _groups(

@@ -133,10 +133,11 @@ async def plan_bills(
     loaded: Loaded | None = None,
 ) -> Planned:
     """`loaded`: the organization (with `conversions` applied) and a catalog loaded for
-    the bill dates of `requests`, used instead of loading them when it has every account
-    of `requests` (a parent or child brought in by `redirect_children` may be missing)."""
+    the bill dates of `requests`, used instead of loading them when it was loaded for the
+    same dates (what a catalog holds depends on its dates) and has every account of
+    `requests` (a parent or child brought in by `redirect_children` may be missing)."""
     dates = {r.bill_date for rs in requests.values() for r in rs}
-    if loaded is not None and not (dates <= loaded.dates and requests.keys() <= loaded.catalog.accounts.keys()):
+    if loaded is not None and not (dates == loaded.dates and requests.keys() <= loaded.catalog.accounts.keys()):
         loaded = None
     org = loaded.org if loaded is not None else await load_organization(organization_id, conversions)
     if not dates:

@@ -32,8 +32,8 @@ from typing import Any
 from app.models.accounts import Account
 from app.models.billing import BillJob
 from app.services.billing import claims, state
-from app.services.billing.initialize import JobAccounts, job_accounts, process_pending_batches
-from app.services.billing.job_usage import discard_job_usage, prepare_job_usage
+from app.services.billing.initialize import job_accounts, process_pending_batches
+from app.services.billing.job_usage import PreparedUsage, discard_job_usage, prepare_job_usage
 from app.services.billing.planning import Loaded
 from app.services.billing.work import TransientChunkError, work_on
 from app.services.failures import internal_failure, is_transient
@@ -115,24 +115,25 @@ async def run_bill_job(
     await _spread(organization_id, job, enqueue)
     loaded = None
     if job.status in (state.PENDING, state.INITIALIZING):
-        accounts = await _initialize(organization_id, job, redis)
-        if accounts is None:
+        prepared = await _initialize(organization_id, job, redis)
+        if prepared is None:
             return
-        loaded = accounts.loaded
+        loaded = prepared.loaded
     loops = loops if loops is not None else ClaimLoops()
     with loops.sharing(job_id, loaded):
         await process_bill_job_chunks(organization_id, job_id, redis=redis, enqueue=enqueue, loops=loops)
 
 
-async def _initialize(organization_id: uuid.UUID, job: BillJob, redis: Any | None) -> JobAccounts | None:
-    """The job's accounts, now RUNNING; None when the job cannot go on (failed, cancelled)."""
+async def _initialize(organization_id: uuid.UUID, job: BillJob, redis: Any | None) -> PreparedUsage | None:
+    """The job's usage as prepared, the job now RUNNING; None when the job cannot go on
+    (failed, cancelled)."""
     if await state.transition(organization_id, job.id, state.INITIALIZING, (state.PENDING,)):
         await state.publish(redis, organization_id, job.id)
     try:
         async with _heartbeat(organization_id, job.id):  # reading a big job's usage takes a while
             await process_pending_batches(organization_id, job)
             accounts = await job_accounts(organization_id, job)
-            usage = await prepare_job_usage(organization_id, job, accounts)
+            prepared = await prepare_job_usage(organization_id, job, accounts)
     except Exception as error:
         if is_transient(error):
             # Not the job's fault: it stays INITIALIZING and the sweep resumes it.
@@ -146,10 +147,10 @@ async def _initialize(organization_id: uuid.UUID, job: BillJob, redis: Any | Non
         )
         await state.publish(redis, organization_id, job.id)
         return None
-    if await claims.open_accounts(organization_id, job.id, accounts.ids, usage):
+    if await claims.open_accounts(organization_id, job.id, accounts.ids, prepared.rows):
         await state.publish(redis, organization_id, job.id)
     current = await state.load_job(organization_id, job.id)
-    return accounts if current is not None and current.status == state.RUNNING else None
+    return prepared if current is not None and current.status == state.RUNNING else None
 
 
 @contextlib.asynccontextmanager
