@@ -65,6 +65,7 @@ def _receive(port_out, report_in, secret_in) -> None:  # noqa: ANN001 - multipro
 
     arrivals: dict[str, float] = {}
     bad = [0]
+    requests = [0]  # every request, repeats included
     secret: list[str] = []
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -76,6 +77,7 @@ def _receive(port_out, report_in, secret_in) -> None:  # noqa: ANN001 - multipro
                 body = await reader.readexactly(int(headers.get("content-length", 0)))
                 message_id = headers.get("webhook-id", "")
                 arrivals.setdefault(message_id, time.time())
+                requests[0] += 1
                 if len(arrivals) % 100 == 0 and secret:
                     try:
                         Webhook(secret[0]).verify(body, headers)
@@ -91,7 +93,7 @@ def _receive(port_out, report_in, secret_in) -> None:  # noqa: ANN001 - multipro
         loop = asyncio.get_running_loop()
         secret.append(await loop.run_in_executor(None, secret_in.recv))
         await loop.run_in_executor(None, report_in.recv)  # "report"
-        report_in.send((arrivals, bad[0]))
+        report_in.send((arrivals, bad[0], requests[0]))
         server.close()
 
     asyncio.run(main())
@@ -274,7 +276,7 @@ async def run(url: str, redis_url: str, args: argparse.Namespace, data_dir: str)
                 )
             }
         report_main.send("report")
-        arrivals, bad = report_main.recv()
+        arrivals, bad, requests = report_main.recv()
         overhead = await write_overhead(org, args.overhead_rounds, args.overhead_per_round)
     finally:
         worker.terminate()
@@ -290,6 +292,8 @@ async def run(url: str, redis_url: str, args: argparse.Namespace, data_dir: str)
         "backlog_p99_commit_to_receipt_s": latency_figures(backlog, arrivals, dispatched)["p99_commit_to_receipt_s"],
         **{f"paced_{k}" if k == "received" else k: v for k, v in latency_figures(paced, arrivals, dispatched).items()},
         "bad_signatures_in_sample": bad,
+        # at least once: a repeat is allowed, but each one is wasted work
+        "repeated_requests": requests - len(arrivals),
         "write_overhead_ratio": overhead["service_event"],
         "service_write_ms": overhead["service"],
         "overhead_on_a_bare_update": overhead["bare_event"],
