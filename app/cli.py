@@ -62,11 +62,18 @@ def cmd_dev(args: argparse.Namespace) -> None:
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
+    from app.http.coalescing import CoalescingHttpToolsProtocol
     from app.main import create_app
 
     settings = _with_published_services(_settings(args))
     use_settings(settings)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port or settings.port, log_level=args.log_level)
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port or settings.port,
+        log_level=args.log_level,
+        http=CoalescingHttpToolsProtocol,  # a response's head and body in one write (app.http.coalescing)
+    )
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
