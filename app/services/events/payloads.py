@@ -9,6 +9,7 @@ dropped by name, so a future model cannot leak one by forgetting a list.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import uuid
 from datetime import UTC, date, datetime, time
@@ -64,12 +65,18 @@ def entity_snapshot(instance: Model, *, exclude: frozenset[str] = frozenset()) -
 
     Call it after the write (for `new`) or before it (for `old`); it reads only the
     instance, never the database."""
-    snapshot: dict[str, Any] = {}
-    for field_name, field in instance._meta.fields_map.items():
-        if not field.has_db_field or field_name in _NEVER or field_name in exclude or is_secret_column(field_name):
-            continue
-        snapshot[camel(field_name)] = api_value(getattr(instance, field_name, None))
-    return snapshot
+    return {key: api_value(getattr(instance, name, None)) for name, key in _shown_fields(type(instance), exclude)}
+
+
+@functools.cache
+def _shown_fields(model: type[Model], exclude: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """(field, API key) of the columns a snapshot shows, in model order: worked out once
+    per model, since every write of it takes one or two snapshots."""
+    return tuple(
+        (name, camel(name))
+        for name, field in model._meta.fields_map.items()
+        if field.has_db_field and name not in _NEVER and name not in exclude and not is_secret_column(name)
+    )
 
 
 def created(new: dict[str, Any]) -> dict[str, Any]:
