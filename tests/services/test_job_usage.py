@@ -194,6 +194,18 @@ async def test_a_job_reads_each_meter_once_for_all_its_chunks(app, monkeypatch):
         assert await conn.fetchval("SELECT count(*) FROM bill_job_usage WHERE bill_job_id = $1", job.id) == 0
 
 
+async def accounts_with_usage_and_a_job(count: int):
+    """A world of `count` accounts, each with its own usage, and a CREATE job for them."""
+    world = await new_world()
+    for n in range(count):
+        await world.account(f"a{n}")
+        await world.measure(f"a{n}", 100 * n + 50)
+    job = await billing.create_bill_job(
+        world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
+    )
+    return world, job
+
+
 async def test_a_job_loads_its_catalog_once_for_its_initialization_and_its_chunks(app, monkeypatch):
     monkeypatch.setattr(claims, "CHUNK_SIZE", 2)
     loads = []
@@ -205,13 +217,7 @@ async def test_a_job_loads_its_catalog_once_for_its_initialization_and_its_chunk
 
     monkeypatch.setattr(planning, "load_catalog", counted_load)
     monkeypatch.setattr(initialize, "load_catalog", counted_load)
-    world = await new_world()
-    for n in range(5):
-        await world.account(f"a{n}")
-        await world.measure(f"a{n}", 100 * n + 50)
-    job = await billing.create_bill_job(
-        world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
-    )
+    world, job = await accounts_with_usage_and_a_job(5)
     await billing.run_bill_job(world.organization_id, job.id)
 
     # once, for the whole organization: not again to plan the usage, nor in each of the 3 chunks
@@ -231,13 +237,7 @@ async def test_a_job_loads_its_catalog_once_for_its_initialization_and_its_chunk
 
 async def test_a_chunk_reads_what_the_job_did_not_prepare_from_the_measurements(app, monkeypatch):
     monkeypatch.setattr(claims, "CHUNK_SIZE", 2)
-    world = await new_world()
-    for n in range(4):
-        await world.account(f"a{n}")
-        await world.measure(f"a{n}", 100 * n + 50)
-    job = await billing.create_bill_job(
-        world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
-    )
+    world, job = await accounts_with_usage_and_a_job(4)
     real_work_on, prepared = run.work_on, []
 
     async def forget_then_work(organization_id, bill_job, claim, **options):
