@@ -275,20 +275,6 @@ def load(
     return Load(ok / elapsed, failed, client_cpu / elapsed, server_us)
 
 
-def requests_per_second(
-    url: str,
-    *,
-    method: str = "GET",
-    body: bytes = b"",
-    headers: dict[str, str] | None = None,
-    seconds: float = 10.0,
-    connections: int = 16,
-) -> tuple[float, int]:
-    """(successful requests per second, failed responses), measured from another process."""
-    run = load(url, method=method, body=body, headers=headers, seconds=seconds, connections=connections)
-    return run.per_second, run.failed
-
-
 # --- results ---------------------------------------------------------------------------
 # `make bench` (bench/run_all.py) runs every script here and reads the line each prints
 # last: `RESULT {"bench": ..., "figures": [...]}`. BENCH=full asks for the long runs.

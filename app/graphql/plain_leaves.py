@@ -108,32 +108,20 @@ class PlainLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 plain_fields[response_name] = value
         if not general:
             return plain_fields
-        return self._with_general(parent_type, source_value, path, grouped_field_set, position_context, plain_fields)
-
-    def _with_general(
-        self,
-        parent_type: GraphQLObjectType,
-        source_value: Any,
-        path: Path | None,
-        grouped_field_set: Any,
-        position_context: Any,
-        plain_fields: dict[str, Any],
-    ) -> Any:
-        """The general path for the other fields, the plain values kept in the fields'
-        order (the response lists them as the query does)."""
         if not plain_fields:
             return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)
-        rest = {name: details for name, details in grouped_field_set.items() if name not in plain_fields}
-        general = super().execute_fields(parent_type, source_value, path, rest, position_context)
-        if self.is_awaitable(general):
-            return self._ordered_later(general, grouped_field_set, plain_fields)
-        return _ordered(grouped_field_set, plain_fields, general)
+        completed = super().execute_fields(parent_type, source_value, path, general, position_context)
+        if self.is_awaitable(completed):
+            return self._ordered_later(completed, grouped_field_set, plain_fields)
+        return _ordered(grouped_field_set, plain_fields, completed)
 
     async def _ordered_later(self, general: Any, grouped_field_set: Any, plain_fields: dict[str, Any]) -> Any:
         return _ordered(grouped_field_set, plain_fields, await general)
 
 
 def _ordered(grouped_field_set: Any, plain_fields: dict[str, Any], general: dict[str, Any]) -> dict[str, Any]:
+    """The plain and the general fields' values in the fields' order (the response lists
+    them as the query does)."""
     return {
         name: plain_fields[name] if name in plain_fields else general[name]
         for name in grouped_field_set
