@@ -552,6 +552,32 @@ def test_round_matches_decimal_half_up(a, places):
     assert ev(f"Math.round(measure1, {places})", {"measure1": a}) == expected
 
 
+OPERAND_VALUES = st.sampled_from([D(0), D("-0"), D("2.50"), D(-3), D("1E+999999"), D("NaN"), None, "s", "", True, 7])
+
+
+@settings(max_examples=300)
+@given(
+    st.sampled_from([("+", "-"), ("*", "/", "%")]).flatmap(
+        lambda group: st.lists(st.sampled_from(group), min_size=1, max_size=4)
+    ),
+    st.lists(OPERAND_VALUES, min_size=5, max_size=5),
+)
+def test_a_flat_chain_is_the_left_fold_of_its_steps(ops, operands):
+    """The evaluator's fused arithmetic closures against the definition: fold the chain
+    left to right with steps.STEPS, null staying null."""
+    from app.domain.calc.steps import STEPS, coerce
+
+    text = " ".join(f"x{i} {op}" for i, op in enumerate(ops)) + f" x{len(ops)}"
+    values = {f"x{i}": value for i, value in enumerate(operands)}
+    result = compile_expression(text, {name: ANY for name in values}).evaluate(values)
+    expected = coerce(operands[0])
+    for op, value in zip(ops, operands[1:]):
+        expected = None if expected is None else STEPS[op](expected, coerce(value))
+    if type(expected) is Decimal and not expected:
+        expected = expected.copy_abs()
+    assert type(result) is type(expected) and str(result) == str(expected)
+
+
 _PIECES = [
     *("1", "2.5", "0", "-1", "1e3", "measure1", "who", "flag", "x", "null", "true", '"s"'),
     *("+", "-", "*", "/", "%", "^", "(", ")", ")", ",", "?", ":", "==", "!=", "<", ">="),
