@@ -36,7 +36,9 @@ def test_a_token_is_verified_once_then_read_from_the_cache(monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(jwt, "decode", counted)
-    sent = token()
+    # Issued at NOW, the module's import: a day's lifetime keeps it valid however late the
+    # suite reaches this test (a minute's did not on a loaded machine).
+    sent = token(lifetime=86_400)
     first, second = verify_token(KEY, sent), verify_token(KEY, sent)
     assert first == second and len(calls) == 1
 
