@@ -11,7 +11,7 @@ from typing import Any
 import strawberry
 from strawberry.tools import merge_types
 
-from app.graphql import reads
+from app.graphql import direct_resolvers, reads
 from app.graphql.access import AccessMutation, AccessQuery
 from app.graphql.accounts import AccountMutation, AccountQuery
 from app.graphql.balances.mutations import BalanceMutation
@@ -117,6 +117,7 @@ def build_schema(subscription: type | None = Subscription) -> strawberry.Schema:
         scalar_overrides=SCALAR_OVERRIDES,
         execution_context_class=PlainLeavesExecutionContext,
     )
+    direct_resolvers.install(built)  # before the guards, which wrap whatever resolves
     reads.install(built._schema)  # every field yielding entities checks what it shows
     mark_plain_leaves(built._schema)  # after the guards: a guarded field is never plain
     return built

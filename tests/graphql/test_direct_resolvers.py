@@ -1,0 +1,61 @@
+"""Nested resolvers called directly (app.graphql.direct_resolvers): the same answers as
+strawberry's general resolver chain, and the fields that keep that chain keep it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.graphql import direct_resolvers
+from app.graphql import schema as assembled
+from app.graphql.context import Context
+from app.services.principals import principal_from_token
+from tests.graphql.test_catalog_prefetch import PRODUCT, catalog  # noqa: F401 - the fixture
+
+QUERIES = [
+    'query { product(code: "p1") { ' + PRODUCT + " } }",
+    "query { products(first: 100) { nodes { " + PRODUCT + " } } }",
+    # Arguments by variable and by default, pages after a cursor, an unknown code.
+    """query($n: Int) { products(first: 2) { nodes { meters(first: $n) { nodes { code
+         aggregations(first: 1, after: "bzow") { pageInfo { hasNextPage } nodes { code pricings { totalCount } } } } }
+         plans { totalCount } } } product(code: "nope") { code } }""",
+]
+
+
+@pytest.fixture(scope="module")
+def general_schema():
+    """The schema as assembled without direct resolvers."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(direct_resolvers, "install", lambda schema: None)
+        return assembled.build_schema()
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=["product", "products", "arguments"])
+async def test_nested_reads_answer_as_the_general_resolver_chain(catalog, general_schema, query):  # noqa: F811
+    principal = await principal_from_token(catalog.token)
+    answers = []
+    for schema in (assembled.schema, general_schema):
+        result = await schema.execute(
+            query, {"n": 3}, context_value=Context(request=None, response=None, principal=principal)
+        )
+        answers.append((json.dumps(result.data), [e.message for e in result.errors or ()]))
+    assert answers[0] == answers[1]
+    assert answers[0][1] == [] and "p1" in answers[0][0]
+
+
+def _is_direct(resolve) -> bool:  # noqa: ANN001
+    """Whether `resolve` is a direct resolver, or a read guard around one."""
+    inner = [cell.cell_contents for cell in getattr(resolve, "__closure__", None) or ()]
+    return any(getattr(f, "__qualname__", "").startswith("_direct.") for f in [resolve, *inner])
+
+
+def test_only_plain_nested_resolvers_are_direct():
+    types = assembled.schema._schema.type_map
+    aggregation, query = types["Aggregation"].fields, types["Query"].fields
+    assert _is_direct(aggregation["meter"].resolve)  # info only, under its read guard
+    assert _is_direct(aggregation["pricings"].resolve)  # first: Int, after: String
+    assert not _is_direct(aggregation["code"].resolve)  # no resolver of its own
+    # Root fields have `authorize`: strawberry's chain runs it.
+    assert not _is_direct(query["me"].resolve)
+    assert not _is_direct(query["product"].resolve)
