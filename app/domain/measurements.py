@@ -13,11 +13,9 @@ Concepts
   batch, working out once what they share.
 
 Invariants
-- Numbers are ``Decimal`` (ints are converted), finite, with a decimal exponent within
-  ±``MAX_EXPONENT``, at most ``MAX_DIGITS`` significant digits and no digit below
-  1e-(MAX_EXPONENT + MAX_DIGITS), so that PostgreSQL ``numeric`` (in jsonb) holds them
-  exactly: a longer fraction would make the whole batch's COPY fail; booleans are not
-  numbers. Strings never contain NUL (PostgreSQL text and jsonb cannot hold it).
+- Values are checked by ``app.domain.measurement_values``: numbers are ``Decimal`` that
+  PostgreSQL ``numeric`` holds exactly (a longer fraction would make the whole batch's
+  COPY fail), strings hold no NUL; booleans are not numbers.
 - A value sent as JSON null is treated as absent: the measurement does not carry the field.
 - ``ts`` "in the future" is judged against the batch's acceptance time, never the clock,
   so processing a batch again gives the same answer.
@@ -41,11 +39,17 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import Context, Decimal, Rounded
+from decimal import Decimal
 from typing import Any
 
 from app.domain.calc import MAX_STRING, CalcError, CalcLimitError, Expression, ValueType, compile_expression
-from app.domain.decimals import significant_digits
+from app.domain.measurement_values import (
+    MAX_METADATA,
+    Rejection,
+    number_value,
+    plain_number,
+    string_value,
+)
 from app.domain.naming import entity_code_problem
 
 SECTION_OF_CATEGORY = {
@@ -62,22 +66,10 @@ NUMBER_SECTIONS = frozenset({"measure", "income", "cost"})
 SECTIONS = tuple(SECTION_OF_CATEGORY.values())
 NUMBER_CATEGORIES = frozenset({"MEASURE", "INCOME", "COST"})
 MAX_UID = 50
-MAX_METADATA = 256
 FUTURE_TOLERANCE = timedelta(minutes=5)
-MAX_EXPONENT = 1000
-MAX_DIGITS = 50  # significant digits of a number (the calculation language's precision)
 MAX_MEASUREMENT_OPERATIONS = 2000  # nodes the derived fields of one meter evaluate per measurement
 TS = "ts"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-class Rejection(Exception):
-    """Why one measurement is not stored; ``code`` is stable, ``reason`` is for people."""
-
-    def __init__(self, code: str, reason: str) -> None:
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -99,6 +91,9 @@ class MeterSchema:
     sections: Mapping[str, frozenset[str]]  # section → field codes it may carry
     derived: tuple[DerivedField, ...]
     uses_ts: bool  # some derived field reads `ts`
+    # Per section in wire order: its field codes, whether it holds numbers, the longest
+    # string it may hold (what BatchChecks.prepare reads for each item).
+    section_rules: tuple[tuple[str, frozenset[str], bool, int], ...]
 
 
 def meter_schema(
@@ -114,12 +109,14 @@ def meter_schema(
         sections[SECTION_OF_CATEGORY[f["category"]]].add(f["code"])
     names = {f["code"]: _value_type(f["category"]) for f in data_fields} | {TS: ValueType.NUMBER}
     derived = _within_budget(tuple(_derived_field(f, names) for f in derived_fields))
+    codes_of = {section: frozenset(codes) for section, codes in sections.items()}
     return MeterSchema(
         meter_id=meter_id,
         code=code,
-        sections={section: frozenset(codes) for section, codes in sections.items()},
+        sections=codes_of,
         derived=derived,
         uses_ts=any(d.expression is not None and TS in d.expression.names_used for d in derived),
+        section_rules=tuple((s, codes_of[s], numbers, longest) for s, numbers, longest in _SECTION_RULES),
     )
 
 
@@ -185,11 +182,10 @@ class BatchChecks:
     def prepare(self, item: Any, schema: MeterSchema) -> dict[str, Decimal | str]:
         self.check_identity(item)
         values: dict[str, Decimal | str] = {}
-        for section, numbers, longest in _SECTION_RULES:
+        for section, allowed, numbers, longest in schema.section_rules:
             entries = getattr(item, section)
             if not entries:
                 continue
-            allowed = schema.sections[section]
             for code, value in entries.items():
                 if code not in allowed:
                     raise Rejection("UNKNOWN_FIELD", f"{section}.{code!r} is not a field of meter {schema.code!r}")
@@ -223,63 +219,9 @@ class BatchChecks:
 
 
 # Per section in wire order: whether it holds numbers, and the longest string it may hold.
-_SECTION_RULES = tuple(
+_SECTION_RULES: tuple[tuple[str, bool, int], ...] = tuple(
     (section, section in NUMBER_SECTIONS, MAX_METADATA if section == "metadata" else MAX_STRING) for section in SECTIONS
 )
-# An int of at most MAX_DIGITS digits, or a decimal within 1e±MAX_EXPONENT whose
-# coefficient has at most MAX_DIGITS digits (so no more significant digits, and none
-# below 1e-(MAX_EXPONENT + MAX_DIGITS - 1)), passes every check of number_value.
-_PLAIN_INT = 10**MAX_DIGITS
-_AT_MOST_MAX_DIGITS = Context(prec=MAX_DIGITS, Emin=-999_999, Emax=999_999, traps=[Rounded])
-
-
-def plain_number(value: Any) -> Decimal | None:
-    """``value`` as ``number_value`` returns it if it plainly passes; None when it needs
-    ``number_value``'s exact checks (which may still accept it, or name its problem)."""
-    kind = type(value)
-    if kind is int:
-        return Decimal(value) if -_PLAIN_INT < value < _PLAIN_INT else None
-    if kind is Decimal and value.is_finite() and -MAX_EXPONENT <= value.adjusted() <= MAX_EXPONENT:
-        number: Decimal = value
-        try:
-            _AT_MOST_MAX_DIGITS.plus(number)  # Rounded: the coefficient has more digits
-        except Rounded:
-            return None
-        return number
-    return None
-
-
-def number_value(value: Any, where: str) -> Decimal:
-    kind = type(value)
-    number: Decimal
-    if kind is Decimal:
-        number = value
-    elif kind is int:
-        number = Decimal(value)
-    elif kind is float:
-        number = Decimal(repr(value))
-    else:
-        raise Rejection("WRONG_TYPE", f"{where} must be a number")
-    if not number.is_finite() or abs(number.adjusted()) > MAX_EXPONENT:
-        raise Rejection("WRONG_TYPE", f"{where} must be a finite number within 1e±{MAX_EXPONENT}")
-    if significant_digits(number) > MAX_DIGITS or int(number.as_tuple().exponent) < -(MAX_EXPONENT + MAX_DIGITS):
-        raise Rejection(
-            "WRONG_TYPE",
-            f"{where} must have at most {MAX_DIGITS} significant digits, none below 1e-{MAX_EXPONENT + MAX_DIGITS}",
-        )
-    return number
-
-
-def string_value(value: Any, where: str, metadata: bool) -> str:
-    if type(value) is not str:
-        raise Rejection("WRONG_TYPE", f"{where} must be a string")
-    if metadata and len(value) > MAX_METADATA:
-        raise Rejection("METADATA_TOO_LONG", f"{where} is longer than {MAX_METADATA} characters")
-    if len(value) > MAX_STRING:
-        raise Rejection("VALUE_TOO_LONG", f"{where} is longer than {MAX_STRING} characters")
-    if "\x00" in value:
-        raise Rejection("WRONG_TYPE", f"{where} must not contain NUL")
-    return value
 
 
 def _derive(schema: MeterSchema, ts: datetime, values: dict[str, Decimal | str]) -> None:

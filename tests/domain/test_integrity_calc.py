@@ -13,7 +13,8 @@ import pytest
 
 from app.domain.calc import MAX_STRING, CalcError, ValueType, compile_expression
 from app.domain.catalog.meters import check_meter
-from app.domain.measurements import MAX_MEASUREMENT_OPERATIONS, Rejection, meter_schema, prepare_measurement
+from app.domain.measurement_values import Rejection
+from app.domain.measurements import MAX_MEASUREMENT_OPERATIONS, meter_schema, prepare_measurement
 from app.domain.problems import ProblemCollector
 from tests.case_ids import case_id
 

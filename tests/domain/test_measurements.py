@@ -22,16 +22,8 @@ from app.domain.aggregate import (
     specificity,
 )
 from app.domain.calc import ValueType, compile_expression
-from app.domain.measurements import (
-    MAX_DIGITS,
-    MAX_EXPONENT,
-    Rejection,
-    epoch_millis,
-    meter_schema,
-    number_value,
-    plain_number,
-    prepare_measurement,
-)
+from app.domain.measurement_values import MAX_DIGITS, MAX_EXPONENT, Rejection, number_value, plain_number
+from app.domain.measurements import epoch_millis, meter_schema, prepare_measurement
 from tests.case_ids import case_id
 
 ACCEPTED = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

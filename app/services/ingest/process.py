@@ -22,7 +22,8 @@ from typing import Any
 import asyncpg
 
 from app.db import connection
-from app.domain.measurements import BatchChecks, MeterSchema, Rejection, as_utc, meter_schema
+from app.domain.measurement_values import Rejection
+from app.domain.measurements import BatchChecks, MeterSchema, as_utc, meter_schema
 from app.services.events.ingest import record_validation_failure
 from app.services.failures import internal_failure
 from app.services.ingest import store
