@@ -12,17 +12,22 @@ from app.auth import tokens
 from app.auth.tokens import TokenError, issue_token, verify_token
 
 KEY = "token-cache-test-key-" + "k" * 32
-NOW = datetime.now(UTC).replace(microsecond=0)
 
 
-def token(lifetime: int = 60, key: str = KEY) -> str:
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def token(lifetime: int = 60, key: str = KEY, now: datetime | None = None) -> str:
+    # Issued when the test runs, not when the module is imported: a long suite reaches a
+    # test minutes after its import, and a token issued then has expired.
     return issue_token(
         key,
         organization_id=uuid.uuid4(),
         principal_type="SERVICE_USER",
         principal_id=uuid.uuid4(),
         access_key_id="AK",
-        now=NOW,
+        now=now or _now(),
         lifetime_seconds=lifetime,
     )
 
@@ -36,18 +41,17 @@ def test_a_token_is_verified_once_then_read_from_the_cache(monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(jwt, "decode", counted)
-    # Issued at NOW, the module's import: a day's lifetime keeps it valid however late the
-    # suite reaches this test (a minute's did not on a loaded machine).
     sent = token(lifetime=86_400)
     first, second = verify_token(KEY, sent), verify_token(KEY, sent)
     assert first == second and len(calls) == 1
 
 
 def test_a_kept_token_still_expires():
-    sent = token(lifetime=60)
-    assert verify_token(KEY, sent, now=NOW + timedelta(seconds=59)).expires_at == NOW + timedelta(seconds=60)
+    issued = _now()
+    sent = token(lifetime=60, now=issued)
+    assert verify_token(KEY, sent, now=issued + timedelta(seconds=59)).expires_at == issued + timedelta(seconds=60)
     with pytest.raises(TokenError, match="expired"):
-        verify_token(KEY, sent, now=NOW + timedelta(seconds=60))
+        verify_token(KEY, sent, now=issued + timedelta(seconds=60))
 
 
 def test_another_key_or_a_changed_token_is_verified_on_its_own():
