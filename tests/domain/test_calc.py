@@ -1,6 +1,7 @@
 """Tests for app.domain.calc: the calculation language (SEMANTICS §3.5)."""
 
-import time
+import contextlib
+import signal
 from decimal import ROUND_HALF_UP, Context, Decimal, Inexact, localcontext
 
 import pytest
@@ -415,9 +416,24 @@ def test_long_flat_chains_do_not_recurse():
     ids=case_id,
 )
 def test_huge_powers_and_overflow_give_null_quickly(text, values):
-    start = time.perf_counter()
-    assert ev(text, values) is None
-    assert time.perf_counter() - start < 0.5
+    # The bound is on work, not time: unbounded, these run for hours (or exhaust memory);
+    # bounded, in microseconds. The alarm only turns such a hang into a failure.
+    with _hang_guard(seconds=30):
+        assert ev(text, values) is None
+
+
+@contextlib.contextmanager
+def _hang_guard(seconds: int):
+    def hung(signum, frame):  # noqa: ANN001, ARG001 - a signal handler's signature
+        raise AssertionError(f"evaluation still running after {seconds} s: its work is not bounded")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def test_power_at_the_exponent_bound_is_computed():
@@ -605,18 +621,3 @@ def test_arbitrary_text_only_raises_calc_error(text):
         compile_expression(text, NAMES)
     except CalcError as err:
         assert 0 <= err.position <= len(text)
-
-
-# ---------------------------------------------------------------- speed
-
-
-def test_simple_evaluation_is_fast():
-    expression = compile_expression("measure1 * 2 + measure2", NAMES)
-    values = {"measure1": D("12.5"), "measure2": D(3), "ts": D(1700000000000)}
-    assert expression.evaluate(values) == D(28)
-    rounds = 20_000
-    start = time.perf_counter()
-    for _ in range(rounds):
-        expression.evaluate(values)
-    per_evaluation = (time.perf_counter() - start) / rounds
-    assert per_evaluation < 50e-6  # measured around 0.6 µs; generous for slow CI
