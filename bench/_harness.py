@@ -290,6 +290,15 @@ def redis_db(default: int) -> int:
     return int(os.environ.get("BENCH_REDIS_DB", default))
 
 
+def with_redis_db(url: str, db: int) -> str:
+    """`url` on logical database `db`. An embedded Redis (a `unix://` socket, started when
+    REDIS_URL is unset) is the benchmark's own: left as it is."""
+    parts = urlsplit(url)
+    return (
+        urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, "")) if parts.scheme.startswith("redis") else url
+    )
+
+
 def figure(name: str, value: float, target: str | None = None, *, unit: str = "") -> dict:
     """One measured figure; `target` like "<= 3.0" or ">= 4000" (None: reported only)."""
     met = None

@@ -49,7 +49,6 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 from _bill_run_counters import copy_adjustments, create_counter_pricing
@@ -67,6 +66,7 @@ from _harness import (
     scratch_database,
     served_api_process,
     services,
+    with_redis_db,
 )
 
 from app.models.ingest import MEASUREMENTS_COLUMNS
@@ -299,13 +299,6 @@ def worked(job: dict) -> float:
     COMPLETE): what the API, the queue and the polling add is the rest of job_seconds."""
     started, completed = (datetime.fromisoformat(job[k].replace("Z", "+00:00")) for k in ("dtStarted", "dtCompleted"))
     return (completed - started).total_seconds()
-
-
-def with_redis_db(url: str, db: int) -> str:
-    parts = urlsplit(url)
-    return (
-        urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, "")) if parts.scheme.startswith("redis") else url
-    )
 
 
 def total_billed(base: str, token: str) -> str:

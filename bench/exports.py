@@ -36,8 +36,9 @@ from _harness import (
     raise_rate_limits,
     scratch_database,
     services,
+    with_redis_db,
 )
-from bill_run import END, START, copy_measurements, create_catalog, with_redis_db
+from bill_run import END, START, copy_measurements, create_catalog
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

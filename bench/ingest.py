@@ -35,7 +35,7 @@ import time
 import uuid
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import asyncpg
 from _harness import (
@@ -52,6 +52,7 @@ from _harness import (
     scratch_database,
     served_api,
     services,
+    with_redis_db,
 )
 
 from app.models.ingest import MEASUREMENTS_COLUMNS
@@ -233,13 +234,6 @@ async def raw_copy_rate(database_url: str, rows: int) -> float:
         return len(copies) / (time.perf_counter() - started)
     finally:
         await conn.close()
-
-
-def with_redis_db(url: str, db: int) -> str:
-    parts = urlsplit(url)
-    return (
-        urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, "")) if parts.scheme.startswith("redis") else url
-    )
 
 
 def main() -> None:

@@ -38,8 +38,9 @@ from _harness import (
     scratch_database,
     served_api,
     services,
+    with_redis_db,
 )
-from bill_run import gql, with_redis_db
+from bill_run import gql
 
 from app.progress import channel, progress_fields
 

@@ -42,9 +42,18 @@ import time
 import uuid
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-from _harness import ROOT, SECRET_KEY, env_for, figure, print_result, redis_db, scratch_database, services
+from _harness import (
+    ROOT,
+    SECRET_KEY,
+    env_for,
+    figure,
+    print_result,
+    redis_db,
+    scratch_database,
+    services,
+    with_redis_db,
+)
 
 from app.db import close_db, connection, init_db, run_migrations
 from app.models.accounts import Account
@@ -315,7 +324,7 @@ def main(args: argparse.Namespace) -> None:
         tempfile.TemporaryDirectory() as tmp,
     ):
         # The worker's queue and cron jobs stay in their own Redis database (BENCH_REDIS_DB).
-        redis_url = urlunsplit(urlsplit(redis_url)._replace(path=f"/{args.redis_db}"))
+        redis_url = with_redis_db(redis_url, args.redis_db)
         figures = asyncio.run(run(url, redis_url, args, tmp))
     for name, value in figures.items():
         print(f"{name}: {value:.4f}" if isinstance(value, float) else f"{name}: {value}")
