@@ -13,9 +13,10 @@ Two phases of `--events` events each:
   the receiver reading the request, and p99_commit_to_dispatch_s, its first leg (from the
   commit to the dispatcher's pass that made the delivery).
 - write_overhead_ratio: a real service write with its event against the same write without
-  it: `update_versioned` of an account (BEGIN; SELECT … FOR UPDATE; UPDATE; SELECT; the
-  event statement; COMMIT, through Tortoise as every mutation) against the same call with
-  the event left out (its snapshots and its statement; nothing else changes). The median
+  it: `update_versioned` of an account (BEGIN; SELECT … FOR UPDATE; UPDATE; SELECT; COMMIT,
+  through Tortoise as every mutation; the lock also reads the row's API form and the
+  read-back also records the event) against the same call with the event left out (the
+  same statements without those parts; nothing else changes). The median
   over `--overhead-rounds` rounds of (median time with the event / median without) − 1,
   the kinds taking turns transaction by transaction; measured once the deliveries are
   done, the worker live (its dispatcher wakes on each commit, as in production).
@@ -170,15 +171,23 @@ UPDATE_ACCOUNT = "UPDATE accounts SET name = $3, version = version + 1 WHERE org
 
 class _NoEvents:
     """Stands in for `app.services.events` inside `update_versioned`: the write without its
-    event (neither the snapshots nor the statement)."""
+    event. The same statements (the version-checking row lock, the UPDATE, the read-back)
+    without the event's parts: no API form read with the lock, no event recorded by the
+    read-back."""
 
     @staticmethod
-    def snapshot(_instance: object) -> dict:
-        return {}
+    async def lock_versioned(connection, model, organization_id, id_, version):  # noqa: ANN001, ANN205
+        sql = f"SELECT r.id FROM {model._meta.db_table} AS r WHERE r.organization_id = $1 AND r.id = $2"
+        _, rows = await connection.execute_query(
+            sql + " AND r.version = $3 FOR UPDATE OF r", [organization_id, id_, version]
+        )
+        return "{}" if rows else None
 
     @staticmethod
-    async def updated(*_args: object, **_kwargs: object) -> None:
-        return None
+    async def reread_updated(connection, model, organization_id, id_, _old):  # noqa: ANN001, ANN205
+        sql = f"SELECT r.* FROM {model._meta.db_table} AS r WHERE r.organization_id = $1 AND r.id = $2"
+        _, rows = await connection.execute_query(sql, [organization_id, id_])
+        return model._init_from_db(**dict(rows[0]))
 
 
 class Writer:

@@ -37,23 +37,24 @@ async def update_versioned(
 ) -> M:
     """Apply `changes` if the row is still at `expected_version`; else CONFLICT. The row
     before and after goes into its `.updated` event, in the same transaction."""
-    async with in_transaction():
-        # Locking the row read for the event's `old` keeps it the row the UPDATE replaces.
-        before = (
-            await model.filter(organization_id=organization_id, id=id_, version=expected_version)
-            .select_for_update()
-            .first()
-        )
+    async with in_transaction() as connection:
+        # The lock that checks the version also reads the row's API form (the event's `old`);
+        # locked, it stays the row the UPDATE replaces. The read-back records the event.
+        old = await events.lock_versioned(connection, model, organization_id, id_, expected_version)
         updated = 0
-        if before is not None:
-            updated = await model.filter(organization_id=organization_id, id=id_, version=expected_version).update(
-                **changes,
-                version=expected_version + 1,
-                last_modified_by=actor,
-                dt_last_modified=datetime.now(UTC),
+        if old is not None:
+            updated = (
+                await model.filter(organization_id=organization_id, id=id_, version=expected_version)
+                .using_db(connection)
+                .update(
+                    **changes,
+                    version=expected_version + 1,
+                    last_modified_by=actor,
+                    dt_last_modified=datetime.now(UTC),
+                )
             )
         if updated == 0:
-            current = await model.filter(organization_id=organization_id, id=id_).first()
+            current = await model.filter(organization_id=organization_id, id=id_).using_db(connection).first()
             if current is None:
                 raise fail(("input", "id"), ErrorCode.NOT_FOUND, f"no {model.__name__} with id {id_}")
             raise fail(
@@ -61,6 +62,5 @@ async def update_versioned(
                 ErrorCode.CONFLICT,
                 f"version {expected_version} is stale; the current version is {cast(Any, current).version}",
             )
-        after = await model.get(organization_id=organization_id, id=id_)
-        await events.updated(events.snapshot(cast(Model, before)), after)
+        after = await events.reread_updated(connection, model, organization_id, id_, old)
     return after

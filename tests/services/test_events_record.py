@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 
 from app.db import asyncpg_url, connection, count_statements
 from app.models.events import EVENTS_CHANNEL, Event
+from app.models.webhooks import WebhookDestination
 from app.services.events import NewEvent, record_event, record_events
 
 
@@ -79,8 +80,21 @@ async def test_concurrent_writers_of_one_entity_get_gap_free_sequences(tenant, s
     assert sequences == list(range(1, committed + 1))
 
 
+async def wanting(org: uuid.UUID, event_types: list[str], *, active: bool = True) -> None:
+    """A destination row as the dispatcher reads it (no URL checks: nothing is delivered here)."""
+    await WebhookDestination.create(
+        organization_id=org,
+        name="d",
+        url="https://example.com/h",
+        event_types=event_types,
+        active=active,
+        secret_encrypted="x",
+    )
+
+
 async def test_listener_is_woken_only_on_commit(tenant, settings):
     org = uuid.UUID(tenant.organization_id)
+    await wanting(org, ["configuration.meter.*"])
     listener = await asyncpg.connect(asyncpg_url(settings.database_url))
     received: asyncio.Queue[str] = asyncio.Queue()
     await listener.add_listener(EVENTS_CHANNEL, lambda *args: received.put_nowait(args[3]))
@@ -99,3 +113,45 @@ async def test_listener_is_woken_only_on_commit(tenant, settings):
         assert received.empty()
     finally:
         await listener.close()
+
+
+@pytest.mark.parametrize(
+    ("patterns", "active", "notified"),
+    [
+        ([], True, True),  # no patterns: every type
+        (["*"], True, True),
+        (["configuration.*"], True, True),
+        (["configuration.account.created"], True, True),
+        (["configuration.account.updated", "billing.*"], True, False),
+        (["configurationx.*"], True, False),
+        (["configuration.*"], False, False),  # inactive
+        (None, True, False),  # no destination
+    ],
+)
+async def test_notified_only_when_a_destination_wants_an_event(tenant, settings, patterns, active, notified):
+    org = uuid.UUID(tenant.organization_id)
+    if patterns is not None:
+        await wanting(org, patterns, active=active)
+    other = await wanting_elsewhere()
+    listener = await asyncpg.connect(asyncpg_url(settings.database_url))
+    received: asyncio.Queue[str] = asyncio.Queue()
+    await listener.add_listener(EVENTS_CHANNEL, lambda *args: received.put_nowait(args[3]))
+    try:
+        async with in_transaction() as conn:
+            await record_event(conn, org, "configuration.account.created", "account", uuid.uuid4(), {})
+        # A marker notified after it: once it arrives, an earlier notification would have too.
+        async with in_transaction() as conn:
+            await record_event(conn, other, "configuration.meter.created", "meter", uuid.uuid4(), {})
+        first = await asyncio.wait_for(received.get(), 5)
+        assert first.startswith(str(org)) == notified, first
+    finally:
+        await listener.close()
+
+
+async def wanting_elsewhere() -> uuid.UUID:
+    """Another organization (its destination, wanting everything, must not count for ours)."""
+    from app.services.organizations import create_organization
+
+    other = (await create_organization("Other")).id
+    await wanting(other, [])
+    return other

@@ -1,7 +1,8 @@
 """Writing events: one statement per call, inside the caller's transaction (SEMANTICS §14.2).
 
 The statement upserts the per-entity counters in `event_sequence`, inserts the events
-with their sequence numbers and notifies `metergraph_events` (with their ids). Because the counter row is
+with their sequence numbers and notifies `metergraph_events` (with their ids) when a
+webhook destination of the organization wants one of them. Because the counter row is
 updated with `INSERT … ON CONFLICT DO UPDATE`, a concurrent writer of the same entity waits
 on its row lock until the first transaction ends: sequences come out 1, 2, 3 … with no gap,
 and a rolled-back change takes back both its event and its counter increment. Counters are
@@ -56,9 +57,27 @@ _ARRAY_INPUT = """
 """
 
 
-def recording_sql(input_rows: str) -> str:
-    """The one statement that records the events `input_rows` (a SELECT) yields; $1 is the
-    organization and $2 the occurred_at override, both used here."""
+# The organization has an active destination that wants one of the statement's events (the
+# dispatcher's `matches`: no patterns or `*` is every type, `prefix.*` a prefix, else exact).
+# Only then does the statement notify: a notification nobody wants still costs the commit a
+# lock on the notification queue and wakes every dispatcher for a pass that finds nothing.
+# A destination created or changed while such a statement runs is not seen by it: the
+# destination's own write notifies a scan of the organization (`notify_scan`), and the
+# dispatcher's periodic full pass takes what committed after that scan.
+_WANTED = """EXISTS (
+    SELECT 1 FROM webhook_destinations d
+    WHERE d.organization_id = $1 AND d.active
+      AND (jsonb_array_length(d.event_types) = 0 OR EXISTS (
+          SELECT 1 FROM jsonb_array_elements_text(d.event_types) AS p(pattern), inserted AS i
+          WHERE p.pattern IN ('*', i.type)
+             OR (right(p.pattern, 2) = '.*' AND starts_with(i.type, left(p.pattern, -1))))))"""
+
+
+def recording_ctes(input_rows: str) -> str:
+    """`WITH …` recording the events `input_rows` (a SELECT) yields, ending in the CTE
+    `notified` (one row: `recorded`, how many) that the statement's main query must read
+    for the events to be counted and notified; $1 is the organization and $2 the
+    occurred_at override, both used here."""
     return f"""
 WITH input AS ({input_rows}
 ), counts AS (
@@ -78,12 +97,18 @@ WITH input AS ({input_rows}
     FROM input i
     JOIN counters c ON c.entity_type = i.entity_type AND c.entity_id = i.entity_id
     JOIN counts n ON n.entity_type = i.entity_type AND n.entity_id = i.entity_id
-    RETURNING id
-)
-SELECT n.recorded, pg_notify('{EVENTS_CHANNEL}', $1::text
-    || CASE WHEN n.recorded <= {MAX_NOTIFIED_IDS} THEN ':' || coalesce(n.ids, '') ELSE '' END)
-FROM (SELECT count(*) AS recorded, string_agg(id::text, ',') AS ids FROM inserted) n
-"""
+    RETURNING id, type
+), notified AS (
+    SELECT n.recorded, CASE WHEN {_WANTED} THEN pg_notify('{EVENTS_CHANNEL}', $1::text
+        || CASE WHEN n.recorded <= {MAX_NOTIFIED_IDS} THEN ':' || coalesce(n.ids, '') ELSE '' END) END AS notify
+    FROM (SELECT count(*) AS recorded, string_agg(id::text, ',') AS ids FROM inserted) n
+)"""
+
+
+def recording_sql(input_rows: str) -> str:
+    """The one statement that records the events `input_rows` (a SELECT) yields; its one
+    row's `recorded` says how many."""
+    return recording_ctes(input_rows) + "\nSELECT recorded FROM notified"
 
 
 _RECORD_SQL = recording_sql(_ARRAY_INPUT)
@@ -144,3 +169,10 @@ async def record_event(
     event = NewEvent(type=type, entity_type=entity_type, entity_id=entity_id, payload=payload)
     await record_events(connection, organization_id, [event], occurred_at=occurred_at)
     return event.id
+
+
+async def notify_scan(connection: Connection, organization_id: uuid.UUID) -> None:
+    """Have the dispatchers scan the organization's recent events once this transaction
+    commits: a write that creates or changes a webhook destination calls it, for the events
+    committed meanwhile by statements that did not see the destination and so notified nobody."""
+    await fetch_rows(connection, f"SELECT pg_notify('{EVENTS_CHANNEL}', $1::uuid::text)", [organization_id])

@@ -4,7 +4,8 @@ records all their events.
 
 The JSON of a row is SQL generated from its Tortoise model, with exactly the form
 `payloads.entity_snapshot` gives an instance of it: camelCase keys, ids and decimals as
-strings, dates ISO, instants ISO in UTC with `Z` (microseconds only when not zero, as
+strings (decimals and JSON numbers through the functions of migration 0017), dates ISO,
+instants ISO in UTC with `Z` (microseconds only when not zero, as
 Python's isoformat writes them), secret columns left out.
 """
 
@@ -37,10 +38,12 @@ def _column_json(column: str, field: Any, alias: str) -> str:
         )
     if isinstance(field, fields.DateField):
         return f"to_char({ref}, 'YYYY-MM-DD')"
-    if isinstance(field, (fields.UUIDField, fields.DecimalField)):
+    if isinstance(field, fields.DecimalField):
+        return f"api_decimal({ref})"  # str(Decimal): `1E-7` below 1e-6 (migration 0017)
+    if isinstance(field, fields.UUIDField):
         return f"{ref}::text"
     if isinstance(field, JSONField):
-        return f"{ref}::jsonb"
+        return f"api_json({ref}::jsonb)"  # its numbers with a fraction as api_value shows a float
     return f"to_jsonb({ref})"
 
 

@@ -19,6 +19,7 @@ from app.domain.naming import description_problem, name_problem
 from app.models.webhooks import PENDING, WebhookDelivery, WebhookDestination
 from app.services import events
 from app.services.errors import ErrorCode, ProblemCollector, fail
+from app.services.events.record import notify_scan
 from app.services.versioning import get_owned
 from app.services.webhooks.commands import DestinationFields, UpdateDestination
 from app.services.webhooks.secrets import encrypt_secret, new_signing_secret
@@ -88,6 +89,7 @@ async def create_destination(
             **values,
         )
         await events.created(destination, connection=connection)
+        await notify_scan(connection, organization_id)
     return DestinationWithSecret(destination, secret)
 
 
@@ -118,6 +120,7 @@ async def _write(
         if values.get("active") is False:
             await _cancel_pending(organization_id, destination_id, connection)
         await events.updated(old, current, connection=connection)
+        await notify_scan(connection, organization_id)
     return current
 
 

@@ -1,0 +1,102 @@
+"""The `.updated` event of update_versioned, built in SQL by the update's own statements
+(app.services.events.versioned): the same payload the model instances give
+(payloads.entity_snapshot), no statement added, and none left by a stale version."""
+
+import json
+import random
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from app.db import connection, count_statements
+from app.models.accounts import Account, Commitment
+from app.models.events import Event
+from app.services.errors import InputErrors
+from app.services.events.payloads import api_value, entity_snapshot
+from app.services.versioning import update_versioned
+
+# Floats at every magnitude, and the edges of repr's and str(Decimal)'s notations.
+FLOATS = [
+    0.0, -0.0, 0.1, 1 / 3, 2.5, 100.0, 1e-4, 1e-5, 1.5e-5, 1e-7, 123456789.123456789, 1e15, 1e16, 1e17,
+    12345678901234567.0, 1.2345e16, 1e22, 1.7976931348623157e308, 5e-324, -2.5e-9, 1.0000000000000002,
+]  # fmt: skip
+_random = random.Random(15)
+FLOATS += [_random.uniform(-1, 1) * 10 ** _random.randint(-40, 40) for _ in range(3000)]
+NUMERICS = [
+    "0", "0.000000", "0.0000000", "0.0000001", "-0.00000012", "0.00000120", "0.000001", "123.4500", "1e-20",
+    "-5", "100000000000000000000000.5", "1E+5", "NaN", "0.00000000000000000000000000001000", "10000", "-20000",
+    "120000", "123450000", "1234500000000", "10000.00", "100000.0", "0.00", "1000", "100",
+]  # fmt: skip
+
+
+async def test_api_json_shows_numbers_as_api_value_does(tenant):
+    document = {"numbers": FLOATS, "nested": [{"a": 1, "b": [1.5, "2.5", None, True]}], "int": 10**30}
+    async with connection() as conn:
+        stored, shown = await conn.fetchrow("SELECT $1::jsonb::text, api_json($1::jsonb)::text", json.dumps(document))
+    expected = api_value(json.loads(stored))  # what a model instance read from the column shows
+    assert json.loads(shown) == expected
+
+
+async def test_api_decimal_is_str_of_the_decimal(tenant):
+    async with connection() as conn:
+        rows = await conn.fetch("SELECT v, api_decimal(v) AS shown FROM unnest($1::numeric[]) AS t(v)", NUMERICS)
+    assert [row["shown"] for row in rows] == [str(Decimal(row["v"])) for row in rows]
+    assert [row["shown"] for row in rows][:4] == ["0", "0.000000", "0E-7", "1E-7"]
+
+
+async def updated_event(entity_id: uuid.UUID) -> Event:
+    [event] = await Event.filter(entity_id=entity_id, type__endswith=".updated")
+    return event
+
+
+async def test_account_payload_is_the_instances_snapshot(tenant):
+    org = uuid.UUID(tenant.organization_id)
+    account = await Account.create(
+        organization_id=org, code="a", name="A", custom_fields={"x": 1.5, "y": 1e-7, "z": [2, 0.1]},
+        address={"line": "1 Main St"}, bill_epoch=date(2026, 1, 31),
+    )  # fmt: skip
+    before = await Account.get(id=account.id)
+    changes = {"name": "B", "custom_fields": {"x": 1e17, "w": "0.5", "v": 2.50}, "days_before_bill_due": 7}
+    with count_statements() as counted:
+        after = await update_versioned(Account, org, account.id, 1, changes, "tester")
+    # BEGIN, the lock, the UPDATE, the read-back that records the event, COMMIT: no statement
+    # of its own for the event.
+    assert len([s for s in counted.statements if "event" in s.lower()]) == 1, counted.statements
+    assert len(counted.statements) <= 5, counted.statements
+    assert (after.name, after.version, after.custom_fields) == ("B", 2, {"x": 1e17, "w": "0.5", "v": 2.5})
+    event = await updated_event(account.id)
+    assert event.type == "configuration.account.updated" and event.entity_type == "account"
+    assert event.payload == {"old": entity_snapshot(before), "new": entity_snapshot(await Account.get(id=account.id))}
+    # 1e17 is stored as an integer (jsonb), so read back as one; 2.5 stays a float.
+    assert event.payload["new"]["customFields"] == {"x": 10**17, "w": "0.5", "v": "2.5"}
+
+
+async def test_commitment_decimals_and_dates(tenant):
+    org = uuid.UUID(tenant.organization_id)
+    commitment = await Commitment.create(
+        organization_id=org, account_id=uuid.uuid4(), currency="USD", amount=Decimal("0.00000010"),
+        start_date=date(2026, 1, 1), end_date=date(2026, 12, 31), fee_dates=[{"amount": 2.50}],
+        dt_created=datetime(2026, 1, 2, 3, 4, 5, 600, tzinfo=UTC),
+    )  # fmt: skip
+    before = await Commitment.get(id=commitment.id)
+    await update_versioned(Commitment, org, commitment.id, 1, {"amount": Decimal("120000")}, "tester")
+    event = await updated_event(commitment.id)
+    assert event.payload == {
+        "old": entity_snapshot(before),
+        "new": entity_snapshot(await Commitment.get(id=commitment.id)),
+    }
+    assert (event.payload["old"]["amount"], event.payload["new"]["amount"]) == ("1.0E-7", "1.2E+5")
+
+
+async def test_a_stale_version_writes_nothing(tenant):
+    org = uuid.UUID(tenant.organization_id)
+    account = await Account.create(organization_id=org, code="s", name="S")
+    await update_versioned(Account, org, account.id, 1, {"name": "S2"}, "tester")
+    with pytest.raises(InputErrors):
+        await update_versioned(Account, org, account.id, 1, {"name": "S3"}, "tester")
+    with pytest.raises(InputErrors):
+        await update_versioned(Account, org, uuid.uuid4(), 1, {"name": "S3"}, "tester")
+    assert [e.sequence for e in await Event.filter(entity_id=account.id, type__endswith=".updated")] == [1]
+    assert (await Account.get(id=account.id)).name == "S2"
