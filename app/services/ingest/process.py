@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,9 +22,11 @@ import asyncpg
 
 from app.db import connection
 from app.domain.measurement_values import Rejection
-from app.domain.measurements import BatchChecks, MeterSchema, as_utc, meter_schema
+from app.domain.measurements import BatchChecks, MeterSchema, meter_schema
+from app.models.ingest import MEASUREMENTS_COLUMNS
 from app.services.events.ingest import record_validation_failure
 from app.services.failures import internal_failure
+from app.services.ingest import binary_copy as bc
 from app.services.ingest import store
 from app.services.ingest.wire import MeasurementIn, decode_batch, encode
 
@@ -95,7 +96,7 @@ async def _process_locked(conn: asyncpg.Connection, batch_id: uuid.UUID) -> Batc
     kept = _without_duplicates(checked.valid, claimed)
     if kept:
         meter_ids = {code: schema.meter_id for code, schema in schemas.items()}
-        await store.copy_measurements(conn, _copy_rows(batch, kept, meter_ids, accounts))
+        await store.copy_measurements(conn, _copy_data(batch, kept, meter_ids, accounts))
     await store.insert_failures(conn, batch.organization_id, batch.id, checked.failures)
     stored, duplicates = len(kept), len(checked.valid) - len(kept)
     await store.mark_processed(conn, batch.id, stored, duplicates, len(checked.failures))
@@ -140,27 +141,43 @@ def _without_duplicates(valid: list[_Valid], claimed: set[str]) -> list[_Valid]:
     return kept
 
 
-def _copy_rows(
+def _copy_data(
     batch: store.LockedBatch, kept: list[_Valid], meter_ids: dict[str, uuid.UUID], accounts: dict[str, uuid.UUID]
-) -> Iterator[tuple[Any, ...]]:
-    """COPY rows in `MEASUREMENTS_COLUMNS` order, made as COPY consumes them: a row lives
-    for a moment instead of the whole COPY, so the garbage collector, which walks every
-    container that survives a collection, never finds a thousand of them."""
-    org, batch_id, received_at = batch.organization_id, batch.id, batch.accepted_at
+) -> bytes:
+    """The kept items as binary COPY data, fields in `MEASUREMENTS_COLUMNS` order. The
+    fields every row shares are encoded once; a row is a list of bytes, which the garbage
+    collector does not track (a thousand row tuples it would walk on every collection)."""
+    first = bc.row_start(len(MEASUREMENTS_COLUMNS)) + bc.uuid_field(batch.organization_id)
+    account_fields = {code: bc.uuid_field(account_id) for code, account_id in accounts.items()}
+    meter_fields = {code: bc.uuid_field(meter_id) for code, meter_id in meter_ids.items()}
+    batch_field, received_field = bc.uuid_field(batch.id), bc.timestamptz_field(batch.accepted_at)
+    timestamptz, text, jsonb, indexes, null = (
+        bc.timestamptz_field,
+        bc.text_field,
+        bc.jsonb_field,
+        bc.BATCH_INDEXES,
+        bc.NULL,
+    )
+    parts = [bc.HEADER]
+    add = parts.extend
     for index, item, values in kept:
-        ets = as_utc(item.ets) if item.ets is not None else None
-        yield (
-            org,
-            accounts[item.account],
-            meter_ids[item.meter],
-            as_utc(item.ts),
-            ets,
-            item.uid,
-            batch_id,
-            index,
-            received_at,
-            encode(values).decode(),
+        ets = item.ets
+        add(
+            (
+                first,
+                account_fields[item.account],
+                meter_fields[item.meter],
+                timestamptz(item.ts),
+                null if ets is None else timestamptz(ets),
+                text(item.uid),
+                batch_field,
+                indexes[index],
+                received_field,
+                jsonb(encode(values)),
+            )
         )
+    parts.append(bc.TRAILER)
+    return b"".join(parts)
 
 
 async def _schemas(conn: asyncpg.Connection, organization_id: uuid.UUID, codes: set[str]) -> dict[str, MeterSchema]:

@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import asyncpg
 
@@ -158,8 +157,10 @@ async def claim_uids(
     return {row["uid"] for row in rows}
 
 
-async def copy_measurements(conn: asyncpg.Connection, records: Iterable[tuple[Any, ...]]) -> None:
-    await conn.copy_records_to_table("measurements", records=records, columns=MEASUREMENTS_COLUMNS)
+async def copy_measurements(conn: asyncpg.Connection, data: bytes) -> None:
+    """`data`: binary COPY data of the rows, fields in `MEASUREMENTS_COLUMNS` order."""
+    # A memoryview: asyncpg would take bytes for a file name.
+    await conn.copy_to_table("measurements", source=memoryview(data), columns=MEASUREMENTS_COLUMNS, format="binary")
 
 
 async def insert_failures(
