@@ -4,6 +4,7 @@ goes to Redis, exactly as before."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
@@ -41,6 +42,17 @@ async def test_a_high_limit_costs_one_redis_call_per_lease(tenant, counted):
     for _ in range(2 * rate_limits.MAX_LEASE):
         await rate_limits.check_graphql(limits, principal)
     assert counted.calls == 2
+
+
+async def test_concurrent_requests_share_one_refill_of_the_lease(tenant, counted):
+    """Requests arriving together when the lease has run out wait for the first one's
+    refill instead of each taking a lease of its own from Redis."""
+    await set_limits(tenant, graphqlPerOrganization=(10_000, 10_000), graphqlPerAccessKey=(10_000, 10_000))
+    principal = await principals.principal_from_token(tenant.token)
+    limits = rate_limits.Limiter(counted, rate_limits.namespace())
+    await asyncio.gather(*(rate_limits.check_graphql(limits, principal) for _ in range(2 * rate_limits.MAX_LEASE)))
+    assert counted.calls == 2
+    assert not rate_limits._refills
 
 
 async def test_a_low_limit_asks_redis_for_every_request_and_refuses_past_the_burst(tenant, counted):

@@ -9,6 +9,7 @@ one Redis never meet.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
 import ipaddress
@@ -86,19 +87,29 @@ MAX_LEASE = 64
 LEASE_SECONDS = 1.0
 _LEASES_KEPT = 10_000
 _leases: dict[tuple[str, ...], tuple[float, int]] = {}  # → (lapses at, requests left)
+# One refill at a time per lease: when a lease runs out under concurrent requests, the
+# first goes to Redis and the others wait for its lease instead of each taking one (and
+# all but the last being overwritten, spent in Redis for nothing).
+_refills: dict[tuple[str, ...], asyncio.Event] = {}
 
 
 def _lease_size(rates: list[Rate]) -> int:
     return max(1, min(MAX_LEASE, *(int(min(r.per_second * LEASE_WINDOW_SECONDS, r.burst / 4)) for r in rates)))
 
 
+def _from_lease(lease_key: tuple[str, ...]) -> bool:
+    """Admit one request from the process's lease, if it has one left."""
+    lapses, left = _leases.get(lease_key, (0.0, 0))
+    if left > 0 and lapses > time.monotonic():
+        _leases[lease_key] = (lapses, left - 1)
+        return True
+    return False
+
+
 async def _check_api(limits: Limiter, family: str, principal: Any) -> None:
     org, who = str(principal.organization_id), _principal_key(principal)
     lease_key = (limits.namespace, family, org, who)
-    now = time.monotonic()
-    lapses, left = _leases.get(lease_key, (0.0, 0))
-    if left > 0 and lapses > now:
-        _leases[lease_key] = (lapses, left - 1)
+    if _from_lease(lease_key):
         return
     rates = await config.organization_rates(principal.organization_id)
     buckets = [
@@ -107,16 +118,38 @@ async def _check_api(limits: Limiter, family: str, principal: Any) -> None:
     ]
     size = _lease_size([bucket.rate for bucket in buckets])
     if size > 1:
-        try:
-            await limits.take(buckets, weight=size)
-        except RateLimited:
-            pass  # no room for a whole lease: a single request may still fit
-        else:
-            if len(_leases) >= _LEASES_KEPT:
-                _leases.clear()
-            _leases[lease_key] = (now + LEASE_SECONDS, size - 1)
+        if await _from_lease_after_refills(lease_key) or await _refill(limits, lease_key, buckets, size):
             return
     await limits.take(buckets)
+
+
+async def _from_lease_after_refills(lease_key: tuple[str, ...]) -> bool:
+    """Admit one request from the lease once the refills under way have finished (it may
+    also have been refilled while this request read its organization's rates)."""
+    while not _from_lease(lease_key):
+        refill = _refills.get(lease_key)
+        if refill is None:
+            return False
+        await refill.wait()
+    return True
+
+
+async def _refill(limits: Limiter, lease_key: tuple[str, ...], buckets: list[Bucket], size: int) -> bool:
+    """Take a lease of `size` requests, the first for this request; False when the
+    buckets have no room for a whole lease (a single request may still fit)."""
+    _refills[lease_key] = refill = asyncio.Event()
+    try:
+        await limits.take(buckets, weight=size)
+    except RateLimited:
+        return False
+    else:
+        if len(_leases) >= _LEASES_KEPT:
+            _leases.clear()
+        _leases[lease_key] = (time.monotonic() + LEASE_SECONDS, size - 1)
+        return True
+    finally:
+        del _refills[lease_key]
+        refill.set()
 
 
 async def check_graphql(limits: Limiter, principal: Any) -> None:
