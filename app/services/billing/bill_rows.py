@@ -173,7 +173,9 @@ _FIX_CHARGES = """UPDATE charges AS c SET bill_id = l.bill_id FROM bill_line_ite
 # One statement: the calculated lines deleted; the memo lines kept, placed after the `n`
 # new lines in their order, and their sum added to the bill's total (the bill row was
 # written with the calculated total earlier in the transaction). Every part reads the
-# statement's snapshot, so the memo rows are those stored before it.
+# statement's snapshot, so the memo rows are those stored before it. Both scans of the
+# lines name the bills (`bill_id = ANY`), which the (organization, bill) index serves
+# whatever the statistics (migration 0018).
 _REPLACE = """WITH gone AS (
            DELETE FROM bill_line_items
            WHERE organization_id = $1 AND bill_id = ANY($2::uuid[]) AND line_item_type <> ALL($4::varchar[])),
@@ -181,7 +183,7 @@ _REPLACE = """WITH gone AS (
            SELECT l.id, l.bill_id, l.converted_subtotal,
                   k.n + row_number() OVER (PARTITION BY l.bill_id ORDER BY l.position, l.id) - 1 AS new_position
            FROM bill_line_items AS l JOIN unnest($2::uuid[], $3::int[]) AS k(bill_id, n) ON l.bill_id = k.bill_id
-           WHERE l.organization_id = $1 AND l.line_item_type = ANY($4::varchar[])),
+           WHERE l.organization_id = $1 AND l.bill_id = ANY($2::uuid[]) AND l.line_item_type = ANY($4::varchar[])),
        moved AS (
            UPDATE bill_line_items AS l SET position = memo.new_position FROM memo
            WHERE l.organization_id = $1 AND l.id = memo.id AND l.position <> memo.new_position)

@@ -188,6 +188,15 @@ async def write_job_usage(
         )
 
 
+# A chunk's rows, account by account through the key (OFFSET 0 keeps each lookup apart from
+# the outer query): with `account_id = ANY(...)` a planner without statistics reads every
+# row of the job through the (organization, job) prefix and filters, once per chunk.
+_CHUNK_ROWS = """SELECT u.account_id, u.aggregation_id, u.segment, u.window_start, u.window_end, u.quantity
+   FROM unnest($3::uuid[]) AS a(account_id)
+   CROSS JOIN LATERAL (SELECT * FROM bill_job_usage
+                       WHERE organization_id = $1 AND bill_job_id = $2 AND account_id = a.account_id OFFSET 0) AS u"""
+
+
 @dataclass(frozen=True)
 class JobUsage:
     """Reads usage (a `planning.UsageSource`) from a job's rows, and from the measurements
@@ -204,13 +213,7 @@ class JobUsage:
         if not any(needs.values()):
             return {}
         async with connection() as conn:
-            rows = await conn.fetch(
-                """SELECT account_id, aggregation_id, segment, window_start, window_end, quantity FROM bill_job_usage
-                   WHERE organization_id = $1 AND bill_job_id = $2 AND account_id = ANY($3::uuid[])""",
-                organization_id,
-                self.job_id,
-                list(needs),
-            )
+            rows = await conn.fetch(_CHUNK_ROWS, organization_id, self.job_id, list(needs))
         known = {(r[0], r[1], domain_key(r[2]), r[3], r[4]): r[5] for r in rows}
         usage: UsageByAccount = {}
         missing: dict[uuid.UUID, list[UsageWindow]] = {}

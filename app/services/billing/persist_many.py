@@ -39,6 +39,7 @@ import asyncpg
 from app.db import connection
 from app.domain.billing import ComposedBill
 from app.domain.billing.invoice_dates import lock_covers
+from app.models.billing import Bill
 from app.services.billing.bill_rows import number_bills, replace_lines
 from app.services.billing.commitments import refresh_amount_spent
 from app.services.billing.draws import settle_draws
@@ -46,6 +47,7 @@ from app.services.billing.lock_date import lock_date_for_share
 from app.services.billing.persist import Outcome, Stored, StoreOptions
 from app.services.billing.unchanged import unchanged_bills
 from app.services.events import bills as bill_events
+from app.services.events.rows import row_json_sql
 
 
 class NotStored(RuntimeError):
@@ -67,14 +69,15 @@ async def store_bills(organization_id: uuid.UUID, bills: Sequence[tuple[Composed
             settled = await settle_draws(conn, organization_id, [(bill, options.redraw) for bill, options in bills])
             bills = [(bill, options) for bill, (_, options) in zip(settled, bills)]
             lock_date = await lock_date_for_share(conn, organization_id)  # before any bill row
-            locked = await _lock_existing(conn, organization_id, bills)
+            existing = await _lock_existing(conn, organization_id, bills)
+            locked = {k: row["id"] for k, row in existing.items() if row["locked"]}
             # A scheduled run leaves a bill it would not change alone (SEMANTICS §13.2 rule 3).
             unchanged = await _unchanged(conn, organization_id, keys_of, bills)
             # None is created or changed inside the lock date's range (SEMANTICS §13.2 rule 5).
             for k, (bill, _) in zip(keys_of, bills):
                 if lock_covers(bill.bill_date, lock_date):
                     locked.setdefault(k, None)
-            before = await bill_events.bill_snapshots_by_key(conn, organization_id, keys_of)  # events' `old`
+            before = {row["id"]: row["snapshot"] for row in existing.values()}  # events' `old`
             upserted = await _upsert(
                 conn, organization_id, [bills[i] for i in ordered if keys_of[i] not in locked.keys() | unchanged.keys()]
             )
@@ -133,18 +136,26 @@ def _key(bill: ComposedBill) -> tuple:
 
 async def _lock_existing(
     conn: asyncpg.Connection, organization_id: uuid.UUID, bills: Sequence[tuple[ComposedBill, StoreOptions]]
-) -> dict[tuple, uuid.UUID | None]:
-    """Lock the chunk's existing bills; returns those that are locked (key → id)."""
-    rows = await conn.fetch(
-        """SELECT b.id, b.account_id, b.bill_date, b.billing_frequency, b.locked FROM bills AS b
-           JOIN unnest($2::uuid[], $3::date[], $4::varchar[]) AS k(account_id, bill_date, billing_frequency)
-             ON b.account_id = k.account_id AND b.bill_date = k.bill_date AND b.billing_frequency = k.billing_frequency
-           WHERE b.organization_id = $1
-           ORDER BY b.id FOR UPDATE OF b""",
-        organization_id,
-        *map(list, zip(*(_key(bill) for bill, _ in bills))),
-    )
-    return {(r["account_id"], r["bill_date"], r["billing_frequency"]): r["id"] for r in rows if r["locked"]}
+) -> dict[tuple, asyncpg.Record]:
+    """Lock the chunk's existing bills; returns them by key (id, locked, and the API form
+    as locked: the `old` of their events)."""
+    rows = await conn.fetch(_LOCK_EXISTING, organization_id, *map(list, zip(*(_key(bill) for bill, _ in bills))))
+    return {(r["account_id"], r["bill_date"], r["billing_frequency"]): r for r in rows}
+
+
+# Each key is looked up on its own through the unique key index, then each bill found is
+# locked through the primary key, in id order (as approving bills locks them, so the two
+# cannot deadlock). Both lookups are LATERAL subqueries kept apart from the outer query
+# (LIMIT, FOR UPDATE): a plain join lets a planner without statistics (a table never
+# analyzed) hash the organization's every bill once per chunk, a cost growing with the
+# square of a job's bills.
+_LOCK_EXISTING = f"""SELECT b.id, b.account_id, b.bill_date, b.billing_frequency, b.locked,
+       ({row_json_sql(Bill, "b")})::text AS snapshot
+   FROM (SELECT e.id FROM unnest($2::uuid[], $3::date[], $4::varchar[]) AS k(account_id, bill_date, billing_frequency)
+         CROSS JOIN LATERAL (SELECT id FROM bills WHERE organization_id = $1 AND account_id = k.account_id
+                               AND bill_date = k.bill_date AND billing_frequency = k.billing_frequency LIMIT 1) AS e
+         ORDER BY e.id) AS found
+   CROSS JOIN LATERAL (SELECT * FROM bills WHERE organization_id = $1 AND id = found.id FOR UPDATE) AS b"""
 
 
 # One statement for the chunk: the bills' columns as arrays, inserted in key order (lock
