@@ -22,6 +22,7 @@ from app.graphql.catalog.plans import PlanMutation, PlanQuery
 from app.graphql.catalog.pricing_preview import PricingPreviewQuery
 from app.graphql.catalog.products import ProductMutation, ProductQuery
 from app.graphql.charges import ChargeMutation, ChargeQuery
+from app.graphql.compiled_execution import CompiledExecutionContext
 from app.graphql.cost import QueryCost
 from app.graphql.counters import CounterMutation, CounterQuery
 from app.graphql.documents import ParsedAndValidatedOnce
@@ -33,7 +34,7 @@ from app.graphql.ingest import IngestMutation, IngestQuery
 from app.graphql.input_bounds import InputBounds
 from app.graphql.memos import MemoMutation, MemoQuery
 from app.graphql.organization import OrganizationMutation, OrganizationQuery
-from app.graphql.plain_leaves import PlainLeavesExecutionContext, mark_plain_leaves
+from app.graphql.plain_leaves import mark_plain_leaves
 from app.graphql.plan_groups import PlanGroupMutation, PlanGroupQuery
 from app.graphql.rate_limit import RateLimitOperations
 from app.graphql.scalars import SCALAR_OVERRIDES
@@ -115,7 +116,7 @@ def build_schema(subscription: type | None = Subscription) -> strawberry.Schema:
         subscription=subscription,
         extensions=_extensions(),
         scalar_overrides=SCALAR_OVERRIDES,
-        execution_context_class=PlainLeavesExecutionContext,
+        execution_context_class=CompiledExecutionContext,
     )
     direct_resolvers.install(built)  # before the guards, which wrap whatever resolves
     reads.install(built._schema)  # every field yielding entities checks what it shows
