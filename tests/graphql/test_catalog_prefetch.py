@@ -132,21 +132,31 @@ def _field(name: str, *selections: SelectedField) -> SelectedField:
     return SelectedField(name=name, directives={}, arguments={}, selections=list(selections))
 
 
-def test_deep_synchronous_completion_is_handed_over_at_the_highest_connection():
+def test_the_catalog_benchmarks_depth_completes_synchronously():
     # products { nodes { meters { nodes { aggregations { nodes { pricings { nodes {
-    #   pricingBands { lowerLimit } } } } } } } } }: graphql-core would complete 15 path
-    # elements in one recursion (see app.graphql.prefetch.depth).
+    #   pricingBands { lowerLimit } } } } } } } } }: 15 path elements in one recursion, within
+    # what the compiled execution may span (see app.graphql.prefetch.depth).
     bands = _field("pricingBands", _field("lowerLimit"))
     pricings = _field("pricings", _field("nodes", _field("id"), bands))
     aggregations = _field("aggregations", _field("nodes", _field("code"), pricings))
     meters = _field("meters", _field("nodes", _field("code"), aggregations))
     assert selection.below(pricings) == 5  # nodes, i, pricingBands, j, lowerLimit
     assert selection.node_offsets(meters.selections) == {2}
+    assert not depth.root(frozenset({2})).needs_handover([meters])  # products.nodes.i
 
-    products = depth.root(frozenset({2}))  # products.nodes.i
-    assert products.needs_handover([meters])
-    product_meters = products.under(frozenset({2}), handed_over=True)  # products.nodes.i.meters.nodes.j
-    assert product_meters == depth.Depth(frozenset({6}), base=4)
-    assert product_meters.needs_handover([aggregations])
-    under_aggregations = product_meters.under(frozenset({2}), handed_over=True)
-    assert not under_aggregations.needs_handover([pricings])  # the 1,000 pricings stay synchronous
+
+def test_deeper_completion_is_handed_over_at_the_highest_connections():
+    # c0 { nodes { code c1 { nodes { code ... } } } }: three path elements a level, three
+    # times deeper than one synchronous completion may go.
+    chain = [_field(f"c{depth.SYNC_PATH_LIMIT - 1}", _field("nodes", _field("code")))]
+    for level in reversed(range(depth.SYNC_PATH_LIMIT - 1)):
+        chain.insert(0, _field(f"c{level}", _field("nodes", _field("code"), chain[0])))
+    at, handed = depth.root(frozenset({2})), []
+    for connection in chain:  # as the lookahead walk decides, level by level
+        handed.append(at.needs_handover([connection]))
+        at = at.under(frozenset({2}), handed[-1])
+    over = handed.count(True)
+    assert 0 < over < len(chain)
+    # The highest levels (the fewest objects) hand over; the rest complete synchronously.
+    assert handed == [True] * over + [False] * (len(chain) - over)
+    assert 3 * (len(chain) - over) <= depth.SYNC_PATH_LIMIT

@@ -1,7 +1,9 @@
 """Where the synchronous completion of rows loaded ahead hands over to a coroutine.
 
-graphql-core completes a value a resolver returns synchronously by recursion, about five
-Python frames per element of the response path (`products.nodes.3.meters...`). CPython
+A value a resolver returns is completed synchronously by recursion: graphql-core's general
+execution takes about five Python frames per element of the response path
+(`products.nodes.3.meters...`), the compiled execution (`app.graphql.compiled_execution`)
+one or two. CPython
 3.11 keeps frames on a data stack of 16 KiB chunks and unmaps a chunk the moment it
 empties, so a recursion that goes back and forth across a chunk's edge maps and unmaps it
 each time: on the catalog benchmark, once every prefetched field answered synchronously,
@@ -21,9 +23,14 @@ from strawberry.types.nodes import SelectedField
 
 from app.graphql.prefetch.selection import below
 
-# Path elements one synchronous completion may span: ~5 frames of ~250 bytes each, under
-# 16 KiB with room for the event loop's frames (14 measured to thrash, 9 not to).
-SYNC_PATH_LIMIT = 10
+# Path elements one synchronous completion may span, under 16 KiB with room for the event
+# loop's and the resolvers' frames. graphql-core's ~5 frames of ~250 bytes an element
+# measured to thrash at 14 elements, not at 9 (about 11 KiB); the compiled execution's
+# frames take at most ~470 bytes an element (`_run`, `_object_field`, `_list`: 712 bytes
+# for a list field and its index), so 20 elements stay under that. The catalog benchmark
+# (15 deep) then completes without handing over: 300 coroutines and tasks less a query,
+# and still ~40 page faults a query.
+SYNC_PATH_LIMIT = 20
 
 
 @dataclass(frozen=True)
