@@ -123,7 +123,7 @@ def join_problems(sql: str) -> list[str]:
     ctes = set(re.findall(r"(?:\bWITH(?:\s+RECURSIVE)?|,)\s*(\w+)\s+AS\s+(?:NOT\s+)?(?:MATERIALIZED\s+)?\(", sql))
     problems = []
     for match in _JOIN.finditer(sql):
-        rest = sql[match.end() :]
+        rest = re.sub(r"^LATERAL\s+", "", sql[match.end() :], flags=re.IGNORECASE)  # a subquery all the same
         if rest.lower().startswith("unnest(") or rest.split(None, 1)[0] in ctes:
             continue
         if rest.startswith("("):
@@ -169,6 +169,8 @@ def test_no_query_joins_rows_of_two_organizations():
         ("UPDATE a SET x = 1 FROM t LEFT JOIN (SELECT id FROM b) d ON d.id = t.id", False),
         ("WITH c AS (SELECT id FROM b WHERE organization_id = $1) SELECT * FROM a JOIN c ON c.id = a.id", True),
         ("WITH c AS (SELECT 1), d AS (SELECT id FROM b) SELECT * FROM a JOIN b ON b.id = a.id", False),
+        ("SELECT * FROM t CROSS JOIN LATERAL (SELECT id FROM b WHERE organization_id = $1 AND x = t.x) AS d", True),
+        ("SELECT * FROM t CROSS JOIN LATERAL (SELECT id FROM b WHERE x = t.x) AS d", False),
     ],
 )
 def test_the_join_rule_itself(sql, ok):

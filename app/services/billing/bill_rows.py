@@ -173,9 +173,10 @@ _FIX_CHARGES = """UPDATE charges AS c SET bill_id = l.bill_id FROM bill_line_ite
 # One statement: the calculated lines deleted; the memo lines kept, placed after the `n`
 # new lines in their order, and their sum added to the bill's total (the bill row was
 # written with the calculated total earlier in the transaction). Every part reads the
-# statement's snapshot, so the memo rows are those stored before it. Both scans of the
-# lines name the bills (`bill_id = ANY`), which the (organization, bill) index serves
-# whatever the statistics (migration 0018).
+# statement's snapshot, so the memo rows are those stored before it. Every scan of the
+# lines names the bills (`bill_id = ANY`), which the (organization, bill) index serves
+# (migration 0018); without statistics, on a table of a few thousand lines a planner may
+# still read the organization's lines through the index's first column.
 _REPLACE = """WITH gone AS (
            DELETE FROM bill_line_items
            WHERE organization_id = $1 AND bill_id = ANY($2::uuid[]) AND line_item_type <> ALL($4::varchar[])),
@@ -186,7 +187,8 @@ _REPLACE = """WITH gone AS (
            WHERE l.organization_id = $1 AND l.bill_id = ANY($2::uuid[]) AND l.line_item_type = ANY($4::varchar[])),
        moved AS (
            UPDATE bill_line_items AS l SET position = memo.new_position FROM memo
-           WHERE l.organization_id = $1 AND l.id = memo.id AND l.position <> memo.new_position)
+           WHERE l.organization_id = $1 AND l.bill_id = ANY($2::uuid[]) AND l.id = memo.id
+             AND l.position <> memo.new_position)
    UPDATE bills AS b SET bill_total = b.bill_total + t.total
    FROM (SELECT bill_id, sum(converted_subtotal) AS total FROM memo GROUP BY bill_id) AS t
    WHERE b.organization_id = $1 AND b.id = t.bill_id"""

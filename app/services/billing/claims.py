@@ -155,23 +155,7 @@ async def finish(
     outcomes = [results[claim_.rows[r]] for r in row_ids]
     async with connection() as conn:
         return await conn.fetchval(
-            """WITH done AS (
-                   UPDATE bill_job_accounts AS a
-                   SET status = r.status, reason = r.reason, bill_ids = r.bill_ids::jsonb, claim_token = NULL,
-                       version = a.version + 1, dt_last_modified = now()
-                   FROM unnest($4::uuid[], $5::varchar[], $6::text[], $7::text[]) AS r(id, status, reason, bill_ids)
-                   WHERE a.organization_id = $1 AND a.bill_job_id = $2 AND a.id = r.id
-                     AND a.status = 'PENDING' AND a.claim_token = $3
-                   RETURNING a.status, a.bill_ids),
-               counted AS (
-                   UPDATE bill_jobs SET pending = pending - (SELECT count(*) FROM done),
-                       failed = failed + (SELECT count(*) FROM done WHERE status = 'FAILED'),
-                       result_bill_ids = result_bill_ids || coalesce(
-                           (SELECT jsonb_agg(b) FROM done, jsonb_array_elements(done.bill_ids) AS b), '[]'::jsonb),
-                       version = version + 1, dt_last_modified = now(), dt_heartbeat = now()
-                   WHERE organization_id = $1 AND id = $2 AND EXISTS (SELECT 1 FROM done)
-                   RETURNING id)
-               SELECT count(*) FROM done""",
+            _FINISH,
             organization_id,
             job_id,
             claim_.token,
@@ -180,3 +164,31 @@ async def finish(
             [o.reason for o in outcomes],
             [json.dumps([str(b) for b in o.bill_ids]) for o in outcomes],
         )
+
+
+# The claimed rows are found one by one through the primary key and updated by their ctid:
+# joined to the row ids, a planner without statistics (a table never analyzed) scans every
+# PENDING row of the job through the (organization, job) index prefix, once per chunk. A row
+# updated meanwhile (its lease taken over) is updated only if it still passes the
+# conditions, as with any UPDATE.
+_FINISH = """WITH done AS (
+       UPDATE bill_job_accounts AS a
+       SET status = r.status, reason = r.reason, bill_ids = r.bill_ids::jsonb, claim_token = NULL,
+           version = a.version + 1, dt_last_modified = now()
+       FROM (SELECT r.*, x.tid
+             FROM unnest($4::uuid[], $5::varchar[], $6::text[], $7::text[])
+                  AS r(id, status, reason, bill_ids)
+             CROSS JOIN LATERAL (SELECT ctid AS tid FROM bill_job_accounts
+                                 WHERE organization_id = $1 AND id = r.id OFFSET 0) AS x) AS r
+       WHERE a.ctid = r.tid AND a.organization_id = $1 AND a.bill_job_id = $2
+         AND a.status = 'PENDING' AND a.claim_token = $3
+       RETURNING a.status, a.bill_ids),
+   counted AS (
+       UPDATE bill_jobs SET pending = pending - (SELECT count(*) FROM done),
+           failed = failed + (SELECT count(*) FROM done WHERE status = 'FAILED'),
+           result_bill_ids = result_bill_ids || coalesce(
+               (SELECT jsonb_agg(b) FROM done, jsonb_array_elements(done.bill_ids) AS b), '[]'::jsonb),
+           version = version + 1, dt_last_modified = now(), dt_heartbeat = now()
+       WHERE organization_id = $1 AND id = $2 AND EXISTS (SELECT 1 FROM done)
+       RETURNING id)
+   SELECT count(*) FROM done"""
