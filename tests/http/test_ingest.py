@@ -93,6 +93,12 @@ WHOLE_REQUEST_REFUSALS = {
         "measurements[0].ts",
     ),
     "meter not a string": (json.dumps({"measurements": [{**ONE, "meter": 7}]}).encode(), "measurements[0].meter"),
+    "nested too deeply": (
+        json.dumps({"measurements": [{**ONE, "measure": {"x": 1}}]})
+        .replace('"x": 1', '"x": ' + "[" * 5000 + "]" * 5000)
+        .encode(),
+        "nested too deeply",
+    ),
     "section not an object": (
         json.dumps({"measurements": [{**ONE, "measure": [1]}]}).encode(),
         "measurements[0].measure",

@@ -61,6 +61,10 @@ def decode_batch(body: bytes) -> list[MeasurementIn]:
         raise InputErrors([_problem(str(exc))]) from None
     except msgspec.DecodeError as exc:
         raise InputErrors([Problem(("body",), ErrorCode.INVALID, f"malformed JSON: {exc}")]) from None
+    except RecursionError:
+        # msgspec recurses per nesting level: a section value nested a few thousand
+        # levels deep (well within the size limit) must be a 400, not a server error.
+        raise InputErrors([Problem(("body",), ErrorCode.INVALID, "malformed JSON: nested too deeply")]) from None
 
 
 def _problem(text: str) -> Problem:
