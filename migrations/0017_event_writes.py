@@ -77,10 +77,8 @@ BEGIN
 END
 $$""",
     r"""
-CREATE FUNCTION api_json(j jsonb) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+CREATE FUNCTION api_json_walk(j jsonb) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 BEGIN
-    -- Only a number with a fraction changes (Python reads it as a float): none, no walk.
-    IF j IS NULL OR strpos(j::text, '.') = 0 THEN RETURN j; END IF;
     CASE jsonb_typeof(j)
     WHEN 'object' THEN
         RETURN (SELECT coalesce(jsonb_object_agg(key, api_json(value)), '{}') FROM jsonb_each(j));
@@ -100,9 +98,16 @@ BEGIN
     END CASE;
 END
 $$""",
+    # Only a number with a fraction changes (Python reads it as a float): without a `.` in
+    # its text, the value as it is, and no function call (a SQL function, inlined).
+    """
+CREATE FUNCTION api_json(j jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN strpos(j::text, '.') = 0 THEN j ELSE api_json_walk(j) END
+$$""",
 ]
 EVENT_WRITES_REVERSE_SQL = [
     "DROP FUNCTION IF EXISTS api_json(jsonb)",
+    "DROP FUNCTION IF EXISTS api_json_walk(jsonb)",
     "DROP FUNCTION IF EXISTS api_float(float8)",
     "DROP FUNCTION IF EXISTS api_decimal(numeric)",
     """ALTER TABLE event ADD CONSTRAINT event_organization_fk

@@ -2,20 +2,25 @@
 (app.services.events.versioned): the same payload the model instances give
 (payloads.entity_snapshot), no statement added, and none left by a stale version."""
 
+import asyncio
 import json
 import random
 import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import asyncpg
 import pytest
 
-from app.db import connection, count_statements
+from app.db import asyncpg_url, connection, count_statements
 from app.models.accounts import Account, Commitment
-from app.models.events import Event
+from app.models.events import EVENTS_CHANNEL, Event
+from app.models.webhooks import WebhookDestination
 from app.services.errors import InputErrors
 from app.services.events.payloads import api_value, entity_snapshot
+from app.services.events.versioned import wanted_by
 from app.services.versioning import update_versioned
+from app.services.webhooks.dispatch import matches
 
 # Floats at every magnitude, and the edges of repr's and str(Decimal)'s notations.
 FLOATS = [
@@ -100,3 +105,39 @@ async def test_a_stale_version_writes_nothing(tenant):
         await update_versioned(Account, org, uuid.uuid4(), 1, {"name": "S3"}, "tester")
     assert [e.sequence for e in await Event.filter(entity_id=account.id, type__endswith=".updated")] == [1]
     assert (await Account.get(id=account.id)).name == "S2"
+
+
+TYPES = ["configuration.account.updated", "billing.bill.updated", "a.b", "single"]
+PATTERNS = [
+    "*", "configuration.*", "configuration.account.*", "configuration.account.updated", "configuration.acc.*",
+    "configuration.account.updated.*", "billing.*", "a.*", "a.b", "a.b.*", "single", "single.*", "sing.*", ".*",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("event_type", TYPES)
+def test_wanted_by_is_every_pattern_the_dispatcher_matches(event_type):
+    assert {p for p in PATTERNS if matches([p], event_type)} == {p for p in PATTERNS if p in wanted_by(event_type)}
+
+
+@pytest.mark.parametrize(
+    ("patterns", "notified"), [([], True), (["configuration.account.*"], True), (["billing.*"], False)]
+)
+async def test_an_update_notifies_when_a_destination_wants_it(tenant, settings, patterns, notified):
+    org = uuid.UUID(tenant.organization_id)
+    account = await Account.create(organization_id=org, code="n", name="N")
+    await WebhookDestination.create(
+        organization_id=org, name="d", url="https://example.com/h", event_types=patterns, secret_encrypted="x"
+    )
+    listener = await asyncpg.connect(asyncpg_url(settings.database_url))
+    received: asyncio.Queue[str] = asyncio.Queue()
+    await listener.add_listener(EVENTS_CHANNEL, lambda *args: received.put_nowait(args[3]))
+    try:
+        await update_versioned(Account, org, account.id, 1, {"name": "N2"}, "tester")
+        # A marker notified after it: once it arrives, the update's would have too.
+        async with connection() as conn:
+            await conn.execute(f"NOTIFY {EVENTS_CHANNEL}, 'marker'")
+        first = await asyncio.wait_for(received.get(), 5)
+        event = await updated_event(account.id)
+        assert first == (f"{org}:{event.id}" if notified else "marker")
+    finally:
+        await listener.close()

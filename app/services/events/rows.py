@@ -31,11 +31,8 @@ RowChange = tuple[str, uuid.UUID, str | dict[str, Any] | None]
 def _column_json(column: str, field: Any, alias: str) -> str:
     ref = f"{alias}.{column}"
     if isinstance(field, fields.DatetimeField):
-        utc = f"({ref} AT TIME ZONE 'UTC')"
-        return (
-            f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN extract(microseconds FROM {utc})::bigint"
-            f" % 1000000 = 0 THEN '' ELSE '.' || to_char({utc}, 'US') END || 'Z'"
-        )
+        # isoformat leaves out a zero fraction; `.000000` can be nothing else in this text
+        return f"replace(to_char({ref} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '.000000', '') || 'Z'"
     if isinstance(field, fields.DateField):
         return f"to_char({ref}, 'YYYY-MM-DD')"
     if isinstance(field, fields.DecimalField):

@@ -13,8 +13,9 @@ from typing import Any, TypeVar
 
 from tortoise.models import Model
 
+from app.models.events import EVENTS_CHANNEL
 from app.services.events.changes import entity_name, event_type
-from app.services.events.record import Connection, fetch_rows, recording_ctes
+from app.services.events.record import Connection, fetch_rows
 from app.services.events.rows import row_json_sql
 
 M = TypeVar("M", bound=Model)
@@ -30,15 +31,39 @@ def _lock_sql(model: type[Model]) -> str:
 
 @cache
 def _reread_sql(model: type[Model]) -> str:
-    # $3 the event's id, $4 its type, $5 the entity type, $6 the row's id, $7 `old` (text).
+    # $1 organization, $2 the event's id, $3 its type, $4 the entity type, $5 the row's id,
+    # $6 `old` (text), $7 the patterns that would select the type (wanted_by).
+    # One event of one entity: the counter is upserted by value, no batch bookkeeping
+    # (record.recording_ctes numbers and orders many).
     table = model._meta.db_table
-    input_rows = f"""
-    SELECT $3::uuid AS id, $4::text AS type, $5::text AS entity_type, r.id AS entity_id,
-           jsonb_build_object('old', $7::text::jsonb, 'new', {row_json_sql(model)}) AS payload, 1 AS ord
-    FROM {table} AS r WHERE r.organization_id = $1 AND r.id = $6"""
-    return recording_ctes(input_rows) + (
-        f"\nSELECT r.* FROM {table} AS r, notified WHERE r.organization_id = $1 AND r.id = $6 AND notified.recorded = 1"
-    )
+    return f"""
+WITH counter AS (
+    INSERT INTO event_sequence AS s (organization_id, entity_type, entity_id, last_sequence) VALUES ($1, $4, $5, 1)
+    ON CONFLICT (organization_id, entity_type, entity_id) DO UPDATE SET last_sequence = s.last_sequence + 1
+    RETURNING last_sequence
+), inserted AS (
+    INSERT INTO event (id, organization_id, type, entity_type, entity_id, sequence, occurred_at, payload)
+    SELECT $2, $1, $3, $4, r.id, c.last_sequence, clock_timestamp(),
+           jsonb_build_object('old', $6::text::jsonb, 'new', {row_json_sql(model)})
+    FROM {table} AS r, counter AS c WHERE r.organization_id = $1 AND r.id = $5
+    RETURNING id
+), notified AS (
+    SELECT CASE WHEN EXISTS (
+        SELECT 1 FROM webhook_destinations AS d
+        WHERE d.organization_id = $1 AND d.active AND (d.event_types = '[]' OR d.event_types ?| $7::text[])
+    ) THEN pg_notify('{EVENTS_CHANNEL}', $1::text || ':' || i.id::text) END AS notify
+    FROM inserted AS i
+)
+SELECT r.* FROM {table} AS r, notified WHERE r.organization_id = $1 AND r.id = $5"""
+
+
+@cache
+def wanted_by(event_type: str) -> tuple[str, ...]:
+    """Every destination pattern that selects `event_type` (the dispatcher's `matches`):
+    `*`, the type itself and `prefix.*` for each of its dotted prefixes. A destination
+    wants the event when its list is empty or holds one of them."""
+    parts = event_type.split(".")
+    return ("*", event_type, *(".".join(parts[:i]) + ".*" for i in range(1, len(parts))))
 
 
 async def lock_versioned(
@@ -55,6 +80,7 @@ async def reread_updated(
     connection: Connection, model: type[M], organization_id: uuid.UUID, id_: uuid.UUID, old: Any
 ) -> M:
     """The row as updated, read back by the statement that records its `.updated` event."""
-    args = [organization_id, None, uuid.uuid4(), event_type(model, "updated"), entity_name(model), id_, old]
+    type_ = event_type(model, "updated")
+    args = [organization_id, uuid.uuid4(), type_, entity_name(model), id_, old, list(wanted_by(type_))]
     [row] = await fetch_rows(connection, _reread_sql(model), args)
     return model._init_from_db(**dict(row))
