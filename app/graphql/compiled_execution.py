@@ -32,6 +32,7 @@ from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from app.graphql.execution_plans import LEAF, OBJECT, TYPENAME, FieldPlan, ObjectPlan, plan_object
+from app.graphql.executor_helpers import weak_helpers
 from app.graphql.plain_leaves import UNUSUAL, leaf_value
 
 _SYNC: set[type] = {dict, list, str, int, float, bool, type(None)}  # grows with the types met
@@ -62,6 +63,7 @@ class CompiledExecutionContext(StrawberryGraphQLCoreExecutionContext):
         manager = self.middleware_manager
         self._compiled = manager is None or not manager.middlewares
         self._plans: dict[int, tuple[Any, GraphQLObjectType, ObjectPlan]] = {}
+        self.async_helpers = weak_helpers(self)  # no cycle: the request's objects die with it
 
     def execute_fields(
         self,
