@@ -5,6 +5,8 @@ from tortoise.migrations import operations as ops
 # - `event` loses its foreign key to `organizations`: every insert paid a lookup for a key
 #   the writer takes from the row it is changing (an organization is never deleted by the
 #   application; `event_sequence` keeps its key, checked only at an entity's first event).
+# - and its index on occurred_at alone, which only the retention cron read: it prunes
+#   organization by organization through (organization_id, occurred_at DESC, id DESC).
 # - `api_decimal(numeric)` and `api_json(jsonb)`: a value in the text Python's payloads.api_value
 #   gives it, so the events built in SQL (app.services.events.rows) carry exactly the API
 #   form the ones built from model instances carry: a numeric as str() writes the Decimal
@@ -13,6 +15,7 @@ from tortoise.migrations import operations as ops
 #   float) and then shows it (str(Decimal(repr(float)))).
 EVENT_WRITES_SQL = [
     "ALTER TABLE event DROP CONSTRAINT IF EXISTS event_organization_fk",
+    "DROP INDEX IF EXISTS event_occurred_idx",
     r"""
 CREATE FUNCTION api_decimal(v numeric) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE
@@ -106,6 +109,7 @@ CREATE FUNCTION api_json(j jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL 
 $$""",
 ]
 EVENT_WRITES_REVERSE_SQL = [
+    "CREATE INDEX IF NOT EXISTS event_occurred_idx ON event (occurred_at)",
     "DROP FUNCTION IF EXISTS api_json(jsonb)",
     "DROP FUNCTION IF EXISTS api_json_walk(jsonb)",
     "DROP FUNCTION IF EXISTS api_float(float8)",

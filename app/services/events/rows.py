@@ -44,17 +44,32 @@ def _column_json(column: str, field: Any, alias: str) -> str:
     return f"to_jsonb({ref})"
 
 
-@cache
-def row_json_sql(model: type[Model], alias: str = "r") -> str:
-    """SQL for the API form of the `model` row named `alias` (a jsonb value)."""
+def _pairs(model: type[Model], alias: str) -> list[str]:
     pairs = []
     for name, field in model._meta.fields_map.items():
         if name == "organization_id" or is_secret_column(name) or not field.has_db_field:
             continue
         pairs.append(f"'{camel(name)}', {_column_json(field.source_field or name, field, alias)}")
+    return pairs
+
+
+@cache
+def row_json_sql(model: type[Model], alias: str = "r") -> str:
+    """SQL for the API form of the `model` row named `alias` (a jsonb value)."""
+    pairs = _pairs(model, alias)
     # jsonb_build_object takes at most 100 arguments: built in parts.
     parts = [", ".join(pairs[i : i + 40]) for i in range(0, len(pairs), 40)]
     return " || ".join(f"jsonb_build_object({part})" for part in parts)
+
+
+@cache
+def row_json_text_sql(model: type[Model], alias: str = "r") -> str:
+    """The same API form as JSON text: built as text (json_build_object) it skips jsonb's
+    binary form, for a value that only travels or is spliced into a larger document."""
+    pairs = _pairs(model, alias)
+    if len(pairs) > 50:  # json_build_object takes at most 100 arguments
+        return f"({row_json_sql(model, alias)})::text"
+    return f"json_build_object({', '.join(pairs)})::text"
 
 
 async def row_snapshots(

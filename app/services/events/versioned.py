@@ -16,7 +16,7 @@ from tortoise.models import Model
 from app.models.events import EVENTS_CHANNEL
 from app.services.events.changes import entity_name, event_type
 from app.services.events.record import Connection, fetch_rows
-from app.services.events.rows import row_json_sql
+from app.services.events.rows import row_json_text_sql
 
 M = TypeVar("M", bound=Model)
 
@@ -24,7 +24,7 @@ M = TypeVar("M", bound=Model)
 @cache
 def _lock_sql(model: type[Model]) -> str:
     return (
-        f"SELECT ({row_json_sql(model)})::text AS old FROM {model._meta.db_table} AS r"
+        f"SELECT {row_json_text_sql(model)} AS old FROM {model._meta.db_table} AS r"
         " WHERE r.organization_id = $1 AND r.id = $2 AND r.version = $3 FOR UPDATE OF r"
     )
 
@@ -44,7 +44,7 @@ WITH counter AS (
 ), inserted AS (
     INSERT INTO event (id, organization_id, type, entity_type, entity_id, sequence, occurred_at, payload)
     SELECT $2, $1, $3, $4, r.id, c.last_sequence, clock_timestamp(),
-           jsonb_build_object('old', $6::text::jsonb, 'new', {row_json_sql(model)})
+           ('{{"old":' || $6::text || ',"new":' || {row_json_text_sql(model)} || '}}')::jsonb
     FROM {table} AS r, counter AS c WHERE r.organization_id = $1 AND r.id = $5
     RETURNING id
 ), notified AS (
