@@ -95,3 +95,11 @@ async def test_helpers_kept_past_the_execution_still_track_and_gather():
 
 def test_the_served_schema_uses_them():
     assert served.execution_context_class is CompiledExecutionContext
+
+
+async def test_the_api_collects_young_objects_less_often_while_it_serves(app):
+    """What requests make they free when they end: the served app's young generation is
+    collected every GC_YOUNG_THRESHOLD net allocations, not CPython's 700."""
+    from app.main import GC_YOUNG_THRESHOLD
+
+    assert gc.get_threshold()[0] == GC_YOUNG_THRESHOLD > 700
