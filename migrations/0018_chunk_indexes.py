@@ -24,7 +24,7 @@ CHUNK_INDEXES_REVERSE_SQL = [
 
 
 class Migration(migrations.Migration):
-    dependencies = [("metergraph", "0016_organization_keys")]
+    dependencies = [("metergraph", "0017_event_writes")]
 
     initial = False
 

@@ -20,7 +20,7 @@ BODY_LZ4_REVERSE_SQL = "ALTER TABLE measurement_batches ALTER COLUMN body SET CO
 
 
 class Migration(migrations.Migration):
-    dependencies = [("metergraph", "0016_organization_keys")]
+    dependencies = [("metergraph", "0018_chunk_indexes")]
 
     initial = False
 
