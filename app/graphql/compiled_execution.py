@@ -17,14 +17,12 @@ an item — an awaitable, null, an exception as a value, something other than a 
 `@defer` (a delivery group), a schema middleware — goes to graphql-core's own method for
 that field or item, from the same point, so it behaves exactly as before.
 
-A value counts as not awaitable by its type (`_is_sync`): a class with no `__await__`,
-no `__getattr__` and the usual attribute lookup, that is neither a coroutine, a
-generator nor an exception. (An `__await__` set on one instance is not looked for.)
+A value counts as plain (not awaitable, not an exception) by its type
+(`app.graphql.plain_leaves.is_sync`).
 """
 
 from __future__ import annotations
 
-from types import CoroutineType, GeneratorType, WrapperDescriptorType
 from typing import Any
 
 from graphql import GraphQLObjectType, Undefined
@@ -33,25 +31,9 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from app.graphql.execution_plans import LEAF, OBJECT, TYPENAME, FieldPlan, ObjectPlan, plan_object
 from app.graphql.executor_helpers import weak_helpers
-from app.graphql.plain_leaves import UNUSUAL, leaf_value
+from app.graphql.plain_leaves import SYNC_TYPES, UNUSUAL, is_sync, leaf_value
 
-_SYNC: set[type] = {dict, list, str, int, float, bool, type(None)}  # grows with the types met
-
-
-def _is_sync(value: Any) -> bool:
-    """Whether `value` is plainly a value: neither awaitable nor an exception."""
-    cls = type(value)
-    if cls in _SYNC:
-        return True
-    if (
-        issubclass(cls, (CoroutineType, GeneratorType, BaseException))
-        or hasattr(cls, "__await__")
-        or hasattr(cls, "__getattr__")
-        or not isinstance(cls.__getattribute__, WrapperDescriptorType)
-    ):
-        return False
-    _SYNC.add(cls)
-    return True
+_tuple_new = tuple.__new__  # a Path built as its named tuple's `__new__` would, without its Python frame
 
 
 class CompiledExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -118,15 +100,15 @@ class CompiledExecutionContext(StrawberryGraphQLCoreExecutionContext):
                     results[name] = type_name
                     continue
                 if kind is OBJECT:
-                    value = self._object_field(field, source, Path(path, name, type_name))
+                    value = self._object_field(field, source, _tuple_new(Path, (path, name, type_name)))
                 else:  # the general path, or a leaf the inline read could not answer
                     value = self.execute_field(
-                        field.parent_type, source, field.details, Path(path, name, type_name), None
+                        field.parent_type, source, field.details, _tuple_new(Path, (path, name, type_name)), None
                     )
                 if value is Undefined:
                     continue
                 results[name] = value
-                if not _is_sync(value) and self.is_awaitable(value):
+                if type(value) not in SYNC_TYPES and not is_sync(value) and self.is_awaitable(value):
                     pending.append(name)
         except Exception:
             if pending:  # the other fields' awaitables may fail too: settle them
@@ -144,7 +126,14 @@ class CompiledExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return results
 
     def _info(self, field: FieldPlan, path: Path) -> Any:
-        return self.build_resolve_info(field.field_def, field.nodes, field.parent_type, path)
+        """`build_resolve_info` of the field at `path`: the plan holds the rest of it."""
+        head = field.info_head
+        if head is None:
+            info = self.build_resolve_info(field.field_def, field.nodes, field.parent_type, path)
+            at = info._fields.index("path")
+            field.info_class, field.info_head, field.info_tail = type(info), info[:at], info[at + 1 :]
+            return info
+        return _tuple_new(field.info_class, (*head, path, *field.info_tail))
 
     def _object_field(self, field: FieldPlan, source: Any, path: Path) -> Any:
         """`execute_field` for a field of object type (or list of objects)."""
@@ -156,21 +145,26 @@ class CompiledExecutionContext(StrawberryGraphQLCoreExecutionContext):
             else:
                 info = self._info(field, path)
                 result = resolve(source, info, **field.args)
-            if not _is_sync(result) and self.is_awaitable(result):
-                return self.complete_awaitable_value(
+            kind = type(result)
+            if kind not in SYNC_TYPES and not is_sync(result):
+                if self.is_awaitable(result):
+                    return self.complete_awaitable_value(
+                        field.return_type, field.details, info or self._info(field, path), path, result, None
+                    )
+                completed = self.complete_value(  # an exception: raised there
                     field.return_type, field.details, info or self._info(field, path), path, result, None
                 )
-            if result is None or result is Undefined or not _is_sync(result) or field.is_list != (type(result) is list):
-                # Null, an exception to raise, a list expected and something else found (or
-                # the reverse): graphql-core's completion answers it.
+            elif result is None or result is Undefined or field.is_list != (kind is list):
+                # Null, or a list expected and something else found (or the reverse):
+                # graphql-core's completion answers it.
                 completed = self.complete_value(
                     field.return_type, field.details, info or self._info(field, path), path, result, None
                 )
             elif field.is_list:
                 completed = self._list(field, info, path, result)
             else:
-                completed = self._run(self._sub_plan(field), result, path)
-            if not _is_sync(completed) and self.is_awaitable(completed):
+                completed = self._run(field.sub_plan or self._sub_plan(field), result, path)
+            if type(completed) not in SYNC_TYPES and not is_sync(completed) and self.is_awaitable(completed):
                 return self._later(completed, field.return_type, field, path)
         except Exception as raw_error:
             self.handle_field_error(raw_error, field.return_type, field.details, path)
@@ -193,8 +187,8 @@ class CompiledExecutionContext(StrawberryGraphQLCoreExecutionContext):
         index = 0
         try:
             for index, item in enumerate(items):
-                item_path = Path(path, index, None)
-                if item is None or item is Undefined or not _is_sync(item):
+                item_path = _tuple_new(Path, (path, index, None))
+                if item is None or item is Undefined or (type(item) not in SYNC_TYPES and not is_sync(item)):
                     info = info or self._info(field, path)
                     if self._general_item(field, info, item, item_path, completed):
                         pending.append(index)

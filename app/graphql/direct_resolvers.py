@@ -54,18 +54,27 @@ def _plain(type_: Any) -> bool:
 def _direct(field: StrawberryField, schema: strawberry.Schema) -> Callable[..., Any]:
     resolver = field.base_resolver
     assert resolver is not None
-    names = [(schema.config.name_converter.from_argument(a), a.python_name) for a in field.arguments]
+    # The function itself: `StrawberryResolver.__call__` only checks it is callable, then calls it.
+    function = resolver.wrapped_func if callable(resolver.wrapped_func) else resolver
+    # Arguments whose Python name differs from the GraphQL one (`first`, `after`, `code` do not).
+    renamed = {graphql: python for graphql, python in _names(field, schema) if graphql != python}
     takes_self = resolver.self_parameter is not None
     sources = [p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p is not None]
     info_name = resolver.info_parameter.name if resolver.info_parameter is not None else None
     info_class = schema.config.info_class
 
-    def resolve(source: Any, info: Any, **kwargs: Any) -> Any:
-        arguments = {python: kwargs[graphql] for graphql, python in names if graphql in kwargs}
+    def resolve(source: Any, info: Any, **arguments: Any) -> Any:
+        # `arguments` is this call's own dict (GraphQL passes only the field's arguments).
+        if renamed:
+            arguments = {renamed.get(name, name): value for name, value in arguments.items()}
         for name in sources:
             arguments[name] = source
         if info_name is not None:
             arguments[info_name] = info_class(_raw_info=info, _field=field)
-        return resolver(source, **arguments) if takes_self else resolver(**arguments)
+        return function(source, **arguments) if takes_self else function(**arguments)
 
     return resolve
+
+
+def _names(field: StrawberryField, schema: strawberry.Schema) -> list[tuple[str, str]]:
+    return [(schema.config.name_converter.from_argument(a), a.python_name) for a in field.arguments]

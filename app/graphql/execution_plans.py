@@ -52,6 +52,9 @@ class FieldPlan:
         "attribute",
         "details",
         "field_def",
+        "info_class",
+        "info_head",
+        "info_tail",
         "is_list",
         "item_non_null",
         "item_type",
@@ -77,6 +80,10 @@ class FieldPlan:
         self.resolve: Callable[..., Any] | None = None  # None: the source's `attribute`
         self.args: dict[str, Any] = {}
         self.nodes: list[Any] = []
+        # The resolve info's class and its members but the path, from the first one built.
+        self.info_class: type | None = None
+        self.info_head: tuple[Any, ...] | None = None
+        self.info_tail: tuple[Any, ...] = ()
         self.return_type: Any = None
         self.item_type: Any = None
         self.is_list = self.item_non_null = False

@@ -18,6 +18,7 @@ wraps (`app.graphql.reads`) or that has a resolver is never plain.
 
 from __future__ import annotations
 
+from types import CoroutineType, GeneratorType, WrapperDescriptorType
 from typing import Any, NamedTuple
 
 from graphql import (
@@ -29,7 +30,6 @@ from graphql import (
     get_nullable_type,
     is_leaf_type,
 )
-from strawberry.execution.is_awaitable import optimized_is_awaitable
 
 PLAIN_LEAF = "metergraph-plain-leaf"  # key in a GraphQLField's `extensions`
 UNUSUAL = object()  # "take the general path": the plain read found something unusual
@@ -62,12 +62,37 @@ def mark_plain_leaves(schema: GraphQLSchema) -> None:
             field.extensions = {**field.extensions, PLAIN_LEAF: plain}
 
 
+# Types whose values are plain: neither awaitable nor exceptions (grows with the types met).
+SYNC_TYPES: set[type] = {dict, list, str, int, float, bool, type(None)}
+
+
+def is_sync(value: Any) -> bool:
+    """Whether `value` is plainly a value, by its type: a class with no `__await__`, no
+    `__getattr__` and the usual attribute lookup (what its instances' lookup consults: its
+    MRO, not its metaclass), neither a coroutine, a generator nor an exception. (An
+    `__await__` set on one instance is not looked for.)"""
+    cls = type(value)
+    if cls in SYNC_TYPES:
+        return True
+    if issubclass(cls, (CoroutineType, GeneratorType, BaseException)) or _defines(cls, "__await__", "__getattr__"):
+        return False
+    lookup = next(vars(k)["__getattribute__"] for k in cls.__mro__ if "__getattribute__" in vars(k))
+    if not isinstance(lookup, WrapperDescriptorType):
+        return False
+    SYNC_TYPES.add(cls)
+    return True
+
+
+def _defines(cls: type, *names: str) -> bool:
+    return any(name in vars(k) for k in cls.__mro__ for name in names)
+
+
 def leaf_value(plain: PlainLeaf, value: Any) -> Any:
     """The output of the attribute `value` of a plain leaf; UNUSUAL when the general path
     must answer the field (it reports what is wrong the way it always has)."""
     if value is None:
         return UNUSUAL if plain.non_null else None
-    if isinstance(value, Exception) or optimized_is_awaitable(value):
+    if type(value) not in SYNC_TYPES and not is_sync(value):
         return UNUSUAL
     try:
         coerced = plain.type.coerce_output_value(value)

@@ -6,17 +6,20 @@ from __future__ import annotations
 
 import asyncio
 import json
+from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 import pytest
 import strawberry
+from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import Info
 
 from app.graphql import execution_plans
 from app.graphql.compiled_execution import CompiledExecutionContext
-from app.graphql.plain_leaves import mark_plain_leaves
+from app.graphql.plain_leaves import is_sync, mark_plain_leaves
 from app.graphql.schema import schema as served
 
 
@@ -218,3 +221,48 @@ def test_the_catalog_fields_are_planned_to_run_in_the_loops():
     assert kind("Meter", "dataFields") == execution_plans.OBJECT
     assert kind("MeterConnection", "totalCount") == execution_plans.GENERAL
     assert served.execution_context_class is CompiledExecutionContext
+
+
+class _Colour(Enum):
+    RED = "RED"
+
+
+class _Lookup:
+    def __getattr__(self, name: str) -> Any:
+        return name
+
+
+class _AwaitableThing:
+    def __await__(self) -> Any:
+        yield
+
+
+async def _coroutine() -> None:
+    return None
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: "s",
+        lambda: Decimal("1.5"),
+        lambda: _Colour.RED,  # its metaclass's __getattr__ is no instance lookup
+        lambda: Leaf(name="x"),
+        lambda: (1, 2),
+        lambda: None,
+        lambda: _Lookup(),
+        lambda: _AwaitableThing(),
+        lambda: ValueError("x"),
+        _coroutine,
+        lambda: asyncio.get_event_loop().create_future(),
+    ],
+)
+async def test_a_value_is_plain_exactly_when_graphql_core_would_not_await_or_raise_it(make):
+    value = make()
+    try:
+        expected = not (isinstance(value, Exception) or optimized_is_awaitable(value))
+        assert is_sync(value) is expected
+        assert is_sync(value) is expected  # the second time, from the types seen
+    finally:
+        if asyncio.iscoroutine(value):
+            value.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import strawberry
 
 from app.graphql import direct_resolvers
 from app.graphql import schema as assembled
@@ -59,3 +60,43 @@ def test_only_plain_nested_resolvers_are_direct():
     # Root fields have `authorize`: strawberry's chain runs it.
     assert not _is_direct(query["me"].resolve)
     assert not _is_direct(query["product"].resolve)
+
+
+# A schema of its own for what the served one has no nested field for: arguments whose
+# GraphQL name is not their Python name, a parent parameter, defaults.
+@strawberry.type
+class Box:
+    size: int
+
+    @strawberry.field
+    def scaled(self, info: strawberry.Info, scale_by: int, plus_one: bool = False, label: str | None = None) -> str:
+        return f"{info.field_name}:{self.size * scale_by + plus_one}:{label}"
+
+    @strawberry.field
+    def parent_size(self, parent: strawberry.Parent[Box], times_two: int | None = None) -> int:
+        return parent.size * (times_two or 1)
+
+
+@strawberry.type
+class BoxQuery:
+    @strawberry.field
+    def boxes(self) -> list[Box]:
+        return [Box(size=2), Box(size=3)]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '{ boxes { scaled(scaleBy: 3) a: scaled(scaleBy: 2, plusOne: true, label: "x") parentSize(timesTwo: 2) } }',
+        "query($s: Int!, $l: String) { boxes { scaled(scaleBy: $s, label: $l) parentSize } }",
+    ],
+)
+async def test_renamed_arguments_answer_as_the_general_resolver_chain(query):
+    general = strawberry.Schema(query=BoxQuery)
+    direct = strawberry.Schema(query=BoxQuery)
+    direct_resolvers.install(direct)
+    assert _is_direct(direct._schema.type_map["Box"].fields["scaled"].resolve)
+    variables = {"s": 4, "l": None}
+    answers = [await schema.execute(query, variables) for schema in (direct, general)]
+    assert (answers[0].data, answers[0].errors) == (answers[1].data, answers[1].errors)
+    assert answers[0].errors is None and "scaled" in json.dumps(answers[0].data)
