@@ -1,8 +1,9 @@
 """The event of a versioned update (app.services.versioning) recorded by the update's own
 statements: the row lock that reads the version also reads the row's API form (`old`), and
 the statement that reads the row back after the UPDATE also records the event, its `new`
-the same SQL form (rows.row_json_sql). No statement and no JSON on the client is added to
-the write: the event costs the database's work alone.
+the same SQL form (rows.row_json_text_sql, exactly payloads.entity_snapshot's). No statement
+and no JSON work on the client is added to the write: the event costs the database's work
+alone, and notifies only when a destination of the organization wants it.
 """
 
 from __future__ import annotations
