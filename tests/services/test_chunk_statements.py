@@ -17,9 +17,11 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from app.db import connection
+from app.models.billing import Bill
 from app.services import billing
 from app.services.billing import claims, job_usage, persist_many
 from app.services.billing.commands import CreateBillJob
+from app.services.events import rows
 from tests.services import ACTOR, LAST_DAY, at, new_world
 
 # Rows of the organization (or job) the chunk does not name: enough pages for a planner
@@ -34,7 +36,8 @@ def _nodes(plan: dict) -> Iterator[dict]:
 
 
 async def _rows_read(conn, sql: str, *args) -> dict[str, int]:
-    """Rows each table's scans produced or dropped (filters, rechecks), over all loops."""
+    """Rows each table's scans produced or dropped (filters, rechecks), over all loops, and
+    the entries each bitmap index scan read ("index <name>")."""
     transaction = conn.transaction()
     await transaction.start()
     try:
@@ -47,6 +50,9 @@ async def _rows_read(conn, sql: str, *args) -> dict[str, int]:
             rows = node["Actual Rows"] + node.get("Rows Removed by Filter", 0)
             rows += node.get("Rows Removed by Index Recheck", 0)
             read[node["Relation Name"]] = read.get(node["Relation Name"], 0) + rows * node["Actual Loops"]
+        elif node["Node Type"] == "Bitmap Index Scan":  # entries read before the heap is visited
+            name = f"index {node['Index Name']}"
+            read[name] = read.get(name, 0) + node["Actual Rows"] * node["Actual Loops"]
     return read
 
 
@@ -124,3 +130,27 @@ async def test_a_chunk_reads_its_own_job_rows(app):
             "SELECT count(*) FROM bill_job_accounts WHERE bill_job_id = $1 AND status = 'PENDING'", job.id
         )
         assert pending == OTHER_ROWS - 5
+
+
+async def test_a_chunks_bill_events_read_its_own_bills(app):
+    world = await new_world()
+    for code in ("a", "b"):
+        await world.account(code)
+        await world.measure(code, 10, at(3))
+    job = await billing.create_bill_job(
+        world.organization_id, CreateBillJob(last_date_in_billing_period=LAST_DAY), actor=ACTOR, enqueue=None
+    )
+    await billing.run_bill_job(world.organization_id, job.id)
+    bills = await world.bills()
+    org = world.organization_id
+    async with connection() as conn:
+        await _copies(conn, "bills", bills[0].id, {"id": "gen_random_uuid()", "bill_date": "t.bill_date - n"})
+        ids = [b.id for b in bills]
+        sql = rows._row_events_sql(Bill, "bill")
+        read = await _rows_read(conn, sql, org, None, ids, ["billing.bill.updated"] * len(ids), [None] * len(ids))
+        indexes = {
+            f"index {r['indexname']}"
+            for r in await conn.fetch("SELECT indexname FROM pg_indexes WHERE tablename = 'bills'")
+        }
+    assert read.get("bills", 0) <= 2 * len(ids), read
+    assert sum(n for name, n in read.items() if name in indexes) <= 2 * len(ids), read

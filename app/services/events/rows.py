@@ -98,6 +98,9 @@ async def row_snapshots(
 @cache
 def _row_events_sql(model: type[Model], entity_type: str) -> str:
     # $3 row ids, $4 types, $5 old snapshots (NULL: a created row, payload {new}).
+    # Each row is read through its key (LATERAL, OFFSET 0 keeps it a nested lookup): joined,
+    # a planner without statistics on the table (never analyzed) hashed every row of the
+    # organization for a chunk's hundred bills, a job's cost growing with its bills squared.
     new = row_json_sql(model)
     return recording_sql(
         f"""
@@ -106,7 +109,8 @@ def _row_events_sql(model: type[Model], entity_type: str) -> str:
                 ELSE jsonb_build_object('old', t.old::jsonb, 'new', {new}) END AS payload,
            t.ord
     FROM unnest($3::uuid[], $4::text[], $5::text[]) WITH ORDINALITY AS t(row_id, type, old, ord)
-    JOIN {model._meta.db_table} AS r ON r.organization_id = $1 AND r.id = t.row_id
+    CROSS JOIN LATERAL (SELECT * FROM {model._meta.db_table}
+                        WHERE organization_id = $1 AND id = t.row_id OFFSET 0) AS r
 """
     )
 
