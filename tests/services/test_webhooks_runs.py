@@ -44,10 +44,11 @@ async def test_two_runs_racing_over_one_backlog_deliver_each_event_once(org, rec
         events += await record(org, *[BILL_CREATED] * 50)
     clock = Clock()
     await webhooks.dispatch_organization(org, now=clock.now)
-    # Each answer takes 20 ms, so one run alone needs half a second for the backlog: the
+    # Each answer takes 50 ms, so one run alone needs over a second for the backlog: the
     # other has started claiming long before, however loaded the machine (with instant
-    # answers the first run sometimes took all 200 before the second began).
-    receiver.script = [(200, 0.02, {})] * 200
+    # answers the first run sometimes took all 200 before the second began; at 20 ms it
+    # did once on a machine at load 5).
+    receiver.script = [(200, 0.05, {})] * 200
     opts = options(clock, concurrency=8, per_destination=8)
     async with webhooks.new_client() as one, webhooks.new_client() as two:
         made = await asyncio.gather(
