@@ -72,9 +72,10 @@ async def _copies(conn, table: str, source_id: uuid.UUID, changes: dict[str, str
     )
 
 
-async def test_a_chunk_locks_its_own_bills(app):
+async def _billed(*codes: str):
+    """A world whose accounts `codes` have one bill each, and those bills."""
     world = await new_world()
-    for code in ("a", "b", "c"):
+    for code in codes:
         await world.account(code)
         await world.measure(code, 10, at(3))
     job = await billing.create_bill_job(
@@ -82,7 +83,12 @@ async def test_a_chunk_locks_its_own_bills(app):
     )
     await billing.run_bill_job(world.organization_id, job.id)
     bills = await world.bills()
-    assert len(bills) == 3
+    assert len(bills) == len(codes)
+    return world, bills
+
+
+async def test_a_chunk_locks_its_own_bills(app):
+    world, bills = await _billed("a", "b", "c")
     org = world.organization_id
     async with connection() as conn:
         # Earlier bills of the same accounts (other bill dates); a chunk of CHUNK_SIZE of them.
@@ -133,15 +139,7 @@ async def test_a_chunk_reads_its_own_job_rows(app):
 
 
 async def test_a_chunks_bill_events_read_its_own_bills(app):
-    world = await new_world()
-    for code in ("a", "b"):
-        await world.account(code)
-        await world.measure(code, 10, at(3))
-    job = await billing.create_bill_job(
-        world.organization_id, CreateBillJob(last_date_in_billing_period=LAST_DAY), actor=ACTOR, enqueue=None
-    )
-    await billing.run_bill_job(world.organization_id, job.id)
-    bills = await world.bills()
+    world, bills = await _billed("a", "b")
     org = world.organization_id
     async with connection() as conn:
         await _copies(conn, "bills", bills[0].id, {"id": "gen_random_uuid()", "bill_date": "t.bill_date - n"})
