@@ -142,8 +142,11 @@ def join_problems(sql: str) -> list[str]:
 
 def _sql_strings(path: Path) -> list[str]:
     strings = []
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+    tree = ast.parse(path.read_text(), str(path))
+    # An f-string is checked whole (its pieces joined); a piece alone is no query.
+    pieces = {id(v) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for v in node.values}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in pieces:
             strings.append(node.value)
         elif isinstance(node, ast.JoinedStr):
             strings.append("".join(v.value for v in node.values if isinstance(v, ast.Constant)))
