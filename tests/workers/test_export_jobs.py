@@ -71,6 +71,13 @@ async def test_the_sweep_enqueues_forgotten_jobs_and_fails_those_whose_worker_di
     org = uuid.UUID(tenant.organization_id)
     forgotten = await create_export_job(org, CreateExportJob("MEASUREMENTS", "JSONL", {}), actor="test")
     stuck = await create_export_job(org, CreateExportJob("BILLS", "CSV", {}), actor="test")
+    # The sweep looks at every organization: jobs other tests left PENDING long enough ago
+    # would be counted too (the suite reaches this test minutes after them). Settle them.
+    await (
+        ExportJob.filter(status__in=("PENDING", "RUNNING"))
+        .exclude(id__in=[forgotten.id, stuck.id])
+        .update(status="FAILED")
+    )
     now = datetime.now(UTC)
     await ExportJob.filter(id=stuck.id).update(status="RUNNING", dt_started=now - timedelta(hours=3))
     ctx = {"redis": ingest_queue}
