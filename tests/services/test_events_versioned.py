@@ -18,7 +18,7 @@ from app.models.events import EVENTS_CHANNEL, Event
 from app.models.webhooks import WebhookDestination
 from app.services.errors import InputErrors
 from app.services.events.payloads import api_value, entity_snapshot
-from app.services.events.versioned import wanted_by
+from app.services.events.record import PATTERN_SELECTS_TYPE
 from app.services.versioning import update_versioned
 from app.services.webhooks.dispatch import matches
 
@@ -115,8 +115,16 @@ PATTERNS = [
 
 
 @pytest.mark.parametrize("event_type", TYPES)
-def test_wanted_by_is_every_pattern_the_dispatcher_matches(event_type):
-    assert {p for p in PATTERNS if matches([p], event_type)} == {p for p in PATTERNS if p in wanted_by(event_type)}
+async def test_the_notification_rule_selects_what_the_dispatcher_matches(tenant, event_type):
+    """The statements that record events notify by the SQL rule (record.PATTERN_SELECTS_TYPE);
+    the dispatcher delivers by `matches`: the same patterns select the same types."""
+    sql = (
+        "SELECT p.pattern FROM unnest($1::text[]) AS p(pattern), (SELECT $2::text AS type) AS i"
+        f" WHERE {PATTERN_SELECTS_TYPE}"
+    )
+    async with connection() as conn:
+        selected = {r["pattern"] for r in await conn.fetch(sql, PATTERNS, event_type)}
+    assert selected == {p for p in PATTERNS if matches([p], event_type)}
 
 
 @pytest.mark.parametrize(

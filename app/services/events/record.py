@@ -64,13 +64,17 @@ _ARRAY_INPUT = """
 # A destination created or changed while such a statement runs is not seen by it: the
 # destination's own write notifies a scan of the organization (`notify_scan`), and the
 # dispatcher's periodic full pass takes what committed after that scan.
-_WANTED = """EXISTS (
+# Written once here for both statements that record events (this one and
+# versioned.reread_updated): both name their inserted rows `inserted`, with a `type`.
+PATTERN_SELECTS_TYPE = (
+    "p.pattern IN ('*', i.type) OR (right(p.pattern, 2) = '.*' AND starts_with(i.type, left(p.pattern, -1)))"
+)
+WANTED = f"""EXISTS (
     SELECT 1 FROM webhook_destinations d
     WHERE d.organization_id = $1 AND d.active
       AND (jsonb_array_length(d.event_types) = 0 OR EXISTS (
           SELECT 1 FROM jsonb_array_elements_text(d.event_types) AS p(pattern), inserted AS i
-          WHERE p.pattern IN ('*', i.type)
-             OR (right(p.pattern, 2) = '.*' AND starts_with(i.type, left(p.pattern, -1))))))"""
+          WHERE {PATTERN_SELECTS_TYPE})))"""
 
 
 def recording_ctes(input_rows: str) -> str:
@@ -99,7 +103,7 @@ WITH input AS ({input_rows}
     JOIN counts n ON n.entity_type = i.entity_type AND n.entity_id = i.entity_id
     RETURNING id, type
 ), notified AS (
-    SELECT n.recorded, CASE WHEN {_WANTED} THEN pg_notify('{EVENTS_CHANNEL}', $1::text
+    SELECT n.recorded, CASE WHEN {WANTED} THEN pg_notify('{EVENTS_CHANNEL}', $1::text
         || CASE WHEN n.recorded <= {MAX_NOTIFIED_IDS} THEN ':' || coalesce(n.ids, '') ELSE '' END) END AS notify
     FROM (SELECT count(*) AS recorded, string_agg(id::text, ',') AS ids FROM inserted) n
 )"""

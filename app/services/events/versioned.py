@@ -16,7 +16,7 @@ from tortoise.models import Model
 
 from app.models.events import EVENTS_CHANNEL
 from app.services.events.changes import entity_name, event_type
-from app.services.events.record import Connection, fetch_rows
+from app.services.events.record import WANTED, Connection, fetch_rows
 from app.services.events.rows import row_json_text_sql
 
 M = TypeVar("M", bound=Model)
@@ -33,9 +33,9 @@ def _lock_sql(model: type[Model]) -> str:
 @cache
 def _reread_sql(model: type[Model]) -> str:
     # $1 organization, $2 the event's id, $3 its type, $4 the entity type, $5 the row's id,
-    # $6 `old` (text), $7 the patterns that would select the type (wanted_by).
-    # One event of one entity: the counter is upserted by value, no batch bookkeeping
-    # (record.recording_ctes numbers and orders many).
+    # $6 `old` (text). One event of one entity: the counter is upserted by value, no batch
+    # bookkeeping (record.recording_ctes numbers and orders many); notified as recording_ctes
+    # does, when a destination wants it (record.WANTED).
     table = model._meta.db_table
     return f"""
 WITH counter AS (
@@ -47,24 +47,12 @@ WITH counter AS (
     SELECT $2, $1, $3, $4, r.id, c.last_sequence, clock_timestamp(),
            ('{{"old":' || $6::text || ',"new":' || {row_json_text_sql(model)} || '}}')::jsonb
     FROM {table} AS r, counter AS c WHERE r.organization_id = $1 AND r.id = $5
-    RETURNING id
+    RETURNING id, type
 ), notified AS (
-    SELECT CASE WHEN EXISTS (
-        SELECT 1 FROM webhook_destinations AS d
-        WHERE d.organization_id = $1 AND d.active AND (d.event_types = '[]' OR d.event_types ?| $7::text[])
-    ) THEN pg_notify('{EVENTS_CHANNEL}', $1::text || ':' || i.id::text) END AS notify
-    FROM inserted AS i
+    SELECT CASE WHEN {WANTED} THEN pg_notify('{EVENTS_CHANNEL}', $1::text || ':' || e.id::text) END AS notify
+    FROM inserted AS e
 )
 SELECT r.* FROM {table} AS r, notified WHERE r.organization_id = $1 AND r.id = $5"""
-
-
-@cache
-def wanted_by(event_type: str) -> tuple[str, ...]:
-    """Every destination pattern that selects `event_type` (the dispatcher's `matches`):
-    `*`, the type itself and `prefix.*` for each of its dotted prefixes. A destination
-    wants the event when its list is empty or holds one of them."""
-    parts = event_type.split(".")
-    return ("*", event_type, *(".".join(parts[:i]) + ".*" for i in range(1, len(parts))))
 
 
 async def lock_versioned(
@@ -82,6 +70,6 @@ async def reread_updated(
 ) -> M:
     """The row as updated, read back by the statement that records its `.updated` event."""
     type_ = event_type(model, "updated")
-    args = [organization_id, uuid.uuid4(), type_, entity_name(model), id_, old, list(wanted_by(type_))]
+    args = [organization_id, uuid.uuid4(), type_, entity_name(model), id_, old]
     [row] = await fetch_rows(connection, _reread_sql(model), args)
     return model._init_from_db(**dict(row))
