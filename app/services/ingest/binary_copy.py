@@ -45,10 +45,6 @@ def timestamptz_field(moment: datetime) -> bytes:
     return _INT8.pack(8, (moment - epoch) // _MICROSECOND)
 
 
-def optional_timestamptz_field(moment: datetime | None) -> bytes:
-    return NULL if moment is None else timestamptz_field(moment)
-
-
 def int4_field(value: int) -> bytes:
     return _INT4.pack(4, value)
 
