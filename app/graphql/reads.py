@@ -37,6 +37,7 @@ from graphql import (
 
 from app.graphql.authorization import Authorize, resource_name
 from app.graphql.pagination import Connection
+from app.graphql.plain_leaves import is_sync
 from app.services.errors import PermissionDenied
 
 READ = "config:retrieve"
@@ -168,7 +169,8 @@ def _guarded(resolve: Callable[..., Any], rule: ReadRule, shape: str) -> Callabl
 
     def guarded(source: Any, info: Any, **args: Any) -> Any:
         result = resolve(source, info, **args)
-        if inspect.isawaitable(result):
+        # Most results are plain values (a page, a row node): known by their type at once.
+        if not is_sync(result) and inspect.isawaitable(result):
             return _later(result, info, rule, shown)
         return shown(info, rule, result)
 

@@ -12,15 +12,18 @@ any, and is logged and counted like every other statement.
 
 from __future__ import annotations
 
+import json
 from collections import namedtuple
 from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+import msgspec
 from tortoise.fields import JSONField, UUIDField
 from tortoise.models import Model
 
 Converter = Callable[[Any], Any]
+_fast_json = msgspec.json.Decoder().decode
 
 
 class Row(tuple):
@@ -92,8 +95,20 @@ def _converters(model: type[Model]) -> dict[str, Converter]:
 
 
 def _json_decoder(decode: Converter) -> Converter:
+    if decode is not json.loads:  # a field's own decoder: its own reading
+        return lambda value: decode(value) if isinstance(value, (str, bytes)) else value
+
+    # msgspec reads the driver's JSON text into the same values as `json.loads` (dicts,
+    # lists, str, int of any size, float) several times faster; a text it refuses (a
+    # number beyond a float's range, which `json.loads` reads as infinity) goes through
+    # the field's own decoder.
     def convert(value: Any) -> Any:
-        return decode(value) if isinstance(value, (str, bytes)) else value
+        if not isinstance(value, (str, bytes)):
+            return value
+        try:
+            return _fast_json(value)
+        except msgspec.MsgspecError:
+            return decode(value)
 
     return convert
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -16,9 +16,6 @@ from app.graphql.pagination import Connection, connection_of_list
 from app.graphql.prefetch import lookahead
 from app.graphql.prefetch.nodes import RowNode, from_row, id_from_row, row_type
 from app.models import catalog as m
-
-if TYPE_CHECKING:
-    from app.graphql.catalog.plans import Pricing
 
 AGGREGATIONS_BY_METER = children_by(m.Aggregation, "meter_id", ("code", "id"))
 METER_BY_ID = one_by_id(m.Meter)
@@ -165,8 +162,6 @@ class Aggregation(RowNode):
     def pricings(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Annotated[Pricing, strawberry.lazy(PLANS)]]:
-        from app.graphql.catalog.plans import Pricing
-
         return load_then(
             info, PRICINGS_BY_AGGREGATION, self._row.id, lambda rows: connection_of_list(rows, first, after, Pricing.of)
         )
@@ -203,8 +198,11 @@ class CompoundAggregation(RowNode):
     def pricings(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Annotated[Pricing, strawberry.lazy(PLANS)]]:
-        from app.graphql.catalog.plans import Pricing
-
         return load_then(
             info, PRICINGS_BY_COMPOUND, self._row.id, lambda rows: connection_of_list(rows, first, after, Pricing.of)
         )
+
+
+# Last, as the plan types read these ones: imported once here rather than inside the
+# resolvers, which run for every aggregation of a catalog read.
+from app.graphql.catalog.plans.types import Pricing  # noqa: E402

@@ -28,7 +28,6 @@ from app.graphql.prefetch.nodes import RowNode, from_row, id_from_row, row_type
 from app.models import catalog as m
 
 if TYPE_CHECKING:
-    from app.graphql.catalog.meters import Aggregation, CompoundAggregation
     from app.graphql.counters import CounterPricing
 
 TEMPLATE_BY_ID = one_by_id(m.PlanTemplate)
@@ -293,18 +292,18 @@ class Pricing(RowNode):
 
     @strawberry.field(description="The aggregation priced, when an aggregation is.")
     def aggregation(self, info: Info) -> Annotated[Aggregation, strawberry.lazy(METERS)] | None:
-        from app.graphql.catalog.meters import Aggregation
-
         key = self._row.aggregation_id
         return None if key is None else load_then(info, AGGREGATION_BY_ID, key, Aggregation.of_or_none)
 
     @strawberry.field(description="The compound aggregation priced, when one is.")
     def compound_aggregation(self, info: Info) -> Annotated[CompoundAggregation, strawberry.lazy(METERS)] | None:
-        from app.graphql.catalog.meters import CompoundAggregation
-
         key = self._row.compound_aggregation_id
         return None if key is None else load_then(info, COMPOUND_BY_ID, key, CompoundAggregation.of_or_none)
 
 
 # Here, once `Plan` has declared its `_from_template` fields.
 lookahead.parent(m.Plan, ("planTemplate", *TEMPLATE_FIELDS), TEMPLATE_BY_ID, m.PlanTemplate, "plan_template_id")
+
+# Last, as the meter types read these ones: imported once here rather than inside the
+# resolvers, which run for every pricing of a catalog read.
+from app.graphql.catalog.meters.types import Aggregation, CompoundAggregation  # noqa: E402
