@@ -85,7 +85,10 @@ class CompiledExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 kind, name = field.kind, field.name
                 if kind is LEAF:
                     try:
-                        value = getattr(source, field.attribute)
+                        if type(source) is field.row_class and field.attribute not in source.__dict__:
+                            value = field.row_read(source._row)  # type: ignore[misc]
+                        else:
+                            value = getattr(source, field.attribute)
                     except Exception:  # noqa: BLE001 - the general path reads it again and reports it
                         value = UNUSUAL
                     else:
@@ -141,7 +144,10 @@ class CompiledExecutionContext(StrawberryGraphQLCoreExecutionContext):
         try:
             resolve = field.resolve
             if resolve is None:
-                result = getattr(source, field.attribute)
+                if type(source) is field.row_class and field.attribute not in source.__dict__:
+                    result = field.row_read(source._row)  # type: ignore[misc]
+                else:
+                    result = getattr(source, field.attribute)
             else:
                 info = self._info(field, path)
                 result = resolve(source, info, **field.args)

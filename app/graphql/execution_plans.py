@@ -36,6 +36,7 @@ from graphql import (
 from graphql.type.scalars import serialize_id, serialize_string
 
 from app.graphql.plain_leaves import PLAIN_LEAF, PlainLeaf
+from app.graphql.prefetch.nodes import RowNode, row_reader
 
 LEAF, TYPENAME, OBJECT, GENERAL = "leaf", "typename", "object", "general"
 # Argument values one dict may hand to every object's resolver call: none can be mutated.
@@ -66,6 +67,8 @@ class FieldPlan:
         "parent_type",
         "resolve",
         "return_type",
+        "row_class",
+        "row_read",
         "str_as_is",
         "sub_fields",
         "sub_plan",
@@ -78,6 +81,10 @@ class FieldPlan:
         self.attribute = ""
         self.str_as_is = False
         self.resolve: Callable[..., Any] | None = None  # None: the source's `attribute`
+        # For sources of exactly `row_class` (a `RowNode` type), `attribute` computed
+        # straight from their row by `row_read`, unless their `__dict__` holds it.
+        self.row_class: type | None = None
+        self.row_read: Callable[[Any], Any] | None = None
         self.args: dict[str, Any] = {}
         self.nodes: list[Any] = []
         # The resolve info's class and its members but the path, from the first one built.
@@ -122,6 +129,7 @@ def _plan_field(executor: Any, parent_type: GraphQLObjectType, name: str, detail
         leaf = FieldPlan(name, LEAF, parent_type, details)
         leaf.leaf, leaf.attribute = plain, plain.attribute
         leaf.str_as_is = plain.type.coerce_output_value in _STR_AS_IS
+        _read_from_row(leaf, parent_type)
         return leaf
     return _plan_object_field(executor, FieldPlan(name, OBJECT, parent_type, details), field_def) or general
 
@@ -155,7 +163,19 @@ def _plan_object_field(executor: Any, plan: FieldPlan, field_def: Any) -> FieldP
     attribute = _basic_attribute(field_def)
     if attribute is not None and not args:
         plan.resolve, plan.attribute = None, attribute
+        _read_from_row(plan, plan.parent_type)
     return plan
+
+
+def _read_from_row(plan: FieldPlan, parent_type: GraphQLObjectType) -> None:
+    """Fills in `row_class` and `row_read` when the parent type's class shows the field
+    from its row (`app.graphql.prefetch.nodes`): read there directly, the field costs no
+    descriptor call and is not kept on the object, which is read once."""
+    definition = (parent_type.extensions or {}).get("strawberry-definition")
+    origin = getattr(definition, "origin", None)
+    if isinstance(origin, type) and issubclass(origin, RowNode):
+        plan.row_read = row_reader(origin, plan.attribute)
+        plan.row_class = origin if plan.row_read is not None else None
 
 
 def _constant_arguments(executor: Any, field_def: Any, first: Any) -> dict[str, Any] | None:

@@ -130,6 +130,14 @@ class _Walk:
 
 def _pages(parents: list[AnyRow], loaded: dict[Any, list[AnyRow]], fields: list[SelectedField]) -> list[AnyRow]:
     """The child rows the connections will show: each parent's page, for each alias."""
+    if len(fields) == 1:
+        # One alias: the parents are distinct and each child row has one parent, so no
+        # child is met twice.
+        window = _window(fields[0].arguments)
+        if window is None:
+            return []
+        start, stop = window
+        return [child for row in parents for child in loaded[row.id][start:stop]]
     pages: dict[Any, AnyRow] = {}
     for field in fields:
         window = _window(field.arguments)

@@ -13,6 +13,7 @@ value set on the object hides the descriptor), and the schema does not change.
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -20,6 +21,7 @@ import strawberry
 
 FieldOfRow = Callable[[Any], Any]
 N = TypeVar("N", bound="RowNode")
+E = TypeVar("E", bound=Enum)
 _READS = "metergraph.reads"  # the key of a field's reader in its strawberry metadata
 _SAME, _AS_ID = object(), object()  # readers that need the field's name
 
@@ -55,6 +57,19 @@ class _FromRow:
         return value
 
 
+def row_reader(cls: type, name: str) -> FieldOfRow | None:
+    """How instances of exactly `cls` compute their field `name` from their row (the
+    `compute` of its `_FromRow`), for a reader that reads many objects' fields: None when
+    `cls` does not show that field from its row. An instance whose `__dict__` holds the
+    field (set by the constructor, or kept by an earlier read) shows that value instead;
+    a caller checks that first."""
+    for klass in cls.__mro__:
+        if name in vars(klass):
+            found = vars(klass)[name]
+            return found.compute if isinstance(found, _FromRow) else None
+    return None
+
+
 def from_row(read: FieldOfRow | None = None, *, description: str) -> Any:
     """A field shown from the object's row: `read(row)` computes it; without `read`, the
     row's attribute of the field's name."""
@@ -64,6 +79,27 @@ def from_row(read: FieldOfRow | None = None, *, description: str) -> Any:
 def id_from_row(*, description: str) -> Any:
     """A field shown as the row's UUID attribute of the field's name, as an ID (or None)."""
     return strawberry.field(description=description, metadata={_READS: _AS_ID})
+
+
+def enum_member(enum: type[E]) -> Callable[[Any], E]:
+    """`enum(value)`, found in the enum's map of values to members (one dict lookup, where
+    calling the enum runs two Python frames); a value that is no member's goes through
+    `enum(value)` itself, which answers it as it always has."""
+    members = enum._value2member_map_
+
+    def member(value: Any) -> E:
+        try:
+            return members[value]  # type: ignore[return-value]
+        except (KeyError, TypeError):
+            return enum(value)
+
+    return member
+
+
+def enum_column(enum: type[E], column: str) -> FieldOfRow:
+    """A reader for `from_row`: the row's `column` as a member of `enum`."""
+    get, member = attrgetter(column), enum_member(enum)
+    return lambda row: member(get(row))
 
 
 def row_type(cls: type[N] | None = None, **options: Any) -> Any:

@@ -14,7 +14,7 @@ from app.graphql.context import Info
 from app.graphql.loaders import children_by, load_then, one_by_id
 from app.graphql.pagination import Connection, connection_of_list
 from app.graphql.prefetch import lookahead
-from app.graphql.prefetch.nodes import RowNode, from_row, id_from_row, row_type
+from app.graphql.prefetch.nodes import RowNode, enum_column, enum_member, from_row, id_from_row, row_type
 from app.models import catalog as m
 
 AGGREGATIONS_BY_METER = children_by(m.Aggregation, "meter_id", ("code", "id"))
@@ -60,6 +60,9 @@ class Rounding(Enum):
     NONE = "NONE"
 
 
+_category = enum_member(DataFieldCategory)
+
+
 @strawberry.type(description="A field of a meter, read from each measurement.")
 class DataField:
     category: DataFieldCategory = strawberry.field(
@@ -71,7 +74,7 @@ class DataField:
 
     @classmethod
     def of(cls, f: dict[str, Any]) -> DataField:
-        return cls(category=DataFieldCategory(f["category"]), code=f["code"], name=f["name"], unit=f.get("unit"))
+        return cls(category=_category(f["category"]), code=f["code"], name=f["name"], unit=f.get("unit"))
 
 
 @strawberry.type(description="A field of a meter computed from the data fields once per measurement at ingest.")
@@ -85,7 +88,7 @@ class DerivedField:
     @classmethod
     def of(cls, f: dict[str, Any]) -> DerivedField:
         return cls(
-            category=DataFieldCategory(f["category"]),
+            category=_category(f["category"]),
             code=f["code"],
             name=f["name"],
             unit=f.get("unit"),
@@ -134,11 +137,11 @@ class Aggregation(RowNode):
     name: str = from_row(description="Display name.")
     target_field: str = from_row(description="Code of the data or derived field aggregated.")
     aggregation: AggregationFunction = from_row(
-        lambda row: AggregationFunction(row.aggregation), description="How the field's values become one quantity."
+        enum_column(AggregationFunction, "aggregation"), description="How the field's values become one quantity."
     )
     quantity_per_unit: Decimal = from_row(description="Raw quantity per billable unit (> 0).")
     rounding: Rounding = from_row(
-        lambda row: Rounding(row.rounding), description="How quantity / quantityPerUnit becomes whole units."
+        enum_column(Rounding, "rounding"), description="How quantity / quantityPerUnit becomes whole units."
     )
     unit: str | None = from_row(description="Unit label printed on line items.")
     segmented_fields: list[str] = from_row(
@@ -181,7 +184,7 @@ class CompoundAggregation(RowNode):
     calculation: str = from_row(description="Expression over aggregation.<code> references.")
     quantity_per_unit: Decimal = from_row(description="Calculated quantity per billable unit (> 0).")
     rounding: Rounding = from_row(
-        lambda row: Rounding(row.rounding), description="How quantity / quantityPerUnit becomes whole units."
+        enum_column(Rounding, "rounding"), description="How quantity / quantityPerUnit becomes whole units."
     )
     unit: str | None = from_row(description="Unit label printed on line items.")
     evaluate_null_aggregations: bool = from_row(

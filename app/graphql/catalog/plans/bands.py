@@ -35,9 +35,28 @@ class PricingBand:
     def list_of(cls, bands: list[dict[str, str]]) -> list[PricingBand]:
         return [
             cls(
-                lower_limit=Decimal(b["lowerLimit"]),
-                unit_price=Decimal(b["unitPrice"]),
-                fixed_price=Decimal(b["fixedPrice"]),
+                lower_limit=_decimal(b["lowerLimit"]),
+                unit_price=_decimal(b["unitPrice"]),
+                fixed_price=_decimal(b["fixedPrice"]),
             )
             for b in bands
         ]
+
+
+# A catalog's bands repeat a few amounts (0, its prices) hundreds of times: each text is
+# made a Decimal once. A Decimal is immutable, so any number of bands may show one.
+_DECIMALS: dict[str, Decimal] = {}
+_DECIMALS_KEPT = 4096  # distinct texts; past that the cache starts again
+
+
+def _decimal(text: str) -> Decimal:
+    """`Decimal(text)`, the same value, made once per distinct text."""
+    if type(text) is not str:
+        return Decimal(text)
+    value = _DECIMALS.get(text)
+    if value is None:
+        value = Decimal(text)
+        if len(_DECIMALS) >= _DECIMALS_KEPT:
+            _DECIMALS.clear()
+        _DECIMALS[text] = value
+    return value

@@ -24,7 +24,7 @@ from app.graphql.context import Info
 from app.graphql.loaders import children_by, load_then, one_by_id
 from app.graphql.pagination import Connection, connection_of_list
 from app.graphql.prefetch import lookahead
-from app.graphql.prefetch.nodes import RowNode, from_row, id_from_row, row_type
+from app.graphql.prefetch.nodes import RowNode, enum_column, from_row, id_from_row, row_type
 from app.models import catalog as m
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ class PlanTemplate(RowNode):
     name: str = from_row(description="Display name.")
     currency: str = from_row(description="Pricing currency code.")
     bill_frequency: BillFrequency = from_row(
-        lambda row: DomainBillFrequency(row.bill_frequency), description="DAILY, WEEKLY, MONTHLY or ANNUALLY."
+        enum_column(DomainBillFrequency, "bill_frequency"), description="DAILY, WEEKLY, MONTHLY or ANNUALLY."
     )
     bill_frequency_interval: int = from_row(description="Bills every this many frequency units (1–365).")
     standing_charge: Decimal = from_row(description="Fixed charge per standing-charge interval (≥ 0).")
@@ -264,7 +264,7 @@ class Pricing(RowNode):
         description="Band positions count the units of earlier periods of the account plan."
     )
     type: PricingType = from_row(
-        lambda row: DomainPricingType(row.type), description="DEBIT, PRODUCT_CREDIT or GLOBAL_CREDIT."
+        enum_column(DomainPricingType, "type"), description="DEBIT, PRODUCT_CREDIT or GLOBAL_CREDIT."
     )
     segment: JSON | None = from_row(
         description="The aggregation segment priced (field code → value), for segmented aggregations."
