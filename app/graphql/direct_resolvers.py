@@ -16,7 +16,9 @@ wrapped strawberry's: `install` runs before them.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
+from dataclasses import MISSING
 from typing import Any
 
 import strawberry
@@ -62,6 +64,7 @@ def _direct(field: StrawberryField, schema: strawberry.Schema) -> Callable[..., 
     sources = [p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p is not None]
     info_name = resolver.info_parameter.name if resolver.info_parameter is not None else None
     info_class = schema.config.info_class
+    make_info = _info_maker(info_class)
 
     def resolve(source: Any, info: Any, **arguments: Any) -> Any:
         # `arguments` is this call's own dict (GraphQL passes only the field's arguments).
@@ -70,10 +73,22 @@ def _direct(field: StrawberryField, schema: strawberry.Schema) -> Callable[..., 
         for name in sources:
             arguments[name] = source
         if info_name is not None:
-            arguments[info_name] = info_class(_raw_info=info, _field=field)
+            arguments[info_name] = make_info(info, field)
         return function(source, **arguments) if takes_self else function(**arguments)
 
     return resolve
+
+
+def _info_maker(info_class: type) -> Callable[[Any, StrawberryField], Any]:
+    """`info_class(_raw_info=..., _field=...)`: called positionally when those are its first
+    two fields and the only ones without a default, as in strawberry's `Info` (a third of
+    the time of the keyword call, which a catalog read makes 2,000 times)."""
+    fields = dataclasses.fields(info_class) if dataclasses.is_dataclass(info_class) else ()
+    names = [f.name for f in fields if f.init]
+    required = [f.name for f in fields if f.init and f.default is MISSING and f.default_factory is MISSING]
+    if names[:2] == required == ["_raw_info", "_field"]:
+        return info_class
+    return lambda raw, field: info_class(_raw_info=raw, _field=field)
 
 
 def _names(field: StrawberryField, schema: strawberry.Schema) -> list[tuple[str, str]]:

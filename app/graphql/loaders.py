@@ -15,6 +15,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -72,12 +73,14 @@ class RequestLoader(DataLoader):
 def children_by(model: type[Model], foreign_key: str, order_by: tuple[str, ...] = ("dt_created", "id")) -> LoaderSpec:
     """(name, factory) of a loader: parent id → list of `model` rows whose `foreign_key` is it."""
 
+    parent_of = attrgetter(foreign_key)
+
     def factory(organization_id: uuid.UUID) -> RequestLoader:
         async def load(keys: list[Any]) -> list[list[Row]]:
             rows = await reader(model).where_in(organization_id, foreign_key, keys, order_by)
             grouped: dict[Any, list[Row]] = defaultdict(list)
             for row in rows:
-                grouped[getattr(row, foreign_key)].append(row)
+                grouped[parent_of(row)].append(row)
             return [grouped.get(key, []) for key in keys]
 
         return RequestLoader(load)

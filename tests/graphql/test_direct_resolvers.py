@@ -100,3 +100,31 @@ async def test_renamed_arguments_answer_as_the_general_resolver_chain(query):
     answers = [await schema.execute(query, variables) for schema in (direct, general)]
     assert (answers[0].data, answers[0].errors) == (answers[1].data, answers[1].errors)
     assert answers[0].errors is None and "scaled" in json.dumps(answers[0].data)
+
+
+def test_a_resolver_s_info_is_made_as_strawberry_makes_it():
+    """The schema's info class is called positionally only where that is the same call."""
+    from dataclasses import dataclass
+
+    from strawberry.types.info import Info
+
+    assert direct_resolvers._info_maker(Info) is Info  # noqa: SLF001
+    made = direct_resolvers._info_maker(Info)("raw", "field")  # noqa: SLF001
+    assert (made._raw_info, made._field) == ("raw", "field")  # noqa: SLF001
+
+    @dataclass
+    class Extended(Info):  # a field more, with a default: still the same positional call
+        extra: int = 0
+
+    assert direct_resolvers._info_maker(Extended) is Extended  # noqa: SLF001
+
+    @dataclass
+    class Ahead:  # another field first: keywords, as strawberry calls it
+        note: str = "n"
+        _raw_info: object = None
+        _field: object = None
+
+    maker = direct_resolvers._info_maker(Ahead)  # noqa: SLF001
+    assert maker is not Ahead
+    made = maker("raw", "field")
+    assert (made.note, made._raw_info, made._field) == ("n", "raw", "field")  # noqa: SLF001

@@ -49,6 +49,8 @@ class Relation:
 
 # (parent model, GraphQL field name) → the relation the field reads.
 _RELATIONS: dict[tuple[type[Model], str], Relation] = {}
+# Models some `parent` relation reads: the only rows a walk needs to remember by id.
+_PARENTS: set[type[Model]] = set()
 
 
 def children(parent: type[Model], field: str, spec: LoaderSpec, model: type[Model]) -> None:
@@ -59,6 +61,7 @@ def children(parent: type[Model], field: str, spec: LoaderSpec, model: type[Mode
 def parent(owner: type[Model], fields: Iterable[str], spec: LoaderSpec, model: type[Model], attribute: str) -> None:
     """Declares fields of `owner` that read the `model` row whose id is `owner.attribute`."""
     relation = Relation(spec, model, attrgetter(attribute), many=False)
+    _PARENTS.add(model)
     for field in fields:
         _RELATIONS[(owner, field)] = relation
 
@@ -89,12 +92,14 @@ class _Walk:
 
     def __init__(self, info: Any) -> None:
         self.info = info
-        # Every row read in this walk, by model and id: a parent relation (a pricing's
-        # aggregation, a plan's template) is often among them and then costs no query.
+        # Every row read in this walk of a model a parent relation reads, by model and id:
+        # the row a pricing's aggregation or a plan's template points to is often among
+        # them and then costs no query.
         self.seen: dict[type[Model], dict[Any, AnyRow]] = defaultdict(dict)
 
     async def level(self, model: type[Model], rows: list[AnyRow], selections: list[Selection], at: Depth) -> None:
-        self.seen[model].update((row.id, row) for row in rows)
+        if model in _PARENTS:
+            self.seen[model].update((row.id, row) for row in rows)
         for name, fields in selection.by_name(selections).items():
             relation = _RELATIONS.get((model, name))
             if relation is not None and rows:
@@ -123,7 +128,7 @@ class _Walk:
             known = self.seen[relation.model]
             request_loader.remember({key: known[key] for key in keys if key in known})
         loaded = await request_loader.load_ahead(keys)
-        if relation.many:
+        if relation.many and relation.model in _PARENTS:
             self.seen[relation.model].update((row.id, row) for group in loaded.values() for row in group)
         return loaded
 
