@@ -92,8 +92,17 @@ class CompiledExecutionContext(StrawberryGraphQLCoreExecutionContext):
                     except Exception:  # noqa: BLE001 - the general path reads it again and reports it
                         value = UNUSUAL
                     else:
-                        if field.str_as_is and type(value) is str:
+                        # The outputs worked out when planning (`execution_plans`), else
+                        # the leaf type's coercion.
+                        value_type = type(value)
+                        if value_type is str and field.str_as_is:
                             results[name] = value
+                            continue
+                        if value_type is field.str_of:
+                            results[name] = str(value)
+                            continue
+                        if value_type is field.enum_class:
+                            results[name] = field.enum_names[id(value)]
                             continue
                         value = leaf_value(field.leaf, value)  # type: ignore[arg-type]
                     if value is not UNUSUAL:

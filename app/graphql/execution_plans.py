@@ -52,6 +52,8 @@ class FieldPlan:
         "args",
         "attribute",
         "details",
+        "enum_class",
+        "enum_names",
         "field_def",
         "info_class",
         "info_head",
@@ -70,6 +72,7 @@ class FieldPlan:
         "row_class",
         "row_read",
         "str_as_is",
+        "str_of",
         "sub_fields",
         "sub_plan",
     )
@@ -80,6 +83,11 @@ class FieldPlan:
         self.leaf: PlainLeaf | None = None
         self.attribute = ""
         self.str_as_is = False
+        # A leaf's output worked out here for its common values: `str(value)` for values
+        # of type `str_of`; for a member of `enum_class`, its name by the member's id.
+        self.str_of: type | None = None
+        self.enum_class: type | None = None
+        self.enum_names: dict[int, str] = {}
         self.resolve: Callable[..., Any] | None = None  # None: the source's `attribute`
         # For sources of exactly `row_class` (a `RowNode` type), `attribute` computed
         # straight from their row by `row_read`, unless their `__dict__` holds it.
@@ -129,9 +137,27 @@ def _plan_field(executor: Any, parent_type: GraphQLObjectType, name: str, detail
         leaf = FieldPlan(name, LEAF, parent_type, details)
         leaf.leaf, leaf.attribute = plain, plain.attribute
         leaf.str_as_is = plain.type.coerce_output_value in _STR_AS_IS
+        _plan_output(leaf, plain)
         _read_from_row(leaf, parent_type)
         return leaf
     return _plan_object_field(executor, FieldPlan(name, OBJECT, parent_type, details), field_def) or general
+
+
+def _plan_output(plan: FieldPlan, plain: PlainLeaf) -> None:
+    """The outputs a leaf's coercion gives its common values, worked out once: a Decimal
+    scalar coerces with `str`; an enum type's members each coerce to one name (what its
+    coercion answers for each member, asked here). Any other value is coerced per call."""
+    coerce = plain.type.coerce_output_value
+    if coerce is str:
+        plan.str_of = Decimal
+    members = getattr(plain.type, "wrapped_cls", None)  # a strawberry enum's Python enum
+    if isinstance(members, type) and issubclass(members, Enum):
+        try:
+            names = {id(member): coerce(member) for member in members}
+        except Exception:  # noqa: BLE001 - such a member is coerced (and refused) per call
+            return
+        if all(type(name) is str for name in names.values()):
+            plan.enum_class, plan.enum_names = members, names
 
 
 def _plan_object_field(executor: Any, plan: FieldPlan, field_def: Any) -> FieldPlan | None:
