@@ -118,8 +118,12 @@ def load_then(info: Any, spec: LoaderSpec, key: Any, convert: Callable[[Any], T]
     earlier), else an awaitable of it, batched like `load`. For SYNC resolvers: graphql-core
     awaits an awaitable a sync resolver returns, and completes a plain value synchronously."""
     request_loader = loader(info, spec)
-    peek = getattr(request_loader, "peek", None)
-    value = peek(key) if peek is not None else MISSING
+    # A value loaded ahead is a dict lookup away (`peek` first looks there too).
+    ready = getattr(request_loader, "ready", None)
+    value = ready.get(key, MISSING) if ready is not None else MISSING
+    if value is MISSING:
+        peek = getattr(request_loader, "peek", None)
+        value = peek(key) if peek is not None else MISSING
     if value is MISSING:
         return _converted(request_loader.load(key), convert)
     if request_loader.yield_at and _path_length(info.path) in request_loader.yield_at:
