@@ -18,7 +18,7 @@ from app.models.events import EVENTS_CHANNEL, Event
 from app.models.webhooks import WebhookDestination
 from app.services.errors import InputErrors
 from app.services.events.payloads import api_value, entity_snapshot
-from app.services.events.record import PATTERN_SELECTS_TYPE
+from app.services.events.record import pattern_selects, wanted
 from app.services.versioning import update_versioned
 from app.services.webhooks.dispatch import matches
 
@@ -116,15 +116,35 @@ PATTERNS = [
 
 @pytest.mark.parametrize("event_type", TYPES)
 async def test_the_notification_rule_selects_what_the_dispatcher_matches(tenant, event_type):
-    """The statements that record events notify by the SQL rule (record.PATTERN_SELECTS_TYPE);
+    """The statements that record events notify by the SQL rule (record.pattern_selects);
     the dispatcher delivers by `matches`: the same patterns select the same types."""
     sql = (
         "SELECT p.pattern FROM unnest($1::text[]) AS p(pattern), (SELECT $2::text AS type) AS i"
-        f" WHERE {PATTERN_SELECTS_TYPE}"
+        f" WHERE {pattern_selects('i.type')}"
     )
     async with connection() as conn:
         selected = {r["pattern"] for r in await conn.fetch(sql, PATTERNS, event_type)}
     assert selected == {p for p in PATTERNS if matches([p], event_type)}
+
+
+@pytest.mark.parametrize("event_type", TYPES)
+async def test_both_forms_of_wanted_agree_with_the_dispatcher(tenant, event_type):
+    """record.wanted over the inserted rows' types (the batch statements) and over one type
+    given as a parameter (the versioned update's): for a destination with each pattern, both
+    say it wants the type exactly when the dispatcher would deliver it."""
+    org = uuid.UUID(tenant.organization_id)
+    by_rows = f"WITH inserted AS (SELECT $2::text AS type) SELECT {wanted(', inserted AS i', 'i.type')}"
+    by_parameter = f"SELECT {wanted('', '$2::text')}"
+    destination = await WebhookDestination.create(
+        organization_id=org, name="d", url="https://example.com/h", event_types=[], secret_encrypted="x"
+    )
+    for pattern in PATTERNS:
+        destination.event_types = [pattern]
+        await destination.save()
+        expected = matches([pattern], event_type)
+        async with connection() as conn:
+            assert await conn.fetchval(by_rows, org, event_type) is expected, pattern
+            assert await conn.fetchval(by_parameter, org, event_type) is expected, pattern
 
 
 @pytest.mark.parametrize(

@@ -64,17 +64,31 @@ _ARRAY_INPUT = """
 # A destination created or changed while such a statement runs is not seen by it: the
 # destination's own write notifies a scan of the organization (`notify_scan`), and the
 # dispatcher's periodic full pass takes what committed after that scan.
-# Written once here for both statements that record events (this one and
-# versioned.reread_updated): both name their inserted rows `inserted`, with a `type`.
-PATTERN_SELECTS_TYPE = (
-    "p.pattern IN ('*', i.type) OR (right(p.pattern, 2) = '.*' AND starts_with(i.type, left(p.pattern, -1)))"
-)
-WANTED = f"""EXISTS (
+# Written once here for every statement that records events: this one (the types of its
+# inserted rows) and versioned.reread_updated (its one type, a parameter).
+
+
+def pattern_selects(type_sql: str) -> str:
+    """SQL: the destination's pattern `p.pattern` selects the event type `type_sql`."""
+    return (
+        f"p.pattern IN ('*', {type_sql})"
+        f" OR (right(p.pattern, 2) = '.*' AND starts_with({type_sql}, left(p.pattern, -1)))"
+    )
+
+
+def wanted(types_from: str, type_sql: str) -> str:
+    """SQL: an active destination of organization $1 wants one of the types `type_sql`
+    ranges over (`types_from`, a FROM item joined to the patterns, or '' for one type)."""
+    return f"""EXISTS (
     SELECT 1 FROM webhook_destinations d
     WHERE d.organization_id = $1 AND d.active
       AND (jsonb_array_length(d.event_types) = 0 OR EXISTS (
-          SELECT 1 FROM jsonb_array_elements_text(d.event_types) AS p(pattern), inserted AS i
-          WHERE {PATTERN_SELECTS_TYPE})))"""
+          SELECT 1 FROM jsonb_array_elements_text(d.event_types) AS p(pattern){types_from}
+          WHERE {pattern_selects(type_sql)})))"""
+
+
+# The types of the statement's inserted rows, named `inserted`.
+WANTED = wanted(", inserted AS i", "i.type")
 
 
 def recording_ctes(input_rows: str) -> str:

@@ -41,7 +41,23 @@ def _column_json(column: str, field: Any, alias: str) -> str:
         return f"{ref}::text"
     if isinstance(field, JSONField):
         return f"api_json({ref}::jsonb)"  # its numbers with a fraction as api_value shows a float
+    if isinstance(field, _AS_IS):
+        # json(b)_build_object converts text, integers and booleans exactly as to_jsonb
+        # does; without the call, one function less per column in every snapshot.
+        return ref
     return f"to_jsonb({ref})"
+
+
+# Columns whose SQL value the JSON builders take as they are: text as a JSON string,
+# integers as numbers, booleans as true/false.
+_AS_IS = (
+    fields.CharField,
+    fields.TextField,
+    fields.IntField,
+    fields.BigIntField,
+    fields.SmallIntField,
+    fields.BooleanField,
+)
 
 
 def _pairs(model: type[Model], alias: str) -> list[str]:

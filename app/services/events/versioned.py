@@ -1,7 +1,7 @@
 """The event of a versioned update (app.services.versioning) recorded by the update's own
 statements: the row lock that reads the version also reads the row's API form (`old`), and
 the statement that reads the row back after the UPDATE also records the event, its `new`
-the same SQL form (rows.row_json_text_sql, exactly payloads.entity_snapshot's). No statement
+the same SQL form (rows.row_json_sql, exactly payloads.entity_snapshot's). No statement
 and no JSON work on the client is added to the write: the event costs the database's work
 alone, and notifies only when a destination of the organization wants it.
 """
@@ -16,8 +16,8 @@ from tortoise.models import Model
 
 from app.models.events import EVENTS_CHANNEL
 from app.services.events.changes import entity_name, event_type
-from app.services.events.record import WANTED, Connection, fetch_rows
-from app.services.events.rows import row_json_text_sql
+from app.services.events.record import Connection, fetch_rows, wanted
+from app.services.events.rows import row_json_sql, row_json_text_sql
 
 M = TypeVar("M", bound=Model)
 
@@ -33,9 +33,10 @@ def _lock_sql(model: type[Model]) -> str:
 @cache
 def _reread_sql(model: type[Model]) -> str:
     # $1 organization, $2 the event's id, $3 its type, $4 the entity type, $5 the row's id,
-    # $6 `old` (text). One event of one entity: the counter is upserted by value, no batch
-    # bookkeeping (record.recording_ctes numbers and orders many); notified as recording_ctes
-    # does, when a destination wants it (record.WANTED).
+    # $6 `old` (JSON text). One event of one entity: the counter is upserted by value, no
+    # batch bookkeeping (record.recording_ctes numbers and orders many). The payload is
+    # built as jsonb (only `old` is parsed; `new` is never text), and the notification rule
+    # reads the one type from $3 rather than from the inserted row.
     table = model._meta.db_table
     return f"""
 WITH counter AS (
@@ -45,11 +46,12 @@ WITH counter AS (
 ), inserted AS (
     INSERT INTO event (id, organization_id, type, entity_type, entity_id, sequence, occurred_at, payload)
     SELECT $2, $1, $3, $4, r.id, c.last_sequence, clock_timestamp(),
-           ('{{"old":' || $6::text || ',"new":' || {row_json_text_sql(model)} || '}}')::jsonb
+           jsonb_build_object('old', $6::jsonb, 'new', {row_json_sql(model)})
     FROM {table} AS r, counter AS c WHERE r.organization_id = $1 AND r.id = $5
-    RETURNING id, type
+    RETURNING id
 ), notified AS (
-    SELECT CASE WHEN {WANTED} THEN pg_notify('{EVENTS_CHANNEL}', $1::text || ':' || e.id::text) END AS notify
+    SELECT CASE WHEN {wanted("", "$3::text")}
+                THEN pg_notify('{EVENTS_CHANNEL}', $1::text || ':' || e.id::text) END AS notify
     FROM inserted AS e
 )
 SELECT r.* FROM {table} AS r, notified WHERE r.organization_id = $1 AND r.id = $5"""
