@@ -1,6 +1,17 @@
 from tortoise import migrations
+from tortoise.migrations import operations as ops
 
-# Reserved for issue #18/#15 performance work this session; replaced by its real operations.
+# Cheaper event writes (issue #15), hand-written: `event_sequence` loses its foreign key to
+# `organizations`, as `event` did in 0017. The key was checked only when a counter row was
+# inserted, but a table with a foreign key runs the trigger machinery on every update too,
+# and each recorded event updates its entity's counter row; the writer takes the
+# organization from the row it is changing (an organization is never deleted by the
+# application).
+EVENT_SEQUENCE_SQL = ["ALTER TABLE event_sequence DROP CONSTRAINT IF EXISTS event_sequence_organization_id_fkey"]
+EVENT_SEQUENCE_REVERSE_SQL = [
+    """ALTER TABLE event_sequence ADD CONSTRAINT event_sequence_organization_id_fkey
+        FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE CASCADE""",
+]
 
 
 class Migration(migrations.Migration):
@@ -8,4 +19,6 @@ class Migration(migrations.Migration):
 
     initial = False
 
-    operations: list = []
+    operations = [
+        ops.RunSQL(EVENT_SEQUENCE_SQL, reverse_sql=EVENT_SEQUENCE_REVERSE_SQL),
+    ]

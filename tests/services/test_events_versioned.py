@@ -16,9 +16,10 @@ from app.db import asyncpg_url, connection, count_statements
 from app.models.accounts import Account, Commitment
 from app.models.events import EVENTS_CHANNEL, Event
 from app.models.webhooks import WebhookDestination
+from app.services import events
 from app.services.errors import InputErrors
 from app.services.events.payloads import api_value, entity_snapshot
-from app.services.events.record import pattern_selects, wanted
+from app.services.events.record import pattern_selects, record_event, wanted
 from app.services.versioning import update_versioned
 from app.services.webhooks.dispatch import matches
 
@@ -62,6 +63,7 @@ async def test_account_payload_is_the_instances_snapshot(tenant):
         organization_id=org, code="a", name="A", custom_fields={"x": 1.5, "y": 1e-7, "z": [2, 0.1]},
         address={"line": "1 Main St"}, bill_epoch=date(2026, 1, 31),
     )  # fmt: skip
+    await events.created(account)  # as the API creates it: the entity's counter exists
     before = await Account.get(id=account.id)
     changes = {"name": "B", "custom_fields": {"x": 1e17, "w": "0.5", "v": 2.50}, "days_before_bill_due": 7}
     with count_statements() as counted:
@@ -105,6 +107,40 @@ async def test_a_stale_version_writes_nothing(tenant):
         await update_versioned(Account, org, uuid.uuid4(), 1, {"name": "S3"}, "tester")
     assert [e.sequence for e in await Event.filter(entity_id=account.id, type__endswith=".updated")] == [1]
     assert (await Account.get(id=account.id)).name == "S2"
+
+
+async def test_sequences_continue_from_the_first_event_under_concurrent_writers(tenant, settings):
+    """An entity's first event creates its counter (the read-back finds none and records it
+    with the upsert); later ones add to it. Versioned updates and other writers of the same
+    entity at once, some rolled back: the committed events are numbered 1..n, no gap."""
+    org = uuid.UUID(tenant.organization_id)
+    account = await Account.create(organization_id=org, code="c", name="C")  # no event yet
+    pool = await asyncpg.create_pool(asyncpg_url(settings.database_url), min_size=8, max_size=8)
+
+    async def other_writer(n: int) -> bool:
+        async with pool.acquire() as raw:
+            try:
+                async with raw.transaction():
+                    await record_event(raw, org, "configuration.account.updated", "account", account.id, {"n": n})
+                    await asyncio.sleep(0.01)
+                    if n % 3 == 0:
+                        raise RuntimeError("rolled back")
+            except RuntimeError:
+                return False
+        return True
+
+    async def versioned_updates() -> int:
+        for version in range(1, 7):
+            await update_versioned(Account, org, account.id, version, {"name": f"C{version}"}, "tester")
+        return 6
+
+    try:
+        *others, updates = await asyncio.gather(*(other_writer(n) for n in range(12)), versioned_updates())
+    finally:
+        await pool.close()
+    sequences = sorted(e.sequence for e in await Event.filter(organization_id=org, entity_id=account.id))
+    assert sum(others) == 8 and updates == 6
+    assert sequences == list(range(1, 15))
 
 
 TYPES = ["configuration.account.updated", "billing.bill.updated", "a.b", "single"]

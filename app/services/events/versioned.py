@@ -30,19 +30,33 @@ def _lock_sql(model: type[Model]) -> str:
     )
 
 
+# The entity's counter, one more. Its row exists once the entity has had an event (any
+# entity created through the API has): a plain UPDATE then, cheaper than the upsert's
+# speculative insertion and tuple lock. Concurrent writers of the entity wait on the row's
+# lock and each adds one to what the other committed, as with the upsert.
+_NEXT = """UPDATE event_sequence AS s SET last_sequence = s.last_sequence + 1
+    WHERE s.organization_id = $1 AND s.entity_type = $4 AND s.entity_id = $5
+    RETURNING s.last_sequence"""
+# The entity's first event: no row to update yet (a concurrent first event waits on the
+# key and then adds one to it).
+_FIRST = """INSERT INTO event_sequence AS s (organization_id, entity_type, entity_id, last_sequence)
+    VALUES ($1, $4, $5, 1)
+    ON CONFLICT (organization_id, entity_type, entity_id) DO UPDATE SET last_sequence = s.last_sequence + 1
+    RETURNING s.last_sequence"""
+
+
 @cache
-def _reread_sql(model: type[Model]) -> str:
+def _reread_sql(model: type[Model], first: bool) -> str:
     # $1 organization, $2 the event's id, $3 its type, $4 the entity type, $5 the row's id,
-    # $6 `old` (JSON text). One event of one entity: the counter is upserted by value, no
-    # batch bookkeeping (record.recording_ctes numbers and orders many). The payload is
-    # built as jsonb (only `old` is parsed; `new` is never text), and the notification rule
-    # reads the one type from $3 rather than from the inserted row.
+    # $6 `old` (JSON text). One event of one entity, no batch bookkeeping
+    # (record.recording_ctes numbers and orders many). Without a counter row (`first`
+    # false and the entity's first event) it changes nothing and returns no row. The
+    # payload is built as jsonb (only `old` is parsed; `new` is never text), and the
+    # notification rule reads the one type from $3 rather than from the inserted row.
     table = model._meta.db_table
     return f"""
 WITH counter AS (
-    INSERT INTO event_sequence AS s (organization_id, entity_type, entity_id, last_sequence) VALUES ($1, $4, $5, 1)
-    ON CONFLICT (organization_id, entity_type, entity_id) DO UPDATE SET last_sequence = s.last_sequence + 1
-    RETURNING last_sequence
+    {_FIRST if first else _NEXT}
 ), inserted AS (
     INSERT INTO event (id, organization_id, type, entity_type, entity_id, sequence, occurred_at, payload)
     SELECT $2, $1, $3, $4, r.id, c.last_sequence, clock_timestamp(),
@@ -73,5 +87,7 @@ async def reread_updated(
     """The row as updated, read back by the statement that records its `.updated` event."""
     type_ = event_type(model, "updated")
     args = [organization_id, uuid.uuid4(), type_, entity_name(model), id_, old]
-    [row] = await fetch_rows(connection, _reread_sql(model), args)
-    return model._init_from_db(**dict(row))
+    rows = await fetch_rows(connection, _reread_sql(model, False), args)
+    if not rows:  # the entity's first event: its counter row is created
+        rows = await fetch_rows(connection, _reread_sql(model, True), args)
+    return model._init_from_db(**dict(rows[0]))
