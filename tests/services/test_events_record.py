@@ -13,6 +13,7 @@ from app.db import asyncpg_url, connection, count_statements
 from app.models.events import EVENTS_CHANNEL, Event
 from app.models.webhooks import WebhookDestination
 from app.services.events import NewEvent, record_event, record_events
+from tests.services.event_writers import record_or_roll_back
 
 
 async def events_of(entity_id) -> list[Event]:
@@ -59,20 +60,9 @@ async def test_concurrent_writers_of_one_entity_get_gap_free_sequences(tenant, s
     org, entity = uuid.UUID(tenant.organization_id), uuid.uuid4()
     pool = await asyncpg.create_pool(asyncpg_url(settings.database_url), min_size=10, max_size=10)
 
-    async def writer(n: int) -> bool:
-        async with pool.acquire() as raw:
-            try:
-                async with raw.transaction():
-                    await record_event(raw, org, "configuration.plan.updated", "plan", entity, {"n": n})
-                    await asyncio.sleep(0.01)
-                    if n % 3 == 0:
-                        raise RuntimeError("rolled back")
-            except RuntimeError:
-                return False
-        return True
-
     try:
-        committed = sum(await asyncio.gather(*(writer(n) for n in range(20))))
+        writers = (record_or_roll_back(pool, org, "configuration.plan.updated", "plan", entity, n) for n in range(20))
+        committed = sum(await asyncio.gather(*writers))
     finally:
         await pool.close()
     sequences = [e.sequence for e in await events_of(entity)]

@@ -19,9 +19,10 @@ from app.models.webhooks import WebhookDestination
 from app.services import events
 from app.services.errors import InputErrors
 from app.services.events.payloads import api_value, entity_snapshot
-from app.services.events.record import pattern_selects, record_event, wanted
+from app.services.events.record import pattern_selects, wanted
 from app.services.versioning import update_versioned
 from app.services.webhooks.dispatch import matches
+from tests.services.event_writers import record_or_roll_back
 
 # Floats at every magnitude, and the edges of repr's and str(Decimal)'s notations.
 FLOATS = [
@@ -117,29 +118,20 @@ async def test_sequences_continue_from_the_first_event_under_concurrent_writers(
     account = await Account.create(organization_id=org, code="c", name="C")  # no event yet
     pool = await asyncpg.create_pool(asyncpg_url(settings.database_url), min_size=8, max_size=8)
 
-    async def other_writer(n: int) -> bool:
-        async with pool.acquire() as raw:
-            try:
-                async with raw.transaction():
-                    await record_event(raw, org, "configuration.account.updated", "account", account.id, {"n": n})
-                    await asyncio.sleep(0.01)
-                    if n % 3 == 0:
-                        raise RuntimeError("rolled back")
-            except RuntimeError:
-                return False
-        return True
-
     async def versioned_updates() -> int:
         for version in range(1, 7):
             await update_versioned(Account, org, account.id, version, {"name": f"C{version}"}, "tester")
         return 6
 
     try:
-        *others, updates = await asyncio.gather(*(other_writer(n) for n in range(12)), versioned_updates())
+        others = (
+            record_or_roll_back(pool, org, "configuration.account.updated", "account", account.id, n) for n in range(12)
+        )
+        *committed, updates = await asyncio.gather(*others, versioned_updates())
     finally:
         await pool.close()
     sequences = sorted(e.sequence for e in await Event.filter(organization_id=org, entity_id=account.id))
-    assert sum(others) == 8 and updates == 6
+    assert sum(committed) == 8 and updates == 6
     assert sequences == list(range(1, 15))
 
 
