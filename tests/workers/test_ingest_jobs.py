@@ -143,7 +143,8 @@ async def test_concurrent_batches_with_overlapping_uids_store_each_uid_once(tena
     batches = [[item(f"c-{n}") for n in range(k * 50, k * 50 + 100)] for k in range(4)]
     batches[1].reverse()
     ids = [await accepted_batch(tenant, b) for b in batches]
-    outcomes = await asyncio.gather(*(ingest.process_measurement_batch(b) for b in ids))
+    # One batch per transaction: four transactions racing for the same uids.
+    outcomes = await asyncio.gather(*(ingest.process_measurement_batch(b, group_limit=1) for b in ids))
     assert sum(o.stored for o in outcomes) == 250
     assert sum(o.duplicates for o in outcomes) == 150
     assert await stored_uids(tenant.organization_id) == sorted(f"c-{n}" for n in range(250))
@@ -291,3 +292,46 @@ async def test_hostile_strings_are_refused_per_item_and_never_stall_the_batch(te
     assert (batch.status, batch.stored, batch.rejected, batch.attempts) == ("PROCESSED", 1, 5, 0)
     codes = [f.code for f in await IngestFailure.filter(batch_id=batch_id).order_by("batch_index")]
     assert codes == ["UNKNOWN_METER", "INVALID_ACCOUNT", "INVALID_UID", "WRONG_TYPE", "INVALID_UID"]
+
+
+async def test_a_backlog_is_processed_in_one_group_each_batch_with_its_own_counts(tenant, ingest_queue):
+    await make_meter(tenant.organization_id)
+    first = await accepted_batch(tenant, [item("g-1"), item("g-2")])
+    second = await accepted_batch(tenant, [item("g-2"), item("g-3"), item("g-bad", gb="ten")])
+    third = await accepted_batch(tenant, [item("g-4"), item()])
+
+    outcome = await ingest.process_measurement_batch(first)
+
+    assert (outcome.batch_id, outcome.stored, outcome.duplicates) == (first, 2, 0)
+    counts = {b.id: (b.status, b.stored, b.duplicates, b.rejected) for b in await MeasurementBatch.all()}
+    assert counts[second] == ("PROCESSED", 1, 1, 1) and counts[third] == ("PROCESSED", 2, 0, 0)
+    assert [(f.batch_id, f.uid) for f in await IngestFailure.filter(batch_id__in=[first, second, third])] == [
+        (second, "g-bad")
+    ]
+    rows = await stored_rows(tenant.organization_id)
+    assert sorted((r["batch_id"], r["uid"]) for r in rows if r["uid"]) == sorted(
+        [(first, "g-1"), (first, "g-2"), (second, "g-3"), (third, "g-4")]
+    )
+    async with connection() as conn:
+        claims = await conn.fetch(
+            "SELECT uid, batch_id FROM measurement_uids WHERE organization_id = $1", uuid.UUID(tenant.organization_id)
+        )
+    assert {r["uid"]: r["batch_id"] for r in claims} == {"g-1": first, "g-2": first, "g-3": second, "g-4": third}
+    assert (await ingest.process_measurement_batch(second)).processed is False  # its own job finds it done
+
+
+async def test_a_batch_that_fails_in_a_group_fails_alone(tenant, ingest_queue):
+    await make_meter(tenant.organization_id)
+    first = await accepted_batch(tenant, [item("p-1")])
+    broken = uuid.uuid4()  # a body the worker cannot decode fails every attempt
+    async with connection() as conn:
+        await store.insert_batch(conn, broken, uuid.UUID(tenant.organization_id), b"{not json", 1, "REST", None)
+    last = await accepted_batch(tenant, [item("p-2")])
+
+    outcome = await ingest.process_measurement_batch(first)
+
+    assert outcome.stored == 1
+    batches = {b.id: b for b in await MeasurementBatch.filter(id__in=[first, broken, last])}
+    assert (batches[last].status, batches[last].stored) == ("PROCESSED", 1)
+    assert (batches[broken].status, batches[broken].attempts) == ("PENDING", 1)
+    assert await stored_uids(tenant.organization_id) == ["p-1", "p-2"]

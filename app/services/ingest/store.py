@@ -8,7 +8,7 @@ transaction.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -54,17 +54,35 @@ class LockedBatch:
     accepted_at: datetime
 
 
-async def lock_pending_batch(conn: asyncpg.Connection, batch_id: uuid.UUID) -> LockedBatch | None:
+async def lock_pending_batches(conn: asyncpg.Connection, batch_id: uuid.UUID, limit: int) -> list[LockedBatch]:
     """The batch, locked for this transaction, if it is still PENDING and no other worker
-    holds it (SKIP LOCKED: a second worker on the same batch leaves at once)."""
-    row = await conn.fetchrow(
-        "SELECT id, organization_id, status, body, dt_created FROM measurement_batches"
-        " WHERE id = $1 FOR UPDATE SKIP LOCKED",
+    holds it (SKIP LOCKED: a second worker on the same batch leaves at once); then, up to
+    `limit` batches in all, other PENDING batches of its organization, oldest first, that
+    no other worker holds. Only batches no attempt has failed on go together, so a batch
+    that fails on every attempt is retried alone (the sweep's backoff applies to it alone).
+    Locks are only ever taken with SKIP LOCKED here: two workers never wait on each other."""
+    rows = await conn.fetch(
+        """WITH own AS (
+               SELECT id, organization_id, body, dt_created, attempts FROM measurement_batches
+               WHERE id = $1 AND status = 'PENDING' FOR UPDATE SKIP LOCKED
+           ), others AS (
+               SELECT b.id, b.organization_id, b.body, b.dt_created FROM measurement_batches b
+               WHERE b.status = 'PENDING' AND b.attempts = 0 AND b.id <> $1
+                 AND b.organization_id = (SELECT organization_id FROM own WHERE attempts = 0)
+                 AND EXISTS (SELECT FROM own WHERE attempts = 0)  -- else no scan of the pending batches at all
+               ORDER BY b.dt_created LIMIT $2 - 1 FOR UPDATE OF b SKIP LOCKED
+           )
+           SELECT id, organization_id, body, dt_created FROM own
+           UNION ALL
+           SELECT id, organization_id, body, dt_created FROM others""",
         batch_id,
+        limit,
     )
-    if row is None or row["status"] != PENDING:
-        return None
-    return LockedBatch(row["id"], row["organization_id"], row["body"], row["dt_created"])
+    batches = [LockedBatch(row["id"], row["organization_id"], row["body"], row["dt_created"]) for row in rows]
+    if not any(batch.id == batch_id for batch in batches):
+        return []
+    batches.sort(key=lambda batch: (batch.id != batch_id, batch.accepted_at))  # its own batch first
+    return batches
 
 
 async def meters_by_code(
@@ -114,10 +132,9 @@ async def account_ids(
     return found
 
 
-async def claim_uids(
-    conn: asyncpg.Connection, organization_id: uuid.UUID, batch_id: uuid.UUID, uids: Sequence[str]
-) -> set[str]:
-    """The uids this transaction may store: not claimed in the last 35 days.
+async def claim_uids(conn: asyncpg.Connection, organization_id: uuid.UUID, owners: Mapping[str, uuid.UUID]) -> set[str]:
+    """The uids this transaction may store: not claimed in the last 35 days. `owners`: each
+    uid with the batch whose measurement claims it (the claim row names it).
 
     A claim is a row committed with the measurements, so a rolled-back batch claims
     nothing. Sorting makes concurrent batches with overlapping uids wait for each other
@@ -128,31 +145,32 @@ async def claim_uids(
     (2.7 vs 5.0 ms per 1000 uids). If any uid is claimed already (a resent measurement,
     an expired claim, a concurrent batch that committed it first), the unique key refuses
     it, the savepoint undoes the attempt, and the claim goes uid by uid."""
-    if not uids:
+    if not owners:
         return set()
-    ordered = sorted(uids)
+    ordered = sorted(owners)
+    batch_ids = [owners[uid] for uid in ordered]
     try:
         async with conn.transaction():
             await conn.execute(
                 """INSERT INTO measurement_uids (organization_id, uid, batch_id, stored_at)
-                   SELECT $1, u, $2, now() FROM unnest($3::varchar[]) AS u ORDER BY u""",
+                   SELECT $1, u, b, now() FROM unnest($2::varchar[], $3::uuid[]) AS t(u, b) ORDER BY u""",
                 organization_id,
-                batch_id,
                 ordered,
+                batch_ids,
             )
         return set(ordered)
     except asyncpg.UniqueViolationError:
         pass
     rows = await conn.fetch(
         f"""INSERT INTO measurement_uids (organization_id, uid, batch_id, stored_at)
-            SELECT $1, u, $2, now() FROM unnest($3::varchar[]) AS u ORDER BY u
+            SELECT $1, u, b, now() FROM unnest($2::varchar[], $3::uuid[]) AS t(u, b) ORDER BY u
             ON CONFLICT (organization_id, uid)
             DO UPDATE SET batch_id = EXCLUDED.batch_id, stored_at = EXCLUDED.stored_at
             WHERE measurement_uids.stored_at < now() - interval '{UID_WINDOW}'
             RETURNING uid""",
         organization_id,
-        batch_id,
         ordered,
+        batch_ids,
     )
     return {row["uid"] for row in rows}
 
@@ -166,19 +184,19 @@ async def copy_measurements(conn: asyncpg.Connection, data: bytes) -> None:
 async def insert_failures(
     conn: asyncpg.Connection,
     organization_id: uuid.UUID,
-    batch_id: uuid.UUID,
-    failures: Sequence[tuple[int, str | None, str, str]],
+    failures: Sequence[tuple[uuid.UUID, int, str | None, str, str]],
 ) -> None:
+    """`failures`: (batch id, index in the batch, uid, code, reason)."""
     if not failures:
         return
-    indexes, uids, codes, reasons = zip(*failures)
+    batch_ids, indexes, uids, codes, reasons = zip(*failures)
     await conn.execute(
         """INSERT INTO ingest_failures (id, organization_id, version, dt_created, dt_last_modified, batch_id,
                batch_index, uid, code, reason)
-           SELECT gen_random_uuid(), $1, 1, now(), now(), $2, i, u, c, r
-           FROM unnest($3::int[], $4::varchar[], $5::varchar[], $6::text[]) AS t(i, u, c, r)""",
+           SELECT gen_random_uuid(), $1, 1, now(), now(), b, i, u, c, r
+           FROM unnest($2::uuid[], $3::int[], $4::varchar[], $5::varchar[], $6::text[]) AS t(b, i, u, c, r)""",
         organization_id,
-        batch_id,
+        list(batch_ids),
         list(indexes),
         [_storable(u) for u in uids],
         list(codes),
@@ -191,18 +209,19 @@ def _storable(uid: str | None) -> str | None:
     return None if uid is None else uid[:200].replace("\x00", "\N{REPLACEMENT CHARACTER}")
 
 
-async def mark_processed(
-    conn: asyncpg.Connection, batch_id: uuid.UUID, stored: int, duplicates: int, rejected: int
-) -> None:
+async def mark_processed(conn: asyncpg.Connection, counts: Sequence[tuple[uuid.UUID, int, int, int]]) -> None:
+    """`counts`: per batch, (id, stored, duplicates, rejected)."""
+    batch_ids, stored, duplicates, rejected = zip(*counts)
     await conn.execute(
-        """UPDATE measurement_batches SET status = $2, stored = $3, duplicates = $4, rejected = $5,
-               dt_processed = now(), dt_last_modified = now(), version = version + 1
-           WHERE id = $1""",
-        batch_id,
+        """UPDATE measurement_batches AS m SET status = $1, stored = t.s, duplicates = t.d, rejected = t.r,
+               dt_processed = now(), dt_last_modified = now(), version = m.version + 1
+           FROM unnest($2::uuid[], $3::int[], $4::int[], $5::int[]) AS t(id, s, d, r)
+           WHERE m.id = t.id""",
         PROCESSED,
-        stored,
-        duplicates,
-        rejected,
+        list(batch_ids),
+        list(stored),
+        list(duplicates),
+        list(rejected),
     )
 
 
