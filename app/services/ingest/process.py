@@ -14,21 +14,16 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from dataclasses import dataclass
 
 import asyncpg
 
 from app.db import connection
-from app.domain.measurement_values import Rejection
-from app.domain.measurements import BatchChecks, MeterSchema, meter_schema
-from app.models.ingest import MEASUREMENTS_COLUMNS
+from app.domain.measurements import MeterSchema, meter_schema
 from app.services.events.ingest import record_validation_failure
 from app.services.failures import internal_failure
-from app.services.ingest import binary_copy as bc
-from app.services.ingest import store
-from app.services.ingest.wire import MeasurementIn, decode_batch, encode
+from app.services.ingest import rows, store
+from app.services.ingest.wire import decode_batch
 
 log = logging.getLogger("metergraph.ingest")
 _SCHEMA_CACHE: dict[tuple[uuid.UUID, int], MeterSchema] = {}
@@ -46,17 +41,6 @@ class BatchOutcome:
     stored: int = 0
     duplicates: int = 0
     rejected: int = 0
-
-
-_Valid = tuple[int, MeasurementIn, dict[str, Any]]  # index in the batch, item, stored values
-
-
-@dataclass
-class _Sorted:
-    """The items of a batch after validation: what to store and what failed."""
-
-    valid: list[_Valid] = field(default_factory=list)
-    failures: list[tuple[int, str | None, str, str]] = field(default_factory=list)
 
 
 async def process_measurement_batch(batch_id: uuid.UUID, group_limit: int = GROUP_LIMIT) -> BatchOutcome:
@@ -122,124 +106,56 @@ async def _record_failed_attempt(conn: asyncpg.Connection, batch_id: uuid.UUID, 
 async def _process_locked(conn: asyncpg.Connection, batches: list[store.LockedBatch]) -> list[BatchOutcome]:
     """The locked batches (all of one organization) as one unit; their outcomes in order."""
     organization_id = batches[0].organization_id
-    decoded = [decode_batch(batch.body) for batch in batches]
-    # PostgreSQL text cannot hold NUL: such a code names no meter, and must not reach SQL.
-    codes = {item.meter for items in decoded for item in items if "\x00" not in item.meter}
-    schemas = await _schemas(conn, organization_id, codes)
-    checked = [sort_items(items, schemas, batch.accepted_at) for items, batch in zip(decoded, batches, strict=True)]
+    schemas: dict[str, MeterSchema] = {}
+    asked: set[str] = set()
+    prepared = []
+    for batch in batches:
+        items = decode_batch(batch.body)
+        # PostgreSQL text cannot hold NUL: such a code names no meter, and must not reach SQL.
+        codes = {item.meter for item in items if "\x00" not in item.meter} - asked
+        if codes:
+            schemas.update(await _schemas(conn, organization_id, codes))
+            asked |= codes
+        prepared.append(rows.prepare_batch(batch, items, schemas))
+        del items  # before the next batch is decoded (see `rows`)
     accounts = await store.account_ids(
-        conn, organization_id, sorted({item.account for sorted_ in checked for _, item, _ in sorted_.valid})
+        conn, organization_id, sorted({account for p in prepared for _, account, _ in p.valid})
     )
-    claimed = await store.claim_uids(conn, organization_id, _uid_owners(batches, checked))
+    claimed = await store.claim_uids(conn, organization_id, _uid_owners(prepared))
     seen: set[str] = set()
-    kept = [_without_duplicates(sorted_.valid, claimed, seen) for sorted_ in checked]
+    kept = [rows.without_duplicates(p.valid, claimed, seen) for p in prepared]
     if any(kept):
-        meter_ids = {code: schema.meter_id for code, schema in schemas.items()}
-        await store.copy_measurements(conn, _copy_data(batches, kept, meter_ids, accounts))
+        await store.copy_measurements(conn, rows.copy_data(organization_id, kept, accounts))
     await store.insert_failures(
-        conn,
-        organization_id,
-        [(batch.id, *failure) for batch, sorted_ in zip(batches, checked, strict=True) for failure in sorted_.failures],
+        conn, organization_id, [(p.batch.id, *failure) for p in prepared for failure in p.failures]
     )
     outcomes = [
-        BatchOutcome(batch.id, True, len(kept_), len(sorted_.valid) - len(kept_), len(sorted_.failures))
-        for batch, sorted_, kept_ in zip(batches, checked, kept, strict=True)
+        BatchOutcome(p.batch.id, True, len(k), len(p.valid) - len(k), len(p.failures))
+        for p, k in zip(prepared, kept, strict=True)
     ]
     await store.mark_processed(conn, [(o.batch_id, o.stored, o.duplicates, o.rejected) for o in outcomes])
-    for outcome, items, sorted_ in zip(outcomes, decoded, checked, strict=True):
+    for outcome, p in zip(outcomes, prepared, strict=True):
         await record_validation_failure(
             conn,
             organization_id,
             outcome.batch_id,
-            item_count=len(items),
+            item_count=p.item_count,
             stored=outcome.stored,
             duplicates=outcome.duplicates,
-            rejections=sorted_.failures,
+            rejections=p.failures,
         )
     return outcomes
 
 
-def _uid_owners(batches: list[store.LockedBatch], checked: list[_Sorted]) -> dict[str, uuid.UUID]:
+def _uid_owners(prepared: list[rows.PreparedBatch]) -> dict[str, uuid.UUID]:
     """Each uid the valid items carry, with the first batch (in group order) carrying it."""
     owners: dict[str, uuid.UUID] = {}
-    for batch, sorted_ in zip(batches, checked, strict=True):
-        for _, item, _ in sorted_.valid:
-            if item.uid is not None and item.uid not in owners:
-                owners[item.uid] = batch.id
+    for p in prepared:
+        batch_id = p.batch.id
+        for uid, _, _ in p.valid:
+            if uid is not None and uid not in owners:
+                owners[uid] = batch_id
     return owners
-
-
-def sort_items(items: list[MeasurementIn], schemas: dict[str, MeterSchema], accepted_at: datetime) -> _Sorted:
-    result = _Sorted()
-    checks = BatchChecks(accepted_at)
-    for index, item in enumerate(items):
-        schema = schemas.get(item.meter)
-        try:
-            if schema is None:
-                raise Rejection("UNKNOWN_METER", f"no meter with code {item.meter!r}")
-            result.valid.append((index, item, checks.prepare(item, schema)))
-        except Rejection as rejection:
-            result.failures.append((index, item.uid, rejection.code, rejection.reason))
-    return result
-
-
-def _without_duplicates(valid: list[_Valid], claimed: set[str], seen: set[str]) -> list[_Valid]:
-    """The valid items to store: one whose uid was not claimed, or that an earlier item
-    (of this batch or of an earlier batch of the group: `seen`) carried, is a duplicate
-    and is left out."""
-    kept = []
-    for entry in valid:
-        uid = entry[1].uid
-        if uid is not None:
-            if uid not in claimed or uid in seen:
-                continue
-            seen.add(uid)
-        kept.append(entry)
-    return kept
-
-
-def _copy_data(
-    batches: list[store.LockedBatch],
-    kept: list[list[_Valid]],
-    meter_ids: dict[str, uuid.UUID],
-    accounts: dict[str, uuid.UUID],
-) -> bytes:
-    """The kept items of each batch as binary COPY data, fields in `MEASUREMENTS_COLUMNS`
-    order. The fields every row shares are encoded once; a row is a list of bytes, which
-    the garbage collector does not track (a thousand row tuples it would walk on every
-    collection)."""
-    start = bc.row_start(len(MEASUREMENTS_COLUMNS)) + bc.uuid_field(batches[0].organization_id)
-    account_fields = {code: bc.uuid_field(account_id) for code, account_id in accounts.items()}
-    meter_fields = {code: bc.uuid_field(meter_id) for code, meter_id in meter_ids.items()}
-    timestamptz, text, jsonb, indexes, null = (
-        bc.timestamptz_field,
-        bc.text_field,
-        bc.jsonb_field,
-        bc.BATCH_INDEXES,
-        bc.NULL,
-    )
-    parts = [bc.HEADER]
-    add = parts.extend
-    for batch, batch_kept in zip(batches, kept, strict=True):
-        batch_field, received_field = bc.uuid_field(batch.id), bc.timestamptz_field(batch.accepted_at)
-        for index, item, values in batch_kept:
-            ets = item.ets
-            add(
-                (
-                    start,
-                    account_fields[item.account],
-                    meter_fields[item.meter],
-                    timestamptz(item.ts),
-                    null if ets is None else timestamptz(ets),
-                    text(item.uid),
-                    batch_field,
-                    indexes[index],
-                    received_field,
-                    jsonb(encode(values)),
-                )
-            )
-    parts.append(bc.TRAILER)
-    return b"".join(parts)
 
 
 async def _schemas(conn: asyncpg.Connection, organization_id: uuid.UUID, codes: set[str]) -> dict[str, MeterSchema]:
