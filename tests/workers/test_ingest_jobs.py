@@ -335,3 +335,31 @@ async def test_a_batch_that_fails_in_a_group_fails_alone(tenant, ingest_queue):
     assert (batches[last].status, batches[last].stored) == ("PROCESSED", 1)
     assert (batches[broken].status, batches[broken].attempts) == ("PENDING", 1)
     assert await stored_uids(tenant.organization_id) == ["p-1", "p-2"]
+
+
+async def test_locking_a_batch_reads_it_by_its_key_whatever_the_backlog(tenant):
+    """Every job starts with this statement (most of them, in a backlog, for a batch that
+    another job's group holds): it must not read the backlog's pending batches."""
+    organization_id = uuid.UUID(tenant.organization_id)
+    async with connection() as conn:
+        for _ in range(300):
+            await store.insert_batch(conn, uuid.uuid4(), organization_id, b"{}", 1, "REST", None)
+        newest = await conn.fetchval(
+            "SELECT id FROM measurement_batches WHERE organization_id = $1 ORDER BY dt_created DESC LIMIT 1",
+            organization_id,
+        )
+        transaction = conn.transaction()
+        await transaction.start()
+        try:
+            plan = await conn.fetchval(
+                "EXPLAIN (ANALYZE, FORMAT JSON) " + store.LOCK_PENDING_BATCHES, newest, 1
+            )  # alone: no other batch of the group is asked for
+        finally:
+            await transaction.rollback()
+    nodes, read = [json.loads(plan)[0]["Plan"]], 0
+    while nodes:
+        node = nodes.pop()
+        nodes.extend(node.get("Plans", ()))
+        if node.get("Relation Name") == "measurement_batches":
+            read += (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * node["Actual Loops"]
+    assert read == 1

@@ -54,6 +54,23 @@ class LockedBatch:
     accepted_at: datetime
 
 
+# `own` by its key alone: with `status` in its WHERE the planner may read the partial
+# index of PENDING batches instead, every entry of a backlog for each job.
+LOCK_PENDING_BATCHES = """WITH own AS (
+        SELECT id, organization_id, body, dt_created, attempts, status FROM measurement_batches
+        WHERE id = $1 FOR UPDATE SKIP LOCKED
+    ), others AS (
+        SELECT b.id, b.organization_id, b.body, b.dt_created FROM measurement_batches b
+        WHERE b.status = 'PENDING' AND b.attempts = 0 AND b.id <> $1
+          AND b.organization_id = (SELECT organization_id FROM own WHERE status = 'PENDING' AND attempts = 0)
+          AND EXISTS (SELECT FROM own WHERE status = 'PENDING' AND attempts = 0)  -- else no scan at all
+        ORDER BY b.dt_created LIMIT $2 - 1 FOR UPDATE OF b SKIP LOCKED
+    )
+    SELECT id, organization_id, body, dt_created FROM own WHERE status = 'PENDING'
+    UNION ALL
+    SELECT id, organization_id, body, dt_created FROM others"""
+
+
 async def lock_pending_batches(conn: asyncpg.Connection, batch_id: uuid.UUID, limit: int) -> list[LockedBatch]:
     """The batch, locked for this transaction, if it is still PENDING and no other worker
     holds it (SKIP LOCKED: a second worker on the same batch leaves at once); then, up to
@@ -62,19 +79,7 @@ async def lock_pending_batches(conn: asyncpg.Connection, batch_id: uuid.UUID, li
     that fails on every attempt is retried alone (the sweep's backoff applies to it alone).
     Locks are only ever taken with SKIP LOCKED here: two workers never wait on each other."""
     rows = await conn.fetch(
-        """WITH own AS (
-               SELECT id, organization_id, body, dt_created, attempts FROM measurement_batches
-               WHERE id = $1 AND status = 'PENDING' FOR UPDATE SKIP LOCKED
-           ), others AS (
-               SELECT b.id, b.organization_id, b.body, b.dt_created FROM measurement_batches b
-               WHERE b.status = 'PENDING' AND b.attempts = 0 AND b.id <> $1
-                 AND b.organization_id = (SELECT organization_id FROM own WHERE attempts = 0)
-                 AND EXISTS (SELECT FROM own WHERE attempts = 0)  -- else no scan of the pending batches at all
-               ORDER BY b.dt_created LIMIT $2 - 1 FOR UPDATE OF b SKIP LOCKED
-           )
-           SELECT id, organization_id, body, dt_created FROM own
-           UNION ALL
-           SELECT id, organization_id, body, dt_created FROM others""",
+        LOCK_PENDING_BATCHES,
         batch_id,
         limit,
     )
