@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from app.db import connection
-from app.models.billing import Bill
+from app.models.billing import Bill, BillJob
+from app.progress import progress_fields
 from app.services import billing
 from app.services.billing import claims, job_usage, persist_many
 from app.services.billing.commands import CreateBillJob
@@ -130,7 +131,15 @@ async def test_a_chunk_reads_its_own_job_rows(app):
         finished = await _rows_read(conn, claims._FINISH, org, job.id, claim.token, row_ids, *outcomes)
     assert finished.get("bill_job_accounts", 0) <= 3 * len(row_ids), finished
     results = {a: claims.AccountResult() for a in claim.account_ids}
-    assert await claims.finish(org, job.id, claim, results) == 5
+    results[claim.account_ids[0]].bill_ids.append(uuid.uuid4())
+    done = await claims.finish(org, job.id, claim, results)
+    assert done.count == 5
+    # The progress published after a chunk is the row's, without reading the row again.
+    row = await BillJob.filter(organization_id=org, id=job.id).first()
+    assert done.progress is not None and progress_fields(done.progress) == progress_fields(row)
+    assert progress_fields(row)["billCount"] == 1
+    again = await claims.finish(org, job.id, claim, results)
+    assert (again.count, again.progress) == (0, None)  # nothing finished twice, nothing to publish
     async with connection() as conn:
         pending = await conn.fetchval(
             "SELECT count(*) FROM bill_job_accounts WHERE bill_job_id = $1 AND status = 'PENDING'", job.id

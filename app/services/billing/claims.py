@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from app.db import connection
 from app.services.billing.job_usage import UsageRows, write_job_usage
+from app.services.billing.progress import Progress
 
 CHUNK_SIZE = 100
 LEASE_SECONDS = 120.0
@@ -98,6 +99,9 @@ async def open_accounts(
 async def claim(
     organization_id: uuid.UUID, job_id: uuid.UUID, limit: int = CHUNK_SIZE, lease_seconds: float = LEASE_SECONDS
 ) -> Claim | None:
+    """Up to `limit` of the job's accounts, while the job is RUNNING (None: nothing left to
+    claim, or the job is no longer RUNNING: cancelled, failed). The job's status is checked
+    in the same statement, so a claim loop asks the database once per chunk."""
     token = uuid.uuid4().hex
     async with connection() as conn:
         rows = await conn.fetch(
@@ -105,6 +109,8 @@ async def claim(
                WHERE id IN (SELECT id FROM bill_job_accounts
                             WHERE organization_id = $1 AND bill_job_id = $2 AND status = 'PENDING'
                               AND (dt_claimed IS NULL OR dt_claimed < now() - make_interval(secs => $5))
+                              AND EXISTS (SELECT 1 FROM bill_jobs
+                                          WHERE organization_id = $1 AND id = $2 AND status = 'RUNNING')
                             ORDER BY account_id LIMIT $4 FOR UPDATE SKIP LOCKED)
                RETURNING id, account_id""",
             organization_id,
@@ -146,15 +152,23 @@ async def renew(organization_id: uuid.UUID, job_id: uuid.UUID, claim_: Claim) ->
         )
 
 
+@dataclass(frozen=True)
+class Finished:
+    """What `finish` did: rows it finished, and the job's progress as that statement left
+    it (None when it finished none and so changed nothing)."""
+
+    count: int
+    progress: Progress | None
+
+
 async def finish(
     organization_id: uuid.UUID, job_id: uuid.UUID, claim_: Claim, results: dict[uuid.UUID, AccountResult]
-) -> int:
-    """Record the claimed rows' outcomes and the job's counters together; returns how
-    many rows this call finished."""
+) -> Finished:
+    """Record the claimed rows' outcomes and the job's counters together."""
     row_ids = list(claim_.rows)
     outcomes = [results[claim_.rows[r]] for r in row_ids]
     async with connection() as conn:
-        return await conn.fetchval(
+        row = await conn.fetchrow(
             _FINISH,
             organization_id,
             job_id,
@@ -164,13 +178,16 @@ async def finish(
             [o.reason for o in outcomes],
             [json.dumps([str(b) for b in o.bill_ids]) for o in outcomes],
         )
+    progress = None if row["status"] is None else Progress(job_id, *row[1:])
+    return Finished(row["finished"], progress)
 
 
 # The claimed rows are found one by one through the primary key and updated by their ctid:
 # joined to the row ids, a planner without statistics (a table never analyzed) scans every
 # PENDING row of the job through the (organization, job) index prefix, once per chunk. A row
 # updated meanwhile (its lease taken over) is updated only if it still passes the
-# conditions, as with any UPDATE.
+# conditions, as with any UPDATE. The job's progress comes back with the count, so that it
+# is published without reading the row (and its growing list of bill ids) again.
 _FINISH = """WITH done AS (
        UPDATE bill_job_accounts AS a
        SET status = r.status, reason = r.reason, bill_ids = r.bill_ids::jsonb, claim_token = NULL,
@@ -190,5 +207,6 @@ _FINISH = """WITH done AS (
                (SELECT jsonb_agg(b) FROM done, jsonb_array_elements(done.bill_ids) AS b), '[]'::jsonb),
            version = version + 1, dt_last_modified = now(), dt_heartbeat = now()
        WHERE organization_id = $1 AND id = $2 AND EXISTS (SELECT 1 FROM done)
-       RETURNING id)
-   SELECT count(*) FROM done"""
+       RETURNING status, total, pending, failed, version, jsonb_array_length(result_bill_ids) AS bill_count)
+   SELECT (SELECT count(*) FROM done) AS finished, c.status, c.total, c.pending, c.failed, c.version, c.bill_count
+   FROM (SELECT) AS one LEFT JOIN counted AS c ON true"""

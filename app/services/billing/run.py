@@ -273,14 +273,10 @@ async def _claim_loop(
     loop = asyncio.get_running_loop()
     deadline = loop.time() + budget_seconds
     finished = transient = 0
-    while True:
-        job = await state.load_job(organization_id, job_id)
-        if job is None or job.status != state.RUNNING:
-            if job is not None and job.status == state.CANCELLED:
-                # cancelBillJob may have had no Redis at hand: subscribers hear it here.
-                await state.publish(redis, organization_id, job_id)
-                await discard_job_usage(organization_id, job_id)
-            return finished  # cancelled (or not started): stop claiming
+    # The job's inputs never change once it is made: read once. Its status is checked by
+    # each claim (no claim once the job is no longer RUNNING).
+    job = await state.load_job(organization_id, job_id)
+    while job is not None and job.status == state.RUNNING:
         if enqueue is not None and loop.time() >= deadline:
             await _enqueue(enqueue, job_id, organization_id, 0)  # a fresh arq job continues
             return finished
@@ -295,9 +291,14 @@ async def _claim_loop(
                 return finished  # the database keeps failing: the sweep resumes the job later
             continue
         transient = 0
-        finished += await claims.finish(organization_id, job_id, claim, results)
-        await state.publish(redis, organization_id, job_id)
+        done = await claims.finish(organization_id, job_id, claim, results)
+        finished += done.count
+        await state.publish_returned(redis, done.progress)
     if await state.complete_if_done(organization_id, job_id):
+        await state.publish(redis, organization_id, job_id)
+        await discard_job_usage(organization_id, job_id)
+    elif await state.status_of(organization_id, job_id) == state.CANCELLED:
+        # cancelBillJob may have had no Redis at hand: subscribers hear it here.
         await state.publish(redis, organization_id, job_id)
         await discard_job_usage(organization_id, job_id)
     return finished

@@ -15,6 +15,7 @@ from typing import Any
 from app.db import connection
 from app.models.billing import BillJob
 from app.progress import publish_progress
+from app.services.billing.progress import Progress
 from app.services.events import bills as bill_events
 from app.services.events.scheduled import record_run_if_complete
 
@@ -100,3 +101,16 @@ async def publish(redis: Any | None, organization_id: uuid.UUID, job_id: uuid.UU
     job = await load_job(organization_id, job_id)
     if job is not None:
         await publish_progress(redis, job)
+
+
+async def publish_returned(redis: Any | None, progress: Progress | None) -> None:
+    """Publish the progress a committed statement returned (None: it changed nothing)."""
+    if redis is not None and progress is not None:
+        await publish_progress(redis, progress)
+
+
+async def status_of(organization_id: uuid.UUID, job_id: uuid.UUID) -> str | None:
+    async with connection() as conn:
+        return await conn.fetchval(
+            "SELECT status FROM bill_jobs WHERE organization_id = $1 AND id = $2", organization_id, job_id
+        )
