@@ -198,3 +198,46 @@ async def test_the_sweep_enqueues_a_job_whose_enqueue_was_lost_once_per_stalenes
     await bill_worker()
     assert (await world.job(lost.id)).status == "COMPLETE"
     assert (await world.job(fresh.id)).status == "PENDING"
+
+
+async def test_the_initializing_worker_runs_its_own_loops_and_its_helpers_pass_on(app, monkeypatch):
+    """In a worker, `run_bill_job` runs the process's `LOOPS_PER_PROCESS` loops itself, from
+    the moment the job is RUNNING; a helper this process takes meanwhile passes itself on
+    to the queue (for another worker) instead of waiting here."""
+    monkeypatch.setattr(claims, "CHUNK_SIZE", 1)
+    real_work_on, running, most = run.work_on, [0], [0]
+
+    async def overlapping(organization_id, bill_job, claim, **options):
+        running[0] += 1
+        most[0] = max(most[0], running[0])
+        await asyncio.sleep(0.05)  # long enough for the other loop to claim its own chunk
+        try:
+            return await real_work_on(organization_id, bill_job, claim, **options)
+        finally:
+            running[0] -= 1
+
+    monkeypatch.setattr(run, "work_on", overlapping)
+    world = await new_world()
+    for n in range(4):
+        await world.account(f"l{n}")
+        await world.measure(f"l{n}", n)
+    job = await billing.create_bill_job(
+        world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
+    )
+    loops, enqueued = billing.ClaimLoops(), []
+
+    async def enqueue(name, *args):
+        enqueued.append((name, *args))
+        if len(enqueued) == 1:  # a helper taken by this same process while it initializes
+            helped = await billing.process_bill_job_chunks(
+                world.organization_id, job.id, enqueue=enqueue, hops=0, loops=loops
+            )
+            assert helped == 0
+
+    await billing.run_bill_job(world.organization_id, job.id, enqueue=enqueue, loops=loops)
+
+    assert most[0] == run.LOOPS_PER_PROCESS == 2
+    # Three helpers for the other workers, and the one this process took, passed on once.
+    assert sorted(enqueued) == [(run.CHUNK_JOB, str(job.id), str(world.organization_id), hops) for hops in (0, 0, 0, 1)]
+    job = await world.job(job.id)
+    assert (job.status, job.total, job.pending, job.failed, len(set(job.result_bill_ids))) == ("COMPLETE", 4, 0, 0, 4)
