@@ -161,3 +161,12 @@ async def test_a_chunks_bill_events_read_its_own_bills(app):
         }
     assert read.get("bills", 0) <= 2 * len(ids), read
     assert sum(n for name, n in read.items() if name in indexes) <= 2 * len(ids), read
+
+
+async def test_the_claims_bookkeeping_commits_unflushed_without_leaving_the_setting_on_the_session(app):
+    async with claims.unflushed() as conn:
+        assert await conn.fetchval("SHOW synchronous_commit") == "off"
+        async with conn.transaction():  # a savepoint: still the outer transaction's setting
+            assert await conn.fetchval("SHOW synchronous_commit") == "off"
+    async with connection() as conn:  # SET LOCAL: gone with the transaction
+        assert await conn.fetchval("SHOW synchronous_commit") == "on"
