@@ -218,7 +218,7 @@ async def test_the_initializing_worker_runs_its_own_loops_and_its_helpers_pass_o
 
     monkeypatch.setattr(run, "work_on", overlapping)
     world = await new_world()
-    for n in range(4):
+    for n in range(5):
         await world.account(f"l{n}")
         await world.measure(f"l{n}", n)
     job = await billing.create_bill_job(
@@ -236,8 +236,10 @@ async def test_the_initializing_worker_runs_its_own_loops_and_its_helpers_pass_o
 
     await billing.run_bill_job(world.organization_id, job.id, enqueue=enqueue, loops=loops)
 
-    assert most[0] == run.LOOPS_PER_PROCESS == 2
-    # Three helpers for the other workers, and the one this process took, passed on once.
-    assert sorted(enqueued) == [(run.CHUNK_JOB, str(job.id), str(world.organization_id), hops) for hops in (0, 0, 0, 1)]
+    assert most[0] == run.LOOPS_PER_PROCESS == 3
+    # Four helpers for the other workers, and the one this process took, passed on once.
+    assert sorted(enqueued) == [
+        (run.CHUNK_JOB, str(job.id), str(world.organization_id), hops) for hops in (0, 0, 0, 0, 1)
+    ]
     job = await world.job(job.id)
-    assert (job.status, job.total, job.pending, job.failed, len(set(job.result_bill_ids))) == ("COMPLETE", 4, 0, 0, 4)
+    assert (job.status, job.total, job.pending, job.failed, len(set(job.result_bill_ids))) == ("COMPLETE", 5, 0, 0, 5)
