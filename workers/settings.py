@@ -185,11 +185,10 @@ def worker_options(**overrides: Any) -> dict[str, Any]:
         "after_job_end": jobs.count_finished_job,
         "max_jobs": 10,
         "job_timeout": 600,
-        # arq polls the queue every 0.5 s by default; a bill job, its chunk helpers and an
-        # ingest batch then wait that long to be picked up (half of it on average). Twenty
-        # polls a second cost an idle worker 1.5 % of a core (1.0 % at ten a second, 3.3 %
-        # at fifty) and Redis nothing measurable.
-        "poll_delay": 0.05,
+        # arq polls the queue every 0.5 s by default; a bill job's chunk helpers and an
+        # ingest batch then wait that long to be picked up. Ten polls a second per worker
+        # cost Redis nothing measurable.
+        "poll_delay": 0.1,
     }
     if not overrides.get("burst"):
         options["cron_jobs"] = production_cron_jobs()

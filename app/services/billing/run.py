@@ -12,9 +12,8 @@ publish progress; until nothing is left or the job is cancelled (a cancelled job
 claiming; the chunk in hand is finished and counted). When an `enqueue` is given, a big
 job is spread over workers: `run_bill_job` enqueues helpers that run the same loop (before
 initializing, so that they are taken and waiting when the job becomes RUNNING), a worker
-process runs at most `LOOPS_PER_PROCESS` loops of a job (the initializing worker runs its
-own in `run_bill_job`; a helper beyond that is passed back to the queue for another
-worker), and a loop that has worked for
+process runs at most `LOOPS_PER_PROCESS` loops of a job (a helper beyond that is passed
+back to the queue for another worker), and a loop that has worked for
 `WORK_BUDGET_SECONDS` enqueues its own continuation and returns, so no arq job runs into
 its timeout.
 """
@@ -45,11 +44,9 @@ Enqueue = Callable[..., Awaitable[Any]]
 CHUNK_JOB = "process_bill_job_chunks"
 MAX_HELPERS = 4
 # Claim loops of one job that one worker process runs at most. The chunk work is mostly
-# Python (composing bills), so loops in one process share one core: the others only
-# overlap one loop's database waits, and more help only on other processes. Three: what
-# the initializing worker ran when its two helpers waited in it (a 10x job took 12.1 s
-# with two loops against 11.0 s with those three).
-LOOPS_PER_PROCESS = 3
+# Python (composing bills), so loops in one process share one core: a second loop only
+# overlaps the other's database waits, and more help only on other processes.
+LOOPS_PER_PROCESS = 2
 MAX_HOPS = 3  # times a helper passes itself on to the queue when its process has enough loops
 WAIT_FOR_RUNNING_SECONDS = 120.0
 HEARTBEAT_SECONDS = 15.0  # well within the sweep's STALE_AFTER
@@ -90,18 +87,14 @@ class ClaimLoops:
         return self._running[job_id] >= LOOPS_PER_PROCESS
 
     @contextlib.contextmanager
-    def held(self, job_id: uuid.UUID, count: int = 1) -> Iterator[None]:
-        self._running[job_id] += count
+    def held(self, job_id: uuid.UUID) -> Iterator[None]:
+        self._running[job_id] += 1
         try:
             yield
         finally:
-            self._running[job_id] -= count
+            self._running[job_id] -= 1
             if not self._running[job_id]:
                 del self._running[job_id]
-
-    def free(self, job_id: uuid.UUID) -> int:
-        """Loops of the job this process may still start (at least one: the caller's)."""
-        return max(1, LOOPS_PER_PROCESS - self._running[job_id])
 
 
 async def run_bill_job(
@@ -115,36 +108,20 @@ async def run_bill_job(
     job = await state.load_job(organization_id, job_id)
     if job is None or job.status in state.TERMINAL:
         return
+    # Helpers first: they wait for RUNNING, so other workers are ready to share the chunks
+    # the moment the initialization ends. Also on a resume (the sweep enqueues
+    # run_bill_job only for a stale job, so at most once per staleness period): a big job
+    # left by a dead worker is shared again.
+    await _spread(organization_id, job, enqueue)
+    loaded = None
+    if job.status in (state.PENDING, state.INITIALIZING):
+        prepared = await _initialize(organization_id, job, redis)
+        if prepared is None:
+            return
+        loaded = prepared.loaded
     loops = loops if loops is not None else ClaimLoops()
-    # In a worker, this process's own loops of the job are run here, reserved from the
-    # start: they begin the moment the job is RUNNING, and the helpers this worker takes
-    # from the queue meanwhile find the process full and pass on to other workers, instead
-    # of waiting here as queued jobs the worker polls for (**decision**: without a queue
-    # the job runs as one loop).
-    count = loops.free(job_id) if enqueue is not None else 1
-    with loops.held(job_id, count):
-        # Helpers first: they wait for RUNNING, so other workers are ready to share the
-        # chunks the moment the initialization ends. Also on a resume (the sweep enqueues
-        # run_bill_job only for a stale job, so at most once per staleness period): a big
-        # job left by a dead worker is shared again.
-        await _spread(organization_id, job, enqueue)
-        loaded = None
-        if job.status in (state.PENDING, state.INITIALIZING):
-            prepared = await _initialize(organization_id, job, redis)
-            if prepared is None:
-                return
-            loaded = prepared.loaded
-        with loops.sharing(job_id, loaded):
-            ended = await asyncio.gather(
-                *(
-                    _claim_loop(organization_id, job_id, redis, enqueue, WORK_BUDGET_SECONDS, loops)
-                    for _ in range(count)
-                ),
-                return_exceptions=True,  # a loop that fails leaves the others to end on their own
-            )
-    for outcome in ended:
-        if isinstance(outcome, BaseException):
-            raise outcome
+    with loops.sharing(job_id, loaded):
+        await process_bill_job_chunks(organization_id, job_id, redis=redis, enqueue=enqueue, loops=loops)
 
 
 async def _initialize(organization_id: uuid.UUID, job: BillJob, redis: Any | None) -> PreparedUsage | None:
@@ -240,8 +217,10 @@ async def process_bill_job_chunks(
     queue instead (up to `MAX_HOPS` times), for another worker to take."""
     loops = loops if loops is not None else ClaimLoops()
     if hops is not None and loops.full(job_id):
-        if enqueue is not None and hops < MAX_HOPS and await state.status_of(organization_id, job_id) in state.ACTIVE:
-            await _enqueue(enqueue, job_id, organization_id, hops + 1)
+        if enqueue is not None and hops < MAX_HOPS:
+            job = await state.load_job(organization_id, job_id)
+            if job is not None and job.status in state.ACTIVE:
+                await _enqueue(enqueue, job_id, organization_id, hops + 1)
         return 0
     with loops.held(job_id):
         if hops is not None and not await _running(organization_id, job_id):
@@ -272,15 +251,14 @@ async def _give_back(organization_id: uuid.UUID, job_id: uuid.UUID, claim: claim
 
 async def _running(organization_id: uuid.UUID, job_id: uuid.UUID) -> bool:
     """Wait while the job is PENDING or INITIALIZING; True once it is RUNNING. Polled
-    often at first (the status alone: it is read while the initialization's usage query
-    keeps the database busy): a helper that starts late finds the chunks taken by the others."""
+    often at first: a helper that starts late finds the chunks taken by the others."""
     loop = asyncio.get_running_loop()
     started = loop.time()
     while True:
-        status = await state.status_of(organization_id, job_id)
+        job = await state.load_job(organization_id, job_id)
         waited = loop.time() - started
-        if status not in (state.PENDING, state.INITIALIZING) or waited >= WAIT_FOR_RUNNING_SECONDS:
-            return status == state.RUNNING
+        if job is None or job.status not in (state.PENDING, state.INITIALIZING) or waited >= WAIT_FOR_RUNNING_SECONDS:
+            return job is not None and job.status == state.RUNNING
         await asyncio.sleep(0.05 if waited < 10 else 1.0)
 
 
