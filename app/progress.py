@@ -51,7 +51,7 @@ def progress_fields(job: Any) -> dict[str, Any]:
         "total": job.total,
         "pending": job.pending,
         "failed": job.failed,
-        "billCount": len(job.result_bill_ids or []),
+        "billCount": job.bill_count,
         "version": job.version,
     }
 

@@ -41,6 +41,11 @@ class BillJob(TenantModel):
     scheduled = fields.BooleanField(default=False, db_default=False)
     triggered_at = fields.DatetimeField(null=True)
 
+    @property
+    def bill_count(self) -> int:
+        """How many bills the job has written so far (what a progress message carries)."""
+        return len(self.result_bill_ids or [])
+
     class Meta:
         table = "bill_jobs"
 

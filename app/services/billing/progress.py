@@ -17,9 +17,4 @@ class Progress:
     pending: int
     failed: int
     version: int
-    bill_count: int
-
-    @property
-    def result_bill_ids(self) -> range:
-        """Stands in for the row's list where only its length is read (`progress_fields`)."""
-        return range(self.bill_count)
+    bill_count: int  # as `BillJob.bill_count`, counted by the statement
