@@ -36,7 +36,14 @@ class Settings:
     # Webhooks to private, loopback and link-local addresses, and over plain http
     # (SEMANTICS §14.3): off in production, on in `metergraph dev` and in tests.
     webhook_allow_private: bool = False
+    # Organizations whose administrators may read the deployment's workers and queues
+    # (`system`): they are shared by every tenant, so by default nobody's. Ids, or "*" for
+    # every organization (a deployment of one tenant; `metergraph dev` and the tests).
+    operator_organizations: tuple[str, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
+
+    def is_operator(self, organization_id: object) -> bool:
+        return "*" in self.operator_organizations or str(organization_id) in self.operator_organizations
 
     def with_services(self, database_url: str, redis_url: str) -> Settings:
         return replace(self, database_url=database_url, redis_url=redis_url)
@@ -98,6 +105,7 @@ def load_settings(data_dir: Path | None = None) -> Settings:
     METERGRAPH_DATA_DIR, so a generated secret key lives in the directory chosen."""
     data_dir = (data_dir or Path(os.environ.get("METERGRAPH_DATA_DIR", DEFAULT_DATA_DIR))).resolve()
     origins = os.environ.get("METERGRAPH_ALLOWED_ORIGINS", "")
+    operators = os.environ.get("METERGRAPH_OPERATOR_ORGANIZATIONS", "")
     return Settings(
         database_url=os.environ.get("DATABASE_URL") or None,
         redis_url=os.environ.get("REDIS_URL") or None,
@@ -106,6 +114,7 @@ def load_settings(data_dir: Path | None = None) -> Settings:
         allowed_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
         port=configured_port(),
         webhook_allow_private=os.environ.get("METERGRAPH_WEBHOOK_ALLOW_PRIVATE", "").lower() in ("1", "true", "yes"),
+        operator_organizations=tuple(o.strip().lower() for o in operators.split(",") if o.strip()),
     )
 
 

@@ -58,6 +58,8 @@ async def settings(service_urls, tmp_path_factory) -> AsyncIterator[Settings]:
         redis_url=redis_url,
         secret_key=TEST_SECRET_KEY,
         data_dir=Path(tmp_path_factory.mktemp("data")),
+        # Tests play one tenant's administrators, and one deployment's operators, at once.
+        operator_organizations=("*",),
     )
     use_settings(test_settings)
     try:

@@ -39,6 +39,8 @@ def _child_env(settings: Settings) -> dict[str, str]:
         "METERGRAPH_DATA_DIR": str(settings.data_dir),
         # A local receiver (http://127.0.0.1:...) is what one tries webhooks with on one machine.
         "METERGRAPH_WEBHOOK_ALLOW_PRIVATE": "1",
+        # One developer's machine: its administrators are the deployment's operators.
+        "METERGRAPH_OPERATOR_ORGANIZATIONS": "*",
     }
 
 

@@ -2,7 +2,8 @@
 
 Workers and queues are shared by every organization of a deployment, so the field needs
 `users:manage`, a permission of the managed Administrator policy that ReadOnly and
-IngestOnly lack. It reports the queue this API process enqueues on.
+IngestOnly lack, and the caller's organization must be one of the deployment's operators
+(METERGRAPH_OPERATOR_ORGANIZATIONS). It reports the queue this API process enqueues on.
 """
 
 from __future__ import annotations
@@ -70,8 +71,9 @@ class System:
 @strawberry.type
 class SystemQuery:
     @strawberry.field(
-        description="Workers and queue depths of the deployment; administrators only.",
+        description=("Workers and queue depths of the deployment; administrators of its operator organizations only."),
         extensions=authorize(ADMINISTER, "system"),
     )
-    def system(self) -> System:
+    def system(self, info: Info) -> System:
+        system.require_operator(info.context.require_principal().organization_id)
         return System()

@@ -25,6 +25,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from app.services.errors import PermissionDenied
+from app.settings import get_settings
+
 # How often a worker writes its heartbeat, and how long the heartbeat outlives silence.
 HEARTBEAT_SECONDS = 5.0
 HEARTBEAT_TTL_SECONDS = 15
@@ -34,6 +37,16 @@ _INGEST_PREFIX = b"measurement-batch:"
 _CRON_PREFIX = b"cron:"
 # A queue is read in pages of this many members; depth is exact whatever its size.
 _PAGE = 5000
+
+
+def require_operator(organization_id: uuid.UUID) -> None:
+    """Workers and queues serve every tenant: how busy they are tells one tenant about the
+    others, so only the deployment's operators (`operator_organizations` in the settings)
+    read them, whatever their policies say."""
+    if not get_settings().is_operator(organization_id):
+        raise PermissionDenied(
+            "not permitted: system is for the deployment's operators (METERGRAPH_OPERATOR_ORGANIZATIONS)"
+        )
 
 
 def _key_prefix(queue_name: str) -> str:

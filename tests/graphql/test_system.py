@@ -15,12 +15,14 @@ import time
 import uuid
 import warnings
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timezone
 
 import pytest_asyncio
 from arq.worker import Worker
 
 from app.services import system
+from app.settings import load_settings, use_settings
 from tests.conftest import client_token, data_of
 from workers.settings import worker_options
 
@@ -136,3 +138,29 @@ async def test_system_is_for_administrators_only(tenant, system_queue):
         assert result["data"] is None and result["errors"][0]["extensions"]["code"] == "FORBIDDEN", result
     anonymous = await tenant.gql(SYSTEM, token="")
     assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", anonymous
+
+
+async def test_system_is_for_the_operators_organizations_only(settings, tenant, other_tenant, system_queue):
+    # Queue depths and workers' jobs done tell one tenant how busy the others are: an
+    # administrator whose organization is not an operator of the deployment is refused.
+    use_settings(replace(settings, operator_organizations=(str(tenant.organization_id),)))
+    try:
+        assert data_of(await tenant.gql(SYSTEM))["system"]["queues"][0]["name"] == "ingest"
+        refused = await other_tenant.gql(SYSTEM)
+        assert refused["data"] is None and refused["errors"][0]["extensions"]["code"] == "FORBIDDEN", refused
+        assert "METERGRAPH_OPERATOR_ORGANIZATIONS" in refused["errors"][0]["message"]
+        use_settings(replace(settings, operator_organizations=()))  # the default: nobody's
+        assert (await tenant.gql(SYSTEM))["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    finally:
+        use_settings(settings)
+
+
+def test_operator_organizations_come_from_the_environment(monkeypatch, tmp_path):
+    org = uuid.uuid4()
+    monkeypatch.setenv("METERGRAPH_OPERATOR_ORGANIZATIONS", f" {str(org).upper()} , ")
+    loaded = load_settings(tmp_path)
+    assert loaded.is_operator(org) and not loaded.is_operator(uuid.uuid4())
+    monkeypatch.setenv("METERGRAPH_OPERATOR_ORGANIZATIONS", "*")
+    assert load_settings(tmp_path).is_operator(uuid.uuid4())
+    monkeypatch.delenv("METERGRAPH_OPERATOR_ORGANIZATIONS")
+    assert not load_settings(tmp_path).is_operator(org)
