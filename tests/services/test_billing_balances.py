@@ -160,3 +160,41 @@ async def test_a_balance_bills_drew_on_keeps_its_currency_and_cannot_be_deleted(
         await delete_balance(world.organization_id, balance.id, version=1)
     assert [p.code for p in in_use.value.problems] == [ErrorCode.IN_USE]
     assert (await Balance.get(id=balance.id)).currency == "USD"
+
+
+async def test_an_earlier_draw_that_shrinks_queues_a_later_bill_that_drew_nothing(app):
+    """January 100 spends all of 100; February 50 draws nothing. A correction of January
+    (-60) makes it draw 40: 60 is free again, so February is queued although it drew
+    nothing, and recalculated it draws 50."""
+    world, account, balance = await balance_world()
+    await world.measure("acme", 100, utc(2024, 1, 10))
+    await world.measure("acme", 50, utc(2024, 2, 10))
+    await store_bill(world.organization_id, *await composed(world, account, FEB))
+    await store_bill(world.organization_id, *await composed(world, account, MAR))
+    assert (await drawn(world, FEB), await drawn(world, MAR)) == ([D("-100.00")], [])
+    assert not await BillJob.filter(organization_id=world.organization_id, created_by=QUEUED_BY).exists()
+
+    await world.measure("acme", -60, utc(2024, 1, 20))
+    await store_bill(world.organization_id, *await composed(world, account, FEB))
+    assert await drawn(world, FEB) == [D("-40.00")]
+    [job] = await BillJob.filter(organization_id=world.organization_id, created_by=QUEUED_BY)
+    february = await Bill.get(organization_id=world.organization_id, bill_date=MAR)
+    assert (job.type, job.status, job.bill_ids) == ("RECALCULATE", "PENDING", [str(february.id)])
+
+    await store_bill(world.organization_id, *await composed(world, account, MAR))
+    assert (await drawn(world, FEB), await drawn(world, MAR)) == ([D("-40.00")], [D("-50.00")])
+    [summary] = (await balance_summaries(world.organization_id, [balance], now=utc(2024, 3, 2))).values()
+    assert summary.amount == D("10.00")
+
+
+async def test_an_earlier_draw_that_grows_leaves_a_later_bill_that_drew_nothing_alone(app):
+    """January draws 60 of 100; February has no usage and draws nothing. January grows to
+    80: its draw changes, but less is left, so February (which drew nothing) is not queued."""
+    world, account, _ = await balance_world()
+    await world.measure("acme", 60, utc(2024, 1, 10))
+    await store_bill(world.organization_id, *await composed(world, account, FEB))
+    await store_bill(world.organization_id, *await composed(world, account, MAR))
+    await world.measure("acme", 20, utc(2024, 1, 20))
+    await store_bill(world.organization_id, *await composed(world, account, FEB))
+    assert (await drawn(world, FEB), await drawn(world, MAR)) == ([D("-80.00")], [])
+    assert not await BillJob.filter(organization_id=world.organization_id, created_by=QUEUED_BY).exists()

@@ -242,11 +242,18 @@ def record_balance_draws(draws: BalanceDraws | None, sources: CreditSources, key
 @dataclass(frozen=True)
 class StaleFrom:
     """The account's unlocked bills after ``key`` (and the bill itself when ``including``)
-    that may draw on ``balance_id`` need recalculating."""
+    that may draw on ``balance_id`` need recalculating.
+
+    ``released``: the bill at ``key`` now draws less than it did, so later bills that drew
+    nothing (the balance was spent) may draw now: those whose period meets the balance's
+    draw window ``[window_start, window_end)`` are stale too, not only the ones that drew."""
 
     balance_id: uuid.UUID
     key: BillKey
     including: bool = False
+    released: bool = False
+    window_start: datetime | None = None
+    window_end: datetime | None = None
 
 
 def note_balance_draws(
@@ -263,6 +270,8 @@ def note_balance_draws(
     now = drawn_balances(bill)
     for b in balances:
         held_back = draws.held_back(b, key, pending)
-        if held_back or draws.drawn(b.id, key) != now.get(b.id, (_ZERO, _ZERO)):
-            stale.append(StaleFrom(b.id, key, including=held_back))
+        (window, rollover), (new_window, new_rollover) = draws.drawn(b.id, key), now.get(b.id, (_ZERO, _ZERO))
+        if held_back or (window, rollover) != (new_window, new_rollover):
+            released = new_window < window or new_rollover < rollover
+            stale.append(StaleFrom(b.id, key, held_back, released, b.start, b.rollover_end or b.end))
     draws.record(balances, key, now)

@@ -2,10 +2,11 @@
 
 A balance's draw on a bill depends on the bills before it. When storing a bill changes
 what it draws from a balance, the account's later unlocked bills that drew on that
-balance saw other money: they are queued for recalculation as ONE PENDING RECALCULATE
-bill job, written in the storing transaction (so it exists exactly when the change
-does). Nobody enqueues it: the bill-job sweep starts every PENDING job whose creation is
-older than its staleness limit, so the recalculation follows within about a minute.
+balance (and, when it now draws less, those that may draw on it: see `StaleFrom`) saw
+other money: they are queued for recalculation as ONE PENDING RECALCULATE bill job,
+written in the storing transaction (so it exists exactly when the change does). Nobody
+enqueues it: the bill-job sweep starts every PENDING job whose creation is older than its
+staleness limit, so the recalculation follows within about a minute.
 Bills stored in the same transaction are left out: they were settled in order just now.
 The chain ends: a recalculation only queues bills later than itself.
 """
@@ -40,7 +41,7 @@ async def queue_later_bills(
     if not changed:
         return None
     bills = await conn.fetch(
-        """SELECT id, account_id, bill_date, billing_frequency FROM bills
+        """SELECT id, account_id, bill_date, billing_frequency, start_date, end_date FROM bills
            WHERE organization_id = $1 AND account_id = ANY($2::uuid[]) AND NOT locked""",
         organization_id,
         list(changed),
@@ -80,13 +81,23 @@ async def queue_later_bills(
 
 
 def _queued(stale: StaleFrom, bill: asyncpg.Record, drew: set, stored_now: set) -> bool:
-    """The bill itself when it was held back; a later bill that drew on the balance and is
-    not stored in this transaction (those were settled in order just now)."""
+    """The bill itself when it was held back; a later bill not stored in this transaction
+    (those were settled in order just now) that drew on the balance, or that may draw on
+    it now that an earlier bill released some."""
     order, since = _order((bill["bill_date"], bill["billing_frequency"])), _order(stale.key)
     if order == since:
         return stale.including
     later = order > since and (bill["account_id"], bill["bill_date"]) not in stored_now
-    return later and (bill["id"], stale.balance_id) in drew
+    return later and ((bill["id"], stale.balance_id) in drew or (stale.released and _may_draw(stale, bill)))
+
+
+def _may_draw(stale: StaleFrom, bill: asyncpg.Record) -> bool:
+    """The bill's period meets the balance's draw window. The window is instants and the
+    period local dates: a day's margin either side, as a needless recalculation changes
+    nothing while a missed one leaves the bill short of its credit."""
+    if stale.window_start is None or stale.window_end is None:
+        return False
+    return bill["start_date"] <= stale.window_end.date() and bill["end_date"] >= stale.window_start.date()
 
 
 def _order(key: tuple[date, str]) -> tuple[date, int]:
