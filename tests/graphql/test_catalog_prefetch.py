@@ -8,7 +8,7 @@ import pytest
 from strawberry.types.nodes import SelectedField
 
 from app.db import count_statements
-from app.graphql import cost
+from app.graphql import cost_sizes
 from app.graphql.prefetch import depth, lookahead, selection
 from tests.conftest import data_of
 from tests.graphql.test_products import CREATE, catalog_input
@@ -76,7 +76,7 @@ async def _read(tenant, query: str) -> tuple[dict, int]:
         data = data_of(await tenant.gql(query, {"skip": True}))
     # Not a relation read: the cost check's one look at the organization's list sizes
     # before a query that is costly by its document alone (app.graphql.cost).
-    return data, len([s for s in counter.statements if cost.SIZES_TAG not in s])
+    return data, len([s for s in counter.statements if cost_sizes.SIZES_TAG not in s])
 
 
 @pytest.mark.parametrize(

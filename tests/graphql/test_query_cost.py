@@ -13,7 +13,7 @@ import pytest
 from graphql import OperationDefinitionNode, build_schema, parse
 
 from app.db import count_statements
-from app.graphql import cost
+from app.graphql import cost, cost_sizes
 from app.graphql.schema import schema
 from tests.conftest import data_of
 
@@ -134,7 +134,7 @@ async def test_cyclic_query_is_refused_before_it_runs(tenant):
     assert error["extensions"]["cost"] > cost.MAX_COST
     assert f"Query cost {error['extensions']['cost']} exceeds the limit of {cost.MAX_COST}" in error["message"]
     # Only the statement that reads the organization's list sizes: no resolver ran.
-    assert len(counter.statements) == 1 and cost.SIZES_TAG in counter.statements[0], counter.statements
+    assert len(counter.statements) == 1 and cost_sizes.SIZES_TAG in counter.statements[0], counter.statements
     # Three turns fit: the same query, smaller, runs.
     smaller = data_of(await tenant.gql(_cycle(3), {"id": meter_id}))
     assert len(smaller["meter"]["aggregations"]["nodes"]) == 20
@@ -173,7 +173,7 @@ async def test_unauthenticated_costly_query_is_unauthenticated(client):
     with count_statements() as counter:
         response = await client.post("/graphql", json={"query": _cycle(4), "variables": {"id": "x"}})
     assert [e["extensions"]["code"] for e in response.json()["errors"]] == ["UNAUTHENTICATED"]
-    assert not [s for s in counter.statements if cost.SIZES_TAG in s]
+    assert not [s for s in counter.statements if cost_sizes.SIZES_TAG in s]
 
 
 def _bench_module():
@@ -198,7 +198,7 @@ async def test_catalog_benchmark_query_is_under_the_limit(tenant):
     operation = document.definitions[0]
     named: set = set()
     assert cost.estimate(schema._schema, document, operation, {}, {}, named.add) > cost.MAX_COST
-    sizes = await cost.read_sizes(uuid.UUID(tenant.organization_id), named)
+    sizes = await cost_sizes.read_sizes(uuid.UUID(tenant.organization_id), named)
     refined = cost.estimate(schema._schema, document, operation, {}, sizes)
     assert refined <= cost.MAX_COST
     print(f"catalog benchmark query: cost {refined} (limit {cost.MAX_COST})")
