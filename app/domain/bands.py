@@ -50,6 +50,7 @@ from decimal import (
     localcontext,
 )
 from enum import Enum
+from functools import lru_cache
 from typing import cast
 
 __all__ = [
@@ -70,6 +71,8 @@ _ONE = Decimal(1)
 # Significant digits kept by quotients that cannot be exact (1/3 with
 # rounding NONE, an average unit price): far beyond any currency's places.
 _QUOTIENT_PRECISION = 50
+# The context of those quotients, made once (localcontext works on a copy of it).
+_QUOTIENT = Context(prec=_QUOTIENT_PRECISION, traps=[InvalidOperation])
 
 # Sums and products of band arithmetic are exact; 200 digits is far beyond
 # any real input and Inexact is trapped so a breach raises instead of rounding.
@@ -124,7 +127,7 @@ def to_units(quantity: Decimal | None, quantity_per_unit: Decimal, rounding: Uni
     if type(rounding) is not UnitRounding:  # its value given (most callers pass the member itself)
         rounding = UnitRounding(rounding)
     if rounding is UnitRounding.NONE:
-        with localcontext(Context(prec=_QUOTIENT_PRECISION, traps=[InvalidOperation])):
+        with localcontext(_QUOTIENT):
             return _positive_zero(quantity / quantity_per_unit)
     return _whole_units(quantity, quantity_per_unit, rounding)
 
@@ -137,7 +140,7 @@ def _whole_units(quantity: Decimal, per_unit: Decimal, rounding: UnitRounding) -
     # Finite inputs: each exponent is an int (not the "n"/"N"/"F" of NaN or infinity).
     bottom = min(cast(int, quantity.as_tuple().exponent), cast(int, per_unit.as_tuple().exponent))
     digits = max(_QUOTIENT_PRECISION, top - bottom + 3)
-    with localcontext(Context(prec=digits, traps=[InvalidOperation, Inexact])):
+    with localcontext(_whole_units_context(digits)):
         # whole is truncated toward zero; rest has the sign of quantity.
         whole, rest = divmod(quantity, per_unit)
         if rounding is UnitRounding.UP and rest > 0:
@@ -147,6 +150,11 @@ def _whole_units(quantity: Decimal, per_unit: Decimal, rounding: UnitRounding) -
         elif rounding is UnitRounding.NEAREST and 2 * abs(rest) >= per_unit:
             whole += 1 if quantity > 0 else -1
         return _positive_zero(whole.quantize(_ONE))
+
+
+@lru_cache(maxsize=64)
+def _whole_units_context(digits: int) -> Context:
+    return Context(prec=digits, traps=[InvalidOperation, Inexact])
 
 
 def _positive_zero(value: Decimal) -> Decimal:
@@ -329,7 +337,7 @@ def _make_charge(units: Decimal, usages: Sequence[BandUsage]) -> Charge:
     if units == 0:
         average = _ZERO
     else:
-        with localcontext(Context(prec=_QUOTIENT_PRECISION, traps=[InvalidOperation])):
+        with localcontext(_QUOTIENT):
             average = subtotal / units
     return Charge(units=units, subtotal=subtotal, average_unit_price=average, bands=tuple(usages))
 

@@ -38,6 +38,7 @@ from decimal import (
     localcontext,
 )
 from enum import Enum
+from functools import lru_cache
 
 __all__ = ["CurrencyRounding", "MIN_PLACES", "MAX_PLACES", "round_money", "convert"]
 
@@ -103,12 +104,19 @@ def round_money(amount: Decimal, places: int, mode: CurrencyRounding) -> Decimal
     # the context precision: size the precision to the integer digits plus
     # the requested places (+2 for a carry such as 9.99 -> 10.0).
     precision = max(_BASE_PRECISION, amount.adjusted() + places + 2)
-    context = Context(prec=precision, rounding=rounding, traps=[InvalidOperation])
-    with localcontext(context):
-        result = amount.quantize(Decimal(1).scaleb(-places))
+    result = amount.quantize(_EXPONENTS[places], context=_rounding_context(precision, rounding))
     if result.is_zero():
         result = result.copy_abs()
     return result
+
+
+# Every line of every bill is rounded a few times: the exponents and contexts are made once.
+_EXPONENTS = {places: Decimal(1).scaleb(-places) for places in range(MIN_PLACES, MAX_PLACES + 1)}
+
+
+@lru_cache(maxsize=256)
+def _rounding_context(precision: int, rounding: str) -> Context:
+    return Context(prec=precision, rounding=rounding, traps=[InvalidOperation])
 
 
 def convert(amount: Decimal, multiplier: Decimal) -> Decimal:

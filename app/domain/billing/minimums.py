@@ -66,7 +66,9 @@ class _Rule:
 def minimum_spends(context: BillContext, lines: list[DraftLine]) -> None:
     """Step: append the minimum-spend lines of every billed account plan."""
     for billed in context.plans:
-        rules = [*_pricing_rules(context, billed, lines), _plan_rule(context, billed, lines)]
+        rules = _pricing_rules(context, billed, lines)
+        if billed.plan.minimum_spend > 0:  # most plans have none: their charges are not summed
+            rules.append(_plan_rule(context, billed, lines))
         for rule in rules:
             if rule.minimum > 0:
                 lines.extend(_apply(rule, billed))
