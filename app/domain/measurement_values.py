@@ -42,6 +42,10 @@ class Rejection(Exception):
 # coefficient has at most MAX_DIGITS digits (so no more significant digits, and none
 # below 1e-(MAX_EXPONENT + MAX_DIGITS - 1)), passes every check of number_value.
 _PLAIN_INT = 10**MAX_DIGITS
+# Counts are mostly small integers: their Decimals made once (a Decimal is immutable, and
+# Decimal(n) costs more than the rest of the check).
+SMALL_INT_COUNT = 4096
+SMALL_INTS: tuple[Decimal, ...] = tuple(Decimal(n) for n in range(SMALL_INT_COUNT))
 _AT_MOST_MAX_DIGITS = Context(prec=MAX_DIGITS, Emin=-999_999, Emax=999_999, traps=[Rounded])
 
 
@@ -50,6 +54,9 @@ def plain_number(value: Any) -> Decimal | None:
     ``number_value``'s exact checks (which may still accept it, or name its problem)."""
     kind = type(value)
     if kind is int:
+        if 0 <= value < SMALL_INT_COUNT:
+            small: Decimal = SMALL_INTS[value]
+            return small
         return Decimal(value) if -_PLAIN_INT < value < _PLAIN_INT else None
     if kind is Decimal and value.is_finite() and -MAX_EXPONENT <= value.adjusted() <= MAX_EXPONENT:
         number: Decimal = value

@@ -6,7 +6,10 @@ Concepts
   derived fields with their compiled calculations.
 - ``prepare_measurement(item, schema, accepted_at)``: the stored values of one item, a
   flat map of field code → value holding its data fields and derived fields, or a
-  ``Rejection`` (raised) with a code and a reason. ``item`` is any object with the
+  ``Rejection`` (raised) with a code and a reason. An item whose values all plainly pass
+  takes the meter's fast path (``MeterSchema.plain_values``, see
+  ``app.domain.plain_measurements``); any other goes through ``exact_values``, the checks
+  that name each problem, which alone decide every answer. ``item`` is any object with the
   attributes of the ingest wire format (``uid``, ``account``, ``ts``, ``ets``, ``who``,
   ``what``, ``where``, ``other``, ``metadata``, ``measure``, ``income``, ``cost``).
   ``BatchChecks(accepted_at).prepare(item, schema)`` is the same for the items of one
@@ -51,6 +54,7 @@ from app.domain.measurement_values import (
     string_value,
 )
 from app.domain.naming import entity_code_problem
+from app.domain.plain_measurements import PlainDerived, PlainValues, plain_values_function
 
 SECTION_OF_CATEGORY = {
     "WHO": "who",
@@ -94,6 +98,7 @@ class MeterSchema:
     # Per section in wire order: its field codes, whether it holds numbers, the longest
     # string it may hold (what BatchChecks.prepare reads for each item).
     section_rules: tuple[tuple[str, frozenset[str], bool, int], ...]
+    plain_values: PlainValues  # the values of an item that plainly passes, else None
 
 
 def meter_schema(
@@ -110,14 +115,29 @@ def meter_schema(
     names = {f["code"]: _value_type(f["category"]) for f in data_fields} | {TS: ValueType.NUMBER}
     derived = _within_budget(tuple(_derived_field(f, names) for f in derived_fields))
     codes_of = {section: frozenset(codes) for section, codes in sections.items()}
+    uses_ts = any(d.expression is not None and TS in d.expression.names_used for d in derived)
+    section_rules = tuple((s, codes_of[s], numbers, longest) for s, numbers, longest in _SECTION_RULES)
     return MeterSchema(
         meter_id=meter_id,
         code=code,
         sections=codes_of,
         derived=derived,
-        uses_ts=any(d.expression is not None and TS in d.expression.names_used for d in derived),
-        section_rules=tuple((s, codes_of[s], numbers, longest) for s, numbers, longest in _SECTION_RULES),
+        uses_ts=uses_ts,
+        section_rules=section_rules,
+        plain_values=plain_values_function(section_rules, _plain_derived(derived), epoch_millis if uses_ts else None),
     )
+
+
+def _plain_derived(derived: tuple[DerivedField, ...]) -> tuple[PlainDerived, ...] | None:
+    """What the fast path reads of the derived fields; None if one does not compile."""
+    plain = []
+    for field in derived:
+        if field.expression is None:
+            return None
+        longest = MAX_METADATA if field.category == "METADATA" else MAX_STRING
+        numbers = field.category in NUMBER_CATEGORIES
+        plain.append(PlainDerived(field.code, field.expression.evaluate, field.reads, numbers, longest))
+    return tuple(plain)
 
 
 def _value_type(category: str) -> ValueType:
@@ -181,26 +201,8 @@ class BatchChecks:
 
     def prepare(self, item: Any, schema: MeterSchema) -> dict[str, Decimal | str]:
         self.check_identity(item)
-        values: dict[str, Decimal | str] = {}
-        for section, allowed, numbers, longest in schema.section_rules:
-            entries = getattr(item, section)
-            if not entries:
-                continue
-            for code, value in entries.items():
-                if code not in allowed:
-                    raise Rejection("UNKNOWN_FIELD", f"{section}.{code!r} is not a field of meter {schema.code!r}")
-                if value is None:
-                    continue
-                if numbers:
-                    number = plain_number(value)
-                    values[code] = number if number is not None else number_value(value, f"{section}.{code!r}")
-                elif type(value) is str and len(value) <= longest and "\x00" not in value:
-                    values[code] = value
-                else:
-                    values[code] = string_value(value, f"{section}.{code!r}", section == "metadata")
-        if schema.derived:
-            _derive(schema, item.ts, values)
-        return values
+        values = schema.plain_values(item)
+        return values if values is not None else exact_values(item, schema)
 
     def check_identity(self, item: Any) -> None:
         """uid, account code and ts: the parts every measurement has whatever its meter."""
@@ -216,6 +218,31 @@ class BatchChecks:
             raise Rejection("INVALID_ACCOUNT", f"account code {account!r} {problem}")
         if as_utc(item.ts) > self.latest_ts:
             raise Rejection("TS_IN_FUTURE", "ts is more than 5 minutes after the batch was accepted")
+
+
+def exact_values(item: Any, schema: MeterSchema) -> dict[str, Decimal | str]:
+    """The item's stored values by the checks that name each problem (raises
+    ``Rejection``): what decides every answer; the fast path only ever agrees with it."""
+    values: dict[str, Decimal | str] = {}
+    for section, allowed, numbers, longest in schema.section_rules:
+        entries = getattr(item, section)
+        if not entries:
+            continue
+        for code, value in entries.items():
+            if code not in allowed:
+                raise Rejection("UNKNOWN_FIELD", f"{section}.{code!r} is not a field of meter {schema.code!r}")
+            if value is None:
+                continue
+            if numbers:
+                number = plain_number(value)
+                values[code] = number if number is not None else number_value(value, f"{section}.{code!r}")
+            elif type(value) is str and len(value) <= longest and "\x00" not in value:
+                values[code] = value
+            else:
+                values[code] = string_value(value, f"{section}.{code!r}", section == "metadata")
+    if schema.derived:
+        _derive(schema, item.ts, values)
+    return values
 
 
 # Per section in wire order: whether it holds numbers, and the longest string it may hold.

@@ -1,0 +1,75 @@
+"""The worker's compute for bench/ingest.py's batches, in process: no database, no queue.
+
+CPU time (min over repeats) per measurement of: decoding a batch, checking it
+(`BatchChecks.prepare`), preparing it (decode excluded: checks, JSON, binary COPY rows),
+and a whole group of 8 batches from bodies to COPY data, as `process` does it. These are
+the parts of bench/ingest.py's worker CPU that Python code decides; being in one process
+they are far less sensitive to a loaded machine than the end-to-end figures.
+
+    .venv/bin/python bench/ingest_compute.py [--repeats 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from _harness import figure, print_result
+from ingest import BATCH, DATA_FIELDS, DERIVED_FIELDS, item_suffixes
+
+from app.domain.measurements import BatchChecks, meter_schema
+from app.services.ingest import rows
+from app.services.ingest.process import GROUP_LIMIT
+from app.services.ingest.store import LockedBatch
+from app.services.ingest.wire import decode_batch
+
+
+def bodies(count: int) -> list[bytes]:
+    suffixes = item_suffixes()
+    return [
+        b'{"measurements":[' + b",".join(f'{{"uid":"r{r}'.encode() + s for s in suffixes) + b"]}" for r in range(count)
+    ]
+
+
+def cpu_per_item(work: Callable[[], object], items: int, repeats: int) -> float:
+    """Microseconds of CPU per item, the least of `repeats` runs."""
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.process_time()
+        work()
+        best = min(best, time.process_time() - started)
+    return best / items * 1e6
+
+
+def main() -> None:
+    options = argparse.ArgumentParser()
+    options.add_argument("--repeats", type=int, default=30)
+    args = options.parse_args()
+    organization_id, accepted_at = uuid.uuid4(), datetime.now(UTC)
+    schemas = {"api": meter_schema(uuid.uuid4(), "api", DATA_FIELDS, DERIVED_FIELDS)}
+    batches = [LockedBatch(uuid.uuid4(), organization_id, body, accepted_at) for body in bodies(GROUP_LIMIT)]
+    accounts = {f"customer-{i:03d}": uuid.uuid4() for i in range(100)}
+    first, items = batches[0], decode_batch(batches[0].body)
+    checks = BatchChecks(accepted_at)
+
+    def group() -> bytes:
+        prepared = []
+        for batch in batches:
+            prepared.append(rows.prepare_batch(batch, decode_batch(batch.body), schemas))
+        return rows.copy_data(organization_id, [p.valid for p in prepared], accounts)
+
+    figures = {
+        "decode": cpu_per_item(lambda: decode_batch(first.body), BATCH, args.repeats),
+        "checks": cpu_per_item(lambda: [checks.prepare(i, schemas["api"]) for i in items], BATCH, args.repeats),
+        "prepare": cpu_per_item(lambda: rows.prepare_batch(first, items, schemas), BATCH, args.repeats),
+        "group": cpu_per_item(group, BATCH * len(batches), max(3, args.repeats // 3)),
+    }
+    print(" ".join(f"{name}_us={value:.2f}" for name, value in figures.items()))
+    print_result("ingest_compute", [figure(f"{name}_cpu_per_measurement", v, unit="us") for name, v in figures.items()])
+
+
+if __name__ == "__main__":
+    main()
