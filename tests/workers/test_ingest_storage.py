@@ -117,3 +117,12 @@ async def test_every_column_is_stored_as_sent(tenant, ingest_queue):
             '{"note": "n"}',
         ),
     ]
+    # The uid claims go in as binary COPY data too: each names its batch, and its time is
+    # the processing transaction's (the column's default), as the batch's dt_processed.
+    async with connection() as conn:
+        claims = await conn.fetch(
+            "SELECT u.uid, u.batch_id, u.stored_at = b.dt_processed AS same_time FROM measurement_uids u"
+            " JOIN measurement_batches b ON b.id = u.batch_id WHERE u.organization_id = $1 ORDER BY u.uid",
+            batch[0],
+        )
+    assert [tuple(c) for c in claims] == [("a", batch_id, True), ("ünï-€", batch_id, True)]
