@@ -61,6 +61,9 @@ def decode_batch(body: bytes) -> list[MeasurementIn]:
         raise InputErrors([_problem(str(exc))]) from None
     except msgspec.DecodeError as exc:
         raise InputErrors([Problem(("body",), ErrorCode.INVALID, f"malformed JSON: {exc}")]) from None
+    except ArithmeticError:
+        # float_hook: a JSON number whose exponent no Decimal holds (beyond ±10^18).
+        raise InputErrors([Problem(("body",), ErrorCode.INVALID, "malformed JSON: number out of range")]) from None
     except RecursionError:
         # msgspec recurses per nesting level: a section value nested a few thousand
         # levels deep (well within the size limit) must be a 400, not a server error.
