@@ -99,13 +99,6 @@ WHOLE_REQUEST_REFUSALS = {
         .encode(),
         "nested too deeply",
     ),
-    # Decimal cannot hold the exponent: refused as input, not a server error.
-    "number beyond any decimal": (
-        json.dumps({"measurements": [{**ONE, "measure": {"x": 1}}]})
-        .replace('"x": 1', '"x": 1.5e-99999999999999999999')
-        .encode(),
-        "malformed JSON: number out of range",
-    ),
     "section not an object": (
         json.dumps({"measurements": [{**ONE, "measure": [1]}]}).encode(),
         "measurements[0].measure",

@@ -79,6 +79,23 @@ async def test_a_number_numeric_cannot_hold_fails_its_item_not_the_batch(tenant,
     assert (await failures(batch_id))["long"][0] == "WRONG_TYPE"
 
 
+async def test_a_number_no_decimal_holds_fails_its_item_not_the_batch(tenant, ingest_queue):
+    # An exponent beyond ±10^18 (Decimal refuses to build it): accepted like any number,
+    # then refused per item as out of bounds; once it was a server error at acceptance.
+    await make_meter(tenant.organization_id, "hostile", DATA_FIELDS, [])
+    body = json.dumps({"measurements": [item("ok"), item("tiny", measure={"gb": "TINY"})]})
+    response = await post_measurements(tenant, body=body.replace('"TINY"', "1.5e-99999999999999999999").encode())
+    assert response.status_code == 200, response.text
+    batch_id = uuid.UUID(response.json()["batchId"])
+    await run_burst_worker()
+
+    batch = await MeasurementBatch.get(id=batch_id)
+    assert (batch.status, batch.stored, batch.rejected, batch.attempts) == ("PROCESSED", 1, 1, 0)
+    code, reason = (await failures(batch_id))["tiny"]
+    assert code == "WRONG_TYPE" and "measure.'gb'" in reason and "finite" in reason
+    assert await stored_uids(tenant.organization_id) == ["ok"]
+
+
 async def test_a_failed_attempt_shows_a_reference_not_the_error(tenant, ingest_queue, monkeypatch):
     await make_meter(tenant.organization_id, "hostile", DATA_FIELDS, [])
     real = store.mark_processed

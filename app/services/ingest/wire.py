@@ -47,6 +47,20 @@ class BatchIn(msgspec.Struct, gc=False):
 
 
 _decoder = msgspec.json.Decoder(BatchIn, float_hook=Decimal)
+# NaN for a number no Decimal holds (an exponent beyond ±10^18): the worker refuses that
+# item as a number out of bounds, like 1e1001, and the rest of the batch goes in.
+_UNREPRESENTABLE = Decimal("NaN")
+
+
+def _number(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except ArithmeticError:
+        return _UNREPRESENTABLE
+
+
+# Used only when `_decoder` meets such a number: its hook is C, this one Python.
+_tolerant_decoder = msgspec.json.Decoder(BatchIn, float_hook=_number)
 _encoder = msgspec.json.Encoder(decimal_format="number")
 _AT = re.compile(r"^(?P<message>.*) - at `\$(?P<path>[^`]*)`$")
 _MISSING = re.compile(r"missing required field `(?P<field>[^`]+)`")
@@ -56,14 +70,14 @@ _STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
 def decode_batch(body: bytes) -> list[MeasurementIn]:
     """The measurements of a request body; raises InputErrors naming index and field."""
     try:
-        return _decoder.decode(body).measurements
+        try:
+            return _decoder.decode(body).measurements
+        except ArithmeticError:
+            return _tolerant_decoder.decode(body).measurements
     except msgspec.ValidationError as exc:
         raise InputErrors([_problem(str(exc))]) from None
     except msgspec.DecodeError as exc:
         raise InputErrors([Problem(("body",), ErrorCode.INVALID, f"malformed JSON: {exc}")]) from None
-    except ArithmeticError:
-        # float_hook: a JSON number whose exponent no Decimal holds (beyond ±10^18).
-        raise InputErrors([Problem(("body",), ErrorCode.INVALID, "malformed JSON: number out of range")]) from None
     except RecursionError:
         # msgspec recurses per nesting level: a section value nested a few thousand
         # levels deep (well within the size limit) must be a 400, not a server error.
