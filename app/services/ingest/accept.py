@@ -1,9 +1,10 @@
 """Accepting a batch: check its shape, store it durably, answer, then enqueue it.
 
-The accept path does the least it can (DESIGN §4): one msgspec decode for the
-whole-request checks, one INSERT of the raw body, and after that statement has committed
-an enqueue of `process_measurement_batch`. If the enqueue fails (Redis down) the batch
-is still accepted: the sweep finds every PENDING batch in the database.
+The accept path does the least it can (DESIGN §4): one msgspec decode of the request's
+shape for the whole-request checks (`wire.count_measurements`), one INSERT of the raw
+body, and after that statement has committed an enqueue of `process_measurement_batch`.
+If the enqueue fails (Redis down) the batch is still accepted: the sweep finds every
+PENDING batch in the database.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from app.db import connection
 from app.services.ingest import store
-from app.services.ingest.wire import decode_batch
+from app.services.ingest.wire import count_measurements
 
 log = logging.getLogger("metergraph.ingest")
 
@@ -39,10 +40,10 @@ async def accept_measurements(
     or InputErrors (whole request refused, nothing stored)."""
     if len(body) >= MAX_BODY_BYTES:
         raise BatchTooLarge(f"the body must be under {MAX_BODY_BYTES} bytes")
-    items = decode_batch(body)
+    item_count = count_measurements(body)
     batch_id = uuid.uuid4()
     async with connection() as conn:
-        await store.insert_batch(conn, batch_id, organization_id, body, len(items), source, actor)
+        await store.insert_batch(conn, batch_id, organization_id, body, item_count, source, actor)
     await enqueue_batch(queue, batch_id)
     return batch_id
 
