@@ -8,9 +8,10 @@ Printed, from one run:
   to the last one processed (the queue drained), read from the batches' own timestamps;
 - copy/s: a raw asyncpg `copy_records_to_table` of the same rows (same table, same
   indexes, batches of 1000, one connection), the floor any ingest path pays;
-and the ratios; and where the CPU went, per stored measurement: the worker process, and
-every PostgreSQL backend of the bench database (the API's inserts of raw batches
-included), read from /proc (Linux, same host) from the first post until the queue drained.
+and the ratios; and where the CPU went, per stored measurement: the worker process, the
+API process (its accepting of the batches), and every PostgreSQL backend of the bench
+database (the API's inserts of raw batches included), read from /proc (Linux, same host)
+from the first post until the queue drained.
 The worker's busy share of the end-to-end time near 1.0 means the worker was the limit.
 Targets (issue #18, on the 2-core machine): stored ≥ 50,000/s and ≥ 0.65 of the raw COPY
 in the same run, accepted ≥ 50,000/s.
@@ -50,7 +51,7 @@ from _harness import (
     raise_rate_limits,
     redis_db,
     scratch_database,
-    served_api,
+    served_api_process,
     services,
     with_redis_db,
 )
@@ -251,26 +252,29 @@ def main() -> None:
         metergraph("migrate", env=env)
         credentials = json.loads(metergraph("bootstrap", "--org", "Bench", env=env))
         asyncio.run(create_meter(database_url, credentials["organizationId"]))
-        with served_api(env) as base, worker_process(env) as worker:
+        with served_api_process(env) as (base, api), worker_process(env) as worker:
             token = client_token(base, credentials["accessKeyId"], credentials["apiSecret"])
             raise_rate_limits(base, token)
             url = f"{base}/organizations/{credentials['organizationId']}/measurements"
-            worker_before, backends_before = (
+            worker_before, api_before, backends_before = (
                 process_cpu_seconds(worker.pid),
+                process_cpu_seconds(api.pid),
                 cpu_of(asyncio.run(backend_pids(database_url))),
             )
             ok, refused, elapsed = post_batches(url, token, args.seconds, args.clients)
             totals = asyncio.run(wait_until_drained(database_url))
-            worker_after, backends_after = (
+            worker_after, api_after, backends_after = (
                 process_cpu_seconds(worker.pid),
+                process_cpu_seconds(api.pid),
                 cpu_of(asyncio.run(backend_pids(database_url))),
             )
         copy_rate = asyncio.run(raw_copy_rate(database_url, min(int(totals["stored"] or 0), 200_000)))
     cpu = None
-    if worker_before is not None and worker_after is not None and backends_after:
-        # A backend the run opened started from (almost) nothing: count it whole.
-        database = sum(after - backends_before.get(pid, 0.0) for pid, after in backends_after.items())
-        cpu = (worker_after - worker_before, database)
+    if worker_before is not None and worker_after is not None and api_before is not None and api_after is not None:
+        if backends_after:
+            # A backend the run opened started from (almost) nothing: count it whole.
+            database = sum(after - backends_before.get(pid, 0.0) for pid, after in backends_after.items())
+            cpu = (worker_after - worker_before, database, api_after - api_before)
     report(ok, refused, elapsed, totals, copy_rate, args, cpu)
 
 
@@ -281,20 +285,21 @@ def report(
     totals: dict,
     copy_rate: float,
     args: argparse.Namespace,
-    cpu: tuple[float, float] | None,
+    cpu: tuple[float, float, float] | None,
 ) -> None:
     accepted = ok * BATCH / elapsed
     stored = float(totals["stored"]) / float(totals["seconds"])
     cpu_figures = []
     if cpu is not None and totals["stored"]:
-        worker_us, database_us = (seconds / float(totals["stored"]) * 1e6 for seconds in cpu)
+        worker_us, database_us, api_us = (seconds / float(totals["stored"]) * 1e6 for seconds in cpu)
         print(
-            f"cpu_per_measurement_us worker={worker_us:.1f} database={database_us:.1f} "
+            f"cpu_per_measurement_us worker={worker_us:.1f} database={database_us:.1f} api={api_us:.1f} "
             f"worker_busy_share={cpu[0] / float(totals['seconds']):.2f}"
         )
         cpu_figures = [
             figure("worker_cpu_per_measurement", worker_us, unit="us"),
             figure("database_cpu_per_measurement", database_us, unit="us"),
+            figure("api_cpu_per_measurement", api_us, unit="us"),
         ]
     print(f"clients={args.clients} seconds={args.seconds:g} batch={BATCH} batches_accepted={ok} refused={refused}")
     print(
