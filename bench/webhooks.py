@@ -14,7 +14,7 @@ Two phases of `--events` events each:
   commit to the dispatcher's pass that made the delivery).
 - write_overhead_ratio: a real service write with its event against the same write without
   it: `update_versioned` of an account (BEGIN; SELECT … FOR UPDATE; UPDATE; SELECT; COMMIT,
-  through Tortoise as every mutation; the lock also reads the row's API form and the
+  through Tortoise as every mutation; the lock also reads the row's image (its `old`) and the
   read-back also records the event) against the same call with the event left out (the
   same statements without those parts; nothing else changes). The median
   over `--overhead-rounds` rounds of (median time with the event / median without) − 1,
@@ -41,6 +41,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -172,7 +173,7 @@ UPDATE_ACCOUNT = "UPDATE accounts SET name = $3, version = version + 1 WHERE org
 class _NoEvents:
     """Stands in for `app.services.events` inside `update_versioned`: the write without its
     event. The same statements (the version-checking row lock, the UPDATE, the read-back)
-    without the event's parts: no API form read with the lock, no event recorded by the
+    without the event's parts: no row image read with the lock, no event recorded by the
     read-back."""
 
     @staticmethod
@@ -253,9 +254,15 @@ def latency_figures(committed: dict[uuid.UUID, float], arrivals: dict[str, float
     }
 
 
+def span(instants: Iterable[float]) -> float:
+    """From the first to the last of `instants` (0 for none: --overhead-only commits none)."""
+    values = list(instants)
+    return max(values) - min(values) if values else 0.0
+
+
 def delivery_rate(committed: dict[uuid.UUID, float], arrivals: dict[str, float]) -> float:
     received = [arrivals[str(i)] for i in committed if str(i) in arrivals]
-    span = max(received, default=0.0) - min(committed.values())
+    span = max(received, default=0.0) - min(committed.values(), default=0.0)
     return len(received) / span if received and span > 0 else 0.0
 
 
@@ -280,10 +287,12 @@ async def run(url: str, redis_url: str, args: argparse.Namespace, data_dir: str)
         secret_main.send(created.secret)
         await asyncio.sleep(3.0)  # the worker starts and its dispatcher listens
         worker_cpu, receiver_cpu = cpu_seconds(worker.pid), cpu_seconds(receiver.pid)
-        backlog = await write_events(org, args.events, args.backlog_batch, 0)
-        await wait_until_settled(org, args.events, args.timeout)
-        paced = await write_events(org, args.events, args.batch, args.rate)
-        await wait_until_settled(org, 2 * args.events, args.timeout)
+        # --overhead-only: no events to deliver, the write overhead alone (for tuning it)
+        events = 0 if args.overhead_only else args.events
+        backlog = await write_events(org, events, args.backlog_batch, 0)
+        await wait_until_settled(org, events, args.timeout)
+        paced = await write_events(org, events, args.batch, args.rate)
+        await wait_until_settled(org, 2 * events, args.timeout)
         worker_cpu = cpu_seconds(worker.pid) - worker_cpu
         receiver_cpu = cpu_seconds(receiver.pid) - receiver_cpu
         async with connection() as conn:
@@ -305,7 +314,7 @@ async def run(url: str, redis_url: str, args: argparse.Namespace, data_dir: str)
     return {
         "events": args.events,
         "backlog_received": sum(1 for i in backlog if str(i) in arrivals),
-        "backlog_committed_per_second": len(backlog) / (max(backlog.values()) - min(backlog.values()) or 1e-9),
+        "backlog_committed_per_second": len(backlog) / (span(backlog.values()) or 1e-9),
         "delivered_per_second": delivery_rate(backlog, arrivals),
         "backlog_p99_commit_to_receipt_s": latency_figures(backlog, arrivals, dispatched)["p99_commit_to_receipt_s"],
         **{f"paced_{k}" if k == "received" else k: v for k, v in latency_figures(paced, arrivals, dispatched).items()},
@@ -366,4 +375,7 @@ if __name__ == "__main__":
     parser.add_argument("--overhead-per-round", type=int, default=400, help="transactions of each kind per round")
     parser.add_argument("--timeout", type=float, default=180.0)
     parser.add_argument("--redis-db", type=int, default=redis_db(13))
+    parser.add_argument(
+        "--overhead-only", action="store_true", help="skip the delivery phases: the write overhead figures alone"
+    )
     main(parser.parse_args())

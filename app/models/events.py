@@ -30,6 +30,9 @@ class Event(Model):
     sequence = fields.BigIntField()
     occurred_at = fields.DatetimeField()
     payload: dict = fields.JSONField()  # type: ignore[assignment]
+    # The table whose row images `payload` holds (a versioned update's event), rendered into
+    # the API form when read (app.services.events.images); NULL: the API form as stored.
+    payload_table = fields.CharField(max_length=63, null=True)
 
     class Meta:
         table = "event"

@@ -8,7 +8,9 @@ import uuid
 
 from app.models.catalog import Product
 from app.models.events import Event
+from app.models.organization import Currency
 from app.services.catalog import nested
+from app.services.events.payloads import entity_snapshot
 from tests.conftest import data_of
 
 EVENTS = """query($filter: EventFilter, $first: Int, $after: String) {
@@ -46,6 +48,8 @@ async def test_events_newest_first_with_filters_and_pages(tenant):
     newest = mine["nodes"][0]
     assert newest["entityType"] == "currency" and newest["entityId"] == currency
     assert (newest["payload"]["old"]["name"], newest["payload"]["new"]["name"]) == ("one", "two")
+    # stored as row images (a versioned update's), read in the API form
+    assert newest["payload"]["new"] == entity_snapshot(await Currency.get(id=currency))
     assert newest["occurredAt"] >= mine["nodes"][1]["occurredAt"]
 
     first = await events(tenant, filter={"entityId": currency}, first=2)

@@ -19,6 +19,7 @@ from app.models.webhooks import WebhookDestination
 from app.services import events
 from app.services.errors import InputErrors
 from app.services.events.payloads import api_value, entity_snapshot
+from app.services.events.queries import render_payloads
 from app.services.events.record import pattern_selects, wanted
 from app.services.versioning import update_versioned
 from app.services.webhooks.dispatch import matches
@@ -54,7 +55,10 @@ async def test_api_decimal_is_str_of_the_decimal(tenant):
 
 
 async def updated_event(entity_id: uuid.UUID) -> Event:
+    """The entity's `.updated` event as every reader shows it (its payload rendered from the
+    row images it stores)."""
     [event] = await Event.filter(entity_id=entity_id, type__endswith=".updated")
+    await render_payloads([event])
     return event
 
 

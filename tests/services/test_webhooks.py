@@ -22,11 +22,14 @@ from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 from tortoise.transactions import in_transaction
 
+from app.models.accounts import Account
 from app.models.events import Event
 from app.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookDestination
 from app.services import webhooks
 from app.services.events import NewEvent, record_events
+from app.services.events.payloads import entity_snapshot
 from app.services.organizations import create_organization
+from app.services.versioning import update_versioned
 from app.services.webhooks.schedule import RETRY_DELAYS_SECONDS, RetrySchedule
 from app.settings import get_settings, use_settings
 
@@ -486,3 +489,19 @@ async def test_a_claim_takes_at_most_so_many_per_destination_and_none_of_a_busy_
     )
     more = await claim(org, 100, now, timedelta(seconds=60), per_destination=2, busy=[first.destination.id])
     assert {c.destination_id for c in more} == {second.destination.id} and len(more) == 2
+
+
+async def test_a_versioned_update_is_delivered_in_the_api_form(org, receiver, allow_private):
+    """update_versioned stores its event's entities as row images (images.py); the webhook
+    carries them rendered: exactly the instances' snapshots, floats and instants included."""
+    await destination(org, receiver.url, ["configuration.account.*"])
+    account = await Account.create(organization_id=org, code="w", name="W", custom_fields={"x": 0.1, "y": [1e-7]})
+    before = await Account.get(id=account.id)
+    await update_versioned(Account, org, account.id, 1, {"name": "W2", "custom_fields": {"z": 2.50}}, ACTOR)
+    [stored] = await Event.filter(organization_id=org, entity_id=account.id)
+    assert stored.payload_table == "accounts" and stored.payload["new"]["custom_fields"] == {"z": 2.5}
+    await deliver(org, options())
+    [got] = receiver.received
+    expected = {"old": entity_snapshot(before), "new": entity_snapshot(await Account.get(id=account.id))}
+    assert got.document["data"]["payload"] == expected
+    assert got.document["data"]["payload"]["old"]["customFields"] == {"x": "0.1", "y": ["1E-7"]}

@@ -18,7 +18,7 @@ from app.graphql.events.types import Event
 from app.graphql.inputs import filter_id
 from app.graphql.pagination import Connection, paginate
 from app.services.events.catalogue import event_types
-from app.services.events.queries import events_of
+from app.services.events.queries import events_of, render_payloads
 
 READ = "config:retrieve"
 MAX_TYPES = 100
@@ -55,7 +55,7 @@ class EventQuery:
             occurred_from=flt.from_,
             occurred_to=flt.to,
         )
-        return await paginate(query, first, after, Event.of, order_by=("-occurred_at",))
+        return await paginate(query, first, after, Event.of, order_by=("-occurred_at",), prefetch=render_payloads)
 
     @strawberry.field(
         description="Every event type Metergraph records: configuration.<entity>.created|updated|deleted, "

@@ -1,17 +1,16 @@
 """Reading the event log: the organization's events narrowed by type, entity and time,
-and an event as its wire record (SEMANTICS §14.1; webhook `data`)."""
+with their payloads in the API form (SEMANTICS §14.1)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from app.models.events import Event
-from app.services.events.payloads import api_value
+from app.services.events.images import rendered_payloads
 
 
 def events_of(
@@ -42,15 +41,10 @@ def events_of(
     return query
 
 
-def event_record(event: Event) -> dict[str, Any]:
-    """The event as webhooks and exports show it."""
-    return {
-        "id": str(event.id),
-        "type": event.type,
-        "organizationId": str(event.organization_id),
-        "entityType": event.entity_type,
-        "entityId": str(event.entity_id),
-        "sequence": event.sequence,
-        "occurredAt": api_value(event.occurred_at),
-        "payload": event.payload,
-    }
+async def render_payloads(events: list[Event]) -> None:
+    """Give the events whose payload is stored as row images (a versioned update's) their
+    payload's API form, in place: what every reader of an event shows."""
+    rendered = await rendered_payloads(None, ((event.id, event.payload_table) for event in events))
+    for event in events:
+        if event.id in rendered:
+            event.payload = rendered[event.id]

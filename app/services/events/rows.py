@@ -78,16 +78,6 @@ def row_json_sql(model: type[Model], alias: str = "r") -> str:
     return " || ".join(f"jsonb_build_object({part})" for part in parts)
 
 
-@cache
-def row_json_text_sql(model: type[Model], alias: str = "r") -> str:
-    """The same API form as JSON text: built as text (json_build_object) it skips jsonb's
-    binary form, for a value that only travels or is spliced into a larger document."""
-    pairs = _pairs(model, alias)
-    if len(pairs) > 50:  # json_build_object takes at most 100 arguments
-        return f"({row_json_sql(model, alias)})::text"
-    return f"json_build_object({', '.join(pairs)})::text"
-
-
 async def row_snapshots(
     connection: Connection,
     organization_id: uuid.UUID,

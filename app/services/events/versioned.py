@@ -1,9 +1,10 @@
 """The event of a versioned update (app.services.versioning) recorded by the update's own
-statements: the row lock that reads the version also reads the row's API form (`old`), and
+statements: the row lock that reads the version also reads the row's image (`old`), and
 the statement that reads the row back after the UPDATE also records the event, its `new`
-the same SQL form (rows.row_json_sql, exactly payloads.entity_snapshot's). No statement
-and no JSON work on the client is added to the write: the event costs the database's work
-alone, and notifies only when a destination of the organization wants it.
+the row's image too. Images are rendered into the API form when the event is read
+(images.py): the write skips that rendering, its costliest part. No statement and no
+JSON work on the client is added to the write: the event costs the database's work alone,
+and notifies only when a destination of the organization wants it.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from tortoise.models import Model
 
 from app.models.events import EVENTS_CHANNEL
 from app.services.events.changes import entity_name, event_type
+from app.services.events.images import image_sql
 from app.services.events.record import Connection, fetch_rows, wanted
-from app.services.events.rows import row_json_sql, row_json_text_sql
 
 M = TypeVar("M", bound=Model)
 
@@ -25,7 +26,7 @@ M = TypeVar("M", bound=Model)
 @cache
 def _lock_sql(model: type[Model]) -> str:
     return (
-        f"SELECT {row_json_text_sql(model)} AS old FROM {model._meta.db_table} AS r"
+        f"SELECT {image_sql(model)}::text AS old FROM {model._meta.db_table} AS r"
         " WHERE r.organization_id = $1 AND r.id = $2 AND r.version = $3 FOR UPDATE OF r"
     )
 
@@ -48,19 +49,20 @@ _FIRST = """INSERT INTO event_sequence AS s (organization_id, entity_type, entit
 @cache
 def _reread_sql(model: type[Model], first: bool) -> str:
     # $1 organization, $2 the event's id, $3 its type, $4 the entity type, $5 the row's id,
-    # $6 `old` (JSON text). One event of one entity, no batch bookkeeping
+    # $6 `old` (the image as JSON text). One event of one entity, no batch bookkeeping
     # (record.recording_ctes numbers and orders many). Without a counter row (`first`
     # false and the entity's first event) it changes nothing and returns no row. The
-    # payload is built as jsonb (only `old` is parsed; `new` is never text), and the
+    # payload holds the two images, marked as such by `payload_table`, and the
     # notification rule reads the one type from $3 rather than from the inserted row.
     table = model._meta.db_table
     return f"""
 WITH counter AS (
     {_FIRST if first else _NEXT}
 ), inserted AS (
-    INSERT INTO event (id, organization_id, type, entity_type, entity_id, sequence, occurred_at, payload)
+    INSERT INTO event (id, organization_id, type, entity_type, entity_id, sequence, occurred_at, payload,
+                       payload_table)
     SELECT $2, $1, $3, $4, r.id, c.last_sequence, clock_timestamp(),
-           jsonb_build_object('old', $6::jsonb, 'new', {row_json_sql(model)})
+           jsonb_build_object('old', $6::jsonb, 'new', {image_sql(model)}), '{table}'
     FROM {table} AS r, counter AS c WHERE r.organization_id = $1 AND r.id = $5
     RETURNING id
 ), notified AS (
@@ -74,9 +76,9 @@ SELECT r.* FROM {table} AS r, notified WHERE r.organization_id = $1 AND r.id = $
 async def lock_versioned(
     connection: Connection, model: type[Model], organization_id: uuid.UUID, id_: uuid.UUID, version: int
 ) -> str | None:
-    """Lock the row if it is at `version` and return its API form (the event's `old`, as
-    JSON text); None when it is not at that version (or does not exist). Locked, so `old`
-    stays what the UPDATE replaces."""
+    """Lock the row if it is at `version` and return its image (the event's `old`, as JSON
+    text); None when it is not at that version (or does not exist). Locked, so `old` stays
+    what the UPDATE replaces."""
     rows = await fetch_rows(connection, _lock_sql(model), [organization_id, id_, version])
     return rows[0]["old"] if rows else None
 

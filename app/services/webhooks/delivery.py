@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app.db import connection
+from app.services.events.images import rendered_payloads
 from app.services.webhooks import outcomes
 from app.services.webhooks.destinations import disable_destination
 from app.services.webhooks.schedule import DEFAULT_SCHEDULE, RetrySchedule
@@ -107,7 +108,7 @@ WITH busy AS (
     SELECT * FROM event WHERE id = ANY(ARRAY(SELECT event_id FROM claimed))
 )
 SELECT c.id AS delivery_id, c.event_id, c.destination_id, c.attempts, c.dt_created,
-    e.id, e.organization_id, e.type, e.entity_type, e.entity_id, e.sequence, e.occurred_at, e.payload,
+    e.id, e.organization_id, e.type, e.entity_type, e.entity_id, e.sequence, e.occurred_at, e.payload, e.payload_table,
     w.url, w.secret_encrypted, w.previous_secret_encrypted, w.previous_secret_expires_at
 FROM claimed c
 LEFT JOIN events e ON e.id = c.event_id AND e.organization_id = $1
@@ -138,20 +139,25 @@ async def claim(
         rows = await conn.fetch(
             _CLAIM, organization_id, now, now + lease, limit, list(in_flight), per_destination, list(in_flight.values())
         )
+        # Payloads stored as row images (a versioned update's) go out in their API form.
+        rendered = await rendered_payloads(conn, ((r["event_id"], r["payload_table"]) for r in rows))
         bodies: dict[uuid.UUID, bytes] = {}
-        batch = [_claimed(r, key, now, bodies) for r in rows]
+        batch = [_claimed(r, key, now, bodies, rendered) for r in rows]
         orphans = [c.id for c in batch if c.body is None or c.target is None]
         if orphans:
             await conn.execute(_CANCEL, organization_id, orphans)
     return [c for c in batch if c.body is not None and c.target is not None]
 
 
-def _claimed(row: Any, key: str, now: datetime, bodies: dict[uuid.UUID, bytes]) -> Claimed:
+def _claimed(
+    row: Any, key: str, now: datetime, bodies: dict[uuid.UUID, bytes], rendered: Mapping[uuid.UUID, dict[str, Any]]
+) -> Claimed:
     body = None
     if row["id"] is not None:  # the event (its columns are what event_record reads)
         body = bodies.get(row["event_id"])
         if body is None:
-            body = bodies[row["event_id"]] = body_of(row["type"], row["occurred_at"], event_record(row))
+            data = event_record(row, rendered.get(row["event_id"]))
+            body = bodies[row["event_id"]] = body_of(row["type"], row["occurred_at"], data)
     target = (row["url"], _secrets(key, row, now)) if row["url"] is not None else None
     return Claimed(
         row["delivery_id"], row["event_id"], row["destination_id"], row["attempts"] + 1, row["dt_created"], body, target

@@ -21,9 +21,10 @@ def iso_z(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def event_record(row: Any) -> dict[str, Any]:
-    """The event as the API shows it (SEMANTICS §14.1), from an `event` row."""
-    payload = row["payload"]
+def event_record(row: Any, rendered: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The event as the API shows it (SEMANTICS §14.1), from an `event` row; `rendered`: its
+    payload's API form when the row stores row images (app.services.events.images)."""
+    payload = row["payload"] if rendered is None else rendered
     return {
         "id": str(row["id"]),
         "type": row["type"],
