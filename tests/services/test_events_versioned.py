@@ -20,7 +20,7 @@ from app.services import events
 from app.services.errors import InputErrors
 from app.services.events.payloads import api_value, entity_snapshot
 from app.services.events.queries import render_payloads
-from app.services.events.record import pattern_selects, wanted
+from app.services.events.record import pattern_selects, selecting_patterns, wanted, wanted_by_patterns
 from app.services.versioning import update_versioned
 from app.services.webhooks.dispatch import matches
 from tests.services.event_writers import record_or_roll_back
@@ -139,10 +139,11 @@ async def test_sequences_continue_from_the_first_event_under_concurrent_writers(
     assert sequences == list(range(1, 15))
 
 
-TYPES = ["configuration.account.updated", "billing.bill.updated", "a.b", "single"]
+TYPES = ["configuration.account.updated", "billing.bill.updated", "a.b", "single", ".dotted", "a..b"]
 PATTERNS = [
     "*", "configuration.*", "configuration.account.*", "configuration.account.updated", "configuration.acc.*",
     "configuration.account.updated.*", "billing.*", "a.*", "a.b", "a.b.*", "single", "single.*", "sing.*", ".*",
+    "configuration.account.updated*", "a..*", "a.", "a.b*",
 ]  # fmt: skip
 
 
@@ -161,12 +162,14 @@ async def test_the_notification_rule_selects_what_the_dispatcher_matches(tenant,
 
 @pytest.mark.parametrize("event_type", TYPES)
 async def test_both_forms_of_wanted_agree_with_the_dispatcher(tenant, event_type):
-    """record.wanted over the inserted rows' types (the batch statements) and over one type
-    given as a parameter (the versioned update's): for a destination with each pattern, both
-    say it wants the type exactly when the dispatcher would deliver it."""
+    """record.wanted over the inserted rows' types (the batch statements), over one type
+    given as a parameter, and record.wanted_by_patterns over the type's selecting patterns
+    (the versioned update's): for a destination with each pattern, all say it wants the type
+    exactly when the dispatcher would deliver it."""
     org = uuid.UUID(tenant.organization_id)
     by_rows = f"WITH inserted AS (SELECT $2::text AS type) SELECT {wanted(', inserted AS i', 'i.type')}"
     by_parameter = f"SELECT {wanted('', '$2::text')}"
+    by_patterns = f"SELECT $2::text IS NOT NULL AND {wanted_by_patterns('$3::text[]')}"
     destination = await WebhookDestination.create(
         organization_id=org, name="d", url="https://example.com/h", event_types=[], secret_encrypted="x"
     )
@@ -177,6 +180,8 @@ async def test_both_forms_of_wanted_agree_with_the_dispatcher(tenant, event_type
         async with connection() as conn:
             assert await conn.fetchval(by_rows, org, event_type) is expected, pattern
             assert await conn.fetchval(by_parameter, org, event_type) is expected, pattern
+            patterns = selecting_patterns(event_type)
+            assert await conn.fetchval(by_patterns, org, event_type, patterns) is expected, pattern
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from tortoise.models import Model
 from app.models.events import EVENTS_CHANNEL
 from app.services.events.changes import entity_name, event_type
 from app.services.events.images import image_sql
-from app.services.events.record import Connection, fetch_rows, wanted
+from app.services.events.record import Connection, fetch_rows, selecting_patterns, wanted_by_patterns
 
 M = TypeVar("M", bound=Model)
 
@@ -49,11 +49,12 @@ _FIRST = """INSERT INTO event_sequence AS s (organization_id, entity_type, entit
 @cache
 def _reread_sql(model: type[Model], first: bool) -> str:
     # $1 organization, $2 the event's id, $3 its type, $4 the entity type, $5 the row's id,
-    # $6 `old` (the image as JSON text). One event of one entity, no batch bookkeeping
-    # (record.recording_ctes numbers and orders many). Without a counter row (`first`
-    # false and the entity's first event) it changes nothing and returns no row. The
+    # $6 `old` (the image as JSON text), $7 the patterns that select $3. One event of one
+    # entity, no batch bookkeeping (record.recording_ctes numbers and orders many). Without
+    # a counter row (`first` false and the entity's first event) it changes nothing and
+    # returns no row. The
     # payload holds the two images, marked as such by `payload_table`, and the
-    # notification rule reads the one type from $3 rather than from the inserted row.
+    # notification rule looks the one type's patterns ($7) up in the destinations' lists.
     table = model._meta.db_table
     return f"""
 WITH counter AS (
@@ -66,7 +67,7 @@ WITH counter AS (
     FROM {table} AS r, counter AS c WHERE r.organization_id = $1 AND r.id = $5
     RETURNING id
 ), notified AS (
-    SELECT CASE WHEN {wanted("", "$3::text")}
+    SELECT CASE WHEN {wanted_by_patterns("$7::text[]")}
                 THEN pg_notify('{EVENTS_CHANNEL}', $1::text || ':' || e.id::text) END AS notify
     FROM inserted AS e
 )
@@ -88,7 +89,7 @@ async def reread_updated(
 ) -> M:
     """The row as updated, read back by the statement that records its `.updated` event."""
     type_ = event_type(model, "updated")
-    args = [organization_id, uuid.uuid4(), type_, entity_name(model), id_, old]
+    args = [organization_id, uuid.uuid4(), type_, entity_name(model), id_, old, selecting_patterns(type_)]
     rows = await fetch_rows(connection, _reread_sql(model, False), args)
     if not rows:  # the entity's first event: its counter row is created
         rows = await fetch_rows(connection, _reread_sql(model, True), args)
