@@ -148,16 +148,14 @@ async def _lock_existing(
 # cannot deadlock). Both lookups are LATERAL subqueries kept apart from the outer query
 # (LIMIT, FOR UPDATE): a plain join lets a planner without statistics (a table never
 # analyzed) hash the organization's every bill once per chunk, a cost growing with the
-# square of a job's bills. The lock names the id alone (as `events.rows._row_events_sql`
-# does, and why); the organization is checked outside.
+# square of a job's bills.
 _LOCK_EXISTING = f"""SELECT b.id, b.account_id, b.bill_date, b.billing_frequency, b.locked,
        ({row_json_sql(Bill, "b")})::text AS snapshot
    FROM (SELECT e.id FROM unnest($2::uuid[], $3::date[], $4::varchar[]) AS k(account_id, bill_date, billing_frequency)
          CROSS JOIN LATERAL (SELECT id FROM bills WHERE organization_id = $1 AND account_id = k.account_id
                                AND bill_date = k.bill_date AND billing_frequency = k.billing_frequency LIMIT 1) AS e
          ORDER BY e.id) AS found
-   CROSS JOIN LATERAL (SELECT * FROM bills WHERE id = found.id OFFSET 0 FOR UPDATE) AS b
-   WHERE b.organization_id = $1"""
+   CROSS JOIN LATERAL (SELECT * FROM bills WHERE organization_id = $1 AND id = found.id FOR UPDATE) AS b"""
 
 
 # One statement for the chunk: the bills' columns as arrays, inserted in key order (lock

@@ -107,10 +107,6 @@ def _row_events_sql(model: type[Model], entity_type: str) -> str:
     # Each row is read through its key (LATERAL, OFFSET 0 keeps it a nested lookup): joined,
     # a planner without statistics on the table (never analyzed) hashed every row of the
     # organization for a chunk's hundred bills, a job's cost growing with its bills squared.
-    # The lookup names the id alone, the organization is checked on the row found: with
-    # `organization_id = $1 AND id = ...` that planner takes the one-column organization
-    # index for the cheaper path while the table is small (up to a few thousand rows, its
-    # rows guessed from its pages), and each lookup reads every row of the organization.
     new = row_json_sql(model)
     return recording_sql(
         f"""
@@ -119,8 +115,8 @@ def _row_events_sql(model: type[Model], entity_type: str) -> str:
                 ELSE jsonb_build_object('old', t.old::jsonb, 'new', {new}) END AS payload,
            t.ord
     FROM unnest($3::uuid[], $4::text[], $5::text[]) WITH ORDINALITY AS t(row_id, type, old, ord)
-    CROSS JOIN LATERAL (SELECT * FROM {model._meta.db_table} WHERE id = t.row_id OFFSET 0) AS r
-    WHERE r.organization_id = $1
+    CROSS JOIN LATERAL (SELECT * FROM {model._meta.db_table}
+                        WHERE organization_id = $1 AND id = t.row_id OFFSET 0) AS r
 """
     )
 
