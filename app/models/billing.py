@@ -68,6 +68,9 @@ class BillJobAccount(TenantModel):
 
 
 class Bill(TenantModel):
+    # No index of its own (migration 0022): the unique key below leads with it, and a
+    # one-column index on it misled a planner without statistics (see the migration).
+    organization_id = fields.UUIDField()
     account_id = fields.UUIDField(db_index=True)
     account_code = fields.CharField(max_length=80)
     bill_date = fields.DateField()
