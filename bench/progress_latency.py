@@ -127,7 +127,7 @@ class _Row:
     def __init__(self, record: Any) -> None:
         self.id, self.status, self.total = record["id"], record["status"], record["total"]
         self.pending, self.failed, self.version = record["pending"], record["failed"], record["version"]
-        self.result_bill_ids = json.loads(record["result_bill_ids"] or "[]")
+        self.bill_count = len(json.loads(record["result_bill_ids"] or "[]"))
 
 
 def main() -> None:
