@@ -115,6 +115,10 @@ _DEPTH_MARGIN = 50
 # (sys.get_int_max_str_digits(), 4300 by default): a body with such a run of digits
 # anywhere is left to it.
 _EVERY_DIGIT_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+# The margin holds only where a C extension's recursion counts against
+# sys.setrecursionlimit: up to Python 3.11. From 3.12 the C recursion limit is its own
+# and cannot be lowered, so there the accept check is decode_batch itself.
+_SHAPE_CHECK = sys.version_info < (3, 12)
 
 
 def count_measurements(body: bytes) -> int:
@@ -127,9 +131,10 @@ def count_measurements(body: bytes) -> int:
     check UTF-8 inside the strings it skips) without an integer too long for Python to
     convert (which decode_batch refuses; it refuses no other number), decoded with a
     recursion limit lowered by ``_DEPTH_MARGIN`` (it reaches one level deeper than
-    decode_batch, and the worker decodes the batch again from another stack). Anything
-    else, and every refusal, is decode_batch's answer, with its messages."""
-    if body.isascii() and not _long_digit_run(body):
+    decode_batch, and the worker decodes the batch again from another stack; Python 3.11,
+    see ``_SHAPE_CHECK``). Anything else, and every refusal, is decode_batch's answer, with
+    its messages."""
+    if _SHAPE_CHECK and body.isascii() and not _long_digit_run(body):
         limit = sys.getrecursionlimit()
         try:
             sys.setrecursionlimit(limit - _DEPTH_MARGIN)  # no await until restored: no other task sees it
