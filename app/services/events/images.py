@@ -55,7 +55,7 @@ def _render_sql(model: type[Model]) -> str:
 SELECT e.id, (SELECT jsonb_object_agg(p.key, {row_json_sql(model, "i")})
               FROM jsonb_each(e.payload) AS p,
                    jsonb_populate_record(NULL::{model._meta.db_table}, p.value) AS i) AS payload
-FROM event AS e WHERE e.id = ANY($1::uuid[])"""
+FROM event AS e WHERE e.organization_id = $1 AND e.id = ANY($2::uuid[])"""
 
 
 def _model_of(table: str) -> type[Model]:
@@ -68,18 +68,18 @@ def _models_by_table() -> dict[str, type[Model]]:
 
 
 async def rendered_payloads(
-    connection: Connection, stored: Iterable[tuple[uuid.UUID, str | None]]
+    connection: Connection, stored: Iterable[tuple[uuid.UUID, uuid.UUID, str | None]]
 ) -> dict[uuid.UUID, dict[str, Any]]:
-    """The API form of the payloads stored as row images, by event id, for (event id,
-    payload_table) pairs; events whose payload_table is None are left out (their payload
-    is the API form already). One statement per table named."""
-    ids_by_table: dict[str, list[uuid.UUID]] = defaultdict(list)
-    for event_id, table in stored:
+    """The API form of the payloads stored as row images, by event id, for (organization
+    id, event id, payload_table) triples; events whose payload_table is None are left out
+    (their payload is the API form already). One statement per organization and table."""
+    ids_by_table: dict[tuple[uuid.UUID, str], list[uuid.UUID]] = defaultdict(list)
+    for organization_id, event_id, table in stored:
         if table is not None:
-            ids_by_table[table].append(event_id)
+            ids_by_table[(organization_id, table)].append(event_id)
     rendered: dict[uuid.UUID, dict[str, Any]] = {}
-    for table, ids in ids_by_table.items():
-        for row in await fetch_rows(connection, _render_sql(_model_of(table)), [ids]):
+    for (organization_id, table), ids in ids_by_table.items():
+        for row in await fetch_rows(connection, _render_sql(_model_of(table)), [organization_id, ids]):
             payload = row["payload"]
             rendered[row["id"]] = json.loads(payload) if isinstance(payload, str) else payload
     return rendered

@@ -44,7 +44,9 @@ def events_of(
 async def render_payloads(events: list[Event]) -> None:
     """Give the events whose payload is stored as row images (a versioned update's) their
     payload's API form, in place: what every reader of an event shows."""
-    rendered = await rendered_payloads(None, ((event.id, event.payload_table) for event in events))
+    rendered = await rendered_payloads(
+        None, ((event.organization_id, event.id, event.payload_table) for event in events)
+    )
     for event in events:
         if event.id in rendered:
             event.payload = rendered[event.id]

@@ -140,7 +140,7 @@ async def claim(
             _CLAIM, organization_id, now, now + lease, limit, list(in_flight), per_destination, list(in_flight.values())
         )
         # Payloads stored as row images (a versioned update's) go out in their API form.
-        rendered = await rendered_payloads(conn, ((r["event_id"], r["payload_table"]) for r in rows))
+        rendered = await rendered_payloads(conn, ((organization_id, r["event_id"], r["payload_table"]) for r in rows))
         bodies: dict[uuid.UUID, bytes] = {}
         batch = [_claimed(r, key, now, bodies, rendered) for r in rows]
         orphans = [c.id for c in batch if c.body is None or c.target is None]
