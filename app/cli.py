@@ -77,14 +77,13 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
-    from arq.worker import Worker
-
     from workers.settings import worker_options
+    from workers.wake import WakeableWorker
 
     use_settings(_with_published_services(_settings(args)))
     # arq logs every job at INFO; `dev` asks for warnings only, so its output stays readable.
     logging.getLogger("arq").setLevel(args.log_level.upper())
-    Worker(**worker_options()).run()
+    WakeableWorker(**worker_options()).run()
 
 
 def cmd_demo(args: argparse.Namespace) -> None:

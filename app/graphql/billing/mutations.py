@@ -21,6 +21,7 @@ from app.graphql.lookups import input_item
 from app.graphql.organization import CurrencyConversionInput
 from app.services import billing
 from app.services.billing import CreateBillJob, CurrencyConversion, RecalculateBills, lifecycle
+from app.services.queue_wake import wake_workers
 from app.services.statements import request_statements
 
 RUN, APPROVE = "bills:run", "bills:approve"
@@ -86,13 +87,16 @@ class BillPayload:
 
 
 def enqueuer(info: Info):  # noqa: ANN201 - async (function_name, *args) -> job
-    """Enqueue arq jobs through the process's queue client (`info.context.queue`)."""
+    """Enqueue arq jobs through the process's queue client (`info.context.queue`), then wake
+    the idle workers: these are jobs a person waits for (`app.services.queue_wake`)."""
     queue = info.context.queue
 
     async def enqueue(function_name: str, *args: Any, **kwargs: Any) -> Any:
         if queue is None:
             raise RuntimeError("this process has no job queue")
-        return await queue.enqueue_job(function_name, *args, **kwargs)
+        job = await queue.enqueue_job(function_name, *args, **kwargs)
+        await wake_workers(queue)
+        return job
 
     return enqueue
 
