@@ -51,7 +51,9 @@ class BillJob(TenantModel):
 
 
 class BillJobAccount(TenantModel):
-    bill_job_id = fields.UUIDField(db_index=True)
+    # No one-column indexes (migration 0025): the unique key (organization, job, account) serves them.
+    organization_id = fields.UUIDField()
+    bill_job_id = fields.UUIDField()
     account_id = fields.UUIDField()
     status = fields.CharField(max_length=16, default="PENDING")  # PENDING DONE FAILED
     reason = fields.TextField(null=True)
@@ -71,7 +73,7 @@ class Bill(TenantModel):
     # No index of its own (migration 0022): the unique key below leads with it, and a
     # one-column index on it misled a planner without statistics (see the migration).
     organization_id = fields.UUIDField()
-    account_id = fields.UUIDField(db_index=True)
+    account_id = fields.UUIDField()  # the unique key's second column (migration 0025)
     account_code = fields.CharField(max_length=80)
     bill_date = fields.DateField()
     due_date = fields.DateField()
@@ -109,7 +111,9 @@ class Bill(TenantModel):
 
 
 class BillLineItem(TenantModel):
-    bill_id = fields.UUIDField(db_index=True)
+    # No one-column indexes (migration 0025): bill_line_items_bill_idx (organization, bill) serves them.
+    organization_id = fields.UUIDField()
+    bill_id = fields.UUIDField()
     position = fields.IntField()
     line_item_type = fields.CharField(max_length=32)
     description = fields.CharField(max_length=400, null=True)
