@@ -18,6 +18,7 @@ chunk): sequential invoice numbers and the replacement of a bill's line items.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections import Counter
@@ -30,6 +31,7 @@ import asyncpg
 import msgspec
 
 from app.domain.billing import BillLine, LineType
+from app.services.billing.line_copy import LineRows, copy_rows
 
 if TYPE_CHECKING:
     from app.services.billing.persist import StoreOptions
@@ -113,6 +115,16 @@ def line_id(bill_id: uuid.UUID, key: str, occurrence: int) -> uuid.UUID:
     return uuid.uuid5(bill_id, f"{key}#{occurrence}")
 
 
+def line_id_text(bill_id: uuid.UUID, key: str, occurrence: int) -> str:
+    """`str(line_id(...))` without making a UUID object (whose checks cost more than the
+    hash): RFC 4122 version 5, the SHA-1 of the namespace's bytes and the name."""
+    digest = bytearray(hashlib.sha1(bill_id.bytes + f"{key}#{occurrence}".encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
 async def number_bills(conn: asyncpg.Connection, organization_id: uuid.UUID, bill_ids: Sequence[uuid.UUID]) -> None:
     """Next invoice numbers for these bills, in this order, if the organization has a prefix."""
     if not bill_ids:
@@ -149,15 +161,18 @@ async def replace_lines(
             [counts.get(bill_id, 0) for bill_id in replaced],
             list(MEMO_TYPES),
         )
-    records = []
+    text = LineRows(organization_id, datetime.now(UTC))
+    rows = []
     for bill_id, lines, options in bills:
         seen: Counter[str] = Counter()
+        bill_text = str(bill_id)
         for position, line in enumerate(lines):
             key = line_key(line)
-            records.append(record(organization_id, bill_id, position, line, options, line_id(bill_id, key, seen[key])))
+            id_ = line_id_text(bill_id, key, seen[key])
+            rows.append(text.row(id_, bill_text, position, line, options, _BANDS.encode(_bands(line)).decode()))
             seen[key] += 1
-    if records:
-        await conn.copy_records_to_table("bill_line_items", records=records, columns=LINE_COLUMNS)
+    if rows:
+        await copy_rows(conn, "bill_line_items", LINE_COLUMNS, rows)
         # Only the lines just written can carry a charge (memo lines never do).
         if any(line.charge_id is not None for _, lines, _ in bills for line in lines):
             await conn.execute(_FIX_CHARGES, organization_id, [bill_id for bill_id, _, _ in bills])
