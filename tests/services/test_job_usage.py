@@ -241,6 +241,7 @@ async def test_a_chunk_reads_what_the_job_did_not_prepare_from_the_measurements(
     real_work_on, prepared = run.work_on, []
 
     async def forget_then_work(organization_id, bill_job, claim, **options):
+        options["usage"] = None  # as in a process other than the initializing one: the table is read
         async with connection() as conn:  # as for a job started before usage was prepared
             prepared.append(
                 await conn.fetchval("SELECT count(*) FROM bill_job_usage WHERE bill_job_id = $1", bill_job.id)
@@ -255,6 +256,22 @@ async def test_a_chunk_reads_what_the_job_did_not_prepare_from_the_measurements(
     monkeypatch.setattr(run, "work_on", forget_then_work)
     await billing.run_bill_job(world.organization_id, job.id)
     assert prepared[0] == 4 and (await world.job(job.id)).failed == 0
+    assert [b.bill_total for b in await world.bills()] == [D("37.50"), D("52.50"), D("67.50"), D("82.50")]
+
+
+async def test_the_initializing_process_bills_from_the_usage_rows_it_holds(app, monkeypatch):
+    monkeypatch.setattr(claims, "CHUNK_SIZE", 2)
+    world, job = await accounts_with_usage_and_a_job(4)
+    held, real_call = [], job_usage.JobUsage.__call__
+
+    async def recorded(self, *args):
+        held.append(self.known is not None)
+        return await real_call(self, *args)
+
+    monkeypatch.setattr(job_usage.JobUsage, "__call__", recorded)
+    await billing.run_bill_job(world.organization_id, job.id)
+    assert held == [True, True] and (await world.job(job.id)).failed == 0
+    # the same totals as the chunks that read the table give (the test above)
     assert [b.bill_total for b in await world.bills()] == [D("37.50"), D("52.50"), D("67.50"), D("82.50")]
 
 

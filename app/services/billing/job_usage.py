@@ -14,7 +14,9 @@ once, while INITIALIZING, and its chunks read the result:
   makes the job RUNNING: a RUNNING job's rows are complete (or absent, when preparing
   failed). A crash before that commit leaves nothing; the next initializer prepares again.
 - A row is a known value, quantity NULL meaning no usage: every window a bill of the job
-  needs has a row. Chunks read their accounts' rows (`JobUsage`); a window without one (the
+  needs has a row. Chunks read their accounts' rows (`JobUsage`): from the table, or in the
+  initializing process from the rows it wrote and still holds (`known_usage`, the same
+  values without a query per chunk). A window without one (the
   catalog changed meanwhile, a job started before this table, preparing failed) is read
   from the measurements as before, so the rows only ever save work.
 - The rows go when the job ends (`discard_job_usage`), and the sweep removes those of
@@ -197,12 +199,35 @@ _CHUNK_ROWS = """SELECT u.account_id, u.aggregation_id, u.segment, u.window_star
                        WHERE organization_id = $1 AND bill_job_id = $2 AND account_id = a.account_id OFFSET 0) AS u"""
 
 
+# Known usage by (account, aggregation, domain segment key, window start, window end).
+KnownUsage = dict[tuple[uuid.UUID, uuid.UUID, SegmentPairs | None, datetime, datetime], Decimal | None]
+# A job's rows kept in the initializing process for its own chunks (`known_usage`) up to
+# this many: beyond, its chunks read them from the table like any other process's.
+MAX_KEPT_ROWS = 200_000
+
+
+def known_usage(rows: UsageRows | None) -> KnownUsage | None:
+    """The rows just written (`write_job_usage`) keyed as `JobUsage` looks them up; None
+    for too many to keep (or none prepared)."""
+    if rows is None or len(rows) > MAX_KEPT_ROWS:
+        return None
+    texts: dict[str, SegmentPairs | None] = {}
+    known: KnownUsage = {}
+    for (account_id, aggregation_id, segment, start, end), quantity in rows.items():
+        if segment not in texts:
+            texts[segment] = domain_key(segment)
+        known[(account_id, aggregation_id, texts[segment], start, end)] = quantity
+    return known
+
+
 @dataclass(frozen=True)
 class JobUsage:
     """Reads usage (a `planning.UsageSource`) from a job's rows, and from the measurements
-    the windows they lack."""
+    the windows they lack. `known`: the rows themselves, where the process that wrote
+    them still holds them (the same values, without a query per chunk)."""
 
     job_id: uuid.UUID
+    known: KnownUsage | None = None
 
     async def __call__(
         self,
@@ -212,9 +237,11 @@ class JobUsage:
     ) -> UsageByAccount:
         if not any(needs.values()):
             return {}
-        async with connection() as conn:
-            rows = await conn.fetch(_CHUNK_ROWS, organization_id, self.job_id, list(needs))
-        known = {(r[0], r[1], domain_key(r[2]), r[3], r[4]): r[5] for r in rows}
+        known = self.known
+        if known is None:
+            async with connection() as conn:
+                rows = await conn.fetch(_CHUNK_ROWS, organization_id, self.job_id, list(needs))
+            known = {(r[0], r[1], domain_key(r[2]), r[3], r[4]): r[5] for r in rows}
         usage: UsageByAccount = {}
         missing: dict[uuid.UUID, list[UsageWindow]] = {}
         for account_id, windows in needs.items():

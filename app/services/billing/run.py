@@ -33,7 +33,13 @@ from app.models.accounts import Account
 from app.models.billing import BillJob
 from app.services.billing import claims, state
 from app.services.billing.initialize import job_accounts, process_pending_batches
-from app.services.billing.job_usage import PreparedUsage, discard_job_usage, prepare_job_usage
+from app.services.billing.job_usage import (
+    KnownUsage,
+    PreparedUsage,
+    discard_job_usage,
+    known_usage,
+    prepare_job_usage,
+)
 from app.services.billing.planning import Loaded
 from app.services.billing.work import TransientChunkError, work_on
 from app.services.failures import internal_failure, is_transient
@@ -69,19 +75,36 @@ class ClaimLoops:
     def __init__(self) -> None:
         self._running: Counter[uuid.UUID] = Counter()
         self._loaded: dict[uuid.UUID, Loaded] = {}
+        self._usage: dict[uuid.UUID, KnownUsage] = {}
+        self._composing: dict[uuid.UUID, asyncio.Lock] = {}
+
+    def composing(self, job_id: uuid.UUID) -> asyncio.Lock:
+        """Held by the loop composing a chunk of the job in this process. Composing is the
+        process's CPU; storing is mostly the database's. One loop at a time composes, so
+        the loops fall out of step: one composes while another's chunk is being stored
+        (started together, they composed together and then all waited on the database)."""
+        return self._composing.setdefault(job_id, asyncio.Lock())
 
     def loaded(self, job_id: uuid.UUID) -> Loaded | None:
         return self._loaded.get(job_id)
 
+    def usage(self, job_id: uuid.UUID) -> KnownUsage | None:
+        return self._usage.get(job_id)
+
     @contextlib.contextmanager
-    def sharing(self, job_id: uuid.UUID, loaded: Loaded | None) -> Iterator[None]:
-        if loaded is not None:
-            self._loaded[job_id] = loaded
+    def sharing(self, job_id: uuid.UUID, prepared: PreparedUsage | None) -> Iterator[None]:
+        """While the initializing loop runs: its organization and catalog, and the usage rows
+        it wrote (`job_usage.known_usage`), for this process's chunks of the job."""
+        if prepared is not None and prepared.loaded is not None:
+            self._loaded[job_id] = prepared.loaded
+        known = known_usage(prepared.rows) if prepared is not None else None
+        if known is not None:
+            self._usage[job_id] = known
         try:
             yield
         finally:
-            if loaded is not None:
-                self._loaded.pop(job_id, None)
+            self._loaded.pop(job_id, None)
+            self._usage.pop(job_id, None)
 
     def full(self, job_id: uuid.UUID) -> bool:
         return self._running[job_id] >= LOOPS_PER_PROCESS
@@ -95,6 +118,7 @@ class ClaimLoops:
             self._running[job_id] -= 1
             if not self._running[job_id]:
                 del self._running[job_id]
+                self._composing.pop(job_id, None)
 
 
 async def run_bill_job(
@@ -113,14 +137,13 @@ async def run_bill_job(
     # run_bill_job only for a stale job, so at most once per staleness period): a big job
     # left by a dead worker is shared again.
     await _spread(organization_id, job, enqueue)
-    loaded = None
+    prepared = None
     if job.status in (state.PENDING, state.INITIALIZING):
         prepared = await _initialize(organization_id, job, redis)
         if prepared is None:
             return
-        loaded = prepared.loaded
     loops = loops if loops is not None else ClaimLoops()
-    with loops.sharing(job_id, loaded):
+    with loops.sharing(job_id, prepared):
         await process_bill_job_chunks(organization_id, job_id, redis=redis, enqueue=enqueue, loops=loops)
 
 
@@ -255,10 +278,10 @@ async def _running(organization_id: uuid.UUID, job_id: uuid.UUID) -> bool:
     loop = asyncio.get_running_loop()
     started = loop.time()
     while True:
-        job = await state.load_job(organization_id, job_id)
+        status = await state.status_of(organization_id, job_id)  # the status alone: polled 20 times a second
         waited = loop.time() - started
-        if job is None or job.status not in (state.PENDING, state.INITIALIZING) or waited >= WAIT_FOR_RUNNING_SECONDS:
-            return job is not None and job.status == state.RUNNING
+        if status not in (state.PENDING, state.INITIALIZING) or waited >= WAIT_FOR_RUNNING_SECONDS:
+            return status == state.RUNNING
         await asyncio.sleep(0.05 if waited < 10 else 1.0)
 
 
@@ -284,7 +307,14 @@ async def _claim_loop(
         if claim is None:
             break
         try:
-            results = await work_on(organization_id, job, claim, loaded=loops.loaded(job_id))
+            results = await work_on(
+                organization_id,
+                job,
+                claim,
+                loaded=loops.loaded(job_id),
+                usage=loops.usage(job_id),
+                composing=loops.composing(job_id),
+            )
         except TransientChunkError:
             transient += 1
             if not await _give_back(organization_id, job_id, claim, transient):

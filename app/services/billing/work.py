@@ -22,8 +22,10 @@ carry an exception's text (`failures.internal_failure`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 
 from app.domain.billing import ComposedBill
@@ -33,7 +35,7 @@ from app.services.billing import claims
 from app.services.billing.claims import AccountResult, Claim
 from app.services.billing.compute import Computed, compose_for_accounts
 from app.services.billing.initialize import job_requests
-from app.services.billing.job_usage import JobUsage
+from app.services.billing.job_usage import JobUsage, KnownUsage
 from app.services.billing.persist import Outcome, Stored, StoreOptions, store_bill
 from app.services.billing.persist_many import store_bills
 from app.services.billing.planning import Loaded
@@ -54,19 +56,28 @@ class _StoreFailed:
 
 
 async def work_on(
-    organization_id: uuid.UUID, job: BillJob, claim: Claim, *, loaded: Loaded | None = None
+    organization_id: uuid.UUID,
+    job: BillJob,
+    claim: Claim,
+    *,
+    loaded: Loaded | None = None,
+    usage: KnownUsage | None = None,
+    composing: AbstractAsyncContextManager | None = None,
 ) -> dict[uuid.UUID, AccountResult]:
-    """`loaded`: the organization and catalog of the job's initialization, if at hand."""
+    """`loaded` and `usage`: the organization and catalog of the job's initialization and
+    the usage rows it wrote, if at hand; `composing`: held while the bills are composed
+    (not while they are stored)."""
     results = {account_id: AccountResult() for account_id in claim.account_ids}
     try:
-        requests = await job_requests(organization_id, job, claim.account_ids)
-        computed = await compose_for_accounts(
-            organization_id,
-            requests,
-            conversions=job.currency_conversions,
-            usage_source=JobUsage(job.id),
-            loaded=loaded,
-        )
+        async with composing or contextlib.nullcontext():
+            requests = await job_requests(organization_id, job, claim.account_ids)
+            computed = await compose_for_accounts(
+                organization_id,
+                requests,
+                conversions=job.currency_conversions,
+                usage_source=JobUsage(job.id, usage),
+                loaded=loaded,
+            )
     except Exception as error:  # noqa: BLE001 - see the module docstring
         if is_transient(error):
             raise TransientChunkError from error
