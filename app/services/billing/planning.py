@@ -195,9 +195,17 @@ def _windows(
     plans: Mapping[tuple[uuid.UUID, date, BillFrequency], Sequence[AccountPlanSnapshot]], org: Organization
 ) -> dict[tuple[uuid.UUID, date, BillFrequency], tuple[UsageWindow, ...]]:
     windows = {}
+    # A run's accounts mostly share their plans and dates: the windows depend only on the
+    # account plans' periods, epochs and plans (not on whose they are), so each distinct
+    # set is worked out once. The plans are the catalog's objects, alive for this call.
+    alike: dict[tuple, tuple[UsageWindow, ...]] = {}
     for key, account_plans in plans.items():
-        try:
-            windows[key] = usage_windows(account_plans, key[1], key[2], org.context.timezone)
-        except Exception:  # noqa: BLE001 - composing the same bill fails again and says why
-            windows[key] = ()
+        ordered = sorted(account_plans, key=lambda ap: (ap.start, str(ap.id)))  # as the windows are made
+        shape = (tuple((ap.start, ap.end, ap.epoch, id(ap.plan)) for ap in ordered), key[1], key[2])
+        if shape not in alike:
+            try:
+                alike[shape] = usage_windows(account_plans, key[1], key[2], org.context.timezone)
+            except Exception:  # noqa: BLE001 - composing the same bill fails again and says why
+                alike[shape] = ()
+        windows[key] = alike[shape]
     return windows
