@@ -22,6 +22,7 @@ import pytest_asyncio
 from arq.worker import Worker
 
 from app.services import system
+from app.services.worker_task import worker_running
 from app.settings import load_settings, use_settings
 from tests.conftest import client_token, data_of
 from workers.settings import worker_options
@@ -49,16 +50,8 @@ async def running_worker() -> AsyncIterator[Worker]:
             queue_name=QUEUE, handle_signals=False, cron_jobs=None, poll_delay=0.05, ctx={"db_ready": "external"}
         )
     )
-    task = asyncio.create_task(worker.main())
-    try:
+    async with worker_running(worker):
         yield worker
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        with warnings.catch_warnings():  # arq 0.28 closes its pool with redis' deprecated close()
-            warnings.simplefilter("ignore", DeprecationWarning)
-            await worker.close()
 
 
 async def read_only_token(tenant) -> str:

@@ -17,6 +17,7 @@ import pytest_asyncio
 from arq.jobs import JobStatus
 
 from app.services.queue_wake import wake_channel, wake_workers
+from app.services.worker_task import worker_running
 from tests.conftest import data_of
 from workers.settings import worker_options
 from workers.wake import WakeableWorker
@@ -48,8 +49,7 @@ async def listening_worker(client) -> AsyncIterator[WakeableWorker]:  # noqa: AN
             ctx={"db_ready": "external"},
         )
     )
-    task = asyncio.create_task(worker.main())
-    try:
+    async with worker_running(worker):
         for _ in range(200):  # until its listener has subscribed
             if (await client.pubsub_numsub(wake_channel(QUEUE)))[0][1]:
                 break
@@ -57,13 +57,6 @@ async def listening_worker(client) -> AsyncIterator[WakeableWorker]:  # noqa: AN
         else:
             raise AssertionError("the worker never listened on its wake channel")
         yield worker
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        with warnings.catch_warnings():  # arq 0.28 closes its pool with redis' deprecated close()
-            warnings.simplefilter("ignore", DeprecationWarning)
-            await worker.close()
 
 
 async def test_a_woken_worker_takes_the_job_before_its_poll(queue):

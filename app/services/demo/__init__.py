@@ -11,17 +11,16 @@ Running it again creates nothing: the organization is found by its name and repo
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import uuid
-import warnings
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from typing import Any, cast
 
 from app.models.organization import Organization
 from app.services.demo.load import DemoSummary, account_count, create_demo
+from app.services.worker_task import worker_running
 from app.settings import Settings
 
 DEMO_NAME = "Metergraph Demo"
@@ -45,16 +44,8 @@ async def _worker_if_none(queue, worker_options: WorkerOptions) -> AsyncIterator
             queue_name=queue.default_queue_name, handle_signals=False, cron_jobs=None, ctx={"db_ready": "external"}
         )
     )
-    task = asyncio.create_task(worker.main())
-    try:
+    async with worker_running(worker):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        with warnings.catch_warnings():  # arq 0.28 closes its pool with redis' deprecated close()
-            warnings.simplefilter("ignore", DeprecationWarning)
-            await worker.close()
 
 
 def summary_lines(summary: DemoSummary, accounts: int) -> list[str]:
