@@ -594,6 +594,36 @@ def test_a_flat_chain_is_the_left_fold_of_its_steps(ops, operands):
     assert type(result) is type(expected) and str(result) == str(expected)
 
 
+LITERALS = st.sampled_from(["0", "2.50", "3", "0.0004", "1000000000", "123456789.123456789"])
+
+
+@settings(max_examples=300)
+@given(
+    st.sampled_from([("+", "-"), ("*", "/", "%")]).flatmap(
+        lambda group: st.lists(st.sampled_from(group), min_size=1, max_size=3)
+    ),
+    st.lists(st.one_of(LITERALS, st.none()), min_size=4, max_size=4),
+    st.lists(OPERAND_VALUES, min_size=4, max_size=4),
+)
+def test_a_chain_of_names_and_literals_is_the_left_fold_of_its_steps(ops, literals, operands):
+    """Chains whose operands are names and number literals (the shapes the fused closures
+    read inline: `x0 * 2.50`, `2.50 * x0`, `x0 / 3 * 0.0004`, `x0 + x1`) against the
+    definition, for every kind of value a name may hold."""
+    from app.domain.calc.steps import STEPS, coerce
+
+    pieces = [f"x{i}" if literal is None else literal for i, literal in enumerate(literals[: len(ops) + 1])]
+    text = " ".join(f"{piece} {op}" for piece, op in zip(pieces, ops)) + f" {pieces[-1]}"
+    values = {f"x{i}": value for i, value in enumerate(operands)}
+    folded = [coerce(value) if literal is None else Decimal(literal) for literal, value in zip(literals, operands)]
+    result = compile_expression(text, {name: ANY for name in values}).evaluate(values)
+    expected = folded[0]
+    for op, value in zip(ops, folded[1:]):
+        expected = None if expected is None else STEPS[op](expected, value)
+    if type(expected) is Decimal and not expected:
+        expected = expected.copy_abs()
+    assert type(result) is type(expected) and str(result) == str(expected)
+
+
 _PIECES = [
     *("1", "2.5", "0", "-1", "1e3", "measure1", "who", "flag", "x", "null", "true", '"s"'),
     *("+", "-", "*", "/", "%", "^", "(", ")", ")", ",", "?", ":", "==", "!=", "<", ">="),

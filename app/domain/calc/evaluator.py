@@ -138,13 +138,23 @@ def _binary(step: Step, left: Fn, right: Fn) -> Fn:
     return binary
 
 
+def _leaf(node: Node) -> arithmetic.Leaf:
+    """What an arithmetic closure may read inline of an operand (see ``arithmetic``)."""
+    if type(node) is Name:
+        return arithmetic.NameLeaf(node.name)
+    if type(node) is Literal and type(node.value) is Decimal:
+        return node.value
+    return None
+
+
 def _chain(node: Chain, operands: list[Fn]) -> Fn:
     if node.group in ("AND", "OR"):
         return _logic(node.group == "AND", operands)
+    leaves = [_leaf(operand) for operand in node.operands]
     if len(operands) == 2:
-        return arithmetic.pair(node.ops[0], operands[0], operands[1])
+        return arithmetic.pair(node.ops[0], operands[0], operands[1], (leaves[0], leaves[1]))
     if node.group == "*":
-        return arithmetic.product(operands[0], node.ops, operands[1:])
+        return arithmetic.product(operands[0], node.ops, operands[1:], leaves)
     steps = [STEPS[op] for op in node.ops]
     first, rest = operands[0], tuple(zip(steps, operands[1:]))
 
