@@ -320,6 +320,26 @@ async def test_a_backlog_is_processed_in_one_group_each_batch_with_its_own_count
     assert (await ingest.process_measurement_batch(second)).processed is False  # its own job finds it done
 
 
+async def test_a_batch_a_group_took_is_looked_up_again_after_its_own_job(tenant, ingest_queue):
+    """The worker remembers the batches its groups committed, so that their own jobs end at
+    once; but only for one job each: a batch PENDING again (its commit lost in a database
+    crash, which `synchronous_commit = off` allows) is processed by the next job for it."""
+    await make_meter(tenant.organization_id)
+    first = await accepted_batch(tenant, [item("t-1")])
+    second = await accepted_batch(tenant, [item("t-2")])
+    assert (await ingest.process_measurement_batch(first)).processed is True
+    assert (await ingest.process_measurement_batch(second)).processed is False  # taken by the group
+    async with connection() as conn:  # as if the group's commit had been lost for this batch
+        await conn.execute("DELETE FROM measurements WHERE batch_id = $1", second)
+        await conn.execute("DELETE FROM measurement_uids WHERE batch_id = $1", second)
+        await conn.execute("UPDATE measurement_batches SET status = 'PENDING' WHERE id = $1", second)
+
+    again = await ingest.process_measurement_batch(second)
+
+    assert (again.processed, again.stored) == (True, 1)
+    assert await stored_uids(tenant.organization_id) == ["t-1", "t-2"]
+
+
 async def test_a_batch_that_fails_in_a_group_fails_alone(tenant, ingest_queue):
     await make_meter(tenant.organization_id)
     first = await accepted_batch(tenant, [item("p-1")])
