@@ -150,11 +150,15 @@ async def _process_locked(conn: asyncpg.Connection, batches: list[store.LockedBa
         # have ready (a COPY, a commit), so the database works while this one computes.
         await asyncio.sleep(0)
     accounts = await store.account_ids(
-        conn, organization_id, sorted({account for p in prepared for _, account, _ in p.valid})
+        conn, organization_id, sorted({account for p in prepared for _, account, _, _ in p.valid})
     )
-    claimed = await store.claim_uids(conn, organization_id, _uid_owners(prepared))
-    seen: set[str] = set()
-    kept = [rows.without_duplicates(p.valid, claimed, seen) for p in prepared]
+    uids = _group_uids(prepared)
+    claimed = await store.claim_uids(conn, organization_id, uids.owners, uids.fields)
+    if len(claimed) == len(uids.owners) == uids.carried:
+        kept = [p.valid for p in prepared]  # every uid new, none twice: no duplicate to leave out
+    else:
+        seen: set[str] = set()
+        kept = [rows.without_duplicates(p.valid, claimed, seen) for p in prepared]
     if any(kept):
         await store.copy_measurements(conn, rows.copy_data(organization_id, kept, accounts))
     await store.insert_failures(
@@ -178,15 +182,26 @@ async def _process_locked(conn: asyncpg.Connection, batches: list[store.LockedBa
     return outcomes
 
 
-def _uid_owners(prepared: list[rows.PreparedBatch]) -> dict[str, uuid.UUID]:
-    """Each uid the valid items carry, with the first batch (in group order) carrying it."""
+@dataclass
+class _GroupUids:
+    owners: dict[str, uuid.UUID]  # each uid, with the first batch (in group order) carrying it
+    fields: dict[str, bytes]  # each uid as a binary COPY field (encoded once, for its row)
+    carried: int  # valid items carrying a uid: more than len(owners) if some uid came twice
+
+
+def _group_uids(prepared: list[rows.PreparedBatch]) -> _GroupUids:
     owners: dict[str, uuid.UUID] = {}
+    fields: dict[str, bytes] = {}
+    carried = 0
     for p in prepared:
         batch_id = p.batch.id
-        for uid, _, _ in p.valid:
-            if uid is not None and uid not in owners:
-                owners[uid] = batch_id
-    return owners
+        for uid, _, _, field in p.valid:
+            if uid is not None:
+                carried += 1
+                if uid not in owners:
+                    owners[uid] = batch_id
+                    fields[uid] = field
+    return _GroupUids(owners, fields, carried)
 
 
 async def _schemas(conn: asyncpg.Connection, organization_id: uuid.UUID, codes: set[str]) -> dict[str, MeterSchema]:

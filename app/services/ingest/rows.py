@@ -5,10 +5,11 @@ and encoded before the next is decoded, so only one batch's decoded items are al
 once. With the decoded items of a whole group of 8 alive (8,000 items and their
 dicts), the same work took about 15 % longer per item: they no longer fit the caches.
 
-What a valid item leaves is its uid, its account code and its row in binary COPY
+What a valid item leaves is its uid, its account code, its row in binary COPY
 format (fields in `MEASUREMENTS_COLUMNS` order) without the first two fields: the
 organization, the same for every row, and the account id, known only once the group's
-accounts are looked up or created. A row's pieces are encoded once into one bytes
+accounts are looked up or created; and its uid as a COPY field, which the uid's claim
+(`store.claim_uids`) takes too. A row's pieces are encoded once into one bytes
 object, which the garbage collector does not track.
 """
 
@@ -25,7 +26,8 @@ from app.services.ingest import binary_copy as bc
 from app.services.ingest.store import LockedBatch
 from app.services.ingest.wire import MeasurementIn, encode
 
-Row = tuple[str | None, str, bytes]  # uid, account code, the row after its account field
+# uid, account code, the row after its account field, the uid's field
+Row = tuple[str | None, str, bytes, bytes]
 Failure = tuple[int, str | None, str, str]  # index in the batch, uid, code, reason
 
 
@@ -62,19 +64,20 @@ def prepare_batch(batch: LockedBatch, items: list[MeasurementIn], schemas: dict[
             failures.append((index, item.uid, rejection.code, rejection.reason))
             continue
         uid, ets = item.uid, item.ets
+        uid_field = text(uid)
         row = join(
             (
                 meter_fields[item.meter],
                 timestamptz(item.ts),
                 null if ets is None else timestamptz(ets),
-                text(uid),
+                uid_field,
                 batch_field,
                 indexes[index],
                 received_field,
                 jsonb(encode(values)),
             )
         )
-        valid.append((uid, item.account, row))
+        valid.append((uid, item.account, row, uid_field))
     return prepared
 
 
@@ -100,7 +103,7 @@ def copy_data(organization_id: uuid.UUID, rows: Iterable[list[Row]], accounts: d
     parts = [bc.HEADER]
     add = parts.extend
     for batch_rows in rows:
-        for _, account, row in batch_rows:
+        for _, account, row, _ in batch_rows:
             add((heads[account], row))
     parts.append(bc.TRAILER)
     return b"".join(parts)

@@ -138,9 +138,15 @@ async def account_ids(
     return found
 
 
-async def claim_uids(conn: asyncpg.Connection, organization_id: uuid.UUID, owners: Mapping[str, uuid.UUID]) -> set[str]:
+async def claim_uids(
+    conn: asyncpg.Connection,
+    organization_id: uuid.UUID,
+    owners: Mapping[str, uuid.UUID],
+    fields: Mapping[str, bytes] | None = None,
+) -> set[str]:
     """The uids this transaction may store: not claimed in the last 35 days. `owners`: each
-    uid with the batch whose measurement claims it (the claim row names it).
+    uid with the batch whose measurement claims it (the claim row names it); `fields`, if
+    given: each uid already encoded as a binary COPY text field.
 
     A claim is a row committed with the measurements, so a rolled-back batch claims
     nothing. Both attempts below insert the uids in one order (Python's sort), so
@@ -161,7 +167,7 @@ async def claim_uids(conn: asyncpg.Connection, organization_id: uuid.UUID, owner
         async with conn.transaction():
             await conn.copy_to_table(
                 "measurement_uids",
-                source=memoryview(_claims_copy_data(organization_id, ordered, owners)),
+                source=memoryview(_claims_copy_data(organization_id, ordered, owners, fields)),
                 columns=UID_CLAIM_COLUMNS,
                 format="binary",
             )
@@ -186,12 +192,23 @@ async def claim_uids(conn: asyncpg.Connection, organization_id: uuid.UUID, owner
 UID_CLAIM_COLUMNS = ("organization_id", "uid", "batch_id")
 
 
-def _claims_copy_data(organization_id: uuid.UUID, ordered: list[str], owners: Mapping[str, uuid.UUID]) -> bytes:
+def _claims_copy_data(
+    organization_id: uuid.UUID,
+    ordered: list[str],
+    owners: Mapping[str, uuid.UUID],
+    fields: Mapping[str, bytes] | None,
+) -> bytes:
     """Binary COPY data of the claims, in `ordered` order (`UID_CLAIM_COLUMNS`)."""
     start = bc.row_start(len(UID_CLAIM_COLUMNS)) + bc.uuid_field(organization_id)
     batch_fields = {batch_id: bc.uuid_field(batch_id) for batch_id in set(owners.values())}
-    text = bc.text_field
-    return b"".join([bc.HEADER, *[start + text(uid) + batch_fields[owners[uid]] for uid in ordered], bc.TRAILER])
+    if fields is None:
+        fields = {uid: bc.text_field(uid) for uid in ordered}
+    parts = [bc.HEADER]
+    add = parts.extend
+    for uid in ordered:
+        add((start, fields[uid], batch_fields[owners[uid]]))
+    parts.append(bc.TRAILER)
+    return b"".join(parts)
 
 
 async def copy_measurements(conn: asyncpg.Connection, data: bytes) -> None:
