@@ -340,6 +340,39 @@ async def test_a_batch_a_group_took_is_looked_up_again_after_its_own_job(tenant,
     assert await stored_uids(tenant.organization_id) == ["t-1", "t-2"]
 
 
+async def test_the_jobs_of_batches_a_group_stored_are_taken_off_the_queue(tenant, ingest_queue):
+    """One job stores the backlog; the other batches' jobs are removed unstarted, and the
+    sweep could enqueue them again (should a lost commit leave a batch PENDING)."""
+    await make_meter(tenant.organization_id)
+    batch_ids = [await accepted_batch(tenant, [item(f"q-{n}")]) for n in range(3)]
+
+    worker = await run_burst_worker(max_jobs=1)
+
+    assert worker.jobs_complete == 1
+    assert await ingest_queue.zcard(INGEST_QUEUE) == 0
+    assert not await ingest_queue.exists(*[f"arq:job:{ingest.job_id(b)}" for b in batch_ids])
+    statuses = {b.id: b.status for b in await MeasurementBatch.filter(id__in=batch_ids)}
+    assert statuses == dict.fromkeys(batch_ids, "PROCESSED")
+    assert await stored_uids(tenant.organization_id) == ["q-0", "q-1", "q-2"]
+    assert await ingest.enqueue_batch(ingest_queue, batch_ids[1]) is True
+
+
+async def test_a_started_job_is_not_taken_off_the_queue(tenant, ingest_queue):
+    await make_meter(tenant.organization_id)
+    first, second = [await accepted_batch(tenant, [item(f"s-{n}")]) for n in range(2)]
+    in_progress = f"arq:in-progress:{ingest.job_id(second)}"
+    await ingest_queue.set(in_progress, b"1")  # a worker has started the second batch's job
+    try:
+        removed = await ingest.dequeue_processed_batches(ingest_queue, INGEST_QUEUE, [first, second])
+        assert removed == 1
+        assert await ingest_queue.zscore(INGEST_QUEUE, ingest.job_id(second)) is not None
+        assert await ingest_queue.exists(f"arq:job:{ingest.job_id(second)}") == 1
+        assert await ingest_queue.zscore(INGEST_QUEUE, ingest.job_id(first)) is None
+    finally:
+        await ingest_queue.delete(in_progress)
+        await forget_jobs(ingest_queue, [first, second])
+
+
 async def test_a_batch_that_fails_in_a_group_fails_alone(tenant, ingest_queue):
     await make_meter(tenant.organization_id)
     first = await accepted_batch(tenant, [item("p-1")])

@@ -7,7 +7,14 @@
 - `get_batch`, `batch_failures`, `list_measurements`: reads for the API (reads).
 """
 
-from app.services.ingest.accept import MAX_BODY_BYTES, BatchTooLarge, accept_measurements, enqueue_batch, job_id
+from app.services.ingest.accept import (
+    MAX_BODY_BYTES,
+    BatchTooLarge,
+    accept_measurements,
+    dequeue_processed_batches,
+    enqueue_batch,
+    job_id,
+)
 from app.services.ingest.process import BatchOutcome, process_measurement_batch
 from app.services.ingest.reads import (
     MeasurementFilter,
@@ -29,6 +36,7 @@ __all__ = [
     "accept_measurements",
     "batch_failures",
     "count_measurements",
+    "dequeue_processed_batches",
     "enqueue_batch",
     "ensure_partitions",
     "get_batch",

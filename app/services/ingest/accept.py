@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 from typing import Any
+
+from arq.constants import in_progress_key_prefix, job_key_prefix
 
 from app.db import connection
 from app.services.ingest import store
@@ -58,3 +61,38 @@ async def enqueue_batch(queue: Any | None, batch_id: uuid.UUID) -> bool:
     except Exception:  # noqa: BLE001 - the batch is durable; losing the enqueue loses nothing
         log.warning("could not enqueue measurement batch %s; the sweep will", batch_id, exc_info=True)
         return False
+
+
+# For each batch's job (KEYS: the queue, then per job its job key and in-progress key;
+# ARGV: the job ids): if no worker has started it, take it off the queue and delete it.
+# Touching the in-progress key (set, then deleted) makes a worker that is starting the
+# job at this moment (arq watches that key between reading the queue and marking the job
+# started) give it up. Returns how many jobs were removed.
+_DEQUEUE_UNSTARTED = """
+local removed = 0
+for i, job in ipairs(ARGV) do
+    local job_key, in_progress = KEYS[2 * i], KEYS[2 * i + 1]
+    if redis.call('exists', in_progress) == 0 and redis.call('zrem', KEYS[1], job) == 1 then
+        redis.call('del', job_key)
+        redis.call('set', in_progress, '', 'px', 1000)
+        redis.call('del', in_progress)
+        removed = removed + 1
+    end
+end
+return removed
+"""
+
+
+async def dequeue_processed_batches(queue: Any, queue_name: str, batch_ids: Sequence[uuid.UUID]) -> int:
+    """Remove the queued jobs of batches whose processing has committed (a group took them
+    with another batch), so that no worker spends a job on each to find it done. A job
+    already started is left alone (it finds its batch done). Safe whatever happens next:
+    should the commit be lost after all (a database crash), the batch is PENDING with no
+    job, which is what the sweep re-enqueues. Returns how many jobs were removed."""
+    if not batch_ids:
+        return 0
+    jobs = [job_id(batch_id) for batch_id in batch_ids]
+    keys = [queue_name]
+    for job in jobs:
+        keys += (job_key_prefix + job, in_progress_key_prefix + job)
+    return int(await queue.eval(_DEQUEUE_UNSTARTED, len(keys), *keys, *jobs))

@@ -12,6 +12,7 @@ batches carrying the same uid store it once, whatever their timing.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import uuid
@@ -46,6 +47,7 @@ class BatchOutcome:
     stored: int = 0
     duplicates: int = 0
     rejected: int = 0
+    taken: tuple[uuid.UUID, ...] = ()  # the other batches its group committed with it
 
 
 async def process_measurement_batch(batch_id: uuid.UUID, group_limit: int = GROUP_LIMIT) -> BatchOutcome:
@@ -111,7 +113,7 @@ async def _process(batch_id: uuid.UUID, limit: int) -> BatchOutcome:
                 await conn.execute("SET LOCAL synchronous_commit = off")
                 outcome = (await _process_locked(conn, batches))[0]
             _remember_taken(locked[1:])  # committed
-            return outcome
+            return dataclasses.replace(outcome, taken=tuple(locked[1:]))
         except Exception as exc:
             if len(locked) > 1:
                 log.warning("a group of %d measurement batches failed; each goes alone", len(locked), exc_info=True)
