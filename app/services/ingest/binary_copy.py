@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import struct
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from app.services.ingest.wire import MAX_ITEMS
 
@@ -24,7 +24,6 @@ TRAILER = struct.pack("!h", -1)
 NULL = struct.pack("!i", -1)
 _PG_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 _PG_EPOCH_NAIVE = datetime(2000, 1, 1)
-_MICROSECOND = timedelta(microseconds=1)
 _LENGTH = struct.Struct("!i")
 _INT4 = struct.Struct("!ii")  # length 4, then the value
 _INT8 = struct.Struct("!iq")  # length 8, then the value
@@ -41,8 +40,10 @@ def uuid_field(value: uuid.UUID) -> bytes:
 
 def timestamptz_field(moment: datetime) -> bytes:
     """An instant (one without an offset is UTC) as microseconds since 2000-01-01 UTC."""
-    epoch = _PG_EPOCH_NAIVE if moment.tzinfo is None else _PG_EPOCH
-    return _INT8.pack(8, (moment - epoch) // _MICROSECOND)
+    since = moment - (_PG_EPOCH_NAIVE if moment.tzinfo is None else _PG_EPOCH)
+    # The timedelta's exact microseconds, about a third cheaper than `since // _MICROSECOND`
+    # (a timedelta division): once or twice per measurement.
+    return _INT8.pack(8, (since.days * 86_400 + since.seconds) * 1_000_000 + since.microseconds)
 
 
 def int4_field(value: int) -> bytes:
