@@ -76,14 +76,6 @@ class ClaimLoops:
         self._running: Counter[uuid.UUID] = Counter()
         self._loaded: dict[uuid.UUID, Loaded] = {}
         self._usage: dict[uuid.UUID, KnownUsage] = {}
-        self._composing: dict[uuid.UUID, asyncio.Lock] = {}
-
-    def composing(self, job_id: uuid.UUID) -> asyncio.Lock:
-        """Held by the loop composing a chunk of the job in this process. Composing is the
-        process's CPU; storing is mostly the database's. One loop at a time composes, so
-        the loops fall out of step: one composes while another's chunk is being stored
-        (started together, they composed together and then all waited on the database)."""
-        return self._composing.setdefault(job_id, asyncio.Lock())
 
     def loaded(self, job_id: uuid.UUID) -> Loaded | None:
         return self._loaded.get(job_id)
@@ -118,7 +110,6 @@ class ClaimLoops:
             self._running[job_id] -= 1
             if not self._running[job_id]:
                 del self._running[job_id]
-                self._composing.pop(job_id, None)
 
 
 async def run_bill_job(
@@ -313,7 +304,6 @@ async def _claim_loop(
                 claim,
                 loaded=loops.loaded(job_id),
                 usage=loops.usage(job_id),
-                composing=loops.composing(job_id),
             )
         except TransientChunkError:
             transient += 1

@@ -22,10 +22,8 @@ carry an exception's text (`failures.internal_failure`).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 
 from app.domain.billing import ComposedBill
@@ -62,22 +60,19 @@ async def work_on(
     *,
     loaded: Loaded | None = None,
     usage: KnownUsage | None = None,
-    composing: AbstractAsyncContextManager | None = None,
 ) -> dict[uuid.UUID, AccountResult]:
     """`loaded` and `usage`: the organization and catalog of the job's initialization and
-    the usage rows it wrote, if at hand; `composing`: held while the bills are composed
-    (not while they are stored)."""
+    the usage rows it wrote, if at hand."""
     results = {account_id: AccountResult() for account_id in claim.account_ids}
     try:
-        async with composing or contextlib.nullcontext():
-            requests = await job_requests(organization_id, job, claim.account_ids)
-            computed = await compose_for_accounts(
-                organization_id,
-                requests,
-                conversions=job.currency_conversions,
-                usage_source=JobUsage(job.id, usage),
-                loaded=loaded,
-            )
+        requests = await job_requests(organization_id, job, claim.account_ids)
+        computed = await compose_for_accounts(
+            organization_id,
+            requests,
+            conversions=job.currency_conversions,
+            usage_source=JobUsage(job.id, usage),
+            loaded=loaded,
+        )
     except Exception as error:  # noqa: BLE001 - see the module docstring
         if is_transient(error):
             raise TransientChunkError from error
