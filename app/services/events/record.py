@@ -108,7 +108,7 @@ def selecting_patterns(event_type: str) -> tuple[str, ...]:
 
 def wanted_by_patterns(patterns_sql: str) -> str:
     """SQL: an active destination of organization $1 wants the one type whose
-    selecting_patterns are the text[] `patterns_sql` (a parameter). One jsonb operator per
+    selecting_patterns are the text[] `patterns_sql` (an array literal or a parameter). One jsonb operator per
     destination instead of a scan of its patterns (a function scan per destination, ~25 µs
     of database CPU in a single-event write, versioned.reread_updated, when measured)."""
     return _a_destination_wants(f"d.event_types ?| {patterns_sql}")
