@@ -25,6 +25,7 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from app.models.events import EVENTS_CHANNEL
+from app.services.events.ids import event_id
 
 # A notification names the events of its statement, `<organization>:<id>,<id>…`, when there
 # are at most this many (PostgreSQL caps a payload at 8,000 bytes; an id takes 37), so the
@@ -45,7 +46,7 @@ class NewEvent:
     entity_type: str
     entity_id: uuid.UUID
     payload: dict[str, Any]
-    id: uuid.UUID = field(default_factory=uuid.uuid4)
+    id: uuid.UUID = field(default_factory=event_id)
 
 
 # Feeds the tail below with rows (id, type, entity_type, entity_id, payload jsonb, ord):

@@ -17,6 +17,7 @@ from tortoise.models import Model
 
 from app.models.events import EVENTS_CHANNEL
 from app.services.events.changes import entity_name, event_type
+from app.services.events.ids import event_id
 from app.services.events.images import image_sql
 from app.services.events.record import Connection, fetch_rows, selecting_patterns, wanted_by_patterns
 
@@ -78,7 +79,7 @@ async def reread_updated(
     connection: Connection, model: type[M], organization_id: uuid.UUID, id_: uuid.UUID, old: Any
 ) -> M:
     """The row as updated, read back by the statement that records its `.updated` event."""
-    [row] = await fetch_rows(connection, _reread_sql(model), [organization_id, id_, old, uuid.uuid4()])
+    [row] = await fetch_rows(connection, _reread_sql(model), [organization_id, id_, old, event_id()])
     columns = dict(row)
     del columns[_SEQUENCE]
     return model._init_from_db(**columns)
