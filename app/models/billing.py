@@ -51,7 +51,7 @@ class BillJob(TenantModel):
 
 
 class BillJobAccount(TenantModel):
-    # No one-column indexes (migration 0025): the unique key (organization, job, account) serves them.
+    # No one-column indexes (migration 0023): the unique key (organization, job, account) serves them.
     organization_id = fields.UUIDField()
     bill_job_id = fields.UUIDField()
     account_id = fields.UUIDField()
@@ -73,7 +73,7 @@ class Bill(TenantModel):
     # No index of its own (migration 0022): the unique key below leads with it, and a
     # one-column index on it misled a planner without statistics (see the migration).
     organization_id = fields.UUIDField()
-    account_id = fields.UUIDField()  # the unique key's second column (migration 0025)
+    account_id = fields.UUIDField()  # the unique key's second column (migration 0023)
     account_code = fields.CharField(max_length=80)
     bill_date = fields.DateField()
     due_date = fields.DateField()
@@ -111,7 +111,7 @@ class Bill(TenantModel):
 
 
 class BillLineItem(TenantModel):
-    # No one-column indexes (migration 0025): bill_line_items_bill_idx (organization, bill) serves them.
+    # No one-column indexes (migration 0023): bill_line_items_bill_idx (organization, bill) serves them.
     organization_id = fields.UUIDField()
     bill_id = fields.UUIDField()
     position = fields.IntField()
