@@ -321,9 +321,9 @@ async def test_a_backlog_is_processed_in_one_group_each_batch_with_its_own_count
 
 
 async def test_a_batch_a_group_took_is_looked_up_again_after_its_own_job(tenant, ingest_queue):
-    """The worker remembers the batches its groups committed, so that their own jobs end at
-    once; but only for one job each: a batch PENDING again (its commit lost in a database
-    crash, which `synchronous_commit = off` allows) is processed by the next job for it."""
+    """A batch a group took is found done by its own job; a batch PENDING again (its commit
+    lost in a database crash, which `synchronous_commit = off` allows) is processed by the
+    next job for it."""
     await make_meter(tenant.organization_id)
     first = await accepted_batch(tenant, [item("t-1")])
     second = await accepted_batch(tenant, [item("t-2")])

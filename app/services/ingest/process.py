@@ -34,10 +34,6 @@ _SCHEMA_CACHE_SIZE = 1024
 # transaction costs about a dozen round trips, which a group of 8 shares; a COPY of 8000
 # rows (~1.6 MB) still holds its locks briefly.
 GROUP_LIMIT = 8
-# Batches a group of this process committed, each waiting for its own job (see
-# `_taken_by_a_group`); bounded, oldest forgotten first.
-_TAKEN_BY_GROUPS: dict[uuid.UUID, None] = {}
-_TAKEN_LIMIT = 4096
 
 
 @dataclass(frozen=True)
@@ -75,28 +71,7 @@ class _GroupFailed(Exception):
         self.others = others
 
 
-def _taken_by_a_group(batch_id: uuid.UUID) -> bool:
-    """True once for a batch that a group of this process committed: in a backlog 7 jobs
-    of 8 come for such a batch, and each would otherwise open a transaction to find it
-    done. Once only: if that commit was lost after all (a database crash; see
-    `synchronous_commit` in `_process`), the batch is PENDING again and the sweep's job
-    for it must find it in the database."""
-    if batch_id not in _TAKEN_BY_GROUPS:
-        return False
-    del _TAKEN_BY_GROUPS[batch_id]
-    return True
-
-
-def _remember_taken(batch_ids: list[uuid.UUID]) -> None:
-    for batch_id in batch_ids:
-        _TAKEN_BY_GROUPS[batch_id] = None
-    while len(_TAKEN_BY_GROUPS) > _TAKEN_LIMIT:  # their jobs never came to this process
-        del _TAKEN_BY_GROUPS[next(iter(_TAKEN_BY_GROUPS))]
-
-
 async def _process(batch_id: uuid.UUID, limit: int) -> BatchOutcome:
-    if _taken_by_a_group(batch_id):
-        return BatchOutcome(batch_id, processed=False)
     locked: list[uuid.UUID] = []
     async with connection() as conn:
         try:
@@ -112,7 +87,6 @@ async def _process(batch_id: uuid.UUID, limit: int) -> BatchOutcome:
                 # durable commit, e.g. a bill, from surviving without it).
                 await conn.execute("SET LOCAL synchronous_commit = off")
                 outcome = (await _process_locked(conn, batches))[0]
-            _remember_taken(locked[1:])  # committed
             return dataclasses.replace(outcome, taken=tuple(locked[1:]))
         except Exception as exc:
             if len(locked) > 1:
