@@ -16,6 +16,8 @@ import uuid
 from tortoise import fields
 from tortoise.models import Model
 
+from app.models.fields import PlainJSONField
+
 # Listened to by the webhook dispatcher; the payload is the organization id. Notified in
 # the writing transaction, so PostgreSQL delivers it only when that transaction commits.
 EVENTS_CHANNEL = "metergraph_events"
@@ -30,9 +32,14 @@ class Event(Model):
     sequence = fields.BigIntField()
     occurred_at = fields.DatetimeField()
     payload: dict = fields.JSONField()  # type: ignore[assignment]
-    # The table whose row images `payload` holds (a versioned update's event), rendered into
-    # the API form when read (app.services.events.images); NULL: the API form as stored.
+    # Set on a versioned update's event: the table whose row images the event holds, rendered
+    # into the API form when read (app.services.events.images); NULL: `payload` is the API
+    # form as stored.
     payload_table = fields.CharField(max_length=63, null=True)
+    # A versioned update's row images, `{"old": …, "new": …}` (its `payload` is then `{}`);
+    # NULL for every other event, and for image events written before migration 0024,
+    # whose images are in `payload`.
+    images: dict | None = PlainJSONField(null=True)  # type: ignore[assignment]
 
     class Meta:
         table = "event"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from tortoise.fields import DecimalField
+from tortoise.fields import DecimalField, JSONField
 
 
 class NumericField(DecimalField):
@@ -23,3 +23,12 @@ class NumericField(DecimalField):
     @property
     def SQL_TYPE(self) -> str:  # type: ignore[override]
         return "NUMERIC"
+
+
+class PlainJSONField(JSONField):
+    """PostgreSQL `json`: the document kept as its text, checked but not converted into
+    jsonb's binary form. For documents only ever read whole, where building the binary form
+    on each write costs more than it saves (event row images, app.services.events.images)."""
+
+    class _db_postgres:
+        SQL_TYPE = "JSON"

@@ -116,7 +116,7 @@ class Story:
         assert found, f"no {type_} event about {entity_id}"
         event = found[0]
         # No secret column is stored, even in a payload of row images (a versioned update's).
-        for stored in event.payload.values() if event.payload_table else ():
+        for stored in event.images.values() if event.payload_table else ():
             assert not {k for k in stored if "hash" in k or "secret" in k}, stored
         await render_payloads([event])  # the payload as every reader shows it
         action = type_.rsplit(".", 1)[1]

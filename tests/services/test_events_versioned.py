@@ -102,6 +102,28 @@ async def test_commitment_decimals_and_dates(tenant):
     assert (event.payload["old"]["amount"], event.payload["new"]["amount"]) == ("1.0E-7", "1.2E+5")
 
 
+async def test_images_stored_before_migration_0024_render_the_same(tenant):
+    """Image events written before migration 0024 hold their images as jsonb in `payload`
+    (`images` NULL); the renderer reads them into the same document as the json images."""
+    org = uuid.UUID(tenant.organization_id)
+    account = await Account.create(
+        organization_id=org, code="m", name="M", custom_fields={"x": 0.1, "y": [1e-7, 1e17], "z": "2.50"},
+        address={"line": "1 Main St"}, bill_epoch=date(2024, 2, 29),
+    )  # fmt: skip
+    await update_versioned(Account, org, account.id, 1, {"name": "N", "custom_fields": {"w": 2.5}}, "tester")
+    [current] = await Event.filter(entity_id=account.id, type__endswith=".updated")
+    assert current.images is not None and current.payload == {}
+    earlier = await Event.create(
+        organization_id=org, type=current.type, entity_type=current.entity_type, entity_id=account.id,
+        sequence=current.sequence + 1, occurred_at=current.occurred_at, payload=current.images,
+        payload_table=current.payload_table,
+    )  # fmt: skip
+    assert earlier.images is None
+    await render_payloads([current, earlier])
+    assert earlier.payload == current.payload
+    assert set(current.payload) == {"old", "new"} and current.payload["new"]["name"] == "N"
+
+
 async def test_a_stale_version_writes_nothing(tenant):
     org = uuid.UUID(tenant.organization_id)
     account = await Account.create(organization_id=org, code="s", name="S")

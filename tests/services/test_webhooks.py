@@ -499,7 +499,7 @@ async def test_a_versioned_update_is_delivered_in_the_api_form(org, receiver, al
     before = await Account.get(id=account.id)
     await update_versioned(Account, org, account.id, 1, {"name": "W2", "custom_fields": {"z": 2.50}}, ACTOR)
     [stored] = await Event.filter(organization_id=org, entity_id=account.id)
-    assert stored.payload_table == "accounts" and stored.payload["new"]["custom_fields"] == {"z": 2.5}
+    assert stored.payload_table == "accounts" and stored.images["new"]["custom_fields"] == {"z": 2.5}
     await deliver(org, options())
     [got] = receiver.received
     expected = {"old": entity_snapshot(before), "new": entity_snapshot(await Account.get(id=account.id))}

@@ -4,16 +4,23 @@ into the API form (SEMANTICS §14.1) when the event is read.
 Building the API form in SQL (rows.row_json_sql: to_char per instant, api_decimal and
 api_json per column) cost the write about as much as the rest of the event together, and
 the `old` form travelled to the client and back. The write now stores each of `old` and
-`new` as the row itself (`to_jsonb`, secret columns taken out) and names its table in
-`event.payload_table`; a reader renders such a payload with exactly the SQL the write used
-before, over the row read back from its image (`jsonb_populate_record` of the table's row
-type: every column type round-trips through jsonb unchanged), so a client reads the very
-same document whether it asks before or after any delivery. Events whose `payload_table`
-is NULL carry the API form already (every other writer) and are read as they are.
+`new` as the row itself (`row_to_json`, secret columns taken out) in `event.images` and
+names its table in `event.payload_table`; a reader renders such a payload with exactly the
+SQL the write used before, over the row read back from its image (`json_populate_record`
+of the table's row type: every column type round-trips through JSON unchanged), so a
+client reads the very same document whether it asks before or after any delivery. Events
+whose `payload_table` is NULL carry the API form already (every other writer) and are read
+as they are.
+
+The images are `json`, the row's text, not `jsonb` (migration 0024): they are only ever
+read whole, here, and building, parsing and storing jsonb's binary form was the larger
+part of the event's database work. Image events written before that migration hold their
+images as jsonb in `payload` (`images` NULL); the renderer reads either.
 
 A migration that renames or drops a column of a table with stored images must render that
-table's stored payloads first (`UPDATE event SET payload = <render>, payload_table = NULL`):
-an image names the columns of its time, and a missing column is read back as NULL.
+table's stored payloads first (`UPDATE event SET payload = <render>, payload_table = NULL,
+images = NULL`): an image names the columns of its time, and a missing column is read back
+as NULL.
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ from app.services.events.rows import row_json_sql
 
 @cache
 def image_sql(model: type[Model], alias: str = "r") -> str:
-    """SQL for the image (jsonb) of the `model` row named `alias`: its columns as stored,
+    """SQL for the image (json) of the `model` row named `alias`: its columns as stored,
     keyed by column name, without the columns that hold secrets (never copied, SEMANTICS
     §14.1, not even in a form no reader shows)."""
     secret = sorted(
@@ -44,17 +51,20 @@ def image_sql(model: type[Model], alias: str = "r") -> str:
         if field.has_db_field and is_secret_column(name)
     )
     if not secret:
-        return f"to_jsonb({alias})"
-    return f"(to_jsonb({alias}) - '{{{','.join(secret)}}}'::text[])"
+        return f"row_to_json({alias})"
+    # json has no operator that removes keys; the few tables with a secret column pay for
+    # the detour through jsonb.
+    return f"(to_jsonb({alias}) - '{{{','.join(secret)}}}'::text[])::json"
 
 
 @cache
 def _render_sql(model: type[Model]) -> str:
-    # Each key of the stored payload (`old`, `new`) holds an image of a `model` row.
+    # Each key of the stored images (`old`, `new`) holds an image of a `model` row; before
+    # migration 0024 they were stored as jsonb in `payload`.
     return f"""
 SELECT e.id, (SELECT jsonb_object_agg(p.key, {row_json_sql(model, "i")})
-              FROM jsonb_each(e.payload) AS p,
-                   jsonb_populate_record(NULL::{model._meta.db_table}, p.value) AS i) AS payload
+              FROM json_each(coalesce(e.images, e.payload::json)) AS p,
+                   json_populate_record(NULL::{model._meta.db_table}, p.value) AS i) AS payload
 FROM event AS e WHERE e.organization_id = $1 AND e.id = ANY($2::uuid[])"""
 
 

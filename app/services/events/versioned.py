@@ -45,7 +45,7 @@ def _text(value: str) -> str:
 def _reread_sql(model: type[Model]) -> str:
     # $1 organization, $2 the row's id, $3 `old` (the image as JSON text), $4 the event's id.
     # One event of one entity, no batch bookkeeping (record.recording_ctes numbers and
-    # orders many): the function of migration 0021 counts, inserts and notifies (the
+    # orders many): the function of migration 0024 counts, inserts and notifies (the
     # channel, NULL when no destination of the organization wants the type). The payload
     # holds the two images, marked as such by its table's name. What depends on the model
     # alone (the type, the entity, the table, the patterns that select the type) is written
@@ -59,7 +59,7 @@ def _reread_sql(model: type[Model]) -> str:
     return f"""
 SELECT r.*, record_versioned_event(
     $1, $4, {_text(type_)}, {_text(entity_name(model))}, r.id,
-    jsonb_build_object('old', $3::jsonb, 'new', {image_sql(model)}), {_text(table)},
+    json_build_object('old', $3::json, 'new', {image_sql(model)}), {_text(table)},
     CASE WHEN {wanted_by_patterns(patterns)} THEN '{EVENTS_CHANNEL}' END) AS {_SEQUENCE}
 FROM {table} AS r WHERE r.organization_id = $1 AND r.id = $2"""
 
