@@ -24,6 +24,7 @@ from arq.worker import Worker
 from app.services import system
 from app.services.worker_task import worker_running
 from app.settings import load_settings, use_settings
+from tests.app_queue import app_enqueuing_on
 from tests.conftest import client_token, data_of
 from workers.settings import worker_options
 
@@ -34,13 +35,8 @@ SYSTEM = "{ system { workers { id host pid startedAt lastSeenAt jobsDone } queue
 @pytest_asyncio.fixture
 async def system_queue(app) -> AsyncIterator[str]:
     """The app enqueues on, and `system` reports, this session's own queue."""
-    client = app.state.arq
-    previous, client.default_queue_name = client.default_queue_name, QUEUE
-    try:
+    async with app_enqueuing_on(app, QUEUE):
         yield QUEUE
-    finally:
-        client.default_queue_name = previous
-        await client.delete(QUEUE)
 
 
 @contextlib.asynccontextmanager

@@ -18,6 +18,7 @@ from arq.jobs import JobStatus
 
 from app.services.queue_wake import wake_channel, wake_workers
 from app.services.worker_task import worker_running
+from tests.app_queue import app_enqueuing_on
 from tests.conftest import data_of
 from workers.settings import worker_options
 from workers.wake import WakeableWorker
@@ -29,13 +30,8 @@ IDLE_POLL_SECONDS = 60.0
 @pytest_asyncio.fixture
 async def queue(app) -> AsyncIterator:
     """The app's queue client, enqueuing on this module's own queue."""
-    client = app.state.arq
-    previous, client.default_queue_name = client.default_queue_name, QUEUE
-    try:
+    async with app_enqueuing_on(app, QUEUE) as client:
         yield client
-    finally:
-        client.default_queue_name = previous
-        await client.delete(QUEUE)
 
 
 @contextlib.asynccontextmanager
