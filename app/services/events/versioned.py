@@ -46,8 +46,8 @@ def _reread_sql(model: type[Model]) -> str:
     # $1 organization, $2 the row's id, $3 `old` (the image as JSON text), $4 the event's id.
     # One event of one entity, no batch bookkeeping (record.recording_ctes numbers and
     # orders many): the function of migration 0024 counts, inserts and notifies (the
-    # channel, NULL when no destination of the organization wants the type). The payload
-    # holds the two images, marked as such by its table's name. What depends on the model
+    # channel, NULL when no destination of the organization wants the type). `event.images`
+    # holds the two images, marked as such by their table's name. What depends on the model
     # alone (the type, the entity, the table, the patterns that select the type) is written
     # into the statement rather than sent with each write: measured alternating write by
     # write on a loaded machine, ~7 us less backend CPU for the read-back and ~20 us less
