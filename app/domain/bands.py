@@ -1,9 +1,6 @@
-"""Units from quantities, and tiered / volume band pricing (SEMANTICS §3.3, §4.4).
+"""Tiered and volume band pricing (SEMANTICS §4.4) of units (``units.to_units``, §3.3).
 
 Concepts
-- Units: an aggregation's quantity divided by its ``quantityPerUnit`` and
-  rounded to whole units (UP = ceiling, DOWN = floor, NEAREST = half away
-  from zero) or kept exact (NONE).
 - Bands: ``L1 = 0 < L2 < … < Lm`` with ``L(m+1) = ∞``. Band 1 covers
   ``[0, L2]``; band i > 1 covers ``(Li, L(i+1)]``: a lower limit is exclusive
   except for the first band, so "$12 up to 4 units" prices exactly 4 units at
@@ -49,13 +46,10 @@ from decimal import (
     Overflow,
     localcontext,
 )
-from enum import Enum
-from functools import lru_cache
-from typing import cast
+
+from app.domain.decimals import QUOTIENT, require_finite_decimal, require_positive
 
 __all__ = [
-    "UnitRounding",
-    "to_units",
     "PricingBand",
     "BandUsage",
     "Charge",
@@ -66,13 +60,6 @@ __all__ = [
 ]
 
 _ZERO = Decimal(0)
-_ONE = Decimal(1)
-
-# Significant digits kept by quotients that cannot be exact (1/3 with
-# rounding NONE, an average unit price): far beyond any currency's places.
-_QUOTIENT_PRECISION = 50
-# The context of those quotients, made once (localcontext works on a copy of it).
-_QUOTIENT = Context(prec=_QUOTIENT_PRECISION, traps=[InvalidOperation])
 
 # Sums and products of band arithmetic are exact; 200 digits is far beyond
 # any real input and Inexact is trapped so a breach raises instead of rounding.
@@ -80,86 +67,6 @@ _EXACT = Context(
     prec=200,
     traps=[InvalidOperation, DivisionByZero, Overflow, Inexact],
 )
-
-
-def _require_finite_decimal(name: str, value: object) -> Decimal:
-    # int and float are refused: the contract is Decimal end to end.
-    if not isinstance(value, Decimal):
-        raise TypeError(f"{name} must be a Decimal, got {type(value).__name__}")
-    if not value.is_finite():
-        raise ValueError(f"{name} must be finite, got {value}")
-    return value
-
-
-def _require_positive(name: str, value: object) -> Decimal:
-    decimal = _require_finite_decimal(name, value)
-    if decimal <= 0:
-        raise ValueError(f"{name} must be greater than 0, got {decimal}")
-    return decimal
-
-
-# --------------------------------------------------------------------------
-# Units from quantity (§3.3)
-# --------------------------------------------------------------------------
-
-
-class UnitRounding(str, Enum):
-    """How ``quantity / quantityPerUnit`` becomes billable units."""
-
-    UP = "UP"  # ceiling: toward +infinity, also for negative quantities
-    DOWN = "DOWN"  # floor: toward -infinity, also for negative quantities
-    NEAREST = "NEAREST"  # nearest whole unit; a half goes away from zero
-    NONE = "NONE"  # the exact quotient (50 significant digits at most)
-
-
-def to_units(quantity: Decimal | None, quantity_per_unit: Decimal, rounding: UnitRounding) -> Decimal | None:
-    """Billable units for ``quantity``; ``None`` (no usage) stays ``None``.
-
-    Whole-unit roundings are decided from the exact integer quotient and
-    remainder, so even quantities with more than 50 digits round correctly.
-    NONE divides in a 50-digit context: an exact quotient (7.5 / 1.5 = 5)
-    keeps every digit, a repeating one (1 / 3) keeps 50 significant digits.
-    """
-    if quantity is None:
-        return None
-    _require_finite_decimal("quantity", quantity)
-    _require_positive("quantity_per_unit", quantity_per_unit)
-    if type(rounding) is not UnitRounding:  # its value given (most callers pass the member itself)
-        rounding = UnitRounding(rounding)
-    if rounding is UnitRounding.NONE:
-        with localcontext(_QUOTIENT):
-            return _positive_zero(quantity / quantity_per_unit)
-    return _whole_units(quantity, quantity_per_unit, rounding)
-
-
-def _whole_units(quantity: Decimal, per_unit: Decimal, rounding: UnitRounding) -> Decimal:
-    # Every number below (quotient, remainder, twice the remainder) lies
-    # between the smaller exponent and the larger magnitude of the inputs:
-    # a precision spanning that range makes each step exact (Inexact trapped).
-    top = max(quantity.adjusted(), per_unit.adjusted())
-    # Finite inputs: each exponent is an int (not the "n"/"N"/"F" of NaN or infinity).
-    bottom = min(cast(int, quantity.as_tuple().exponent), cast(int, per_unit.as_tuple().exponent))
-    digits = max(_QUOTIENT_PRECISION, top - bottom + 3)
-    with localcontext(_whole_units_context(digits)):
-        # whole is truncated toward zero; rest has the sign of quantity.
-        whole, rest = divmod(quantity, per_unit)
-        if rounding is UnitRounding.UP and rest > 0:
-            whole += 1
-        elif rounding is UnitRounding.DOWN and rest < 0:
-            whole -= 1
-        elif rounding is UnitRounding.NEAREST and 2 * abs(rest) >= per_unit:
-            whole += 1 if quantity > 0 else -1
-        return _positive_zero(whole.quantize(_ONE))
-
-
-@lru_cache(maxsize=64)
-def _whole_units_context(digits: int) -> Context:
-    return Context(prec=digits, traps=[InvalidOperation, Inexact])
-
-
-def _positive_zero(value: Decimal) -> Decimal:
-    # -0 compares equal to 0 but prints "-0": never let it reach an invoice.
-    return value.copy_abs() if value.is_zero() else value
 
 
 # --------------------------------------------------------------------------
@@ -277,9 +184,9 @@ def _check_inputs(bands: Sequence[PricingBand], units: Decimal, previous_units: 
     if problems:
         detail = "; ".join(f"band {i} {field}: {message}" for i, field, message in problems)
         raise ValueError(f"invalid pricing bands: {detail}")
-    _require_finite_decimal("units", units)
-    _require_finite_decimal("previous_units", previous_units)
-    _require_positive("quantity_per_unit", per_unit)
+    require_finite_decimal("units", units)
+    require_finite_decimal("previous_units", previous_units)
+    require_positive("quantity_per_unit", per_unit)
 
 
 # --------------------------------------------------------------------------
@@ -337,7 +244,7 @@ def _make_charge(units: Decimal, usages: Sequence[BandUsage]) -> Charge:
     if units == 0:
         average = _ZERO
     else:
-        with localcontext(_QUOTIENT):
+        with localcontext(QUOTIENT):
             average = subtotal / units
     return Charge(units=units, subtotal=subtotal, average_unit_price=average, bands=tuple(usages))
 

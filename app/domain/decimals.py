@@ -7,6 +7,10 @@ Concepts
   10^(``MAX_EXPONENT`` + 1), and no digit finer than 10^-``MAX_EXPONENT`` (trailing
   zeros count: ``1.000…`` with thousands of zeros is as long to store and print).
 - ``MAX_TEXT``: characters of a decimal's text, checked before parsing it.
+- ``require_finite_decimal`` / ``require_positive``: the argument checks of the pure
+  pricing functions (units, bands): a Decimal, finite (and above zero).
+- ``QUOTIENT``: the context of quotients that cannot be exact (``1 / 3`` as units, an
+  average unit price), ``QUOTIENT_PRECISION`` significant digits.
 
 Invariants
 - A value within bounds prints in positional notation in at most about 2 ×
@@ -18,13 +22,29 @@ Invariants
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Context, Decimal, InvalidOperation
 
-__all__ = ["MAX_SIGNIFICANT_DIGITS", "MAX_EXPONENT", "MAX_TEXT", "decimal_problem", "significant_digits"]
+__all__ = [
+    "MAX_SIGNIFICANT_DIGITS",
+    "MAX_EXPONENT",
+    "MAX_TEXT",
+    "QUOTIENT",
+    "QUOTIENT_PRECISION",
+    "decimal_problem",
+    "require_finite_decimal",
+    "require_positive",
+    "significant_digits",
+]
 
 MAX_SIGNIFICANT_DIGITS = 30
 MAX_EXPONENT = 30
 MAX_TEXT = 100
+
+# Significant digits kept by quotients that cannot be exact (1/3 with
+# rounding NONE, an average unit price): far beyond any currency's places.
+QUOTIENT_PRECISION = 50
+# The context of those quotients, made once (localcontext works on a copy of it).
+QUOTIENT = Context(prec=QUOTIENT_PRECISION, traps=[InvalidOperation])
 
 
 def significant_digits(number: Decimal) -> int:
@@ -51,3 +71,19 @@ def decimal_problem(number: Decimal) -> str | None:
     ):
         return f"must lie within ±1e{MAX_EXPONENT + 1} with no digit below 1e-{MAX_EXPONENT}"
     return None
+
+
+def require_finite_decimal(name: str, value: object) -> Decimal:
+    # int and float are refused: the contract is Decimal end to end.
+    if not isinstance(value, Decimal):
+        raise TypeError(f"{name} must be a Decimal, got {type(value).__name__}")
+    if not value.is_finite():
+        raise ValueError(f"{name} must be finite, got {value}")
+    return value
+
+
+def require_positive(name: str, value: object) -> Decimal:
+    decimal = require_finite_decimal(name, value)
+    if decimal <= 0:
+        raise ValueError(f"{name} must be greater than 0, got {decimal}")
+    return decimal

@@ -40,6 +40,8 @@ from decimal import (
 from enum import Enum
 from functools import lru_cache
 
+from app.domain.decimals import require_finite_decimal
+
 __all__ = ["CurrencyRounding", "MIN_PLACES", "MAX_PLACES", "round_money", "convert"]
 
 MIN_PLACES = 0
@@ -77,16 +79,6 @@ _DECIMAL_ROUNDING: dict[CurrencyRounding, str] = {
 }
 
 
-def _require_finite_decimal(name: str, value: object) -> Decimal:
-    # bool and int are refused too: the contract is Decimal end to end, and a
-    # float slipping through here is exactly the bug this guards against.
-    if not isinstance(value, Decimal):
-        raise TypeError(f"{name} must be a Decimal, got {type(value).__name__}")
-    if not value.is_finite():
-        raise ValueError(f"{name} must be finite, got {value}")
-    return value
-
-
 def round_money(amount: Decimal, places: int, mode: CurrencyRounding) -> Decimal:
     """Round ``amount`` to exactly ``places`` decimals (0..5) using ``mode``.
 
@@ -94,7 +86,7 @@ def round_money(amount: Decimal, places: int, mode: CurrencyRounding) -> Decimal
     ``Decimal("1.01")``. A result of zero is returned as positive zero
     (``0.00``, not ``-0.00``), so a tiny negative amount never prints a sign.
     """
-    _require_finite_decimal("amount", amount)
+    require_finite_decimal("amount", amount)
     if isinstance(places, bool) or not isinstance(places, int):
         raise TypeError(f"places must be an int, got {type(places).__name__}")
     if not MIN_PLACES <= places <= MAX_PLACES:
@@ -126,8 +118,8 @@ def convert(amount: Decimal, multiplier: Decimal) -> Decimal:
     digits, so a context of that precision never rounds; Inexact is trapped
     anyway so a mistake here could not silently drop a digit.
     """
-    _require_finite_decimal("amount", amount)
-    _require_finite_decimal("multiplier", multiplier)
+    require_finite_decimal("amount", amount)
+    require_finite_decimal("multiplier", multiplier)
     digits = len(amount.as_tuple().digits) + len(multiplier.as_tuple().digits)
     context = Context(
         prec=max(_BASE_PRECISION, digits),

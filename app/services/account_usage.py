@@ -16,8 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from app.domain.aggregate import UNSEGMENTED, compound_quantity, normalize_segment, segment_key
-from app.domain.bands import UnitRounding, to_units
 from app.domain.calc import CalcError, Expression, ValueType, compile_expression
+from app.domain.units import UnitRounding, to_units
 from app.models.accounts import Account
 from app.models.catalog import Aggregation, CompoundAggregation
 from app.services.errors import ErrorCode, fail

@@ -10,13 +10,12 @@ from app.domain.bands import (
     BandUsage,
     Charge,
     PricingBand,
-    UnitRounding,
     band_charge,
     tiered_charge,
-    to_units,
     validate_bands,
     volume_charge,
 )
+from app.domain.units import UnitRounding, to_units
 from tests.case_ids import case_id
 
 D = Decimal

@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 from decimal import Context, Decimal, InvalidOperation, localcontext
 
 from app.domain.accounts.account_plans import ChildBillingMode
-from app.domain.bands import to_units
+from app.domain.units import to_units
 
 from .context import BillContext, Step
 from .credits import cap_credits

@@ -29,10 +29,11 @@ from decimal import Decimal
 from enum import Enum
 from typing import TypeAlias
 
-from app.domain.bands import PricingBand, UnitRounding
+from app.domain.bands import PricingBand
 from app.domain.money import CurrencyRounding
 from app.domain.periods import BillFrequency
 from app.domain.timezones import require_aware
+from app.domain.units import UnitRounding
 
 __all__ = [
     "EntityId",

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from app.domain.bands import Charge, band_charge, to_units
+from app.domain.bands import Charge, band_charge
+from app.domain.units import to_units
 
 from .context import BillContext, BilledPlan, PreviousUnitsKey
 from .lines import BillFailure, DraftLine, LineType

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from tortoise.expressions import Q
 
-from app.domain.bands import PricingBand, UnitRounding
+from app.domain.bands import PricingBand
 from app.domain.billing import (
     AggregationTarget,
     CompoundTarget,
@@ -22,6 +22,7 @@ from app.domain.billing import (
     PricingType,
     Target,
 )
+from app.domain.units import UnitRounding
 from app.models.catalog import Aggregation, CompoundAggregation, Plan, PlanTemplate, Pricing
 
 if TYPE_CHECKING:

@@ -22,8 +22,8 @@ from typing import Any
 import asyncpg
 
 from app.domain.aggregate import UNMATCHED, UNSEGMENTED, compound_quantity
-from app.domain.bands import UnitRounding, to_units
 from app.domain.exports.records import USAGE_COLUMNS, usage_csv_row
+from app.domain.units import UnitRounding, to_units
 from app.services.account_usage import _compiled
 from app.services.errors import ErrorCode, fail
 from app.services.exports.catalog import Target, load_targets

@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.bands import PricingBand, UnitRounding, band_charge, to_units
+from app.domain.bands import PricingBand, band_charge
 from app.domain.billing import (
     CurrencyInfo,
     LineType,
@@ -16,6 +16,7 @@ from app.domain.billing import (
     line_rank,
 )
 from app.domain.money import CurrencyRounding
+from app.domain.units import UnitRounding, to_units
 
 from .builders import (
     D,

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from app.domain.bands import UnitRounding
 from app.domain.billing import BillFailure, LineType, PricingOwner, UsageWindow, segment_pairs
+from app.domain.units import UnitRounding
 from tests.case_ids import case_id
 
 from .builders import (

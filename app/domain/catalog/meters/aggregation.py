@@ -21,7 +21,6 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, cast
 
-from app.domain.bands import UnitRounding
 from app.domain.calc import ValueType
 from app.domain.catalog.meters.drafts import AggregationDraft
 from app.domain.catalog.meters.meter import CATEGORY_TYPES, SEGMENTABLE
@@ -37,6 +36,7 @@ from app.domain.catalog.refs import AggregationRef, FieldRef, MeterRef
 from app.domain.given import Given, as_fields
 from app.domain.naming import identifier_code_problem, name_problem
 from app.domain.problems import ErrorCode, ProblemCollector
+from app.domain.units import UnitRounding
 
 FUNCTIONS = ("SUM", "MIN", "MAX", "COUNT", "LATEST", "MEAN", "UNIQUE")
 FUNCTIONS_BY_TYPE = {

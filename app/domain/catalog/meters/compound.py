@@ -20,7 +20,6 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from app.domain.bands import UnitRounding
 from app.domain.calc import MAX_LENGTH, CalcError, ValueType, compile_expression
 from app.domain.catalog.meters.aggregation import ROUNDINGS
 from app.domain.catalog.meters.drafts import CompoundDraft
@@ -29,6 +28,7 @@ from app.domain.catalog.refs import AggregationRef
 from app.domain.given import as_fields
 from app.domain.naming import IDENTIFIER, identifier_code_problem, name_problem
 from app.domain.problems import ErrorCode, ProblemCollector
+from app.domain.units import UnitRounding
 
 PREFIX = "aggregation."
 _MENTION = re.compile(r"aggregation\.([A-Za-z_$][A-Za-z0-9_$]*)")
