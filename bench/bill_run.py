@@ -435,9 +435,10 @@ def measure(args: argparse.Namespace, accounts: int, measurements: int, consecut
         f"{'met' if again_one / again_two > 1 else 'NOT met'}"
     )
     if consecutive:
+        first_jobs, last_jobs = ends(in_a_row)
         print(
             f"consecutive recalculations ({consecutive}, 1 worker): medians of the first and last {ENDS}: "
-            "{:.2f}s, {:.2f}s; all={}".format(*ends(in_a_row), [round(t, 2) for t in in_a_row])
+            f"{first_jobs:.2f}s, {last_jobs:.2f}s; all={[round(t, 2) for t in in_a_row]}"
         )
     return {
         "ratio": first / group_by,
