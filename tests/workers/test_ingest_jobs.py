@@ -320,6 +320,29 @@ async def test_a_backlog_is_processed_in_one_group_each_batch_with_its_own_count
     assert (await ingest.process_measurement_batch(second)).processed is False  # its own job finds it done
 
 
+async def test_a_group_is_written_one_account_after_another_each_in_batch_order(tenant, ingest_queue):
+    """The rows of one account that a group carries are written together (they then share
+    heap pages, and `usage` reads few pages), in batch order within the account."""
+    await make_meter(tenant.organization_id)
+    accounts = ["acme", "bolt", "cask"]
+    first = await accepted_batch(tenant, [item(f"a-{i}", account=accounts[i % 3]) for i in range(6)])
+    second = await accepted_batch(tenant, [item(f"b-{i}", account=accounts[(i + 1) % 3]) for i in range(6)])
+    assert (await ingest.process_measurement_batch(first)).stored == 6
+    assert (await ingest.process_measurement_batch(second)).processed is False  # stored in first's group
+
+    async with connection() as conn:  # ctid: where each row lies in the table, i.e. write order
+        written = await conn.fetch(
+            """SELECT a.code, m.uid FROM measurements m JOIN accounts a ON a.id = m.account_id
+               WHERE m.organization_id = $1 ORDER BY m.ctid""",
+            uuid.UUID(tenant.organization_id),
+        )
+    assert [(r["code"], r["uid"]) for r in written] == [
+        ("acme", "a-0"), ("acme", "a-3"), ("acme", "b-2"), ("acme", "b-5"),
+        ("bolt", "a-1"), ("bolt", "a-4"), ("bolt", "b-0"), ("bolt", "b-3"),
+        ("cask", "a-2"), ("cask", "a-5"), ("cask", "b-1"), ("cask", "b-4"),
+    ]  # fmt: skip
+
+
 async def test_a_batch_a_group_took_is_looked_up_again_after_its_own_job(tenant, ingest_queue):
     """A batch a group took is found done by its own job; a batch PENDING again (its commit
     lost in a database crash, which `synchronous_commit = off` allows) is processed by the

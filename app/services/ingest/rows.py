@@ -97,13 +97,27 @@ def without_duplicates(valid: list[Row], claimed: set[str], seen: set[str]) -> l
 
 
 def copy_data(organization_id: uuid.UUID, rows: Iterable[list[Row]], accounts: dict[str, uuid.UUID]) -> bytes:
-    """Binary COPY data of the rows, with the organization and account fields in front."""
+    """Binary COPY data of the rows, with the organization and account fields in front,
+    one account after another: each account's rows together, in batch order.
+
+    The table keeps the order rows are written in. Stored in arrival order, one account's
+    month of measurements lay on as many heap pages as it had measurements, and reading it
+    back through the index (`usage`, a preview, a chunk of a bill job) read a page per
+    measurement. Written one account at a time, the rows of an account that one group of
+    batches carries share pages (about 40 rows to a page)."""
     start = bc.row_start(len(MEASUREMENTS_COLUMNS)) + bc.uuid_field(organization_id)
-    heads = {code: start + bc.uuid_field(account_id) for code, account_id in accounts.items()}
-    parts = [bc.HEADER]
-    add = parts.extend
+    by_account: dict[str, list[bytes]] = {}
     for batch_rows in rows:
         for _, account, row, _ in batch_rows:
-            add((heads[account], row))
+            found = by_account.get(account)
+            if found is None:
+                found = by_account[account] = []
+            found.append(row)
+    parts = [bc.HEADER]
+    add = parts.extend
+    for account, account_rows in by_account.items():
+        head = start + bc.uuid_field(accounts[account])
+        for row in account_rows:
+            add((head, row))
     parts.append(bc.TRAILER)
     return b"".join(parts)
