@@ -72,9 +72,14 @@ from _harness import (
 )
 
 from app.models.ingest import MEASUREMENTS_COLUMNS
+from app.services.ingest.process import GROUP_LIMIT
+from app.services.ingest.wire import MAX_ITEMS
 
 START, END = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC)
-COPY_BATCH = 50_000
+# The measurements lie in the table as ingest writes a backlog (app.services.ingest.rows.
+# copy_data): groups of GROUP_LIMIT full batches, each group one account after another.
+INGEST_GROUP = GROUP_LIMIT * MAX_ITEMS
+COPY_BATCH = 6 * INGEST_GROUP
 ALIASES = 25  # createAccount mutations per request (the schema allows 30 aliases)
 GROUP_BY = """SELECT account_id, sum((data->>'requests')::numeric), count(data->'requests'), max((data->>'gb')::numeric)
               FROM measurements WHERE organization_id = $1 AND meter_id = $2 AND ts >= $3 AND ts < $4
@@ -165,7 +170,8 @@ def create_catalog(base: str, token: str, accounts: int) -> None:
 
 
 async def copy_measurements(database_url: str, organization_id: str, count: int) -> float:
-    """COPY `count` measurements spread evenly over the month and the accounts; seconds."""
+    """COPY `count` measurements spread evenly over the month and the accounts, in the order
+    ingest writes them (`INGEST_GROUP`); seconds."""
     conn = await asyncpg.connect(database_url)
     try:
         org = uuid.UUID(organization_id)
@@ -196,6 +202,7 @@ async def copy_measurements(database_url: str, organization_id: str, count: int)
                 )
                 for i in range(first, min(first + COPY_BATCH, count))
             ]
+            records.sort(key=lambda r: ((first + r[7]) // INGEST_GROUP, r[1]))  # stable: in order per account
             await conn.copy_records_to_table("measurements", records=records, columns=MEASUREMENTS_COLUMNS)
         seconds = time.perf_counter() - started
         await conn.execute("ANALYZE measurements")
