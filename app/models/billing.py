@@ -27,6 +27,11 @@ class BillJob(TenantModel):
     total = fields.IntField(default=0)
     pending = fields.IntField(default=0)
     failed = fields.IntField(default=0)
+    # Bills made or updated so far, counted by each chunk as it finishes (what progress
+    # carries); the bills themselves are on the job's `bill_job_accounts` rows.
+    bill_count = fields.IntField(default=0, db_default=0)
+    # The bills made or updated, written once when the job ends (its ending event carries
+    # them): appending at every chunk rewrote the whole list each time (migration 0025).
     result_bill_ids = fields.JSONField(default=list)
     failure_reason = fields.TextField(null=True)  # FAILED: why the job could not run at all
     dt_started = fields.DatetimeField(null=True)
@@ -40,11 +45,6 @@ class BillJob(TenantModel):
     # Started by the scheduler (SEMANTICS §13.2 rule 1) for the run instant `triggered_at`.
     scheduled = fields.BooleanField(default=False, db_default=False)
     triggered_at = fields.DatetimeField(null=True)
-
-    @property
-    def bill_count(self) -> int:
-        """How many bills the job has written so far (what a progress message carries)."""
-        return len(self.result_bill_ids or [])
 
     class Meta:
         table = "bill_jobs"

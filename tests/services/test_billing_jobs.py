@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.models.billing import Bill, BillJobAccount
+from app.models.billing import Bill, BillJob, BillJobAccount
 from app.services import billing
 from app.services.billing import claims, work
 from app.services.billing.commands import CreateBillJob, CurrencyConversion, RecalculateBills
@@ -278,32 +278,64 @@ async def test_suppressed_empty_bills_are_not_stored_and_an_emptied_bill_is_remo
     assert await world.bill_of("new-quiet") is None
 
 
-async def test_cancelling_stops_claiming_and_keeps_what_was_done(app, monkeypatch):
+async def run_in_chunks_of_two(monkeypatch, accounts: int, before_each_chunk) -> tuple:
+    """A job billing `accounts` new accounts, run in chunks of two, awaiting
+    `before_each_chunk(organization_id, job_id, chunk size)` as each chunk starts; (world, job id)."""
     monkeypatch.setattr(claims, "CHUNK_SIZE", 2)
     world = await new_world()
-    for n in range(6):
+    for n in range(accounts):
         await world.account(f"k{n}")
     job = await billing.create_bill_job(
         world.organization_id, CreateBillJob(bill_date=BILL_DATE), actor=ACTOR, enqueue=None
     )
-    real_work_on, chunks = work.work_on, []
+    real_work_on = work.work_on
 
-    async def cancel_during_first_chunk(organization_id, bill_job, claim, **options):
-        chunks.append(len(claim.rows))
-        if len(chunks) == 1:
-            await billing.cancel_bill_job(organization_id, bill_job.id, actor=ACTOR)
+    async def work_on(organization_id, bill_job, claim, **options):
+        await before_each_chunk(organization_id, bill_job.id, len(claim.rows))
         return await real_work_on(organization_id, bill_job, claim, **options)
 
-    monkeypatch.setattr("app.services.billing.run.work_on", cancel_during_first_chunk)
+    monkeypatch.setattr("app.services.billing.run.work_on", work_on)
     await billing.run_bill_job(world.organization_id, job.id)
+    return world, job.id
 
-    job = await world.job(job.id)
+
+async def test_cancelling_stops_claiming_and_keeps_what_was_done(app, monkeypatch):
+    chunks = []
+
+    async def cancel_during_first_chunk(organization_id, job_id, size):
+        chunks.append(size)
+        if len(chunks) == 1:
+            await billing.cancel_bill_job(organization_id, job_id, actor=ACTOR)
+
+    world, job_id = await run_in_chunks_of_two(monkeypatch, 6, cancel_during_first_chunk)
+
+    job = await world.job(job_id)
     assert chunks == [2]
     assert (job.status, job.total, job.pending, job.failed, len(job.result_bill_ids)) == ("CANCELLED", 6, 4, 0, 2)
     assert len(await world.bills()) == 2
     with pytest.raises(InputErrors) as refused:
         await billing.cancel_bill_job(world.organization_id, job.id, actor=ACTOR)
     assert refused.value.problems[0].code.value == "INVALID_STATE"
+
+
+async def test_a_running_job_counts_its_bills_and_lists_them_once_when_it_ends(app, monkeypatch):
+    """A chunk adds to `bill_count` and leaves its bills on its account rows (where the
+    API reads them); the job row's list is written once, at the end, in finishing order."""
+    seen = []
+
+    async def look_at_the_job(organization_id, job_id, size):
+        row = await BillJob.get(organization_id=organization_id, id=job_id)
+        so_far = await claims.bill_ids_by_job(organization_id, [job_id])
+        seen.append((row.bill_count, len(so_far.get(job_id, [])), row.result_bill_ids))
+
+    world, job_id = await run_in_chunks_of_two(monkeypatch, 5, look_at_the_job)
+
+    assert seen == [(0, 0, []), (2, 2, []), (4, 4, [])]
+    job = await world.job(job_id)
+    listed = (await claims.bill_ids_by_job(world.organization_id, [job_id]))[job_id]
+    assert (job.status, job.bill_count, len(set(listed))) == ("COMPLETE", 5, 5)
+    assert job.result_bill_ids == [str(b) for b in listed]
+    assert sorted(listed) == sorted(b.id for b in await world.bills())
 
 
 async def test_invalid_requests_are_refused_with_paths(app):

@@ -10,6 +10,7 @@ from typing import Any
 from app.graphql.loaders import LoaderSpec, RequestLoader, children_by, one_by_id
 from app.models import accounts as account_models
 from app.models import billing as m
+from app.services.billing import claims
 
 LINES_BY_BILL = children_by(m.BillLineItem, "bill_id", ("position", "id"))
 ACCOUNT_BY_ID = one_by_id(account_models.Account)
@@ -48,5 +49,16 @@ def _bills_by_ids_factory(organization_id: uuid.UUID) -> RequestLoader:
     return RequestLoader(load)
 
 
+def _bill_ids_by_job_factory(organization_id: uuid.UUID) -> RequestLoader:
+    """Key: a job id → the bills it made or updated so far, in the order its chunks finished."""
+
+    async def load(job_ids: list[Any]) -> list[list[uuid.UUID]]:
+        found = await claims.bill_ids_by_job(organization_id, list(job_ids))
+        return [found.get(key, []) for key in job_ids]
+
+    return RequestLoader(load)
+
+
 FAILURES_BY_JOB: LoaderSpec = ("BillJobAccount.failed_by_job", _failures_factory)
 BILLS_BY_IDS: LoaderSpec = ("Bill.by_id_set", _bills_by_ids_factory)
+BILL_IDS_BY_JOB: LoaderSpec = ("BillJob.bill_ids", _bill_ids_by_job_factory)

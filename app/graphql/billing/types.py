@@ -25,7 +25,7 @@ from app.graphql.billing.line_items import (
 )
 from app.graphql.catalog.plans.types import BillFrequency
 from app.graphql.context import Info
-from app.graphql.loaders import load_then
+from app.graphql.loaders import load, load_then
 from app.graphql.organization import CurrencyConversion
 from app.graphql.pagination import Connection, connection_of_list
 from app.models import billing as m
@@ -184,6 +184,11 @@ class BillJobFailure:
     reason: str = strawberry.field(description="Why its bill could not be made (e.g. a missing currency conversion).")
 
 
+def _job_bill_ids(self: BillJob, info: Info) -> Any:
+    """The bills on the job's account rows (the job row only counts them)."""
+    return load_then(info, loaders.BILL_IDS_BY_JOB, self._row.id, lambda ids: [strawberry.ID(str(i)) for i in ids])
+
+
 @strawberry.type(description="A request for bills, run by workers (SEMANTICS §7.4).")
 class BillJob:
     id: strawberry.ID = strawberry.field(description="Id of the bill job.")
@@ -207,7 +212,9 @@ class BillJob:
     total: int = strawberry.field(description="Accounts to bill (set once the job is initialized).")
     pending: int = strawberry.field(description="Accounts not billed yet.")
     failed: int = strawberry.field(description="Accounts whose bill failed (see failures).")
-    bill_ids: list[strawberry.ID] = strawberry.field(description="Bills made or updated so far.")
+    bill_ids: list[strawberry.ID] = strawberry.field(
+        description="Bills made or updated so far.", resolver=_job_bill_ids
+    )
     failure_reason: str | None = strawberry.field(description="Why the job could not run at all (FAILED).")
     dt_started: datetime | None = strawberry.field(description="When a worker started it.")
     dt_completed: datetime | None = strawberry.field(description="When it reached a terminal status.")
@@ -232,9 +239,10 @@ class BillJob:
         )
 
     @strawberry.field(description="Bills made or updated by this job, by account code.")
-    def bills(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Bill]:
-        key = tuple(str(i) for i in self._row.result_bill_ids or ())
-        return load_then(info, loaders.BILLS_BY_IDS, key, lambda rows: connection_of_list(rows, first, after, Bill.of))
+    async def bills(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Bill]:
+        ids = await load(info, loaders.BILL_IDS_BY_JOB, self._row.id)
+        rows = await load(info, loaders.BILLS_BY_IDS, tuple(str(i) for i in ids))
+        return connection_of_list(rows, first, after, Bill.of)
 
     @classmethod
     def of(cls, row: m.BillJob) -> BillJob:
@@ -252,7 +260,6 @@ class BillJob:
             total=row.total,
             pending=row.pending,
             failed=row.failed,
-            bill_ids=[strawberry.ID(str(b)) for b in row.result_bill_ids or ()],
             failure_reason=row.failure_reason,
             dt_started=row.dt_started,
             dt_completed=row.dt_completed,

@@ -204,7 +204,8 @@ async def finish(
 # PENDING row of the job through the (organization, job) index prefix, once per chunk. A row
 # updated meanwhile (its lease taken over) is updated only if it still passes the
 # conditions, as with any UPDATE. The job's progress comes back with the count, so that it
-# is published without reading the row (and its growing list of bill ids) again.
+# is published without reading the row again. The job's bills stay on these rows: the job
+# row only counts them (`JOB_BILL_IDS`).
 _FINISH = """WITH done AS (
        UPDATE bill_job_accounts AS a
        SET status = r.status, reason = r.reason, bill_ids = r.bill_ids::jsonb, claim_token = NULL,
@@ -220,10 +221,39 @@ _FINISH = """WITH done AS (
    counted AS (
        UPDATE bill_jobs SET pending = pending - (SELECT count(*) FROM done),
            failed = failed + (SELECT count(*) FROM done WHERE status = 'FAILED'),
-           result_bill_ids = result_bill_ids || coalesce(
-               (SELECT jsonb_agg(b) FROM done, jsonb_array_elements(done.bill_ids) AS b), '[]'::jsonb),
+           bill_count = bill_count + (SELECT coalesce(sum(jsonb_array_length(done.bill_ids)), 0) FROM done),
+           -- A chunk that finishes after its job was cancelled adds its bills to the list
+           -- written when the job ended.
+           result_bill_ids = CASE WHEN status IN ('COMPLETE', 'CANCELLED', 'FAILED')
+               THEN result_bill_ids || coalesce(
+                   (SELECT jsonb_agg(b) FROM done, jsonb_array_elements(done.bill_ids) AS b), '[]'::jsonb)
+               ELSE result_bill_ids END,
            version = version + 1, dt_last_modified = now(), dt_heartbeat = now()
        WHERE organization_id = $1 AND id = $2 AND EXISTS (SELECT 1 FROM done)
-       RETURNING status, total, pending, failed, version, jsonb_array_length(result_bill_ids) AS bill_count)
+       RETURNING status, total, pending, failed, version, bill_count)
    SELECT (SELECT count(*) FROM done) AS finished, c.status, c.total, c.pending, c.failed, c.version, c.bill_count
    FROM (SELECT) AS one LEFT JOIN counted AS c ON true"""
+
+
+# The bills a job's accounts made or updated, in the order their chunks finished: per job
+# (`$2`, an array) its bill ids. Read whole when asked for (the API) and once when the job
+# ends (`JOB_RESULT_BILL_IDS`); a chunk never rewrites a list of them (migration 0025).
+_BILLS_OF_JOB_ROWS = """FROM bill_job_accounts AS a, jsonb_array_elements(a.bill_ids) WITH ORDINALITY AS b(id, n)
+    WHERE a.organization_id = $1 AND a.bill_job_id = {jobs} AND a.bill_ids <> '[]'"""
+_FINISH_ORDER = "a.dt_last_modified, a.id, b.n"
+JOB_BILL_IDS = f"""SELECT a.bill_job_id, (b.id #>> '{{}}')::uuid AS bill_id
+    {_BILLS_OF_JOB_ROWS.format(jobs="ANY($2::uuid[])")}
+    ORDER BY a.bill_job_id, {_FINISH_ORDER}"""
+# As a jsonb array, for `bill_jobs.result_bill_ids` of job `$2` as it ends.
+JOB_RESULT_BILL_IDS = f"""(SELECT coalesce(jsonb_agg(b.id ORDER BY {_FINISH_ORDER}), '[]'::jsonb)
+    {_BILLS_OF_JOB_ROWS.format(jobs="$2")})"""
+
+
+async def bill_ids_by_job(organization_id: uuid.UUID, job_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """Each job's bills so far, in the order their chunks finished."""
+    async with connection() as conn:
+        rows = await conn.fetch(JOB_BILL_IDS, organization_id, job_ids)
+    found: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for row in rows:
+        found.setdefault(row["bill_job_id"], []).append(row["bill_id"])
+    return found

@@ -15,6 +15,7 @@ from typing import Any
 from app.db import connection
 from app.models.billing import BillJob
 from app.progress import publish_progress
+from app.services.billing.claims import JOB_RESULT_BILL_IDS
 from app.services.billing.progress import Progress
 from app.services.events import bills as bill_events
 from app.services.events.scheduled import record_run_if_complete
@@ -41,15 +42,18 @@ async def transition(
     reason: str | None = None,
 ) -> bool:
     """Move the job to `to` if it is in one of `from_statuses`; False when it was not.
-    An ending (COMPLETE, FAILED, CANCELLED) records its event in the same transaction."""
+    An ending (COMPLETE, FAILED, CANCELLED) writes the job's bills into `result_bill_ids`
+    and records its event in the same transaction."""
     async with connection() as conn, conn.transaction():
         changed = await conn.fetchval(
-            """UPDATE bill_jobs SET status = $3::varchar, version = version + 1, dt_last_modified = now(),
+            f"""UPDATE bill_jobs SET status = $3::varchar, version = version + 1, dt_last_modified = now(),
                    dt_heartbeat = now(),
                    dt_started = CASE WHEN $3::varchar = 'INITIALIZING' THEN coalesce(dt_started, now())
                                      ELSE dt_started END,
                    dt_completed = CASE WHEN $3::varchar IN ('COMPLETE', 'CANCELLED', 'FAILED') THEN now()
                                        ELSE dt_completed END,
+                   result_bill_ids = CASE WHEN $3::varchar IN ('COMPLETE', 'CANCELLED', 'FAILED')
+                                          THEN {JOB_RESULT_BILL_IDS} ELSE result_bill_ids END,
                    failure_reason = coalesce($5::text, failure_reason),
                    last_modified_by = coalesce($6::varchar, last_modified_by)
                WHERE organization_id = $1 AND id = $2 AND status = ANY($4::varchar[])
@@ -72,8 +76,8 @@ async def complete_if_done(organization_id: uuid.UUID, job_id: uuid.UUID) -> boo
     the last one to finish sees every other worker's rows and completes the job."""
     async with connection() as conn, conn.transaction():
         changed = await conn.fetchval(
-            """UPDATE bill_jobs SET status = 'COMPLETE', version = version + 1, dt_completed = now(),
-                   dt_last_modified = now(), dt_heartbeat = now()
+            f"""UPDATE bill_jobs SET status = 'COMPLETE', version = version + 1, dt_completed = now(),
+                   dt_last_modified = now(), dt_heartbeat = now(), result_bill_ids = {JOB_RESULT_BILL_IDS}
                WHERE organization_id = $1 AND id = $2 AND status = 'RUNNING'
                  AND NOT EXISTS (SELECT 1 FROM bill_job_accounts
                                  WHERE organization_id = $1 AND bill_job_id = $2 AND status = 'PENDING')
