@@ -7,11 +7,14 @@ are in tests/workers/test_bill_jobs.py.
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from decimal import Decimal
 
+import asyncpg
 import pytest
 
+from app.db import asyncpg_url
 from app.models.billing import Bill, BillJob, BillJobAccount
 from app.services import billing
 from app.services.billing import claims, work
@@ -336,6 +339,54 @@ async def test_a_running_job_counts_its_bills_and_lists_them_once_when_it_ends(a
     assert (job.status, job.bill_count, len(set(listed))) == ("COMPLETE", 5, 5)
     assert job.result_bill_ids == [str(b) for b in listed]
     assert sorted(listed) == sorted(b.id for b in await world.bills())
+
+
+async def test_a_cancellation_waiting_for_a_finishing_chunk_lists_that_chunks_bills(app, settings, monkeypatch):
+    """Another worker's chunk holds the job row while it finishes (the job still RUNNING, so
+    it adds nothing to the job's list); a cancellation that came meanwhile waits for it and
+    then lists its bills among the job's."""
+    other_chunks_bill, cancelled = uuid.uuid4(), []
+
+    async def cancel_while_another_chunk_finishes(organization_id, job_id, size):
+        if cancelled:
+            return
+        other_worker = await asyncpg.connect(asyncpg_url(settings.database_url))
+        try:
+            async with other_worker.transaction():
+                await other_worker.execute(
+                    """UPDATE bill_job_accounts SET status = 'DONE', bill_ids = $3::jsonb
+                       WHERE id = (SELECT id FROM bill_job_accounts WHERE organization_id = $1 AND bill_job_id = $2
+                                   AND status = 'PENDING' AND claim_token IS NULL LIMIT 1)""",
+                    organization_id,
+                    job_id,
+                    json.dumps([str(other_chunks_bill)]),
+                )
+                await other_worker.execute(
+                    "UPDATE bill_jobs SET pending = pending - 1, bill_count = bill_count + 1 WHERE id = $1", job_id
+                )
+                cancelling = asyncio.create_task(billing.cancel_bill_job(organization_id, job_id, actor=ACTOR))
+                await waiting_for_a_lock(other_worker)
+            cancelled.append(await cancelling)
+        finally:
+            await other_worker.close()
+
+    world, job_id = await run_in_chunks_of_two(monkeypatch, 4, cancel_while_another_chunk_finishes)
+
+    job = await world.job(job_id)
+    assert (job.status, job.pending, job.bill_count) == ("CANCELLED", 1, 3)
+    assert len(job.result_bill_ids) == 3 and str(other_chunks_bill) in job.result_bill_ids
+
+
+async def waiting_for_a_lock(conn) -> None:
+    """Until another session of this database waits for a lock (at most 10 s)."""
+    for _ in range(1000):
+        if await conn.fetchval(
+            """SELECT count(*) FROM pg_stat_activity
+               WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"""
+        ):
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("no session came to wait for a lock")
 
 
 async def test_invalid_requests_are_refused_with_paths(app):

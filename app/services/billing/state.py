@@ -45,6 +45,14 @@ async def transition(
     An ending (COMPLETE, FAILED, CANCELLED) writes the job's bills into `result_bill_ids`
     and records its event in the same transaction."""
     async with connection() as conn, conn.transaction():
+        if to in TERMINAL:
+            # The job row first, then the UPDATE in a statement of its own: its snapshot, taken
+            # once the lock is held, sees every chunk that finished before (a chunk holds this
+            # row while it finishes), so the bills it lists miss none; a chunk finishing after
+            # waits for this commit and adds its own (claims._FINISH).
+            await conn.execute(
+                "SELECT 1 FROM bill_jobs WHERE organization_id = $1 AND id = $2 FOR UPDATE", organization_id, job_id
+            )
         changed = await conn.fetchval(
             f"""UPDATE bill_jobs SET status = $3::varchar, version = version + 1, dt_last_modified = now(),
                    dt_heartbeat = now(),
