@@ -238,10 +238,10 @@ _FINISH = """WITH done AS (
 # The bills a job's accounts made or updated, in the order their chunks finished: per job
 # (`$2`, an array) its bill ids. Read whole when asked for (the API) and once when the job
 # ends (`JOB_RESULT_BILL_IDS`); a chunk never rewrites a list of them (migration 0025).
-_BILLS_OF_JOB_ROWS = """FROM bill_job_accounts AS a, jsonb_array_elements(a.bill_ids) WITH ORDINALITY AS b(id, n)
+_BILLS_OF_JOB_ROWS = """FROM bill_job_accounts AS a, jsonb_array_elements_text(a.bill_ids) WITH ORDINALITY AS b(id, n)
     WHERE a.organization_id = $1 AND a.bill_job_id = {jobs} AND a.bill_ids <> '[]'"""
 _FINISH_ORDER = "a.dt_last_modified, a.id, b.n"
-JOB_BILL_IDS = f"""SELECT a.bill_job_id, (b.id #>> '{{}}')::uuid AS bill_id
+JOB_BILL_IDS = f"""SELECT a.bill_job_id, b.id::uuid AS bill_id
     {_BILLS_OF_JOB_ROWS.format(jobs="ANY($2::uuid[])")}
     ORDER BY a.bill_job_id, {_FINISH_ORDER}"""
 # As a jsonb array, for `bill_jobs.result_bill_ids` of job `$2` as it ends.
