@@ -1,9 +1,15 @@
-"""The GraphQL ``Decimal`` scalar with bounds: every Decimal argument and input field of
-the schema goes through ``parse_decimal``, so none can carry a huge exponent, thousands of
-digits, NaN or Infinity into a service (``app.domain.decimals`` says the bounds).
+"""The GraphQL ``Decimal`` and ``DateTime`` scalars with bounds.
 
-Same name, description and wire form as strawberry's own (a string, or a JSON number read
-through its text), so the schema does not change; ``scalar_overrides`` puts it in place.
+Every Decimal argument and input field of the schema goes through ``parse_decimal``, so
+none can carry a huge exponent, thousands of digits, NaN or Infinity into a service
+(``app.domain.decimals`` says the bounds). Every DateTime goes through ``parse_datetime``,
+so none names an instant outside the calendar: ``0001-01-01T00:00:00+14:00`` is in year 0
+in UTC, which neither Python nor the database driver can convert (it was a server error
+wherever a filter passed it to a query).
+
+Same names, descriptions and wire forms as strawberry's own (a Decimal is a string, or a
+JSON number read through its text), so the schema does not change; ``scalar_overrides``
+puts them in place.
 A refusal names the path of the value: a variable's by GraphQL's coercion error
 (``Variable '$input' has invalid value at .pricingBands[0].unitPrice: …``), a literal's
 by the validation rule ``DecimalLiteralBounds``
@@ -12,6 +18,7 @@ by the validation rule ``DecimalLiteralBounds``
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -27,13 +34,22 @@ from graphql import (
     ValidationRule,
     ValueNode,
     get_named_type,
+    value_from_ast_untyped,
 )
 from strawberry.exceptions import StrawberryInputCoercionError
+from strawberry.schema.types.base_scalars import DateTimeDefinition
 from strawberry.types.scalar import ScalarDefinition
 
 from app.domain.decimals import MAX_TEXT, decimal_problem
 
-__all__ = ["BoundedDecimal", "DecimalLiteralBounds", "SCALAR_OVERRIDES", "parse_decimal"]
+__all__ = [
+    "BoundedDateTime",
+    "BoundedDecimal",
+    "DecimalLiteralBounds",
+    "SCALAR_OVERRIDES",
+    "parse_datetime",
+    "parse_decimal",
+]
 
 
 def parse_decimal(value: object) -> Decimal:
@@ -118,4 +134,38 @@ BoundedDecimal = ScalarDefinition(
     origin=Decimal,
 )
 
-SCALAR_OVERRIDES = {Decimal: BoundedDecimal}
+
+def parse_datetime(value: object) -> datetime:
+    """Strawberry's ISO 8601 parsing, then the one check it lacks: an offset must not take
+    the instant past year 1 or 9999 in UTC. A naive value is left as it is (the services
+    that need an offset say so, with the input's path)."""
+    parsed = DateTimeDefinition.parse_value(value)  # type: ignore[misc]
+    if parsed.tzinfo is not None:
+        try:
+            parsed.astimezone(UTC)
+        except OverflowError:
+            raise StrawberryInputCoercionError(
+                f"DateTime {_shown(value)} is out of range: in UTC it falls before year 1 or after 9999."
+            ) from None
+    return parsed
+
+
+def parse_datetime_literal(node: ValueNode, variables: dict[str, Any] | None = None) -> datetime:
+    """A DateTime written in the document: refused, when it is, at its location there."""
+    try:
+        return parse_datetime(value_from_ast_untyped(node, variables))
+    except StrawberryInputCoercionError as error:
+        raise StrawberryInputCoercionError(error.message, nodes=node) from None
+
+
+BoundedDateTime = ScalarDefinition(
+    name=DateTimeDefinition.name,
+    description=DateTimeDefinition.description,
+    specified_by_url=None,
+    serialize=DateTimeDefinition.serialize,
+    parse_value=parse_datetime,
+    parse_literal=parse_datetime_literal,
+    origin=datetime,
+)
+
+SCALAR_OVERRIDES = {Decimal: BoundedDecimal, datetime: BoundedDateTime}

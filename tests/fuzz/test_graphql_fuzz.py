@@ -165,41 +165,51 @@ async def test_over_long_code_argument_is_refused_not_crashed(fuzz_tenant):
         await assert_not_internal(fuzz_tenant, document % code)
 
 
-async def test_instant_past_the_calendar_is_a_user_error(fuzz_tenant):
-    """Found by the fuzz: a date-time whose offset takes it before year 1 in UTC overflowed
-    while being converted, INTERNAL. It is an input error with its path."""
+async def test_instant_past_the_calendar_is_refused_with_its_path(fuzz_tenant):
+    """Found by the fuzz: a date-time whose offset takes it before year 1 (or after 9999)
+    in UTC overflowed while being converted, INTERNAL; first in mutations, then in the
+    measurements filter, which handed it to the database driver. The DateTime scalar now
+    refuses it wherever it is written, naming where, and nothing is created."""
     plan_template = data_of(await fuzz_tenant.gql('{ planTemplate(code: "std") { id } }'))["planTemplate"]["id"]
-    payload = data_of(
-        await fuzz_tenant.gql(
-            "mutation($i: CreatePricingInput!) {"
-            " createPricing(input: $i) { pricing { id } userErrors { field code } } }",
-            {
-                "i": {
-                    "planTemplateId": plan_template,
-                    "aggregationCode": "calls_sum",
-                    "startDate": "0001-01-01T00:00:00+14:00",
-                    "pricingBands": [{"lowerLimit": "0", "unitPrice": "1"}],
-                }
-            },
-        )
-    )["createPricing"]
-    assert payload["pricing"] is None
-    assert {"field": ["input", "startDate"], "code": "INVALID"} in payload["userErrors"]
-    account = {
-        "code": "early",
-        "name": "Early",
-        "emailAddress": "e@example.com",
-        "accountPlans": [{"planCode": "std-plan", "startDate": "0001-01-01T00:00:00+14:00"}],
+    pricing = {
+        "planTemplateId": plan_template,
+        "aggregationCode": "calls_sum",
+        "startDate": "0001-01-01T00:00:00+14:00",
+        "pricingBands": [{"lowerLimit": "0", "unitPrice": "1"}],
     }
-    payload = data_of(
-        await fuzz_tenant.gql(
-            "mutation($i: CreateAccountInput!) {"
-            " createAccount(input: $i) { account { id } userErrors { field code } } }",
-            {"i": account},
-        )
-    )["createAccount"]
-    assert payload["account"] is None
-    assert [e["code"] for e in payload["userErrors"]] == ["INVALID"], payload
+    answer = await fuzz_tenant.gql(
+        "mutation($i: CreatePricingInput!) { createPricing(input: $i) { pricing { id } } }", {"i": pricing}
+    )
+    [error] = answer["errors"]
+    assert "$i' has invalid value at .startDate:" in error["message"] and "out of range" in error["message"], error
+    assert answer.get("data") is None
+    account = {
+        "code": "late",
+        "name": "Late",
+        "emailAddress": "e@example.com",
+        "accountPlans": [{"planCode": "std-plan", "startDate": "9999-12-31T23:59:59-12:00"}],
+    }
+    answer = await fuzz_tenant.gql(
+        "mutation($i: CreateAccountInput!) { createAccount(input: $i) { account { id } } }", {"i": account}
+    )
+    [error] = answer["errors"]
+    assert (
+        "$i' has invalid value at .accountPlans[0].startDate:" in error["message"]
+        and "out of range" in error["message"]
+    ), error
+    codes = data_of(await fuzz_tenant.gql("{ accounts { nodes { code } } }"))["accounts"]["nodes"]
+    assert codes == [{"code": "acme"}]
+    for document in (
+        '{ measurements(filter: {from: "0001-01-01T00:00:00+14:00"}) { totalCount } }',
+        '{ measurements(filter: {to: "9999-12-31T23:59:59-12:00"}) { nodes { ts } } }',
+    ):
+        [error] = (await fuzz_tenant.gql(document))["errors"]
+        assert "out of range" in error["message"] and error["locations"][0]["column"] > 20, error
+    # The edges of the calendar that stay inside it are ordinary instants.
+    within = (
+        '{ measurements(filter: {from: "0001-01-01T00:00:00-01:00", to: "9999-12-31T23:00:00+00:00"}) { totalCount } }'
+    )
+    assert data_of(await fuzz_tenant.gql(within))["measurements"]["totalCount"] == 0
 
 
 async def test_json_nested_thousands_deep_is_a_400(fuzz_tenant):
