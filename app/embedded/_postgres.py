@@ -37,38 +37,24 @@ pgserver does.  Clients (we, as root) reach the 0700 socket anyway.
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import importlib.util
 import logging
 import os
-import pwd
 import shutil
 import signal
-import stat
 import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from . import _proc
+from . import _files, _proc
+from ._pg_install import make_install_usable, os_user, pg_bin
 
 log = logging.getLogger("metergraph.services")
-
-
-@functools.cache
-def pg_bin() -> Path:
-    # locate without importing pgserver (its import sets up runtime dirs/locks)
-    spec = importlib.util.find_spec("pgserver")
-    if spec is None or spec.origin is None:
-        raise RuntimeError("the pgserver package (which ships PostgreSQL) is not installed")
-    return Path(spec.origin).parent / "pginstall" / "bin"
 
 
 PG_PORT = 5432  # unix socket only, so the number never conflicts
 PG_USER = "postgres"
 PG_DATABASE = "metergraph"
-DEFAULT_OS_USER = "pgserver"
 # See the module docstring: how a privilege-dropped postgres names PGDATA.
 _PROC_CWD = "/proc/self/cwd"
 _HAVE_PROC_CWD = os.path.isdir(_PROC_CWD)
@@ -77,74 +63,6 @@ _ENSURE_DB_SQL = (
     f"SELECT 'CREATE DATABASE {PG_DATABASE}' "
     f"WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '{PG_DATABASE}')\\gexec\n"
 )
-
-
-# ---------------------------------------------------------------- root ----
-def _os_user(pgdata: Path) -> tuple[int, int] | None:
-    """(uid, gid) to run postgres as, or None to run as ourselves."""
-    if os.geteuid() != 0:
-        return None
-    name = os.environ.get("METERGRAPH_PG_OS_USER")
-    if not name and pgdata.exists() and pgdata.stat().st_uid != 0:
-        try:
-            entry = pwd.getpwuid(pgdata.stat().st_uid)
-            return entry.pw_uid, entry.pw_gid
-        except KeyError:
-            pass
-    name = name or DEFAULT_OS_USER
-    try:
-        entry = pwd.getpwnam(name)
-    except KeyError:
-        entry = None
-        for cmd in (
-            [
-                "useradd",
-                "--system",
-                "--user-group",
-                "--no-create-home",
-                "--home-dir",
-                "/nonexistent",
-                "--shell",
-                "/usr/sbin/nologin",
-                name,
-            ],
-            ["adduser", "-S", "-D", "-H", name],  # busybox/alpine
-        ):
-            if shutil.which(cmd[0]) and subprocess.run(cmd, capture_output=True).returncode == 0:
-                entry = pwd.getpwnam(name)
-                log.warning("created system user %r to run the embedded PostgreSQL as", name)
-                break
-        if entry is None:
-            with contextlib.suppress(KeyError):  # created concurrently by someone else
-                entry = pwd.getpwnam(name)
-        if entry is None:
-            raise RuntimeError(
-                "PostgreSQL refuses to run as root and no unprivileged user "
-                f"{name!r} could be created; create one and set METERGRAPH_PG_OS_USER, "
-                "run as a normal user, or set DATABASE_URL"
-            ) from None  # the missing user is the whole story, not the KeyError
-    if entry.pw_uid == 0:
-        raise RuntimeError(f"METERGRAPH_PG_OS_USER={name!r} is root")
-    return entry.pw_uid, entry.pw_gid
-
-
-def _make_install_usable(uid: int, gid: int) -> None:
-    """The bundled binaries must be executable/readable by the postgres user
-    (they are, in an ordinary pip install; fix it the way pgserver does)."""
-    install = pg_bin().parent
-    _proc.grant_traverse(install, uid, gid)
-    probe = install / "share" / "postgres.bki"
-    if (pg_bin() / "postgres").stat().st_mode & stat.S_IXOTH and (
-        not probe.exists() or probe.stat().st_mode & stat.S_IROTH
-    ):
-        return
-    for root in (install, install.parent.parent / "pgserver.libs"):
-        for dirpath, _dirs, files in os.walk(root):
-            os.chmod(dirpath, os.stat(dirpath).st_mode | 0o055)
-            for f in files:
-                path = os.path.join(dirpath, f)
-                mode = os.stat(path).st_mode
-                os.chmod(path, mode | 0o044 | (0o011 if mode & stat.S_IXUSR else 0))
 
 
 # -------------------------------------------------------------- initdb ----
@@ -191,7 +109,7 @@ def _initdb(data_dir: Path, pgdata: Path, run_as: tuple[int, int] | None, log_pa
         ).returncode
     if rc != 0:
         shutil.rmtree(scratch, ignore_errors=True)
-        raise RuntimeError(f"initdb failed (exit {rc}):\n{_proc.log_tail(log_path)}")
+        raise RuntimeError(f"initdb failed (exit {rc}):\n{_files.log_tail(log_path)}")
     if pgdata.exists():
         pgdata.rmdir()  # empty, checked above
     os.rename(scratch, pgdata)
@@ -247,13 +165,13 @@ def _clear_stale(data_dir: Path, pgdata: Path) -> None:
 
 # --------------------------------------------------------------- start ----
 def _socket_dir(data_dir: Path, pgdata: Path, run_as: tuple[int, int] | None) -> Path:
-    if _proc.socket_path_ok(pgdata / f".s.PGSQL.{PG_PORT}"):
+    if _files.socket_path_ok(pgdata / f".s.PGSQL.{PG_PORT}"):
         return pgdata
-    sock_dir = _proc.short_runtime_dir(data_dir) / "pg"
+    sock_dir = _files.short_runtime_dir(data_dir) / "pg"
     sock_dir.mkdir(mode=0o700, exist_ok=True)
     if run_as:
         os.chown(sock_dir, *run_as)
-    if not _proc.socket_path_ok(sock_dir / f".s.PGSQL.{PG_PORT}"):
+    if not _files.socket_path_ok(sock_dir / f".s.PGSQL.{PG_PORT}"):
         raise RuntimeError(f"no usable unix socket directory for {data_dir}")
     return sock_dir
 
@@ -295,15 +213,15 @@ def start_embedded_postgres(data_dir: Path, *, timeout: float = 30.0) -> tuple[s
     state_path = data_dir / "postgres.state.json"
     deadline = time.monotonic() + timeout
 
-    with _proc.locked(data_dir, timeout):
-        run_as = _os_user(pgdata)
+    with _files.locked(data_dir, timeout):
+        run_as = os_user(pgdata)
         if run_as:
-            _make_install_usable(*run_as)
+            make_install_usable(*run_as)
             if not _HAVE_PROC_CWD:
-                _proc.grant_traverse(data_dir, *run_as)
+                _files.grant_traverse(data_dir, *run_as)
             if pgdata.exists() and pgdata.stat().st_uid != run_as[0]:
                 os.chown(pgdata, *run_as)  # postgres checks PGDATA's owner only
-        _proc.prepare_log(log_path)
+        _files.prepare_log(log_path)
         _initdb(data_dir, pgdata, run_as, log_path)
         sock_dir = _socket_dir(data_dir, pgdata, run_as)
         _clear_stale(data_dir, pgdata)
@@ -326,11 +244,11 @@ def start_embedded_postgres(data_dir: Path, *, timeout: float = 30.0) -> tuple[s
         proc = None
         try:
             while True:
-                offset = _proc.prepare_log(log_path)
+                offset = _files.prepare_log(log_path)
                 proc = _proc.launch(argv, log_path=log_path, cwd=pgdata, death_signal=signal.SIGINT, run_as=run_as)
                 if _wait_ready(proc, pgdata, sock_dir, deadline):
                     break
-                tail = _proc.log_tail(log_path, offset)
+                tail = _files.log_tail(log_path, offset)
                 # backends of a SIGKILLed postmaster may still hold the old
                 # shared memory for a moment: retry until the deadline
                 if "shared memory block" in tail and time.monotonic() < deadline:

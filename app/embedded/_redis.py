@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from . import _proc
+from . import _files, _proc
 
 
 def redis_server_binary() -> Path:
@@ -57,17 +57,17 @@ def start_embedded_redis(data_dir: Path, *, timeout: float = 30.0) -> tuple[str,
     deadline = time.monotonic() + timeout
     binary = redis_server_binary()
 
-    with _proc.locked(data_dir, timeout):
+    with _files.locked(data_dir, timeout):
         sock = data_dir / "redis.sock"
-        if not _proc.socket_path_ok(sock):
-            sock = _proc.short_runtime_dir(data_dir) / "redis.sock"
+        if not _files.socket_path_ok(sock):
+            sock = _files.short_runtime_dir(data_dir) / "redis.sock"
         _proc.reclaim(state_path, "Redis", signal.SIGTERM)
         if sock.exists() or sock.is_symlink():
             if _ping(sock) is not None:
                 raise RuntimeError(f"a Redis server not started by us is listening on {sock}")
             sock.unlink()  # stale socket of a killed run
         (data_dir / "redis").mkdir(mode=0o700, exist_ok=True)
-        offset = _proc.prepare_log(log_path)
+        offset = _files.prepare_log(log_path)
         argv = [
             str(binary),
             "--port",
@@ -93,14 +93,14 @@ def start_embedded_redis(data_dir: Path, *, timeout: float = 30.0) -> tuple[str,
                 if proc.poll() is not None:
                     raise RuntimeError(
                         f"embedded redis-server exited with code {proc.returncode} "
-                        f"(log {log_path}):\n{_proc.log_tail(log_path, offset)}"
+                        f"(log {log_path}):\n{_files.log_tail(log_path, offset)}"
                     )
                 if _ping(sock) == "+PONG":
                     break
                 if time.monotonic() > deadline:
                     raise RuntimeError(
                         f"embedded redis-server did not answer within {timeout:.0f}s "
-                        f"(log {log_path}):\n{_proc.log_tail(log_path, offset)}"
+                        f"(log {log_path}):\n{_files.log_tail(log_path, offset)}"
                     )
                 time.sleep(0.01)
 
