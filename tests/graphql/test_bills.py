@@ -300,6 +300,11 @@ async def test_create_bill_job_refuses_bad_input_with_paths(story, other_tenant)
     cases = [
         ({}, [(["input", "lastDateInBillingPeriod"], "REQUIRED")]),
         ({"lastDateInBillingPeriod": "2026-01-31", "billDate": "2026-02-01"}, [(["input", "billDate"], "INVALID")]),
+        # Found by probing previews: billing's period steps left the calendar from 9999-12-31.
+        ({"billDate": "3000-01-01"}, [(["input", "billDate"], "INVALID")]),
+        ({"billDate": "1899-12-31"}, [(["input", "billDate"], "INVALID")]),
+        ({"lastDateInBillingPeriod": "2999-12-31"}, [(["input", "lastDateInBillingPeriod"], "INVALID")]),
+        ({"lastDateInBillingPeriod": "9999-12-31"}, [(["input", "lastDateInBillingPeriod"], "INVALID")]),
         (
             {"billDate": "2026-02-01", "accountIds": [story.alpha, foreign, "nope"]},
             [(["input", "accountIds", "2"], "INVALID"), (["input", "accountIds", "1"], "NOT_FOUND")],
@@ -512,10 +517,18 @@ async def test_preview_refuses_bad_arguments(story):
         {"a": story.alpha, "last": "2026-01-31", "date": "2026-02-01"},
         {"a": str(uuid.uuid4()), "last": "2026-01-31"},
         {"a": "nope", "last": "2026-01-31"},
+        # Outside the bill dates billing computes: 9999-12-31 and 0001-01-01 were INTERNAL.
+        {"a": story.alpha, "date": "9999-12-31"},
+        {"a": story.alpha, "last": "0001-01-01"},
+        {"a": story.alpha, "date": "3000-01-01"},
+        {"a": story.alpha, "last": "1899-12-30"},
     ):
         result = await story.tenant.gql(PREVIEW, variables)
         assert top_code(result) == "BAD_USER_INPUT", variables
         assert result["data"] is None
+    # The bounds themselves are bill dates like any other (nothing bills then: no bills).
+    for variables in ({"a": story.alpha, "date": "2999-12-31"}, {"a": story.alpha, "last": "1899-12-31"}):
+        assert data_of(await story.tenant.gql(PREVIEW, variables))["billPreview"] == [], variables
 
 
 # ------------------------------------------------------------------ who may do what

@@ -25,6 +25,12 @@ _FROM, _TO = input_name(CurrencyConversion, "from_currency"), input_name(Currenc
 _MULTIPLIER = input_name(CurrencyConversion, "multiplier")
 
 
+# The bill dates a job or preview may ask for. Billing steps whole periods (up to a year)
+# either side of a bill date; far from today that arithmetic leaves the calendar (year
+# 10000 from a bill date of 9999-12-31), so the dates asked for are bounded well inside it.
+EARLIEST_BILL_DATE, LATEST_BILL_DATE = date(1900, 1, 1), date(2999, 12, 31)
+
+
 def _as_date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
@@ -50,6 +56,15 @@ def bill_date_of(
     parsed = _as_date(raw)
     if parsed is None:
         problems.add(key, ErrorCode.INVALID, "must be a date (YYYY-MM-DD)")
+        return None, None
+    # lastDateInBillingPeriod is the day before the bill date
+    earliest, latest = (
+        (EARLIEST_BILL_DATE, LATEST_BILL_DATE)
+        if key == _BILL
+        else (EARLIEST_BILL_DATE - timedelta(days=1), LATEST_BILL_DATE - timedelta(days=1))
+    )
+    if not earliest <= parsed <= latest:
+        problems.add(key, ErrorCode.INVALID, f"must be between {earliest} and {latest}")
         return None, None
     return (None, parsed) if key == _BILL else (parsed, None)
 
