@@ -76,7 +76,9 @@ def _datetime_text() -> st.SearchStrategy[str]:
 def _date_text() -> st.SearchStrategy[str]:
     return st.one_of(
         st.dates().map(lambda d: d.isoformat()),
-        st.sampled_from(["2026-02-29", "0000-01-01", "2026-13-01", "", "2026-01-01T00:00:00Z"]),
+        st.sampled_from(
+            ["2026-02-29", "0000-01-01", "0001-01-01", "9999-12-31", "2026-13-01", "", "2026-01-01T00:00:00Z"]
+        ),
     )
 
 
