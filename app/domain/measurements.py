@@ -22,6 +22,9 @@ Invariants
 - A value sent as JSON null is treated as absent: the measurement does not carry the field.
 - ``ts`` "in the future" is judged against the batch's acceptance time, never the clock,
   so processing a batch again gives the same answer.
+- ``ts`` and ``ets`` are instants of the calendar in UTC, years 1 to 9999: PostgreSQL
+  stores ``0001-01-01T00:00:00+14:00`` (year 0 in UTC), but no reader could load it back,
+  and every list or export of the organization's measurements failed on it.
 - Derived fields (decision): a calculation that yields null because a field it reads is
   absent leaves the derived field absent (like any field a measurement does not carry);
   null with every field it reads present (division by zero, overflow), a value of the
@@ -180,6 +183,18 @@ def epoch_millis(moment: datetime) -> Decimal:
     return Decimal(micros).scaleb(-3)
 
 
+def in_calendar(moment: datetime) -> bool:
+    """Whether the instant falls in years 1–9999 in UTC (only an offset at the calendar's
+    first or last day can take it out)."""
+    if moment.year not in (1, 9999) or moment.tzinfo is None:
+        return True
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        return False
+    return True
+
+
 def prepare_measurement(item: Any, schema: MeterSchema, accepted_at: datetime) -> dict[str, Decimal | str]:
     """Stored values (data and derived fields by code) of ``item``; raises ``Rejection``."""
     return BatchChecks(accepted_at).prepare(item, schema)
@@ -216,6 +231,8 @@ class BatchChecks:
             problem = self._account_problems[account] = entity_code_problem(account)
         if problem:
             raise Rejection("INVALID_ACCOUNT", f"account code {account!r} {problem}")
+        if not in_calendar(item.ts) or (item.ets is not None and not in_calendar(item.ets)):
+            raise Rejection("TS_OUT_OF_RANGE", "ts and ets must fall in years 1 to 9999 in UTC")
         if as_utc(item.ts) > self.latest_ts:
             raise Rejection("TS_IN_FUTURE", "ts is more than 5 minutes after the batch was accepted")
 

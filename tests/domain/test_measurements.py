@@ -75,6 +75,23 @@ def rejection(**fields) -> str:
     return caught.value.code
 
 
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(1, 1, 1, tzinfo=UTC),
+        datetime(1, 1, 1, 14, tzinfo=timezone(timedelta(hours=14))),  # 0001-01-01T00:00Z exactly
+        datetime(1, 1, 1),  # no offset: UTC
+        datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(9999, 12, 31, 11, 59, tzinfo=timezone(timedelta(hours=-12))),
+    ],
+    ids=case_id,
+)
+def test_the_calendars_edges_are_instants_like_any_other(moment):
+    past = moment if moment.year == 1 else ACCEPTED
+    values = prepare_measurement(item(ts=past, ets=moment), SCHEMA, ACCEPTED)
+    assert values["age"] == epoch_millis(past) - 1767225600000  # stored, its ts read by a calculation
+
+
 def test_values_of_every_section_and_derived_fields():
     values = prepare_measurement(
         item(
@@ -121,6 +138,10 @@ def test_values_of_every_section_and_derived_fields():
         ({"who": {"region": "a\x00b"}}, "WRONG_TYPE"),
         ({"metadata": {"note": "x" * 257}}, "METADATA_TOO_LONG"),
         ({"ts": ACCEPTED + timedelta(minutes=5, microseconds=1)}, "TS_IN_FUTURE"),
+        # Year 0 in UTC: stored, it broke every later read of the organization's measurements.
+        ({"ts": datetime(1, 1, 1, 13, 59, 59, tzinfo=timezone(timedelta(hours=14)))}, "TS_OUT_OF_RANGE"),
+        ({"ets": datetime(1, 1, 1, tzinfo=timezone(timedelta(minutes=1)))}, "TS_OUT_OF_RANGE"),
+        ({"ets": datetime(9999, 12, 31, 23, 59, tzinfo=timezone(timedelta(hours=-12)))}, "TS_OUT_OF_RANGE"),
         ({"uid": "x" * 51}, "INVALID_UID"),
         ({"uid": ""}, "INVALID_UID"),
         ({"account": " padded"}, "INVALID_ACCOUNT"),

@@ -18,6 +18,7 @@ from app.models.accounts import Account
 from app.models.ingest import IngestFailure, MeasurementBatch
 from app.services import ingest
 from app.services.ingest import store
+from tests.conftest import data_of
 from tests.workers import (
     INGEST_QUEUE,
     accepted_batch,
@@ -106,6 +107,25 @@ async def test_a_batch_is_stored_with_derived_fields_and_per_item_failures(tenan
     assert rows["ok-3"]["note"] == "x" * 256
     created = await Account.get(organization_id=tenant.organization_id, code="brand-new")
     assert created.auto_created and created.name == "brand-new-autocreated"
+
+
+async def test_an_instant_before_year_one_in_utc_is_rejected_and_the_list_stays_readable(tenant, ingest_queue):
+    """Found by probing: `0001-01-01T00:00:00+14:00` (year 0 in UTC) was stored, and from
+    then on every read of the organization's measurements failed loading it (INTERNAL)."""
+    await make_meter(tenant.organization_id)
+    batch_id = await accepted_batch(
+        tenant,
+        [
+            item("year-0", ts="0001-01-01T00:00:00+14:00"),
+            {**item("ets-10000"), "ets": "9999-12-31T23:59:59-12:00"},
+            item("year-1", ts="0001-01-01T14:00:00+14:00"),
+        ],
+    )
+    await run_burst_worker()
+    failures = {f.batch_index: (f.uid, f.code) for f in await IngestFailure.filter(batch_id=batch_id)}
+    assert failures == {0: ("year-0", "TS_OUT_OF_RANGE"), 1: ("ets-10000", "TS_OUT_OF_RANGE")}
+    listed = data_of(await tenant.gql("{ measurements { totalCount nodes { uid ts } } }"))["measurements"]
+    assert listed == {"totalCount": 1, "nodes": [{"uid": "year-1", "ts": "0001-01-01T00:00:00+00:00"}]}
 
 
 async def test_the_same_batch_submitted_twice_with_uids_is_stored_once(tenant, ingest_queue):

@@ -23,7 +23,7 @@ class IngestFailure:
     uid: str | None = strawberry.field(description="The measurement's uid, if it had one.")
     code: str = strawberry.field(
         description="Why, as a stable code: UNKNOWN_METER, UNKNOWN_FIELD, WRONG_TYPE, METADATA_TOO_LONG, "
-        "TS_IN_FUTURE, DERIVED_FIELD, INVALID_UID, INVALID_ACCOUNT."
+        "TS_IN_FUTURE, TS_OUT_OF_RANGE, DERIVED_FIELD, INVALID_UID, INVALID_ACCOUNT."
     )
     reason: str = strawberry.field(description="Why, for people.")
 
