@@ -20,6 +20,7 @@ from starlette.responses import FileResponse, JSONResponse, Response, StreamingR
 from starlette.routing import Route
 
 from app.auth.tokens import bearer_token
+from app.domain.date_range import EARLIEST_DATE, LATEST_DATE
 from app.domain.exports.filters import (
     GRANULARITIES,
     ID_PATTERN,
@@ -216,7 +217,11 @@ def _parameters(kind: ExportKind) -> list[dict[str, Any]]:
     usage = kind is ExportKind.USAGE
     every = {
         "from": _parameter(
-            "from", "Start (inclusive): YYYY-MM-DD (local midnight), or an instant with offset.", bound, usage
+            "from",
+            "Start (inclusive): YYYY-MM-DD (local midnight), or an instant with offset;"
+            f" within {EARLIEST_DATE} to {LATEST_DATE}.",
+            bound,
+            usage,
         ),
         "to": _parameter("to", "End (exclusive), like from.", bound, usage),
         "accountIds": _parameter("accountIds", "Comma-separated account ids (at most 1000).", ids),

@@ -84,12 +84,28 @@ def test_filters_parse_and_bound():
         (ExportKind.MEASUREMENTS, {"to": "2024-02-30"}, "to"),
         (ExportKind.USAGE, {"from": "2024-10-01"}, "to"),
         (ExportKind.USAGE, {"from": "2024-10-01", "to": "2024-11-01", "granularity": "WEEK"}, "granularity"),
+        # Outside the dates billing computes with (app.domain.date_range); each was a 500:
+        # year 0 in UTC reached the driver, a usage export's periods stepped into year 10000.
+        (ExportKind.MEASUREMENTS, {"from": "0001-01-01T00:00:00+14:00"}, "from"),
+        (ExportKind.MEASUREMENTS, {"to": "9999-12-31T23:59:59-12:00"}, "to"),
+        (ExportKind.MEASUREMENTS, {"from": "1899-12-31T23:59:59.999999Z"}, "from"),
+        (ExportKind.MEASUREMENTS, {"to": "2999-12-31T23:00:00-01:00"}, "to"),  # 3000-01-01 in UTC
+        (ExportKind.USAGE, {"from": "2024-10-01", "to": "9999-12-31"}, "to"),
+        (ExportKind.USAGE, {"from": "1899-12-31", "to": "2024-11-01"}, "from"),
+        (ExportKind.BILLS, {"to": "3000-01-01"}, "to"),
     ],
 )
 def test_bad_filters_name_the_parameter(kind, params, path):
     with pytest.raises(InputErrors) as caught:
         parse_filters(kind, params)
     assert [p.path for p in caught.value.problems] == [(path,)]
+
+
+def test_the_bounds_of_the_date_range_are_accepted():
+    parsed = parse_filters(ExportKind.USAGE, {"from": "1900-01-01", "to": "2999-12-31T23:59:59.999999Z"})
+    assert (parsed.start, parsed.end) == (date(1900, 1, 1), datetime(2999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC))
+    parsed = parse_filters(ExportKind.MEASUREMENTS, {"from": "1900-01-01T01:00:00+01:00", "to": "2999-12-31"})
+    assert parsed.start == datetime(1900, 1, 1, tzinfo=UTC)
 
 
 def test_rfc3339_instants_in_either_case():

@@ -164,6 +164,10 @@ async def test_a_bill_with_two_lines_is_two_csv_rows_and_one_json_line(tenant):
         ("/exports/usage.csv", {"from": "2024-10-01"}, "to: a usage export needs from and to"),
         ("/exports/usage.csv", {"from": "2024-10-02", "to": "2024-10-01"}, "to: must be after from"),
         ("/exports/usage.csv", {"from": "1990-01-01", "to": "2024-10-01", "granularity": "DAY"}, "more than"),
+        # 500s before the bounds (app.domain.date_range): the driver refused year 0 in UTC,
+        # the usage periods stepped into year 10000.
+        ("/exports/measurements.csv", {"from": "0001-01-01T00:00:00+14:00"}, "from: must be between 1900-01-01"),
+        ("/exports/usage.jsonl", {"from": "9999-12-30", "to": "9999-12-31"}, "from: must be between 1900-01-01"),
     ],
 )
 async def test_bad_filters_are_400_with_a_message(tenant, path, params, message):

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from app.domain.date_range import date_problem, instant_problem
 from app.domain.exports.formats import ExportKind
 from app.domain.problems import ErrorCode, ProblemCollector
 
@@ -89,17 +90,25 @@ def parse_filters(
 
 def _bound(params: Mapping[str, str], name: str, kind: ExportKind, problems: ProblemCollector) -> Bound | None:
     """A date, or (not for bills) an RFC 3339 instant with its offset; nothing looser, so
-    that what is accepted is exactly what the OpenAPI document describes."""
+    that what is accepted is exactly what the OpenAPI document describes. Either within the
+    dates billing computes with (`app.domain.date_range`)."""
     text = params.get(name)
     if text is None:
         return None
+    bound: Bound | None = None
     try:
         if DATE_PATTERN.fullmatch(text):
-            return date.fromisoformat(text)
-        if INSTANT_PATTERN.fullmatch(text) and kind is not ExportKind.BILLS:
-            return datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
+            bound = date.fromisoformat(text)
+        elif INSTANT_PATTERN.fullmatch(text) and kind is not ExportKind.BILLS:
+            bound = datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
     except ValueError:
         pass
+    if bound is not None:
+        problem = instant_problem(bound) if isinstance(bound, datetime) else date_problem(bound)
+        if problem is None:
+            return bound
+        problems.add(name, ErrorCode.INVALID, problem)
+        return None
     wanted = "a date YYYY-MM-DD" if kind is ExportKind.BILLS else "a date YYYY-MM-DD or an RFC 3339 instant with offset"
     problems.add(name, ErrorCode.INVALID, f"must be {wanted}")
     return None

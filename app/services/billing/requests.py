@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from app.domain.date_range import date_problem
 from app.domain.periods import BillFrequency
 from app.models.accounts import Account
 from app.models.billing import Bill
@@ -23,12 +24,6 @@ _CONVERSIONS = input_name(CreateBillJob, "currency_conversions")
 _BILL_IDS = input_name(RecalculateBills, "bill_ids")
 _FROM, _TO = input_name(CurrencyConversion, "from_currency"), input_name(CurrencyConversion, "to_currency")
 _MULTIPLIER = input_name(CurrencyConversion, "multiplier")
-
-
-# The bill dates a job or preview may ask for. Billing steps whole periods (up to a year)
-# either side of a bill date; far from today that arithmetic leaves the calendar (year
-# 10000 from a bill date of 9999-12-31), so the dates asked for are bounded well inside it.
-EARLIEST_BILL_DATE, LATEST_BILL_DATE = date(1900, 1, 1), date(2999, 12, 31)
 
 
 def _as_date(value: Any) -> date | None:
@@ -57,14 +52,10 @@ def bill_date_of(
     if parsed is None:
         problems.add(key, ErrorCode.INVALID, "must be a date (YYYY-MM-DD)")
         return None, None
-    # lastDateInBillingPeriod is the day before the bill date
-    earliest, latest = (
-        (EARLIEST_BILL_DATE, LATEST_BILL_DATE)
-        if key == _BILL
-        else (EARLIEST_BILL_DATE - timedelta(days=1), LATEST_BILL_DATE - timedelta(days=1))
-    )
-    if not earliest <= parsed <= latest:
-        problems.add(key, ErrorCode.INVALID, f"must be between {earliest} and {latest}")
+    # The bill date must be one billing computes with (lastDateInBillingPeriod is the day before).
+    bill_day = parsed if key == _BILL else min(parsed, date.max - timedelta(days=1)) + timedelta(days=1)
+    if problem := date_problem(bill_day):
+        problems.add(key, ErrorCode.INVALID, problem if key == _BILL else f"{problem}, the day before a bill date")
         return None, None
     return (None, parsed) if key == _BILL else (parsed, None)
 
