@@ -53,6 +53,15 @@ async def test_pending_bills_in_range_refuse_the_date_naming_them_and_nothing_ch
     assert await lock_state(billed, billed.a) == ("PENDING", False, False)
 
 
+async def test_a_date_outside_the_range_billing_computes_with_is_refused(billed):
+    """Found by probing: 9999-12-31 was stored after a server error in the check of the
+    bills it would lock (app.domain.date_range)."""
+    for outside in ("9999-12-31", "1899-12-31", "3000-01-01"):
+        refused = await update(billed, outside, 1)
+        assert (refused["billConfig"], codes(refused["userErrors"])) == (None, [(["input", "billLockDate"], "INVALID")])
+    assert data_of(await billed.tenant.gql(READ))["billConfig"] == {"billLockDate": None, "version": 1}
+
+
 async def test_the_date_locks_approved_bills_and_moving_it_back_keeps_a_persons_lock(billed):
     approved = {b["id"]: b for b in await billed.approve([billed.a["id"], billed.b["id"]])}
     await billed.lock(approved[billed.a["id"]])  # alpha: locked by a person

@@ -109,6 +109,10 @@ async def test_every_bad_memo_input_is_refused_at_its_path_and_writes_nothing(st
             memo_input(bill["id"], "DEBIT_MEMO", "1", debit, servicePeriodEndDate="2025-12-31T00:00:00Z"),
             [(["input", "servicePeriodEndDate"], "INVALID")],
         ),
+        (  # -infinity as stored by the driver, read back without its offset (app.domain.date_range)
+            memo_input(bill["id"], "DEBIT_MEMO", "1", debit, servicePeriodStartDate="0001-01-01T00:00:00Z"),
+            [(["input", "servicePeriodStartDate"], "INVALID")],
+        ),
         (memo_input(bill["id"], "DEBIT_MEMO", "1", debit, productId=unknown), [(["input", "productId"], "NOT_FOUND")]),
         (
             memo_input(bill["id"], "DEBIT_MEMO", "1", debit, referencedBillId=bill["id"]),

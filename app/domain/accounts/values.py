@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Any, TypeVar, cast
 
 from app.domain import ids
+from app.domain.date_range import date_problem, instant_problem
 from app.domain.given import Given
 from app.domain.naming import custom_fields_problem
 from app.domain.problems import ErrorCode, ProblemCollector
@@ -86,11 +87,10 @@ def instant(value: Any, key: Path, at: ProblemCollector) -> datetime | None:
     if value.tzinfo is None or value.utcoffset() is None:
         at.add(_path(key), ErrorCode.INVALID, "must include a UTC offset, e.g. 2026-01-01T00:00:00Z")
         return None
-    try:
-        return value.astimezone(UTC)
-    except OverflowError:  # its offset takes it past year 1 or 9999 (e.g. 0001-01-01T00:00+14:00)
-        at.add(_path(key), ErrorCode.INVALID, "is out of range")
+    if problem := instant_problem(value):
+        at.add(_path(key), ErrorCode.INVALID, problem)
         return None
+    return value.astimezone(UTC)
 
 
 def plain_date(value: Any, key: Path, at: ProblemCollector) -> date | None:
@@ -98,6 +98,9 @@ def plain_date(value: Any, key: Path, at: ProblemCollector) -> date | None:
         return None
     if isinstance(value, datetime) or not isinstance(value, date):
         at.add(_path(key), ErrorCode.INVALID, "must be a date (YYYY-MM-DD)")
+        return None
+    if problem := date_problem(value):
+        at.add(_path(key), ErrorCode.INVALID, problem)
         return None
     return value
 

@@ -28,6 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.domain import ids
+from app.domain.date_range import instant_problem
 from app.domain.given import NOT_GIVEN, Fields, Given
 from app.domain.naming import description_problem, entity_code_problem, name_problem
 from app.domain.problems import ErrorCode, ProblemCollector
@@ -211,6 +212,9 @@ def _instant(data: Given, key: str, at: ProblemCollector, *, required: bool = Fa
         return None
     if not isinstance(value, datetime) or value.utcoffset() is None:
         at.add(key, ErrorCode.INVALID, "must be a date-time with a UTC offset")
+        return None
+    if problem := instant_problem(value):
+        at.add(key, ErrorCode.INVALID, problem)
         return None
     return value
 

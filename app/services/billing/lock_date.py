@@ -29,6 +29,7 @@ from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from app.domain.billing.invoice_dates import latest_locked_bill_date
+from app.domain.date_range import date_problem
 from app.models.billing import Bill, BillConfig
 from app.services.billing.commands import UpdateBillConfig, input_name
 from app.services.errors import ErrorCode, fail
@@ -47,6 +48,8 @@ async def get_bill_config(organization_id: uuid.UUID) -> BillConfig:
 
 async def update_bill_config(organization_id: uuid.UUID, command: UpdateBillConfig, *, actor: str) -> BillConfig:
     new = command.bill_lock_date
+    if new is not None and (problem := date_problem(new)):
+        raise fail(("input", input_name(UpdateBillConfig, "bill_lock_date")), ErrorCode.INVALID, problem)
     async with in_transaction() as conn:
         await conn.execute_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [_lock_key(organization_id)])
         await conn.execute_query(

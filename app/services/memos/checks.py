@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from app.domain.date_range import instant_problem
 from app.domain.naming import CONTROL_CHARS, MAX_DESCRIPTION
 from app.services.errors import ErrorCode, ProblemCollector
 from app.services.memos.commands import INPUT_NAMES
@@ -35,6 +36,9 @@ def checked(values: dict[str, Any], problems: ProblemCollector) -> dict[str, uui
     elif description is not None and CONTROL_CHARS.search(description):
         problems.add("description", ErrorCode.INVALID, "must not contain control characters")
     start, end = values.get("service_period_start_date"), values.get("service_period_end_date")
+    for name, moment in (("service_period_start_date", start), ("service_period_end_date", end)):
+        if isinstance(moment, datetime) and (problem := instant_problem(moment)):
+            problems.add(INPUT_NAMES[name], ErrorCode.INVALID, problem)
     if isinstance(start, datetime) and isinstance(end, datetime) and start > end:
         problems.add("servicePeriodEndDate", ErrorCode.INVALID, "must not be before servicePeriodStartDate")
     ids = {name: _id(values.get(name), name, problems) for name in IDS}

@@ -10,7 +10,8 @@ Conventions shared by every catalog check
   is refused, because it has already lost the exact value the client meant. A decimal
   outside `app.domain.decimals`' bounds (digits, exponent) is refused too: the GraphQL
   scalar refuses it first, this keeps every other caller of a service as safe.
-- Instants must carry a UTC offset and leave as aware datetimes in UTC.
+- Instants must carry a UTC offset, lie within the dates billing computes with
+  (`app.domain.date_range`), and leave as aware datetimes in UTC.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, cast
 
+from app.domain.date_range import instant_problem
 from app.domain.decimals import MAX_TEXT, decimal_problem
 from app.domain.given import Given
 from app.domain.ids import as_uuid
@@ -164,8 +166,7 @@ def instant(data: Given, key: str, at: ProblemCollector, *, required: bool) -> d
     if value.tzinfo is None or value.utcoffset() is None:
         at.add(key, ErrorCode.INVALID, "must include a UTC offset")
         return None
-    try:
-        return value.astimezone(UTC)
-    except OverflowError:  # its offset takes it past year 1 or 9999 (e.g. 0001-01-01T00:00+14:00)
-        at.add(key, ErrorCode.INVALID, "is out of range")
+    if problem := instant_problem(value):
+        at.add(key, ErrorCode.INVALID, problem)
         return None
+    return value.astimezone(UTC)
