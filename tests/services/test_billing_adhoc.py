@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from app.models.accounts import Account, Commitment
-from app.models.billing import Bill
+from app.models.billing import Bill, BillJobAccount
 from app.services import billing
 from app.services.billing.commands import RecalculateBills
 from tests.services import ACTOR, UTC, lines_of, new_world
@@ -122,3 +122,30 @@ async def test_no_fee_that_day_no_ad_hoc_bill(app):
     job_id = await create_and_run(world, last_date_in_billing_period=date(2024, 2, 15))
     assert (await world.job(job_id)).total == 0
     assert await world.bills() == []
+
+
+async def test_an_account_whose_commitment_cannot_be_assessed_fails_alone(app):
+    """Found by probing: a commitment ending 9999-12-31 (refused as input since, but it may
+    be stored) made assessing its account's fees step into year 10000, and the whole job
+    failed at initialization. Now that account fails with a reason; the others are billed."""
+    world = await new_world(standing_charge="0", bands=FLAT)
+    await world.account("good")
+    broken = await world.account("broken")
+    await Commitment.create(
+        organization_id=world.organization_id,
+        account_id=broken.id,
+        currency="USD",
+        amount=D(100),
+        start_date=date(2024, 1, 1),
+        end_date=date(9999, 12, 31),
+        billing_plan_id=world.plan.id,
+    )
+    for code in ("good", "broken"):
+        await world.measure(code, 5, datetime(2024, 1, 10, tzinfo=UTC))
+    job_id = await create_and_run(world)
+    job = await world.job(job_id)
+    assert (job.status, job.total, job.failed) == ("COMPLETE", 2, 1)
+    failed = await BillJobAccount.get(bill_job_id=job_id, status="FAILED")
+    assert failed.account_id == broken.id and failed.reason
+    assert (await world.bill_of("good")).bill_total == D("5.00")
+    assert await world.bill_of("broken") is None

@@ -12,7 +12,8 @@
    out (**decision**). Accounts with a commitment fee dated the job's bill date and no
    account plan billing that day (at any frequency) are billed too: they get an AD_HOC
    bill of the fees (SEMANTICS §7.2 item 4, whatever the job's frequency), as are accounts
-   with a charge of that date no plan bill carries (§9.2 rule 4). RECALCULATE
+   with a charge of that date no plan bill carries (§9.2 rule 4). An account whose data
+   cannot be assessed is billed, so that the job reports it alone (`_deciding`). RECALCULATE
    bills the accounts of the bills asked for that still exist; an AD_HOC bill is
    recalculated as the fee bill of its day alone.
 """
@@ -22,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import cast
@@ -39,7 +40,7 @@ from app.services.billing.planning import (
     has_fee_on,
     has_plan_bill_on,
 )
-from app.services.billing.snapshots import Catalog, load_catalog, load_organization
+from app.services.billing.snapshots import Catalog, Organization, load_catalog, load_organization
 from app.services.charges.billing import charged_accounts
 from app.services.ingest import pending_batch_ids, process_measurement_batch
 
@@ -140,8 +141,9 @@ async def _billed_accounts(organization_id: uuid.UUID, job: BillJob) -> JobAccou
     catalog = await load_catalog(organization_id, org, account_ids, [bill_date])
     frequency = BillFrequency(job.billing_frequency) if job.billing_frequency else None
     request = BillRequest(bill_date, frequency)
-    billed = {a for a, plans in catalog.account_plans.items() if billing_frequencies(plans, request, org)}
-    billed |= await _ad_hoc_accounts(organization_id, org, catalog, account_ids, bill_date)
+    plans = catalog.account_plans
+    billed = _deciding(job, plans, lambda a: bool(billing_frequencies(plans[a], request, org)))
+    billed |= await _ad_hoc_accounts(organization_id, job, org, catalog, account_ids, bill_date)
     billed |= await charged_accounts(organization_id, org, catalog.account_plans, account_ids, bill_date)
     catalog = await _with_accounts(organization_id, catalog, billed)
     return JobAccounts(sorted(billed, key=str), Loaded(org, catalog, frozenset([bill_date])))
@@ -158,7 +160,12 @@ async def _with_accounts(organization_id: uuid.UUID, catalog: Catalog, account_i
 
 
 async def _ad_hoc_accounts(
-    organization_id: uuid.UUID, org, catalog, account_ids: Sequence[uuid.UUID] | None, bill_date: date
+    organization_id: uuid.UUID,
+    job: BillJob,
+    org: Organization,
+    catalog: Catalog,
+    account_ids: Sequence[uuid.UUID] | None,
+    bill_date: date,
 ) -> set[uuid.UUID]:
     """Accounts with a commitment fee on `bill_date` and no account plan billing then."""
     query = Commitment.filter(organization_id=organization_id)
@@ -171,8 +178,28 @@ async def _ad_hoc_accounts(
     commitments = await load_commitments(
         organization_id, accounts, catalog.account_plans, org.epochs(), org.config.commitment_fee_bill_in_advance
     )
-    return {
-        a
-        for a, own in commitments.items()
-        if has_fee_on(own, bill_date, org) and not has_plan_bill_on(catalog.account_plans.get(a, ()), bill_date, org)
-    }
+    return _deciding(
+        job,
+        commitments,
+        lambda a: (
+            has_fee_on(commitments[a], bill_date, org)
+            and not has_plan_bill_on(catalog.account_plans.get(a, ()), bill_date, org)
+        ),
+    )
+
+
+def _deciding(job: BillJob, accounts: Iterable[uuid.UUID], billed: Callable[[uuid.UUID], bool]) -> set[uuid.UUID]:
+    """The accounts `billed` says the job bills. An account whose data makes the decision
+    fail (a stored date the schedules cannot step from, say) is billed too: composing its
+    bill then fails the same way and the job reports it on that account alone, as it
+    reports any account it cannot bill, instead of failing every bill of the organization
+    at initialization (**decision**, as for broken ingest batches above)."""
+    chosen = set()
+    for account_id in accounts:
+        try:
+            if billed(account_id):
+                chosen.add(account_id)
+        except Exception:  # noqa: BLE001 - see the docstring; the chunk reports the account
+            log.warning("bill job %s: account %s could not be assessed", job.id, account_id, exc_info=True)
+            chosen.add(account_id)
+    return chosen
