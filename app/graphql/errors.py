@@ -124,8 +124,11 @@ async def respond_deleted(call: Callable[[], Awaitable[Any]], deleted_id: Any) -
 
 async def or_bad_request(call: Callable[[], Awaitable[Any]]) -> Any:
     """For queries, which have no userErrors: a refused input is a BAD_USER_INPUT error
-    carrying every problem's message."""
+    carrying every problem's message, each after the argument it is about
+    (`billDate: must be between …`)."""
     try:
         return await call()
     except InputErrors as exc:
-        raise BadRequest("; ".join(p.message for p in exc.problems)) from None
+        raise BadRequest(
+            "; ".join(f"{'.'.join(p.path)}: {p.message}" if p.path else p.message for p in exc.problems)
+        ) from None

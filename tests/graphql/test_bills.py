@@ -526,6 +526,8 @@ async def test_preview_refuses_bad_arguments(story):
         result = await story.tenant.gql(PREVIEW, variables)
         assert top_code(result) == "BAD_USER_INPUT", variables
         assert result["data"] is None
+    refused = await story.tenant.gql(PREVIEW, {"a": story.alpha, "date": "9999-12-31"})
+    assert refused["errors"][0]["message"] == "billDate: must be between 1900-01-01 and 2999-12-31"
     # The bounds themselves are bill dates like any other (nothing bills then: no bills).
     for variables in ({"a": story.alpha, "date": "2999-12-31"}, {"a": story.alpha, "last": "1899-12-31"}):
         assert data_of(await story.tenant.gql(PREVIEW, variables))["billPreview"] == [], variables
