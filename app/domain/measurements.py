@@ -49,6 +49,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.domain.calc import MAX_STRING, CalcError, CalcLimitError, Expression, ValueType, compile_expression
+from app.domain.date_range import in_calendar
 from app.domain.measurement_values import (
     MAX_METADATA,
     Rejection,
@@ -181,18 +182,6 @@ def epoch_millis(moment: datetime) -> Decimal:
     delta = as_utc(moment) - _EPOCH
     micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
     return Decimal(micros).scaleb(-3)
-
-
-def in_calendar(moment: datetime) -> bool:
-    """Whether the instant falls in years 1–9999 in UTC (only an offset at the calendar's
-    first or last day can take it out)."""
-    if moment.year not in (1, 9999) or moment.tzinfo is None:
-        return True
-    try:
-        moment.astimezone(UTC)
-    except OverflowError:
-        return False
-    return True
 
 
 def prepare_measurement(item: Any, schema: MeterSchema, accepted_at: datetime) -> dict[str, Decimal | str]:

@@ -18,7 +18,7 @@ by the validation rule ``DecimalLiteralBounds``
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -40,6 +40,7 @@ from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.schema.types.base_scalars import DateTimeDefinition
 from strawberry.types.scalar import ScalarDefinition
 
+from app.domain.date_range import in_calendar
 from app.domain.decimals import MAX_TEXT, decimal_problem
 
 __all__ = [
@@ -140,13 +141,10 @@ def parse_datetime(value: object) -> datetime:
     the instant past year 1 or 9999 in UTC. A naive value is left as it is (the services
     that need an offset say so, with the input's path)."""
     parsed = DateTimeDefinition.parse_value(value)  # type: ignore[misc]
-    if parsed.tzinfo is not None:
-        try:
-            parsed.astimezone(UTC)
-        except OverflowError:
-            raise StrawberryInputCoercionError(
-                f"DateTime {_shown(value)} is out of range: in UTC it falls before year 1 or after 9999."
-            ) from None
+    if not in_calendar(parsed):
+        raise StrawberryInputCoercionError(
+            f"DateTime {_shown(value)} is out of range: in UTC it falls before year 1 or after 9999."
+        )
     return parsed
 
 
