@@ -52,8 +52,9 @@ def bill_date_of(
     if parsed is None:
         problems.add(key, ErrorCode.INVALID, "must be a date (YYYY-MM-DD)")
         return None, None
-    # The bill date must be one billing computes with (lastDateInBillingPeriod is the day before).
-    bill_day = parsed if key == _BILL else min(parsed, date.max - timedelta(days=1)) + timedelta(days=1)
+    # The bill date must be one billing computes with (lastDateInBillingPeriod is the day
+    # before it; date.max has no day after, and is out of the range anyway).
+    bill_day = parsed if key == _BILL or parsed == date.max else parsed + timedelta(days=1)
     if problem := date_problem(bill_day):
         problems.add(key, ErrorCode.INVALID, problem if key == _BILL else f"{problem}, the day before a bill date")
         return None, None
