@@ -223,18 +223,23 @@ async def wait_until_drained(database_url: str, timeout: float = 600) -> dict:
 COPY_RUNS = 3
 
 
-async def raw_copy_rates(database_url: str, rows: int) -> list[float]:
+async def raw_copy_rates(database_url: str, rows: int) -> tuple[list[float], float | None]:
     """Rows per second of COPYing the stored rows again (each run under a new organization
-    id), COPY_RUNS times in a row. Timed once, this baseline moved between 71,749 and
-    122,155 rows/s within an hour on an otherwise idle machine (2026-12-06), and three runs
-    in a row spread as far (69,020 / 104,759 / 83,988): the median resists one slow or
-    fast run, which a single timing passed on to the ratio whole."""
+    id), COPY_RUNS times in a row, and the database backend's CPU per row over all of them
+    (µs; None without /proc): what the table's COPY alone costs the database, against which
+    the ingest's database CPU per measurement shows what claims, batches and statuses add.
+    Timed once, this baseline moved between 71,749 and 122,155 rows/s within an hour on an
+    otherwise idle machine (2026-12-06), and three runs in a row spread as far (69,020 /
+    104,759 / 83,988): the median resists one slow or fast run, which a single timing
+    passed on to the ratio whole."""
     conn = await asyncpg.connect(database_url)
     try:
         records = await conn.fetch(
             f"SELECT {', '.join(MEASUREMENTS_COLUMNS)}, data::text AS raw FROM measurements LIMIT $1", rows
         )
         rates = []
+        backend = conn.get_server_pid()
+        backend_before = process_cpu_seconds(backend)
         for _ in range(COPY_RUNS):
             organization_id = uuid.uuid4()
             copies = [(organization_id, *tuple(r)[1:9], r["raw"]) for r in records]
@@ -245,7 +250,11 @@ async def raw_copy_rates(database_url: str, rows: int) -> list[float]:
                         "measurements", records=copies[start : start + BATCH], columns=MEASUREMENTS_COLUMNS
                     )
             rates.append(len(copies) / (time.perf_counter() - started))
-        return rates
+        backend_after = process_cpu_seconds(backend)
+        per_row = None
+        if backend_before is not None and backend_after is not None and records:
+            per_row = (backend_after - backend_before) / (COPY_RUNS * len(records)) * 1e6
+        return rates, per_row
     finally:
         await conn.close()
 
@@ -281,14 +290,16 @@ def main() -> None:
                 process_cpu_seconds(api.pid),
                 cpu_of(asyncio.run(backend_pids(database_url))),
             )
-        copy_rates = asyncio.run(raw_copy_rates(database_url, min(int(totals["stored"] or 0), 200_000)))
+        copy_rates, copy_database_us = asyncio.run(
+            raw_copy_rates(database_url, min(int(totals["stored"] or 0), 200_000))
+        )
     cpu = None
     if worker_before is not None and worker_after is not None and api_before is not None and api_after is not None:
         if backends_after:
             # A backend the run opened started from (almost) nothing: count it whole.
             database = sum(after - backends_before.get(pid, 0.0) for pid, after in backends_after.items())
             cpu = (worker_after - worker_before, database, api_after - api_before)
-    report(ok, refused, elapsed, totals, copy_rates, args, cpu)
+    report(ok, refused, elapsed, totals, copy_rates, copy_database_us, args, cpu)
 
 
 def report(
@@ -297,6 +308,7 @@ def report(
     elapsed: float,
     totals: dict,
     copy_rates: list[float],
+    copy_database_us: float | None,
     args: argparse.Namespace,
     cpu: tuple[float, float, float] | None,
 ) -> None:
@@ -323,6 +335,9 @@ def report(
     print(f"stored_per_second={stored:.0f}")
     copy_rate = statistics.median(copy_rates)
     print(f"raw_copy_per_second={copy_rate:.0f} (median of {', '.join(f'{r:.0f}' for r in copy_rates)})")
+    if copy_database_us is not None:
+        print(f"raw_copy_database_cpu_per_row_us={copy_database_us:.1f}")
+        cpu_figures.append(figure("raw_copy_database_cpu_per_row", copy_database_us, unit="us"))
     print(f"stored_to_copy_ratio={stored / copy_rate:.2f} accepted_to_copy_ratio={accepted / copy_rate:.2f}")
     print(f"target stored_per_second>=50000: {'met' if stored >= 50_000 else 'NOT met'}")
     print(f"target stored_to_copy_ratio>=0.65: {'met' if stored / copy_rate >= 0.65 else 'NOT met'}")
