@@ -2,7 +2,7 @@
 
 CPU time (min over repeats) per measurement of: decoding a batch, checking it
 (`BatchChecks.prepare`), preparing it (decode excluded: checks, JSON, binary COPY rows),
-and a whole group of 8 batches from bodies to COPY data, as `process` does it. These are
+and a whole group of GROUP_LIMIT batches from bodies to COPY data, as `process` does it. These are
 the parts of bench/ingest.py's worker CPU that Python code decides; being in one process
 they are far less sensitive to a loaded machine than the end-to-end figures.
 
