@@ -57,11 +57,14 @@ def asyncpg_url(database_url: str) -> str:
     return database_url
 
 
-def tortoise_config(database_url: str | None = None) -> dict[str, Any]:
+def tortoise_config(database_url: str | None = None, *, open_connections: int = 1) -> dict[str, Any]:
+    """`open_connections`: how many connections the pool opens (and primes) when it starts;
+    the rest it opens when first needed."""
     url = database_url or get_settings().database_url or "postgres://postgres@127.0.0.1:5432/metergraph"
     default = expand_db_url(tortoise_url(url))
     default["credentials"]["reset"] = keep_session
     default["credentials"]["init"] = prime_array_codecs
+    default["credentials"].setdefault("minsize", open_connections)  # a `minsize=` in the URL wins
     return {
         "connections": {"default": default},
         "apps": {
@@ -113,11 +116,12 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-async def init_db(database_url: str) -> None:
+async def init_db(database_url: str, *, open_connections: int = 1) -> None:
     # Tortoise 1.x keeps its connections in a contextvar of the task that initialised it.
     # Uvicorn runs the lifespan and each request in different tasks, so without the
     # global fallback every request of a served app would find no database.
-    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    config = tortoise_config(database_url, open_connections=open_connections)
+    await Tortoise.init(config=config, _enable_global_fallback=True)
 
 
 async def close_db() -> None:

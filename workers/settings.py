@@ -93,9 +93,15 @@ def production_cron_jobs() -> list:
     ]
 
 
+# Connections a worker opens when it starts. A bill job's loops, its helpers and the
+# heartbeat each hold one at once: opened (and primed, app.db.prime_array_codecs) during
+# a fresh worker's first job, they cost it ~50-70 ms (py-spy, bench/bill_run.py).
+WORKER_OPEN_CONNECTIONS = 4
+
+
 async def startup(ctx: dict[str, Any]) -> None:
     if not ctx.get("db_ready"):
-        await init_db(get_settings().database_url)
+        await init_db(get_settings().database_url, open_connections=WORKER_OPEN_CONNECTIONS)
         ctx["db_ready"] = "owned"
     from app.services.ingest import ensure_partitions
 
