@@ -272,6 +272,36 @@ async def test_accounts_connection_and_filters(tenant):
     assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
+async def test_account_search_matches_code_or_name_ignoring_case_beyond_the_first_page(tenant, other_tenant):
+    organization_id = uuid.UUID(tenant.organization_id)
+    await Account.bulk_create(
+        [Account(organization_id=organization_id, code=f"bulk-{n:03d}", name=f"Bulk {n}") for n in range(105)]
+        + [
+            Account(organization_id=organization_id, code=code, name=name)
+            for code, name in [
+                ("zh", "Zebra Holdings"),
+                ("pct", "100% Cotton"),
+                ("snk", "Snake_case Ltd"),
+                ("lk", "Lake City"),
+            ]
+        ]
+    )
+    await new_account(other_tenant, "zh-other", name="Zebra Holdings")
+    query = "query($f: AccountFilter) { accounts(filter: $f, first: 100) { totalCount nodes { code } } }"
+
+    async def found(search: str) -> list[str]:
+        return [n["code"] for n in data_of(await tenant.gql(query, {"f": {"search": search}}))["accounts"]["nodes"]]
+
+    assert await found("BULK-104") == ["bulk-104"]  # past the first 100 accounts by code
+    assert await found("  hold ") == ["zh"]  # the name, ignoring case and the spaces around
+    assert await found("%") == ["pct"]  # a plain character, not LIKE's wildcard
+    assert await found("e_c") == ["snk"]  # `_` is no wildcard: "Lake City" is not found
+    assert await found("x" * 300) == []  # longer than any code or name: nothing, not an error
+    assert await found("\\") == [] and await found("\\%") == []  # LIKE's escape character: no error
+    everything = data_of(await tenant.gql(query, {"f": {"search": "  "}}))["accounts"]
+    assert everything["totalCount"] == 109
+
+
 # --- nested create -------------------------------------------------------------------
 
 NESTED_QUERY = """query($id: ID!) { account(id: $id) { code

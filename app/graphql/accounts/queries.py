@@ -31,6 +31,13 @@ class AccountFilter:
     has_parent: bool | None = strawberry.field(
         default=None, description="true: only child accounts; false: only top-level accounts."
     )
+    search: str | None = strawberry.field(
+        default=None,
+        description=(
+            "Only accounts whose code or name contains this text, ignoring case and the text's leading and"
+            " trailing spaces (`%` and `_` are plain characters). Empty: every account."
+        ),
+    )
 
 
 @strawberry.input(description="Narrows the account plan list; every given criterion must hold.")
@@ -71,7 +78,11 @@ def filter_accounts(query: QuerySet, flt: AccountFilter | None) -> QuerySet:
     if flt is None:
         return query
     query = _common(query, flt.ids, flt.codes, parent_account_id=flt.parent_account_id)
-    return query if flt.has_parent is None else query.filter(parent_account_id__isnull=not flt.has_parent)
+    if flt.has_parent is not None:
+        query = query.filter(parent_account_id__isnull=not flt.has_parent)
+    # The console's account search: the organization's accounts, not only the page it has.
+    text = (flt.search or "").strip()
+    return query.filter(Q(code__icontains=text) | Q(name__icontains=text)) if text else query
 
 
 def filter_account_plans(query: QuerySet, flt: AccountPlanFilter | None) -> QuerySet:

@@ -1,4 +1,5 @@
-import { Button, Group, Stack, TextInput, Title } from '@mantine/core';
+import { Button, Group, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -9,9 +10,11 @@ import { QueryState } from '../components/States';
 import { graphql } from '../gql';
 import type { AccountsQuery as AccountsResult } from '../gql/graphql';
 
+// The API searches (code or name, ignoring case): every account of the organization, not
+// only the first 100 the page shows.
 const AccountsQuery = graphql(`
-  query Accounts {
-    accounts(first: 100) {
+  query Accounts($search: String) {
+    accounts(first: 100, filter: { search: $search }) {
       totalCount
       nodes { id code name emailAddress currency parent { code } }
     }
@@ -27,16 +30,11 @@ const columns = [
   column.accessor((row) => row.parent?.code ?? '', { id: 'parent', header: 'Parent' }),
 ];
 
-/** Rows whose code or name contains the search text (case-insensitive). */
-export function searchAccounts<T extends { code: string; name: string }>(rows: T[], search: string): T[] {
-  const needle = search.trim().toLowerCase();
-  if (!needle) return rows;
-  return rows.filter((row) => row.code.toLowerCase().includes(needle) || row.name.toLowerCase().includes(needle));
-}
-
 export function Accounts() {
-  const [result] = useQuery({ query: AccountsQuery });
   const [search, setSearch] = useState('');
+  // One request once typing pauses, not one per key.
+  const [searched] = useDebouncedValue(search.trim(), 250);
+  const [result] = useQuery({ query: AccountsQuery, variables: { search: searched || null } });
   return (
     <Stack>
       <Group justify="space-between">
@@ -54,12 +52,19 @@ export function Accounts() {
       />
       <QueryState fetching={result.fetching} error={result.error} data={result.data?.accounts} what="accounts">
         {(accounts) => (
-          <DataTable
-            label="Accounts"
-            rows={searchAccounts(accounts.nodes, search)}
-            columns={columns}
-            empty={search ? `No account matches “${search}”.` : 'No accounts yet.'}
-          />
+          <>
+            <DataTable
+              label="Accounts"
+              rows={accounts.nodes}
+              columns={columns}
+              empty={searched ? `No account matches “${searched}”.` : 'No accounts yet.'}
+            />
+            {accounts.totalCount > accounts.nodes.length && (
+              <Text size="sm" c="dimmed">
+                Showing {accounts.nodes.length} of {accounts.totalCount} accounts: search to find the others.
+              </Text>
+            )}
+          </>
         )}
       </QueryState>
     </Stack>
