@@ -400,13 +400,42 @@ async def test_the_jobs_of_batches_a_group_stored_are_taken_off_the_queue(tenant
     assert await ingest.enqueue_batch(ingest_queue, batch_ids[1]) is True
 
 
+async def test_a_failed_group_still_processes_the_batches_whose_jobs_it_took_off_the_queue(tenant, ingest_queue):
+    """A group takes its other batches' jobs off the queue once it holds them, before it
+    commits. When the group then fails (one batch cannot be decoded), each of its batches is
+    processed alone at once: the good one is stored, the broken one has its attempt
+    recorded and waits for the sweep's backoff, and no job runs for either."""
+    await make_meter(tenant.organization_id)
+    first = await accepted_batch(tenant, [item("f-1")])
+    broken = uuid.uuid4()
+    async with connection() as conn:
+        await store.insert_batch(conn, broken, uuid.UUID(tenant.organization_id), b"{not json", 1, "REST", None)
+    assert await ingest.enqueue_batch(ingest_queue, broken) is True
+    last = await accepted_batch(tenant, [item("f-2")])
+
+    worker = await run_burst_worker(max_jobs=1)
+
+    assert worker.jobs_complete == 1  # the first batch's; the others' were taken off the queue
+    assert await ingest_queue.zcard(INGEST_QUEUE) == 0
+    batches = {b.id: b for b in await MeasurementBatch.filter(id__in=[first, broken, last])}
+    assert [(batches[b].status, batches[b].stored) for b in (first, last)] == [("PROCESSED", 1), ("PROCESSED", 1)]
+    assert (batches[broken].status, batches[broken].attempts) == ("PENDING", 1)
+    assert await stored_uids(tenant.organization_id) == ["f-1", "f-2"]
+    async with connection() as conn:  # the sweep takes it up again once its backoff has passed
+        assert broken not in await store.stale_batch_ids(conn, 0, 10_000)
+        await conn.execute(
+            "UPDATE measurement_batches SET dt_last_attempt = now() - interval '1 hour' WHERE id = $1", broken
+        )
+        assert broken in await store.stale_batch_ids(conn, 0, 10_000)
+
+
 async def test_a_started_job_is_not_taken_off_the_queue(tenant, ingest_queue):
     await make_meter(tenant.organization_id)
     first, second = [await accepted_batch(tenant, [item(f"s-{n}")]) for n in range(2)]
     in_progress = f"arq:in-progress:{ingest.job_id(second)}"
     await ingest_queue.set(in_progress, b"1")  # a worker has started the second batch's job
     try:
-        removed = await ingest.dequeue_processed_batches(ingest_queue, INGEST_QUEUE, [first, second])
+        removed = await ingest.dequeue_taken_batches(ingest_queue, INGEST_QUEUE, [first, second])
         assert removed == 1
         assert await ingest_queue.zscore(INGEST_QUEUE, ingest.job_id(second)) is not None
         assert await ingest_queue.exists(f"arq:job:{ingest.job_id(second)}") == 1

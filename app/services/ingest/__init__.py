@@ -11,7 +11,7 @@ from app.services.ingest.accept import (
     MAX_BODY_BYTES,
     BatchTooLarge,
     accept_measurements,
-    dequeue_processed_batches,
+    dequeue_taken_batches,
     enqueue_batch,
     job_id,
 )
@@ -36,7 +36,7 @@ __all__ = [
     "accept_measurements",
     "batch_failures",
     "count_measurements",
-    "dequeue_processed_batches",
+    "dequeue_taken_batches",
     "enqueue_batch",
     "ensure_partitions",
     "get_batch",

@@ -83,12 +83,13 @@ return removed
 """
 
 
-async def dequeue_processed_batches(queue: Any, queue_name: str, batch_ids: Sequence[uuid.UUID]) -> int:
-    """Remove the queued jobs of batches whose processing has committed (a group took them
-    with another batch), so that no worker spends a job on each to find it done. A job
-    already started is left alone (it finds its batch done). Safe whatever happens next:
-    should the commit be lost after all (a database crash), the batch is PENDING with no
-    job, which is what the sweep re-enqueues. Returns how many jobs were removed."""
+async def dequeue_taken_batches(queue: Any, queue_name: str, batch_ids: Sequence[uuid.UUID]) -> int:
+    """Remove the queued jobs of batches another job's group holds (it locked them to process
+    with its own), so that no worker spends a job on each to find it taken. A job already
+    started is left alone (it finds its batch taken or done). Safe whatever happens next: a
+    group that fails processes each of its batches alone at once; a batch left PENDING
+    without a job (the worker died, the commit was lost in a database crash) is what the
+    sweep re-enqueues. Returns how many jobs were removed."""
     if not batch_ids:
         return 0
     jobs = [job_id(batch_id) for batch_id in batch_ids]

@@ -12,10 +12,10 @@ batches carrying the same uid store it once, whatever their timing.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 import logging
 import uuid
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 import asyncpg
@@ -45,19 +45,28 @@ class BatchOutcome:
     stored: int = 0
     duplicates: int = 0
     rejected: int = 0
-    taken: tuple[uuid.UUID, ...] = ()  # the other batches its group committed with it
 
 
-async def process_measurement_batch(batch_id: uuid.UUID, group_limit: int = GROUP_LIMIT) -> BatchOutcome:
+# Told the other batches of a group as soon as they are locked (see process_measurement_batch).
+OnGroup = Callable[[Sequence[uuid.UUID]], Awaitable[None]]
+
+
+async def process_measurement_batch(
+    batch_id: uuid.UUID, group_limit: int = GROUP_LIMIT, on_group: OnGroup | None = None
+) -> BatchOutcome:
     """Process the batch, and with it other PENDING batches of its organization when a
     backlog exists, `group_limit` batches at most (one transaction, one COPY: the fixed
     costs of a batch are shared). The outcome is the batch's own; a batch processed in
     another's group has `processed` False when its own job comes.
 
     If such a group fails, each of its batches is processed again on its own: a batch that
-    cannot be processed then fails alone (its attempt recorded) and holds up no other."""
+    cannot be processed then fails alone (its attempt recorded) and holds up no other.
+
+    `on_group`, if given, is awaited with the group's other batches once they are locked, before
+    they are processed (the worker takes their queued jobs off the queue then: see
+    workers/jobs.py). It must not raise."""
     try:
-        return await _process(batch_id, group_limit)
+        return await _process(batch_id, group_limit, on_group)
     except _GroupFailed as failed:
         for other in failed.others:
             try:
@@ -73,7 +82,7 @@ class _GroupFailed(Exception):
         self.others = others
 
 
-async def _process(batch_id: uuid.UUID, limit: int) -> BatchOutcome:
+async def _process(batch_id: uuid.UUID, limit: int, on_group: OnGroup | None = None) -> BatchOutcome:
     locked: list[uuid.UUID] = []
     async with connection() as conn:
         try:
@@ -82,6 +91,8 @@ async def _process(batch_id: uuid.UUID, limit: int) -> BatchOutcome:
                 if not batches:
                     return BatchOutcome(batch_id, processed=False)
                 locked = [batch.id for batch in batches]
+                if on_group is not None and len(locked) > 1:
+                    await on_group(locked[1:])
                 # The raw batch is durable and this transaction replays from it: if a
                 # database crash loses this commit, it loses the measurements, uid claims
                 # and PROCESSED status together and the sweep processes the batch again.
@@ -89,7 +100,7 @@ async def _process(batch_id: uuid.UUID, limit: int) -> BatchOutcome:
                 # durable commit, e.g. a bill, from surviving without it).
                 await conn.execute("SET LOCAL synchronous_commit = off")
                 outcome = (await _process_locked(conn, batches))[0]
-            return dataclasses.replace(outcome, taken=tuple(locked[1:]))
+            return outcome
         except Exception as exc:
             if len(locked) > 1:
                 log.warning("a group of %d measurement batches failed; each goes alone", len(locked), exc_info=True)
