@@ -93,7 +93,7 @@ async def keep_session(conn: asyncpg.Connection) -> None:
 
 
 # The array types statements bind or read (`= ANY($1::uuid[])`, `unnest($2::varchar[], …)`).
-# asyncpg has a built-in codec for no array type but text[]: a statement that is the first
+# asyncpg has no built-in codec for any of these (text[] it has): a statement that is the first
 # on its connection to use one stops to look the type up in the catalog (2–3 ms each, the
 # first ~11 ms: measured on this machine), type after type. A fresh worker's first bill job
 # spent ~53 ms so on its connections. Each new pooled connection now learns them all in one
