@@ -17,7 +17,7 @@ from app.models.billing import BillJobAccount
 from app.models.catalog import Aggregation
 from app.models.ingest import MEASUREMENTS_COLUMNS
 from app.services import billing
-from app.services.billing import claims, initialize, job_usage, planning, run, snapshots, work
+from app.services.billing import claim_loops, claims, initialize, job_usage, planning, run, snapshots, work
 from app.services.billing.commands import CreateBillJob, RecalculateBills
 from app.services.measurement_aggregates import aggregate_meter_usage, aggregate_usage, segments_of
 from tests.services import ACTOR, BILL_DATE, FEB, JAN, UTC, at, line_view, lines_of, new_world
@@ -362,8 +362,8 @@ async def test_a_helper_passes_itself_on_when_its_process_has_enough_loops(app, 
     async def enqueue(*args):
         enqueued.append(args)
 
-    loops = run.ClaimLoops()  # a process already running its share of the job's loops
-    held = [loops.held(job.id) for _ in range(run.LOOPS_PER_PROCESS)]
+    loops = claim_loops.ClaimLoops()  # a process already running its share of the job's loops
+    held = [loops.held(job.id) for _ in range(claim_loops.LOOPS_PER_PROCESS)]
     for loop in held:
         loop.__enter__()
     assert (

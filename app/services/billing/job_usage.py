@@ -9,7 +9,7 @@ once, while INITIALIZING, and its chunks read the result:
   the organization's measurements of that meter and window in one pass, or through the
   index for the group's accounts when they are at most a tenth of the organization's.
 - The organization and catalog the windows were planned with go to the chunks of the
-  process (`run.ClaimLoops`), which plan their bills with them instead of loading them.
+  process (`claim_loops.ClaimLoops`), which plan their bills with them instead of loading them.
 - `claims.open_accounts` writes the rows (`write_job_usage`) in the transaction that
   makes the job RUNNING: a RUNNING job's rows are complete (or absent, when preparing
   failed). A crash before that commit leaves nothing; the next initializer prepares again.

@@ -12,7 +12,7 @@ publish progress; until nothing is left or the job is cancelled (a cancelled job
 claiming; the chunk in hand is finished and counted). When an `enqueue` is given, a big
 job is spread over workers: `run_bill_job` enqueues helpers that run the same loop (before
 initializing, so that they are taken and waiting when the job becomes RUNNING), a worker
-process runs at most `LOOPS_PER_PROCESS` loops of a job (a helper beyond that is passed
+process runs at most `claim_loops.LOOPS_PER_PROCESS` loops of a job (a helper beyond that is passed
 back to the queue for another worker), and a loop that has worked for
 `WORK_BUDGET_SECONDS` enqueues its own continuation and returns, so no arq job runs into
 its timeout.
@@ -25,22 +25,15 @@ import contextlib
 import logging
 import math
 import uuid
-from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from app.models.accounts import Account
 from app.models.billing import BillJob
 from app.services.billing import claims, state
+from app.services.billing.claim_loops import ClaimLoops
 from app.services.billing.initialize import job_accounts, process_pending_batches
-from app.services.billing.job_usage import (
-    KnownUsage,
-    PreparedUsage,
-    discard_job_usage,
-    known_usage,
-    prepare_job_usage,
-)
-from app.services.billing.planning import Loaded
+from app.services.billing.job_usage import PreparedUsage, discard_job_usage, prepare_job_usage
 from app.services.billing.work import TransientChunkError, work_on
 from app.services.failures import internal_failure, is_transient
 
@@ -49,67 +42,12 @@ log = logging.getLogger("metergraph.billing")
 Enqueue = Callable[..., Awaitable[Any]]
 CHUNK_JOB = "process_bill_job_chunks"
 MAX_HELPERS = 4
-# Claim loops of one job that one worker process runs at most. The chunk work is mostly
-# Python (composing bills), so loops in one process share one core: a second loop only
-# overlaps the other's database waits, and more help only on other processes.
-LOOPS_PER_PROCESS = 2
 MAX_HOPS = 3  # times a helper passes itself on to the queue when its process has enough loops
 WAIT_FOR_RUNNING_SECONDS = 120.0
 HEARTBEAT_SECONDS = 15.0  # well within the sweep's STALE_AFTER
 WORK_BUDGET_SECONDS = 240.0
 MAX_TRANSIENT_ATTEMPTS = 5  # chunks in a row failing transiently before this loop stops
 TRANSIENT_PAUSE_SECONDS = 0.2
-
-
-class ClaimLoops:
-    """The claim loops of each job that one worker process runs. Each worker keeps one in
-    its arq context and hands it to every bill job it runs, so the count is the process's
-    without being hidden module state; a caller that passes none counts only its own call.
-
-    It also holds, while the loop that initialized a job runs, the organization and
-    catalog the initialization loaded: that process's chunks plan their bills with them
-    instead of loading them again per chunk (**decision**: the job's bills are composed with
-    the catalog as read when the job started, as its usage is; loops in other processes, or
-    after a resume, read it per chunk)."""
-
-    def __init__(self) -> None:
-        self._running: Counter[uuid.UUID] = Counter()
-        self._loaded: dict[uuid.UUID, Loaded] = {}
-        self._usage: dict[uuid.UUID, KnownUsage] = {}
-
-    def loaded(self, job_id: uuid.UUID) -> Loaded | None:
-        return self._loaded.get(job_id)
-
-    def usage(self, job_id: uuid.UUID) -> KnownUsage | None:
-        return self._usage.get(job_id)
-
-    @contextlib.contextmanager
-    def sharing(self, job_id: uuid.UUID, prepared: PreparedUsage | None) -> Iterator[None]:
-        """While the initializing loop runs: its organization and catalog, and the usage rows
-        it wrote (`job_usage.known_usage`), for this process's chunks of the job."""
-        if prepared is not None and prepared.loaded is not None:
-            self._loaded[job_id] = prepared.loaded
-        known = known_usage(prepared.rows) if prepared is not None else None
-        if known is not None:
-            self._usage[job_id] = known
-        try:
-            yield
-        finally:
-            self._loaded.pop(job_id, None)
-            self._usage.pop(job_id, None)
-
-    def full(self, job_id: uuid.UUID) -> bool:
-        return self._running[job_id] >= LOOPS_PER_PROCESS
-
-    @contextlib.contextmanager
-    def held(self, job_id: uuid.UUID) -> Iterator[None]:
-        self._running[job_id] += 1
-        try:
-            yield
-        finally:
-            self._running[job_id] -= 1
-            if not self._running[job_id]:
-                del self._running[job_id]
 
 
 async def run_bill_job(
