@@ -19,6 +19,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import uvloop
+
 from app.settings import Settings, configured_port, load_settings, use_settings
 
 
@@ -83,6 +85,9 @@ def cmd_worker(args: argparse.Namespace) -> None:
     use_settings(_with_published_services(_settings(args)))
     # arq logs every job at INFO; `dev` asks for warnings only, so its output stays readable.
     logging.getLogger("arq").setLevel(args.log_level.upper())
+    # The API serves on uvloop (uvicorn's choice when it is installed); the worker runs on it
+    # too: its loop moves every batch, COPY and delivery through asyncpg, Redis and aiohttp.
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
     WakeableWorker(**worker_options()).run()
 
 
