@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,19 +24,9 @@ async def ping_worker(ctx: dict[str, Any], token: str) -> str:
 
 
 async def process_measurement_batch(ctx: dict[str, Any], batch_id: str) -> dict[str, Any]:
-    async def dequeue(taken: Sequence[uuid.UUID]) -> None:
-        # In a backlog, 15 jobs of 16 are for batches another job's group holds: taken off
-        # the queue as soon as the group has them locked, they never run (each would cost
-        # arq's work and a lock query to find its batch taken). If the group then fails,
-        # it processes each of them alone at once; if the worker dies first, they are
-        # PENDING without a job, which the sweep enqueues again.
-        try:
-            await ingest.dequeue_taken_batches(ctx["redis"], ctx["queue_name"], taken)
-        except Exception:  # noqa: BLE001 - their jobs then run and find their batches done
-            log.warning("could not dequeue the jobs of batches taken with %s", batch_id, exc_info=True)
-
     try:
-        outcome = await ingest.process_measurement_batch(uuid.UUID(batch_id), on_group=dequeue)
+        on_group = ingest.taking_jobs_off(ctx["redis"], ctx["queue_name"])
+        outcome = await ingest.process_measurement_batch(uuid.UUID(batch_id), on_group=on_group)
     except Exception as exc:
         if ctx.get("job_try", 1) < BATCH_TRIES:
             raise Retry(defer=ctx.get("job_try", 1)) from exc

@@ -14,6 +14,7 @@ from app.services.ingest.accept import (
     dequeue_taken_batches,
     enqueue_batch,
     job_id,
+    taking_jobs_off,
 )
 from app.services.ingest.process import BatchOutcome, process_measurement_batch
 from app.services.ingest.reads import (
@@ -37,6 +38,7 @@ __all__ = [
     "batch_failures",
     "count_measurements",
     "dequeue_taken_batches",
+    "taking_jobs_off",
     "enqueue_batch",
     "ensure_partitions",
     "get_batch",

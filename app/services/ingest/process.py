@@ -63,8 +63,8 @@ async def process_measurement_batch(
     cannot be processed then fails alone (its attempt recorded) and holds up no other.
 
     `on_group`, if given, is awaited with the group's other batches once they are locked, before
-    they are processed (the worker takes their queued jobs off the queue then: see
-    workers/jobs.py). It must not raise."""
+    they are processed (a worker takes their queued jobs off the queue then:
+    `accept.taking_jobs_off`). It must not raise."""
     try:
         return await _process(batch_id, group_limit, on_group)
     except _GroupFailed as failed:
