@@ -109,6 +109,49 @@ async def test_a_batch_is_stored_with_derived_fields_and_per_item_failures(tenan
     assert created.auto_created and created.name == "brand-new-autocreated"
 
 
+ACCOUNT_EVENTS = """query($id: ID!) { events(filter: {entityId: $id}) { nodes { type sequence payload } } }"""
+
+
+async def account_created_events(organization_id: uuid.UUID) -> dict[str, int]:
+    """Per account code, how many `configuration.account.created` events it has."""
+    async with connection() as conn:
+        rows = await conn.fetch(
+            """SELECT a.code, count(e.id) AS n FROM accounts a
+               LEFT JOIN event e ON e.organization_id = a.organization_id AND e.entity_id = a.id
+                                AND e.type = 'configuration.account.created'
+               WHERE a.organization_id = $1 GROUP BY a.code""",
+            organization_id,
+        )
+    return {row["code"]: row["n"] for row in rows}
+
+
+async def test_an_account_created_by_ingest_has_its_created_event_and_its_sequence_has_no_gap(tenant, ingest_queue):
+    """SEMANTICS §14.2: a committed change has its event. An account that a measurement
+    creates had none, so its first event (an update) came at sequence 2."""
+    await make_meter(tenant.organization_id)
+    await accepted_batch(tenant, [item(f"e-{n}", account="fresh-one") for n in range(3)])
+    await run_burst_worker()
+    account = await Account.get(organization_id=tenant.organization_id, code="fresh-one")
+    mutation = "mutation($input: UpdateAccountInput!) { updateAccount(input: $input) { userErrors { message } } }"
+    updated = data_of(await tenant.gql(mutation, {"input": {"id": str(account.id), "version": 1, "name": "Fresh"}}))
+    assert updated["updateAccount"]["userErrors"] == []
+
+    listed = data_of(await tenant.gql(ACCOUNT_EVENTS, {"id": str(account.id)}))["events"]["nodes"]
+    events = sorted(listed, key=lambda e: e["sequence"])  # listed newest first
+    assert [(e["type"], e["sequence"]) for e in events] == [
+        ("configuration.account.created", 1),
+        ("configuration.account.updated", 2),
+    ]
+    new = events[0]["payload"]["new"]
+    assert (new["id"], new["code"], new["name"], new["autoCreated"]) == (
+        str(account.id),
+        "fresh-one",
+        "fresh-one-autocreated",
+        True,
+    )
+    assert events[1]["payload"]["old"] == new
+
+
 async def test_an_instant_before_year_one_in_utc_is_rejected_and_the_list_stays_readable(tenant, ingest_queue):
     """Found by probing: `0001-01-01T00:00:00+14:00` (year 0 in UTC) was stored, and from
     then on every read of the organization's measurements failed loading it (INTERNAL)."""
@@ -177,6 +220,8 @@ async def test_concurrent_workers_on_overlapping_uids(tenant, ingest_queue):
     await asyncio.gather(run_burst_worker(), run_burst_worker())
     assert await stored_uids(tenant.organization_id) == sorted(f"w-{n}" for n in range(160))
     assert await Account.filter(organization_id=tenant.organization_id, auto_created=True).count() == 7
+    # Racing to create the same accounts, each is announced once, by the batch that created it.
+    assert await account_created_events(tenant.organization_id) == {f"acct-{k}": 1 for k in range(7)}
 
 
 async def test_a_failure_after_part_of_a_batch_is_written_is_retried_exactly_once(tenant, ingest_queue, monkeypatch):
@@ -196,6 +241,9 @@ async def test_a_failure_after_part_of_a_batch_is_written_is_retried_exactly_onc
     worker = await run_burst_worker()
 
     assert written_before_failure == [60]  # the measurements were written when it failed
+    # The account was created, and announced, in the transaction that failed: both were
+    # taken back, and the retry created and announced it once.
+    assert await account_created_events(tenant.organization_id) == {"acme": 1}
     assert worker.jobs_retried == 1
     batch = await MeasurementBatch.get(id=batch_id)
     assert (batch.status, batch.stored, batch.attempts) == ("PROCESSED", 60, 1)

@@ -14,11 +14,15 @@ from datetime import datetime
 
 import asyncpg
 
+from app.models.accounts import Account
 from app.models.ingest import MEASUREMENTS_COLUMNS, PENDING, PROCESSED
+from app.services.events.changes import event_type
+from app.services.events.rows import record_row_events
 from app.services.ingest import binary_copy as bc
 
 # Placeholder address of accounts created for an unknown account code (SEMANTICS §5.1).
 AUTO_CREATED_EMAIL = "autocreated@metergraph.invalid"
+ACCOUNT_CREATED = event_type(Account, "created")
 UID_WINDOW = "35 days"
 
 
@@ -105,7 +109,10 @@ async def meters_by_code(
 async def account_ids(
     conn: asyncpg.Connection, organization_id: uuid.UUID, codes: Sequence[str]
 ) -> dict[str, uuid.UUID]:
-    """Ids of the accounts with these codes, creating the missing ones (auto_created)."""
+    """Ids of the accounts with these codes, creating the missing ones (auto_created), each
+    with its `configuration.account.created` event: an account created by ingest is a
+    configuration change like any other (SEMANTICS §14.2), and without its event a
+    consumer would first hear of the account at its first update, at sequence 2."""
     if not codes:
         return {}
     rows = await conn.fetch(
@@ -128,6 +135,9 @@ async def account_ids(
         AUTO_CREATED_EMAIL,
     )
     found.update((row["code"], row["id"]) for row in created)
+    # Only the rows this statement inserted: one a concurrent batch created has its event
+    # from that batch's transaction.
+    await record_row_events(conn, organization_id, Account, [(ACCOUNT_CREATED, row["id"], None) for row in created])
     if len(found) < len(set(codes)):  # created meanwhile by a concurrent batch
         rows = await conn.fetch(
             "SELECT code, id FROM accounts WHERE organization_id = $1 AND code = ANY($2::varchar[])",
