@@ -35,7 +35,7 @@ from .schedule import PlanPeriod, charged_periods, period_days, prorate
 from .snapshots import CompoundTarget, PricingSnapshot
 from .timeline import priced_intervals
 
-__all__ = ["minimum_spends"]
+__all__ = ["minimum_spends", "minimums_billed_ahead"]
 
 _ZERO = Decimal(0)
 # Counter lines on the bill count as the plan's charges (SEMANTICS §8.2 rule 5), not a pricing's.
@@ -72,6 +72,24 @@ def minimum_spends(context: BillContext, lines: list[DraftLine]) -> None:
         for rule in rules:
             if rule.minimum > 0:
                 lines.extend(_apply(rule, billed))
+
+
+def minimums_billed_ahead(context: BillContext, billed: BilledPlan) -> Decimal:
+    """The advance MINIMUM_SPEND of the bill's own period that an earlier bill carried.
+
+    Bill k > 0 carries only the refund of its period; the period's minimum was on bill
+    k − 1 (bill 0 carries its own period's minimum itself, so none). A plan group's G
+    (§10.2 rule 5) nets the period's minimum with its refund whichever bill carries it.
+    """
+    if billed.period.index == 0:
+        return _ZERO
+    rules = _pricing_rules(context, billed, [])
+    if billed.plan.minimum_spend > 0:
+        rules.append(_plan_rule(context, billed, []))
+    return sum(
+        (_prorated(rule, rule.effect(billed.period)) for rule in rules if rule.in_advance and rule.minimum > 0),
+        _ZERO,
+    )
 
 
 def _apply(rule: _Rule, billed: BilledPlan) -> list[DraftLine]:

@@ -11,8 +11,10 @@ Concepts
     MINIMUM_SPEND_REFUND lines on this bill whose service period starts in the bill's
     period; arrears ``max(0, M × f − G)``; advance ``M × f`` at the period's start and
     ``−min(M × f, G)`` (MINIMUM_SPEND_REFUND) at its end, ``f`` = active days / days.
-- **Decision**: with a member minimum billed in advance, G sees only the lines on this
-  bill (the refund of the period, not its advance minimum, which is on an earlier bill).
+- G is per service period: a member minimum billed in advance counts for the period it
+  is for, netted with that period's refund, although an earlier bill carried it
+  (``minimums.minimums_billed_ahead``); so a member period counts ``max(minimum,
+  charges)`` in advance as in arrears.
 
 Invariants
 - A zero standing charge or minimum, and a zero amount, give no line (as for plans).
@@ -28,6 +30,7 @@ from decimal import Decimal
 
 from .context import BillContext, BilledPlan, Step
 from .lines import DraftLine, LineType
+from .minimums import minimums_billed_ahead
 from .schedule import PlanPeriod, charged_periods, period_days, prorate
 from .snapshots import EntityId
 
@@ -89,19 +92,23 @@ def plan_group_step(members: Mapping[EntityId, GroupMember]) -> Step:
 
     def plan_groups(context: BillContext, lines: list[DraftLine]) -> None:
         billed: dict[EntityId, tuple[GroupMember, BilledPlan, set[EntityId]]] = {}
+        ahead: dict[EntityId, Decimal] = {}
         for plan in context.plans:
             member = members.get(plan.account_plan.id)
             if member is not None:
                 found = billed.setdefault(member.group_account_plan_id, (member, plan, set()))
                 found[2].add(plan.account_plan.id)
+                key = member.group_account_plan_id
+                ahead[key] = ahead.get(key, _ZERO) + minimums_billed_ahead(context, plan)
         for line in lines:
             member = members.get(line.account_plan_id) if line.account_plan_id is not None else None
             if member is not None and line.plan_group_id is None:
                 line.plan_group_id = member.group.id
         group_lines: list[DraftLine] = []
-        for member, plan, member_ids in billed.values():
+        for key, (member, plan, member_ids) in billed.items():
+            base = group_minimum_base(lines, member_ids, plan.period) + ahead[key]
             group_lines.extend(_standing(context, member, plan))
-            group_lines.extend(_minimum(context, member, plan, group_minimum_base(lines, member_ids, plan.period)))
+            group_lines.extend(_minimum(context, member, plan, base))
         lines.extend(group_lines)
 
     return plan_groups
