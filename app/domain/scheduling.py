@@ -184,7 +184,10 @@ def open_bill_dates(schedules: Iterable[PlanSchedule], t: datetime, tz: tzinfo) 
     today = _local_day(t, tz)
     found: dict[date, set[Hashable]] = {}
     for s in schedules:
-        for day in (today, today + _DAY):
+        # The window is 24 elapsed hours, not a local day: after a 23-hour day (DST starts)
+        # a period that ended at yesterday's midnight is still open for the first hour of
+        # today, so yesterday's bill date is a candidate too (``in_scope`` decides).
+        for day in (today - _DAY, today, today + _DAY):
             bill = periods.bill_date_on_or_after(s.epoch, s.frequency, s.interval, day)
             period = periods.billing_period(s.epoch, s.frequency, s.interval, bill)
             start, end = periods.period_instants(period, tz)
