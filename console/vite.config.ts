@@ -15,6 +15,9 @@ export default defineConfig({
       '/graphql': { target: api, ws: true, changeOrigin: false },
       '/oauth': api,
       '/organizations': api,
+      // Bill downloads (CONTRACT §5): the export route and bill statements.
+      '/exports': api,
+      '/bills': api,
     },
   },
   test: {

@@ -62,7 +62,7 @@ function Shell() {
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
             <Text fw={700}>Metergraph</Text>
           </Group>
-          <Button variant="subtle" onClick={signOut}>
+          <Button variant="subtle" onClick={() => signOut()}>
             Sign out
           </Button>
         </Group>

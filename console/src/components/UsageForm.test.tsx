@@ -55,6 +55,17 @@ describe('Submit test usage', () => {
     await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent(/rejected: unknown account acme/));
   });
 
+  it('clears the last outcome when the next submission is refused before sending', async () => {
+    const { fetch } = setup({ status: 'PROCESSED', stored: 1, duplicates: 0, rejected: 0, failures: { nodes: [] } });
+    fireEvent.click(screen.getByRole('button', { name: 'Submit' }));
+    await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent('Measurement stored'));
+    fireEvent.change(screen.getByRole('textbox', { name: 'calls' }), { target: { value: 'lots' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Submit' }));
+    expect(screen.getByText('Enter a number')).toBeInTheDocument();
+    expect(screen.getByRole('status')).not.toHaveTextContent('stored');
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
   it('refuses a non-number in a measure field without sending anything', () => {
     const { fetch } = setup({ status: 'PENDING', failures: { nodes: [] } });
     fireEvent.change(screen.getByRole('textbox', { name: 'calls' }), { target: { value: 'lots' } });

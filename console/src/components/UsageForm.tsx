@@ -67,6 +67,7 @@ export function UsageForm(props: {
     );
     if (!built.ok) {
       setErrors(built.errors);
+      setStatus(''); // the last outcome is not this submission's
       return;
     }
     setErrors({});
@@ -99,7 +100,7 @@ export function UsageForm(props: {
             />
             <TextInput
               label="Timestamp"
-              description="ISO 8601, default now"
+              description="ISO 8601 with Z or an offset, default now"
               value={timestamp}
               error={errors.timestamp}
               onChange={(e) => setTimestamp(e.currentTarget.value)}

@@ -3,7 +3,7 @@
 // connection_init payload on the websocket (CONTRACT §3).
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange } from 'urql';
-import { authHeader, signOut } from './session';
+import { SESSION_ENDED, authHeader, signOut } from './session';
 
 let ws: WsClient | null = null;
 
@@ -33,7 +33,7 @@ export function makeClient(): Client {
       // rather than pages of errors.
       mapExchange({
         onError(error) {
-          if (error.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) signOut();
+          if (error.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) signOut(SESSION_ENDED);
         },
       }),
       cacheExchange,

@@ -30,6 +30,14 @@ describe('buildMeasurementBody', () => {
     });
   });
 
+  it('wants the timestamp with its offset, so no browser time zone shifts it', () => {
+    const at = (timestamp: string) => buildMeasurementBody({ ...FORM, timestamp, values: { calls: '1' } }, FIELDS);
+    expect(at('2026-11-15T00:30:00')).toEqual({ ok: false, errors: { timestamp: expect.stringContaining('offset') } });
+    expect(at('Nov 15 2026')).toMatchObject({ ok: false });
+    const shifted = at('2026-11-15T00:30:00-08:00');
+    expect(shifted.ok && JSON.parse(shifted.body).measurements[0].ts).toBe('2026-11-15T08:30:00.000Z');
+  });
+
   it('sends the uid when given', () => {
     const built = buildMeasurementBody({ ...FORM, uid: 'u-1', values: { calls: '1' } }, FIELDS);
     expect(built.ok && JSON.parse(built.body).measurements[0].uid).toBe('u-1');

@@ -1,6 +1,7 @@
 // The "Submit test usage" form's measurement: one value per data field, placed in the
 // section its category names (SEMANTICS §6). Numbers are sent exactly as typed: they go
 // into the JSON text verbatim, never through a float.
+import { isOffsetDateTime } from './dates';
 
 export type Category = 'WHO' | 'WHAT' | 'WHERE' | 'OTHER' | 'METADATA' | 'MEASURE' | 'INCOME' | 'COST';
 
@@ -32,7 +33,8 @@ export function isNumeric(category: Category): boolean {
 export function buildMeasurementBody(form: UsageForm, fields: readonly FieldSpec[]): Built {
   const errors: Record<string, string> = {};
   if (!form.accountCode.trim()) errors.accountCode = 'Enter an account code';
-  if (Number.isNaN(Date.parse(form.timestamp))) errors.timestamp = 'Enter a date and time, e.g. 2026-01-31T12:00:00Z';
+  // With its offset: "2026-01-31T12:00:00" alone would be read in the browser's time zone.
+  if (!isOffsetDateTime(form.timestamp)) errors.timestamp = 'Enter a date and time with its offset, e.g. 2026-01-31T12:00:00Z';
   const sections: Record<string, Record<string, string>> = {};
   for (const field of fields) {
     const value = (form.values[field.code] ?? '').trim();
@@ -49,7 +51,7 @@ export function buildMeasurementBody(form: UsageForm, fields: readonly FieldSpec
   const measurement: Record<string, unknown> = {
     meter: form.meterCode,
     account: form.accountCode.trim(),
-    ts: new Date(form.timestamp).toISOString(),
+    ts: new Date(form.timestamp.trim()).toISOString(),
     ...sections,
   };
   if (form.uid.trim()) measurement.uid = form.uid.trim();

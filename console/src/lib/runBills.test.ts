@@ -10,6 +10,8 @@ describe('run bills form', () => {
   it('wants the period end as YYYY-MM-DD', () => {
     expect(checkRunBills({ frequency: 'MONTHLY', periodEnd: '2026-11-30', accountCodes: '' })).toEqual({});
     expect(checkRunBills({ frequency: 'MONTHLY', periodEnd: '30/11/2026', accountCodes: '' })).toHaveProperty('periodEnd');
+    // A day off the calendar would reach the API's Date scalar and come back as a raw error.
+    expect(checkRunBills({ frequency: 'MONTHLY', periodEnd: '2026-02-30', accountCodes: '' })).toHaveProperty('periodEnd');
   });
 
   it('shows progress as the share of accounts done', () => {

@@ -1,5 +1,6 @@
 // Checks of the "Run bills" form before anything is sent (shape only; the API decides the
 // billing rules and answers with userErrors).
+import { CALENDAR_DATE_HINT, isCalendarDate } from './dates';
 
 export interface RunBillsForm {
   frequency: string;
@@ -13,9 +14,7 @@ export function parseCodes(text: string): string[] {
 
 export function checkRunBills(form: RunBillsForm): Record<string, string> {
   const errors: Record<string, string> = {};
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(form.periodEnd.trim()) || Number.isNaN(Date.parse(form.periodEnd.trim()))) {
-    errors.periodEnd = 'Enter a date as YYYY-MM-DD';
-  }
+  if (!isCalendarDate(form.periodEnd)) errors.periodEnd = CALENDAR_DATE_HINT;
   if (!form.frequency) errors.frequency = 'Choose a bill frequency';
   return errors;
 }

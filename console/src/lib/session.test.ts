@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { REFRESH_MARGIN_MS, authHeader, getSession, signIn, signOut } from './session';
+import { REFRESH_MARGIN_MS, SESSION_ENDED, authHeader, getSession, sessionEndReason, signIn, signOut } from './session';
 
 function tokenResponse(token: string, expiresIn: number) {
   return new Response(JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: expiresIn }), { status: 200 });
@@ -46,5 +46,16 @@ describe('session', () => {
     vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ message: 'invalid client credentials' }), { status: 401 })));
     await expect(signIn({ kind: 'key', accessKeyId: 'K', apiSecret: 'bad' })).rejects.toThrow('invalid client credentials');
     expect(getSession()).toBeNull();
+  });
+
+  it('remembers why a session ended that the user did not end, until the next sign in', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => tokenResponse('t1', 18000)));
+    await signIn({ kind: 'key', accessKeyId: 'K', apiSecret: 'S' });
+    signOut(SESSION_ENDED);
+    expect(sessionEndReason()).toBe(SESSION_ENDED);
+    await signIn({ kind: 'key', accessKeyId: 'K', apiSecret: 'S' });
+    expect(sessionEndReason()).toBeNull();
+    signOut();
+    expect(sessionEndReason()).toBeNull();
   });
 });

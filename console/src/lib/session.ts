@@ -15,10 +15,14 @@ export interface Session {
 const STORAGE_KEY = 'metergraph.session';
 // Refresh this long before expiry, so a request never carries a token about to lapse.
 export const REFRESH_MARGIN_MS = 60_000;
+// Said on the sign-in page when the API stops accepting the token (expired, key deactivated):
+// without it the console seems to have signed the user out for no reason.
+export const SESSION_ENDED = 'Your session has ended (it expired or its access key was deactivated). Sign in again.';
 
 let current: Session | null = readStored();
 let remembered: Credentials | null = null;
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+let endReason: string | null = null;
 const listeners = new Set<() => void>();
 
 function readStored(): Session | null {
@@ -104,7 +108,7 @@ function scheduleRefresh(session: Session): void {
         publish(next);
         scheduleRefresh(next);
       },
-      () => signOut(),
+      () => signOut(SESSION_ENDED),
     );
   }, delay);
 }
@@ -112,14 +116,22 @@ function scheduleRefresh(session: Session): void {
 export async function signIn(credentials: Credentials): Promise<void> {
   const session = await obtain(credentials);
   remembered = credentials;
+  endReason = null;
   publish(session);
   scheduleRefresh(session);
 }
 
-export function signOut(): void {
+/** Ends the session; `reason` says why when the user did not ask (see sessionEndReason). */
+export function signOut(reason: string | null = null): void {
   clearTimeout(refreshTimer);
   remembered = null;
+  endReason = reason;
   publish(null);
+}
+
+/** Why the last session ended without the user signing out, or null. */
+export function sessionEndReason(): string | null {
+  return endReason;
 }
 
 export function authHeader(): Record<string, string> {
@@ -127,7 +139,7 @@ export function authHeader(): Record<string, string> {
   if (!session) return {};
   if (session.expiresAt <= Date.now()) {
     // Expired without a refresh (a reload forgot the credentials): sign in again.
-    queueMicrotask(signOut);
+    queueMicrotask(() => signOut(SESSION_ENDED));
     return {};
   }
   return { Authorization: `Bearer ${session.token}` };

@@ -10,6 +10,7 @@ import { PlanSelect } from '../components/PlanSelect';
 import { Empty, QueryState } from '../components/States';
 import { graphql } from '../gql';
 import type { AccountPageQuery as AccountPageResult } from '../gql/graphql';
+import { CALENDAR_DATE_HINT, isCalendarDate } from '../lib/dates';
 import { describeError } from '../lib/errors';
 
 const AccountPageQuery = graphql(`
@@ -143,11 +144,26 @@ function AccountPlans({ account, reload }: { account: Account; reload: () => voi
   const [, end] = useMutation(EndPlan);
   const [, replace] = useMutation(ReplacePlan);
 
-  const run = async (call: () => Promise<{ error?: Parameters<typeof describeError>[0]; userErrors?: { field: string[]; message: string }[] }>) => {
-    const { error, userErrors } = await call();
-    const problem = describeError(error) ?? userErrors?.map((e) => `${e.field.slice(1).join('.')}: ${e.message}`).join('; ');
-    setMessage(problem || null);
-    if (!problem) reload();
+  const [busy, setBusy] = useState(false);
+  const [dateError, setDateError] = useState<{ start?: string; date?: string }>({});
+
+  // `day` names the date input the action uses: a day off the calendar is refused next to
+  // it, rather than sent and answered with an error about a GraphQL variable.
+  const run = async (
+    day: 'start' | 'date',
+    call: () => Promise<{ error?: Parameters<typeof describeError>[0]; userErrors?: { field: string[]; message: string }[] }>,
+  ) => {
+    if (!isCalendarDate(day === 'start' ? start : date)) return setDateError({ [day]: CALENDAR_DATE_HINT });
+    setDateError({});
+    setBusy(true);
+    try {
+      const { error, userErrors } = await call();
+      const problem = describeError(error) ?? userErrors?.map((e) => `${e.field.slice(1).join('.')}: ${e.message}`).join('; ');
+      setMessage(problem || null);
+      if (!problem) reload();
+    } finally {
+      setBusy(false);
+    }
   };
   const midnight = (day: string) => `${day.trim()}T00:00:00Z`;
 
@@ -180,8 +196,9 @@ function AccountPlans({ account, reload }: { account: Account; reload: () => voi
                     <Button
                       size="xs"
                       variant="light"
+                      disabled={busy}
                       onClick={() =>
-                        run(async () => {
+                        run('date', async () => {
                           const r = await end({ input: { id: ap.id, version: ap.version, endDate: midnight(date) } });
                           return { error: r.error, userErrors: r.data?.updateAccountPlan.userErrors };
                         })
@@ -192,9 +209,9 @@ function AccountPlans({ account, reload }: { account: Account; reload: () => voi
                     <Button
                       size="xs"
                       variant="light"
-                      disabled={!planId}
+                      disabled={!planId || busy}
                       onClick={() =>
-                        run(async () => {
+                        run('date', async () => {
                           const input = { accountPlanId: ap.id, version: ap.version, date: midnight(date), planId };
                           const r = await replace({ input });
                           return { error: r.error, userErrors: r.data?.replaceAccountPlan.userErrors };
@@ -213,13 +230,14 @@ function AccountPlans({ account, reload }: { account: Account; reload: () => voi
       <Card withBorder>
         <SimpleGrid cols={{ base: 1, sm: 4 }}>
           <PlanSelect label="Plan to attach or replace with" value={planId} onChange={setPlanId} />
-          <TextInput label="Start date" description="YYYY-MM-DD" value={start} onChange={(e) => setStart(e.currentTarget.value)} />
-          <TextInput label="End or replace date" description="YYYY-MM-DD" value={date} onChange={(e) => setDate(e.currentTarget.value)} />
+          <TextInput label="Start date" description="YYYY-MM-DD" value={start} error={dateError.start} onChange={(e) => setStart(e.currentTarget.value)} />
+          <TextInput label="End or replace date" description="YYYY-MM-DD" value={date} error={dateError.date} onChange={(e) => setDate(e.currentTarget.value)} />
           <Button
             mt="lg"
             disabled={!planId}
+            loading={busy}
             onClick={() =>
-              run(async () => {
+              run('start', async () => {
                 const r = await attach({ input: { accountId: account.id, planId, startDate: midnight(start) } });
                 return { error: r.error, userErrors: r.data?.createAccountPlan.userErrors };
               })

@@ -1,4 +1,4 @@
-import { Group, NativeSelect, Stack, TextInput, Title } from '@mantine/core';
+import { Group, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useState } from 'react';
 import { useQuery } from 'urql';
@@ -64,12 +64,21 @@ export function Bills() {
       </Group>
       <QueryState fetching={result.fetching} error={result.error} data={result.data?.bills} what="bills">
         {(bills) => (
-          <DataTable
-            label="Bills"
-            rows={bills.nodes.filter((bill) => !needle || bill.accountCode.toLowerCase().includes(needle))}
-            columns={columns}
-            empty="No bills match. Run bills to make some."
-          />
+          <>
+            <DataTable
+              label="Bills"
+              rows={bills.nodes.filter((bill) => !needle || bill.accountCode.toLowerCase().includes(needle))}
+              columns={columns}
+              empty="No bills match. Run bills to make some."
+            />
+            {/* The API lists the oldest bill dates first: say so when the newest are not here. */}
+            {bills.totalCount > bills.nodes.length && (
+              <Text size="sm" c="dimmed">
+                Showing the first {bills.nodes.length} of {bills.totalCount} bills (oldest bill dates first): choose a
+                status or bill date to see the others.
+              </Text>
+            )}
+          </>
         )}
       </QueryState>
     </Stack>

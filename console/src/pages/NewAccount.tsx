@@ -6,6 +6,7 @@ import { useMutation } from 'urql';
 import { PlanSelect } from '../components/PlanSelect';
 import { ErrorState } from '../components/States';
 import { graphql } from '../gql';
+import { CALENDAR_DATE_HINT, isCalendarDate } from '../lib/dates';
 import { errorsByPath } from '../lib/errors';
 
 const CreateAccount = graphql(`
@@ -29,6 +30,10 @@ export function NewAccount() {
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
+    if (planId && !isCalendarDate(start)) {
+      setErrors({ 'accountPlans.0.startDate': CALENDAR_DATE_HINT });
+      return;
+    }
     const accountPlans = planId ? [{ planId, startDate: `${start.trim()}T00:00:00Z` }] : [];
     const outcome = await create({
       input: { code: code.trim(), name: name.trim(), emailAddress: email.trim(), accountPlans },

@@ -1,7 +1,7 @@
 // Run bills: create a bill job, then follow it live over graphql-ws (billJobProgress) until
 // it completes, and link to its bills.
 import { Alert, Button, Card, Group, List, NativeSelect, Progress, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useClient, useMutation, useQuery, useSubscription } from 'urql';
 import { To } from '../components/Links';
 import { ErrorState } from '../components/States';
@@ -45,11 +45,11 @@ export function RunBills() {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [jobId, setJobId] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const [created, create] = useMutation(CreateBillJob);
+  const [busy, setBusy] = useState(false);
+  const running = useRef(false);
+  const [, create] = useMutation(CreateBillJob);
 
-  const submit = async (event: React.FormEvent) => {
-    event.preventDefault();
-    setProblem(null);
+  const run = async () => {
     const found = checkRunBills({ frequency, periodEnd, accountCodes });
     const codes = parseCodes(accountCodes);
     let accountIds: string[] | null = null;
@@ -71,12 +71,32 @@ export function RunBills() {
     const outcome = await create({ input });
     const payload = outcome.data?.createBillJob;
     const byPath = errorsByPath(payload?.userErrors);
+    const placed = (path: string) => path === 'billingFrequency' || path === 'lastDateInBillingPeriod' || path.startsWith('accountIds');
     setErrors({
       frequency: byPath.billingFrequency,
       periodEnd: byPath.lastDateInBillingPeriod,
       accountCodes: byPath.accountIds ?? Object.entries(byPath).find(([p]) => p.startsWith('accountIds'))?.[1],
     } as Record<string, string>);
+    // A userError naming no input of this form still says why no job was made.
+    const unplaced = Object.entries(byPath).filter(([path]) => !placed(path));
+    setProblem(describeError(outcome.error) ?? (unplaced.map(([path, message]) => `${path || 'input'}: ${message}`).join('; ') || null));
     if (payload?.billJob) setJobId(payload.billJob.id);
+  };
+
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    // One job per click: the account lookup runs before createBillJob, and a second click
+    // meanwhile would make a second job.
+    if (running.current) return;
+    running.current = true;
+    setBusy(true);
+    setProblem(null);
+    try {
+      await run();
+    } finally {
+      running.current = false;
+      setBusy(false);
+    }
   };
 
   return (
@@ -108,13 +128,13 @@ export function RunBills() {
             />
           </SimpleGrid>
           <Group mt="md">
-            <Button type="submit" loading={created.fetching}>
+            <Button type="submit" loading={busy}>
               Run bills
             </Button>
           </Group>
         </Card>
       </form>
-      <ErrorState error={created.error} message={problem} />
+      <ErrorState message={problem} />
       {jobId ? <JobProgress key={jobId} id={jobId} /> : null}
     </Stack>
   );

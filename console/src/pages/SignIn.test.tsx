@@ -1,7 +1,10 @@
 import { fireEvent, screen } from '@testing-library/react';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SESSION_ENDED, signOut } from '../lib/session';
 import { renderWith } from '../test/render';
-import { KeyForm, PasswordForm } from './SignIn';
+import { KeyForm, PasswordForm, SignIn } from './SignIn';
+
+afterEach(() => signOut());
 
 describe('sign in forms', () => {
   it('sends the access key id and secret, trimmed', () => {
@@ -20,5 +23,17 @@ describe('sign in forms', () => {
     fireEvent.change(screen.getByLabelText(/^Password/), { target: { value: 'pw' } });
     fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
     expect(onSubmit).toHaveBeenCalledWith({ kind: 'password', email: 'ann@example.com', password: 'pw' });
+  });
+
+  it('says why the console signed the user out when the API refused the token', () => {
+    signOut(SESSION_ENDED);
+    renderWith(<SignIn />);
+    expect(screen.getByRole('status')).toHaveTextContent(SESSION_ENDED);
+  });
+
+  it('says nothing after the user signed out', () => {
+    signOut();
+    renderWith(<SignIn />);
+    expect(screen.queryByRole('status')).not.toBeInTheDocument();
   });
 });

@@ -1,10 +1,11 @@
 // Sign in with an access key (client credentials) or with email and password.
 import { Alert, Button, Center, Paper, PasswordInput, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
-import { signIn, type Credentials } from '../lib/session';
+import { sessionEndReason, signIn, type Credentials } from '../lib/session';
 
 export function SignIn() {
   const [error, setError] = useState<string | null>(null);
+  const [notice] = useState(sessionEndReason);
   const [busy, setBusy] = useState(false);
   const submit = async (credentials: Credentials) => {
     setBusy(true);
@@ -26,6 +27,10 @@ export function SignIn() {
         {error ? (
           <Alert color="red" role="alert" mb="md" title="Sign in failed">
             {error}
+          </Alert>
+        ) : notice ? (
+          <Alert color="yellow" role="status" mb="md" title="Signed out">
+            {notice}
           </Alert>
         ) : null}
         <Tabs defaultValue="key">
