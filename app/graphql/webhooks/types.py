@@ -73,8 +73,8 @@ class WebhookAttempt:
     duration_ms: int = strawberry.field(description="Milliseconds until the answer, the error or the timeout.")
     response_status: int | None = strawberry.field(description="The HTTP status answered; null when none came.")
     error: str | None = strawberry.field(
-        description="Why it failed, kind first: TIMEOUT, CONNECT, TLS, REDIRECT, REFUSED_ADDRESS, HTTP, "
-        "RESPONSE_TOO_LARGE; null for an answer (see responseStatus)."
+        description="Why it failed, kind first: TIMEOUT, CONNECT, TLS, REDIRECT, REFUSED_ADDRESS, HTTP; "
+        "null for an answer (see responseStatus)."
     )
     response_excerpt: str | None = strawberry.field(description="The first 2 KB of the response body.")
     next_attempt_at: datetime | None = strawberry.field(
