@@ -28,6 +28,9 @@ class WebhookDestination(TenantModel):
     # exact types or `prefix.*`; empty means every type
     event_types = fields.JSONField(default=list)
     active = fields.BooleanField(default=True)
+    # When an update last made it active again; NULL: active since its creation. It receives
+    # the events that occurred from then on (app.services.webhooks.dispatch).
+    active_since = fields.DatetimeField(null=True)
     description = fields.CharField(max_length=1000, null=True)
     secret_encrypted = fields.TextField()
     previous_secret_encrypted = fields.TextField(null=True)
@@ -75,7 +78,7 @@ class WebhookAttempt(TenantModel):
     sent_at = fields.DatetimeField()
     duration_ms = fields.IntField()
     response_status = fields.IntField(null=True)
-    # TIMEOUT, CONNECT, TLS, REDIRECT, REFUSED_ADDRESS, RESPONSE_TOO_LARGE, ... (null on 2xx)
+    # TIMEOUT, CONNECT, TLS, REDIRECT, REFUSED_ADDRESS, ... (null on 2xx)
     error = fields.CharField(max_length=500, null=True)
     response_excerpt = fields.TextField(null=True)
     next_attempt_at = fields.DatetimeField(null=True)

@@ -113,6 +113,10 @@ async def _write(
                 f"version {version} is stale; the current version is {current.version}",
             )
         old = events.snapshot(current)
+        if values.get("active") and not current.active:
+            # Made active again: it receives what occurs from now on, nothing of the spell
+            # when it was inactive (SEMANTICS §14.3; the dispatcher's Target.since).
+            current.active_since = datetime.now(UTC)
         for name, value in values.items():
             setattr(current, name, value)
         current.version, current.last_modified_by = version + 1, actor

@@ -8,7 +8,9 @@ destination), both inserted with ON CONFLICT DO NOTHING in one transaction: two
 dispatchers, or one that crashed half-way, never make a duplicate, and a crash only
 delays delivery.
 
-A destination receives the events that occurred after it was created. Events are looked
+A destination receives the events that occurred while it was active: from its creation, or
+from the update that last made it active again (`active_since`), never those of a spell
+when it was inactive, not even later (SEMANTICS §14.3). Events are looked
 at for `LOOKBACK` after they occurred: a worker down for longer loses deliveries (the
 events stay listable, and `redeliverWebhook` can still send them). Scanning three days of
 events at every commit would cost more than the commit, so a commit's notification names
@@ -37,10 +39,10 @@ Enqueue = Callable[..., Awaitable[Any]]
 class Target:
     id: uuid.UUID
     event_types: tuple[str, ...]
-    created: datetime
+    since: datetime  # active from then on (see the module's docstring)
 
     def wants(self, event_type: str, occurred_at: datetime) -> bool:
-        return occurred_at >= self.created and matches(self.event_types, event_type)
+        return occurred_at >= self.since and matches(self.event_types, event_type)
 
 
 def matches(patterns: Sequence[str], event_type: str) -> bool:
@@ -56,7 +58,8 @@ def matches(patterns: Sequence[str], event_type: str) -> bool:
 
 
 _TARGETS = """
-SELECT id, event_types, dt_created FROM webhook_destinations WHERE organization_id = $1 AND active
+SELECT id, event_types, coalesce(active_since, dt_created) AS since FROM webhook_destinations
+WHERE organization_id = $1 AND active
 """
 _UNDISPATCHED = """
 SELECT e.id, e.type, e.occurred_at FROM event e
@@ -94,7 +97,7 @@ def _targets(rows: Sequence[Any]) -> list[Target]:
         Target(
             r["id"],
             tuple(json.loads(r["event_types"]) if isinstance(r["event_types"], str) else r["event_types"]),
-            r["dt_created"],
+            r["since"],
         )
         for r in rows
     ]
@@ -134,7 +137,7 @@ async def _dispatch_batch(
         targets = _targets(await conn.fetch(_TARGETS, organization_id))
         if not targets:
             return 0, 0
-        start = max(now - LOOKBACK, min(t.created for t in targets), since or now - LOOKBACK)
+        start = max(now - LOOKBACK, min(t.since for t in targets), since or now - LOOKBACK)
         if event_ids is None:
             events = await conn.fetch(_UNDISPATCHED, organization_id, start, BATCH)
         else:
