@@ -29,6 +29,7 @@ _LINES = """SELECT bill_id, id, line_item_type, description, product_id, plan_id
             FROM bill_line_items WHERE organization_id = $1 AND bill_id = ANY($2::uuid[])
             ORDER BY bill_id, position"""
 _BILL_NAMES, _LINE_NAMES = BILL_COLUMNS, LINE_COLUMNS
+_BAND_DECIMALS = frozenset(("lowerLimit", "unitPrice", "fixedPrice", "bandUnits", "bandQuantity", "bandSubtotal"))
 
 
 def _where(filters: ExportFilters, args: list[Any]) -> str:
@@ -55,10 +56,19 @@ def _json(text: str | None) -> Any:
     return None if text is None else json.loads(text, parse_float=Decimal)
 
 
+def _band(band: dict[str, Any]) -> dict[str, Any]:
+    """Billing stores band figures as `str(Decimal)`, which may carry an exponent (`5E-7`,
+    `0E-7`): as Decimals they are written as exact plain strings like every other figure."""
+    return {
+        key: Decimal(value) if key in _BAND_DECIMALS and isinstance(value, str) else value
+        for key, value in band.items()
+    }
+
+
 def _line(row: asyncpg.Record) -> dict[str, Any]:
     line = dict(zip(_LINE_NAMES, tuple(row)[1:], strict=True))
     line["segment"] = _json(line["segment"])
-    line["usagePerPricingBand"] = _json(line["usagePerPricingBand"]) or []
+    line["usagePerPricingBand"] = [_band(band) for band in _json(line["usagePerPricingBand"]) or []]
     return line
 
 
