@@ -26,6 +26,8 @@ from typing import Any
 
 from strawberry.extensions import FieldExtension
 
+from app.auth.permissions.permission_set import PermissionSet
+from app.auth.permissions.statements import Effect, Statement
 from app.services.errors import PermissionDenied
 
 ItemOf = Callable[[dict[str, Any]], Any]
@@ -153,6 +155,29 @@ def authorize(
     action: str, kind: str, item_of: ItemOf | None = None, also: AlsoOf | None = None
 ) -> list[FieldExtension]:
     return [Authorize(action, kind, item_of, also)]
+
+
+def denials(principal: Any, action: str) -> Callable[[str], bool] | None:
+    """Whether a DENY of `principal` names a resource for `action`, whatever it allows;
+    None when it holds no DENY at all. For reads whose own permission admits them but
+    that show an item of another kind (an event's entity, a preview's account): there
+    only a DENY naming that item refuses, no ALLOW on it is needed."""
+    statements = principal.permissions.statements
+    if not any(statement.effect is Effect.DENY for statement in statements):
+        return None
+    allowed_but_denials = PermissionSet([*statements, Statement(Effect.ALLOW, (action,), ("*",))])
+    return lambda resource: not allowed_but_denials.allows(action, resource)
+
+
+def refuse_if_denied(principal: Any, action: str, kind: str, item: Any) -> None:
+    """A read computed for one item it does not return (a bill preview, a counter's value,
+    for an account): a DENY naming that item holds there as on the item itself. A
+    malformed id names nothing (the resolver refuses it)."""
+    if item is None or not _is_id(item) or (denied := denials(principal, action)) is None:
+        return
+    resource = resource_name(action, kind, item)
+    if denied(resource):
+        raise PermissionDenied(f"not permitted: {action} on {resource}")
 
 
 class Authenticated(FieldExtension):

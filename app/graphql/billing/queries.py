@@ -15,7 +15,7 @@ import strawberry
 from tortoise.queryset import QuerySet
 
 from app.domain.ids import as_uuid
-from app.graphql.authorization import authorize, resource_name
+from app.graphql.authorization import authorize, refuse_if_denied, resource_name
 from app.graphql.billing.types import Bill, BillJob, BillJobStatus, BillPreview, BillStatus
 from app.graphql.catalog.plans import BillFrequency
 from app.graphql.context import Info
@@ -111,6 +111,7 @@ class BillingQuery:
     ) -> list[BillPreview]:
         principal = info.context.require_principal()
         principal.require(RUN, resource_name(RUN, "bill"))
+        refuse_if_denied(principal, READ, "account", account_id)
         parsed = as_uuid(account_id)
         if parsed is None:
             raise BadRequest(f"no account with id {account_id}")

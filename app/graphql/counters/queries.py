@@ -9,7 +9,7 @@ from typing import Any
 import strawberry
 from tortoise.queryset import QuerySet
 
-from app.graphql.authorization import authorize
+from app.graphql.authorization import authorize, refuse_if_denied
 from app.graphql.context import Info
 from app.graphql.counters.inputs import CounterAdjustmentFilter, CounterFilter, CounterPricingFilter
 from app.graphql.counters.types import Counter, CounterAdjustment, CounterPricing, CounterValue
@@ -102,7 +102,9 @@ class CounterQuery:
     async def counter_value(
         self, info: Info, account_id: strawberry.ID, counter_id: strawberry.ID, at: datetime
     ) -> CounterValue:
-        org = info.context.require_principal().organization_id
+        principal = info.context.require_principal()
+        refuse_if_denied(principal, READ, "account", account_id)
+        org = principal.organization_id
         found = await or_bad_request(lambda: counter_value(org, account_id, counter_id, at))
         return CounterValue(
             account_id=account_id,

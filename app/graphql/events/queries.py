@@ -2,26 +2,35 @@
 
 Authorization: reading events is `config:retrieve` on kind `event` (the closest existing
 permission: events show configuration and bills, which that action already reads), so
-ReadOnly principals see them and a policy can deny `config:event` alone.
+ReadOnly principals see them and a policy can deny `config:event` alone. An event's payload
+is its entity as the API shows it, so an event about an entity a DENY of its reader names
+(`config:bill/item/<id>`, `config:account/*`) is left out of the page, as that entity is
+everywhere else.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import strawberry
 
-from app.graphql.authorization import authorize
+from app.graphql.authorization import authorize, denials, resource_name
 from app.graphql.context import Info
 from app.graphql.errors import BadRequest
 from app.graphql.events.types import Event
 from app.graphql.inputs import filter_id
 from app.graphql.pagination import Connection, paginate
+from app.graphql.reads import READS, ReadRule, VisiblePage
 from app.services.events.catalogue import event_types
 from app.services.events.queries import events_of, render_payloads
 
 READ = "config:retrieve"
 MAX_TYPES = 100
+# Event entity types are model names in lower case (app.services.events.changes): the
+# entity's read rule by that name.
+ENTITY_READS: dict[str, ReadRule] = {name.lower(): rule for name, rule in READS.items() if rule.action == READ}
 
 
 @strawberry.input(description="Narrows the event list; every given criterion must hold.")
@@ -55,7 +64,9 @@ class EventQuery:
             occurred_from=flt.from_,
             occurred_to=flt.to,
         )
-        return await paginate(query, first, after, Event.of, order_by=("-occurred_at",), prefetch=render_payloads)
+        page = await paginate(query, first, after, Event.of, order_by=("-occurred_at",), prefetch=render_payloads)
+        shown = _entity_readable(info.context.principal)
+        return page if shown is None else VisiblePage(page, shown)
 
     @strawberry.field(
         description="Every event type Metergraph records: configuration.<entity>.created|updated|deleted, "
@@ -65,3 +76,21 @@ class EventQuery:
     )
     def event_types(self) -> list[str]:
         return event_types()
+
+
+def _entity_readable(principal: Any) -> Callable[[Event], bool] | None:
+    """None when every event may be shown; else whether no DENY of its reader names its
+    entity (reading events needs no ALLOW on each kind of entity, but a DENY holds)."""
+    denied = denials(principal, READ) if principal is not None else None
+    if denied is None:
+        return None
+
+    def readable(event: Event) -> bool:
+        rule = ENTITY_READS.get(event.entity_type)
+        if rule is None:  # no entity of the API (a measurement batch, a scheduled run)
+            return True
+        # One per organization (bill settings): the collection decides.
+        item = event.entity_id if rule.item is not None else None
+        return not denied(resource_name(rule.action, rule.kind, item))
+
+    return readable
