@@ -9,6 +9,9 @@ whether the resolver checks anything or not:
   `MAX_LOOKUP` (the longest text column: a longer value can match nothing, and the ORM
   refuses to compare it, which was a server error);
 - no NUL character (PostgreSQL text cannot hold one; it was a server error too);
+- no number that is not finite (`1e400`, `NaN`, `Infinity`, which Python's JSON reader
+  accepts in a JSON scalar and PostgreSQL's json refuses: a custom field holding one was
+  a server error);
 - no list (or JSON object) of more than `MAX_ITEMS` entries;
 - what still does not fit a column (a 100-character currency code looked up) is answered
   as the client's mistake too: the ORM's refusal becomes `BAD_USER_INPUT` naming the
@@ -25,6 +28,7 @@ no recursion.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -32,6 +36,7 @@ from typing import Any
 from graphql import (
     ExecutableDefinitionNode,
     FieldNode,
+    FloatValueNode,
     GraphQLError,
     ListValueNode,
     Node,
@@ -51,6 +56,7 @@ MAX_STRING = 10_000  # characters: a calculation is at most 5,000
 MAX_LOOKUP = 400  # characters of a string in a read: the longest text column (app.models)
 MAX_ITEMS = 5_000  # entries of a list or JSON object (a bill job may name thousands of accounts)
 CODE = "BAD_USER_INPUT"
+NOT_FINITE = "must be a finite number"
 _READS = (OperationType.QUERY, OperationType.SUBSCRIPTION)
 _COLUMN_LENGTH = re.compile(r"^(?P<field>\w+): Length of .* (?P<length>\d+) > (?P<limit>\d+)$", re.DOTALL)
 
@@ -149,6 +155,9 @@ def _value_problem(value: Any, root: str, max_string: int) -> tuple[str, str] | 
         if kind is str:
             if problem := _string_problem(item, max_string):
                 return _spelled(root, link), problem
+        elif kind is float:
+            if not math.isfinite(item):
+                return _spelled(root, link), NOT_FINITE
         elif kind is list or kind is tuple:
             if len(item) > MAX_ITEMS:
                 return _spelled(root, link), f"more than {MAX_ITEMS} items"
@@ -184,6 +193,9 @@ def _literal_problem(definition: ExecutableDefinitionNode, max_string: int) -> t
         if isinstance(node, StringValueNode):
             if problem := _string_problem(node.value, max_string):
                 return where, problem
+        elif isinstance(node, FloatValueNode):
+            if not math.isfinite(float(node.value)):
+                return where, NOT_FINITE
         elif isinstance(node, ListValueNode):
             if len(node.values) > MAX_ITEMS:
                 return where, f"more than {MAX_ITEMS} items"
