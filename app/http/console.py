@@ -35,9 +35,12 @@ def is_built(directory: Path = CONSOLE_DIR) -> bool:
 def _inside(directory: Path, relative: str) -> Path | None:
     """The file `relative` names inside `directory`, or None (absent, or escaping it)."""
     root = directory.resolve()
-    candidate = (root / relative).resolve()
-    if candidate != root and root in candidate.parents and candidate.is_file():
-        return candidate
+    try:
+        candidate = (root / relative).resolve()
+        if candidate != root and root in candidate.parents and candidate.is_file():
+            return candidate
+    except (OSError, ValueError):  # a NUL in the path, a name too long: it names no file
+        return None
     return None
 
 

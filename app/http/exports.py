@@ -168,7 +168,8 @@ def _download(kind: ExportKind, fmt: ExportFormat):  # noqa: ANN202 - a Starlett
 
 async def download_export_job(request: Request) -> Response:
     """The file of a COMPLETE export job: 404 for no such job of the caller's organization
-    (or one without a file yet), 410 once its retention is over."""
+    (or one without a file yet), 403 to a reader denied any single item of its kind, 410
+    once its retention is over."""
     principal = await authenticated(request)
     if isinstance(principal, Response):
         return principal
@@ -178,6 +179,11 @@ async def download_export_job(request: Request) -> Response:
     kind = ExportKind(job.kind)
     if answer := await refused(request, principal, kind):
         return answer
+    action, collection = PERMISSION[kind]
+    # The file holds the whole collection, whoever created the job: a reader denied single
+    # items would see them in it (createExportJob refuses that reader the same way).
+    if not principal.permissions.allows_every_item(action, collection):
+        return error(403, f"not permitted: {action} on {collection} (the file holds every item)")
     now = datetime.now(UTC)
     if job.status == EXPIRED or (job.expires_at is not None and job.expires_at <= now):
         return error(410, "the export job's file has expired and was deleted")
