@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal
 
+from app.domain.decimals import decimal_problem
+
 IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 MAX_CODE = 80
@@ -64,4 +66,12 @@ def custom_fields_problem(fields: object) -> str | None:
             return f"names must be 1–{MAX_NAME} characters"
         if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
             return f"'{key}' must be a string or a number"
+        # Bounded like every number we take (a 4,000-digit integer or 1e308 was stored).
+        if not isinstance(value, str) and (problem := decimal_problem(_as_decimal(value))):
+            return f"'{key}' {problem}"
     return None
+
+
+def _as_decimal(number: int | float | Decimal) -> Decimal:
+    # A float by its shortest repr (0.1, not 0.1000000000000000055…), as JSON wrote it.
+    return Decimal(repr(number)) if isinstance(number, float) else Decimal(number)

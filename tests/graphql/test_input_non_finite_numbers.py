@@ -49,5 +49,5 @@ async def test_a_literal_that_is_not_a_finite_number_is_refused_at_its_path(tena
 
 
 async def test_finite_numbers_in_custom_fields_are_still_accepted(tenant):
-    result = await _post(tenant, '{"input": {"code": "p", "name": "P", "customFields": {"size": 1e308, "n": -0.5}}}')
+    result = await _post(tenant, '{"input": {"code": "p", "name": "P", "customFields": {"size": 1e30, "n": -0.5}}}')
     assert result["data"]["createProduct"]["userErrors"] == [], result
