@@ -21,6 +21,11 @@ stored together.
   a fresh run would; its invoice number, if any, is not reused)**, unless it has memo
   lines: a person's lines keep the bill (SEMANTICS §12.1 rule 2).
 - A bill with a statement that is recalculated gets `statement_stale` (§12.2 rule 3).
+- A bill that would not change is left alone (no new version, status, line items or
+  event), here as in a chunk (`persist_many`): any bill of a scheduled run (§13.2 rule 3,
+  `unchanged`), and a bill the same job stored before (KEPT: its chunk was retried after a
+  crash or a transient error, so each bill's change is written, and its event recorded,
+  once, §7.4, §14.2).
 
 Lock order in every transaction: the account row (a bill drawing on commitments:
 `draws.settle_draws`, which also decides its draw again), the bill row, then the
@@ -50,6 +55,7 @@ from app.services.billing.bill_rows import MEMO_TYPES, number_bills, replace_lin
 from app.services.billing.commitments import refresh_amount_spent
 from app.services.billing.draws import Redraw, settle_draws
 from app.services.billing.lock_date import lock_date_for_share
+from app.services.billing.unchanged import unchanged_bills
 from app.services.events import bills as bill_events
 
 
@@ -60,6 +66,9 @@ class Outcome(str, Enum):
     SUPPRESSED = "SUPPRESSED"  # empty, not stored
     DELETED = "DELETED"  # empty, the stored bill removed
     UNCHANGED = "UNCHANGED"  # a scheduled recalculation changed nothing (SEMANTICS §13.2 rule 3)
+    # This job stored the bill before, the same (a chunk retried after a crash or a transient
+    # error): not written again, still one of the job's bills.
+    KEPT = "KEPT"
 
 
 @dataclass(frozen=True)
@@ -69,8 +78,9 @@ class Stored:
 
     @property
     def changed(self) -> bool:
-        """A bill made or updated (listed in the job's bill ids)."""
-        return self.outcome in (Outcome.CREATED, Outcome.UPDATED)
+        """A bill made or updated by the job (listed in its bill ids); KEPT: by an earlier
+        attempt of the same job."""
+        return self.outcome in (Outcome.CREATED, Outcome.UPDATED, Outcome.KEPT)
 
 
 @dataclass(frozen=True)
@@ -118,6 +128,12 @@ async def _store(
     if current["locked"]:
         return Stored(Outcome.SKIPPED_LOCKED, current["id"])
     bill_id = current["id"]
+    ours = options.job_id is not None and current["bill_job_id"] == options.job_id
+    if inserted is None and (options.scheduled or ours):
+        # Left alone when it would not change (see the module docstring).
+        key = _key(organization_id, bill)[1:]
+        if await unchanged_bills(conn, organization_id, [(key, bill, options)]):
+            return Stored(Outcome.KEPT if ours else Outcome.UNCHANGED, bill_id)
     old = await bill_events.bill_snapshots(conn, organization_id, [bill_id] if inserted is None else [])
     if inserted is None:
         await _update(conn, bill_id, bill, options)
@@ -160,7 +176,8 @@ async def _remove_empty(conn: asyncpg.Connection, organization_id: uuid.UUID, bi
 
 async def _lock(conn: asyncpg.Connection, organization_id: uuid.UUID, bill: ComposedBill) -> asyncpg.Record | None:
     return await conn.fetchrow(
-        f"SELECT id, locked, sequential_invoice_number FROM bills WHERE {_KEY} FOR UPDATE", *_key(organization_id, bill)
+        f"SELECT id, locked, sequential_invoice_number, bill_job_id FROM bills WHERE {_KEY} FOR UPDATE",
+        *_key(organization_id, bill),
     )
 
 

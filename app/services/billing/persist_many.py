@@ -15,6 +15,10 @@ a bill job stores its chunks here instead, with the same rules and guarantees:
 - Sequential invoice numbers: the bills without one get the next numbers in key order
   from ONE update of the organization config row, taken after the bill rows (the same
   lock order as `persist`).
+- A bill that would not change is left alone (no new version, status, line items or
+  event), as in `persist`: any bill of a scheduled run (SEMANTICS §13.2 rule 3), and a bill
+  this same job stored before (KEPT, still listed as the job's: its chunk was retried
+  after a crash or a transient error).
 - Empty bills of an organization suppressing them are not handled here (the caller
   stores them with `persist.store_bill`).
 
@@ -71,8 +75,8 @@ async def store_bills(organization_id: uuid.UUID, bills: Sequence[tuple[Composed
             lock_date = await lock_date_for_share(conn, organization_id)  # before any bill row
             existing = await _lock_existing(conn, organization_id, bills)
             locked = {k: row["id"] for k, row in existing.items() if row["locked"]}
-            # A scheduled run leaves a bill it would not change alone (SEMANTICS §13.2 rule 3).
-            unchanged = await _unchanged(conn, organization_id, keys_of, bills)
+            # Bills that would not change, left alone (`_unchanged`).
+            unchanged = await _unchanged(conn, organization_id, keys_of, bills, existing)
             # None is created or changed inside the lock date's range (SEMANTICS §13.2 rule 5).
             for k, (bill, _) in zip(keys_of, bills):
                 if lock_covers(bill.bill_date, lock_date):
@@ -105,11 +109,16 @@ async def store_bills(organization_id: uuid.UUID, bills: Sequence[tuple[Composed
     return [
         Stored(Outcome.SKIPPED_LOCKED, locked[k])
         if k in locked
-        else Stored(Outcome.UNCHANGED, unchanged[k])
+        else Stored(Outcome.KEPT if _ours(existing.get(k), bills[i][1]) else Outcome.UNCHANGED, unchanged[k])
         if k in unchanged
         else Stored(Outcome.CREATED if upserted[k].created else Outcome.UPDATED, upserted[k].id)
-        for k in keys_of
+        for i, k in enumerate(keys_of)
     ]
+
+
+def _ours(row: asyncpg.Record | None, options: StoreOptions) -> bool:
+    """The stored bill was written by this same job (an earlier attempt of this chunk)."""
+    return row is not None and options.job_id is not None and row["bill_job_id"] == options.job_id
 
 
 async def _unchanged(
@@ -117,10 +126,15 @@ async def _unchanged(
     organization_id: uuid.UUID,
     keys_of: Sequence[tuple],
     bills: Sequence[tuple[ComposedBill, StoreOptions]],
+    existing: dict[tuple, asyncpg.Record],
 ) -> dict[tuple, uuid.UUID]:
-    if not bills or not bills[0][1].scheduled:  # one job per chunk: all scheduled or none
-        return {}
-    return await unchanged_bills(conn, organization_id, [(k, b, o) for k, (b, o) in zip(keys_of, bills)])
+    """The bills left alone because they would not change: any of a scheduled run's
+    (SEMANTICS §13.2 rule 3), and those this job stored before (its chunk retried after a
+    crash or a transient error, composed again from the job's own usage: written, and
+    their events recorded, once, §7.4, §14.2). A first attempt of a manual job finds no
+    bill of its own, so it pays no extra statement."""
+    candidates = [(k, b, o) for k, (b, o) in zip(keys_of, bills) if o.scheduled or _ours(existing.get(k), o)]
+    return await unchanged_bills(conn, organization_id, candidates)
 
 
 @dataclass(frozen=True)
@@ -137,8 +151,8 @@ def _key(bill: ComposedBill) -> tuple:
 async def _lock_existing(
     conn: asyncpg.Connection, organization_id: uuid.UUID, bills: Sequence[tuple[ComposedBill, StoreOptions]]
 ) -> dict[tuple, asyncpg.Record]:
-    """Lock the chunk's existing bills; returns them by key (id, locked, and the API form
-    as locked: the `old` of their events)."""
+    """Lock the chunk's existing bills; returns them by key (id, locked, the job that wrote
+    them, and the API form as locked: the `old` of their events)."""
     rows = await conn.fetch(_LOCK_EXISTING, organization_id, *map(list, zip(*(_key(bill) for bill, _ in bills))))
     return {(r["account_id"], r["bill_date"], r["billing_frequency"]): r for r in rows}
 
@@ -149,7 +163,7 @@ async def _lock_existing(
 # (LIMIT, FOR UPDATE): a plain join lets a planner without statistics (a table never
 # analyzed) hash the organization's every bill once per chunk, a cost growing with the
 # square of a job's bills.
-_LOCK_EXISTING = f"""SELECT b.id, b.account_id, b.bill_date, b.billing_frequency, b.locked,
+_LOCK_EXISTING = f"""SELECT b.id, b.account_id, b.bill_date, b.billing_frequency, b.locked, b.bill_job_id,
        ({row_json_sql(Bill, "b")})::text AS snapshot
    FROM (SELECT e.id FROM unnest($2::uuid[], $3::date[], $4::varchar[]) AS k(account_id, bill_date, billing_frequency)
          CROSS JOIN LATERAL (SELECT id FROM bills WHERE organization_id = $1 AND account_id = k.account_id

@@ -169,6 +169,8 @@ def _record_outcome(bill: ComposedBill, stored: Stored | _StoreFailed, result: A
         result.failures.append(f"{label}: {stored.reason}")
     elif stored.changed and stored.bill_id is not None:  # a changed bill has its id
         result.bill_ids.append(stored.bill_id)
+    elif stored.outcome is Outcome.SKIPPED_LOCKED and stored.bill_id is None:
+        result.notes.append(f"{label}: inside the bill lock date's range; no bill made")
     elif stored.outcome is Outcome.SKIPPED_LOCKED:
         result.notes.append(f"{label}: bill {stored.bill_id} is locked and was not changed")
     elif stored.outcome is Outcome.DELETED:
