@@ -20,10 +20,11 @@ from app.domain.accounts.drafts import ReplacementDraft
 from app.domain.accounts.values import as_uuid
 from app.domain.given import given
 from app.models.accounts import AccountPlan
+from app.models.billing import Bill, BillLineItem
 from app.services import events
 from app.services.accounts.commands import CreateAccountPlan, ReplaceAccountPlan, UpdateAccountPlan
 from app.services.accounts.loading import account_plan_input, attachment, attachments_of, load_known, lock_accounts
-from app.services.catalog.entities import delete_versioned
+from app.services.catalog.entities import Dependants, delete_versioned
 from app.services.errors import ErrorCode, ProblemCollector, fail
 from app.services.versioning import get_owned, update_versioned
 
@@ -61,17 +62,30 @@ async def create_account_plan(organization_id: uuid.UUID, command: CreateAccount
 
 
 async def _refuse_group_collision(
-    organization_id: uuid.UUID, account_id: uuid.UUID, values: dict, problems: ProblemCollector
+    organization_id: uuid.UUID,
+    account_id: uuid.UUID,
+    values: dict,
+    problems: ProblemCollector,
+    *,
+    start_key: str = "startDate",
+    exclude_id: uuid.UUID | None = None,
 ) -> None:
     """A plan against an attached plan group holding its product follows §5.2 (SEMANTICS
-    §10.2 rule 3): the attachments above only know direct plans."""
+    §10.2 rule 3): the attachments above only know direct plans. Attaching, changing dates
+    and replacing all pass here, so no path lets a direct plan slide into a group."""
     from app.services.plan_groups.collisions import group_collision
 
     products = [values["product_id"]] if values.get("product_id") else []
     if why := await group_collision(
-        organization_id, account_id, products, values["start_date"], values["end_date"], attaching_group=False
+        organization_id,
+        account_id,
+        products,
+        values["start_date"],
+        values["end_date"],
+        exclude_id,
+        attaching_group=False,
     ):
-        problems.add("startDate", ErrorCode.INVALID, why)
+        problems.add(start_key, ErrorCode.INVALID, why)
         problems.raise_if_any()
 
 
@@ -106,6 +120,7 @@ async def update_account_plan(organization_id: uuid.UUID, command: UpdateAccount
             creating=False,
         )
         problems.raise_if_any()
+        await _refuse_group_collision(organization_id, current.account_id, values, problems, exclude_id=current.id)
         changed = {k: v for k, v in values.items() if k not in FIXED}
         return await update_versioned(AccountPlan, organization_id, current.id, version, changed, actor)
 
@@ -149,6 +164,7 @@ async def replace_account_plan(
             others=others,
         )
         problems.raise_if_any()
+        await _refuse_group_collision(organization_id, old.account_id, values, problems, start_key="date")
         ended = await update_versioned(AccountPlan, organization_id, old.id, version, {"end_date": date}, actor)
         new = await AccountPlan.create(
             organization_id=organization_id, created_by=actor, last_modified_by=actor, **values
@@ -158,8 +174,12 @@ async def replace_account_plan(
 
 
 async def delete_account_plan(organization_id: uuid.UUID, account_plan_id: uuid.UUID, *, version: int) -> None:
-    # Bills will depend on account plans; they join the dependants when billing exists.
-    await delete_versioned(AccountPlan, organization_id, account_plan_id, version)
+    """Refused while bills carry its lines (SEMANTICS §1): they were computed from it, and a
+    locked one is never changed again (§7.5)."""
+    lines = BillLineItem.filter(organization_id=organization_id, account_plan_id=account_plan_id)
+    billed = await lines.distinct().values_list("bill_id", flat=True)
+    dependants = [Dependants("bills", Bill, {"id__in": sorted(set(billed), key=str)})] if billed else []
+    await delete_versioned(AccountPlan, organization_id, account_plan_id, version, dependants)
 
 
 async def active_account_plans(

@@ -99,8 +99,25 @@ async def update_plan_group(organization_id: uuid.UUID, command: UpdatePlanGroup
     for column, key in (("currency", "currency"), ("account_id", "accountId")):
         if linked and values[column] != getattr(current, column):
             problems.add(key, ErrorCode.IN_USE, "cannot change while plans are linked to the group")
+    if not linked and values["account_id"] not in (None, current.account_id):
+        await _refuse_attached_elsewhere(organization_id, current.id, values["account_id"], problems)
     problems.raise_if_any()
     return await update_versioned(PlanGroup, organization_id, current.id, command.version, values, actor)
+
+
+async def _refuse_attached_elsewhere(
+    organization_id: uuid.UUID, group_id: uuid.UUID, account_id: uuid.UUID, problems: ProblemCollector
+) -> None:
+    """A bespoke group attaches only to its account (SEMANTICS §10.1): it cannot become
+    bespoke to one account while another account has it attached."""
+    elsewhere = (
+        await AccountPlan.filter(organization_id=organization_id, plan_group_id=group_id)
+        .exclude(account_id=account_id)
+        .values_list("id", flat=True)
+    )
+    if elsewhere:
+        named = ", ".join(str(i) for i in elsewhere[:10])
+        problems.add("accountId", ErrorCode.IN_USE, f"the group is attached to other accounts by account plans {named}")
 
 
 async def delete_plan_group(organization_id: uuid.UUID, plan_group_id: uuid.UUID, *, version: int) -> None:

@@ -86,6 +86,17 @@ async def _check_bespoke_move(
             ErrorCode.IN_USE,
             f"the plan is attached to {others} other account plan(s); a bespoke plan belongs to one account",
         )
+    # A group holds only plans bespoke to its own account, or shared ones (SEMANTICS §10.1).
+    groups = await PlanGroupLink.filter(organization_id=organization_id, plan_id=plan.id).values_list(
+        "plan_group_id", flat=True
+    )
+    linked = await PlanGroup.filter(organization_id=organization_id, id__in=list(groups))
+    foreign = [g for g in linked if g.account_id != account_id]  # a shared group's account_id is NULL
+    if foreign:
+        names = ", ".join(sorted(g.code for g in foreign))
+        at.add(
+            "accountId", ErrorCode.IN_USE, f"the plan is linked into plan groups {names}, not bespoke to that account"
+        )
 
 
 async def _template(organization_id: uuid.UUID, data: PlanDraft, at: ProblemCollector) -> PlanTemplateRef:

@@ -27,6 +27,7 @@ from app.models.catalog import Plan, PlanTemplate, Pricing, Product
 from app.models.counters import CounterPricing
 from app.services.catalog.commands import CreatePlanTemplate, UpdatePlanTemplate
 from app.services.catalog.entities import Dependants, delete_versioned, taken_codes
+from app.services.catalog.plans.group_links import report_broken_group_links
 from app.services.catalog.plans.lookups import (
     currency_codes,
     insert_rows,
@@ -105,6 +106,7 @@ async def update_plan_template(organization_id: uuid.UUID, command: UpdatePlanTe
                 and await taken_codes(PlanTemplate, organization_id, [values["code"]], exclude_id=row.id)
             ):
                 at.add("code", ErrorCode.DUPLICATE, f"a plan template with code {values['code']!r} exists")
+            await report_broken_group_links(organization_id, row, values, at)
             at.raise_if_any()
             return await update_versioned(
                 PlanTemplate,
