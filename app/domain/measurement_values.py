@@ -11,6 +11,8 @@ Invariants
 - A stored number is a finite ``Decimal`` within 1e±``MAX_EXPONENT``, of at most
   ``MAX_DIGITS`` significant digits and no digit below 1e-(MAX_EXPONENT + MAX_DIGITS),
   so that PostgreSQL ``numeric`` (in jsonb) holds it exactly; booleans are not numbers.
+  A zero is within every bound: one whose exponent is beyond them (``0e5000``) is
+  stored as 0.
 - A stored string holds no NUL, and at most ``MAX_STRING`` characters (``MAX_METADATA``
   in the metadata section).
 - ``plain_number`` never passes what ``number_value`` refuses.
@@ -80,6 +82,8 @@ def number_value(value: Any, where: str) -> Decimal:
     else:
         raise Rejection("WRONG_TYPE", f"{where} must be a number")
     if not number.is_finite() or abs(number.adjusted()) > MAX_EXPONENT:
+        if number.is_zero():  # 0e5000 or 0e-1100: zero is within the bounds, its exponent is not
+            return SMALL_INTS[0]
         raise Rejection("WRONG_TYPE", f"{where} must be a finite number within 1e±{MAX_EXPONENT}")
     if significant_digits(number) > MAX_DIGITS or int(number.as_tuple().exponent) < -(MAX_EXPONENT + MAX_DIGITS):
         raise Rejection(

@@ -85,6 +85,54 @@ def _number(text: str) -> Decimal:
 
 # Used only when `_decoder` meets such a number: its hook is C, this one Python.
 _tolerant_decoder = msgspec.json.Decoder(BatchIn, float_hook=_number)
+
+
+def _raw_fields() -> list[tuple[str, Any] | tuple[str, Any, Any]]:
+    """MeasurementIn's fields, each section's values left as raw JSON."""
+    fields: list[tuple[str, Any] | tuple[str, Any, Any]] = []
+    for field in msgspec.structs.fields(MeasurementIn):
+        kind = dict[str, msgspec.Raw] | None if field.type == Section else field.type
+        fields.append((field.name, kind) if field.required else (field.name, kind, field.default))
+    return fields
+
+
+_RawMeasurement = msgspec.defstruct("_RawMeasurement", _raw_fields(), gc=False)
+
+
+class _RawBatch(msgspec.Struct, gc=False):
+    measurements: Annotated[list[_RawMeasurement], msgspec.Meta(min_length=1, max_length=MAX_ITEMS)]  # type: ignore[valid-type]
+
+
+# An integer of more digits than Python converts (sys.get_int_max_str_digits()) is as
+# valid JSON as 1e1001: in a section it fails its item, not the batch. These decode such
+# a body's sections value by value, the unconvertible ones as the NaN the worker refuses.
+_INTEGER_OUT_OF_RANGE = "Integer value out of range"
+_raw_decoder = msgspec.json.Decoder(_RawBatch)
+_value_decoder = msgspec.json.Decoder(float_hook=_number)
+_SECTIONS = tuple(f.name for f in msgspec.structs.fields(MeasurementIn) if f.type == Section)
+
+
+def _with_long_integers(body: bytes) -> list[MeasurementIn]:
+    """decode_batch for a body with an integer Python cannot convert; raises what the
+    raw decoding raises (such an integer outside a section, or any other problem)."""
+    items = []
+    for raw in _raw_decoder.decode(body).measurements:
+        values = msgspec.structs.asdict(raw)
+        for section in _SECTIONS:
+            entries = values[section]
+            if entries is not None:
+                values[section] = {code: _section_value(value) for code, value in entries.items()}
+        items.append(MeasurementIn(**values))
+    return items
+
+
+def _section_value(raw: msgspec.Raw) -> Any:
+    try:
+        return _value_decoder.decode(raw)
+    except msgspec.ValidationError:  # typed Any: only an integer Python cannot convert
+        return _UNREPRESENTABLE
+
+
 _encoder = msgspec.json.Encoder(decimal_format="number")
 _AT = re.compile(r"^(?P<message>.*) - at `\$(?P<path>[^`]*)`$")
 _MISSING = re.compile(r"missing required field `(?P<field>[^`]+)`")
@@ -95,9 +143,14 @@ def decode_batch(body: bytes) -> list[MeasurementIn]:
     """The measurements of a request body; raises InputErrors naming index and field."""
     try:
         try:
-            return _decoder.decode(body).measurements
-        except ArithmeticError:
-            return _tolerant_decoder.decode(body).measurements
+            try:
+                return _decoder.decode(body).measurements
+            except ArithmeticError:
+                return _tolerant_decoder.decode(body).measurements
+        except msgspec.ValidationError as exc:
+            if not str(exc).startswith(_INTEGER_OUT_OF_RANGE):
+                raise
+            return _with_long_integers(body)
     except msgspec.ValidationError as exc:
         raise InputErrors([_problem(str(exc))]) from None
     except msgspec.DecodeError as exc:
@@ -111,9 +164,9 @@ def decode_batch(body: bytes) -> list[MeasurementIn]:
 _shape_decoder = msgspec.json.Decoder(_BatchShape)
 # Levels of recursion the shape decoder gives up (see count_measurements).
 _DEPTH_MARGIN = 50
-# decode_batch refuses an integer of more digits than Python converts to int
-# (sys.get_int_max_str_digits(), 4300 by default): a body with such a run of digits
-# anywhere is left to it.
+# decode_batch decodes its own way an integer of more digits than Python converts to int
+# (sys.get_int_max_str_digits(), 4300 by default; refused outside a section): a body
+# with such a run of digits anywhere is left to it.
 _EVERY_DIGIT_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 # The margin holds only where a C extension's recursion counts against
 # sys.setrecursionlimit: up to Python 3.11. From 3.12 the C recursion limit is its own
@@ -129,7 +182,7 @@ def count_measurements(body: bytes) -> int:
     the API, decoding and freeing them was most of an accepted batch's CPU). Its "yes"
     stands only where it cannot differ from decode_batch's: an ASCII body (it does not
     check UTF-8 inside the strings it skips) without an integer too long for Python to
-    convert (which decode_batch refuses; it refuses no other number), decoded with a
+    convert (which decode_batch decodes its own way), decoded with a
     recursion limit lowered by ``_DEPTH_MARGIN`` (it reaches one level deeper than
     decode_batch, and the worker decodes the batch again from another stack; Python 3.11,
     see ``_SHAPE_CHECK``). Anything else, and every refusal, is decode_batch's answer, with
