@@ -242,18 +242,20 @@ def record_balance_draws(draws: BalanceDraws | None, sources: CreditSources, key
 @dataclass(frozen=True)
 class StaleFrom:
     """The account's unlocked bills after ``key`` (and the bill itself when ``including``)
-    that may draw on ``balance_id`` need recalculating.
+    that may draw on the credit source ``source_id`` (a balance or a commitment) need
+    recalculating.
 
     ``released``: the bill at ``key`` now draws less than it did, so later bills that drew
-    nothing (the balance was spent) may draw now: those whose period meets the balance's
-    draw window ``[window_start, window_end)`` are stale too, not only the ones that drew."""
+    nothing (the source was spent) may draw now: those whose period meets the source's
+    draw window ``[window_start, window_end]`` (dates) are stale too, not only the ones
+    that drew."""
 
-    balance_id: uuid.UUID
+    source_id: uuid.UUID
     key: BillKey
     including: bool = False
     released: bool = False
-    window_start: datetime | None = None
-    window_end: datetime | None = None
+    window_start: date | None = None
+    window_end: date | None = None
 
 
 def note_balance_draws(
@@ -273,5 +275,5 @@ def note_balance_draws(
         (window, rollover), (new_window, new_rollover) = draws.drawn(b.id, key), now.get(b.id, (_ZERO, _ZERO))
         if held_back or (window, rollover) != (new_window, new_rollover):
             released = new_window < window or new_rollover < rollover
-            stale.append(StaleFrom(b.id, key, held_back, released, b.start, b.rollover_end or b.end))
+            stale.append(StaleFrom(b.id, key, held_back, released, b.start.date(), (b.rollover_end or b.end).date()))
     draws.record(balances, key, now)

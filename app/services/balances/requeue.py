@@ -1,13 +1,16 @@
-"""Later bills a changed balance draw leaves stale (SEMANTICS §11.2 rule 4, our rule).
+"""Later bills a changed balance or commitment draw leaves stale (SEMANTICS §11.2 rule 4,
+our rule; commitments too).
 
-A balance's draw on a bill depends on the bills before it. When storing a bill changes
-what it draws from a balance, the account's later unlocked bills that drew on that
-balance (and, when it now draws less, those that may draw on it: see `StaleFrom`) saw
-other money: they are queued for recalculation as ONE PENDING RECALCULATE bill job,
-written in the storing transaction (so it exists exactly when the change does). Nobody
+A balance's draw on a bill depends on the bills before it, a commitment's on the other
+bills. When storing a bill changes what it draws from a balance or a commitment, the
+account's later unlocked bills that drew on that source (and, when it now draws less,
+those that may draw on it: see `StaleFrom`) saw other money: they are queued for
+recalculation as ONE PENDING RECALCULATE bill job, written in the storing transaction (so
+it exists exactly when the change does). Nobody
 enqueues it: the bill-job sweep starts every PENDING job whose creation is older than its
 staleness limit, so the recalculation follows within about a minute.
-Bills stored in the same transaction are left out: they were settled in order just now.
+Bills stored in the same transaction (same account, bill date and frequency) are left out:
+they were settled in order just now.
 The chain ends: a recalculation only queues bills later than itself.
 """
 
@@ -33,10 +36,11 @@ async def queue_later_bills(
     organization_id: uuid.UUID,
     changed: Mapping[uuid.UUID, Sequence[StaleFrom]],
     *,
-    stored: Sequence[tuple[uuid.UUID, date]],
+    stored: Sequence[tuple[uuid.UUID, date, str]],
 ) -> uuid.UUID | None:
     """Queue the unlocked bills ``changed`` names (account → where its bills went stale);
-    the job id, or None when no bill needs it."""
+    the job id, or None when no bill needs it. ``stored``: (account, bill date, frequency)
+    of the bills stored in this transaction."""
     changed = {account: stale for account, stale in changed.items() if stale}
     if not changed:
         return None
@@ -47,14 +51,15 @@ async def queue_later_bills(
         list(changed),
     )
     drew = {
-        (r["bill_id"], r["balance_id"])
+        (r["bill_id"], r["source_id"])
         for r in await conn.fetch(
-            """SELECT DISTINCT bill_id, balance_id FROM bill_line_items
-               WHERE organization_id = $1 AND bill_id = ANY($2::uuid[]) AND balance_id = ANY($3::uuid[])
-                 AND line_item_type = 'BALANCE_CONSUMED'""",
+            """SELECT DISTINCT bill_id, coalesce(balance_id, commitment_id) AS source_id FROM bill_line_items
+               WHERE organization_id = $1 AND bill_id = ANY($2::uuid[])
+                 AND ((line_item_type = 'BALANCE_CONSUMED' AND balance_id = ANY($3::uuid[]))
+                      OR (line_item_type = 'COMMITMENT_CONSUMED' AND commitment_id = ANY($3::uuid[])))""",
             organization_id,
             [b["id"] for b in bills],
-            sorted({s.balance_id for stale in changed.values() for s in stale}),
+            sorted({s.source_id for stale in changed.values() for s in stale}),
         )
     }
     stored_now = set(stored)
@@ -82,22 +87,24 @@ async def queue_later_bills(
 
 def _queued(stale: StaleFrom, bill: asyncpg.Record, drew: set, stored_now: set) -> bool:
     """The bill itself when it was held back; a later bill not stored in this transaction
-    (those were settled in order just now) that drew on the balance, or that may draw on
+    (those were settled in order just now) that drew on the source, or that may draw on
     it now that an earlier bill released some."""
     order, since = _order((bill["bill_date"], bill["billing_frequency"])), _order(stale.key)
     if order == since:
         return stale.including
-    later = order > since and (bill["account_id"], bill["bill_date"]) not in stored_now
-    return later and ((bill["id"], stale.balance_id) in drew or (stale.released and _may_draw(stale, bill)))
+    # Keyed with the frequency: another frequency's bill of the same day is not stored now.
+    later = order > since and (bill["account_id"], bill["bill_date"], bill["billing_frequency"]) not in stored_now
+    return later and ((bill["id"], stale.source_id) in drew or (stale.released and _may_draw(stale, bill)))
 
 
 def _may_draw(stale: StaleFrom, bill: asyncpg.Record) -> bool:
-    """The bill's period meets the balance's draw window. The window is instants and the
-    period local dates: a day's margin either side, as a needless recalculation changes
-    nothing while a missed one leaves the bill short of its credit."""
+    """The bill's period meets the source's draw window. The window is the dates of the
+    source's instants (or a commitment's dates) and the period local dates: a day's margin
+    either side, as a needless recalculation changes nothing while a missed one leaves the
+    bill short of its credit."""
     if stale.window_start is None or stale.window_end is None:
         return False
-    return bill["start_date"] <= stale.window_end.date() and bill["end_date"] >= stale.window_start.date()
+    return bill["start_date"] <= stale.window_end and bill["end_date"] >= stale.window_start
 
 
 def _order(key: tuple[date, str]) -> tuple[date, int]:

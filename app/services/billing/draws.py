@@ -25,6 +25,8 @@ A balance sees only the bills before it (and locked later ones, SEMANTICS §11.2
 so a bill whose balance draw changes leaves the account's later unlocked bills that drew
 on that balance stale: ``settle_draws`` queues them for recalculation in the same
 transaction (a PENDING RECALCULATE bill job, which the sweep starts if no enqueue does).
+A bill whose commitment draw changes queues the account's later unlocked bills on that
+commitment the same way (SEMANTICS §11.2 rule 4: "commitments too").
 """
 
 from __future__ import annotations
@@ -33,21 +35,28 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from decimal import Decimal
 
 import asyncpg
 
 from app.domain.billing import ComposedBill
 from app.domain.billing.balances_steps import CreditSources, spent
-from app.domain.billing.commitments import drawn_amounts
-from app.domain.periods import BillFrequency
+from app.domain.billing.commitments import CommitmentSnapshot, drawn_amounts
 from app.domain.timezones import parse_timezone
-from app.services.balances.billing import BalanceDraws, StaleFrom, note_balance_draws, read_balance_draws
+from app.services.balances.billing import (
+    BalanceDraws,
+    BillKey,
+    StaleFrom,
+    bill_order,
+    note_balance_draws,
+    read_balance_draws,
+)
 from app.services.balances.requeue import queue_later_bills
-from app.services.billing.commitments import read_draws
+from app.services.billing.commitments import Draws, read_draws
 
 __all__ = ["Redraw", "lock_accounts_for_draws", "settle_draws"]
 
-_FREQUENCIES = [f.value for f in BillFrequency]
+_ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -104,10 +113,26 @@ async def settle_draws(
         )
         if spent(fresh) != spent(sources):
             settled[i] = redraw.compose(fresh)
-        draws.record(fresh.commitments, key, drawn_amounts(settled[i]))
-        note_balance_draws(balances, fresh.balances, key, pending, settled[i], changed.setdefault(bill.account_id, []))
-    await queue_later_bills(conn, organization_id, changed, stored=[(b.account_id, b.bill_date) for b in settled])
+        stale = changed.setdefault(bill.account_id, [])
+        _note_commitment_draws(draws, fresh.commitments, key, settled[i], stale)
+        note_balance_draws(balances, fresh.balances, key, pending, settled[i], stale)
+    await queue_later_bills(
+        conn, organization_id, changed, stored=[(b.account_id, b.bill_date, b.frequency.value) for b in settled]
+    )
     return settled
+
+
+def _note_commitment_draws(
+    draws: Draws, commitments: Sequence[CommitmentSnapshot], key: BillKey, bill: ComposedBill, stale: list[StaleFrom]
+) -> None:
+    """Record what ``bill`` draws from each commitment; a changed draw leaves the account's
+    later bills on that commitment stale (SEMANTICS §11.2 rule 4: commitments too)."""
+    now = drawn_amounts(bill)
+    for c in commitments:
+        before, after = draws.by_bill.get(c.id, {}).get(key, _ZERO), now.get(c.id, _ZERO)
+        if before != after:
+            stale.append(StaleFrom(c.id, key, released=after < before, window_start=c.start, window_end=c.end))
+    draws.record(commitments, key, now)
 
 
 async def _balance_draws(conn: asyncpg.Connection, organization_id: uuid.UUID, ids: list[uuid.UUID]) -> BalanceDraws:
@@ -132,5 +157,6 @@ async def _locked_bills(
 
 
 def _composing_order(bill: ComposedBill) -> tuple[str, date, int]:
-    frequency = bill.frequency.value
-    return str(bill.account_id), bill.bill_date, _FREQUENCIES.index(frequency) if frequency in _FREQUENCIES else -1
+    """Per account, SEMANTICS §11.2 rule 4's order: bill date, then frequency DAILY < WEEKLY
+    < MONTHLY < ANNUALLY < AD_HOC (the order ``BalanceDraws.before`` counts in)."""
+    return str(bill.account_id), *bill_order((bill.bill_date, bill.frequency.value))
