@@ -21,6 +21,15 @@ from app.services.versioning import get_owned, update_versioned
 
 PRINCIPAL_MODELS = {USER: User, SERVICE_USER: ServiceUser}
 MANAGE = "users:manage"
+# Every principal's statements are read and indexed on each request's principal load, and a
+# grant is checked pair by pair: a policy of tens of thousands of resources (1 MB of input)
+# attached a few hundred times cost seconds of the event loop, for every tenant of the
+# process. Bounded like AWS IAM bounds its policies (6,144 characters, 10 to 20 per role);
+# a larger need is a few policies, or a resource pattern instead of a list of items.
+MAX_STATEMENTS = 100
+MAX_ACTIONS_PER_STATEMENT = 25  # the nine actions in both spellings, `*` and the services' `x:*`
+MAX_RESOURCES_PER_POLICY = 500
+MAX_POLICIES_PER_PRINCIPAL = 20
 # A statement as policy documents write it: {"effect", "action", "resource"}.
 StatementData = Mapping[str, Any]
 
@@ -93,12 +102,46 @@ async def require_attachable(
 
 
 def _validated_statements(raw: Sequence[Mapping[str, Any]], problems: ProblemCollector) -> list[dict]:
+    if _oversized(raw, problems):
+        return []
     statements, bad = parse_statements(raw)
     for path, message in bad:
         problems.add(("statements", *path), ErrorCode.INVALID, message)
     if not raw:
         problems.add("statements", ErrorCode.REQUIRED, "a policy needs at least one statement")
     return [{"effect": s.effect.value, "action": list(s.actions), "resource": list(s.resources)} for s in statements]
+
+
+def _oversized(raw: Sequence[Mapping[str, Any]], problems: ProblemCollector) -> bool:
+    """Whether the statements are beyond the bounds (each problem added), checked before
+    any of them is parsed."""
+    if not isinstance(raw, Sequence) or isinstance(raw, str):
+        return False  # parse_statements names the problem
+    if len(raw) > MAX_STATEMENTS:
+        problems.add("statements", ErrorCode.INVALID, f"a policy has at most {MAX_STATEMENTS} statements")
+        return True
+    oversized = False
+    resources = 0
+    for index, statement in enumerate(raw):
+        actions = statement.get("action") if isinstance(statement, Mapping) else None
+        if isinstance(actions, Sequence) and len(actions) > MAX_ACTIONS_PER_STATEMENT:
+            message = f"a statement names at most {MAX_ACTIONS_PER_STATEMENT} actions"
+            problems.add(("statements", index, "action"), ErrorCode.INVALID, message)
+            oversized = True
+        named = statement.get("resource") if isinstance(statement, Mapping) else None
+        resources += len(named) if isinstance(named, Sequence) and not isinstance(named, str) else 0
+    if resources > MAX_RESOURCES_PER_POLICY:
+        message = f"a policy names at most {MAX_RESOURCES_PER_POLICY} resources in all its statements"
+        problems.add("statements", ErrorCode.INVALID, message)
+        oversized = True
+    return oversized
+
+
+def require_policy_room(policy_ids: Sequence[uuid.UUID], problems: ProblemCollector) -> None:
+    """INVALID at `permissionPolicyIds` when more policies are named than a principal may hold."""
+    if len(set(policy_ids)) > MAX_POLICIES_PER_PRINCIPAL:
+        message = f"a user or service user holds at most {MAX_POLICIES_PER_PRINCIPAL} policies"
+        problems.add("permissionPolicyIds", ErrorCode.INVALID, message)
 
 
 async def create_policy(
@@ -209,14 +252,17 @@ async def attach_policy(
     await _principal(organization_id, principal_type, principal_id)
     await require_attachable(organization_id, [policy_id], grantor)
     async with in_transaction():
-        existing = await PolicyAttachment.filter(
-            organization_id=organization_id,
-            policy_id=policy_id,
-            principal_type=principal_type,
-            principal_id=principal_id,
-        ).first()
-        if existing:
+        held = await PolicyAttachment.filter(
+            organization_id=organization_id, principal_type=principal_type, principal_id=principal_id
+        ).values_list("policy_id", flat=True)
+        if policy_id in held:
             raise fail(("input", "policyId"), ErrorCode.DUPLICATE, "the policy is already attached to this principal")
+        if len(held) >= MAX_POLICIES_PER_PRINCIPAL:
+            raise fail(
+                ("input", "principalId"),
+                ErrorCode.INVALID_STATE,
+                f"a user or service user holds at most {MAX_POLICIES_PER_PRINCIPAL} policies; detach one first",
+            )
         attachment = await PolicyAttachment.create(
             organization_id=organization_id,
             policy_id=policy_id,

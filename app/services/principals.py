@@ -48,6 +48,10 @@ class Principal:
 # different claim set instead of being checked itself.
 _CacheKey = tuple[uuid.UUID, str, uuid.UUID, str | None]
 _cache: dict[_CacheKey, tuple[float, Principal | None]] = {}
+# Bounded: an entry was kept for every key and user ever seen until its organization
+# changed a key or policy, so a process's memory grew with every access key created
+# (each holding its principal's indexed statements). When full, everything is read again.
+_KEPT = 10_000
 
 
 def forget_organization(organization_id: uuid.UUID) -> None:
@@ -71,6 +75,8 @@ async def principal_from_token(token: str) -> Principal:
             claims.organization_id, claims.principal_type, claims.principal_id, claims.access_key_id
         )
         cached = (now + settings.principal_cache_seconds, principal)
+        if len(_cache) >= _KEPT:
+            _cache.clear()
         _cache[key] = cached
     principal = cached[1]
     if principal is None or principal.organization_id != claims.organization_id:

@@ -22,7 +22,7 @@ from app.domain.naming import name_problem
 from app.models.access import PolicyAttachment, User
 from app.services import events, rate_limits
 from app.services.errors import AuthError, ErrorCode, ProblemCollector, fail
-from app.services.policies import report_unknown_policies, require_attachable
+from app.services.policies import report_unknown_policies, require_attachable, require_policy_room
 from app.services.principals import USER
 from app.settings import get_settings
 
@@ -61,6 +61,7 @@ async def invite_user(
         if msg := name_problem(value):
             problems.add(field, ErrorCode.INVALID, msg)
     await report_unknown_policies(organization_id, policy_ids, problems)
+    require_policy_room(policy_ids, problems)
     problems.raise_if_any()
     # The inviter holds the invitation token: it must not hand out more than it holds.
     await require_attachable(organization_id, policy_ids, grantor)
