@@ -19,7 +19,7 @@ from app.domain.naming import description_problem, name_problem
 from app.models.access import AccessKey, PermissionPolicy, PolicyAttachment, ServiceUser
 from app.services import events
 from app.services.errors import AuthError, ErrorCode, ProblemCollector, fail
-from app.services.policies import report_unknown_policies, require_attachable, require_grants
+from app.services.policies import report_unknown_policies, require_attachable, require_grants, require_policy_room
 from app.services.principals import SERVICE_USER, forget_organization, statements_of
 from app.services.versioning import get_owned, update_versioned
 from app.settings import get_settings
@@ -54,6 +54,7 @@ async def create_service_user(
     name, description, policy_ids = command.name, command.description, command.policy_ids
     problems = ProblemCollector()
     await report_unknown_policies(organization_id, policy_ids, problems)
+    require_policy_room(policy_ids, problems)
     if msg := name_problem(name):
         problems.add("name", ErrorCode.INVALID, msg)
     if msg := description_problem(description):
@@ -112,10 +113,20 @@ async def issue_access_key(
     return IssuedKey(key, key_id, secret)
 
 
-async def set_access_key_status(organization_id: uuid.UUID, command: SetAccessKeyStatus, *, actor: str) -> AccessKey:
+async def set_access_key_status(
+    organization_id: uuid.UUID, command: SetAccessKeyStatus, *, actor: str, grantor: PermissionSet | None = None
+) -> AccessKey:
     key_uuid, status, version = command.access_key_id, command.status, command.version
     if status not in KEY_STATUSES:
         raise fail(("input", "status"), ErrorCode.INVALID, f"status must be one of {', '.join(KEY_STATUSES)}")
+    if status == "ACTIVE":
+        # Reactivating a key gives its secret back the service user's permissions, like
+        # issuing one: a key made INACTIVE because its holder should no longer act as the
+        # service user (rotation) comes back only from someone holding all of that.
+        current = await get_owned(AccessKey, organization_id, key_uuid)
+        if current.status != "ACTIVE":
+            held = await statements_of(organization_id, SERVICE_USER, current.service_user_id)
+            require_grants(grantor, [s for s in held if s.effect is Effect.ALLOW], "reactivating this key")
     key = await update_versioned(AccessKey, organization_id, key_uuid, version, {"status": status}, actor)
     forget_organization(organization_id)
     return key

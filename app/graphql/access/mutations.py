@@ -143,6 +143,7 @@ class AccessMutation:
                 p.organization_id,
                 service_users.SetAccessKeyStatus(parse_id(input.id), input.status.value, input.version),
                 actor=p.actor,
+                grantor=p.permissions,
             ),
             AccessKey.of,
         )
