@@ -32,7 +32,7 @@ def _basic_credentials(header: str | None) -> tuple[str, str] | None:
 
 async def _grant_type(request: Request) -> str | None:
     body = (await request.body()).decode(errors="replace")
-    if request.headers.get("content-type", "").startswith("application/json"):
+    if request.headers.get("content-type", "").lower().startswith("application/json"):  # media types ignore case
         import json
 
         try:

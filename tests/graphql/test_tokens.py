@@ -154,6 +154,14 @@ async def test_grant_type_must_be_client_credentials(tenant, client):
     )
     assert response.status_code == 200
     assert response.json()["token_type"] == "Bearer"
+    # A media type ignores case: this was read as a form body (400).
+    response = await client.post(
+        "/oauth/token",
+        auth=(tenant.access_key_id, tenant.api_secret),
+        content='{"grant_type": "client_credentials"}',
+        headers={"Content-Type": "Application/JSON; charset=UTF-8"},
+    )
+    assert response.status_code == 200, response.text
 
 
 # ----------------------------------------------------------------- inactive keys
