@@ -21,6 +21,10 @@ from app.services.scheduling.settings import check_schedule
 from app.services.versioning import update_versioned
 
 STATEMENT_MODES = ("NONE", "JSON", "JSON_AND_CSV")
+# `last_invoice_number` is a 32-bit column (max 2,147,483,647) advanced from the start
+# number: a start above this bound left too little room, and at 2,147,483,647 the first
+# numbered bill could not be stored at all. Up to 999,999,999 leaves over a billion numbers.
+MAX_SEQUENCE_START = 999_999_999
 # Fields set as given, each into the column of the same name (null is refused).
 SIMPLE_FIELDS = (
     "day_epoch",
@@ -153,6 +157,9 @@ def _check_export_retention(changes: Mapping[str, Any], problems: ProblemCollect
 def _check_timezone(changes: Mapping[str, Any], problems: ProblemCollector, values: dict) -> None:
     if "timezone" not in changes:
         return
+    if changes["timezone"] is None:
+        problems.add("timezone", ErrorCode.REQUIRED, "cannot be null")
+        return
     try:
         parse_timezone(changes["timezone"] or "")
         values["timezone"] = changes["timezone"]
@@ -163,7 +170,9 @@ def _check_timezone(changes: Mapping[str, Any], problems: ProblemCollector, valu
 def _check_currency(changes: Mapping[str, Any], problems: ProblemCollector, values: dict, codes: set[str]) -> None:
     if "currency" not in changes:
         return
-    if changes["currency"] not in codes:
+    if changes["currency"] is None:
+        problems.add("currency", ErrorCode.REQUIRED, "cannot be null")
+    elif changes["currency"] not in codes:
         problems.add("currency", ErrorCode.NOT_FOUND, f"no currency with code {changes['currency']!r}")
     values["currency"] = changes["currency"]
 
@@ -175,7 +184,9 @@ def _path(name: str) -> str:
 def _check_numbers(changes: Mapping[str, Any], problems: ProblemCollector, values: dict) -> None:
     if "days_before_bill_due" in changes:
         days = changes["days_before_bill_due"]
-        if days is None or not 0 < days <= 3650:
+        if days is None:
+            problems.add("daysBeforeBillDue", ErrorCode.REQUIRED, "cannot be null")
+        elif not 0 < days <= 3650:
             problems.add("daysBeforeBillDue", ErrorCode.INVALID, "must be a whole number from 1 to 3650")
         values["days_before_bill_due"] = days
     if "bill_prefix" in changes:
@@ -185,8 +196,12 @@ def _check_numbers(changes: Mapping[str, Any], problems: ProblemCollector, value
         values["bill_prefix"] = prefix or None
     if "sequence_start_number" in changes:
         start = changes["sequence_start_number"]
-        if start is None or start < 0:
-            problems.add("sequenceStartNumber", ErrorCode.INVALID, "must be 0 or more")
+        if start is None:
+            problems.add("sequenceStartNumber", ErrorCode.REQUIRED, "cannot be null")
+        elif not 0 <= start <= MAX_SEQUENCE_START:
+            problems.add(
+                "sequenceStartNumber", ErrorCode.INVALID, f"must be a whole number from 0 to {MAX_SEQUENCE_START:,}"
+            )
         values["sequence_start_number"] = start
 
 
