@@ -13,8 +13,11 @@ from app.domain.given import NOT_GIVEN, given
 from app.domain.money import CurrencyRounding
 from app.domain.naming import identifier_code_problem, name_problem
 from app.models.accounts import Account, Commitment
+from app.models.balances import Balance
 from app.models.catalog import PlanTemplate
+from app.models.charges import Charge
 from app.models.organization import Currency, OrganizationConfig
+from app.models.plan_groups import PlanGroup
 from app.services import events
 from app.services.catalog.entities import Dependants, refuse_if_in_use
 from app.services.errors import ErrorCode, ProblemCollector, fail
@@ -114,6 +117,11 @@ async def delete_currency(organization_id: uuid.UUID, currency_id: uuid.UUID, *,
             Dependants("plan templates", PlanTemplate, {"currency": currency.code}),
             Dependants("accounts", Account, {"currency": currency.code}),
             Dependants("commitments", Commitment, {"currency": currency.code}),
+            # Every entity with a currency (SEMANTICS §9.1, §10.1, §11.1): without it, its
+            # account's next bill fails ("currency … is not defined").
+            Dependants("charges", Charge, {"currency": currency.code}),
+            Dependants("plan groups", PlanGroup, {"currency": currency.code}),
+            Dependants("balances", Balance, {"currency": currency.code}),
         ],
     )
     async with in_transaction():
