@@ -11,6 +11,7 @@ error, never a file that merely looks complete.
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -79,10 +80,14 @@ class ExportResponse(StreamingResponse):
         self.opened = opened
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        # Out here, past Starlette's task group, a client that went away no longer cancels
+        # what is awaited: the snapshot's transaction is closed whole, never half (which
+        # asyncpg would report as an error when the pool resets the connection).
         try:
             await super().__call__(scope, receive, send)
         finally:
             try:
+                await self.body_iterator.aclose()  # type: ignore[attr-defined]  # our async generator
                 await self.opened.close()
             finally:
                 STREAMS.give()
@@ -125,6 +130,13 @@ def bad_request(exc: InputErrors) -> JSONResponse:
     return error(400, "; ".join(f"{'.'.join(p.path)}: {p.message}" for p in exc.problems))
 
 
+def _repeated(request: Request) -> list[str]:
+    """Parameters given more than once (`?accountIds=a&accountIds=b`): refused, because
+    reading one of the values would silently export less than was asked for."""
+    counts = Counter(name for name, _ in request.query_params.multi_items())
+    return sorted(name for name, count in counts.items() if count > 1)
+
+
 def visible_bills(principal: Principal) -> Callable[[uuid.UUID], bool] | None:
     """None when every bill may be read; else the test for one bill (DENYs on items)."""
     action, collection = READ_BILLS
@@ -140,6 +152,10 @@ def _download(kind: ExportKind, fmt: ExportFormat):  # noqa: ANN202 - a Starlett
             return principal
         if answer := await refused(request, principal, kind):
             return answer
+        if repeated := _repeated(request):
+            return error(
+                400, "; ".join(f"{name}: given more than once (list ids comma-separated)" for name in repeated)
+            )
         try:
             filters = parse_filters(kind, dict(request.query_params))
         except InputErrors as exc:

@@ -11,8 +11,8 @@ Concepts
 - Periods (`periods`): the DAY and MONTH buckets of a USAGE export, at local midnights.
 
 Invariants
-- A text cell that starts with `=`, `+`, `-` or `@` gets a leading `'` in CSV (spreadsheet
-  formula guard); a number never does, so `-5` stays a number.
+- A text cell that starts with `=`, `+`, `-`, `@`, a tab, CR or LF gets a leading `'` in
+  CSV (spreadsheet formula guard); a number never does, so `-5` stays a number.
 - Output depends only on the records given: same records, same bytes.
 """
 

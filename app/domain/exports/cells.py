@@ -13,7 +13,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-FORMULA_STARTS = ("=", "+", "-", "@")
+# SEMANTICS §15.1 names =, + , - and @; tab and carriage return start formulas in
+# spreadsheets too (OWASP, "CSV Injection"), and a line feed is guarded with them: a cell
+# of customer text never opens as a formula, whatever its first character.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _QUOTE_WHEN = re.compile('[",\r\n]')
 
 
@@ -81,8 +84,9 @@ def cell_text(value: Any) -> str:
     if isinstance(value, (dict, list, tuple)):
         # Structured cells (a segment, pricing bands) are JSON, which starts with { or [.
         return json_text(value)
-    if isinstance(value, str):  # a str subclass (an enum value): text all the same
-        return cell_text(str(value))
+    if isinstance(value, str):  # a str subclass (an enum value): its text, not str() of
+        # a (str, Enum) member, which is "Class.MEMBER" since Python 3.11
+        return cell_text(str.__str__(value))
     text = json_value(value)
     assert isinstance(text, str)
     return text

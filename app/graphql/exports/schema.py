@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
 
@@ -70,19 +70,24 @@ class ExportJob:
 
     @classmethod
     def of(cls, row: m.ExportJob) -> ExportJob:
+        # Past its retention the file is gone for the download route (410) even before the
+        # hourly sweep marks the row: show it EXPIRED, without a download URL, at once.
+        status = row.status
+        if status == m.COMPLETE and row.expires_at is not None and row.expires_at <= datetime.now(UTC):
+            status = m.EXPIRED
         return cls(
             id=strawberry.ID(str(row.id)),
             version=row.version,
             kind=KindValue(row.kind),
             format=FormatValue(row.format),
             filters=row.filters,
-            status=ExportJobStatus(row.status),
+            status=ExportJobStatus(status),
             row_count=row.row_count,
             byte_size=row.byte_size,
             sha256=row.sha256,
             expires_at=row.expires_at,
             error=row.error,
-            download_url=f"/exports/jobs/{row.id}/download" if row.status == m.COMPLETE else None,
+            download_url=f"/exports/jobs/{row.id}/download" if status == m.COMPLETE else None,
             dt_created=row.dt_created,
             dt_completed=row.dt_completed,
             created_by=row.created_by,

@@ -81,14 +81,17 @@ async def run_export_job(organization_id: uuid.UUID, job_id: uuid.UUID) -> str |
     job = await _claim(organization_id, job_id)
     if job is None:
         return None
-    relative = Path("exports") / str(organization_id) / f"{job.id}.{EXTENSIONS[ExportFormat(job.format)]}"
+    relative = _relative_path(job)
     target = data_dir() / relative
-    partial = target.with_name(target.name + ".partial")
+    partial = _partial_file(job)
     try:
         kind = ExportKind(job.kind)
         request = ExportRequest(organization_id, kind, ExportFormat(job.format), parse_filters(kind, job.filters))
         opened = await open_export(request)
-        size, digest = await _write(opened.pieces(), partial)
+        try:
+            size, digest = await _write(opened.pieces(), partial)
+        finally:
+            await opened.close()  # also when writing the file failed mid-way
         os.replace(partial, target)
     except Exception as exc:  # noqa: BLE001 - any failure is the job's outcome, with its reason
         partial.unlink(missing_ok=True)
@@ -108,6 +111,15 @@ async def run_export_job(organization_id: uuid.UUID, job_id: uuid.UUID) -> str |
         expires_at=_now() + timedelta(days=config.export_retention_days),
     )
     return COMPLETE
+
+
+def _relative_path(job: ExportJob) -> Path:
+    return Path("exports") / str(job.organization_id) / f"{job.id}.{EXTENSIONS[ExportFormat(job.format)]}"
+
+
+def _partial_file(job: ExportJob) -> Path:
+    target = data_dir() / _relative_path(job)
+    return target.with_name(target.name + ".partial")
 
 
 async def _write(pieces: Any, partial: Path) -> tuple[int, str]:
@@ -159,6 +171,8 @@ async def sweep_export_jobs(now: datetime, enqueue: Any) -> tuple[int, int]:
     for job in await ExportJob.filter(status=RUNNING, dt_started__lt=now - STALE_RUNNING).limit(1000):
         if await ExportJob.filter(organization_id=job.organization_id, id=job.id, status=RUNNING).exists():
             await _finish(job, FAILED, error="the worker writing the export stopped; create the job again")
+            # The dead worker's half-written file would otherwise stay on disk for good.
+            _partial_file(job).unlink(missing_ok=True)
             failed += 1
     return len(pending), failed
 

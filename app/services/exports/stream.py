@@ -46,6 +46,11 @@ class OpenExport:
         self.rows = 0  # data rows written so far (CSV rows after the header, or JSON lines)
 
     async def pieces(self) -> AsyncIterator[bytes]:
+        """The export's bytes. The snapshot is closed here when the rows are done or a
+        row fails; when the writer stops reading (a cancelled task: the HTTP client went
+        away) nothing is awaited here, because an await in a cancelled task is cancelled in
+        turn and would leave the transaction half closed: the writer calls `close()` once
+        it is out of its cancelled scope (ExportResponse, run_export_job)."""
         try:
             buffer = Buffer()
             if self._format is CSV:
@@ -61,12 +66,15 @@ class OpenExport:
                     yield piece
             self.rows = buffer.rows
             last = buffer.take()
-            if last is not None:
-                yield last
-        finally:
+        except Exception:
             await self.close()
+            raise
+        await self.close()
+        if last is not None:
+            yield last
 
     async def close(self) -> None:
+        """Ends the snapshot and gives its connection back; a second call does nothing."""
         await self._stack.aclose()
 
 
