@@ -84,7 +84,9 @@ MEASURED = Measured(aggregations={AGGREGATION: CALLS})
 def test_columns_follow_the_declared_order():
     assert list(header(BILL)) == list(HEADER_COLUMNS)
     assert list(line_fields(line(0, "USAGE", "3.00", BANDS), MEASURED)) == list(LINE_COLUMNS)
-    assert CSV_HEADER == HEADER_COLUMNS + LINE_COLUMNS + BAND_COLUMNS
+    line_columns = tuple("lineItemCurrency" if name == "currency" else name for name in LINE_COLUMNS)
+    assert CSV_HEADER == HEADER_COLUMNS + line_columns + BAND_COLUMNS
+    assert len(set(CSV_HEADER)) == len(CSV_HEADER)  # every column found by its name
 
 
 def test_csv_has_one_row_per_band_and_one_per_line_without_bands():

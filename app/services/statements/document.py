@@ -81,7 +81,12 @@ LINE_COLUMNS = (
     "referencedLineItemId",
 )
 BAND_COLUMNS = ("bandIndex", "lowerLimit", "unitPrice", "fixedPrice", "bandUnits", "bandQuantity", "bandSubtotal")
-CSV_HEADER = HEADER_COLUMNS + LINE_COLUMNS + BAND_COLUMNS
+# A CSV row holds the bill's columns and the line's side by side: both have a `currency`
+# (a line may be in another currency than its bill), so the line's is named apart, or
+# readers keying by header (csv.DictReader, pandas) would keep one or rename it.
+CSV_HEADER = (
+    HEADER_COLUMNS + tuple("lineItemCurrency" if name == "currency" else name for name in LINE_COLUMNS) + BAND_COLUMNS
+)
 
 
 @dataclass(frozen=True)
