@@ -10,6 +10,7 @@ import os
 import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 DEFAULT_DATA_DIR = ".metergraph"
 # Requests larger than this are refused before they are parsed (ingest batches are capped at
@@ -76,10 +77,16 @@ def _secret_key(data_dir: Path) -> str:
             )
         return configured
     key_file = data_dir / "secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    return _create_key_file(key_file)
+    try:
+        if key_file.exists():
+            return key_file.read_text().strip()
+        data_dir.mkdir(parents=True, exist_ok=True)
+        return _create_key_file(key_file)
+    except OSError as exc:
+        raise SettingsError(
+            f"cannot keep the generated secret key in the data directory {data_dir} ({exc.strerror or exc}); "
+            "choose a writable directory with --data-dir or METERGRAPH_DATA_DIR, or set METERGRAPH_SECRET_KEY"
+        ) from None
 
 
 def _create_key_file(key_file: Path) -> str:
@@ -96,23 +103,86 @@ def _create_key_file(key_file: Path) -> str:
     return key
 
 
+def parse_port(text: str) -> int:
+    """A TCP port to listen on, 1-65535; ValueError saying so otherwise."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise ValueError(f"{text!r} is not a port number (1-65535)")
+    return port
+
+
 def configured_port() -> int:
-    return int(os.environ.get("PORT", "8000"))
+    try:
+        return parse_port(os.environ.get("PORT", "8000"))
+    except ValueError as exc:
+        raise SettingsError(f"PORT={exc}") from None
+
+
+# The spellings app.db accepts for PostgreSQL, and those redis-py and arq accept for Redis.
+DATABASE_SCHEMES = ("postgresql", "postgres", "postgresql+asyncpg", "asyncpg")
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+
+
+def _service_url(variable: str, url: str | None, schemes: tuple[str, ...], example: str) -> str | None:
+    url = url or None
+    if url is not None and _scheme(url) not in schemes:
+        raise SettingsError(
+            f"{variable} must be a URL starting with {' or '.join(s + '://' for s in schemes[:2])} "
+            f"(e.g. {example}); got {redact_url(url)!r}"
+        )
+    return url
+
+
+def _scheme(url: str) -> str:
+    try:
+        return urlsplit(url).scheme
+    except ValueError:  # e.g. an unclosed [IPv6 address
+        return ""
+
+
+def redact_url(url: str) -> str:
+    """The URL with its password, if any, replaced by ***: fit for messages and logs."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "(a malformed URL)"
+    if parts.password:
+        return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")))
+    return url
+
+
+def _data_dir(data_dir: Path | None) -> Path:
+    data_dir = (data_dir or Path(os.environ.get("METERGRAPH_DATA_DIR", DEFAULT_DATA_DIR))).resolve()
+    if data_dir.exists() and not data_dir.is_dir():
+        raise SettingsError(
+            f"the data directory {data_dir} is a file, not a directory; "
+            "choose another with --data-dir or METERGRAPH_DATA_DIR"
+        )
+    return data_dir
 
 
 def load_settings(data_dir: Path | None = None) -> Settings:
     """Settings from the environment; `data_dir` (the CLI's `--data-dir`) wins over
     METERGRAPH_DATA_DIR, so a generated secret key lives in the directory chosen."""
-    data_dir = (data_dir or Path(os.environ.get("METERGRAPH_DATA_DIR", DEFAULT_DATA_DIR))).resolve()
+    data_dir = _data_dir(data_dir)
     origins = os.environ.get("METERGRAPH_ALLOWED_ORIGINS", "")
     operators = os.environ.get("METERGRAPH_OPERATOR_ORGANIZATIONS", "")
+    # Every check before the secret key, which may write a file: a refused start writes nothing.
+    database_url = _service_url(
+        "DATABASE_URL", os.environ.get("DATABASE_URL"), DATABASE_SCHEMES, "postgresql://user:pass@host:5432/metergraph"
+    )
+    redis_url = _service_url("REDIS_URL", os.environ.get("REDIS_URL"), REDIS_SCHEMES, "redis://host:6379/0")
+    port = configured_port()
     return Settings(
-        database_url=os.environ.get("DATABASE_URL") or None,
-        redis_url=os.environ.get("REDIS_URL") or None,
+        database_url=database_url,
+        redis_url=redis_url,
         secret_key=_secret_key(data_dir),
         data_dir=data_dir,
         allowed_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
-        port=configured_port(),
+        port=port,
         webhook_allow_private=os.environ.get("METERGRAPH_WEBHOOK_ALLOW_PRIVATE", "").lower() in ("1", "true", "yes"),
         operator_organizations=tuple(o.strip().lower() for o in operators.split(",") if o.strip()),
     )

@@ -19,7 +19,7 @@ import time
 import urllib.error
 import urllib.request
 
-from app.settings import Settings, use_settings
+from app.settings import Settings, redact_url, use_settings
 
 from . import _proc, start_services
 from .supervisor import Children, Part, report_death, service_part, stop_signals, watch
@@ -130,18 +130,8 @@ def _wait_ready(
 
 def _where(url: str, embedded_pid: int | None) -> str:
     if embedded_pid is None:
-        return _without_password(url)
+        return redact_url(url)
     return f"embedded (pid {embedded_pid}), {url}"
-
-
-def _without_password(url: str) -> str:
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    if parts.password:
-        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-        return urlunsplit(parts._replace(netloc=netloc))
-    return url
 
 
 def _banner(settings: Settings, services, workers: int, credentials: dict | None) -> None:  # noqa: ANN001
@@ -195,16 +185,21 @@ def run_dev(settings: Settings, *, workers: int = 1, demo: bool = False) -> int:
     if not port_free(settings.port):
         return _fail(f"port {settings.port} is already in use; choose another with --port")
     # Until the supervisor takes over, SIGTERM interrupts like Ctrl-C does, so that the
-    # embedded services started so far are stopped by the `finally` below.
+    # embedded services started so far are stopped by the `finally` below. SIGINT too, even
+    # when we inherited it ignored (started with `&` from a script): later on, the supervisor
+    # honours it, so it must not be lost while the services start.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
         services = start_services(settings.data_dir, database_url=settings.database_url, redis_url=settings.redis_url)
     except KeyboardInterrupt:  # start_services stopped what it had started
         print("Metergraph stopped.", flush=True)
         return 0
     except RuntimeError as exc:  # an embedded service did not start; the message says why
         return _fail(str(exc))
+    except OSError as exc:  # the data directory cannot hold them (permissions, a full disk)
+        return _fail(f"cannot start the embedded services in {settings.data_dir}: {exc}")
     published, children = settings.data_dir / SERVICES_FILE, Children()
     try:
         settings = settings.with_services(services.database_url, services.redis_url)
