@@ -11,6 +11,7 @@ definitions, over patterns of every shape (`*`, `service:*`, `service:type`,
 from __future__ import annotations
 
 import uuid
+from unittest.mock import patch
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -87,6 +88,20 @@ def test_checks_agree_with_the_statements_one_by_one(held):
     from app.auth.permissions import is_allowed
 
     holder = PermissionSet(held)
+    for action in ("config:retrieve", "config:update", "users:manage"):
+        for request in REQUESTS:
+            assert holder.allows(action, request) is is_allowed(held, action, request), (action, request)
+
+
+@settings(max_examples=400, deadline=None)
+@given(held=st.lists(STATEMENTS, max_size=5))
+def test_checks_by_the_index_agree_too(held):
+    """The same with the index used whatever the number of patterns (a few are otherwise
+    tested one by one, `permission_set._FEW`)."""
+    from app.auth.permissions import is_allowed, permission_set
+
+    with patch.object(permission_set, "_FEW", 0):
+        holder = PermissionSet(held)
     for action in ("config:retrieve", "config:update", "users:manage"):
         for request in REQUESTS:
             assert holder.allows(action, request) is is_allowed(held, action, request), (action, request)
