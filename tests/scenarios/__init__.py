@@ -50,6 +50,15 @@ BILL_JOB = f"""query($id: ID!) {{ billJob(id: $id) {{ {JOB} }} }}"""
 BILLS = f"""query($filter: BillFilter) {{ bills(first: 100, filter: $filter) {{ totalCount nodes {{ {BILL} }} }} }}"""
 
 
+# Credit sources, as the balance and commitment stories create them (SEMANTICS §5.3, §11).
+CREATE_BALANCE = f"""mutation($input: CreateBalanceInput!) {{ createBalance(input: $input) {{ balance {{ id }}
+  {ERRORS} }} }}"""
+CREDIT = f"""mutation($input: CreateBalanceTransactionInput!) {{ createBalanceTransaction(input: $input) {{
+  balanceTransaction {{ id }} {ERRORS} }} }}"""
+CREATE_COMMITMENT = f"""mutation($input: CreateCommitmentInput!) {{ createCommitment(input: $input) {{
+  commitment {{ id }} {ERRORS} }} }}"""
+
+
 def band(lower: str, unit: str, fixed: str = "0") -> dict:
     return {"lowerLimit": lower, "unitPrice": unit, "fixedPrice": fixed}
 
@@ -189,3 +198,39 @@ def lines(bill: dict, line_type: str | None = None) -> list[dict]:
 def amounts(bill: dict) -> list[tuple[str, Decimal]]:
     """(type, converted subtotal) of every line, in bill order."""
     return [(line["lineItemType"], money(line["convertedSubtotal"])) for line in lines(bill)]
+
+
+def requests_catalog() -> dict:
+    """Product `app`: meter `app` with MEASURE `requests`, summed by aggregation `requests`;
+    plan `usage-plan` (USD, monthly, from 2026-01-01) charging 1.00 a request, no standing
+    charge, in arrears: the setting of the balance and commitment stories."""
+    return {
+        "code": "app",
+        "name": "App",
+        "meters": [
+            {
+                "code": "app",
+                "name": "App",
+                "dataFields": [{"category": "MEASURE", "code": "requests", "name": "Requests"}],
+                "aggregations": [
+                    {"code": "requests", "name": "Requests", "targetField": "requests", "aggregation": "SUM"}
+                ],
+            }
+        ],
+        "planTemplates": [
+            {
+                "code": "usage",
+                "name": "Usage",
+                "currency": "USD",
+                "billFrequency": "MONTHLY",
+                "pricings": [
+                    {
+                        "aggregationCode": "requests",
+                        "startDate": "2026-01-01T00:00:00Z",
+                        "pricingBands": [band("0", "1")],
+                    }
+                ],
+                "plans": [{"code": "usage-plan", "name": "Usage"}],
+            },
+        ],
+    }

@@ -12,48 +12,17 @@ from decimal import Decimal
 import pytest
 
 from tests.conftest import data_of
-from tests.scenarios import ERRORS, Story, amounts, band, money
+from tests.scenarios import CREATE_BALANCE, CREDIT, ERRORS, Story, amounts, band, money, requests_catalog
 
 D = Decimal
 JAN = "2026-01-01T00:00:00Z"
 BALANCE = """query($id: ID!) { balance(id: $id) { amount transactionSummary { totalCreditAmount totalDebitAmount
   initialCreditAmount expiredBalanceAmount rolloverConsumed balanceConsumed rolloverExpiredAmount } } }"""
-CREATE_BALANCE = f"""mutation($input: CreateBalanceInput!) {{ createBalance(input: $input) {{ balance {{ id }}
-  {ERRORS} }} }}"""
-CREDIT = f"""mutation($input: CreateBalanceTransactionInput!) {{ createBalanceTransaction(input: $input) {{
-  balanceTransaction {{ id }} {ERRORS} }} }}"""
-
-
-def catalog() -> dict:
-    return {
-        "code": "app",
-        "name": "App",
-        "meters": [
-            {
-                "code": "app",
-                "name": "App",
-                "dataFields": [{"category": "MEASURE", "code": "requests", "name": "Requests"}],
-                "aggregations": [
-                    {"code": "requests", "name": "Requests", "targetField": "requests", "aggregation": "SUM"}
-                ],
-            }
-        ],
-        "planTemplates": [
-            {
-                "code": "usage",
-                "name": "Usage",
-                "currency": "USD",
-                "billFrequency": "MONTHLY",
-                "pricings": [{"aggregationCode": "requests", "startDate": JAN, "pricingBands": [band("0", "1")]}],
-                "plans": [{"code": "usage-plan", "name": "Usage"}],
-            },
-        ],
-    }
 
 
 async def start(tenant) -> tuple[Story, str]:
     story = Story(tenant)
-    await story.product(catalog())
+    await story.product(requests_catalog())
     return story, await story.account("acme", [("usage-plan", JAN)])
 
 

@@ -13,51 +13,29 @@ from decimal import Decimal
 
 import pytest
 
-from tests.scenarios import ERRORS, Story, amounts, band, lines, money
+from tests.scenarios import (
+    CREATE_BALANCE,
+    CREATE_COMMITMENT,
+    CREDIT,
+    ERRORS,
+    Story,
+    amounts,
+    band,
+    lines,
+    money,
+    requests_catalog,
+)
 
 D = Decimal
 JAN = "2026-01-01T00:00:00Z"
-CREATE_BALANCE = f"""mutation($input: CreateBalanceInput!) {{ createBalance(input: $input) {{ balance {{ id }}
-  {ERRORS} }} }}"""
-CREDIT = f"""mutation($input: CreateBalanceTransactionInput!) {{ createBalanceTransaction(input: $input) {{
-  balanceTransaction {{ id }} {ERRORS} }} }}"""
-COMMITMENT = f"""mutation($input: CreateCommitmentInput!) {{ createCommitment(input: $input) {{ commitment {{ id }}
-  {ERRORS} }} }}"""
 CHARGE = f"""mutation($input: CreateChargeInput!) {{ createCharge(input: $input) {{ charge {{ id }} {ERRORS} }} }}"""
 UPDATE_ACCOUNT = f"""mutation($input: UpdateAccountInput!) {{ updateAccount(input: $input) {{ account {{ id }}
   {ERRORS} }} }}"""
 
 
-def catalog() -> dict:
-    return {
-        "code": "app",
-        "name": "App",
-        "meters": [
-            {
-                "code": "app",
-                "name": "App",
-                "dataFields": [{"category": "MEASURE", "code": "requests", "name": "Requests"}],
-                "aggregations": [
-                    {"code": "requests", "name": "Requests", "targetField": "requests", "aggregation": "SUM"}
-                ],
-            }
-        ],
-        "planTemplates": [
-            {
-                "code": "usage",
-                "name": "Usage",
-                "currency": "USD",
-                "billFrequency": "MONTHLY",
-                "pricings": [{"aggregationCode": "requests", "startDate": JAN, "pricingBands": [band("0", "1")]}],
-                "plans": [{"code": "usage-plan", "name": "Usage"}],
-            },
-        ],
-    }
-
-
 async def setup(tenant, *, charge: str = "50", order: list[str] | None = None) -> tuple[Story, str]:
     story = Story(tenant)
-    await story.product(catalog())
+    await story.product(requests_catalog())
     account_id = await story.account("acme", [("usage-plan", JAN)])
     if order is not None:
         await story.ok(
@@ -66,7 +44,7 @@ async def setup(tenant, *, charge: str = "50", order: list[str] | None = None) -
             "updateAccount",
         )
     await story.ok(
-        COMMITMENT,
+        CREATE_COMMITMENT,
         {"input": {"accountId": account_id, "currency": "USD", "amount": "100", "amountPrePaid": "100",
                    "startDate": "2026-01-01", "endDate": "2026-04-01", "overageSurchargePercent": "10"}},
         "createCommitment",

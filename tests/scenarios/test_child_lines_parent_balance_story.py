@@ -11,14 +11,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tests.scenarios import ERRORS, Story, band, lines, money
+from tests.scenarios import CREATE_BALANCE, CREDIT, ERRORS, Story, band, lines, money
 
 D = Decimal
 JAN = "2026-01-01T00:00:00Z"
-CREATE_BALANCE = f"""mutation($input: CreateBalanceInput!) {{ createBalance(input: $input) {{ balance {{ id }}
-  {ERRORS} }} }}"""
-CREDIT = f"""mutation($input: CreateBalanceTransactionInput!) {{ createBalanceTransaction(input: $input) {{
-  balanceTransaction {{ id }} {ERRORS} }} }}"""
 
 
 def catalog() -> dict:

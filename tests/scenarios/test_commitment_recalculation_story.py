@@ -16,41 +16,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tests.conftest import data_of
-from tests.scenarios import ERRORS, Story, amounts, band, money, run_worker
+from tests.scenarios import CREATE_COMMITMENT, ERRORS, Story, amounts, band, money, requests_catalog, run_worker
 
 D = Decimal
 JAN = "2026-01-01T00:00:00Z"
-COMMITMENT = f"""mutation($input: CreateCommitmentInput!) {{ createCommitment(input: $input) {{ commitment {{ id }}
-  {ERRORS} }} }}"""
 SPENT = "query($id: ID!) { commitment(id: $id) { amountSpent } }"
 PENDING_JOBS = "{ billJobs(first: 50, filter: {status: PENDING}) { nodes { id type } } }"
-
-
-def catalog() -> dict:
-    return {
-        "code": "app",
-        "name": "App",
-        "meters": [
-            {
-                "code": "app",
-                "name": "App",
-                "dataFields": [{"category": "MEASURE", "code": "requests", "name": "Requests"}],
-                "aggregations": [
-                    {"code": "requests", "name": "Requests", "targetField": "requests", "aggregation": "SUM"}
-                ],
-            }
-        ],
-        "planTemplates": [
-            {
-                "code": "usage",
-                "name": "Usage",
-                "currency": "USD",
-                "billFrequency": "MONTHLY",
-                "pricings": [{"aggregationCode": "requests", "startDate": JAN, "pricingBands": [band("0", "1")]}],
-                "plans": [{"code": "usage-plan", "name": "Usage"}],
-            },
-        ],
-    }
 
 
 async def usage(story: Story, ts: str, n: int) -> None:
@@ -74,10 +45,10 @@ async def test_an_earlier_bill_drawing_less_queues_the_later_one(tenant, bill_qu
     for recalculation; run, it draws min(100 − 40, 70) = 60.00 and 10 stay beyond:
     10 × 10 % = 1.00, total 70 − 60 + 1 = 11.00. amountSpent = 40 + 60 = 100."""
     story = Story(tenant)
-    await story.product(catalog())
+    await story.product(requests_catalog())
     account_id = await story.account("acme", [("usage-plan", JAN)])
     commitment = await story.ok(
-        COMMITMENT,
+        CREATE_COMMITMENT,
         {"input": {"accountId": account_id, "currency": "USD", "amount": "100", "amountPrePaid": "100",
                    "startDate": "2026-01-01", "endDate": "2026-04-01", "overageSurchargePercent": "10"}},
         "createCommitment",

@@ -15,44 +15,17 @@ from decimal import Decimal
 import pytest
 
 from tests.conftest import data_of
-from tests.scenarios import ERRORS, Story, amounts, band, lines, money
+from tests.scenarios import ERRORS, Story, amounts, band, lines, money, requests_catalog
 
 D = Decimal
 JAN = "2026-01-01T00:00:00Z"
 COMMITMENT = "query($id: ID!) { commitment(id: $id) { id amountSpent } }"
 
 
-def catalog() -> dict:
-    return {
-        "code": "app",
-        "name": "App",
-        "meters": [
-            {
-                "code": "app",
-                "name": "App",
-                "dataFields": [{"category": "MEASURE", "code": "requests", "name": "Requests"}],
-                "aggregations": [
-                    {"code": "requests", "name": "Requests", "targetField": "requests", "aggregation": "SUM"}
-                ],
-            }
-        ],
-        "planTemplates": [
-            {
-                "code": "usage",
-                "name": "Usage",
-                "currency": "USD",
-                "billFrequency": "MONTHLY",
-                "pricings": [{"aggregationCode": "requests", "startDate": JAN, "pricingBands": [band("0", "1")]}],
-                "plans": [{"code": "usage-plan", "name": "Usage"}],
-            },
-        ],
-    }
-
-
 @pytest.fixture
 async def story(tenant, bill_queue):
     story = Story(tenant)
-    await story.product(catalog())
+    await story.product(requests_catalog())
     account_id = await story.account("acme", [("usage-plan", JAN)])
     plan_id = data_of(await tenant.gql('{ plan(code: "usage-plan") { id } }'))["plan"]["id"]
     payload = await story.ok(

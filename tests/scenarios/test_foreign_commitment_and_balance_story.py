@@ -12,43 +12,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tests.scenarios import ERRORS, Story, band, lines, money
+from tests.scenarios import (
+    CREATE_BALANCE,
+    CREATE_COMMITMENT,
+    CREDIT,
+    ERRORS,
+    Story,
+    band,
+    lines,
+    money,
+    requests_catalog,
+)
 
 D = Decimal
 JAN = "2026-01-01T00:00:00Z"
-COMMITMENT = f"""mutation($input: CreateCommitmentInput!) {{ createCommitment(input: $input) {{ commitment {{ id }}
-  {ERRORS} }} }}"""
-CREATE_BALANCE = f"""mutation($input: CreateBalanceInput!) {{ createBalance(input: $input) {{ balance {{ id }}
-  {ERRORS} }} }}"""
-CREDIT = f"""mutation($input: CreateBalanceTransactionInput!) {{ createBalanceTransaction(input: $input) {{
-  balanceTransaction {{ id }} {ERRORS} }} }}"""
-
-
-def catalog() -> dict:
-    return {
-        "code": "app",
-        "name": "App",
-        "meters": [
-            {
-                "code": "app",
-                "name": "App",
-                "dataFields": [{"category": "MEASURE", "code": "requests", "name": "Requests"}],
-                "aggregations": [
-                    {"code": "requests", "name": "Requests", "targetField": "requests", "aggregation": "SUM"}
-                ],
-            }
-        ],
-        "planTemplates": [
-            {
-                "code": "usage",
-                "name": "Usage",
-                "currency": "USD",
-                "billFrequency": "MONTHLY",
-                "pricings": [{"aggregationCode": "requests", "startDate": JAN, "pricingBands": [band("0", "1")]}],
-                "plans": [{"code": "usage-plan", "name": "Usage"}],
-            },
-        ],
-    }
 
 
 async def test_fee_commitment_and_balance_each_converted_once(tenant, bill_queue):
@@ -70,10 +47,10 @@ async def test_fee_commitment_and_balance_each_converted_once(tenant, bill_queue
             {"from": "GBP", "to": "USD", "multiplier": "1.3"},
         ]
     )
-    await story.product(catalog())
+    await story.product(requests_catalog())
     acme = await story.account("acme", [("usage-plan", JAN)])
     await story.ok(
-        COMMITMENT,
+        CREATE_COMMITMENT,
         {"input": {"accountId": acme, "currency": "EUR", "amount": "50", "startDate": "2026-01-01",
                    "endDate": "2026-04-01",
                    "feeDates": [{"date": "2026-02-01", "amount": "50", "servicePeriodStartDate": JAN,

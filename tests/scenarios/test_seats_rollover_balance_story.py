@@ -17,7 +17,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tests.conftest import data_of
-from tests.scenarios import ERRORS, Story, amounts, band, money
+from tests.scenarios import CREATE_BALANCE, CREDIT, ERRORS, Story, amounts, band, money
 
 D = Decimal
 JUNE = "2024-06-01T00:00:00Z"
@@ -28,10 +28,6 @@ PRICING = f"""mutation($input: CreateCounterPricingInput!) {{ createCounterPrici
   counterPricing {{ id }} {ERRORS} }} }}"""
 ADJUST = f"""mutation($input: CreateCounterAdjustmentInput!) {{ createCounterAdjustment(input: $input) {{
   counterAdjustment {{ id }} {ERRORS} }} }}"""
-CREATE_BALANCE = f"""mutation($input: CreateBalanceInput!) {{ createBalance(input: $input) {{ balance {{ id }}
-  {ERRORS} }} }}"""
-CREDIT = f"""mutation($input: CreateBalanceTransactionInput!) {{ createBalanceTransaction(input: $input) {{
-  balanceTransaction {{ id }} {ERRORS} }} }}"""
 BALANCE = """query($id: ID!) { balance(id: $id) { amount transactionSummary { totalCreditAmount totalDebitAmount
   expiredBalanceAmount rolloverConsumed balanceConsumed rolloverExpiredAmount } } }"""
 

@@ -15,15 +15,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tests.conftest import data_of
-from tests.scenarios import ERRORS, Story, amounts, band, money, run_worker
+from tests.scenarios import CREATE_BALANCE, CREDIT, ERRORS, Story, amounts, band, money, run_worker
 
 D = Decimal
 AUG = "2026-08-01T00:00:00Z"
 DAY = "2026-09-01"
-CREATE_BALANCE = f"""mutation($input: CreateBalanceInput!) {{ createBalance(input: $input) {{ balance {{ id }}
-  {ERRORS} }} }}"""
-CREDIT = f"""mutation($input: CreateBalanceTransactionInput!) {{ createBalanceTransaction(input: $input) {{
-  balanceTransaction {{ id }} {ERRORS} }} }}"""
 PENDING_JOBS = "{ billJobs(first: 50, filter: {status: PENDING}) { nodes { id type } } }"
 
 
