@@ -35,7 +35,7 @@ from app.http.rate_limit import limiter_of, too_many_requests
 from app.models.exports import EXPIRED
 from app.services import rate_limits
 from app.services.errors import AuthError, InputErrors
-from app.services.exports import ExportRequest, OpenExport, file_of, find_export_job, open_export
+from app.services.exports import ExportRequest, OpenExport, file_of, find_export_job, open_export, status_at
 from app.services.principals import Principal, principal_from_token
 
 # What reading each kind's records needs (SEMANTICS §15.2 rule 2; bills are read with
@@ -201,7 +201,7 @@ async def download_export_job(request: Request) -> Response:
     if not principal.permissions.allows_every_item(action, collection):
         return error(403, f"not permitted: {action} on {collection} (the file holds every item)")
     now = datetime.now(UTC)
-    if job.status == EXPIRED or (job.expires_at is not None and job.expires_at <= now):
+    if status_at(job, now) == EXPIRED:
         return error(410, "the export job's file has expired and was deleted")
     path = file_of(job, now)
     if path is None:

@@ -70,11 +70,7 @@ class ExportJob:
 
     @classmethod
     def of(cls, row: m.ExportJob) -> ExportJob:
-        # Past its retention the file is gone for the download route (410) even before the
-        # hourly sweep marks the row: show it EXPIRED, without a download URL, at once.
-        status = row.status
-        if status == m.COMPLETE and row.expires_at is not None and row.expires_at <= datetime.now(UTC):
-            status = m.EXPIRED
+        status = exports.status_at(row, datetime.now(UTC))
         return cls(
             id=strawberry.ID(str(row.id)),
             version=row.version,

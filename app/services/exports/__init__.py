@@ -10,6 +10,7 @@ from app.services.exports.jobs import (
     file_of,
     find_export_job,
     run_export_job,
+    status_at,
     sweep_export_jobs,
 )
 from app.services.exports.stream import ExportRequest, OpenExport, open_export
@@ -25,5 +26,6 @@ __all__ = [
     "find_export_job",
     "open_export",
     "run_export_job",
+    "status_at",
     "sweep_export_jobs",
 ]

@@ -186,9 +186,17 @@ async def find_export_job(organization_id: uuid.UUID, job_id: str) -> ExportJob 
     return await ExportJob.get_or_none(organization_id=organization_id, id=parsed)
 
 
+def status_at(job: ExportJob, now: datetime) -> str:
+    """The job's status as clients see it at `now`: a COMPLETE job past its retention is
+    EXPIRED at once, before the hourly sweep (`expire_export_jobs`) marks the row."""
+    if job.status == COMPLETE and job.expires_at is not None and job.expires_at <= now:
+        return EXPIRED
+    return job.status
+
+
 def file_of(job: ExportJob, now: datetime) -> Path | None:
     """The file of a COMPLETE job still within its retention, else None."""
-    if job.status != COMPLETE or job.path is None or (job.expires_at is not None and job.expires_at <= now):
+    if status_at(job, now) != COMPLETE or job.path is None:
         return None
     path = data_dir() / job.path
     return path if path.exists() else None
