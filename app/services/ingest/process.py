@@ -25,7 +25,7 @@ from app.domain.measurements import MeterSchema, meter_schema
 from app.services.events.ingest import record_validation_failure
 from app.services.failures import internal_failure
 from app.services.ingest import rows, store
-from app.services.ingest.wire import decode_batch
+from app.services.ingest.wire import MeasurementIn, decode_batch
 
 log = logging.getLogger("metergraph.ingest")
 _SCHEMA_CACHE: dict[tuple[uuid.UUID, int], MeterSchema] = {}
@@ -128,8 +128,7 @@ async def _process_locked(conn: asyncpg.Connection, batches: list[store.LockedBa
     prepared = []
     for batch in batches:
         items = decode_batch(batch.body)
-        # PostgreSQL text cannot hold NUL: such a code names no meter, and must not reach SQL.
-        codes = {item.meter for item in items if "\x00" not in item.meter} - asked
+        codes = meter_codes(items) - asked
         if codes:
             schemas.update(await _schemas(conn, organization_id, codes))
             asked |= codes
@@ -138,10 +137,8 @@ async def _process_locked(conn: asyncpg.Connection, batches: list[store.LockedBa
         # A batch is ~10 ms of CPU: between two, the worker's other jobs send what they
         # have ready (a COPY, a commit), so the database works while this one computes.
         await asyncio.sleep(0)
-    accounts = await store.account_ids(
-        conn, organization_id, sorted({account for p in prepared for _, account, _, _ in p.valid})
-    )
-    uids = _group_uids(prepared)
+    accounts = await store.account_ids(conn, organization_id, sorted(account_codes(prepared)))
+    uids = group_uids(prepared)
     claimed = await store.claim_uids(conn, organization_id, uids.owners, uids.fields)
     if len(claimed) == len(uids.owners) == uids.carried:
         kept = [p.valid for p in prepared]  # every uid new, none twice: no duplicate to leave out
@@ -171,14 +168,25 @@ async def _process_locked(conn: asyncpg.Connection, batches: list[store.LockedBa
     return outcomes
 
 
+def meter_codes(items: list[MeasurementIn]) -> set[str]:
+    """The meter codes the items name. PostgreSQL text cannot hold NUL: such a code names
+    no meter, and must not reach SQL."""
+    return {item.meter for item in items if "\x00" not in item.meter}
+
+
+def account_codes(prepared: list[rows.PreparedBatch]) -> set[str]:
+    """The account codes of the group's valid items."""
+    return {account for p in prepared for _, account, _, _ in p.valid}
+
+
 @dataclass
-class _GroupUids:
+class GroupUids:
     owners: dict[str, uuid.UUID]  # each uid, with the first batch (in group order) carrying it
     fields: dict[str, bytes]  # each uid as a binary COPY field (encoded once, for its row)
     carried: int  # valid items carrying a uid: more than len(owners) if some uid came twice
 
 
-def _group_uids(prepared: list[rows.PreparedBatch]) -> _GroupUids:
+def group_uids(prepared: list[rows.PreparedBatch]) -> GroupUids:
     owners: dict[str, uuid.UUID] = {}
     fields: dict[str, bytes] = {}
     carried = 0
@@ -190,7 +198,7 @@ def _group_uids(prepared: list[rows.PreparedBatch]) -> _GroupUids:
                 if uid not in owners:
                     owners[uid] = batch_id
                     fields[uid] = field
-    return _GroupUids(owners, fields, carried)
+    return GroupUids(owners, fields, carried)
 
 
 async def _schemas(conn: asyncpg.Connection, organization_id: uuid.UUID, codes: set[str]) -> dict[str, MeterSchema]:

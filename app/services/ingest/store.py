@@ -177,7 +177,7 @@ async def claim_uids(
         async with conn.transaction():
             await conn.copy_to_table(
                 "measurement_uids",
-                source=memoryview(_claims_copy_data(organization_id, ordered, owners, fields)),
+                source=memoryview(claims_copy_data(organization_id, ordered, owners, fields)),
                 columns=UID_CLAIM_COLUMNS,
                 format="binary",
             )
@@ -202,7 +202,7 @@ async def claim_uids(
 UID_CLAIM_COLUMNS = ("organization_id", "uid", "batch_id")
 
 
-def _claims_copy_data(
+def claims_copy_data(
     organization_id: uuid.UUID,
     ordered: list[str],
     owners: Mapping[str, uuid.UUID],
