@@ -33,4 +33,9 @@ async def healthz(request: Request) -> JSONResponse:
         "database": "ok" if database else "unavailable",
         "redis": "ok" if redis else "unavailable",
     }
-    return JSONResponse(body, status_code=200 if database and redis else 503)
+    if database and redis:
+        return JSONResponse(body)
+    # Every error on a plain route carries a `message` (CONTRACT §2): a monitor that shows
+    # only that still says which part is down.
+    failing = " and ".join(name for name, ok in (("the database", database), ("Redis", redis)) if not ok)
+    return JSONResponse({**body, "message": f"{failing} cannot be reached"}, status_code=503)

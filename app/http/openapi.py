@@ -72,6 +72,7 @@ def _schemas() -> dict[str, Any]:
                 "status": {"enum": ["ok", "error"]},
                 "database": {"enum": ["ok", "unavailable"]},
                 "redis": {"enum": ["ok", "unavailable"]},
+                "message": {**text, "description": "Only when one is unavailable: which, in words."},
             },
         },
         "Token": {

@@ -36,7 +36,12 @@ async def test_healthz_names_redis_when_unreachable(app, client):
         await dead.aclose()
     assert response.status_code == 503
     assert response.headers["content-type"].startswith("application/json")
-    assert response.json() == {"status": "error", "database": "ok", "redis": "unavailable"}
+    assert response.json() == {
+        "status": "error",
+        "database": "ok",
+        "redis": "unavailable",
+        "message": "Redis cannot be reached",
+    }
     # The real Redis is back in place.
     assert (await client.get("/healthz")).status_code == 200
 
