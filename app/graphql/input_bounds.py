@@ -49,6 +49,7 @@ from strawberry.types.graphql import OperationType
 from tortoise.exceptions import ValidationError as TortoiseValidationError
 
 from app.graphql.documents import KEPT, parsed
+from app.graphql.json_numbers import JsonNumber
 
 __all__ = ["MAX_STRING", "MAX_LOOKUP", "MAX_ITEMS", "InputBounds", "InputTooLarge", "input_problem"]
 
@@ -155,7 +156,7 @@ def _value_problem(value: Any, root: str, max_string: int) -> tuple[str, str] | 
         if kind is str:
             if problem := _string_problem(item, max_string):
                 return _spelled(root, link), problem
-        elif kind is float:
+        elif kind is JsonNumber or kind is float:
             if not math.isfinite(item):
                 return _spelled(root, link), NOT_FINITE
         elif kind is list or kind is tuple:

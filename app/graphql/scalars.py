@@ -37,11 +37,13 @@ from graphql import (
     value_from_ast_untyped,
 )
 from strawberry.exceptions import StrawberryInputCoercionError
+from strawberry.scalars import JSON
 from strawberry.schema.types.base_scalars import DateTimeDefinition
 from strawberry.types.scalar import ScalarDefinition
 
 from app.domain.date_range import in_calendar
 from app.domain.decimals import MAX_TEXT, decimal_problem
+from app.graphql.json_numbers import ExactJson, JsonNumber
 
 __all__ = [
     "BoundedDateTime",
@@ -56,7 +58,8 @@ __all__ = [
 def parse_decimal(value: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise StrawberryInputCoercionError(f"Value cannot represent a Decimal: {_shown(value)}.")
-    text = value if isinstance(value, str) else str(value)
+    # A JSON number is read from its text: through a float it would lose digits past 17.
+    text = value if isinstance(value, str) else value.text if type(value) is JsonNumber else str(value)
     if len(text) > MAX_TEXT:
         raise StrawberryInputCoercionError(f"Decimal longer than {MAX_TEXT} characters.")
     try:
@@ -166,4 +169,4 @@ BoundedDateTime = ScalarDefinition(
     origin=datetime,
 )
 
-SCALAR_OVERRIDES = {Decimal: BoundedDecimal, datetime: BoundedDateTime}
+SCALAR_OVERRIDES = {Decimal: BoundedDecimal, datetime: BoundedDateTime, JSON: ExactJson}

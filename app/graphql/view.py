@@ -33,6 +33,7 @@ from strawberry.types.unset import UnsetType
 from app.auth.tokens import bearer_token
 from app.graphql.context import Context
 from app.graphql.documents import parsed
+from app.graphql.json_numbers import JsonNumber, encode_hook
 from app.http.graphiql import graphiql_page
 from app.services.errors import AuthError
 from app.services.principals import principal_from_token
@@ -140,7 +141,7 @@ class MetergraphGraphQL(GraphQL):
         # JSON nested thousands deep exhausts `json.loads`' recursion: it is as unreadable
         # as malformed JSON (a 400, or a refused websocket message), not a server error.
         try:
-            return super().decode_json(data)
+            return json.loads(data, parse_float=JsonNumber)
         except RecursionError:
             raise json.JSONDecodeError("nested too deeply", data if isinstance(data, str) else "", 0) from None
 
@@ -204,8 +205,9 @@ class MetergraphGraphQL(GraphQL):
         return HTMLResponse(graphiql_page(graphql_path=request.url.path))
 
 
-_ENCODER = msgspec.json.Encoder()
-_DECODER = msgspec.json.Decoder()
+_ENCODER = msgspec.json.Encoder(enc_hook=encode_hook)
+# Numbers with a fraction keep their text (see json_numbers), as on strawberry's own path.
+_DECODER = msgspec.json.Decoder(float_hook=JsonNumber)
 _PLAIN_JSON = frozenset({"application/json", "application/json; charset=utf-8", "application/json;charset=utf-8"})
 _STREAMING = re.compile(r"multipart/mixed|text/event-stream", re.IGNORECASE)
 

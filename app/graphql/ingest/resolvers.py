@@ -18,6 +18,7 @@ from app.graphql.authorization import authorize
 from app.graphql.context import Info
 from app.graphql.errors import BadRequest, or_bad_request, respond
 from app.graphql.inputs import filter_ids
+from app.graphql.json_numbers import exact
 from app.graphql.pagination import (
     Connection,
     Edge,
@@ -47,9 +48,12 @@ def _wire(data: SubmitMeasurementsInput) -> bytes:
     items = []
     for item in data.measurements:
         wire: dict[str, Any] = {"meter": item.meter, "account": item.account, "ts": item.ts}
-        for name in ("uid", "ets", *SECTIONS):
+        for name in ("uid", "ets"):
             if getattr(item, name) is not None:
                 wire[name] = getattr(item, name)
+        for name in SECTIONS:
+            if getattr(item, name) is not None:
+                wire[name] = exact(getattr(item, name))  # each number as sent, as REST takes it
         items.append(wire)
     return wire_encode({"measurements": items})
 
