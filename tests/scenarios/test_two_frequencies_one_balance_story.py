@@ -130,3 +130,18 @@ async def test_a_locked_later_bill_keeps_its_draw(tenant, bill_queue):
     assert money(bills["WEEKLY"]["billTotal"]) == D("20.00")
     assert amounts(bills["MONTHLY"]) == [("USAGE", D("50.00")), ("BALANCE_CONSUMED", D("-50.00"))]
     assert data_of(await story.tenant.gql(PENDING_JOBS))["billJobs"]["nodes"] == []
+
+
+async def test_a_new_earlier_bill_held_back_by_a_later_one_is_queued_with_it(tenant, bill_queue):
+    """MONTHLY billed alone first draws 50 and stays unlocked. WEEKLY, billed next, comes
+    before it in rule 4's order but may take only what no stored bill holds: 100 − 50 = 50
+    (70 − 50 = 20.00). Held back, the new bill is queued together with MONTHLY, and their
+    recalculation in order gives rule 4's draws: WEEKLY 70, MONTHLY 30."""
+    story = await setup(tenant)
+    await story.bill_run(billDate=DAY, billingFrequency="MONTHLY")
+    await story.bill_run(billDate=DAY, billingFrequency="WEEKLY")
+    held = await day_bills(story)
+    assert amounts(held["WEEKLY"]) == [("USAGE", D("70.00")), ("BALANCE_CONSUMED", D("-50.00"))]
+    assert amounts(held["MONTHLY"]) == [("USAGE", D("50.00")), ("BALANCE_CONSUMED", D("-50.00"))]
+    assert await run_queued(story, bill_queue) == 1
+    weekly_first(await day_bills(story))

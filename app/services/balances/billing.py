@@ -11,8 +11,8 @@
   AD_HOC) order and of the locked bills after it. Unlike a commitment's (which sees every
   OTHER bill), a balance's draw depends only on earlier bills: recalculating an old bill
   takes what it needs first, and the later unlocked bills are recalculated after it
-  (``draws.settle_draws`` queues them). ``record`` replaces a bill's draw in the running
-  figures, so bills composed together draw in order.
+  (``draws.settle_draws`` notes them, ``draws.queue_stale_bills`` queues them). ``record``
+  replaces a bill's draw in the running figures, so bills composed together draw in order.
 - Read on the storing transaction's connection under the accounts' lock, so concurrent
   jobs never draw the same money twice (``draws.settle_draws``).
 """

@@ -23,10 +23,12 @@ Balance draws go through the same two functions: a bill's ``CreditSources`` (its
 commitments and balances) are what it was composed with, and what it is recomposed with.
 A balance sees only the bills before it (and locked later ones, SEMANTICS §11.2 rule 4),
 so a bill whose balance draw changes leaves the account's later unlocked bills that drew
-on that balance stale: ``settle_draws`` queues them for recalculation in the same
-transaction (a PENDING RECALCULATE bill job, which the sweep starts if no enqueue does).
-A bill whose commitment draw changes queues the account's later unlocked bills on that
-commitment the same way (SEMANTICS §11.2 rule 4: "commitments too").
+on that balance stale: ``settle_draws`` notes them, and ``queue_stale_bills``, called in
+the same transaction once the bills are written, queues them for recalculation (a PENDING
+RECALCULATE bill job, which the sweep starts if no enqueue does). A bill whose commitment
+draw changes queues the account's later unlocked bills on that commitment the same way
+(SEMANTICS §11.2 rule 4: "commitments too"). A bill that later stored bills held back is
+queued with them, so it has to be written first: a new one has no row before.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ from app.services.balances.billing import (
 from app.services.balances.requeue import queue_later_bills
 from app.services.billing.commitments import Draws, read_draws
 
-__all__ = ["Redraw", "lock_accounts_for_draws", "settle_draws"]
+__all__ = ["Redraw", "Settled", "lock_accounts_for_draws", "queue_stale_bills", "settle_draws"]
 
 _ZERO = Decimal(0)
 
@@ -66,6 +68,14 @@ class Redraw:
     sources: CreditSources  # as the bill was composed (what earlier bills drew)
     compose: Callable[[CreditSources], ComposedBill]  # pure, no I/O
     bill: ComposedBill  # the bill composed with ``sources``
+
+
+@dataclass(frozen=True)
+class Settled:
+    """The bills to store, in order, and the account's bills their draws leave stale."""
+
+    bills: list[ComposedBill]
+    stale: dict[uuid.UUID, list[StaleFrom]]
 
 
 async def lock_accounts_for_draws(
@@ -84,19 +94,20 @@ async def lock_accounts_for_draws(
 
 async def settle_draws(
     conn: asyncpg.Connection, organization_id: uuid.UUID, bills: Sequence[tuple[ComposedBill, Redraw | None]]
-) -> list[ComposedBill]:
+) -> Settled:
     """The bills to store, in order, their draws decided from what is stored now. Takes
-    ``lock_accounts_for_draws`` on the accounts of the bills that draw."""
+    ``lock_accounts_for_draws`` on the accounts of the bills that draw. Once they are
+    written, ``queue_stale_bills`` must follow in the same transaction."""
     drawing = [(i, bill, redraw) for i, (bill, redraw) in enumerate(bills) if redraw is not None]
     settled = [bill for bill, _ in bills]
+    changed: dict[uuid.UUID, list[StaleFrom]] = {}
     if not drawing:
-        return settled
+        return Settled(settled, changed)
     await lock_accounts_for_draws(conn, organization_id, [bill.account_id for _, bill, _ in drawing])
     commitment_ids = sorted({c.id for _, _, redraw in drawing for c in redraw.sources.commitments})
     draws = await read_draws(conn, organization_id, commitment_ids)
     balances = await _balance_draws(conn, organization_id, [b.id for _, _, r in drawing for b in r.sources.balances])
     locked = await _locked_bills(conn, organization_id, [bill.account_id for _, bill, _ in drawing])
-    changed: dict[uuid.UUID, list[StaleFrom]] = {}
     ordered = sorted(drawing, key=lambda d: _composing_order(d[1]))
     for n, (i, bill, redraw) in enumerate(ordered):
         key = (bill.bill_date, bill.frequency.value)
@@ -116,10 +127,18 @@ async def settle_draws(
         stale = changed.setdefault(bill.account_id, [])
         _note_commitment_draws(draws, fresh.commitments, key, settled[i], stale)
         note_balance_draws(balances, fresh.balances, key, pending, settled[i], stale)
+    return Settled(settled, changed)
+
+
+async def queue_stale_bills(conn: asyncpg.Connection, organization_id: uuid.UUID, settled: Settled) -> None:
+    """Queue for recalculation the bills ``settle_draws`` found stale, with the bills just
+    written (and so reachable by id) among them."""
     await queue_later_bills(
-        conn, organization_id, changed, stored=[(b.account_id, b.bill_date, b.frequency.value) for b in settled]
+        conn,
+        organization_id,
+        settled.stale,
+        stored=[(b.account_id, b.bill_date, b.frequency.value) for b in settled.bills],
     )
-    return settled
 
 
 def _note_commitment_draws(

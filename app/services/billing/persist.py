@@ -53,7 +53,7 @@ from app.domain.billing.invoice_dates import (
 )
 from app.services.billing.bill_rows import MEMO_TYPES, number_bills, replace_lines
 from app.services.billing.commitments import refresh_amount_spent
-from app.services.billing.draws import Redraw, settle_draws
+from app.services.billing.draws import Redraw, queue_stale_bills, settle_draws
 from app.services.billing.lock_date import lock_date_for_share
 from app.services.billing.unchanged import unchanged_bills
 from app.services.events import bills as bill_events
@@ -104,11 +104,14 @@ async def store_bill(organization_id: uuid.UUID, bill: ComposedBill, options: St
     async with connection() as conn:
         async with conn.transaction():
             # First, so the account's lock comes before the bill row's (see `draws`).
-            (bill,) = await settle_draws(conn, organization_id, [(bill, options.redraw)])
+            settled = await settle_draws(conn, organization_id, [(bill, options.redraw)])
+            (bill,) = settled.bills
             if lock_covers(bill.bill_date, await lock_date_for_share(conn, organization_id)):
                 current = await _lock(conn, organization_id, bill)  # none is made in a locked range
+                await queue_stale_bills(conn, organization_id, settled)
                 return Stored(Outcome.SKIPPED_LOCKED, current["id"] if current else None)
             stored = await _store(conn, organization_id, bill, options)
+            await queue_stale_bills(conn, organization_id, settled)  # the bill has its row now
             if stored.outcome is not Outcome.SKIPPED_LOCKED and stored.bill_id is not None:
                 # Commitments' amountSpent from the stored draws, in the same transaction.
                 await refresh_amount_spent(conn, organization_id, [bill.account_id])

@@ -46,7 +46,7 @@ from app.domain.billing.invoice_dates import lock_covers
 from app.models.billing import Bill
 from app.services.billing.bill_rows import number_bills, replace_lines
 from app.services.billing.commitments import refresh_amount_spent
-from app.services.billing.draws import settle_draws
+from app.services.billing.draws import queue_stale_bills, settle_draws
 from app.services.billing.lock_date import lock_date_for_share
 from app.services.billing.persist import Outcome, Stored, StoreOptions
 from app.services.billing.unchanged import unchanged_bills
@@ -71,7 +71,7 @@ async def store_bills(organization_id: uuid.UUID, bills: Sequence[tuple[Composed
         async with conn.transaction():
             # Draws decided again under the accounts' lock, taken before any bill row's.
             settled = await settle_draws(conn, organization_id, [(bill, options.redraw) for bill, options in bills])
-            bills = [(bill, options) for bill, (_, options) in zip(settled, bills)]
+            bills = [(bill, options) for bill, (_, options) in zip(settled.bills, bills)]
             lock_date = await lock_date_for_share(conn, organization_id)  # before any bill row
             existing = await _lock_existing(conn, organization_id, bills)
             locked = {k: row["id"] for k, row in existing.items() if row["locked"]}
@@ -95,6 +95,7 @@ async def store_bills(organization_id: uuid.UUID, bills: Sequence[tuple[Composed
                 [(upserted[k].id, bill.lines, options) for k, (bill, options) in zip(keys_of, bills) if k in upserted],
                 replaced=[row.id for row in upserted.values() if not row.created],
             )
+            await queue_stale_bills(conn, organization_id, settled)  # the new bills have their rows now
             # Commitments' amountSpent from the stored draws, in the same transaction.
             await refresh_amount_spent(conn, organization_id, (bill.account_id for bill, _ in bills))
             # One statement for the chunk's bill events, from the rows as finally stored.
