@@ -114,7 +114,10 @@ def test_serve_with_an_unreachable_database_starts_says_so_and_healthz_names_it(
         finally:
             serve.terminate()
             err = serve.communicate(timeout=30)[1]
-    assert (status, body) == (503, {"status": "error", "database": "unavailable", "redis": "ok"})
+    assert (status, body) == (
+        503,
+        {"status": "error", "database": "unavailable", "redis": "ok", "message": "the database cannot be reached"},
+    )
     assert f"cannot reach PostgreSQL at {DEAD_DATABASE} (DATABASE_URL)" in err
     assert "/healthz answers 503 until it answers" in err
     assert "Traceback" not in err
