@@ -200,10 +200,11 @@ def amounts(bill: dict) -> list[tuple[str, Decimal]]:
     return [(line["lineItemType"], money(line["convertedSubtotal"])) for line in lines(bill)]
 
 
-def requests_catalog() -> dict:
+def requests_catalog(start: str = "2026-01-01T00:00:00Z", **template: object) -> dict:
     """Product `app`: meter `app` with MEASURE `requests`, summed by aggregation `requests`;
-    plan `usage-plan` (USD, monthly, from 2026-01-01) charging 1.00 a request, no standing
-    charge, in arrears: the setting of the balance and commitment stories."""
+    plan `usage-plan` (USD, monthly, from `start`) charging 1.00 a request, in arrears, no
+    standing charge unless `template` (more fields of the plan template) says otherwise:
+    the setting of the balance, commitment, charge and time-zone stories."""
     return {
         "code": "app",
         "name": "App",
@@ -223,13 +224,8 @@ def requests_catalog() -> dict:
                 "name": "Usage",
                 "currency": "USD",
                 "billFrequency": "MONTHLY",
-                "pricings": [
-                    {
-                        "aggregationCode": "requests",
-                        "startDate": "2026-01-01T00:00:00Z",
-                        "pricingBands": [band("0", "1")],
-                    }
-                ],
+                **template,
+                "pricings": [{"aggregationCode": "requests", "startDate": start, "pricingBands": [band("0", "1")]}],
                 "plans": [{"code": "usage-plan", "name": "Usage"}],
             },
         ],

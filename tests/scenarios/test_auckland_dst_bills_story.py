@@ -20,43 +20,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tests.scenarios import Story, amounts, band, lines, money
+from tests.scenarios import Story, amounts, lines, money, requests_catalog
 
 ZONE = "Pacific/Auckland"
 
 
 def catalog() -> dict:
-    return {
-        "code": "app",
-        "name": "App",
-        "meters": [
-            {
-                "code": "app",
-                "name": "App",
-                "dataFields": [{"category": "MEASURE", "code": "requests", "name": "Requests"}],
-                "aggregations": [
-                    {"code": "requests", "name": "Requests", "targetField": "requests", "aggregation": "SUM"}
-                ],
-            }
-        ],
-        "planTemplates": [
-            {
-                "code": "monthly",
-                "name": "Monthly",
-                "currency": "USD",
-                "billFrequency": "MONTHLY",
-                "standingCharge": "30",
-                "pricings": [
-                    {
-                        "aggregationCode": "requests",
-                        "startDate": "2024-01-01T00:00:00Z",
-                        "pricingBands": [band("0", "1")],
-                    }
-                ],
-                "plans": [{"code": "monthly", "name": "Monthly"}],
-            }
-        ],
-    }
+    """`requests_catalog` from 2024 with a standing charge of 30 (also the month-end,
+    invoice-number and currency-precision stories')."""
+    return requests_catalog("2024-01-01T00:00:00Z", standingCharge="30")
 
 
 def usage(at: str, n: int) -> dict:
@@ -67,8 +39,8 @@ async def test_monthly_periods_follow_auckland_midnights_across_the_dst_end(tena
     story = Story(tenant)
     await story.configure(timezone=ZONE)
     await story.product(catalog())
-    await story.account("acme", [("monthly", "2024-03-01T00:00:00+13:00")])
-    await story.account("late", [("monthly", "2024-04-16T00:00:00+12:00")])
+    await story.account("acme", [("usage-plan", "2024-03-01T00:00:00+13:00")])
+    await story.account("late", [("usage-plan", "2024-04-16T00:00:00+12:00")])
     await story.ingest(
         [
             usage("2024-03-31T10:59:00Z", 1),

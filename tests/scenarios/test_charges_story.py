@@ -21,7 +21,7 @@ from decimal import Decimal
 import pytest
 
 from tests.conftest import data_of
-from tests.scenarios import ERRORS, Story, amounts, band, lines, money
+from tests.scenarios import ERRORS, Story, amounts, lines, money, requests_catalog
 
 D = Decimal
 JUNE = "2024-06-01T00:00:00Z"
@@ -31,33 +31,6 @@ CREATE = f"""mutation($input: CreateChargeInput!) {{ createCharge(input: $input)
 UPDATE = f"""mutation($input: UpdateChargeInput!) {{ updateCharge(input: $input) {{ charge {{ {CHARGE_FIELDS} }}
   {ERRORS} }} }}"""
 CHARGE = f"query($id: ID!) {{ charge(id: $id) {{ {CHARGE_FIELDS} }} }}"
-
-
-def catalog() -> dict:
-    return {
-        "code": "app",
-        "name": "App",
-        "meters": [
-            {
-                "code": "app",
-                "name": "App",
-                "dataFields": [{"category": "MEASURE", "code": "requests", "name": "Requests"}],
-                "aggregations": [
-                    {"code": "requests", "name": "Requests", "targetField": "requests", "aggregation": "SUM"}
-                ],
-            }
-        ],
-        "planTemplates": [
-            {
-                "code": "usage",
-                "name": "Usage",
-                "currency": "USD",
-                "billFrequency": "MONTHLY",
-                "pricings": [{"aggregationCode": "requests", "startDate": JUNE, "pricingBands": [band("0", "1")]}],
-                "plans": [{"code": "usage-plan", "name": "Usage"}],
-            },
-        ],
-    }
 
 
 def charge(account_id: str, code: str, bill_date: str, **figures: str) -> dict:
@@ -78,7 +51,7 @@ async def story(tenant, bill_queue):
     story = Story(tenant)
     await story.currency("GBP")
     await story.configure(currencyConversions=[{"from": "GBP", "to": "USD", "multiplier": "1.25"}])
-    await story.product(catalog())
+    await story.product(requests_catalog(JUNE))
     story.acme = await story.account("acme", [("usage-plan", JUNE)], daysBeforeBillDue=30)
     story.solo = await story.account("solo", daysBeforeBillDue=30)
     return story

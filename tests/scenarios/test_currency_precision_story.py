@@ -47,7 +47,7 @@ async def test_subtotal_and_converted_subtotal_round_in_their_own_currency(tenan
     )["currency"]
     await story.configure(currencyConversions=[{"from": "EUR", "to": "JPY", "multiplier": "100"}])
     await story.product(eur_catalog())
-    await story.account("tokyo", [("monthly", "2024-03-01T00:00:00Z")], currency="JPY")
+    await story.account("tokyo", [("usage-plan", "2024-03-01T00:00:00Z")], currency="JPY")
     await story.ingest(
         [{"meter": "app", "account": "tokyo", "ts": "2024-03-10T00:00:00Z", "measure": {"requests": 601}}]
     )

@@ -23,7 +23,7 @@ async def test_concurrent_jobs_number_each_new_bill_once_without_gaps(tenant, bi
     story = Story(tenant)
     await story.configure(billPrefix="INV-", sequenceStartNumber=100)
     await story.product(catalog())
-    ids = [await story.account(f"a{i}", [("monthly", START)]) for i in range(6)]
+    ids = [await story.account(f"a{i}", [("usage-plan", START)]) for i in range(6)]
     for job in (
         {"lastDateInBillingPeriod": "2024-03-31", "accountIds": ids[:3]},
         {"lastDateInBillingPeriod": "2024-03-31", "accountIds": ids[3:]},
@@ -49,7 +49,7 @@ async def test_the_largest_start_number_still_numbers_bills(tenant, bill_queue):
     story = Story(tenant)
     await story.configure(billPrefix="INV-", sequenceStartNumber=999_999_999)
     await story.product(catalog())
-    await story.account("acme", [("monthly", START)])
+    await story.account("acme", [("usage-plan", START)])
     job = await story.bill_run(lastDateInBillingPeriod="2024-03-31")
     assert job["failures"] == []
     assert (await story.bill("acme", "2024-04-01"))["sequentialInvoiceNumber"] == "INV-1000000000"

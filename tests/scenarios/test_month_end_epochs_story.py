@@ -32,8 +32,8 @@ async def test_the_31st_and_the_29th_come_back_after_short_months(tenant, bill_q
     story = Story(tenant)
     await story.configure(timezone="Australia/Lord_Howe", monthEpoch="2024-01-31")
     await story.product(catalog())
-    await story.account("acme", [("monthly", "2024-01-31T00:00:00+11:00")])
-    await story.account("leap", [("monthly", "2024-02-29T00:00:00+11:00")], billEpoch="2024-02-29")
+    await story.account("acme", [("usage-plan", "2024-01-31T00:00:00+11:00")])
+    await story.account("leap", [("usage-plan", "2024-02-29T00:00:00+11:00")], billEpoch="2024-02-29")
     await story.ingest(
         [
             {"meter": "app", "account": "acme", "ts": "2024-04-29T13:29:00Z", "measure": {"requests": 5}},

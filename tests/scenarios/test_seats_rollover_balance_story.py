@@ -18,34 +18,11 @@ from decimal import Decimal
 
 from tests.conftest import data_of
 from tests.scenarios import CREATE_BALANCE, CREDIT, ERRORS, Story, amounts, band, money
+from tests.scenarios.test_counters_story import ADJUST, COUNTER, JUNE, PRICING, catalog  # product "team"
 
 D = Decimal
-JUNE = "2024-06-01T00:00:00Z"
-COUNTER = (
-    f"""mutation($input: CreateCounterInput!) {{ createCounter(input: $input) {{ counter {{ id }} {ERRORS} }} }}"""
-)
-PRICING = f"""mutation($input: CreateCounterPricingInput!) {{ createCounterPricing(input: $input) {{
-  counterPricing {{ id }} {ERRORS} }} }}"""
-ADJUST = f"""mutation($input: CreateCounterAdjustmentInput!) {{ createCounterAdjustment(input: $input) {{
-  counterAdjustment {{ id }} {ERRORS} }} }}"""
 BALANCE = """query($id: ID!) { balance(id: $id) { amount transactionSummary { totalCreditAmount totalDebitAmount
   expiredBalanceAmount rolloverConsumed balanceConsumed rolloverExpiredAmount } } }"""
-
-
-def catalog() -> dict:
-    return {
-        "code": "team",
-        "name": "Team",
-        "planTemplates": [
-            {
-                "code": "seats",
-                "name": "Seats",
-                "currency": "USD",
-                "billFrequency": "MONTHLY",
-                "plans": [{"code": "seats-plan", "name": "Seats"}],
-            }
-        ],
-    }
 
 
 async def test_advance_seats_draw_the_window_then_the_rollover(tenant, bill_queue):
