@@ -1,4 +1,16 @@
-"""Currencies of an organization (SEMANTICS §2.2). USD always exists."""
+"""Currencies of an organization (SEMANTICS §2.2). USD always exists.
+
+A currency is deleted only while nothing names it, and an entity names only a currency
+that exists. The two checks meet on the currency's row, as a foreign key's would:
+- a write that names currencies reads them with ``held_codes``, inside its transaction:
+  ``FOR KEY SHARE``, so the rows stay until it commits (writers do not wait for each
+  other);
+- ``delete_currency`` locks the row ``FOR UPDATE`` before it looks for what names it: it
+  waits for every such write to commit and then sees its entity, and a write that comes
+  later waits for the delete and then finds the currency gone.
+Checked each in its own transaction, both used to pass when they overlapped, leaving an
+entity in a deleted currency whose account's next bill failed.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +18,7 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import Any
 
+from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
@@ -102,10 +115,47 @@ async def update_currency(organization_id: uuid.UUID, command: UpdateCurrency, *
     return await update_versioned(Currency, organization_id, currency_id, version, values, actor)
 
 
+async def held_codes(organization_id: uuid.UUID) -> set[str]:
+    """The organization's currency codes, each kept from deletion until the current
+    transaction ends: what a write checks the currencies it names against (call it inside
+    the transaction that writes; outside one it holds nothing)."""
+    _, rows = await connections.get("default").execute_query(
+        "SELECT code FROM currencies WHERE organization_id = $1 ORDER BY code FOR KEY SHARE", [organization_id]
+    )
+    return {row["code"] for row in rows}
+
+
+async def hold(organization_id: uuid.UUID, code: str | None, path: tuple[str, ...] = ("input", "currency")) -> None:
+    """For a write that checked `code` outside its transaction: inside it, keep the
+    currency from deletion until commit, or fail NOT_FOUND at `path` if a deletion
+    committed since the check."""
+    if code is not None and code not in await held_codes(organization_id):
+        raise fail(path, ErrorCode.NOT_FOUND, f"no currency with code {code!r}")
+
+
 async def delete_currency(organization_id: uuid.UUID, currency_id: uuid.UUID, *, version: int) -> None:
     currency = await get_owned(Currency, organization_id, currency_id)
     if currency.code == PERMANENT:
         raise fail(("input", "id"), ErrorCode.INVALID_STATE, "USD cannot be deleted")
+    async with in_transaction():
+        # Locked before the checks: every write holding the currency (`held_codes`) has
+        # committed by now, so the checks below see its entity.
+        locked = await Currency.select_for_update().filter(organization_id=organization_id, id=currency_id).first()
+        if locked is None:
+            raise fail(("input", "id"), ErrorCode.NOT_FOUND, f"no Currency with id {currency_id}")
+        await _refuse_if_named(organization_id, locked)
+        deleted = await Currency.filter(organization_id=organization_id, id=currency_id, version=version).delete()
+        if not deleted:
+            raise fail(
+                ("input", "version"),
+                ErrorCode.CONFLICT,
+                f"version {version} is stale; the current version is {locked.version}",
+            )
+        await events.deleted(locked)
+
+
+async def _refuse_if_named(organization_id: uuid.UUID, currency: Currency) -> None:
+    """IN_USE while the organization configuration or an entity names the currency."""
     config = await OrganizationConfig.get(organization_id=organization_id)
     if config.currency == currency.code or any(
         currency.code in (c["from"], c["to"]) for c in config.currency_conversions
@@ -124,12 +174,3 @@ async def delete_currency(organization_id: uuid.UUID, currency_id: uuid.UUID, *,
             Dependants("balances", Balance, {"currency": currency.code}),
         ],
     )
-    async with in_transaction():
-        deleted = await Currency.filter(organization_id=organization_id, id=currency_id, version=version).delete()
-        if not deleted:
-            raise fail(
-                ("input", "version"),
-                ErrorCode.CONFLICT,
-                f"version {version} is stale; the current version is {currency.version}",
-            )
-        await events.deleted(currency)

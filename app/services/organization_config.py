@@ -7,14 +7,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, cast
+from typing import Any
+
+from tortoise.transactions import in_transaction
 
 from app.domain.billing.balances_input import check_credit_order
 from app.domain.billing.invoice_dates import ExternalInvoiceDate
 from app.domain.given import NOT_GIVEN, given, input_name
 from app.domain.naming import MAX_CODE, custom_fields_problem
 from app.domain.timezones import parse_timezone
-from app.models.organization import Currency, OrganizationConfig
+from app.models.organization import OrganizationConfig
+from app.services import currencies
 from app.services.errors import ErrorCode, ProblemCollector
 from app.services.rate_limits import config as rate_limit_config
 from app.services.scheduling.settings import check_schedule
@@ -82,36 +85,37 @@ async def get_config(organization_id: uuid.UUID) -> OrganizationConfig:
 async def update_config(
     organization_id: uuid.UUID, command: UpdateOrganizationConfig, *, actor: str
 ) -> OrganizationConfig:
-    changes = given(command)
-    config = await get_config(organization_id)
-    problems = ProblemCollector()
-    values = {name: changes[name] for name in SIMPLE_FIELDS if name in changes}
-    for name in SIMPLE_FIELDS:
-        if name in changes and changes[name] is None:
-            problems.add(_path(name), ErrorCode.REQUIRED, "cannot be null")
-    codes = await Currency.filter(organization_id=organization_id).values_list("code", flat=True)
-    currency_codes = set(cast(list[str], codes))  # flat: the codes themselves
-    _check_timezone(changes, problems, values)
-    _check_currency(changes, problems, values, currency_codes)
-    _check_numbers(changes, problems, values)
-    _check_conversions(changes, problems, values, currency_codes)
-    _check_external_invoice_date(changes, problems, values)
-    _check_statement_mode(changes, problems, values)
-    if "credit_application_order" in changes:  # SEMANTICS §11.1; null: [PREPAYMENT, BALANCE]
-        order = changes["credit_application_order"]
-        values["credit_application_order"] = check_credit_order(order, problems, _path("credit_application_order"))
-    _check_export_retention(changes, problems, values)
-    check_schedule(changes, config, problems, values)
-    if "custom_fields" in changes:
-        if msg := custom_fields_problem(changes["custom_fields"] or {}):
-            problems.add("customFields", ErrorCode.INVALID, msg)
-        values["custom_fields"] = changes["custom_fields"] or {}
-    if "rate_limits" in changes:
-        values["rate_limits"] = rate_limit_config.checked_overrides(
-            {} if changes["rate_limits"] is None else config.rate_limits, changes["rate_limits"] or {}, problems
-        )
-    problems.raise_if_any()
-    updated = await update_versioned(OrganizationConfig, organization_id, config.id, command.version, values, actor)
+    async with in_transaction():
+        changes = given(command)
+        config = await get_config(organization_id)
+        problems = ProblemCollector()
+        values = {name: changes[name] for name in SIMPLE_FIELDS if name in changes}
+        for name in SIMPLE_FIELDS:
+            if name in changes and changes[name] is None:
+                problems.add(_path(name), ErrorCode.REQUIRED, "cannot be null")
+        # Held until the update commits: a currency deleted meanwhile is not left named (see `currencies`).
+        currency_codes = await currencies.held_codes(organization_id)
+        _check_timezone(changes, problems, values)
+        _check_currency(changes, problems, values, currency_codes)
+        _check_numbers(changes, problems, values)
+        _check_conversions(changes, problems, values, currency_codes)
+        _check_external_invoice_date(changes, problems, values)
+        _check_statement_mode(changes, problems, values)
+        if "credit_application_order" in changes:  # SEMANTICS §11.1; null: [PREPAYMENT, BALANCE]
+            order = changes["credit_application_order"]
+            values["credit_application_order"] = check_credit_order(order, problems, _path("credit_application_order"))
+        _check_export_retention(changes, problems, values)
+        check_schedule(changes, config, problems, values)
+        if "custom_fields" in changes:
+            if msg := custom_fields_problem(changes["custom_fields"] or {}):
+                problems.add("customFields", ErrorCode.INVALID, msg)
+            values["custom_fields"] = changes["custom_fields"] or {}
+        if "rate_limits" in changes:
+            values["rate_limits"] = rate_limit_config.checked_overrides(
+                {} if changes["rate_limits"] is None else config.rate_limits, changes["rate_limits"] or {}, problems
+            )
+        problems.raise_if_any()
+        updated = await update_versioned(OrganizationConfig, organization_id, config.id, command.version, values, actor)
     rate_limit_config.forget(organization_id)
     return updated
 

@@ -59,14 +59,15 @@ async def update_commitment(organization_id: uuid.UUID, command: UpdateCommitmen
     commitment_id, version, changes = command.commitment_id, command.version, command.changes
     current = await get_owned(Commitment, organization_id, commitment_id)
     merged = merge(commitment_input(current), changes)
-    known = await load_known(organization_id, commitment_references(merged, References()), exclude_id=current.id)
-    problems = ProblemCollector()
-    values = check_commitment(
-        merged, problems, known, CodeBook(known.taken_codes), account_id=current.account_id, creating=False
-    )
-    problems.raise_if_any()
-    values.pop("account_id")
-    return await update_versioned(Commitment, organization_id, commitment_id, version, values, actor)
+    async with in_transaction():  # the currencies `load_known` holds stay until the update commits
+        known = await load_known(organization_id, commitment_references(merged, References()), exclude_id=current.id)
+        problems = ProblemCollector()
+        values = check_commitment(
+            merged, problems, known, CodeBook(known.taken_codes), account_id=current.account_id, creating=False
+        )
+        problems.raise_if_any()
+        values.pop("account_id")
+        return await update_versioned(Commitment, organization_id, commitment_id, version, values, actor)
 
 
 async def delete_commitment(organization_id: uuid.UUID, commitment_id: uuid.UUID, *, version: int) -> None:

@@ -17,7 +17,8 @@ from app.domain.accounts import ACCOUNT, ACCOUNT_PLAN, COMMITMENT, AccountRef, A
 from app.domain.accounts.drafts import AccountDraft, AccountPlanDraft, CommitmentDraft
 from app.models.accounts import Account, AccountPlan, Commitment
 from app.models.catalog import Plan, Product
-from app.models.organization import Currency, OrganizationConfig
+from app.models.organization import OrganizationConfig
+from app.services import currencies
 from app.services.catalog.entities import taken_codes
 
 CODED = {ACCOUNT: Account, ACCOUNT_PLAN: AccountPlan, COMMITMENT: Commitment}
@@ -42,9 +43,8 @@ async def load_known(organization_id: uuid.UUID, refs: References, *, exclude_id
         for kind, codes in refs.codes.items()
     }
     return Known(
-        currencies=frozenset(
-            cast("list[str]", await Currency.filter(organization_id=organization_id).values_list("code", flat=True))
-        ),
+        # Held until the caller's transaction ends (see `currencies`): every caller writes in it.
+        currencies=frozenset(await currencies.held_codes(organization_id)),
         product_ids=await _product_ids(organization_id, refs.product_ids),
         plans=await _plans(organization_id, refs.plan_ids, refs.plan_codes),
         accounts=await _accounts(organization_id, refs.account_ids, exclude_id),

@@ -8,7 +8,7 @@ that has transactions, is not deleted (IN_USE): its money would vanish from the 
 from __future__ import annotations
 
 import uuid
-from typing import Any, cast
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -18,8 +18,8 @@ from app.models.accounts import Account
 from app.models.balances import Balance, BalanceTransaction
 from app.models.billing import BillLineItem
 from app.models.catalog import Product
-from app.models.organization import Currency, OrganizationConfig
-from app.services import events
+from app.models.organization import OrganizationConfig
+from app.services import currencies, events
 from app.services.accounts.loading import lock_accounts
 from app.services.balances.commands import CreateBalance, UpdateBalance
 from app.services.catalog.entities import delete_versioned
@@ -68,7 +68,9 @@ async def update_balance(organization_id: uuid.UUID, command: UpdateBalance, *, 
         # Stored draws are in the balance currency: a new one would misread them.
         problems.add("currency", ErrorCode.INVALID_STATE, "bills drew on this balance; its currency cannot change")
     problems.raise_if_any()
-    return await update_versioned(Balance, organization_id, current.id, command.version, values, actor)
+    async with in_transaction():
+        await currencies.hold(organization_id, values["currency"])
+        return await update_versioned(Balance, organization_id, current.id, command.version, values, actor)
 
 
 async def _drawn_on(organization_id: uuid.UUID, balance_id: uuid.UUID) -> bool:
@@ -93,9 +95,7 @@ async def balance_facts(
     if exclude is not None:
         taken = taken.exclude(id=exclude)
     return BalanceFacts(
-        currencies=frozenset(
-            cast("list[str]", await Currency.filter(organization_id=organization_id).values_list("code", flat=True))
-        ),
+        currencies=frozenset(await currencies.held_codes(organization_id)),  # held in create_balance's transaction
         product_ids=frozenset(products),  # type: ignore[arg-type]
         bill_currency=None if account is None else (account.currency or config.currency),
         conversions=frozenset((c["from"], c["to"]) for c in config.currency_conversions or ()),

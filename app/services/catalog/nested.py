@@ -31,7 +31,7 @@ from app.domain.catalog.refs import AggregationRef
 from app.domain.given import Fields
 from app.domain.ids import as_uuid
 from app.models.catalog import Aggregation, CompoundAggregation, Meter, Product
-from app.services import events
+from app.services import currencies, events
 from app.services.catalog.commands import CreateProduct
 from app.services.catalog.meters import nested_aggregations, usable_aggregations
 from app.services.catalog.meters.guards import report_taken
@@ -76,6 +76,10 @@ async def create_product(organization_id: uuid.UUID, command: CreateProduct, *, 
     try:
         async with in_transaction() as connection:
             await lock_plan_catalog(connection, organization_id)
+            for t, template in enumerate(draft.plan_rows.templates):
+                await currencies.hold(
+                    organization_id, template["currency"], ("input", "planTemplates", str(t), "currency")
+                )
             await _insert(organization_id, draft, actor)
             await insert_nested_counters(organization_id, counters, actor)
     except IntegrityError as exc:  # a concurrent writer took one of the codes meanwhile

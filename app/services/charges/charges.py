@@ -18,8 +18,7 @@ from app.domain.accounts.values import as_uuid
 from app.models.balances import Balance
 from app.models.billing import Bill, BillConfig
 from app.models.charges import Charge
-from app.models.organization import Currency
-from app.services import events
+from app.services import currencies, events
 from app.services.accounts.loading import lock_accounts
 from app.services.catalog.entities import delete_versioned, taken_codes
 from app.services.charges.checks import check_charge
@@ -63,6 +62,7 @@ async def update_charge(organization_id: uuid.UUID, command: UpdateCharge, *, ac
     await _check_balance(organization_id, values, current.account_id, problems)
     problems.raise_if_any()
     async with in_transaction() as conn:
+        await currencies.hold(organization_id, values["currency"])
         await _refuse_locked(conn, organization_id, current.account_id, current.bill_date, current.bill_id)
         if values["bill_date"] != current.bill_date:
             await _refuse_locked(conn, organization_id, current.account_id, values["bill_date"], None)
@@ -91,10 +91,9 @@ async def _check_balance(
 async def _checked(
     organization_id: uuid.UUID, data: ChargeDraft, problems: ProblemCollector, exclude_id: uuid.UUID | None = None
 ) -> dict[str, Any]:
-    currencies = await Currency.filter(organization_id=organization_id).values_list("code", flat=True)
     code = data.get("code")
     taken = await taken_codes(Charge, organization_id, [code] if isinstance(code, str) else [], exclude_id)
-    return check_charge(data, problems, currencies={str(c) for c in currencies}, taken_codes=taken)
+    return check_charge(data, problems, currencies=await currencies.held_codes(organization_id), taken_codes=taken)
 
 
 async def _refuse_locked(

@@ -14,7 +14,7 @@ from app.domain.problems import ErrorCode, ProblemCollector
 from app.models.accounts import Account, AccountPlan
 from app.models.organization import Currency
 from app.models.plan_groups import PlanGroup, PlanGroupLink
-from app.services import events
+from app.services import currencies, events
 from app.services.accounts.loading import lock_accounts
 from app.services.catalog.entities import Dependants, delete_versioned, taken_codes
 from app.services.plan_groups.commands import CreatePlanGroup, PlanGroupDraft, UpdatePlanGroup
@@ -67,6 +67,7 @@ async def create_plan_group(organization_id: uuid.UUID, command: CreatePlanGroup
         if values["account_id"] is not None and not await lock_accounts(organization_id, [values["account_id"]]):
             problems.add("accountId", ErrorCode.NOT_FOUND, f"no account with id {values['account_id']}")
             problems.raise_if_any()
+        await currencies.hold(organization_id, values["currency"])
         group = await PlanGroup.create(
             organization_id=organization_id, created_by=actor, last_modified_by=actor, **values
         )
@@ -102,7 +103,9 @@ async def update_plan_group(organization_id: uuid.UUID, command: UpdatePlanGroup
     if not linked and values["account_id"] not in (None, current.account_id):
         await _refuse_attached_elsewhere(organization_id, current.id, values["account_id"], problems)
     problems.raise_if_any()
-    return await update_versioned(PlanGroup, organization_id, current.id, command.version, values, actor)
+    async with in_transaction():
+        await currencies.hold(organization_id, values["currency"])
+        return await update_versioned(PlanGroup, organization_id, current.id, command.version, values, actor)
 
 
 async def _refuse_attached_elsewhere(

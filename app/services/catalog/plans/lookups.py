@@ -16,8 +16,7 @@ from app.domain.catalog.pricing import CatalogRows, PricingDraft, ResolveTarget,
 from app.domain.catalog.refs import AggregationRef, PlanTemplateRef, PricingWindow
 from app.domain.ids import as_uuid
 from app.models.catalog import Aggregation, CompoundAggregation, Plan, PlanTemplate, Pricing
-from app.models.organization import Currency
-from app.services import events
+from app.services import currencies, events
 from app.services.catalog.entities import taken_codes
 from app.services.errors import ErrorCode, ProblemCollector
 
@@ -37,7 +36,9 @@ async def lock_plan_catalog(connection: BaseDBAsyncClient, organization_id: uuid
 
 
 async def currency_codes(organization_id: uuid.UUID) -> set[str]:
-    return set(cast("list[str]", await Currency.filter(organization_id=organization_id).values_list("code", flat=True)))
+    """The organization's currency codes; inside a transaction, held until it ends (see
+    `currencies.held_codes`)."""
+    return await currencies.held_codes(organization_id)
 
 
 def template_ref(row: PlanTemplate) -> PlanTemplateRef:
