@@ -24,6 +24,7 @@ Invariants
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -34,7 +35,14 @@ from .minimums import minimums_billed_ahead
 from .schedule import PlanPeriod, charged_periods, period_days, prorate
 from .snapshots import EntityId
 
-__all__ = ["GROUP_MINIMUM_TYPES", "GroupMember", "PlanGroupSnapshot", "group_minimum_base", "plan_group_step"]
+__all__ = [
+    "GROUP_MINIMUM_TYPES",
+    "GroupMember",
+    "PlanGroupSnapshot",
+    "group_minimum_base",
+    "member_id",
+    "plan_group_step",
+]
 
 _ZERO = Decimal(0)
 # §10.2 rule 5: what counts towards a group's minimum (standing charges, credits,
@@ -61,6 +69,14 @@ class PlanGroupSnapshot:
     standing_charge_description: str | None = None
     minimum_spend_bill_in_advance: bool = False  # resolved: group ?? organization
     standing_charge_bill_in_advance: bool = False
+
+
+def member_id(group_account_plan_id: uuid.UUID, plan_id: uuid.UUID) -> uuid.UUID:
+    """The account plan id a group's member bills under: one per (account plan that
+    attached the group, linked plan), with no row of its own. Derived, so that every
+    calculation finds the same one: the lines of earlier bills (tiersSpanPlan history),
+    and a deletion of the group's account plan looking for the bills that carry them."""
+    return uuid.uuid5(group_account_plan_id, str(plan_id))
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,9 @@ from tortoise.transactions import in_transaction
 from app.domain.accounts import CodeBook, References, account_plan_references, check_account_plan, check_replacement
 from app.domain.accounts.drafts import ReplacementDraft
 from app.domain.accounts.values import as_uuid
+from app.domain.billing.plan_groups import member_id
 from app.domain.given import given
-from app.models.accounts import AccountPlan
+from app.models.accounts import Account, AccountPlan
 from app.models.billing import Bill, BillLineItem
 from app.services import events
 from app.services.accounts.commands import CreateAccountPlan, ReplaceAccountPlan, UpdateAccountPlan
@@ -176,10 +177,34 @@ async def replace_account_plan(
 async def delete_account_plan(organization_id: uuid.UUID, account_plan_id: uuid.UUID, *, version: int) -> None:
     """Refused while bills carry its lines (SEMANTICS §1): they were computed from it, and a
     locked one is never changed again (§7.5)."""
-    lines = BillLineItem.filter(organization_id=organization_id, account_plan_id=account_plan_id)
-    billed = await lines.distinct().values_list("bill_id", flat=True)
-    dependants = [Dependants("bills", Bill, {"id__in": sorted(set(billed), key=str)})] if billed else []
-    await delete_versioned(AccountPlan, organization_id, account_plan_id, version, dependants)
+    async with in_transaction():
+        # Locked before the lines are looked for: a bill being stored holds its account
+        # plans until it commits (`bill_rows.hold_account_plans`), so its lines are seen.
+        attachment = await AccountPlan.select_for_update().filter(organization_id=organization_id, id=account_plan_id)
+        billed = await _bills_with_lines_of(organization_id, attachment[0]) if attachment else []
+        dependants = [Dependants("bills", Bill, {"id__in": sorted(set(billed), key=str)})] if billed else []
+        await delete_versioned(AccountPlan, organization_id, account_plan_id, version, dependants)
+
+
+async def _bills_with_lines_of(organization_id: uuid.UUID, attachment: AccountPlan) -> set[uuid.UUID]:
+    """Bills with lines of the attachment: the lines naming it; and for one that attached a
+    plan group, its members' lines. Those name a member derived from the attachment and
+    their plan (`member_id`), and are on the bills of its account or, billed CHILD, of the
+    account's children."""
+    lines = BillLineItem.filter(organization_id=organization_id, account_plan_id=attachment.id)
+    billed = set(cast("list[uuid.UUID]", await lines.distinct().values_list("bill_id", flat=True)))
+    if attachment.plan_group_id is None:
+        return billed
+    children = await Account.filter(organization_id=organization_id, parent_account_id=attachment.account_id)
+    accounts = [attachment.account_id, *(child.id for child in children)]
+    bill_ids = await Bill.filter(organization_id=organization_id, account_id__in=accounts).values_list("id", flat=True)
+    members = await BillLineItem.filter(
+        organization_id=organization_id,
+        bill_id__in=list(bill_ids),
+        plan_group_id=attachment.plan_group_id,
+        plan_id__isnull=False,
+    ).values_list("bill_id", "account_plan_id", "plan_id")
+    return billed | {bill for bill, named, plan in members if named == member_id(attachment.id, plan)}
 
 
 async def active_account_plans(

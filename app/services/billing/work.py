@@ -30,6 +30,7 @@ from app.domain.billing import ComposedBill
 from app.domain.billing.invoice_dates import ExternalInvoiceDate
 from app.models.billing import BillJob
 from app.services.billing import claims
+from app.services.billing.bill_rows import AccountPlanDeleted
 from app.services.billing.claims import AccountResult, Claim
 from app.services.billing.compute import Computed, compose_for_accounts
 from app.services.billing.initialize import job_requests
@@ -147,6 +148,8 @@ async def _store_each(
     for i, bill, options in bills:
         try:
             stored[i] = await store_bill(organization_id, bill, options)
+        except AccountPlanDeleted as gone:
+            stored[i] = _StoreFailed(str(gone))
         except Exception as error:  # noqa: BLE001 - this account fails, the run goes on
             if is_transient(error):
                 raise TransientChunkError from error

@@ -2,9 +2,9 @@
 
 `with_group_members` expands each account plan that attached a group into one account
 plan per linked plan, with the group account plan's dates, epoch and child billing mode.
-A member's id is derived from the group account plan and the plan (`member_id`), so the
-lines of earlier bills (tiersSpanPlan history) find it again; the returned map tells the
-group step which members belong to which group.
+A member's id is derived from the group account plan and the plan (`member_id`, in the
+domain), so the lines of earlier bills (tiersSpanPlan history) find it again; the returned
+map tells the group step which members belong to which group.
 """
 
 from __future__ import annotations
@@ -15,15 +15,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.domain.billing import Step
-from app.domain.billing.plan_groups import GroupMember, PlanGroupSnapshot, plan_group_step
+from app.domain.billing.plan_groups import GroupMember, PlanGroupSnapshot, member_id, plan_group_step
 from app.models.accounts import AccountPlan
 from app.models.plan_groups import PlanGroup, PlanGroupLink
 
-__all__ = ["group_steps", "member_id", "with_group_members"]
-
-
-def member_id(group_account_plan_id: uuid.UUID, plan_id: uuid.UUID) -> uuid.UUID:
-    return uuid.uuid5(group_account_plan_id, str(plan_id))
+__all__ = ["group_steps", "with_group_members"]
 
 
 def _first(*values: Any) -> Any:
