@@ -14,18 +14,20 @@ from datetime import date
 
 import pytest
 
-from app.models.accounts import AccountPlan
+from app.domain.billing.plan_groups import member_id
+from app.models.accounts import Account, AccountPlan
 from app.models.billing import Bill, BillJobAccount, BillLineItem
+from app.models.plan_groups import PlanGroup, PlanGroupLink
 from app.services import billing
 from app.services.accounts.account_plans import delete_account_plan
 from app.services.billing import work
-from app.services.billing.bill_rows import AccountPlanDeleted
 from app.services.billing.commands import CreateBillJob
 from app.services.billing.compute import BillRequest, compose_for_accounts
 from app.services.billing.persist import StoreOptions, store_bill
 from app.services.billing.persist_many import store_bills
+from app.services.billing.plan_holds import AccountPlanDeleted
 from app.services.errors import InputErrors
-from tests.services import ACTOR, BILL_DATE, new_world
+from tests.services import ACTOR, BILL_DATE, JAN, new_world
 
 STORE = {
     "one by one": lambda org, bill: store_bill(org, *bill),
@@ -63,6 +65,30 @@ async def test_a_bill_composed_from_an_account_plan_deleted_since_is_not_stored(
     # Composed again, the bill has nothing of the deleted plan.
     again = await compose_for_accounts(world.organization_id, {account.id: [BillRequest(BILL_DATE)]})
     assert again.accounts[account.id].bills == []
+
+
+@pytest.mark.parametrize("path", STORE)
+async def test_a_group_members_bill_whose_group_attachment_was_deleted_since_is_not_stored(app, path):
+    """A member line names a member derived from the attachment (no row of its own): the
+    attachment it derives from is what the bill holds."""
+    world = await new_world()
+    org = world.organization_id
+    account = world.accounts["acme"] = await Account.create(organization_id=org, code="acme", name="Acme")
+    group = await PlanGroup.create(organization_id=org, code="pro", name="Pro", currency="USD")
+    await PlanGroupLink.create(
+        organization_id=org, plan_group_id=group.id, plan_id=world.plan.id, product_id=world.plan.product_id
+    )
+    attachment = await AccountPlan.create(
+        organization_id=org, account_id=account.id, plan_group_id=group.id, start_date=JAN
+    )
+    bill = await composed(world, account)
+    member = member_id(attachment.id, world.plan.id)
+    assert {(line.account_plan_id, line.plan_group_id) for line in bill[0].lines} == {(member, group.id)}
+    await delete_account_plan(org, attachment.id, version=attachment.version)
+
+    with pytest.raises(AccountPlanDeleted, match=f"account plan {member} was deleted"):
+        await STORE[path](org, bill)
+    assert await Bill.filter(organization_id=org).count() == 0
 
 
 @pytest.mark.parametrize("path", STORE)

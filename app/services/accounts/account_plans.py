@@ -179,7 +179,7 @@ async def delete_account_plan(organization_id: uuid.UUID, account_plan_id: uuid.
     locked one is never changed again (§7.5)."""
     async with in_transaction():
         # Locked before the lines are looked for: a bill being stored holds its account
-        # plans until it commits (`bill_rows.hold_account_plans`), so its lines are seen.
+        # plans until it commits (`plan_holds`), so its lines are seen.
         attachment = await AccountPlan.select_for_update().filter(organization_id=organization_id, id=account_plan_id)
         billed = await _bills_with_lines_of(organization_id, attachment[0]) if attachment else []
         dependants = [Dependants("bills", Bill, {"id__in": sorted(set(billed), key=str)})] if billed else []

@@ -10,9 +10,7 @@ chunk): sequential invoice numbers and the replacement of a bill's line items.
 - Memo lines (CREDIT_MEMO, DEBIT_MEMO, SEMANTICS §12.1 rule 2) are a person's, not the
   calculation's: replacing a bill's lines keeps them as they are, moves them after the
   new lines and adds them to `bill_total`, in the statement that deletes the old lines.
-- A bill's lines hold the account plans they were composed from (`hold_account_plans`):
-  `deleteAccountPlan` is refused while bills carry its lines (SEMANTICS §1), and checked
-  each in its own transaction, a delete and a bill being stored could both pass.
+- A bill's lines hold the account plans they were composed from (`plan_holds`).
 - Stable line ids (§12.1 rule 4, **our rule**): a line's id is derived from its bill and
   its key (`line_key`), with an occurrence index for lines of equal key, so a
   recalculated line keeps its id, and memos referencing it stay valid, while the COPY
@@ -25,7 +23,7 @@ import hashlib
 import json
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -35,6 +33,7 @@ import msgspec
 
 from app.domain.billing import BillLine, LineType
 from app.services.billing.line_copy import LineRows, copy_rows
+from app.services.billing.plan_holds import hold_account_plans
 
 if TYPE_CHECKING:
     from app.services.billing.persist import StoreOptions
@@ -175,53 +174,11 @@ async def replace_lines(
             rows.append(text.row(id_, bill_text, position, line, options, _BANDS.encode(_bands(line)).decode()))
             seen[key] += 1
     if rows:
-        await hold_account_plans(
-            conn, organization_id, (stored_account_plan(line) for _, ls, _ in bills for line in ls)
-        )
+        await hold_account_plans(conn, organization_id, [(bill_id, lines) for bill_id, lines, _ in bills])
         await copy_rows(conn, "bill_line_items", LINE_COLUMNS, rows)
         # Only the lines just written can carry a charge (memo lines never do).
         if any(line.charge_id is not None for _, lines, _ in bills for line in lines):
             await conn.execute(_FIX_CHARGES, organization_id, [bill_id for bill_id, _, _ in bills])
-
-
-class AccountPlanDeleted(Exception):
-    """A bill was composed from an account plan deleted before it was stored. Storing it
-    would leave lines of a plan that no longer exists, under a delete that was not
-    refused; composed again, the bill leaves the plan out. The message is safe for
-    clients: it names only the organization's own account plans."""
-
-    def __init__(self, account_plan_ids: Sequence[uuid.UUID]) -> None:
-        named = ", ".join(str(i) for i in account_plan_ids)
-        super().__init__(f"account plan {named} was deleted while the bill was calculated; run the bill again")
-
-
-def stored_account_plan(line: BillLine) -> uuid.UUID | None:
-    """The account plan row a line names, None if it names none. A plan group's member
-    line names a member derived from the group's account plan (`member_id`), which has no
-    row of its own; the group's own lines name that row, and `delete_account_plan` looks
-    for the members' lines by their derived ids."""
-    member = line.plan_group_id is not None and line.plan_id is not None
-    return None if member else line.account_plan_id
-
-
-async def hold_account_plans(
-    conn: asyncpg.Connection, organization_id: uuid.UUID, account_plan_ids: Iterable[uuid.UUID | None]
-) -> None:
-    """Keep the account plans of the lines being written from deletion until the
-    transaction ends (FOR KEY SHARE; `delete_account_plan` locks the row before it looks
-    for lines, so it sees these once they commit); raises `AccountPlanDeleted` if one is
-    gone already."""
-    wanted = sorted({i for i in account_plan_ids if i is not None})
-    if not wanted:
-        return
-    rows = await conn.fetch(
-        "SELECT id FROM account_plans WHERE organization_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR KEY SHARE",
-        organization_id,
-        wanted,
-    )
-    gone = sorted(set(wanted) - {row["id"] for row in rows})
-    if gone:
-        raise AccountPlanDeleted(gone)
 
 
 # SEMANTICS §9.2 rule 5: the first bill that carries a charge keeps it (a plan bill of the

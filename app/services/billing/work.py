@@ -30,13 +30,13 @@ from app.domain.billing import ComposedBill
 from app.domain.billing.invoice_dates import ExternalInvoiceDate
 from app.models.billing import BillJob
 from app.services.billing import claims
-from app.services.billing.bill_rows import AccountPlanDeleted
 from app.services.billing.claims import AccountResult, Claim
 from app.services.billing.compute import Computed, compose_for_accounts
 from app.services.billing.initialize import job_requests
 from app.services.billing.job_usage import JobUsage, KnownUsage
 from app.services.billing.persist import Outcome, Stored, StoreOptions, store_bill
 from app.services.billing.persist_many import store_bills
+from app.services.billing.plan_holds import AccountPlanDeleted
 from app.services.billing.planning import Loaded
 from app.services.failures import internal_failure, is_transient
 
