@@ -19,9 +19,18 @@ import asyncpg
 import httpx
 import pytest
 import pytest_asyncio
+from hypothesis import settings as hypothesis_settings
 
 from app.db import StatementCounter, asyncpg_url, count_statements, run_migrations
 from app.settings import Settings, use_settings
+
+# Properties never time their examples: tests assert no wall-clock time, and a loaded
+# machine runs an example slower. CI (`.ci/run`) draws the same examples on every run
+# (`derandomize`), so a landing run never fails on an example no earlier run met; local
+# runs draw new ones, which is where a property is broken.
+hypothesis_settings.register_profile("local", deadline=None)
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=True)
+hypothesis_settings.load_profile("ci" if os.environ.get("HYPOTHESIS_PROFILE") == "ci" else "local")
 
 TEST_SECRET_KEY = "metergraph-test-secret-key-" + "x" * 32
 
