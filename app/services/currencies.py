@@ -125,12 +125,18 @@ async def held_codes(organization_id: uuid.UUID) -> set[str]:
     return {row["code"] for row in rows}
 
 
-async def hold(organization_id: uuid.UUID, code: str | None, path: tuple[str, ...] = ("input", "currency")) -> None:
-    """For a write that checked `code` outside its transaction: inside it, keep the
-    currency from deletion until commit, or fail NOT_FOUND at `path` if a deletion
-    committed since the check."""
-    if code is not None and code not in await held_codes(organization_id):
-        raise fail(path, ErrorCode.NOT_FOUND, f"no currency with code {code!r}")
+CURRENCY_INPUT = ("input", "currency")
+
+
+async def hold(organization_id: uuid.UUID, *named: tuple[str | None, tuple[str, ...]]) -> None:
+    """For a write that checked its currencies outside its transaction (`named`: each
+    code with the input path it came from): inside it, keep them from deletion until
+    commit, or fail NOT_FOUND at a code's path if a deletion committed since the check."""
+    wanted = [(code, path) for code, path in named if code is not None]
+    held = await held_codes(organization_id) if wanted else set()
+    for code, path in wanted:
+        if code not in held:
+            raise fail(path, ErrorCode.NOT_FOUND, f"no currency with code {code!r}")
 
 
 async def delete_currency(organization_id: uuid.UUID, currency_id: uuid.UUID, *, version: int) -> None:

@@ -69,7 +69,7 @@ async def update_balance(organization_id: uuid.UUID, command: UpdateBalance, *, 
         problems.add("currency", ErrorCode.INVALID_STATE, "bills drew on this balance; its currency cannot change")
     problems.raise_if_any()
     async with in_transaction():
-        await currencies.hold(organization_id, values["currency"])
+        await currencies.hold(organization_id, (values["currency"], currencies.CURRENCY_INPUT))
         return await update_versioned(Balance, organization_id, current.id, command.version, values, actor)
 
 

@@ -76,10 +76,13 @@ async def create_product(organization_id: uuid.UUID, command: CreateProduct, *, 
     try:
         async with in_transaction() as connection:
             await lock_plan_catalog(connection, organization_id)
-            for t, template in enumerate(draft.plan_rows.templates):
-                await currencies.hold(
-                    organization_id, template["currency"], ("input", "planTemplates", str(t), "currency")
-                )
+            await currencies.hold(
+                organization_id,
+                *(
+                    (template["currency"], ("input", "planTemplates", str(t), "currency"))
+                    for t, template in enumerate(draft.plan_rows.templates)
+                ),
+            )
             await _insert(organization_id, draft, actor)
             await insert_nested_counters(organization_id, counters, actor)
     except IntegrityError as exc:  # a concurrent writer took one of the codes meanwhile

@@ -62,7 +62,7 @@ async def update_charge(organization_id: uuid.UUID, command: UpdateCharge, *, ac
     await _check_balance(organization_id, values, current.account_id, problems)
     problems.raise_if_any()
     async with in_transaction() as conn:
-        await currencies.hold(organization_id, values["currency"])
+        await currencies.hold(organization_id, (values["currency"], currencies.CURRENCY_INPUT))
         await _refuse_locked(conn, organization_id, current.account_id, current.bill_date, current.bill_id)
         if values["bill_date"] != current.bill_date:
             await _refuse_locked(conn, organization_id, current.account_id, values["bill_date"], None)

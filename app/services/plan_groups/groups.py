@@ -67,7 +67,7 @@ async def create_plan_group(organization_id: uuid.UUID, command: CreatePlanGroup
         if values["account_id"] is not None and not await lock_accounts(organization_id, [values["account_id"]]):
             problems.add("accountId", ErrorCode.NOT_FOUND, f"no account with id {values['account_id']}")
             problems.raise_if_any()
-        await currencies.hold(organization_id, values["currency"])
+        await currencies.hold(organization_id, (values["currency"], currencies.CURRENCY_INPUT))
         group = await PlanGroup.create(
             organization_id=organization_id, created_by=actor, last_modified_by=actor, **values
         )
@@ -104,7 +104,7 @@ async def update_plan_group(organization_id: uuid.UUID, command: UpdatePlanGroup
         await _refuse_attached_elsewhere(organization_id, current.id, values["account_id"], problems)
     problems.raise_if_any()
     async with in_transaction():
-        await currencies.hold(organization_id, values["currency"])
+        await currencies.hold(organization_id, (values["currency"], currencies.CURRENCY_INPUT))
         return await update_versioned(PlanGroup, organization_id, current.id, command.version, values, actor)
 
 
