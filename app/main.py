@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 from collections.abc import AsyncIterator
 
 import redis.asyncio as aioredis
@@ -15,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
+from app import gc_tuning
 from app.db import close_db, init_db
 from app.graphql.schema import schema
 from app.graphql.view import MetergraphGraphQL
@@ -30,8 +30,6 @@ from app.http.statements import statement_routes
 from app.settings import Settings, get_settings
 from workers.settings import queue_client
 
-GC_YOUNG_THRESHOLD = 50_000
-
 
 async def _json_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
@@ -45,18 +43,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # Starlette 1.x has no startup/shutdown hooks: connections live in the lifespan.
         await init_db(settings.database_url)
-        # Objects alive at startup (schema, modules) never die: moving them out of the
-        # collector's generations keeps full collections from rescanning them, which
-        # measured ~25 ms off large nested queries' p90.
-        gc.freeze()
-        # A young collection every 700 net allocations ran ~30 times during a large read,
-        # each rescanning what the request holds until it ends (its rows, its response):
-        # ~8 ms of a 60 ms catalog query. Requests free what they made when they end (no
-        # cycles: app.graphql.executor_helpers), so collections every 50,000 net
-        # allocations leave typical requests alone and still collect cyclic garbage (RSS
-        # +12 MB on the catalog benchmark).
-        thresholds = gc.get_threshold()
-        gc.set_threshold(GC_YOUNG_THRESHOLD, *thresholds[1:])
+        # Objects alive at startup (schema, modules) never die, and requests free what
+        # they made when they end: app.gc_tuning (~25 ms off large nested queries' p90).
+        thresholds = gc_tuning.tune_for_long_running()
         app.state.redis = aioredis.from_url(settings.redis_url)
         # Enqueues ingest jobs. It connects lazily: with Redis down the API still accepts
         # batches (they are durable) and the workers' sweep enqueues them later.
@@ -67,7 +56,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await app.state.arq.aclose(close_connection_pool=True)
             await app.state.redis.aclose()
             await close_db()
-            gc.set_threshold(*thresholds)
+            gc_tuning.restore(thresholds)
 
     graphql = MetergraphGraphQL(schema, allowed_origins=settings.allowed_origins)
     # The router tries each route in turn: the busiest first (no other path overlaps them).

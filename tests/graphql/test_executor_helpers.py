@@ -99,7 +99,7 @@ def test_the_served_schema_uses_them():
 
 async def test_the_api_collects_young_objects_less_often_while_it_serves(app):
     """What requests make they free when they end: the served app's young generation is
-    collected every GC_YOUNG_THRESHOLD net allocations, not CPython's 700."""
-    from app.main import GC_YOUNG_THRESHOLD
+    collected every YOUNG_THRESHOLD net allocations, not CPython's 700."""
+    from app.gc_tuning import YOUNG_THRESHOLD
 
-    assert gc.get_threshold()[0] == GC_YOUNG_THRESHOLD > 700
+    assert gc.get_threshold()[0] == YOUNG_THRESHOLD > 700
