@@ -1,7 +1,9 @@
 """The worker's compute for bench/ingest.py's batches, in process: no database, no queue.
 
 CPU time (min over repeats) per measurement of: decoding a batch, checking it
-(`BatchChecks.prepare`), preparing it (decode excluded: checks, JSON, binary COPY rows),
+(`BatchChecks.prepare`), of which the data fields alone (`data_checks`: the meter without
+its derived field) and the derived field's calculation alone (`derived`), encoding the
+stored values as JSON (`encode`), preparing it (decode excluded: checks, JSON, binary COPY rows),
 and a whole group of GROUP_LIMIT batches from bodies to the COPY data of its claims and its
 measurements, as `process` does it. These are
 the parts of bench/ingest.py's worker CPU that Python code decides; being in one process
@@ -25,7 +27,7 @@ from app.domain.measurements import BatchChecks, meter_schema
 from app.services.ingest import process, rows, store
 from app.services.ingest.process import GROUP_LIMIT
 from app.services.ingest.store import LockedBatch
-from app.services.ingest.wire import decode_batch
+from app.services.ingest.wire import decode_batch, encode
 
 
 def bodies(count: int) -> list[bytes]:
@@ -55,6 +57,10 @@ def main() -> None:
     accounts = {f"customer-{i:03d}": uuid.uuid4() for i in range(100)}
     first, items = batches[0], decode_batch(batches[0].body)
     checks = BatchChecks(accepted_at)
+    data_only = meter_schema(uuid.uuid4(), "api", DATA_FIELDS, [])
+    stored = [checks.prepare(item, schemas["api"]) for item in items]
+    calculation = schemas["api"].derived[0].expression
+    assert calculation is not None
 
     def group() -> bytes:
         # The Python of `process._process_locked` for a group, its statements left out.
@@ -72,6 +78,9 @@ def main() -> None:
     figures = {
         "decode": cpu_per_item(lambda: decode_batch(first.body), BATCH, args.repeats),
         "checks": cpu_per_item(lambda: [checks.prepare(i, schemas["api"]) for i in items], BATCH, args.repeats),
+        "data_checks": cpu_per_item(lambda: [checks.prepare(i, data_only) for i in items], BATCH, args.repeats),
+        "derived": cpu_per_item(lambda: [calculation.evaluate(v) for v in stored], BATCH, args.repeats),
+        "encode": cpu_per_item(lambda: [encode(v) for v in stored], BATCH, args.repeats),
         "prepare": cpu_per_item(lambda: rows.prepare_batch(first, items, schemas), BATCH, args.repeats),
         "group": cpu_per_item(group, BATCH * len(batches), max(3, args.repeats // 3)),
     }
