@@ -36,7 +36,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
 
-from . import arithmetic
+from . import arithmetic, written
 from .core import CONTEXT, MAX_STRING, CalcLimitError
 from .functions import ISNULL, NUMERIC, lookup, power
 from .nodes import Call, Chain, Compare, Literal, Name, Node, Power, Ternary, Unary
@@ -50,8 +50,15 @@ _EMPTY: Mapping[str, object] = MappingProxyType({})
 
 
 def compile_tree(tree: Node) -> Fn:
-    """Closure evaluating ``tree``, which the checker has accepted."""
-    return _compile(tree)[0]
+    """Closure evaluating ``tree``, which the checker has accepted: arithmetic written out
+    as source where ``written.arithmetic`` can, over the closure tree."""
+    general = _compile(tree)[0]
+    return written.arithmetic(tree, general, _folded) or general
+
+
+def _folded(node: Node) -> Value:
+    """The constant a subtree without names compiles to."""
+    return _compile(node)[0](_EMPTY)
 
 
 def operations(tree: Node) -> int:
