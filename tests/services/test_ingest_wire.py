@@ -9,12 +9,13 @@ random damage to well-formed bodies."""
 from __future__ import annotations
 
 import json
+import sys
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from app.services.errors import InputErrors
-from app.services.ingest.wire import count_measurements, decode_batch
+from app.services.ingest.wire import _long_digit_run, count_measurements, decode_batch
 
 ITEM = '{"meter":"m","account":"a","ts":"2026-01-01T00:00:00Z"%s}'
 
@@ -119,3 +120,39 @@ def test_the_same_verdict_at_every_depth_near_the_recursion_limit():
         for opener, inner, closer in (("[", "", "]"), ('{"a":', "1", "}")):
             nested = opener * depth + inner + closer * depth
             assert_same(body_of(ITEM % (',"measure":{"x":' + nested + "}")))
+
+
+def _has_long_digit_run(body: bytes) -> bool:
+    """The plain statement of `_long_digit_run`: every digit read."""
+    longest = sys.get_int_max_str_digits()
+    return longest > 0 and b"0" * (longest + 1) in body.translate(bytes.maketrans(b"123456789", b"000000000"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([b"x", b'":', b",", b"9"]),
+            st.integers(0, 9000),
+            st.sampled_from([0, 1, 2, 2149, 2150, 2151, 4299, 4300, 4301, 4302, 8601, 8602]),
+        ),
+        max_size=4,
+    )
+)
+@example([(b"x", 0, 4301)])  # a run alone, the whole body
+@example([(b"x", 2149, 4301), (b"x", 0, 0)])  # a run starting just before a sampled byte
+@example([(b"x", 2151, 4300)])  # one digit short
+def test_the_long_digit_run_check_reads_what_every_digit_says(pieces):
+    """Each piece: some filler, then a run of that many digits."""
+    body = b"".join(filler * size + b"7" * run for filler, size, run in pieces)
+    assert _long_digit_run(body) == _has_long_digit_run(body)
+
+
+def test_a_run_just_long_enough_is_found_at_every_offset():
+    """Wherever it starts against the sampled bytes, a run of one digit more than Python
+    converts is found, and a run one digit shorter is not."""
+    longest = sys.get_int_max_str_digits()
+    for offset in range(longest + 3):
+        for run, found in ((longest + 1, True), (longest, False)):
+            body = b"x" * offset + b"7" * run + b"x"
+            assert _long_digit_run(body) is found, (offset, run)
