@@ -16,11 +16,12 @@ Invariants
   (``measurements.exact_values``) return for the same item, in the same key order, and
   it returns one only when they would not reject the item. Anything else is None, and
   the caller runs the exact checks, which name the problem.
-- Specialised per meter, as Python source compiled once (``_specialised``): the sections
-  the meter has no field in are only tested for emptiness, each other section is read
-  once and checked by the rule of its kind, and each derived field's result by its
-  category. Only our own section names and numbers go into the source; the field codes
-  and calculations a tenant configured are values the function is given.
+- Specialised per meter, as Python source (``_specialised``; each distinct text compiled
+  once, ``calc.compiled_source``): the sections the meter has no field in are only tested
+  for emptiness, each other section is read once and checked by the rule of its kind, and
+  each derived field's result by its category. Only our own section names and numbers
+  go into the source; the field codes and calculations a tenant configured are values
+  the function is given.
 - Pure: it decides from the item alone (the identity checks, which depend on the batch,
   stay in ``BatchChecks``).
 """
@@ -34,6 +35,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.domain.calc import CalcLimitError
+from app.domain.calc.compiled_source import function_from_source
 from app.domain.measurement_values import SMALL_INT_COUNT, SMALL_INTS, plain_number
 
 Values = dict[str, Decimal | str]
@@ -68,7 +70,7 @@ def _specialised(
     derived: tuple[PlainDerived, ...],
     ts_value: Callable[[datetime], Decimal] | None,
 ) -> PlainValues:
-    """The fast path's function for this meter, written out as source and compiled once.
+    """The fast path's function for this meter, written out as source (one per meter version).
 
     Why source: loops over the meter's sections and derived fields, reading each through a
     tuple of rules, cost about as much as the checks themselves. Written out (one read and
@@ -96,8 +98,7 @@ def _specialised(
     if derived:
         lines += _derived_lines(derived, ts_value, names)
     lines.append("    return values")
-    exec(compile("\n".join(lines), "<plain values of a meter>", "exec"), names)  # noqa: S102 - see the docstring
-    function: PlainValues = names["plain_values"]
+    function: PlainValues = function_from_source("\n".join(lines), "plain_values", names)
     return function
 
 

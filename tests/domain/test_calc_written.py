@@ -90,3 +90,14 @@ def test_field_codes_are_values_not_source():
     written = arithmetic(tree, _compile(tree)[0], _folded)
     assert written is not None
     assert written({"aggregation.c": D(3), "a": D(1)}) == D(7)
+
+
+def test_expressions_of_one_shape_share_compiled_code_and_keep_their_own_values():
+    """The source depends on the shape only; names and literals stay each expression's own."""
+    first, second = parse("a * 2 + b"), parse("aggregation.c * 5 + a")
+    one = arithmetic(first, _compile(first)[0], _folded)
+    other = arithmetic(second, _compile(second)[0], _folded)
+    assert one is not None and other is not None
+    assert one.__code__ is other.__code__
+    inputs = {"a": D(1), "b": D(10), "aggregation.c": D(100)}
+    assert (one(inputs), other(inputs)) == (D(12), D(501))

@@ -314,3 +314,14 @@ def test_batch_checks_give_the_exact_answers_through_either_path():
         assert rejection.code == "WRONG_TYPE" and "measure.'bytes'" in rejection.reason
     else:
         raise AssertionError("a number beyond 1e1000 was stored")
+
+
+def test_meters_of_one_layout_share_compiled_code_and_keep_their_own_fields():
+    """The written-out source depends on which sections a meter has, not on its codes."""
+    by_region = schema_of([{"category": "WHO", "code": "region"}, {"category": "MEASURE", "code": "a"}], [])
+    by_country = schema_of([{"category": "WHO", "code": "country"}, {"category": "MEASURE", "code": "b"}], [])
+    assert by_region.plain_values.__code__ is by_country.plain_values.__code__
+    item = SimpleNamespace(uid="u", meter="m", account="acme", ts=ACCEPTED, ets=None, **{s: None for s in SECTIONS})
+    item.who, item.measure = {"region": "eu"}, {"a": 1}
+    assert by_region.plain_values(item) == {"region": "eu", "a": Decimal(1)}
+    assert by_country.plain_values(item) is None  # region and a are not its fields

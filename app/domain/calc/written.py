@@ -29,6 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from .arithmetic import OPERATIONS
+from .compiled_source import function_from_source
 from .nodes import Chain, Name, Node
 from .steps import Value
 
@@ -74,8 +75,7 @@ def arithmetic(tree: Node, general: Fn, constant: Callable[[Node], Value]) -> Fn
     )
     bound: dict[str, Any] = {"Decimal": Decimal, "general": general, **writer.bound}
     bound.update({_OPERATION_NAMES[op]: method for op, method in OPERATIONS.items()})
-    exec(compile(source, "<written calculation>", "exec"), bound)  # noqa: S102 - see the module docstring
-    function: Fn = bound["written"]
+    function: Fn = function_from_source(source, "written", bound)
     return function
 
 
