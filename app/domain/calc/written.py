@@ -2,12 +2,13 @@
 
 Concepts
 - ``arithmetic(tree, general, constant)``: for a tree made only of names, number
-  literals and ``+ - * / %`` chains (the shape of most derived fields, which ingest
-  evaluates once per measurement), one function compiled from source. It reads each name
-  once; when every one is a finite ``Decimal`` it computes the whole expression as one
-  nest of ``CONTEXT`` method calls, and an ``ArithmeticError`` anywhere (division by
-  zero, overflow) gives null. Any other value of a name goes to ``general``, the
-  evaluator's closure tree. None for any other tree, or one too large to write out.
+  literals and ``+ - * / %`` chains, ``MAX_OPERATIONS`` operations at most (the shape of
+  most derived fields, which ingest evaluates once per measurement), one function compiled
+  from source. It reads each name once; when every one is a finite ``Decimal`` it computes
+  the whole expression as one nest of ``CONTEXT`` method calls, and an ``ArithmeticError``
+  anywhere (division by zero, overflow) gives null. Any other value of a name goes to
+  ``general``, the evaluator's closure tree. None for any other tree, or one too large to
+  write out.
 
 Invariants
 - The same result as ``general`` for every input. With finite numbers for all names,
@@ -55,7 +56,7 @@ def arithmetic(tree: Node, general: Fn, constant: Callable[[Node], Value]) -> Fn
         expression = writer.expression(tree)
     except _NotArithmetic:
         return None
-    if not writer.names or writer.operations > MAX_OPERATIONS:
+    if not writer.names:
         return None
     reads = [f"    {variable} = values.get({key})" for key, variable in writer.names.values()]
     finite = " and ".join(
@@ -101,6 +102,8 @@ class _Writer:
             written = self.expression(node.operands[0])
             for op, operand in zip(node.ops, node.operands[1:], strict=True):
                 self.operations += 1
+                if self.operations > MAX_OPERATIONS:
+                    raise _NotArithmetic  # stop before writing a long chain out at all
                 written = f"{_OPERATION_NAMES[op]}({written}, {self.expression(operand)})"
             return written
         raise _NotArithmetic
