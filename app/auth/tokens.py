@@ -27,6 +27,9 @@ class TokenClaims:
     principal_id: uuid.UUID
     access_key_id: str | None
     expires_at: datetime
+    # The credential's `token_generation` at issue: a token of an earlier generation was
+    # revoked by a deactivation. Tokens issued before the claim existed read as 0.
+    generation: int = 0
 
 
 def issue_token(
@@ -38,6 +41,7 @@ def issue_token(
     access_key_id: str | None,
     now: datetime,
     lifetime_seconds: int,
+    generation: int,
 ) -> str:
     payload = {
         "iss": ISSUER,
@@ -45,6 +49,7 @@ def issue_token(
         "typ": principal_type,
         "sub": str(principal_id),
         "key": access_key_id,
+        "gen": generation,
         "iat": int(now.timestamp()),
         "exp": int((now + timedelta(seconds=lifetime_seconds)).timestamp()),
     }
@@ -89,11 +94,19 @@ def _verify(secret_key: str, token: str) -> TokenClaims:
             principal_id=uuid.UUID(payload["sub"]),
             access_key_id=payload.get("key"),
             expires_at=datetime.fromtimestamp(payload["exp"], tz=UTC),
+            generation=_generation(payload.get("gen", 0)),
         )
     except jwt.ExpiredSignatureError as exc:
         raise TokenError("token expired") from exc
     except (jwt.InvalidTokenError, ValueError, KeyError, TypeError) as exc:
         raise TokenError("invalid token") from exc
+
+
+def _generation(claim: object) -> int:
+    # Signed by us, so always an int in practice; anything else is not a token we issued.
+    if type(claim) is not int:
+        raise TypeError("gen claim is not an integer")
+    return claim
 
 
 def bearer_token(authorization: str | None) -> str | None:

@@ -18,6 +18,10 @@ class User(TenantModel):
     invitation_token_hash = fields.CharField(max_length=128, null=True, db_index=True)
     invitation_expires = fields.DatetimeField(null=True)
     status = fields.CharField(max_length=16, default="INVITED")
+    # Raised each time the user is made INACTIVE. A login token carries the generation it
+    # was issued under, so tokens from before a deactivation never work again, not even
+    # after the user is made ACTIVE again (`app.services.principals`).
+    token_generation = fields.IntField(default=0)
 
     class Meta:
         table = "users"
@@ -43,6 +47,10 @@ class AccessKey(TenantModel):
     # without the server key.
     secret_hash = fields.CharField(max_length=128)
     status = fields.CharField(max_length=16, default="ACTIVE")
+    # Raised each time the key is made INACTIVE: its tokens carry the generation they were
+    # issued under, so setting a key INACTIVE revokes them for good; making it ACTIVE again
+    # lets the secret obtain new tokens, it does not bring the old ones back.
+    token_generation = fields.IntField(default=0)
 
     class Meta:
         table = "access_keys"

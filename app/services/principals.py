@@ -4,6 +4,10 @@ Reading key status and policies on every request would cost several queries per 
 instead each process keeps what it read for `principal_cache_seconds` (30 s), which bounds
 how long a deactivated key or a detached policy keeps working (SEMANTICS §2.3 allows 60 s).
 Changes made through this process drop the organization's entries at once.
+
+A token names the generation of its key or user (`token_generation`), which every
+deactivation raises: a token from before a deactivation finds no principal, even once its
+key or user is ACTIVE again.
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ class Principal:
 # Keyed by every claim the principal is loaded from: keying by (principal id, key id)
 # alone let a token with another `typ` (or `org`) reuse a principal loaded for a
 # different claim set instead of being checked itself.
-_CacheKey = tuple[uuid.UUID, str, uuid.UUID, str | None]
+_CacheKey = tuple[uuid.UUID, str, uuid.UUID, str | None, int]
 _cache: dict[_CacheKey, tuple[float, Principal | None]] = {}
 # Bounded: an entry was kept for every key and user ever seen until its organization
 # changed a key or policy, so a process's memory grew with every access key created
@@ -67,13 +71,11 @@ async def principal_from_token(token: str) -> Principal:
         claims = verify_token(settings.secret_key, token)
     except TokenError as exc:
         raise AuthError(str(exc)) from exc
-    key = (claims.organization_id, claims.principal_type, claims.principal_id, claims.access_key_id)
+    key = (claims.organization_id, claims.principal_type, claims.principal_id, claims.access_key_id, claims.generation)
     cached = _cache.get(key)
     now = time.monotonic()
     if cached is None or cached[0] < now:
-        principal = await _load_principal(
-            claims.organization_id, claims.principal_type, claims.principal_id, claims.access_key_id
-        )
+        principal = await _load_principal(*key)
         cached = (now + settings.principal_cache_seconds, principal)
         if len(_cache) >= _KEPT:
             _cache.clear()
@@ -85,7 +87,7 @@ async def principal_from_token(token: str) -> Principal:
 
 
 async def _load_principal(
-    organization_id: uuid.UUID, principal_type: str, principal_id: uuid.UUID, key_id: str | None
+    organization_id: uuid.UUID, principal_type: str, principal_id: uuid.UUID, key_id: str | None, generation: int
 ) -> Principal | None:
     if principal_type == SERVICE_USER:
         active_key = await AccessKey.filter(
@@ -93,13 +95,17 @@ async def _load_principal(
             service_user_id=principal_id,
             access_key_id=key_id,
             status="ACTIVE",
+            token_generation=generation,
         ).exists()
         if not active_key:
             return None
         if not await ServiceUser.filter(organization_id=organization_id, id=principal_id).exists():
             return None
     elif principal_type == USER:
-        if not await User.filter(organization_id=organization_id, id=principal_id, status="ACTIVE").exists():
+        active_user = User.filter(
+            organization_id=organization_id, id=principal_id, status="ACTIVE", token_generation=generation
+        )
+        if not await active_user.exists():
             return None
     else:
         return None

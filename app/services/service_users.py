@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import cast
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
 from tortoise.fields import CharField
 from tortoise.transactions import in_transaction
 
@@ -21,7 +22,7 @@ from app.services import events
 from app.services.errors import AuthError, ErrorCode, ProblemCollector, fail
 from app.services.policies import report_unknown_policies, require_attachable, require_grants, require_policy_room
 from app.services.principals import SERVICE_USER, forget_organization, statements_of
-from app.services.versioning import get_owned, update_versioned
+from app.services.versioning import get_owned, require_version, update_versioned
 from app.settings import get_settings
 
 KEY_STATUSES = ("ACTIVE", "INACTIVE")
@@ -124,10 +125,15 @@ async def set_access_key_status(
         # issuing one: a key made INACTIVE because its holder should no longer act as the
         # service user (rotation) comes back only from someone holding all of that.
         current = await get_owned(AccessKey, organization_id, key_uuid)
+        # What is checked is the row the update applies to: the update needs the same version.
+        require_version(current, version)
         if current.status != "ACTIVE":
             held = await statements_of(organization_id, SERVICE_USER, current.service_user_id)
             require_grants(grantor, [s for s in held if s.effect is Effect.ALLOW], "reactivating this key")
-    key = await update_versioned(AccessKey, organization_id, key_uuid, version, {"status": status}, actor)
+    changes: dict[str, object] = {"status": status}
+    if status == "INACTIVE":
+        changes["token_generation"] = F("token_generation") + 1  # revokes its tokens for good
+    key = await update_versioned(AccessKey, organization_id, key_uuid, version, changes, actor)
     forget_organization(organization_id)
     return key
 
@@ -170,17 +176,13 @@ async def exchange_client_credentials(access_key_id: str, api_secret: str, *, no
         access_key_id=key.access_key_id,
         now=now or datetime.now(UTC),
         lifetime_seconds=settings.token_lifetime_seconds,
+        generation=key.token_generation,
     )
 
 
 async def delete_service_user(organization_id: uuid.UUID, service_user_id: uuid.UUID, *, version: int) -> None:
     user = await get_owned(ServiceUser, organization_id, service_user_id)
-    if user.version != version:
-        raise fail(
-            ("input", "version"),
-            ErrorCode.CONFLICT,
-            f"version {version} is stale; the current version is {user.version}",
-        )
+    require_version(user, version)
     async with in_transaction():
         keys = await AccessKey.filter(organization_id=organization_id, service_user_id=user.id)
         attachments = await PolicyAttachment.filter(

@@ -11,23 +11,26 @@ from datetime import UTC, datetime, timedelta
 from typing import cast
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
 from tortoise.fields import CharField
 from tortoise.transactions import in_transaction
 
 from app.auth import secrets
 from app.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hash_password, verify_password
-from app.auth.permissions import PermissionSet
+from app.auth.permissions import Effect, PermissionSet
 from app.auth.tokens import issue_token
 from app.domain.naming import name_problem
 from app.models.access import PolicyAttachment, User
 from app.services import events, rate_limits
 from app.services.errors import AuthError, ErrorCode, ProblemCollector, fail
-from app.services.policies import report_unknown_policies, require_attachable, require_policy_room
-from app.services.principals import USER
+from app.services.policies import report_unknown_policies, require_attachable, require_grants, require_policy_room
+from app.services.principals import USER, forget_organization, statements_of
+from app.services.versioning import get_owned, require_version, update_versioned
 from app.settings import get_settings
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 INVITATION_DAYS = 7
+SETTABLE_STATUSES = ("ACTIVE", "INACTIVE")  # INVITED is reached only by inviting
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,58 @@ async def invite_user(
     return Invitation(user, token)
 
 
+@dataclass(frozen=True, slots=True)
+class SetUserStatus:
+    user_id: uuid.UUID = dataclasses.field(metadata={"input": "id"})
+    status: str
+    version: int
+
+
+async def set_user_status(
+    organization_id: uuid.UUID,
+    command: SetUserStatus,
+    *,
+    actor: str,
+    actor_id: uuid.UUID,
+    grantor: PermissionSet | None = None,
+) -> User:
+    """Deactivate a user (someone who left) or make one ACTIVE again.
+
+    INACTIVE stops the user's login tokens within the principal cache's bound (at once in
+    this process) and for good: making the user ACTIVE again lets them log in, it does not
+    revive a token from before. An INVITED user made INACTIVE loses the invitation.
+    Making a user ACTIVE gives their password back their policies, so, as when a key is
+    reactivated, the caller must hold all of those. Nobody deactivates themselves: an
+    organization's last administrator would lock everyone out."""
+    user_id, status, version = command.user_id, command.status, command.version
+    if status not in SETTABLE_STATUSES:
+        raise fail(("input", "status"), ErrorCode.INVALID, f"status must be one of {', '.join(SETTABLE_STATUSES)}")
+    user = await get_owned(User, organization_id, user_id)
+    # The checks below read this row; the update applies only at the same version.
+    require_version(user, version)
+    changes: dict[str, object] = {"status": status}
+    if status == "INACTIVE":
+        if user.id == actor_id:
+            raise fail(("input", "id"), ErrorCode.INVALID_STATE, "you cannot deactivate yourself")
+        changes.update(
+            token_generation=F("token_generation") + 1,  # revokes its login tokens for good
+            invitation_token_hash=None,
+            invitation_expires=None,
+        )
+    elif user.status != "ACTIVE":
+        if user.password_hash is None:
+            raise fail(
+                ("input", "status"),
+                ErrorCode.INVALID_STATE,
+                "the user never accepted an invitation, so has no password",
+            )
+        held = await statements_of(organization_id, USER, user.id)
+        require_grants(grantor, [s for s in held if s.effect is Effect.ALLOW], "reactivating this user")
+    updated = await update_versioned(User, organization_id, user_id, version, changes, actor)
+    forget_organization(organization_id)
+    return updated
+
+
 async def accept_invitation(token: str, password: str, *, now: datetime | None = None) -> User:
     now = now or datetime.now(UTC)
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
@@ -145,6 +200,7 @@ async def login(
         access_key_id=None,
         now=now or datetime.now(UTC),
         lifetime_seconds=settings.token_lifetime_seconds,
+        generation=user.token_generation,
     )
 
 

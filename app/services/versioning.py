@@ -27,6 +27,17 @@ async def get_owned(model: type[M], organization_id: uuid.UUID, id_: uuid.UUID |
     return entity
 
 
+def require_version(entity: Model, expected_version: int) -> None:
+    """CONFLICT unless `entity` (just read) is at the version the caller read."""
+    current = cast(Any, entity).version
+    if current != expected_version:
+        raise fail(
+            ("input", "version"),
+            ErrorCode.CONFLICT,
+            f"version {expected_version} is stale; the current version is {current}",
+        )
+
+
 async def update_versioned(
     model: type[M],
     organization_id: uuid.UUID,

@@ -29,6 +29,7 @@ def token(lifetime: int = 60, key: str = KEY, now: datetime | None = None) -> st
         access_key_id="AK",
         now=now or _now(),
         lifetime_seconds=lifetime,
+        generation=0,
     )
 
 

@@ -153,6 +153,7 @@ async def test_an_expired_token_stops_its_subscriptions(live, http, app, setting
         access_key_id=claims.access_key_id,
         now=datetime.now(UTC),
         lifetime_seconds=3,
+        generation=0,
     )
     ws = await connected(live, short, protocol)
     try:

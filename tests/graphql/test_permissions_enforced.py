@@ -72,6 +72,9 @@ OPERATIONS: dict[str, str] = {
     "updateAccessKey": (
         f'mutation {{ updateAccessKey(input: {{id: "{RANDOM_ID}", version: 1, status: INACTIVE}}) {{ {ERRORS} }} }}'
     ),
+    "updateUser": (
+        f'mutation {{ updateUser(input: {{id: "{RANDOM_ID}", version: 1, status: "INACTIVE"}}) {{ {ERRORS} }} }}'
+    ),
     "createPermissionPolicy": (
         'mutation { createPermissionPolicy(input: {name: "perm", statements: [{effect: '
         f'"ALLOW", action: ["*"], resource: ["*"]}}]}}) {{ {ERRORS} }} }}'
@@ -610,6 +613,7 @@ async def test_read_only_reads_but_cannot_write(tenant, ingest_queue):
         "createServiceUser",
         "createAccessKey",
         "updateAccessKey",
+        "updateUser",
         "createPermissionPolicy",
         "attachPermissionPolicy",
         "deleteServiceUser",

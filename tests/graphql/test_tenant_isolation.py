@@ -29,6 +29,7 @@ import pytest
 import pytest_asyncio
 
 from app.graphql.schema import schema
+from app.models.access import User
 from tests.conftest import client_token, data_of, new_tenant
 from tests.graphql.isolation import (
     balances,
@@ -380,6 +381,18 @@ async def m_update_access_key(w: World) -> None:
     assert response.status_code == 200
 
 
+async def m_update_user(w: World) -> None:
+    payload = (
+        await w.as_b(
+            f"""mutation($id: ID!) {{ updateUser(input: {{id: $id, version: 2, status: "INACTIVE"}}) {{
+      user {{ id status }} {ERRORS} }} }}""",
+            {"id": w.ids["a_active_user"]},
+        )
+    )["updateUser"]
+    not_found(payload, "id")
+    assert (await User.get(id=w.ids["a_active_user"])).status == "ACTIVE"
+
+
 async def m_create_permission_policy(w: World) -> None:
     payload = (
         await w.as_b(f"""mutation {{ createPermissionPolicy(input: {{name: "A custom", statements: [
@@ -487,6 +500,7 @@ ACCESS_CHECKS: dict[str, dict[str, Check]] = {
         "deleteServiceUser": m_delete_service_user,
         "createAccessKey": m_create_access_key,
         "updateAccessKey": m_update_access_key,
+        "updateUser": m_update_user,
         "createPermissionPolicy": m_create_permission_policy,
         "updatePermissionPolicy": m_update_permission_policy,
         "deletePermissionPolicy": m_delete_permission_policy,

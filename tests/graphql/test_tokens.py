@@ -187,11 +187,29 @@ async def test_inactive_key_gets_no_token_and_its_tokens_stop_at_once(tenant, cl
     listed = data_of(await tenant.gql(KEYS))["serviceUsers"]["nodes"]
     assert [k["status"] for u in listed if u["id"] == bot["id"] for k in u["accessKeys"]["nodes"]] == ["INACTIVE"]
 
-    # Reactivating (rotation back) works again, old tokens included.
+    # Made ACTIVE again, the secret obtains new tokens; the ones from before stay revoked.
     payload = data_of(await tenant.gql(UPDATE_KEY, {"input": {"id": bot["keyUuid"], "version": 2, "status": "ACTIVE"}}))
     assert payload["updateAccessKey"]["userErrors"] == []
-    assert (await client_token(client, bot["accessKeyId"], bot["secret"])).status_code == 200
-    assert data_of(await tenant.gql(ME, token=bot["token"]))["me"]["principalId"] == bot["id"]
+    renewed = await client_token(client, bot["accessKeyId"], bot["secret"])
+    assert renewed.status_code == 200
+    assert data_of(await tenant.gql(ME, token=renewed.json()["access_token"]))["me"]["principalId"] == bot["id"]
+    assert code_of(await tenant.gql(ME, token=bot["token"])) == "UNAUTHENTICATED"
+
+
+async def test_a_key_reactivated_by_another_process_does_not_revive_its_old_tokens(tenant, client, monkeypatch):
+    """Deactivated and made ACTIVE again elsewhere (straight in the database, so this process
+    keeps its cached principal until it expires): once read again, the raised generation
+    refuses the old token although the key is ACTIVE."""
+    bot = await robot(tenant)
+    assert data_of(await tenant.gql(ME, token=bot["token"]))["me"]["principalId"] == bot["id"]  # now cached
+    key = await AccessKey.get(access_key_id=bot["accessKeyId"])
+    await AccessKey.filter(id=key.id).update(token_generation=key.token_generation + 1, version=key.version + 2)
+
+    real_monotonic = time.monotonic
+    monkeypatch.setattr(principals, "time", SimpleNamespace(monotonic=lambda: real_monotonic() + 31))
+    assert code_of(await tenant.gql(ME, token=bot["token"])) == "UNAUTHENTICATED"
+    renewed = await client_token(client, bot["accessKeyId"], bot["secret"])
+    assert data_of(await tenant.gql(ME, token=renewed.json()["access_token"]))["me"]["principalId"] == bot["id"]
 
 
 async def test_key_deactivated_elsewhere_stops_working_within_the_cache_bound(tenant, client, monkeypatch):
@@ -240,6 +258,7 @@ async def test_expired_token_is_unauthenticated(tenant):
             access_key_id=key_id,
             now=issued,
             lifetime_seconds=lifetime,
+            generation=0,
         )
 
     # The same claims minus the time are accepted, so only the expiry is being tested.
@@ -254,7 +273,9 @@ async def test_tampered_or_foreign_tokens_are_unauthenticated(tenant, other_tena
     head, payload, signature = tenant.token.split(".")
     flipped = signature[:10] + ("A" if signature[10] != "A" else "B") + signature[11:]
     claims = _claims(tenant.organization_id, principal_id, key_id)
-    assert data_of(await tenant.gql(ME, token=_sign(claims)))["me"]["principalId"] == principal_id  # control
+    # Control. It has no `gen` claim, like the tokens issued before it existed: read as 0.
+    assert data_of(await tenant.gql(ME, token=_sign(claims)))["me"]["principalId"] == principal_id
+    assert data_of(await tenant.gql(ME, token=_sign({**claims, "gen": 0})))["me"]["principalId"] == principal_id
 
     # Claims edited without re-signing: point the admin's token at the other organization.
     forged_payload = (
@@ -282,6 +303,10 @@ async def test_tampered_or_foreign_tokens_are_unauthenticated(tenant, other_tena
         "user type for a service user": _sign({**claims, "typ": "USER", "key": None}),
         "unknown type": _sign({**claims, "typ": "ROBOT"}),
         "not a uuid": _sign({**claims, "sub": "admin"}),
+        "another generation": _sign({**claims, "gen": 1}),
+        "generation as text": _sign({**claims, "gen": "0"}),
+        "generation as bool": _sign({**claims, "gen": False}),
+        "generation as float": _sign({**claims, "gen": 0.0}),
     }
     for name, token in bad_tokens.items():
         result = await tenant.gql(ME, token=token)

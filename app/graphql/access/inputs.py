@@ -93,6 +93,22 @@ class AccessKeyPayload:
     user_errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
 
 
+@strawberry.input(description="Deactivate a user, or make one ACTIVE again.")
+class UpdateUserInput:
+    id: strawberry.ID = strawberry.field(description="Id of the user.")
+    version: int = strawberry.field(description="The version you read.")
+    status: str = strawberry.field(
+        description="ACTIVE or INACTIVE. INACTIVE revokes the user's login tokens for good (an invitation too); "
+        "ACTIVE lets a user who has a password log in again. Nobody can deactivate themselves."
+    )
+
+
+@strawberry.type(description="Result of updateUser.")
+class UserPayload:
+    user: User | None = strawberry.field(description="The user after the change.")
+    user_errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
+
+
 @strawberry.input(description="A permission statement.")
 class PolicyStatementInput:
     effect: str = strawberry.field(description="ALLOW or DENY.")

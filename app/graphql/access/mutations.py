@@ -21,6 +21,8 @@ from app.graphql.access.inputs import (
     ServiceUserPayload,
     UpdateAccessKeyInput,
     UpdatePermissionPolicyInput,
+    UpdateUserInput,
+    UserPayload,
     key_owner,
     policy_ids,
     principal_items,
@@ -60,6 +62,25 @@ class AccessMutation:
                 grantor=p.permissions,
             ),
             lambda invitation: (User.of(invitation.user), invitation.token),
+        )
+
+    @strawberry.mutation(
+        description="Deactivate a user (their tokens stop, for good) or make one ACTIVE again.",
+        extensions=authorize(MANAGE, "user", input_item()),
+    )
+    async def update_user(self, info: Info, input: UpdateUserInput) -> UserPayload:
+        p = info.context.require_principal()
+        return await respond(
+            UserPayload,
+            "user",
+            lambda: users.set_user_status(
+                p.organization_id,
+                users.SetUserStatus(parse_id(input.id), input.status, input.version),
+                actor=p.actor,
+                actor_id=p.principal_id,
+                grantor=p.permissions,
+            ),
+            User.of,
         )
 
     @strawberry.mutation(description="Accept an invitation by choosing a password.", extensions=PUBLIC)

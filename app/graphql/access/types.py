@@ -67,7 +67,10 @@ class AccessKey:
     id: strawberry.ID = strawberry.field(description="Id of the key record.")
     version: int = strawberry.field(description="Incremented by every update.")
     access_key_id: str = strawberry.field(description="Public half of the credential (Basic auth user name).")
-    status: AccessKeyStatus = strawberry.field(description="ACTIVE keys obtain tokens; INACTIVE ones stop within 60 s.")
+    status: AccessKeyStatus = strawberry.field(
+        description="ACTIVE keys obtain tokens. Setting INACTIVE stops its tokens within 60 s and for good: "
+        "made ACTIVE again, the key obtains new tokens."
+    )
     dt_created: datetime = strawberry.field(description="When it was created.")
 
     @classmethod
@@ -119,7 +122,9 @@ class User:
     email: str = strawberry.field(description="Login email, unique in the organization.")
     first_name: str = strawberry.field(description="First name.")
     last_name: str = strawberry.field(description="Last name.")
-    status: str = strawberry.field(description="INVITED until the invitation is accepted, then ACTIVE.")
+    status: str = strawberry.field(
+        description="INVITED until the invitation is accepted, then ACTIVE; INACTIVE once deactivated (updateUser)."
+    )
 
     @strawberry.field(description="Policies attached to the user.")
     async def permission_policies(self, info: Info) -> list[PermissionPolicy]:
