@@ -3,7 +3,7 @@
 // an account on that plan, submit test usage from the meter page, run bills and follow the
 // job to COMPLETE, open the bill, check its exact total, approve and lock it.
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -237,29 +237,59 @@ test('bad credentials are refused where the user acted', async ({ page }) => {
   await expect(page.getByRole('alert')).toContainText('Sign in failed');
 });
 
-test('a user invited through the console signs in with email and password', async ({ page, request }) => {
-  await signIn(page);
+const PASSWORD = 'correct horse battery';
+
+// Invites a user on the Organization page (the admin is signed in), then accepts the
+// invitation outside the console, as the invitee's link would: through the API.
+async function inviteAndAccept(page: Page, request: APIRequestContext, email: string, first: string, last: string) {
   await page.getByRole('link', { name: 'Organization' }).click();
-  await page.getByLabel('Email of the new user').fill('ann@example.test');
-  await page.getByLabel('First name').fill('Ann');
-  await page.getByLabel('Last name').fill('Lee');
+  await page.getByLabel('Email of the new user').fill(email);
+  await page.getByLabel('First name').fill(first);
+  await page.getByLabel('Last name').fill(last);
   await page.getByRole('button', { name: 'Invite' }).click();
   const shown = await page.getByRole('status').filter({ hasText: 'Invitation token' }).textContent();
-  const invitation = shown!.split('(shown once): ')[1].trim();
-  // Accepting happens outside the console (the invitee's link); here through the API.
   const accepted = await request.post(`${baseURL()}/graphql`, {
     data: {
       query: 'mutation($t: String!, $p: String!) { acceptInvitation(token: $t, password: $p) { userErrors { message } } }',
-      variables: { t: invitation, p: 'correct horse battery' },
+      variables: { t: shown!.split('(shown once): ')[1].trim(), p: PASSWORD },
     },
   });
   expect((await accepted.json()).data.acceptInvitation.userErrors).toEqual([]);
+}
 
-  await page.getByRole('button', { name: 'Sign out' }).click();
+async function signInByEmail(page: Page, email: string) {
   await page.getByRole('tab', { name: 'Email and password' }).click();
-  await page.getByRole('textbox', { name: 'Email' }).fill('ann@example.test');
-  await page.getByRole('textbox', { name: 'Password' }).fill('correct horse battery');
+  await page.getByRole('textbox', { name: 'Email' }).fill(email);
+  await page.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+test('a user invited through the console signs in with email and password', async ({ page, request }) => {
+  await signIn(page);
+  await inviteAndAccept(page, request, 'ann@example.test', 'Ann', 'Lee');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signInByEmail(page, 'ann@example.test');
+  await expect(page.getByRole('link', { name: 'Bills', exact: true })).toBeVisible();
+});
+
+test('a user deactivated in the console cannot sign in until reactivated', async ({ page, request }) => {
+  await signIn(page);
+  await inviteAndAccept(page, request, 'bo@example.test', 'Bo', 'Ek');
+  await page.reload();
+
+  await page.getByRole('button', { name: 'Deactivate bo@example.test' }).click();
+  await expect(page.getByRole('button', { name: 'Reactivate bo@example.test' })).toBeVisible();
+  await expect(page.getByText('<bo@example.test> · INACTIVE')).toBeVisible();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signInByEmail(page, 'bo@example.test');
+  await expect(page.getByRole('alert')).toContainText('Sign in failed');
+
+  await signIn(page);
+  await page.getByRole('link', { name: 'Organization' }).click();
+  await page.getByRole('button', { name: 'Reactivate bo@example.test' }).click();
+  await expect(page.getByRole('button', { name: 'Deactivate bo@example.test' })).toBeVisible();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signInByEmail(page, 'bo@example.test');
   await expect(page.getByRole('link', { name: 'Bills', exact: true })).toBeVisible();
 });
 

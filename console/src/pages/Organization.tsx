@@ -21,9 +21,15 @@ const OrganizationPageQuery = graphql(`
       currencyConversions { from to multiplier }
     }
     currencies(first: 100) { nodes { id code name maxDecimalPlaces roundingMode } }
-    users(first: 100) { nodes { id email firstName lastName status permissionPolicies { name } } }
+    users(first: 100) { nodes { id version email firstName lastName status permissionPolicies { name } } }
     serviceUsers(first: 100) {
-      nodes { id name description permissionPolicies { name } accessKeys(first: 20) { nodes { id accessKeyId status } } }
+      nodes {
+        id
+        name
+        description
+        permissionPolicies { name }
+        accessKeys(first: 20) { nodes { id version accessKeyId status } }
+      }
     }
     permissionPolicies(first: 100) { nodes { id name managed statements { effect action resource } } }
   }
@@ -43,7 +49,22 @@ const InviteUser = graphql(`
   }
 `);
 
+const UpdateUser = graphql(`
+  mutation UpdateUser($input: UpdateUserInput!) {
+    updateUser(input: $input) { user { id status } userErrors { message } }
+  }
+`);
+const UpdateAccessKey = graphql(`
+  mutation UpdateAccessKey($input: UpdateAccessKeyInput!) {
+    updateAccessKey(input: $input) { accessKey { id status } userErrors { message } }
+  }
+`);
+
 type Data = OrganizationResult;
+
+// A user or key made INACTIVE loses its tokens for good; ACTIVE again, it signs in anew.
+const toggled = (status: string): 'ACTIVE' | 'INACTIVE' => (status === 'INACTIVE' ? 'ACTIVE' : 'INACTIVE');
+const toggleLabel = (status: string) => (status === 'INACTIVE' ? 'Reactivate' : 'Deactivate');
 
 export function Organization() {
   const [result, refetch] = useQuery({ query: OrganizationPageQuery });
@@ -114,6 +135,13 @@ function Users({ data, reload }: { data: Data; reload: () => void }) {
   const [last, setLast] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [, invite] = useMutation(InviteUser);
+  const [, updateUser] = useMutation(UpdateUser);
+  const setStatus = async (user: Data['users']['nodes'][number]) => {
+    const r = await updateUser({ input: { id: user.id, version: user.version, status: toggled(user.status) } });
+    const problem = describeError(r.error) ?? r.data?.updateUser.userErrors.map((e) => e.message).join('; ');
+    setMessage(problem ? { ok: false, text: problem } : null);
+    reload();
+  };
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
     const r = await invite({ input: { email: email.trim(), firstName: first.trim(), lastName: last.trim() } });
@@ -131,7 +159,10 @@ function Users({ data, reload }: { data: Data; reload: () => void }) {
         {data.users.nodes.map((user) => (
           <List.Item key={user.id}>
             {user.firstName} {user.lastName} &lt;{user.email}&gt; · {user.status}
-            {user.permissionPolicies.length ? ` · ${user.permissionPolicies.map((p) => p.name).join(', ')}` : ''}
+            {user.permissionPolicies.length ? ` · ${user.permissionPolicies.map((p) => p.name).join(', ')}` : ''}{' '}
+            <Button size="compact-xs" variant="subtle" onClick={() => setStatus(user)} aria-label={`${toggleLabel(user.status)} ${user.email}`}>
+              {toggleLabel(user.status)}
+            </Button>
           </List.Item>
         ))}
       </List>
@@ -158,6 +189,12 @@ function ServiceUsers({ data, reload }: { data: Data; reload: () => void }) {
   const [secret, setSecret] = useState<{ keyId: string; secret: string } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [, createKey] = useMutation(CreateAccessKey);
+  const [, updateKey] = useMutation(UpdateAccessKey);
+  const setKeyStatus = async (key: { id: string; version: number; status: string }) => {
+    const r = await updateKey({ input: { id: key.id, version: key.version, status: toggled(key.status) } });
+    setProblem(describeError(r.error) ?? (r.data?.updateAccessKey.userErrors.map((e) => e.message).join('; ') || null));
+    reload();
+  };
   const newKey = async (serviceUserId: string) => {
     const r = await createKey({ serviceUserId });
     const payload = r.data?.createAccessKey;
@@ -198,7 +235,15 @@ function ServiceUsers({ data, reload }: { data: Data; reload: () => void }) {
             <List size="sm" my="xs">
               {user.accessKeys.nodes.map((key) => (
                 <List.Item key={key.id}>
-                  <Code>{key.accessKeyId}</Code> {key.status}
+                  <Code>{key.accessKeyId}</Code> {key.status}{' '}
+                  <Button
+                    size="compact-xs"
+                    variant="subtle"
+                    onClick={() => setKeyStatus(key)}
+                    aria-label={`${toggleLabel(key.status)} key ${key.accessKeyId}`}
+                  >
+                    {toggleLabel(key.status)}
+                  </Button>
                 </List.Item>
               ))}
             </List>
