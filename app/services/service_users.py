@@ -22,7 +22,7 @@ from app.services import events
 from app.services.errors import AuthError, ErrorCode, ProblemCollector, fail
 from app.services.policies import report_unknown_policies, require_attachable, require_grants, require_policy_room
 from app.services.principals import SERVICE_USER, forget_organization, statements_of
-from app.services.versioning import get_owned, require_version, update_versioned
+from app.services.versioning import get_owned, refuse_stale, update_versioned
 from app.settings import get_settings
 
 KEY_STATUSES = ("ACTIVE", "INACTIVE")
@@ -126,7 +126,7 @@ async def set_access_key_status(
         # service user (rotation) comes back only from someone holding all of that.
         current = await get_owned(AccessKey, organization_id, key_uuid)
         # What is checked is the row the update applies to: the update needs the same version.
-        require_version(current, version)
+        refuse_stale(current, version)
         if current.status != "ACTIVE":
             held = await statements_of(organization_id, SERVICE_USER, current.service_user_id)
             require_grants(grantor, [s for s in held if s.effect is Effect.ALLOW], "reactivating this key")
@@ -182,7 +182,7 @@ async def exchange_client_credentials(access_key_id: str, api_secret: str, *, no
 
 async def delete_service_user(organization_id: uuid.UUID, service_user_id: uuid.UUID, *, version: int) -> None:
     user = await get_owned(ServiceUser, organization_id, service_user_id)
-    require_version(user, version)
+    refuse_stale(user, version)
     async with in_transaction():
         keys = await AccessKey.filter(organization_id=organization_id, service_user_id=user.id)
         attachments = await PolicyAttachment.filter(

@@ -25,7 +25,7 @@ from app.services import events, rate_limits
 from app.services.errors import AuthError, ErrorCode, ProblemCollector, fail
 from app.services.policies import report_unknown_policies, require_attachable, require_grants, require_policy_room
 from app.services.principals import USER, forget_organization, statements_of
-from app.services.versioning import get_owned, require_version, update_versioned
+from app.services.versioning import get_owned, refuse_stale, update_versioned
 from app.settings import get_settings
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -127,7 +127,7 @@ async def set_user_status(
         raise fail(("input", "status"), ErrorCode.INVALID, f"status must be one of {', '.join(SETTABLE_STATUSES)}")
     user = await get_owned(User, organization_id, user_id)
     # The checks below read this row; the update applies only at the same version.
-    require_version(user, version)
+    refuse_stale(user, version)
     changes: dict[str, object] = {"status": status}
     if status == "INACTIVE":
         if user.id == actor_id:

@@ -27,14 +27,13 @@ async def get_owned(model: type[M], organization_id: uuid.UUID, id_: uuid.UUID |
     return entity
 
 
-def require_version(entity: Model, expected_version: int) -> None:
-    """CONFLICT unless `entity` (just read) is at the version the caller read."""
-    current = cast(Any, entity).version
-    if current != expected_version:
+def refuse_stale(entity: Any, expected_version: int, path: tuple[str, ...] = ("input", "version")) -> None:
+    """CONFLICT at `path` unless `entity` (as just read) is at the version the caller read."""
+    if entity.version != expected_version:
         raise fail(
-            ("input", "version"),
+            path,
             ErrorCode.CONFLICT,
-            f"version {expected_version} is stale; the current version is {current}",
+            f"version {expected_version} is stale; the current version is {entity.version}",
         )
 
 

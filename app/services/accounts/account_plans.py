@@ -27,7 +27,7 @@ from app.services.accounts.commands import CreateAccountPlan, ReplaceAccountPlan
 from app.services.accounts.loading import account_plan_input, attachment, attachments_of, load_known, lock_accounts
 from app.services.catalog.entities import Dependants, delete_versioned
 from app.services.errors import ErrorCode, ProblemCollector, fail
-from app.services.versioning import get_owned, update_versioned
+from app.services.versioning import get_owned, refuse_stale, update_versioned
 
 # Values that belong to the attachment's identity, not changeable by an update.
 FIXED = ("account_id", "plan_id", "product_id")
@@ -141,12 +141,7 @@ async def replace_account_plan(
                 ErrorCode.INVALID,
                 "a plan group's attachment is not replaced: end it (updateAccountPlan endDate) and attach anew",
             )
-        if old.version != version:
-            raise fail(
-                ("input", "version"),
-                ErrorCode.CONFLICT,
-                f"version {version} is stale; the current version is {old.version}",
-            )
+        refuse_stale(old, version)
         inherited = ReplacementDraft(
             bill_epoch=old.bill_epoch, child_billing_mode=old.child_billing_mode, custom_fields=old.custom_fields
         )

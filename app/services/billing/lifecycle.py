@@ -29,6 +29,7 @@ from tortoise.transactions import in_transaction
 from app.models.billing import Bill
 from app.services.errors import ErrorCode, ProblemCollector, fail
 from app.services.events import bills as bill_events
+from app.services.versioning import refuse_stale
 
 PENDING, APPROVED = "PENDING", "APPROVED"
 MAX_APPROVE = 1000
@@ -104,12 +105,7 @@ async def lock_bill(organization_id: uuid.UUID, bill_id: uuid.UUID, *, version: 
         )
         if row is None:
             raise fail(("input", "id"), ErrorCode.NOT_FOUND, f"no bill with id {bill_id}")
-        if row.version != version:
-            raise fail(
-                ("input", "version"),
-                ErrorCode.CONFLICT,
-                f"version {version} is stale; the current version is {row.version}",
-            )
+        refuse_stale(row, version)
         if row.locked:
             raise fail(("input", "id"), ErrorCode.INVALID_STATE, "the bill is already locked")
         if row.status != APPROVED:

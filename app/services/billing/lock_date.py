@@ -35,6 +35,7 @@ from app.services.billing.commands import UpdateBillConfig, input_name
 from app.services.errors import ErrorCode, fail
 from app.services.events import bills as bill_events
 from app.services.events import changes as config_events
+from app.services.versioning import refuse_stale
 
 PENDING = "PENDING"
 NAMED_AT_MOST = 20  # PENDING bills named in a refusal; the rest are counted
@@ -58,12 +59,7 @@ async def update_bill_config(organization_id: uuid.UUID, command: UpdateBillConf
             [uuid.uuid4(), organization_id],
         )
         row = await BillConfig.filter(organization_id=organization_id).select_for_update().using_db(conn).get()
-        if row.version != command.version:
-            raise fail(
-                ("input", input_name(UpdateBillConfig, "version")),
-                ErrorCode.CONFLICT,
-                f"version {command.version} is stale; the current version is {row.version}",
-            )
+        refuse_stale(row, command.version, ("input", input_name(UpdateBillConfig, "version")))
         await _apply(conn, organization_id, new, actor)
         await (
             BillConfig.filter(organization_id=organization_id, id=row.id)

@@ -13,7 +13,7 @@ from tortoise.transactions import in_transaction
 
 from app.services import events
 from app.services.errors import ErrorCode, fail
-from app.services.versioning import get_owned
+from app.services.versioning import get_owned, refuse_stale
 
 
 async def taken_codes(
@@ -62,12 +62,7 @@ async def delete_versioned(
     """Delete the entity at `version` (else CONFLICT, or IN_USE while others depend on it)
     and record its `.deleted` event in the same transaction."""
     entity: Any = await get_owned(model, organization_id, id_)
-    if entity.version != version:
-        raise fail(
-            ("input", "version"),
-            ErrorCode.CONFLICT,
-            f"version {version} is stale; the current version is {entity.version}",
-        )
+    refuse_stale(entity, version)
     await refuse_if_in_use(organization_id, dependants)
     async with in_transaction():
         deleted = await model.filter(organization_id=organization_id, id=id_, version=version).delete()

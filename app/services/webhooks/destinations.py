@@ -20,7 +20,7 @@ from app.models.webhooks import PENDING, WebhookDelivery, WebhookDestination
 from app.services import events
 from app.services.errors import ErrorCode, ProblemCollector, fail
 from app.services.events.record import notify_scan
-from app.services.versioning import get_owned
+from app.services.versioning import get_owned, refuse_stale
 from app.services.webhooks.commands import DestinationFields, UpdateDestination
 from app.services.webhooks.secrets import encrypt_secret, new_signing_secret
 from app.services.webhooks.urls import url_problem
@@ -106,12 +106,7 @@ async def _write(
         )
         if current is None:
             raise fail(("input", "id"), ErrorCode.NOT_FOUND, f"no WebhookDestination with id {destination_id}")
-        if current.version != version:
-            raise fail(
-                ("input", "version"),
-                ErrorCode.CONFLICT,
-                f"version {version} is stale; the current version is {current.version}",
-            )
+        refuse_stale(current, version)
         old = events.snapshot(current)
         if values.get("active") and not current.active:
             # Made active again: it receives what occurs from now on, nothing of the spell

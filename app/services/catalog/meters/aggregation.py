@@ -21,10 +21,10 @@ from app.models.catalog import Aggregation, CompoundAggregation, Meter, Pricing
 from app.services import events
 from app.services.catalog.commands import CreateAggregation, UpdateAggregation
 from app.services.catalog.entities import Dependants, delete_versioned, refuse_if_in_use
-from app.services.catalog.meters.guards import columns, refuse_owner_change, refuse_stale, refuse_taken
+from app.services.catalog.meters.guards import columns, refuse_owner_change, refuse_taken
 from app.services.catalog.meters.loading import aggregation_data, locked, meter_ref_of
 from app.services.errors import ErrorCode, ProblemCollector, fail
-from app.services.versioning import get_owned, update_versioned
+from app.services.versioning import get_owned, refuse_stale, update_versioned
 
 
 async def create_aggregation(organization_id: uuid.UUID, command: CreateAggregation, *, actor: str) -> Aggregation:

@@ -18,10 +18,10 @@ from app.models.catalog import CompoundAggregation, Pricing
 from app.services import events
 from app.services.catalog.commands import CreateCompound, UpdateCompound
 from app.services.catalog.entities import Dependants, delete_versioned
-from app.services.catalog.meters.guards import columns, refuse_owner_change, refuse_stale, refuse_taken
+from app.services.catalog.meters.guards import columns, refuse_owner_change, refuse_taken
 from app.services.catalog.meters.loading import compound_data, locked, resolve_product, usable_aggregations
 from app.services.errors import ErrorCode, ProblemCollector, fail
-from app.services.versioning import update_versioned
+from app.services.versioning import refuse_stale, update_versioned
 
 
 async def create_compound_aggregation(

@@ -11,20 +11,11 @@ from tortoise.models import Model
 
 from app.domain.given import NOT_GIVEN, Fields
 from app.services.catalog.entities import taken_codes
-from app.services.errors import ErrorCode, ProblemCollector, fail
+from app.services.errors import ErrorCode, ProblemCollector
 
 # Columns the checks return that an update never writes: the id, and the owner (a meter's
 # or compound's product, an aggregation's meter and product), which never changes.
 FIXED = ("id", "product_id", "meter_id")
-
-
-def refuse_stale(entity: Any, version: int) -> None:
-    if entity.version != version:
-        raise fail(
-            ("input", "version"),
-            ErrorCode.CONFLICT,
-            f"version {version} is stale; the current version is {entity.version}",
-        )
 
 
 def refuse_owner_change(changes: Fields, at: ProblemCollector, *keys: str) -> None:

@@ -20,10 +20,10 @@ from app.models.catalog import Aggregation, Meter
 from app.services import events
 from app.services.catalog.commands import CreateMeter, UpdateMeter
 from app.services.catalog.entities import Dependants, delete_versioned
-from app.services.catalog.meters.guards import columns, refuse_owner_change, refuse_stale, refuse_taken, report_taken
+from app.services.catalog.meters.guards import columns, refuse_owner_change, refuse_taken, report_taken
 from app.services.catalog.meters.loading import locked, meter_data, meter_ref_of, resolve_product
 from app.services.errors import ErrorCode, ProblemCollector, fail
-from app.services.versioning import update_versioned
+from app.services.versioning import refuse_stale, update_versioned
 
 
 async def create_meter(organization_id: uuid.UUID, command: CreateMeter, *, actor: str) -> Meter:
