@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.AddField(model_name="AccessKey", name="token_generation", field=fields.IntField(default=0)),
-        ops.AddField(model_name="User", name="token_generation", field=fields.IntField(default=0)),
+        ops.AddField(model_name="AccessKey", name="token_generation", field=fields.IntField(default=0, db_default=0)),
+        ops.AddField(model_name="User", name="token_generation", field=fields.IntField(default=0, db_default=0)),
     ]

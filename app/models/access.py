@@ -21,7 +21,7 @@ class User(TenantModel):
     # Raised each time the user is made INACTIVE. A login token carries the generation it
     # was issued under, so tokens from before a deactivation never work again, not even
     # after the user is made ACTIVE again (`app.services.principals`).
-    token_generation = fields.IntField(default=0)
+    token_generation = fields.IntField(default=0, db_default=0)
 
     class Meta:
         table = "users"
@@ -50,7 +50,7 @@ class AccessKey(TenantModel):
     # Raised each time the key is made INACTIVE: its tokens carry the generation they were
     # issued under, so setting a key INACTIVE revokes them for good; making it ACTIVE again
     # lets the secret obtain new tokens, it does not bring the old ones back.
-    token_generation = fields.IntField(default=0)
+    token_generation = fields.IntField(default=0, db_default=0)
 
     class Meta:
         table = "access_keys"
