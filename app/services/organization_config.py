@@ -18,6 +18,7 @@ from app.domain.naming import MAX_CODE, custom_fields_problem
 from app.domain.timezones import parse_timezone
 from app.models.organization import OrganizationConfig
 from app.services import currencies
+from app.services.billed_periods import ORGANIZATION_BILLED, organization_billed
 from app.services.errors import ErrorCode, ProblemCollector
 from app.services.rate_limits import config as rate_limit_config
 from app.services.scheduling.settings import check_schedule
@@ -106,6 +107,7 @@ async def update_config(
             values["credit_application_order"] = check_credit_order(order, problems, _path("credit_application_order"))
         _check_export_retention(changes, problems, values)
         check_schedule(changes, config, problems, values)
+        await _refuse_moving_billed_periods(organization_id, config, problems, values)
         if "custom_fields" in changes:
             if msg := custom_fields_problem(changes["custom_fields"] or {}):
                 problems.add("customFields", ErrorCode.INVALID, msg)
@@ -118,6 +120,29 @@ async def update_config(
         updated = await update_versioned(OrganizationConfig, organization_id, config.id, command.version, values, actor)
     rate_limit_config.forget(organization_id)
     return updated
+
+
+# What cuts bill periods (SEMANTICS §7.1): see `billed_periods`.
+PERIOD_FIELDS = ("timezone", "day_epoch", "week_epoch", "month_epoch", "year_epoch")
+
+
+async def _refuse_moving_billed_periods(
+    organization_id: uuid.UUID, config: OrganizationConfig, problems: ProblemCollector, values: dict
+) -> None:
+    moved = [
+        name
+        for name in PERIOD_FIELDS
+        if values.get(name) is not None and _moves(name, getattr(config, name), values[name])
+    ]
+    if moved and await organization_billed(organization_id):
+        for name in moved:
+            problems.add(_path(name), ErrorCode.INVALID_STATE, ORGANIZATION_BILLED)
+
+
+def _moves(name: str, current: Any, new: Any) -> bool:
+    if name == "timezone":  # `UTC+1:00` and `+01:00` are one zone
+        return bool(parse_timezone(current) != parse_timezone(new))
+    return bool(current != new)
 
 
 def _check_statement_mode(changes: Mapping[str, Any], problems: ProblemCollector, values: dict) -> None:

@@ -54,7 +54,9 @@ class UpdateAccountPlanInput:
     start_date: dt.datetime | None = optional("First instant the plan applies (inclusive).")
     end_date: dt.datetime | None = optional("Instant the plan stops applying (exclusive); null = open-ended.")
     code: str | None = optional("Unique code.")
-    bill_epoch: dt.date | None = optional("Anchor date of this attachment's bills.")
+    bill_epoch: dt.date | None = optional(
+        "Anchor date of this attachment's bills. Refused once bills carry its lines: use replaceAccountPlan."
+    )
     child_billing_mode: ChildBillingMode | None = optional("Where child accounts' charges are billed.")
     custom_fields: JSON | None = optional("Custom name → string or number map.")
 
@@ -178,7 +180,9 @@ class UpdateAccountInput:
     email_address: str | None = optional("Billing contact email address.")
     address: AddressInput | None = optional("Postal address; null removes it.")
     parent_account_id: strawberry.ID | None = optional("The parent account; null makes it a top-level account.")
-    bill_epoch: dt.date | None = optional("Anchor date of this account's bills; null = the organization's epoch.")
+    bill_epoch: dt.date | None = optional(
+        "Anchor date of this account's bills; null = the organization's epoch. Refused once the account has bills."
+    )
     currency: str | None = optional("Billing currency; null = the organization's.")
     days_before_bill_due: int | None = optional("Days from bill date to due date; null = the organization's.")
     purchase_order_number: str | None = optional("Purchase order number printed on bills.")

@@ -51,7 +51,10 @@ class RateLimitsInput:
     )
 
 
-@strawberry.input(description="Fields to change; fields left out stay as they are.")
+@strawberry.input(
+    description="Fields to change; fields left out stay as they are. The timezone and the epochs cut bill "
+    "periods: a new value is refused once the organization has a bill or a running bill job."
+)
 class UpdateOrganizationConfigInput:
     version: int = strawberry.field(description="The version you read.")
     timezone: str | None = strawberry.UNSET

@@ -25,6 +25,7 @@ from app.models.billing import Bill, BillLineItem
 from app.services import events
 from app.services.accounts.commands import CreateAccountPlan, ReplaceAccountPlan, UpdateAccountPlan
 from app.services.accounts.loading import account_plan_input, attachment, attachments_of, load_known, lock_accounts
+from app.services.billed_periods import ATTACHMENT_BILLED, attachment_billed
 from app.services.catalog.entities import Dependants, delete_versioned
 from app.services.errors import ErrorCode, ProblemCollector, fail
 from app.services.versioning import get_owned, refuse_stale, update_versioned
@@ -123,6 +124,8 @@ async def update_account_plan(organization_id: uuid.UUID, command: UpdateAccount
         problems.raise_if_any()
         await _refuse_group_collision(organization_id, current.account_id, values, problems, exclude_id=current.id)
         changed = {k: v for k, v in values.items() if k not in FIXED}
+        if changed.get("bill_epoch") != current.bill_epoch and await attachment_billed(organization_id, current.id):
+            raise fail(("input", "billEpoch"), ErrorCode.INVALID_STATE, ATTACHMENT_BILLED)
         return await update_versioned(AccountPlan, organization_id, current.id, version, changed, actor)
 
 

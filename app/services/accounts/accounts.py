@@ -28,6 +28,7 @@ from app.models.plan_groups import PlanGroup
 from app.services import events
 from app.services.accounts.commands import CreateAccount, UpdateAccount
 from app.services.accounts.loading import account_input, load_known, lock_accounts
+from app.services.billed_periods import ACCOUNT_BILLED, account_billed
 from app.services.catalog.entities import Dependants, delete_versioned
 from app.services.errors import ErrorCode, ProblemCollector, fail
 from app.services.versioning import get_owned, update_versioned
@@ -82,6 +83,11 @@ async def update_account(organization_id: uuid.UUID, command: UpdateAccount, *, 
                 raise fail(("input", "id"), ErrorCode.NOT_FOUND, f"no Account with id {account_id}")
             merged = account_input(locked[account_id]).merged(changes)
             values = await _check_update(organization_id, account_id, merged)
+            # Under the account's lock, which a bill being stored takes too (`draws`).
+            if values.get("bill_epoch") != locked[account_id].bill_epoch and await account_billed(
+                organization_id, account_id
+            ):
+                raise fail(("input", "billEpoch"), ErrorCode.INVALID_STATE, ACCOUNT_BILLED)
             return await update_versioned(Account, organization_id, account_id, version, values, actor)
     except IntegrityError as exc:
         raise _duplicate(exc) from exc

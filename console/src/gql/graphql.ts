@@ -674,7 +674,7 @@ export type UpdateAccessKeyInput = {
 
 /** Account plan fields to change (end-date it by setting endDate). */
 export type UpdateAccountPlanInput = {
-  /** Anchor date of this attachment's bills. */
+  /** Anchor date of this attachment's bills. Refused once bills carry its lines: use replaceAccountPlan. */
   billEpoch?: string | null | undefined;
   /** Where child accounts' charges are billed. */
   childBillingMode?: ChildBillingMode | null | undefined;
