@@ -23,6 +23,10 @@ UPDATE_ACCOUNT = f"""mutation($input: UpdateAccountInput!) {{ updateAccount(inpu
   account {{ id version billEpoch }} {ERRORS} }} }}"""
 UPDATE_ACCOUNT_PLAN = f"""mutation($input: UpdateAccountPlanInput!) {{ updateAccountPlan(input: $input) {{
   accountPlan {{ id version billEpoch }} {ERRORS} }} }}"""
+UPDATE_ACCOUNT_NAME = f"""mutation($input: UpdateAccountInput!) {{ updateAccount(input: $input) {{
+  account {{ id name billEpoch }} {ERRORS} }} }}"""
+ATTACH = f"""mutation($input: CreateAccountPlanInput!) {{ createAccountPlan(input: $input) {{
+  accountPlan {{ id }} {ERRORS} }} }}"""
 REPLACE_ACCOUNT_PLAN = f"""mutation($input: ReplaceAccountPlanInput!) {{ replaceAccountPlan(input: $input) {{
   endedAccountPlan {{ id endDate }} accountPlan {{ id billEpoch startDate }} {ERRORS} }} }}"""
 
@@ -102,6 +106,36 @@ async def test_once_billed_the_timezone_and_epochs_are_refused_and_nothing_chang
 
     # An account never billed keeps its freedom.
     assert (await set_account_epoch(story, story.gamma, "2026-01-10"))["userErrors"] == []
+
+
+async def test_a_billed_account_with_its_own_epochs_still_changes_everything_else(tenant, bill_queue):
+    story = await new_story(tenant)
+    delta = await story.account("delta", billEpoch="2026-01-01")
+    await story.ok(
+        ATTACH,
+        {"input": {"accountId": delta, "planCode": "web", "startDate": JAN, "billEpoch": "2026-01-01"}},
+        "createAccountPlan",
+    )
+    await story.bill_run(lastDateInBillingPeriod="2026-01-31", billingFrequency="MONTHLY")
+    assert await story.bills(accountId=delta)
+
+    found = await account(story, delta)
+    renamed = await story.ok(
+        UPDATE_ACCOUNT_NAME, {"input": {"id": delta, "version": found["version"], "name": "Delta Two"}}, "updateAccount"
+    )
+    assert renamed["account"]["billEpoch"] == "2026-01-01"
+    [attachment] = found["accountPlans"]["nodes"]
+    recoded = await story.ok(
+        UPDATE_ACCOUNT_PLAN,
+        {"input": {"id": attachment["id"], "version": attachment["version"], "code": "delta-web"}},
+        "updateAccountPlan",
+    )
+    assert recoded["accountPlan"]["billEpoch"] == "2026-01-01"
+    # The same epoch named again is no move either.
+    assert (await set_account_epoch(story, delta, "2026-01-01"))["userErrors"] == []
+    assert codes((await set_account_epoch(story, delta, "2026-01-02"))["userErrors"]) == [
+        (["input", "billEpoch"], "INVALID_STATE")
+    ]
 
 
 async def test_replacing_the_account_plan_changes_the_cycle_from_a_date(tenant, bill_queue):
