@@ -46,10 +46,10 @@ async def organization_billed(organization_id: uuid.UUID) -> bool:
 
 
 async def account_billed(organization_id: uuid.UUID, account_id: uuid.UUID) -> bool:
-    """Its own bills, or its lines on a parent's bill (a child billed to its parent)."""
-    if await Bill.filter(organization_id=organization_id, account_id=account_id).exists():
-        return True
-    return await BillLineItem.filter(organization_id=organization_id, child_account_id=account_id).exists()
+    """Whether the account has bills of its own. A child's lines on its parent's bill are
+    not counted: they were cut by the parent's account plan, whose epoch falls back to the
+    parent's `billEpoch`, never the child's (and no index serves that search)."""
+    return await Bill.filter(organization_id=organization_id, account_id=account_id).exists()
 
 
 async def attachment_billed(organization_id: uuid.UUID, account_plan_id: uuid.UUID) -> bool:
